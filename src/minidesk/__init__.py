@@ -1,0 +1,5 @@
+"""minidesk: a self-hosted customer-support desk."""
+
+from __future__ import annotations
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""Channel kinds: each turns provider traffic into InboundMessages and sends OutboundMessages."""

@@ -1,0 +1,153 @@
+"""Engine, sessions and the declarative base shared by every feature's models.
+
+SQLite runs in WAL mode with a busy timeout so the web process and worker threads can write
+concurrently; PostgreSQL is used through psycopg 3. ``transaction()`` is the one way code opens
+a unit of work: it commits, then runs the after-commit hooks registered during it (job
+enqueues, event dispatch), so no side effect ever escapes a rolled-back transaction.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """Timezone-aware UTC in and out, on SQLite (which stores naive text) as on PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; minidesk stores aware UTC times only")
+        return value.astimezone(dt.UTC)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Any) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dt.datetime: UTCDateTime, dict[str, Any]: JSON, list[Any]: JSON}
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers proceed during a write; NORMAL sync is durable across process crashes
+    # (only an OS crash can lose the last commits), which is the embedded mode's promise.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 30},
+            pool_size=8,
+            max_overflow=16,
+        )
+        event.listen(engine, "connect", _sqlite_pragmas)
+        # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; take over
+        # and begin IMMEDIATE so writers queue on the busy timeout instead of failing to upgrade.
+        event.listen(engine, "connect", lambda conn, _r: setattr(conn, "isolation_level", None))
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        return engine
+    return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+class Database:
+    """One engine and its session factory."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session in one transaction: commit on success, then run after-commit hooks."""
+        session = self.sessions()
+        try:
+            yield session
+            commit(session)
+        except BaseException:
+            discard(session)
+            raise
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+_HOOKS = "minidesk.after_commit"
+
+
+def on_commit(session: Session, hook: Callable[[], None]) -> None:
+    """Run ``hook`` once the session's transaction has committed (never if it rolls back)."""
+    session.info.setdefault(_HOOKS, []).append(hook)
+
+
+def commit(session: Session) -> None:
+    """Commit, then run the hooks registered with ``on_commit`` during the transaction."""
+    session.commit()
+    for hook in session.info.pop(_HOOKS, []):
+        hook()
+
+
+def discard(session: Session) -> None:
+    """Roll back and forget the pending hooks (their transaction never happened)."""
+    session.rollback()
+    session.info.pop(_HOOKS, None)
+
+
+_database: Database | None = None
+
+
+def configure(url: str) -> Database:
+    global _database
+    if _database is not None and _database.url != url:
+        _database.dispose()
+    if _database is None or _database.url != url:
+        _database = Database(url)
+    return _database
+
+
+def get_db() -> Database:
+    if _database is None:
+        from minidesk.settings import get_settings
+
+        return configure(get_settings().database_url)
+    return _database

@@ -1,0 +1,1 @@
+"""The desk core: customers, tickets, messages, users, teams."""

@@ -1,0 +1,243 @@
+"""Tables of the desk core. Behaviour lives in the sibling modules named for what they do."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from minidesk.db import Base, utcnow
+
+
+class Status(StrEnum):
+    NEW = "new"
+    OPEN = "open"
+    PENDING = "pending"
+    ON_HOLD = "on-hold"
+    SOLVED = "solved"
+    CLOSED = "closed"
+
+
+OPEN_STATUSES = (Status.NEW, Status.OPEN, Status.PENDING, Status.ON_HOLD)
+
+
+class Priority(StrEnum):
+    P1 = "P1"
+    P2 = "P2"
+    P3 = "P3"
+    P4 = "P4"
+
+
+class Direction(StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+    NOTE = "note"
+
+
+class IdentityKind(StrEnum):
+    EMAIL = "email"
+    PHONE = "phone"
+    CHAT = "chat"
+    EXTERNAL = "external"
+
+
+class Role(StrEnum):
+    AGENT = "agent"
+    LEAD = "lead"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class Customer(Base):
+    __tablename__ = "customers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str | None] = mapped_column(String(320), index=True)
+    phone: Mapped[str | None] = mapped_column(String(32))
+    language: Mapped[str | None] = mapped_column(String(8))
+    tags: Mapped[list[Any]] = mapped_column(default=list)
+    webhook_url: Mapped[str | None] = mapped_column(String(2000))
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    identities: Mapped[list[CustomerIdentity]] = relationship(
+        back_populates="customer", order_by="CustomerIdentity.id"
+    )
+
+
+class CustomerIdentity(Base):
+    """One way to reach a customer; ``(kind, value)`` is unique across the workspace."""
+
+    __tablename__ = "customer_identities"
+    __table_args__ = (UniqueConstraint("kind", "value"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(320))
+    verified: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    customer: Mapped[Customer] = relationship(back_populates="identities")
+
+
+class Team(Base):
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(16), default=Role.AGENT)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    teams: Mapped[list[Team]] = relationship(secondary="team_members", order_by="Team.id")
+
+
+class TeamMember(Base):
+    __tablename__ = "team_members"
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+
+
+class ApiToken(Base):
+    """An API token; only its SHA-256 is stored, the secret is shown once at creation."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100), default="")
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]
+
+    user: Mapped[User] = relationship()
+
+
+class Ticket(Base):
+    """A conversation with one customer; ``id`` is the public ticket number on every channel."""
+
+    __tablename__ = "tickets"
+    __table_args__ = (
+        Index("ix_tickets_customer_status", "customer_id", "status"),
+        Index("ix_tickets_status_priority", "status", "priority"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject: Mapped[str] = mapped_column(String(500), default="")
+    status: Mapped[str] = mapped_column(String(16), default=Status.NEW)
+    priority: Mapped[str] = mapped_column(String(2), default=Priority.P3)
+    channel: Mapped[str] = mapped_column(String(16))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
+    tier: Mapped[int] = mapped_column(default=1)
+    intent: Mapped[str | None] = mapped_column(String(64), index=True)
+    intent_confidence: Mapped[float | None]
+    sentiment: Mapped[str | None] = mapped_column(String(8))
+    sentiment_score: Mapped[float | None]
+    language: Mapped[str | None] = mapped_column(String(8))
+    custom_fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    resolution: Mapped[str | None] = mapped_column(String(16))
+    turns: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    first_response_at: Mapped[dt.datetime | None]
+    last_inbound_at: Mapped[dt.datetime | None]
+    solved_at: Mapped[dt.datetime | None]
+
+    customer: Mapped[Customer] = relationship()
+    assignee: Mapped[User | None] = relationship()
+    team: Mapped[Team | None] = relationship()
+    tag_rows: Mapped[list[TicketTag]] = relationship(
+        cascade="all, delete-orphan", order_by="TicketTag.tag"
+    )
+
+    @property
+    def number(self) -> int:
+        return self.id
+
+    @property
+    def tags(self) -> list[str]:
+        return [row.tag for row in self.tag_rows]
+
+
+class TicketTag(Base):
+    __tablename__ = "ticket_tags"
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+
+
+class TicketThread(Base):
+    """A channel's own conversation key (API ``thread``, chat session) pinned to a ticket."""
+
+    __tablename__ = "ticket_threads"
+    __table_args__ = (UniqueConstraint("channel", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(200))
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+
+
+class Message(Base):
+    __tablename__ = "messages"
+    __table_args__ = (Index("ix_messages_ticket_created", "ticket_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    direction: Mapped[str] = mapped_column(String(8))
+    channel: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text, default="")
+    html: Mapped[str | None] = mapped_column(Text)
+    external_id: Mapped[str | None] = mapped_column(String(998), index=True)
+    inbox_id: Mapped[int | None] = mapped_column(ForeignKey("inbox.id"), unique=True)
+    delivery_status: Mapped[str | None] = mapped_column(String(16))
+    delivery_error: Mapped[str | None] = mapped_column(Text)
+    automated: Mapped[bool] = mapped_column(default=False)
+    intent: Mapped[str | None] = mapped_column(String(64))
+    intent_confidence: Mapped[float | None]
+    sentiment: Mapped[str | None] = mapped_column(String(8))
+    sentiment_score: Mapped[float | None]
+    language: Mapped[str | None] = mapped_column(String(8))
+    entities: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    triage_model: Mapped[str | None] = mapped_column(String(64))
+    meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    attachments: Mapped[list[Attachment]] = relationship(order_by="Attachment.id")
+
+
+class Attachment(Base):
+    """Attachment metadata; the bytes live in the data directory under ``storage_key``."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("messages.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int]
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    storage_key: Mapped[str | None] = mapped_column(String(500))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    inline: Mapped[bool] = mapped_column(default=False)
+    content_id: Mapped[str | None] = mapped_column(String(255))

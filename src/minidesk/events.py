@@ -1,0 +1,185 @@
+"""The append-only event log: ticket timeline, audit trail, and the source of listener jobs.
+
+Every state change calls ``emit()`` in the transaction that makes it. After that transaction
+commits, the new events are handed to the job queue; ``dispatch()`` claims each event once
+(a conditional UPDATE, so several workers can run) and calls the listeners registered for its
+kind, each in a savepoint so one failing listener cannot undo another's work.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from minidesk.db import Base, on_commit, utcnow
+
+log = logging.getLogger(__name__)
+
+
+class ActorType(StrEnum):
+    USER = "user"
+    CUSTOMER = "customer"
+    SYSTEM = "system"
+    AUTOMATION = "automation"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who caused a change. Automation actors mark their events so listeners skip them."""
+
+    type: ActorType
+    id: int | None = None
+    name: str = ""
+
+    @property
+    def automated(self) -> bool:
+        return self.type in (ActorType.AUTOMATION, ActorType.SYSTEM)
+
+
+SYSTEM = Actor(ActorType.SYSTEM, name="system")
+
+
+class Event(Base):
+    __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_ticket", "ticket_id", "id"),
+        Index("ix_events_customer", "customer_id", "id"),
+        Index("ix_events_undispatched", "dispatched_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow, index=True)
+    kind: Mapped[str] = mapped_column(String(64), index=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"))
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("messages.id"))
+    actor_type: Mapped[str] = mapped_column(String(16))
+    actor_id: Mapped[int | None]
+    actor_name: Mapped[str] = mapped_column(String(200), default="")
+    automated: Mapped[bool] = mapped_column(default=False)
+    data: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # The only column ever updated: set once, when the event has been handed to its listeners.
+    dispatched_at: Mapped[dt.datetime | None]
+
+
+def emit(
+    session: Session,
+    kind: str,
+    actor: Actor,
+    *,
+    ticket_id: int | None = None,
+    customer_id: int | None = None,
+    message_id: int | None = None,
+    **data: Any,
+) -> Event:
+    """Record ``kind`` in the current transaction; listeners see it only after commit."""
+    event = Event(
+        kind=kind,
+        ticket_id=ticket_id,
+        customer_id=customer_id,
+        message_id=message_id,
+        actor_type=actor.type,
+        actor_id=actor.id,
+        actor_name=actor.name,
+        automated=actor.automated,
+        data=data,
+    )
+    session.add(event)
+    pending: list[Event] = session.info.setdefault(_PENDING, [])
+    if not pending:
+        on_commit(session, lambda: _after_commit(pending))
+    pending.append(event)
+    return event
+
+
+def changed(before: Any, after: Any) -> dict[str, Any]:
+    return {"before": before, "after": after}
+
+
+_PENDING = "minidesk.events.pending"
+Listener = Callable[[Session, Event], None]
+_listeners: dict[str, list[tuple[Listener, bool]]] = defaultdict(list)
+
+
+def listen(*kinds: str, automated: bool = False) -> Callable[[Listener], Listener]:
+    """Register a listener for event kinds (``*`` for all). ``automated=True`` opts in to
+    events that automation itself caused; by default those are skipped, which breaks loops."""
+
+    def register(fn: Listener) -> Listener:
+        for kind in kinds:
+            _listeners[kind].append((fn, automated))
+        return fn
+
+    return register
+
+
+def listeners_for(event: Event) -> list[Listener]:
+    found = [*_listeners.get(event.kind, []), *_listeners.get("*", [])]
+    return [fn for fn, opted_in in found if opted_in or not event.automated]
+
+
+def has_listeners() -> bool:
+    return any(_listeners.values())
+
+
+def _after_commit(events: list[Event]) -> None:
+    from minidesk import jobs
+
+    ids = [event.id for event in events]
+    events.clear()
+    if has_listeners():
+        jobs.enqueue_dispatch(ids)
+    else:
+        jobs.mark_dispatched(ids)
+
+
+def dispatch(session: Session, event_id: int) -> bool:
+    """Run the listeners of one event exactly once; False if another worker already did."""
+    claimed = session.execute(
+        update(Event)
+        .where(Event.id == event_id, Event.dispatched_at.is_(None))
+        .values(dispatched_at=utcnow())
+    )
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        return False
+    event = session.get_one(Event, event_id)
+    for listener in listeners_for(event):
+        try:
+            with session.begin_nested():
+                listener(session, event)
+        except Exception as exc:
+            # Recorded on the timeline so an admin sees it; the event stays dispatched because
+            # re-running the other listeners would repeat their work.
+            log.exception("listener %s failed on event %s", listener.__qualname__, event_id)
+            emit(session, "listener.failed", SYSTEM, ticket_id=event.ticket_id,
+                 event_id=event_id, listener=listener.__qualname__, error=repr(exc)[:500])
+    return True
+
+
+def undispatched(session: Session, older_than: dt.datetime, limit: int = 500) -> list[int]:
+    rows = session.scalars(
+        select(Event.id)
+        .where(Event.dispatched_at.is_(None), Event.created_at < older_than)
+        .order_by(Event.id)
+        .limit(limit)
+    )
+    return list(rows)
+
+
+def timeline(session: Session, *, ticket_id: int | None = None,
+             customer_ids: list[int] | None = None, after_id: int = 0,
+             limit: int = 100) -> list[Event]:
+    query = select(Event).where(Event.id > after_id).order_by(Event.id).limit(limit)
+    if ticket_id is not None:
+        query = query.where(Event.ticket_id == ticket_id)
+    if customer_ids is not None:
+        query = query.where(Event.customer_id.in_(customer_ids))
+    return list(session.scalars(query))

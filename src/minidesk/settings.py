@@ -1,0 +1,166 @@
+"""Every setting minidesk reads, in one typed place, validated at start-up.
+
+Values come from ``MINIDESK_*`` environment variables. Any setting may instead be read from a
+file named by ``MINIDESK_<NAME>_FILE`` (Docker/Kubernetes secrets), which wins over the plain
+variable. Errors name the variable and the accepted values, never the secret itself.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PREFIX = "MINIDESK_"
+DEMO_SECRET_KEY = "minidesk-demo-secret-key-not-for-production"
+SQL_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
+QUEUE_SCHEMES = ("sqlite", "redis", "rediss", "postgresql", "memory")
+
+
+class SettingsError(Exception):
+    """A setting is missing or invalid; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    """The documented settings. Field descriptions are the documentation (see ``minidesk settings``)."""
+
+    model_config = SettingsConfigDict(env_prefix=PREFIX, extra="ignore", frozen=True)
+
+    database_url: str = Field(
+        "sqlite:///./minidesk.db",
+        description="SQLAlchemy URL: sqlite:///PATH (embedded) or postgresql://USER@HOST/DB.",
+    )
+    queue_url: str = Field(
+        "",
+        description="Job queue: empty for a SQLite queue beside the database, redis://HOST:PORT/N, "
+        "postgresql://... or memory:// (tests).",
+    )
+    secret_key: SecretStr = Field(
+        SecretStr(""),
+        description="Signs tokens and encrypts stored credentials; required outside demo mode.",
+    )
+    demo: bool = Field(False, description="Demo mode: a built-in secret key is allowed.")
+    log_level: Literal["debug", "info", "warning", "error"] = Field(
+        "info", description="Log level of the structured (JSON) logs."
+    )
+    log_format: Literal["json", "console"] = Field("json", description="Log output format.")
+    workers: Annotated[int, Field(ge=0, le=64)] = Field(
+        2, description="In-process job worker threads for `serve` (0: run `minidesk worker` apart)."
+    )
+    public_url: str = Field(
+        "http://127.0.0.1:8000", description="Base URL customers and agents reach this desk at."
+    )
+    max_inbound_bytes: Annotated[int, Field(ge=1024)] = Field(
+        1_048_576, description="Largest accepted inbound API/webhook body, in bytes."
+    )
+    restrict_agents_to_teams: bool = Field(
+        False, description="Agents see only tickets of their teams or assigned to them."
+    )
+    outbox_max_attempts: Annotated[int, Field(ge=1, le=50)] = Field(
+        8, description="Delivery attempts before an outbound item becomes a dead letter."
+    )
+    inbox_lease_seconds: Annotated[int, Field(ge=5)] = Field(
+        60, description="After this long an unfinished inbox row is retried by another worker."
+    )
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        scheme = value.split("://", 1)[0] if "://" in value else ""
+        if scheme not in SQL_SCHEMES:
+            accepted = ", ".join(f"{s}://" for s in SQL_SCHEMES)
+            raise ValueError(f"unsupported scheme {scheme or '(none)'!r}; use one of {accepted}")
+        if scheme == "postgresql":
+            # psycopg 3 is the driver we install; say so rather than let SQLAlchemy pick psycopg2.
+            value = "postgresql+psycopg://" + value.split("://", 1)[1]
+        return value
+
+    @field_validator("queue_url")
+    @classmethod
+    def _check_queue_url(cls, value: str) -> str:
+        if value and value.split("://", 1)[0] not in QUEUE_SCHEMES:
+            raise ValueError(f"unsupported scheme; use one of {', '.join(QUEUE_SCHEMES)}://")
+        return value
+
+    @model_validator(mode="after")
+    def _check_secret_key(self) -> Settings:
+        if not self.secret_key.get_secret_value() and not self.demo:
+            raise ValueError(
+                "MINIDESK_SECRET_KEY must be set outside demo mode "
+                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+            )
+        return self
+
+    @property
+    def secret(self) -> bytes:
+        return (self.secret_key.get_secret_value() or DEMO_SECRET_KEY).encode()
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def effective_queue_url(self) -> str:
+        """The queue URL, defaulting to a SQLite file beside a SQLite database."""
+        if self.queue_url:
+            return self.queue_url
+        if self.is_sqlite:
+            db_path = self.database_url.split("///", 1)[1] or "minidesk.db"
+            return f"sqlite:///{Path(db_path).with_suffix('')}-queue.db"
+        return "sqlite:///./minidesk-queue.db"
+
+
+def _file_overrides(environ: dict[str, str]) -> dict[str, Any]:
+    """Read ``MINIDESK_X_FILE`` variables into ``x`` values."""
+    values: dict[str, Any] = {}
+    for name, path in environ.items():
+        if name.startswith(PREFIX) and name.endswith("_FILE"):
+            field = name[len(PREFIX) : -len("_FILE")].lower()
+            if field not in Settings.model_fields:
+                continue
+            try:
+                values[field] = Path(path).read_text().strip()
+            except OSError as exc:
+                raise SettingsError(f"{name}: cannot read {path}: {exc.strerror}") from exc
+    return values
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings from the environment (plus explicit overrides) or raise ``SettingsError``."""
+    values = {**_file_overrides(dict(os.environ)), **overrides}
+    try:
+        return Settings(**values)
+    except ValidationError as exc:
+        lines = []
+        for error in exc.errors():
+            loc = error["loc"]
+            variable = f"{PREFIX}{str(loc[0]).upper()}" if loc else "settings"
+            message = str(error["msg"]).removeprefix("Value error, ")
+            lines.append(message if message.startswith(PREFIX) else f"{variable}: {message}")
+        raise SettingsError("; ".join(lines)) from None
+
+
+_current: Settings | None = None
+
+
+def configure(settings: Settings) -> Settings:
+    """Make ``settings`` the process-wide settings (the CLI and tests call this first)."""
+    global _current
+    _current = settings
+    return settings
+
+
+def get_settings() -> Settings:
+    """The process-wide settings, loaded from the environment on first use."""
+    return _current if _current is not None else configure(load_settings())
+
+
+def documented_settings() -> dict[str, str]:
+    """Variable name → description, for `minidesk settings` and the docs meta-test."""
+    return {
+        f"{PREFIX}{name.upper()}": field.description or ""
+        for name, field in Settings.model_fields.items()
+    }

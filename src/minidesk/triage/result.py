@@ -1,0 +1,33 @@
+"""The contract between triage and the rest of minidesk: what reading a message yields."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+UNKNOWN_INTENT = "unknown"
+
+
+@dataclass(frozen=True)
+class TriageResult:
+    """Everything triage concluded about one inbound message.
+
+    ``intent`` is ``"unknown"`` when the model is below its calibrated threshold (out of scope).
+    ``entities`` maps a kind (``order_numbers``, ``tracking_numbers``, ``emails``, ``phones``,
+    ``amounts``, ``dates``) to the values found, in order of appearance; amounts are
+    ``{"amount_minor": int, "currency": "USD", "text": "$24.00"}``.
+    ``priority_reasons`` explain the priority in words an agent reads on the timeline.
+    ``flags`` are the policy-relevant findings: ``legal``, ``health_safety``, ``human_please``.
+    """
+
+    intent: str
+    intent_confidence: float
+    sentiment: str
+    sentiment_score: float
+    language: str
+    entities: dict[str, list[Any]]
+    priority: str
+    priority_reasons: list[str]
+    flags: frozenset[str] = frozenset()
+    model_version: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)

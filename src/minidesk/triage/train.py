@@ -1,0 +1,283 @@
+"""Training an intent model: fit, calibrate the confidence, choose the out-of-scope threshold.
+
+Calibration uses out-of-fold scores, so the threshold is chosen on data the scoring model
+did not see:
+
+* with ``oos`` rows in the data, they are both an extra class and, out of fold, the
+  negatives the threshold is chosen against;
+* without them, folds also hold out whole *classes*: an example of a class the fold's model
+  never saw is a genuine out-of-scope message for that model ("leave classes out"), which
+  gives realistic, same-domain negatives from any labelled corpus.
+
+The threshold maximises in-scope accuracy (a rejected message counts as wrong) plus
+out-of-scope recall on those held-out scores: equal weight to forcing a wrong label on an
+unknown message and to refusing a known one, both of which send a ticket the wrong way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+import sklearn
+from sklearn.svm import LinearSVC
+
+from minidesk.triage.data import OOS_LABEL, Example
+from minidesk.triage.model import (
+    CHAR_OPTIONS,
+    MAX_CHARS,
+    WORD_OPTIONS,
+    IntentModel,
+    make_vectorizer,
+    softmax,
+)
+
+TEMPERATURES = np.geomspace(0.01, 2.0, 60)
+# Used only when no negatives can be had at all (fewer than three intents, no oos rows):
+# refuse the least confident 5% of held-out in-scope messages.
+FALLBACK_REJECT_SHARE = 0.05
+
+
+class TrainingError(ValueError):
+    """The examples cannot train a model (too few intents or examples)."""
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    c: float = 1.0
+    folds: int = 4
+    char_min_df: int = 2
+    seed: int = 0
+    # Expected share of out-of-scope messages in live traffic: the threshold maximises the
+    # expected accuracy over that mix (a refused in-scope message and an accepted
+    # out-of-scope one are both errors).
+    oos_share: float = 0.1
+
+
+@dataclass
+class Calibration:
+    temperature: float
+    threshold: float
+    rule: str
+    heldout_accuracy: float
+    heldout_oos_recall: float | None
+    n_negatives: int
+
+
+@dataclass
+class TrainReport:
+    model: IntentModel
+    calibration: Calibration
+    seconds: float
+    n_examples: int
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class _HeldOut:
+    """Out-of-fold scores: per fold the raw score matrix, its labels and the truths."""
+
+    scores: list[np.ndarray] = field(default_factory=list)
+    labels: list[list[str]] = field(default_factory=list)
+    truth: list[list[str]] = field(default_factory=list)
+
+
+def train(examples: Sequence[Example], *, config: TrainConfig | None = None,
+          version: str | None = None, meta: dict[str, Any] | None = None,
+          fold_ids: Sequence[int] | None = None) -> TrainReport:
+    """Train, calibrate and return an :class:`IntentModel` (not yet saved).
+
+    ``fold_ids`` (one small integer per example) fixes the calibration folds, e.g. one per
+    data release, so that the threshold is chosen on phrasing the scorer never saw;
+    templated corpora split at random look far more confident than live traffic.
+    """
+    cfg = config or TrainConfig()
+    started = time.perf_counter()
+    texts = [e.text[:MAX_CHARS] for e in examples]
+    labels = [e.label for e in examples]
+    intents = sorted({lab for lab in labels if lab != OOS_LABEL})
+    if len(intents) < 2:
+        raise TrainingError(f"need at least two intents to train, got {intents}")
+
+    word = make_vectorizer(WORD_OPTIONS)
+    char = make_vectorizer(CHAR_OPTIONS, min_df=cfg.char_min_df if len(texts) > 200 else 1)
+    # Vocabulary and IDF come from all examples once; the folds share them. That leaks only
+    # document frequencies, not labels, and saves a refit per fold.
+    x = sp.hstack([word.fit_transform(texts), char.fit_transform(texts)]).tocsr()
+    y = np.array(labels)
+
+    held = _cross_scores(x, y, intents, cfg, fold_ids)
+    calib = _calibrate(held, has_oos=OOS_LABEL in labels, oos_share=cfg.oos_share)
+
+    clf = LinearSVC(C=cfg.c, random_state=cfg.seed).fit(x, y)
+    coef, intercept = _linear_params(clf)
+    classes = [str(c) for c in clf.classes_]
+    meta_all = {
+        "n_examples": len(texts),
+        "label_counts": dict(Counter(labels)),
+        "calibration": calib.__dict__,
+        "config": cfg.__dict__,
+        "sklearn_version": sklearn.__version__,
+        "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        **(meta or {}),
+    }
+    model = IntentModel(
+        labels=classes,
+        word_vocab=_vocab_list(word.vocabulary_),
+        word_idf=word.idf_.astype(np.float32),
+        char_vocab=_vocab_list(char.vocabulary_),
+        char_idf=char.idf_.astype(np.float32),
+        coef=coef,
+        intercept=intercept,
+        temperature=calib.temperature,
+        threshold=calib.threshold,
+        version=version or _fingerprint(texts, labels, cfg),
+        meta=meta_all,
+    )
+    return TrainReport(model, calib, time.perf_counter() - started, len(texts))
+
+
+def _vocab_list(vocab: dict[str, int]) -> list[str]:
+    out = [""] * len(vocab)
+    for term, idx in vocab.items():
+        out[idx] = term
+    return out
+
+
+def _fingerprint(texts: list[str], labels: list[str], cfg: TrainConfig) -> str:
+    h = hashlib.sha256(repr(cfg).encode())
+    for t, lab in zip(texts, labels, strict=True):
+        h.update(f"{lab}\t{t}\n".encode())
+    return "intents-" + h.hexdigest()[:12]
+
+
+def _linear_params(clf: LinearSVC) -> tuple[np.ndarray, np.ndarray]:
+    """(features x classes) weights and intercepts; a binary SVM becomes two columns."""
+    w = np.asarray(clf.coef_, dtype=np.float32)
+    b = np.asarray(clf.intercept_, dtype=np.float32)
+    if w.shape[0] == 1:  # binary: decision d for class 1; columns (-d/2, d/2) keep d apart
+        w, b = np.vstack([-w / 2, w / 2]), np.array([-b[0] / 2, b[0] / 2], dtype=np.float32)
+    return w.T.copy(), b
+
+
+def _scores(clf: LinearSVC, x: sp.csr_matrix) -> np.ndarray:
+    w, b = _linear_params(clf)
+    return np.asarray(x @ w) + b
+
+
+def _assign_folds(y: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
+    """Per-class round-robin over a shuffled order: every class spread across the folds."""
+    folds = np.empty(len(y), dtype=np.int64)
+    for lab in np.unique(y):
+        idx = np.flatnonzero(y == lab)
+        rng.shuffle(idx)
+        folds[idx] = (np.arange(len(idx)) + rng.integers(k)) % k
+    return folds
+
+
+def _cross_scores(x: sp.csr_matrix, y: np.ndarray, intents: list[str],
+                  cfg: TrainConfig, fold_ids: Sequence[int] | None) -> _HeldOut:
+    rng = np.random.default_rng(cfg.seed)
+    if fold_ids is not None:
+        folds = np.asarray(fold_ids, dtype=np.int64)
+        k = int(folds.max()) + 1
+    else:
+        k = max(2, cfg.folds)
+        folds = _assign_folds(y, k, rng)
+    leave_classes_out = OOS_LABEL not in set(y.tolist()) and len(intents) >= 3
+    group = {lab: i % k for i, lab in enumerate(rng.permutation(intents).tolist())}
+    held = _HeldOut()
+    for f in range(k):
+        train_mask = folds != f
+        if leave_classes_out:
+            train_mask &= np.array([group.get(lab, -1) != f for lab in y.tolist()])
+        test_mask = folds == f
+        if len(set(y[train_mask].tolist())) < 2 or not test_mask.any():
+            continue
+        clf = LinearSVC(C=cfg.c, random_state=cfg.seed).fit(x[train_mask], y[train_mask])
+        held.scores.append(_scores(clf, x[test_mask]))
+        held.labels.append([str(c) for c in clf.classes_])
+        held.truth.append(y[test_mask].tolist())
+    if not held.scores:
+        raise TrainingError("too few examples per intent to hold any out; add examples")
+    return held
+
+
+def _calibrate(held: _HeldOut, *, has_oos: bool, oos_share: float) -> Calibration:
+    temperature = _fit_temperature(held)
+    conf_in: list[float] = []
+    correct: list[bool] = []
+    conf_out: list[float] = []
+    for scores, labels, truth in zip(held.scores, held.labels, held.truth, strict=True):
+        probs = softmax(scores.copy(), temperature)
+        oos_col = labels.index(OOS_LABEL) if OOS_LABEL in labels else -1
+        for row, true in zip(probs, truth, strict=True):
+            top = int(row.argmax())
+            if oos_col >= 0:
+                masked = row.copy()
+                masked[oos_col] = -1.0
+                best = int(masked.argmax())
+            else:
+                best = top
+            # -1 marks "the oos class won": unknown whatever the threshold.
+            conf = -1.0 if top == oos_col else float(row[best])
+            if true == OOS_LABEL or true not in labels:
+                conf_out.append(conf)
+            else:
+                conf_in.append(conf)
+                correct.append(labels[best] == true and conf >= 0)
+    cin, ok, cout = np.array(conf_in), np.array(correct), np.array(conf_out)
+    if len(cout) == 0:
+        threshold = float(np.quantile(cin[cin >= 0], FALLBACK_REJECT_SHARE)) if len(cin) else 0.0
+        rule = f"reject the least confident {FALLBACK_REJECT_SHARE:.0%} (no negatives)"
+        acc = float((ok & (cin >= threshold)).mean()) if len(cin) else 0.0
+        return Calibration(temperature, threshold, rule, acc, None, 0)
+    threshold = _best_threshold(cin, ok, cout, oos_share)
+    rule = ("max in-scope accuracy + recall of held-out oos rows" if has_oos
+            else "max in-scope accuracy + recall of held-out (left-out) classes")
+    return Calibration(
+        temperature,
+        threshold,
+        rule,
+        float((ok & (cin >= threshold)).mean()),
+        float((cout < threshold).mean()),
+        len(cout),
+    )
+
+
+def _best_threshold(conf_in: np.ndarray, correct: np.ndarray, conf_out: np.ndarray,
+                    oos_share: float) -> float:
+    cands = np.unique(np.concatenate([[0.0], conf_in[conf_in >= 0], conf_out[conf_out >= 0]]))
+    good = np.sort(conf_in[correct])
+    neg = np.sort(conf_out)
+    # accepted-and-correct share: correct in-scope with conf >= t
+    acc = (len(good) - np.searchsorted(good, cands, side="left")) / max(len(conf_in), 1)
+    rec = np.searchsorted(neg, cands, side="left") / max(len(neg), 1)
+    objective = (1.0 - oos_share) * acc + oos_share * rec
+    best = int(np.argmax(objective))
+    return float(cands[best])
+
+
+def _fit_temperature(held: _HeldOut) -> float:
+    """Temperature minimising the negative log-likelihood of held-out in-scope truths."""
+    best_t, best_nll = 1.0, np.inf
+    for t in TEMPERATURES:
+        nll, n = 0.0, 0
+        for scores, labels, truth in zip(held.scores, held.labels, held.truth, strict=True):
+            index = {lab: i for i, lab in enumerate(labels)}
+            rows = [(i, index[tr]) for i, tr in enumerate(truth) if tr in index]
+            if not rows:
+                continue
+            probs = softmax(scores.copy(), float(t))
+            r, c = np.array(rows).T
+            nll -= float(np.log(np.clip(probs[r, c], 1e-12, None)).sum())
+            n += len(rows)
+        if n and nll / n < best_nll:
+            best_t, best_nll = float(t), nll / n
+    return best_t

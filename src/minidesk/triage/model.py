@@ -68,11 +68,19 @@ def make_vectorizer(options: dict[str, Any], vocabulary: list[str] | None = None
 
 
 def softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
-    z = scores / temperature
+    """Class probabilities from one-vs-rest scores, with an implicit "none of them" option.
+
+    Each one-vs-rest score already says on its own whether the text belongs to its class
+    (sign) and how clearly (size). A zero logit for "none" keeps that verdict: when every
+    class says no, no class gets a high probability, however they rank among themselves.
+    The returned rows therefore sum to less than one; the rest is the "none" mass.
+    """
+    z = np.concatenate([scores, np.zeros((scores.shape[0], 1), dtype=scores.dtype)], axis=1)
+    z = z / temperature
     z = z - z.max(axis=1, keepdims=True)
     np.exp(z, out=z)
     z /= z.sum(axis=1, keepdims=True)
-    return z
+    return z[:, :-1]
 
 
 @dataclass

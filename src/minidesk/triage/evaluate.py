@@ -1,0 +1,60 @@
+"""Scoring a model on labelled data with CLINC150's definitions.
+
+``accuracy`` is over in-scope rows (answering "unknown" to one is wrong); ``oos_recall`` is
+the share of ``oos`` rows answered "unknown"; ``macro_f1`` is over the in-scope labels with
+"unknown" as an extra prediction that is never right for them. Latency is per message,
+single thread, one call per message as in production.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.metrics import f1_score
+
+from minidesk.triage.data import OOS_LABEL, Example
+from minidesk.triage.model import IntentModel
+from minidesk.triage.result import UNKNOWN_INTENT
+
+
+def evaluate(model: IntentModel, examples: Sequence[Example],
+             *, latency_sample: int = 1000) -> dict[str, Any]:
+    """The JSON object ``intents eval`` prints."""
+    texts = [e.text for e in examples]
+    truth = [e.label for e in examples]
+    preds = [p.intent for p in model.predict_many(texts)]
+    in_scope = [i for i, lab in enumerate(truth) if lab != OOS_LABEL]
+    oos = [i for i, lab in enumerate(truth) if lab == OOS_LABEL]
+    out: dict[str, Any] = {"n": len(examples)}
+    if in_scope:
+        y = [truth[i] for i in in_scope]
+        p = [preds[i] for i in in_scope]
+        out["accuracy"] = round(float(np.mean([a == b for a, b in zip(y, p, strict=True)])), 4)
+        out["macro_f1"] = round(float(f1_score(y, p, labels=sorted(set(y)), average="macro",
+                                               zero_division=0)), 4)
+    else:
+        out["accuracy"] = None
+        out["macro_f1"] = None
+    if oos:
+        out["oos_recall"] = round(sum(preds[i] == UNKNOWN_INTENT for i in oos) / len(oos), 4)
+    out["n_in_scope"], out["n_oos"] = len(in_scope), len(oos)
+    p50, p99 = measure_latency(model, texts[:latency_sample])
+    out["latency_ms_p50"], out["latency_ms_p99"] = p50, p99
+    out["model_version"] = model.version
+    return out
+
+
+def measure_latency(model: IntentModel, texts: Sequence[str]) -> tuple[float, float]:
+    """(p50, p99) milliseconds of single-message prediction."""
+    if not texts:
+        return 0.0, 0.0
+    model.predict(texts[0])  # first call pays one-off costs (regex compilation, caches)
+    times = []
+    for text in texts:
+        start = time.perf_counter()
+        model.predict(text)
+        times.append((time.perf_counter() - start) * 1000)
+    return (round(float(np.percentile(times, 50)), 3), round(float(np.percentile(times, 99)), 3))

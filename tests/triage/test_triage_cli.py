@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from minidesk.triage.cli import app
+from triage.triage_toydata import TOY
+
+runner = CliRunner()
+
+
+def _write_csv(path: Path, bom: bool = True) -> None:
+    with path.open("w", encoding="utf-8-sig" if bom else "utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["utterance", "intent"])
+        for lab, texts in TOY.items():
+            for t in texts:
+                w.writerow([t, lab])
+        w.writerow(["what is the weather like", "oos"])
+        w.writerow(["sing me a song", "oos"])
+        w.writerow(["how far is the moon", "oos"])
+        w.writerow(["book a table for two", "oos"])
+
+
+def test_train_then_eval_csv_with_bom(tmp_path: Path) -> None:
+    data = tmp_path / "data.csv"
+    _write_csv(data)
+    out = tmp_path / "model"
+    res = runner.invoke(app, ["train", str(data), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert (out / "model.json").is_file()
+    res = runner.invoke(app, ["eval", str(out), str(data)])
+    assert res.exit_code == 0, res.output
+    metrics = json.loads(res.output)
+    for key in ("accuracy", "macro_f1", "n", "oos_recall", "latency_ms_p50", "latency_ms_p99"):
+        assert key in metrics
+    assert metrics["n"] == 40
+    assert metrics["accuracy"] > 0.8
+
+
+def test_jsonl_with_named_columns_and_no_oos(tmp_path: Path) -> None:
+    data = tmp_path / "data.jsonl"
+    data.write_text("".join(json.dumps({"msg": t, "tag": lab}) + "\n"
+                            for lab, texts in TOY.items() for t in texts))
+    out = tmp_path / "m"
+    res = runner.invoke(app, ["train", str(data), "--out", str(out),
+                              "--text-column", "msg", "--label-column", "tag"])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["eval", str(out), str(data), "--text-column", "msg",
+                              "--label-column", "tag"])
+    metrics = json.loads(res.output)
+    assert "oos_recall" not in metrics
+    assert metrics["accuracy"] > 0.8
+
+
+def test_split_json_selector(tmp_path: Path) -> None:
+    data = tmp_path / "data_full.json"
+    train = [[t, lab] for lab, texts in TOY.items() for t in texts]
+    data.write_text(json.dumps({"train": train, "oos_train": [["sing a song", "oos"]] * 3,
+                                "test": train[:6], "oos_test": [["play jazz", "oos"]]}))
+    out = tmp_path / "m"
+    res = runner.invoke(app, ["train", f"{data}#train+oos_train", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["eval", str(out), f"{data}#test+oos_test"])
+    metrics = json.loads(res.output)
+    assert metrics["n"] == 7 and "oos_recall" in metrics
+
+
+def test_bad_input_is_a_clear_error(tmp_path: Path) -> None:
+    res = runner.invoke(app, ["train", str(tmp_path / "missing.csv"), "--out", str(tmp_path)])
+    assert res.exit_code == 2
+    assert "no such data file" in res.output

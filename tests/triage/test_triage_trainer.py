@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from minidesk.triage.data import Example
+from minidesk.triage.model import IntentModel
+from minidesk.triage.result import UNKNOWN_INTENT
+from minidesk.triage.train import train
+
+
+def test_toy_intents_are_learned(toy_model_dir: Path) -> None:
+    model = IntentModel.load(toy_model_dir)
+    assert model.predict("where is my parcel, it has not arrived").intent == "order_status"
+    assert model.predict("please give me my money back").intent == "refund"
+    assert model.predict("I forgot my password and cannot log in").intent == "password"
+
+
+def test_nonsense_is_unknown(toy_model_dir: Path) -> None:
+    model = IntentModel.load(toy_model_dir)
+    for text in ["qqqq kkkk xxxx", "the capital of mongolia", "", "🙂🙂🙂"]:
+        assert model.predict(text).intent == UNKNOWN_INTENT, text
+
+
+def test_threshold_and_calibration_are_stored_with_the_model(toy_model_dir: Path) -> None:
+    doc = json.loads((toy_model_dir / "model.json").read_text())
+    assert 0.0 < doc["threshold"] < 1.0
+    assert doc["temperature"] > 0
+    assert doc["meta"]["calibration"]["rule"]
+    assert IntentModel.load(toy_model_dir).threshold == doc["threshold"]
+
+
+def test_oos_rows_become_negatives(toy: list[Example]) -> None:
+    oos = [Example(t, "oos") for t in [
+        "what's the weather tomorrow", "tell me a joke", "who won the football match",
+        "play some music", "how tall is mount everest", "translate hello into french",
+        "what time is it in tokyo", "set an alarm for 7am"]]
+    report = train(toy + oos)
+    assert "oos" in report.model.labels
+    assert "oos" in report.calibration.rule
+    assert report.calibration.heldout_oos_recall is not None
+    assert report.model.predict("tell me a funny joke").intent == UNKNOWN_INTENT
+    assert report.model.predict("refund my purchase please").intent == "refund"
+
+
+def test_two_intents_train_and_save_round_trip(tmp_path: Path) -> None:
+    ex = [Example(f"refund please {i}", "refund") for i in range(6)] + \
+         [Example(f"where is my order {i}", "status") for i in range(6)]
+    model = train(ex).model
+    model.save(tmp_path)
+    again = IntentModel.load(tmp_path)
+    assert again.predict("refund please").intent in {"refund", UNKNOWN_INTENT}
+    assert again.labels == model.labels

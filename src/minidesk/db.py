@@ -66,7 +66,8 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, writer: bool = True) -> Engine:
+    """An engine; on SQLite a ``writer`` engine begins every transaction IMMEDIATE."""
     if url.startswith("sqlite"):
         engine = create_engine(
             url,
@@ -75,21 +76,32 @@ def make_engine(url: str) -> Engine:
             max_overflow=16,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
-        # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; take over
-        # and begin IMMEDIATE so writers queue on the busy timeout instead of failing to upgrade.
+        # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; take over.
         event.listen(engine, "connect", lambda conn, _r: setattr(conn, "isolation_level", None))
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+        # Writers take the write lock up front and queue on the busy timeout; a deferred
+        # transaction that reads and then writes would instead fail at once if another
+        # writer committed in between. Readers stay deferred so they never block writers.
+        begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
+        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
         return engine
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
 
 
 class Database:
-    """One engine and its session factory."""
+    """Engines and session factories for one database.
+
+    ``sessions()`` is for reading; ``transaction()`` (or a ``write_sessions()`` session) for
+    changing state. On PostgreSQL both use one engine; on SQLite writers begin IMMEDIATE.
+    """
 
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
-        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.read_engine = (
+            make_engine(url, writer=False) if url.startswith("sqlite") else (self.engine)
+        )
+        self.sessions = sessionmaker(self.read_engine, expire_on_commit=False)
+        self.write_sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @property
     def is_sqlite(self) -> bool:
@@ -98,7 +110,7 @@ class Database:
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session in one transaction: commit on success, then run after-commit hooks."""
-        session = self.sessions()
+        session = self.write_sessions()
         try:
             yield session
             commit(session)
@@ -110,6 +122,7 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        self.read_engine.dispose()
 
 
 _HOOKS = "minidesk.after_commit"

@@ -126,19 +126,14 @@ def listeners_for(event: Event) -> list[Listener]:
     return [fn for fn, opted_in in found if opted_in or not event.automated]
 
 
-def has_listeners() -> bool:
-    return any(_listeners.values())
-
-
 def _after_commit(events: list[Event]) -> None:
+    # Always queued, even if this process registered no listeners: the worker that runs the
+    # job loads every feature (``minidesk.features``) and may have some.
     from minidesk import jobs
 
     ids = [event.id for event in events]
     events.clear()
-    if has_listeners():
-        jobs.enqueue_dispatch(ids)
-    else:
-        jobs.mark_dispatched(ids)
+    jobs.enqueue_dispatch(ids)
 
 
 def dispatch(session: Session, event_id: int) -> bool:
@@ -159,8 +154,15 @@ def dispatch(session: Session, event_id: int) -> bool:
             # Recorded on the timeline so an admin sees it; the event stays dispatched because
             # re-running the other listeners would repeat their work.
             log.exception("listener %s failed on event %s", listener.__qualname__, event_id)
-            emit(session, "listener.failed", SYSTEM, ticket_id=event.ticket_id,
-                 event_id=event_id, listener=listener.__qualname__, error=repr(exc)[:500])
+            emit(
+                session,
+                "listener.failed",
+                SYSTEM,
+                ticket_id=event.ticket_id,
+                event_id=event_id,
+                listener=listener.__qualname__,
+                error=repr(exc)[:500],
+            )
     return True
 
 
@@ -174,9 +176,14 @@ def undispatched(session: Session, older_than: dt.datetime, limit: int = 500) ->
     return list(rows)
 
 
-def timeline(session: Session, *, ticket_id: int | None = None,
-             customer_ids: list[int] | None = None, after_id: int = 0,
-             limit: int = 100) -> list[Event]:
+def timeline(
+    session: Session,
+    *,
+    ticket_id: int | None = None,
+    customer_ids: list[int] | None = None,
+    after_id: int = 0,
+    limit: int = 100,
+) -> list[Event]:
     query = select(Event).where(Event.id > after_id).order_by(Event.id).limit(limit)
     if ticket_id is not None:
         query = query.where(Event.ticket_id == ticket_id)

@@ -25,7 +25,8 @@ class SettingsError(Exception):
 
 
 class Settings(BaseSettings):
-    """The documented settings. Field descriptions are the documentation (see ``minidesk settings``)."""
+    """The documented settings; each field's description is its documentation
+    (``minidesk settings`` lists them)."""
 
     model_config = SettingsConfigDict(env_prefix=PREFIX, extra="ignore", frozen=True)
 
@@ -56,14 +57,8 @@ class Settings(BaseSettings):
     max_inbound_bytes: Annotated[int, Field(ge=1024)] = Field(
         1_048_576, description="Largest accepted inbound API/webhook body, in bytes."
     )
-    restrict_agents_to_teams: bool = Field(
-        False, description="Agents see only tickets of their teams or assigned to them."
-    )
     outbox_max_attempts: Annotated[int, Field(ge=1, le=50)] = Field(
         8, description="Delivery attempts before an outbound item becomes a dead letter."
-    )
-    inbox_lease_seconds: Annotated[int, Field(ge=5)] = Field(
-        60, description="After this long an unfinished inbox row is retried by another worker."
     )
 
     @field_validator("database_url")

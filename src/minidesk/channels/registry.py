@@ -21,7 +21,9 @@ def adapter(kind: str) -> ChannelAdapter:
     try:
         dotted = KINDS[kind]
     except KeyError:
-        raise UnknownChannel(f"no channel kind {kind!r}; known: {', '.join(sorted(KINDS))}") from None
+        raise UnknownChannel(
+            f"no channel kind {kind!r}; known: {', '.join(sorted(KINDS))}"
+        ) from None
     module_name, _, attr = dotted.partition(":")
     factory = getattr(importlib.import_module(module_name), attr)
     instance: ChannelAdapter = factory()

@@ -1,0 +1,185 @@
+"""The ``minidesk`` command."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from minidesk import db, jobs, logs
+from minidesk.settings import Settings, SettingsError, configure, documented_settings, load_settings
+
+app = typer.Typer(
+    help="minidesk — a self-hosted customer-support desk.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+user_app = typer.Typer(help="Agents and admins.", no_args_is_help=True)
+token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+app.add_typer(token_app, name="token")
+
+
+def _load(**overrides: object) -> Settings:
+    try:
+        settings = configure(load_settings(**overrides))
+    except SettingsError as exc:
+        typer.echo(f"minidesk: invalid settings: {exc}", err=True)
+        raise typer.Exit(2) from None
+    logs.setup(settings.log_level, settings.log_format)
+    db.configure(settings.database_url)
+    return settings
+
+
+def _upgrade(settings: Settings) -> None:
+    from minidesk import migrate
+
+    if settings.is_sqlite:
+        path = settings.database_url.split("///", 1)[1]
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(settings.database_url)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create or migrate the schema to the current version."""
+    settings = _load()
+    _upgrade(settings)
+    typer.echo("database is up to date")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[
+        int, typer.Option(help="Web worker processes (scale-out: run `minidesk worker` for jobs).")
+    ] = 1,
+) -> None:
+    """Run the web server; with one web process, job workers run inside it."""
+    import uvicorn
+
+    settings = _load()
+    _upgrade(settings)
+    jobs.configure(settings)
+    if workers > 1:
+        # Several web processes: jobs belong in separate `minidesk worker` processes.
+        uvicorn.run(
+            "minidesk.web.asgi:app_without_workers",
+            host=host,
+            port=port,
+            workers=workers,
+            log_config=None,
+        )
+    else:
+        from minidesk.web.app import create_app
+
+        uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
+
+
+@app.command()
+def worker(threads: Annotated[int, typer.Option(help="Worker threads.")] = 2) -> None:
+    """Run job workers (scale-out): any number of these may run against one database."""
+    from huey.consumer import Consumer
+
+    settings = _load()
+    huey = jobs.configure(settings)
+    Consumer(huey, workers=threads, worker_type="thread", periodic=True).run()
+
+
+@user_app.command("create")
+def user_create(
+    email: str,
+    role: Annotated[str, typer.Option(help="agent, lead, manager or admin.")] = "agent",
+    name: Annotated[str, typer.Option(help="Display name.")] = "",
+) -> None:
+    """Create a user. The password is read from stdin, or generated and printed."""
+    from minidesk.desk.models import Role
+    from minidesk.desk.users import UserError, do_create_user
+    from minidesk.events import SYSTEM
+
+    settings = _load()
+    if role not in {r.value for r in Role}:
+        typer.echo(f"minidesk: --role must be one of {', '.join(r.value for r in Role)}", err=True)
+        raise typer.Exit(2)
+    piped = None if sys.stdin is None or sys.stdin.isatty() else sys.stdin.read().strip()
+    password = piped or secrets.token_urlsafe(12)
+    try:
+        with db.get_db().transaction() as session:
+            do_create_user(session, email, Role(role), SYSTEM, name=name, password=password)
+    except UserError as exc:
+        typer.echo(f"minidesk: {exc}", err=True)
+        raise typer.Exit(1) from None
+    del settings
+    typer.echo(f"created {role} {email}")
+    if not piped:
+        typer.echo(f"password: {password}")
+
+
+@token_app.command("create")
+def token_create(
+    email: str, name: Annotated[str, typer.Option(help="What it is for.")] = "cli"
+) -> None:
+    """Create an API token for a user and print it (it is shown only once)."""
+    from sqlalchemy import select
+
+    from minidesk.desk.models import User
+    from minidesk.desk.users import do_create_token
+    from minidesk.events import SYSTEM
+
+    _load()
+    with db.get_db().transaction() as session:
+        user = session.scalars(select(User).where(User.email == email.strip().lower())).first()
+        if user is None:
+            typer.echo(f"minidesk: no user {email}", err=True)
+            raise typer.Exit(1)
+        _, secret = do_create_token(session, user, SYSTEM, name)
+    typer.echo(secret)
+
+
+@app.command()
+def demo(
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    data_dir: Annotated[Path, typer.Option(help="Where the demo keeps its database.")] = Path(
+        "./minidesk-demo"
+    ),
+    seed_only: Annotated[bool, typer.Option(help="Seed and exit without serving.")] = False,
+) -> None:
+    """A ready workspace: sample shop, customers, tickets, users; then serve it."""
+    import uvicorn
+
+    from minidesk import demo as demo_data
+    from minidesk.web.app import create_app
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    settings = _load(demo=True, database_url=f"sqlite:///{data_dir.resolve()}/minidesk.db")
+    _upgrade(settings)
+    jobs.configure(settings)
+    summary = demo_data.seed(db.get_db())
+    url = f"http://127.0.0.1:{port}"
+    typer.echo(demo_data.banner(summary, url))
+    if not seed_only:
+        uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_config=None)
+
+
+@app.command("settings")
+def show_settings() -> None:
+    """List every MINIDESK_* variable with what it does."""
+    for name, description in documented_settings().items():
+        typer.echo(f"{name}\n    {description}")
+
+
+def _mount_optional() -> None:
+    try:
+        from minidesk.triage.cli import app as intents_app
+    except ImportError:
+        return
+    app.add_typer(intents_app, name="intents", help="Train and evaluate intent models.")
+
+
+_mount_optional()

@@ -1,0 +1,193 @@
+"""Customers and their identities: matching a sender across channels, merging and un-merging."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import Session
+
+from minidesk.channels.base import Sender
+from minidesk.desk.models import Customer, CustomerIdentity, IdentityKind, Message, Ticket
+from minidesk.events import Actor, Event, emit
+
+
+class MergeError(ValueError):
+    pass
+
+
+def normalise(kind: str, value: str) -> str:
+    value = value.strip()
+    if kind == IdentityKind.EMAIL:
+        return value.lower()
+    if kind == IdentityKind.PHONE:
+        # Providers send "+1 (555) 010-0000", "15550100000" and "whatsapp:+1555..." for one
+        # person; keep the digits and a leading plus so they all meet.
+        value = value.removeprefix("whatsapp:")
+        digits = re.sub(r"\D", "", value)
+        return f"+{digits}" if digits else ""
+    return value
+
+
+def sender_identities(sender: Sender) -> list[tuple[str, str]]:
+    pairs = [
+        (IdentityKind.EMAIL, sender.email),
+        (IdentityKind.PHONE, sender.phone),
+        (IdentityKind.CHAT, sender.chat_id),
+        (IdentityKind.EXTERNAL, sender.external_id),
+    ]
+    found = [(str(kind), normalise(kind, value)) for kind, value in pairs if value]
+    return [(kind, value) for kind, value in found if value]
+
+
+def surviving(session: Session, customer: Customer) -> Customer:
+    """Follow merge links to the customer that now owns the history."""
+    seen = {customer.id}
+    while customer.merged_into_id is not None:
+        customer = session.get_one(Customer, customer.merged_into_id)
+        if customer.id in seen:  # a corrupted cycle must not hang the pipeline
+            break
+        seen.add(customer.id)
+    return customer
+
+
+def identify(session: Session, sender: Sender) -> tuple[Customer, bool]:
+    """The customer behind ``sender`` (matched on any identity), creating one if new.
+
+    Identities the sender brings that nobody owns yet are attached to the customer, so a
+    person who writes once by email with a phone number is recognised later by SMS.
+    """
+    identities = sender_identities(sender)
+    if not identities:
+        raise ValueError("sender has no email, phone, chat id or external id")
+    conditions = [
+        (CustomerIdentity.kind == kind) & (CustomerIdentity.value == value)
+        for kind, value in identities
+    ]
+    owned = {
+        (row.kind, row.value): row
+        for row in session.scalars(select(CustomerIdentity).where(or_(*conditions)))
+    }
+    created = False
+    if owned:
+        first = next(iter(owned.values()))
+        customer = surviving(session, session.get_one(Customer, first.customer_id))
+    else:
+        customer = Customer(
+            name=sender.name,
+            email=normalise(IdentityKind.EMAIL, sender.email) if sender.email else None,
+            phone=normalise(IdentityKind.PHONE, sender.phone) if sender.phone else None,
+        )
+        session.add(customer)
+        session.flush()
+        created = True
+    for kind, value in identities:
+        if (kind, value) not in owned:
+            session.add(
+                CustomerIdentity(
+                    customer_id=customer.id, kind=kind, value=value, verified=sender.verified
+                )
+            )
+    if not customer.name and sender.name:
+        customer.name = sender.name
+    return customer, created
+
+
+def search(session: Session, q: str, limit: int = 50, after_id: int = 0) -> list[Customer]:
+    pattern = f"%{q.strip().lower()}%"
+    identity_match = select(CustomerIdentity.customer_id).where(
+        CustomerIdentity.value.like(pattern)
+    )
+    query = (
+        select(Customer)
+        .where(
+            Customer.merged_into_id.is_(None),
+            or_(func.lower(Customer.name).like(pattern), Customer.id.in_(identity_match)),
+        )
+        .order_by(Customer.id.desc())
+        .limit(limit)
+    )
+    if after_id:
+        query = query.where(Customer.id < after_id)
+    return list(session.scalars(query))
+
+
+def merged_ids(session: Session, customer: Customer) -> list[int]:
+    """The customer and everyone merged into them: their history is one timeline."""
+    ids = [customer.id]
+    frontier = [customer.id]
+    while frontier:
+        frontier = list(
+            session.scalars(select(Customer.id).where(Customer.merged_into_id.in_(frontier)))
+        )
+        ids.extend(frontier)
+    return ids
+
+
+def do_merge(session: Session, source: Customer, target: Customer, actor: Actor) -> Event:
+    """Move ``source``'s identities, tickets and messages to ``target``; records what moved so
+    ``do_unmerge`` can put every row back."""
+    if source.id == target.id:
+        raise MergeError("a customer cannot be merged into itself")
+    if source.merged_into_id is not None or target.merged_into_id is not None:
+        raise MergeError("both customers must be unmerged; merge into the surviving customer")
+    moved: dict[str, Any] = {
+        "identities": list(
+            session.scalars(
+                select(CustomerIdentity.id).where(CustomerIdentity.customer_id == source.id)
+            )
+        ),
+        "tickets": list(session.scalars(select(Ticket.id).where(Ticket.customer_id == source.id))),
+        "messages": list(
+            session.scalars(select(Message.id).where(Message.customer_id == source.id))
+        ),
+    }
+    _move(session, moved, target.id)
+    source.merged_into_id = target.id
+    if not target.email and source.email:
+        target.email = source.email
+    if not target.phone and source.phone:
+        target.phone = source.phone
+    return emit(
+        session,
+        "customer.merged",
+        actor,
+        customer_id=target.id,
+        source_id=source.id,
+        target_id=target.id,
+        moved=moved,
+    )
+
+
+def do_unmerge(session: Session, merge_event: Event, actor: Actor) -> Event:
+    """Undo a merge from its audit event: the rows it moved go back to the source customer."""
+    if merge_event.kind != "customer.merged":
+        raise MergeError(f"event {merge_event.id} is not a merge")
+    source = session.get_one(Customer, merge_event.data["source_id"])
+    if source.merged_into_id != merge_event.data["target_id"]:
+        raise MergeError("this merge has already been undone")
+    _move(session, merge_event.data["moved"], source.id)
+    source.merged_into_id = None
+    return emit(
+        session,
+        "customer.unmerged",
+        actor,
+        customer_id=source.id,
+        merge_event_id=merge_event.id,
+        source_id=source.id,
+        target_id=merge_event.data["target_id"],
+    )
+
+
+def _move(session: Session, moved: dict[str, Any], customer_id: int) -> None:
+    for model, key in (
+        (CustomerIdentity, "identities"),
+        (Ticket, "tickets"),
+        (Message, "messages"),
+    ):
+        if moved[key]:
+            session.execute(
+                update(model).where(model.id.in_(moved[key])).values(customer_id=customer_id)
+            )
+    session.expire_all()

@@ -1,0 +1,188 @@
+"""Messages on a ticket: recording a customer's message, replying, adding internal notes."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+import nh3
+from sqlalchemy.orm import Session
+
+from minidesk import outbox
+from minidesk.channels.base import InboundMessage
+from minidesk.db import utcnow
+from minidesk.desk.models import Attachment, Customer, Direction, Message, Status, Ticket, User
+from minidesk.events import Actor, ActorType, changed, emit
+
+# What a support reply legitimately needs; scripts, styles, forms and event handlers go.
+ALLOWED_TAGS = {
+    "a",
+    "b",
+    "blockquote",
+    "br",
+    "code",
+    "div",
+    "em",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "hr",
+    "i",
+    "img",
+    "li",
+    "ol",
+    "p",
+    "pre",
+    "s",
+    "span",
+    "strong",
+    "sub",
+    "sup",
+    "table",
+    "tbody",
+    "td",
+    "th",
+    "thead",
+    "tr",
+    "u",
+    "ul",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "width", "height"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan"},
+}
+
+
+class MessageType(StrEnum):
+    REPLY = "reply"
+    NOTE = "note"
+
+
+class MessageError(ValueError):
+    pass
+
+
+def sanitise_html(html: str | None) -> str | None:
+    if not html:
+        return None
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto", "cid"},
+    )
+
+
+def record_inbound(
+    session: Session, ticket: Ticket, customer: Customer, message: InboundMessage, inbox_id: int
+) -> Message:
+    row = Message(
+        ticket_id=ticket.id,
+        customer_id=customer.id,
+        direction=Direction.INBOUND,
+        channel=message.channel,
+        text=message.text,
+        html=sanitise_html(message.html),
+        external_id=message.external_id,
+        inbox_id=inbox_id,
+        meta={"subject": message.subject, **message.meta} if message.subject else message.meta,
+    )
+    row.attachments = [
+        Attachment(
+            filename=a.filename,
+            content_type=a.content_type,
+            size=a.size,
+            sha256=a.sha256,
+            storage_key=a.storage_key,
+            url=a.url,
+            inline=a.inline,
+            content_id=a.content_id,
+        )
+        for a in message.attachments
+    ]
+    session.add(row)
+    now = utcnow()
+    ticket.last_inbound_at = now
+    ticket.updated_at = now
+    ticket.turns += 1
+    if ticket.status == Status.PENDING:
+        before = ticket.status
+        ticket.status = Status.OPEN
+        emit(
+            session,
+            "ticket.status_changed",
+            Actor(ActorType.CUSTOMER, customer.id),
+            ticket_id=ticket.id,
+            customer_id=customer.id,
+            why="customer replied",
+            **changed(before, Status.OPEN),
+        )
+    session.flush()
+    return row
+
+
+def do_reply(
+    session: Session,
+    ticket: Ticket,
+    text: str,
+    actor: Actor,
+    *,
+    author: User | None = None,
+    html: str | None = None,
+    kind: MessageType = MessageType.REPLY,
+    status: Status | None = None,
+    meta: dict[str, Any] | None = None,
+) -> Message:
+    """Add a reply (sent through the ticket's channel via the outbox) or an internal note."""
+    from minidesk.desk.tickets import do_set_status
+
+    if not text.strip() and not html:
+        raise MessageError("a reply needs text")
+    if ticket.status == Status.CLOSED:
+        raise MessageError(f"ticket {ticket.id} is closed; reply on its follow-up instead")
+    is_note = kind == MessageType.NOTE
+    message = Message(
+        ticket_id=ticket.id,
+        author_id=author.id if author else None,
+        direction=Direction.NOTE if is_note else Direction.OUTBOUND,
+        channel=ticket.channel,
+        text=text,
+        html=sanitise_html(html),
+        automated=actor.automated,
+        delivery_status=None if is_note else outbox.DeliveryStatus.QUEUED,
+        meta=meta or {},
+    )
+    session.add(message)
+    session.flush()
+    if is_note:
+        emit(
+            session,
+            "note.added",
+            actor,
+            ticket_id=ticket.id,
+            customer_id=ticket.customer_id,
+            message_id=message.id,
+        )
+    else:
+        outbox.enqueue_message(session, message, ticket)
+        if ticket.first_response_at is None:
+            ticket.first_response_at = message.created_at
+        emit(
+            session,
+            "message.sent",
+            actor,
+            ticket_id=ticket.id,
+            customer_id=ticket.customer_id,
+            message_id=message.id,
+            channel=ticket.channel,
+            automated=actor.automated,
+        )
+        if status is None and ticket.status == Status.NEW:
+            status = Status.OPEN
+    ticket.updated_at = utcnow()
+    if status is not None:
+        do_set_status(session, ticket, status, actor, why="set with reply")
+    return message

@@ -1,0 +1,299 @@
+"""Tickets: threading an inbound message to its ticket, and every change an agent can make.
+
+Each ``do_*`` function changes state and records one event naming the actor, with the value
+before and after, in the caller's transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from minidesk.channels.base import InboundMessage
+from minidesk.db import utcnow
+from minidesk.desk.models import (
+    OPEN_STATUSES,
+    Customer,
+    Message,
+    Priority,
+    Status,
+    Team,
+    Ticket,
+    TicketTag,
+    TicketThread,
+    User,
+)
+from minidesk.events import Actor, changed, emit
+
+SUBJECT_FROM_TEXT = 80
+
+
+class TicketChangeError(ValueError):
+    pass
+
+
+def subject_for(message: InboundMessage) -> str:
+    if message.subject.strip():
+        return message.subject.strip()[:500]
+    first_line = next((line.strip() for line in message.text.splitlines() if line.strip()), "")
+    if len(first_line) > SUBJECT_FROM_TEXT:
+        first_line = first_line[: SUBJECT_FROM_TEXT - 1].rstrip() + "…"
+    return first_line or "(no subject)"
+
+
+def find_thread_ticket(
+    session: Session, customer: Customer, message: InboundMessage, customer_ids: list[int]
+) -> Ticket | None:
+    """The ticket an inbound message continues, strongest signal first; None for a new one."""
+    if message.reply_to_external_ids:
+        ticket_id = session.scalars(
+            select(Message.ticket_id)
+            .join(Ticket, Ticket.id == Message.ticket_id)
+            .where(
+                Message.external_id.in_(message.reply_to_external_ids),
+                Ticket.customer_id.in_(customer_ids),
+            )
+            .order_by(Message.id.desc())
+            .limit(1)
+        ).first()
+        if ticket_id is not None:
+            return session.get_one(Ticket, ticket_id)
+    if message.ticket_hint is not None:
+        hinted = session.get(Ticket, message.ticket_hint)
+        # A ticket token only counts for the ticket's own customer; channels that can sign
+        # their tokens (email plus-addresses) check the signature before setting the hint.
+        if hinted is not None and hinted.customer_id in customer_ids:
+            return hinted
+    if message.thread_key:
+        ticket_id = session.scalars(
+            select(TicketThread.ticket_id).where(
+                TicketThread.channel == message.channel, TicketThread.key == message.thread_key
+            )
+        ).first()
+        if ticket_id is not None:
+            return session.get_one(Ticket, ticket_id)
+        return None
+    return session.scalars(
+        select(Ticket)
+        .where(Ticket.customer_id.in_(customer_ids), Ticket.status.in_(OPEN_STATUSES))
+        .order_by(Ticket.updated_at.desc(), Ticket.id.desc())
+        .limit(1)
+    ).first()
+
+
+def continue_or_follow_up(
+    session: Session, ticket: Ticket, message: InboundMessage, actor: Actor
+) -> Ticket | None:
+    """A recently solved ticket reopens; an old or closed one gets a follow-up (None: create).
+
+    The window (workspace ``reopen_window_days``) keeps reports honest: a "thanks" a month
+    later is a new contact, not a reopened ticket.
+    """
+    from minidesk.desk.workspace import get_workspace
+
+    if ticket.status in OPEN_STATUSES:
+        return ticket
+    window = get_workspace(session).reopen_window
+    recently_solved = (
+        ticket.status == Status.SOLVED
+        and ticket.solved_at is not None
+        and utcnow() - ticket.solved_at <= window
+    )
+    if recently_solved:
+        do_set_status(session, ticket, Status.OPEN, actor, why="customer replied")
+        return ticket
+    return None
+
+
+def do_create_ticket(
+    session: Session,
+    customer: Customer,
+    message: InboundMessage,
+    actor: Actor,
+    follow_up_of: Ticket | None = None,
+) -> Ticket:
+    ticket = Ticket(
+        subject=subject_for(message),
+        channel=message.channel,
+        customer_id=customer.id,
+        status=Status.NEW,
+        priority=Priority.P3,
+    )
+    if follow_up_of is not None:
+        ticket.custom_fields = {"follow_up_of": follow_up_of.id}
+        ticket.team_id = follow_up_of.team_id
+    session.add(ticket)
+    session.flush()
+    if message.thread_key:
+        pin_thread(session, ticket, message.channel, message.thread_key)
+    emit(
+        session,
+        "ticket.created",
+        actor,
+        ticket_id=ticket.id,
+        customer_id=customer.id,
+        channel=message.channel,
+        subject=ticket.subject,
+        follow_up_of=follow_up_of.id if follow_up_of else None,
+    )
+    return ticket
+
+
+def pin_thread(session: Session, ticket: Ticket, channel: str, key: str) -> None:
+    existing = session.scalars(
+        select(TicketThread).where(TicketThread.channel == channel, TicketThread.key == key)
+    ).first()
+    if existing is None:
+        session.add(TicketThread(channel=channel, key=key, ticket_id=ticket.id))
+    else:
+        existing.ticket_id = ticket.id
+
+
+def _touch(ticket: Ticket) -> None:
+    ticket.updated_at = utcnow()
+
+
+def do_set_status(
+    session: Session, ticket: Ticket, status: Status, actor: Actor, why: str = ""
+) -> None:
+    if ticket.status == status:
+        return
+    if ticket.status == Status.CLOSED:
+        raise TicketChangeError(
+            "a closed ticket cannot change; the customer's next message opens a follow-up"
+        )
+    before = ticket.status
+    ticket.status = status
+    ticket.solved_at = utcnow() if status in (Status.SOLVED, Status.CLOSED) else None
+    _touch(ticket)
+    emit(
+        session,
+        "ticket.status_changed",
+        actor,
+        ticket_id=ticket.id,
+        customer_id=ticket.customer_id,
+        why=why,
+        **changed(before, status),
+    )
+
+
+def do_set_priority(
+    session: Session,
+    ticket: Ticket,
+    priority: Priority,
+    actor: Actor,
+    reasons: list[str] | None = None,
+) -> None:
+    if ticket.priority == priority:
+        return
+    before = ticket.priority
+    ticket.priority = priority
+    _touch(ticket)
+    emit(
+        session,
+        "ticket.priority_changed",
+        actor,
+        ticket_id=ticket.id,
+        customer_id=ticket.customer_id,
+        reasons=reasons or [],
+        **changed(before, priority),
+    )
+
+
+def do_assign(session: Session, ticket: Ticket, assignee: User | None, actor: Actor) -> None:
+    if ticket.assignee_id == (assignee.id if assignee else None):
+        return
+    if assignee is not None and not assignee.active:
+        raise TicketChangeError(f"user {assignee.email} is deactivated")
+    before = ticket.assignee_id
+    ticket.assignee_id = assignee.id if assignee else None
+    ticket.assignee = assignee
+    _touch(ticket)
+    emit(
+        session,
+        "ticket.assigned",
+        actor,
+        ticket_id=ticket.id,
+        customer_id=ticket.customer_id,
+        **changed(before, ticket.assignee_id),
+    )
+
+
+def do_set_team(session: Session, ticket: Ticket, team: Team | None, actor: Actor) -> None:
+    if ticket.team_id == (team.id if team else None):
+        return
+    before = ticket.team_id
+    ticket.team_id = team.id if team else None
+    ticket.team = team
+    _touch(ticket)
+    emit(
+        session,
+        "ticket.team_changed",
+        actor,
+        ticket_id=ticket.id,
+        customer_id=ticket.customer_id,
+        **changed(before, ticket.team_id),
+    )
+
+
+def do_set_tags(
+    session: Session, ticket: Ticket, add: list[str], remove: list[str], actor: Actor
+) -> None:
+    before = ticket.tags
+    wanted = (set(before) | {t.strip().lower() for t in add if t.strip()}) - {
+        t.strip().lower() for t in remove
+    }
+    if wanted == set(before):
+        return
+    ticket.tag_rows = [row for row in ticket.tag_rows if row.tag in wanted] + [
+        TicketTag(ticket_id=ticket.id, tag=tag) for tag in sorted(wanted - set(before))
+    ]
+    _touch(ticket)
+    emit(
+        session,
+        "ticket.tags_changed",
+        actor,
+        ticket_id=ticket.id,
+        customer_id=ticket.customer_id,
+        **changed(before, sorted(wanted)),
+    )
+
+
+def do_set_intent(session: Session, ticket: Ticket, intent: str, actor: Actor) -> None:
+    """An agent's correction of the intent; the event doubles as a labelled training example."""
+    if ticket.intent == intent:
+        return
+    before = ticket.intent
+    ticket.intent = intent
+    ticket.intent_confidence = 1.0
+    _touch(ticket)
+    emit(
+        session,
+        "ticket.intent_corrected",
+        actor,
+        ticket_id=ticket.id,
+        customer_id=ticket.customer_id,
+        **changed(before, intent),
+    )
+
+
+def do_set_custom_fields(
+    session: Session, ticket: Ticket, values: dict[str, Any], actor: Actor
+) -> None:
+    before = dict(ticket.custom_fields)
+    after = {**before, **values}
+    after = {key: value for key, value in after.items() if value is not None}
+    if after == before:
+        return
+    ticket.custom_fields = after
+    _touch(ticket)
+    emit(
+        session,
+        "ticket.fields_changed",
+        actor,
+        ticket_id=ticket.id,
+        customer_id=ticket.customer_id,
+        **changed(before, after),
+    )

@@ -1,0 +1,133 @@
+"""Users, passwords (argon2) and API tokens (only their SHA-256 is stored)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from minidesk.db import utcnow
+from minidesk.desk.models import ApiToken, Role, Team, TeamMember, User
+from minidesk.events import Actor, ActorType, emit
+
+TOKEN_PREFIX = "mdk_"
+_hasher = PasswordHasher()
+
+
+class UserError(ValueError):
+    pass
+
+
+def actor_of(user: User) -> Actor:
+    return Actor(ActorType.USER, user.id, user.name or user.email)
+
+
+def do_create_user(
+    session: Session,
+    email: str,
+    role: Role,
+    actor: Actor,
+    *,
+    name: str = "",
+    password: str | None = None,
+) -> User:
+    email = email.strip().lower()
+    if "@" not in email:
+        raise UserError(f"{email!r} is not an email address")
+    if session.scalars(select(User).where(User.email == email)).first() is not None:
+        raise UserError(f"a user with email {email} already exists")
+    if password is not None and len(password) < 10:
+        raise UserError("passwords need at least 10 characters")
+    user = User(
+        email=email,
+        name=name or email.split("@")[0].title(),
+        role=role,
+        password_hash=_hasher.hash(password) if password else None,
+    )
+    session.add(user)
+    session.flush()
+    emit(session, "user.created", actor, user_id=user.id, email=email, role=role)
+    return user
+
+
+def do_set_role(session: Session, user: User, role: Role, actor: Actor) -> None:
+    if user.role != role:
+        emit(session, "user.role_changed", actor, user_id=user.id, before=user.role, after=role)
+        user.role = role
+
+
+def do_deactivate(session: Session, user: User, actor: Actor) -> None:
+    if user.active:
+        user.active = False
+        for token in session.scalars(
+            select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        ):
+            token.revoked_at = utcnow()
+        emit(session, "user.deactivated", actor, user_id=user.id)
+
+
+def check_password(user: User, password: str) -> bool:
+    if not user.password_hash or not user.active:
+        return False
+    try:
+        return _hasher.verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def do_create_token(
+    session: Session, user: User, actor: Actor, name: str = ""
+) -> tuple[ApiToken, str]:
+    """Create a token; the secret is returned once and never stored."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, token_hash=_digest(secret))
+    session.add(token)
+    session.flush()
+    emit(session, "token.created", actor, user_id=user.id, token_id=token.id, name=name)
+    return token, secret
+
+
+def do_revoke_token(session: Session, token: ApiToken, actor: Actor) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        emit(session, "token.revoked", actor, user_id=token.user_id, token_id=token.id)
+
+
+def authenticate_token(session: Session, secret: str) -> User | None:
+    """The active user owning an unrevoked token, or None."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    digest = _digest(secret)
+    token = session.scalars(select(ApiToken).where(ApiToken.token_hash == digest)).first()
+    # The lookup is by digest; compare again in constant time so timing says nothing.
+    if token is None or not hmac.compare_digest(token.token_hash, digest):
+        return None
+    if token.revoked_at is not None or not token.user.active:
+        return None
+    return token.user
+
+
+def do_add_to_team(session: Session, user: User, team: Team, actor: Actor) -> None:
+    if session.get(TeamMember, (team.id, user.id)) is None:
+        session.add(TeamMember(team_id=team.id, user_id=user.id))
+        session.expire(user, ["teams"])
+        emit(session, "team.member_added", actor, user_id=user.id, team_id=team.id)
+
+
+def get_or_create_team(session: Session, name: str, actor: Actor) -> Team:
+    team = session.scalars(select(Team).where(Team.name == name)).first()
+    if team is None:
+        team = Team(name=name)
+        session.add(team)
+        session.flush()
+        emit(session, "team.created", actor, team_id=team.id, name=name)
+    return team

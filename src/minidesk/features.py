@@ -1,0 +1,16 @@
+"""Loads the modules whose import registers listeners, sweepers and channel kinds.
+
+Every process that runs jobs calls ``load()`` so that an event is handled the same whichever
+worker picks it up.
+"""
+
+from __future__ import annotations
+
+import importlib
+
+FEATURE_MODULES: tuple[str, ...] = ()
+
+
+def load() -> None:
+    for module in FEATURE_MODULES:
+        importlib.import_module(module)

@@ -1,0 +1,175 @@
+"""Background jobs on Huey: one API over a SQLite file (embedded), PostgreSQL or Redis.
+
+The queue only carries *hints* ("inbox row 42 is ready"). The truth lives in database rows
+(inbox, events, outbox, ``*_due_at`` timers), so a lost job costs latency, never data: the
+periodic sweep and every worker's start-up find whatever is still due and run it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from huey import Huey, MemoryHuey, PostgresHuey, RedisHuey, SqliteHuey, crontab
+from huey.api import TaskWrapper
+from huey.consumer import Consumer
+
+from minidesk import events, inbox, outbox
+from minidesk.db import get_db, utcnow
+from minidesk.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+# Rows younger than this are left to the job that was queued for them.
+SWEEP_GRACE = dt.timedelta(seconds=30)
+
+_huey: Huey | None = None
+_tasks: dict[str, TaskWrapper] = {}
+_sweepers: list[Callable[[dt.datetime], int]] = []
+failures = 0
+
+
+def sweeper(fn: Callable[[dt.datetime], int]) -> Callable[[dt.datetime], int]:
+    """Register a periodic job: called every minute with the current time, returns the number
+    of rows it handled. Features use this for their ``*_due_at`` timers."""
+    _sweepers.append(fn)
+    return fn
+
+
+def build_huey(queue_url: str, *, immediate: bool = False) -> Huey:
+    name = "minidesk"
+    if immediate or queue_url.startswith("memory"):
+        return MemoryHuey(name, results=False, immediate=immediate)
+    scheme, _, rest = queue_url.partition("://")
+    if scheme == "sqlite":
+        path = rest[1:]  # sqlite:///rel.db → "rel.db", sqlite:////abs.db → "/abs.db"
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        return SqliteHuey(name, filename=path, results=False, timeout=30)
+    if scheme in ("redis", "rediss"):
+        return RedisHuey(name, url=queue_url, results=False)
+    return PostgresHuey(
+        name, dsn=queue_url.replace("postgresql+psycopg", "postgresql"), results=False
+    )
+
+
+def configure(settings: Settings, *, immediate: bool = False) -> Huey:
+    """Create the queue for ``settings`` and register minidesk's tasks on it."""
+    global _huey
+    from minidesk import features
+
+    features.load()
+    huey = build_huey(settings.effective_queue_url, immediate=immediate)
+    _register(huey, settings)
+    _huey = huey
+    return huey
+
+
+def get_huey() -> Huey:
+    return _huey if _huey is not None else configure(get_settings())
+
+
+def _register(huey: Huey, settings: Settings) -> None:
+    from minidesk import pipeline
+
+    @huey.task(name="process_inbox")
+    def process_inbox(inbox_id: int) -> None:
+        pipeline.process(inbox_id)
+
+    @huey.task(name="dispatch_events")
+    def dispatch_events(event_ids: list[int]) -> None:
+        with get_db().transaction() as session:
+            for event_id in event_ids:
+                events.dispatch(session, event_id)
+
+    @huey.task(name="deliver")
+    def deliver(outbox_id: int) -> None:
+        outbox.deliver(get_db(), outbox_id, settings.outbox_max_attempts)
+
+    _tasks.update(process_inbox=process_inbox, dispatch_events=dispatch_events, deliver=deliver)
+
+    @huey.periodic_task(crontab(minute="*"), name="sweep")
+    def sweep() -> None:
+        run_sweep(utcnow() - SWEEP_GRACE)
+
+    @huey.on_startup()
+    def recover() -> None:
+        # A worker that died took its queued hints with it; everything still pending is due.
+        run_sweep(utcnow())
+
+    @huey.signal("error")
+    def count_failure(signal: str, task: Any, exc: Exception | None = None) -> None:
+        global failures
+        failures += 1
+
+
+def run_sweep(before: dt.datetime) -> dict[str, int]:
+    """Run everything that is due now (inbox, events, outbox, feature timers), inline."""
+    from minidesk import pipeline
+
+    db = get_db()
+    settings = get_settings()
+    with db.sessions() as session:
+        inbox_ids = inbox.pending_ids(session, before)
+        event_ids = events.undispatched(session, before)
+        outbox_ids = outbox.due_ids(session, utcnow())
+    counts = {"inbox": 0, "events": 0, "outbox": 0}
+    for inbox_id in inbox_ids:
+        try:
+            counts["inbox"] += pipeline.process(inbox_id, db) is not None
+        except Exception:
+            log.exception("sweep: inbox %s failed", inbox_id)
+    with db.transaction() as session:
+        counts["events"] = sum(events.dispatch(session, event_id) for event_id in event_ids)
+    for outbox_id in outbox_ids:
+        counts["outbox"] += outbox.deliver(db, outbox_id, settings.outbox_max_attempts) is not None
+    for fn in _sweepers:
+        try:
+            counts[fn.__qualname__] = fn(utcnow())
+        except Exception:
+            log.exception("sweeper %s failed", fn.__qualname__)
+    if any(counts.values()):
+        log.info("sweep", extra={"counts": counts})
+    return counts
+
+
+def _enqueue(task_name: str, *args: Any, eta: dt.datetime | None = None) -> None:
+    get_huey()
+    try:
+        if eta is None:
+            _tasks[task_name](*args)
+        else:
+            _tasks[task_name].schedule(args=args, eta=eta)
+    except Exception:
+        # The row is committed; the sweep will run it. A queue outage must not fail the
+        # request that already durably accepted the work.
+        log.exception("could not enqueue %s%s; the sweep will pick it up", task_name, args)
+
+
+def enqueue_process(inbox_id: int) -> None:
+    _enqueue("process_inbox", inbox_id)
+
+
+def enqueue_dispatch(event_ids: list[int]) -> None:
+    _enqueue("dispatch_events", event_ids)
+
+
+def enqueue_delivery(outbox_id: int, eta: dt.datetime | None = None) -> None:
+    _enqueue("deliver", outbox_id, eta=eta)
+
+
+class EmbeddedConsumer(Consumer):
+    """Huey's consumer as threads inside ``minidesk serve``: signals stay with the web server."""
+
+    def _set_signal_handlers(self) -> None:
+        pass
+
+
+def start_embedded(workers: int) -> EmbeddedConsumer:
+    consumer = EmbeddedConsumer(
+        get_huey(), workers=workers, worker_type="thread", periodic=True, check_worker_health=False
+    )
+    consumer.start()
+    return consumer

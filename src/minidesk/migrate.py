@@ -1,0 +1,30 @@
+"""Schema migrations with Alembic, configured in code so no alembic.ini has to be found."""
+
+from __future__ import annotations
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine
+
+from minidesk.models import Base
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", "minidesk:migrations")
+    # "%" is interpolation syntax in ConfigParser; a password may contain one.
+    config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
+    return config
+
+
+def upgrade(database_url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(database_url), revision)
+
+
+def pending_differences(engine: Engine) -> list[object]:
+    """What autogenerate would change: empty when the database matches the models."""
+    with engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        return list(compare_metadata(context, Base.metadata))

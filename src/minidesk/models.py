@@ -1,0 +1,9 @@
+"""Imports every module that defines tables, so ``Base.metadata`` is the whole schema."""
+
+from __future__ import annotations
+
+from minidesk import events, inbox, outbox
+from minidesk.db import Base
+from minidesk.desk import models, workspace
+
+__all__ = ["Base", "events", "inbox", "models", "outbox", "workspace"]

@@ -1,0 +1,231 @@
+"""The outbox: everything minidesk sends leaves through here, after the deciding commit.
+
+Rows are written in the transaction that decided to send; ``deliver()`` claims a due row with
+a conditional UPDATE, calls the channel adapter outside any transaction, and records the
+outcome. Temporary failures retry with exponential back-off; permanent ones, or too many
+attempts, become dead letters an admin can see and replay.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Index, String, Text, func, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from minidesk.channels.base import DeliveryError, OutboundMessage
+from minidesk.db import Base, Database, on_commit, utcnow
+from minidesk.events import SYSTEM, emit
+
+if TYPE_CHECKING:
+    from minidesk.desk.models import Message, Ticket
+
+log = logging.getLogger(__name__)
+
+BACKOFF_BASE = dt.timedelta(seconds=10)
+BACKOFF_CAP = dt.timedelta(hours=1)
+# A sender that died mid-send leaves its row "sending"; after this lease another worker
+# retries it. Adapters pass the outbox id as an idempotency key so the retry is harmless.
+SENDING_LEASE = dt.timedelta(minutes=5)
+
+
+class OutboxStatus(StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"
+    SENT = "sent"
+    DEAD = "dead"
+
+
+class DeliveryStatus(StrEnum):
+    """The message-side view of delivery, shown on the ticket."""
+
+    QUEUED = "queued"
+    SENT = "sent"
+    STORED = "stored"  # kept for the customer's client to poll; nothing to push to
+    FAILED = "failed"
+
+
+class OutboxItem(Base):
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    ticket_id: Mapped[int | None]
+    message_id: Mapped[int | None] = mapped_column(index=True)
+    payload: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(16), default=OutboxStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    provider_id: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[dt.datetime | None]
+
+
+def enqueue_message(session: Session, message: Message, ticket: Ticket) -> OutboxItem:
+    """Queue an outbound message for its ticket's channel (sent after commit)."""
+    from minidesk import jobs
+
+    customer = ticket.customer
+    item = OutboxItem(
+        channel=message.channel,
+        ticket_id=ticket.id,
+        message_id=message.id,
+        payload={
+            "text": message.text,
+            "html": message.html,
+            "subject": ticket.subject,
+            "automated": message.automated,
+            "meta": message.meta,
+            "recipient": {
+                "customer_id": customer.id,
+                "email": customer.email,
+                "phone": customer.phone,
+                "name": customer.name,
+                "webhook_url": customer.webhook_url,
+            },
+        },
+    )
+    session.add(item)
+    session.flush()
+    item_id = item.id
+    on_commit(session, lambda: jobs.enqueue_delivery(item_id))
+    return item
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """10 s, 20 s, 40 s … capped at an hour, with ±20% jitter so retries do not stampede."""
+    delay = min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_CAP)
+    return delay * random.uniform(0.8, 1.2)
+
+
+def _claim(session: Session, item_id: int, now: dt.datetime) -> bool:
+    due = (OutboxItem.status == OutboxStatus.PENDING) | (
+        (OutboxItem.status == OutboxStatus.SENDING)
+        & (OutboxItem.next_attempt_at < now - SENDING_LEASE)
+    )
+    won = session.execute(
+        update(OutboxItem)
+        .where(OutboxItem.id == item_id, OutboxItem.next_attempt_at <= now, due)
+        .values(status=OutboxStatus.SENDING, attempts=OutboxItem.attempts + 1, next_attempt_at=now)
+    )
+    return won.rowcount == 1  # type: ignore[attr-defined]
+
+
+def deliver(db: Database, item_id: int, max_attempts: int) -> str | None:
+    """Try to send one outbox row; returns its new status, or None if it was not due."""
+    from minidesk.channels import registry
+
+    now = utcnow()
+    with db.transaction() as session:
+        if not _claim(session, item_id, now):
+            return None
+        item = session.get_one(OutboxItem, item_id)
+        outbound = OutboundMessage(
+            outbox_id=item.id,
+            channel=item.channel,
+            ticket_id=item.ticket_id or 0,
+            message_id=item.message_id or 0,
+            text=item.payload["text"],
+            html=item.payload.get("html"),
+            subject=item.payload.get("subject", ""),
+            recipient=item.payload["recipient"],
+            automated=item.payload.get("automated", False),
+            meta=item.payload.get("meta", {}),
+        )
+        attempts = item.attempts
+    try:
+        result = registry.adapter(outbound.channel).send(outbound)
+    except DeliveryError as exc:
+        return _failed(db, item_id, exc, attempts, max_attempts)
+    except Exception as exc:  # an adapter bug must not lose the message: retry, then park
+        log.exception("channel %s failed sending outbox %s", outbound.channel, item_id)
+        return _failed(db, item_id, DeliveryError(repr(exc)[:500]), attempts, max_attempts)
+    with db.transaction() as session:
+        item = session.get_one(OutboxItem, item_id)
+        item.status = OutboxStatus.SENT
+        item.sent_at = utcnow()
+        item.provider_id = result.provider_id
+        item.last_error = None
+        _set_message_status(session, item, result.status, None)
+    return OutboxStatus.SENT
+
+
+def _failed(
+    db: Database, item_id: int, exc: DeliveryError, attempts: int, max_attempts: int
+) -> str:
+    from minidesk import jobs
+
+    with db.transaction() as session:
+        item = session.get_one(OutboxItem, item_id)
+        item.last_error = exc.reason[:2000]
+        if exc.permanent or attempts >= max_attempts:
+            item.status = OutboxStatus.DEAD
+            _set_message_status(session, item, DeliveryStatus.FAILED, exc.reason)
+            emit(
+                session,
+                "delivery.failed",
+                SYSTEM,
+                ticket_id=item.ticket_id,
+                message_id=item.message_id,
+                outbox_id=item.id,
+                reason=exc.reason,
+                permanent=exc.permanent,
+                attempts=attempts,
+            )
+        else:
+            item.status = OutboxStatus.PENDING
+            item.next_attempt_at = utcnow() + backoff(attempts)
+            eta = item.next_attempt_at
+            on_commit(session, lambda: jobs.enqueue_delivery(item_id, eta=eta))
+        return item.status
+
+
+def _set_message_status(session: Session, item: OutboxItem, status: str, error: str | None) -> None:
+    from minidesk.desk.models import Message
+
+    if item.message_id is None:
+        return
+    message = session.get(Message, item.message_id)
+    if message is not None:
+        message.delivery_status = status
+        message.delivery_error = error
+
+
+def replay(session: Session, item_id: int) -> bool:
+    """Send a dead letter again (an admin's action after fixing the cause)."""
+    from minidesk import jobs
+
+    won = session.execute(
+        update(OutboxItem)
+        .where(OutboxItem.id == item_id, OutboxItem.status == OutboxStatus.DEAD)
+        .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=utcnow())
+    )
+    if won.rowcount == 1:  # type: ignore[attr-defined]
+        on_commit(session, lambda: jobs.enqueue_delivery(item_id))
+        return True
+    return False
+
+
+def due_ids(session: Session, now: dt.datetime, limit: int = 500) -> list[int]:
+    stale = now - SENDING_LEASE
+    query = (
+        select(OutboxItem.id)
+        .where(
+            ((OutboxItem.status == OutboxStatus.PENDING) & (OutboxItem.next_attempt_at <= now))
+            | ((OutboxItem.status == OutboxStatus.SENDING) & (OutboxItem.next_attempt_at < stale))
+        )
+        .order_by(OutboxItem.next_attempt_at)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def depth(session: Session) -> dict[str, int]:
+    rows = session.execute(select(OutboxItem.status, func.count()).group_by(OutboxItem.status))
+    return {status: count for status, count in rows}

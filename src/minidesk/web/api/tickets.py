@@ -1,0 +1,196 @@
+"""Tickets: list with filters, detail, changes, messages, timeline."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from minidesk import events
+from minidesk.db import commit
+from minidesk.desk import access, tickets
+from minidesk.desk.messages import MessageError, MessageType, do_reply
+from minidesk.desk.models import Message, Priority, Status, Team, Ticket, TicketTag, User
+from minidesk.desk.users import actor_of
+from minidesk.web.api import PREFIX
+from minidesk.web.deps import SessionDep, UserDep, WorkspaceDep, WriteSessionDep
+from minidesk.web.pagination import MAX_LIMIT, Page, decode_cursor, page_of
+from minidesk.web.problems import Problem
+from minidesk.web.schemas import EventOut, MessageIn, MessageOut, TicketOut, TicketPatch
+
+router = APIRouter(prefix=f"{PREFIX}/tickets", tags=["tickets"])
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
+
+
+@router.get("", response_model=Page[TicketOut])
+def list_tickets(
+    session: SessionDep,
+    user: UserDep,
+    workspace: WorkspaceDep,
+    status: Annotated[list[Status] | None, Query()] = None,
+    priority: Annotated[list[Priority] | None, Query()] = None,
+    assignee: Annotated[str | None, Query(description="user id, `me` or `none`")] = None,
+    team: int | None = None,
+    tag: str | None = None,
+    intent: str | None = None,
+    channel: str | None = None,
+    customer: int | None = None,
+    q: Annotated[str | None, Query(description="text in subjects and messages")] = None,
+    limit: Limit = 25,
+    cursor: str | None = None,
+) -> Page[TicketOut]:
+    query = (
+        select(Ticket)
+        .where(access.visible_tickets(user, workspace.restrict_agents_to_teams))
+        .options(selectinload(Ticket.tag_rows), selectinload(Ticket.assignee))
+        .order_by(Ticket.id.desc())
+        .limit(limit + 1)
+    )
+    if below := decode_cursor(cursor):
+        query = query.where(Ticket.id < below)
+    if status:
+        query = query.where(Ticket.status.in_(status))
+    if priority:
+        query = query.where(Ticket.priority.in_(priority))
+    if assignee == "me":
+        query = query.where(Ticket.assignee_id == user.id)
+    elif assignee == "none":
+        query = query.where(Ticket.assignee_id.is_(None))
+    elif assignee is not None:
+        if not assignee.isdigit():
+            raise Problem(422, "assignee must be a user id, 'me' or 'none'")
+        query = query.where(Ticket.assignee_id == int(assignee))
+    for column, value in (
+        (Ticket.team_id, team),
+        (Ticket.intent, intent),
+        (Ticket.channel, channel),
+        (Ticket.customer_id, customer),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    if tag:
+        query = query.where(
+            exists().where(TicketTag.ticket_id == Ticket.id, TicketTag.tag == tag.lower())
+        )
+    if q:
+        pattern = f"%{q.lower()}%"
+        in_messages = exists().where(
+            Message.ticket_id == Ticket.id, func.lower(Message.text).like(pattern)
+        )
+        query = query.where(or_(func.lower(Ticket.subject).like(pattern), in_messages))
+    rows, next_cursor = page_of(list(session.scalars(query)), limit, lambda t: t.id)
+    return Page[TicketOut](
+        items=[TicketOut.model_validate(t) for t in rows], next_cursor=next_cursor
+    )
+
+
+@router.get("/{number}", response_model=TicketOut)
+def get_ticket(number: int, session: SessionDep, user: UserDep, workspace: WorkspaceDep) -> Ticket:
+    return access.access_ticket(session, user, number, workspace.restrict_agents_to_teams)
+
+
+@router.patch("/{number}", response_model=TicketOut)
+def update_ticket(
+    number: int, body: TicketPatch, session: WriteSessionDep, user: UserDep, workspace: WorkspaceDep
+) -> Ticket:
+    """Change status, priority, assignee, team, intent, tags or custom fields; each change is
+    an event on the ticket's timeline naming you."""
+    ticket = access.access_ticket(session, user, number, workspace.restrict_agents_to_teams)
+    actor = actor_of(user)
+    try:
+        if body.status is not None:
+            tickets.do_set_status(session, ticket, body.status, actor)
+        if body.priority is not None:
+            tickets.do_set_priority(session, ticket, body.priority, actor)
+        if body.unassign:
+            tickets.do_assign(session, ticket, None, actor)
+        elif body.assignee_id is not None:
+            assignee = session.get(User, body.assignee_id)
+            if assignee is None:
+                raise Problem(422, f"no user {body.assignee_id}")
+            tickets.do_assign(session, ticket, assignee, actor)
+        if body.team_id is not None:
+            team = session.get(Team, body.team_id)
+            if team is None:
+                raise Problem(422, f"no team {body.team_id}")
+            tickets.do_set_team(session, ticket, team, actor)
+        if body.intent is not None:
+            tickets.do_set_intent(session, ticket, body.intent, actor)
+        if body.add_tags or body.remove_tags:
+            tickets.do_set_tags(session, ticket, body.add_tags, body.remove_tags, actor)
+        if body.custom_fields is not None:
+            tickets.do_set_custom_fields(session, ticket, body.custom_fields, actor)
+    except tickets.TicketChangeError as exc:
+        raise Problem(409, str(exc), slug="invalid-change") from exc
+    commit(session)
+    return ticket
+
+
+@router.get("/{number}/messages", response_model=Page[MessageOut])
+def list_messages(
+    number: int,
+    session: SessionDep,
+    user: UserDep,
+    workspace: WorkspaceDep,
+    limit: Limit = 100,
+    cursor: str | None = None,
+) -> Page[MessageOut]:
+    """Messages oldest first, as the conversation reads."""
+    ticket = access.access_ticket(session, user, number, workspace.restrict_agents_to_teams)
+    after = decode_cursor(cursor)
+    rows = list(
+        session.scalars(
+            select(Message)
+            .where(Message.ticket_id == ticket.id, Message.id > after)
+            .options(selectinload(Message.attachments))
+            .order_by(Message.id)
+            .limit(limit + 1)
+        )
+    )
+    page, next_cursor = page_of(rows, limit, lambda m: m.id)
+    return Page[MessageOut](
+        items=[MessageOut.model_validate(m) for m in page], next_cursor=next_cursor
+    )
+
+
+@router.post("/{number}/messages", status_code=201, response_model=MessageOut)
+def add_message(
+    number: int, body: MessageIn, session: WriteSessionDep, user: UserDep, workspace: WorkspaceDep
+) -> Message:
+    """A reply goes to the customer through the ticket's channel; a note stays internal."""
+    ticket = access.access_ticket(session, user, number, workspace.restrict_agents_to_teams)
+    try:
+        message = do_reply(
+            session,
+            ticket,
+            body.text,
+            actor_of(user),
+            author=user,
+            html=body.html,
+            kind=MessageType(body.type),
+            status=body.status,
+        )
+    except (MessageError, tickets.TicketChangeError) as exc:
+        raise Problem(409 if "closed" in str(exc) else 422, str(exc)) from exc
+    commit(session)
+    return message
+
+
+@router.get("/{number}/timeline", response_model=Page[EventOut])
+def ticket_timeline(
+    number: int,
+    session: SessionDep,
+    user: UserDep,
+    workspace: WorkspaceDep,
+    limit: Limit = 100,
+    cursor: str | None = None,
+) -> Page[EventOut]:
+    """Every event on the ticket, oldest first: who did what, before and after, and why."""
+    ticket = access.access_ticket(session, user, number, workspace.restrict_agents_to_teams)
+    rows = events.timeline(
+        session, ticket_id=ticket.id, after_id=decode_cursor(cursor), limit=limit + 1
+    )
+    page, next_cursor = page_of(rows, limit, lambda e: e.id)
+    return Page[EventOut](items=[EventOut.model_validate(e) for e in page], next_cursor=next_cursor)

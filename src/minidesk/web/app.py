@@ -1,0 +1,66 @@
+"""The FastAPI application: routers, error documents, limits, health and metrics."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from fastapi import FastAPI
+from fastapi.responses import PlainTextResponse, RedirectResponse
+from prometheus_client import CONTENT_TYPE_LATEST
+from sqlalchemy import text
+
+from minidesk import __version__, db, jobs
+from minidesk.settings import Settings, get_settings
+from minidesk.web import metrics, problems
+from minidesk.web.api import admin, customers, inbound, tickets, users
+from minidesk.web.limits import BodySizeLimit
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, *, embedded_workers: int | None = None) -> FastAPI:
+    """Build the app. ``embedded_workers`` job threads run inside the web process (default:
+    the ``MINIDESK_WORKERS`` setting; 0 when separate ``minidesk worker`` processes run)."""
+    settings = settings or get_settings()
+    workers = settings.workers if embedded_workers is None else embedded_workers
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        consumer = jobs.start_embedded(workers) if workers else None
+        try:
+            yield
+        finally:
+            if consumer is not None:
+                consumer.stop(graceful=True)
+
+    app = FastAPI(
+        title="minidesk",
+        version=__version__,
+        lifespan=lifespan,
+        description="Self-hosted customer-support desk. Authenticate with "
+        "`Authorization: Bearer <token>` (`minidesk token create EMAIL`).",
+    )
+    problems.install(app)
+    for module in (inbound, tickets, customers, users, admin):
+        app.include_router(module.router)
+
+    @app.get("/", include_in_schema=False)
+    def front_page() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+    @app.get("/healthz", tags=["operations"])
+    def healthz() -> dict[str, str]:
+        """Ready when the database answers."""
+        with db.get_db().sessions() as session:
+            session.execute(text("SELECT 1"))
+        return {"status": "ok", "version": __version__}
+
+    @app.get("/metrics", tags=["operations"], response_class=PlainTextResponse)
+    def prometheus() -> PlainTextResponse:
+        return PlainTextResponse(metrics.render(), media_type=CONTENT_TYPE_LATEST)
+
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_inbound_bytes)
+    app.add_middleware(metrics.MetricsMiddleware)
+    return app

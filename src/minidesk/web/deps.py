@@ -1,0 +1,79 @@
+"""Request dependencies: a database session, the authenticated user, the workspace."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from minidesk.db import discard, get_db
+from minidesk.desk.access import Permission, require
+from minidesk.desk.models import User
+from minidesk.desk.users import authenticate_token
+from minidesk.desk.workspace import Workspace, get_workspace
+from minidesk.web.problems import Problem
+
+
+def _session(write: bool) -> Iterator[Session]:
+    database = get_db()
+    session = database.write_sessions() if write else database.sessions()
+    try:
+        yield session
+    finally:
+        discard(session)  # whatever the handler did not commit never happened
+        session.close()
+
+
+def get_session() -> Iterator[Session]:
+    """A read session for one request (authentication, lookups)."""
+    yield from _session(write=False)
+
+
+def get_write_session() -> Iterator[Session]:
+    """A session for a handler that changes state; it calls ``db.commit(session)``, which
+    then runs the after-commit hooks (job enqueues, event dispatch)."""
+    yield from _session(write=True)
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+WriteSessionDep = Annotated[Session, Depends(get_write_session)]
+
+
+def current_user(request: Request, session: SessionDep) -> User:
+    header = request.headers.get("Authorization", "")
+    scheme, _, secret = header.partition(" ")
+    if scheme.lower() != "bearer" or not secret:
+        raise Problem(
+            401, "send an API token as 'Authorization: Bearer <token>'", slug="unauthenticated"
+        )
+    user = authenticate_token(session, secret.strip())
+    if user is None:
+        raise Problem(
+            401,
+            "the API token is unknown, revoked, or its user is deactivated",
+            slug="invalid-token",
+        )
+    request.state.user_id = user.id
+    return user
+
+
+UserDep = Annotated[User, Depends(current_user)]
+
+
+def workspace(session: SessionDep) -> Workspace:
+    return get_workspace(session)
+
+
+WorkspaceDep = Annotated[Workspace, Depends(workspace)]
+
+
+def requires(permission: Permission):  # type: ignore[no-untyped-def]
+    """Dependency factory: the current user, if they hold ``permission``."""
+
+    def check(user: UserDep) -> User:
+        require(user, permission)
+        return user
+
+    return Depends(check)

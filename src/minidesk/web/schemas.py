@@ -1,0 +1,252 @@
+"""The API's documents. Inputs forbid unknown fields so a typo is an error, not a no-op."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+
+from minidesk.desk.models import Priority, Role, Status
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+# --- inbound API channel -------------------------------------------------------------------
+
+
+class InboundCustomer(Strict):
+    email: str | None = Field(None, max_length=320)
+    phone: str | None = Field(None, max_length=32)
+    external_id: str | None = Field(None, max_length=200)
+    name: str = Field("", max_length=200)
+
+    @model_validator(mode="after")
+    def _one_identity(self) -> InboundCustomer:
+        if not (self.email or self.phone or self.external_id):
+            raise ValueError("customer needs at least one of email, phone, external_id")
+        if self.email and "@" not in self.email:
+            raise ValueError(f"customer.email {self.email!r} is not an email address")
+        return self
+
+
+class InboundAttachment(Strict):
+    filename: str = Field(max_length=255)
+    content_type: str = Field("application/octet-stream", max_length=255)
+    size: int = Field(ge=0)
+    url: HttpUrl
+
+
+class InboundIn(Strict):
+    customer: InboundCustomer
+    text: str = Field(min_length=1, max_length=100_000)
+    external_id: str = Field(min_length=1, max_length=200)
+    thread: str | None = Field(None, max_length=200)
+    subject: str = Field("", max_length=500)
+    attachments: list[InboundAttachment] = Field(default_factory=list, max_length=20)
+
+
+class InboundOut(BaseModel):
+    status: Literal["processed", "queued", "duplicate"]
+    ticket_number: int | None
+    message_id: int | None
+    inbox_id: int
+
+
+# --- tickets ---------------------------------------------------------------------------------
+
+
+class UserRef(Out):
+    id: int
+    email: str
+    name: str
+
+
+class TicketOut(Out):
+    number: int
+    subject: str
+    status: Status
+    priority: Priority
+    channel: str
+    customer_id: int
+    assignee: UserRef | None
+    team_id: int | None
+    tier: int
+    intent: str | None
+    intent_confidence: float | None
+    sentiment: str | None
+    sentiment_score: float | None
+    language: str | None
+    tags: list[str]
+    custom_fields: dict[str, Any]
+    resolution: str | None
+    turns: int
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    first_response_at: dt.datetime | None
+    solved_at: dt.datetime | None
+
+
+class TicketPatch(Strict):
+    status: Status | None = None
+    priority: Priority | None = None
+    assignee_id: int | None = Field(None, description="user id; null with `unassign` to clear")
+    unassign: bool = False
+    team_id: int | None = None
+    intent: str | None = Field(None, max_length=64)
+    add_tags: list[str] = Field(default_factory=list, max_length=50)
+    remove_tags: list[str] = Field(default_factory=list, max_length=50)
+    custom_fields: dict[str, Any] | None = None
+
+
+class AttachmentOut(Out):
+    id: int
+    filename: str
+    content_type: str
+    size: int
+    url: str | None
+
+
+class MessageOut(Out):
+    id: int
+    ticket_number: int = Field(validation_alias="ticket_id")
+    direction: str
+    channel: str
+    text: str
+    html: str | None
+    author_id: int | None
+    customer_id: int | None
+    automated: bool
+    delivery_status: str | None
+    delivery_error: str | None
+    intent: str | None
+    intent_confidence: float | None
+    sentiment: str | None
+    sentiment_score: float | None
+    language: str | None
+    entities: dict[str, Any]
+    triage_model: str | None
+    attachments: list[AttachmentOut]
+    created_at: dt.datetime
+
+
+class MessageIn(Strict):
+    text: str = Field("", max_length=100_000)
+    html: str | None = Field(None, max_length=500_000)
+    type: Literal["reply", "note"] = "reply"
+    status: Status | None = Field(None, description="status to set with the reply")
+
+
+class EventOut(Out):
+    id: int
+    created_at: dt.datetime
+    kind: str
+    ticket_id: int | None
+    customer_id: int | None
+    message_id: int | None
+    actor_type: str
+    actor_id: int | None
+    actor_name: str
+    automated: bool
+    data: dict[str, Any]
+
+
+# --- customers -------------------------------------------------------------------------------
+
+
+class IdentityOut(Out):
+    kind: str
+    value: str
+    verified: bool
+
+
+class CustomerOut(Out):
+    id: int
+    name: str
+    email: str | None
+    phone: str | None
+    language: str | None
+    tags: list[str]
+    webhook_url: str | None
+    merged_into_id: int | None
+    identities: list[IdentityOut]
+    created_at: dt.datetime
+
+
+class CustomerPatch(Strict):
+    name: str | None = Field(None, max_length=200)
+    tags: list[str] | None = None
+    webhook_url: HttpUrl | None = None
+    language: str | None = Field(None, max_length=8)
+
+
+class MergeIn(Strict):
+    source_id: int = Field(description="the duplicate; its history moves to this customer")
+
+
+class UnmergeIn(Strict):
+    merge_event_id: int
+
+
+# --- users -----------------------------------------------------------------------------------
+
+
+class UserOut(Out):
+    id: int
+    email: str
+    name: str
+    role: Role
+    active: bool
+    created_at: dt.datetime
+
+
+class UserIn(Strict):
+    email: str = Field(max_length=320)
+    name: str = Field("", max_length=200)
+    role: Role = Role.AGENT
+    password: str | None = Field(None, min_length=10, max_length=200)
+    team_ids: list[int] = Field(default_factory=list)
+
+
+class UserPatch(Strict):
+    role: Role | None = None
+    active: Literal[False] | None = Field(None, description="false deactivates the user")
+    add_team_ids: list[int] = Field(default_factory=list)
+
+
+class TokenIn(Strict):
+    name: str = Field("", max_length=100)
+
+
+class TokenOut(Out):
+    id: int
+    user_id: int
+    name: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
+class TokenCreated(TokenOut):
+    token: str = Field(description="shown once; only its hash is stored")
+
+
+class WorkspaceOut(Out):
+    name: str
+    timezone: str
+    languages: list[str]
+    restrict_agents_to_teams: bool
+    reopen_window_days: int
+
+
+class WorkspacePatch(Strict):
+    name: str | None = Field(None, max_length=200)
+    timezone: str | None = None
+    languages: list[str] | None = None
+    restrict_agents_to_teams: bool | None = None
+    reopen_window_days: int | None = None

@@ -1,0 +1,176 @@
+"""Shared fixtures: a migrated database (SQLite file or PostgreSQL), immediate jobs, an app,
+and a fixed cast — olivia (admin), maya (manager), leo (lead, Support), alice (agent,
+Support), bob (agent, Billing) — so tests read like stories.
+
+``MINIDESK_TEST_DATABASE_URL`` picks the database: unset means a SQLite file per test;
+``postgresql://...`` runs the same tests on PostgreSQL (tables truncated between tests).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from minidesk import db, inbox, jobs, migrate, settings
+from minidesk.channels.base import InboundMessage
+from minidesk.db import Database
+from minidesk.desk import users
+from minidesk.desk.models import Role
+from minidesk.events import SYSTEM
+
+TEST_DB_URL = os.environ.get("MINIDESK_TEST_DATABASE_URL", "")
+ON_POSTGRES = TEST_DB_URL.startswith("postgresql")
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """Migrate once per session: a SQLite template file to copy, or the PostgreSQL schema."""
+    if ON_POSTGRES:
+        url = settings.load_settings(database_url=TEST_DB_URL, demo=True).database_url
+        engine = sa.create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+        migrate.upgrade(url)
+        return url
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    migrate.upgrade(f"sqlite:///{path}")
+    return str(path)
+
+
+def _truncate_all(database: Database) -> None:
+    from minidesk.models import Base
+
+    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with database.engine.begin() as connection:
+        connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def database_url(migrated_template: str, tmp_path: Path) -> str:
+    if ON_POSTGRES:
+        return migrated_template
+    target = tmp_path / "minidesk.db"
+    shutil.copy(migrated_template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def config(database_url: str, tmp_path: Path) -> Iterator[settings.Settings]:
+    current = settings.configure(
+        settings.load_settings(
+            database_url=database_url,
+            secret_key="test-secret-key",
+            queue_url="memory://",
+            workers=0,
+            max_inbound_bytes=64 * 1024,
+        )
+    )
+    database = db.configure(current.database_url)
+    if ON_POSTGRES:
+        _truncate_all(database)
+    jobs.configure(current, immediate=True)
+    yield current
+    database.dispose()
+
+
+@pytest.fixture
+def database(config: settings.Settings) -> Database:
+    return db.get_db()
+
+
+@dataclass
+class Person:
+    id: int
+    email: str
+    token: str
+    role: Role
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+@dataclass
+class Cast:
+    olivia: Person
+    maya: Person
+    leo: Person
+    alice: Person
+    bob: Person
+    support_team: int
+    billing_team: int
+
+
+@pytest.fixture
+def cast(database: Database) -> Cast:
+    people: dict[str, Person] = {}
+    with database.transaction() as session:
+        support = users.get_or_create_team(session, "Support", SYSTEM)
+        billing = users.get_or_create_team(session, "Billing", SYSTEM)
+        for name, role, team in [
+            ("olivia", Role.ADMIN, None),
+            ("maya", Role.MANAGER, None),
+            ("leo", Role.LEAD, support),
+            ("alice", Role.AGENT, support),
+            ("bob", Role.AGENT, billing),
+        ]:
+            user = users.do_create_user(
+                session, f"{name}@shop.example", role, SYSTEM, name=name.title()
+            )
+            if team is not None:
+                users.do_add_to_team(session, user, team, SYSTEM)
+            _, secret = users.do_create_token(session, user, SYSTEM, "tests")
+            people[name] = Person(user.id, user.email, secret, role)
+        support_id, billing_id = support.id, billing.id
+    return Cast(**people, support_team=support_id, billing_team=billing_id)
+
+
+@pytest.fixture
+def client(config: settings.Settings) -> Iterator[TestClient]:
+    from minidesk.web.app import create_app
+
+    with TestClient(create_app(config, embedded_workers=0)) as test_client:
+        yield test_client
+
+
+def inbound(
+    client: TestClient,
+    who: Person,
+    text: str,
+    external_id: str,
+    *,
+    email: str | None = "emma@example.com",
+    thread: str | None = None,
+    **customer: str,
+) -> dict[str, object]:
+    """Post a customer message through the API channel; returns the 202 body."""
+    body: dict[str, object] = {
+        "customer": {"email": email, **customer} if email else customer,
+        "text": text,
+        "external_id": external_id,
+    }
+    if thread:
+        body["thread"] = thread
+    response = client.post("/api/v1/inbound/messages", json=body, headers=who.headers)
+    assert response.status_code == 202, response.text
+    result: dict[str, object] = response.json()
+    return result
+
+
+def ingest(message: InboundMessage) -> tuple[int, int]:
+    """Accept a message from any channel (jobs run immediately); its (ticket, message) ids."""
+    accepted = inbox.accept(message)
+    with db.get_db().sessions() as session:
+        row = session.get_one(inbox.InboxItem, accepted.inbox_id)
+        assert row.status == inbox.InboxStatus.DONE, row.error
+        assert row.ticket_id is not None and row.message_id is not None
+        return row.ticket_id, row.message_id

@@ -174,12 +174,10 @@ def show_settings() -> None:
         typer.echo(f"{name}\n    {description}")
 
 
-def _mount_optional() -> None:
-    try:
-        from minidesk.triage.cli import app as intents_app
-    except ImportError:
-        return
+def _mount_features() -> None:
+    from minidesk.triage.cli import app as intents_app
+
     app.add_typer(intents_app, name="intents", help="Train and evaluate intent models.")
 
 
-_mount_optional()
+_mount_features()

@@ -28,3 +28,29 @@ def pending_differences(engine: Engine) -> list[object]:
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         return list(compare_metadata(context, Base.metadata))
+
+
+def new_revision(message: str) -> None:
+    """Autogenerate the next revision from the models (a developer's command):
+    ``python -m minidesk.migrate "add email channels"``."""
+    import re
+    import tempfile
+    from pathlib import Path
+
+    from alembic.script import ScriptDirectory
+
+    with tempfile.TemporaryDirectory() as scratch:
+        url = f"sqlite:///{Path(scratch) / 'scratch.db'}"
+        config = alembic_config(url)
+        upgrade(url)
+        heads = ScriptDirectory.from_config(config).get_heads()
+        number = max((int(h[:4]) for h in heads if h[:4].isdigit()), default=0) + 1
+        slug = re.sub(r"[^a-z0-9]+", "_", message.lower()).strip("_")[:40]
+        command.revision(config, message=message, autogenerate=True,
+                         rev_id=f"{number:04d}_{slug}"[:32])
+
+
+if __name__ == "__main__":
+    import sys
+
+    new_revision(" ".join(sys.argv[1:]) or "schema change")

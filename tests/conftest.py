@@ -31,19 +31,27 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 @pytest.fixture(scope="session")
-def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """Migrate once per session: a SQLite template file to copy, or the PostgreSQL schema."""
-    if ON_POSTGRES:
-        url = settings.load_settings(database_url=TEST_DB_URL, demo=True).database_url
-        engine = sa.create_engine(url)
-        with engine.begin() as connection:
-            connection.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        engine.dispose()
-        migrate.upgrade(url)
-        return url
-    path = tmp_path_factory.mktemp("template") / "template.db"
-    migrate.upgrade(f"sqlite:///{path}")
-    return str(path)
+def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Migrate once per session: a SQLite template file to copy, or a PostgreSQL schema of
+    this run's own (so parallel runs against one server never touch each other's tables)."""
+    if not ON_POSTGRES:
+        path = tmp_path_factory.mktemp("template") / "template.db"
+        migrate.upgrade(f"sqlite:///{path}")
+        yield str(path)
+        return
+    base = settings.load_settings(database_url=TEST_DB_URL, demo=True).database_url
+    schema = f"test_run_{os.getpid()}"
+    admin = sa.create_engine(base)
+    with admin.begin() as connection:
+        connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
+    separator = "&" if "?" in base else "?"
+    url = f"{base}{separator}options=-csearch_path%3D{schema}"
+    migrate.upgrade(url)
+    yield url
+    with admin.begin() as connection:
+        connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    admin.dispose()
 
 
 def _truncate_all(database: Database) -> None:

@@ -1,0 +1,175 @@
+"""The templates a new workspace starts with, one per resolution flow and hand-off.
+
+They are used as they are until an admin saves a template with the same key, which then
+takes precedence (``store.get_spec``). Bodies keep to the GSM-7 alphabet (straight quotes,
+no dashes beyond '-') so the SMS versions cost one or two segments, not three or four.
+"""
+
+from __future__ import annotations
+
+from minidesk.replies.spec import DEFAULT_CHANNEL, Body, TemplateSpec, tokens_in
+
+SIGN_OFF = "\n\n{{ agent_name }}"
+
+
+def _template(
+    key: str,
+    name: str,
+    subject: str,
+    body: str,
+    cta: str,
+    *,
+    sms: tuple[str, str] | None = None,
+) -> TemplateSpec:
+    channels = {DEFAULT_CHANNEL: Body(body=body + SIGN_OFF, cta=cta, subject=subject)}
+    if sms is not None:
+        channels["sms"] = Body(body=sms[0], cta=sms[1])
+    used: set[str] = set()
+    for channel in channels.values():
+        for source in channel.sources().values():
+            used |= tokens_in(source)
+    used.discard("cta")
+    return TemplateSpec(key=key, name=name, tokens=tuple(sorted(used)), variants={"A": channels})
+
+
+TEMPLATES = [
+    _template(
+        "order_status",
+        "Order status and tracking",
+        "Order #{{ order_number }} — Shipment Update",
+        "Hi {{ customer_name }},\n\nYour order #{{ order_number }} is on its way with "
+        "{{ carrier }}, tracking number {{ tracking_number }}. It should arrive by {{ eta }}."
+        "\n\n{{ cta }}",
+        "Follow it here: {{ tracking_url }}",
+        sms=(
+            "Order #{{ order_number }} is with {{ carrier }} ({{ tracking_number }}), "
+            "arriving {{ eta }}. {{ cta }}",
+            "Track: {{ tracking_url }}",
+        ),
+    ),
+    _template(
+        "reship_notice",
+        "Late order reshipped",
+        "Order #{{ order_number }} — We are sending a replacement",
+        "Hi {{ customer_name }},\n\nYour order #{{ order_number }} is {{ days_late }} business "
+        "days late, so we are sending the same items again to the same address, at no charge. "
+        "The new parcel should arrive within {{ timeframe }}.\n\n{{ cta }}",
+        "If the first parcel turns up after all, just reply to this message.",
+    ),
+    _template(
+        "refund_offer",
+        "Refund offer (needs the customer's YES REFUND)",
+        "Order #{{ order_number }} — Refund offer",
+        "Hi {{ customer_name }},\n\nWe can refund {{ amount }} for order #{{ order_number }} "
+        "to the card you paid with.\n\n{{ cta }}",
+        "Reply YES REFUND to confirm {{ amount }} to your {{ card_brand }} ending {{ last4 }}.",
+    ),
+    _template(
+        "refund_done",
+        "Refund made",
+        "Order #{{ order_number }} — Refund on its way",
+        "Hi {{ customer_name }},\n\nWe have refunded {{ amount }} for order #{{ order_number }} "
+        "to your {{ card_brand }} ending {{ last4 }}. Banks take {{ timeframe }} to show it."
+        "\n\n{{ cta }}",
+        "If it has not arrived by then, reply to this message and we will chase it.",
+    ),
+    _template(
+        "cancel_done",
+        "Order cancelled",
+        "Order #{{ order_number }} — Cancelled",
+        "Hi {{ customer_name }},\n\nYour order #{{ order_number }} is cancelled. Any payment "
+        "for it is released or refunded to the card you used within {{ timeframe }}."
+        "\n\n{{ cta }}",
+        "Reply here if you would like help choosing something else.",
+    ),
+    _template(
+        "cancel_not_possible",
+        "Order cannot be cancelled",
+        "Order #{{ order_number }} — Cancellation not possible",
+        "Hi {{ customer_name }},\n\nWe could not cancel order #{{ order_number }} because "
+        "{{ reason }}.\n\n{{ cta }}",
+        "Once it arrives, reply to this message and we will set up a free return.",
+    ),
+    _template(
+        "address_changed",
+        "Delivery address changed",
+        "Order #{{ order_number }} — New delivery address",
+        "Hi {{ customer_name }},\n\nOrder #{{ order_number }} will now go to: {{ address }}."
+        "\n\n{{ cta }}",
+        "If anything in that address is wrong, reply before it ships and we will fix it.",
+    ),
+    _template(
+        "return_authorised",
+        "Return authorised",
+        "Order #{{ order_number }} — Return {{ return_number }} approved",
+        "Hi {{ customer_name }},\n\nYour return {{ return_number }} for order "
+        "#{{ order_number }} is approved.\n\n{{ cta }}",
+        "Print your return label here: {{ return_url }}",
+    ),
+    _template(
+        "password_reset_sent",
+        "Password reset link sent",
+        "Your password reset link",
+        "Hi {{ customer_name }},\n\nWe have sent a password reset link to {{ email }}, the "
+        "address on your account.\n\n{{ cta }}",
+        "Open the link within {{ reset_minutes }} minutes to choose a new password.",
+    ),
+    _template(
+        "invoice_sent",
+        "Invoice copy sent",
+        "Order #{{ order_number }} — Invoice {{ invoice_number }}",
+        "Hi {{ customer_name }},\n\nWe have emailed invoice {{ invoice_number }} for order "
+        "#{{ order_number }} to {{ email }}.\n\n{{ cta }}",
+        "Reply here if you need it addressed differently.",
+    ),
+    _template(
+        "handoff",
+        "Hand-off to a person",
+        "Ticket #{{ ticket_number }} — A person will follow up",
+        "Thanks, {{ customer_name }}. A person from our team will follow up on this "
+        "(ticket #{{ ticket_number }}).\n\n{{ cta }}",
+        "You do not need to do anything else; reply here if you want to add details.",
+    ),
+    _template(
+        "approval_granted",
+        "Approval outcome: approved",
+        "Order #{{ order_number }} — Refund approved",
+        "Hi {{ customer_name }},\n\nYour refund of {{ amount }} for order #{{ order_number }} "
+        "has been approved and is on its way to the card you paid with.\n\n{{ cta }}",
+        "Expect it within {{ timeframe }}; reply here if it has not arrived by then.",
+    ),
+    _template(
+        "approval_declined",
+        "Approval outcome: declined",
+        "Order #{{ order_number }} — About your request",
+        "Hi {{ customer_name }},\n\nWe have looked at your request for order "
+        "#{{ order_number }} and cannot approve it: {{ reason }}.\n\n{{ cta }}",
+        "Reply to this message if you would like to talk it through with a person.",
+    ),
+]
+
+PENDING_REMINDER = TemplateSpec(
+    key="pending_reminder",
+    name="Reminder: waiting for the customer",
+    tokens=("agent_name", "customer_name", "ticket_number"),
+    variants={
+        "A": {
+            DEFAULT_CHANNEL: Body(
+                subject="Ticket #{{ ticket_number }} — Still need help?",
+                body="Hi {{ customer_name }}, we are still waiting for your reply about ticket "
+                "#{{ ticket_number }}.\n\n{{ cta }}" + SIGN_OFF,
+                cta="Just reply to this message and we will pick it up.",
+            )
+        },
+        "B": {
+            DEFAULT_CHANNEL: Body(
+                subject="Ticket #{{ ticket_number }} — Shall we close this?",
+                body="Hi {{ customer_name }}, is everything sorted with ticket "
+                "#{{ ticket_number }}?\n\n{{ cta }}" + SIGN_OFF,
+                cta="Reply with a quick yes or no so we know whether to keep it open.",
+            )
+        },
+    },
+)
+
+DEFAULTS: dict[str, TemplateSpec] = {t.key: t for t in [*TEMPLATES, PENDING_REMINDER]}

@@ -1,0 +1,130 @@
+"""Rendering a template for one ticket and channel: variant choice, tokens, text and HTML."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from jinja2 import TemplateError as JinjaError
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+from minidesk.replies.spec import CTA, HTML_ENV, TEXT_ENV, TemplateSpec, check_length, tokens_in
+
+URL = re.compile(r"https?://[^\s<>\"]+")
+HTML_CHANNELS = frozenset({"email"})
+
+
+class RenderError(ValueError):
+    """The template cannot produce this message (a missing value, a body too long): nothing
+    is sent rather than a message with a blank in it."""
+
+
+class UnknownTemplate(RenderError):
+    pass
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str
+    html: str | None
+    subject: str | None
+    template_key: str
+    variant: str
+    channel: str
+    cta: str
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """What to record on the message, so outcomes can be compared per variant."""
+        found: dict[str, Any] = {"template": self.template_key, "variant": self.variant}
+        if self.subject:
+            found["subject"] = self.subject
+        return found
+
+
+def choose_variant(key: str, ticket_id: int | None, names: list[str]) -> str:
+    """The same ticket always gets the same variant of a template (a stable hash, not
+    ``random``), so a customer never sees A then B and reports can group by ticket."""
+    ordered = sorted(names)
+    if ticket_id is None or len(ordered) == 1:
+        return ordered[0]
+    digest = hashlib.sha256(f"{key}:{ticket_id}".encode()).digest()
+    return ordered[int.from_bytes(digest[:8], "big") % len(ordered)]
+
+
+def render(
+    session: Session,
+    key: str,
+    *,
+    channel: str,
+    context: Mapping[str, Any],
+    ticket_id: int | None = None,
+    variant: str | None = None,
+) -> Rendered:
+    """Render template ``key`` for ``channel`` (the ticket's channel kind) with ``context``
+    (token → value). Raises ``UnknownTemplate`` or ``RenderError``; never returns a message
+    with a blank where a value should be."""
+    from minidesk.replies.store import get_spec
+
+    spec = get_spec(session, key)
+    if spec is None:
+        raise UnknownTemplate(f"no enabled template {key!r}")
+    return render_spec(spec, channel=channel, context=context, ticket_id=ticket_id, variant=variant)
+
+
+def render_spec(
+    spec: TemplateSpec,
+    *,
+    channel: str,
+    context: Mapping[str, Any],
+    ticket_id: int | None = None,
+    variant: str | None = None,
+) -> Rendered:
+    if variant is None:
+        variant = choose_variant(spec.key, ticket_id, list(spec.variants))
+    elif variant not in spec.variants:
+        raise RenderError(f"template {spec.key!r} has no variant {variant!r}")
+    _, body = spec.body_for(variant, channel)
+    needed: set[str] = set()
+    for source in body.sources().values():
+        needed |= tokens_in(source)
+    needed.discard(CTA)
+    missing = sorted(t for t in needed if context.get(t) is None or str(context[t]).strip() == "")
+    if missing:
+        raise RenderError(f"template {spec.key!r} needs a value for {', '.join(missing)}")
+    values = {token: context[token] for token in spec.tokens if token in context}
+    try:
+        cta = _text(body.cta, values)
+        text = _text(body.body, {**values, CTA: cta})
+        subject = _text(body.subject, values) if body.subject and channel == "email" else None
+        html = _html(body.body, values, cta) if channel in HTML_CHANNELS else None
+    except JinjaError as exc:
+        raise RenderError(f"template {spec.key!r}: {exc}") from exc
+    if too_long := check_length(channel, text):
+        raise RenderError(too_long)
+    return Rendered(text, html, subject, spec.key, variant, channel, cta)
+
+
+def _text(source: str, values: Mapping[str, Any]) -> str:
+    rendered = TEXT_ENV.from_string(source).render(values)
+    return re.sub(r"\n{3,}", "\n\n", rendered).strip()
+
+
+def _html(source: str, values: Mapping[str, Any], cta: str) -> str:
+    cta_html = Markup("<strong>{}</strong>").format(cta)
+    rendered = HTML_ENV.from_string(source).render({**values, CTA: cta_html}).strip()
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", rendered) if p.strip()]
+    body = "".join(f"<p>{_links(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
+    return body
+
+
+def _links(escaped: str) -> str:
+    def link(match: re.Match[str]) -> str:
+        url = match.group(0)
+        return f'<a href="{url}">{url}</a>'
+
+    return URL.sub(link, escaped)

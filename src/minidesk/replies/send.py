@@ -1,0 +1,67 @@
+"""Sending a template as a reply on a ticket: the ticket's own tokens, then ``do_reply``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from minidesk.desk.messages import MessageType, do_reply
+from minidesk.desk.models import Message, Status, Ticket, User
+from minidesk.desk.workspace import get_workspace
+from minidesk.events import Actor
+from minidesk.replies.render import Rendered, render
+
+
+def context_for(session: Session, ticket: Ticket, author: User | None = None) -> dict[str, Any]:
+    """The tokens every ticket can fill by itself (``tokens.AUTOMATIC``)."""
+    shop = get_workspace(session).name
+    full_name = (ticket.customer.name or "").strip()
+    agent = (author.name or author.email.split("@")[0]) if author else f"The {shop} team"
+    return {
+        "customer_name": full_name.split()[0] if full_name else "there",
+        "customer_full_name": full_name or "there",
+        "ticket_number": str(ticket.id),
+        "agent_name": agent,
+        "shop_name": shop,
+    }
+
+
+def render_for_ticket(
+    session: Session,
+    ticket: Ticket,
+    key: str,
+    *,
+    variables: Mapping[str, Any] | None = None,
+    author: User | None = None,
+) -> Rendered:
+    context = {**context_for(session, ticket, author), **(variables or {})}
+    return render(session, key, channel=ticket.channel, context=context, ticket_id=ticket.id)
+
+
+def do_send_template(
+    session: Session,
+    ticket: Ticket,
+    key: str,
+    actor: Actor,
+    *,
+    variables: Mapping[str, Any] | None = None,
+    author: User | None = None,
+    kind: MessageType = MessageType.REPLY,
+    status: Status | None = None,
+) -> Message:
+    """Render ``key`` for the ticket's channel and reply with it (through the outbox); the
+    template and variant are recorded in ``Message.meta``. Raises ``RenderError``."""
+    rendered = render_for_ticket(session, ticket, key, variables=variables, author=author)
+    return do_reply(
+        session,
+        ticket,
+        rendered.text,
+        actor,
+        author=author,
+        html=rendered.html,
+        kind=kind,
+        status=status,
+        meta=rendered.meta,
+    )

@@ -1,0 +1,228 @@
+"""What a template is, and ``check_template``: every rule a template must pass to be saved.
+
+A template declares its tokens; each variant (A, B …) has a ``default`` body and optional
+bodies per channel. The call to action is the body's required ``cta`` field, placed in the
+body with ``{{ cta }}`` exactly once — so every message has one call to action, never none
+and never two.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from jinja2 import TemplateSyntaxError, meta, nodes
+from jinja2.runtime import StrictUndefined
+from jinja2.sandbox import SandboxedEnvironment
+
+from minidesk.replies import sms
+from minidesk.replies.tokens import TOKENS
+
+DEFAULT_CHANNEL = "default"
+CHANNELS = (DEFAULT_CHANNEL, "email", "chat", "sms", "whatsapp", "api")
+CTA = "cta"
+MAX_SMS_SEGMENTS = 2
+MAX_WHATSAPP_CHARS = 1024
+KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
+VARIANT_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
+
+# Sandboxed: a template can read the values it is given and nothing else (no attributes of
+# Python objects, no imports); StrictUndefined makes a missing value an error, never a blank.
+TEXT_ENV = SandboxedEnvironment(
+    undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True
+)
+HTML_ENV = SandboxedEnvironment(
+    undefined=StrictUndefined, autoescape=True, trim_blocks=True, lstrip_blocks=True
+)
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+class TemplateError(ValueError):
+    """A template that cannot be saved; ``errors`` name each offending field."""
+
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__("; ".join(str(e) for e in errors))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Body:
+    body: str
+    cta: str
+    subject: str | None = None
+
+    def sources(self) -> dict[str, str]:
+        found = {"body": self.body, "cta": self.cta}
+        if self.subject:
+            found["subject"] = self.subject
+        return found
+
+
+@dataclass(frozen=True)
+class TemplateSpec:
+    key: str
+    name: str
+    tokens: tuple[str, ...]
+    variants: dict[str, dict[str, Body]] = field(default_factory=dict)
+
+    @classmethod
+    def from_data(
+        cls, key: str, name: str, tokens: list[Any], variants: dict[str, Any]
+    ) -> TemplateSpec:
+        return cls(
+            key=key,
+            name=name,
+            tokens=tuple(tokens),
+            variants={
+                variant: {channel: Body(**body) for channel, body in channels.items()}
+                for variant, channels in variants.items()
+            },
+        )
+
+    def variants_data(self) -> dict[str, Any]:
+        return {
+            variant: {
+                channel: {"subject": b.subject, "body": b.body, "cta": b.cta}
+                for channel, b in channels.items()
+            }
+            for variant, channels in self.variants.items()
+        }
+
+    def body_for(self, variant: str, channel: str) -> tuple[str, Body]:
+        """The body a channel uses (its own, else the default) and which one that was."""
+        channels = self.variants[variant]
+        if channel in channels:
+            return channel, channels[channel]
+        return DEFAULT_CHANNEL, channels[DEFAULT_CHANNEL]
+
+    def used_tokens(self) -> set[str]:
+        used: set[str] = set()
+        for channels in self.variants.values():
+            for body in channels.values():
+                for source in body.sources().values():
+                    used |= tokens_in(source)
+        return used - {CTA}
+
+
+def tokens_in(source: str) -> set[str]:
+    return set(meta.find_undeclared_variables(TEXT_ENV.parse(source)))
+
+
+def _cta_uses(source: str) -> tuple[int, bool]:
+    """How often ``{{ cta }}`` appears, and whether inside a loop (which would repeat it)."""
+    tree = TEXT_ENV.parse(source)
+    count = sum(1 for n in tree.find_all(nodes.Name) if n.name == CTA)
+    in_loop = any(
+        n.name == CTA for loop in tree.find_all(nodes.For) for n in loop.find_all(nodes.Name)
+    )
+    return count, in_loop
+
+
+def check_template(spec: TemplateSpec) -> None:
+    """Raise ``TemplateError`` listing every problem; return quietly when it can be saved."""
+    errors: list[FieldError] = []
+    if not KEY_PATTERN.match(spec.key):
+        errors.append(FieldError("key", "use 2-64 lowercase letters, digits and underscores"))
+    if not spec.name.strip():
+        errors.append(FieldError("name", "a template needs a name"))
+    for token in spec.tokens:
+        if token not in TOKENS:
+            known = ", ".join(sorted(TOKENS))
+            errors.append(FieldError("tokens", f"unknown token {token!r}; known: {known}"))
+    if not spec.variants:
+        errors.append(FieldError("variants", "a template needs at least one variant"))
+    for variant, channels in spec.variants.items():
+        errors.extend(_check_variant(spec, variant, channels))
+    if errors:
+        raise TemplateError(errors)
+
+
+def _check_variant(spec: TemplateSpec, variant: str, channels: dict[str, Body]) -> list[FieldError]:
+    where = f"variants.{variant}"
+    if not VARIANT_PATTERN.match(variant):
+        return [FieldError(where, "variant names are 1-16 letters, digits, '-' or '_'")]
+    errors: list[FieldError] = []
+    if DEFAULT_CHANNEL not in channels:
+        errors.append(FieldError(where, "every variant needs a 'default' body"))
+    for channel, body in channels.items():
+        if channel not in CHANNELS:
+            errors.append(
+                FieldError(f"{where}.{channel}", f"unknown channel; use one of {CHANNELS}")
+            )
+            continue
+        errors.extend(_check_body(spec, f"{where}.{channel}", body))
+    if errors:
+        return errors
+    if spec.variants[variant][DEFAULT_CHANNEL].subject is None and "email" not in channels:
+        errors.append(FieldError(f"{where}.default.subject", "an email needs a subject"))
+    elif "email" in channels and not channels["email"].subject:
+        errors.append(FieldError(f"{where}.email.subject", "an email needs a subject"))
+    errors.extend(_check_lengths(spec, variant))
+    return errors
+
+
+def _check_body(spec: TemplateSpec, where: str, body: Body) -> list[FieldError]:
+    errors: list[FieldError] = []
+    for part, source in body.sources().items():
+        try:
+            used = tokens_in(source)
+        except TemplateSyntaxError as exc:
+            errors.append(FieldError(f"{where}.{part}", f"line {exc.lineno}: {exc.message}"))
+            continue
+        allowed = set(spec.tokens) | ({CTA} if part == "body" else set())
+        for token in sorted(used - allowed):
+            if token == CTA:
+                message = "only the body may place {{ cta }}"
+            else:
+                message = f"uses token {token!r}, which the template does not declare"
+            errors.append(FieldError(f"{where}.{part}", message))
+    if errors:
+        return errors
+    if not body.cta.strip():
+        errors.append(FieldError(f"{where}.cta", "a message needs exactly one call to action"))
+    count, in_loop = _cta_uses(body.body)
+    if count != 1 or in_loop:
+        errors.append(
+            FieldError(
+                f"{where}.body",
+                f"place the call to action with {{{{ cta }}}} exactly once (found {count}"
+                f"{', inside a loop' if in_loop else ''})",
+            )
+        )
+    return errors
+
+
+def _check_lengths(spec: TemplateSpec, variant: str) -> list[FieldError]:
+    """Render with sample values: short channels must fit, whichever body they would use."""
+    from minidesk.replies.render import RenderError, render_spec
+
+    samples = {name: token.sample for name, token in TOKENS.items()}
+    errors: list[FieldError] = []
+    for channel in ("sms", "whatsapp", "email"):
+        try:
+            render_spec(spec, channel=channel, context=samples, variant=variant)
+        except RenderError as exc:
+            used, _ = spec.body_for(variant, channel)
+            hint = "" if used == channel else f"; add a {channel} body"
+            errors.append(FieldError(f"variants.{variant}.{channel}", f"{exc}{hint}"))
+    return errors
+
+
+def check_length(channel: str, text: str) -> str | None:
+    """Why ``text`` is too long for ``channel``, or None when it fits."""
+    if channel == "sms":
+        length = sms.measure(text)
+        if length.segments > MAX_SMS_SEGMENTS:
+            return f"too long for SMS ({length.describe()}; at most {MAX_SMS_SEGMENTS})"
+    if channel == "whatsapp" and len(text) > MAX_WHATSAPP_CHARS:
+        return f"too long for WhatsApp ({len(text)} characters; at most {MAX_WHATSAPP_CHARS})"
+    return None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-FEATURE_MODULES: tuple[str, ...] = ()
+FEATURE_MODULES: tuple[str, ...] = ("minidesk.resolutions.listeners",)
 
 
 def load() -> None:

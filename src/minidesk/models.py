@@ -3,8 +3,24 @@
 from __future__ import annotations
 
 from minidesk import events, inbox, outbox
+from minidesk.commerce import models as commerce_models
 from minidesk.db import Base
 from minidesk.desk import models, workspace
+from minidesk.policies import models as policy_models
+from minidesk.policies import pack as policy_pack
 from minidesk.replies import models as replies_models
+from minidesk.resolutions import models as resolution_models
 
-__all__ = ["Base", "events", "inbox", "models", "outbox", "replies_models", "workspace"]
+__all__ = [
+    "Base",
+    "commerce_models",
+    "events",
+    "inbox",
+    "models",
+    "outbox",
+    "policy_models",
+    "policy_pack",
+    "replies_models",
+    "resolution_models",
+    "workspace",
+]

@@ -1,0 +1,99 @@
+"""An agent's refund on a ticket: permission, per-refund cap, daily goodwill budget.
+
+Within limits the money moves at once; over a cap or budget (or above the senior-manager
+line) an approval request is created instead, so nothing ever fails silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from minidesk.commerce.connector import CommerceError
+from minidesk.commerce.linking import store_customers_of
+from minidesk.commerce.money import Money
+from minidesk.commerce.registry import connector_for
+from minidesk.desk.access import Forbidden
+from minidesk.desk.models import Ticket, User
+from minidesk.desk.users import actor_of
+from minidesk.policies.approvals import do_request_approval
+from minidesk.policies.audit import do_refund, record_decision
+from minidesk.policies.decisions import Decision, Outcome, check_agent_refund
+from minidesk.policies.limits import do_record_spend, limits_for, spent_today
+from minidesk.policies.models import Approval, ApprovalKind
+from minidesk.policies.pack import get_pack
+
+
+class RefundRefused(ValueError):
+    """The store's rules refuse the refund whoever asks (over balance, nothing captured)."""
+
+    def __init__(self, decision: Decision) -> None:
+        super().__init__(decision.reason)
+        self.decision = decision
+
+
+@dataclass(frozen=True)
+class AgentRefundOutcome:
+    decision: Decision
+    refund_ref: str | None = None
+    approval: Approval | None = None
+
+
+def do_agent_refund(
+    session: Session, user: User, ticket: Ticket, order_number: str, amount: Money, note: str
+) -> AgentRefundOutcome:
+    pack = get_pack(session)
+    connector = connector_for(session)
+    order = connector.get_order(order_number)
+    owners = {c.ref for c in store_customers_of(session, connector, ticket.customer)}
+    if order is None or order.customer_ref not in owners:
+        raise RefundRefused(
+            Decision(
+                "refund",
+                Outcome.DENY,
+                "order.not_yours",
+                f"order {order_number} is not this ticket's customer's",
+            )
+        )
+    limits = limits_for(session, pack, user)
+    spent = spent_today(session, pack, user.id)
+    decision = check_agent_refund(pack, limits, order.payment, amount, spent)
+    actor = actor_of(user)
+    facts = {"order_number": order.number, "spent_today": spent.as_dict(), "note": note}
+    record_decision(
+        session, decision, actor, ticket_id=ticket.id, customer_id=ticket.customer_id, **facts
+    )
+    if decision.rule == "permission.refund":
+        raise Forbidden(f"{user.email} may not refund ({user.role} without refund permission)")
+    if decision.outcome in (Outcome.DENY, Outcome.HAND_OFF):
+        raise RefundRefused(decision)
+    if decision.outcome == Outcome.APPROVAL:
+        approval = do_request_approval(
+            session,
+            ApprovalKind.REFUND,
+            decision,
+            actor,
+            ticket_id=ticket.id,
+            customer_id=ticket.customer_id,
+            order_number=order.number,
+            facts=facts,
+        )
+        return AgentRefundOutcome(decision, approval=approval)
+    try:
+        result = do_refund(
+            session,
+            connector,
+            order.number,
+            amount,
+            decision,
+            actor,
+            idempotency_key=f"agent-{user.id}-ticket-{ticket.id}-"
+            f"{order.number}-{amount.amount_minor}-{spent.amount_minor}",
+            ticket_id=ticket.id,
+            customer_id=ticket.customer_id,
+        )
+    except CommerceError as exc:
+        raise RefundRefused(Decision("refund", Outcome.DENY, "store.refused", exc.reason)) from exc
+    do_record_spend(session, user.id, ticket.id, order.number, amount)
+    return AgentRefundOutcome(decision, refund_ref=result.ref)

@@ -1,0 +1,30 @@
+"""Days as the shop counts them: local dates in the workspace's timezone, business days."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from zoneinfo import ZoneInfo
+
+
+def local_date(moment: dt.datetime, timezone: str) -> dt.date:
+    return moment.astimezone(ZoneInfo(timezone)).date()
+
+
+def local_midnight(moment: dt.datetime, timezone: str) -> dt.datetime:
+    """The start (aware UTC) of ``moment``'s local day: when daily budgets reset."""
+    zone = ZoneInfo(timezone)
+    day = moment.astimezone(zone).date()
+    return dt.datetime.combine(day, dt.time(0), tzinfo=zone).astimezone(dt.UTC)
+
+
+def business_days_late(promised: dt.date, today: dt.date, holidays: Iterable[dt.date] = ()) -> int:
+    """Weekdays strictly after ``promised`` up to and including ``today``, holidays excluded."""
+    skip = set(holidays)
+    count = 0
+    day = promised + dt.timedelta(days=1)
+    while day <= today:
+        if day.weekday() < 5 and day not in skip:
+            count += 1
+        day += dt.timedelta(days=1)
+    return count

@@ -1,0 +1,72 @@
+"""Tables of the policy engine: per-agent limits, the goodwill ledger, approval requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from minidesk.db import Base, utcnow
+
+
+class ApprovalStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+
+class ApprovalKind(StrEnum):
+    REFUND = "refund"
+    ESCALATION = "escalation"  # legal words: a senior manager looks, nothing is pre-decided
+
+
+class AgentLimit(Base):
+    """One agent's own refund permission, overriding their role's defaults in the pack."""
+
+    __tablename__ = "agent_limits"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    may_refund: Mapped[bool] = mapped_column(default=False)
+    cap_minor: Mapped[int] = mapped_column(default=0)
+    daily_budget_minor: Mapped[int] = mapped_column(default=0)
+
+
+class SpendEntry(Base):
+    """Money an agent gave back; summed per local day against their goodwill budget."""
+
+    __tablename__ = "goodwill_ledger"
+    __table_args__ = (Index("ix_goodwill_ledger_user_created", "user_id", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    order_number: Mapped[str] = mapped_column(String(32))
+    amount_minor: Mapped[int]
+    currency: Mapped[str] = mapped_column(String(3))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class Approval(Base):
+    __tablename__ = "approvals"
+    __table_args__ = (Index("ix_approvals_status_id", "status", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(16), default=ApprovalStatus.PENDING)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"), index=True)
+    order_number: Mapped[str | None] = mapped_column(String(32))
+    amount_minor: Mapped[int | None]
+    currency: Mapped[str | None] = mapped_column(String(3))
+    rule: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    requested_by_type: Mapped[str] = mapped_column(String(16))
+    requested_by_id: Mapped[int | None]
+    requested_by_name: Mapped[str] = mapped_column(String(200), default="")
+    facts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    decided_at: Mapped[dt.datetime | None]

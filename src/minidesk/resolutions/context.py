@@ -1,0 +1,116 @@
+"""One turn of a conversation: the message, what triage found, who sent it, the store."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from minidesk import inbox
+from minidesk.commerce.connector import CommerceConnector, CustomerRecord
+from minidesk.commerce.registry import connector_for
+from minidesk.db import utcnow
+from minidesk.desk.customers import normalise
+from minidesk.desk.models import IdentityKind, Message, Ticket
+from minidesk.desk.workspace import get_workspace
+from minidesk.events import Actor, ActorType, Event
+from minidesk.policies.calendar import local_date
+from minidesk.policies.pack import PolicyPack, get_pack
+from minidesk.resolutions.models import ResolutionState
+from minidesk.triage.flags import find_flags
+
+BOT = Actor(ActorType.AUTOMATION, name="resolutions")
+
+
+@dataclass
+class Turn:
+    session: Session
+    ticket: Ticket
+    message: Message
+    state: ResolutionState
+    pack: PolicyPack
+    connector: CommerceConnector
+    flags: frozenset[str]
+    channel: str
+    sender_email: str | None
+    sender_phone: str | None
+    verified: bool
+    customer: CustomerRecord | None
+    timezone: str
+    now: dt.datetime = field(default_factory=utcnow)
+
+    @property
+    def intent(self) -> str:
+        return self.message.intent or "unknown"
+
+    @property
+    def confidence(self) -> float:
+        return self.message.intent_confidence or 0.0
+
+    @property
+    def text(self) -> str:
+        subject = str(self.message.meta.get("subject") or "")
+        return f"{subject}\n{self.message.text}" if subject else self.message.text
+
+    @property
+    def today(self) -> dt.date:
+        return local_date(self.now, self.timezone)
+
+    @property
+    def order_numbers(self) -> list[str]:
+        return [str(n) for n in self.message.entities.get("order_numbers", [])]
+
+    @property
+    def amounts(self) -> list[dict[str, Any]]:
+        return list(self.message.entities.get("amounts", []))
+
+
+def _flags(session: Session, message: Message) -> frozenset[str]:
+    """The flags triage recorded for this message (recomputed if its event is missing)."""
+    data = session.scalars(
+        select(Event.data).where(
+            Event.ticket_id == message.ticket_id,
+            Event.message_id == message.id,
+            Event.kind == "message.triaged",
+        )
+    ).first()
+    if data is not None and "flags" in data:
+        return frozenset(data["flags"])
+    text = f"{message.meta.get('subject') or ''}\n{message.text}"
+    return frozenset(hit.flag for hit in find_flags(text))
+
+
+def build_turn(session: Session, ticket: Ticket, message: Message, state: ResolutionState) -> Turn:
+    connector = connector_for(session)
+    sender: dict[str, Any] = {}
+    if message.inbox_id is not None:
+        item = session.get(inbox.InboxItem, message.inbox_id)
+        sender = dict(item.payload.get("sender", {})) if item else {}
+    email = normalise(IdentityKind.EMAIL, sender["email"]) if sender.get("email") else None
+    phone = normalise(IdentityKind.PHONE, sender["phone"]) if sender.get("phone") else None
+    # Verified means the channel vouched for this identity AND it is the one on file: the
+    # store account is looked up by exactly the email/phone this message came from.
+    channel_vouches = bool(sender.get("verified"))
+    customer = None
+    if email:
+        customer = connector.find_customer(email=email)
+    if customer is None and phone:
+        customer = connector.find_customer(phone=phone)
+    return Turn(
+        session=session,
+        ticket=ticket,
+        message=message,
+        state=state,
+        pack=get_pack(session),
+        connector=connector,
+        flags=_flags(session, message),
+        channel=message.channel,
+        sender_email=email,
+        sender_phone=phone,
+        verified=channel_vouches and customer is not None,
+        customer=customer,
+        timezone=get_workspace(session).timezone,
+    )

@@ -1,0 +1,134 @@
+"""Routing one inbound message: overriding words first, then the flow's pending question,
+then a new flow by intent; whatever does not fit is handed to a person."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from minidesk.desk.models import Message, Priority, Ticket
+from minidesk.policies.audit import record_decision
+from minidesk.policies.decisions import Decision, Outcome, check_overrides
+from minidesk.policies.models import ApprovalKind
+from minidesk.resolutions.context import BOT, Turn, build_turn
+from minidesk.resolutions.flows import account, address, cancel, orders, refund, returns
+from minidesk.resolutions.models import ResolutionState, Step
+from minidesk.resolutions.outcome import do_escalate, do_hand_off
+from minidesk.triage import taxonomy
+
+Flow = Callable[[Turn], None]
+FLOWS: dict[str, Flow] = {
+    taxonomy.ORDER_STATUS: orders.run,
+    taxonomy.DELIVERY_TIME: orders.run,
+    taxonomy.REFUND: refund.run,
+    taxonomy.CANCEL_ORDER: cancel.run,
+    taxonomy.ADDRESS_CHANGE: address.run,
+    taxonomy.RETURN: returns.run,
+    taxonomy.PASSWORD_RESET: account.password_reset,
+    taxonomy.INVOICE: account.invoice,
+}
+CONTINUATIONS: dict[str, Flow] = {
+    Step.AWAITING_TOKEN: refund.confirm,
+    Step.AWAITING_ADDRESS: address.apply,
+}
+# "Where is my order 1001, it's late" often reads as out-of-scope to the intent model; with
+# an order number these words are a tracking question (an answer, never an action).
+TRACKING_WORDS = re.compile(
+    r"\b(?:where(?:'s| is)|has(?:n't| not) (?:arrived|shipped)|not (?:arrived|received)|"
+    r"late|delayed|tracking|track)\b",
+    re.IGNORECASE,
+)
+
+
+def claim_state(session: Session, ticket: Ticket) -> ResolutionState | None:
+    """The ticket's state row, claimed for this turn (None if another worker holds it)."""
+    state = session.get(ResolutionState, ticket.id)
+    if state is None:
+        state = ResolutionState(ticket_id=ticket.id, step=Step.NEW, version=0)
+        session.add(state)
+        session.flush()
+    won = session.execute(
+        update(ResolutionState)
+        .where(ResolutionState.ticket_id == ticket.id, ResolutionState.version == state.version)
+        .values(version=state.version + 1)
+    )
+    if won.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    session.refresh(state)
+    return state
+
+
+def handle(session: Session, ticket: Ticket, message: Message) -> None:
+    state = claim_state(session, ticket)
+    if state is None or state.step == Step.HANDED_OFF:
+        return  # a person owns this conversation: a later token moves nothing
+    turn = build_turn(session, ticket, message, state)
+    override = check_overrides(turn.flags)
+    if override is not None:
+        record_decision(session, override, BOT, ticket_id=ticket.id, customer_id=ticket.customer_id)
+        _override(turn, override)
+        return
+    continuation = CONTINUATIONS.get(state.step)
+    if continuation is not None:
+        continuation(turn)
+        return
+    if state.step == Step.EXPLAINED:
+        do_hand_off(
+            turn,
+            Decision(
+                "any",
+                Outcome.HAND_OFF,
+                "customer.insists",
+                "the customer replied to a policy explanation",
+            ),
+        )
+        return
+    if ticket.turns > turn.pack.max_bot_turns:
+        do_hand_off(
+            turn,
+            Decision(
+                "any",
+                Outcome.HAND_OFF,
+                "turns.exceeded",
+                f"more than {turn.pack.max_bot_turns} turns",
+            ),
+        )
+        return
+    flow_name = _flow_name(turn)
+    if flow_name is None:
+        do_hand_off(
+            turn,
+            Decision(
+                "any",
+                Outcome.HAND_OFF,
+                "intent.unsupported",
+                f"no resolution flow for intent {turn.intent}",
+            ),
+        )
+        return
+    state.flow = flow_name
+    FLOWS[flow_name](turn)
+
+
+def _flow_name(turn: Turn) -> str | None:
+    if turn.state.step == Step.AWAITING_ORDER and turn.state.flow in FLOWS:
+        return turn.state.flow
+    if turn.intent in FLOWS:
+        return turn.intent
+    if turn.order_numbers and TRACKING_WORDS.search(turn.text):
+        return taxonomy.ORDER_STATUS
+    return None
+
+
+def _override(turn: Turn, decision: Decision) -> None:
+    if decision.outcome == Outcome.ESCALATE:
+        do_escalate(turn, decision, ApprovalKind.ESCALATION, tags=("legal",))
+    elif decision.rule == "words.health_safety":
+        do_hand_off(
+            turn, decision, tags=("product-quality-incident",), priority=Priority.P1, escalated=True
+        )
+    else:
+        do_hand_off(turn, decision)

@@ -1,0 +1,90 @@
+"""Password reset link (only by email from the address on file) and invoice copies (sent to
+the email on file)."""
+
+from __future__ import annotations
+
+from minidesk.commerce.connector import CommerceError
+from minidesk.policies.audit import record_action, record_decision
+from minidesk.policies.decisions import Decision, Outcome, check_password_reset
+from minidesk.resolutions.context import BOT, Turn
+from minidesk.resolutions.flows.common import own_order
+from minidesk.resolutions.models import FollowUpRisk
+from minidesk.resolutions.outcome import do_close, do_hand_off
+from minidesk.resolutions.texts import mask_email, render
+
+
+def password_reset(turn: Turn) -> None:
+    on_file = turn.customer.email if turn.customer else None
+    decision = check_password_reset(turn.channel, turn.sender_email, on_file)
+    if not turn.verified:
+        decision = Decision(
+            "password_reset", Outcome.HAND_OFF, "identity.unverified", "the sender is not verified"
+        )
+    record_decision(
+        turn.session, decision, BOT, ticket_id=turn.ticket.id, customer_id=turn.ticket.customer_id
+    )
+    if decision.outcome != Outcome.AUTO or turn.customer is None or on_file is None:
+        do_hand_off(turn, decision)
+        return
+    try:
+        result = turn.connector.send_password_reset(
+            turn.customer.ref, idempotency_key=f"ticket-{turn.ticket.id}-password"
+        )
+    except CommerceError as exc:
+        do_hand_off(turn, Decision("password_reset", Outcome.HAND_OFF, "store.refused", exc.reason))
+        return
+    record_action(
+        turn.session,
+        result,
+        decision,
+        BOT,
+        order_number="",
+        ticket_id=turn.ticket.id,
+        customer_id=turn.ticket.customer_id,
+    )
+    do_close(
+        turn, render("password_sent", email=mask_email(on_file)), decision.rule, FollowUpRisk.LOW
+    )
+
+
+def invoice(turn: Turn) -> None:
+    order = own_order(turn)
+    if order is None or turn.customer is None:
+        return
+    decision = Decision(
+        "invoice",
+        Outcome.AUTO,
+        "invoice.email_on_file",
+        "an invoice copy goes to the email on file",
+    )
+    record_decision(
+        turn.session,
+        decision,
+        BOT,
+        ticket_id=turn.ticket.id,
+        customer_id=turn.ticket.customer_id,
+        order_number=order.number,
+    )
+    if not turn.customer.email:
+        do_hand_off(
+            turn, Decision("invoice", Outcome.HAND_OFF, "invoice.no_email", "no email on file")
+        )
+        return
+    try:
+        result = turn.connector.resend_invoice(
+            order.number, idempotency_key=f"ticket-{turn.ticket.id}-invoice-{order.number}"
+        )
+    except CommerceError as exc:
+        do_hand_off(turn, Decision("invoice", Outcome.HAND_OFF, "store.refused", exc.reason))
+        return
+    record_action(
+        turn.session,
+        result,
+        decision,
+        BOT,
+        order_number=order.number,
+        ticket_id=turn.ticket.id,
+        customer_id=turn.ticket.customer_id,
+    )
+    text = render("invoice_sent", order=order.number, email=mask_email(turn.customer.email))
+    do_close(turn, text, decision.rule, FollowUpRisk.LOW)

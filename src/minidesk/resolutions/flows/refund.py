@@ -1,0 +1,177 @@
+"""Refund: offer within the automatic limit, move money only on the token in the very next
+message; bigger amounts go to an agent or a senior manager, never moved by the bot."""
+
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import select
+
+from minidesk.commerce.connector import CommerceError
+from minidesk.commerce.money import Money
+from minidesk.desk.models import Direction, Message
+from minidesk.policies.audit import do_refund, record_decision
+from minidesk.policies.decisions import Decision, Outcome, check_refund
+from minidesk.policies.models import ApprovalKind
+from minidesk.resolutions.context import BOT, Turn
+from minidesk.resolutions.flows.common import own_order
+from minidesk.resolutions.models import FollowUpRisk, Step
+from minidesk.resolutions.outcome import do_ask, do_close, do_escalate, do_hand_off
+from minidesk.resolutions.texts import render
+
+# Asking for the money somewhere other than the order's own payment method.
+ELSEWHERE = re.compile(
+    r"\b(?:other|another|different|new|second|my (?:new|other)) (?:card|account|bank|method)\b"
+    r"|\b(?:paypal|venmo|bank transfer|wire|store credit|gift card|cash|iban|zelle)\b",
+    re.IGNORECASE,
+)
+
+
+def token_pattern(token: str) -> re.Pattern[str]:
+    words = r"\s+".join(re.escape(word) for word in token.split())
+    return re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)
+
+
+def run(turn: Turn) -> None:
+    order = own_order(turn)
+    if order is None:
+        return
+    requested = None
+    if turn.amounts:
+        first = turn.amounts[0]
+        requested = Money(int(first["amount_minor"]), str(first["currency"]))
+    elsewhere = bool(ELSEWHERE.search(turn.text))
+    decision = check_refund(turn.pack, order.payment, requested, elsewhere=elsewhere)
+    record_decision(
+        turn.session,
+        decision,
+        BOT,
+        ticket_id=turn.ticket.id,
+        customer_id=turn.ticket.customer_id,
+        order_number=order.number,
+        requested=requested.as_dict() if requested else None,
+    )
+    amount = decision.amount
+    if decision.outcome == Outcome.AUTO and amount is not None and order.payment is not None:
+        turn.state.offer = {**amount.as_dict(), "order": order.number, "card": order.payment.label}
+        text = render(
+            "refund_offer",
+            amount=amount,
+            order=order.number,
+            token=turn.pack.confirm_token,
+            card=order.payment.label,
+        )
+        do_ask(turn, text, Step.AWAITING_TOKEN, offered_at_turn=turn.ticket.turns)
+    elif decision.outcome == Outcome.AGENT and amount is not None:
+        text = render("refund_review", amount=amount, order=order.number)
+        do_hand_off(turn, decision, tags=("refund-review",), team="Billing", text=text)
+    elif decision.outcome == Outcome.APPROVAL and amount is not None:
+        text = render("refund_review", amount=amount, order=order.number)
+        do_escalate(
+            turn,
+            decision,
+            ApprovalKind.REFUND,
+            tags=("approval-pending",),
+            text=text,
+            order_number=order.number,
+        )
+    elif decision.rule == "refund.over_balance" and amount and decision.limit:
+        text = render(
+            "refund_over_balance", order=order.number, balance=decision.limit, amount=amount
+        )
+        do_ask(turn, text, Step.EXPLAINED)
+    elif decision.outcome == Outcome.DENY:
+        do_ask(
+            turn,
+            render("refund_nothing", order=order.number, reason=decision.reason),
+            Step.EXPLAINED,
+        )
+    else:
+        do_hand_off(turn, decision)
+
+
+def _is_next_message(turn: Turn) -> bool:
+    """True when no other customer message came between the offer and this one."""
+    after = turn.state.asked_after_message_id or 0
+    between = turn.session.scalars(
+        select(Message.id)
+        .where(
+            Message.ticket_id == turn.ticket.id,
+            Message.direction == Direction.INBOUND,
+            Message.id > after,
+            Message.id < turn.message.id,
+        )
+        .limit(1)
+    ).first()
+    return between is None
+
+
+def confirm(turn: Turn) -> None:
+    """The customer's answer to an offer: the token moves the money, anything else hands off."""
+    offer = turn.state.offer
+    amount = Money(int(offer["amount_minor"]), str(offer["currency"]))
+    if not token_pattern(turn.pack.confirm_token).search(turn.text) or not _is_next_message(turn):
+        do_hand_off(
+            turn,
+            Decision(
+                "refund",
+                Outcome.HAND_OFF,
+                "refund.no_token",
+                "the reply to the offer was not the confirmation",
+                amount,
+            ),
+        )
+        return
+    order = turn.connector.get_order(str(offer["order"]))
+    payment = order.payment if order else None
+    decision = check_refund(turn.pack, payment, amount)
+    if (
+        order is None
+        or payment is None
+        or decision.outcome != Outcome.AUTO
+        or payment.label != offer["card"]
+    ):
+        do_hand_off(
+            turn,
+            Decision(
+                "refund",
+                Outcome.HAND_OFF,
+                "refund.changed",
+                f"the order changed since the offer: {decision.reason}",
+                amount,
+            ),
+        )
+        return
+    confirmed = Decision(
+        "refund",
+        Outcome.AUTO,
+        decision.rule,
+        f"{decision.reason}; confirmed with {turn.pack.confirm_token}",
+        amount,
+        decision.limit,
+    )
+    record_decision(
+        turn.session,
+        confirmed,
+        BOT,
+        ticket_id=turn.ticket.id,
+        customer_id=turn.ticket.customer_id,
+        order_number=order.number,
+    )
+    try:
+        do_refund(
+            turn.session,
+            turn.connector,
+            order.number,
+            amount,
+            confirmed,
+            BOT,
+            idempotency_key=f"ticket-{turn.ticket.id}-offer-{turn.state.asked_after_message_id}",
+            ticket_id=turn.ticket.id,
+            customer_id=turn.ticket.customer_id,
+        )
+    except CommerceError as exc:
+        do_hand_off(turn, Decision("refund", Outcome.HAND_OFF, "store.refused", exc.reason, amount))
+        return
+    text = render("refund_done", amount=amount, card=payment.label, order=order.number)
+    do_close(turn, text, confirmed.rule, FollowUpRisk.LOW, refunded=amount.as_dict())

@@ -1,0 +1,155 @@
+"""How a flow ends a turn: close automatically, wait for the customer, or hand off."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+
+from minidesk.db import utcnow
+from minidesk.desk import tickets
+from minidesk.desk.messages import MessageType, do_reply
+from minidesk.desk.models import Priority, Status, Team
+from minidesk.events import emit
+from minidesk.policies.approvals import do_request_approval
+from minidesk.policies.decisions import Decision
+from minidesk.policies.models import ApprovalKind
+from minidesk.resolutions.context import BOT, Turn
+from minidesk.resolutions.models import FollowUpRisk, Resolution, Step
+from minidesk.resolutions.texts import render
+
+HANDOFF_TAG = "handoff"
+
+
+def _set_state(turn: Turn, step: Step, **facts: Any) -> None:
+    state = turn.state
+    state.step = step
+    state.facts = {**state.facts, **facts}
+    state.version += 1
+    state.updated_at = utcnow()
+
+
+def do_close(turn: Turn, text: str, rule: str, risk: FollowUpRisk, **facts: Any) -> None:
+    """Answer and solve: the ticket closed without a person."""
+    do_reply(turn.session, turn.ticket, text, BOT, status=Status.SOLVED)
+    turn.ticket.resolution = Resolution.AUTO
+    turn.state.follow_up_risk = risk
+    _set_state(turn, Step.DONE, closed_at_turn=turn.ticket.turns, **facts)
+    emit(
+        turn.session,
+        "resolution.closed",
+        BOT,
+        ticket_id=turn.ticket.id,
+        customer_id=turn.ticket.customer_id,
+        flow=turn.state.flow,
+        rule=rule,
+        turns=turn.ticket.turns,
+        resolution=str(Resolution.AUTO),
+        follow_up_risk=str(risk),
+    )
+
+
+def do_ask(turn: Turn, text: str, step: Step, **facts: Any) -> None:
+    """Ask the customer something; their next message continues the flow."""
+    do_reply(turn.session, turn.ticket, text, BOT, status=Status.PENDING)
+    turn.state.asked_after_message_id = turn.message.id
+    _set_state(turn, step, **facts)
+    emit(
+        turn.session,
+        "resolution.asked",
+        BOT,
+        ticket_id=turn.ticket.id,
+        customer_id=turn.ticket.customer_id,
+        flow=turn.state.flow,
+        step=str(step),
+        turns=turn.ticket.turns,
+    )
+
+
+def do_hand_off(
+    turn: Turn,
+    decision: Decision,
+    *,
+    tags: tuple[str, ...] = (),
+    team: str | None = None,
+    tier: int = 2,
+    priority: Priority | None = None,
+    escalated: bool = False,
+    text: str | None = None,
+) -> None:
+    """Stop automating: a human queue, the facts as a note, the customer told, events."""
+    session, ticket = turn.session, turn.ticket
+    facts = _facts(turn, decision)
+    tickets.do_set_tags(session, ticket, [HANDOFF_TAG, *tags], [], BOT)
+    if team is not None:
+        found = session.scalars(select(Team).where(Team.name == team)).first()
+        if found is not None:
+            tickets.do_set_team(session, ticket, found, BOT)
+    if priority is not None and priority < Priority(ticket.priority):
+        tickets.do_set_priority(session, ticket, priority, BOT, reasons=[decision.reason])
+    ticket.tier = max(ticket.tier, tier)
+    note = "Handed off by the resolution bot.\n" + "\n".join(
+        f"- {key}: {value}" for key, value in facts.items() if value not in (None, "", [])
+    )
+    do_reply(session, ticket, note, BOT, kind=MessageType.NOTE)
+    do_reply(session, ticket, text or render("handoff"), BOT, status=Status.OPEN)
+    ticket.resolution = Resolution.ESCALATED if escalated else Resolution.AGENT
+    risk = FollowUpRisk.HIGH if escalated or ticket.sentiment == "negative" else FollowUpRisk.MEDIUM
+    turn.state.follow_up_risk = risk
+    _set_state(turn, Step.HANDED_OFF, handed_off_at_turn=ticket.turns, handoff_rule=decision.rule)
+    emit(
+        session,
+        "resolution.handed_off",
+        BOT,
+        ticket_id=ticket.id,
+        customer_id=ticket.customer_id,
+        flow=turn.state.flow,
+        rule=decision.rule,
+        reason=decision.reason,
+        facts=facts,
+        turns=ticket.turns,
+        tier=ticket.tier,
+        resolution=str(ticket.resolution),
+        follow_up_risk=str(risk),
+    )
+
+
+def do_escalate(
+    turn: Turn,
+    decision: Decision,
+    kind: ApprovalKind,
+    *,
+    tags: tuple[str, ...],
+    text: str | None = None,
+    order_number: str | None = None,
+) -> None:
+    """A senior manager decides: an approval/escalation record, then a tier-3 hand-off."""
+    do_request_approval(
+        turn.session,
+        kind,
+        decision,
+        BOT,
+        ticket_id=turn.ticket.id,
+        customer_id=turn.ticket.customer_id,
+        order_number=order_number or turn.state.order_number,
+        facts=_facts(turn, decision),
+    )
+    do_hand_off(turn, decision, tags=tags, tier=3, escalated=True, text=text)
+
+
+def _facts(turn: Turn, decision: Decision) -> dict[str, Any]:
+    return {
+        "rule": decision.rule,
+        "reason": decision.reason,
+        "intent": turn.intent,
+        "confidence": round(turn.confidence, 3),
+        "flags": sorted(turn.flags),
+        "order": turn.state.order_number,
+        "orders mentioned": turn.order_numbers,
+        "amount": decision.amount.as_dict() if decision.amount else None,
+        "verified customer": turn.verified,
+        "store customer": turn.customer.ref if turn.customer else None,
+        "channel": turn.channel,
+        "offer": turn.state.offer or None,
+        "turn": turn.ticket.turns,
+    }

@@ -1,0 +1,168 @@
+"""Agent refunds, the approval queue, per-agent limits and a ticket's resolution record."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Response
+from pydantic import BaseModel, Field
+
+from minidesk.commerce.money import Money
+from minidesk.db import commit
+from minidesk.desk import access
+from minidesk.desk.models import User
+from minidesk.desk.users import actor_of
+from minidesk.policies.agent_refunds import RefundRefused, do_agent_refund
+from minidesk.policies.approvals import (
+    ApprovalError,
+    access_approval,
+    check_approver,
+    do_approve,
+    do_decline,
+    pending_approvals,
+)
+from minidesk.policies.limits import do_set_agent_limits
+from minidesk.policies.models import Approval, ApprovalStatus
+from minidesk.policies.pack import PolicyError, RolePolicy
+from minidesk.resolutions.models import ResolutionState
+from minidesk.web.api import PREFIX
+from minidesk.web.deps import SessionDep, UserDep, WorkspaceDep, WriteSessionDep
+from minidesk.web.problems import Problem
+
+router = APIRouter(prefix=PREFIX, tags=["resolutions"])
+
+
+class RefundIn(BaseModel):
+    order_number: str = Field(max_length=32)
+    amount_minor: int = Field(gt=0)
+    currency: str = Field("USD", min_length=3, max_length=3)
+    note: str = Field("", max_length=2000)
+
+
+class DecisionIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000)
+
+
+class LimitsIn(BaseModel):
+    may_refund: bool
+    cap_minor: int = Field(ge=0)
+    daily_budget_minor: int = Field(ge=0)
+
+
+def approval_out(approval: Approval) -> dict[str, Any]:
+    return {
+        "id": approval.id,
+        "kind": approval.kind,
+        "status": approval.status,
+        "ticket_number": approval.ticket_id,
+        "order_number": approval.order_number,
+        "amount_minor": approval.amount_minor,
+        "currency": approval.currency,
+        "rule": approval.rule,
+        "reason": approval.reason,
+        "requested_by": approval.requested_by_name,
+        "decision_reason": approval.decision_reason,
+        "created_at": approval.created_at,
+        "decided_at": approval.decided_at,
+    }
+
+
+@router.post("/tickets/{number}/refunds", status_code=201)
+def refund_on_ticket(
+    number: int,
+    body: RefundIn,
+    response: Response,
+    session: WriteSessionDep,
+    user: UserDep,
+    workspace: WorkspaceDep,
+) -> dict[str, Any]:
+    """Refund to the order's original payment method. Within your cap and daily budget the
+    money moves (201); over them an approval request is created instead (202)."""
+    ticket = access.access_ticket(session, user, number, workspace.restrict_agents_to_teams)
+    amount = Money(body.amount_minor, body.currency.upper())
+    try:
+        outcome = do_agent_refund(session, user, ticket, body.order_number, amount, body.note)
+    except RefundRefused as exc:
+        raise Problem(409, str(exc), slug="refund-refused", rule=exc.decision.rule) from exc
+    commit(session)
+    if outcome.approval is not None:
+        response.status_code = 202
+        return {
+            "status": "approval_requested",
+            "rule": outcome.decision.rule,
+            "approval": approval_out(outcome.approval),
+        }
+    return {"status": "refunded", "rule": outcome.decision.rule, "refund": outcome.refund_ref}
+
+
+@router.get("/approvals")
+def list_approvals(
+    session: SessionDep, user: UserDep, status: ApprovalStatus = ApprovalStatus.PENDING
+) -> dict[str, Any]:
+    """The approval queue (managers and up), oldest first."""
+    items = [approval_out(a) for a in pending_approvals(session, user, status)]
+    return {"items": items, "next_cursor": None}
+
+
+def _decide(
+    approval_id: int, body: DecisionIn, session: WriteSessionDep, user: User, approve: bool
+) -> dict[str, Any]:
+    approval = access_approval(session, user, approval_id)
+    try:
+        (do_approve if approve else do_decline)(session, approval, user, body.reason)
+    except ApprovalError as exc:
+        raise Problem(409, str(exc), slug="approval-conflict") from exc
+    commit(session)
+    return approval_out(approval)
+
+
+@router.post("/approvals/{approval_id}/approve")
+def approve(
+    approval_id: int, body: DecisionIn, session: WriteSessionDep, user: UserDep
+) -> dict[str, Any]:
+    """Approve with a reason; an approved refund moves the money now."""
+    return _decide(approval_id, body, session, user, approve=True)
+
+
+@router.post("/approvals/{approval_id}/decline")
+def decline(
+    approval_id: int, body: DecisionIn, session: WriteSessionDep, user: UserDep
+) -> dict[str, Any]:
+    """Decline with a reason; the customer is told."""
+    return _decide(approval_id, body, session, user, approve=False)
+
+
+@router.put("/agents/{user_id}/limits")
+def set_agent_limits(
+    user_id: int, body: LimitsIn, session: WriteSessionDep, user: UserDep
+) -> dict[str, Any]:
+    """One agent's refund permission, per-refund cap and daily budget (managers and up)."""
+    check_approver(session, user)
+    agent = session.get(User, user_id)
+    if agent is None:
+        raise Problem(404, f"no user {user_id}")
+    limits = RolePolicy(body.may_refund, body.cap_minor, body.daily_budget_minor)
+    try:
+        do_set_agent_limits(session, agent, limits, actor_of(user))
+    except PolicyError as exc:
+        raise Problem(422, str(exc)) from exc
+    commit(session)
+    return {"user_id": user_id, **body.model_dump()}
+
+
+@router.get("/tickets/{number}/resolution")
+def ticket_resolution(
+    number: int, session: SessionDep, user: UserDep, workspace: WorkspaceDep
+) -> dict[str, Any]:
+    """How the ticket is being resolved: auto / agent / escalated, turns, follow-up risk."""
+    ticket = access.access_ticket(session, user, number, workspace.restrict_agents_to_teams)
+    state = session.get(ResolutionState, ticket.id)
+    return {
+        "ticket_number": ticket.id,
+        "resolution": ticket.resolution,
+        "turns": ticket.turns,
+        "follow_up_risk": state.follow_up_risk if state else None,
+        "flow": state.flow if state else None,
+        "step": state.step if state else None,
+        "order_number": state.order_number if state else None,
+    }

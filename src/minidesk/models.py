@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from minidesk import events, inbox, outbox
+from minidesk.channels.email import models as email_models
 from minidesk.commerce import models as commerce_models
 from minidesk.db import Base
 from minidesk.desk import models, workspace
@@ -14,6 +15,7 @@ from minidesk.resolutions import models as resolution_models
 __all__ = [
     "Base",
     "commerce_models",
+    "email_models",
     "events",
     "inbox",
     "models",

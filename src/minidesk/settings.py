@@ -18,6 +18,7 @@ PREFIX = "MINIDESK_"
 DEMO_SECRET_KEY = "minidesk-demo-secret-key-not-for-production"
 SQL_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
 QUEUE_SCHEMES = ("sqlite", "redis", "rediss", "postgresql", "memory")
+SMTP_SCHEMES = ("smtp", "smtp+starttls", "smtps")
 
 
 class SettingsError(Exception):
@@ -60,6 +61,36 @@ class Settings(BaseSettings):
     outbox_max_attempts: Annotated[int, Field(ge=1, le=50)] = Field(
         8, description="Delivery attempts before an outbound item becomes a dead letter."
     )
+    # Email channel (minidesk.channels.email)
+    support_address: str = Field(
+        "",
+        description="Creates this email channel (support address) on start-up if it is missing.",
+    )
+    inbound_smtp_port: Annotated[int, Field(ge=0, le=65535)] = Field(
+        0, description="Port of the built-in inbound SMTP listener; 0 turns it off."
+    )
+    inbound_smtp_host: str = Field(
+        "127.0.0.1", description="Interface the inbound SMTP listener binds (0.0.0.0: all)."
+    )
+    smtp_url: SecretStr = Field(
+        SecretStr(""),
+        description="Outbound mail server: smtp://HOST:25 (plain, local relay only), "
+        "smtp+starttls://USER:PASS@HOST:587 or smtps://USER:PASS@HOST:465; ?cafile=PATH to "
+        "trust a private CA.",
+    )
+    email_max_bytes: Annotated[int, Field(ge=10_000)] = Field(
+        26_214_400, description="Largest inbound mail, in bytes; the SMTP listener answers 552."
+    )
+    email_max_attachment_bytes: Annotated[int, Field(ge=0)] = Field(
+        10_485_760,
+        description="Largest attachment kept, in bytes; bigger ones are listed but not stored.",
+    )
+    imap_poll_seconds: Annotated[int, Field(ge=5, le=3600)] = Field(
+        60, description="Seconds between IMAP polls (servers with IDLE push new mail sooner)."
+    )
+    email_auto_reply_limit: Annotated[int, Field(ge=0, le=1000)] = Field(
+        5, description="Automatic replies sent to one address per hour; more are suppressed."
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -78,6 +109,14 @@ class Settings(BaseSettings):
     def _check_queue_url(cls, value: str) -> str:
         if value and value.split("://", 1)[0] not in QUEUE_SCHEMES:
             raise ValueError(f"unsupported scheme; use one of {', '.join(QUEUE_SCHEMES)}://")
+        return value
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _check_smtp_url(cls, value: SecretStr) -> SecretStr:
+        url = value.get_secret_value()
+        if url and url.split("://", 1)[0] not in SMTP_SCHEMES:
+            raise ValueError(f"unsupported scheme; use one of {', '.join(SMTP_SCHEMES)}://")
         return value
 
     @model_validator(mode="after")

@@ -9,6 +9,7 @@ from minidesk.channels.base import ChannelAdapter
 
 KINDS: dict[str, str] = {
     "api": "minidesk.channels.api.adapter:ApiAdapter",
+    "email": "minidesk.channels.email.adapter:EmailAdapter",
 }
 
 

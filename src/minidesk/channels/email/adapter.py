@@ -1,0 +1,152 @@
+"""Sends email replies from the outbox over SMTP (``MINIDESK_SMTP_URL``).
+
+4xx answers and connection trouble raise a temporary ``DeliveryError`` (the outbox retries
+with back-off); 5xx answers are permanent, so the reply becomes a dead letter with the
+server's own words shown on the ticket.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from urllib.parse import parse_qs, unquote, urlsplit
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from minidesk.channels.base import DeliveryError, DeliveryResult, OutboundMessage
+from minidesk.channels.email import noise, store, tokens
+from minidesk.channels.email.compose import Context, OutgoingFile, compose
+from minidesk.channels.email.models import EmailChannel
+from minidesk.db import get_db
+from minidesk.desk.models import Attachment, Direction, Message
+from minidesk.settings import get_settings
+
+TIMEOUT_SECONDS = 30
+DEFAULT_PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
+SUPPRESSED = "suppressed"
+PERMANENT_CODES = 500  # 5xx: the server will give the same answer next time
+
+
+def _channel_for_ticket(session: Session, ticket_id: int) -> EmailChannel | None:
+    metas = session.scalars(
+        select(Message.meta)
+        .where(Message.ticket_id == ticket_id, Message.direction == Direction.INBOUND)
+        .order_by(Message.id)
+    )
+    for meta in metas:
+        channel_id = (meta or {}).get("email", {}).get("channel_id")
+        if channel_id and (found := session.get(EmailChannel, channel_id)) is not None:
+            return found
+    # A ticket that started on another channel answers from the first active address.
+    return session.scalars(
+        select(EmailChannel).where(EmailChannel.active.is_(True)).order_by(EmailChannel.id)
+    ).first()
+
+
+def _context(message: OutboundMessage, recipient: str) -> Context | str:
+    """The sending context, or the reason an automatic reply is suppressed."""
+    settings = get_settings()
+    with get_db().transaction() as session:
+        channel = _channel_for_ticket(session, message.ticket_id)
+        if channel is None:
+            raise DeliveryError("no email channel is configured to send from")
+        if message.automated:
+            reason = noise.suppression(
+                session, message.ticket_id, recipient, settings.email_auto_reply_limit
+            )
+            if reason:
+                return reason
+        domain = channel.address.partition("@")[2]
+        own_id = tokens.message_id(message.outbox_id, message.ticket_id, domain)
+        rows = session.execute(
+            select(Message.id, Message.external_id, Message.direction)
+            .where(Message.ticket_id == message.ticket_id, Message.external_id.is_not(None))
+            .order_by(Message.id)
+        ).all()
+        thread_ids = [row.external_id for row in rows if row.external_id != own_id]
+        inbound = [row.external_id for row in rows if row.direction == Direction.INBOUND]
+        files = []
+        for attachment in session.scalars(
+            select(Attachment).where(Attachment.message_id == message.message_id)
+        ):
+            blob = store.get(session, attachment.storage_key or "")
+            if blob is not None:
+                files.append(OutgoingFile(attachment.filename, attachment.content_type, blob.data))
+        # Recorded before sending so a reply to this mail threads even if we crash right after;
+        # the id is deterministic per outbox row, so a retry sends the very same one.
+        row = session.get(Message, message.message_id)
+        if row is not None and row.external_id is None:
+            row.external_id = own_id
+        return Context(
+            address=channel.address,
+            from_name=channel.from_name,
+            signature=channel.signature,
+            message_id=own_id,
+            thread_ids=thread_ids,
+            in_reply_to=inbound[-1] if inbound else (thread_ids[-1] if thread_ids else None),
+            files=files,
+        )
+
+
+def _connect(url: str) -> smtplib.SMTP:
+    parts = urlsplit(url)
+    scheme = parts.scheme
+    host = parts.hostname or "localhost"
+    port = parts.port or DEFAULT_PORTS[scheme]
+    cafile = parse_qs(parts.query).get("cafile", [None])[0]
+    context = ssl.create_default_context(cafile=cafile)
+    client: smtplib.SMTP
+    if scheme == "smtps":
+        client = smtplib.SMTP_SSL(host, port, timeout=TIMEOUT_SECONDS, context=context)
+    else:
+        client = smtplib.SMTP(host, port, timeout=TIMEOUT_SECONDS)
+        if scheme == "smtp+starttls":
+            client.ehlo()
+            if not client.has_extn("starttls"):
+                client.quit()
+                raise DeliveryError(f"{host} offers no STARTTLS; refusing to send in plaintext")
+            client.starttls(context=context)
+    if parts.username:
+        client.login(unquote(parts.username), unquote(parts.password or ""))
+    return client
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+
+
+def _error(exc: Exception, host: str) -> DeliveryError:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code, text = next(iter(exc.recipients.values()))
+        reason = f"{host} refused the recipient: {code} {_text(text)}"
+        return DeliveryError(reason, permanent=code >= PERMANENT_CODES)
+    if isinstance(exc, smtplib.SMTPResponseException):
+        reason = f"{host} answered {exc.smtp_code} {_text(exc.smtp_error)}"
+        return DeliveryError(reason, permanent=exc.smtp_code >= PERMANENT_CODES)
+    return DeliveryError(f"{host}: {type(exc).__name__}: {exc}")
+
+
+class EmailAdapter:
+    kind = "email"
+
+    def send(self, message: OutboundMessage) -> DeliveryResult:
+        recipient = message.recipient.get("email")
+        if not recipient:
+            raise DeliveryError("the customer has no email address", permanent=True)
+        url = get_settings().smtp_url.get_secret_value()
+        if not url:
+            raise DeliveryError("MINIDESK_SMTP_URL is not set; replies wait until it is")
+        context = _context(message, recipient)
+        if isinstance(context, str):
+            return DeliveryResult(provider_id=None, status=SUPPRESSED)
+        mail = compose(message, context)
+        host = urlsplit(url).hostname or "localhost"
+        try:
+            with _connect(url) as client:
+                client.send_message(mail, from_addr=context.address, to_addrs=[recipient])
+        except DeliveryError:
+            raise
+        except (smtplib.SMTPException, OSError) as exc:
+            raise _error(exc, host) from exc
+        return DeliveryResult(provider_id=context.message_id, status="sent")

@@ -1,0 +1,158 @@
+"""Email channels (support addresses) as an admin configures them, and recipient matching."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from minidesk.channels.email import tokens
+from minidesk.channels.email.models import EmailChannel, ImapSecurity, ProcessedAction
+from minidesk.db import Database, get_db
+from minidesk.events import Actor, emit
+
+EDITABLE = (
+    "address", "name", "from_name", "signature", "active", "imap_host", "imap_port",
+    "imap_security", "imap_username", "imap_password", "imap_folder", "imap_processed_action",
+    "imap_move_to", "imap_ca_file", "webhook_key",
+)  # fmt: skip
+# Written encrypted to ``<name>_encrypted`` and never read back out through the API.
+SECRETS = ("imap_password", "webhook_key")
+# Recipient checks run for every RCPT and every mail; a short cache keeps them off the
+# database without making an admin's change wait long.
+CACHE_SECONDS = 5.0
+
+
+class ChannelError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Address:
+    channel_id: int
+    address: str
+    from_name: str
+    signature: str
+
+
+_cache: tuple[float, str, dict[str, Address]] | None = None
+
+
+def base_address(address: str) -> str:
+    """``support+t12-abc@shop.example`` → ``support@shop.example`` (lower-cased)."""
+    local, _, domain = address.strip().lower().partition("@")
+    return f"{local.split('+', 1)[0]}@{domain}"
+
+
+def addresses(db: Database | None = None) -> dict[str, Address]:
+    """Active support addresses → their channel, cached for a few seconds."""
+    global _cache
+    db = db or get_db()
+    now = time.monotonic()
+    if _cache is not None and _cache[1] == db.url and now - _cache[0] < CACHE_SECONDS:
+        return _cache[2]
+    with db.sessions() as session:
+        rows = session.scalars(select(EmailChannel).where(EmailChannel.active.is_(True)))
+        found = {
+            row.address: Address(row.id, row.address, row.from_name, row.signature)
+            for row in rows
+        }
+    _cache = (now, db.url, found)
+    return found
+
+
+def forget_cache() -> None:
+    global _cache
+    _cache = None
+
+
+def match(recipients: list[str], db: Database | None = None) -> Address | None:
+    known = addresses(db)
+    for recipient in recipients:
+        found = known.get(base_address(recipient))
+        if found is not None:
+            return found
+    return None
+
+
+def check_values(values: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(values) - set(EDITABLE)
+    if unknown:
+        raise ChannelError(
+            f"unknown email channel fields: {', '.join(sorted(unknown))}; "
+            f"editable: {', '.join(EDITABLE)}"
+        )
+    checked = dict(values)
+    if "address" in checked:
+        address = str(checked["address"]).strip().lower()
+        local, at, domain = address.partition("@")
+        if not at or not local or "." not in domain or "+" in local:
+            raise ChannelError(
+                f"address {address!r} is not a plain address like support@shop.example"
+            )
+        checked["address"] = address
+    if checked.get("imap_security") not in (None, *ImapSecurity):
+        raise ChannelError(
+            f"imap_security must be one of {', '.join(ImapSecurity)} (plaintext IMAP is refused)"
+        )
+    action = checked.get("imap_processed_action")
+    if action not in (None, *ProcessedAction):
+        raise ChannelError(f"imap_processed_action must be one of {', '.join(ProcessedAction)}")
+    return checked
+
+
+def _apply(channel: EmailChannel, values: dict[str, Any]) -> list[str]:
+    for key, value in values.items():
+        if key in SECRETS:
+            setattr(channel, f"{key}_encrypted", tokens.encrypt(value) if value else None)
+        else:
+            setattr(channel, key, value)
+    if channel.imap_processed_action == ProcessedAction.MOVE and not channel.imap_move_to:
+        raise ChannelError("imap_processed_action 'move' needs imap_move_to (a folder name)")
+    # Secrets appear in the event only by name: the timeline must never hold a password.
+    return sorted(values)
+
+
+def do_create_channel(session: Session, values: dict[str, Any], actor: Actor) -> EmailChannel:
+    checked = check_values(values)
+    if "address" not in checked:
+        raise ChannelError("an email channel needs an address")
+    taken = select(EmailChannel.id).where(EmailChannel.address == checked["address"])
+    if session.scalars(taken).first() is not None:
+        raise ChannelError(f"{checked['address']} is already an email channel")
+    channel = EmailChannel()
+    changed_fields = _apply(channel, checked)
+    session.add(channel)
+    session.flush()
+    emit(session, "email_channel.created", actor, channel_id=channel.id,
+         address=channel.address, fields=changed_fields)  # fmt: skip
+    forget_cache()
+    return channel
+
+
+def do_update_channel(
+    session: Session, channel: EmailChannel, values: dict[str, Any], actor: Actor
+) -> EmailChannel:
+    checked = check_values(values)
+    if checked.get("imap_host") is not None or "imap_folder" in checked:
+        # Another mailbox: its UIDs mean nothing here, start from its beginning.
+        channel.imap_uidvalidity, channel.imap_last_uid = None, 0
+    changed_fields = _apply(channel, checked)
+    emit(session, "email_channel.updated", actor, channel_id=channel.id, fields=changed_fields)
+    forget_cache()
+    return channel
+
+
+def ensure_support_address(address: str, actor: Actor, db: Database | None = None) -> int:
+    """The channel for ``address``, created if missing (``MINIDESK_SUPPORT_ADDRESS``)."""
+    checked = check_values({"address": address})["address"]
+    with (db or get_db()).transaction() as session:
+        existing = session.scalars(
+            select(EmailChannel).where(EmailChannel.address == checked)
+        ).first()
+        if existing is not None:
+            return existing.id
+        return do_create_channel(session, {"address": checked}, actor).id

@@ -1,0 +1,237 @@
+"""Raw MIME to a ``ParsedMail`` with the stdlib ``email`` package, never raising.
+
+Real mail is messy: undeclared or unknown charsets, 8-bit bytes in headers, truncated
+multiparts, missing headers. Every decode has a fallback and every defect is recorded, so the
+caller can decide (ticket, or quarantine with the reason) instead of crashing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email
+import email.header
+import email.utils
+import hashlib
+import re
+from dataclasses import dataclass, field
+from email import policy
+from email.message import Message
+
+from minidesk.channels.email.htmltext import html_to_text
+
+# Tried in order when a part's declared charset is unknown or wrong; latin-1 decodes any byte.
+FALLBACK_CHARSETS = ("utf-8", "cp1252", "latin-1")
+MESSAGE_ID = re.compile(r"<([^<>\s]{1,900})>")
+RECIPIENT_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")
+# What loop protection and the timeline need; the rest stays in the stored original.
+KEPT_HEADERS = (
+    "Auto-Submitted", "Precedence", "List-Id", "X-Autoreply", "X-Autorespond",
+    "X-Auto-Response-Suppress", "Return-Path", "X-Failed-Recipients", "Date",
+)  # fmt: skip
+
+
+@dataclass
+class ParsedAttachment:
+    filename: str
+    content_type: str
+    data: bytes
+    inline: bool = False
+    content_id: str | None = None
+
+
+@dataclass
+class ParsedMail:
+    raw_sha256: str
+    message_id: str | None
+    from_address: str | None
+    from_name: str
+    subject: str
+    recipients: list[str]
+    reply_to: list[str]
+    in_reply_to: list[str]
+    references: list[str]
+    text: str
+    html: str | None
+    attachments: list[ParsedAttachment]
+    headers: dict[str, str]
+    content_type: str
+    defects: list[str] = field(default_factory=list)
+    report_parts: list[Message] = field(default_factory=list)
+
+    @property
+    def external_id(self) -> str:
+        """The inbox dedup key: the Message-ID, or a hash of the bytes when there is none."""
+        return self.message_id or f"sha256:{self.raw_sha256}"
+
+    def header(self, name: str) -> str:
+        return self.headers.get(name.lower(), "")
+
+
+def decode_bytes(data: bytes, charset: str | None) -> str:
+    for candidate in (charset, *FALLBACK_CHARSETS):
+        if not candidate:
+            continue
+        try:
+            return data.decode(candidate)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return data.decode("latin-1", errors="replace")
+
+
+def _raw_header(msg: Message, name: str) -> str:
+    """The header as sent, 8-bit bytes decoded with the fallback charsets, words not decoded."""
+    lowered = name.lower()
+    value = next((v for k, v in msg.raw_items() if k.lower() == lowered), None)
+    if value is None:
+        return ""
+    text = str(value)
+    if any("\udc80" <= ch <= "\udcff" for ch in text):  # undeclared 8-bit bytes
+        text = decode_bytes(text.encode("utf-8", "surrogateescape"), None)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def decode_words(value: str) -> str:
+    """RFC 2047 encoded-words decoded, an unknown charset falling back like a body would."""
+    if "=?" not in value:
+        return value
+    try:
+        chunks = email.header.decode_header(value)
+    except Exception:
+        return value
+    decoded = [
+        decode_bytes(chunk, charset) if isinstance(chunk, bytes) else chunk
+        for chunk, charset in chunks
+    ]
+    return "".join(decoded).strip()
+
+
+def _header(msg: Message, name: str) -> str:
+    return decode_words(_raw_header(msg, name))
+
+
+def message_ids(value: str) -> list[str]:
+    return MESSAGE_ID.findall(value)
+
+
+def _addresses(msg: Message, names: tuple[str, ...]) -> list[tuple[str, str]]:
+    # Split before decoding: a decoded name may hold a comma ("Larsen, Emma").
+    values = [_raw_header(msg, name) for name in names]
+    pairs = email.utils.getaddresses([v for v in values if v])
+    return [(decode_words(n), a.strip().lower()) for n, a in pairs if "@" in a]
+
+
+def _payload_bytes(part: Message) -> bytes:
+    try:
+        data = part.get_payload(decode=True)
+    except Exception:
+        data = None
+    if isinstance(data, bytes):
+        return data
+    raw = part.get_payload()
+    return raw.encode("utf-8", "surrogateescape") if isinstance(raw, str) else b""
+
+
+def part_text(part: Message) -> str:
+    return decode_bytes(_payload_bytes(part), part.get_content_charset())
+
+
+class _Walker:
+    def __init__(self, mail: ParsedMail) -> None:
+        self.mail = mail
+        self.texts: list[str] = []
+        self.htmls: list[str] = []
+
+    def walk(self, part: Message) -> None:
+        ctype = part.get_content_type()
+        if ctype in {"message/rfc822", "text/rfc822-headers"}:
+            if self.mail.content_type == "multipart/report":
+                self.mail.report_parts.append(part)
+            self._attach(part, default_name="message.eml")
+            return
+        if ctype == "message/delivery-status":
+            self.mail.report_parts.append(part)
+            return
+        if part.is_multipart():
+            children = part.get_payload()
+            for child in children if isinstance(children, list) else []:
+                if isinstance(child, Message):
+                    self.walk(child)
+            return
+        disposition = part.get_content_disposition()
+        filename = self._filename(part)
+        if ctype in ("text/plain", "text/html") and disposition != "attachment" and not filename:
+            (self.texts if ctype == "text/plain" else self.htmls).append(part_text(part))
+            return
+        self._attach(part)
+
+    @staticmethod
+    def _filename(part: Message) -> str | None:
+        try:
+            return part.get_filename()
+        except Exception:
+            return None
+
+    def _attach(self, part: Message, default_name: str = "attachment") -> None:
+        ctype = part.get_content_type()
+        if ctype.startswith("message/") or ctype == "text/rfc822-headers":
+            inner = part.get_payload()
+            first = inner[0] if isinstance(inner, list) and inner else inner
+            data = first.as_bytes() if isinstance(first, Message) else _payload_bytes(part)
+        else:
+            data = _payload_bytes(part)
+        content_id = _header(part, "Content-ID").strip("<> ") or None
+        inline = part.get_content_disposition() == "inline" or (
+            content_id is not None and ctype.startswith("image/")
+        )
+        name = self._filename(part) or default_name
+        self.mail.attachments.append(
+            ParsedAttachment(name[:255], ctype, data, inline=inline, content_id=content_id)
+        )
+
+
+def parse(raw: bytes) -> ParsedMail:
+    """Parse ``raw``; never raises. Problems are listed in ``defects``."""
+    msg = email.message_from_bytes(raw, policy=policy.compat32)
+    sender = _addresses(msg, ("From",)) or _addresses(msg, ("Sender", "Return-Path"))
+    mail = ParsedMail(
+        raw_sha256=hashlib.sha256(raw).hexdigest(),
+        message_id=next(iter(message_ids(_header(msg, "Message-ID"))), None),
+        from_address=sender[0][1] if sender else None,
+        from_name=sender[0][0] if sender else "",
+        subject=_header(msg, "Subject")[:500],
+        recipients=[a for _, a in _addresses(msg, RECIPIENT_HEADERS)],
+        reply_to=[a for _, a in _addresses(msg, ("Reply-To",))],
+        in_reply_to=message_ids(_header(msg, "In-Reply-To")),
+        references=message_ids(_header(msg, "References")),
+        text="",
+        html=None,
+        attachments=[],
+        headers={},
+        content_type=msg.get_content_type(),
+    )
+    for name in KEPT_HEADERS:
+        if value := _header(msg, name):
+            mail.headers[name.lower()] = value
+    walker = _Walker(mail)
+    try:
+        walker.walk(msg)
+    except Exception as exc:  # the stdlib copes with most breakage; record what it does not
+        mail.defects.append(f"MIME structure unreadable: {type(exc).__name__}: {exc}")
+    with contextlib.suppress(Exception):
+        mail.defects.extend(type(d).__name__ for d in msg.defects)
+    mail.html = "\n".join(walker.htmls) or None
+    mail.text = "\n".join(t.strip("\n") for t in walker.texts).strip()
+    if not mail.text and mail.html:
+        mail.text = html_to_text(mail.html)
+    # NUL and other C0 controls make the text unreadable and PostgreSQL rejects NUL outright.
+    mail.text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", mail.text)
+    return mail
+
+
+def readable(text: str) -> bool:
+    """Whether ``text`` reads as language rather than decoded binary garbage."""
+    stripped = text.strip()
+    if not stripped:
+        return False
+    letters = sum(ch.isalnum() or ch.isspace() or ch in ".,;:!?'\"()-" for ch in stripped)
+    return letters / len(stripped) >= 0.7

@@ -1,0 +1,233 @@
+"""The one way raw mail enters minidesk, whichever transport brought it (SMTP listener, IMAP
+poller, provider webhook): parse, store the original, then accept a message into the inbox —
+or quarantine it with the reason, or apply it as a bounce. Never raises on bad mail."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from minidesk import inbox
+from minidesk.channels.base import AttachmentIn, InboundMessage, Sender
+from minidesk.channels.email import bounces, config, noise, store, tokens
+from minidesk.channels.email.htmltext import cut_html_quote
+from minidesk.channels.email.parse import ParsedMail, parse, readable
+from minidesk.channels.email.quotes import is_forward, strip_reply
+from minidesk.db import Database, get_db
+from minidesk.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+CHANNEL = "email"
+RAW_TYPE = "message/rfc822"
+# A quarantined oversize mail keeps this much of its beginning (headers and first lines).
+OVERSIZE_KEPT = 65_536
+
+
+class Outcome(StrEnum):
+    ACCEPTED = "accepted"
+    DUPLICATE = "duplicate"
+    QUARANTINED = "quarantined"
+    BOUNCE = "bounce"
+
+
+@dataclass(frozen=True)
+class Received:
+    outcome: Outcome
+    inbox_id: int
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Built:
+    """What a mail becomes: a message for the inbox, plus the reason to quarantine it."""
+
+    message: InboundMessage
+    quarantine: str | None = None
+
+
+def _attachments(mail: ParsedMail, db: Database) -> tuple[list[AttachmentIn], list[str]]:
+    limit = get_settings().email_max_attachment_bytes
+    kept: list[AttachmentIn] = []
+    dropped: list[str] = []
+    with db.transaction() as session:
+        for part in mail.attachments:
+            too_big = len(part.data) > limit
+            key = None if too_big else store.put(session, part.data, part.content_type)
+            if too_big:
+                dropped.append(f"{part.filename} ({len(part.data)} bytes > {limit})")
+            kept.append(
+                AttachmentIn(
+                    filename=part.filename,
+                    content_type=part.content_type,
+                    size=len(part.data),
+                    storage_key=key,
+                    sha256=hashlib.sha256(part.data).hexdigest(),
+                    inline=part.inline,
+                    content_id=part.content_id,
+                )
+            )
+    return kept, dropped
+
+
+def build(
+    mail: ParsedMail, raw_key: str, envelope_to: Sequence[str], source: str, db: Database
+) -> Built:
+    """The inbound message for ``mail``, threading signals included."""
+    recipients = [*envelope_to, *mail.recipients]
+    channel = config.match(recipients, db)
+    visible, cut = strip_reply(mail.text)
+    attachments, dropped = _attachments(mail, db)
+    reply_ids = list(dict.fromkeys([*mail.references, *mail.in_reply_to]))
+    hint = (
+        tokens.verified_plus_ticket(recipients)
+        or tokens.verified_message_id_ticket(reply_ids)
+        or tokens.subject_ticket(mail.subject)
+    )
+    meta: dict[str, Any] = {
+        "email": {
+            "source": source,
+            "channel_id": channel.channel_id if channel else None,
+            "to": channel.address if channel else None,
+            "message_id": mail.message_id,
+            "raw": raw_key,
+            "quote_cut": cut,
+            "no_auto_reply": noise.auto_reply_block(mail, config.addresses(db)),
+            "defects": mail.defects[:20],
+            "dropped_attachments": dropped,
+        }
+    }
+    message = InboundMessage(
+        channel=CHANNEL,
+        external_id=mail.external_id[:998],
+        sender=Sender(email=mail.from_address, name=mail.from_name[:200]),
+        text=visible if mail.text else _placeholder(attachments),
+        html=_visible_html(mail),
+        subject=mail.subject,
+        # The mail's own id: with no other signal it opens a new ticket rather than joining
+        # the customer's latest open one (what the API channel does without a thread).
+        thread_key="mid:" + hashlib.sha256(mail.external_id.encode()).hexdigest()[:40],
+        reply_to_external_ids=tuple(reply_ids),
+        ticket_hint=hint,
+        attachments=tuple(attachments),
+        meta=meta,
+    )
+    return Built(message, _quarantine_reason(mail, attachments, channel, db))
+
+
+def _visible_html(mail: ParsedMail) -> str | None:
+    if not mail.html:
+        return None
+    return mail.html if is_forward(mail.text) else cut_html_quote(mail.html)
+
+
+def _placeholder(attachments: list[AttachmentIn]) -> str:
+    return f"(no text; {len(attachments)} attachment(s))" if attachments else ""
+
+
+def _quarantine_reason(
+    mail: ParsedMail, attachments: list[AttachmentIn], channel: config.Address | None,
+    db: Database,
+) -> str | None:  # fmt: skip
+    if not mail.from_address:
+        return "no sender address (From, Sender and Return-Path are missing or unreadable)"
+    if config.base_address(mail.from_address) in config.addresses(db) or (
+        mail.message_id and tokens.is_our_message_id(mail.message_id)
+    ):
+        return "mail loop: sent by this desk's own address"
+    if not mail.text.strip() and not attachments:
+        defects = f" ({', '.join(mail.defects[:5])})" if mail.defects else ""
+        return f"no readable text and no attachments{defects}"
+    if mail.text.strip() and not readable(mail.text) and not attachments:
+        return "the text is not readable (binary data or an undecodable charset)"
+    return None
+
+
+def receive_raw(
+    raw: bytes, *, envelope_to: Sequence[str] = (), source: str = "smtp",
+    db: Database | None = None,
+) -> Received:  # fmt: skip
+    """Take one raw mail in. Returns after the result is durable (accepted, quarantined or
+    applied as a bounce); a mail seen before (same Message-ID) is a ``DUPLICATE``."""
+    db = db or get_db()
+    limit = get_settings().email_max_bytes
+    oversize = len(raw) > limit
+    kept = raw[:OVERSIZE_KEPT] if oversize else raw
+    with db.transaction() as session:
+        raw_key = store.put(session, kept, RAW_TYPE)
+    mail = parse(kept)
+    if bounces.looks_like_bounce(mail):
+        return _bounce(mail, raw_key, source, db)
+    built = build(mail, raw_key, envelope_to, source, db)
+    reason = built.quarantine
+    if oversize:
+        reason = f"mail of {len(raw)} bytes is over the {limit}-byte limit (first part kept)"
+    if reason is not None:
+        accepted = inbox.accept(
+            built.message, status=inbox.InboxStatus.QUARANTINED, error=reason, db=db
+        )
+        log.warning("email quarantined: %s", reason, extra={"inbox_id": accepted.inbox_id})
+        outcome = Outcome.DUPLICATE if accepted.duplicate else Outcome.QUARANTINED
+        return Received(outcome, accepted.inbox_id, reason)
+    accepted = inbox.accept(built.message, db=db)
+    outcome = Outcome.DUPLICATE if accepted.duplicate else Outcome.ACCEPTED
+    return Received(outcome, accepted.inbox_id)
+
+
+def _bounce(mail: ParsedMail, raw_key: str, source: str, db: Database) -> Received:
+    bounce = bounces.read_bounce(mail)
+    # Applied first, then recorded: applying is idempotent, so a crash in between only means
+    # the re-fetched bounce is applied again, harmlessly.
+    with db.transaction() as session:
+        message_id = bounces.apply_bounce(session, bounce)
+    record = InboundMessage(
+        channel=CHANNEL,
+        external_id=mail.external_id[:998],
+        sender=Sender(email=mail.from_address),
+        text=mail.text[:2000],
+        subject=mail.subject,
+        meta={"email": {"source": source, "raw": raw_key, "bounce": {
+            "action": bounce.action, "status": bounce.status, "recipient": bounce.recipient,
+            "diagnostic": bounce.diagnostic, "original_ids": list(bounce.original_ids),
+            "message_id": message_id,
+        }}},
+    )  # fmt: skip
+    if message_id is None:
+        reason = "delivery report about a message this desk did not send (or cannot find)"
+        accepted = inbox.accept(record, status=inbox.InboxStatus.QUARANTINED, error=reason, db=db)
+        return Received(Outcome.QUARANTINED, accepted.inbox_id, reason)
+    # A bounce is not a customer message: stored as done so it never opens a ticket.
+    accepted = inbox.accept(record, status=inbox.InboxStatus.DONE, db=db)
+    return Received(Outcome.BOUNCE, accepted.inbox_id, bounce.reason)
+
+
+def reparse(inbox_id: int, db: Database | None = None) -> str | None:
+    """Parse a quarantined mail again from its stored original; if it now makes a message,
+    queue it (returns None), else return why it stays quarantined."""
+    db = db or get_db()
+    with db.sessions() as session:
+        item = session.get(inbox.InboxItem, inbox_id)
+        if item is None or item.channel != CHANNEL:
+            return f"inbox row {inbox_id} is not an email"
+        if item.status not in (inbox.InboxStatus.QUARANTINED, inbox.InboxStatus.FAILED):
+            return f"inbox row {inbox_id} is {item.status}, not quarantined"
+        raw_key = item.payload.get("meta", {}).get("email", {}).get("raw", "")
+        blob = store.get(session, raw_key)
+        if blob is None:
+            return "the original mail is not stored"
+        raw = blob.data
+    mail = parse(raw)
+    if bounces.looks_like_bounce(mail):
+        return "a delivery report, not a customer message"
+    built = build(mail, raw_key, (), "retry", db)
+    if built.quarantine is not None:
+        return built.quarantine
+    with db.transaction() as session:
+        row = session.get_one(inbox.InboxItem, inbox_id)
+        row.payload = inbox.to_payload(built.message)
+        inbox.retry(session, inbox_id)
+    return None

@@ -1,0 +1,103 @@
+"""Email fixtures: a support address, the built-in SMTP listener on a free port, and a real
+SMTP sink (aiosmtpd) capturing what the desk sends, with scriptable failures."""
+
+from __future__ import annotations
+
+import email
+import socket
+from collections.abc import Iterator
+from email import policy
+from email.message import EmailMessage
+from pathlib import Path
+from typing import Any
+
+import pytest
+from aiosmtpd.controller import Controller
+from pydantic import SecretStr
+
+from minidesk import settings
+from minidesk.channels.email import config as email_config
+from minidesk.channels.email.smtp_in import start_listener
+from minidesk.events import SYSTEM
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SUPPORT = "support@shop.example"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def fixture(name: str, **values: object) -> bytes:
+    """A recorded mail with its ``%%NAME%%`` placeholders filled in (ticket, our ids)."""
+    raw = (FIXTURES / name).read_bytes()
+    for key, value in values.items():
+        raw = raw.replace(f"%%{key.upper()}%%".encode(), str(value).encode())
+    return raw
+
+
+class Sink:
+    """A real SMTP server; ``codes`` scripts answers to RCPT (e.g. 451 then 250)."""
+
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+        self.codes: list[str] = []
+        sink = self
+
+        class Handler:
+            async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                                  options: list[str]) -> str:  # fmt: skip
+                if sink.codes:
+                    answer = sink.codes.pop(0)
+                    if not answer.startswith("250"):
+                        return answer
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
+            async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+                parsed = email.message_from_bytes(envelope.content, policy=policy.default)
+                assert isinstance(parsed, EmailMessage)
+                sink.messages.append(parsed)
+                sink.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+                return "250 OK"
+
+        self.port = free_port()
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self.port}"
+
+
+@pytest.fixture
+def sink() -> Iterator[Sink]:
+    server = Sink()
+    yield server
+    server.controller.stop()
+
+
+@pytest.fixture
+def email_settings(config: settings.Settings, sink: Sink) -> settings.Settings:
+    """The test settings plus an outbound SMTP server (the sink)."""
+    return settings.configure(config.model_copy(update={"smtp_url": SecretStr(sink.url)}))
+
+
+@pytest.fixture
+def support(email_settings: settings.Settings) -> int:
+    email_config.forget_cache()
+    channel_id = email_config.ensure_support_address(SUPPORT, SYSTEM)
+    email_config.forget_cache()
+    return channel_id
+
+
+@pytest.fixture
+def listener(support: int) -> Iterator[int]:
+    port = free_port()
+    controller = start_listener("127.0.0.1", port, max_bytes=200_000)
+    yield port
+    controller.stop()

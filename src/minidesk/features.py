@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import importlib
 
-FEATURE_MODULES: tuple[str, ...] = ("minidesk.resolutions.listeners",)
+FEATURE_MODULES: tuple[str, ...] = (
+    "minidesk.resolutions.listeners",
+    "minidesk.automation.engine",
+    "minidesk.automation.timers",
+)
 
 
 def load() -> None:

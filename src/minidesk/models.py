@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from minidesk import events, inbox, outbox
+from minidesk.automation import models as automation_models
 from minidesk.channels.email import models as email_models
 from minidesk.commerce import models as commerce_models
 from minidesk.db import Base
@@ -14,6 +15,7 @@ from minidesk.resolutions import models as resolution_models
 
 __all__ = [
     "Base",
+    "automation_models",
     "commerce_models",
     "email_models",
     "events",

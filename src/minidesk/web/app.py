@@ -14,7 +14,16 @@ from sqlalchemy import text
 from minidesk import __version__, db, jobs
 from minidesk.settings import Settings, get_settings
 from minidesk.web import metrics, problems
-from minidesk.web.api import admin, customers, inbound, resolutions, tickets, users
+from minidesk.web.api import (
+    admin,
+    customers,
+    inbound,
+    resolutions,
+    rules,
+    templates,
+    tickets,
+    users,
+)
 from minidesk.web.limits import BodySizeLimit
 
 log = logging.getLogger(__name__)
@@ -43,7 +52,7 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
         "`Authorization: Bearer <token>` (`minidesk token create EMAIL`).",
     )
     problems.install(app)
-    for module in (inbound, tickets, customers, users, admin, resolutions):
+    for module in (inbound, tickets, customers, users, admin, resolutions, rules, templates):
         app.include_router(module.router)
 
     @app.get("/", include_in_schema=False)

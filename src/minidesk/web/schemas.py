@@ -132,6 +132,9 @@ class MessageOut(Out):
     language: str | None
     entities: dict[str, Any]
     triage_model: str | None
+    meta: dict[str, Any] = Field(
+        default_factory=dict, description="e.g. the template and A/B variant a reply used"
+    )
     attachments: list[AttachmentOut]
     created_at: dt.datetime
 

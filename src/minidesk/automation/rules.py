@@ -1,0 +1,234 @@
+"""Rules as data: validating a rule (every problem named by its field), creating, changing,
+deleting, and YAML export/import (all or nothing)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from minidesk.automation.actions import ACTIONS
+from minidesk.automation.conditions import CONDITIONS
+from minidesk.automation.models import TIME_EVENT, Rule
+from minidesk.db import utcnow
+from minidesk.desk.models import Status, User
+from minidesk.events import Actor, changed, emit
+from minidesk.replies.spec import FieldError
+
+EVENT_PATTERN = re.compile(r"^[a-z][a-z_]*(\.[a-z_]+)+$")
+DURATION = re.compile(r"^(\d+)([mhd])$")
+UNITS = {"m": dt.timedelta(minutes=1), "h": dt.timedelta(hours=1), "d": dt.timedelta(days=1)}
+MAX_AFTER = dt.timedelta(days=365)
+FIELDS = (
+    "name",
+    "description",
+    "event",
+    "after",
+    "status",
+    "conditions",
+    "actions",
+    "enabled",
+    "position",
+    "allow_automated",
+)
+
+
+class RuleError(ValueError):
+    def __init__(self, errors: list[FieldError]) -> None:
+        super().__init__("; ".join(str(e) for e in errors))
+        self.errors = errors
+
+
+class RuleSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=200)
+    description: str = Field("", max_length=2000)
+    event: str = Field(description="an event kind such as message.received, or 'time'")
+    after: str | None = Field(None, description="time rules: e.g. 30m, 72h, 3d")
+    status: Status | None = Field(None, description="time rules: the status the ticket stays in")
+    conditions: list[dict[str, Any]] = Field(default_factory=list, max_length=50)
+    actions: list[dict[str, Any]] = Field(min_length=1, max_length=20)
+    enabled: bool = True
+    position: int = 0
+    allow_automated: bool = False
+
+
+def parse_duration(text: str) -> dt.timedelta:
+    match = DURATION.match(text.strip())
+    if not match:
+        raise ValueError(f"{text!r} is not a duration like 30m, 72h or 3d")
+    value = int(match.group(1)) * UNITS[match.group(2)]
+    if not dt.timedelta(minutes=1) <= value <= MAX_AFTER:
+        raise ValueError("a duration is between 1m and 365d")
+    return value
+
+
+def _pydantic_errors(prefix: str, exc: ValidationError) -> list[FieldError]:
+    found = []
+    for error in exc.errors():
+        path = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error["loc"])
+        found.append(FieldError(f"{prefix}{path}".lstrip("."), error["msg"]))
+    return found
+
+
+def _check_items(
+    session: Session, prefix: str, kind: str, items: list[dict[str, Any]]
+) -> list[FieldError]:
+    registry: dict[str, Any] = CONDITIONS if kind == "conditions" else ACTIONS
+    errors: list[FieldError] = []
+    for index, item in enumerate(items):
+        where = f"{prefix}{kind}[{index}]"
+        entry = registry.get(item.get("type", ""))
+        if entry is None:
+            known = ", ".join(sorted(registry))
+            errors.append(FieldError(f"{where}.type", f"unknown {kind[:-1]}; known: {known}"))
+            continue
+        try:
+            params = entry.params.model_validate(item)
+        except ValidationError as exc:
+            errors.extend(_pydantic_errors(where, exc))
+            continue
+        check = getattr(entry, "check", None)
+        if check is not None:
+            errors.extend(FieldError(f"{where}.{f}", m) for f, m in check(session, params))
+    return errors
+
+
+def check_rule(session: Session, data: dict[str, Any], prefix: str = "") -> RuleSpec:
+    """Validate a rule; raise ``RuleError`` naming every bad field (``prefix`` locates the
+    rule in an import, e.g. ``rules[2].``)."""
+    try:
+        spec = RuleSpec.model_validate(data)
+    except ValidationError as exc:
+        raise RuleError(_pydantic_errors(prefix.rstrip("."), exc)) from None
+    errors: list[FieldError] = []
+    if spec.event == TIME_EVENT:
+        if spec.after is None or spec.status is None:
+            errors.append(FieldError(f"{prefix}after", "a time rule needs after and status"))
+        else:
+            try:
+                parse_duration(spec.after)
+            except ValueError as exc:
+                errors.append(FieldError(f"{prefix}after", str(exc)))
+    elif spec.after is not None or spec.status is not None:
+        errors.append(FieldError(f"{prefix}event", "after and status need event: time"))
+    elif not EVENT_PATTERN.match(spec.event):
+        errors.append(FieldError(f"{prefix}event", f"{spec.event!r} is not an event kind"))
+    errors += _check_items(session, prefix, "conditions", spec.conditions)
+    errors += _check_items(session, prefix, "actions", spec.actions)
+    if errors:
+        raise RuleError(errors)
+    return spec
+
+
+def rule_data(rule: Rule) -> dict[str, Any]:
+    data = {name: getattr(rule, name) for name in FIELDS}
+    if rule.event != TIME_EVENT:
+        del data["after"], data["status"]
+    return data
+
+
+def _named(session: Session, name: str) -> Rule | None:
+    return session.scalars(select(Rule).where(Rule.name == name)).first()
+
+
+def _apply(rule: Rule, spec: RuleSpec) -> None:
+    for name in FIELDS:
+        setattr(rule, name, getattr(spec, name))
+    rule.updated_at = utcnow()
+
+
+def do_create_rule(
+    session: Session, data: dict[str, Any], actor: Actor, author: User | None = None
+) -> Rule:
+    spec = check_rule(session, data)
+    if _named(session, spec.name) is not None:
+        raise RuleError([FieldError("name", f"a rule named {spec.name!r} exists")])
+    rule = Rule(created_by_id=author.id if author else None)
+    _apply(rule, spec)
+    session.add(rule)
+    session.flush()
+    emit(session, "rule.created", actor, rule_id=rule.id, rule=rule.name, after=rule_data(rule))
+    return rule
+
+
+def do_update_rule(session: Session, rule: Rule, changes: dict[str, Any], actor: Actor) -> Rule:
+    """Apply a partial change; the whole resulting rule is validated again."""
+    before = rule_data(rule)
+    spec = check_rule(session, {**before, **changes})
+    other = _named(session, spec.name)
+    if other is not None and other.id != rule.id:
+        raise RuleError([FieldError("name", f"a rule named {spec.name!r} exists")])
+    _apply(rule, spec)
+    session.flush()
+    emit(
+        session,
+        "rule.updated",
+        actor,
+        rule_id=rule.id,
+        rule=rule.name,
+        **changed(before, rule_data(rule)),
+    )
+    return rule
+
+
+def do_delete_rule(session: Session, rule: Rule, actor: Actor) -> None:
+    emit(session, "rule.deleted", actor, rule_id=rule.id, rule=rule.name, before=rule_data(rule))
+    session.delete(rule)
+    session.flush()
+
+
+def export_yaml(session: Session) -> str:
+    rules = session.scalars(select(Rule).order_by(Rule.position, Rule.id))
+    return yaml.safe_dump(
+        {"rules": [rule_data(r) for r in rules]}, sort_keys=False, allow_unicode=True
+    )
+
+
+def do_import_yaml(
+    session: Session, text: str, actor: Actor, author: User | None = None
+) -> dict[str, int]:
+    """Create or replace (by name) every rule in the document, or none: all are validated
+    first and every problem is reported with the rule's index and field."""
+    try:
+        document = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise RuleError([FieldError("yaml", str(exc))]) from None
+    items = document.get("rules") if isinstance(document, dict) else document
+    if not isinstance(items, list):
+        raise RuleError([FieldError("rules", "expected a list of rules under 'rules:'")])
+    errors: list[FieldError] = []
+    specs: list[RuleSpec] = []
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        prefix = f"rules[{index}]."
+        if not isinstance(item, dict):
+            errors.append(FieldError(prefix.rstrip("."), "a rule is a mapping"))
+            continue
+        try:
+            spec = check_rule(session, item, prefix)
+        except RuleError as exc:
+            errors.extend(exc.errors)
+            continue
+        if spec.name in seen:
+            errors.append(FieldError(f"{prefix}name", f"{spec.name!r} appears twice"))
+        seen.add(spec.name)
+        specs.append(spec)
+    if errors:
+        raise RuleError(errors)
+    counts = {"created": 0, "updated": 0}
+    for spec in specs:
+        rule = _named(session, spec.name)
+        counts["updated" if rule else "created"] += 1
+        if rule is None:
+            rule = Rule(created_by_id=author.id if author else None)
+            session.add(rule)
+        _apply(rule, spec)
+    session.flush()
+    emit(session, "rules.imported", actor, **counts, names=[s.name for s in specs])
+    return counts

@@ -1,0 +1,87 @@
+"""Time-based rules ("pending for 72 h → remind"): a timer row per ticket and rule, set when
+the ticket enters the rule's status, dropped when it leaves, claimed by the sweeper when due
+with a conditional UPDATE (so any number of workers can sweep)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from minidesk import events, jobs
+from minidesk.automation.engine import fire
+from minidesk.automation.models import TIME_EVENT, AutomationTimer, Rule
+from minidesk.automation.rules import parse_duration
+from minidesk.db import get_db
+from minidesk.desk.models import Status, Ticket
+from minidesk.events import Event
+
+BATCH = 200
+
+
+@events.listen("ticket.created", "ticket.status_changed", automated=True)
+def schedule(session: Session, event: Event) -> None:
+    """Whoever changed the status (a rule too), the clocks follow it."""
+    if event.ticket_id is None:
+        return
+    status = Status.NEW if event.kind == "ticket.created" else event.data.get("after")
+    rules = session.scalars(select(Rule).where(Rule.event == TIME_EVENT, Rule.enabled))
+    for rule in rules:
+        if rule.status != status or rule.after is None:
+            session.execute(
+                delete(AutomationTimer).where(
+                    AutomationTimer.ticket_id == event.ticket_id, AutomationTimer.rule_id == rule.id
+                )
+            )
+            continue
+        due = event.created_at + parse_duration(rule.after)
+        timer = session.scalars(
+            select(AutomationTimer).where(
+                AutomationTimer.ticket_id == event.ticket_id, AutomationTimer.rule_id == rule.id
+            )
+        ).first()
+        if timer is None:
+            session.add(AutomationTimer(ticket_id=event.ticket_id, rule_id=rule.id, due_at=due))
+        else:
+            timer.due_at, timer.fired_at = due, None
+    session.flush()
+
+
+def due_ids(session: Session, now: dt.datetime) -> list[int]:
+    query = (
+        select(AutomationTimer.id)
+        .where(AutomationTimer.fired_at.is_(None), AutomationTimer.due_at <= now)
+        .order_by(AutomationTimer.due_at)
+        .limit(BATCH)
+    )
+    return list(session.scalars(query))
+
+
+@jobs.sweeper
+def fire_due_timers(now: dt.datetime) -> int:
+    """Fire every due timer whose ticket is still in the rule's status; returns how many fired."""
+    database = get_db()
+    with database.sessions() as session:
+        ids = due_ids(session, now)
+    fired = 0
+    for timer_id in ids:
+        with database.transaction() as session:
+            won = session.execute(
+                update(AutomationTimer)
+                .where(
+                    AutomationTimer.id == timer_id,
+                    AutomationTimer.fired_at.is_(None),
+                    AutomationTimer.due_at <= now,
+                )
+                .values(fired_at=now)
+            )
+            if won.rowcount != 1:  # type: ignore[attr-defined]
+                continue  # another worker has it
+            timer = session.get_one(AutomationTimer, timer_id)
+            rule = session.get(Rule, timer.rule_id)
+            ticket = session.get_one(Ticket, timer.ticket_id)
+            if rule is None or not rule.enabled or ticket.status != rule.status:
+                continue
+            fired += fire(session, rule, ticket, None, now=now, timer_id=timer_id)
+    return fired

@@ -1,0 +1,97 @@
+"""The ``webhook`` outbox kind: a rule's signed POST to an external URL, sent after commit
+with the outbox's retries and dead letters, signed like API-channel deliveries."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import httpx
+from sqlalchemy.orm import Session
+
+from minidesk import outbox
+from minidesk.channels.api.adapter import RETRYABLE_4XX, SIGNATURE_HEADER, TIMEOUT, sign
+from minidesk.channels.base import DeliveryError, DeliveryResult, OutboundMessage
+from minidesk.db import on_commit
+from minidesk.desk.models import Ticket
+from minidesk.events import Actor, Event
+from minidesk.settings import get_settings
+
+KIND = "webhook"
+
+
+def payload(ticket: Ticket, event: Event | None, actor: Actor) -> dict[str, object]:
+    # Ids and triage facts only: the receiver fetches personal data through the API if allowed.
+    return {
+        "type": "rule.webhook",
+        "rule_id": actor.id,
+        "rule": actor.name,
+        "event": None
+        if event is None
+        else {
+            "id": event.id,
+            "kind": event.kind,
+            "created_at": event.created_at.isoformat(),
+            "data": event.data,
+        },
+        "ticket": {
+            "number": ticket.id,
+            "subject": ticket.subject,
+            "status": ticket.status,
+            "priority": ticket.priority,
+            "channel": ticket.channel,
+            "intent": ticket.intent,
+            "sentiment": ticket.sentiment,
+            "tags": ticket.tags,
+            "tier": ticket.tier,
+            "customer_id": ticket.customer_id,
+            "assignee_id": ticket.assignee_id,
+            "team_id": ticket.team_id,
+        },
+    }
+
+
+def enqueue(
+    session: Session, url: str, ticket: Ticket, event: Event | None, actor: Actor
+) -> outbox.OutboxItem:
+    from minidesk import jobs
+
+    item = outbox.OutboxItem(
+        channel=KIND,
+        ticket_id=ticket.id,
+        payload={
+            "text": json.dumps(payload(ticket, event, actor), separators=(",", ":"), default=str),
+            "html": None,
+            "subject": "",
+            "automated": True,
+            "meta": {"rule_id": actor.id},
+            "recipient": {"url": url},
+        },
+    )
+    session.add(item)
+    session.flush()
+    item_id = item.id
+    on_commit(session, lambda: jobs.enqueue_delivery(item_id))
+    return item
+
+
+class WebhookAdapter:
+    kind = KIND
+
+    def send(self, message: OutboundMessage) -> DeliveryResult:
+        url = message.recipient["url"]
+        body = message.text.encode()
+        headers = {
+            "Content-Type": "application/json",
+            SIGNATURE_HEADER: sign(get_settings().secret, str(int(time.time())), body),
+            "Idempotency-Key": f"minidesk-outbox-{message.outbox_id}",
+        }
+        try:
+            response = httpx.post(url, content=body, headers=headers, timeout=TIMEOUT)
+        except httpx.HTTPError as exc:
+            raise DeliveryError(f"webhook {url}: {type(exc).__name__}: {exc}") from exc
+        if response.is_success:
+            return DeliveryResult(provider_id=response.headers.get("X-Request-Id"))
+        reason = f"webhook {url} answered {response.status_code}: {response.text[:200]}"
+        permanent = 400 <= response.status_code < 500 and response.status_code not in RETRYABLE_4XX
+        raise DeliveryError(reason, permanent=permanent)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -37,12 +38,23 @@ def replies(database: Database, ticket_id: int) -> list[str]:
 def kinds(database: Database, ticket_id: int, prefix: str) -> list[dict[str, Any]]:
     with database.sessions() as session:
         rows = session.scalars(
-            select(Event).where(Event.ticket_id == ticket_id, Event.kind.startswith(prefix))
+            select(Event)
+            .where(Event.ticket_id == ticket_id, Event.kind.startswith(prefix))
             .order_by(Event.id)
         )
         return [{"kind": e.kind, **e.data} for e in rows]
 
 
-def ticket(database: Database, ticket_id: int) -> Ticket:
+@dataclass(frozen=True)
+class Seen:
+    status: str
+    priority: str
+    resolution: str | None
+    turns: int
+    tags: list[str]
+
+
+def ticket(database: Database, ticket_id: int) -> Seen:
     with database.sessions() as session:
-        return session.get_one(Ticket, ticket_id)
+        row = session.get_one(Ticket, ticket_id)
+        return Seen(row.status, row.priority, row.resolution, row.turns, row.tags)

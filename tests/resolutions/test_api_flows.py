@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from tests.conftest import Cast, inbound
+from tests.resolutions.conftest import EMMA, kinds, replies, ticket
 
 from minidesk.commerce.models import StoreRefund
 from minidesk.db import Database
-from tests.conftest import Cast, inbound
-from tests.resolutions.conftest import EMMA, kinds, replies, ticket
 
 
 def refunded(database: Database) -> int:
@@ -19,7 +19,9 @@ def refunded(database: Database) -> int:
 def test_where_is_my_order_gets_tracking_in_one_reply(
     client: TestClient, cast: Cast, store: Database
 ) -> None:
-    number = int(inbound(client, cast.olivia, "where is my order 1001?", "m1", email=EMMA)["ticket_number"])  # type: ignore[arg-type]
+    number = int(
+        inbound(client, cast.olivia, "where is my order 1001?", "m1", email=EMMA)["ticket_number"]
+    )  # type: ignore[arg-type]
     texts = replies(store, number)
     assert len(texts) == 1
     assert "Order 1001 is on its way with USPS, tracking number 1Z" in texts[0]
@@ -30,8 +32,9 @@ def test_where_is_my_order_gets_tracking_in_one_reply(
 def test_a_25_dollar_refund_completes_after_yes_refund(
     client: TestClient, cast: Cast, store: Database
 ) -> None:
-    first = inbound(client, cast.olivia, "I want a refund of $25 for order 1003", "r1",
-                    email=EMMA, thread="t")
+    first = inbound(
+        client, cast.olivia, "I want a refund of $25 for order 1003", "r1", email=EMMA, thread="t"
+    )
     number = int(first["ticket_number"])  # type: ignore[arg-type]
     assert replies(store, number) == [
         "I can refund $25.00 for order 1003. Reply YES REFUND to confirm $25.00 to your "
@@ -50,16 +53,22 @@ def test_a_25_dollar_refund_completes_after_yes_refund(
 def test_a_300_dollar_refund_waits_for_a_manager_and_moves_nothing(
     client: TestClient, cast: Cast, store: Database
 ) -> None:
-    number = int(inbound(client, cast.olivia, "Please refund $300 for order 1007", "b1",
-                         email=EMMA)["ticket_number"])  # type: ignore[arg-type]
+    number = int(
+        inbound(client, cast.olivia, "Please refund $300 for order 1007", "b1", email=EMMA)[
+            "ticket_number"
+        ]
+    )  # type: ignore[arg-type]
     assert refunded(store) == 0
     queue = client.get("/api/v1/approvals", headers=cast.maya.headers).json()["items"]
     assert [(a["ticket_number"], a["amount_minor"], a["rule"]) for a in queue] == [
         (number, 30000, "refund.senior_approval")
     ]
     approval = queue[0]["id"]
-    answer = client.post(f"/api/v1/approvals/{approval}/approve",
-                         json={"reason": "long-standing customer"}, headers=cast.maya.headers)
+    answer = client.post(
+        f"/api/v1/approvals/{approval}/approve",
+        json={"reason": "long-standing customer"},
+        headers=cast.maya.headers,
+    )
     assert answer.status_code == 200, answer.text
     assert refunded(store) == 30000
     assert "approved" in replies(store, number)[-1]
@@ -71,9 +80,11 @@ def test_an_agent_without_refund_permission_gets_403(
     number = inbound(client, cast.olivia, "hello, question about order 1003", "p1", email=EMMA)[
         "ticket_number"
     ]
-    response = client.post(f"/api/v1/tickets/{number}/refunds",
-                           json={"order_number": "1003", "amount_minor": 1000, "currency": "USD"},
-                           headers=cast.alice.headers)
+    response = client.post(
+        f"/api/v1/tickets/{number}/refunds",
+        json={"order_number": "1003", "amount_minor": 1000, "currency": "USD"},
+        headers=cast.alice.headers,
+    )
     assert response.status_code == 403
     assert response.headers["content-type"] == "application/problem+json"
     assert refunded(store) == 0

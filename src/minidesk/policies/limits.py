@@ -29,12 +29,14 @@ def spent_today(
     session: Session, pack: PolicyPack, user_id: int, now: dt.datetime | None = None
 ) -> Money:
     """What ``user_id`` refunded since midnight in the workspace's timezone."""
-    since = local_midnight(now or utcnow(), get_workspace(session).timezone)
+    now = now or utcnow()
+    since = local_midnight(now, get_workspace(session).timezone)
     total = session.scalar(
         select(func.coalesce(func.sum(SpendEntry.amount_minor), 0)).where(
             SpendEntry.user_id == user_id,
             SpendEntry.currency == pack.currency,
             SpendEntry.created_at >= since,
+            SpendEntry.created_at <= now,
         )
     )
     return Money(int(total or 0), pack.currency)

@@ -1,0 +1,197 @@
+"""Replay realistic customer messages through the whole desk and measure the resolution flows.
+
+    python bench/resolutions.py [--datasets DIR] [--per-intent 30] [--seed 5]
+
+The corpus is Bitext's customer-support set (bitext-llm-6.5k), with each message's order id
+replaced by an order of the sending demo customer. Password requests arrive by email, the rest
+through the API channel. When the bot asks (refund token, new address, which order), the
+customer answers as a real one would. Prints one JSON object: share closed automatically,
+share closed in <= 3 turns, wrong automatic actions (must be 0), and inbound-to-automatic-
+reply latency (p50, p99) on SQLite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+
+from minidesk import db, inbox, jobs, migrate, pipeline, settings
+from minidesk.channels.base import InboundMessage, Sender
+from minidesk.commerce.models import StoreCustomer, StoreOperation, StoreOrder
+from minidesk.commerce.sample import seed_store
+from minidesk.db import utcnow
+from minidesk.desk.models import Direction, Message, Ticket
+from minidesk.events import Event
+from minidesk.resolutions.models import ResolutionState, Step
+from minidesk.triage.build_default import default_datasets_dir
+
+# The action each Bitext intent may legitimately lead to; any other action is wrong.
+ALLOWED = {
+    "track_order": {"reship"},
+    "delivery_period": {"reship"},
+    "get_refund": {"refund"},
+    "cancel_order": {"cancel"},
+    "change_shipping_address": {"change_address"},
+    "get_invoice": {"invoice"},
+    "check_invoice": {"invoice"},
+    "recover_password": {"password_reset"},
+}
+CORPUS_INTENTS = [
+    *ALLOWED,
+    "contact_human_agent",
+    "complaint",
+    "track_refund",
+    "payment_issue",
+    "check_refund_policy",
+    "change_order",
+    "review",
+]
+ANSWERS = {
+    Step.AWAITING_TOKEN: "YES REFUND",
+    Step.AWAITING_ADDRESS: "12 Oak Road, Leeds, LS1 4AB, UK",
+}
+
+
+def corpus(datasets: Path, per_intent: int, rng: random.Random) -> list[dict[str, str]]:
+    path = datasets / "bitext-llm-6.5k" / "Bitext_Sample_Customer_Support_Training_Dataset.csv"
+    with path.open(encoding="utf-8") as file:
+        rows = [r for r in csv.DictReader(file) if r["intent"] in CORPUS_INTENTS]
+    picked: list[dict[str, str]] = []
+    for intent in CORPUS_INTENTS:
+        of_intent = [r for r in rows if r["intent"] == intent]
+        picked += rng.sample(of_intent, min(per_intent, len(of_intent)))
+    rng.shuffle(picked)
+    return picked
+
+
+def fill(row: dict[str, str], number: str) -> str:
+    text = row["instruction"]
+    if row["entity_type"] == "order_id" and row["start_offset"].isdigit():
+        start, end = int(row["start_offset"]), int(row["end_offset"])
+        return f"{text[:start]}{number}{text[end:]}"
+    return text
+
+
+def say(channel: str, email: str, text: str, key: str, thread: str) -> tuple[int, float]:
+    message = InboundMessage(
+        channel=channel,
+        external_id=key,
+        text=text,
+        subject="Help" if channel == "email" else "",
+        thread_key=thread if channel == "api" else None,
+        sender=Sender(email=email, verified=True),
+    )
+    started = time.perf_counter()
+    accepted = inbox.accept(message)
+    pipeline.process(accepted.inbox_id)  # listeners run inline: jobs are immediate here
+    elapsed = (time.perf_counter() - started) * 1000
+    ticket_id = inbox.status_of(accepted.inbox_id).ticket_id
+    assert ticket_id is not None
+    return ticket_id, elapsed
+
+
+def replay(datasets: Path, per_intent: int, seed: int, workdir: Path) -> dict[str, Any]:
+    url = f"sqlite:///{workdir / 'bench.db'}"
+    migrate.upgrade(url)
+    config = settings.configure(
+        settings.load_settings(
+            database_url=url, secret_key="bench", queue_url="memory://", workers=0
+        )
+    )
+    database = db.configure(config.database_url)
+    jobs.configure(config, immediate=True)
+    rng = random.Random(seed)
+    with database.transaction() as session:
+        seed_store(session, utcnow())
+        owners = [
+            (
+                c.email,
+                [
+                    o.number
+                    for o in session.scalars(
+                        select(StoreOrder).where(StoreOrder.customer_id == c.id)
+                    )
+                ],
+            )
+            for c in session.scalars(select(StoreCustomer))
+        ]
+    owners = [(email, numbers) for email, numbers in owners if numbers and email]
+    rows = corpus(datasets, per_intent, rng)
+    latencies: list[float] = []
+    labels: dict[int, tuple[str, str, list[str]]] = {}
+    for index, row in enumerate(rows):
+        email, numbers = rng.choice(owners)
+        channel = "email" if row["intent"] == "recover_password" else "api"
+        number = rng.choice(numbers)
+        ticket_id, ms = say(channel, email, fill(row, number), f"b{index}-0", f"t{index}")
+        labels[ticket_id] = (row["intent"], email, numbers)
+        for turn in range(1, 3):
+            with database.sessions() as session:
+                state = session.get(ResolutionState, ticket_id)
+                step = state.step if state else None
+                answered = _automated_reply(session, ticket_id)
+            if answered:
+                latencies.append(ms)
+            answer = ANSWERS.get(step) or (number if step == Step.AWAITING_ORDER else None)
+            if answer is None:
+                break
+            ticket_id, ms = say(channel, email, answer, f"b{index}-{turn}", f"t{index}")
+    return _measure(database, labels, latencies)
+
+
+def _automated_reply(session: Any, ticket_id: int) -> bool:
+    last = session.scalars(
+        select(Message).where(Message.ticket_id == ticket_id).order_by(Message.id.desc()).limit(1)
+    ).first()
+    return bool(last and last.direction == Direction.OUTBOUND and last.automated)
+
+
+def _measure(
+    database: db.Database, labels: dict[int, tuple[str, str, list[str]]], latencies: list[float]
+) -> dict[str, Any]:
+    wrong: list[dict[str, Any]] = []
+    with database.sessions() as session:
+        tickets = {t.id: t for t in session.scalars(select(Ticket).where(Ticket.id.in_(labels)))}
+        for event in session.scalars(select(Event).where(Event.kind.startswith("commerce."))):
+            intent, _email, numbers = labels[event.ticket_id or 0]
+            kind = event.kind.removeprefix("commerce.")
+            order = event.data.get("order_number")
+            if kind not in ALLOWED.get(intent, set()) or (order and order not in numbers):
+                wrong.append({"ticket": event.ticket_id, "intent": intent, "action": kind})
+        actions = len(list(session.scalars(select(StoreOperation.id))))
+    auto = [t for t in tickets.values() if t.resolution == "auto"]
+    within = [t for t in auto if t.turns <= 3]
+    ordered = sorted(latencies)
+    return {
+        "tickets": len(tickets),
+        "closed_automatically": round(len(auto) / len(tickets), 3),
+        "closed_within_3_turns": round(len(within) / len(tickets), 3),
+        "automatic_actions": actions,
+        "wrong_automatic_actions": len(wrong),
+        "wrong": wrong[:10],
+        "reply_ms_p50": round(statistics.median(ordered), 1) if ordered else None,
+        "reply_ms_p99": round(ordered[int(0.99 * (len(ordered) - 1))], 1) if ordered else None,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--datasets", type=Path, default=default_datasets_dir())
+    parser.add_argument("--per-intent", type=int, default=30)
+    parser.add_argument("--seed", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        print(json.dumps(replay(args.datasets, args.per_intent, args.seed, Path(scratch))))
+
+
+if __name__ == "__main__":
+    main()

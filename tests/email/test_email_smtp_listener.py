@@ -8,10 +8,10 @@ import smtplib
 
 import pytest
 from sqlalchemy import select
+from tests.email.conftest import SUPPORT, fixture
 
 from minidesk.db import Database
 from minidesk.desk.models import Attachment, Message, Ticket
-from tests.email.conftest import SUPPORT, fixture
 
 
 def _send(port: int, raw: bytes, to: str = SUPPORT) -> None:
@@ -27,7 +27,7 @@ def test_a_mail_to_the_support_address_opens_a_ticket(listener: int, database: D
         [ticket] = session.scalars(select(Ticket)).all()
         [message] = session.scalars(select(Message).where(Message.direction == "inbound")).all()
         assert ticket.channel == "email"
-        assert ticket.subject == "Where is my order #1001? – still waiting"
+        assert ticket.subject == "Where is my order #1001? \u2013 still waiting"
         assert ticket.customer.name == "Emma Lærsen"
         assert ticket.customer.email == "emma.larsen@example.com"
         assert message.text.startswith("Hello,\n\nI ordered a blå jacket (order #1001)")

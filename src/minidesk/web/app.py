@@ -12,6 +12,7 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
 from minidesk import __version__, db, jobs
+from minidesk.channels.email import web as email_web
 from minidesk.settings import Settings, get_settings
 from minidesk.web import metrics, problems
 from minidesk.web.api import (
@@ -54,6 +55,8 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
     problems.install(app)
     for module in (inbound, tickets, customers, users, admin, resolutions, rules, templates):
         app.include_router(module.router)
+    app.include_router(email_web.router)
+    app.include_router(email_web.hooks)
 
     @app.get("/", include_in_schema=False)
     def front_page() -> RedirectResponse:

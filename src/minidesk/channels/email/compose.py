@@ -47,17 +47,13 @@ def reply_subject(subject: str, ticket_id: int) -> str:
 
 def _html_from_text(text: str) -> str:
     paragraphs = [p for p in re.split(r"\n{2,}", text.strip()) if p]
-    return "".join(
-        f"<p>{html_lib.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs
-    )
+    return "".join(f"<p>{html_lib.escape(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
 
 
 def compose(message: OutboundMessage, context: Context) -> EmailMessage:
     mail = EmailMessage()
     mail["From"] = formataddr((context.from_name, context.address))
-    mail["To"] = formataddr(
-        (message.recipient.get("name") or "", message.recipient["email"])
-    )
+    mail["To"] = formataddr((message.recipient.get("name") or "", message.recipient["email"]))
     mail["Subject"] = reply_subject(message.subject, message.ticket_id)
     mail["Date"] = format_datetime(utcnow())
     mail["Message-ID"] = f"<{context.message_id}>"

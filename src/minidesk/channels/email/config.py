@@ -57,8 +57,7 @@ def addresses(db: Database | None = None) -> dict[str, Address]:
     with db.sessions() as session:
         rows = session.scalars(select(EmailChannel).where(EmailChannel.active.is_(True)))
         found = {
-            row.address: Address(row.id, row.address, row.from_name, row.signature)
-            for row in rows
+            row.address: Address(row.id, row.address, row.from_name, row.signature) for row in rows
         }
     _cache = (now, db.url, found)
     return found

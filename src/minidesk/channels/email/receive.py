@@ -202,7 +202,8 @@ def _bounce(mail: ParsedMail, raw_key: str, source: str, db: Database) -> Receiv
         return Received(Outcome.QUARANTINED, accepted.inbox_id, reason)
     # A bounce is not a customer message: stored as done so it never opens a ticket.
     accepted = inbox.accept(record, status=inbox.InboxStatus.DONE, db=db)
-    return Received(Outcome.BOUNCE, accepted.inbox_id, bounce.reason)
+    outcome = Outcome.DUPLICATE if accepted.duplicate else Outcome.BOUNCE
+    return Received(outcome, accepted.inbox_id, bounce.reason)
 
 
 def reparse(inbox_id: int, db: Database | None = None) -> str | None:

@@ -15,14 +15,15 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from minidesk import inbox, pipeline
+from minidesk.automation.defaults import do_seed_examples
 from minidesk.channels.base import InboundMessage, Sender
-from minidesk.commerce.sample import seed_store
 from minidesk.db import Database, utcnow
 from minidesk.desk import users
 from minidesk.desk.messages import MessageType, do_reply
 from minidesk.desk.models import ApiToken, Message, Role, Status, Ticket, User
 from minidesk.desk.workspace import do_update_workspace
 from minidesk.events import SYSTEM, Event
+from minidesk.replies.store import do_seed_defaults
 
 DEMO_PASSWORD = "minidesk-demo"
 ADMIN_EMAIL = "owner@shop.example"
@@ -149,10 +150,12 @@ def seed(database: Database, *, tickets: int = 300, random_seed: int = 7) -> Sum
                 SYSTEM,
             )
     created = seeded is None
-    with database.transaction() as session:
-        seed_store(session, utcnow())  # the sample shop's orders; a no-op once seeded
     if created:
         _conversations(database, rng, tickets)
+    with database.transaction() as session:
+        # After the conversations, so the example rules do not rewrite the demo's history.
+        do_seed_defaults(session, SYSTEM)
+        do_seed_examples(session, SYSTEM)
     with database.transaction() as session:
         admin = session.scalars(select(User).where(User.email == ADMIN_EMAIL)).one()
         session.execute(

@@ -49,6 +49,13 @@ CASES: list[tuple[dict[str, Any], Check]] = [
         lambda s, t, c: _has(t.tags, "urgent", "vip"),
     ),
     (
+        {"type": "remove_tags", "tags": ["Hello"]},
+        lambda s, t, c: _eq(
+            [e.data for e in events_of(s, t, "ticket.tags_changed") if e.actor_name == RULE.name],
+            [],  # nothing to remove: no change, no event
+        ),
+    ),
+    (
         {"type": "reply", "template": "handoff"},
         lambda s, t, c: _has(
             [m.meta for m in messages(s, t, Direction.OUTBOUND)],

@@ -58,6 +58,16 @@ def _recent_firings(session: Session, ticket_id: int, now: dt.datetime) -> int:
     return session.scalar(query) or 0
 
 
+def _recently_capped(session: Session, ticket_id: int, now: dt.datetime) -> bool:
+    """One ``rule.capped`` an hour per ticket is enough to tell an admin about a loop."""
+    query = select(Event.id).where(
+        Event.ticket_id == ticket_id,
+        Event.kind == "rule.capped",
+        Event.created_at > now - dt.timedelta(hours=1),
+    )
+    return session.scalars(query.limit(1)).first() is not None
+
+
 def _claim(
     session: Session,
     rule: Rule,
@@ -106,9 +116,15 @@ def fire(
         "timer_id": timer_id,
     }
     if _recent_firings(session, ticket.id, now) >= MAX_FIRINGS_PER_HOUR:
-        emit(
-            session, "rule.capped", actor, ticket_id=ticket.id, limit=MAX_FIRINGS_PER_HOUR, **about
-        )
+        if not _recently_capped(session, ticket.id, now):
+            emit(
+                session,
+                "rule.capped",
+                actor,
+                ticket_id=ticket.id,
+                limit=MAX_FIRINGS_PER_HOUR,
+                **about,
+            )
         return False
     if not _claim(session, rule, ticket, event, timer_id, now):
         return False

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from minidesk import inbox, pipeline
 from minidesk.automation.defaults import do_seed_examples
 from minidesk.channels.base import InboundMessage, Sender
+from minidesk.commerce.sample import seed_store
 from minidesk.db import Database, utcnow
 from minidesk.desk import users
 from minidesk.desk.messages import MessageType, do_reply
@@ -150,6 +151,8 @@ def seed(database: Database, *, tickets: int = 300, random_seed: int = 7) -> Sum
                 SYSTEM,
             )
     created = seeded is None
+    with database.transaction() as session:
+        seed_store(session, utcnow())  # the sample shop's orders; a no-op once seeded
     if created:
         _conversations(database, rng, tickets)
     with database.transaction() as session:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -69,22 +70,60 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def make_engine(url: str, *, writer: bool = True) -> Engine:
     """An engine; on SQLite a ``writer`` engine begins every transaction IMMEDIATE."""
     if url.startswith("sqlite"):
+        # SQLite connections are cheap; allow more than the web server's 40 request threads
+        # plus the job threads so nobody waits for a connection, only for the write lock.
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 30},
-            pool_size=8,
-            max_overflow=16,
+            pool_size=10,
+            max_overflow=60,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; take over.
         event.listen(engine, "connect", lambda conn, _r: setattr(conn, "isolation_level", None))
-        # Writers take the write lock up front and queue on the busy timeout; a deferred
-        # transaction that reads and then writes would instead fail at once if another
-        # writer committed in between. Readers stay deferred so they never block writers.
-        begin = "BEGIN IMMEDIATE" if writer else "BEGIN"
-        event.listen(engine, "begin", lambda conn: conn.exec_driver_sql(begin))
+        if writer:
+            _serialise_writers(engine)
+        else:
+            event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
         return engine
     return create_engine(url, pool_size=10, max_overflow=20, pool_pre_ping=True)
+
+
+WRITE_WAIT_SECONDS = 30
+
+
+def _serialise_writers(engine: Engine) -> None:
+    """Writers take SQLite's write lock up front (BEGIN IMMEDIATE): a deferred transaction
+    that reads and then writes would fail at once if another writer committed in between.
+
+    Within one process they first queue on a Python lock, held from BEGIN to COMMIT or
+    ROLLBACK. SQLite's own busy handler sleep-polls with back-off of up to 100 ms, so dozens
+    of threads waiting on it oversleep and latency explodes; the Python lock hands over at
+    once. Between processes the busy timeout still arbitrates (and covers the instant between
+    releasing the gate and the COMMIT itself).
+    """
+    gate = threading.Lock()
+
+    def begin(conn: Any) -> None:
+        if not gate.acquire(timeout=WRITE_WAIT_SECONDS):
+            raise TimeoutError(f"no SQLite write lock within {WRITE_WAIT_SECONDS} s")
+        conn.info[_HOLDS_GATE] = True
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    def release(info: dict[str, Any]) -> None:
+        if info.pop(_HOLDS_GATE, False):
+            gate.release()
+
+    event.listen(engine, "begin", begin)
+    event.listen(engine, "commit", lambda conn: release(conn.info))
+    event.listen(engine, "rollback", lambda conn: release(conn.info))
+    # Fallbacks for a transaction that ends without either event: the pool's reset on
+    # return, or a connection that is invalidated.
+    event.listen(engine.pool, "checkin", lambda _c, record: release(record.info))
+    event.listen(engine.pool, "invalidate", lambda _c, record, _e: release(record.info))
+
+
+_HOLDS_GATE = "minidesk.holds_write_gate"
 
 
 class Database:

@@ -126,8 +126,8 @@ def status_of(inbox_id: int, db: Database | None = None) -> Accepted:
         return Accepted(item.id, False, item.status, item.ticket_id, item.message_id)
 
 
-def claim(session: Session, inbox_id: int) -> InboxItem | None:
-    """Mark a pending row done inside the caller's transaction; None if it is not pending.
+def claim(session: Session, inbox_id: int) -> bool:
+    """Mark a pending row done inside the caller's transaction; False if it is not pending.
 
     Processing runs in that same transaction, so the row is done exactly when its effects are
     committed: a crash rolls both back, and a second worker finds nothing to claim.
@@ -137,9 +137,22 @@ def claim(session: Session, inbox_id: int) -> InboxItem | None:
         .where(InboxItem.id == inbox_id, InboxItem.status == InboxStatus.PENDING)
         .values(status=InboxStatus.DONE, processed_at=utcnow())
     )
-    if won.rowcount != 1:  # type: ignore[attr-defined]
-        return None
-    return session.get_one(InboxItem, inbox_id, populate_existing=True)
+    return won.rowcount == 1  # type: ignore[attr-defined]
+
+
+def record_outcome(session: Session, inbox_id: int, ticket_id: int, message_id: int) -> None:
+    session.execute(
+        update(InboxItem)
+        .where(InboxItem.id == inbox_id)
+        .values(ticket_id=ticket_id, message_id=message_id)
+    )
+
+
+def pending_payload(inbox_id: int, db: Database | None = None) -> dict[str, Any] | None:
+    """The payload of a pending row, read outside any write transaction."""
+    with (db or get_db()).sessions() as session:
+        item = session.get(InboxItem, inbox_id)
+        return item.payload if item is not None and item.status == InboxStatus.PENDING else None
 
 
 def record_failure(session: Session, inbox_id: int, error: str, max_attempts: int) -> str:

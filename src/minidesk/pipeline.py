@@ -14,11 +14,13 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from minidesk import inbox
+from minidesk.channels.base import InboundMessage
 from minidesk.db import Database, get_db
 from minidesk.desk import customers, tickets
 from minidesk.desk.messages import record_inbound
 from minidesk.desk.models import Message, Priority, Ticket
 from minidesk.events import Actor, ActorType, emit
+from minidesk.triage import TriageResult, analyse
 
 log = logging.getLogger(__name__)
 
@@ -38,14 +40,19 @@ class Processed:
 def process(inbox_id: int, db: Database | None = None) -> Processed | None:
     """Process one inbox row; None if it was not pending (already done, or parked)."""
     db = db or get_db()
+    payload = inbox.pending_payload(inbox_id, db)
+    if payload is None:
+        return None
+    message = inbox.from_payload(payload)
+    # Reading the text is pure CPU; do it before taking the write lock, not while holding it.
+    reading = analyse(message.text, subject=message.subject)
     for attempt in range(RACE_RETRIES):
         try:
-            with db.transaction() as session:
-                item = inbox.claim(session, inbox_id)
-                if item is None:
+            with db.transaction() as session, session.no_autoflush:
+                if not inbox.claim(session, inbox_id):
                     return None
-                result = _process(session, item)
-                item.ticket_id, item.message_id = result.ticket_id, result.message_id
+                result = _process(session, inbox_id, message, reading)
+                inbox.record_outcome(session, inbox_id, result.ticket_id, result.message_id)
                 return result
         except (IntegrityError, OperationalError) as exc:
             if attempt + 1 < RACE_RETRIES:
@@ -65,8 +72,9 @@ def _record_failure(db: Database, inbox_id: int, exc: Exception) -> None:
         inbox.record_failure(session, inbox_id, f"{type(exc).__name__}: {exc}", MAX_ATTEMPTS)
 
 
-def _process(session: Session, item: inbox.InboxItem) -> Processed:
-    message = inbox.from_payload(item.payload)
+def _process(
+    session: Session, inbox_id: int, message: InboundMessage, reading: TriageResult
+) -> Processed:
     customer, new_customer = customers.identify(session, message.sender)
     actor = Actor(ActorType.CUSTOMER, customer.id, customer.name)
     if new_customer:
@@ -83,10 +91,8 @@ def _process(session: Session, item: inbox.InboxItem) -> Processed:
     created = ticket is None
     if ticket is None:
         ticket = tickets.do_create_ticket(session, customer, message, actor, follow_up_of)
-        if message.thread_key and follow_up_of is not None:
-            tickets.pin_thread(session, ticket, message.channel, message.thread_key)
-    row = record_inbound(session, ticket, customer, message, item.id)
-    _triage(session, ticket, row, message.subject, created)
+    row = record_inbound(session, ticket, customer, message, inbox_id)
+    _triage(session, ticket, row, reading, created)
     emit(
         session,
         "message.received",
@@ -100,11 +106,10 @@ def _process(session: Session, item: inbox.InboxItem) -> Processed:
     return Processed(ticket.id, row.id, created)
 
 
-def _triage(session: Session, ticket: Ticket, row: Message, subject: str, new_ticket: bool) -> None:
-    """Read the message and store what triage concluded on the message and the ticket."""
-    from minidesk.triage import analyse
-
-    result = analyse(row.text, subject=subject)
+def _triage(
+    session: Session, ticket: Ticket, row: Message, result: TriageResult, new_ticket: bool
+) -> None:
+    """Store what triage concluded on the message and the ticket."""
     row.intent, row.intent_confidence = result.intent, result.intent_confidence
     row.sentiment, row.sentiment_score = result.sentiment, result.sentiment_score
     row.language, row.entities = result.language, result.entities

@@ -11,12 +11,19 @@ from tests.conftest import Cast, inbound, ingest
 from minidesk import inbox, pipeline
 from minidesk.channels.base import InboundMessage, Sender
 from minidesk.db import Database
-from minidesk.desk.models import Message, Status, Ticket
+from minidesk.desk.models import Direction, Message, Status, Ticket
 
 
 def count(database: Database, model: type) -> int:
     with database.sessions() as session:
         return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def inbound_messages(database: Database) -> int:
+    """Customer messages stored (automation's own replies are not counted)."""
+    with database.sessions() as session:
+        query = select(func.count()).where(Message.direction == Direction.INBOUND)
+        return session.scalar(query) or 0
 
 
 def test_emma_message_opens_a_ticket_with_a_number(client: TestClient, cast: Cast) -> None:
@@ -26,12 +33,15 @@ def test_emma_message_opens_a_ticket_with_a_number(client: TestClient, cast: Cas
     ticket = client.get(f"/api/v1/tickets/{number}", headers=cast.alice.headers).json()
     assert ticket["subject"] == "Where is my order #1001?"
     assert ticket["channel"] == "api"
-    assert ticket["status"] == "new"
     messages = client.get(f"/api/v1/tickets/{number}/messages", headers=cast.alice.headers)
-    [message] = messages.json()["items"]
+    message = messages.json()["items"][0]  # automation may have answered after it
     assert message["id"] == body["message_id"]
     assert message["direction"] == "inbound"
     assert message["text"] == "Where is my order #1001?"
+    # Triage ran and is visible: what the customer wants, and the order they mean.
+    assert message["intent"] == ticket["intent"] == "order_status"
+    assert message["entities"]["order_numbers"] == ["1001"]
+    assert message["triage_model"]
 
 
 def test_same_external_id_twice_is_one_message(
@@ -44,7 +54,7 @@ def test_same_external_id_twice_is_one_message(
         first["ticket_number"],
         first["message_id"],
     )
-    assert count(database, Message) == 1
+    assert inbound_messages(database) == 1
 
 
 def test_concurrent_duplicates_store_one_message(cast: Cast, database: Database) -> None:
@@ -72,7 +82,7 @@ def test_concurrent_duplicates_store_one_message(cast: Cast, database: Database)
         thread.join()
     assert errors == []
     assert count(database, inbox.InboxItem) == 1
-    assert count(database, Message) == 1
+    assert inbound_messages(database) == 1
     assert count(database, Ticket) == 1
 
 

@@ -91,17 +91,19 @@ def test_a_temporary_failure_is_retried_with_backoff(
 ) -> None:
     number = _ticket_with_webhook(client, cast, receiver.url)
     receiver.statuses = [503]
-    client.post(
+    reply = client.post(
         f"/api/v1/tickets/{number}/messages", json={"text": "Retry me"}, headers=cast.alice.headers
-    )
+    ).json()
     with database.sessions() as session:
-        [item] = session.query(outbox.OutboxItem).all()
+        [item] = session.query(outbox.OutboxItem).filter_by(message_id=reply["id"]).all()
         assert item.status == outbox.OutboxStatus.PENDING
         assert item.attempts == 1
         assert "503" in (item.last_error or "")
         assert item.next_attempt_at > item.created_at
         item_id = item.id
-        session.query(outbox.OutboxItem).update({"next_attempt_at": item.created_at})
+        session.query(outbox.OutboxItem).filter_by(id=item_id).update(
+            {"next_attempt_at": item.created_at}
+        )
         session.commit()
     assert outbox.deliver(database, item_id, max_attempts=8) == outbox.OutboxStatus.SENT
     assert len(receiver.requests) == 2

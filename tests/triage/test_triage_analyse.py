@@ -27,8 +27,12 @@ def test_health_safety_is_p1_and_human_please_is_only_a_flag() -> None:
 def test_priority_levels() -> None:
     assert infer_priority(intent="newsletter", sentiment_score=0.0, flags=[], text="")[0] == "P4"
     assert infer_priority(intent="refund", sentiment_score=-0.9, flags=[], text="")[0] == "P2"
-    assert infer_priority(intent="refund", sentiment_score=0.0, flags=[],
-                          text="I need this urgently")[0] == "P2"
+    assert (
+        infer_priority(intent="refund", sentiment_score=0.0, flags=[], text="I need this urgently")[
+            0
+        ]
+        == "P2"
+    )
     assert infer_priority(intent="refund", sentiment_score=0.0, flags=[], text="hi")[0] == "P3"
 
 
@@ -40,10 +44,20 @@ def test_default_model_knows_the_desk_intents() -> None:
     assert r.intent == UNKNOWN_INTENT and r.model_version.startswith("default-")
 
 
-@pytest.mark.parametrize("text", [
-    "", " ", "\x00\x01\x02", "🙂" * 5000, "a" * 1_000_000, os.urandom(2000).decode("latin-1"),
-    "\ud800 lone surrogate", "<script>alert(1)</script>", "#" * 300,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        " ",
+        "\x00\x01\x02",
+        "🙂" * 5000,
+        "a" * 1_000_000,
+        os.urandom(2000).decode("latin-1"),
+        "\ud800 lone surrogate",
+        "<script>alert(1)</script>",
+        "#" * 300,
+    ],
+)
 def test_never_raises_on_weird_input(text: str) -> None:
     r = analyse(text, subject="\x00")
     assert isinstance(r, TriageResult)

@@ -43,14 +43,20 @@ def test_train_then_eval_csv_with_bom(tmp_path: Path) -> None:
 
 def test_jsonl_with_named_columns_and_no_oos(tmp_path: Path) -> None:
     data = tmp_path / "data.jsonl"
-    data.write_text("".join(json.dumps({"msg": t, "tag": lab}) + "\n"
-                            for lab, texts in TOY.items() for t in texts))
+    data.write_text(
+        "".join(
+            json.dumps({"msg": t, "tag": lab}) + "\n" for lab, texts in TOY.items() for t in texts
+        )
+    )
     out = tmp_path / "m"
-    res = runner.invoke(app, ["train", str(data), "--out", str(out),
-                              "--text-column", "msg", "--label-column", "tag"])
+    res = runner.invoke(
+        app,
+        ["train", str(data), "--out", str(out), "--text-column", "msg", "--label-column", "tag"],
+    )
     assert res.exit_code == 0, res.output
-    res = runner.invoke(app, ["eval", str(out), str(data), "--text-column", "msg",
-                              "--label-column", "tag"])
+    res = runner.invoke(
+        app, ["eval", str(out), str(data), "--text-column", "msg", "--label-column", "tag"]
+    )
     metrics = json.loads(res.output)
     assert "oos_recall" not in metrics
     assert metrics["accuracy"] > 0.8
@@ -59,8 +65,16 @@ def test_jsonl_with_named_columns_and_no_oos(tmp_path: Path) -> None:
 def test_split_json_selector(tmp_path: Path) -> None:
     data = tmp_path / "data_full.json"
     train = [[t, lab] for lab, texts in TOY.items() for t in texts]
-    data.write_text(json.dumps({"train": train, "oos_train": [["sing a song", "oos"]] * 3,
-                                "test": train[:6], "oos_test": [["play jazz", "oos"]]}))
+    data.write_text(
+        json.dumps(
+            {
+                "train": train,
+                "oos_train": [["sing a song", "oos"]] * 3,
+                "test": train[:6],
+                "oos_test": [["play jazz", "oos"]],
+            }
+        )
+    )
     out = tmp_path / "m"
     res = runner.invoke(app, ["train", f"{data}#train+oos_train", "--out", str(out)])
     assert res.exit_code == 0, res.output

@@ -27,16 +27,19 @@ def test_entities(text: str, kind: str, expected: list[Any]) -> None:
     assert extract_entities(text)[kind] == expected
 
 
-@pytest.mark.parametrize(("text", "minor", "currency"), [
-    ("refund $24 please", 2400, "USD"),
-    ("it cost 24.00 USD", 2400, "USD"),
-    ("€15,50 back", 1550, "EUR"),
-    ("£10 off", 1000, "GBP"),
-    ("12,99 € zurück", 1299, "EUR"),
-    ("EUR 1.234,56", 123456, "EUR"),
-    ("$1,234.50 total", 123450, "USD"),
-    ("50 dollars", 5000, "USD"),
-])
+@pytest.mark.parametrize(
+    ("text", "minor", "currency"),
+    [
+        ("refund $24 please", 2400, "USD"),
+        ("it cost 24.00 USD", 2400, "USD"),
+        ("€15,50 back", 1550, "EUR"),
+        ("£10 off", 1000, "GBP"),
+        ("12,99 € zurück", 1299, "EUR"),
+        ("EUR 1.234,56", 123456, "EUR"),
+        ("$1,234.50 total", 123450, "USD"),
+        ("50 dollars", 5000, "USD"),
+    ],
+)
 def test_amounts_in_minor_units(text: str, minor: int, currency: str) -> None:
     (amount,) = extract_entities(text)["amounts"]
     assert (amount["amount_minor"], amount["currency"]) == (minor, currency)

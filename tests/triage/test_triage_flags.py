@@ -9,38 +9,71 @@ def _flags(text: str) -> set[str]:
     return {h.flag for h in find_flags(text)}
 
 
-@pytest.mark.parametrize("text", [
-    "I will sue you", "my lawyer will call", "Talk to my attorney", "see you in court",
-    "I'll take this to small claims", "I don't want to do a chargeback",  # negated: counts
-    "filing a BBB complaint", "Voy a hablar con mi abogado", "Ich gehe zum Anwalt",
-    "je vais contacter mon avocat", "SUED them before",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I will sue you",
+        "my lawyer will call",
+        "Talk to my attorney",
+        "see you in court",
+        "I'll take this to small claims",
+        "I don't want to do a chargeback",  # negated: counts
+        "filing a BBB complaint",
+        "Voy a hablar con mi abogado",
+        "Ich gehe zum Anwalt",
+        "je vais contacter mon avocat",
+        "SUED them before",
+    ],
+)
 def test_legal_words_flag(text: str) -> None:
     assert LEGAL in _flags(text)
 
 
-@pytest.mark.parametrize("text", [
-    "there is an issue with my order", "pursue the delivery", "the suede jacket",
-    "of course", "courtesy call", "my favourite brand", "sugar",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "there is an issue with my order",
+        "pursue the delivery",
+        "the suede jacket",
+        "of course",
+        "courtesy call",
+        "my favourite brand",
+        "sugar",
+    ],
+)
 def test_legal_matches_words_not_substrings(text: str) -> None:
     assert LEGAL not in _flags(text)
 
 
-@pytest.mark.parametrize("text", [
-    "the charger caught fire", "my son got a burn", "allergic reaction to the cream",
-    "my child was choking on a part", "we went to the hospital", "smoke came out of it",
-    "tuve una quemadura", "Verbrennung an der Hand", "une réaction allergique",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "the charger caught fire",
+        "my son got a burn",
+        "allergic reaction to the cream",
+        "my child was choking on a part",
+        "we went to the hospital",
+        "smoke came out of it",
+        "tuve una quemadura",
+        "Verbrennung an der Hand",
+        "une réaction allergique",
+    ],
+)
 def test_health_and_safety_words_flag(text: str) -> None:
     assert HEALTH_SAFETY in _flags(text)
 
 
-@pytest.mark.parametrize("text", [
-    "can I talk to a human", "I want to speak to a real person", "connect me to an agent",
-    "quiero hablar con una persona", "ich möchte mit einem Mitarbeiter sprechen",
-    "je veux parler à un conseiller",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can I talk to a human",
+        "I want to speak to a real person",
+        "connect me to an agent",
+        "quiero hablar con una persona",
+        "ich möchte mit einem Mitarbeiter sprechen",
+        "je veux parler à un conseiller",
+    ],
+)
 def test_human_please(text: str) -> None:
     assert HUMAN_PLEASE in _flags(text)
 

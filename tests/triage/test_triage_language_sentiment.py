@@ -6,12 +6,15 @@ from minidesk.triage.language import detect_language
 from minidesk.triage.sentiment import score_sentiment
 
 
-@pytest.mark.parametrize(("text", "lang"), [
-    ("Where is my order? It has not arrived yet", "en"),
-    ("¿Dónde está mi pedido? Todavía no ha llegado", "es"),
-    ("Wo ist meine Bestellung? Sie ist noch nicht da", "de"),
-    ("Où est ma commande ? Je ne l'ai toujours pas reçue", "fr"),
-])
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Where is my order? It has not arrived yet", "en"),
+        ("¿Dónde está mi pedido? Todavía no ha llegado", "es"),
+        ("Wo ist meine Bestellung? Sie ist noch nicht da", "de"),
+        ("Où est ma commande ? Je ne l'ai toujours pas reçue", "fr"),
+    ],
+)
 def test_language(text: str, lang: str) -> None:
     assert detect_language(text) == lang
 
@@ -23,14 +26,17 @@ def test_language_is_limited_to_the_workspace() -> None:
     assert detect_language("12345 🙂", ("fr", "de")) == "fr"  # no evidence: first language
 
 
-@pytest.mark.parametrize(("text", "label"), [
-    ("This is terrible, the worst service ever!!", "negative"),
-    ("Thanks, that was very helpful", "positive"),
-    ("Where is my order 1001?", "neutral"),
-    ("not good at all", "negative"),
-    ("Es un servicio pésimo, estoy furioso", "negative"),
-    ("Merci, service excellent", "positive"),
-])
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        ("This is terrible, the worst service ever!!", "negative"),
+        ("Thanks, that was very helpful", "positive"),
+        ("Where is my order 1001?", "neutral"),
+        ("not good at all", "negative"),
+        ("Es un servicio pésimo, estoy furioso", "negative"),
+        ("Merci, service excellent", "positive"),
+    ],
+)
 def test_sentiment_polarity(text: str, label: str) -> None:
     assert score_sentiment(text)[0] == label
 

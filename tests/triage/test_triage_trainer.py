@@ -31,10 +31,19 @@ def test_threshold_and_calibration_are_stored_with_the_model(toy_model_dir: Path
 
 
 def test_oos_rows_become_negatives(toy: list[Example]) -> None:
-    oos = [Example(t, "oos") for t in [
-        "what's the weather tomorrow", "tell me a joke", "who won the football match",
-        "play some music", "how tall is mount everest", "translate hello into french",
-        "what time is it in tokyo", "set an alarm for 7am"]]
+    oos = [
+        Example(t, "oos")
+        for t in [
+            "what's the weather tomorrow",
+            "tell me a joke",
+            "who won the football match",
+            "play some music",
+            "how tall is mount everest",
+            "translate hello into french",
+            "what time is it in tokyo",
+            "set an alarm for 7am",
+        ]
+    ]
     report = train(toy + oos)
     assert "oos" in report.model.labels
     assert "oos" in report.calibration.rule
@@ -44,8 +53,9 @@ def test_oos_rows_become_negatives(toy: list[Example]) -> None:
 
 
 def test_two_intents_train_and_save_round_trip(tmp_path: Path) -> None:
-    ex = [Example(f"refund please {i}", "refund") for i in range(6)] + \
-         [Example(f"where is my order {i}", "status") for i in range(6)]
+    ex = [Example(f"refund please {i}", "refund") for i in range(6)] + [
+        Example(f"where is my order {i}", "status") for i in range(6)
+    ]
     model = train(ex).model
     model.save(tmp_path)
     again = IntentModel.load(tmp_path)

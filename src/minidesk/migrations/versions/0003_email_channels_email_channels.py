@@ -14,7 +14,6 @@ from alembic import op
 
 import minidesk.db
 
-
 revision: str = '0003_email_channels'
 down_revision: str | None = '0002_replies_and_automation'
 branch_labels: str | Sequence[str] | None = None

@@ -14,7 +14,6 @@ from alembic import op
 
 import minidesk.db
 
-
 revision: str = '0004_commerce_and_policies'
 down_revision: str | None = '0003_email_channels'
 branch_labels: str | Sequence[str] | None = None

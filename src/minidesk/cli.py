@@ -89,7 +89,7 @@ def worker(threads: Annotated[int, typer.Option(help="Worker threads.")] = 2) ->
 
     settings = _load()
     huey = jobs.configure(settings)
-    Consumer(huey, workers=threads, worker_type="thread", periodic=True).run()
+    Consumer(huey, workers=threads, worker_type="thread", periodic=True, **jobs.POLL).run()
 
 
 @user_app.command("create")

@@ -184,3 +184,27 @@ def test_posting_without_a_token_is_401(client: TestClient, cast: Cast) -> None:
     )
     assert response.status_code == 401
     assert response.json()["type"].endswith("/unauthenticated")
+
+
+def test_respond_async_answers_once_stored_and_the_location_shows_the_ticket(
+    client: TestClient, cast: Cast, database: Database
+) -> None:
+    response = client.post(
+        "/api/v1/inbound/messages",
+        headers={**cast.alice.headers, "Prefer": "respond-async"},
+        json={"customer": {"email": "emma@example.com"}, "text": "Hi", "external_id": "async-1"},
+    )
+    assert response.status_code == 202
+    assert response.headers["Preference-Applied"] == "respond-async"
+    body = response.json()
+    assert body["status"] == "queued"
+    assert body["ticket_number"] is None
+    # Jobs run immediately in tests, so by now a worker has processed it.
+    later = client.get(response.headers["Location"], headers=cast.alice.headers).json()
+    assert later["status"] == "processed"
+    assert later["inbox_id"] == body["inbox_id"]
+    ticket = client.get(f"/api/v1/tickets/{later['ticket_number']}", headers=cast.alice.headers)
+    assert ticket.status_code == 200
+    assert (
+        client.get("/api/v1/inbound/messages/999999", headers=cast.alice.headers).status_code == 404
+    )

@@ -53,7 +53,7 @@ class InboundIn(Strict):
 
 
 class InboundOut(BaseModel):
-    status: Literal["processed", "queued", "duplicate"]
+    status: Literal["processed", "queued", "duplicate", "failed", "quarantined"]
     ticket_number: int | None
     message_id: int | None
     inbox_id: int

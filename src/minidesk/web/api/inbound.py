@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import logging
+from typing import Annotated
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Header, Response
+from sqlalchemy.exc import NoResultFound
 
 from minidesk import inbox, pipeline
 from minidesk.channels.base import AttachmentIn, InboundMessage, Sender
 from minidesk.web.api import PREFIX
 from minidesk.web.deps import UserDep
+from minidesk.web.problems import Problem
 from minidesk.web.schemas import InboundIn, InboundOut
 
 log = logging.getLogger(__name__)
@@ -41,19 +44,57 @@ def to_inbound(body: InboundIn) -> InboundMessage:
     )
 
 
+# What the inbox's states mean to an API client.
+PUBLIC_STATUS = {
+    inbox.InboxStatus.PENDING: "queued",
+    inbox.InboxStatus.DONE: "processed",
+    inbox.InboxStatus.FAILED: "failed",
+    inbox.InboxStatus.QUARANTINED: "quarantined",
+}
+
+
+def _out(state: inbox.Accepted, status: str | None = None) -> InboundOut:
+    return InboundOut.model_validate(
+        {
+            "status": status or PUBLIC_STATUS[inbox.InboxStatus(state.status)],
+            "ticket_number": state.ticket_id,
+            "message_id": state.message_id,
+            "inbox_id": state.inbox_id,
+        }
+    )
+
+
+def _location(inbox_id: int) -> str:
+    return f"{PREFIX}/inbound/messages/{inbox_id}"
+
+
 @router.post("/messages", status_code=202, response_model=InboundOut)
-def post_inbound_message(body: InboundIn, user: UserDep, response: Response) -> InboundOut:
+def post_inbound_message(
+    body: InboundIn,
+    user: UserDep,
+    response: Response,
+    prefer: Annotated[
+        str | None,
+        Header(
+            description="`respond-async`: answer as soon as the "
+            "message is stored; poll the Location for the ticket"
+        ),
+    ] = None,
+) -> InboundOut:
     """Accept a customer message. It is stored durably before the response; posting the same
-    ``external_id`` again returns the first message's ticket instead of a second message."""
+    ``external_id`` again returns the first message's ticket instead of a second message.
+
+    By default the message is processed before answering, so the response carries its ticket
+    number. With ``Prefer: respond-async`` (RFC 7240) the answer comes as soon as the message
+    is safe, and ``Location`` names where its ticket number appears once workers processed it.
+    """
     accepted = inbox.accept(to_inbound(body))
+    response.headers["Location"] = _location(accepted.inbox_id)
     if accepted.duplicate:
-        status = "duplicate" if accepted.ticket_id else "queued"
-        return InboundOut(
-            status=status,
-            ticket_number=accepted.ticket_id,
-            message_id=accepted.message_id,
-            inbox_id=accepted.inbox_id,
-        )
+        return _out(accepted, "duplicate" if accepted.ticket_id else None)
+    if prefer and "respond-async" in prefer.lower():
+        response.headers["Preference-Applied"] = "respond-async"
+        return _out(accepted, "queued")
     # Process right away so the caller gets its ticket number. If a worker got there first
     # we report its result; if processing fails the row stays pending for the workers —
     # the message is already safe either way.
@@ -61,15 +102,13 @@ def post_inbound_message(body: InboundIn, user: UserDep, response: Response) -> 
         pipeline.process(accepted.inbox_id)
     except Exception:
         log.warning("inbox %s left for the workers", accepted.inbox_id, exc_info=True)
-    now = inbox.status_of(accepted.inbox_id)
-    if now.ticket_id is None:
-        return InboundOut(
-            status="queued", ticket_number=None, message_id=None, inbox_id=accepted.inbox_id
-        )
-    response.headers["Location"] = f"/api/v1/tickets/{now.ticket_id}"
-    return InboundOut(
-        status="processed",
-        ticket_number=now.ticket_id,
-        message_id=now.message_id,
-        inbox_id=accepted.inbox_id,
-    )
+    return _out(inbox.status_of(accepted.inbox_id))
+
+
+@router.get("/messages/{inbox_id}", response_model=InboundOut)
+def get_inbound_message(inbox_id: int, user: UserDep) -> InboundOut:
+    """Where an accepted message stands: queued, processed (with its ticket), or parked."""
+    try:
+        return _out(inbox.status_of(inbox_id))
+    except NoResultFound:
+        raise Problem(404, f"no inbound message {inbox_id}") from None

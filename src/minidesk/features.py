@@ -12,6 +12,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "minidesk.resolutions.listeners",
     "minidesk.automation.engine",
     "minidesk.automation.timers",
+    "minidesk.triage.learning",
 )
 
 

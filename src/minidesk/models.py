@@ -12,6 +12,7 @@ from minidesk.policies import models as policy_models
 from minidesk.policies import pack as policy_pack
 from minidesk.replies import models as replies_models
 from minidesk.resolutions import models as resolution_models
+from minidesk.triage import tables as triage_tables
 
 __all__ = [
     "Base",
@@ -26,5 +27,6 @@ __all__ = [
     "policy_pack",
     "replies_models",
     "resolution_models",
+    "triage_tables",
     "workspace",
 ]

@@ -91,6 +91,14 @@ class Settings(BaseSettings):
     email_auto_reply_limit: Annotated[int, Field(ge=0, le=1000)] = Field(
         5, description="Automatic replies sent to one address per hour; more are suppressed."
     )
+    intent_retrain_min_examples: Annotated[int, Field(ge=1, le=100_000)] = Field(
+        20, description="New agent intent corrections that make the intent model retrain."
+    )
+    intent_base_data: str = Field(
+        "",
+        description="CSV/JSONL of labelled messages a retrain learns from besides corrections "
+        "(default: the shipped model's seed examples).",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from minidesk import settings
 from minidesk.triage.data import Example
+from minidesk.triage.registry import DEFAULT_MODEL_DIR, registry
+from minidesk.triage.sync import watcher
 from triage.triage_toydata import TOY
 
 DATASETS = Path(__file__).parents[2].parent / "shared" / "datasets"
@@ -33,3 +37,13 @@ def datasets() -> Path:
     if not (DATASETS / "clinc150" / "data_full.json").is_file():
         pytest.skip(f"shared datasets not found at {DATASETS}")
     return DATASETS
+
+
+@pytest.fixture
+def toy_live(config: settings.Settings, toy_model_dir: Path) -> Iterator[None]:
+    """The toy model is the shipped default for this test; afterwards the real one again."""
+    registry.reset(default_dir=toy_model_dir)
+    watcher.forget()
+    yield
+    registry.reset(default_dir=DEFAULT_MODEL_DIR)
+    watcher.forget()

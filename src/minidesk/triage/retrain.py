@@ -3,14 +3,15 @@
 Pure function: the caller (a background job in the desk core) passes the labelled examples
 gathered from corrections, the directory of the current model and a held-out set; this
 trains a candidate on the current model's training data plus the corrections and promotes it
-only if its held-out score is not lower. Promotion writes a new version directory and
-activates it atomically; the previous directory stays on disk for roll-back.
+only if its held-out score is not lower (``holdout`` may be named groups, averaged).
+Promotion writes a new version directory and activates it atomically; the previous directory
+stays on disk for roll-back.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,10 +42,29 @@ def heldout_score(metrics: dict[str, Any]) -> float:
     return acc if metrics.get("n_in_scope") else float(metrics.get("oos_recall", 0.0))
 
 
+Holdout = Sequence[Example] | Mapping[str, Sequence[Example]]
+
+
+def score_on(model: IntentModel, holdout: Holdout) -> tuple[float, dict[str, Any]]:
+    """The comparison score and the metrics behind it.
+
+    A mapping of named groups scores each group on its own and averages the groups, so a
+    small group that matters (agents' corrections) is not drowned by a large one (messages
+    the model labelled itself); empty groups are left out.
+    """
+    if not isinstance(holdout, Mapping):
+        metrics = evaluate(model, holdout, latency_sample=0)
+        return heldout_score(metrics), metrics
+    per_group = {name: evaluate(model, group, latency_sample=0)
+                 for name, group in holdout.items() if group}
+    scores = [heldout_score(m) for m in per_group.values()]
+    return (sum(scores) / len(scores) if scores else 0.0), per_group
+
+
 def retrain(
     examples: Sequence[Example],
     base_dir: str | Path,
-    holdout: Sequence[Example],
+    holdout: Holdout,
     *,
     base_examples: Sequence[Example] = (),
     out_root: str | Path | None = None,
@@ -58,12 +78,11 @@ def retrain(
     process-wide one).
     """
     current = IntentModel.load(base_dir)
-    current_metrics = evaluate(current, holdout, latency_sample=0)
+    cur, current_metrics = score_on(current, holdout)
     report = train([*base_examples, *examples], config=config,
                    meta={"retrained_from": current.version, "corrections": len(examples)})
     candidate = report.model
-    cand_metrics = evaluate(candidate, holdout, latency_sample=0)
-    cur, cand = heldout_score(current_metrics), heldout_score(cand_metrics)
+    cand, cand_metrics = score_on(candidate, holdout)
     details = {"current": current_metrics, "candidate": cand_metrics,
                "train_seconds": round(report.seconds, 2)}
     if cand < cur:

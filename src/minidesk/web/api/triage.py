@@ -1,0 +1,97 @@
+"""Intent model versions: which exist, how they scored, which is live; roll back (admins)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends
+from pydantic import BaseModel
+
+from minidesk.db import commit
+from minidesk.desk.access import RANK, Forbidden
+from minidesk.desk.models import Role, User
+from minidesk.desk.users import actor_of
+from minidesk.triage.model import MODEL_FILE
+from minidesk.triage.registry import registry
+from minidesk.triage.sync import watcher
+from minidesk.triage.versions import (
+    DEFAULT_VERSION,
+    VersionError,
+    active_version,
+    do_activate_version,
+    list_versions,
+)
+from minidesk.web.api import PREFIX
+from minidesk.web.deps import SessionDep, UserDep, WriteSessionDep
+from minidesk.web.pagination import Page
+from minidesk.web.problems import Problem
+
+router = APIRouter(prefix=f"{PREFIX}/triage", tags=["triage"])
+
+
+def _at_least(role: Role, what: str) -> Any:
+    def check(user: UserDep) -> User:
+        if RANK[Role(user.role)] < RANK[role]:
+            raise Forbidden(f"{what} needs the {role} role; {user.email} is {user.role}")
+        return user
+
+    return Depends(check)
+
+
+Manager = _at_least(Role.MANAGER, "seeing intent models")
+AdminUser = Annotated[User, _at_least(Role.ADMIN, "activating an intent model")]
+
+
+class ModelVersionOut(BaseModel):
+    version: int
+    name: str
+    active: bool
+    builtin: bool
+    metrics: dict[str, Any]
+    created_at: dt.datetime | None
+    activated_at: dt.datetime | None
+
+
+@router.get("/models", response_model=Page[ModelVersionOut], dependencies=[Manager])
+def models(session: SessionDep) -> Page[ModelVersionOut]:
+    """Stored versions newest first, then the shipped default (version 0)."""
+    live = active_version(session)
+    items = [
+        ModelVersionOut(version=row.version, name=row.name, active=row.version == live,
+                        builtin=False, metrics=row.metrics, created_at=row.created_at,
+                        activated_at=row.activated_at)
+        for row in list_versions(session)
+    ]
+    items.append(ModelVersionOut(version=DEFAULT_VERSION, name=_default_name(),
+                                 active=live == DEFAULT_VERSION, builtin=True, metrics={},
+                                 created_at=None, activated_at=None))
+    return Page(items=items, next_cursor=None)
+
+
+@router.post("/models/{version}/activate", response_model=ModelVersionOut)
+def activate(version: int, session: WriteSessionDep, user: AdminUser) -> ModelVersionOut:
+    """Make ``version`` live in every process within a minute (0: the shipped default)."""
+    try:
+        do_activate_version(session, version, actor_of(user), reason="activated by an admin")
+    except VersionError as exc:
+        raise Problem(404, str(exc), slug="no-such-model") from exc
+    commit(session)
+    watcher.refresh()  # this process at once; the others at their next check
+    found = next(item for item in models(session).items if item.version == version)
+    return found
+
+
+def _default_name() -> str:
+    return _model_name(registry.default_dir)
+
+
+@functools.cache
+def _model_name(directory: Path) -> str:
+    try:
+        return str(json.loads((directory / MODEL_FILE).read_text("utf-8"))["version"])
+    except (OSError, ValueError, KeyError):
+        return "default"

@@ -286,7 +286,7 @@ def banner(summary: Summary, url: str) -> str:
     return (
         f"\nminidesk demo ({state}): {summary.tickets} tickets from {summary.customers} "
         f"customers\n\n"
-        f"  Open            {url}/docs   (interactive API; click Authorize, paste the token)\n"
+        f"  Open            {url}/docs   (interactive API: click Authorize and sign in)\n"
         f"  Login           {ADMIN_EMAIL} / {DEMO_PASSWORD}  (other users: see README)\n"
         f"  API token       {summary.token}\n\n"
         f"  Try:  curl -H 'Authorization: Bearer {summary.token}' "

@@ -17,6 +17,7 @@ from minidesk.settings import Settings, get_settings
 from minidesk.web import metrics, problems
 from minidesk.web.api import (
     admin,
+    auth,
     customers,
     inbound,
     resolutions,
@@ -51,11 +52,12 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
         version=__version__,
         lifespan=lifespan,
         description="Self-hosted customer-support desk. Authenticate with "
-        "`Authorization: Bearer <token>` (`minidesk token create EMAIL`).",
+        "`Authorization: Bearer <token>` (`minidesk token create EMAIL`), or sign in with "
+        "email and password through the Authorize button.",
     )
     problems.install(app)
     for module in (
-        inbound, tickets, customers, users, admin, resolutions, rules, templates, triage
+        auth, inbound, tickets, customers, users, admin, resolutions, rules, templates, triage
     ):
         app.include_router(module.router)
     app.include_router(email_web.router)

@@ -10,6 +10,7 @@ import importlib
 
 FEATURE_MODULES: tuple[str, ...] = (
     "minidesk.resolutions.listeners",
+    "minidesk.resolutions.runners",
     "minidesk.automation.engine",
     "minidesk.automation.timers",
     "minidesk.triage.learning",

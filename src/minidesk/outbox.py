@@ -79,7 +79,8 @@ def enqueue_message(session: Session, message: Message, ticket: Ticket) -> Outbo
         payload={
             "text": message.text,
             "html": message.html,
-            "subject": ticket.subject,
+            # A template renders its own email subject ("Order #1001 — Shipment Update").
+            "subject": message.meta.get("subject") or ticket.subject,
             "automated": message.automated,
             "meta": message.meta,
             "recipient": {

@@ -154,13 +154,14 @@ def test_action(
         (
             {"type": "reply", "template": "refund_offer", "variables": {"amount": "$5.00"}},
             "variables",
-            "template 'refund_offer' needs card_brand, last4, order_number, which a rule cannot "
-            "fill from the ticket; give them in variables",
+            "template 'refund_offer' needs card_brand, confirm_token, last4, order_number, "
+            "which a rule cannot fill from the ticket; give them in variables",
         ),
         (
             {"type": "run_resolution", "resolution": "teleport"},
             "resolution",
-            "no resolution 'teleport'; known: none registered",
+            "no resolution 'teleport'; known: address_change, cancel_order, invoice, "
+            "order_status, password_reset, refund, return",
         ),
         (
             {"type": "notify", "note": "x", "users": ["zed@x.example"]},

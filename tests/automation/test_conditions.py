@@ -81,6 +81,13 @@ CASES: list[tuple[dict[str, Any], Facts, bool]] = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def no_commerce_sources(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These facts have no database: the built-in store's source (registered when features
+    load) stays out, so lifetime value is unknown unless a test adds a source."""
+    monkeypatch.setattr(conditions, "lifetime_value_sources", [])
+
+
 @pytest.mark.parametrize(("condition", "given", "matches"), CASES)
 def test_condition(condition: dict[str, Any], given: Facts, matches: bool) -> None:
     assert evaluate(given, [condition])[0] is matches

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.conftest import Cast, inbound
+from tests.conftest import Cast, inbound, ingest
 
 from minidesk import outbox
+from minidesk.channels.base import InboundMessage, Sender
 from minidesk.db import Database
+from minidesk.desk.messages import do_reply
 from minidesk.desk.models import Message, Ticket
 from minidesk.events import Actor, ActorType
 from minidesk.replies import RenderError, do_send_template, render
@@ -38,6 +40,7 @@ def test_send_records_template_and_variant(
                 "amount": "$24.00",
                 "card_brand": "Visa",
                 "last4": "4242",
+                "confirm_token": "YES REFUND",
             },
         )
         message_id = message.id
@@ -51,6 +54,55 @@ def test_send_records_template_and_variant(
         assert item.payload["meta"]["template"] == "refund_offer"
 
 
+def test_an_email_reply_leaves_with_the_templates_subject(database: Database) -> None:
+    mail = InboundMessage(
+        channel="email",
+        external_id="<s-3@example.com>",
+        text="Where is my parcel?",
+        subject="parcel??",
+        sender=Sender(email="emma@example.com", name="Emma Garcia", verified=True),
+    )
+    ticket_id, _ = ingest(mail)
+    with database.transaction() as session:
+        message = do_send_template(
+            session,
+            session.get_one(Ticket, ticket_id),
+            "order_status",
+            BOT,
+            variables={
+                "order_number": "1001",
+                "carrier": "UPS",
+                "tracking_number": "1Z999",
+                "tracking_url": "https://www.ups.com/track?tracknum=1Z999",
+                "eta": "Thu 12 June",
+            },
+        )
+        message_id = message.id
+    with database.sessions() as session:
+        item = session.query(outbox.OutboxItem).filter_by(message_id=message_id).one()
+        assert item.payload["subject"] == "Order #1001 — Shipment Update"
+        ticket = session.get_one(Ticket, ticket_id)
+        assert ticket.subject == "parcel??"  # the ticket keeps the customer's own subject
+
+
+def test_a_plain_reply_keeps_the_ticket_subject(database: Database) -> None:
+    mail = InboundMessage(
+        channel="email",
+        external_id="<s-4@example.com>",
+        text="Hello",
+        subject="Question about sizes",
+        sender=Sender(email="emma@example.com", verified=True),
+    )
+    ticket_id, _ = ingest(mail)
+    with database.transaction() as session:
+        ticket = session.get_one(Ticket, ticket_id)
+        message = do_reply(session, ticket, "A size M fits.", BOT)
+        message_id = message.id
+    with database.sessions() as session:
+        item = session.query(outbox.OutboxItem).filter_by(message_id=message_id).one()
+        assert item.payload["subject"] == "Question about sizes"
+
+
 def test_missing_variables_send_nothing(client: TestClient, cast: Cast, database: Database) -> None:
     number = int(inbound(client, cast.alice, "Hello", "s-2")["ticket_number"])
 
@@ -60,7 +112,7 @@ def test_missing_variables_send_nothing(client: TestClient, cast: Cast, database
 
     before = outbound()
     with (
-        pytest.raises(RenderError, match="amount, card_brand, last4, order_number"),
+        pytest.raises(RenderError, match="amount, card_brand, confirm_token, last4, order_number"),
         database.transaction() as session,
     ):
         do_send_template(session, session.get_one(Ticket, number), "refund_offer", BOT)

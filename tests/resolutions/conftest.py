@@ -35,6 +35,17 @@ def replies(database: Database, ticket_id: int) -> list[str]:
         )
 
 
+def templates(database: Database, ticket_id: int) -> list[str | None]:
+    """The template each reply was rendered from (recorded on the message with its variant)."""
+    with database.sessions() as session:
+        rows = session.scalars(
+            select(Message.meta)
+            .where(Message.ticket_id == ticket_id, Message.direction == Direction.OUTBOUND)
+            .order_by(Message.id)
+        )
+        return [meta.get("template") for meta in rows]
+
+
 def kinds(database: Database, ticket_id: int, prefix: str) -> list[dict[str, Any]]:
     with database.sessions() as session:
         rows = session.scalars(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from tests.conftest import Cast, inbound
-from tests.resolutions.conftest import EMMA, kinds, replies, ticket
+from tests.resolutions.conftest import EMMA, kinds, replies, templates, ticket
 
 from minidesk.commerce.models import StoreRefund
 from minidesk.db import Database
@@ -24,7 +24,11 @@ def test_where_is_my_order_gets_tracking_in_one_reply(
     )  # type: ignore[arg-type]
     texts = replies(store, number)
     assert len(texts) == 1
-    assert "Order 1001 is on its way with USPS, tracking number 1Z" in texts[0]
+    assert "Your order #1001 is on its way with USPS, tracking number 1Z" in texts[0]
+    # One call to action: the carrier's tracking page for that number.
+    assert texts[0].count("https://") == 1
+    assert "Follow it here: https://tools.usps.com/go/TrackConfirmAction?tLabels=1Z" in texts[0]
+    assert templates(store, number) == ["order_status"]
     done = ticket(store, number)
     assert done.status == "solved" and done.resolution == "auto" and done.turns == 1
 
@@ -36,14 +40,15 @@ def test_a_25_dollar_refund_completes_after_yes_refund(
         client, cast.olivia, "I want a refund of $25 for order 1003", "r1", email=EMMA, thread="t"
     )
     number = int(first["ticket_number"])  # type: ignore[arg-type]
-    assert replies(store, number) == [
-        "I can refund $25.00 for order 1003. Reply YES REFUND to confirm $25.00 to your "
-        "Visa ending 4242."
-    ]
+    [offer] = replies(store, number)
+    assert "We can refund $25.00 for order #1003" in offer
+    assert "Reply YES REFUND to confirm $25.00 to your Visa ending 4242." in offer
+    assert offer.count("YES REFUND") == 1
     assert refunded(store) == 0
     inbound(client, cast.olivia, "yes refund, thanks", "r2", email=EMMA, thread="t")
     assert refunded(store) == 2500
-    assert "Done: $25.00" in replies(store, number)[-1]
+    assert "refunded $25.00 for order #1003 to your Visa ending 4242" in replies(store, number)[-1]
+    assert templates(store, number) == ["refund_offer", "refund_done"]
     moved = kinds(store, number, "commerce.")
     assert [e["rule"] for e in moved] == ["refund.auto_max"]
     done = ticket(store, number)
@@ -71,7 +76,9 @@ def test_a_300_dollar_refund_waits_for_a_manager_and_moves_nothing(
     )
     assert answer.status_code == 200, answer.text
     assert refunded(store) == 30000
-    assert "approved" in replies(store, number)[-1]
+    assert "refund of $300.00 for order #1007 has been approved" in replies(store, number)[-1]
+    assert "Amex ending 0005" in replies(store, number)[-1]
+    assert templates(store, number) == ["refund_review", "approval_granted"]
 
 
 def test_an_agent_without_refund_permission_gets_403(

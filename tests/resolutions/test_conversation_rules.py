@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from tests.conftest import Cast, inbound, ingest
-from tests.resolutions.conftest import EMMA, LIAM, kinds, replies, ticket
+from tests.resolutions.conftest import EMMA, LIAM, kinds, replies, templates, ticket
 
 from minidesk.channels.base import InboundMessage, Sender
 from minidesk.commerce.models import StoreOperation, StoreOrder, StorePayment, StoreRefund
@@ -82,7 +82,8 @@ def test_health_and_safety_is_a_p1_incident(
 
 def test_human_please_hands_off_at_once(client: TestClient, cast: Cast, store: Database) -> None:
     number = say(client, cast, "where is order 1001? I want to talk to a real person", "f1")
-    assert replies(store, number)[-1].startswith("Thanks, I've passed this to our team")
+    assert "A person from our team will follow up" in replies(store, number)[-1]
+    assert templates(store, number) == ["handoff"]
 
 
 def test_prompt_injection_changes_nothing(client: TestClient, cast: Cast, store: Database) -> None:
@@ -102,9 +103,9 @@ def test_someone_elses_order_reveals_nothing(
 ) -> None:
     number = say(client, cast, "where is my order 1004?", "h1")  # Liam's order
     answer = replies(store, number)[-1]
-    assert (
-        answer == "I couldn't find order 1004 on your account. Please check the number "
-        "and reply with it."
+    assert answer == (
+        "Hi there,\n\nWe could not find order #1004 on your account.\n\n"
+        "Please check the number and reply with it.\n\nThe My shop team"
     )
     nobody = say(client, cast, "sorry, I meant order 9999", "h2")
     assert "handoff" in ticket(store, nobody).tags
@@ -122,7 +123,9 @@ def test_a_late_shipment_is_reshipped_and_a_slightly_late_one_tracked(
     client: TestClient, cast: Cast, store: Database
 ) -> None:
     late = say(client, cast, "where is my order 1004?", "j1", email=LIAM)
-    assert "free replacement" in replies(store, late)[-1]
+    notice = replies(store, late)[-1]
+    assert "sending the same items again to the same address, at no charge" in notice
+    assert "tracking number RS" in notice
     assert operations(store) == ["reship"]
     inbound(client, cast.olivia, "where is my order 1008?", "j2", email=LIAM, thread="other")
     assert operations(store) == ["reship"]
@@ -133,7 +136,10 @@ def test_cancel_captured_refunds_and_authorised_voids(
 ) -> None:
     captured = say(client, cast, "Please cancel order 1002", "k1")
     assert money_moved(store) == 4_250
-    assert "cancelled, and $42.50" in replies(store, captured)[-1]
+    assert (
+        "cancelled, and $42.50 is on its way back to your Visa ending 4242"
+        in (replies(store, captured)[-1])
+    )
     inbound(client, cast.olivia, "Please cancel order 1006", "k2", email=LIAM, thread="l")
     with store.sessions() as session:
         voided = session.scalars(

@@ -48,11 +48,18 @@ class Money:
 
 
 def format_money(money: Money) -> str:
-    """'$24.00', '€5.50', '¥300', or '12.00 SEK' for currencies without a symbol."""
-    if money.currency in ZERO_DECIMAL:
-        number = f"{money.amount_minor:,}"
+    """'$24.00', '-$5.00', '€5.50', '¥300', or '12.00 SEK' for currencies without a symbol."""
+    return format_minor(money.amount_minor, money.currency)
+
+
+def format_minor(amount_minor: int, currency: str) -> str:
+    """``format_money`` for a bare amount in minor units (what templates and rules carry)."""
+    code = currency.upper()
+    sign = "-" if amount_minor < 0 else ""
+    if code in ZERO_DECIMAL:
+        number = f"{abs(amount_minor):,}"
     else:
-        whole, cents = divmod(abs(money.amount_minor), 100)
-        number = f"{'-' if money.amount_minor < 0 else ''}{whole:,}.{cents:02d}"
-    symbol = SYMBOLS.get(money.currency)
-    return f"{symbol}{number}" if symbol else f"{number} {money.currency}"
+        whole, cents = divmod(abs(amount_minor), 100)
+        number = f"{whole:,}.{cents:02d}"
+    symbol = SYMBOLS.get(code)
+    return f"{sign}{symbol}{number}" if symbol else f"{sign}{number} {code}"

@@ -178,4 +178,10 @@ def _execute_refund(session: Session, approval: Approval, actor: Actor) -> dict[
         raise ApprovalError(exc.reason) from exc
     payment = order.payment
     assert payment is not None
-    return {**amount.as_dict(), "ref": result.ref, "payment": payment.label}
+    return {
+        **amount.as_dict(),
+        "ref": result.ref,
+        "payment": payment.label,
+        "method": payment.method,
+        "last4": payment.last4,
+    }

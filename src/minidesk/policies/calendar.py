@@ -28,3 +28,8 @@ def business_days_late(promised: dt.date, today: dt.date, holidays: Iterable[dt.
             count += 1
         day += dt.timedelta(days=1)
     return count
+
+
+def show_date(day: dt.date) -> str:
+    """'Thu 12 June': how a customer reads a date (no ISO, no ambiguous 06/12)."""
+    return f"{day:%a} {day.day} {day:%B}"

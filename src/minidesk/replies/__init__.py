@@ -7,6 +7,7 @@ reply on a ticket, recording template and variant on the message).
 
 from __future__ import annotations
 
+from minidesk.commerce.money import format_minor
 from minidesk.replies.render import Rendered, RenderError, UnknownTemplate, render
 from minidesk.replies.send import context_for, do_send_template, render_for_ticket
 from minidesk.replies.spec import FieldError, TemplateError, TemplateSpec, check_template
@@ -26,13 +27,8 @@ __all__ = [
     "render_for_ticket",
 ]
 
-SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
-
 
 def format_money(amount_minor: int, currency: str = "USD") -> str:
-    """``2400, "USD"`` → ``"$24.00"``; other currencies as ``"24.00 CHF"``."""
-    sign = "-" if amount_minor < 0 else ""
-    major, minor = divmod(abs(amount_minor), 100)
-    number = f"{major:,}.{minor:02d}"
-    symbol = SYMBOLS.get(currency.upper())
-    return f"{sign}{symbol}{number}" if symbol else f"{sign}{number} {currency.upper()}"
+    """``2400, "USD"`` → ``"$24.00"``; other currencies as ``"24.00 CHF"`` (one formatter
+    for the whole desk: ``commerce.money``)."""
+    return format_minor(amount_minor, currency)

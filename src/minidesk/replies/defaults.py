@@ -48,21 +48,54 @@ TEMPLATES = [
         ),
     ),
     _template(
+        "order_not_shipped",
+        "Order not shipped yet",
+        "Order #{{ order_number }} — Not shipped yet",
+        "Hi {{ customer_name }},\n\nYour order #{{ order_number }} has not shipped yet.\n\n"
+        "{{ cta }}",
+        "We will send you the tracking number as soon as it leaves our warehouse.",
+    ),
+    _template(
+        "order_delivered",
+        "Order already delivered",
+        "Order #{{ order_number }} — Delivered",
+        "Hi {{ customer_name }},\n\nYour order #{{ order_number }} was delivered on "
+        "{{ delivered_on }} by {{ carrier }} (tracking number {{ tracking_number }}).\n\n"
+        "{{ cta }}",
+        "If you cannot find it, reply here and a person will look into it.",
+    ),
+    _template(
+        "ask_order",
+        "Which order?",
+        "Which order is this about?",
+        "Hi {{ customer_name }},\n\nWhich order is this about?\n\n{{ cta }}",
+        "Reply with the order number (for example 1001).",
+    ),
+    _template(
+        "order_unknown",
+        "Order not found on the customer's account",
+        "Order #{{ order_number }} — Please check the number",
+        "Hi {{ customer_name }},\n\nWe could not find order #{{ order_number }} on your "
+        "account.\n\n{{ cta }}",
+        "Please check the number and reply with it.",
+    ),
+    _template(
         "reship_notice",
         "Late order reshipped",
         "Order #{{ order_number }} — We are sending a replacement",
         "Hi {{ customer_name }},\n\nYour order #{{ order_number }} is {{ days_late }} business "
-        "days late, so we are sending the same items again to the same address, at no charge. "
-        "The new parcel should arrive within {{ timeframe }}.\n\n{{ cta }}",
-        "If the first parcel turns up after all, just reply to this message.",
+        "days late, so we are sending the same items again to the same address, at no charge: "
+        "{{ carrier }}, tracking number {{ tracking_number }}.\n\n{{ cta }}",
+        "There is nothing you need to do; if the first parcel turns up, just reply here.",
     ),
     _template(
         "refund_offer",
-        "Refund offer (needs the customer's YES REFUND)",
+        "Refund offer (needs the customer's confirmation)",
         "Order #{{ order_number }} — Refund offer",
         "Hi {{ customer_name }},\n\nWe can refund {{ amount }} for order #{{ order_number }} "
         "to the card you paid with.\n\n{{ cta }}",
-        "Reply YES REFUND to confirm {{ amount }} to your {{ card_brand }} ending {{ last4 }}.",
+        "Reply {{ confirm_token }} to confirm {{ amount }} to your {{ card_brand }} ending "
+        "{{ last4 }}.",
     ),
     _template(
         "refund_done",
@@ -74,11 +107,36 @@ TEMPLATES = [
         "If it has not arrived by then, reply to this message and we will chase it.",
     ),
     _template(
+        "refund_review",
+        "Refund needs a review by the team",
+        "Order #{{ order_number }} — Refund under review",
+        "Hi {{ customer_name }},\n\nA refund of {{ amount }} for order #{{ order_number }} "
+        "needs a quick review by our team.\n\n{{ cta }}",
+        "You do not need to do anything; we will tell you the outcome here.",
+    ),
+    _template(
+        "refund_not_possible",
+        "Refund cannot be made automatically",
+        "Order #{{ order_number }} — About your refund",
+        "Hi {{ customer_name }},\n\nWe cannot refund order #{{ order_number }} automatically: "
+        "{{ reason }}.\n\n{{ cta }}",
+        "Reply here if you would like a person to review it.",
+    ),
+    _template(
         "cancel_done",
-        "Order cancelled",
+        "Order cancelled and refunded",
         "Order #{{ order_number }} — Cancelled",
-        "Hi {{ customer_name }},\n\nYour order #{{ order_number }} is cancelled. Any payment "
-        "for it is released or refunded to the card you used within {{ timeframe }}."
+        "Hi {{ customer_name }},\n\nYour order #{{ order_number }} is cancelled, and "
+        "{{ amount }} is on its way back to your {{ card_brand }} ending {{ last4 }}; banks "
+        "take {{ timeframe }} to show it.\n\n{{ cta }}",
+        "Reply here if you would like help choosing something else.",
+    ),
+    _template(
+        "cancel_voided",
+        "Order cancelled before payment was taken",
+        "Order #{{ order_number }} — Cancelled",
+        "Hi {{ customer_name }},\n\nYour order #{{ order_number }} is cancelled. Your "
+        "{{ card_brand }} ending {{ last4 }} was only authorised, so no charge will appear."
         "\n\n{{ cta }}",
         "Reply here if you would like help choosing something else.",
     ),
@@ -87,8 +145,17 @@ TEMPLATES = [
         "Order cannot be cancelled",
         "Order #{{ order_number }} — Cancellation not possible",
         "Hi {{ customer_name }},\n\nWe could not cancel order #{{ order_number }} because "
-        "{{ reason }}.\n\n{{ cta }}",
-        "Once it arrives, reply to this message and we will set up a free return.",
+        "{{ reason }}. Once it arrives you can return it within {{ return_window_days }} days."
+        "\n\n{{ cta }}",
+        "Reply to this message then and we will set up the return.",
+    ),
+    _template(
+        "ask_address",
+        "Which new delivery address?",
+        "Order #{{ order_number }} — New delivery address",
+        "Hi {{ customer_name }},\n\nOrder #{{ order_number }} has not shipped, so its "
+        "address can still change.\n\n{{ cta }}",
+        "Reply with the full new address (street, city, postcode, country).",
     ),
     _template(
         "address_changed",
@@ -99,12 +166,29 @@ TEMPLATES = [
         "If anything in that address is wrong, reply before it ships and we will fix it.",
     ),
     _template(
+        "address_not_possible",
+        "Delivery address cannot change (shipped)",
+        "Order #{{ order_number }} — Already shipped",
+        "Hi {{ customer_name }},\n\nOrder #{{ order_number }} has already shipped with "
+        "{{ carrier }}, so its address can no longer change.\n\n{{ cta }}",
+        "Follow it with tracking number {{ tracking_number }}.",
+    ),
+    _template(
         "return_authorised",
         "Return authorised",
         "Order #{{ order_number }} — Return {{ return_number }} approved",
         "Hi {{ customer_name }},\n\nYour return {{ return_number }} for order "
-        "#{{ order_number }} is approved.\n\n{{ cta }}",
-        "Print your return label here: {{ return_url }}",
+        "#{{ order_number }} is approved. We refund once the items arrive.\n\n{{ cta }}",
+        "Write {{ return_number }} on the parcel and send the items back to us.",
+    ),
+    _template(
+        "return_outside_window",
+        "Return outside the window",
+        "Order #{{ order_number }} — About your return",
+        "Hi {{ customer_name }},\n\nOrder #{{ order_number }} was delivered "
+        "{{ days_since_delivery }} days ago, and returns are accepted within "
+        "{{ return_window_days }} days of delivery.\n\n{{ cta }}",
+        "Reply here if you would like a person to review it.",
     ),
     _template(
         "password_reset_sent",
@@ -112,14 +196,14 @@ TEMPLATES = [
         "Your password reset link",
         "Hi {{ customer_name }},\n\nWe have sent a password reset link to {{ email }}, the "
         "address on your account.\n\n{{ cta }}",
-        "Open the link within {{ reset_minutes }} minutes to choose a new password.",
+        "Open it from that inbox to choose a new password.",
     ),
     _template(
         "invoice_sent",
         "Invoice copy sent",
-        "Order #{{ order_number }} — Invoice {{ invoice_number }}",
-        "Hi {{ customer_name }},\n\nWe have emailed invoice {{ invoice_number }} for order "
-        "#{{ order_number }} to {{ email }}.\n\n{{ cta }}",
+        "Order #{{ order_number }} — Invoice copy",
+        "Hi {{ customer_name }},\n\nWe have emailed a copy of the invoice for order "
+        "#{{ order_number }} to {{ email }}, the address on your account.\n\n{{ cta }}",
         "Reply here if you need it addressed differently.",
     ),
     _template(
@@ -135,7 +219,8 @@ TEMPLATES = [
         "Approval outcome: approved",
         "Order #{{ order_number }} — Refund approved",
         "Hi {{ customer_name }},\n\nYour refund of {{ amount }} for order #{{ order_number }} "
-        "has been approved and is on its way to the card you paid with.\n\n{{ cta }}",
+        "has been approved and is on its way to your {{ card_brand }} ending {{ last4 }}."
+        "\n\n{{ cta }}",
         "Expect it within {{ timeframe }}; reply here if it has not arrived by then.",
     ),
     _template(

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from minidesk.desk import tickets
 from minidesk.desk.models import Message, Priority, Ticket
 from minidesk.policies.audit import record_decision
 from minidesk.policies.decisions import Decision, Outcome, check_overrides
@@ -16,7 +17,7 @@ from minidesk.policies.models import ApprovalKind
 from minidesk.resolutions.context import BOT, Turn, build_turn
 from minidesk.resolutions.flows import account, address, cancel, orders, refund, returns
 from minidesk.resolutions.models import ResolutionState, Step
-from minidesk.resolutions.outcome import do_escalate, do_hand_off
+from minidesk.resolutions.outcome import HANDOFF_TAG, do_escalate, do_hand_off
 from minidesk.triage import taxonomy
 
 Flow = Callable[[Turn], None]
@@ -61,11 +62,21 @@ def claim_state(session: Session, ticket: Ticket) -> ResolutionState | None:
     return state
 
 
+# A rule may start a flow the engine did not pick (the shop knows better than the intent
+# model); after any other hand-off (policy, override words, a declined answer) a person owns
+# the conversation and no rule takes it back.
+RULE_MAY_RESUME = frozenset({"intent.unsupported"})
+HANDLED = "handled_message_id"
+
+
 def handle(session: Session, ticket: Ticket, message: Message) -> None:
     state = claim_state(session, ticket)
     if state is None or state.step == Step.HANDED_OFF:
         return  # a person owns this conversation: a later token moves nothing
+    if state.facts.get(HANDLED) == message.id:
+        return  # a rule already ran a flow on this very message
     turn = build_turn(session, ticket, message, state)
+    _mark_handled(turn)
     override = check_overrides(turn.flags)
     if override is not None:
         record_decision(session, override, BOT, ticket_id=ticket.id, customer_id=ticket.customer_id)
@@ -111,6 +122,41 @@ def handle(session: Session, ticket: Ticket, message: Message) -> None:
         return
     state.flow = flow_name
     FLOWS[flow_name](turn)
+
+
+def run_flow(session: Session, ticket: Ticket, message: Message, flow: str) -> str | None:
+    """Run ``flow`` on ``message`` because a rule said so; returns why it did not, else None.
+
+    The same boundaries as an inbound message: override words first, never while the bot
+    waits for the customer's answer or after a person took over, and every policy inside the
+    flow itself.
+    """
+    state = claim_state(session, ticket)
+    if state is None:
+        return "another worker holds this conversation"
+    if state.step == Step.HANDED_OFF and state.facts.get("handoff_rule") not in RULE_MAY_RESUME:
+        return "a person owns this conversation"
+    if state.step in CONTINUATIONS or state.step in (Step.AWAITING_ORDER, Step.EXPLAINED):
+        return f"the bot is waiting for the customer ({state.step})"
+    if state.facts.get(HANDLED) == message.id and state.step != Step.HANDED_OFF:
+        return "this message was already answered"
+    turn = build_turn(session, ticket, message, state)
+    _mark_handled(turn)
+    override = check_overrides(turn.flags)
+    if override is not None:
+        record_decision(session, override, BOT, ticket_id=ticket.id, customer_id=ticket.customer_id)
+        _override(turn, override)
+        return None
+    if state.step == Step.HANDED_OFF:  # resumed: the bot answers after all
+        tickets.do_set_tags(session, ticket, [], [HANDOFF_TAG], BOT)
+    state.step = Step.NEW
+    state.flow = flow
+    FLOWS[flow](turn)
+    return None
+
+
+def _mark_handled(turn: Turn) -> None:
+    turn.state.facts = {**turn.state.facts, HANDLED: turn.message.id}
 
 
 def _flow_name(turn: Turn) -> str | None:

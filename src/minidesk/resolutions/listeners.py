@@ -5,14 +5,15 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from minidesk import events
-from minidesk.commerce.money import Money
-from minidesk.desk.messages import do_reply
+from minidesk.commerce.money import Money, format_money
+from minidesk.desk.messages import MessageType, do_reply
 from minidesk.desk.models import Message, Status, Ticket
 from minidesk.events import Event
+from minidesk.replies import RenderError, do_send_template
 from minidesk.resolutions.context import BOT
 from minidesk.resolutions.engine import handle
+from minidesk.resolutions.flows.refund import REFUND_TIMEFRAME
 from minidesk.resolutions.models import Resolution
-from minidesk.resolutions.texts import render
 
 
 @events.listen("message.received")
@@ -34,15 +35,25 @@ def on_approval_decided(session: Session, event: Event) -> None:
         return
     facts = event.data
     refund = facts.get("refund")
+    order = _order(session, event)
     if facts.get("status") == "approved" and refund:
         amount = Money(int(refund["amount_minor"]), str(refund["currency"]))
-        text = render(
-            "approval_approved", amount=amount, order=_order(session, event), card=refund["payment"]
-        )
-        do_reply(session, ticket, text, BOT, status=Status.SOLVED)
+        key = "approval_granted"
+        values = {
+            "amount": format_money(amount),
+            "order_number": order,
+            "card_brand": refund["method"],
+            "last4": refund["last4"],
+            "timeframe": REFUND_TIMEFRAME,
+        }
     else:
-        text = render("approval_declined", order=_order(session, event), reason=facts["reason"])
-        do_reply(session, ticket, text, BOT, status=Status.SOLVED)
+        key = "approval_declined"
+        values = {"order_number": order, "reason": facts["reason"]}
+    try:
+        do_send_template(session, ticket, key, BOT, variables=values, status=Status.SOLVED)
+    except RenderError as exc:  # a disabled or broken template: a person tells the customer
+        note = f"The customer was not told the approval outcome: {exc}"
+        do_reply(session, ticket, note, BOT, kind=MessageType.NOTE)
     ticket.resolution = Resolution.ESCALATED
 
 

@@ -2,23 +2,71 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 
+from minidesk import replies
+from minidesk.commerce.connector import PaymentRecord
+from minidesk.commerce.money import Money, format_money
 from minidesk.db import utcnow
 from minidesk.desk import tickets
 from minidesk.desk.messages import MessageType, do_reply
 from minidesk.desk.models import Priority, Status, Team
 from minidesk.events import emit
 from minidesk.policies.approvals import do_request_approval
-from minidesk.policies.decisions import Decision
+from minidesk.policies.decisions import Decision, Outcome
 from minidesk.policies.models import ApprovalKind
 from minidesk.resolutions.context import BOT, Turn
 from minidesk.resolutions.models import FollowUpRisk, Resolution, Step
-from minidesk.resolutions.texts import render
+
+log = logging.getLogger(__name__)
 
 HANDOFF_TAG = "handoff"
+HANDOFF_TEMPLATE = "handoff"
+
+
+@dataclass(frozen=True)
+class Say:
+    """A reply as a built-in (or shop-edited) template and the values only the flow knows;
+    the ticket's own tokens (customer name, ticket number …) are added when it is sent."""
+
+    template: str
+    values: Mapping[str, Any] = field(default_factory=dict)
+
+
+def say(template: str, **values: Any) -> Say:
+    """``say("refund_done", amount=Money(...), ...)``: ``Money`` is formatted from minor units."""
+    shown = {k: format_money(v) if isinstance(v, Money) else v for k, v in values.items()}
+    return Say(template, shown)
+
+
+def card(payment: PaymentRecord) -> dict[str, str]:
+    """The card tokens of a payment: brand and last four digits."""
+    return {"card_brand": payment.method, "last4": payment.last4}
+
+
+def _send(turn: Turn, reply: Say, status: Status) -> str | None:
+    """Reply with ``reply``; returns why it could not be rendered (nothing sent), else None.
+
+    A shop owner may have disabled or broken a template; the flow then hands off rather than
+    crash the turn (which would retry forever) or send a message with a blank in it.
+    """
+    try:
+        replies.do_send_template(
+            turn.session, turn.ticket, reply.template, BOT, variables=reply.values, status=status
+        )
+    except replies.RenderError as exc:
+        log.warning("resolution reply %s not sent: %s", reply.template, exc)
+        return str(exc)
+    return None
+
+
+def _unrenderable(reason: str) -> Decision:
+    return Decision("reply", Outcome.HAND_OFF, "reply.unrenderable", reason)
 
 
 def _set_state(turn: Turn, step: Step, **facts: Any) -> None:
@@ -29,9 +77,12 @@ def _set_state(turn: Turn, step: Step, **facts: Any) -> None:
     state.updated_at = utcnow()
 
 
-def do_close(turn: Turn, text: str, rule: str, risk: FollowUpRisk, **facts: Any) -> None:
+def do_close(turn: Turn, reply: Say, rule: str, risk: FollowUpRisk, **facts: Any) -> None:
     """Answer and solve: the ticket closed without a person."""
-    do_reply(turn.session, turn.ticket, text, BOT, status=Status.SOLVED)
+    if (failed := _send(turn, reply, Status.SOLVED)) is not None:
+        _set_state(turn, Step.DONE, **facts)  # what was done stays on record for the person
+        do_hand_off(turn, _unrenderable(failed))
+        return
     turn.ticket.resolution = Resolution.AUTO
     turn.state.follow_up_risk = risk
     _set_state(turn, Step.DONE, closed_at_turn=turn.ticket.turns, **facts)
@@ -49,9 +100,11 @@ def do_close(turn: Turn, text: str, rule: str, risk: FollowUpRisk, **facts: Any)
     )
 
 
-def do_ask(turn: Turn, text: str, step: Step, **facts: Any) -> None:
+def do_ask(turn: Turn, reply: Say, step: Step, **facts: Any) -> None:
     """Ask the customer something; their next message continues the flow."""
-    do_reply(turn.session, turn.ticket, text, BOT, status=Status.PENDING)
+    if (failed := _send(turn, reply, Status.PENDING)) is not None:
+        do_hand_off(turn, _unrenderable(failed))
+        return
     turn.state.asked_after_message_id = turn.message.id
     _set_state(turn, step, **facts)
     emit(
@@ -75,7 +128,7 @@ def do_hand_off(
     tier: int = 2,
     priority: Priority | None = None,
     escalated: bool = False,
-    text: str | None = None,
+    reply: Say | None = None,
 ) -> None:
     """Stop automating: a human queue, the facts as a note, the customer told, events."""
     session, ticket = turn.session, turn.ticket
@@ -92,7 +145,11 @@ def do_hand_off(
         f"- {key}: {value}" for key, value in facts.items() if value not in (None, "", [])
     )
     do_reply(session, ticket, note, BOT, kind=MessageType.NOTE)
-    do_reply(session, ticket, text or render("handoff"), BOT, status=Status.OPEN)
+    for choice in (reply, Say(HANDOFF_TEMPLATE)):
+        if choice is not None and _send(turn, choice, Status.OPEN) is None:
+            break
+    else:  # no template could tell the customer: the person sees why in the note
+        tickets.do_set_status(session, ticket, Status.OPEN, BOT, why="hand-off")
     ticket.resolution = Resolution.ESCALATED if escalated else Resolution.AGENT
     risk = FollowUpRisk.HIGH if escalated or ticket.sentiment == "negative" else FollowUpRisk.MEDIUM
     turn.state.follow_up_risk = risk
@@ -120,7 +177,7 @@ def do_escalate(
     kind: ApprovalKind,
     *,
     tags: tuple[str, ...],
-    text: str | None = None,
+    reply: Say | None = None,
     order_number: str | None = None,
 ) -> None:
     """A senior manager decides: an approval/escalation record, then a tier-3 hand-off."""
@@ -134,7 +191,7 @@ def do_escalate(
         order_number=order_number or turn.state.order_number,
         facts=_facts(turn, decision),
     )
-    do_hand_off(turn, decision, tags=tags, tier=3, escalated=True, text=text)
+    do_hand_off(turn, decision, tags=tags, tier=3, escalated=True, reply=reply)
 
 
 def _facts(turn: Turn, decision: Decision) -> dict[str, Any]:

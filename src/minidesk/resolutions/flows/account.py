@@ -9,8 +9,13 @@ from minidesk.policies.decisions import Decision, Outcome, check_password_reset
 from minidesk.resolutions.context import BOT, Turn
 from minidesk.resolutions.flows.common import own_order
 from minidesk.resolutions.models import FollowUpRisk
-from minidesk.resolutions.outcome import do_close, do_hand_off
-from minidesk.resolutions.texts import mask_email, render
+from minidesk.resolutions.outcome import do_close, do_hand_off, say
+
+
+def mask_email(email: str) -> str:
+    """'emma.garcia@example.com' → 'e***@example.com': enough to recognise, not to harvest."""
+    local, _, domain = email.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else "your email on file"
 
 
 def password_reset(turn: Turn) -> None:
@@ -42,9 +47,8 @@ def password_reset(turn: Turn) -> None:
         ticket_id=turn.ticket.id,
         customer_id=turn.ticket.customer_id,
     )
-    do_close(
-        turn, render("password_sent", email=mask_email(on_file)), decision.rule, FollowUpRisk.LOW
-    )
+    reply = say("password_reset_sent", email=mask_email(on_file))
+    do_close(turn, reply, decision.rule, FollowUpRisk.LOW)
 
 
 def invoice(turn: Turn) -> None:
@@ -86,5 +90,5 @@ def invoice(turn: Turn) -> None:
         ticket_id=turn.ticket.id,
         customer_id=turn.ticket.customer_id,
     )
-    text = render("invoice_sent", order=order.number, email=mask_email(turn.customer.email))
-    do_close(turn, text, decision.rule, FollowUpRisk.LOW)
+    reply = say("invoice_sent", order_number=order.number, email=mask_email(turn.customer.email))
+    do_close(turn, reply, decision.rule, FollowUpRisk.LOW)

@@ -11,8 +11,7 @@ from minidesk.policies.decisions import Decision, Outcome, check_address_change
 from minidesk.resolutions.context import BOT, Turn
 from minidesk.resolutions.flows.common import own_order
 from minidesk.resolutions.models import FollowUpRisk, Step
-from minidesk.resolutions.outcome import do_ask, do_close, do_hand_off
-from minidesk.resolutions.texts import render
+from minidesk.resolutions.outcome import do_ask, do_close, do_hand_off, say
 
 MIN_PARTS, MAX_CHARS = 3, 300
 
@@ -44,15 +43,15 @@ def run(turn: Turn) -> None:
     )
     if decision.rule == "address.shipped" and order.latest_shipment is not None:
         shipment = order.latest_shipment
-        text = render(
-            "address_shipped",
-            order=order.number,
+        reply = say(
+            "address_not_possible",
+            order_number=order.number,
             carrier=shipment.carrier,
-            tracking=shipment.tracking_number,
+            tracking_number=shipment.tracking_number,
         )
-        do_ask(turn, text, Step.EXPLAINED)
+        do_ask(turn, reply, Step.EXPLAINED)
     elif decision.outcome == Outcome.AUTO:
-        do_ask(turn, render("ask_address", order=order.number), Step.AWAITING_ADDRESS)
+        do_ask(turn, say("ask_address", order_number=order.number), Step.AWAITING_ADDRESS)
     else:
         do_hand_off(turn, decision)
 
@@ -102,5 +101,5 @@ def apply(turn: Turn) -> None:
         ticket_id=turn.ticket.id,
         customer_id=turn.ticket.customer_id,
     )
-    text = render("address_changed", order=order.number, address=", ".join(lines))
-    do_close(turn, text, decision.rule, FollowUpRisk.LOW)
+    reply = say("address_changed", order_number=order.number, address=", ".join(lines))
+    do_close(turn, reply, decision.rule, FollowUpRisk.LOW)

@@ -9,9 +9,9 @@ from minidesk.policies.audit import record_action, record_decision
 from minidesk.policies.decisions import Decision, Outcome, check_cancel
 from minidesk.resolutions.context import BOT, Turn
 from minidesk.resolutions.flows.common import own_order
+from minidesk.resolutions.flows.refund import REFUND_TIMEFRAME
 from minidesk.resolutions.models import FollowUpRisk, Step
-from minidesk.resolutions.outcome import do_ask, do_close, do_hand_off
-from minidesk.resolutions.texts import render
+from minidesk.resolutions.outcome import card, do_ask, do_close, do_hand_off, say
 
 
 def run(turn: Turn) -> None:
@@ -41,8 +41,13 @@ def run(turn: Turn) -> None:
         order_number=order.number,
     )
     if decision.rule == "cancel.shipped":
-        text = render("cancel_shipped", order=order.number, window=turn.pack.return_window_days)
-        do_ask(turn, text, Step.EXPLAINED)
+        reply = say(
+            "cancel_not_possible",
+            order_number=order.number,
+            reason="it has already shipped",
+            return_window_days=turn.pack.return_window_days,
+        )
+        do_ask(turn, reply, Step.EXPLAINED)
         return
     if decision.outcome != Outcome.AUTO or order.payment is None:
         do_hand_off(turn, decision)
@@ -63,15 +68,15 @@ def run(turn: Turn) -> None:
         ticket_id=turn.ticket.id,
         customer_id=turn.ticket.customer_id,
     )
-    card = order.payment.label
     refunded = int(result.detail.get("refunded_minor", 0))
     if refunded:
-        text = render(
-            "cancelled_refund",
-            order=order.number,
-            card=card,
+        reply = say(
+            "cancel_done",
+            order_number=order.number,
             amount=Money(refunded, order.currency),
+            timeframe=REFUND_TIMEFRAME,
+            **card(order.payment),
         )
     else:
-        text = render("cancelled_void", order=order.number, card=card)
-    do_close(turn, text, decision.rule, FollowUpRisk.LOW, cancelled=result.ref)
+        reply = say("cancel_voided", order_number=order.number, **card(order.payment))
+    do_close(turn, reply, decision.rule, FollowUpRisk.LOW, cancelled=result.ref)

@@ -7,8 +7,7 @@ from minidesk.policies.audit import record_decision
 from minidesk.policies.decisions import Outcome, check_order_access
 from minidesk.resolutions.context import BOT, Turn
 from minidesk.resolutions.models import Step
-from minidesk.resolutions.outcome import do_ask, do_hand_off
-from minidesk.resolutions.texts import render
+from minidesk.resolutions.outcome import do_ask, do_hand_off, say
 
 
 def own_order(turn: Turn) -> OrderRecord | None:
@@ -32,7 +31,7 @@ def own_order(turn: Turn) -> OrderRecord | None:
             do_hand_off(turn, decision)
             return None
         else:
-            do_ask(turn, render("ask_order"), Step.AWAITING_ORDER)
+            do_ask(turn, say("ask_order"), Step.AWAITING_ORDER)
             return None
     number = numbers[0]
     order = turn.connector.get_order(number)
@@ -42,7 +41,7 @@ def own_order(turn: Turn) -> OrderRecord | None:
         if turn.state.step == Step.AWAITING_ORDER:
             do_hand_off(turn, decision)
         else:
-            do_ask(turn, render("order_unknown", order=number), Step.AWAITING_ORDER)
+            do_ask(turn, say("order_unknown", order_number=number), Step.AWAITING_ORDER)
         return None
     turn.state.order_number = order.number
     return order

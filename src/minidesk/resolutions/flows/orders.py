@@ -4,14 +4,14 @@ days late (never for a delivered order)."""
 from __future__ import annotations
 
 from minidesk.commerce.connector import CommerceError, OrderRecord
+from minidesk.commerce.tracking import tracking_url
 from minidesk.policies.audit import record_action, record_decision
-from minidesk.policies.calendar import business_days_late
+from minidesk.policies.calendar import business_days_late, local_date, show_date
 from minidesk.policies.decisions import Decision, Outcome, check_reship
 from minidesk.resolutions.context import BOT, Turn
 from minidesk.resolutions.flows.common import own_order
 from minidesk.resolutions.models import FollowUpRisk
-from minidesk.resolutions.outcome import do_close, do_hand_off
-from minidesk.resolutions.texts import render
+from minidesk.resolutions.outcome import do_close, do_hand_off, say
 
 
 def run(turn: Turn) -> None:
@@ -21,7 +21,7 @@ def run(turn: Turn) -> None:
     if not order.shipped:
         do_close(
             turn,
-            render("not_shipped", order=order.number),
+            say("order_not_shipped", order_number=order.number),
             "order.not_shipped",
             FollowUpRisk.MEDIUM,
         )
@@ -29,14 +29,14 @@ def run(turn: Turn) -> None:
     shipment = order.latest_shipment
     assert shipment is not None
     if order.delivered_at is not None:
-        text = render(
-            "delivered",
-            order=order.number,
-            date=order.delivered_at.date().isoformat(),
+        reply = say(
+            "order_delivered",
+            order_number=order.number,
+            delivered_on=show_date(local_date(order.delivered_at, turn.timezone)),
             carrier=shipment.carrier,
-            tracking=shipment.tracking_number,
+            tracking_number=shipment.tracking_number,
         )
-        do_close(turn, text, "order.delivered", FollowUpRisk.MEDIUM)
+        do_close(turn, reply, "order.delivered", FollowUpRisk.MEDIUM)
         return
     decision = check_reship(turn.pack, order, turn.today)
     record_decision(
@@ -52,15 +52,15 @@ def run(turn: Turn) -> None:
     elif decision.outcome == Outcome.HAND_OFF:
         do_hand_off(turn, decision)
     else:
-        eta = shipment.eta.isoformat() if shipment.eta else "not yet known"
-        text = render(
-            "tracking",
-            order=order.number,
+        reply = say(
+            "order_status",
+            order_number=order.number,
             carrier=shipment.carrier,
-            tracking=shipment.tracking_number,
-            eta=eta,
+            tracking_number=shipment.tracking_number,
+            tracking_url=tracking_url(shipment.carrier, shipment.tracking_number),
+            eta=show_date(shipment.eta) if shipment.eta else "a date the carrier has not given yet",
         )
-        do_close(turn, text, "order.tracking", FollowUpRisk.MEDIUM)
+        do_close(turn, reply, "order.tracking", FollowUpRisk.MEDIUM)
 
 
 def _reship(turn: Turn, order: OrderRecord, decision: Decision) -> None:
@@ -82,11 +82,11 @@ def _reship(turn: Turn, order: OrderRecord, decision: Decision) -> None:
     )
     assert order.promised_on is not None
     days = business_days_late(order.promised_on, turn.today, turn.pack.holidays)
-    text = render(
-        "reshipped",
-        order=order.number,
-        days=days,
+    reply = say(
+        "reship_notice",
+        order_number=order.number,
+        days_late=days,
         carrier=result.detail["carrier"],
-        tracking=result.detail["tracking_number"],
+        tracking_number=result.detail["tracking_number"],
     )
-    do_close(turn, text, decision.rule, FollowUpRisk.MEDIUM, reship=result.ref)
+    do_close(turn, reply, decision.rule, FollowUpRisk.MEDIUM, reship=result.ref)

@@ -8,7 +8,7 @@ import re
 from sqlalchemy import select
 
 from minidesk.commerce.connector import CommerceError
-from minidesk.commerce.money import Money
+from minidesk.commerce.money import Money, format_money
 from minidesk.desk.models import Direction, Message
 from minidesk.policies.audit import do_refund, record_decision
 from minidesk.policies.decisions import Decision, Outcome, check_refund
@@ -16,8 +16,7 @@ from minidesk.policies.models import ApprovalKind
 from minidesk.resolutions.context import BOT, Turn
 from minidesk.resolutions.flows.common import own_order
 from minidesk.resolutions.models import FollowUpRisk, Step
-from minidesk.resolutions.outcome import do_ask, do_close, do_escalate, do_hand_off
-from minidesk.resolutions.texts import render
+from minidesk.resolutions.outcome import card, do_ask, do_close, do_escalate, do_hand_off, say
 
 # Asking for the money somewhere other than the order's own payment method.
 ELSEWHERE = re.compile(
@@ -25,6 +24,10 @@ ELSEWHERE = re.compile(
     r"|\b(?:paypal|venmo|bank transfer|wire|store credit|gift card|cash|iban|zelle)\b",
     re.IGNORECASE,
 )
+
+
+# What card issuers take to show a refund; said so the customer does not chase it on day two.
+REFUND_TIMEFRAME = "5-10 business days"
 
 
 def token_pattern(token: str) -> re.Pattern[str]:
@@ -54,36 +57,41 @@ def run(turn: Turn) -> None:
     amount = decision.amount
     if decision.outcome == Outcome.AUTO and amount is not None and order.payment is not None:
         turn.state.offer = {**amount.as_dict(), "order": order.number, "card": order.payment.label}
-        text = render(
+        reply = say(
             "refund_offer",
             amount=amount,
-            order=order.number,
-            token=turn.pack.confirm_token,
-            card=order.payment.label,
+            order_number=order.number,
+            confirm_token=turn.pack.confirm_token,
+            **card(order.payment),
         )
-        do_ask(turn, text, Step.AWAITING_TOKEN, offered_at_turn=turn.ticket.turns)
+        do_ask(turn, reply, Step.AWAITING_TOKEN, offered_at_turn=turn.ticket.turns)
     elif decision.outcome == Outcome.AGENT and amount is not None:
-        text = render("refund_review", amount=amount, order=order.number)
-        do_hand_off(turn, decision, tags=("refund-review",), team="Billing", text=text)
+        reply = say("refund_review", amount=amount, order_number=order.number)
+        do_hand_off(turn, decision, tags=("refund-review",), team="Billing", reply=reply)
     elif decision.outcome == Outcome.APPROVAL and amount is not None:
-        text = render("refund_review", amount=amount, order=order.number)
+        reply = say("refund_review", amount=amount, order_number=order.number)
         do_escalate(
             turn,
             decision,
             ApprovalKind.REFUND,
             tags=("approval-pending",),
-            text=text,
+            reply=reply,
             order_number=order.number,
         )
     elif decision.rule == "refund.over_balance" and amount and decision.limit:
-        text = render(
-            "refund_over_balance", order=order.number, balance=decision.limit, amount=amount
+        reason = (
+            f"it has {format_money(decision.limit)} left to refund, "
+            f"less than the {format_money(amount)} asked"
         )
-        do_ask(turn, text, Step.EXPLAINED)
+        do_ask(
+            turn,
+            say("refund_not_possible", order_number=order.number, reason=reason),
+            Step.EXPLAINED,
+        )
     elif decision.outcome == Outcome.DENY:
         do_ask(
             turn,
-            render("refund_nothing", order=order.number, reason=decision.reason),
+            say("refund_not_possible", order_number=order.number, reason=decision.reason),
             Step.EXPLAINED,
         )
     else:
@@ -173,5 +181,11 @@ def confirm(turn: Turn) -> None:
     except CommerceError as exc:
         do_hand_off(turn, Decision("refund", Outcome.HAND_OFF, "store.refused", exc.reason, amount))
         return
-    text = render("refund_done", amount=amount, card=payment.label, order=order.number)
-    do_close(turn, text, confirmed.rule, FollowUpRisk.LOW, refunded=amount.as_dict())
+    reply = say(
+        "refund_done",
+        amount=amount,
+        order_number=order.number,
+        timeframe=REFUND_TIMEFRAME,
+        **card(payment),
+    )
+    do_close(turn, reply, confirmed.rule, FollowUpRisk.LOW, refunded=amount.as_dict())

@@ -10,8 +10,7 @@ from minidesk.policies.decisions import Decision, Outcome, check_return
 from minidesk.resolutions.context import BOT, Turn
 from minidesk.resolutions.flows.common import own_order
 from minidesk.resolutions.models import FollowUpRisk, Step
-from minidesk.resolutions.outcome import do_ask, do_close, do_hand_off
-from minidesk.resolutions.texts import render
+from minidesk.resolutions.outcome import do_ask, do_close, do_hand_off, say
 
 
 def run(turn: Turn) -> None:
@@ -30,13 +29,13 @@ def run(turn: Turn) -> None:
         order_number=order.number,
     )
     if decision.outcome == Outcome.DENY and delivered_on is not None:
-        text = render(
-            "return_outside",
-            order=order.number,
-            days=(turn.today - delivered_on).days,
-            window=turn.pack.return_window_days,
+        reply = say(
+            "return_outside_window",
+            order_number=order.number,
+            days_since_delivery=(turn.today - delivered_on).days,
+            return_window_days=turn.pack.return_window_days,
         )
-        do_ask(turn, text, Step.EXPLAINED)
+        do_ask(turn, reply, Step.EXPLAINED)
         return
     if decision.outcome != Outcome.AUTO:
         do_hand_off(turn, decision)
@@ -57,5 +56,6 @@ def run(turn: Turn) -> None:
         ticket_id=turn.ticket.id,
         customer_id=turn.ticket.customer_id,
     )
-    text = render("return_issued", order=order.number, code=result.detail["code"])
-    do_close(turn, text, decision.rule, FollowUpRisk.LOW, return_code=result.detail["code"])
+    code = result.detail["code"]
+    reply = say("return_authorised", order_number=order.number, return_number=code)
+    do_close(turn, reply, decision.rule, FollowUpRisk.LOW, return_code=code)

@@ -37,13 +37,19 @@ class Processed:
     created_ticket: bool
 
 
-def process(inbox_id: int, db: Database | None = None) -> Processed | None:
-    """Process one inbox row; None if it was not pending (already done, or parked)."""
+def process(
+    inbox_id: int, db: Database | None = None, message: InboundMessage | None = None
+) -> Processed | None:
+    """Process one inbox row; None if it was not pending (already done, or parked).
+
+    A caller that just accepted the row passes its ``message`` to save reading it back.
+    """
     db = db or get_db()
-    payload = inbox.pending_payload(inbox_id, db)
-    if payload is None:
-        return None
-    message = inbox.from_payload(payload)
+    if message is None:
+        payload = inbox.pending_payload(inbox_id, db)
+        if payload is None:
+            return None
+        message = inbox.from_payload(payload)
     # Reading the text is pure CPU; do it before taking the write lock, not while holding it.
     reading = analyse(message.text, subject=message.subject)
     for attempt in range(RACE_RETRIES):
@@ -91,7 +97,20 @@ def _process(
     created = ticket is None
     if ticket is None:
         ticket = tickets.do_create_ticket(session, customer, message, actor, follow_up_of)
-    row = record_inbound(session, ticket, customer, message, inbox_id)
+    row = record_inbound(
+        session,
+        ticket,
+        customer,
+        message,
+        inbox_id,
+        intent=reading.intent,
+        intent_confidence=reading.intent_confidence,
+        sentiment=reading.sentiment,
+        sentiment_score=reading.sentiment_score,
+        language=reading.language,
+        entities=reading.entities,
+        triage_model=reading.model_version,
+    )
     _triage(session, ticket, row, reading, created)
     emit(
         session,
@@ -109,11 +128,7 @@ def _process(
 def _triage(
     session: Session, ticket: Ticket, row: Message, result: TriageResult, new_ticket: bool
 ) -> None:
-    """Store what triage concluded on the message and the ticket."""
-    row.intent, row.intent_confidence = result.intent, result.intent_confidence
-    row.sentiment, row.sentiment_score = result.sentiment, result.sentiment_score
-    row.language, row.entities = result.language, result.entities
-    row.triage_model = result.model_version
+    """Store what triage concluded on the ticket (the message row already carries it)."""
     # The ticket's intent is what the conversation is about: set by its first message (or
     # an agent's correction), not overwritten by "thanks!" on the third turn.
     if new_ticket or ticket.intent is None:

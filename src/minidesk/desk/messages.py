@@ -77,9 +77,17 @@ def sanitise_html(html: str | None) -> str | None:
 
 
 def record_inbound(
-    session: Session, ticket: Ticket, customer: Customer, message: InboundMessage, inbox_id: int
+    session: Session,
+    ticket: Ticket,
+    customer: Customer,
+    message: InboundMessage,
+    inbox_id: int,
+    **columns: Any,
 ) -> Message:
+    """Store a customer's message; ``columns`` are further values of the row (the pipeline
+    passes triage's results so the row is written once, not inserted then updated)."""
     row = Message(
+        **columns,
         ticket_id=ticket.id,
         customer_id=customer.id,
         direction=Direction.INBOUND,

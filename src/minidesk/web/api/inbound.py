@@ -88,7 +88,8 @@ def post_inbound_message(
     number. With ``Prefer: respond-async`` (RFC 7240) the answer comes as soon as the message
     is safe, and ``Location`` names where its ticket number appears once workers processed it.
     """
-    accepted = inbox.accept(to_inbound(body))
+    message = to_inbound(body)
+    accepted = inbox.accept(message)
     response.headers["Location"] = _location(accepted.inbox_id)
     if accepted.duplicate:
         return _out(accepted, "duplicate" if accepted.ticket_id else None)
@@ -99,9 +100,15 @@ def post_inbound_message(
     # we report its result; if processing fails the row stays pending for the workers —
     # the message is already safe either way.
     try:
-        pipeline.process(accepted.inbox_id)
+        result = pipeline.process(accepted.inbox_id, message=message)
     except Exception:
         log.warning("inbox %s left for the workers", accepted.inbox_id, exc_info=True)
+        result = None
+    if result is not None:
+        state = inbox.Accepted(
+            accepted.inbox_id, False, inbox.InboxStatus.DONE, result.ticket_id, result.message_id
+        )
+        return _out(state)
     return _out(inbox.status_of(accepted.inbox_id))
 
 

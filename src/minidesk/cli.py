@@ -64,22 +64,30 @@ def serve(
     """Run the web server; with one web process, job workers run inside it."""
     import uvicorn
 
+    from minidesk.channels.email import service as email_service
+
     settings = _load()
     _upgrade(settings)
     jobs.configure(settings)
-    if workers > 1:
-        # Several web processes: jobs belong in separate `minidesk worker` processes.
-        uvicorn.run(
-            "minidesk.web.asgi:app_without_workers",
-            host=host,
-            port=port,
-            workers=workers,
-            log_config=None,
-        )
-    else:
-        from minidesk.web.app import create_app
+    email_service.ensure_support_address(settings)
+    # Mailboxes are read where the job workers run: here, unless they run apart.
+    email = email_service.start(settings, smtp=True, imap=workers == 1 and settings.workers > 0)
+    try:
+        if workers > 1:
+            # Several web processes: jobs belong in separate `minidesk worker` processes.
+            uvicorn.run(
+                "minidesk.web.asgi:app_without_workers",
+                host=host,
+                port=port,
+                workers=workers,
+                log_config=None,
+            )
+        else:
+            from minidesk.web.app import create_app
 
-        uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
+            uvicorn.run(create_app(settings), host=host, port=port, log_config=None)
+    finally:
+        email.stop()
 
 
 @app.command()
@@ -87,9 +95,16 @@ def worker(threads: Annotated[int, typer.Option(help="Worker threads.")] = 2) ->
     """Run job workers (scale-out): any number of these may run against one database."""
     from huey.consumer import Consumer
 
+    from minidesk.channels.email import service as email_service
+
     settings = _load()
     huey = jobs.configure(settings)
-    Consumer(huey, workers=threads, worker_type="thread", periodic=True, **jobs.POLL).run()
+    email_service.ensure_support_address(settings)
+    email = email_service.start(settings, smtp=False, imap=True)
+    try:
+        Consumer(huey, workers=threads, worker_type="thread", periodic=True, **jobs.POLL).run()
+    finally:
+        email.stop()
 
 
 @user_app.command("create")
@@ -154,6 +169,7 @@ def demo(
     import uvicorn
 
     from minidesk import demo as demo_data
+    from minidesk.channels.email import service as email_service
     from minidesk.web.app import create_app
 
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -161,6 +177,7 @@ def demo(
     _upgrade(settings)
     jobs.configure(settings)
     summary = demo_data.seed(db.get_db())
+    email_service.ensure_support_address(settings)
     url = f"http://127.0.0.1:{port}"
     typer.echo(demo_data.banner(summary, url))
     if not seed_only:

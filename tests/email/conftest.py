@@ -4,6 +4,8 @@ SMTP sink (aiosmtpd) capturing what the desk sends, with scriptable failures."""
 from __future__ import annotations
 
 import email
+import os
+import shutil
 import socket
 from collections.abc import Iterator
 from email import policy
@@ -14,6 +16,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from pydantic import SecretStr
+from tests.email.dovecot import Dovecot
 
 from minidesk import settings
 from minidesk.channels.email import config as email_config
@@ -101,3 +104,28 @@ def listener(support: int) -> Iterator[int]:
     controller = start_listener("127.0.0.1", port, max_bytes=200_000)
     yield port
     controller.stop()
+
+
+def _require_dovecot() -> None:
+    if shutil.which("dovecot") is None:
+        if os.environ.get("CI"):
+            pytest.fail("CI must test IMAP against Dovecot: .ci/run installs dovecot-imapd")
+        pytest.skip("IMAP tests need Dovecot (apt-get install dovecot-imapd); not installed")
+
+
+@pytest.fixture(scope="session")
+def dovecot() -> Iterator[Dovecot]:
+    """One TLS-only Dovecot for the session; each test takes a mailbox user of its own."""
+    _require_dovecot()
+    server = Dovecot(tls=True).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def plaintext_dovecot() -> Iterator[Dovecot]:
+    """A server offering neither TLS nor STARTTLS, which the poller must refuse."""
+    _require_dovecot()
+    server = Dovecot(tls=False).start()
+    yield server
+    server.stop()

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from minidesk import inbox
 from minidesk.channels.base import AttachmentIn, InboundMessage, Sender
 from minidesk.channels.email import bounces, config, noise, store, tokens
@@ -50,38 +52,55 @@ class Built:
     quarantine: str | None = None
 
 
-def _attachments(mail: ParsedMail, db: Database) -> tuple[list[AttachmentIn], list[str]]:
+def _store_attachments(session: Session, mail: ParsedMail) -> dict[int, str]:
+    """Store the attachments small enough to keep; their keys by position in the mail."""
+    limit = get_settings().email_max_attachment_bytes
+    return {
+        index: store.put(session, part.data, part.content_type)
+        for index, part in enumerate(mail.attachments)
+        if len(part.data) <= limit
+    }
+
+
+def _attachments(mail: ParsedMail, keys: dict[int, str]) -> tuple[list[AttachmentIn], list[str]]:
     limit = get_settings().email_max_attachment_bytes
     kept: list[AttachmentIn] = []
     dropped: list[str] = []
-    with db.transaction() as session:
-        for part in mail.attachments:
-            too_big = len(part.data) > limit
-            key = None if too_big else store.put(session, part.data, part.content_type)
-            if too_big:
-                dropped.append(f"{part.filename} ({len(part.data)} bytes > {limit})")
-            kept.append(
-                AttachmentIn(
-                    filename=part.filename,
-                    content_type=part.content_type,
-                    size=len(part.data),
-                    storage_key=key,
-                    sha256=hashlib.sha256(part.data).hexdigest(),
-                    inline=part.inline,
-                    content_id=part.content_id,
-                )
+    for index, part in enumerate(mail.attachments):
+        key = keys.get(index)
+        if key is None:
+            dropped.append(f"{part.filename} ({len(part.data)} bytes > {limit})")
+        kept.append(
+            AttachmentIn(
+                filename=part.filename,
+                content_type=part.content_type,
+                size=len(part.data),
+                storage_key=key,
+                sha256=key.removeprefix(store.KEY_PREFIX) if key else _sha256(part.data),
+                inline=part.inline,
+                content_id=part.content_id,
             )
+        )
     return kept, dropped
 
 
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 def build(
-    mail: ParsedMail, raw_key: str, envelope_to: Sequence[str], source: str, db: Database
-) -> Built:
-    """The inbound message for ``mail``, threading signals included."""
+    mail: ParsedMail, raw_key: str, envelope_to: Sequence[str], source: str, db: Database,
+    attachment_keys: dict[int, str] | None = None,
+) -> Built:  # fmt: skip
+    """The inbound message for ``mail``, threading signals included. ``attachment_keys`` are
+    the stored attachments (see ``_store_attachments``); without them they are stored here."""
+    if attachment_keys is None:
+        with db.transaction() as session:
+            attachment_keys = _store_attachments(session, mail)
     recipients = [*envelope_to, *mail.recipients]
     channel = config.match(recipients, db)
     visible, cut = strip_reply(mail.text)
-    attachments, dropped = _attachments(mail, db)
+    attachments, dropped = _attachments(mail, attachment_keys)
     reply_ids = list(dict.fromkeys([*mail.references, *mail.in_reply_to]))
     hint = (
         tokens.verified_plus_ticket(recipients)
@@ -157,12 +176,17 @@ def receive_raw(
     limit = get_settings().email_max_bytes
     oversize = len(raw) > limit
     kept = raw[:OVERSIZE_KEPT] if oversize else raw
+    # Parsed before the write transaction: parsing is pure CPU, and on SQLite writers queue.
+    mail = parse(kept)
+    bounce = bounces.looks_like_bounce(mail)
+    # The original and its attachments in one transaction; the inbox row follows in
+    # ``inbox.accept``'s own, so a crash in between leaves only an unreferenced blob.
     with db.transaction() as session:
         raw_key = store.put(session, kept, RAW_TYPE)
-    mail = parse(kept)
-    if bounces.looks_like_bounce(mail):
+        keys = {} if bounce else _store_attachments(session, mail)
+    if bounce:
         return _bounce(mail, raw_key, source, db)
-    built = build(mail, raw_key, envelope_to, source, db)
+    built = build(mail, raw_key, envelope_to, source, db, attachment_keys=keys)
     reason = built.quarantine
     if oversize:
         reason = f"mail of {len(raw)} bytes is over the {limit}-byte limit (first part kept)"

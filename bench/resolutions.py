@@ -12,27 +12,34 @@ reply latency (p50, p99) on SQLite.
 
 from __future__ import annotations
 
-import argparse
-import csv
-import json
-import random
-import statistics
-import tempfile
-import time
+import sys
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy import select
+# Run as a script, bench/ comes first on sys.path and bench/email.py would shadow the standard
+# library's ``email`` package (imported by SQLAlchemy through importlib.metadata).
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
 
-from minidesk import db, inbox, jobs, migrate, pipeline, settings
-from minidesk.channels.base import InboundMessage, Sender
-from minidesk.commerce.models import StoreCustomer, StoreOperation, StoreOrder
-from minidesk.commerce.sample import seed_store
-from minidesk.db import utcnow
-from minidesk.desk.models import Direction, Message, Ticket
-from minidesk.events import Event
-from minidesk.resolutions.models import ResolutionState, Step
-from minidesk.triage.build_default import default_datasets_dir
+import argparse  # noqa: E402 (the sys.path fix above must run first)
+import csv  # noqa: E402
+import json  # noqa: E402
+import random  # noqa: E402
+import statistics  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections import Counter  # noqa: E402
+from typing import Any  # noqa: E402
+
+from sqlalchemy import select  # noqa: E402
+
+from minidesk import db, inbox, jobs, migrate, pipeline, settings  # noqa: E402
+from minidesk.channels.base import InboundMessage, Sender  # noqa: E402
+from minidesk.commerce.models import StoreCustomer, StoreOperation, StoreOrder  # noqa: E402
+from minidesk.commerce.sample import seed_store  # noqa: E402
+from minidesk.db import utcnow  # noqa: E402
+from minidesk.desk.models import Direction, Message, Ticket  # noqa: E402
+from minidesk.events import Event  # noqa: E402
+from minidesk.resolutions.models import ResolutionState, Step  # noqa: E402
+from minidesk.triage.build_default import default_datasets_dir  # noqa: E402
 
 # The action each Bitext intent may legitimately lead to; any other action is wrong.
 ALLOWED = {
@@ -168,16 +175,32 @@ def _measure(
             if kind not in ALLOWED.get(intent, set()) or (order and order not in numbers):
                 wrong.append({"ticket": event.ticket_id, "intent": intent, "action": kind})
         actions = len(list(session.scalars(select(StoreOperation.id))))
+        handed_off = {
+            event.ticket_id: str(event.data.get("rule"))
+            for event in session.scalars(
+                select(Event).where(Event.kind == "resolution.handed_off").order_by(Event.id)
+            )
+        }
     auto = [t for t in tickets.values() if t.resolution == "auto"]
     within = [t for t in auto if t.turns <= 3]
+    with_flow = [t for t in tickets.values() if labels[t.id][0] in ALLOWED]
+    auto_with_flow = [t for t in with_flow if t.resolution == "auto"]
+    # Why messages were handed to a person, split by whether their intent has a flow at all:
+    # the first group is the containment that is left to win.
+    reasons: dict[str, Counter[str]] = {"with_flow": Counter(), "without_flow": Counter()}
+    for ticket_id, rule in handed_off.items():
+        group = "with_flow" if labels[ticket_id][0] in ALLOWED else "without_flow"
+        reasons[group][rule] += 1
     ordered = sorted(latencies)
     return {
         "tickets": len(tickets),
         "closed_automatically": round(len(auto) / len(tickets), 3),
+        "closed_automatically_with_flow": round(len(auto_with_flow) / max(len(with_flow), 1), 3),
         "closed_within_3_turns": round(len(within) / len(tickets), 3),
         "automatic_actions": actions,
         "wrong_automatic_actions": len(wrong),
         "wrong": wrong[:10],
+        "handoff_reasons": {group: dict(c.most_common()) for group, c in reasons.items()},
         "reply_ms_p50": round(statistics.median(ordered), 1) if ordered else None,
         "reply_ms_p99": round(ordered[int(0.99 * (len(ordered) - 1))], 1) if ordered else None,
     }

@@ -191,3 +191,24 @@ def test_address_change_before_shipping(client: TestClient, cast: Cast, store: D
     assert order.shipping_address == {"lines": ["12 Oak Road", "Leeds", "LS1 4AB", "UK"]}
     done = ticket(store, number)
     assert done.resolution == "auto" and done.turns == 2
+
+
+def test_a_bare_order_number_answers_which_order(
+    client: TestClient, cast: Cast, store: Database
+) -> None:
+    number = say(client, cast, "Can I get a copy of my invoice please?", "w1")
+    assert "Reply with the order number" in replies(store, number)[-1]
+    say(client, cast, "1003", "w2")
+    assert operations(store) == ["invoice"]
+    assert "invoice for order #1003" in replies(store, number)[-1]
+    assert ticket(store, number).resolution == "auto"
+
+
+def test_a_bare_number_of_someone_elses_order_hands_off(
+    client: TestClient, cast: Cast, store: Database
+) -> None:
+    number = say(client, cast, "Can I get a copy of my invoice please?", "x1")
+    say(client, cast, "1004", "x2")  # Liam's order
+    assert operations(store) == []
+    assert "1004" not in replies(store, number)[-1]
+    assert "handoff" in ticket(store, number).tags

@@ -67,6 +67,15 @@ def fire_due_timers(now: dt.datetime) -> int:
     fired = 0
     for timer_id in ids:
         with database.transaction() as session:
+            # PostgreSQL: a timer another worker is firing is skipped, not waited for (SQLite
+            # has one writer and ignores the clause); the conditional UPDATE still decides.
+            free = session.scalar(
+                select(AutomationTimer.id)
+                .where(AutomationTimer.id == timer_id, AutomationTimer.fired_at.is_(None))
+                .with_for_update(skip_locked=True)
+            )
+            if free is None:
+                continue
             won = session.execute(
                 update(AutomationTimer)
                 .where(

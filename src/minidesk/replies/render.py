@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from jinja2 import Template
 from jinja2 import TemplateError as JinjaError
 from markupsafe import Markup
 from sqlalchemy.orm import Session
@@ -109,14 +111,22 @@ def render_spec(
     return Rendered(text, html, subject, spec.key, variant, channel, cta)
 
 
+@functools.lru_cache(maxsize=512)
+def _compiled(source: str, html: bool) -> Template:
+    """Compiling a template costs far more than rendering it; a reply on the hot path
+    (inbound → automatic answer) reuses the compiled body. Keyed by the source itself, so an
+    edited template compiles afresh."""
+    return (HTML_ENV if html else TEXT_ENV).from_string(source)
+
+
 def _text(source: str, values: Mapping[str, Any]) -> str:
-    rendered = TEXT_ENV.from_string(source).render(values)
+    rendered = _compiled(source, False).render(values)
     return re.sub(r"\n{3,}", "\n\n", rendered).strip()
 
 
 def _html(source: str, values: Mapping[str, Any], cta: str) -> str:
     cta_html = Markup("<strong>{}</strong>").format(cta)
-    rendered = HTML_ENV.from_string(source).render({**values, CTA: cta_html}).strip()
+    rendered = _compiled(source, True).render({**values, CTA: cta_html}).strip()
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", rendered) if p.strip()]
     body = "".join(f"<p>{_links(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
     return body

@@ -8,6 +8,7 @@ and never two.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -113,8 +114,10 @@ class TemplateSpec:
         return used - {CTA}
 
 
-def tokens_in(source: str) -> set[str]:
-    return set(meta.find_undeclared_variables(TEXT_ENV.parse(source)))
+@functools.lru_cache(maxsize=1024)
+def tokens_in(source: str) -> frozenset[str]:
+    """The tokens ``source`` uses (parsing is the costly part of rendering: cached)."""
+    return frozenset(meta.find_undeclared_variables(TEXT_ENV.parse(source)))
 
 
 def _cta_uses(source: str) -> tuple[int, bool]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,10 +20,11 @@ from minidesk.desk.workspace import get_workspace
 from minidesk.events import Actor, ActorType, Event
 from minidesk.policies.calendar import local_date
 from minidesk.policies.pack import PolicyPack, get_pack
-from minidesk.resolutions.models import ResolutionState
+from minidesk.resolutions.models import ResolutionState, Step
 from minidesk.triage.flags import find_flags
 
 BOT = Actor(ActorType.AUTOMATION, name="resolutions")
+BARE_NUMBER = re.compile(r"(?<![\w.,/-])#?(\d{3,20})(?![\w.,/-])")
 
 
 @dataclass
@@ -61,7 +63,13 @@ class Turn:
 
     @property
     def order_numbers(self) -> list[str]:
-        return [str(n) for n in self.message.entities.get("order_numbers", [])]
+        found = [str(n) for n in self.message.entities.get("order_numbers", [])]
+        if not found and self.state.step == Step.AWAITING_ORDER:
+            # We asked "reply with the order number": a bare "1042" is the answer, though
+            # triage only reads a number as an order number with words like "order" around
+            # it. Whose order it is gets checked as for any other number.
+            found = BARE_NUMBER.findall(self.message.text)[:1]
+        return found
 
     @property
     def amounts(self) -> list[dict[str, Any]]:

@@ -81,6 +81,9 @@ def serve(
                 port=port,
                 workers=workers,
                 log_config=None,
+                # A worker loads the app (scikit-learn, the intent model) before it answers the
+                # supervisor's health ping; uvicorn's 5 s default kills slow starters in a loop.
+                timeout_worker_healthcheck=60,
             )
         else:
             from minidesk.web.app import create_app

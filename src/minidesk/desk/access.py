@@ -17,6 +17,7 @@ class Permission(StrEnum):
     MERGE_CUSTOMERS = "merge_customers"
     SEE_ALL_TICKETS = "see_all_tickets"
     ADMIN_QUEUES = "admin_queues"  # dead letters, failed/quarantined inbox rows
+    MANAGE_POLICIES = "manage_policies"  # what automation may do with money and orders
 
 
 MINIMUM_ROLE = {
@@ -24,6 +25,7 @@ MINIMUM_ROLE = {
     Permission.MERGE_CUSTOMERS: Role.LEAD,
     Permission.SEE_ALL_TICKETS: Role.MANAGER,
     Permission.ADMIN_QUEUES: Role.ADMIN,
+    Permission.MANAGE_POLICIES: Role.ADMIN,
 }
 
 

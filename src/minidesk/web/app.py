@@ -20,6 +20,7 @@ from minidesk.web.api import (
     auth,
     customers,
     inbound,
+    policies,
     resolutions,
     rules,
     templates,
@@ -57,7 +58,17 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
     )
     problems.install(app)
     for module in (
-        auth, inbound, tickets, customers, users, admin, resolutions, rules, templates, triage
+        auth,
+        inbound,
+        tickets,
+        customers,
+        users,
+        admin,
+        policies,
+        resolutions,
+        rules,
+        templates,
+        triage,
     ):
         app.include_router(module.router)
     app.include_router(email_web.router)

@@ -3,11 +3,9 @@ the email on file)."""
 
 from __future__ import annotations
 
-from minidesk.commerce.connector import CommerceError
-from minidesk.policies.audit import record_action, record_decision
 from minidesk.policies.decisions import Decision, Outcome, check_password_reset
-from minidesk.resolutions.context import BOT, Turn
-from minidesk.resolutions.flows.common import own_order
+from minidesk.resolutions.context import Turn
+from minidesk.resolutions.flows.common import do_store_action, own_order, record_turn_decision
 from minidesk.resolutions.models import FollowUpRisk
 from minidesk.resolutions.outcome import do_close, do_hand_off, say
 
@@ -25,28 +23,16 @@ def password_reset(turn: Turn) -> None:
         decision = Decision(
             "password_reset", Outcome.HAND_OFF, "identity.unverified", "the sender is not verified"
         )
-    record_decision(
-        turn.session, decision, BOT, ticket_id=turn.ticket.id, customer_id=turn.ticket.customer_id
-    )
+    record_turn_decision(turn, decision)
     if decision.outcome != Outcome.AUTO or turn.customer is None or on_file is None:
         do_hand_off(turn, decision)
         return
-    try:
-        result = turn.connector.send_password_reset(
-            turn.customer.ref, idempotency_key=f"ticket-{turn.ticket.id}-password"
-        )
-    except CommerceError as exc:
-        do_hand_off(turn, Decision("password_reset", Outcome.HAND_OFF, "store.refused", exc.reason))
-        return
-    record_action(
-        turn.session,
-        result,
-        decision,
-        BOT,
-        order_number="",
-        ticket_id=turn.ticket.id,
-        customer_id=turn.ticket.customer_id,
+    ref, key = turn.customer.ref, f"ticket-{turn.ticket.id}-password"
+    sent = do_store_action(
+        turn, decision, lambda: turn.connector.send_password_reset(ref, idempotency_key=key)
     )
+    if sent is None:
+        return
     reply = say("password_reset_sent", email=mask_email(on_file))
     do_close(turn, reply, decision.rule, FollowUpRisk.LOW)
 
@@ -61,34 +47,20 @@ def invoice(turn: Turn) -> None:
         "invoice.email_on_file",
         "an invoice copy goes to the email on file",
     )
-    record_decision(
-        turn.session,
-        decision,
-        BOT,
-        ticket_id=turn.ticket.id,
-        customer_id=turn.ticket.customer_id,
-        order_number=order.number,
-    )
+    record_turn_decision(turn, decision, order_number=order.number)
     if not turn.customer.email:
         do_hand_off(
             turn, Decision("invoice", Outcome.HAND_OFF, "invoice.no_email", "no email on file")
         )
         return
-    try:
-        result = turn.connector.resend_invoice(
-            order.number, idempotency_key=f"ticket-{turn.ticket.id}-invoice-{order.number}"
-        )
-    except CommerceError as exc:
-        do_hand_off(turn, Decision("invoice", Outcome.HAND_OFF, "store.refused", exc.reason))
-        return
-    record_action(
-        turn.session,
-        result,
+    key = f"ticket-{turn.ticket.id}-invoice-{order.number}"
+    sent = do_store_action(
+        turn,
         decision,
-        BOT,
+        lambda: turn.connector.resend_invoice(order.number, idempotency_key=key),
         order_number=order.number,
-        ticket_id=turn.ticket.id,
-        customer_id=turn.ticket.customer_id,
     )
+    if sent is None:
+        return
     reply = say("invoice_sent", order_number=order.number, email=mask_email(turn.customer.email))
     do_close(turn, reply, decision.rule, FollowUpRisk.LOW)

@@ -5,11 +5,9 @@ from __future__ import annotations
 
 import re
 
-from minidesk.commerce.connector import CommerceError
-from minidesk.policies.audit import record_action, record_decision
 from minidesk.policies.decisions import Decision, Outcome, check_address_change
-from minidesk.resolutions.context import BOT, Turn
-from minidesk.resolutions.flows.common import own_order
+from minidesk.resolutions.context import Turn
+from minidesk.resolutions.flows.common import do_store_action, own_order, record_turn_decision
 from minidesk.resolutions.models import FollowUpRisk, Step
 from minidesk.resolutions.outcome import do_ask, do_close, do_hand_off, say
 
@@ -33,14 +31,7 @@ def run(turn: Turn) -> None:
     if order is None:
         return
     decision = check_address_change(order)
-    record_decision(
-        turn.session,
-        decision,
-        BOT,
-        ticket_id=turn.ticket.id,
-        customer_id=turn.ticket.customer_id,
-        order_number=order.number,
-    )
+    record_turn_decision(turn, decision, order_number=order.number)
     if decision.rule == "address.shipped" and order.latest_shipment is not None:
         shipment = order.latest_shipment
         reply = say(
@@ -72,34 +63,21 @@ def apply(turn: Turn) -> None:
         )
         return
     decision = check_address_change(order)
-    record_decision(
-        turn.session,
-        decision,
-        BOT,
-        ticket_id=turn.ticket.id,
-        customer_id=turn.ticket.customer_id,
-        order_number=order.number,
-    )
+    record_turn_decision(turn, decision, order_number=order.number)
     if decision.outcome != Outcome.AUTO:
         do_hand_off(turn, decision)
         return
-    try:
-        result = turn.connector.change_shipping_address(
-            order.number,
-            {"lines": lines},
-            idempotency_key=f"ticket-{turn.ticket.id}-address-{turn.message.id}",
-        )
-    except CommerceError as exc:
-        do_hand_off(turn, Decision("change_address", Outcome.HAND_OFF, "store.refused", exc.reason))
-        return
-    record_action(
-        turn.session,
-        result,
+    # Keyed by message: a second address sent later is a new change, not a replay.
+    key = f"ticket-{turn.ticket.id}-address-{turn.message.id}"
+    changed = do_store_action(
+        turn,
         decision,
-        BOT,
+        lambda: turn.connector.change_shipping_address(
+            order.number, {"lines": lines}, idempotency_key=key
+        ),
         order_number=order.number,
-        ticket_id=turn.ticket.id,
-        customer_id=turn.ticket.customer_id,
     )
+    if changed is None:
+        return
     reply = say("address_changed", order_number=order.number, address=", ".join(lines))
     do_close(turn, reply, decision.rule, FollowUpRisk.LOW)

@@ -3,12 +3,10 @@ original method as part of the cancellation. Shipped → explain returns."""
 
 from __future__ import annotations
 
-from minidesk.commerce.connector import CommerceError
 from minidesk.commerce.money import Money
-from minidesk.policies.audit import record_action, record_decision
 from minidesk.policies.decisions import Decision, Outcome, check_cancel
-from minidesk.resolutions.context import BOT, Turn
-from minidesk.resolutions.flows.common import own_order
+from minidesk.resolutions.context import Turn
+from minidesk.resolutions.flows.common import do_store_action, own_order, record_turn_decision
 from minidesk.resolutions.flows.refund import REFUND_TIMEFRAME
 from minidesk.resolutions.models import FollowUpRisk, Step
 from minidesk.resolutions.outcome import card, do_ask, do_close, do_hand_off, say
@@ -32,14 +30,7 @@ def run(turn: Turn) -> None:
     if order is None:
         return
     decision = check_cancel(order)
-    record_decision(
-        turn.session,
-        decision,
-        BOT,
-        ticket_id=turn.ticket.id,
-        customer_id=turn.ticket.customer_id,
-        order_number=order.number,
-    )
+    record_turn_decision(turn, decision, order_number=order.number)
     if decision.rule == "cancel.shipped":
         reply = say(
             "cancel_not_possible",
@@ -52,22 +43,15 @@ def run(turn: Turn) -> None:
     if decision.outcome != Outcome.AUTO or order.payment is None:
         do_hand_off(turn, decision)
         return
-    try:
-        result = turn.connector.cancel(
-            order.number, idempotency_key=f"ticket-{turn.ticket.id}-cancel"
-        )
-    except CommerceError as exc:
-        do_hand_off(turn, Decision("cancel", Outcome.HAND_OFF, "store.refused", exc.reason))
-        return
-    record_action(
-        turn.session,
-        result,
+    key = f"ticket-{turn.ticket.id}-cancel"
+    result = do_store_action(
+        turn,
         decision,
-        BOT,
+        lambda: turn.connector.cancel(order.number, idempotency_key=key),
         order_number=order.number,
-        ticket_id=turn.ticket.id,
-        customer_id=turn.ticket.customer_id,
     )
+    if result is None:
+        return
     refunded = int(result.detail.get("refunded_minor", 0))
     if refunded:
         reply = say(

@@ -1,10 +1,14 @@
-"""What every order flow does first: find the order, and prove it is the customer's own."""
+"""What every flow shares: find the order and prove it is the customer's own, record the
+decision against the ticket, and ask the store to act."""
 
 from __future__ import annotations
 
-from minidesk.commerce.connector import OrderRecord
-from minidesk.policies.audit import record_decision
-from minidesk.policies.decisions import Outcome, check_order_access
+from collections.abc import Callable
+from typing import Any
+
+from minidesk.commerce.connector import ActionResult, CommerceError, OrderRecord
+from minidesk.policies.audit import record_action, record_decision
+from minidesk.policies.decisions import Decision, Outcome, check_order_access
 from minidesk.resolutions.context import BOT, Turn
 from minidesk.resolutions.models import Step
 from minidesk.resolutions.outcome import do_ask, do_hand_off, say
@@ -45,3 +49,48 @@ def own_order(turn: Turn) -> OrderRecord | None:
         return None
     turn.state.order_number = order.number
     return order
+
+
+def record_turn_decision(turn: Turn, decision: Decision, **facts: Any) -> None:
+    """Record ``decision`` as the bot's, against this turn's ticket and customer."""
+    record_decision(
+        turn.session,
+        decision,
+        BOT,
+        ticket_id=turn.ticket.id,
+        customer_id=turn.ticket.customer_id,
+        **facts,
+    )
+
+
+def do_store_action(
+    turn: Turn,
+    decision: Decision,
+    call: Callable[[], ActionResult],
+    *,
+    order_number: str = "",
+) -> ActionResult | None:
+    """Run the store action ``decision`` allowed and record it; None after handing off.
+
+    ``call`` carries its own idempotency key so a retried turn replays rather than acting
+    twice. A store that refuses (order changed under us, a provider error) is a person's job:
+    the bot never retries or improvises around it.
+    """
+    try:
+        result = call()
+    except CommerceError as exc:
+        refused = Decision(
+            decision.action, Outcome.HAND_OFF, "store.refused", exc.reason, decision.amount
+        )
+        do_hand_off(turn, refused)
+        return None
+    record_action(
+        turn.session,
+        result,
+        decision,
+        BOT,
+        order_number=order_number,
+        ticket_id=turn.ticket.id,
+        customer_id=turn.ticket.customer_id,
+    )
+    return result

@@ -3,13 +3,12 @@ days late (never for a delivered order)."""
 
 from __future__ import annotations
 
-from minidesk.commerce.connector import CommerceError, OrderRecord
+from minidesk.commerce.connector import OrderRecord
 from minidesk.commerce.tracking import tracking_url
-from minidesk.policies.audit import record_action, record_decision
 from minidesk.policies.calendar import business_days_late, local_date, show_date
 from minidesk.policies.decisions import Decision, Outcome, check_reship
-from minidesk.resolutions.context import BOT, Turn
-from minidesk.resolutions.flows.common import own_order
+from minidesk.resolutions.context import Turn
+from minidesk.resolutions.flows.common import do_store_action, own_order, record_turn_decision
 from minidesk.resolutions.models import FollowUpRisk
 from minidesk.resolutions.outcome import do_close, do_hand_off, say
 
@@ -39,14 +38,7 @@ def run(turn: Turn) -> None:
         do_close(turn, reply, "order.delivered", FollowUpRisk.MEDIUM)
         return
     decision = check_reship(turn.pack, order, turn.today)
-    record_decision(
-        turn.session,
-        decision,
-        BOT,
-        ticket_id=turn.ticket.id,
-        customer_id=turn.ticket.customer_id,
-        order_number=order.number,
-    )
+    record_turn_decision(turn, decision, order_number=order.number)
     if decision.outcome == Outcome.AUTO:
         _reship(turn, order, decision)
     elif decision.outcome == Outcome.HAND_OFF:
@@ -64,22 +56,15 @@ def run(turn: Turn) -> None:
 
 
 def _reship(turn: Turn, order: OrderRecord, decision: Decision) -> None:
-    try:
-        result = turn.connector.reship(
-            order.number, idempotency_key=f"ticket-{turn.ticket.id}-reship"
-        )
-    except CommerceError as exc:
-        do_hand_off(turn, Decision("reship", Outcome.HAND_OFF, "store.refused", exc.reason))
-        return
-    record_action(
-        turn.session,
-        result,
+    key = f"ticket-{turn.ticket.id}-reship"
+    result = do_store_action(
+        turn,
         decision,
-        BOT,
+        lambda: turn.connector.reship(order.number, idempotency_key=key),
         order_number=order.number,
-        ticket_id=turn.ticket.id,
-        customer_id=turn.ticket.customer_id,
     )
+    if result is None:
+        return
     assert order.promised_on is not None
     days = business_days_late(order.promised_on, turn.today, turn.pack.holidays)
     reply = say(

@@ -7,14 +7,12 @@ import re
 
 from sqlalchemy import select
 
-from minidesk.commerce.connector import CommerceError
 from minidesk.commerce.money import Money, format_money
 from minidesk.desk.models import Direction, Message
-from minidesk.policies.audit import do_refund, record_decision
 from minidesk.policies.decisions import Decision, Outcome, check_refund
 from minidesk.policies.models import ApprovalKind
-from minidesk.resolutions.context import BOT, Turn
-from minidesk.resolutions.flows.common import own_order
+from minidesk.resolutions.context import Turn
+from minidesk.resolutions.flows.common import do_store_action, own_order, record_turn_decision
 from minidesk.resolutions.models import FollowUpRisk, Step
 from minidesk.resolutions.outcome import card, do_ask, do_close, do_escalate, do_hand_off, say
 
@@ -45,12 +43,9 @@ def run(turn: Turn) -> None:
         requested = Money(int(first["amount_minor"]), str(first["currency"]))
     elsewhere = bool(ELSEWHERE.search(turn.text))
     decision = check_refund(turn.pack, order.payment, requested, elsewhere=elsewhere)
-    record_decision(
-        turn.session,
+    record_turn_decision(
+        turn,
         decision,
-        BOT,
-        ticket_id=turn.ticket.id,
-        customer_id=turn.ticket.customer_id,
         order_number=order.number,
         requested=requested.as_dict() if requested else None,
     )
@@ -158,28 +153,18 @@ def confirm(turn: Turn) -> None:
         amount,
         decision.limit,
     )
-    record_decision(
-        turn.session,
+    record_turn_decision(turn, confirmed, order_number=order.number)
+    # Keyed by the offer, so a repeated confirmation replays the one refund.
+    key = f"ticket-{turn.ticket.id}-offer-{turn.state.asked_after_message_id}"
+    refunded = do_store_action(
+        turn,
         confirmed,
-        BOT,
-        ticket_id=turn.ticket.id,
-        customer_id=turn.ticket.customer_id,
+        lambda: turn.connector.refund(
+            order.number, amount, idempotency_key=key, reason=confirmed.rule
+        ),
         order_number=order.number,
     )
-    try:
-        do_refund(
-            turn.session,
-            turn.connector,
-            order.number,
-            amount,
-            confirmed,
-            BOT,
-            idempotency_key=f"ticket-{turn.ticket.id}-offer-{turn.state.asked_after_message_id}",
-            ticket_id=turn.ticket.id,
-            customer_id=turn.ticket.customer_id,
-        )
-    except CommerceError as exc:
-        do_hand_off(turn, Decision("refund", Outcome.HAND_OFF, "store.refused", exc.reason, amount))
+    if refunded is None:
         return
     reply = say(
         "refund_done",

@@ -3,12 +3,10 @@ a return authorisation at once; outside, the policy is explained."""
 
 from __future__ import annotations
 
-from minidesk.commerce.connector import CommerceError
-from minidesk.policies.audit import record_action, record_decision
 from minidesk.policies.calendar import local_date
-from minidesk.policies.decisions import Decision, Outcome, check_return
-from minidesk.resolutions.context import BOT, Turn
-from minidesk.resolutions.flows.common import own_order
+from minidesk.policies.decisions import Outcome, check_return
+from minidesk.resolutions.context import Turn
+from minidesk.resolutions.flows.common import do_store_action, own_order, record_turn_decision
 from minidesk.resolutions.models import FollowUpRisk, Step
 from minidesk.resolutions.outcome import do_ask, do_close, do_hand_off, say
 
@@ -20,14 +18,7 @@ def run(turn: Turn) -> None:
     delivered = order.delivered_at
     delivered_on = local_date(delivered, turn.timezone) if delivered else None
     decision = check_return(turn.pack, order, delivered_on, turn.today)
-    record_decision(
-        turn.session,
-        decision,
-        BOT,
-        ticket_id=turn.ticket.id,
-        customer_id=turn.ticket.customer_id,
-        order_number=order.number,
-    )
+    record_turn_decision(turn, decision, order_number=order.number)
     if decision.outcome == Outcome.DENY and delivered_on is not None:
         reply = say(
             "return_outside_window",
@@ -40,22 +31,15 @@ def run(turn: Turn) -> None:
     if decision.outcome != Outcome.AUTO:
         do_hand_off(turn, decision)
         return
-    try:
-        result = turn.connector.create_return_authorisation(
-            order.number, idempotency_key=f"ticket-{turn.ticket.id}-return"
-        )
-    except CommerceError as exc:
-        do_hand_off(turn, Decision("return", Outcome.HAND_OFF, "store.refused", exc.reason))
-        return
-    record_action(
-        turn.session,
-        result,
+    key = f"ticket-{turn.ticket.id}-return"
+    result = do_store_action(
+        turn,
         decision,
-        BOT,
+        lambda: turn.connector.create_return_authorisation(order.number, idempotency_key=key),
         order_number=order.number,
-        ticket_id=turn.ticket.id,
-        customer_id=turn.ticket.customer_id,
     )
+    if result is None:
+        return
     code = result.detail["code"]
     reply = say("return_authorised", order_number=order.number, return_number=code)
     do_close(turn, reply, decision.rule, FollowUpRisk.LOW, return_code=code)

@@ -20,11 +20,11 @@ from minidesk.automation.facts import Facts
 from minidesk.desk import tickets
 from minidesk.desk.messages import MessageType, do_reply
 from minidesk.desk.models import Priority, Status, Team, Ticket, User
+from minidesk.desk.tickets import MAX_TIER
 from minidesk.events import Actor, changed, emit
 from minidesk.replies.store import get_spec
 from minidesk.replies.tokens import AUTOMATIC
 
-MAX_TIER = 3
 Changes = dict[str, Any]
 
 # Resolution flows (refund offer, tracking, cancel …) register here by name, e.g.
@@ -62,22 +62,6 @@ def action(
         return fn
 
     return register
-
-
-def do_set_tier(session: Session, ticket: Ticket, tier: int, actor: Actor, why: str = "") -> None:
-    if ticket.tier == tier:
-        return
-    before = ticket.tier
-    ticket.tier = tier
-    emit(
-        session,
-        "ticket.tier_changed",
-        actor,
-        ticket_id=ticket.id,
-        customer_id=ticket.customer_id,
-        why=why,
-        **changed(before, tier),
-    )
 
 
 class StatusParams(Params):
@@ -213,7 +197,7 @@ def _assign(facts: Facts, actor: Actor, p: AssignParams) -> Changes:
 def _set_tier(facts: Facts, actor: Actor, p: TierParams) -> Changes:
     """Set the support tier (1-3)."""
     before = facts.ticket.tier
-    do_set_tier(facts.session, facts.ticket, p.tier, actor, why=actor.name)
+    tickets.do_set_tier(facts.session, facts.ticket, p.tier, actor, why=actor.name)
     return {"tier": changed(before, p.tier)}
 
 
@@ -256,7 +240,9 @@ def _escalate(facts: Facts, actor: Actor, p: EscalateParams) -> Changes:
     """Raise the tier by one (at most 3), add ``tag``, and leave an internal note."""
     ticket = facts.ticket
     before = ticket.tier
-    do_set_tier(facts.session, ticket, min(ticket.tier + 1, MAX_TIER), actor, why=actor.name)
+    tickets.do_set_tier(
+        facts.session, ticket, min(ticket.tier + 1, MAX_TIER), actor, why=actor.name
+    )
     tickets.do_set_tags(facts.session, ticket, [p.tag], [], actor)
     note = f"Escalated by {actor.name}" + (f": {p.note}" if p.note else ".")
     do_reply(facts.session, ticket, note, actor, kind=MessageType.NOTE)

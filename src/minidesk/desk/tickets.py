@@ -28,6 +28,7 @@ from minidesk.desk.models import (
 from minidesk.events import Actor, changed, emit
 
 SUBJECT_FROM_TEXT = 80
+MAX_TIER = 3  # support tiers 1-3: first line, specialist, engineering
 
 
 class TicketChangeError(ValueError):
@@ -199,6 +200,22 @@ def do_set_priority(
         customer_id=ticket.customer_id,
         reasons=reasons or [],
         **changed(before, priority),
+    )
+
+
+def do_set_tier(session: Session, ticket: Ticket, tier: int, actor: Actor, why: str = "") -> None:
+    if ticket.tier == tier:
+        return
+    before = ticket.tier
+    ticket.tier = tier
+    emit(
+        session,
+        "ticket.tier_changed",
+        actor,
+        ticket_id=ticket.id,
+        customer_id=ticket.customer_id,
+        why=why,
+        **changed(before, tier),
     )
 
 

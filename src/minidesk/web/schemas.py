@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 from minidesk.desk.models import Priority, Role, Status
+from minidesk.desk.tickets import MAX_TIER
 
 
 class Strict(BaseModel):
@@ -96,6 +97,7 @@ class TicketOut(Out):
 class TicketPatch(Strict):
     status: Status | None = None
     priority: Priority | None = None
+    tier: int | None = Field(None, ge=1, le=MAX_TIER)
     assignee_id: int | None = Field(None, description="user id; null with `unassign` to clear")
     unassign: bool = False
     team_id: int | None = None

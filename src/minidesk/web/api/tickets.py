@@ -95,7 +95,7 @@ def get_ticket(number: int, session: SessionDep, user: UserDep, workspace: Works
 def update_ticket(
     number: int, body: TicketPatch, session: WriteSessionDep, user: UserDep, workspace: WorkspaceDep
 ) -> Ticket:
-    """Change status, priority, assignee, team, intent, tags or custom fields; each change is
+    """Change status, priority, tier, assignee, team, intent, tags or custom fields; each change is
     an event on the ticket's timeline naming you."""
     ticket = access.access_ticket(session, user, number, workspace.restrict_agents_to_teams)
     actor = actor_of(user)
@@ -104,6 +104,8 @@ def update_ticket(
             tickets.do_set_status(session, ticket, body.status, actor)
         if body.priority is not None:
             tickets.do_set_priority(session, ticket, body.priority, actor)
+        if body.tier is not None:
+            tickets.do_set_tier(session, ticket, body.tier, actor)
         if body.unassign:
             tickets.do_assign(session, ticket, None, actor)
         elif body.assignee_id is not None:

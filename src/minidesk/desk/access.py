@@ -18,6 +18,11 @@ class Permission(StrEnum):
     SEE_ALL_TICKETS = "see_all_tickets"
     ADMIN_QUEUES = "admin_queues"  # dead letters, failed/quarantined inbox rows
     MANAGE_POLICIES = "manage_policies"  # what automation may do with money and orders
+    # Rules and reply templates both change what the desk says and does on its own.
+    MANAGE_RULES = "manage_rules"
+    SEE_INTENT_MODELS = "see_intent_models"  # versions and their scores
+    ACTIVATE_INTENT_MODELS = "activate_intent_models"  # switches triage for every ticket
+    MANAGE_CHANNELS = "manage_channels"  # mailboxes and their credentials
 
 
 MINIMUM_ROLE = {
@@ -26,6 +31,10 @@ MINIMUM_ROLE = {
     Permission.SEE_ALL_TICKETS: Role.MANAGER,
     Permission.ADMIN_QUEUES: Role.ADMIN,
     Permission.MANAGE_POLICIES: Role.ADMIN,
+    Permission.MANAGE_RULES: Role.MANAGER,
+    Permission.SEE_INTENT_MODELS: Role.MANAGER,
+    Permission.ACTIVATE_INTENT_MODELS: Role.ADMIN,
+    Permission.MANAGE_CHANNELS: Role.ADMIN,
 }
 
 

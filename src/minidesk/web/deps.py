@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Annotated
+from collections.abc import Callable, Iterator
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordBearer
@@ -83,11 +83,16 @@ def workspace(session: SessionDep) -> Workspace:
 WorkspaceDep = Annotated[Workspace, Depends(workspace)]
 
 
-def requires(permission: Permission):  # type: ignore[no-untyped-def]
+# Every permission gate handed out by ``requires``, so a test can find each gated route.
+GATES: dict[Callable[..., User], Permission] = {}
+
+
+def requires(permission: Permission) -> Any:
     """Dependency factory: the current user, if they hold ``permission``."""
 
     def check(user: UserDep) -> User:
         require(user, permission)
         return user
 
+    GATES[check] = permission
     return Depends(check)

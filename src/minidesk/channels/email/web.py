@@ -29,7 +29,7 @@ from minidesk.web.problems import Problem
 
 router = APIRouter(prefix=f"{PREFIX}/email-channels", tags=["email"])
 hooks = APIRouter(prefix="/hooks/email", tags=["email"])
-Admin = requires(Permission.MANAGE_USERS)
+Admin = requires(Permission.MANAGE_CHANNELS)
 # Mailgun signs timestamp+token; a signature older than this is a replay.
 SIGNATURE_MAX_AGE_SECONDS = 300
 
@@ -123,7 +123,9 @@ def update_channel(
 
 
 @router.post("/quarantine/{inbox_id}/retry", status_code=202)
-def retry_quarantined(inbox_id: int, admin: User = Admin) -> dict[str, int]:
+def retry_quarantined(
+    inbox_id: int, admin: User = requires(Permission.ADMIN_QUEUES)
+) -> dict[str, int]:
     """Parse a quarantined mail again from its stored original and queue it if it now reads."""
     reason = receive.reparse(inbox_id)
     if reason is not None:

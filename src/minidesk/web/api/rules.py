@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, Response
+from fastapi import APIRouter, Body, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
@@ -20,28 +20,19 @@ from minidesk.automation.rules import (
     export_yaml,
 )
 from minidesk.db import commit
-from minidesk.desk.access import RANK, Forbidden
-from minidesk.desk.models import Role, Status, User
+from minidesk.desk.access import Permission
+from minidesk.desk.models import Status, User
 from minidesk.desk.users import actor_of
 from minidesk.replies.spec import FieldError
 from minidesk.web.api import PREFIX
-from minidesk.web.deps import SessionDep, UserDep, WriteSessionDep
+from minidesk.web.deps import SessionDep, WriteSessionDep, requires
 from minidesk.web.pagination import Page
 from minidesk.web.problems import Problem
 
 router = APIRouter(prefix=f"{PREFIX}/rules", tags=["automation"])
 
 
-def manager(user: UserDep) -> User:
-    """Rules and templates change what the desk says and does: managers and admins only."""
-    if RANK[Role(user.role)] < RANK[Role.MANAGER]:
-        raise Forbidden(
-            f"managing rules and templates needs the manager role; {user.email} is {user.role}"
-        )
-    return user
-
-
-ManagerDep = Annotated[User, Depends(manager)]
+ManagerDep = Annotated[User, requires(Permission.MANAGE_RULES)]
 
 
 def invalid(errors: list[FieldError]) -> Problem:

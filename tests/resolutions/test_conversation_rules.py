@@ -64,6 +64,9 @@ def test_legal_words_stop_even_an_allowed_refund(
     requested = kinds(store, number, "approval.requested")
     assert [(e["approval_kind"], e["rule"]) for e in requested] == [("escalation", "words.legal")]
     assert ticket(store, number).resolution == "escalated"
+    # The tier change is on the timeline like an agent's would be: before, after, why.
+    [tier] = kinds(store, number, "ticket.tier_changed")
+    assert (tier["before"], tier["after"], tier["why"]) == (1, 3, "hand-off")
 
 
 def test_issue_does_not_contain_sue(client: TestClient, cast: Cast, store: Database) -> None:

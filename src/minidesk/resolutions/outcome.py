@@ -140,7 +140,7 @@ def do_hand_off(
             tickets.do_set_team(session, ticket, found, BOT)
     if priority is not None and priority < Priority(ticket.priority):
         tickets.do_set_priority(session, ticket, priority, BOT, reasons=[decision.reason])
-    ticket.tier = max(ticket.tier, tier)
+    tickets.do_set_tier(session, ticket, max(ticket.tier, tier), BOT, why="hand-off")
     note = "Handed off by the resolution bot.\n" + "\n".join(
         f"- {key}: {value}" for key, value in facts.items() if value not in (None, "", [])
     )

@@ -109,11 +109,17 @@ async def post_all(
 
 
 def bench_http(
-    workdir: Path, count: int, concurrency: int, customers: int, asynchronous: bool
+    workdir: Path,
+    count: int,
+    concurrency: int,
+    customers: int,
+    asynchronous: bool,
+    worker_process: bool = False,
 ) -> dict[str, object]:
-    """One ``minidesk serve`` (uvicorn + 2 embedded worker threads) on a fresh SQLite file."""
+    """One ``minidesk serve`` on a fresh SQLite file, its jobs on 2 embedded threads or, with
+    ``worker_process``, in a separate ``minidesk worker`` (the other core, its own GIL)."""
     mode = "async" if asynchronous else "sync"
-    database = workdir / f"http-{mode}.db"
+    database = workdir / f"http-{mode}-{'worker' if worker_process else 'embedded'}.db"
     env = {
         **os.environ,
         "MINIDESK_DATABASE_URL": f"sqlite:///{database}",
@@ -142,8 +148,15 @@ def bench_http(
     port = free_port()
     log_path = Path(os.environ.get("BENCH_SERVER_LOG", workdir / f"server-{mode}.log"))
     with log_path.open("wb") as log:
+        if worker_process:
+            env["MINIDESK_WORKERS"] = "0"
         server = subprocess.Popen(
             [*cli, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=log
+        )
+        worker = (
+            subprocess.Popen([*cli, "worker"], env=env, stdout=subprocess.DEVNULL, stderr=log)
+            if worker_process
+            else None
         )
         url = f"http://127.0.0.1:{port}"
         try:
@@ -156,10 +169,13 @@ def bench_http(
             sys.stderr.write(log_path.read_text()[-3000:])
             raise
         finally:
-            server.terminate()
-            server.wait(timeout=30)
+            for process in (server, worker):
+                if process is not None:
+                    process.terminate()
+                    process.wait(timeout=30)
     result: dict[str, object] = {
         "mode": mode,
+        "jobs": "worker process" if worker_process else "embedded threads",
         "messages": count,
         "concurrency": concurrency,
         "failures": failures,
@@ -277,12 +293,24 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         workdir = Path(scratch)
         if args.only in (None, "http"):
-            results["http_async"] = bench_http(
-                workdir, args.messages, args.concurrency, args.customers, asynchronous=True
-            )
-            results["http_sync"] = bench_http(
-                workdir, args.sync_messages, args.concurrency, args.customers, asynchronous=False
-            )
+            for worker_process in (False, True):
+                jobs = "worker" if worker_process else "embedded"
+                results[f"http_async_{jobs}"] = bench_http(
+                    workdir,
+                    args.messages,
+                    args.concurrency,
+                    args.customers,
+                    asynchronous=True,
+                    worker_process=worker_process,
+                )
+                results[f"http_sync_{jobs}"] = bench_http(
+                    workdir,
+                    args.sync_messages,
+                    args.concurrency,
+                    args.customers,
+                    asynchronous=False,
+                    worker_process=worker_process,
+                )
         if args.only in (None, "components"):
             results.update(bench_components(workdir, args.messages, args.threads, args.customers))
     print(json.dumps(results, indent=2))

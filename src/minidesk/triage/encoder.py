@@ -111,6 +111,8 @@ def _load_minilm() -> Any:
     # Inference is CPU-bound: use every core this process may run on (torch's default
     # counts physical cores, which under-uses hyper-threaded and container-limited hosts).
     torch.set_num_threads(max(1, len(os.sched_getaffinity(0))))
+    # A weight-loading progress bar on stderr is noise in a worker's log.
+    importlib.import_module("transformers").utils.logging.disable_progress_bar()
     model = st.SentenceTransformer(str(packaged.get_model_path()), device="cpu")
     model.max_seq_length = MAX_TOKENS
     return model

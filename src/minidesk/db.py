@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -170,6 +171,13 @@ _HOOKS = "minidesk.after_commit"
 def on_commit(session: Session, hook: Callable[[], None]) -> None:
     """Run ``hook`` once the session's transaction has committed (never if it rolls back)."""
     session.info.setdefault(_HOOKS, []).append(hook)
+
+
+def upsert_insert(session: Session, table: Any) -> Any:
+    """The dialect's INSERT for ``table``, which offers ``on_conflict_do_nothing`` and
+    ``on_conflict_do_update`` on both SQLite and PostgreSQL (plain INSERT offers neither)."""
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    return insert(table)
 
 
 def commit(session: Session) -> None:

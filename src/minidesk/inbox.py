@@ -14,11 +14,10 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Index, String, Text, UniqueConstraint, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from minidesk.channels.base import AttachmentIn, InboundMessage, Sender
-from minidesk.db import Base, Database, get_db, on_commit, utcnow
+from minidesk.db import Base, Database, get_db, on_commit, upsert_insert, utcnow
 
 
 class InboxStatus(StrEnum):
@@ -70,10 +69,8 @@ def from_payload(payload: dict[str, Any]) -> InboundMessage:
 
 
 def _insert_ignoring_duplicate(session: Session, values: dict[str, Any]) -> int | None:
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        insert(InboxItem)
+        upsert_insert(session, InboxItem)
         .values(**values)
         .on_conflict_do_nothing(index_elements=["channel", "external_id"])
         .returning(InboxItem.id)

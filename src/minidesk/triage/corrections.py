@@ -8,14 +8,12 @@ again. Correcting to ``unknown`` teaches an out-of-scope example.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from sqlalchemy import func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from minidesk import events
-from minidesk.db import utcnow
+from minidesk.db import upsert_insert, utcnow
 from minidesk.desk.models import Direction, Message, Ticket
 from minidesk.events import Event
 from minidesk.settings import get_settings
@@ -40,12 +38,6 @@ def first_inbound(session: Session, ticket_id: int) -> Message | None:
     ).first()
 
 
-def _insert(session: Session) -> Any:
-    """The dialect's INSERT, which offers ON CONFLICT on both SQLite and PostgreSQL."""
-    dialect = session.get_bind().dialect.name
-    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)
-
-
 @events.listen("ticket.intent_corrected")
 def record_correction(session: Session, event: Event) -> None:
     """Store (or update) the ticket's labelled example; schedule a retrain when due."""
@@ -67,12 +59,18 @@ def record_correction(session: Session, event: Event) -> None:
         "created_at": now,
         "updated_at": now,
     }
-    insert = _insert(session)(IntentExample).values(**values)
-    session.execute(insert.on_conflict_do_update(
-        index_elements=[IntentExample.ticket_id],
-        set_={"label": label, "message_id": message.id, "text": values["text"],
-              "updated_at": now},
-    ))
+    insert = upsert_insert(session, IntentExample).values(**values)
+    session.execute(
+        insert.on_conflict_do_update(
+            index_elements=[IntentExample.ticket_id],
+            set_={
+                "label": label,
+                "message_id": message.id,
+                "text": values["text"],
+                "updated_at": now,
+            },
+        )
+    )
     schedule_if_due(session, now)
 
 
@@ -81,8 +79,10 @@ def new_examples(session: Session) -> int:
     since = session.scalar(
         select(IntentRetrain.last_started_at).where(IntentRetrain.id == RETRAIN_ROW)
     )
-    query = select(func.count()).select_from(IntentExample).where(
-        IntentExample.source == ExampleSource.AGENT
+    query = (
+        select(func.count())
+        .select_from(IntentExample)
+        .where(IntentExample.source == ExampleSource.AGENT)
     )
     if since is not None:
         query = query.where(IntentExample.updated_at > since)
@@ -94,7 +94,7 @@ def schedule_if_due(session: Session, now: dt.datetime) -> bool:
     if new_examples(session) < get_settings().intent_retrain_min_examples:
         return False
     session.execute(
-        _insert(session)(IntentRetrain)
+        upsert_insert(session, IntentRetrain)
         .values(id=RETRAIN_ROW, last_outcome={})
         .on_conflict_do_nothing(index_elements=[IntentRetrain.id])
     )

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from minidesk.channels.email.models import EmailBlob
+from minidesk.db import upsert_insert
 
 # ``Attachment.storage_key`` and the raw-mail reference both use this prefix, so a reader
 # can tell which store a key belongs to.
@@ -17,10 +17,8 @@ KEY_PREFIX = "email-blob:"
 def put(session: Session, data: bytes, content_type: str) -> str:
     """Store ``data`` (once, however often it arrives) and return its key."""
     digest = hashlib.sha256(data).hexdigest()
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     session.execute(
-        insert(EmailBlob)
+        upsert_insert(session, EmailBlob)
         .values(sha256=digest, size=len(data), content_type=content_type[:255], data=data)
         .on_conflict_do_nothing(index_elements=["sha256"])
     )

@@ -208,6 +208,7 @@ def do_set_tier(session: Session, ticket: Ticket, tier: int, actor: Actor, why: 
         return
     before = ticket.tier
     ticket.tier = tier
+    _touch(ticket)
     emit(
         session,
         "ticket.tier_changed",

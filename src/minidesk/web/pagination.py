@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable
-from typing import Generic, TypeVar
+from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel
 
 from minidesk.web.problems import Problem
 
 T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
 MAX_LIMIT = 100
 
 
@@ -40,9 +41,12 @@ def decode_cursor(cursor: str | None) -> int:
         ) from None
 
 
-def page_of(rows: list[T], limit: int, key: Callable[[T], int]) -> tuple[list[T], str | None]:
-    """Split rows fetched with ``limit + 1`` into this page and the cursor to the next one."""
-    if len(rows) <= limit:
-        return rows, None
-    page = rows[:limit]
-    return page, encode_cursor(key(page[-1]))
+def paginate(rows: Sequence[Any], limit: int, schema: type[M]) -> Page[M]:
+    """A page of ``schema`` documents from rows fetched with ``limit + 1`` (one more than the
+    page shows, which says whether a next page exists); the cursor is the last row's id."""
+    shown = rows[:limit]
+    cursor = encode_cursor(shown[-1].id) if len(rows) > limit else None
+    return Page[schema](  # type: ignore[valid-type]  # parameterised at run time
+        items=[schema.model_validate(row) for row in shown],
+        next_cursor=cursor,
+    )

@@ -17,7 +17,7 @@ from minidesk.desk.users import actor_of
 from minidesk.events import Event
 from minidesk.web.api import PREFIX
 from minidesk.web.deps import SessionDep, UserDep, WriteSessionDep
-from minidesk.web.pagination import MAX_LIMIT, Page, decode_cursor, page_of
+from minidesk.web.pagination import MAX_LIMIT, Page, decode_cursor, paginate
 from minidesk.web.problems import Problem
 from minidesk.web.schemas import (
     CustomerOut,
@@ -48,10 +48,7 @@ def search_customers(
     cursor: str | None = None,
 ) -> Page[CustomerOut]:
     rows = customers.search(session, q, limit=limit + 1, after_id=decode_cursor(cursor))
-    page, next_cursor = page_of(rows, limit, lambda c: c.id)
-    return Page[CustomerOut](
-        items=[CustomerOut.model_validate(c) for c in page], next_cursor=next_cursor
-    )
+    return paginate(rows, limit, CustomerOut)
 
 
 @router.get("/{customer_id}", response_model=CustomerOut)
@@ -95,8 +92,7 @@ def customer_timeline(
     rows = events.timeline(
         session, customer_ids=ids, after_id=decode_cursor(cursor), limit=limit + 1
     )
-    page, next_cursor = page_of(rows, limit, lambda e: e.id)
-    return Page[EventOut](items=[EventOut.model_validate(e) for e in page], next_cursor=next_cursor)
+    return paginate(rows, limit, EventOut)
 
 
 @router.get("/{customer_id}/messages", response_model=Page[MessageOut])
@@ -124,10 +120,7 @@ def customer_messages(
             .limit(limit + 1)
         )
     )
-    page, next_cursor = page_of(rows, limit, lambda m: m.id)
-    return Page[MessageOut](
-        items=[MessageOut.model_validate(m) for m in page], next_cursor=next_cursor
-    )
+    return paginate(rows, limit, MessageOut)
 
 
 @router.post("/{customer_id}/merge", response_model=EventOut)

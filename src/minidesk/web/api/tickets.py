@@ -16,7 +16,7 @@ from minidesk.desk.models import Message, Priority, Status, Team, Ticket, Ticket
 from minidesk.desk.users import actor_of
 from minidesk.web.api import PREFIX
 from minidesk.web.deps import SessionDep, UserDep, WorkspaceDep, WriteSessionDep
-from minidesk.web.pagination import MAX_LIMIT, Page, decode_cursor, page_of
+from minidesk.web.pagination import MAX_LIMIT, Page, decode_cursor, paginate
 from minidesk.web.problems import Problem
 from minidesk.web.schemas import EventOut, MessageIn, MessageOut, TicketOut, TicketPatch
 
@@ -80,10 +80,7 @@ def list_tickets(
             Message.ticket_id == Ticket.id, func.lower(Message.text).like(pattern)
         )
         query = query.where(or_(func.lower(Ticket.subject).like(pattern), in_messages))
-    rows, next_cursor = page_of(list(session.scalars(query)), limit, lambda t: t.id)
-    return Page[TicketOut](
-        items=[TicketOut.model_validate(t) for t in rows], next_cursor=next_cursor
-    )
+    return paginate(list(session.scalars(query)), limit, TicketOut)
 
 
 @router.get("/{number}", response_model=TicketOut)
@@ -151,10 +148,7 @@ def list_messages(
             .limit(limit + 1)
         )
     )
-    page, next_cursor = page_of(rows, limit, lambda m: m.id)
-    return Page[MessageOut](
-        items=[MessageOut.model_validate(m) for m in page], next_cursor=next_cursor
-    )
+    return paginate(rows, limit, MessageOut)
 
 
 @router.post("/{number}/messages", status_code=201, response_model=MessageOut)
@@ -194,5 +188,4 @@ def ticket_timeline(
     rows = events.timeline(
         session, ticket_id=ticket.id, after_id=decode_cursor(cursor), limit=limit + 1
     )
-    page, next_cursor = page_of(rows, limit, lambda e: e.id)
-    return Page[EventOut](items=[EventOut.model_validate(e) for e in page], next_cursor=next_cursor)
+    return paginate(rows, limit, EventOut)

@@ -13,6 +13,7 @@ import email.header
 import email.utils
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from email import policy
 from email.message import Message
@@ -78,16 +79,29 @@ def decode_bytes(data: bytes, charset: str | None) -> str:
     return data.decode("latin-1", errors="replace")
 
 
-def _raw_header(msg: Message, name: str) -> str:
-    """The header as sent, 8-bit bytes decoded with the fallback charsets, words not decoded."""
-    lowered = name.lower()
-    value = next((v for k, v in msg.raw_items() if k.lower() == lowered), None)
-    if value is None:
-        return ""
+def _first_headers(msg: Message) -> dict[str, str]:
+    """Lower-cased name → the first value as sent. Built once per mail: looking each of a
+    dozen names up by scanning every header line was a third of the parse time."""
+    found: dict[str, str] = {}
+    for key, value in msg.raw_items():
+        found.setdefault(key.lower(), value)
+    return found
+
+
+def _clean_raw(value: object) -> str:
+    """A header as sent, 8-bit bytes decoded with the fallback charsets, words not decoded."""
     text = str(value)
-    if any("\udc80" <= ch <= "\udcff" for ch in text):  # undeclared 8-bit bytes
-        text = decode_bytes(text.encode("utf-8", "surrogateescape"), None)
-    return re.sub(r"\s+", " ", text).strip()
+    if not text.isascii():
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:  # surrogate escapes: undeclared 8-bit bytes
+            text = decode_bytes(text.encode("utf-8", "surrogateescape"), None)
+    return " ".join(text.split())
+
+
+def _raw_header(headers: Mapping[str, str], name: str) -> str:
+    value = headers.get(name.lower())
+    return "" if value is None else _clean_raw(value)
 
 
 def decode_words(value: str) -> str:
@@ -105,17 +119,17 @@ def decode_words(value: str) -> str:
     return "".join(decoded).strip()
 
 
-def _header(msg: Message, name: str) -> str:
-    return decode_words(_raw_header(msg, name))
+def _header(headers: Mapping[str, str], name: str) -> str:
+    return decode_words(_raw_header(headers, name))
 
 
 def message_ids(value: str) -> list[str]:
     return MESSAGE_ID.findall(value)
 
 
-def _addresses(msg: Message, names: tuple[str, ...]) -> list[tuple[str, str]]:
+def _addresses(headers: Mapping[str, str], names: tuple[str, ...]) -> list[tuple[str, str]]:
     # Split before decoding: a decoded name may hold a comma ("Larsen, Emma").
-    values = [_raw_header(msg, name) for name in names]
+    values = [_raw_header(headers, name) for name in names]
     pairs = email.utils.getaddresses([v for v in values if v])
     return [(decode_words(n), a.strip().lower()) for n, a in pairs if "@" in a]
 
@@ -179,7 +193,7 @@ class _Walker:
             data = first.as_bytes() if isinstance(first, Message) else _payload_bytes(part)
         else:
             data = _payload_bytes(part)
-        content_id = _header(part, "Content-ID").strip("<> ") or None
+        content_id = _header(_first_headers(part), "Content-ID").strip("<> ") or None
         inline = part.get_content_disposition() == "inline" or (
             content_id is not None and ctype.startswith("image/")
         )
@@ -191,18 +205,22 @@ class _Walker:
 
 def parse(raw: bytes) -> ParsedMail:
     """Parse ``raw``; never raises. Problems are listed in ``defects``."""
+    # compat32, not policy.default: its lazy header objects cost ~8x the parse time (0.5 ms
+    # for a plain mail, 5 ms for a multipart one) and every header we read is decoded here,
+    # with the charset fallbacks that real mail needs, anyway.
     msg = email.message_from_bytes(raw, policy=policy.compat32)
-    sender = _addresses(msg, ("From",)) or _addresses(msg, ("Sender", "Return-Path"))
+    heads = _first_headers(msg)
+    sender = _addresses(heads, ("From",)) or _addresses(heads, ("Sender", "Return-Path"))
     mail = ParsedMail(
         raw_sha256=hashlib.sha256(raw).hexdigest(),
-        message_id=next(iter(message_ids(_header(msg, "Message-ID"))), None),
+        message_id=next(iter(message_ids(_header(heads, "Message-ID"))), None),
         from_address=sender[0][1] if sender else None,
         from_name=sender[0][0] if sender else "",
-        subject=_header(msg, "Subject")[:500],
-        recipients=[a for _, a in _addresses(msg, RECIPIENT_HEADERS)],
-        reply_to=[a for _, a in _addresses(msg, ("Reply-To",))],
-        in_reply_to=message_ids(_header(msg, "In-Reply-To")),
-        references=message_ids(_header(msg, "References")),
+        subject=_header(heads, "Subject")[:500],
+        recipients=[a for _, a in _addresses(heads, RECIPIENT_HEADERS)],
+        reply_to=[a for _, a in _addresses(heads, ("Reply-To",))],
+        in_reply_to=message_ids(_header(heads, "In-Reply-To")),
+        references=message_ids(_header(heads, "References")),
         text="",
         html=None,
         attachments=[],
@@ -210,7 +228,7 @@ def parse(raw: bytes) -> ParsedMail:
         content_type=msg.get_content_type(),
     )
     for name in KEPT_HEADERS:
-        if value := _header(msg, name):
+        if value := _header(heads, name):
             mail.headers[name.lower()] = value
     walker = _Walker(mail)
     try:

@@ -52,14 +52,20 @@ class Built:
     quarantine: str | None = None
 
 
-def _store_attachments(session: Session, mail: ParsedMail) -> dict[int, str]:
-    """Store the attachments small enough to keep; their keys by position in the mail."""
+def _store_mail(
+    session: Session, mail: ParsedMail, raw: bytes, with_attachments: bool = True
+) -> tuple[str, dict[int, str]]:
+    """Store the original and the attachments small enough to keep, in one INSERT; the
+    original's key and the attachments' keys by their position in the mail."""
     limit = get_settings().email_max_attachment_bytes
-    return {
-        index: store.put(session, part.data, part.content_type)
+    kept = [
+        index
         for index, part in enumerate(mail.attachments)
-        if len(part.data) <= limit
-    }
+        if with_attachments and len(part.data) <= limit
+    ]
+    parts = [(mail.attachments[index].data, mail.attachments[index].content_type) for index in kept]
+    raw_key, *keys = store.put_many(session, [(raw, RAW_TYPE), *parts])
+    return raw_key, dict(zip(kept, keys, strict=True))
 
 
 def _attachments(mail: ParsedMail, keys: dict[int, str]) -> tuple[list[AttachmentIn], list[str]]:
@@ -90,13 +96,10 @@ def _sha256(data: bytes) -> str:
 
 def build(
     mail: ParsedMail, raw_key: str, envelope_to: Sequence[str], source: str, db: Database,
-    attachment_keys: dict[int, str] | None = None,
+    attachment_keys: dict[int, str],
 ) -> Built:  # fmt: skip
     """The inbound message for ``mail``, threading signals included. ``attachment_keys`` are
-    the stored attachments (see ``_store_attachments``); without them they are stored here."""
-    if attachment_keys is None:
-        with db.transaction() as session:
-            attachment_keys = _store_attachments(session, mail)
+    the stored attachments by position (see ``_store_mail``)."""
     recipients = [*envelope_to, *mail.recipients]
     channel = config.match(recipients, db)
     visible, cut = strip_reply(mail.text)
@@ -182,11 +185,10 @@ def receive_raw(
     # The original and its attachments in one transaction; the inbox row follows in
     # ``inbox.accept``'s own, so a crash in between leaves only an unreferenced blob.
     with db.transaction() as session:
-        raw_key = store.put(session, kept, RAW_TYPE)
-        keys = {} if bounce else _store_attachments(session, mail)
+        raw_key, keys = _store_mail(session, mail, kept, with_attachments=not bounce)
     if bounce:
         return _bounce(mail, raw_key, source, db)
-    built = build(mail, raw_key, envelope_to, source, db, attachment_keys=keys)
+    built = build(mail, raw_key, envelope_to, source, db, keys)
     reason = built.quarantine
     if oversize:
         reason = f"mail of {len(raw)} bytes is over the {limit}-byte limit (first part kept)"
@@ -248,7 +250,10 @@ def reparse(inbox_id: int, db: Database | None = None) -> str | None:
     mail = parse(raw)
     if bounces.looks_like_bounce(mail):
         return "a delivery report, not a customer message"
-    built = build(mail, raw_key, (), "retry", db)
+    # Attachments over the limit at the first attempt may fit now; the rest are no-ops.
+    with db.transaction() as session:
+        _, keys = _store_mail(session, mail, raw)
+    built = build(mail, raw_key, (), "retry", db, keys)
     if built.quarantine is not None:
         return built.quarantine
     with db.transaction() as session:

@@ -43,15 +43,25 @@ def fixture(name: str, **values: object) -> bytes:
 
 
 class Sink:
-    """A real SMTP server; ``codes`` scripts answers to RCPT (e.g. 451 then 250)."""
+    """A real SMTP server; ``codes`` scripts answers to RCPT (e.g. 451 then 250).
 
-    def __init__(self) -> None:
+    ``connections`` counts the sessions clients opened (each greets once with EHLO); a
+    ``timeout`` makes the server hang up on clients idle that long, as real servers do."""
+
+    def __init__(self, timeout: float = 300.0) -> None:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.codes: list[str] = []
+        self.connections = 0
         sink = self
 
         class Handler:
+            async def handle_EHLO(self, server: Any, session: Any, envelope: Any, hostname: str,
+                                  responses: list[str]) -> list[str]:  # fmt: skip
+                sink.connections += 1
+                session.host_name = hostname
+                return responses
+
             async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
                                   options: list[str]) -> str:  # fmt: skip
                 if sink.codes:
@@ -69,7 +79,8 @@ class Sink:
                 return "250 OK"
 
         self.port = free_port()
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port,
+                                     timeout=timeout)  # fmt: skip
         self.controller.start()
 
     @property
@@ -78,8 +89,9 @@ class Sink:
 
 
 @pytest.fixture
-def sink() -> Iterator[Sink]:
-    server = Sink()
+def sink(request: pytest.FixtureRequest) -> Iterator[Sink]:
+    """The outbound SMTP server; parametrize it indirectly to set its idle timeout."""
+    server = Sink(timeout=getattr(request, "param", 300.0))
     yield server
     server.controller.stop()
 

@@ -1,4 +1,5 @@
-"""Sends email replies from the outbox over SMTP (``MINIDESK_SMTP_URL``).
+"""Sends email replies from the outbox over SMTP (``MINIDESK_SMTP_URL``), on connections
+kept open between replies (``smtp_out``).
 
 4xx answers and connection trouble raise a temporary ``DeliveryError`` (the outbox retries
 with back-off); 5xx answers are permanent, so the reply becomes a dead letter with the
@@ -8,8 +9,7 @@ server's own words shown on the ticket.
 from __future__ import annotations
 
 import smtplib
-import ssl
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,12 +18,11 @@ from minidesk.channels.base import DeliveryError, DeliveryResult, OutboundMessag
 from minidesk.channels.email import noise, store, tokens
 from minidesk.channels.email.compose import Context, OutgoingFile, compose
 from minidesk.channels.email.models import EmailChannel
+from minidesk.channels.email.smtp_out import SmtpPool
 from minidesk.db import get_db
 from minidesk.desk.models import Attachment, Direction, Message
 from minidesk.settings import get_settings
 
-TIMEOUT_SECONDS = 30
-DEFAULT_PORTS = {"smtp": 25, "smtp+starttls": 587, "smtps": 465}
 SUPPRESSED = "suppressed"
 PERMANENT_CODES = 500  # 5xx: the server will give the same answer next time
 
@@ -89,29 +88,6 @@ def _context(message: OutboundMessage, recipient: str) -> Context | str:
         )
 
 
-def _connect(url: str) -> smtplib.SMTP:
-    parts = urlsplit(url)
-    scheme = parts.scheme
-    host = parts.hostname or "localhost"
-    port = parts.port or DEFAULT_PORTS[scheme]
-    cafile = parse_qs(parts.query).get("cafile", [None])[0]
-    context = ssl.create_default_context(cafile=cafile)
-    client: smtplib.SMTP
-    if scheme == "smtps":
-        client = smtplib.SMTP_SSL(host, port, timeout=TIMEOUT_SECONDS, context=context)
-    else:
-        client = smtplib.SMTP(host, port, timeout=TIMEOUT_SECONDS)
-        if scheme == "smtp+starttls":
-            client.ehlo()
-            if not client.has_extn("starttls"):
-                client.quit()
-                raise DeliveryError(f"{host} offers no STARTTLS; refusing to send in plaintext")
-            client.starttls(context=context)
-    if parts.username:
-        client.login(unquote(parts.username), unquote(parts.password or ""))
-    return client
-
-
 def _text(value: bytes | str) -> str:
     return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
 
@@ -130,6 +106,10 @@ def _error(exc: Exception, host: str) -> DeliveryError:
 class EmailAdapter:
     kind = "email"
 
+    def __init__(self) -> None:
+        # One per process (the registry caches the adapter): delivery threads share it.
+        self.connections = SmtpPool()
+
     def send(self, message: OutboundMessage) -> DeliveryResult:
         recipient = message.recipient.get("email")
         if not recipient:
@@ -143,7 +123,7 @@ class EmailAdapter:
         mail = compose(message, context)
         host = urlsplit(url).hostname or "localhost"
         try:
-            with _connect(url) as client:
+            with self.connections.connection(url) as client:
                 client.send_message(mail, from_addr=context.address, to_addrs=[recipient])
         except DeliveryError:
             raise

@@ -92,3 +92,51 @@ def test_an_event_is_dispatched_once_however_often_it_is_offered(
 def test_system_actor_is_automated() -> None:
     assert SYSTEM.automated
     assert not USER.automated
+
+
+def _undispatched(database: Database, kinds: list[str]) -> list[int]:
+    """Events stored without ``emit()``, so no after-commit job has dispatched them yet."""
+    with database.transaction() as session:
+        rows = [Event(kind=kind, actor_type="user", actor_name="alice", data={}) for kind in kinds]
+        session.add_all(rows)
+        session.flush()
+        return [row.id for row in rows]
+
+
+def test_a_batch_is_claimed_at_once_and_runs_in_the_order_given(
+    database: Database, heard: list[tuple[str, bool]]
+) -> None:
+    events.listen("test.other")(lambda session, event: heard.append((event.kind, False)))
+    first, second = _undispatched(database, ["test.other", "test.thing"])
+    with database.transaction() as session:
+        assert events.dispatch_many(session, [second, first, second]) == 2
+    assert heard == [("test.thing", False), ("test.thing", True), ("test.other", False)]
+    with database.sessions() as session:
+        failure = session.scalars(select(Event).where(Event.kind == "listener.failed")).one()
+        assert failure.data["event_id"] == second
+        rows = session.scalars(select(Event).where(Event.id.in_([first, second])))
+        assert all(row.dispatched_at is not None for row in rows)
+
+
+def test_a_batch_skips_what_another_worker_already_dispatched(
+    database: Database, heard: list[tuple[str, bool]]
+) -> None:
+    first, second = _undispatched(database, ["test.thing", "test.thing"])
+    with database.transaction() as session:
+        assert events.dispatch(session, first) is True
+    heard.clear()
+    with database.transaction() as session:
+        assert events.dispatch_many(session, [first, second]) == 1
+        assert events.dispatch_many(session, []) == 0
+    assert len(heard) == 2  # the two listeners of the second event only
+
+
+def test_a_rolled_back_batch_stays_undispatched(
+    database: Database, heard: list[tuple[str, bool]]
+) -> None:
+    [event_id] = _undispatched(database, ["test.thing"])
+    with pytest.raises(ZeroDivisionError), database.transaction() as session:
+        events.dispatch_many(session, [event_id])
+        1 / 0  # noqa: B018
+    with database.sessions() as session:
+        assert session.get_one(Event, event_id).dispatched_at is None

@@ -1,9 +1,10 @@
 """The append-only event log: ticket timeline, audit trail, and the source of listener jobs.
 
 Every state change calls ``emit()`` in the transaction that makes it. After that transaction
-commits, the new events are handed to the job queue; ``dispatch()`` claims each event once
-(a conditional UPDATE, so several workers can run) and calls the listeners registered for its
-kind, each in a savepoint so one failing listener cannot undo another's work.
+commits, the new events are handed to the job queue; ``dispatch_many()`` claims a batch of
+events once (one conditional UPDATE, so several workers can run) and calls the listeners
+registered for each event's kind, each in a savepoint so one failing listener cannot undo
+another's work.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -105,6 +106,8 @@ def changed(before: Any, after: Any) -> dict[str, Any]:
 
 
 _PENDING = "minidesk.events.pending"
+# The events ``dispatch_many`` is running listeners for, by id (see ``in_batch``).
+_BATCH = "minidesk.events.batch"
 Listener = Callable[[Session, Event], None]
 _listeners: dict[str, list[tuple[Listener, bool]]] = defaultdict(list)
 
@@ -138,14 +141,49 @@ def _after_commit(events: list[Event]) -> None:
 
 def dispatch(session: Session, event_id: int) -> bool:
     """Run the listeners of one event exactly once; False if another worker already did."""
-    claimed = session.execute(
+    return dispatch_many(session, [event_id]) == 1
+
+
+def dispatch_many(session: Session, event_ids: Sequence[int]) -> int:
+    """Run the listeners of each event in ``event_ids`` exactly once, in the order given;
+    returns how many this call dispatched (an event another worker claimed is skipped).
+
+    One conditional UPDATE claims the whole batch and returns the rows it won, so a batch
+    costs one statement however many events it holds; each listener still runs in its own
+    savepoint, as in ``dispatch()``. The claims commit with the listeners' work: if the
+    transaction fails, every event in it stays undispatched for a retry or the sweep.
+    """
+    ids = list(dict.fromkeys(event_ids))  # a repeated id must not run its listeners twice
+    if not ids:
+        return 0
+    claimed = session.scalars(
         update(Event)
-        .where(Event.id == event_id, Event.dispatched_at.is_(None))
+        .where(Event.id.in_(ids), Event.dispatched_at.is_(None))
         .values(dispatched_at=utcnow())
+        .returning(Event),
+        execution_options={"synchronize_session": False},
     )
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
-        return False
-    event = session.get_one(Event, event_id)
+    won = {event.id: event for event in claimed}
+    batch: dict[int, Event] = session.info.setdefault(_BATCH, {})
+    batch.update(won)
+    try:
+        for event_id in ids:
+            if (event := won.get(event_id)) is not None:
+                _run_listeners(session, event)
+    finally:
+        for event_id in won:
+            batch.pop(event_id, None)
+    return len(won)
+
+
+def in_batch(session: Session, kind: str, message_id: int) -> Event | None:
+    """An event of ``kind`` about ``message_id`` that this session is dispatching right now,
+    if any: a listener reads it here instead of querying for it (events never change)."""
+    batch: dict[int, Event] = session.info.get(_BATCH, {})
+    return next((e for e in batch.values() if e.message_id == message_id and e.kind == kind), None)
+
+
+def _run_listeners(session: Session, event: Event) -> None:
     for listener in listeners_for(event):
         try:
             with session.begin_nested():
@@ -153,17 +191,16 @@ def dispatch(session: Session, event_id: int) -> bool:
         except Exception as exc:
             # Recorded on the timeline so an admin sees it; the event stays dispatched because
             # re-running the other listeners would repeat their work.
-            log.exception("listener %s failed on event %s", listener.__qualname__, event_id)
+            log.exception("listener %s failed on event %s", listener.__qualname__, event.id)
             emit(
                 session,
                 "listener.failed",
                 SYSTEM,
                 ticket_id=event.ticket_id,
-                event_id=event_id,
+                event_id=event.id,
                 listener=listener.__qualname__,
                 error=repr(exc)[:500],
             )
-    return True
 
 
 def undispatched(session: Session, older_than: dt.datetime, limit: int = 500) -> list[int]:

@@ -19,7 +19,8 @@ from minidesk import events
 from minidesk.automation.actions import ACTIONS
 from minidesk.automation.conditions import CONDITIONS
 from minidesk.automation.facts import Facts, gather
-from minidesk.automation.models import Rule, RuleFiring
+from minidesk.automation.models import RuleFiring
+from minidesk.automation.ruleset import CachedRule, rules_for
 from minidesk.db import utcnow
 from minidesk.desk.models import Ticket
 from minidesk.events import Actor, ActorType, Event, emit
@@ -31,7 +32,7 @@ MAX_FIRINGS_PER_HOUR = 20
 OWN_KINDS = frozenset({"rule.fired", "rule.failed", "rule.capped", "listener.failed"})
 
 
-def rule_actor(rule: Rule) -> Actor:
+def rule_actor(rule: CachedRule) -> Actor:
     return Actor(ActorType.AUTOMATION, rule.id, f"rule {rule.id}: {rule.name}")
 
 
@@ -70,7 +71,7 @@ def _recently_capped(session: Session, ticket_id: int, now: dt.datetime) -> bool
 
 def _claim(
     session: Session,
-    rule: Rule,
+    rule: CachedRule,
     ticket: Ticket,
     event: Event | None,
     timer_id: int | None,
@@ -95,7 +96,7 @@ def _claim(
 
 def fire(
     session: Session,
-    rule: Rule,
+    rule: CachedRule,
     ticket: Ticket,
     event: Event | None,
     *,
@@ -168,13 +169,8 @@ def fire(
 def run_rules(session: Session, event: Event) -> None:
     if event.ticket_id is None or event.kind in OWN_KINDS:
         return
-    rules = list(
-        session.scalars(
-            select(Rule)
-            .where(Rule.event == event.kind, Rule.enabled)
-            .order_by(Rule.position, Rule.id)
-        )
-    )
+    # Most kinds have no rule: answered from the cached rule set, without a query.
+    rules = rules_for(session, event.kind)
     if not rules:
         return
     ticket = session.get_one(Ticket, event.ticket_id)

@@ -13,6 +13,7 @@ from minidesk import events, jobs
 from minidesk.automation.engine import fire
 from minidesk.automation.models import TIME_EVENT, AutomationTimer, Rule
 from minidesk.automation.rules import parse_duration
+from minidesk.automation.ruleset import CachedRule, rules_for
 from minidesk.db import get_db
 from minidesk.desk.models import Status, Ticket
 from minidesk.events import Event
@@ -26,8 +27,7 @@ def schedule(session: Session, event: Event) -> None:
     if event.ticket_id is None:
         return
     status = Status.NEW if event.kind == "ticket.created" else event.data.get("after")
-    rules = session.scalars(select(Rule).where(Rule.event == TIME_EVENT, Rule.enabled))
-    for rule in rules:
+    for rule in rules_for(session, TIME_EVENT):
         if rule.status != status or rule.after is None:
             session.execute(
                 delete(AutomationTimer).where(
@@ -92,5 +92,5 @@ def fire_due_timers(now: dt.datetime) -> int:
             ticket = session.get_one(Ticket, timer.ticket_id)
             if rule is None or not rule.enabled or ticket.status != rule.status:
                 continue
-            fired += fire(session, rule, ticket, None, now=now, timer_id=timer_id)
+            fired += fire(session, CachedRule.of(rule), ticket, None, now=now, timer_id=timer_id)
     return fired

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from minidesk import inbox
+from minidesk import events, inbox
 from minidesk.commerce.connector import CommerceConnector, CustomerRecord
 from minidesk.commerce.registry import connector_for
 from minidesk.db import utcnow
@@ -78,13 +78,18 @@ class Turn:
 
 def _flags(session: Session, message: Message) -> frozenset[str]:
     """The flags triage recorded for this message (recomputed if its event is missing)."""
-    data = session.scalars(
-        select(Event.data).where(
-            Event.ticket_id == message.ticket_id,
-            Event.message_id == message.id,
-            Event.kind == "message.triaged",
-        )
-    ).first()
+    # Usually dispatched in the same batch as message.received: read it there, not again.
+    triaged = events.in_batch(session, "message.triaged", message.id)
+    if triaged is not None and triaged.ticket_id == message.ticket_id:
+        data: dict[str, Any] | None = triaged.data
+    else:
+        data = session.scalars(
+            select(Event.data).where(
+                Event.ticket_id == message.ticket_id,
+                Event.message_id == message.id,
+                Event.kind == "message.triaged",
+            )
+        ).first()
     if data is not None and "flags" in data:
         return frozenset(data["flags"])
     text = f"{message.meta.get('subject') or ''}\n{message.text}"

@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from sqlalchemy import update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from minidesk.desk import tickets
 from minidesk.desk.models import Message, Priority, Ticket
@@ -48,17 +49,22 @@ def claim_state(session: Session, ticket: Ticket) -> ResolutionState | None:
     """The ticket's state row, claimed for this turn (None if another worker holds it)."""
     state = session.get(ResolutionState, ticket.id)
     if state is None:
-        state = ResolutionState(ticket_id=ticket.id, step=Step.NEW, version=0)
+        # Inserting the row is the claim: a concurrent first turn fails on the primary key.
+        state = ResolutionState(ticket_id=ticket.id, step=Step.NEW, version=1)
         session.add(state)
         session.flush()
+        return state
     won = session.execute(
         update(ResolutionState)
         .where(ResolutionState.ticket_id == ticket.id, ResolutionState.version == state.version)
-        .values(version=state.version + 1)
+        .values(version=state.version + 1),
+        execution_options={"synchronize_session": False},
     )
     if won.rowcount != 1:  # type: ignore[attr-defined]
         return None
-    session.refresh(state)
+    # No reload needed: every change to the row claims it first (bumping version), so
+    # winning on the version we read proves nothing else changed since we read it.
+    set_committed_value(state, "version", state.version + 1)
     return state
 
 

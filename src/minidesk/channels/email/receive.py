@@ -11,8 +11,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy.orm import Session
-
 from minidesk import inbox
 from minidesk.channels.base import AttachmentIn, InboundMessage, Sender
 from minidesk.channels.email import bounces, config, noise, store, tokens
@@ -52,20 +50,22 @@ class Built:
     quarantine: str | None = None
 
 
-def _store_mail(
-    session: Session, mail: ParsedMail, raw: bytes, with_attachments: bool = True
-) -> tuple[str, dict[int, str]]:
-    """Store the original and the attachments small enough to keep, in one INSERT; the
-    original's key and the attachments' keys by their position in the mail."""
+def _blobs(
+    mail: ParsedMail, raw: bytes, with_attachments: bool = True
+) -> tuple[store.Blob, dict[int, store.Blob]]:
+    """The original, and the attachments small enough to keep by their position in the mail,
+    hashed before any transaction begins (the parser already hashed the original)."""
     limit = get_settings().email_max_attachment_bytes
-    kept = [
-        index
+    attachments = {
+        index: store.blob(part.data, part.content_type)
         for index, part in enumerate(mail.attachments)
         if with_attachments and len(part.data) <= limit
-    ]
-    parts = [(mail.attachments[index].data, mail.attachments[index].content_type) for index in kept]
-    raw_key, *keys = store.put_many(session, [(raw, RAW_TYPE), *parts])
-    return raw_key, dict(zip(kept, keys, strict=True))
+    }
+    return store.Blob(mail.raw_sha256, raw, RAW_TYPE), attachments
+
+
+def _keys(blobs: dict[int, store.Blob]) -> dict[int, str]:
+    return {index: blob.key for index, blob in blobs.items()}
 
 
 def _attachments(mail: ParsedMail, keys: dict[int, str]) -> tuple[list[AttachmentIn], list[str]]:
@@ -99,7 +99,7 @@ def build(
     attachment_keys: dict[int, str],
 ) -> Built:  # fmt: skip
     """The inbound message for ``mail``, threading signals included. ``attachment_keys`` are
-    the stored attachments by position (see ``_store_mail``)."""
+    the stored attachments' keys by position (see ``_blobs``)."""
     recipients = [*envelope_to, *mail.recipients]
     channel = config.match(recipients, db)
     visible, cut = strip_reply(mail.text)
@@ -182,13 +182,15 @@ def receive_raw(
     # Parsed before the write transaction: parsing is pure CPU, and on SQLite writers queue.
     mail = parse(kept)
     bounce = bounces.looks_like_bounce(mail)
+    original, attachments = _blobs(mail, kept, with_attachments=not bounce)
+    raw_key = original.key
     # The original and its attachments in one transaction; the inbox row follows in
     # ``inbox.accept``'s own, so a crash in between leaves only an unreferenced blob.
     with db.transaction() as session:
-        raw_key, keys = _store_mail(session, mail, kept, with_attachments=not bounce)
+        store.write(session, [original, *attachments.values()])
     if bounce:
         return _bounce(mail, raw_key, source, db)
-    built = build(mail, raw_key, envelope_to, source, db, keys)
+    built = build(mail, raw_key, envelope_to, source, db, _keys(attachments))
     reason = built.quarantine
     if oversize:
         reason = f"mail of {len(raw)} bytes is over the {limit}-byte limit (first part kept)"
@@ -251,9 +253,10 @@ def reparse(inbox_id: int, db: Database | None = None) -> str | None:
     if bounces.looks_like_bounce(mail):
         return "a delivery report, not a customer message"
     # Attachments over the limit at the first attempt may fit now; the rest are no-ops.
+    _, attachments = _blobs(mail, raw)
     with db.transaction() as session:
-        _, keys = _store_mail(session, mail, raw)
-    built = build(mail, raw_key, (), "retry", db, keys)
+        store.write(session, list(attachments.values()))
+    built = build(mail, raw_key, (), "retry", db, _keys(attachments))
     if built.quarantine is not None:
         return built.quarantine
     with db.transaction() as session:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
@@ -16,32 +16,39 @@ from minidesk.db import upsert_insert
 KEY_PREFIX = "email-blob:"
 
 
-def put(session: Session, data: bytes, content_type: str) -> str:
-    """Store ``data`` (once, however often it arrives) and return its key."""
-    return put_many(session, [(data, content_type)])[0]
+@dataclass(frozen=True)
+class Blob:
+    """Bytes ready to store; the key is known before anything is written."""
+
+    sha256: str
+    data: bytes
+    content_type: str
+
+    @property
+    def key(self) -> str:
+        return KEY_PREFIX + self.sha256
 
 
-def put_many(session: Session, items: Sequence[tuple[bytes, str]]) -> list[str]:
-    """Store each ``(data, content_type)`` once; their keys, in order.
+def blob(data: bytes, content_type: str) -> Blob:
+    """Hash ``data`` now, so that writing it later holds the write lock for no CPU work."""
+    return Blob(hashlib.sha256(data).hexdigest(), data, content_type[:255])
 
-    One INSERT for the raw mail and all its attachments, against the table rather than the
-    mapped class: the ORM's per-statement bookkeeping cost more than SQLite's write itself.
-    """
-    rows: dict[str, dict[str, Any]] = {}
-    keys: list[str] = []
-    for data, content_type in items:
-        digest = hashlib.sha256(data).hexdigest()
-        keys.append(KEY_PREFIX + digest)
-        # The same bytes twice in one mail (a logo in every forwarded part) are stored once.
-        rows.setdefault(
-            digest,
-            {"sha256": digest, "size": len(data), "content_type": content_type[:255], "data": data},
-        )
+
+def write(session: Session, blobs: Sequence[Blob]) -> None:
+    """Store each blob once, however often it arrives, in one INSERT.
+
+    The statement is built on the table rather than the mapped class: the ORM's
+    per-statement bookkeeping cost more than SQLite's write itself."""
+    rows = {
+        b.sha256: {"sha256": b.sha256, "size": len(b.data), "content_type": b.content_type,
+                   "data": b.data}
+        for b in blobs
+    }  # fmt: skip
     if rows:
-        table = EmailBlob.__table__
-        statement = upsert_insert(session, table).on_conflict_do_nothing(index_elements=["sha256"])
+        statement = upsert_insert(session, EmailBlob.__table__).on_conflict_do_nothing(
+            index_elements=["sha256"]
+        )
         session.execute(statement, list(rows.values()))
-    return keys
 
 
 def get(session: Session, key: str) -> EmailBlob | None:

@@ -102,9 +102,14 @@ def fire(
     *,
     now: dt.datetime,
     timer_id: int | None = None,
+    facts: Facts | None = None,
 ) -> bool:
-    """Test ``rule`` against the ticket and, if it matches, run its actions; True if it fired."""
-    facts = gather(session, ticket, event, now)
+    """Test ``rule`` against the ticket and, if it matches, run its actions; True if it fired.
+
+    ``facts`` may be shared by the rules of one event: it holds the live ticket, so one
+    rule's actions are seen by the next rule's conditions either way."""
+    if facts is None:
+        facts = gather(session, ticket, event, now)
     matched, explained = evaluate(facts, rule.conditions)
     if not matched:
         return False
@@ -175,7 +180,9 @@ def run_rules(session: Session, event: Event) -> None:
         return
     ticket = session.get_one(Ticket, event.ticket_id)
     now = utcnow()
+    facts = None
     for rule in rules:
         if event.automated and not rule.allow_automated:
             continue
-        fire(session, rule, ticket, event, now=now)
+        facts = facts or gather(session, ticket, event, now)
+        fire(session, rule, ticket, event, now=now, facts=facts)

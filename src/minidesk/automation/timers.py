@@ -27,24 +27,40 @@ def schedule(session: Session, event: Event) -> None:
     if event.ticket_id is None:
         return
     status = Status.NEW if event.kind == "ticket.created" else event.data.get("after")
-    for rule in rules_for(session, TIME_EVENT):
-        if rule.status != status or rule.after is None:
-            session.execute(
-                delete(AutomationTimer).where(
-                    AutomationTimer.ticket_id == event.ticket_id, AutomationTimer.rule_id == rule.id
+    rules = rules_for(session, TIME_EVENT)
+    if not rules:
+        return
+    # One statement for all the clocks that stop and one read for those that (re)start,
+    # whatever the number of time rules: this runs on every new ticket and status change.
+    due = {
+        r.id: parse_duration(r.after) for r in rules if r.status == status and r.after is not None
+    }
+    stopped = [r.id for r in rules if r.id not in due]
+    if stopped:
+        session.execute(
+            delete(AutomationTimer).where(
+                AutomationTimer.ticket_id == event.ticket_id, AutomationTimer.rule_id.in_(stopped)
+            )
+        )
+    if due:
+        timers = {
+            timer.rule_id: timer
+            for timer in session.scalars(
+                select(AutomationTimer).where(
+                    AutomationTimer.ticket_id == event.ticket_id,
+                    AutomationTimer.rule_id.in_(list(due)),
                 )
             )
-            continue
-        due = event.created_at + parse_duration(rule.after)
-        timer = session.scalars(
-            select(AutomationTimer).where(
-                AutomationTimer.ticket_id == event.ticket_id, AutomationTimer.rule_id == rule.id
-            )
-        ).first()
-        if timer is None:
-            session.add(AutomationTimer(ticket_id=event.ticket_id, rule_id=rule.id, due_at=due))
-        else:
-            timer.due_at, timer.fired_at = due, None
+        }
+        for rule_id, after in due.items():
+            due_at = event.created_at + after
+            timer = timers.get(rule_id)
+            if timer is None:
+                session.add(
+                    AutomationTimer(ticket_id=event.ticket_id, rule_id=rule_id, due_at=due_at)
+                )
+            else:
+                timer.due_at, timer.fired_at = due_at, None
     session.flush()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -123,33 +124,51 @@ def status_of(inbox_id: int, db: Database | None = None) -> Accepted:
         return Accepted(item.id, False, item.status, item.ticket_id, item.message_id)
 
 
-def claim(session: Session, inbox_id: int) -> bool:
-    """Mark a pending row done inside the caller's transaction; False if it is not pending.
+def claim(session: Session, inbox_ids: Sequence[int]) -> set[int]:
+    """Mark pending rows done inside the caller's transaction; returns the ids it won.
 
-    Processing runs in that same transaction, so the row is done exactly when its effects are
-    committed: a crash rolls both back, and a second worker finds nothing to claim.
+    Processing runs in that same transaction, so a row is done exactly when its effects are
+    committed: a crash rolls both back, and another worker finds nothing to claim. On
+    PostgreSQL, rows another worker is processing right now are skipped, not waited for.
     """
-    won = session.execute(
-        update(InboxItem)
-        .where(InboxItem.id == inbox_id, InboxItem.status == InboxStatus.PENDING)
-        .values(status=InboxStatus.DONE, processed_at=utcnow())
+    if not inbox_ids:
+        return set()
+    claimable = (
+        select(InboxItem.id)
+        .where(InboxItem.id.in_(inbox_ids), InboxItem.status == InboxStatus.PENDING)
+        .with_for_update(skip_locked=True)
     )
-    return won.rowcount == 1  # type: ignore[attr-defined]
-
-
-def record_outcome(session: Session, inbox_id: int, ticket_id: int, message_id: int) -> None:
-    session.execute(
+    won = session.scalars(
         update(InboxItem)
-        .where(InboxItem.id == inbox_id)
-        .values(ticket_id=ticket_id, message_id=message_id)
+        .where(InboxItem.id.in_(claimable))
+        .values(status=InboxStatus.DONE)
+        .returning(InboxItem.id)
     )
+    return set(won)
 
 
-def pending_payload(inbox_id: int, db: Database | None = None) -> dict[str, Any] | None:
-    """The payload of a pending row, read outside any write transaction."""
+def record_outcomes(session: Session, outcomes: Mapping[int, tuple[int, int]]) -> None:
+    """Note each processed row's ``(ticket_id, message_id)`` and when it was done."""
+    if outcomes:
+        now = utcnow()
+        session.execute(
+            update(InboxItem),
+            [
+                {"id": inbox_id, "ticket_id": ticket, "message_id": message, "processed_at": now}
+                for inbox_id, (ticket, message) in outcomes.items()
+            ],
+        )
+
+
+def pending_payloads(inbox_ids: Sequence[int], db: Database | None = None) -> dict[int, Any]:
+    """The payloads of those rows that are pending, read outside any write transaction."""
     with (db or get_db()).sessions() as session:
-        item = session.get(InboxItem, inbox_id)
-        return item.payload if item is not None and item.status == InboxStatus.PENDING else None
+        rows = session.execute(
+            select(InboxItem.id, InboxItem.payload).where(
+                InboxItem.id.in_(inbox_ids), InboxItem.status == InboxStatus.PENDING
+            )
+        )
+        return {inbox_id: payload for inbox_id, payload in rows}
 
 
 def record_failure(session: Session, inbox_id: int, error: str, max_attempts: int) -> str:
@@ -157,8 +176,9 @@ def record_failure(session: Session, inbox_id: int, error: str, max_attempts: in
     item = session.get_one(InboxItem, inbox_id)
     item.attempts += 1
     item.error = error[:2000]
-    if item.attempts >= max_attempts:
-        item.status = InboxStatus.FAILED
+    # The failed attempt's claim (status done) may be part of this same transaction.
+    item.status = InboxStatus.FAILED if item.attempts >= max_attempts else InboxStatus.PENDING
+    item.processed_at = None
     return item.status
 
 

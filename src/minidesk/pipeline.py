@@ -1,13 +1,19 @@
-"""Processing one inbox row: customer → ticket → message → triage → events, in one transaction.
+"""Processing inbox rows: customer → ticket → message → triage → events, in one transaction.
 
-The row is claimed inside the same transaction (see ``inbox.claim``), so processing happens
-exactly once however many workers or retries race for it, and a crash part-way leaves the row
-pending with nothing half-written.
+Rows are claimed inside the transaction that processes them (see ``inbox.claim``), so each is
+processed exactly once however many workers or retries race for it, and a crash part-way
+leaves the rows pending with nothing half-written.
+
+Workers process rows in batches: one triage call and one transaction for many messages, which
+is what makes hundreds of messages a second possible on SQLite's single writer. Each message
+runs in its own savepoint, so one that fails is recorded and retried later without holding
+back the others.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -18,16 +24,19 @@ from minidesk.channels.base import InboundMessage
 from minidesk.db import Database, get_db
 from minidesk.desk import customers, tickets
 from minidesk.desk.messages import record_inbound
-from minidesk.desk.models import Message, Priority, Ticket
+from minidesk.desk.models import OPEN_STATUSES, Customer, Message, Priority, Ticket
 from minidesk.events import Actor, ActorType, emit
-from minidesk.triage import TriageResult, analyse
+from minidesk.triage import TriageResult, analyse_many
 
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 # Two workers creating the same new customer at once collide on the identity's unique key;
-# the loser simply runs again and finds the winner's row.
+# the loser runs that message again (in a fresh savepoint) and finds the winner's row.
 RACE_RETRIES = 3
+# What a worker takes on in one transaction: big enough to amortise the commit and the
+# model call, small enough that SQLite's write lock is never held for long.
+BATCH_SIZE = 64
 
 
 @dataclass(frozen=True)
@@ -42,87 +51,208 @@ def process(
 ) -> Processed | None:
     """Process one inbox row; None if it was not pending (already done, or parked).
 
-    A caller that just accepted the row passes its ``message`` to save reading it back.
+    A caller that just accepted the row passes its ``message`` to save reading it back. If
+    processing fails the failure is recorded on the row (it stays pending until
+    ``MAX_ATTEMPTS``) and the exception propagates.
+    """
+    known = {inbox_id: message} if message is not None else {}
+    return _process_many(db or get_db(), [inbox_id], known, raise_errors=True).get(inbox_id)
+
+
+def process_batch(inbox_ids: Sequence[int], db: Database | None = None) -> dict[int, Processed]:
+    """Process the pending rows among ``inbox_ids`` in one transaction; what each produced.
+
+    A message that fails is recorded on its row and left for a later attempt; the others
+    are committed all the same.
     """
     db = db or get_db()
-    if message is None:
-        payload = inbox.pending_payload(inbox_id, db)
-        if payload is None:
-            return None
-        message = inbox.from_payload(payload)
-    # Reading the text is pure CPU; do it before taking the write lock, not while holding it.
-    reading = analyse(message.text, subject=message.subject)
+    done: dict[int, Processed] = {}
+    for start in range(0, len(inbox_ids), BATCH_SIZE):
+        chunk = inbox_ids[start : start + BATCH_SIZE]
+        done.update(_process_many(db, chunk, {}, raise_errors=False))
+    return done
+
+
+@dataclass(frozen=True)
+class _Item:
+    inbox_id: int
+    message: InboundMessage
+    reading: TriageResult
+
+
+def _process_many(
+    db: Database,
+    inbox_ids: Sequence[int],
+    known: Mapping[int, InboundMessage],
+    *,
+    raise_errors: bool,
+) -> dict[int, Processed]:
+    messages = {i: known[i] for i in inbox_ids if i in known}
+    missing = [inbox_id for inbox_id in inbox_ids if inbox_id not in messages]
+    if missing:
+        for inbox_id, payload in inbox.pending_payloads(missing, db).items():
+            messages[inbox_id] = inbox.from_payload(payload)
+    if not messages:
+        return {}
+    # Reading the texts is pure CPU; do it before taking the write lock, not while holding it.
+    readings = analyse_many([(m.text, m.subject) for m in messages.values()])
+    items = [
+        _Item(inbox_id, message, reading)
+        for (inbox_id, message), reading in zip(messages.items(), readings, strict=True)
+    ]
     for attempt in range(RACE_RETRIES):
         try:
-            with db.transaction() as session, session.no_autoflush:
-                if not inbox.claim(session, inbox_id):
-                    return None
-                result = _process(session, inbox_id, message, reading)
-                inbox.record_outcome(session, inbox_id, result.ticket_id, result.message_id)
-                return result
-        except (IntegrityError, OperationalError) as exc:
+            return _write(db, items, raise_errors)
+        except OperationalError as exc:
+            # The database itself failed (locked too long, connection lost): nothing of
+            # this batch was committed, so it can simply run again.
             if attempt + 1 < RACE_RETRIES:
-                log.info("inbox %s: retrying after %s", inbox_id, type(exc).__name__)
+                log.info("inbox batch of %d: retrying after %s", len(items), exc)
                 continue
-            _record_failure(db, inbox_id, exc)
-            raise
-        except Exception as exc:
-            _record_failure(db, inbox_id, exc)
-            raise
-    return None
+            log.exception("inbox batch of %d failed; the sweep will retry it", len(items))
+            if raise_errors:
+                raise
+    return {}
 
 
-def _record_failure(db: Database, inbox_id: int, exc: Exception) -> None:
-    log.exception("inbox %s failed", inbox_id)
-    with db.transaction() as session:
-        inbox.record_failure(session, inbox_id, f"{type(exc).__name__}: {exc}", MAX_ATTEMPTS)
+def _write(db: Database, items: list[_Item], raise_errors: bool) -> dict[int, Processed]:
+    """The whole batch in one go; if any message fails, again one savepoint per message."""
+    try:
+        with db.transaction() as session, session.no_autoflush:
+            won = inbox.claim(session, [item.inbox_id for item in items])
+            done = _process_together(session, [item for item in items if item.inbox_id in won])
+            _record_outcomes(session, done)
+        return done
+    except OperationalError:
+        raise
+    except Exception as exc:
+        log.info("inbox batch of %d failed (%r); isolating its messages", len(items), exc)
+    return _write_isolated(db, items, raise_errors)
 
 
-def _process(
-    session: Session, inbox_id: int, message: InboundMessage, reading: TriageResult
-) -> Processed:
-    customer, new_customer = customers.identify(session, message.sender)
-    actor = Actor(ActorType.CUSTOMER, customer.id, customer.name)
-    if new_customer:
-        emit(session, "customer.created", actor, customer_id=customer.id, channel=message.channel)
-    customer_ids = customers.merged_ids(session, customer)
-    ticket = tickets.find_thread_ticket(session, customer, message, customer_ids)
+def _write_isolated(db: Database, items: list[_Item], raise_errors: bool) -> dict[int, Processed]:
+    done: dict[int, Processed] = {}
+    failed: Exception | None = None
+    with db.transaction() as session, session.no_autoflush:
+        won = inbox.claim(session, [item.inbox_id for item in items])
+        for item in items:
+            if item.inbox_id not in won:
+                continue
+            try:
+                done[item.inbox_id] = _process_alone(session, item)
+            except OperationalError:
+                raise
+            except Exception as exc:
+                log.exception("inbox %s failed", item.inbox_id)
+                error = f"{type(exc).__name__}: {exc}"
+                inbox.record_failure(session, item.inbox_id, error, MAX_ATTEMPTS)
+                failed = exc
+        _record_outcomes(session, done)
+    if failed is not None and raise_errors:
+        raise failed
+    return done
+
+
+def _record_outcomes(session: Session, done: Mapping[int, Processed]) -> None:
+    inbox.record_outcomes(session, {i: (p.ticket_id, p.message_id) for i, p in done.items()})
+
+
+def _process_alone(session: Session, item: _Item) -> Processed:
+    """One message in its own savepoint: a failure undoes just this message's work."""
+    attempts = 0
+    while True:
+        try:
+            with session.begin_nested():
+                return _process_together(session, [item])[item.inbox_id]
+        except IntegrityError:
+            attempts += 1
+            if attempts == RACE_RETRIES:
+                raise
+            log.info("inbox %s: lost a race for a new row; running it again", item.inbox_id)
+
+
+def _process_together(session: Session, items: list[_Item]) -> dict[int, Processed]:
+    """Customer, ticket and message for each item, in order, with a handful of queries for
+    the whole batch: customers and their open tickets are looked up once, up front, and the
+    messages are inserted in one flush."""
+    if not items:
+        return {}
+    found = customers.identify_many(session, [item.message.sender for item in items])
+    families = customers.merged_families(session, {customer.id for customer, _ in found})
+    open_tickets = tickets.latest_open_tickets(
+        session, [i for family in families.values() for i in family]
+    )
+    recorded: list[tuple[_Item, Actor, Ticket, Message, bool]] = []
+    for item, (customer, new_customer) in zip(items, found, strict=True):
+        actor = Actor(ActorType.CUSTOMER, customer.id, customer.name)
+        if new_customer:
+            emit(
+                session,
+                "customer.created",
+                actor,
+                customer_id=customer.id,
+                channel=item.message.channel,
+            )
+        ticket, created = _thread(
+            session, customer, item.message, families[customer.id], open_tickets, actor
+        )
+        reading = item.reading
+        row = record_inbound(
+            session,
+            ticket,
+            customer,
+            item.message,
+            item.inbox_id,
+            intent=reading.intent,
+            intent_confidence=reading.intent_confidence,
+            sentiment=reading.sentiment,
+            sentiment_score=reading.sentiment_score,
+            language=reading.language,
+            entities=reading.entities,
+            triage_model=reading.model_version,
+        )
+        if ticket.status in OPEN_STATUSES:  # now its customer's most recent open ticket
+            open_tickets[ticket.customer_id] = ticket
+        recorded.append((item, actor, ticket, row, created))
+    session.flush()  # the messages' ids, for the events that name them
+    done: dict[int, Processed] = {}
+    for item, actor, ticket, row, created in recorded:
+        _triage(session, ticket, row, item.reading, created)
+        emit(
+            session,
+            "message.received",
+            actor,
+            ticket_id=ticket.id,
+            customer_id=ticket.customer_id,
+            message_id=row.id,
+            channel=item.message.channel,
+            new_ticket=created,
+        )
+        done[item.inbox_id] = Processed(ticket.id, row.id, created)
+    return done
+
+
+def _thread(
+    session: Session,
+    customer: Customer,
+    message: InboundMessage,
+    family: list[int],
+    open_tickets: Mapping[int, Ticket],
+    actor: Actor,
+) -> tuple[Ticket, bool]:
+    """The ticket ``message`` belongs on (continued, reopened or new) and whether it is new."""
+    if message.reply_to_external_ids or message.ticket_hint is not None or message.thread_key:
+        # These signals are looked up by query; earlier messages of this batch must be
+        # visible to it (a reply to a mail received a moment ago, a chat's second line).
+        session.flush()
+    ticket = tickets.find_thread_ticket(session, customer, message, family, open_tickets)
     follow_up_of: Ticket | None = None
     if ticket is not None:
         continued = tickets.continue_or_follow_up(session, ticket, message, actor)
-        if continued is None:
-            follow_up_of, ticket = ticket, None
-        else:
-            ticket = continued
-    created = ticket is None
-    if ticket is None:
-        ticket = tickets.do_create_ticket(session, customer, message, actor, follow_up_of)
-    row = record_inbound(
-        session,
-        ticket,
-        customer,
-        message,
-        inbox_id,
-        intent=reading.intent,
-        intent_confidence=reading.intent_confidence,
-        sentiment=reading.sentiment,
-        sentiment_score=reading.sentiment_score,
-        language=reading.language,
-        entities=reading.entities,
-        triage_model=reading.model_version,
-    )
-    _triage(session, ticket, row, reading, created)
-    emit(
-        session,
-        "message.received",
-        actor,
-        ticket_id=ticket.id,
-        customer_id=customer.id,
-        message_id=row.id,
-        channel=message.channel,
-        new_ticket=created,
-    )
-    return Processed(ticket.id, row.id, created)
+        if continued is not None:
+            return continued, False
+        follow_up_of = ticket
+    return tickets.do_create_ticket(session, customer, message, actor, follow_up_of), True
 
 
 def _triage(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
@@ -58,40 +59,58 @@ def identify(session: Session, sender: Sender) -> tuple[Customer, bool]:
     Identities the sender brings that nobody owns yet are attached to the customer, so a
     person who writes once by email with a phone number is recognised later by SMS.
     """
-    identities = sender_identities(sender)
-    if not identities:
+    return identify_many(session, [sender])[0]
+
+
+def identify_many(session: Session, senders: Sequence[Sender]) -> list[tuple[Customer, bool]]:
+    """``identify`` for many senders at once (the pipeline's batches): one lookup for all
+    their identities and one flush for whatever is new. Senders that share an identity get
+    the same customer, created once (the second is not reported as created)."""
+    wanted = [sender_identities(sender) for sender in senders]
+    if not all(wanted):
         raise ValueError("sender has no email, phone, chat id or external id")
-    conditions = [
-        (CustomerIdentity.kind == kind) & (CustomerIdentity.value == value)
-        for kind, value in identities
-    ]
-    owned = {
-        (row.kind, row.value): row
-        for row in session.scalars(select(CustomerIdentity).where(or_(*conditions)))
-    }
-    created = False
-    if owned:
-        first = next(iter(owned.values()))
-        customer = surviving(session, session.get_one(Customer, first.customer_id))
-    else:
-        customer = Customer(
-            name=sender.name,
-            email=normalise(IdentityKind.EMAIL, sender.email) if sender.email else None,
-            phone=normalise(IdentityKind.PHONE, sender.phone) if sender.phone else None,
+    pairs = {pair for identities in wanted for pair in identities}
+    # Both IN lists use the (kind, value) unique index; the exact pairs are picked here.
+    rows = session.scalars(
+        select(CustomerIdentity).where(
+            CustomerIdentity.kind.in_({kind for kind, _ in pairs}),
+            CustomerIdentity.value.in_({value for _, value in pairs}),
         )
-        session.add(customer)
-        session.flush()
-        created = True
-    for kind, value in identities:
-        if (kind, value) not in owned:
-            session.add(
-                CustomerIdentity(
-                    customer_id=customer.id, kind=kind, value=value, verified=sender.verified
-                )
+    )
+    owners = {(row.kind, row.value): row.customer_id for row in rows}
+    owners = {pair: owner for pair, owner in owners.items() if pair in pairs}
+    if owners:  # load them all in one query; ``surviving`` then finds them in the session
+        list(session.scalars(select(Customer).where(Customer.id.in_(set(owners.values())))))
+    claimed: dict[tuple[str, str], Customer] = {}
+    found: list[tuple[Customer, bool]] = []
+    for sender, identities in zip(senders, wanted, strict=True):
+        customer = next((claimed[pair] for pair in identities if pair in claimed), None)
+        if customer is None:
+            owner = next((owners[pair] for pair in identities if pair in owners), None)
+            if owner is not None:
+                customer = surviving(session, session.get_one(Customer, owner))
+        created = customer is None
+        if customer is None:
+            customer = Customer(
+                name=sender.name,
+                email=normalise(IdentityKind.EMAIL, sender.email) if sender.email else None,
+                phone=normalise(IdentityKind.PHONE, sender.phone) if sender.phone else None,
             )
-    if not customer.name and sender.name:
-        customer.name = sender.name
-    return customer, created
+            session.add(customer)
+        for pair in identities:
+            if pair not in owners and pair not in claimed:
+                kind, value = pair
+                session.add(
+                    CustomerIdentity(
+                        customer=customer, kind=kind, value=value, verified=sender.verified
+                    )
+                )
+            claimed.setdefault(pair, customer)
+        if not customer.name and sender.name:
+            customer.name = sender.name
+        found.append((customer, created))
+    session.flush()  # new customers need their ids before anything refers to them
+    return found
 
 
 def search(session: Session, q: str, limit: int = 50, after_id: int = 0) -> list[Customer]:
@@ -115,14 +134,28 @@ def search(session: Session, q: str, limit: int = 50, after_id: int = 0) -> list
 
 def merged_ids(session: Session, customer: Customer) -> list[int]:
     """The customer and everyone merged into them: their history is one timeline."""
-    ids = [customer.id]
-    frontier = [customer.id]
+    return merged_families(session, [customer.id])[customer.id]
+
+
+def merged_families(session: Session, customer_ids: Collection[int]) -> dict[int, list[int]]:
+    """``merged_ids`` for several customers, one query per level of merging."""
+    families = {customer_id: [customer_id] for customer_id in customer_ids}
+    root_of = {customer_id: customer_id for customer_id in customer_ids}
+    frontier = list(families)
     while frontier:
-        frontier = list(
-            session.scalars(select(Customer.id).where(Customer.merged_into_id.in_(frontier)))
-        )
-        ids.extend(frontier)
-    return ids
+        merged = session.execute(
+            select(Customer.id, Customer.merged_into_id).where(
+                Customer.merged_into_id.in_(frontier)
+            )
+        ).all()
+        frontier = []
+        for customer_id, parent in merged:
+            if parent is None or customer_id in root_of:  # a corrupted cycle must not hang us
+                continue
+            root_of[customer_id] = root_of[parent]
+            families[root_of[parent]].append(customer_id)
+            frontier.append(customer_id)
+    return families
 
 
 def do_merge(session: Session, source: Customer, target: Customer, actor: Actor) -> Event:

@@ -85,7 +85,9 @@ def record_inbound(
     **columns: Any,
 ) -> Message:
     """Store a customer's message; ``columns`` are further values of the row (the pipeline
-    passes triage's results so the row is written once, not inserted then updated)."""
+    passes triage's results so the row is written once, not inserted then updated).
+
+    The row is not flushed: the pipeline records a whole batch, then flushes once."""
     row = Message(
         **columns,
         ticket_id=ticket.id,
@@ -128,7 +130,6 @@ def record_inbound(
             why="customer replied",
             **changed(before, Status.OPEN),
         )
-    session.flush()
     return row
 
 

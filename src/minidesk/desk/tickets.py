@@ -6,6 +6,8 @@ before and after, in the caller's transaction.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -45,9 +47,17 @@ def subject_for(message: InboundMessage) -> str:
 
 
 def find_thread_ticket(
-    session: Session, customer: Customer, message: InboundMessage, customer_ids: list[int]
+    session: Session,
+    customer: Customer,
+    message: InboundMessage,
+    customer_ids: list[int],
+    open_tickets: Mapping[int, Ticket] | None = None,
 ) -> Ticket | None:
-    """The ticket an inbound message continues, strongest signal first; None for a new one."""
+    """The ticket an inbound message continues, strongest signal first; None for a new one.
+
+    ``open_tickets`` (from ``latest_open_tickets``, kept current by a caller threading many
+    messages at once) answers the last and most common question without a query.
+    """
     if message.reply_to_external_ids:
         ticket_id = session.scalars(
             select(Message.ticket_id)
@@ -76,12 +86,26 @@ def find_thread_ticket(
         if ticket_id is not None:
             return session.get_one(Ticket, ticket_id)
         return None
-    return session.scalars(
+    if open_tickets is None:
+        open_tickets = latest_open_tickets(session, customer_ids)
+    candidates = [open_tickets[i] for i in customer_ids if i in open_tickets]
+    return max(candidates, key=_recency, default=None)
+
+
+def latest_open_tickets(session: Session, customer_ids: Collection[int]) -> dict[int, Ticket]:
+    """Each customer's most recently updated open ticket: where their next message goes."""
+    latest: dict[int, Ticket] = {}
+    for ticket in session.scalars(
         select(Ticket)
         .where(Ticket.customer_id.in_(customer_ids), Ticket.status.in_(OPEN_STATUSES))
         .order_by(Ticket.updated_at.desc(), Ticket.id.desc())
-        .limit(1)
-    ).first()
+    ):
+        latest.setdefault(ticket.customer_id, ticket)
+    return latest
+
+
+def _recency(ticket: Ticket) -> tuple[dt.datetime, int]:
+    return ticket.updated_at, ticket.id
 
 
 def continue_or_follow_up(

@@ -1,9 +1,12 @@
 """Ingest benchmark: inbound API messages through the full pipeline on SQLite.
 
-Three figures, each printed as JSON:
-- ``http``: a real ``minidesk serve`` (uvicorn, embedded workers) receiving N messages from
-  concurrent clients in this process; a 202 means accepted *and* processed (the API channel
-  processes inline), so its latency is accept → committed ticket.
+Each figure is printed as JSON:
+- ``http_async_*``: a real ``minidesk serve`` receiving N messages with ``Prefer:
+  respond-async`` from a lean keep-alive load generator (bench/loadgen.py), its jobs on the
+  embedded worker threads (``embedded``) or in a separate ``minidesk worker`` process with
+  ``MINIDESK_WORKERS=0`` (``worker``). ``accepted_per_s`` and the accept latencies are the
+  client's view; ``processed_per_s`` and accept → ticket come from the inbox rows' own times.
+- ``http_sync_*``: the same without ``Prefer`` (processed inline, so a 202 carries the ticket).
 - ``accept``: ``inbox.accept()`` alone (what the SMTP listener and webhooks pay per message).
 - ``drain``: rows accepted but unprocessed, drained by worker threads (``processed/s``).
 
@@ -16,12 +19,11 @@ import sys
 from pathlib import Path
 
 # Running a script puts its folder first on sys.path, where bench/email.py would shadow the
-# standard library's `email` (which httpx needs).
+# standard library's `email` (which urllib needs); last, it still finds bench/loadgen.py.
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
-    sys.path.pop(0)
+    sys.path.append(sys.path.pop(0))
 
 import argparse
-import asyncio
 import datetime as dt
 import json
 import os
@@ -31,8 +33,10 @@ import subprocess
 import tempfile
 import threading
 import time
+import urllib.error
+import urllib.request
 
-import httpx
+import loadgen
 
 TEXTS = [
     "Where is my order #{n}? It should have arrived by now.",
@@ -41,6 +45,8 @@ TEXTS = [
     "My package {n} arrived damaged, I want a refund.",
     "How do I change the delivery address on {n}?",
 ]
+PATH = "/api/v1/inbound/messages"
+JOBS = {"embedded": "embedded threads", "worker": "worker process", "none": "none (accept only)"}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -58,74 +64,50 @@ def wait_until_healthy(url: str, seconds: float = 30) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         try:
-            if httpx.get(f"{url}/healthz").status_code == 200:
-                return
-        except httpx.HTTPError:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=5) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError):
             pass
         time.sleep(0.1)
     raise RuntimeError(f"{url} did not become healthy in {seconds} s")
 
 
-def body(i: int, customers: int) -> dict[str, object]:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU a process has used (Linux /proc); 0 where that is unavailable."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def body(i: int, customers: int, prefix: str = "bench") -> dict[str, object]:
     return {
         "customer": {"email": f"bench{i % customers}@example.com", "name": f"C {i}"},
         "text": TEXTS[i % len(TEXTS)].format(n=1000 + i),
-        "external_id": f"bench-{i}",
+        "external_id": f"{prefix}-{i}",
     }
 
 
-async def post_all(
-    url: str, token: str, count: int, concurrency: int, customers: int, asynchronous: bool
-) -> tuple[list[float], float, int]:
-    latencies: list[float] = []
-    failures = 0
-    queue: asyncio.Queue[int] = asyncio.Queue()
-    for i in range(count):
-        queue.put_nowait(i)
-    headers = {"Authorization": f"Bearer {token}"}
+def requests(
+    url: str, token: str, count: int, customers: int, asynchronous: bool, prefix: str = "bench"
+) -> list[bytes]:
+    """Every request's bytes, built before the clock starts."""
+    host = url.split("://", 1)[1]
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     if asynchronous:
         headers["Prefer"] = "respond-async"
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-
-    async with httpx.AsyncClient(
-        base_url=url, headers=headers, limits=limits, timeout=60
-    ) as client:
-
-        async def worker() -> None:
-            nonlocal failures
-            while not queue.empty():
-                i = queue.get_nowait()
-                start = time.perf_counter()
-                response = await client.post("/api/v1/inbound/messages", json=body(i, customers))
-                latencies.append(time.perf_counter() - start)
-                expected = "queued" if asynchronous else "processed"
-                if response.status_code != 202 or response.json()["status"] != expected:
-                    failures += 1
-
-        started = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
-        elapsed = time.perf_counter() - started
-    return latencies, elapsed, failures
+    return [
+        loadgen.build_request(
+            host, "POST", PATH, headers, json.dumps(body(i, customers, prefix)).encode()
+        )
+        for i in range(count)
+    ]
 
 
-def bench_http(
-    workdir: Path,
-    count: int,
-    concurrency: int,
-    customers: int,
-    asynchronous: bool,
-    worker_process: bool = False,
-) -> dict[str, object]:
-    """One ``minidesk serve`` on a fresh SQLite file, its jobs on 2 embedded threads or, with
-    ``worker_process``, in a separate ``minidesk worker`` (the other core, its own GIL)."""
-    mode = "async" if asynchronous else "sync"
-    database = workdir / f"http-{mode}-{'worker' if worker_process else 'embedded'}.db"
-    env = {
-        **os.environ,
-        "MINIDESK_DATABASE_URL": f"sqlite:///{database}",
-        "MINIDESK_SECRET_KEY": "bench",
-        "MINIDESK_LOG_LEVEL": "warning",
-    }
+def prepare(env: dict[str, str]) -> str:
+    """Schema, an admin and their API token on the database ``env`` names."""
     cli = [sys.executable, "-m", "minidesk"]
     subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
     subprocess.run(
@@ -135,37 +117,69 @@ def bench_http(
         capture_output=True,
         input=b"bench-password-123\n",
     )
-    token = (
-        subprocess.run(
-            [*cli, "token", "create", "bench@shop.example"],
-            env=env,
-            check=True,
-            capture_output=True,
-        )
-        .stdout.decode()
-        .strip()
+    created = subprocess.run(
+        [*cli, "token", "create", "bench@shop.example"], env=env, check=True, capture_output=True
     )
+    return created.stdout.decode().strip()
+
+
+def bench_http(
+    workdir: Path,
+    count: int,
+    concurrency: int,
+    customers: int,
+    asynchronous: bool,
+    jobs: str = "embedded",
+    rate: float = 0,
+) -> dict[str, object]:
+    """One ``minidesk serve`` on a fresh SQLite file, its jobs on 2 embedded threads, in a
+    separate ``minidesk worker`` (``jobs="worker"``: the other core, its own GIL), or nowhere
+    (``jobs="none"``: the accept path alone, rows stay pending)."""
+    mode = "async" if asynchronous else "sync"
+    database = workdir / f"http-{mode}-{jobs}.db"
+    env = {
+        **os.environ,
+        "MINIDESK_DATABASE_URL": f"sqlite:///{database}",
+        "MINIDESK_SECRET_KEY": "bench",
+        "MINIDESK_LOG_LEVEL": "warning",
+    }
+    token = prepare(env)
+    if jobs != "embedded":
+        env["MINIDESK_WORKERS"] = "0"  # serve runs no job threads
+    cli = [sys.executable, "-m", "minidesk"]
     port = free_port()
-    log_path = Path(os.environ.get("BENCH_SERVER_LOG", workdir / f"server-{mode}.log"))
+    url = f"http://127.0.0.1:{port}"
+    log_path = Path(os.environ.get("BENCH_SERVER_LOG", workdir / f"server-{mode}-{jobs}.log"))
     with log_path.open("wb") as log:
-        if worker_process:
-            env["MINIDESK_WORKERS"] = "0"
         server = subprocess.Popen(
             [*cli, "serve", "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=log
         )
         worker = (
             subprocess.Popen([*cli, "worker"], env=env, stdout=subprocess.DEVNULL, stderr=log)
-            if worker_process
+            if jobs == "worker"
             else None
         )
-        url = f"http://127.0.0.1:{port}"
         try:
             wait_until_healthy(url)
-            latencies, elapsed, failures = asyncio.run(
-                post_all(url, token, count, concurrency, customers, asynchronous)
+            # Warm-up (lazy imports, first connections, the intent model), left out of every
+            # figure: its rows have their own external_id prefix.
+            warm = requests(url, token, 50, customers, asynchronous, prefix="warm")
+            loadgen.run_blocking(url, warm, 4, lambda status, _body: None)
+            if jobs != "none":
+                wait_until_processed(database, len(warm), prefix="warm", seconds=60)
+            expected = "queued" if asynchronous else "processed"
+            check = loadgen.json_status_check(202, {"status": expected})
+            cpu_before = cpu_seconds(server.pid)
+            load = loadgen.run_blocking(
+                url,
+                requests(url, token, count, customers, asynchronous),
+                concurrency,
+                check,
+                rate or None,
             )
-            drained = wait_until_processed(database, count)
-        except httpx.HTTPError:
+            server_cpu = cpu_seconds(server.pid) - cpu_before
+            drained = wait_until_processed(database, count) if jobs != "none" else {}
+        except Exception:
             sys.stderr.write(log_path.read_text()[-3000:])
             raise
         finally:
@@ -175,31 +189,37 @@ def bench_http(
                     process.wait(timeout=30)
     result: dict[str, object] = {
         "mode": mode,
-        "jobs": "worker process" if worker_process else "embedded threads",
+        "jobs": JOBS[jobs],
         "messages": count,
         "concurrency": concurrency,
-        "failures": failures,
-        "accepted_per_s": round(count / elapsed, 1),
-        "accept_p50_ms": round(percentile(latencies, 0.50) * 1000, 2),
-        "accept_p99_ms": round(percentile(latencies, 0.99) * 1000, 2),
+        "load": f"open loop, {rate:g}/s offered" if rate else "closed loop",
+        "failures": load.failures,
+        "accepted_per_s": round(count / load.elapsed, 1),
+        "accept_p50_ms": round(percentile(load.latencies, 0.50) * 1000, 2),
+        "accept_p99_ms": round(percentile(load.latencies, 0.99) * 1000, 2),
+        # Everything the serve process did meanwhile (with embedded jobs, their share too).
+        "server_cpu_ms_per_request": round(server_cpu * 1000 / count, 3),
     }
+    if load.first_failure:
+        result["first_failure"] = load.first_failure
     result.update(drained)
     return result
 
 
-def wait_until_processed(database: Path, count: int, seconds: float = 900) -> dict[str, float]:
+def wait_until_processed(
+    database: Path, count: int, prefix: str = "bench", seconds: float = 900
+) -> dict[str, float]:
     """Wait for the server's workers; processing figures come from the rows' own times."""
     deadline = time.monotonic() + seconds
+    ours = f"status = 'done' AND external_id LIKE '{prefix}-%'"
     with sqlite3.connect(database) as connection:
         while time.monotonic() < deadline:
-            done = connection.execute(
-                "SELECT count(*) FROM inbox WHERE status = 'done'"
-            ).fetchone()[0]
+            done = connection.execute(f"SELECT count(*) FROM inbox WHERE {ours}").fetchone()[0]
             if done >= count:
                 break
-            time.sleep(0.5)
+            time.sleep(0.2)
         rows = connection.execute(
-            "SELECT received_at, processed_at FROM inbox WHERE status = 'done'"
+            f"SELECT received_at, processed_at FROM inbox WHERE {ours}"
         ).fetchall()
     received = [dt.datetime.fromisoformat(r) for r, _ in rows]
     processed = [dt.datetime.fromisoformat(p) for _, p in rows]
@@ -282,34 +302,53 @@ def main() -> None:
         "--sync-messages",
         type=int,
         default=2_000,
-        help="messages for the processed-inline (sync) run",
+        help="messages for the processed-inline (sync) run; 0 skips it",
     )
     parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument(
+        "--rate",
+        type=float,
+        default=0,
+        help="offer this many requests/s (open loop: latency at that load) instead of sending "
+        "as fast as answers come (closed loop: the most the server sustains)",
+    )
     parser.add_argument("--threads", type=int, default=2, help="drain worker threads")
     parser.add_argument("--customers", type=int, default=2_000)
     parser.add_argument("--only", choices=["http", "components"], default=None)
+    parser.add_argument(
+        "--jobs",
+        choices=[*JOBS, "both"],
+        default="both",
+        help="where the HTTP runs process jobs: serve's threads, a `minidesk worker` (both: "
+        "one run each), or none (the accept path alone; sync requests still process inline)",
+    )
     args = parser.parse_args()
     results: dict[str, object] = {"database": "sqlite"}
     with tempfile.TemporaryDirectory() as scratch:
         workdir = Path(scratch)
         if args.only in (None, "http"):
-            for worker_process in (False, True):
-                jobs = "worker" if worker_process else "embedded"
+            for jobs in JOBS:
+                if args.jobs != jobs and (args.jobs != "both" or jobs == "none"):
+                    continue
                 results[f"http_async_{jobs}"] = bench_http(
                     workdir,
                     args.messages,
                     args.concurrency,
                     args.customers,
                     asynchronous=True,
-                    worker_process=worker_process,
+                    jobs=jobs,
+                    rate=args.rate,
                 )
+                if not args.sync_messages:
+                    continue
                 results[f"http_sync_{jobs}"] = bench_http(
                     workdir,
                     args.sync_messages,
                     args.concurrency,
                     args.customers,
                     asynchronous=False,
-                    worker_process=worker_process,
+                    jobs=jobs,
+                    rate=args.rate,
                 )
         if args.only in (None, "components"):
             results.update(bench_components(workdir, args.messages, args.threads, args.customers))

@@ -14,7 +14,7 @@ from sqlalchemy import text
 from minidesk import __version__, db, jobs
 from minidesk.channels.email import web as email_web
 from minidesk.settings import Settings, get_settings
-from minidesk.web import metrics, problems
+from minidesk.web import metrics, problems, tokens
 from minidesk.web.api import (
     admin,
     auth,
@@ -28,9 +28,13 @@ from minidesk.web.api import (
     triage,
     users,
 )
+from minidesk.web.intake import Intake
 from minidesk.web.limits import BodySizeLimit
 
 log = logging.getLogger(__name__)
+
+# Concurrent accepts on PostgreSQL, where each waits mostly on its commit's round trip.
+INTAKE_THREADS = 4
 
 
 def create_app(settings: Settings | None = None, *, embedded_workers: int | None = None) -> FastAPI:
@@ -38,6 +42,9 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
     the ``MINIDESK_WORKERS`` setting; 0 when separate ``minidesk worker`` processes run)."""
     settings = settings or get_settings()
     workers = settings.workers if embedded_workers is None else embedded_workers
+    # SQLite has one writer at a time, so more intake threads would only queue on its lock.
+    intake = Intake(threads=1 if settings.is_sqlite else INTAKE_THREADS)
+    tokens.forget_all()  # a new app may sit on another database
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -45,6 +52,7 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
         try:
             yield
         finally:
+            intake.stop()
             if consumer is not None:
                 consumer.stop(graceful=True)
 
@@ -56,6 +64,7 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
         "`Authorization: Bearer <token>` (`minidesk token create EMAIL`), or sign in with "
         "email and password through the Authorize button.",
     )
+    app.state.intake = intake
     problems.install(app)
     for module in (
         auth,

@@ -5,16 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
-from fastapi import Depends, Request
+from fastapi import Depends
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
 from minidesk.db import discard, get_db
 from minidesk.desk.access import Permission, require
 from minidesk.desk.models import User
-from minidesk.desk.users import authenticate_token
 from minidesk.desk.workspace import Workspace, get_workspace
+from minidesk.web import tokens
 from minidesk.web.problems import Problem
+from minidesk.web.tokens import Caller
 
 
 def _session(write: bool) -> Iterator[Session]:
@@ -48,29 +50,42 @@ _bearer = HTTPBearer(auto_error=False, description="An API token (`minidesk toke
 _password = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-def current_user(
-    request: Request,
+async def current_caller(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     _login: Annotated[str | None, Depends(_password)],
-) -> User:
-    """The token's user. Authentication uses a session of its own, closed before the handler
-    runs, so no request ever holds two connections from one pool (which starves the pool
-    under load)."""
+) -> Caller:
+    """Who the token acts for. Async, so a cached answer costs no trip to a worker thread;
+    a miss checks the database in one (see ``minidesk.web.tokens`` for how stale it may be)."""
     if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
         raise Problem(
             401, "send an API token as 'Authorization: Bearer <token>'", slug="unauthenticated"
         )
-    secret = credentials.credentials
+    secret = credentials.credentials.strip()
+    caller = tokens.cached(secret) or await run_in_threadpool(tokens.lookup, secret)
+    if caller is None:
+        raise _invalid_token()
+    return caller
+
+
+CallerDep = Annotated[Caller, Depends(current_caller)]
+
+
+def current_user(caller: CallerDep) -> User:
+    """The caller's user row, for handlers that need more than ``Caller``. It is read in a
+    session of its own, closed before the handler runs, so no request ever holds two
+    connections from one pool (which starves the pool under load)."""
     with get_db().sessions() as session:
-        user = authenticate_token(session, secret.strip())
-    if user is None:
-        raise Problem(
-            401,
-            "the API token is unknown, revoked, or its user is deactivated",
-            slug="invalid-token",
-        )
-    request.state.user_id = user.id
+        user = session.get(User, caller.user_id)
+    # The row is fresh, so a deactivation elsewhere counts at once even if the token is cached.
+    if user is None or not user.active:
+        raise _invalid_token()
     return user
+
+
+def _invalid_token() -> Problem:
+    return Problem(
+        401, "the API token is unknown, revoked, or its user is deactivated", slug="invalid-token"
+    )
 
 
 UserDep = Annotated[User, Depends(current_user)]

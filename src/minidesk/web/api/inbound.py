@@ -5,13 +5,15 @@ from __future__ import annotations
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Header, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.exc import NoResultFound
 
 from minidesk import inbox, pipeline
 from minidesk.channels.base import AttachmentIn, InboundMessage, Sender
 from minidesk.web.api import PREFIX
-from minidesk.web.deps import UserDep
+from minidesk.web.deps import CallerDep, UserDep
+from minidesk.web.intake import Intake
 from minidesk.web.problems import Problem
 from minidesk.web.schemas import InboundIn, InboundOut
 
@@ -69,10 +71,10 @@ def _location(inbox_id: int) -> str:
 
 
 @router.post("/messages", status_code=202, response_model=InboundOut)
-def post_inbound_message(
+async def post_inbound_message(
     body: InboundIn,
-    user: UserDep,
-    response: Response,
+    caller: CallerDep,
+    request: Request,
     prefer: Annotated[
         str | None,
         Header(
@@ -80,7 +82,7 @@ def post_inbound_message(
             "message is stored; poll the Location for the ticket"
         ),
     ] = None,
-) -> InboundOut:
+) -> Response:
     """Accept a customer message. It is stored durably before the response; posting the same
     ``external_id`` again returns the first message's ticket instead of a second message.
 
@@ -88,17 +90,24 @@ def post_inbound_message(
     number. With ``Prefer: respond-async`` (RFC 7240) the answer comes as soon as the message
     is safe, and ``Location`` names where its ticket number appears once workers processed it.
     """
+    # Async, and the store runs on the app's intake threads: a busy desk accepts thousands of
+    # these a second, and the thread pool's convoy would cost more than the accept itself.
     message = to_inbound(body)
-    accepted = inbox.accept(message)
-    response.headers["Location"] = _location(accepted.inbox_id)
+    intake: Intake = request.app.state.intake
+    accepted = await intake.accept(message)
+    headers = {"Location": _location(accepted.inbox_id)}
     if accepted.duplicate:
-        return _out(accepted, "duplicate" if accepted.ticket_id else None)
+        return _respond(_out(accepted, "duplicate" if accepted.ticket_id else None), headers)
     if prefer and "respond-async" in prefer.lower():
-        response.headers["Preference-Applied"] = "respond-async"
-        return _out(accepted, "queued")
-    # Process right away so the caller gets its ticket number. If a worker got there first
-    # we report its result; if processing fails the row stays pending for the workers —
-    # the message is already safe either way.
+        headers["Preference-Applied"] = "respond-async"
+        return _respond(_out(accepted, "queued"), headers)
+    return _respond(await run_in_threadpool(_process_now, accepted, message), headers)
+
+
+def _process_now(accepted: inbox.Accepted, message: InboundMessage) -> InboundOut:
+    """Process right away so the caller gets its ticket number. If a worker got there first
+    we report its result; if processing fails the row stays pending for the workers — the
+    message is already safe either way."""
     try:
         result = pipeline.process(accepted.inbox_id, message=message)
     except Exception:
@@ -110,6 +119,12 @@ def post_inbound_message(
         )
         return _out(state)
     return _out(inbox.status_of(accepted.inbox_id))
+
+
+def _respond(document: InboundOut, headers: dict[str, str]) -> Response:
+    # Serialised here (the declared response_model still documents it): FastAPI would
+    # validate the model it was handed a second time.
+    return Response(document.model_dump_json(), 202, headers=headers, media_type="application/json")
 
 
 @router.get("/messages/{inbox_id}", response_model=InboundOut)

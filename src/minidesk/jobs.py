@@ -87,8 +87,7 @@ def _register(huey: Huey, settings: Settings) -> None:
     @huey.task(name="dispatch_events")
     def dispatch_events(event_ids: list[int]) -> None:
         with get_db().transaction() as session:
-            for event_id in event_ids:
-                events.dispatch(session, event_id)
+            events.dispatch_many(session, event_ids)
 
     @huey.task(name="deliver")
     def deliver(outbox_id: int) -> None:
@@ -127,7 +126,7 @@ def run_sweep(before: dt.datetime) -> dict[str, int]:
     except Exception:
         log.exception("sweep: inbox batch failed")
     with db.transaction() as session:
-        counts["events"] = sum(events.dispatch(session, event_id) for event_id in event_ids)
+        counts["events"] = events.dispatch_many(session, event_ids)
     for outbox_id in outbox_ids:
         counts["outbox"] += outbox.deliver(db, outbox_id, settings.outbox_max_attempts) is not None
     for fn in _sweepers:

@@ -79,8 +79,13 @@ def identify_many(session: Session, senders: Sequence[Sender]) -> list[tuple[Cus
     )
     owners = {(row.kind, row.value): row.customer_id for row in rows}
     owners = {pair: owner for pair, owner in owners.items() if pair in pairs}
-    if owners:  # load them all in one query; ``surviving`` then finds them in the session
-        list(session.scalars(select(Customer).where(Customer.id.in_(set(owners.values())))))
+    # One query for all the owners (held here: the session only keeps objects weakly).
+    loaded = {
+        customer.id: customer
+        for customer in session.scalars(
+            select(Customer).where(Customer.id.in_(set(owners.values())))
+        )
+    }
     claimed: dict[tuple[str, str], Customer] = {}
     found: list[tuple[Customer, bool]] = []
     for sender, identities in zip(senders, wanted, strict=True):
@@ -88,7 +93,7 @@ def identify_many(session: Session, senders: Sequence[Sender]) -> list[tuple[Cus
         if customer is None:
             owner = next((owners[pair] for pair in identities if pair in owners), None)
             if owner is not None:
-                customer = surviving(session, session.get_one(Customer, owner))
+                customer = surviving(session, loaded[owner])
         created = customer is None
         if customer is None:
             customer = Customer(

@@ -9,13 +9,14 @@ server's own words shown on the ticket.
 from __future__ import annotations
 
 import smtplib
+from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from minidesk.channels.base import DeliveryError, DeliveryResult, OutboundMessage
-from minidesk.channels.email import noise, store, tokens
+from minidesk.channels.email import config, noise, store, tokens
 from minidesk.channels.email.compose import Context, OutgoingFile, compose
 from minidesk.channels.email.models import EmailChannel
 from minidesk.channels.email.smtp_out import SmtpPool
@@ -27,44 +28,47 @@ SUPPRESSED = "suppressed"
 PERMANENT_CODES = 500  # 5xx: the server will give the same answer next time
 
 
-def _channel_for_ticket(session: Session, ticket_id: int) -> EmailChannel | None:
-    metas = session.scalars(
-        select(Message.meta)
-        .where(Message.ticket_id == ticket_id, Message.direction == Direction.INBOUND)
-        .order_by(Message.id)
-    )
-    for meta in metas:
-        channel_id = (meta or {}).get("email", {}).get("channel_id")
-        if channel_id and (found := session.get(EmailChannel, channel_id)) is not None:
-            return found
+def _channel(session: Session, inbound: list[dict[str, Any]]) -> config.Address | None:
+    """The address the customer first wrote to, from the cached list of active addresses
+    (a deactivated one is read from its row: replies still come from where they wrote)."""
+    active = {found.channel_id: found for found in config.addresses().values()}
+    for meta in inbound:
+        channel_id = meta.get("channel_id")
+        if not channel_id:
+            continue
+        if channel_id in active:
+            return active[channel_id]
+        if (row := session.get(EmailChannel, channel_id)) is not None:
+            return config.Address(row.id, row.address, row.from_name, row.signature)
     # A ticket that started on another channel answers from the first active address.
-    return session.scalars(
-        select(EmailChannel).where(EmailChannel.active.is_(True)).order_by(EmailChannel.id)
-    ).first()
+    return min(active.values(), key=lambda found: found.channel_id, default=None)
 
 
 def _context(message: OutboundMessage, recipient: str) -> Context | str:
     """The sending context, or the reason an automatic reply is suppressed."""
     settings = get_settings()
     with get_db().transaction() as session:
-        channel = _channel_for_ticket(session, message.ticket_id)
+        # One read of the ticket's messages serves the sending address, the loop check and
+        # the threading headers.
+        rows = session.execute(
+            select(Message.external_id, Message.direction, Message.meta)
+            .where(Message.ticket_id == message.ticket_id)
+            .order_by(Message.id)
+        ).all()
+        inbound = [row for row in rows if row.direction == Direction.INBOUND]
+        inbound_meta = [(row.meta or {}).get("email", {}) for row in inbound]
+        channel = _channel(session, inbound_meta)
         if channel is None:
             raise DeliveryError("no email channel is configured to send from")
         if message.automated:
-            reason = noise.suppression(
-                session, message.ticket_id, recipient, settings.email_auto_reply_limit
-            )
+            block = inbound_meta[-1].get("no_auto_reply") if inbound_meta else None
+            reason = noise.suppression(session, block, recipient, settings.email_auto_reply_limit)
             if reason:
                 return reason
         domain = channel.address.partition("@")[2]
         own_id = tokens.message_id(message.outbox_id, message.ticket_id, domain)
-        rows = session.execute(
-            select(Message.id, Message.external_id, Message.direction)
-            .where(Message.ticket_id == message.ticket_id, Message.external_id.is_not(None))
-            .order_by(Message.id)
-        ).all()
-        thread_ids = [row.external_id for row in rows if row.external_id != own_id]
-        inbound = [row.external_id for row in rows if row.direction == Direction.INBOUND]
+        thread_ids = [row.external_id for row in rows if row.external_id not in (None, own_id)]
+        replied = [row.external_id for row in inbound if row.external_id is not None]
         files = []
         for attachment in session.scalars(
             select(Attachment).where(Attachment.message_id == message.message_id)
@@ -74,16 +78,18 @@ def _context(message: OutboundMessage, recipient: str) -> Context | str:
                 files.append(OutgoingFile(attachment.filename, attachment.content_type, blob.data))
         # Recorded before sending so a reply to this mail threads even if we crash right after;
         # the id is deterministic per outbox row, so a retry sends the very same one.
-        row = session.get(Message, message.message_id)
-        if row is not None and row.external_id is None:
-            row.external_id = own_id
+        session.execute(
+            update(Message)
+            .where(Message.id == message.message_id, Message.external_id.is_(None))
+            .values(external_id=own_id)
+        )
         return Context(
             address=channel.address,
             from_name=channel.from_name,
             signature=channel.signature,
             message_id=own_id,
             thread_ids=thread_ids,
-            in_reply_to=inbound[-1] if inbound else (thread_ids[-1] if thread_ids else None),
+            in_reply_to=replied[-1] if replied else (thread_ids[-1] if thread_ids else None),
             files=files,
         )
 

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from minidesk import outbox
 from minidesk.channels.email.parse import ParsedMail
 from minidesk.db import utcnow
-from minidesk.desk.models import Direction, Message
 
 BULK_PRECEDENCE = {"bulk", "list", "junk"}
 ROBOT_SENDERS = re.compile(
@@ -50,15 +49,9 @@ def auto_reply_block(mail: ParsedMail, our_addresses: Mapping[str, object]) -> s
     return None
 
 
-def suppression(session: Session, ticket_id: int, recipient: str, limit: int) -> str | None:
-    """Why an automatic reply on ``ticket_id`` to ``recipient`` must not be sent now."""
-    last_inbound = session.scalars(
-        select(Message.meta)
-        .where(Message.ticket_id == ticket_id, Message.direction == Direction.INBOUND)
-        .order_by(Message.id.desc())
-        .limit(1)
-    ).first()
-    block = (last_inbound or {}).get("email", {}).get("no_auto_reply")
+def suppression(session: Session, block: str | None, recipient: str, limit: int) -> str | None:
+    """Why an automatic reply to ``recipient`` must not be sent now; ``block`` is what
+    ``auto_reply_block`` said about the ticket's latest inbound mail."""
     if block:
         return f"automatic reply suppressed: {block}"
     since = utcnow() - RATE_WINDOW

@@ -106,7 +106,7 @@ def changed(before: Any, after: Any) -> dict[str, Any]:
 
 
 _PENDING = "minidesk.events.pending"
-# The events ``dispatch_many`` is running listeners for, by id (see ``in_batch``).
+# The events ``dispatch_many`` is running listeners for (see ``batch``).
 _BATCH = "minidesk.events.batch"
 Listener = Callable[[Session, Event], None]
 _listeners: dict[str, list[tuple[Listener, bool]]] = defaultdict(list)
@@ -164,23 +164,37 @@ def dispatch_many(session: Session, event_ids: Sequence[int]) -> int:
         execution_options={"synchronize_session": False},
     )
     won = {event.id: event for event in claimed}
-    batch: dict[int, Event] = session.info.setdefault(_BATCH, {})
-    batch.update(won)
+    previous = session.info.get(_BATCH)
+    session.info[_BATCH] = _Batch(won)
     try:
         for event_id in ids:
             if (event := won.get(event_id)) is not None:
                 _run_listeners(session, event)
     finally:
-        for event_id in won:
-            batch.pop(event_id, None)
+        session.info[_BATCH] = previous
     return len(won)
+
+
+class _Batch:
+    """The events one ``dispatch_many`` call is running listeners for."""
+
+    def __init__(self, events: dict[int, Event]) -> None:
+        self.events = list(events.values())
+        self.about_message = {(e.kind, e.message_id): e for e in reversed(self.events)}
+
+
+def batch(session: Session) -> list[Event]:
+    """The events this session is dispatching right now, so a listener can load what all of
+    them need at once instead of once per event (empty outside ``dispatch_many``)."""
+    current: _Batch | None = session.info.get(_BATCH)
+    return current.events if current is not None else []
 
 
 def in_batch(session: Session, kind: str, message_id: int) -> Event | None:
     """An event of ``kind`` about ``message_id`` that this session is dispatching right now,
     if any: a listener reads it here instead of querying for it (events never change)."""
-    batch: dict[int, Event] = session.info.get(_BATCH, {})
-    return next((e for e in batch.values() if e.message_id == message_id and e.kind == kind), None)
+    current: _Batch | None = session.info.get(_BATCH)
+    return current.about_message.get((kind, message_id)) if current is not None else None
 
 
 def _run_listeners(session: Session, event: Event) -> None:

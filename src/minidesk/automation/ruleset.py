@@ -16,7 +16,6 @@ batch of events is being dispatched applies from the next batch.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -68,8 +67,8 @@ class RuleSet:
 
 _EMPTY = RuleSet(frozenset(), {})
 _SESSION_KEY = "minidesk.automation.ruleset"
-_lock = threading.Lock()
-_cached = _EMPTY
+# By database URL: a process may talk to more than one database (tests do).
+_cached: dict[str, RuleSet] = {}
 
 
 def _fingerprint(session: Session) -> Fingerprint:
@@ -90,18 +89,15 @@ def _load(session: Session) -> RuleSet:
 
 def current(session: Session) -> RuleSet:
     """The enabled rules as this transaction sees them (read once per transaction)."""
-    global _cached
-    transaction = session.get_transaction()
     memo: tuple[object, RuleSet] | None = session.info.get(_SESSION_KEY)
-    if memo is not None and transaction is not None and memo[0] is transaction:
+    if memo is not None and memo[0] is session.get_transaction():
         return memo[1]
-    fingerprint = _fingerprint(session)
-    ruleset = _cached
+    fingerprint = _fingerprint(session)  # begins the transaction if none has begun yet
+    database = str(session.get_bind().engine.url)
+    ruleset = _cached.get(database, _EMPTY)
     if ruleset.fingerprint != fingerprint:
-        ruleset = _load(session)
-        with _lock:
-            _cached = ruleset
-    session.info[_SESSION_KEY] = (transaction, ruleset)
+        ruleset = _cached[database] = _load(session)  # a plain assignment: thread-safe
+    session.info[_SESSION_KEY] = (session.get_transaction(), ruleset)
     return ruleset
 
 

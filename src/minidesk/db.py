@@ -161,6 +161,9 @@ class Database:
             session.close()
 
     def dispose(self) -> None:
+        from minidesk import spool  # the inbox's spool file lives and dies with its database
+
+        spool.close(self)
         self.engine.dispose()
         self.read_engine.dispose()
 

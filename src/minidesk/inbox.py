@@ -3,6 +3,8 @@
 ``accept()`` inserts the payload with ``(channel, external_id)`` unique and commits; only then
 is processing queued. A crash after ``accept()`` returns loses nothing (the row is pending and
 the recovery sweep finds it), and a redelivered message is recognised and not stored again.
+On SQLite an accepted row waits in the spool file (``minidesk.spool``) and moves into this
+table, under the same id, in the transaction that processes it.
 """
 
 from __future__ import annotations
@@ -12,13 +14,16 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 from sqlalchemy import Index, String, Text, UniqueConstraint, select, update
+from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from minidesk.channels.base import AttachmentIn, InboundMessage, Sender
 from minidesk.db import Base, Database, get_db, on_commit, upsert_insert, utcnow
+from minidesk.spool import Spool, spool_of
 
 
 class InboxStatus(StrEnum):
@@ -69,14 +74,7 @@ def from_payload(payload: dict[str, Any]) -> InboundMessage:
     return InboundMessage(**data)
 
 
-def _insert_ignoring_duplicate(session: Session, values: dict[str, Any]) -> int | None:
-    statement = (
-        upsert_insert(session, InboxItem)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["channel", "external_id"])
-        .returning(InboxItem.id)
-    )
-    return session.execute(statement).scalar_one_or_none()
+Key = tuple[str, str]  # (channel, external_id)
 
 
 def accept(
@@ -91,37 +89,123 @@ def accept(
     Channels pass ``status=QUARANTINED`` with an ``error`` for input they could not make sense
     of: it is kept for an admin to inspect and retry, never dropped.
     """
+    return accept_many([message], status=status, error=error, db=db)[0]
+
+
+def accept_many(
+    messages: Sequence[InboundMessage],
+    *,
+    status: InboxStatus = InboxStatus.PENDING,
+    error: str | None = None,
+    db: Database | None = None,
+) -> list[Accepted]:
+    """``accept`` for several messages in one transaction (a group commit); one answer per
+    message, in order. A message seen before, or twice here, is answered as a duplicate."""
+    db = db or get_db()
+    now = utcnow()
+    values: dict[Key, dict[str, Any]] = {}
+    for message in messages:
+        values.setdefault(
+            (message.channel, message.external_id),
+            {
+                "channel": message.channel,
+                "external_id": message.external_id,
+                "payload": to_payload(message),
+                "status": status,
+                "error": error,
+                "received_at": now,
+            },
+        )
+    spool = spool_of(db)
+    stored = _spool(db, spool, values) if spool else _insert(db, values)
+    answers: list[Accepted] = []
+    for message in messages:
+        key = (message.channel, message.external_id)
+        answers.append(stored[key])
+        # The same message twice in one call: the second is a duplicate of the first.
+        stored[key] = dataclasses.replace(stored[key], duplicate=True)
+    return answers
+
+
+def _insert(db: Database, values: dict[Key, dict[str, Any]]) -> dict[Key, Accepted]:
     from minidesk import jobs
 
-    db = db or get_db()
-    values = {
-        "channel": message.channel,
-        "external_id": message.external_id,
-        "payload": to_payload(message),
-        "status": status,
-        "error": error,
-        "received_at": utcnow(),
-    }
     with db.transaction() as session:
-        inbox_id = _insert_ignoring_duplicate(session, values)
-        if inbox_id is not None:
-            if status == InboxStatus.PENDING:
-                on_commit(session, lambda: jobs.enqueue_process(inbox_id))
-            return Accepted(inbox_id, duplicate=False, status=status)
-        existing = session.scalars(
-            select(InboxItem).where(
-                InboxItem.channel == message.channel,
-                InboxItem.external_id == message.external_id,
-            )
-        ).one()
-        return Accepted(existing.id, True, existing.status, existing.ticket_id, existing.message_id)
+        inserted = session.execute(
+            upsert_insert(session, InboxItem)
+            .on_conflict_do_nothing(index_elements=["channel", "external_id"])
+            .returning(InboxItem.id, InboxItem.channel, InboxItem.external_id),
+            list(values.values()),
+        )
+        answers = {
+            (channel, key): Accepted(inbox_id, False, values[channel, key]["status"])
+            for inbox_id, channel, key in inserted
+        }
+        for answer in answers.values():
+            if answer.status == InboxStatus.PENDING:
+                on_commit(session, partial(jobs.enqueue_process, answer.inbox_id))
+        answers.update(_known(session, [key for key in values if key not in answers]))
+        return answers
+
+
+def _spool(db: Database, spool: Spool, values: dict[Key, dict[str, Any]]) -> dict[Key, Accepted]:
+    """Known to the inbox already (processed, or taken in) → that row; else into the spool,
+    where a key that is waiting already is a duplicate too."""
+    from minidesk import jobs
+
+    with db.sessions() as session:
+        answers = _known(session, list(values))
+    fresh = spool.put([row for key, row in values.items() if key not in answers])
+    for key, inbox_id in fresh.items():
+        answers[key] = Accepted(inbox_id, False, values[key]["status"])
+        # Every spooled row needs taking in, even one that will not be processed.
+        jobs.enqueue_process(inbox_id)
+    waiting = [key for key in values if key not in answers]
+    for key, inbox_id in spool.find(waiting).items():
+        answers[key] = Accepted(inbox_id, True, InboxStatus.PENDING)
+    return answers
+
+
+def _known(session: Session, keys: Sequence[Key]) -> dict[Key, Accepted]:
+    if not keys:
+        return {}
+    rows = session.scalars(
+        select(InboxItem).where(InboxItem.external_id.in_({key for _, key in keys}))
+    )
+    wanted = set(keys)
+    return {
+        (row.channel, row.external_id): Accepted(
+            row.id, True, row.status, row.ticket_id, row.message_id
+        )
+        for row in rows
+        if (row.channel, row.external_id) in wanted
+    }
 
 
 def status_of(inbox_id: int, db: Database | None = None) -> Accepted:
     """Where an accepted row stands now (a worker may have processed it already)."""
-    with (db or get_db()).sessions() as session:
-        item = session.get_one(InboxItem, inbox_id)
-        return Accepted(item.id, False, item.status, item.ticket_id, item.message_id)
+    db = db or get_db()
+    with db.sessions() as session:
+        item = session.get(InboxItem, inbox_id)
+        if item is not None:
+            return Accepted(item.id, False, item.status, item.ticket_id, item.message_id)
+    spool = spool_of(db)
+    waiting = spool.rows([inbox_id]) if spool else {}
+    if inbox_id not in waiting:
+        raise NoResultFound(f"no inbox row {inbox_id}")
+    return Accepted(inbox_id, False, waiting[inbox_id]["status"])
+
+
+def take_in(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Move spooled rows into the inbox, same ids, in the caller's (processing) transaction.
+    A row taken in before (a crash kept it in the spool) or a key the inbox has under
+    another id (two accepts raced) is skipped: the inbox's keys stay unique."""
+    if rows:
+        columns = ("id", "channel", "external_id", "payload", "status", "error", "received_at")
+        session.execute(
+            upsert_insert(session, InboxItem).on_conflict_do_nothing(),
+            [{column: row[column] for column in columns} for row in rows],
+        )
 
 
 def claim(session: Session, inbox_ids: Sequence[int]) -> set[int]:

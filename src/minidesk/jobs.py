@@ -23,6 +23,7 @@ from huey.consumer import Consumer
 from minidesk import events, inbox, outbox
 from minidesk.db import get_db, utcnow
 from minidesk.settings import Settings, get_settings
+from minidesk.spool import spool_of
 
 log = logging.getLogger(__name__)
 
@@ -116,8 +117,9 @@ def run_sweep(before: dt.datetime) -> dict[str, int]:
 
     db = get_db()
     settings = get_settings()
+    spool = spool_of(db)
     with db.sessions() as session:
-        inbox_ids = inbox.pending_ids(session, before)
+        inbox_ids = [*(spool.waiting(before) if spool else []), *inbox.pending_ids(session, before)]
         event_ids = events.undispatched(session, before)
         outbox_ids = outbox.due_ids(session, utcnow())
     counts = {"inbox": 0, "events": 0, "outbox": 0}

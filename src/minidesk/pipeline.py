@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
@@ -26,6 +27,7 @@ from minidesk.desk import customers, tickets
 from minidesk.desk.messages import record_inbound
 from minidesk.desk.models import OPEN_STATUSES, Customer, Message, Priority, Ticket
 from minidesk.events import Actor, ActorType, emit
+from minidesk.spool import spool_of
 from minidesk.triage import TriageResult, analyse_many
 
 log = logging.getLogger(__name__)
@@ -87,55 +89,79 @@ def _process_many(
     *,
     raise_errors: bool,
 ) -> dict[int, Processed]:
-    messages = {i: known[i] for i in inbox_ids if i in known}
-    missing = [inbox_id for inbox_id in inbox_ids if inbox_id not in messages]
-    if missing:
-        for inbox_id, payload in inbox.pending_payloads(missing, db).items():
-            messages[inbox_id] = inbox.from_payload(payload)
-    if not messages:
+    spool = spool_of(db)
+    spooled = spool.rows(inbox_ids) if spool else {}
+    messages: dict[int, InboundMessage] = {}
+    for inbox_id, row in spooled.items():
+        if row["status"] == inbox.InboxStatus.PENDING:
+            messages[inbox_id] = known.get(inbox_id) or inbox.from_payload(row["payload"])
+    missing = [i for i in inbox_ids if i not in spooled]
+    for inbox_id, payload in inbox.pending_payloads(missing, db).items():
+        messages[inbox_id] = known.get(inbox_id) or inbox.from_payload(payload)
+    if not messages and not spooled:
         return {}
     # Reading the texts is pure CPU; do it before taking the write lock, not while holding it.
     readings = analyse_many([(m.text, m.subject) for m in messages.values()])
-    items = [
-        _Item(inbox_id, message, reading)
-        for (inbox_id, message), reading in zip(messages.items(), readings, strict=True)
-    ]
+    batch = _Batch(
+        [
+            _Item(inbox_id, message, reading)
+            for (inbox_id, message), reading in zip(messages.items(), readings, strict=True)
+        ],
+        list(spooled.values()),
+    )
     for attempt in range(RACE_RETRIES):
         try:
-            return _write(db, items, raise_errors)
+            done, failed = _write(db, batch)
         except OperationalError as exc:
             # The database itself failed (locked too long, connection lost): nothing of
             # this batch was committed, so it can simply run again.
             if attempt + 1 < RACE_RETRIES:
-                log.info("inbox batch of %d: retrying after %s", len(items), exc)
+                log.info("inbox batch of %d: retrying after %s", len(batch.items), exc)
                 continue
-            log.exception("inbox batch of %d failed; the sweep will retry it", len(items))
+            log.exception("inbox batch of %d failed; the sweep will retry it", len(batch.items))
             if raise_errors:
                 raise
+            return {}
+        if spool is not None:  # committed: the inbox holds them now
+            spool.remove(list(spooled))
+        if failed is not None and raise_errors:
+            raise failed
+        return done
     return {}
 
 
-def _write(db: Database, items: list[_Item], raise_errors: bool) -> dict[int, Processed]:
-    """The whole batch in one go; if any message fails, again one savepoint per message."""
+@dataclass(frozen=True)
+class _Batch:
+    items: list[_Item]
+    spooled: list[dict[str, Any]]  # rows to take in from the spool (pending or not)
+
+
+def _write(db: Database, batch: _Batch) -> tuple[dict[int, Processed], Exception | None]:
+    """The whole batch in one go; if any message fails, again one savepoint per message.
+    Returns what was processed and the last failure (already recorded on its row)."""
     try:
         with db.transaction() as session, session.no_autoflush:
-            won = inbox.claim(session, [item.inbox_id for item in items])
-            done = _process_together(session, [item for item in items if item.inbox_id in won])
+            inbox.take_in(session, batch.spooled)
+            won = inbox.claim(session, [item.inbox_id for item in batch.items])
+            done = _process_together(session, [i for i in batch.items if i.inbox_id in won])
             _record_outcomes(session, done)
-        return done
+        return done, None
     except OperationalError:
         raise
     except Exception as exc:
-        log.info("inbox batch of %d failed (%r); isolating its messages", len(items), exc)
-    return _write_isolated(db, items, raise_errors)
+        log.info("inbox batch of %d failed (%r); isolating its messages", len(batch.items), exc)
+    return _write_isolated(db, batch)
 
 
-def _write_isolated(db: Database, items: list[_Item], raise_errors: bool) -> dict[int, Processed]:
+def _write_isolated(
+    db: Database, batch: _Batch
+) -> tuple[dict[int, Processed], Exception | None]:
     done: dict[int, Processed] = {}
     failed: Exception | None = None
     with db.transaction() as session, session.no_autoflush:
-        won = inbox.claim(session, [item.inbox_id for item in items])
-        for item in items:
+        inbox.take_in(session, batch.spooled)
+        won = inbox.claim(session, [item.inbox_id for item in batch.items])
+        for item in batch.items:
             if item.inbox_id not in won:
                 continue
             try:
@@ -148,9 +174,7 @@ def _write_isolated(db: Database, items: list[_Item], raise_errors: bool) -> dic
                 inbox.record_failure(session, item.inbox_id, error, MAX_ATTEMPTS)
                 failed = exc
         _record_outcomes(session, done)
-    if failed is not None and raise_errors:
-        raise failed
-    return done
+    return done, failed
 
 
 def _record_outcomes(session: Session, done: Mapping[int, Processed]) -> None:

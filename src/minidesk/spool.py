@@ -1,0 +1,179 @@
+"""On SQLite, accepted messages wait in a file of their own until a worker takes them in.
+
+SQLite has one writer per file. If accepts wrote the main database they would queue behind
+the workers' processing transactions (across processes, behind SQLite's sleep-polling busy
+handler too), so a 202 would wait tens of milliseconds for somebody else's batch. The spool is
+a second file whose only writers are accepts (short and group-committed) and a worker's one
+DELETE per batch, so an accept waits for another accept at most.
+
+A spooled row moves to the main inbox, under the same id, inside the transaction that
+processes it (``inbox.take_in``); only after that commits is it deleted here. A crash in
+between leaves it in both places, and the next attempt finds it in the inbox and only deletes
+it. Ids come from this file's AUTOINCREMENT sequence, kept above every id the inbox holds, so
+they are never reused. PostgreSQL needs no spool: its writers do not exclude each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    delete,
+    func,
+    select,
+    text,
+)
+from sqlalchemy.dialects import sqlite
+from sqlalchemy.engine import Engine
+
+from minidesk.db import Database, UTCDateTime, make_engine
+
+metadata = MetaData()
+spooled = Table(
+    "spool",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("channel", String(16), nullable=False),
+    Column("external_id", String(998), nullable=False),
+    Column("payload", JSON, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("error", Text),
+    Column("received_at", UTCDateTime, nullable=False),
+    UniqueConstraint("channel", "external_id"),
+    sqlite_autoincrement=True,
+)
+Row = dict[str, Any]
+
+
+class Spool:
+    def __init__(self, path: Path, db: Database) -> None:
+        self.path = path
+        url = f"sqlite:///{path}"
+        self.engine: Engine = make_engine(url)
+        self.reader: Engine = make_engine(url, writer=False)
+        metadata.create_all(self.engine)
+        self._keep_ids_above(db)
+
+    def _keep_ids_above(self, db: Database) -> None:
+        """Start the sequence after the inbox's last id: a new spool file (first start, or
+        an operator deleted it) must not hand out ids the inbox already has."""
+        with db.sessions() as session:
+            highest = session.scalar(text("SELECT max(id) FROM inbox")) or 0
+        with self.engine.begin() as conn:
+            current = conn.scalar(text("SELECT seq FROM sqlite_sequence WHERE name = 'spool'"))
+            if current is None:
+                conn.execute(
+                    text("INSERT INTO sqlite_sequence (name, seq) VALUES ('spool', :seq)"),
+                    {"seq": highest},
+                )
+            elif current < highest:
+                conn.execute(
+                    text("UPDATE sqlite_sequence SET seq = :seq WHERE name = 'spool'"),
+                    {"seq": highest},
+                )
+
+    def put(self, rows: Sequence[Row]) -> dict[tuple[str, str], int]:
+        """Store ``rows`` in one transaction; the id of each (channel, external_id) stored
+        now. Keys already spooled are left as they are and absent from the answer."""
+        if not rows:
+            return {}
+        with self.engine.begin() as conn:
+            stored = conn.execute(
+                sqlite.insert(spooled)
+                .on_conflict_do_nothing()
+                .returning(spooled.c.id, spooled.c.channel, spooled.c.external_id),
+                list(rows),
+            )
+            return {(channel, key): row_id for row_id, channel, key in stored}
+
+    def find(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        """The ids of those keys that are waiting here."""
+        if not keys:
+            return {}
+        with self.reader.connect() as conn:
+            found = conn.execute(
+                select(spooled.c.id, spooled.c.channel, spooled.c.external_id).where(
+                    spooled.c.external_id.in_({key for _, key in keys})
+                )
+            )
+            wanted = set(keys)
+            return {(c, k): i for i, c, k in found if (c, k) in wanted}
+
+    def rows(self, ids: Sequence[int]) -> dict[int, Row]:
+        if not ids:
+            return {}
+        with self.reader.connect() as conn:
+            found = conn.execute(select(spooled).where(spooled.c.id.in_(ids))).mappings()
+            return {row["id"]: dict(row) for row in found}
+
+    def waiting(self, received_before: dt.datetime, limit: int = 1000) -> list[int]:
+        with self.reader.connect() as conn:
+            return list(
+                conn.scalars(
+                    select(spooled.c.id)
+                    .where(spooled.c.received_at < received_before)
+                    .order_by(spooled.c.id)
+                    .limit(limit)
+                )
+            )
+
+    def depth(self) -> int:
+        with self.reader.connect() as conn:
+            return int(conn.scalar(select(func.count()).select_from(spooled)) or 0)
+
+    def remove(self, ids: Sequence[int]) -> None:
+        """Forget rows the inbox now holds (call only after that has committed)."""
+        if ids:
+            with self.engine.begin() as conn:
+                conn.execute(delete(spooled).where(spooled.c.id.in_(ids)))
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+        self.reader.dispose()
+
+
+_spools: dict[str, Spool] = {}
+_lock = threading.Lock()
+
+
+def spool_path(url: str) -> Path | None:
+    """Where the spool of the SQLite database at ``url`` lives; None when there is none."""
+    if not url.startswith("sqlite"):
+        return None
+    database = url.split("///", 1)[1] if "///" in url else ""
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    path = Path(database)
+    return path.with_name(f"{path.stem}.spool{path.suffix or '.db'}")
+
+
+def spool_of(db: Database) -> Spool | None:
+    """The spool beside ``db``, opened once per process; None on PostgreSQL."""
+    path = spool_path(db.url)
+    if path is None:
+        return None
+    with _lock:
+        spool = _spools.get(db.url)
+        if spool is None:
+            spool = _spools[db.url] = Spool(path, db)
+        return spool
+
+
+def close(db: Database) -> None:
+    with _lock:
+        spool = _spools.pop(db.url, None)
+    if spool is not None:
+        spool.dispose()
+

@@ -1,0 +1,134 @@
+"""On SQLite, accepted messages wait in the spool file and move into the inbox, under the same
+id, when processed: never lost, never twice, whatever happens in between."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from minidesk import inbox, jobs, pipeline, spool
+from minidesk.channels.base import InboundMessage, Sender
+from minidesk.db import Database
+from minidesk.desk.models import Message
+
+pytestmark = pytest.mark.usefixtures("held")
+
+
+@pytest.fixture
+def held(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Accepted rows wait until the test processes them; listeners stay idle."""
+    monkeypatch.setattr(jobs, "enqueue_process", lambda inbox_id: None)
+    monkeypatch.setattr(jobs, "enqueue_dispatch", lambda event_ids: None)
+
+
+@pytest.fixture
+def the_spool(database: Database) -> spool.Spool:
+    found = spool.spool_of(database)
+    if found is None:
+        pytest.skip("PostgreSQL has no spool: accepts write the inbox directly")
+    return found
+
+
+def _message(key: str, text: str = "Where is my order #1234?") -> InboundMessage:
+    return InboundMessage(
+        channel="api", external_id=key, sender=Sender(email="emma@example.com"), text=text
+    )
+
+
+def _count(database: Database, model: type) -> int:
+    with database.sessions() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def test_an_accepted_message_waits_in_the_spool_then_moves_to_the_inbox_under_its_id(
+    database: Database, the_spool: spool.Spool
+) -> None:
+    accepted = inbox.accept(_message("s-1"))
+    assert not accepted.duplicate
+    assert _count(database, inbox.InboxItem) == 0
+    assert the_spool.depth() == 1
+    assert inbox.status_of(accepted.inbox_id) == inbox.Accepted(
+        accepted.inbox_id, False, inbox.InboxStatus.PENDING
+    )
+
+    done = pipeline.process_batch([accepted.inbox_id], database)
+    assert the_spool.depth() == 0
+    state = inbox.status_of(accepted.inbox_id)
+    assert state.status == inbox.InboxStatus.DONE
+    assert (state.ticket_id, state.message_id) == (
+        done[accepted.inbox_id].ticket_id,
+        done[accepted.inbox_id].message_id,
+    )
+
+
+def test_a_redelivery_is_a_duplicate_at_every_stage(
+    database: Database, the_spool: spool.Spool
+) -> None:
+    first = inbox.accept(_message("s-2"))
+    waiting = inbox.accept(_message("s-2"))
+    assert (waiting.inbox_id, waiting.duplicate, waiting.ticket_id) == (first.inbox_id, True, None)
+    pipeline.process_batch([first.inbox_id], database)
+    processed = inbox.accept(_message("s-2"))
+    assert (processed.inbox_id, processed.duplicate) == (first.inbox_id, True)
+    assert processed.ticket_id is not None
+    assert the_spool.depth() == 0
+    assert _count(database, Message) == 1
+
+
+def test_a_crash_after_processing_but_before_the_spool_forgets_processes_nothing_twice(
+    database: Database, the_spool: spool.Spool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = [inbox.accept(_message(f"s-3-{i}", f"message {i}")).inbox_id for i in range(5)]
+    with monkeypatch.context() as patched:
+        # The process dies between the inbox's commit and the spool's DELETE.
+        patched.setattr(spool.Spool, "remove", lambda self, ids: None)
+        assert set(pipeline.process_batch(ids, database)) == set(ids)
+    assert the_spool.depth() == 5
+    # The sweep finds them in the spool again: taken in already, so only forgotten now.
+    assert pipeline.process_batch(the_spool.waiting(inbox.utcnow()), database) == {}
+    assert the_spool.depth() == 0
+    assert _count(database, Message) == 5
+    assert _count(database, inbox.InboxItem) == 5
+
+
+def test_a_group_of_accepts_answers_each_message_and_spots_duplicates_among_them(
+    database: Database,
+) -> None:
+    """(On PostgreSQL too: one INSERT for the group, into the inbox itself.)"""
+    inbox.accept(_message("g-0"))
+    group = [_message("g-1"), _message("g-2"), _message("g-1"), _message("g-0")]
+    answers = inbox.accept_many(group)
+    assert [a.duplicate for a in answers] == [False, False, True, True]
+    assert answers[2].inbox_id == answers[0].inbox_id
+    assert len({a.inbox_id for a in answers}) == 3
+    done = pipeline.process_batch([a.inbox_id for a in answers], database)
+    assert len(done) == 3
+    assert _count(database, Message) == 3
+
+
+def test_a_quarantined_message_is_taken_in_but_never_processed(
+    database: Database, the_spool: spool.Spool
+) -> None:
+    accepted = inbox.accept(
+        _message("q-1"), status=inbox.InboxStatus.QUARANTINED, error="unreadable charset"
+    )
+    assert pipeline.process_batch([accepted.inbox_id], database) == {}
+    with database.sessions() as session:
+        row = session.get_one(inbox.InboxItem, accepted.inbox_id)
+        assert (row.status, row.error) == (inbox.InboxStatus.QUARANTINED, "unreadable charset")
+    assert the_spool.depth() == 0
+    assert _count(database, Message) == 0
+
+
+def test_a_new_spool_file_never_reuses_an_inbox_id(
+    database: Database, the_spool: spool.Spool
+) -> None:
+    first = inbox.accept(_message("n-1"))
+    pipeline.process_batch([first.inbox_id], database)
+    # An operator deletes the spool file while nothing waits in it.
+    spool.close(database)
+    the_spool.path.unlink()
+    second = inbox.accept(_message("n-2"))
+    assert second.inbox_id > first.inbox_id
+    pipeline.process_batch([second.inbox_id], database)
+    assert _count(database, Message) == 2

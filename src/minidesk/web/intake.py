@@ -29,8 +29,18 @@ _Outcome = tuple["asyncio.Future[inbox.Accepted]", Outcome]
 StoreMany = Callable[[list[InboundMessage]], list[Outcome]]
 
 
+def together(messages: list[InboundMessage]) -> list[Outcome]:
+    """One transaction for the whole group (``inbox.accept_many``); if it fails, a
+    transaction per message, so one bad message fails only its own request."""
+    try:
+        return list(inbox.accept_many(messages))
+    except Exception:
+        if len(messages) == 1:
+            raise
+    return one_by_one(messages)
+
+
 def one_by_one(messages: list[InboundMessage]) -> list[Outcome]:
-    """A transaction per message: what ``inbox`` offers today."""
     outcomes: list[Outcome] = []
     for message in messages:
         try:
@@ -41,7 +51,7 @@ def one_by_one(messages: list[InboundMessage]) -> list[Outcome]:
 
 
 class Intake:
-    def __init__(self, threads: int = 1, store_many: StoreMany = one_by_one) -> None:
+    def __init__(self, threads: int = 1, store_many: StoreMany = together) -> None:
         self.threads = threads
         self.store_many = store_many
         self._queue: queue.SimpleQueue[_Pending | None] = queue.SimpleQueue()

@@ -25,6 +25,7 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import os
 import socket
@@ -266,12 +267,13 @@ def bench_components(
     cursor = iter(ids)
 
     def drain() -> None:
+        # Batches as the workers take them (jobs hand process_batch coalesced ids).
         while True:
             with lock:
-                inbox_id = next(cursor, None)
-            if inbox_id is None:
+                batch = list(itertools.islice(cursor, pipeline.BATCH_SIZE))
+            if not batch:
                 return
-            pipeline.process(inbox_id, database)
+            pipeline.process_batch(batch, database)
 
     started = time.perf_counter()
     workers = [threading.Thread(target=drain) for _ in range(threads)]

@@ -159,12 +159,23 @@ class Coalescer:
 
     Under load one job per message would cost a queue write per message and hand workers
     batches of one; instead a single thread wakes on the first id, waits ``window`` seconds
-    for company, and queues what came (in chunks of ``batch``). Ids are hints like any
+    for company, and queues what came (in chunks of ``batch``). While ids keep arriving
+    faster than ``busy_rate`` a second, the wait doubles (up to ``max_window``): a worker
+    pays for a batch, not for a message, so under load bigger batches are what keeps up,
+    and when it is quiet the first message waits only ``window``. Ids are hints like any
     other: if the process dies first, the sweep finds their rows.
     """
 
-    def __init__(self, task_name: str, window: float = 0.005, batch: int = 64) -> None:
+    def __init__(
+        self,
+        task_name: str,
+        window: float = 0.005,
+        batch: int = 64,
+        max_window: float = 0.05,
+        busy_rate: float = 200,
+    ) -> None:
         self.task_name, self.window, self.batch = task_name, window, batch
+        self.max_window, self.busy_rate = max_window, busy_rate
         self._ids: list[int] = []
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -179,18 +190,21 @@ class Coalescer:
                 atexit.register(self.flush)
         self._wake.set()
 
-    def flush(self) -> None:
+    def flush(self) -> int:
         with self._lock:
             ids, self._ids = self._ids, []
             self._wake.clear()
         for start in range(0, len(ids), self.batch):
             _enqueue(self.task_name, ids[start : start + self.batch])
+        return len(ids)
 
     def _run(self) -> None:
+        window = self.window
         while True:
             self._wake.wait()
-            time.sleep(self.window)
-            self.flush()
+            time.sleep(window)
+            busy = self.flush() >= self.busy_rate * window
+            window = min(self.max_window, window * 2) if busy else self.window
 
 
 _process_hints = Coalescer("process_inbox")

@@ -206,7 +206,7 @@ def _process_together(session: Session, items: list[_Item]) -> dict[int, Process
     open_tickets = tickets.latest_open_tickets(
         session, [i for family in families.values() for i in family]
     )
-    recorded: list[tuple[_Item, Actor, Ticket, Message, bool]] = []
+    recorded: list[tuple[_Item, Actor, _Threaded, Message]] = []
     for item, (customer, new_customer) in zip(items, found, strict=True):
         actor = Actor(ActorType.CUSTOMER, customer.id, customer.name)
         if new_customer:
@@ -217,10 +217,10 @@ def _process_together(session: Session, items: list[_Item]) -> dict[int, Process
                 customer_id=customer.id,
                 channel=item.message.channel,
             )
-        ticket, created = _thread(
+        threaded = _thread(
             session, customer, item.message, families[customer.id], open_tickets, actor
         )
-        reading = item.reading
+        ticket, reading = threaded.ticket, item.reading
         row = record_inbound(
             session,
             ticket,
@@ -237,11 +237,14 @@ def _process_together(session: Session, items: list[_Item]) -> dict[int, Process
         )
         if ticket.status in OPEN_STATUSES:  # now its customer's most recent open ticket
             open_tickets[ticket.customer_id] = ticket
-        recorded.append((item, actor, ticket, row, created))
-    session.flush()  # the messages' ids, for the events that name them
+        recorded.append((item, actor, threaded, row))
+    session.flush()  # new tickets and the messages get their ids, for the events
     done: dict[int, Processed] = {}
-    for item, actor, ticket, row, created in recorded:
-        _triage(session, ticket, row, item.reading, created)
+    for item, actor, threaded, row in recorded:
+        ticket = threaded.ticket
+        if threaded.announce:
+            tickets.announce_ticket(session, ticket, item.message, actor, threaded.follow_up_of)
+        _triage(session, ticket, row, item.reading, threaded.created)
         emit(
             session,
             "message.received",
@@ -250,10 +253,18 @@ def _process_together(session: Session, items: list[_Item]) -> dict[int, Process
             customer_id=ticket.customer_id,
             message_id=row.id,
             channel=item.message.channel,
-            new_ticket=created,
+            new_ticket=threaded.created,
         )
-        done[item.inbox_id] = Processed(ticket.id, row.id, created)
+        done[item.inbox_id] = Processed(ticket.id, row.id, threaded.created)
     return done
+
+
+@dataclass(frozen=True)
+class _Threaded:
+    ticket: Ticket
+    created: bool = False
+    announce: bool = False  # opened here: record ticket.created once the batch has flushed
+    follow_up_of: Ticket | None = None
 
 
 def _thread(
@@ -263,8 +274,8 @@ def _thread(
     family: list[int],
     open_tickets: Mapping[int, Ticket],
     actor: Actor,
-) -> tuple[Ticket, bool]:
-    """The ticket ``message`` belongs on (continued, reopened or new) and whether it is new."""
+) -> _Threaded:
+    """The ticket ``message`` belongs on: continued, reopened or new."""
     if message.reply_to_external_ids or message.ticket_hint is not None or message.thread_key:
         # These signals are looked up by query; earlier messages of this batch must be
         # visible to it (a reply to a mail received a moment ago, a chat's second line).
@@ -274,9 +285,14 @@ def _thread(
     if ticket is not None:
         continued = tickets.continue_or_follow_up(session, ticket, message, actor)
         if continued is not None:
-            return continued, False
+            return _Threaded(continued)
         follow_up_of = ticket
-    return tickets.do_create_ticket(session, customer, message, actor, follow_up_of), True
+    if message.thread_key:
+        # Pinned at once, so the conversation's next line in this batch finds it.
+        new = tickets.do_create_ticket(session, customer, message, actor, follow_up_of)
+        return _Threaded(new, created=True)
+    new = tickets.open_ticket(session, customer, message, follow_up_of)
+    return _Threaded(new, created=True, announce=True, follow_up_of=follow_up_of)
 
 
 def _triage(

@@ -90,7 +90,7 @@ def record_inbound(
     The row is not flushed: the pipeline records a whole batch, then flushes once."""
     row = Message(
         **columns,
-        ticket_id=ticket.id,
+        ticket=ticket,
         customer_id=customer.id,
         direction=Direction.INBOUND,
         channel=message.channel,

@@ -223,6 +223,8 @@ class Message(Base):
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
+    # Lets the pipeline add a message to a ticket it opened in the same flush.
+    ticket: Mapped[Ticket] = relationship()
     attachments: Mapped[list[Attachment]] = relationship(order_by="Attachment.id")
 
 

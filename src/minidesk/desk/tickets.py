@@ -7,6 +7,7 @@ before and after, in the caller's transaction.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Collection, Mapping
 from typing import Any
 
@@ -104,8 +105,9 @@ def latest_open_tickets(session: Session, customer_ids: Collection[int]) -> dict
     return latest
 
 
-def _recency(ticket: Ticket) -> tuple[dt.datetime, int]:
-    return ticket.updated_at, ticket.id
+def _recency(ticket: Ticket) -> tuple[dt.datetime, float]:
+    # A ticket opened in this batch and not flushed yet has no id: it is the newest.
+    return ticket.updated_at, ticket.id if ticket.id is not None else math.inf
 
 
 def continue_or_follow_up(
@@ -139,18 +141,47 @@ def do_create_ticket(
     actor: Actor,
     follow_up_of: Ticket | None = None,
 ) -> Ticket:
+    ticket = open_ticket(session, customer, message, follow_up_of)
+    session.flush()
+    announce_ticket(session, ticket, message, actor, follow_up_of)
+    return ticket
+
+
+def open_ticket(
+    session: Session,
+    customer: Customer,
+    message: InboundMessage,
+    follow_up_of: Ticket | None = None,
+) -> Ticket:
+    """A new ticket for ``message``, added but not flushed: a caller opening many at once
+    flushes them together, then calls ``announce_ticket`` for each."""
     ticket = Ticket(
         subject=subject_for(message),
         channel=message.channel,
         customer_id=customer.id,
         status=Status.NEW,
         priority=Priority.P3,
+        # Set here, not left to the column defaults: the pipeline reads and changes them
+        # before the ticket is flushed.
+        tier=1,
+        turns=0,
+        custom_fields={},
     )
     if follow_up_of is not None:
         ticket.custom_fields = {"follow_up_of": follow_up_of.id}
         ticket.team_id = follow_up_of.team_id
     session.add(ticket)
-    session.flush()
+    return ticket
+
+
+def announce_ticket(
+    session: Session,
+    ticket: Ticket,
+    message: InboundMessage,
+    actor: Actor,
+    follow_up_of: Ticket | None = None,
+) -> None:
+    """Pin the new ticket's thread and record ``ticket.created`` (it has its id by now)."""
     if message.thread_key:
         pin_thread(session, ticket, message.channel, message.thread_key)
     emit(
@@ -158,12 +189,11 @@ def do_create_ticket(
         "ticket.created",
         actor,
         ticket_id=ticket.id,
-        customer_id=customer.id,
+        customer_id=ticket.customer_id,
         channel=message.channel,
         subject=ticket.subject,
         follow_up_of=follow_up_of.id if follow_up_of else None,
     )
-    return ticket
 
 
 def pin_thread(session: Session, ticket: Ticket, channel: str, key: str) -> None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from tests.conftest import Cast, inbound
+
+from minidesk import db, inbox, jobs, spool
+from minidesk.channels.base import InboundMessage, Sender
 
 
 def test_healthz(client: TestClient) -> None:
@@ -35,3 +39,14 @@ def test_openapi_describes_the_core_resources(client: TestClient) -> None:
         "/api/v1/inbound/messages",
     ):
         assert path in paths
+
+
+def test_metrics_count_messages_waiting_in_the_spool(
+    client: TestClient, cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if spool.spool_of(db.get_db()) is None:
+        pytest.skip("PostgreSQL has no spool")
+    monkeypatch.setattr(jobs, "enqueue_process", lambda inbox_id: None)  # nobody takes it in
+    for key in ("spooled-1", "spooled-2"):
+        inbox.accept(InboundMessage("api", key, Sender(email="emma@example.com"), text="hi"))
+    assert "minidesk_inbox_spooled 2.0" in client.get("/metrics").text

@@ -71,13 +71,14 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 def make_engine(url: str, *, writer: bool = True) -> Engine:
     """An engine; on SQLite a ``writer`` engine begins every transaction IMMEDIATE."""
     if url.startswith("sqlite"):
-        # SQLite connections are cheap; allow more than the web server's 40 request threads
-        # plus the job threads so nobody waits for a connection, only for the write lock.
+        # SQLite connections are cheap; keep as many as the web server's 40 request threads
+        # (an overflow connection is closed on return and the next one pays for opening it
+        # and its pragmas), plus room for the job threads, so nobody waits for a connection.
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 30},
-            pool_size=10,
-            max_overflow=60,
+            pool_size=40,
+            max_overflow=30,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; take over.

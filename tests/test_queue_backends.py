@@ -61,3 +61,23 @@ def test_the_redis_queue_runs_jobs(database: Database) -> None:
         pytest.skip(f"no Redis at {REDIS_URL}")
     redis.Redis.from_url(REDIS_URL).flushdb()
     _process_through(REDIS_URL, database)
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "redis"])
+def test_inbound_jobs_are_taken_before_listener_jobs(
+    backend: str, database: Database, tmp_path: Path
+) -> None:
+    """Under a burst, messages become tickets before their listeners run."""
+    if backend == "redis":
+        if not _redis_available():
+            pytest.skip(f"no Redis at {REDIS_URL}")
+        redis.Redis.from_url(REDIS_URL).flushdb()
+        queue_url = REDIS_URL
+    else:
+        queue_url = f"sqlite:///{tmp_path / 'queue.db'}"
+    huey = jobs.configure(settings.get_settings().model_copy(update={"queue_url": queue_url}))
+    jobs.enqueue_dispatch([1, 2])
+    jobs.enqueue_delivery(3)
+    jobs._enqueue("process_inbox", [4])
+    order = [huey.dequeue().name for _ in range(3)]
+    assert order == ["process_inbox", "deliver", "dispatch_events"]

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from huey import Huey, MemoryHuey, PostgresHuey, RedisHuey, SqliteHuey, crontab
+from huey import Huey, MemoryHuey, PostgresHuey, PriorityRedisHuey, SqliteHuey, crontab
 from huey.api import TaskWrapper
 from huey.consumer import Consumer
 
@@ -27,6 +27,7 @@ from minidesk.spool import spool_of
 
 log = logging.getLogger(__name__)
 
+PRIORITY = {"process_inbox": 20, "deliver": 10, "dispatch_events": 0}
 # Rows younger than this are left to the job that was queued for them.
 SWEEP_GRACE = dt.timedelta(seconds=30)
 
@@ -55,7 +56,7 @@ def build_huey(queue_url: str, *, immediate: bool = False) -> Huey:
         # the sweep re-finds anything a crash loses), so durability here would buy nothing.
         return SqliteHuey(name, filename=path, results=False, timeout=30, fsync=False)
     if scheme in ("redis", "rediss"):
-        return RedisHuey(name, url=queue_url, results=False)
+        return PriorityRedisHuey(name, url=queue_url, results=False)
     return PostgresHuey(
         name, dsn=queue_url.replace("postgresql+psycopg", "postgresql"), results=False
     )
@@ -80,17 +81,20 @@ def get_huey() -> Huey:
 def _register(huey: Huey, settings: Settings) -> None:
     from minidesk import pipeline
 
-    @huey.task(name="process_inbox")
+    # Inbound first: a message becomes a ticket agents can see before its listeners (rules,
+    # resolution flows) run, and replies already written go out before new ones are made.
+    # Under a burst, listeners lag and catch up; nothing waits for them to store mail.
+    @huey.task(name="process_inbox", priority=PRIORITY["process_inbox"])
     def process_inbox(inbox_ids: list[int] | int) -> None:
         # A bare id is a hint queued by a minidesk before batching; still honoured.
         pipeline.process_batch([inbox_ids] if isinstance(inbox_ids, int) else inbox_ids)
 
-    @huey.task(name="dispatch_events")
+    @huey.task(name="dispatch_events", priority=PRIORITY["dispatch_events"])
     def dispatch_events(event_ids: list[int]) -> None:
         with get_db().transaction() as session:
             events.dispatch_many(session, event_ids)
 
-    @huey.task(name="deliver")
+    @huey.task(name="deliver", priority=PRIORITY["deliver"])
     def deliver(outbox_id: int) -> None:
         outbox.deliver(get_db(), outbox_id, settings.outbox_max_attempts)
 

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from minidesk import memo
 from minidesk.db import Base
 from minidesk.events import Actor, changed, emit
 
@@ -43,8 +44,18 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+_MEMO = "workspace"
+
+
 def get_workspace(session: Session) -> Workspace:
-    """The workspace row, or the defaults (unsaved) before an admin has changed anything."""
+    """The workspace row, or the defaults (unsaved) before an admin has changed anything.
+
+    Read once per transaction (``minidesk.memo``): a message's listeners ask several times,
+    and without a row (a fresh install) every ask was a SELECT."""
+    return memo.get(session, _MEMO, lambda: _read(session))
+
+
+def _read(session: Session) -> Workspace:
     workspace = session.get(Workspace, 1)
     return workspace if workspace is not None else Workspace(id=1, **DEFAULTS)
 
@@ -74,4 +85,5 @@ def do_update_workspace(session: Session, values: dict[str, Any], actor: Actor) 
     for key, value in values.items():
         setattr(workspace, key, value)
     emit(session, "workspace.updated", actor, **changed(before, values))
+    memo.put(session, _MEMO, workspace)  # now the session's row, no longer the defaults
     return workspace

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from minidesk import memo
 from minidesk.db import Base
 from minidesk.desk.models import Role
 from minidesk.events import Actor, changed, emit
@@ -100,7 +101,16 @@ class PolicyPackRow(Base):
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+_MEMO = "policy_pack"
+
+
 def get_pack(session: Session) -> PolicyPack:
+    """The pack as this transaction sees it: read and parsed once per transaction (every
+    resolution turn and refund check asks)."""
+    return memo.get(session, _MEMO, lambda: _read(session))
+
+
+def _read(session: Session) -> PolicyPack:
     row = session.get(PolicyPackRow, 1)
     return PolicyPack.from_data(row.data) if row is not None else PolicyPack()
 
@@ -112,4 +122,5 @@ def do_update_pack(session: Session, values: dict[str, Any], actor: Actor) -> Po
     row.data = pack.to_data()
     session.add(row)
     emit(session, "policy.pack_updated", actor, **changed(before, row.data))
+    memo.put(session, _MEMO, pack)
     return pack

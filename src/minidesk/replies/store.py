@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from minidesk import memo
 from minidesk.db import utcnow
 from minidesk.desk.models import User
 from minidesk.events import Actor, emit
@@ -31,9 +32,18 @@ def _row(session: Session, key: str) -> ReplyTemplate | None:
     return session.scalars(select(ReplyTemplate).where(ReplyTemplate.key == key)).first()
 
 
+def _memo_name(key: str) -> str:
+    return f"reply_template:{key}"
+
+
 def get_spec(session: Session, key: str) -> TemplateSpec | None:
     """The template used for ``key``: the saved one if enabled, else the built-in (a disabled
-    saved template switches the key off entirely)."""
+    saved template switches the key off entirely). Read once per transaction and key: a
+    dispatch batch sends the same few templates to many tickets."""
+    return memo.get(session, _memo_name(key), lambda: _read_spec(session, key))
+
+
+def _read_spec(session: Session, key: str) -> TemplateSpec | None:
     row = _row(session, key)
     if row is not None:
         return _spec_of(row) if row.enabled else None
@@ -74,6 +84,7 @@ def do_save_template(
     row.updated_by_id = author.id if author else None
     row.updated_at = utcnow()
     session.flush()
+    memo.forget(session, _memo_name(spec.key))
     emit(
         session,
         "template.created" if created else "template.updated",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import secrets
 import sys
 from pathlib import Path
@@ -104,6 +105,7 @@ def worker(threads: Annotated[int, typer.Option(help="Worker threads.")] = 2) ->
     huey = jobs.configure(settings)
     email_service.ensure_support_address(settings)
     email = email_service.start(settings, smtp=False, imap=True)
+    gc.freeze()  # as in ``serve``: long-lived start-up objects leave the collector's passes
     try:
         Consumer(huey, workers=threads, worker_type="thread", periodic=True, **jobs.POLL).run()
     finally:

@@ -16,6 +16,7 @@ they are never reused. PostgreSQL needs no spool: its writers do not exclude eac
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -31,6 +32,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     delete,
+    event,
     func,
     select,
     text,
@@ -39,6 +41,9 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Engine
 
 from minidesk.db import Database, UTCDateTime, make_engine
+
+log = logging.getLogger(__name__)
+CHECKPOINT_SECONDS = 1.0
 
 metadata = MetaData()
 spooled = Table(
@@ -57,14 +62,38 @@ spooled = Table(
 Row = dict[str, Any]
 
 
+def _no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
+    dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
+
+
 class Spool:
     def __init__(self, path: Path, db: Database) -> None:
         self.path = path
         url = f"sqlite:///{path}"
         self.engine: Engine = make_engine(url)
         self.reader: Engine = make_engine(url, writer=False)
+        # A commit that crosses the WAL's size limit checkpoints there and then, fsyncs and
+        # all: tens of milliseconds for whichever accept commits it. Here a background thread
+        # checkpoints instead (PASSIVE: it never blocks a writer), and accepts only append.
+        event.listen(self.engine, "connect", _no_autocheckpoint)
         metadata.create_all(self.engine)
         self._keep_ids_above(db)
+        self._closed = threading.Event()
+        self._checkpointer = threading.Thread(
+            target=self._checkpoint_every, args=(CHECKPOINT_SECONDS,), daemon=True
+        )
+        self._checkpointer.start()
+
+    def _checkpoint_every(self, seconds: float) -> None:
+        while not self._closed.wait(seconds):
+            self.checkpoint()
+
+    def checkpoint(self) -> None:
+        try:
+            with self.reader.connect() as conn:
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+        except Exception:  # the next round tries again; the WAL only grows meanwhile
+            log.warning("spool checkpoint failed", exc_info=True)
 
     def _keep_ids_above(self, db: Database) -> None:
         """Start the sequence after the inbox's last id: a new spool file (first start, or
@@ -140,6 +169,9 @@ class Spool:
                 conn.execute(delete(spooled).where(spooled.c.id.in_(ids)))
 
     def dispose(self) -> None:
+        self._closed.set()
+        self._checkpointer.join(timeout=5)
+        self.checkpoint()
         self.engine.dispose()
         self.reader.dispose()
 

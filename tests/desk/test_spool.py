@@ -132,3 +132,18 @@ def test_a_new_spool_file_never_reuses_an_inbox_id(
     assert second.inbox_id > first.inbox_id
     pipeline.process_batch([second.inbox_id], database)
     assert _count(database, Message) == 2
+
+
+def test_accepts_never_checkpoint_the_spool_themselves(
+    database: Database, the_spool: spool.Spool
+) -> None:
+    """A checkpoint fsyncs; the spool's own thread does it, never the accept that crossed
+    the WAL's size limit."""
+    for i in range(20):
+        inbox.accept(_message(f"w-{i}"))
+    with the_spool.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+    the_spool.checkpoint()
+    with the_spool.reader.connect() as conn:
+        busy, frames, done = conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
+    assert busy == 0 and frames == done

@@ -92,6 +92,9 @@ def _batch(domain: str) -> list[InboundMessage]:
         _chat(domain, "my parcel is lost", "b8"),
         _mail(domain, "src", "Hello again", "b9"),
         _mail(domain, "angry", "This is unacceptable, I will sue. Chargeback filed!", "b10"),
+        # Mails that reply to nothing: each its own conversation, even from one customer.
+        _mail(domain, "mailer", "First question by mail", "b11", new_conversation=True),
+        _mail(domain, "mailer", "Another, unrelated question", "b12", new_conversation=True),
     ]
 
 
@@ -149,6 +152,7 @@ def test_a_batch_ends_exactly_as_processing_one_by_one(database: Database, held:
     assert batched["b6"]["follow_up_of"] == "Invoice for order 1004 please"
     assert batched["b8"]["ticket"] == "hello, anyone there?"
     assert batched["b10"]["priority"] == "P1"
+    assert batched["b12"]["ticket"] == "Another, unrelated question"
 
 
 def test_a_failing_message_is_recorded_and_the_rest_of_its_batch_commits(

@@ -49,6 +49,9 @@ class InboundMessage:
     subject: str = ""
     thread_key: str | None = None
     reply_to_external_ids: tuple[str, ...] = ()
+    # With no threading signal, open a new ticket instead of joining the customer's latest
+    # open one (email: a mail that replies to nothing is a new conversation).
+    new_conversation: bool = False
     ticket_hint: int | None = None
     attachments: tuple[AttachmentIn, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict)

@@ -87,6 +87,8 @@ def find_thread_ticket(
         if ticket_id is not None:
             return session.get_one(Ticket, ticket_id)
         return None
+    if message.new_conversation:
+        return None
     if open_tickets is None:
         open_tickets = latest_open_tickets(session, customer_ids)
     candidates = [open_tickets[i] for i in customer_ids if i in open_tickets]

@@ -130,10 +130,8 @@ def build(
         text=visible if mail.text else _placeholder(attachments),
         html=_visible_html(mail),
         subject=mail.subject,
-        # The mail's own id: with no other signal it opens a new ticket rather than joining
-        # the customer's latest open one (what the API channel does without a thread).
-        thread_key="mid:" + hashlib.sha256(mail.external_id.encode()).hexdigest()[:40],
         reply_to_external_ids=tuple(reply_ids),
+        new_conversation=True,
         ticket_hint=hint,
         attachments=tuple(attachments),
         meta=meta,

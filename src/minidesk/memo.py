@@ -52,6 +52,11 @@ def put(session: Session, name: str, value: Any) -> None:
     memos[name] = value
 
 
+def peek(session: Session) -> dict[str, Any] | None:
+    """This transaction's memos by name, to change in place (None if it has none yet)."""
+    return _memos(session)
+
+
 def forget(session: Session, name: str) -> None:
     memos = _memos(session)
     if memos is not None:

@@ -9,9 +9,10 @@ refunds twice. Failures raise ``CommerceError``; ``permanent=True`` means retryi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from minidesk.commerce.money import Money
 
@@ -171,3 +172,18 @@ class CommerceConnector(Protocol):
     def send_password_reset(self, customer_ref: str, *, idempotency_key: str) -> ActionResult: ...
 
     def resend_invoice(self, order_number: str, *, idempotency_key: str) -> ActionResult: ...
+
+
+@runtime_checkable
+class Prefetching(Protocol):
+    """Optional: a connector that can look up many customers and orders in one go. The
+    resolution flows hand it a dispatch batch's senders and order numbers first; its
+    ``find_customer``/``get_order`` then answer those without another round trip."""
+
+    def prefetch(
+        self,
+        *,
+        emails: Collection[str] = (),
+        phones: Collection[str] = (),
+        order_numbers: Collection[str] = (),
+    ) -> None: ...

@@ -3,16 +3,21 @@
 It works inside the caller's session, so a refund commits (or rolls back) together with the
 decision and the event that explain it. Each changing call first looks up its idempotency key
 in ``store_operations``; a replay returns the recorded result and changes nothing.
+
+Look-ups are remembered for the rest of the transaction (``commerce.lookups``); every changing
+call forgets them, so a change is read back afresh.
 """
 
 from __future__ import annotations
 
 import secrets
+from collections.abc import Collection
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
+from minidesk.commerce import lookups
 from minidesk.commerce.connector import (
     ActionKind,
     ActionResult,
@@ -32,7 +37,7 @@ from minidesk.commerce.models import (
     StoreShipment,
 )
 from minidesk.commerce.money import Money
-from minidesk.commerce.records import customer_record, order_record
+from minidesk.commerce.records import order_record
 from minidesk.db import utcnow
 
 
@@ -47,24 +52,20 @@ class BuiltinStore:
     def find_customer(
         self, *, email: str | None = None, phone: str | None = None
     ) -> CustomerRecord | None:
-        query = select(StoreCustomer)
-        if email:
-            query = query.where(StoreCustomer.email == email.strip().lower())
-        elif phone:
-            query = query.where(StoreCustomer.phone == phone)
-        else:
-            return None
-        row = self.session.scalars(query.order_by(StoreCustomer.id).limit(1)).first()
-        return customer_record(row) if row else None
+        return lookups.customer(self.session, email=email, phone=phone)
 
     def list_orders(self, customer_ref: str) -> list[OrderRecord]:
-        rows = self.session.scalars(
-            self._orders()
-            .join(StoreCustomer, StoreCustomer.id == StoreOrder.customer_id)
-            .where(StoreCustomer.ref == customer_ref)
-            .order_by(StoreOrder.placed_at.desc(), StoreOrder.id.desc())
-        )
-        return [order_record(row) for row in rows]
+        return [order_record(row) for row in lookups.customer_orders(self.session, customer_ref)]
+
+    def prefetch(
+        self,
+        *,
+        emails: Collection[str] = (),
+        phones: Collection[str] = (),
+        order_numbers: Collection[str] = (),
+    ) -> None:
+        """Look up a batch's customers and orders at once (``connector.Prefetching``)."""
+        lookups.prefetch(self.session, emails=emails, phones=phones, order_numbers=order_numbers)
 
     def get_order(self, number: str) -> OrderRecord | None:
         row = self._order_row(number)
@@ -209,18 +210,8 @@ class BuiltinStore:
 
     # -- helpers ----------------------------------------------------------------------------
 
-    def _orders(self) -> Any:
-        return select(StoreOrder).options(
-            selectinload(StoreOrder.customer),
-            selectinload(StoreOrder.payments).selectinload(StorePayment.refunds),
-            selectinload(StoreOrder.shipments).selectinload(StoreShipment.events),
-        )
-
     def _order_row(self, number: str) -> StoreOrder | None:
-        row: StoreOrder | None = self.session.scalars(
-            self._orders().where(StoreOrder.number == number.lstrip("#"))
-        ).first()
-        return row
+        return lookups.order(self.session, number)
 
     def _require(self, number: str) -> StoreOrder:
         order = self._order_row(number)
@@ -252,6 +243,7 @@ class BuiltinStore:
         )
         self.session.add(operation)
         self.session.flush()
+        lookups.forget(self.session, order.number)
         for payment in order.payments:
             self.session.expire(payment)
         self.session.expire(order)

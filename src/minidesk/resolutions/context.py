@@ -96,17 +96,23 @@ def _flags(session: Session, message: Message) -> frozenset[str]:
     return frozenset(hit.flag for hit in find_flags(text))
 
 
-def build_turn(session: Session, ticket: Ticket, message: Message, state: ResolutionState) -> Turn:
-    connector = connector_for(session)
-    sender: dict[str, Any] = {}
-    if message.inbox_id is not None:
-        item = session.get(inbox.InboxItem, message.inbox_id)
-        sender = dict(item.payload.get("sender", {})) if item else {}
+def sender_of(item: inbox.InboxItem | None) -> tuple[str | None, str | None, bool]:
+    """The email and phone a message came from (normalised), and whether its channel
+    vouched for them."""
+    sender: dict[str, Any] = dict(item.payload.get("sender", {})) if item else {}
     email = normalise(IdentityKind.EMAIL, sender["email"]) if sender.get("email") else None
     phone = normalise(IdentityKind.PHONE, sender["phone"]) if sender.get("phone") else None
+    return email, phone, bool(sender.get("verified"))
+
+
+def build_turn(session: Session, ticket: Ticket, message: Message, state: ResolutionState) -> Turn:
+    connector = connector_for(session)
+    item = None
+    if message.inbox_id is not None:
+        item = session.get(inbox.InboxItem, message.inbox_id)
     # Verified means the channel vouched for this identity AND it is the one on file: the
     # store account is looked up by exactly the email/phone this message came from.
-    channel_vouches = bool(sender.get("verified"))
+    email, phone, channel_vouches = sender_of(item)
     customer = None
     if email:
         customer = connector.find_customer(email=email)

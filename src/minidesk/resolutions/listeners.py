@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from minidesk import events, inbox
+from minidesk.commerce.connector import Prefetching
 from minidesk.commerce.money import Money, format_money
+from minidesk.commerce.registry import connector_for
 from minidesk.desk.messages import MessageType, do_reply
 from minidesk.desk.models import Message, Status, Ticket
 from minidesk.events import Event
 from minidesk.replies import RenderError, do_send_template
-from minidesk.resolutions.context import BOT
+from minidesk.resolutions.context import BOT, sender_of
 from minidesk.resolutions.engine import handle
 from minidesk.resolutions.flows.refund import REFUND_TIMEFRAME
 from minidesk.resolutions.models import Resolution
@@ -31,9 +33,10 @@ _PREFETCHED = "minidesk.resolutions.prefetched"
 
 
 def _prefetch(session: Session) -> None:
-    """The first customer message of a dispatch batch loads the tickets, messages and inbox
-    rows of all of them, three queries in all; the others' ``session.get`` then finds theirs
-    in the session instead of querying three times per message."""
+    """The first customer message of a dispatch batch loads the tickets (with customer and
+    tags), messages and inbox rows of all of them, and has the store look up their senders
+    and orders, a few queries in all; each turn then finds its own in the session or the
+    store's memo instead of querying several times per message."""
     batch = events.batch(session)
     held = session.info.get(_PREFETCHED)
     if held is not None and held[0] is batch:
@@ -48,14 +51,31 @@ def _prefetch(session: Session) -> None:
     session.info[_PREFETCHED] = (batch, loaded)
     if len(received) < 2:
         return
-    loaded += session.scalars(select(Ticket).where(Ticket.id.in_({e.ticket_id for e in received})))
+    loaded += session.scalars(
+        select(Ticket)
+        .where(Ticket.id.in_({e.ticket_id for e in received}))
+        # Every reply greets the customer by name; every hand-off tags the ticket.
+        .options(selectinload(Ticket.customer), selectinload(Ticket.tag_rows))
+    )
     messages = session.scalars(
         select(Message).where(Message.id.in_({e.message_id for e in received}))
     ).all()
     loaded += messages
     inbox_ids = {m.inbox_id for m in messages if m.inbox_id is not None}
+    items = []
     if inbox_ids:
-        loaded += session.scalars(select(inbox.InboxItem).where(inbox.InboxItem.id.in_(inbox_ids)))
+        items = list(
+            session.scalars(select(inbox.InboxItem).where(inbox.InboxItem.id.in_(inbox_ids)))
+        )
+        loaded += items
+    connector = connector_for(session)
+    if isinstance(connector, Prefetching):  # the senders' store accounts, their orders
+        senders = [sender_of(item) for item in items]
+        connector.prefetch(
+            emails={email for email, _, _ in senders if email},
+            phones={phone for _, phone, _ in senders if phone},
+            order_numbers={str(n) for m in messages for n in m.entities.get("order_numbers", [])},
+        )
 
 
 @events.listen("approval.decided")

@@ -63,7 +63,13 @@ class Accepted:
 
 
 def to_payload(message: InboundMessage) -> dict[str, Any]:
-    return dataclasses.asdict(message)
+    # What ``dataclasses.asdict`` gives, without its deep copy of every value (a tenth of
+    # an accept's CPU): the payload is serialised to JSON at once, never mutated.
+    payload = {f.name: getattr(message, f.name) for f in dataclasses.fields(message)}
+    payload["sender"] = dataclasses.asdict(message.sender)
+    payload["attachments"] = tuple(dataclasses.asdict(a) for a in message.attachments)
+    payload["reply_to_external_ids"] = tuple(message.reply_to_external_ids)
+    return payload
 
 
 def from_payload(payload: dict[str, Any]) -> InboundMessage:
@@ -169,16 +175,22 @@ def _spool(db: Database, spool: Spool, values: dict[Key, dict[str, Any]]) -> dic
 def _known(session: Session, keys: Sequence[Key]) -> dict[Key, Accepted]:
     if not keys:
         return {}
-    rows = session.scalars(
-        select(InboxItem).where(InboxItem.external_id.in_({key for _, key in keys}))
+    # Columns, not entities: every accept asks, and the payloads are never needed here.
+    rows = session.execute(
+        select(
+            InboxItem.channel,
+            InboxItem.external_id,
+            InboxItem.id,
+            InboxItem.status,
+            InboxItem.ticket_id,
+            InboxItem.message_id,
+        ).where(InboxItem.external_id.in_({key for _, key in keys}))
     )
     wanted = set(keys)
     return {
-        (row.channel, row.external_id): Accepted(
-            row.id, True, row.status, row.ticket_id, row.message_id
-        )
-        for row in rows
-        if (row.channel, row.external_id) in wanted
+        (channel, key): Accepted(inbox_id, True, status, ticket_id, message_id)
+        for channel, key, inbox_id, status, ticket_id, message_id in rows
+        if (channel, key) in wanted
     }
 
 

@@ -122,6 +122,8 @@ def run_sweep(before: dt.datetime) -> dict[str, int]:
     db = get_db()
     settings = get_settings()
     spool = spool_of(db)
+    if spool is not None:  # in case the process that accepted them is gone
+        spool.prune()
     with db.sessions() as session:
         inbox_ids = [*(spool.waiting(before) if spool else []), *inbox.pending_ids(session, before)]
         event_ids = events.undispatched(session, before)

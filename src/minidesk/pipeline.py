@@ -122,8 +122,6 @@ def _process_many(
             if raise_errors:
                 raise
             return {}
-        if spool is not None:  # committed: the inbox holds them now
-            spool.remove(list(spooled))
         if failed is not None and raise_errors:
             raise failed
         return done

@@ -3,14 +3,15 @@
 SQLite has one writer per file. If accepts wrote the main database they would queue behind
 the workers' processing transactions (across processes, behind SQLite's sleep-polling busy
 handler too), so a 202 would wait tens of milliseconds for somebody else's batch. The spool is
-a second file whose only writers are accepts (short and group-committed) and a worker's one
-DELETE per batch, so an accept waits for another accept at most.
+a second file written only by the process that accepts: its group-committed accepts, and a
+housekeeping thread that forgets what the inbox holds and checkpoints. An accept waits for
+another accept at most; workers only read here.
 
 A spooled row moves to the main inbox, under the same id, inside the transaction that
-processes it (``inbox.take_in``); only after that commits is it deleted here. A crash in
-between leaves it in both places, and the next attempt finds it in the inbox and only deletes
-it. Ids come from this file's AUTOINCREMENT sequence, kept above every id the inbox holds, so
-they are never reused. PostgreSQL needs no spool: its writers do not exclude each other.
+processes it (``inbox.take_in``); the housekeeper forgets it once the inbox has its key. Until
+then a second attempt (a sweep, a redelivered hint) finds it taken in and does nothing. Ids
+come from this file's AUTOINCREMENT sequence, kept above every id the inbox holds, so they are
+never reused. PostgreSQL needs no spool: its writers do not exclude each other.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    bindparam,
     delete,
     event,
     func,
@@ -43,7 +45,7 @@ from sqlalchemy.engine import Engine
 from minidesk.db import Database, UTCDateTime, make_engine
 
 log = logging.getLogger(__name__)
-CHECKPOINT_SECONDS = 1.0
+HOUSEKEEPING_SECONDS = 0.5
 
 metadata = MetaData()
 spooled = Table(
@@ -68,7 +70,7 @@ def _no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
 
 class Spool:
     def __init__(self, path: Path, db: Database) -> None:
-        self.path = path
+        self.path, self.db = path, db
         url = f"sqlite:///{path}"
         self.engine: Engine = make_engine(url)
         self.reader: Engine = make_engine(url, writer=False)
@@ -79,21 +81,55 @@ class Spool:
         metadata.create_all(self.engine)
         self._keep_ids_above(db)
         self._closed = threading.Event()
-        self._checkpointer = threading.Thread(
-            target=self._checkpoint_every, args=(CHECKPOINT_SECONDS,), daemon=True
-        )
-        self._checkpointer.start()
+        self._housekeeper: threading.Thread | None = None
+        self._lock = threading.Lock()
 
-    def _checkpoint_every(self, seconds: float) -> None:
-        while not self._closed.wait(seconds):
-            self.checkpoint()
+    def _start_housekeeping(self) -> None:
+        """In a process that accepts: prune and checkpoint from one thread of its own, so
+        the spool's writes all come from this process (its accepts queue on an in-process
+        lock, never on SQLite's sleep-polling busy handler behind another process)."""
+        with self._lock:
+            if self._housekeeper is None and not self._closed.is_set():
+                self._housekeeper = threading.Thread(
+                    target=self._keep_house, name="spool", daemon=True
+                )
+                self._housekeeper.start()
+
+    def _keep_house(self) -> None:
+        while not self._closed.wait(HOUSEKEEPING_SECONDS):
+            try:
+                self.prune()
+                self.checkpoint()
+            except Exception:  # the next round tries again; the spool only grows meanwhile
+                log.warning("spool housekeeping failed", exc_info=True)
+
+    def prune(self, limit: int = 5000) -> int:
+        """Forget rows whose message the inbox holds now (a worker took it in, or it was a
+        redelivery that raced its original); returns how many."""
+        with self.reader.connect() as conn:
+            waiting = conn.execute(
+                select(spooled.c.id, spooled.c.channel, spooled.c.external_id)
+                .order_by(spooled.c.id)
+                .limit(limit)
+            ).all()
+        if not waiting:
+            return 0
+        with self.db.sessions() as session:
+            known = {
+                (channel, key)
+                for channel, key in session.execute(
+                    text("SELECT channel, external_id FROM inbox WHERE external_id IN :keys")
+                    .bindparams(bindparam("keys", expanding=True)),
+                    {"keys": list({key for _, _, key in waiting})},
+                )
+            }
+        done = [row_id for row_id, channel, key in waiting if (channel, key) in known]
+        self.remove(done)
+        return len(done)
 
     def checkpoint(self) -> None:
-        try:
-            with self.reader.connect() as conn:
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
-        except Exception:  # the next round tries again; the WAL only grows meanwhile
-            log.warning("spool checkpoint failed", exc_info=True)
+        with self.reader.connect() as conn:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
 
     def _keep_ids_above(self, db: Database) -> None:
         """Start the sequence after the inbox's last id: a new spool file (first start, or
@@ -118,6 +154,8 @@ class Spool:
         now. Keys already spooled are left as they are and absent from the answer."""
         if not rows:
             return {}
+        if self._housekeeper is None:
+            self._start_housekeeping()
         with self.engine.begin() as conn:
             stored = conn.execute(
                 sqlite.insert(spooled)
@@ -163,15 +201,16 @@ class Spool:
             return int(conn.scalar(select(func.count()).select_from(spooled)) or 0)
 
     def remove(self, ids: Sequence[int]) -> None:
-        """Forget rows the inbox now holds (call only after that has committed)."""
+        """Forget these rows (only once the inbox holds their messages)."""
         if ids:
             with self.engine.begin() as conn:
                 conn.execute(delete(spooled).where(spooled.c.id.in_(ids)))
 
     def dispose(self) -> None:
         self._closed.set()
-        self._checkpointer.join(timeout=5)
-        self.checkpoint()
+        if self._housekeeper is not None:
+            self._housekeeper.join(timeout=5)
+            self.checkpoint()
         self.engine.dispose()
         self.reader.dispose()
 

@@ -17,7 +17,8 @@ from enum import StrEnum
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Index, String, Text, UniqueConstraint, select, update
+from sqlalchemy import Index, String, Text, UniqueConstraint, bindparam, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -159,8 +160,8 @@ def _spool(db: Database, spool: Spool, values: dict[Key, dict[str, Any]]) -> dic
     where a key that is waiting already is a duplicate too."""
     from minidesk import jobs
 
-    with db.sessions() as session:
-        answers = _known(session, list(values))
+    with db.read_engine.connect() as connection:  # no Session: every accept asks this
+        answers = _known(connection, list(values))
     fresh = spool.put([row for key, row in values.items() if key not in answers])
     for key, inbox_id in fresh.items():
         answers[key] = Accepted(inbox_id, False, values[key]["status"])
@@ -172,20 +173,21 @@ def _spool(db: Database, spool: Spool, values: dict[Key, dict[str, Any]]) -> dic
     return answers
 
 
-def _known(session: Session, keys: Sequence[Key]) -> dict[Key, Accepted]:
+# Columns, not entities, and built once: every accept asks, and never needs the payloads.
+_KNOWN = select(
+    InboxItem.channel,
+    InboxItem.external_id,
+    InboxItem.id,
+    InboxItem.status,
+    InboxItem.ticket_id,
+    InboxItem.message_id,
+).where(InboxItem.external_id.in_(bindparam("keys", expanding=True)))
+
+
+def _known(session: Session | Connection, keys: Sequence[Key]) -> dict[Key, Accepted]:
     if not keys:
         return {}
-    # Columns, not entities: every accept asks, and the payloads are never needed here.
-    rows = session.execute(
-        select(
-            InboxItem.channel,
-            InboxItem.external_id,
-            InboxItem.id,
-            InboxItem.status,
-            InboxItem.ticket_id,
-            InboxItem.message_id,
-        ).where(InboxItem.external_id.in_({key for _, key in keys}))
-    )
+    rows = session.execute(_KNOWN, {"keys": list({key for _, key in keys})})
     wanted = set(keys)
     return {
         (channel, key): Accepted(inbox_id, True, status, ticket_id, message_id)

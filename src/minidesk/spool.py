@@ -62,6 +62,15 @@ spooled = Table(
     sqlite_autoincrement=True,
 )
 Row = dict[str, Any]
+# Built once: every accept runs these, and building a statement costs more than running it.
+_PUT = (
+    sqlite.insert(spooled)
+    .on_conflict_do_nothing()
+    .returning(spooled.c.id, spooled.c.channel, spooled.c.external_id)
+)
+_FIND = select(spooled.c.id, spooled.c.channel, spooled.c.external_id).where(
+    spooled.c.external_id.in_(bindparam("keys", expanding=True))
+)
 
 
 def _no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
@@ -157,12 +166,7 @@ class Spool:
         if self._housekeeper is None:
             self._start_housekeeping()
         with self.engine.begin() as conn:
-            stored = conn.execute(
-                sqlite.insert(spooled)
-                .on_conflict_do_nothing()
-                .returning(spooled.c.id, spooled.c.channel, spooled.c.external_id),
-                list(rows),
-            )
+            stored = conn.execute(_PUT, list(rows))
             return {(channel, key): row_id for row_id, channel, key in stored}
 
     def find(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
@@ -170,11 +174,7 @@ class Spool:
         if not keys:
             return {}
         with self.reader.connect() as conn:
-            found = conn.execute(
-                select(spooled.c.id, spooled.c.channel, spooled.c.external_id).where(
-                    spooled.c.external_id.in_({key for _, key in keys})
-                )
-            )
+            found = conn.execute(_FIND, {"keys": list({key for _, key in keys})})
             wanted = set(keys)
             return {(c, k): i for i, c, k in found if (c, k) in wanted}
 

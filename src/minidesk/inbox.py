@@ -24,7 +24,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from minidesk.channels.base import AttachmentIn, InboundMessage, Sender
 from minidesk.db import Base, Database, get_db, on_commit, upsert_insert, utcnow
-from minidesk.spool import Spool, spool_of
+from minidesk.spool import Spool, key_params, spool_of
 
 
 class InboxStatus(StrEnum):
@@ -181,13 +181,18 @@ _KNOWN = select(
     InboxItem.status,
     InboxItem.ticket_id,
     InboxItem.message_id,
-).where(InboxItem.external_id.in_(bindparam("keys", expanding=True)))
+).where(
+    # Both columns, so the (channel, external_id) unique index answers (external_id alone
+    # cannot use it: every accept would scan the whole inbox).
+    InboxItem.channel.in_(bindparam("channels", expanding=True)),
+    InboxItem.external_id.in_(bindparam("keys", expanding=True)),
+)
 
 
 def _known(session: Session | Connection, keys: Sequence[Key]) -> dict[Key, Accepted]:
     if not keys:
         return {}
-    rows = session.execute(_KNOWN, {"keys": list({key for _, key in keys})})
+    rows = session.execute(_KNOWN, key_params(keys))
     wanted = set(keys)
     return {
         (channel, key): Accepted(inbox_id, True, status, ticket_id, message_id)

@@ -68,9 +68,19 @@ _PUT = (
     .on_conflict_do_nothing()
     .returning(spooled.c.id, spooled.c.channel, spooled.c.external_id)
 )
+# Both key columns, so the unique index answers rather than a scan of the file.
 _FIND = select(spooled.c.id, spooled.c.channel, spooled.c.external_id).where(
-    spooled.c.external_id.in_(bindparam("keys", expanding=True))
+    spooled.c.channel.in_(bindparam("channels", expanding=True)),
+    spooled.c.external_id.in_(bindparam("keys", expanding=True)),
 )
+_TAKEN_IN = text(
+    "SELECT channel, external_id FROM inbox WHERE channel IN :channels AND external_id IN :keys"
+).bindparams(bindparam("channels", expanding=True), bindparam("keys", expanding=True))
+
+
+def key_params(keys: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
+    """Bind values for ``channel IN :channels AND external_id IN :keys`` (see ``_FIND``)."""
+    return {"channels": list({c for c, _ in keys}), "keys": list({k for _, k in keys})}
 
 
 def _no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
@@ -124,14 +134,8 @@ class Spool:
         if not waiting:
             return 0
         with self.db.sessions() as session:
-            known = {
-                (channel, key)
-                for channel, key in session.execute(
-                    text("SELECT channel, external_id FROM inbox WHERE external_id IN :keys")
-                    .bindparams(bindparam("keys", expanding=True)),
-                    {"keys": list({key for _, _, key in waiting})},
-                )
-            }
+            params = key_params([(channel, key) for _, channel, key in waiting])
+            known = {(channel, key) for channel, key in session.execute(_TAKEN_IN, params)}
         done = [row_id for row_id, channel, key in waiting if (channel, key) in known]
         self.remove(done)
         return len(done)
@@ -174,7 +178,7 @@ class Spool:
         if not keys:
             return {}
         with self.reader.connect() as conn:
-            found = conn.execute(_FIND, {"keys": list({key for _, key in keys})})
+            found = conn.execute(_FIND, key_params(keys))
             wanted = set(keys)
             return {(c, k): i for i, c, k in found if (c, k) in wanted}
 

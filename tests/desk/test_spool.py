@@ -190,3 +190,18 @@ def test_accepts_never_checkpoint_the_spool_themselves(
     with the_spool.reader.connect() as conn:
         busy, frames, done = conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
     assert busy == 0 and frames == done
+
+
+def test_the_duplicate_checks_search_an_index_rather_than_scan(
+    database: Database, the_spool: spool.Spool
+) -> None:
+    """Every accept runs them; a scan would grow with the inbox (it once did)."""
+    params = spool.key_params([("api", "a"), ("email", "b")])
+    for engine, statement in ((database.engine, inbox._KNOWN), (the_spool.reader, spool._FIND)):
+        with engine.connect() as conn:
+            sql = statement.params(**params).compile(
+                conn, compile_kwargs={"literal_binds": True, "render_postcompile": True}
+            )
+            plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}").all()
+        details = " ".join(row[-1] for row in plan)
+        assert "SEARCH" in details and "SCAN" not in details, details

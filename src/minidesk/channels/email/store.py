@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -45,10 +46,16 @@ def write(session: Session, blobs: Sequence[Blob]) -> None:
         for b in blobs
     }  # fmt: skip
     if rows:
-        statement = upsert_insert(session, EmailBlob.__table__).on_conflict_do_nothing(
-            index_elements=["sha256"]
-        )
+        dialect = session.get_bind().dialect.name
+        statement = _inserts.get(dialect)
+        if statement is None:  # built once per dialect: building costs more than the write
+            statement = _inserts[dialect] = upsert_insert(
+                session, EmailBlob.__table__
+            ).on_conflict_do_nothing(index_elements=["sha256"])
         session.execute(statement, list(rows.values()))
+
+
+_inserts: dict[str, Any] = {}
 
 
 def get(session: Session, key: str) -> EmailBlob | None:

@@ -133,6 +133,7 @@ def bench_http(
     asynchronous: bool,
     jobs: str = "embedded",
     rate: float = 0,
+    listeners: bool = True,
 ) -> dict[str, object]:
     """One ``minidesk serve`` on a fresh SQLite file, its jobs on 2 embedded threads, in a
     separate ``minidesk worker`` (``jobs="worker"``: the other core, its own GIL), or nowhere
@@ -188,6 +189,8 @@ def bench_http(
             )
             server_cpu = cpu_seconds(server.pid) - cpu_before
             drained = wait_until_processed(database, count) if jobs != "none" else {}
+            if jobs != "none" and listeners:
+                drained.update(wait_until_listened(database, count))
         except Exception:
             sys.stderr.write(log_path.read_text()[-3000:])
             raise
@@ -239,6 +242,36 @@ def wait_until_processed(
         "processed_per_s": round(len(rows) / span, 1),
         "accept_to_ticket_p50_ms": round(percentile(lags, 0.50) * 1000, 1),
         "accept_to_ticket_p99_ms": round(percentile(lags, 0.99) * 1000, 1),
+    }
+
+
+def wait_until_listened(
+    database: Path, count: int, prefix: str = "bench", seconds: float = 900
+) -> dict[str, float]:
+    """Wait for the listeners (rules, resolution flows, replies) of every message: a message
+    is through them when its ``message.received`` event has been dispatched. Workers take
+    inbound jobs first, so under a burst this lags the tickets and catches up after."""
+    deadline = time.monotonic() + seconds
+    query = (
+        "SELECT i.received_at, e.dispatched_at FROM inbox i JOIN events e"
+        " ON e.message_id = i.message_id AND e.kind = 'message.received'"
+        f" WHERE i.external_id LIKE '{prefix}-%' AND e.dispatched_at IS NOT NULL"
+    )
+    with sqlite3.connect(database) as connection:
+        while time.monotonic() < deadline:
+            rows = connection.execute(query).fetchall()
+            if len(rows) >= count:
+                break
+            time.sleep(0.5)
+    received = [dt.datetime.fromisoformat(r) for r, _ in rows]
+    listened = [dt.datetime.fromisoformat(d) for _, d in rows]
+    lags = [(d - r).total_seconds() for r, d in zip(received, listened, strict=True)]
+    span = (max(listened) - min(received)).total_seconds()
+    return {
+        "listened": len(rows),
+        "listened_per_s": round(len(rows) / span, 1),
+        "accept_to_listeners_done_p50_ms": round(percentile(lags, 0.50) * 1000, 1),
+        "accept_to_listeners_done_p99_ms": round(percentile(lags, 0.99) * 1000, 1),
     }
 
 
@@ -332,6 +365,11 @@ def main() -> None:
         help="where the HTTP runs process jobs: serve's threads, a `minidesk worker` (both: "
         "one run each), or none (the accept path alone; sync requests still process inline)",
     )
+    parser.add_argument(
+        "--no-listeners",
+        action="store_true",
+        help="stop at committed tickets; don't wait for rules, flows and replies to finish",
+    )
     args = parser.parse_args()
     results: dict[str, object] = {"database": "sqlite"}
     with tempfile.TemporaryDirectory() as scratch:
@@ -348,6 +386,7 @@ def main() -> None:
                     asynchronous=True,
                     jobs=jobs,
                     rate=args.rate,
+                    listeners=not args.no_listeners,
                 )
                 if not args.sync_messages:
                     continue
@@ -359,6 +398,7 @@ def main() -> None:
                     asynchronous=False,
                     jobs=jobs,
                     rate=args.rate,
+                    listeners=not args.no_listeners,
                 )
         if args.only in (None, "components"):
             results.update(bench_components(workdir, args.messages, args.threads, args.customers))

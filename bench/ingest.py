@@ -47,7 +47,7 @@ TEXTS = [
     "How do I change the delivery address on {n}?",
 ]
 PATH = "/api/v1/inbound/messages"
-WORKER_NICE = 19
+WORKER_NICE = 10
 JOBS = {"embedded": "embedded threads", "worker": "worker process", "none": "none (accept only)"}
 
 

@@ -57,10 +57,10 @@ BODIES = [
     "Can I get the invoice for order #{n}?",
     "My package {n} arrived damaged, I want a refund.",
 ]
-# What a worker takes per transaction, and how long ids gather before they are queued
-# (``jobs.Coalescer``'s window).
+# What a worker takes per transaction, and how ids gather before they are queued: the
+# window of ``jobs.Coalescer``, which doubles while ids keep coming.
 BATCH = pipeline.BATCH_SIZE
-COALESCE_SECONDS = 0.005
+HINTS = jobs.Coalescer("process_inbox")
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -126,8 +126,9 @@ def ingest(raws: list[bytes], threads: int, workers: int, database: db.Database)
             accepted.put((result.inbox_id, started))
 
     def work() -> None:
+        window = HINTS.window
         while (first := accepted.get()) is not None:
-            time.sleep(COALESCE_SECONDS)
+            time.sleep(window)
             batch = [first]
             while len(batch) < BATCH:
                 try:
@@ -139,6 +140,8 @@ def ingest(raws: list[bytes], threads: int, workers: int, database: db.Database)
                     break
                 batch.append(item)
             pipeline.process_batch([inbox_id for inbox_id, _ in batch], database)
+            busy = len(batch) >= HINTS.busy_rate * window
+            window = min(HINTS.max_window, window * 2) if busy else HINTS.window
             done = time.perf_counter()
             latencies.extend(done - started for _, started in batch)
 

@@ -52,8 +52,10 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
         consumer = jobs.start_embedded(workers) if workers else None
         # Everything loaded so far (models, mappers, the intent model) lives as long as the
         # process: keep it out of the collector's full passes, which otherwise stall every
-        # request for tens of milliseconds now and then.
-        gc.freeze()
+        # request for tens of milliseconds now and then. Once per process: an app built
+        # again (tests) must not pin each earlier app's garbage for good.
+        if not gc.get_freeze_count():
+            gc.freeze()
         try:
             yield
         finally:

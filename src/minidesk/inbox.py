@@ -263,6 +263,12 @@ def record_outcomes(session: Session, outcomes: Mapping[int, tuple[int, int]]) -
         )
 
 
+def held(inbox_ids: Sequence[int], db: Database | None = None) -> set[int]:
+    """Those of ``inbox_ids`` the inbox holds (in any state)."""
+    with (db or get_db()).sessions() as session:
+        return set(session.scalars(select(InboxItem.id).where(InboxItem.id.in_(inbox_ids))))
+
+
 def pending_payloads(inbox_ids: Sequence[int], db: Database | None = None) -> dict[int, Any]:
     """The payloads of those rows that are pending, read outside any write transaction."""
     with (db or get_db()).sessions() as session:

@@ -91,6 +91,9 @@ def _process_many(
 ) -> dict[int, Processed]:
     spool = spool_of(db)
     spooled = spool.rows(inbox_ids) if spool else {}
+    if spooled:  # taken in already (the housekeeper forgets them a moment later)
+        for inbox_id in inbox.held(list(spooled), db):
+            del spooled[inbox_id]
     messages: dict[int, InboundMessage] = {}
     for inbox_id, row in spooled.items():
         if row["status"] == inbox.InboxStatus.PENDING:

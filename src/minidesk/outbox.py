@@ -51,7 +51,11 @@ class DeliveryStatus(StrEnum):
 
 class OutboxItem(Base):
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        Index("ix_outbox_due", "status", "next_attempt_at"),
+        # The auto-reply rate limit counts what was sent in the last hour.
+        Index("ix_outbox_sent", "status", "sent_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))

@@ -222,27 +222,11 @@ def wait_until_processed(
     database: Path, count: int, prefix: str = "bench", seconds: float = 900
 ) -> dict[str, float]:
     """Wait for the server's workers; processing figures come from the rows' own times."""
-    deadline = time.monotonic() + seconds
-    ours = f"status = 'done' AND external_id LIKE '{prefix}-%'"
-    with sqlite3.connect(database) as connection:
-        while time.monotonic() < deadline:
-            done = connection.execute(f"SELECT count(*) FROM inbox WHERE {ours}").fetchone()[0]
-            if done >= count:
-                break
-            time.sleep(0.2)
-        rows = connection.execute(
-            f"SELECT received_at, processed_at FROM inbox WHERE {ours}"
-        ).fetchall()
-    received = [dt.datetime.fromisoformat(r) for r, _ in rows]
-    processed = [dt.datetime.fromisoformat(p) for _, p in rows]
-    lags = [(p - r).total_seconds() for r, p in zip(received, processed, strict=True)]
-    span = (max(processed) - min(received)).total_seconds()
-    return {
-        "processed": len(rows),
-        "processed_per_s": round(len(rows) / span, 1),
-        "accept_to_ticket_p50_ms": round(percentile(lags, 0.50) * 1000, 1),
-        "accept_to_ticket_p99_ms": round(percentile(lags, 0.99) * 1000, 1),
-    }
+    query = (
+        "SELECT received_at, processed_at FROM inbox"
+        f" WHERE status = 'done' AND external_id LIKE '{prefix}-%'"
+    )
+    return _wait_for(database, query, count, seconds, "processed", "ticket", poll=0.2)
 
 
 def wait_until_listened(
@@ -251,27 +235,35 @@ def wait_until_listened(
     """Wait for the listeners (rules, resolution flows, replies) of every message: a message
     is through them when its ``message.received`` event has been dispatched. Workers take
     inbound jobs first, so under a burst this lags the tickets and catches up after."""
-    deadline = time.monotonic() + seconds
     query = (
         "SELECT i.received_at, e.dispatched_at FROM inbox i JOIN events e"
         " ON e.message_id = i.message_id AND e.kind = 'message.received'"
         f" WHERE i.external_id LIKE '{prefix}-%' AND e.dispatched_at IS NOT NULL"
     )
+    return _wait_for(database, query, count, seconds, "listened", "listeners_done", poll=0.5)
+
+
+def _wait_for(
+    database: Path, query: str, count: int, seconds: float, name: str, stage: str, poll: float
+) -> dict[str, float]:
+    """Poll ``query`` (rows of accepted-at, reached-at) until ``count`` rows; the rate and
+    latency of reaching that stage, from the rows' own times."""
+    deadline = time.monotonic() + seconds
     with sqlite3.connect(database) as connection:
         while time.monotonic() < deadline:
             rows = connection.execute(query).fetchall()
             if len(rows) >= count:
                 break
-            time.sleep(0.5)
+            time.sleep(poll)
     received = [dt.datetime.fromisoformat(r) for r, _ in rows]
-    listened = [dt.datetime.fromisoformat(d) for _, d in rows]
-    lags = [(d - r).total_seconds() for r, d in zip(received, listened, strict=True)]
-    span = (max(listened) - min(received)).total_seconds()
+    reached = [dt.datetime.fromisoformat(d) for _, d in rows]
+    lags = [(d - r).total_seconds() for r, d in zip(received, reached, strict=True)]
+    span = (max(reached) - min(received)).total_seconds()
     return {
-        "listened": len(rows),
-        "listened_per_s": round(len(rows) / span, 1),
-        "accept_to_listeners_done_p50_ms": round(percentile(lags, 0.50) * 1000, 1),
-        "accept_to_listeners_done_p99_ms": round(percentile(lags, 0.99) * 1000, 1),
+        name: len(rows),
+        f"{name}_per_s": round(len(rows) / span, 1),
+        f"accept_to_{stage}_p50_ms": round(percentile(lags, 0.50) * 1000, 1),
+        f"accept_to_{stage}_p99_ms": round(percentile(lags, 0.99) * 1000, 1),
     }
 
 

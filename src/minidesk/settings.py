@@ -116,6 +116,11 @@ class Settings(BaseSettings):
     outbound_allow_http: bool = Field(
         False, description="Allow plain http:// webhook URLs (otherwise https:// only)."
     )
+    outbound_ca_file: str = Field(
+        "",
+        description="PEM file of extra certificate authorities webhook receivers may use (an "
+        "intranet receiver with a private CA); the usual public CAs stay trusted.",
+    )
     outbound_timeout_seconds: Annotated[float, Field(gt=0, le=120)] = Field(
         10.0, description="Longest an outbound webhook call may take, connecting included."
     )

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import ipaddress
 import time
+from pathlib import Path
 
 import pytest
 from tests.webhooks.conftest import Configure
-from tests.webhooks.receiver import Receiver, Reply
+from tests.webhooks.receiver import Receiver, Reply, self_signed, tls_server_context
 
 from minidesk import net, settings
 from minidesk.net import addresses
@@ -76,3 +77,25 @@ def test_an_internal_address_is_refused_unless_its_network_is_allowed(
     addresses.check_address(inside)
     with pytest.raises(net.OutboundError):
         addresses.check_address(ipaddress.ip_address("10.21.0.1"))
+
+
+def test_https_reaches_the_vetted_address_with_the_sites_name_for_sni_and_the_certificate(
+    tmp_path: Path, outbound: Configure, dns: dict[str, list[str]]
+) -> None:
+    cert, key = self_signed(tmp_path, "hooks.example")
+    receiver = Receiver(tls=tls_server_context(cert, key))
+    try:
+        outbound(outbound_allow="127.0.0.0/8", outbound_ca_file=str(cert))
+        dns["hooks.example"] = ["127.0.0.1"]
+        response = net.post(f"https://hooks.example:{receiver.port}/hook", b"{}", {})
+        assert response.ok
+        assert receiver.server_names == ["hooks.example"]
+        assert receiver.received[0].headers["Host"] == f"hooks.example:{receiver.port}"
+        # The certificate is checked against the name, not the address connected to.
+        dns["other.example"] = ["127.0.0.1"]
+        with pytest.raises(net.OutboundError, match="CERTIFICATE_VERIFY_FAILED"):
+            net.post(f"https://other.example:{receiver.port}/hook", b"{}", {})
+        assert len(receiver.received) == 1
+    finally:
+        receiver.server.shutdown()
+        receiver.server.server_close()

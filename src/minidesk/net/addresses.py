@@ -131,17 +131,18 @@ def check_destination(url: str) -> Destination:
     internal address would otherwise reach the internal one on some attempts.
     """
     parsed = parse_url(url)
+    host = parsed.raw_host.decode("ascii")  # IDNA-encoded, as DNS knows it
     port = parsed.port or (443 if parsed.scheme == "https" else 80)
     try:
-        addresses = [ipaddress.ip_address(parsed.host)]
+        addresses = [ipaddress.ip_address(host)]
     except ValueError:
         try:
-            addresses = resolve(parsed.host, port)
+            addresses = resolve(host, port)
         except (OSError, UnicodeError) as exc:
             # Often temporary (a resolver hiccup); the outbox retries.
-            raise OutboundError(f"{parsed.host} does not resolve: {exc}", permanent=False) from None
+            raise OutboundError(f"{host} does not resolve: {exc}", permanent=False) from None
     if not addresses:
-        raise OutboundError(f"{parsed.host} has no addresses", permanent=False)
+        raise OutboundError(f"{host} has no addresses", permanent=False)
     for address in addresses:
         check_address(address)
     return Destination(parsed, tuple(addresses))

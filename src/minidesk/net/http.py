@@ -10,9 +10,11 @@ most ``MINIDESK_OUTBOUND_MAX_RESPONSE_BYTES`` of the answer within
 
 from __future__ import annotations
 
+import ssl
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 
 import httpx
 
@@ -47,6 +49,15 @@ def post(url: str, body: bytes, headers: Mapping[str, str]) -> Response:
     raise failure
 
 
+@cache
+def _tls_context(ca_file: str) -> ssl.SSLContext:
+    """httpx's usual CAs (certifi's) plus ``MINIDESK_OUTBOUND_CA_FILE``'s, built once."""
+    context = httpx.create_ssl_context()
+    if ca_file:
+        context.load_verify_locations(cafile=ca_file)
+    return context
+
+
 def _post_to(
     address: str, destination: Destination, body: bytes, headers: Mapping[str, str], deadline: float
 ) -> Response:
@@ -59,12 +70,18 @@ def _post_to(
         "Host": url.netloc.decode("ascii"),
         "Accept-Encoding": "identity",  # a compressed answer could expand past the limit
     }
-    extensions = {"sni_hostname": url.host} if url.scheme == "https" else {}
+    sni = url.raw_host.decode("ascii")
+    extensions = {"sni_hostname": sni} if url.scheme == "https" else {}
     # Each phase (connect, send, every read) gets what is left of the call's time.
     timeout = httpx.Timeout(max(deadline - time.monotonic(), 0.001))
     try:
         with (
-            httpx.Client(trust_env=False, follow_redirects=False, timeout=timeout) as client,
+            httpx.Client(
+                verify=_tls_context(settings.outbound_ca_file),
+                trust_env=False,
+                follow_redirects=False,
+                timeout=timeout,
+            ) as client,
             client.stream(
                 "POST",
                 url.copy_with(host=address),

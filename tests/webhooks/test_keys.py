@@ -12,7 +12,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from fastapi.testclient import TestClient
 from tests.conftest import Cast
-from tests.webhooks.conftest import customer_of
+from tests.webhooks.conftest import Configure, customer_of
 from tests.webhooks.receiver import Receiver
 from tests.webhooks.test_customer_webhook_ssrf import verify
 
@@ -86,3 +86,24 @@ def test_a_webhook_set_before_per_customer_secrets_waits_for_an_admin_to_issue_o
     client.post(f"/api/v1/admin/dead-letters/{dead['id']}/replay", headers=cast.olivia.headers)
     [request] = receiver.received
     assert verify(secret, request.headers["X-Minidesk-Signature"], request.body)
+
+
+def test_a_secret_stored_under_another_master_key_parks_the_reply_for_an_admin(
+    client: TestClient, cast: Cast, receiver: Receiver, outbound: Configure
+) -> None:
+    outbound(outbound_allow="127.0.0.0/8", outbound_allow_http=True)
+    number, customer = customer_of(client, cast)
+    client.patch(
+        f"/api/v1/customers/{customer}",
+        json={"webhook_url": receiver.url},
+        headers=cast.olivia.headers,
+    )
+    outbound(
+        outbound_allow="127.0.0.0/8", outbound_allow_http=True, secret_key="another-key-" * 4
+    )
+    client.post(
+        f"/api/v1/tickets/{number}/messages", json={"text": "Hi"}, headers=cast.alice.headers
+    )
+    assert receiver.received == []
+    [dead] = client.get("/api/v1/admin/dead-letters", headers=cast.olivia.headers).json()["items"]
+    assert "webhook secret cannot be decrypted" in dead["last_error"]

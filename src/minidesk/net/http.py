@@ -102,6 +102,6 @@ def _post_to(
     except httpx.TimeoutException:
         raise OutboundError("timed out", permanent=False) from None
     except httpx.ConnectError:
-        raise
+        raise  # post() tries the next address
     except httpx.HTTPError as exc:
         raise OutboundError(f"{type(exc).__name__}: {exc}", permanent=False) from None

@@ -7,6 +7,7 @@ import json
 
 from minidesk.channels.base import DeliveryError, DeliveryResult, OutboundMessage
 from minidesk.db import get_db
+from minidesk.keys import CredentialError
 from minidesk.webhooks.customers import customer_endpoint
 from minidesk.webhooks.signing import post_signed
 
@@ -18,8 +19,15 @@ class ApiAdapter:
         customer_id = message.recipient.get("customer_id")
         # Read at send time: a URL removed or a secret rotated since the reply was queued
         # applies to it.
-        with get_db().sessions() as session:
-            endpoint = customer_endpoint(session, customer_id) if customer_id else None
+        try:
+            with get_db().sessions() as session:
+                endpoint = customer_endpoint(session, customer_id) if customer_id else None
+        except CredentialError:
+            raise DeliveryError(
+                f"customer {customer_id}'s webhook secret cannot be decrypted "
+                "(MINIDESK_SECRET_KEY changed since it was stored): an admin rotates it",
+                permanent=True,
+            ) from None
         if endpoint is None:
             return DeliveryResult(provider_id=None, status="stored")
         if endpoint.secret is None:

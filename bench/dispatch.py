@@ -113,7 +113,7 @@ def measure(workdir: Path, args: argparse.Namespace) -> dict[str, Any]:
     migrate.upgrade(url)
     config = settings.configure(
         settings.load_settings(
-            database_url=url, secret_key="bench", queue_url="memory://", workers=0
+            database_url=url, secret_key="bench" * 8, queue_url="memory://", workers=0
         )
     )
     database = db.configure(url)

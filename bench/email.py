@@ -197,7 +197,7 @@ def send(replies: int, threads: int, database: db.Database) -> dict[str, Any]:
 def run(raws: list[bytes], args: argparse.Namespace, smtp_url: str) -> dict[str, Any]:
     work = Path(tempfile.mkdtemp(prefix="minidesk-email-bench-"))
     current = settings.configure(settings.load_settings(
-        database_url=f"sqlite:///{work / 'bench.db'}", secret_key="bench", queue_url="memory://",
+        database_url=f"sqlite:///{work / 'bench.db'}", secret_key="bench" * 8, queue_url="memory://",
         workers=0, smtp_url=SecretStr(smtp_url),
     ))  # fmt: skip
     migrate.upgrade(current.database_url)

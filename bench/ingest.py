@@ -143,7 +143,7 @@ def bench_http(
     env = {
         **os.environ,
         "MINIDESK_DATABASE_URL": f"sqlite:///{database}",
-        "MINIDESK_SECRET_KEY": "bench",
+        "MINIDESK_SECRET_KEY": "bench" * 8,
         "MINIDESK_LOG_LEVEL": "warning",
     }
     token = prepare(env)
@@ -275,7 +275,7 @@ def bench_components(
 
     url = f"sqlite:///{workdir}/components.db"
     current = settings.configure(
-        settings.load_settings(database_url=url, secret_key="bench", queue_url="memory://")
+        settings.load_settings(database_url=url, secret_key="bench" * 8, queue_url="memory://")
     )
     migrate.upgrade(url)
     database = db.configure(url)

@@ -111,7 +111,7 @@ def replay(datasets: Path, per_intent: int, seed: int, workdir: Path) -> dict[st
     migrate.upgrade(url)
     config = settings.configure(
         settings.load_settings(
-            database_url=url, secret_key="bench", queue_url="memory://", workers=0
+            database_url=url, secret_key="bench" * 8, queue_url="memory://", workers=0
         )
     )
     database = db.configure(config.database_url)

@@ -76,7 +76,7 @@ def config(database_url: str, tmp_path: Path) -> Iterator[settings.Settings]:
     current = settings.configure(
         settings.load_settings(
             database_url=database_url,
-            secret_key="test-secret-key",
+            secret_key="test-secret-key-of-32-bytes-or-more",
             queue_url="memory://",
             workers=0,
             max_inbound_bytes=64 * 1024,

@@ -18,7 +18,7 @@ from minidesk.desk.users import authenticate_token, check_password
 def env(database: Database, monkeypatch: pytest.MonkeyPatch) -> Database:
     current = settings.get_settings()
     monkeypatch.setenv("MINIDESK_DATABASE_URL", current.database_url)
-    monkeypatch.setenv("MINIDESK_SECRET_KEY", "test-secret-key")
+    monkeypatch.setenv("MINIDESK_SECRET_KEY", "test-secret-key-of-32-bytes-or-more")
     monkeypatch.setenv("MINIDESK_QUEUE_URL", "memory://")
     return database
 

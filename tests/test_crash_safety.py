@@ -62,7 +62,7 @@ def test_sigkilled_worker_loses_and_duplicates_nothing(
         **os.environ,
         "MINIDESK_DATABASE_URL": current.database_url,
         "MINIDESK_QUEUE_URL": queue_url,
-        "MINIDESK_SECRET_KEY": "k",
+        "MINIDESK_SECRET_KEY": "test-secret-key-of-32-bytes-or-more",
         "MINIDESK_LOG_LEVEL": "warning",
     }
 

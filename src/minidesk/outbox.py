@@ -92,7 +92,6 @@ def enqueue_message(session: Session, message: Message, ticket: Ticket) -> Outbo
                 "email": customer.email,
                 "phone": customer.phone,
                 "name": customer.name,
-                "webhook_url": customer.webhook_url,
             },
         },
     )

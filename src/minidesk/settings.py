@@ -7,6 +7,7 @@ variable. Errors name the variable and the accepted values, never the secret its
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -19,6 +20,9 @@ DEMO_SECRET_KEY = "minidesk-demo-secret-key-not-for-production"
 SQL_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
 QUEUE_SCHEMES = ("sqlite", "redis", "rediss", "postgresql", "memory")
 SMTP_SCHEMES = ("smtp", "smtp+starttls", "smtps")
+# 256 bits: every per-purpose key is derived from this one, so it bounds all of them.
+MIN_SECRET_KEY_BYTES = 32
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 class SettingsError(Exception):
@@ -42,7 +46,9 @@ class Settings(BaseSettings):
     )
     secret_key: SecretStr = Field(
         SecretStr(""),
-        description="Signs tokens and encrypts stored credentials; required outside demo mode.",
+        description="Master key (at least 32 bytes) from which per-purpose keys are derived: "
+        "signed reply addresses and Message-IDs, stored-credential encryption, rule webhook "
+        "signatures; required outside demo mode.",
     )
     demo: bool = Field(False, description="Demo mode: a built-in secret key is allowed.")
     log_level: Literal["debug", "info", "warning", "error"] = Field(
@@ -100,6 +106,28 @@ class Settings(BaseSettings):
         "(default: the shipped model's seed examples).",
     )
 
+    # Outbound HTTP (minidesk.net): webhooks to customers' and rules' URLs
+    outbound_allow: str = Field(
+        "",
+        description="Comma-separated CIDRs that outbound webhooks may reach although they are "
+        "private, loopback or link-local (an intranet receiver, e.g. 10.20.0.0/16); empty: "
+        "public addresses only.",
+    )
+    outbound_allow_http: bool = Field(
+        False, description="Allow plain http:// webhook URLs (otherwise https:// only)."
+    )
+    outbound_ca_file: str = Field(
+        "",
+        description="PEM file of extra certificate authorities webhook receivers may use (an "
+        "intranet receiver with a private CA); the usual public CAs stay trusted.",
+    )
+    outbound_timeout_seconds: Annotated[float, Field(gt=0, le=120)] = Field(
+        10.0, description="Longest an outbound webhook call may take, connecting included."
+    )
+    outbound_max_response_bytes: Annotated[int, Field(ge=0, le=10_485_760)] = Field(
+        65_536, description="Most bytes of a webhook receiver's answer that are read."
+    )
+
     @field_validator("database_url")
     @classmethod
     def _check_database_url(cls, value: str) -> str:
@@ -127,18 +155,39 @@ class Settings(BaseSettings):
             raise ValueError(f"unsupported scheme; use one of {', '.join(SMTP_SCHEMES)}://")
         return value
 
+    @field_validator("outbound_allow")
+    @classmethod
+    def _check_outbound_allow(cls, value: str) -> str:
+        for item in filter(None, (part.strip() for part in value.split(","))):
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(f"{item!r} is not a CIDR such as 10.0.0.0/8 or fd00::/8") from None
+        return value
+
     @model_validator(mode="after")
     def _check_secret_key(self) -> Settings:
-        if not self.secret_key.get_secret_value() and not self.demo:
+        key = self.secret_key.get_secret_value()
+        if self.demo:
+            return self
+        advice = "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+        if not key:
+            raise ValueError(f"MINIDESK_SECRET_KEY must be set outside demo mode {advice}")
+        if len(key.encode()) < MIN_SECRET_KEY_BYTES:
             raise ValueError(
-                "MINIDESK_SECRET_KEY must be set outside demo mode "
-                "(e.g. `python -c 'import secrets; print(secrets.token_urlsafe(32))'`)"
+                f"MINIDESK_SECRET_KEY must be at least {MIN_SECRET_KEY_BYTES} bytes outside demo "
+                f"mode (it has {len(key.encode())}) {advice}"
             )
         return self
 
     @property
     def secret(self) -> bytes:
         return (self.secret_key.get_secret_value() or DEMO_SECRET_KEY).encode()
+
+    @property
+    def outbound_allowed_networks(self) -> tuple[Network, ...]:
+        parts = (part.strip() for part in self.outbound_allow.split(","))
+        return tuple(ipaddress.ip_network(part, strict=False) for part in parts if part)
 
     @property
     def is_sqlite(self) -> bool:

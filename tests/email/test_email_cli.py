@@ -30,7 +30,7 @@ def _minidesk(env: dict[str, str], *args: str, stdin: str = "") -> str:
 def server(tmp_path: Path) -> Iterator[tuple[str, int, dict[str, str]]]:
     web, smtp = free_port(), free_port()
     env = {**os.environ, "MINIDESK_DATABASE_URL": f"sqlite:///{tmp_path}/desk.db",
-           "MINIDESK_SECRET_KEY": "cli-test-key", "MINIDESK_SUPPORT_ADDRESS": SUPPORT,
+           "MINIDESK_SECRET_KEY": "k" * 32, "MINIDESK_SUPPORT_ADDRESS": SUPPORT,
            "MINIDESK_INBOUND_SMTP_PORT": str(smtp), "MINIDESK_LOG_LEVEL": "warning"}  # fmt: skip
     log = (tmp_path / "serve.log").open("w")
     process = subprocess.Popen([sys.executable, "-m", "minidesk", "serve", "--port", str(web)],

@@ -24,6 +24,7 @@ from minidesk.desk.tickets import MAX_TIER
 from minidesk.events import Actor, changed, emit
 from minidesk.replies.store import get_spec
 from minidesk.replies.tokens import AUTOMATIC
+from minidesk.webhooks.checks import WebhookUrlError, check_webhook_url
 
 Changes = dict[str, Any]
 
@@ -267,7 +268,15 @@ def _notify(facts: Facts, actor: Actor, p: NotifyParams) -> Changes:
     return {"note_id": message.id, "user_ids": user_ids}
 
 
-@action("webhook", WebhookParams)
+def _check_webhook(session: Session, p: WebhookParams) -> list[tuple[str, str]]:
+    try:
+        check_webhook_url(str(p.url))
+    except WebhookUrlError as exc:
+        return [("url", str(exc))]
+    return []
+
+
+@action("webhook", WebhookParams, _check_webhook)
 def _webhook(facts: Facts, actor: Actor, p: WebhookParams) -> Changes:
     """POST a signed JSON summary of the ticket and event to ``url`` (via the outbox)."""
     item = webhook.enqueue(facts.session, str(p.url), facts.ticket, facts.event, actor)

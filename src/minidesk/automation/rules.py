@@ -19,6 +19,7 @@ from minidesk.db import utcnow
 from minidesk.desk.models import Status, User
 from minidesk.events import Actor, changed, emit
 from minidesk.replies.spec import FieldError
+from minidesk.webhooks.checks import check_may_set_webhook
 
 EVENT_PATTERN = re.compile(r"^[a-z][a-z_]*(\.[a-z_]+)+$")
 DURATION = re.compile(r"^(\d+)([mhd])$")
@@ -126,6 +127,20 @@ def check_rule(session: Session, data: dict[str, Any], prefix: str = "") -> Rule
     return spec
 
 
+def _webhook_urls(actions: list[dict[str, Any]]) -> set[str]:
+    return {str(item.get("url")) for item in actions if item.get("type") == "webhook"}
+
+
+def check_webhook_author(
+    author: User | None, before: list[dict[str, Any]], after: list[dict[str, Any]]
+) -> None:
+    """A rule gains a webhook URL only from someone who may set one (raises ``Forbidden``);
+    editing a rule that keeps an admin's URL needs no more than rule rights. ``author`` None
+    is the desk itself (default rules, the CLI)."""
+    if author is not None and _webhook_urls(after) - _webhook_urls(before):
+        check_may_set_webhook(author)
+
+
 def rule_data(rule: Rule) -> dict[str, Any]:
     data = {name: getattr(rule, name) for name in FIELDS}
     if rule.event != TIME_EVENT:
@@ -149,6 +164,7 @@ def do_create_rule(
     spec = check_rule(session, data)
     if _named(session, spec.name) is not None:
         raise RuleError([FieldError("name", f"a rule named {spec.name!r} exists")])
+    check_webhook_author(author, [], spec.actions)
     rule = Rule(created_by_id=author.id if author else None)
     _apply(rule, spec)
     session.add(rule)
@@ -157,13 +173,20 @@ def do_create_rule(
     return rule
 
 
-def do_update_rule(session: Session, rule: Rule, changes: dict[str, Any], actor: Actor) -> Rule:
+def do_update_rule(
+    session: Session,
+    rule: Rule,
+    changes: dict[str, Any],
+    actor: Actor,
+    author: User | None = None,
+) -> Rule:
     """Apply a partial change; the whole resulting rule is validated again."""
     before = rule_data(rule)
     spec = check_rule(session, {**before, **changes})
     other = _named(session, spec.name)
     if other is not None and other.id != rule.id:
         raise RuleError([FieldError("name", f"a rule named {spec.name!r} exists")])
+    check_webhook_author(author, rule.actions, spec.actions)
     _apply(rule, spec)
     session.flush()
     emit(
@@ -221,6 +244,9 @@ def do_import_yaml(
         specs.append(spec)
     if errors:
         raise RuleError(errors)
+    for spec in specs:
+        existing = _named(session, spec.name)
+        check_webhook_author(author, existing.actions if existing else [], spec.actions)
     counts = {"created": 0, "updated": 0}
     for spec in specs:
         rule = _named(session, spec.name)

@@ -1,21 +1,19 @@
 """The ``webhook`` outbox kind: a rule's signed POST to an external URL, sent after commit
-with the outbox's retries and dead letters, signed like API-channel deliveries."""
+with the outbox's retries and dead letters, through the same signed POST as API-channel
+deliveries (signed with the receiving origin's own secret)."""
 
 from __future__ import annotations
 
 import json
-import time
 
-import httpx
 from sqlalchemy.orm import Session
 
 from minidesk import outbox
-from minidesk.channels.api.adapter import RETRYABLE_4XX, SIGNATURE_HEADER, TIMEOUT, sign
-from minidesk.channels.base import DeliveryError, DeliveryResult, OutboundMessage
+from minidesk.channels.base import DeliveryResult, OutboundMessage
 from minidesk.db import on_commit
 from minidesk.desk.models import Ticket
 from minidesk.events import Actor, Event
-from minidesk.settings import get_settings
+from minidesk.webhooks.signing import post_signed, rule_secret
 
 KIND = "webhook"
 
@@ -80,18 +78,4 @@ class WebhookAdapter:
 
     def send(self, message: OutboundMessage) -> DeliveryResult:
         url = message.recipient["url"]
-        body = message.text.encode()
-        headers = {
-            "Content-Type": "application/json",
-            SIGNATURE_HEADER: sign(get_settings().secret, str(int(time.time())), body),
-            "Idempotency-Key": f"minidesk-outbox-{message.outbox_id}",
-        }
-        try:
-            response = httpx.post(url, content=body, headers=headers, timeout=TIMEOUT)
-        except httpx.HTTPError as exc:
-            raise DeliveryError(f"webhook {url}: {type(exc).__name__}: {exc}") from exc
-        if response.is_success:
-            return DeliveryResult(provider_id=response.headers.get("X-Request-Id"))
-        reason = f"webhook {url} answered {response.status_code}: {response.text[:200]}"
-        permanent = 400 <= response.status_code < 500 and response.status_code not in RETRYABLE_4XX
-        raise DeliveryError(reason, permanent=permanent)
+        return post_signed(url, message.text.encode(), rule_secret(url), message.outbox_id)

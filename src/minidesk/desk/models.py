@@ -61,6 +61,8 @@ class Customer(Base):
     language: Mapped[str | None] = mapped_column(String(8))
     tags: Mapped[list[Any]] = mapped_column(default=list)
     webhook_url: Mapped[str | None] = mapped_column(String(2000))
+    # Signs this customer's webhook deliveries; encrypted (minidesk.keys), shown once.
+    webhook_secret_encrypted: Mapped[str | None] = mapped_column(Text)
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("customers.id"), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 

@@ -28,6 +28,7 @@ from minidesk.web.api import (
     tickets,
     triage,
     users,
+    webhooks,
 )
 from minidesk.web.intake import Intake
 from minidesk.web.limits import BodySizeLimit
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
         rules,
         templates,
         triage,
+        webhooks,
     ):
         app.include_router(module.router)
     app.include_router(email_web.router)

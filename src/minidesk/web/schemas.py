@@ -187,8 +187,21 @@ class CustomerOut(Out):
 class CustomerPatch(Strict):
     name: str | None = Field(None, max_length=200)
     tags: list[str] | None = None
-    webhook_url: HttpUrl | None = None
+    webhook_url: str | None = Field(
+        None,
+        max_length=2000,
+        description="admins only: https URL (public address) replies are pushed to; null keeps "
+        "them for polling",
+    )
     language: str | None = Field(None, max_length=8)
+
+
+class CustomerUpdated(CustomerOut):
+    webhook_secret: str | None = Field(
+        None,
+        description="the new webhook's signing secret, shown only in this response (rotate it "
+        "with POST /customers/{id}/webhook-secret)",
+    )
 
 
 class MergeIn(Strict):

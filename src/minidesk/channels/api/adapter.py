@@ -1,62 +1,53 @@
-"""Delivers API-channel replies to the customer's webhook, signed, or stores them for polling."""
+"""Delivers API-channel replies to the customer's webhook, signed with that customer's own
+secret, or stores them for polling."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import time
-
-import httpx
 
 from minidesk.channels.base import DeliveryError, DeliveryResult, OutboundMessage
-from minidesk.settings import get_settings
-
-SIGNATURE_HEADER = "X-Minidesk-Signature"
-TIMEOUT = httpx.Timeout(10.0, connect=5.0)
-# Statuses where trying again later can succeed; any other 4xx means the receiver rejects
-# this request as it is, so retrying only hammers it.
-RETRYABLE_4XX = {408, 409, 425, 429}
-
-
-def sign(secret: bytes, timestamp: str, body: bytes) -> str:
-    """``t=<unix>,v1=<hex hmac-sha256 of "t.body">`` — the timestamp stops replays."""
-    mac = hmac.new(secret, f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
-    return f"t={timestamp},v1={mac}"
+from minidesk.db import get_db
+from minidesk.keys import CredentialError
+from minidesk.webhooks.customers import customer_endpoint
+from minidesk.webhooks.signing import post_signed
 
 
 class ApiAdapter:
     kind = "api"
 
     def send(self, message: OutboundMessage) -> DeliveryResult:
-        url = message.recipient.get("webhook_url")
-        if not url:
+        customer_id = message.recipient.get("customer_id")
+        # Read at send time: a URL removed or a secret rotated since the reply was queued
+        # applies to it.
+        try:
+            with get_db().sessions() as session:
+                endpoint = customer_endpoint(session, customer_id) if customer_id else None
+        except CredentialError:
+            raise DeliveryError(
+                f"customer {customer_id}'s webhook secret cannot be decrypted "
+                "(MINIDESK_SECRET_KEY changed since it was stored): an admin rotates it",
+                permanent=True,
+            ) from None
+        if endpoint is None:
             return DeliveryResult(provider_id=None, status="stored")
+        if endpoint.secret is None:
+            raise DeliveryError(
+                f"customer {customer_id}'s webhook has no signing secret (set before secrets "
+                f"were per customer): an admin rotates it with POST /api/v1/customers/"
+                f"{customer_id}/webhook-secret, gives it to the receiver, then replays this",
+                permanent=True,
+            )
         body = json.dumps(
             {
                 "type": "message.created",
                 "ticket_number": message.ticket_id,
                 "message_id": message.message_id,
-                "customer_id": message.recipient.get("customer_id"),
+                "customer_id": customer_id,
                 "text": message.text,
                 "html": message.html,
                 "automated": message.automated,
             },
             separators=(",", ":"),
         ).encode()
-        timestamp = str(int(time.time()))
-        headers = {
-            "Content-Type": "application/json",
-            SIGNATURE_HEADER: sign(get_settings().secret, timestamp, body),
-            # Receivers dedupe on this: a retry after a lost response repeats it exactly.
-            "Idempotency-Key": f"minidesk-outbox-{message.outbox_id}",
-        }
-        try:
-            response = httpx.post(url, content=body, headers=headers, timeout=TIMEOUT)
-        except httpx.HTTPError as exc:
-            raise DeliveryError(f"webhook {url}: {type(exc).__name__}: {exc}") from exc
-        if response.is_success:
-            return DeliveryResult(provider_id=response.headers.get("X-Request-Id"), status="sent")
-        reason = f"webhook {url} answered {response.status_code}: {response.text[:200]}"
-        permanent = 400 <= response.status_code < 500 and response.status_code not in RETRYABLE_4XX
-        raise DeliveryError(reason, permanent=permanent)
+        result = post_signed(endpoint.url, body, endpoint.secret, message.outbox_id)
+        return DeliveryResult(provider_id=result.provider_id, status="sent")

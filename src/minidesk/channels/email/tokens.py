@@ -14,13 +14,14 @@ import base64
 import hashlib
 import hmac
 import re
-from functools import cache
 
-from cryptography.fernet import Fernet, InvalidToken
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+from minidesk import keys
+from minidesk.keys import Purpose, derive_key
 
-from minidesk.settings import get_settings
+# The channel's modules store mailbox secrets under the desk's stored-credentials key.
+encrypt = keys.encrypt
+decrypt = keys.decrypt
+CredentialError = keys.CredentialError
 
 SIGNATURE_CHARS = 10
 SUBJECT_TOKEN = re.compile(r"\[#(\d{1,12})\]")
@@ -28,20 +29,9 @@ PLUS_TOKEN = re.compile(rf"\+t(\d{{1,12}})-([a-z2-7]{{{SIGNATURE_CHARS}}})@")
 MESSAGE_ID_TOKEN = re.compile(rf"^md\.(\d+)\.t(\d+)\.([a-z2-7]{{{SIGNATURE_CHARS}}})@")
 
 
-def _derive(purpose: bytes) -> bytes:
-    """A key for one purpose, so the token key never doubles as the credential key."""
-    return _derive_from(get_settings().secret, purpose)
-
-
-@cache
-def _derive_from(secret: bytes, purpose: bytes) -> bytes:
-    return HKDF(algorithm=hashes.SHA256(), length=32, salt=b"minidesk-email", info=purpose).derive(
-        secret
-    )
-
-
 def ticket_signature(ticket_id: int) -> str:
-    mac = hmac.new(_derive(b"ticket-token"), f"t{ticket_id}".encode(), hashlib.sha256).digest()
+    key = derive_key(Purpose.TICKET_TOKEN)
+    mac = hmac.new(key, f"t{ticket_id}".encode(), hashlib.sha256).digest()
     return base64.b32encode(mac).decode().lower()[:SIGNATURE_CHARS]
 
 
@@ -86,25 +76,3 @@ def verified_message_id_ticket(ids: list[str]) -> int | None:
 
 def is_our_message_id(value: str) -> bool:
     return MESSAGE_ID_TOKEN.match(value.lower()) is not None
-
-
-def _fernet() -> Fernet:
-    return Fernet(base64.urlsafe_b64encode(_derive(b"stored-credentials")))
-
-
-def encrypt(secret: str) -> str:
-    return _fernet().encrypt(secret.encode()).decode()
-
-
-class CredentialError(ValueError):
-    pass
-
-
-def decrypt(token: str) -> str:
-    try:
-        return _fernet().decrypt(token.encode()).decode()
-    except InvalidToken:
-        raise CredentialError(
-            "stored credential cannot be decrypted: MINIDESK_SECRET_KEY changed since it was "
-            "saved; enter the password again"
-        ) from None

@@ -22,11 +22,14 @@ from minidesk.web.problems import Problem
 from minidesk.web.schemas import (
     CustomerOut,
     CustomerPatch,
+    CustomerUpdated,
     EventOut,
     MergeIn,
     MessageOut,
     UnmergeIn,
 )
+from minidesk.webhooks.checks import WebhookUrlError, check_may_set_webhook
+from minidesk.webhooks.customers import do_set_customer_webhook
 
 router = APIRouter(prefix=f"{PREFIX}/customers", tags=["customers"])
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
@@ -56,26 +59,34 @@ def get_customer(customer_id: int, session: SessionDep, user: UserDep) -> Custom
     return _customer(session, customer_id)
 
 
-@router.patch("/{customer_id}", response_model=CustomerOut)
+@router.patch("/{customer_id}", response_model=CustomerUpdated)
 def update_customer(
     customer_id: int, body: CustomerPatch, session: WriteSessionDep, user: UserDep
-) -> Customer:
+) -> CustomerUpdated:
     customer = _customer(session, customer_id)
     values = body.model_dump(exclude_unset=True)
-    if "webhook_url" in values and values["webhook_url"] is not None:
-        values["webhook_url"] = str(values["webhook_url"])
-    before = {key: getattr(customer, key) for key in values}
-    for key, value in values.items():
-        setattr(customer, key, value)
-    events.emit(
-        session,
-        "customer.updated",
-        actor_of(user),
-        customer_id=customer.id,
-        **events.changed(before, values),
-    )
+    secret = None
+    if "webhook_url" in values:
+        check_may_set_webhook(user)
+        url = values.pop("webhook_url")
+        try:
+            secret = do_set_customer_webhook(session, customer, url, actor_of(user))
+        except WebhookUrlError as exc:
+            raise Problem(422, str(exc), slug="webhook-url-refused") from exc
+    if values:
+        before = {key: getattr(customer, key) for key in values}
+        for key, value in values.items():
+            setattr(customer, key, value)
+        events.emit(
+            session,
+            "customer.updated",
+            actor_of(user),
+            customer_id=customer.id,
+            **events.changed(before, values),
+        )
     commit(session)
-    return customer
+    out = CustomerOut.model_validate(customer).model_dump()
+    return CustomerUpdated(**out, webhook_secret=secret)
 
 
 @router.get("/{customer_id}/timeline", response_model=Page[EventOut])

@@ -132,7 +132,7 @@ def update_rule(rule_id: int, body: RulePatch, session: WriteSessionDep, user: M
     rule = _get(session, rule_id)
     try:
         do_update_rule(
-            session, rule, body.model_dump(mode="json", exclude_unset=True), actor_of(user)
+            session, rule, body.model_dump(mode="json", exclude_unset=True), actor_of(user), user
         )
     except RuleError as exc:
         raise invalid(exc.errors) from exc

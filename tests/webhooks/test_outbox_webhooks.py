@@ -1,85 +1,50 @@
-"""API-channel replies pushed to a real local webhook receiver: signed, retried, dead-lettered."""
+"""API-channel replies pushed to a real local webhook receiver (an allowed intranet address):
+signed, retried, dead-lettered."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 from fastapi.testclient import TestClient
 from tests.conftest import Cast, inbound
+from tests.webhooks.receiver import Receiver, Reply
+from tests.webhooks.test_customer_webhook_ssrf import verify
 
 from minidesk import outbox
 from minidesk.db import Database
 
-
-class Receiver:
-    """A real HTTP server on loopback answering with scripted statuses."""
-
-    def __init__(self) -> None:
-        self.statuses: list[int] = []
-        self.requests: list[tuple[dict[str, str], bytes]] = []
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                receiver.requests.append((dict(self.headers), body))
-                status = receiver.statuses.pop(0) if receiver.statuses else 200
-                self.send_response(status)
-                self.end_headers()
-                self.wfile.write(b"nope" if status >= 400 else b"ok")
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hook"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+pytestmark = pytest.mark.usefixtures("loopback_allowed")
 
 
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    server = Receiver()
-    yield server
-    server.server.shutdown()
-
-
-def _ticket_with_webhook(client: TestClient, cast: Cast, url: str) -> int:
+def _ticket_with_webhook(client: TestClient, cast: Cast, url: str) -> tuple[int, str]:
+    """A ticket whose customer's webhook an admin pointed at ``url``: (number, secret)."""
     first = inbound(client, cast.alice, "Hello", "wh-1")
     number = first["ticket_number"]
     customer = client.get(f"/api/v1/tickets/{number}", headers=cast.alice.headers).json()[
         "customer_id"
     ]
-    client.patch(
-        f"/api/v1/customers/{customer}", json={"webhook_url": url}, headers=cast.alice.headers
+    response = client.patch(
+        f"/api/v1/customers/{customer}", json={"webhook_url": url}, headers=cast.olivia.headers
     )
     assert isinstance(number, int)
-    return number
+    return number, response.json()["webhook_secret"]
 
 
 def test_a_reply_is_pushed_signed_to_the_customers_webhook(
     client: TestClient, cast: Cast, receiver: Receiver
 ) -> None:
-    number = _ticket_with_webhook(client, cast, receiver.url)
+    number, secret = _ticket_with_webhook(client, cast, receiver.url)
     client.post(
         f"/api/v1/tickets/{number}/messages",
         json={"text": "On its way"},
         headers=cast.alice.headers,
     )
-    [(headers, body)] = receiver.requests
-    assert json.loads(body)["text"] == "On its way"
-    assert json.loads(body)["ticket_number"] == number
-    timestamp, mac = (part.split("=", 1)[1] for part in headers["X-Minidesk-Signature"].split(","))
-    expected = hmac.new(
-        b"test-secret-key", f"{timestamp}.".encode() + body, hashlib.sha256
-    ).hexdigest()
-    assert hmac.compare_digest(mac, expected)
-    assert headers["Idempotency-Key"].startswith("minidesk-outbox-")
+    [request] = receiver.received
+    assert json.loads(request.body)["text"] == "On its way"
+    assert json.loads(request.body)["ticket_number"] == number
+    assert verify(secret, request.headers["X-Minidesk-Signature"], request.body)
+    assert request.headers["Idempotency-Key"].startswith("minidesk-outbox-")
     messages = client.get(f"/api/v1/tickets/{number}/messages", headers=cast.alice.headers).json()[
         "items"
     ]
@@ -89,8 +54,8 @@ def test_a_reply_is_pushed_signed_to_the_customers_webhook(
 def test_a_temporary_failure_is_retried_with_backoff(
     client: TestClient, cast: Cast, receiver: Receiver, database: Database
 ) -> None:
-    number = _ticket_with_webhook(client, cast, receiver.url)
-    receiver.statuses = [503]
+    number, _ = _ticket_with_webhook(client, cast, receiver.url)
+    receiver.replies = [Reply(503)]
     reply = client.post(
         f"/api/v1/tickets/{number}/messages", json={"text": "Retry me"}, headers=cast.alice.headers
     ).json()
@@ -106,14 +71,14 @@ def test_a_temporary_failure_is_retried_with_backoff(
         )
         session.commit()
     assert outbox.deliver(database, item_id, max_attempts=8) == outbox.OutboxStatus.SENT
-    assert len(receiver.requests) == 2
+    assert len(receiver.received) == 2
 
 
 def test_a_permanent_failure_is_a_dead_letter_an_admin_can_replay(
     client: TestClient, cast: Cast, receiver: Receiver
 ) -> None:
-    number = _ticket_with_webhook(client, cast, receiver.url)
-    receiver.statuses = [410]
+    number, _ = _ticket_with_webhook(client, cast, receiver.url)
+    receiver.replies = [Reply(410)]
     client.post(
         f"/api/v1/tickets/{number}/messages", json={"text": "Gone?"}, headers=cast.alice.headers
     )
@@ -131,7 +96,7 @@ def test_a_permanent_failure_is_a_dead_letter_an_admin_can_replay(
         f"/api/v1/admin/dead-letters/{dead['id']}/replay", headers=cast.olivia.headers
     )
     assert replay.status_code == 202
-    assert len(receiver.requests) == 2
+    assert len(receiver.received) == 2
     message = client.get(f"/api/v1/tickets/{number}/messages", headers=cast.alice.headers).json()[
         "items"
     ][-1]

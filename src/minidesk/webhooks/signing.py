@@ -1,0 +1,84 @@
+"""The signed POST every webhook leaves by, and the secrets it is signed with.
+
+Receivers verify ``X-Minidesk-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">`` with
+their own secret (the UTF-8 bytes of the ``whsec_…`` string they were given): a customer's is
+generated and stored for that customer; a rule webhook's is derived for the receiving origin.
+No receiver holds a key that signs for another, and none holds the desk's master key.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import secrets
+import time
+from http import HTTPStatus
+
+import httpx
+
+from minidesk import net
+from minidesk.channels.base import DeliveryError, DeliveryResult
+from minidesk.keys import Purpose, subkey
+
+SIGNATURE_HEADER = "X-Minidesk-Signature"
+SECRET_PREFIX = "whsec_"
+# Statuses where trying again later can succeed; any other 4xx means the receiver rejects
+# this request as it is, so retrying only hammers it.
+RETRYABLE_4XX = {408, 409, 425, 429}
+PROVIDER_ID_CHARS = 200
+
+
+def new_secret() -> str:
+    return SECRET_PREFIX + secrets.token_urlsafe(32)
+
+
+def origin(url: str) -> str:
+    """``scheme://host:port`` — the receiver a rule webhook's secret belongs to."""
+    parsed = httpx.URL(url)
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    return f"{parsed.scheme}://{parsed.host}:{port}"
+
+
+def rule_secret(url: str) -> str:
+    """The secret rule webhooks to ``url``'s origin are signed with (an admin hands it to the
+    receiver); it changes only with ``MINIDESK_SECRET_KEY``."""
+    key = subkey(Purpose.RULE_WEBHOOK, origin(url))
+    return SECRET_PREFIX + base64.urlsafe_b64encode(key).decode().rstrip("=")
+
+
+def sign(secret: str, timestamp: str, body: bytes) -> str:
+    """``t=<unix>,v1=<hex hmac-sha256 of "t.body">`` — the timestamp stops replays."""
+    mac = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={timestamp},v1={mac}"
+
+
+def post_signed(url: str, body: bytes, secret: str, outbox_id: int) -> DeliveryResult:
+    """POST a JSON ``body`` signed with ``secret``; raise ``DeliveryError`` on failure.
+
+    Failures name the status or the refusal, never the receiver's answer: an internal
+    service's response must not reach the agents who read delivery errors.
+    """
+    headers = {
+        "Content-Type": "application/json",
+        SIGNATURE_HEADER: sign(secret, str(int(time.time())), body),
+        # Receivers dedupe on this: a retry after a lost response repeats it exactly.
+        "Idempotency-Key": f"minidesk-outbox-{outbox_id}",
+    }
+    try:
+        response = net.post(url, body, headers)
+    except net.OutboundError as exc:
+        raise DeliveryError(f"webhook {url}: {exc.reason}", permanent=exc.permanent) from None
+    if response.ok:
+        provider_id = response.headers.get("X-Request-Id")
+        return DeliveryResult(provider_id=provider_id[:PROVIDER_ID_CHARS] if provider_id else None)
+    status = response.status
+    try:
+        phrase = HTTPStatus(status).phrase
+    except ValueError:
+        phrase = "unknown status"
+    reason = f"webhook {url} answered {status} {phrase}"
+    if 300 <= status < 400:
+        raise DeliveryError(f"{reason} (redirects are not followed)", permanent=True)
+    permanent = 400 <= status < 500 and status not in RETRYABLE_4XX
+    raise DeliveryError(reason, permanent=permanent)

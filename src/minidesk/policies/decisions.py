@@ -7,6 +7,7 @@ itself ("refund.auto_max: $25.00 is within the $50.00 automatic limit").
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -92,6 +93,37 @@ def check_order_access(
             "the order is not this customer's (or does not exist)",
         )
     return Decision("order.read", Outcome.AUTO, "order.own", "the customer's own order")
+
+
+def check_continuation(
+    asked: Mapping[str, Any] | None,
+    *,
+    verified: bool,
+    customer_ref: str | None,
+    email: str | None,
+    phone: str | None,
+) -> Decision:
+    """Whether this sender may answer the question the bot put to ``asked`` (the verified
+    customer it spoke to: store ``customer_ref`` and the ``email``/``phone`` that proved it).
+
+    Anyone can write on a ticket (a forged From: with the ticket number in the subject, a
+    stranger's chat): only the same store customer, proved by the same identity on a channel
+    that verified it, continues a flow that moves money or changes an order.
+    """
+    if not verified or customer_ref is None:
+        why = "the answer did not come from a verified customer"
+    elif asked is None or asked.get("customer_ref") != customer_ref:
+        why = "the answer came from another customer than the one the bot asked"
+    elif not (
+        (email is not None and email == asked.get("email"))
+        or (phone is not None and phone == asked.get("phone"))
+    ):
+        why = "the answer came from another identity than the one the bot asked"
+    else:
+        return Decision(
+            "continue", Outcome.AUTO, "continuation.same_customer", "the customer the bot asked"
+        )
+    return Decision("continue", Outcome.HAND_OFF, "continuation.sender_mismatch", why)
 
 
 def check_refund(

@@ -106,7 +106,7 @@ def do_ask(turn: Turn, reply: Say, step: Step, **facts: Any) -> None:
         do_hand_off(turn, _unrenderable(failed))
         return
     turn.state.asked_after_message_id = turn.message.id
-    _set_state(turn, step, **facts)
+    _set_state(turn, step, **{ASKED: asked_whom(turn), **facts})
     emit(
         turn.session,
         "resolution.asked",
@@ -117,6 +117,23 @@ def do_ask(turn: Turn, reply: Say, step: Step, **facts: Any) -> None:
         step=str(step),
         turns=turn.ticket.turns,
     )
+
+
+ASKED = "asked"
+
+
+def asked_whom(turn: Turn) -> dict[str, str | None] | None:
+    """Who the bot put its question to, as the answer must prove it again: the store customer
+    and the identity the channel verified (None for an unverified sender, whom the flows
+    never ask anything that leads to an action)."""
+    if not turn.verified or turn.customer is None:
+        return None
+    return {
+        "customer_ref": turn.customer.ref,
+        "channel": turn.channel,
+        "email": turn.sender_email,
+        "phone": turn.sender_phone,
+    }
 
 
 def do_hand_off(

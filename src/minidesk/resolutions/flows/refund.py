@@ -11,6 +11,7 @@ from minidesk.commerce.money import Money, format_money
 from minidesk.desk.models import Direction, Message
 from minidesk.policies.decisions import Decision, Outcome, check_refund
 from minidesk.policies.models import ApprovalKind
+from minidesk.resolutions.answers import confirms
 from minidesk.resolutions.context import Turn
 from minidesk.resolutions.flows.common import do_store_action, own_order, record_turn_decision
 from minidesk.resolutions.models import FollowUpRisk, Step
@@ -26,11 +27,6 @@ ELSEWHERE = re.compile(
 
 # What card issuers take to show a refund; said so the customer does not chase it on day two.
 REFUND_TIMEFRAME = "5-10 business days"
-
-
-def token_pattern(token: str) -> re.Pattern[str]:
-    words = r"\s+".join(re.escape(word) for word in token.split())
-    return re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)
 
 
 def run(turn: Turn) -> None:
@@ -109,11 +105,31 @@ def _is_next_message(turn: Turn) -> bool:
     return between is None
 
 
+def bot_question(turn: Turn) -> str:
+    """The text of the bot's message the customer is answering (its offer)."""
+    asked = turn.session.scalars(
+        select(Message.text)
+        .where(
+            Message.ticket_id == turn.ticket.id,
+            Message.direction == Direction.OUTBOUND,
+            Message.id > (turn.state.asked_after_message_id or 0),
+        )
+        .order_by(Message.id)
+        .limit(1)
+    ).first()
+    return asked or ""
+
+
 def confirm(turn: Turn) -> None:
-    """The customer's answer to an offer: the token moves the money, anything else hands off."""
+    """The customer's answer to an offer: the token moves the money, anything else hands off.
+
+    The token counts in the body's new text only: never in the subject, the quoted offer or
+    a refusal ("no thanks, I don't want a refund"); see ``answers.confirms``.
+    """
     offer = turn.state.offer
     amount = Money(int(offer["amount_minor"]), str(offer["currency"]))
-    if not token_pattern(turn.pack.confirm_token).search(turn.text) or not _is_next_message(turn):
+    said = confirms(turn.message.text, turn.pack.confirm_token, echoed=bot_question(turn))
+    if not said or not _is_next_message(turn):
         do_hand_off(
             turn,
             Decision(

@@ -17,8 +17,10 @@ from minidesk.commerce.connector import (
 from minidesk.commerce.money import Money
 from minidesk.policies.calendar import business_days_late
 from minidesk.policies.decisions import (
+    AutoRefunded,
     Outcome,
     check_agent_refund,
+    check_auto_refund,
     check_cancel,
     check_order_access,
     check_overrides,
@@ -66,6 +68,24 @@ def test_refund_caps_and_balance(
     captured: int, refunded: int, asked: int | None, outcome: Outcome, rule: str
 ) -> None:
     decision = check_refund(PACK, payment(captured, refunded), usd(asked) if asked else None)
+    assert (decision.outcome, decision.rule) == (outcome, rule)
+
+
+@pytest.mark.parametrize(
+    ("on_order", "to_customer", "asked", "outcome", "rule"),
+    [
+        (4_000, 4_000, 1_000, Outcome.AUTO, "refund.auto_max"),  # $50.00 on the order: inside
+        (4_000, 4_000, 1_001, Outcome.AGENT, "refund.order_cap"),  # $50.01: a person
+        (0, 9_000, 1_000, Outcome.AUTO, "refund.auto_max"),  # $100.00 to the customer: inside
+        (0, 9_000, 1_001, Outcome.AGENT, "refund.customer_cap"),  # $100.01: a person
+        (5_000, 10_000, 20_001, Outcome.APPROVAL, "refund.senior_approval"),  # its own band
+    ],
+)
+def test_automatic_refunds_add_up_per_order_and_per_customer(
+    on_order: int, to_customer: int, asked: int, outcome: Outcome, rule: str
+) -> None:
+    already = AutoRefunded(usd(on_order), usd(to_customer))
+    decision = check_auto_refund(PACK, payment(), usd(asked), already)
     assert (decision.outcome, decision.rule) == (outcome, rule)
 
 

@@ -208,6 +208,50 @@ def check_refund(
     )
 
 
+@dataclass(frozen=True)
+class AutoRefunded:
+    """What the bot already gave back automatically, refunded or offered and still waiting
+    for the token: on the order in question, and to its customer within the pack's window."""
+
+    order: Money
+    customer: Money
+
+
+def check_auto_refund(
+    pack: PolicyPack,
+    payment: PaymentRecord | None,
+    requested: Money | None,
+    already: AutoRefunded,
+    *,
+    elsewhere: bool = False,
+) -> Decision:
+    """``check_refund`` for the bot: the single-refund limit, then the cumulative totals.
+
+    Hitting a total exactly is allowed, a cent over is not; over it the refund is an agent's,
+    as an amount above the automatic limit would be.
+    """
+    base = check_refund(pack, payment, requested, elsewhere=elsewhere)
+    if base.outcome != Outcome.AUTO or base.amount is None:
+        return base
+    amount = base.amount
+    window = f"to this customer in {pack.auto_refund_customer_window_days} days"
+    for total, cap, rule, where in (
+        (already.order, pack.auto_refund_order_total_max, "refund.order_cap", "on this order"),
+        (already.customer, pack.auto_refund_customer_total_max, "refund.customer_cap", window),
+    ):
+        if total + amount > cap:
+            return Decision(
+                "refund",
+                Outcome.AGENT,
+                rule,
+                f"{format_money(total)} already refunded or offered automatically {where}; "
+                f"{format_money(amount)} more exceeds the {format_money(cap)} automatic total",
+                amount,
+                cap,
+            )
+    return base
+
+
 def check_agent_refund(
     pack: PolicyPack,
     limits: RolePolicy,

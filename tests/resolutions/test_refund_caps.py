@@ -119,3 +119,23 @@ def test_an_agents_refund_is_on_the_ledger_with_the_customer(
             cast.leo.id,
         )
         assert entry.customer_ref is not None and entry.refund_ref == response.json()["refund"]
+
+
+def test_an_approved_refund_is_on_the_ledger_on_nobodys_day_budget(
+    client: TestClient, cast: Cast, store: Database
+) -> None:
+    ask(client, cast, "Please refund $300 for order 1007", "big")
+    [approval] = client.get("/api/v1/approvals", headers=cast.maya.headers).json()["items"]
+    approved = client.post(
+        f"/api/v1/approvals/{approval['id']}/approve",
+        json={"reason": "long-standing customer"},
+        headers=cast.maya.headers,
+    )
+    assert approved.status_code == 200, approved.text
+    with store.sessions() as session:
+        [entry] = session.scalars(select(SpendEntry)).all()
+        assert (entry.source, entry.user_id, entry.amount_minor) == (
+            LedgerSource.APPROVAL,
+            None,
+            30_000,
+        )

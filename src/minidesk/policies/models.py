@@ -37,6 +37,7 @@ class AgentLimit(Base):
 class LedgerSource(StrEnum):
     BOT = "bot"  # an automatic refund the customer confirmed
     AGENT = "agent"  # an agent's own refund within their cap and day budget
+    APPROVAL = "approval"  # a refund a manager approved (on nobody's day budget)
 
 
 class LedgerStatus(StrEnum):
@@ -48,7 +49,7 @@ class LedgerStatus(StrEnum):
 
 
 class SpendEntry(Base):
-    """The goodwill ledger: money given back, by the bot or an agent.
+    """The goodwill ledger: money given back, by the bot, an agent or an approval.
 
     An agent's entries are summed per local day against their budget; the bot's per order and
     per store customer over a rolling window against the pack's automatic caps.

@@ -13,13 +13,15 @@ from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
-from tests.conftest import Cast, Person, inbound
+from tests.conftest import ON_POSTGRES, Cast, Person, inbound
 from tests.resolutions.conftest import EMMA
 
 from minidesk.commerce.models import StoreOrder, StorePayment, StoreRefund
 from minidesk.db import Database
+from minidesk.policies.ledger import lock_accounts
 from minidesk.policies.models import SpendEntry
 
 PARALLEL = 20
@@ -111,3 +113,14 @@ def post_as_emma(client: TestClient, cast: Cast, text: str, key: str, thread: st
     body = {"customer": {"email": EMMA}, "text": text, "external_id": key, "thread": thread}
     response = client.post("/api/v1/inbound/messages", json=body, headers=cast.olivia.headers)
     return response.status_code
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="SQLite's write lock: PostgreSQL locks the accounts")
+def test_on_sqlite_a_refund_check_refuses_to_run_outside_a_write_transaction(
+    database: Database,
+) -> None:
+    # A deferred (read) transaction could read a total another writer then changes.
+    with database.sessions() as session, pytest.raises(RuntimeError, match="write transaction"):
+        lock_accounts(session, "order:1003")
+    with database.transaction() as session:
+        lock_accounts(session, "order:1003")

@@ -22,6 +22,7 @@ from minidesk.policies.decisions import (
     check_agent_refund,
     check_auto_refund,
     check_cancel,
+    check_continuation,
     check_order_access,
     check_overrides,
     check_password_reset,
@@ -273,3 +274,32 @@ def test_own_orders_only(
 ) -> None:
     record = order(customer=owner) if owner else None
     assert check_order_access(verified, customer, record).rule == rule
+
+
+ASKED = {"customer_ref": "C-1", "channel": "email", "email": "emma@example.com", "phone": None}
+
+
+@pytest.mark.parametrize(
+    ("verified", "ref", "email", "phone", "rule"),
+    [
+        (True, "C-1", "emma@example.com", None, "continuation.same_customer"),
+        (False, "C-1", "emma@example.com", None, "continuation.sender_mismatch"),  # forged
+        (True, "C-2", "liam@example.com", None, "continuation.sender_mismatch"),  # someone else
+        (True, "C-1", None, "+15550100", "continuation.sender_mismatch"),  # not how she was asked
+        (True, None, "emma@example.com", None, "continuation.sender_mismatch"),  # no account
+    ],
+)
+def test_only_the_verified_customer_asked_may_answer(
+    verified: bool, ref: str | None, email: str | None, phone: str | None, rule: str
+) -> None:
+    decision = check_continuation(
+        ASKED, verified=verified, customer_ref=ref, email=email, phone=phone
+    )
+    assert decision.rule == rule
+
+
+def test_a_question_asked_before_anyone_was_recorded_has_no_one_to_answer_it() -> None:
+    decision = check_continuation(
+        None, verified=True, customer_ref="C-1", email="emma@example.com", phone=None
+    )
+    assert decision.outcome == Outcome.HAND_OFF

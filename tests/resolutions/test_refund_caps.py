@@ -4,6 +4,7 @@ offers still waiting on other tickets counted, and each one on the goodwill ledg
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select, update
@@ -139,3 +140,15 @@ def test_an_approved_refund_is_on_the_ledger_on_nobodys_day_budget(
             None,
             30_000,
         )
+
+
+def test_a_cancellations_refund_is_on_the_ledger_and_counts_against_no_cap(
+    client: TestClient, cast: Cast, store: Database
+) -> None:
+    ask(client, cast, "Please cancel order 1002", "cancel")  # $42.50 captured, not shipped
+    round_trip(client, cast, "$50", "1007", "a")
+    round_trip(client, cast, "$50", "1012", "b")
+    assert money_moved(store) == 4_250 + 10_000
+    with store.sessions() as session:
+        sources = Counter(session.scalars(select(SpendEntry.source)))
+        assert sources == Counter({LedgerSource.CANCELLATION: 1, LedgerSource.BOT: 2})

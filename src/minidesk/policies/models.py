@@ -38,6 +38,9 @@ class LedgerSource(StrEnum):
     BOT = "bot"  # an automatic refund the customer confirmed
     AGENT = "agent"  # an agent's own refund within their cap and day budget
     APPROVAL = "approval"  # a refund a manager approved (on nobody's day budget)
+    # The capture returned with an unshipped order's cancellation: the customer's own money
+    # for goods never sent, not goodwill, so it counts against no cap or budget.
+    CANCELLATION = "cancellation"
 
 
 class LedgerStatus(StrEnum):
@@ -49,7 +52,8 @@ class LedgerStatus(StrEnum):
 
 
 class SpendEntry(Base):
-    """The goodwill ledger: money given back, by the bot, an agent or an approval.
+    """The goodwill ledger: every refund the desk made (the bot's, an agent's, an approved
+    one, a cancellation's).
 
     An agent's entries are summed per local day against their budget; the bot's per order and
     per store customer over a rolling window against the pack's automatic caps.

@@ -6,8 +6,9 @@ customer) and then writes a refund that changes them; two refunds checked at onc
 pass. So each check first locks the accounts it reads, and holds the locks until its
 transaction ends:
 
-- PostgreSQL: one transaction-scoped advisory lock per account (``user:12``, ``order:1003``,
-  ``customer:C-7``), taken in sorted order so two checks never wait on each other in a cycle.
+- PostgreSQL: one transaction-scoped advisory lock per account (``user:12`` for an agent's
+  day budget, ``customer:C-7`` for the bot's totals on that customer and their orders), taken
+  in sorted order so one check's locks never wait on each other in a cycle.
   An advisory lock needs no row to exist (a customer's first refund has no ledger row to
   ``SELECT ... FOR UPDATE``) and, at READ COMMITTED, every total read after it sees what the
   previous holder committed. The store's own balance check locks the payment row
@@ -33,7 +34,13 @@ from minidesk.policies.models import LedgerSource, LedgerStatus, SpendEntry
 
 
 def lock_accounts(session: Session, *accounts: str) -> None:
-    """Hold ``accounts`` (e.g. ``"order:1003"``) until this transaction ends."""
+    """Hold ``accounts`` (e.g. ``"customer:C-7"``) until this transaction ends.
+
+    A transaction that checks several turns (a dispatch batch) holds each turn's locks to its
+    end; two such batches locking two customers in opposite orders are a deadlock that
+    PostgreSQL breaks by failing one of the turns (recorded as ``listener.failed``), never by
+    letting both pass.
+    """
     if session.get_bind().dialect.name == "sqlite":
         if not holds_write_lock(session):
             raise RuntimeError("a refund check must run in a write transaction (BEGIN IMMEDIATE)")

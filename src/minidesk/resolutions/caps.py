@@ -24,10 +24,6 @@ from minidesk.policies.pack import PolicyPack
 from minidesk.resolutions.models import ResolutionState, Step
 
 
-def accounts(customer_ref: str, order_number: str) -> tuple[str, str]:
-    return f"customer:{customer_ref}", f"order:{order_number}"
-
-
 def _waiting() -> ColumnElement[bool]:
     return exists().where(
         ResolutionState.ticket_id == SpendEntry.ticket_id,
@@ -45,10 +41,12 @@ def auto_refunded(
     excluding: SpendEntry | None = None,
     now: dt.datetime | None = None,
 ) -> AutoRefunded:
-    """Totals for the caps, after locking the order's and the customer's accounts (so they
-    hold until this transaction, which refunds or offers on them, ends). ``excluding``: the
-    offer being confirmed, which is the amount checked, not part of what came before."""
-    lock_accounts(session, *accounts(customer_ref, order_number))
+    """Totals for the caps, after locking the customer's account (so they hold until this
+    transaction, which refunds or offers on them, ends). ``excluding``: the offer being
+    confirmed, which is the amount checked, not part of what came before."""
+    # One lock covers both totals: every order belongs to one customer, so whoever refunds on
+    # the order holds its customer's account too.
+    lock_accounts(session, f"customer:{customer_ref}")
     since = (now or utcnow()) - dt.timedelta(days=pack.auto_refund_customer_window_days)
     counted = and_(
         SpendEntry.source == LedgerSource.BOT,

@@ -128,6 +128,15 @@ def _serialise_writers(engine: Engine) -> None:
 _HOLDS_GATE = "minidesk.holds_write_gate"
 
 
+def holds_write_lock(session: Session) -> bool:
+    """On SQLite: whether the session's transaction began IMMEDIATE (it holds the write lock,
+    so nothing another writer commits can change what it reads). Always True elsewhere."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        return True
+    return bool(connection.info.get(_HOLDS_GATE))
+
+
 class Database:
     """Engines and session factories for one database.
 

@@ -12,6 +12,9 @@ def test_everyone_reads_the_default_pack(client: TestClient, cast: Cast) -> None
     assert pack["agent_refund_max_minor"] == 20_000
     assert pack["confirm_token"] == "YES REFUND"
     assert pack["return_window_days"] == 30
+    assert pack["auto_refund_order_total_max_minor"] == 5_000
+    assert pack["auto_refund_customer_total_max_minor"] == 10_000
+    assert pack["auto_refund_customer_window_days"] == 30
     assert pack["roles"]["agent"]["may_refund"] is False
 
 
@@ -47,6 +50,8 @@ def test_an_invalid_pack_is_refused_precisely_and_nothing_changes(
         ({"approver_role": "boss"}, "boss"),
         ({"holidays": ["2026-13-45"]}, "invalid policy pack"),
         ({"confirm_token": "  "}, "confirm_token cannot be empty"),
+        ({"auto_refund_order_total_max_minor": -1}, "automatic refund totals cannot be negative"),
+        ({"auto_refund_customer_window_days": 0}, "auto_refund_customer_window_days must be"),
     ]
     for body, expected in cases:
         response = client.patch("/api/v1/policies", json=body, headers=cast.olivia.headers)

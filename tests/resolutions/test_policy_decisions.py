@@ -17,9 +17,12 @@ from minidesk.commerce.connector import (
 from minidesk.commerce.money import Money
 from minidesk.policies.calendar import business_days_late
 from minidesk.policies.decisions import (
+    AutoRefunded,
     Outcome,
     check_agent_refund,
+    check_auto_refund,
     check_cancel,
+    check_continuation,
     check_order_access,
     check_overrides,
     check_password_reset,
@@ -66,6 +69,24 @@ def test_refund_caps_and_balance(
     captured: int, refunded: int, asked: int | None, outcome: Outcome, rule: str
 ) -> None:
     decision = check_refund(PACK, payment(captured, refunded), usd(asked) if asked else None)
+    assert (decision.outcome, decision.rule) == (outcome, rule)
+
+
+@pytest.mark.parametrize(
+    ("on_order", "to_customer", "asked", "outcome", "rule"),
+    [
+        (4_000, 4_000, 1_000, Outcome.AUTO, "refund.auto_max"),  # $50.00 on the order: inside
+        (4_000, 4_000, 1_001, Outcome.AGENT, "refund.order_cap"),  # $50.01: a person
+        (0, 9_000, 1_000, Outcome.AUTO, "refund.auto_max"),  # $100.00 to the customer: inside
+        (0, 9_000, 1_001, Outcome.AGENT, "refund.customer_cap"),  # $100.01: a person
+        (5_000, 10_000, 20_001, Outcome.APPROVAL, "refund.senior_approval"),  # its own band
+    ],
+)
+def test_automatic_refunds_add_up_per_order_and_per_customer(
+    on_order: int, to_customer: int, asked: int, outcome: Outcome, rule: str
+) -> None:
+    already = AutoRefunded(usd(on_order), usd(to_customer))
+    decision = check_auto_refund(PACK, payment(), usd(asked), already)
     assert (decision.outcome, decision.rule) == (outcome, rule)
 
 
@@ -253,3 +274,32 @@ def test_own_orders_only(
 ) -> None:
     record = order(customer=owner) if owner else None
     assert check_order_access(verified, customer, record).rule == rule
+
+
+ASKED = {"customer_ref": "C-1", "channel": "email", "email": "emma@example.com", "phone": None}
+
+
+@pytest.mark.parametrize(
+    ("verified", "ref", "email", "phone", "rule"),
+    [
+        (True, "C-1", "emma@example.com", None, "continuation.same_customer"),
+        (False, "C-1", "emma@example.com", None, "continuation.sender_mismatch"),  # forged
+        (True, "C-2", "liam@example.com", None, "continuation.sender_mismatch"),  # someone else
+        (True, "C-1", None, "+15550100", "continuation.sender_mismatch"),  # not how she was asked
+        (True, None, "emma@example.com", None, "continuation.sender_mismatch"),  # no account
+    ],
+)
+def test_only_the_verified_customer_asked_may_answer(
+    verified: bool, ref: str | None, email: str | None, phone: str | None, rule: str
+) -> None:
+    decision = check_continuation(
+        ASKED, verified=verified, customer_ref=ref, email=email, phone=phone
+    )
+    assert decision.rule == rule
+
+
+def test_a_question_asked_before_anyone_was_recorded_has_no_one_to_answer_it() -> None:
+    decision = check_continuation(
+        None, verified=True, customer_ref="C-1", email="emma@example.com", phone=None
+    )
+    assert decision.outcome == Outcome.HAND_OFF

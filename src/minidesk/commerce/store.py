@@ -14,7 +14,7 @@ import secrets
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from minidesk.commerce import lookups
@@ -76,17 +76,15 @@ class BuiltinStore:
     def refund(
         self, order_number: str, amount: Money, *, idempotency_key: str, reason: str
     ) -> ActionResult:
+        order = self._require(order_number)
+        payment, refundable = self._lock_payment(order)
         if (done := self._replay(idempotency_key, ActionKind.REFUND)) is not None:
             return done
-        order = self._require(order_number)
-        payment = self._payment(order)
-        balance = order_record(order).payment
-        assert balance is not None
         if amount.amount_minor <= 0:
             raise CommerceError("a refund must be a positive amount", permanent=True)
-        if amount.currency != payment.currency or amount > balance.refundable:
+        if amount.currency != payment.currency or amount.amount_minor > refundable:
             raise CommerceError(
-                f"order {order_number} has {balance.refundable.amount_minor} "
+                f"order {order_number} has {refundable} "
                 f"{payment.currency} refundable; {amount.amount_minor} asked",
                 permanent=True,
             )
@@ -109,15 +107,12 @@ class BuiltinStore:
             raise CommerceError(f"order {order_number} is already cancelled", permanent=True)
         if any(s.shipped_at is not None for s in order.shipments):
             raise CommerceError(f"order {order_number} has shipped", permanent=True)
-        payment = self._payment(order)
+        payment, left = self._lock_payment(order)
         detail: dict[str, Any] = {"voided": False, "refunded_minor": 0}
         if payment.status == PaymentStatus.AUTHORISED:
             payment.status = PaymentStatus.VOIDED
             detail["voided"] = True
         elif payment.status == PaymentStatus.CAPTURED:
-            refundable = order_record(order).payment
-            assert refundable is not None
-            left = refundable.refundable.amount_minor
             if left > 0:
                 self.session.add(
                     StoreRefund(
@@ -223,6 +218,30 @@ class BuiltinStore:
         if not order.payments:
             raise CommerceError(f"order {order.number} has no payment", permanent=True)
         return order.payments[0]
+
+    def _lock_payment(self, order: StoreOrder) -> tuple[StorePayment, int]:
+        """The order's payment, locked until this transaction ends, and what is left to
+        refund on it, read afresh under the lock.
+
+        Refunds on one order from several transactions (the bot, agents, approvals, a
+        cancellation) wait for each other here, and each sees the refunds the previous one
+        committed: the look-ups this transaction remembered may predate them. (SQLite has no
+        row locks; its writers hold the whole database from their first read instead.)
+        """
+        first = self._payment(order)
+        payment = self.session.scalars(
+            select(StorePayment)
+            .where(StorePayment.id == first.id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        ).one()
+        refunded = self.session.scalar(
+            select(func.coalesce(func.sum(StoreRefund.amount_minor), 0)).where(
+                StoreRefund.payment_id == payment.id
+            )
+        )
+        captured = payment.captured_minor if payment.status == PaymentStatus.CAPTURED else 0
+        return payment, captured - int(refunded or 0)
 
     def _replay(self, key: str, kind: ActionKind) -> ActionResult | None:
         row = self.session.scalars(

@@ -20,8 +20,9 @@ from minidesk.desk.users import actor_of
 from minidesk.policies.approvals import do_request_approval
 from minidesk.policies.audit import do_refund, record_decision
 from minidesk.policies.decisions import Decision, Outcome, check_agent_refund
-from minidesk.policies.limits import do_record_spend, limits_for, spent_today
-from minidesk.policies.models import Approval, ApprovalKind
+from minidesk.policies.ledger import do_record_refund, lock_accounts
+from minidesk.policies.limits import limits_for, spent_today
+from minidesk.policies.models import Approval, ApprovalKind, LedgerSource
 from minidesk.policies.pack import get_pack
 
 
@@ -57,6 +58,10 @@ def do_agent_refund(
             )
         )
     limits = limits_for(session, pack, user)
+    # The day budget holds until this refund commits: a concurrent refund by the same agent
+    # waits here and then reads a total that includes this one (see ``ledger``). The order's
+    # balance is guarded by the store, which locks the payment as it refunds.
+    lock_accounts(session, f"user:{user.id}")
     spent = spent_today(session, pack, user.id)
     decision = check_agent_refund(pack, limits, order.payment, amount, spent)
     actor = actor_of(user)
@@ -95,5 +100,15 @@ def do_agent_refund(
         )
     except CommerceError as exc:
         raise RefundRefused(Decision("refund", Outcome.DENY, "store.refused", exc.reason)) from exc
-    do_record_spend(session, user.id, ticket.id, order.number, amount)
+    if not result.replayed:
+        do_record_refund(
+            session,
+            LedgerSource.AGENT,
+            amount,
+            order_number=order.number,
+            customer_ref=order.customer_ref,
+            refund_ref=result.ref,
+            user_id=user.id,
+            ticket_id=ticket.id,
+        )
     return AgentRefundOutcome(decision, refund_ref=result.ref)

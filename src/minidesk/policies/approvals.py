@@ -19,7 +19,8 @@ from minidesk.desk.users import actor_of
 from minidesk.events import Actor, emit
 from minidesk.policies.audit import do_refund
 from minidesk.policies.decisions import Decision, Outcome, check_refund
-from minidesk.policies.models import Approval, ApprovalKind, ApprovalStatus
+from minidesk.policies.ledger import do_record_refund
+from minidesk.policies.models import Approval, ApprovalKind, ApprovalStatus, LedgerSource
 from minidesk.policies.pack import get_pack
 
 
@@ -176,6 +177,16 @@ def _execute_refund(session: Session, approval: Approval, actor: Actor) -> dict[
         )
     except CommerceError as exc:
         raise ApprovalError(exc.reason) from exc
+    if not result.replayed:
+        do_record_refund(
+            session,
+            LedgerSource.APPROVAL,
+            amount,
+            order_number=order.number,
+            customer_ref=order.customer_ref,
+            refund_ref=result.ref,
+            ticket_id=approval.ticket_id,
+        )
     payment = order.payment
     assert payment is not None
     return {

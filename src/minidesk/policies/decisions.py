@@ -7,6 +7,7 @@ itself ("refund.auto_max: $25.00 is within the $50.00 automatic limit").
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -94,6 +95,37 @@ def check_order_access(
     return Decision("order.read", Outcome.AUTO, "order.own", "the customer's own order")
 
 
+def check_continuation(
+    asked: Mapping[str, Any] | None,
+    *,
+    verified: bool,
+    customer_ref: str | None,
+    email: str | None,
+    phone: str | None,
+) -> Decision:
+    """Whether this sender may answer the question the bot put to ``asked`` (the verified
+    customer it spoke to: store ``customer_ref`` and the ``email``/``phone`` that proved it).
+
+    Anyone can write on a ticket (a forged From: with the ticket number in the subject, a
+    stranger's chat): only the same store customer, proved by the same identity on a channel
+    that verified it, continues a flow that moves money or changes an order.
+    """
+    if not verified or customer_ref is None:
+        why = "the answer did not come from a verified customer"
+    elif asked is None or asked.get("customer_ref") != customer_ref:
+        why = "the answer came from another customer than the one the bot asked"
+    elif not (
+        (email is not None and email == asked.get("email"))
+        or (phone is not None and phone == asked.get("phone"))
+    ):
+        why = "the answer came from another identity than the one the bot asked"
+    else:
+        return Decision(
+            "continue", Outcome.AUTO, "continuation.same_customer", "the customer the bot asked"
+        )
+    return Decision("continue", Outcome.HAND_OFF, "continuation.sender_mismatch", why)
+
+
 def check_refund(
     pack: PolicyPack,
     payment: PaymentRecord | None,
@@ -174,6 +206,50 @@ def check_refund(
         amount,
         agent_max,
     )
+
+
+@dataclass(frozen=True)
+class AutoRefunded:
+    """What the bot already gave back automatically, refunded or offered and still waiting
+    for the token: on the order in question, and to its customer within the pack's window."""
+
+    order: Money
+    customer: Money
+
+
+def check_auto_refund(
+    pack: PolicyPack,
+    payment: PaymentRecord | None,
+    requested: Money | None,
+    already: AutoRefunded,
+    *,
+    elsewhere: bool = False,
+) -> Decision:
+    """``check_refund`` for the bot: the single-refund limit, then the cumulative totals.
+
+    Hitting a total exactly is allowed, a cent over is not; over it the refund is an agent's,
+    as an amount above the automatic limit would be.
+    """
+    base = check_refund(pack, payment, requested, elsewhere=elsewhere)
+    if base.outcome != Outcome.AUTO or base.amount is None:
+        return base
+    amount = base.amount
+    window = f"to this customer in {pack.auto_refund_customer_window_days} days"
+    for total, cap, rule, where in (
+        (already.order, pack.auto_refund_order_total_max, "refund.order_cap", "on this order"),
+        (already.customer, pack.auto_refund_customer_total_max, "refund.customer_cap", window),
+    ):
+        if total + amount > cap:
+            return Decision(
+                "refund",
+                Outcome.AGENT,
+                rule,
+                f"{format_money(total)} already refunded or offered automatically {where}; "
+                f"{format_money(amount)} more exceeds the {format_money(cap)} automatic total",
+                amount,
+                cap,
+            )
+    return base
 
 
 def check_agent_refund(

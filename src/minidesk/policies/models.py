@@ -34,19 +34,52 @@ class AgentLimit(Base):
     daily_budget_minor: Mapped[int] = mapped_column(default=0)
 
 
+class LedgerSource(StrEnum):
+    BOT = "bot"  # an automatic refund the customer confirmed
+    AGENT = "agent"  # an agent's own refund within their cap and day budget
+    APPROVAL = "approval"  # a refund a manager approved (on nobody's day budget)
+    # The capture returned with an unshipped order's cancellation: the customer's own money
+    # for goods never sent, not goodwill, so it counts against no cap or budget.
+    CANCELLATION = "cancellation"
+
+
+class LedgerStatus(StrEnum):
+    # Offered by the bot, waiting for the token: it counts against the automatic caps while
+    # its ticket still waits for that answer (so offers on several tickets cannot add up past
+    # a cap), and no longer once the conversation moved on without it.
+    OFFERED = "offered"
+    REFUNDED = "refunded"  # the money moved
+
+
 class SpendEntry(Base):
-    """Money an agent gave back; summed per local day against their goodwill budget."""
+    """The goodwill ledger: every refund the desk made (the bot's, an agent's, an approved
+    one, a cancellation's).
+
+    An agent's entries are summed per local day against their budget; the bot's per order and
+    per store customer over a rolling window against the pack's automatic caps.
+    """
 
     __tablename__ = "goodwill_ledger"
-    __table_args__ = (Index("ix_goodwill_ledger_user_created", "user_id", "created_at"),)
+    __table_args__ = (
+        Index("ix_goodwill_ledger_user_created", "user_id", "created_at"),
+        Index("ix_goodwill_ledger_customer_created", "customer_ref", "created_at"),
+        Index("ix_goodwill_ledger_order", "order_number"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    source: Mapped[str] = mapped_column(String(16), default=LedgerSource.AGENT)
+    status: Mapped[str] = mapped_column(String(16), default=LedgerStatus.REFUNDED)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # None: the bot
     ticket_id: Mapped[int | None] = mapped_column(ForeignKey("tickets.id"))
+    # The customer message the bot's offer answered (its conversation's asked_after_message_id).
+    message_id: Mapped[int | None]
+    customer_ref: Mapped[str | None] = mapped_column(String(64))  # the store customer
     order_number: Mapped[str] = mapped_column(String(32))
     amount_minor: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))
+    refund_ref: Mapped[str | None] = mapped_column(String(64))  # the store's refund id
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    settled_at: Mapped[dt.datetime | None]  # when the money moved
 
 
 class Approval(Base):

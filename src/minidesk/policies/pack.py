@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from minidesk import memo
+from minidesk.commerce.money import Money
 from minidesk.db import Base
 from minidesk.desk.models import Role
 from minidesk.events import Actor, changed, emit
@@ -43,6 +44,15 @@ class PolicyPack:
     auto_refund_max_minor: int = 5_000
     # Up to this an agent with refund permission may refund; above, a senior manager approves.
     agent_refund_max_minor: int = 20_000
+    # What the bot may give back in all, offers still waiting for the token included: per
+    # order (the single-refund limit again, so no order returns more than $50.00 without a
+    # person however many times it is asked), and per store customer over a rolling window
+    # (two full automatic refunds a month: an honest customer rarely has more bad orders than
+    # that, and a serial abuser takes at most this much before a person sees the pattern).
+    # Past either, the refund goes to an agent as an amount above the automatic limit does.
+    auto_refund_order_total_max_minor: int = 5_000
+    auto_refund_customer_total_max_minor: int = 10_000
+    auto_refund_customer_window_days: int = 30
     confirm_token: str = "YES REFUND"
     reship_after_business_days: int = 5
     return_window_days: int = 30
@@ -53,6 +63,14 @@ class PolicyPack:
     min_action_confidence: float = 0.5
     approver_role: Role = Role.MANAGER
     roles: dict[Role, RolePolicy] = field(default_factory=lambda: dict(DEFAULT_ROLES))
+
+    @property
+    def auto_refund_order_total_max(self) -> Money:
+        return Money(self.auto_refund_order_total_max_minor, self.currency)
+
+    @property
+    def auto_refund_customer_total_max(self) -> Money:
+        return Money(self.auto_refund_customer_total_max_minor, self.currency)
 
     def role_policy(self, role: str) -> RolePolicy:
         return self.roles.get(Role(role), RolePolicy(may_refund=False))
@@ -84,6 +102,11 @@ class PolicyPack:
     def check(self) -> None:
         if not 0 <= self.auto_refund_max_minor <= self.agent_refund_max_minor:
             raise PolicyError("need 0 <= auto_refund_max_minor <= agent_refund_max_minor")
+        totals = (self.auto_refund_order_total_max_minor, self.auto_refund_customer_total_max_minor)
+        if min(totals) < 0:
+            raise PolicyError("automatic refund totals cannot be negative")
+        if self.auto_refund_customer_window_days < 1:
+            raise PolicyError("auto_refund_customer_window_days must be at least 1")
         if self.reship_after_business_days < 0 or self.return_window_days < 0:
             raise PolicyError("day counts cannot be negative")
         if not self.confirm_token.strip():

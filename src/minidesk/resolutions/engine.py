@@ -13,12 +13,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 from minidesk.desk import tickets
 from minidesk.desk.models import Message, Priority, Ticket
 from minidesk.policies.audit import record_decision
-from minidesk.policies.decisions import Decision, Outcome, check_overrides
+from minidesk.policies.decisions import Decision, Outcome, check_continuation, check_overrides
 from minidesk.policies.models import ApprovalKind
 from minidesk.resolutions.context import BOT, Turn, build_turn
 from minidesk.resolutions.flows import account, address, cancel, orders, refund, returns
 from minidesk.resolutions.models import ResolutionState, Step
-from minidesk.resolutions.outcome import HANDOFF_TAG, do_escalate, do_hand_off
+from minidesk.resolutions.outcome import ASKED, HANDOFF_TAG, do_escalate, do_hand_off
 from minidesk.triage import taxonomy
 
 Flow = Callable[[Turn], None]
@@ -36,6 +36,8 @@ CONTINUATIONS: dict[str, Flow] = {
     Step.AWAITING_TOKEN: refund.confirm,
     Step.AWAITING_ADDRESS: address.apply,
 }
+# Steps where the bot waits for the customer's answer to its own question.
+WAITING = frozenset({*CONTINUATIONS, Step.AWAITING_ORDER, Step.EXPLAINED})
 # "Where is my order 1001, it's late" often reads as out-of-scope to the intent model; with
 # an order number these words are a tracking question (an answer, never an action).
 TRACKING_WORDS = re.compile(
@@ -88,6 +90,21 @@ def handle(session: Session, ticket: Ticket, message: Message) -> None:
         record_decision(session, override, BOT, ticket_id=ticket.id, customer_id=ticket.customer_id)
         _override(turn, override)
         return
+    if state.step in WAITING:
+        # The answer to the bot's question: only from the verified customer it asked.
+        answering = check_continuation(
+            state.facts.get(ASKED),
+            verified=turn.verified,
+            customer_ref=turn.customer.ref if turn.customer else None,
+            email=turn.sender_email,
+            phone=turn.sender_phone,
+        )
+        if answering.outcome != Outcome.AUTO:
+            record_decision(
+                session, answering, BOT, ticket_id=ticket.id, customer_id=ticket.customer_id
+            )
+            do_hand_off(turn, answering)
+            return
     continuation = CONTINUATIONS.get(state.step)
     if continuation is not None:
         continuation(turn)
@@ -142,7 +159,7 @@ def run_flow(session: Session, ticket: Ticket, message: Message, flow: str) -> s
         return "another worker holds this conversation"
     if state.step == Step.HANDED_OFF and state.facts.get("handoff_rule") not in RULE_MAY_RESUME:
         return "a person owns this conversation"
-    if state.step in CONTINUATIONS or state.step in (Step.AWAITING_ORDER, Step.EXPLAINED):
+    if state.step in WAITING:
         return f"the bot is waiting for the customer ({state.step})"
     if state.facts.get(HANDLED) == message.id and state.step != Step.HANDED_OFF:
         return "this message was already answered"

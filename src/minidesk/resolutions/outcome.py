@@ -100,13 +100,30 @@ def do_close(turn: Turn, reply: Say, rule: str, risk: FollowUpRisk, **facts: Any
     )
 
 
+ASKED = "asked"
+
+
+def asked_whom(turn: Turn) -> dict[str, str | None] | None:
+    """Who the bot put its question to, as the answer must prove it again: the store customer
+    and the identity the channel verified (None for an unverified sender, whom the flows
+    never ask anything that leads to an action)."""
+    if not turn.verified or turn.customer is None:
+        return None
+    return {
+        "customer_ref": turn.customer.ref,
+        "channel": turn.channel,
+        "email": turn.sender_email,
+        "phone": turn.sender_phone,
+    }
+
+
 def do_ask(turn: Turn, reply: Say, step: Step, **facts: Any) -> None:
     """Ask the customer something; their next message continues the flow."""
     if (failed := _send(turn, reply, Status.PENDING)) is not None:
         do_hand_off(turn, _unrenderable(failed))
         return
     turn.state.asked_after_message_id = turn.message.id
-    _set_state(turn, step, **facts)
+    _set_state(turn, step, **{ASKED: asked_whom(turn), **facts})
     emit(
         turn.session,
         "resolution.asked",

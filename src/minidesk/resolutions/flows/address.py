@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from minidesk.policies.decisions import Decision, Outcome, check_address_change
+from minidesk.resolutions.answers import new_text
 from minidesk.resolutions.context import Turn
 from minidesk.resolutions.flows.common import do_store_action, own_order, record_turn_decision
 from minidesk.resolutions.models import FollowUpRisk, Step
@@ -48,7 +49,8 @@ def run(turn: Turn) -> None:
 
 
 def apply(turn: Turn) -> None:
-    lines = parse_address(turn.message.text)
+    # The body's new text only: a quoted history is not the address the customer gave.
+    lines = parse_address(new_text(turn.message.text))
     number = turn.state.order_number
     order = turn.connector.get_order(number) if number else None
     if lines is None or order is None:

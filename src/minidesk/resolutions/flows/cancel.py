@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from minidesk.commerce.money import Money
 from minidesk.policies.decisions import Decision, Outcome, check_cancel
+from minidesk.policies.ledger import do_record_refund
+from minidesk.policies.models import LedgerSource
 from minidesk.resolutions.context import Turn
 from minidesk.resolutions.flows.common import do_store_action, own_order, record_turn_decision
 from minidesk.resolutions.flows.refund import REFUND_TIMEFRAME
@@ -53,6 +55,16 @@ def run(turn: Turn) -> None:
     if result is None:
         return
     refunded = int(result.detail.get("refunded_minor", 0))
+    if refunded and not result.replayed:
+        do_record_refund(
+            turn.session,
+            LedgerSource.CANCELLATION,
+            Money(refunded, order.currency),
+            order_number=order.number,
+            customer_ref=order.customer_ref,
+            refund_ref=result.ref,
+            ticket_id=turn.ticket.id,
+        )
     if refunded:
         reply = say(
             "cancel_done",

@@ -7,10 +7,14 @@ import re
 
 from sqlalchemy import select
 
+from minidesk.commerce.connector import OrderRecord
 from minidesk.commerce.money import Money, format_money
 from minidesk.desk.models import Direction, Message
-from minidesk.policies.decisions import Decision, Outcome, check_refund
-from minidesk.policies.models import ApprovalKind
+from minidesk.policies.decisions import Decision, Outcome, check_auto_refund, check_refund
+from minidesk.policies.ledger import do_record_offer, do_record_refund, do_settle
+from minidesk.policies.models import ApprovalKind, LedgerSource, SpendEntry
+from minidesk.resolutions.answers import confirms
+from minidesk.resolutions.caps import auto_refunded, offer_entry
 from minidesk.resolutions.context import Turn
 from minidesk.resolutions.flows.common import do_store_action, own_order, record_turn_decision
 from minidesk.resolutions.models import FollowUpRisk, Step
@@ -28,11 +32,6 @@ ELSEWHERE = re.compile(
 REFUND_TIMEFRAME = "5-10 business days"
 
 
-def token_pattern(token: str) -> re.Pattern[str]:
-    words = r"\s+".join(re.escape(word) for word in token.split())
-    return re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)
-
-
 def run(turn: Turn) -> None:
     order = own_order(turn)
     if order is None:
@@ -42,7 +41,10 @@ def run(turn: Turn) -> None:
         first = turn.amounts[0]
         requested = Money(int(first["amount_minor"]), str(first["currency"]))
     elsewhere = bool(ELSEWHERE.search(turn.text))
-    decision = check_refund(turn.pack, order.payment, requested, elsewhere=elsewhere)
+    already = auto_refunded(
+        turn.session, turn.pack, customer_ref=order.customer_ref, order_number=order.number
+    )
+    decision = check_auto_refund(turn.pack, order.payment, requested, already, elsewhere=elsewhere)
     record_turn_decision(
         turn,
         decision,
@@ -52,6 +54,14 @@ def run(turn: Turn) -> None:
     amount = decision.amount
     if decision.outcome == Outcome.AUTO and amount is not None and order.payment is not None:
         turn.state.offer = {**amount.as_dict(), "order": order.number, "card": order.payment.label}
+        do_record_offer(
+            turn.session,
+            amount,
+            ticket_id=turn.ticket.id,
+            message_id=turn.message.id,  # becomes the flow's asked_after_message_id
+            order_number=order.number,
+            customer_ref=order.customer_ref,
+        )
         reply = say(
             "refund_offer",
             amount=amount,
@@ -109,11 +119,48 @@ def _is_next_message(turn: Turn) -> bool:
     return between is None
 
 
+def bot_question(turn: Turn) -> str:
+    """The text of the bot's message the customer is answering (its offer)."""
+    asked = turn.session.scalars(
+        select(Message.text)
+        .where(
+            Message.ticket_id == turn.ticket.id,
+            Message.direction == Direction.OUTBOUND,
+            Message.id > (turn.state.asked_after_message_id or 0),
+        )
+        .order_by(Message.id)
+        .limit(1)
+    ).first()
+    return asked or ""
+
+
+def _check_again(
+    turn: Turn, order: OrderRecord | None, amount: Money, entry: SpendEntry | None
+) -> Decision:
+    """The offer's checks once more, as the money is about to move: the balance may have
+    changed since, and the totals now hold what other tickets refunded meanwhile."""
+    if order is None:
+        return check_refund(turn.pack, None, amount)
+    already = auto_refunded(
+        turn.session,
+        turn.pack,
+        customer_ref=order.customer_ref,
+        order_number=order.number,
+        excluding=entry,
+    )
+    return check_auto_refund(turn.pack, order.payment, amount, already)
+
+
 def confirm(turn: Turn) -> None:
-    """The customer's answer to an offer: the token moves the money, anything else hands off."""
+    """The customer's answer to an offer: the token moves the money, anything else hands off.
+
+    The token counts in the body's new text only: never in the subject, the quoted offer or
+    a refusal ("no thanks, I don't want a refund"); see ``answers.confirms``.
+    """
     offer = turn.state.offer
     amount = Money(int(offer["amount_minor"]), str(offer["currency"]))
-    if not token_pattern(turn.pack.confirm_token).search(turn.text) or not _is_next_message(turn):
+    said = confirms(turn.message.text, turn.pack.confirm_token, echoed=bot_question(turn))
+    if not said or not _is_next_message(turn):
         do_hand_off(
             turn,
             Decision(
@@ -127,13 +174,15 @@ def confirm(turn: Turn) -> None:
         return
     order = turn.connector.get_order(str(offer["order"]))
     payment = order.payment if order else None
-    decision = check_refund(turn.pack, payment, amount)
+    entry = offer_entry(turn.session, turn.ticket.id, turn.state.asked_after_message_id)
+    decision = _check_again(turn, order, amount, entry)
     if (
         order is None
         or payment is None
         or decision.outcome != Outcome.AUTO
         or payment.label != offer["card"]
     ):
+        record_turn_decision(turn, decision, order_number=str(offer["order"]))
         do_hand_off(
             turn,
             Decision(
@@ -166,6 +215,18 @@ def confirm(turn: Turn) -> None:
     )
     if refunded is None:
         return
+    if entry is not None:
+        do_settle(turn.session, entry, refunded.ref)
+    elif not refunded.replayed:  # an offer made before the ledger kept offers
+        do_record_refund(
+            turn.session,
+            LedgerSource.BOT,
+            amount,
+            order_number=order.number,
+            customer_ref=order.customer_ref,
+            refund_ref=refunded.ref,
+            ticket_id=turn.ticket.id,
+        )
     reply = say(
         "refund_done",
         amount=amount,

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from minidesk.channels.base import AttachmentIn, InboundMessage, Sender
+from minidesk.channels.base import AttachmentIn, InboundMessage, Sender, Via
 from minidesk.db import Base, Database, get_db, on_commit, upsert_insert, utcnow
 from minidesk.spool import Spool, key_params, spool_of
 
@@ -70,6 +70,9 @@ def to_payload(message: InboundMessage) -> dict[str, Any]:
     payload["sender"] = dataclasses.asdict(message.sender)
     payload["attachments"] = tuple(dataclasses.asdict(a) for a in message.attachments)
     payload["reply_to_external_ids"] = tuple(message.reply_to_external_ids)
+    # Who handed the message in is part of the row, so the audit trail and four-eyes checks
+    # can name the credential and its user.
+    payload["via"] = dataclasses.asdict(message.via) if message.via else None
     return payload
 
 
@@ -78,6 +81,7 @@ def from_payload(payload: dict[str, Any]) -> InboundMessage:
     data["sender"] = Sender(**data["sender"])
     data["attachments"] = tuple(AttachmentIn(**a) for a in data.get("attachments", ()))
     data["reply_to_external_ids"] = tuple(data.get("reply_to_external_ids", ()))
+    data["via"] = Via(**data["via"]) if data.get("via") else None
     return InboundMessage(**data)
 
 

@@ -166,7 +166,8 @@ def seed(database: Database, *, tickets: int = 300, random_seed: int = 7) -> Sum
             .where(ApiToken.user_id == admin.id, ApiToken.name == "demo")
             .values(revoked_at=utcnow())
         )
-        _, token = users.do_create_token(session, admin, SYSTEM, "demo")
+        # The demo's printed token stays valid for as long as the demo is played with.
+        _, token = users.do_create_token(session, admin, SYSTEM, "demo", lifetime=None)
         count = session.scalar(select(func.count()).select_from(Ticket)) or 0
         customers = session.scalar(select(func.count(func.distinct(Ticket.customer_id)))) or 0
     return Summary(created, count, customers, token)

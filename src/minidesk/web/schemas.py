@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
-from minidesk.desk.models import Priority, Role, Status
+from minidesk.desk.models import Priority, Role, Status, TokenKind
 from minidesk.desk.tickets import MAX_TIER
 
 
@@ -227,13 +227,33 @@ class UserPatch(Strict):
 
 class TokenIn(Strict):
     name: str = Field("", max_length=100)
+    expires_in_days: int | None = Field(
+        None, ge=1, le=3650, description="default: `MINIDESK_TOKEN_LIFETIME_DAYS`"
+    )
+
+
+class IntegrationIn(Strict):
+    name: str = Field(
+        min_length=1,
+        max_length=40,
+        description="the API client: a-z, 0-9, '.', '_', '-'; its messages' external ids and "
+        "thread keys are its own",
+    )
+    user_id: int = Field(
+        description="the service user the token acts as (give it the agent role); four-eyes "
+        "checks name this user for the messages the integration hands in"
+    )
+    expires_in_days: int | None = Field(None, ge=1, le=3650, description="default: never")
 
 
 class TokenOut(Out):
     id: int
     user_id: int
     name: str
+    kind: TokenKind = Field(description="`integration` tokens vouch for customers' identities")
+    integration: str | None = Field(description="the API client an integration token is for")
     created_at: dt.datetime
+    expires_at: dt.datetime | None
     revoked_at: dt.datetime | None
 
 

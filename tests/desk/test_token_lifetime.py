@@ -4,6 +4,7 @@ their owner lists and revokes them."""
 from __future__ import annotations
 
 import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from fastapi.testclient import TestClient
@@ -136,3 +137,20 @@ def test_the_cli_refuses_a_lifetime_it_cannot_read(database: Database, cast: Cas
     result = CliRunner().invoke(app, ["token", "create", cast.alice.email, "--expires-in", "soon"])
     assert result.exit_code == 2
     assert "30d, 12h, 90m or never" in result.output
+
+
+def test_two_rotations_of_one_token_at_once_give_one_successor(
+    client: TestClient, cast: Cast
+) -> None:
+    with ThreadPoolExecutor(4) as pool:
+        answers = list(
+            pool.map(
+                lambda _: client.post("/api/v1/auth/token/rotate", headers=cast.alice.headers),
+                range(4),
+            )
+        )
+    [won] = [a for a in answers if a.status_code == 201]
+    assert {a.status_code for a in answers if a is not won} <= {401, 409}
+    successor = {"Authorization": f"Bearer {won.json()['token']}"}
+    listed = client.get("/api/v1/auth/tokens", headers=successor).json()["items"]
+    assert [t["revoked_at"] is None for t in listed] == [False, True]

@@ -130,8 +130,13 @@ def do_rotate_token(session: Session, token: ApiToken, actor: Actor) -> tuple[Ap
     """Issue ``token``'s successor (same user, name, kind, integration and lifetime) and
     revoke ``token``, in the caller's transaction: a client never holds two live tokens
     from one rotation, nor none. Rotating a token twice is refused the second time."""
+    # Locked and read afresh: a rotation racing this one has revoked it by the time the
+    # lock is ours, and the copy the session loaded before would not say so.
     locked = session.scalars(
-        select(ApiToken).where(ApiToken.id == token.id).with_for_update()
+        select(ApiToken)
+        .where(ApiToken.id == token.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).one()
     if locked.revoked_at is not None:
         raise TokenError(f"token {token.id} is revoked already")

@@ -219,6 +219,21 @@ def status_of(inbox_id: int, db: Database | None = None) -> Accepted:
     return Accepted(inbox_id, False, waiting[inbox_id]["status"])
 
 
+def handed_in_via(inbox_id: int, db: Database | None = None) -> Via | None:
+    """The API credential a row was handed in with (None for mail, SMS...)."""
+    db = db or get_db()
+    with db.sessions() as session:
+        payload = session.scalar(select(InboxItem.payload).where(InboxItem.id == inbox_id))
+    if payload is None:
+        spool = spool_of(db)
+        waiting = spool.rows([inbox_id]) if spool else {}
+        if inbox_id not in waiting:
+            raise NoResultFound(f"no inbox row {inbox_id}")
+        payload = waiting[inbox_id]["payload"]
+    via = payload.get("via")
+    return Via(**via) if via else None
+
+
 def take_in(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """Move spooled rows into the inbox, same ids, in the caller's (processing) transaction.
     A row taken in before (a crash kept it in the spool) or a key the inbox has under

@@ -141,3 +141,18 @@ def test_a_ticket_hint_joins_only_a_ticket_of_the_same_customer(database: Databa
         )
     )
     assert own == emma_ticket
+
+
+def test_only_the_client_that_handed_a_message_in_sees_its_status(
+    client: TestClient, cast: Cast, database: Database
+) -> None:
+    other = integration(database, cast, "other-app")
+    stored = client.post(
+        "/api/v1/inbound/messages",
+        headers={**cast.shop.headers, "Prefer": "respond-async"},
+        json={"customer": {"email": EMMA}, "text": "Hi", "external_id": "st-1"},
+    )
+    location = stored.headers["Location"]
+    assert client.get(location, headers=cast.shop.headers).json()["status"] == "processed"
+    for stranger in (other, cast.alice, cast.olivia):
+        assert client.get(location, headers=stranger.headers).status_code == 404

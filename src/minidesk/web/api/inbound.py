@@ -142,9 +142,13 @@ def _respond(document: InboundOut, headers: dict[str, str]) -> Response:
 
 
 @router.get("/messages/{inbox_id}", response_model=InboundOut)
-def get_inbound_message(inbox_id: int, user: UserDep) -> InboundOut:
-    """Where an accepted message stands: queued, processed (with its ticket), or parked."""
+def get_inbound_message(inbox_id: int, caller: CallerDep, user: UserDep) -> InboundOut:
+    """Where an accepted message stands: queued, processed (with its ticket), or parked.
+    Only the API client that handed the message in sees it."""
     try:
+        via = inbox.handed_in_via(inbox_id)
+        if via is None or via.client != caller.client:
+            raise NoResultFound(f"inbox row {inbox_id} is another client's")
         return _out(inbox.status_of(inbox_id))
     except NoResultFound:
         raise Problem(404, f"no inbound message {inbox_id}") from None

@@ -76,9 +76,10 @@ def cached(secret: str) -> Caller | None:
     entry = _entries.get(_key(secret))
     if entry is None or entry[0] < _clock():
         return None
-    if is_expired(entry[1].expires_at, _now()):
+    caller = entry[1]
+    if caller.expires_at is not None and is_expired(caller.expires_at, _now()):
         raise TokenRejected(Rejection.EXPIRED)
-    return entry[1]
+    return caller
 
 
 def lookup(secret: str) -> Caller:

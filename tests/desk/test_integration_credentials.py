@@ -99,10 +99,31 @@ def test_only_admins_create_integration_credentials(
     assert absent.status_code == 404
 
 
-def test_an_integration_name_is_checked(client: TestClient, cast: Cast) -> None:
-    body = {"name": "no spaces/or slashes", "user_id": cast.shop.id}
+def test_an_agent_posting_as_a_customer_learns_nothing_about_their_orders(
+    client: TestClient, cast: Cast, store: Database
+) -> None:
+    asked = inbound(client, cast.alice, "where is my order 1001?", "w1", email=EMMA)
+    said = " ".join(replies(store, int(asked["ticket_number"])))  # type: ignore[arg-type]
+    assert "1Z" not in said and "USPS" not in said
+    told = inbound(client, cast.shop, "where is my order 1001?", "w2", email=EMMA, thread="w")
+    assert "1Z" in " ".join(replies(store, int(told["ticket_number"])))  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"name": "no spaces/or slashes", "user_id": 1},
+        {"name": "ok", "user_id": 2**40},
+        {"name": "ok", "user_id": 999_999},
+    ],
+)
+def test_an_integration_needs_a_plain_name_and_a_user(
+    client: TestClient, cast: Cast, body: dict[str, object]
+) -> None:
     refused = client.post("/api/v1/integrations", json=body, headers=cast.olivia.headers)
     assert refused.status_code == 422
+    huge = client.delete(f"/api/v1/integrations/{2**40}", headers=cast.olivia.headers)
+    assert huge.status_code == 422
 
 
 def test_the_cli_makes_an_integration_credential(

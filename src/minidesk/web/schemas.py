@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
 from minidesk.desk.models import Priority, Role, Status, TokenKind
 from minidesk.desk.tickets import MAX_TIER
+
+# Row ids are 32-bit integers on PostgreSQL: a bigger one in a request is a 422, not a
+# database error.
+MAX_ROW_ID = 2**31 - 1
+RowIdPath = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 
 class Strict(BaseModel):
@@ -240,6 +246,8 @@ class IntegrationIn(Strict):
         "thread keys are its own",
     )
     user_id: int = Field(
+        ge=1,
+        le=MAX_ROW_ID,
         description="the service user the token acts as (give it the agent role); four-eyes "
         "checks name this user for the messages the integration hands in"
     )

@@ -21,7 +21,7 @@ from minidesk.web.api import PREFIX
 from minidesk.web.deps import SessionDep, WriteSessionDep, requires
 from minidesk.web.pagination import Page
 from minidesk.web.problems import Problem
-from minidesk.web.schemas import IntegrationIn, TokenCreated, TokenOut
+from minidesk.web.schemas import IntegrationIn, RowIdPath, TokenCreated, TokenOut
 
 router = APIRouter(prefix=f"{PREFIX}/integrations", tags=["integrations"])
 Admin = requires(Permission.MANAGE_CHANNELS)
@@ -55,7 +55,9 @@ def list_integration_tokens(session: SessionDep) -> Page[TokenOut]:
 
 
 @router.delete("/{token_id}", status_code=204)
-def revoke_integration_token(token_id: int, session: WriteSessionDep, admin: User = Admin) -> None:
+def revoke_integration_token(
+    token_id: RowIdPath, session: WriteSessionDep, admin: User = Admin
+) -> None:
     """Revoke an integration token: its messages are refused from now on (within 5 s in
     other web processes, see the API section of the README)."""
     token = session.get(ApiToken, token_id)
@@ -63,4 +65,3 @@ def revoke_integration_token(token_id: int, session: WriteSessionDep, admin: Use
         raise Problem(404, f"no integration token {token_id}")
     do_revoke_token(session, token, actor_of(admin))
     commit(session)
-

@@ -13,7 +13,7 @@ from minidesk.web.api import PREFIX
 from minidesk.web.deps import CallerDep, SessionDep, UserDep, WriteSessionDep
 from minidesk.web.pagination import Page
 from minidesk.web.problems import Problem
-from minidesk.web.schemas import TokenCreated, TokenOut
+from minidesk.web.schemas import RowIdPath, TokenCreated, TokenOut
 
 router = APIRouter(prefix=f"{PREFIX}/auth", tags=["auth"])
 
@@ -41,7 +41,7 @@ def rotate_token(session: WriteSessionDep, caller: CallerDep, user: UserDep) -> 
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-def revoke_own_token(token_id: int, session: WriteSessionDep, user: UserDep) -> None:
+def revoke_own_token(token_id: RowIdPath, session: WriteSessionDep, user: UserDep) -> None:
     """Revoke one of your tokens (the one you are using, too)."""
     token = session.scalars(
         select(ApiToken).where(ApiToken.id == token_id, ApiToken.user_id == user.id)

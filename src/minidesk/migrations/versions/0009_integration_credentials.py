@@ -6,6 +6,7 @@ Revises: 0008_refund_caps
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -17,6 +18,8 @@ revision: str = '0009_integration_credentials'
 down_revision: str | None = '0008_refund_caps'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
+
+LEGACY_TOKEN_DAYS = 30
 
 
 def upgrade() -> None:
@@ -32,6 +35,19 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_api_tokens_integration'), ['integration'], unique=False)
     with op.batch_alter_table('api_tokens', schema=None) as batch_op:
         batch_op.alter_column('kind', server_default=None)
+    # Tokens issued before expiry existed were valid forever: they get the default lifetime
+    # (MINIDESK_TOKEN_LIFETIME_DAYS' default) from the upgrade on, so a leaked old token dies
+    # too. Rotating one before then keeps a client going.
+    tokens = sa.table(
+        'api_tokens',
+        sa.column('revoked_at', minidesk.db.UTCDateTime()),
+        sa.column('expires_at', minidesk.db.UTCDateTime()),
+    )
+    op.execute(
+        tokens.update()
+        .where(tokens.c.revoked_at.is_(None))
+        .values(expires_at=dt.datetime.now(dt.UTC) + dt.timedelta(days=LEGACY_TOKEN_DAYS))
+    )
 
     with op.batch_alter_table('ticket_threads', schema=None) as batch_op:
         batch_op.add_column(sa.Column('customer_id', sa.Integer(), nullable=True))

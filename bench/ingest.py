@@ -109,7 +109,8 @@ def requests(
 
 
 def prepare(env: dict[str, str]) -> str:
-    """Schema, an admin and their API token on the database ``env`` names."""
+    """Schema, an admin and an integration token of theirs (a shop's app posting its
+    customers' messages, so they arrive verified) on the database ``env`` names."""
     cli = [sys.executable, "-m", "minidesk"]
     subprocess.run([*cli, "db", "upgrade"], env=env, check=True, capture_output=True)
     subprocess.run(
@@ -120,7 +121,10 @@ def prepare(env: dict[str, str]) -> str:
         input=b"bench-password-123\n",
     )
     created = subprocess.run(
-        [*cli, "token", "create", "bench@shop.example"], env=env, check=True, capture_output=True
+        [*cli, "token", "create", "bench@shop.example", "--integration", "bench"],
+        env=env,
+        check=True,
+        capture_output=True,
     )
     return created.stdout.decode().strip()
 

@@ -114,6 +114,9 @@ class Cast:
     leo: Person
     alice: Person
     bob: Person
+    # The shop's app: an integration credential of a service user of its own, the only kind
+    # of token whose inbound messages arrive with a verified customer.
+    shop: Person
     support_team: int
     billing_team: int
 
@@ -138,6 +141,9 @@ def cast(database: Database) -> Cast:
                 users.do_add_to_team(session, user, team, SYSTEM)
             _, secret = users.do_create_token(session, user, SYSTEM, "tests")
             people[name] = Person(user.id, user.email, secret, role)
+        app = users.do_create_user(session, "shop-app@shop.example", Role.AGENT, SYSTEM)
+        _, secret = users.do_create_token(session, app, SYSTEM, integration="shop-app")
+        people["shop"] = Person(app.id, app.email, secret, Role.AGENT)
         support_id, billing_id = support.id, billing.id
     return Cast(**people, support_team=support_id, billing_team=billing_id)
 

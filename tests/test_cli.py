@@ -74,6 +74,10 @@ def test_demo_seeds_once_and_issues_a_fresh_token(database: Database) -> None:
         assert session.scalar(select(func.count()).select_from(Ticket)) == first.tickets
         assert authenticate_token(session, first.token) is None  # replaced by the new one
         assert authenticate_token(session, second.token) is not None
+        # The shop app's integration credential, reissued the same way.
+        assert authenticate_token(session, first.app_token) is None
+        app_user = authenticate_token(session, second.app_token)
+        assert app_user is not None and app_user.email == demo.APP_EMAIL
 
 
 @pytest.mark.skipif(ON_POSTGRES, reason="the demo command always uses its own SQLite file")

@@ -28,6 +28,8 @@ from minidesk.replies.store import do_seed_defaults
 
 DEMO_PASSWORD = "minidesk-demo"
 ADMIN_EMAIL = "owner@shop.example"
+APP_EMAIL = "shop-app@shop.example"
+APP_INTEGRATION = "shop-app"
 STAFF = [
     (ADMIN_EMAIL, "Olivia Owner", Role.ADMIN, ["Support", "Billing"]),
     ("maya@shop.example", "Maya Manager", Role.MANAGER, ["Support", "Billing"]),
@@ -133,6 +135,7 @@ class Summary:
     tickets: int
     customers: int
     token: str
+    app_token: str = ""
 
 
 def seed(database: Database, *, tickets: int = 300, random_seed: int = 7) -> Summary:
@@ -166,10 +169,27 @@ def seed(database: Database, *, tickets: int = 300, random_seed: int = 7) -> Sum
             .where(ApiToken.user_id == admin.id, ApiToken.name == "demo")
             .values(revoked_at=utcnow())
         )
-        _, token = users.do_create_token(session, admin, SYSTEM, "demo")
+        # The demo's printed token stays valid for as long as the demo is played with.
+        _, token = users.do_create_token(session, admin, SYSTEM, "demo", lifetime=None)
+        app_token = _app_token(session)
         count = session.scalar(select(func.count()).select_from(Ticket)) or 0
         customers = session.scalar(select(func.count(func.distinct(Ticket.customer_id)))) or 0
-    return Summary(created, count, customers, token)
+    return Summary(created, count, customers, token, app_token)
+
+
+def _app_token(session: Session) -> str:
+    """A fresh integration credential of the sample shop's app (a service user of its own):
+    the token whose inbound messages vouch for a customer, so the bot acts on their orders."""
+    app = session.scalars(select(User).where(User.email == APP_EMAIL)).first()
+    if app is None:
+        app = users.do_create_user(session, APP_EMAIL, Role.AGENT, SYSTEM, name="Shop app")
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.user_id == app.id, ApiToken.integration == APP_INTEGRATION)
+        .values(revoked_at=utcnow())
+    )
+    _, secret = users.do_create_token(session, app, SYSTEM, integration=APP_INTEGRATION)
+    return secret
 
 
 def _staff(session: Session) -> None:
@@ -288,7 +308,9 @@ def banner(summary: Summary, url: str) -> str:
         f"customers\n\n"
         f"  Open            {url}/docs   (interactive API: click Authorize and sign in)\n"
         f"  Login           {ADMIN_EMAIL} / {DEMO_PASSWORD}  (other users: see README)\n"
-        f"  API token       {summary.token}\n\n"
+        f"  API token       {summary.token}\n"
+        f"  App token       {summary.app_token}  (integration: vouches for customers on "
+        f"POST /api/v1/inbound/messages)\n\n"
         f"  Try:  curl -H 'Authorization: Bearer {summary.token}' "
         f"'{url}/api/v1/tickets?status=open'\n"
     )

@@ -22,7 +22,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from minidesk.channels.base import AttachmentIn, InboundMessage, Sender
+from minidesk.channels.base import AttachmentIn, InboundMessage, Sender, Via
 from minidesk.db import Base, Database, get_db, on_commit, upsert_insert, utcnow
 from minidesk.spool import Spool, key_params, spool_of
 
@@ -70,6 +70,9 @@ def to_payload(message: InboundMessage) -> dict[str, Any]:
     payload["sender"] = dataclasses.asdict(message.sender)
     payload["attachments"] = tuple(dataclasses.asdict(a) for a in message.attachments)
     payload["reply_to_external_ids"] = tuple(message.reply_to_external_ids)
+    # Who handed the message in is part of the row, so the audit trail and four-eyes checks
+    # can name the credential and its user.
+    payload["via"] = dataclasses.asdict(message.via) if message.via else None
     return payload
 
 
@@ -78,6 +81,7 @@ def from_payload(payload: dict[str, Any]) -> InboundMessage:
     data["sender"] = Sender(**data["sender"])
     data["attachments"] = tuple(AttachmentIn(**a) for a in data.get("attachments", ()))
     data["reply_to_external_ids"] = tuple(data.get("reply_to_external_ids", ()))
+    data["via"] = Via(**data["via"]) if data.get("via") else None
     return InboundMessage(**data)
 
 
@@ -213,6 +217,21 @@ def status_of(inbox_id: int, db: Database | None = None) -> Accepted:
     if inbox_id not in waiting:
         raise NoResultFound(f"no inbox row {inbox_id}")
     return Accepted(inbox_id, False, waiting[inbox_id]["status"])
+
+
+def handed_in_via(inbox_id: int, db: Database | None = None) -> Via | None:
+    """The API credential a row was handed in with (None for mail, SMS...)."""
+    db = db or get_db()
+    with db.sessions() as session:
+        payload = session.scalar(select(InboxItem.payload).where(InboxItem.id == inbox_id))
+    if payload is None:
+        spool = spool_of(db)
+        waiting = spool.rows([inbox_id]) if spool else {}
+        if inbox_id not in waiting:
+            raise NoResultFound(f"no inbox row {inbox_id}")
+        payload = waiting[inbox_id]["payload"]
+    via = payload.get("via")
+    return Via(**via) if via else None
 
 
 def take_in(session: Session, rows: Sequence[dict[str, Any]]) -> None:

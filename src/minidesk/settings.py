@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     outbox_max_attempts: Annotated[int, Field(ge=1, le=50)] = Field(
         8, description="Delivery attempts before an outbound item becomes a dead letter."
     )
+    token_lifetime_days: Annotated[int, Field(ge=1, le=3650)] = Field(
+        30,
+        description="Days a personal API token (sign-in, `minidesk token create`) stays valid; "
+        "integration tokens never expire unless asked to.",
+    )
     # Email channel (minidesk.channels.email)
     support_address: str = Field(
         "",

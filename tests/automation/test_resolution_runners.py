@@ -51,7 +51,7 @@ def test_a_rule_runs_the_tracking_flow_the_intent_model_missed(
     number = int(
         inbound(
             client,
-            cast.olivia,
+            cast.shop,
             "Could you look into my parcel for order #1001 please",
             "p1",
             email=EMMA,
@@ -71,7 +71,7 @@ def test_a_rule_cannot_take_back_a_conversation_a_person_owns(
 ) -> None:
     assert client.post("/api/v1/rules", json=PARCEL_RULE, headers=cast.maya.headers).is_success
     text = "Could you look into my parcel for order #1001, I want to talk to a real person"
-    number = int(inbound(client, cast.olivia, text, "p2", email=EMMA)["ticket_number"])
+    number = int(inbound(client, cast.shop, text, "p2", email=EMMA)["ticket_number"])
     assert templates(store, number) == ["handoff"]
     [fired] = kinds(store, number, "rule.fired")
     assert fired["actions"][0]["result"] == {"ran": False, "why": "a person owns this conversation"}
@@ -101,10 +101,10 @@ def test_lifetime_value_matches_a_vip_spending_customer(
     emma_value, liam_value = spent(store, EMMA), spent(store, LIAM)
     assert emma_value > liam_value > 0
     vip = [{"type": "lifetime_value", "at_least": emma_value}]
-    emma = int(inbound(client, cast.olivia, "hello", "v1", email=EMMA)["ticket_number"])
-    liam = int(inbound(client, cast.olivia, "hello", "v2", email=LIAM)["ticket_number"])
+    emma = int(inbound(client, cast.shop, "hello", "v1", email=EMMA)["ticket_number"])
+    liam = int(inbound(client, cast.shop, "hello", "v2", email=LIAM)["ticket_number"])
     stranger = int(
-        inbound(client, cast.olivia, "hello", "v3", email="new@example.com")["ticket_number"]
+        inbound(client, cast.shop, "hello", "v3", email="new@example.com")["ticket_number"]
     )
     with store.sessions() as session:
 
@@ -125,9 +125,9 @@ def test_a_refund_lowers_the_lifetime_value(
 ) -> None:
     before = spent(store, EMMA)
     inbound(
-        client, cast.olivia, "I want a refund of $25 for order 1003", "l1", email=EMMA, thread="l"
+        client, cast.shop, "I want a refund of $25 for order 1003", "l1", email=EMMA, thread="l"
     )
-    inbound(client, cast.olivia, "YES REFUND", "l2", email=EMMA, thread="l")
+    inbound(client, cast.shop, "YES REFUND", "l2", email=EMMA, thread="l")
     with store.sessions() as session:
         number = session.scalars(select(Ticket.id).order_by(Ticket.id.desc())).first()
         assert number is not None

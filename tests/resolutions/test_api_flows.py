@@ -20,7 +20,7 @@ def test_where_is_my_order_gets_tracking_in_one_reply(
     client: TestClient, cast: Cast, store: Database
 ) -> None:
     number = int(
-        inbound(client, cast.olivia, "where is my order 1001?", "m1", email=EMMA)["ticket_number"]
+        inbound(client, cast.shop, "where is my order 1001?", "m1", email=EMMA)["ticket_number"]
     )  # type: ignore[arg-type]
     texts = replies(store, number)
     assert len(texts) == 1
@@ -37,7 +37,7 @@ def test_a_25_dollar_refund_completes_after_yes_refund(
     client: TestClient, cast: Cast, store: Database
 ) -> None:
     first = inbound(
-        client, cast.olivia, "I want a refund of $25 for order 1003", "r1", email=EMMA, thread="t"
+        client, cast.shop, "I want a refund of $25 for order 1003", "r1", email=EMMA, thread="t"
     )
     number = int(first["ticket_number"])  # type: ignore[arg-type]
     [offer] = replies(store, number)
@@ -45,7 +45,7 @@ def test_a_25_dollar_refund_completes_after_yes_refund(
     assert "Reply YES REFUND to confirm $25.00 to your Visa ending 4242." in offer
     assert offer.count("YES REFUND") == 1
     assert refunded(store) == 0
-    inbound(client, cast.olivia, "yes refund, thanks", "r2", email=EMMA, thread="t")
+    inbound(client, cast.shop, "yes refund, thanks", "r2", email=EMMA, thread="t")
     assert refunded(store) == 2500
     assert "refunded $25.00 for order #1003 to your Visa ending 4242" in replies(store, number)[-1]
     assert templates(store, number) == ["refund_offer", "refund_done"]
@@ -59,7 +59,7 @@ def test_a_300_dollar_refund_waits_for_a_manager_and_moves_nothing(
     client: TestClient, cast: Cast, store: Database
 ) -> None:
     number = int(
-        inbound(client, cast.olivia, "Please refund $300 for order 1007", "b1", email=EMMA)[
+        inbound(client, cast.shop, "Please refund $300 for order 1007", "b1", email=EMMA)[
             "ticket_number"
         ]
     )  # type: ignore[arg-type]
@@ -84,7 +84,7 @@ def test_a_300_dollar_refund_waits_for_a_manager_and_moves_nothing(
 def test_an_agent_without_refund_permission_gets_403(
     client: TestClient, cast: Cast, store: Database
 ) -> None:
-    number = inbound(client, cast.olivia, "hello, question about order 1003", "p1", email=EMMA)[
+    number = inbound(client, cast.shop, "hello, question about order 1003", "p1", email=EMMA)[
         "ticket_number"
     ]
     response = client.post(

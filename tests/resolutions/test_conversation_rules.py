@@ -29,7 +29,7 @@ def say(
     client: TestClient, cast: Cast, text: str, key: str, email: str = EMMA, **extra: Any
 ) -> int:
     return int(
-        inbound(client, cast.olivia, text, key, email=email, thread="conv", **extra)[
+        inbound(client, cast.shop, text, key, email=email, thread="conv", **extra)[
             "ticket_number"
         ]
     )  # type: ignore[arg-type]
@@ -130,7 +130,7 @@ def test_a_late_shipment_is_reshipped_and_a_slightly_late_one_tracked(
     assert "sending the same items again to the same address, at no charge" in notice
     assert "tracking number RS" in notice
     assert operations(store) == ["reship"]
-    inbound(client, cast.olivia, "where is my order 1008?", "j2", email=LIAM, thread="other")
+    inbound(client, cast.shop, "where is my order 1008?", "j2", email=LIAM, thread="other")
     assert operations(store) == ["reship"]
 
 
@@ -143,7 +143,7 @@ def test_cancel_captured_refunds_and_authorised_voids(
         "cancelled, and $42.50 is on its way back to your Visa ending 4242"
         in (replies(store, captured)[-1])
     )
-    inbound(client, cast.olivia, "Please cancel order 1006", "k2", email=LIAM, thread="l")
+    inbound(client, cast.shop, "Please cancel order 1006", "k2", email=LIAM, thread="l")
     with store.sessions() as session:
         voided = session.scalars(
             select(StorePayment.status).join(StoreOrder).where(StoreOrder.number == "1006")

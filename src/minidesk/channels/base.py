@@ -34,6 +34,16 @@ class Sender:
 
 
 @dataclass(frozen=True)
+class Via:
+    """The API credential a message was handed in with: which token, whose, and the API
+    client (an integration, or the person) whose namespace its ids and thread keys are in."""
+
+    token_id: int
+    user_id: int
+    client: str
+
+
+@dataclass(frozen=True)
 class InboundMessage:
     """One customer message as a channel hands it to ``inbox.accept()``.
 
@@ -55,6 +65,8 @@ class InboundMessage:
     ticket_hint: int | None = None
     attachments: tuple[AttachmentIn, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict)
+    # Set by channels whose callers authenticate with an API token; None for mail, SMS...
+    via: Via | None = None
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,8 @@ def record_inbound(
         html=sanitise_html(message.html),
         external_id=message.external_id,
         inbox_id=inbox_id,
+        posted_by_id=message.via.user_id if message.via else None,
+        token_id=message.via.token_id if message.via else None,
         meta={"subject": message.subject, **message.meta} if message.subject else message.meta,
     )
     row.attachments = [

@@ -51,6 +51,15 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+class TokenKind(StrEnum):
+    """What a token may vouch for. A personal token acts for its user; an integration token
+    is a named API client (the shop's app, a chat backend) whose word on who a customer is
+    counts: only its inbound messages arrive with a verified sender."""
+
+    PERSONAL = "personal"
+    INTEGRATION = "integration"
+
+
 class Customer(Base):
     __tablename__ = "customers"
 
@@ -124,7 +133,12 @@ class ApiToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     name: Mapped[str] = mapped_column(String(100), default="")
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16), default=TokenKind.PERSONAL)
+    # An integration's name: the API client its inbound messages are scoped to (external
+    # ids, thread keys), kept by its rotated successors.
+    integration: Mapped[str | None] = mapped_column(String(40), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[dt.datetime | None]
     last_used_at: Mapped[dt.datetime | None]
     revoked_at: Mapped[dt.datetime | None]
 
@@ -187,14 +201,19 @@ class TicketTag(Base):
 
 
 class TicketThread(Base):
-    """A channel's own conversation key (API ``thread``, chat session) pinned to a ticket."""
+    """A channel's own conversation key (API ``thread``, chat session) pinned to a ticket.
+
+    Keys are the sender's to choose, so one only ever names a ticket of the customer it was
+    pinned for: another customer sending the same key starts a conversation of their own.
+    """
 
     __tablename__ = "ticket_threads"
-    __table_args__ = (UniqueConstraint("channel", "key"),)
+    __table_args__ = (UniqueConstraint("channel", "customer_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
-    key: Mapped[str] = mapped_column(String(200))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
+    key: Mapped[str] = mapped_column(String(300))
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
 
 
@@ -212,6 +231,10 @@ class Message(Base):
     html: Mapped[str | None] = mapped_column(Text)
     external_id: Mapped[str | None] = mapped_column(String(998), index=True)
     inbox_id: Mapped[int | None] = mapped_column(ForeignKey("inbox.id"), unique=True)
+    # An inbound message handed in with an API token: whose, and which (a person logging a
+    # call, or an integration). Four-eyes checks and the audit trail read these.
+    posted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    token_id: Mapped[int | None] = mapped_column(ForeignKey("api_tokens.id"))
     delivery_status: Mapped[str | None] = mapped_column(String(16))
     delivery_error: Mapped[str | None] = mapped_column(Text)
     automated: Mapped[bool] = mapped_column(default=False)

@@ -79,10 +79,17 @@ def find_thread_ticket(
         if hinted is not None and hinted.customer_id in customer_ids:
             return hinted
     if message.thread_key:
+        # The sender chose the key: it finds only a conversation of this same customer (or
+        # one merged into them), never another's who happened to send the same key.
         ticket_id = session.scalars(
-            select(TicketThread.ticket_id).where(
-                TicketThread.channel == message.channel, TicketThread.key == message.thread_key
+            select(TicketThread.ticket_id)
+            .where(
+                TicketThread.channel == message.channel,
+                TicketThread.key == message.thread_key,
+                TicketThread.customer_id.in_(customer_ids),
             )
+            .order_by(TicketThread.id.desc())
+            .limit(1)
         ).first()
         if ticket_id is not None:
             return session.get_one(Ticket, ticket_id)
@@ -199,11 +206,20 @@ def announce_ticket(
 
 
 def pin_thread(session: Session, ticket: Ticket, channel: str, key: str) -> None:
+    """Pin ``key`` to ``ticket`` for the ticket's customer (a follow-up takes the key over)."""
     existing = session.scalars(
-        select(TicketThread).where(TicketThread.channel == channel, TicketThread.key == key)
+        select(TicketThread).where(
+            TicketThread.channel == channel,
+            TicketThread.customer_id == ticket.customer_id,
+            TicketThread.key == key,
+        )
     ).first()
     if existing is None:
-        session.add(TicketThread(channel=channel, key=key, ticket_id=ticket.id))
+        session.add(
+            TicketThread(
+                channel=channel, customer_id=ticket.customer_id, key=key, ticket_id=ticket.id
+            )
+        )
     else:
         existing.ticket_id = ticket.id
 

@@ -1,10 +1,6 @@
-"""Users, passwords (argon2) and API tokens (only their SHA-256 is stored)."""
+"""Users, passwords (argon2) and teams. API tokens live in ``minidesk.desk.tokens``."""
 
 from __future__ import annotations
-
-import hashlib
-import hmac
-import secrets
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -13,9 +9,24 @@ from sqlalchemy.orm import Session
 
 from minidesk.db import utcnow
 from minidesk.desk.models import ApiToken, Role, Team, TeamMember, User
+from minidesk.desk.tokens import authenticate_token, do_create_token, do_revoke_token
 from minidesk.events import Actor, ActorType, emit
 
-TOKEN_PREFIX = "mdk_"
+# Token functions keep their old address here for the callers that create a user's token.
+__all__ = [
+    "UserError",
+    "actor_of",
+    "authenticate_token",
+    "check_password",
+    "do_add_to_team",
+    "do_create_token",
+    "do_create_user",
+    "do_deactivate",
+    "do_revoke_token",
+    "do_set_role",
+    "get_or_create_team",
+]
+
 _hasher = PasswordHasher()
 
 
@@ -67,7 +78,7 @@ def do_deactivate(session: Session, user: User, actor: Actor) -> None:
         for token in session.scalars(
             select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
         ):
-            token.revoked_at = utcnow()
+            token.revoked_at = utcnow()  # integration tokens too: nobody vouches through them
         emit(session, "user.deactivated", actor, user_id=user.id)
 
 
@@ -78,42 +89,6 @@ def check_password(user: User, password: str) -> bool:
         return _hasher.verify(user.password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def do_create_token(
-    session: Session, user: User, actor: Actor, name: str = ""
-) -> tuple[ApiToken, str]:
-    """Create a token; the secret is returned once and never stored."""
-    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user_id=user.id, name=name, token_hash=_digest(secret))
-    session.add(token)
-    session.flush()
-    emit(session, "token.created", actor, user_id=user.id, token_id=token.id, name=name)
-    return token, secret
-
-
-def do_revoke_token(session: Session, token: ApiToken, actor: Actor) -> None:
-    if token.revoked_at is None:
-        token.revoked_at = utcnow()
-        emit(session, "token.revoked", actor, user_id=token.user_id, token_id=token.id)
-
-
-def authenticate_token(session: Session, secret: str) -> User | None:
-    """The active user owning an unrevoked token, or None."""
-    if not secret.startswith(TOKEN_PREFIX):
-        return None
-    digest = _digest(secret)
-    token = session.scalars(select(ApiToken).where(ApiToken.token_hash == digest)).first()
-    # The lookup is by digest; compare again in constant time so timing says nothing.
-    if token is None or not hmac.compare_digest(token.token_hash, digest):
-        return None
-    if token.revoked_at is not None or not token.user.active:
-        return None
-    return token.user
 
 
 def do_add_to_team(session: Session, user: User, team: Team, actor: Actor) -> None:

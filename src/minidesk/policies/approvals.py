@@ -1,6 +1,11 @@
 """Approval requests: created when a refund is over a limit or legal words appear; a manager
 approves (the money moves then, never before) or declines, with a reason. The customer is told
-by the resolution flows, which listen for ``approval.decided``."""
+by the resolution flows, which listen for ``approval.decided``.
+
+Four eyes: nobody decides an approval they caused — the agent who asked for it, the person
+whose API token handed in the message the bot answered with it, or anyone who posted a
+message as the customer on its ticket (``check_decider``).
+"""
 
 from __future__ import annotations
 
@@ -14,9 +19,9 @@ from minidesk.commerce.money import Money
 from minidesk.commerce.registry import connector_for
 from minidesk.db import utcnow
 from minidesk.desk.access import RANK, Forbidden, NotFound
-from minidesk.desk.models import Role, User
+from minidesk.desk.models import Direction, Message, Role, User
 from minidesk.desk.users import actor_of
-from minidesk.events import Actor, emit
+from minidesk.events import Actor, ActorType, emit
 from minidesk.policies.audit import do_refund
 from minidesk.policies.decisions import Decision, Outcome, check_refund
 from minidesk.policies.ledger import do_record_refund
@@ -26,6 +31,10 @@ from minidesk.policies.pack import get_pack
 
 class ApprovalError(ValueError):
     pass
+
+
+class FourEyes(Forbidden):
+    """The decider had a hand in the request; someone else must decide it."""
 
 
 def do_request_approval(
@@ -41,6 +50,7 @@ def do_request_approval(
 ) -> Approval:
     approval = Approval(
         kind=kind,
+        requested_via_user_id=_poster_behind(session, ticket_id) if actor.automated else None,
         ticket_id=ticket_id,
         order_number=order_number,
         amount_minor=decision.amount.amount_minor if decision.amount else None,
@@ -68,6 +78,45 @@ def do_request_approval(
     return approval
 
 
+def _poster_behind(session: Session, ticket_id: int | None) -> int | None:
+    """Who handed in, with their API token, the message the bot is answering: the ticket's
+    newest inbound message (``check_decider`` also looks at every earlier one)."""
+    if ticket_id is None:
+        return None
+    return session.scalars(
+        select(Message.posted_by_id)
+        .where(Message.ticket_id == ticket_id, Message.direction == Direction.INBOUND)
+        .order_by(Message.id.desc())
+        .limit(1)
+    ).first()
+
+
+def check_decider(session: Session, approval: Approval, user: User) -> None:
+    """Refuse a decider who had a hand in the request (``FourEyes``)."""
+    if approval.requested_by_type == ActorType.USER and approval.requested_by_id == user.id:
+        raise FourEyes("an approval cannot be decided by the person who asked for it")
+    if approval.requested_via_user_id == user.id:
+        raise FourEyes(
+            "an approval cannot be decided by the person whose API token sent the message "
+            "that raised it"
+        )
+    if approval.ticket_id is not None:
+        spoke_for_customer = session.scalars(
+            select(Message.id)
+            .where(
+                Message.ticket_id == approval.ticket_id,
+                Message.direction == Direction.INBOUND,
+                Message.posted_by_id == user.id,
+            )
+            .limit(1)
+        ).first()
+        if spoke_for_customer is not None:
+            raise FourEyes(
+                f"{user.email} posted as the customer on ticket {approval.ticket_id}; "
+                "another approver must decide"
+            )
+
+
 def check_approver(session: Session, user: User) -> None:
     needed = get_pack(session).approver_role
     if RANK[Role(user.role)] < RANK[needed]:
@@ -93,8 +142,9 @@ def _claim(
 ) -> None:
     if not reason.strip():
         raise ApprovalError("a decision needs a reason")
-    if approval.requested_by_type == "user" and approval.requested_by_id == user.id:
-        raise Forbidden("an approval cannot be decided by the person who asked for it")
+    if approval.status != ApprovalStatus.PENDING:
+        raise ApprovalError(f"approval {approval.id} was already decided")
+    check_decider(session, approval, user)
     won = session.execute(
         update(Approval)
         .where(Approval.id == approval.id, Approval.status == ApprovalStatus.PENDING)

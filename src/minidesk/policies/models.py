@@ -98,6 +98,9 @@ class Approval(Base):
     requested_by_type: Mapped[str] = mapped_column(String(16))
     requested_by_id: Mapped[int | None]
     requested_by_name: Mapped[str] = mapped_column(String(200), default="")
+    # The person whose API token handed in the message the bot answered with this request
+    # (an agent logging a call, an integration's owner): they may not decide it.
+    requested_via_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     facts: Mapped[dict[str, Any]] = mapped_column(default=dict)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decision_reason: Mapped[str | None] = mapped_column(Text)

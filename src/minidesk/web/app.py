@@ -21,6 +21,8 @@ from minidesk.web.api import (
     auth,
     customers,
     inbound,
+    integrations,
+    own_tokens,
     policies,
     resolutions,
     rules,
@@ -76,7 +78,9 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
     problems.install(app)
     for module in (
         auth,
+        own_tokens,
         inbound,
+        integrations,
         tickets,
         customers,
         users,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from minidesk.db import discard, get_db
 from minidesk.desk.access import Permission, require
 from minidesk.desk.models import User
+from minidesk.desk.tokens import Rejection, TokenRejected
 from minidesk.desk.workspace import Workspace, get_workspace
 from minidesk.web import tokens
 from minidesk.web.problems import Problem
@@ -61,9 +62,18 @@ async def current_caller(
             401, "send an API token as 'Authorization: Bearer <token>'", slug="unauthenticated"
         )
     secret = credentials.credentials.strip()
-    caller = tokens.cached(secret) or await run_in_threadpool(tokens.lookup, secret)
-    if caller is None:
-        raise _invalid_token()
+    try:
+        caller = tokens.cached(secret)
+        if caller is None:
+            caller = await run_in_threadpool(tokens.lookup, secret)
+    except TokenRejected as rejected:
+        if rejected.reason == Rejection.EXPIRED:
+            raise Problem(
+                401,
+                "the API token has expired; sign in again or rotate it before it expires",
+                slug=Rejection.EXPIRED,
+            ) from None
+        raise _invalid_token() from None
     return caller
 
 
@@ -84,7 +94,9 @@ def current_user(caller: CallerDep) -> User:
 
 def _invalid_token() -> Problem:
     return Problem(
-        401, "the API token is unknown, revoked, or its user is deactivated", slug="invalid-token"
+        401,
+        "the API token is unknown, revoked, or its user is deactivated",
+        slug=Rejection.INVALID,
     )
 
 

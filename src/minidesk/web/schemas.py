@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
+from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
-from minidesk.desk.models import Priority, Role, Status
+from minidesk.desk.models import Priority, Role, Status, TokenKind
 from minidesk.desk.tickets import MAX_TIER
+
+# Row ids are 32-bit integers on PostgreSQL: a bigger one in a request is a 422, not a
+# database error.
+MAX_ROW_ID = 2**31 - 1
+RowIdPath = Annotated[int, Path(ge=1, le=MAX_ROW_ID)]
 
 
 class Strict(BaseModel):
@@ -240,13 +246,35 @@ class UserPatch(Strict):
 
 class TokenIn(Strict):
     name: str = Field("", max_length=100)
+    expires_in_days: int | None = Field(
+        None, ge=1, le=3650, description="default: `MINIDESK_TOKEN_LIFETIME_DAYS`"
+    )
+
+
+class IntegrationIn(Strict):
+    name: str = Field(
+        min_length=1,
+        max_length=40,
+        description="the API client: a-z, 0-9, '.', '_', '-'; its messages' external ids and "
+        "thread keys are its own",
+    )
+    user_id: int = Field(
+        ge=1,
+        le=MAX_ROW_ID,
+        description="the service user the token acts as (give it the agent role); four-eyes "
+        "checks name this user for the messages the integration hands in"
+    )
+    expires_in_days: int | None = Field(None, ge=1, le=3650, description="default: never")
 
 
 class TokenOut(Out):
     id: int
     user_id: int
     name: str
+    kind: TokenKind = Field(description="`integration` tokens vouch for customers' identities")
+    integration: str | None = Field(description="the API client an integration token is for")
     created_at: dt.datetime
+    expires_at: dt.datetime | None
     revoked_at: dt.datetime | None
 
 

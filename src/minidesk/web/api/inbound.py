@@ -10,32 +10,40 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy.exc import NoResultFound
 
 from minidesk import inbox, pipeline
-from minidesk.channels.base import AttachmentIn, InboundMessage, Sender
+from minidesk.channels.base import AttachmentIn, InboundMessage, Sender, Via
 from minidesk.web.api import PREFIX
 from minidesk.web.deps import CallerDep, UserDep
 from minidesk.web.intake import Intake
 from minidesk.web.problems import Problem
 from minidesk.web.schemas import InboundIn, InboundOut
+from minidesk.web.tokens import Caller
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix=f"{PREFIX}/inbound", tags=["channels"])
 
 
-def to_inbound(body: InboundIn) -> InboundMessage:
+def to_inbound(body: InboundIn, caller: Caller) -> InboundMessage:
+    """The message as the pipeline sees it, in the caller's own namespace.
+
+    Ids and thread keys are the client's to choose, so two clients' "m-1" are two messages
+    and one client's thread key never reaches another's conversation (the pipeline also
+    keeps a key to the customer it was pinned for). Only an integration credential vouches
+    for who the customer is; a person's token (an agent logging a call) hands in an
+    unverified message, on which no money moves and no account data is told.
+    """
     customer = body.customer
     return InboundMessage(
         channel="api",
-        external_id=body.external_id,
+        external_id=f"{caller.client}:{body.external_id}",
         text=body.text,
         subject=body.subject,
-        thread_key=body.thread,
-        # The caller holds an API token, so it vouches for who its user is.
+        thread_key=f"{caller.client}:{body.thread}" if body.thread else None,
         sender=Sender(
             email=customer.email,
             phone=customer.phone,
             external_id=customer.external_id,
             name=customer.name,
-            verified=True,
+            verified=caller.vouches,
         ),
         attachments=tuple(
             AttachmentIn(
@@ -43,6 +51,7 @@ def to_inbound(body: InboundIn) -> InboundMessage:
             )
             for a in body.attachments
         ),
+        via=Via(token_id=caller.token_id, user_id=caller.user_id, client=caller.client),
     )
 
 
@@ -86,13 +95,18 @@ async def post_inbound_message(
     """Accept a customer message. It is stored durably before the response; posting the same
     ``external_id`` again returns the first message's ticket instead of a second message.
 
+    Only an integration credential (`minidesk token create EMAIL --integration NAME`) vouches
+    for the customer's identity; a personal token's message is kept, unverified, with who
+    posted it. ``external_id`` and ``thread`` are scoped to the API client (the integration,
+    or the person) and ``thread`` also to the customer.
+
     By default the message is processed before answering, so the response carries its ticket
     number. With ``Prefer: respond-async`` (RFC 7240) the answer comes as soon as the message
     is safe, and ``Location`` names where its ticket number appears once workers processed it.
     """
     # Async, and the store runs on the app's intake threads: a busy desk accepts thousands of
     # these a second, and the thread pool's convoy would cost more than the accept itself.
-    message = to_inbound(body)
+    message = to_inbound(body, caller)
     intake: Intake = request.app.state.intake
     accepted = await intake.accept(message)
     headers = {"Location": _location(accepted.inbox_id)}
@@ -128,9 +142,13 @@ def _respond(document: InboundOut, headers: dict[str, str]) -> Response:
 
 
 @router.get("/messages/{inbox_id}", response_model=InboundOut)
-def get_inbound_message(inbox_id: int, user: UserDep) -> InboundOut:
-    """Where an accepted message stands: queued, processed (with its ticket), or parked."""
+def get_inbound_message(inbox_id: int, caller: CallerDep, user: UserDep) -> InboundOut:
+    """Where an accepted message stands: queued, processed (with its ticket), or parked.
+    Only the API client that handed the message in sees it."""
     try:
+        via = inbox.handed_in_via(inbox_id)
+        if via is None or via.client != caller.client:
+            raise NoResultFound(f"inbox row {inbox_id} is another client's")
         return _out(inbox.status_of(inbox_id))
     except NoResultFound:
         raise Problem(404, f"no inbound message {inbox_id}") from None

@@ -15,6 +15,7 @@ from minidesk.desk.users import actor_of
 from minidesk.policies.agent_refunds import RefundRefused, do_agent_refund
 from minidesk.policies.approvals import (
     ApprovalError,
+    FourEyes,
     access_approval,
     check_approver,
     do_approve,
@@ -61,6 +62,7 @@ def approval_out(approval: Approval) -> dict[str, Any]:
         "rule": approval.rule,
         "reason": approval.reason,
         "requested_by": approval.requested_by_name,
+        "requested_via_user_id": approval.requested_via_user_id,
         "decision_reason": approval.decision_reason,
         "created_at": approval.created_at,
         "decided_at": approval.decided_at,
@@ -112,6 +114,8 @@ def _decide(
         (do_approve if approve else do_decline)(session, approval, user, body.reason)
     except ApprovalError as exc:
         raise Problem(409, str(exc), slug="approval-conflict") from exc
+    except FourEyes as exc:
+        raise Problem(403, exc.detail, slug="four-eyes") from exc
     commit(session)
     return approval_out(approval)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from fastapi import APIRouter
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -10,6 +12,7 @@ from minidesk.db import commit
 from minidesk.desk import users
 from minidesk.desk.access import Permission
 from minidesk.desk.models import ApiToken, Role, Team, User
+from minidesk.desk.tokens import DEFAULT, Lifetime, TokenError
 from minidesk.web.api import PREFIX
 from minidesk.web.deps import SessionDep, UserDep, WriteSessionDep, requires
 from minidesk.web.pagination import Page
@@ -91,7 +94,15 @@ def create_token(
     user_id: int, body: TokenIn, session: WriteSessionDep, admin: User = Admin
 ) -> TokenCreated:
     user = _user(session, user_id)
-    token, secret = users.do_create_token(session, user, users.actor_of(admin), body.name)
+    lifetime: Lifetime = DEFAULT
+    if body.expires_in_days is not None:
+        lifetime = dt.timedelta(days=body.expires_in_days)
+    try:
+        token, secret = users.do_create_token(
+            session, user, users.actor_of(admin), body.name, lifetime=lifetime
+        )
+    except TokenError as exc:
+        raise Problem(409, str(exc)) from exc
     commit(session)
     return TokenCreated(token=secret, **TokenOut.model_validate(token).model_dump())
 

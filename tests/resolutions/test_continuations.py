@@ -37,13 +37,13 @@ def address_of(database: Database, number: str) -> dict[str, object]:
 
 def offer_to_emma(client: TestClient, cast: Cast) -> int:
     body = inbound(
-        client, cast.olivia, "I want a refund of $25 for order 1003", "o1", email=EMMA, thread="t"
+        client, cast.shop, "I want a refund of $25 for order 1003", "o1", email=EMMA, thread="t"
     )
     return int(body["ticket_number"])  # type: ignore[arg-type]
 
 
 def emma_says(client: TestClient, cast: Cast, text: str, key: str) -> None:
-    inbound(client, cast.olivia, text, key, email=EMMA, thread="t")
+    inbound(client, cast.shop, text, key, email=EMMA, thread="t")
 
 
 def smtp_send(port: int, raw: bytes) -> None:
@@ -74,7 +74,7 @@ def test_a_forged_mail_cannot_change_the_shipping_address(
 ) -> None:
     before = address_of(store, "1002")
     asked = inbound(
-        client, cast.olivia, "I need to change the shipping address for order 1002", "a1",
+        client, cast.shop, "I need to change the shipping address for order 1002", "a1",
         email=EMMA, thread="t",
     )  # fmt: skip
     number = int(asked["ticket_number"])  # type: ignore[arg-type]
@@ -90,7 +90,7 @@ def test_another_customer_cannot_confirm_emmas_offer(
 ) -> None:
     number = offer_to_emma(client, cast)
     # Liam, verified as himself, answers on Emma's conversation.
-    inbound(client, cast.olivia, "YES REFUND", "l1", email=LIAM, thread="t")
+    inbound(client, cast.shop, "YES REFUND", "l1", email=LIAM, thread="t")
     assert money_moved(store) == 0
     assert kinds(store, number, "commerce.") == []
 

@@ -22,12 +22,12 @@ def money_moved(database: Database) -> int:
 
 
 def ask(client: TestClient, cast: Cast, text: str, conversation: str) -> int:
-    body = inbound(client, cast.olivia, text, f"{conversation}-1", email=EMMA, thread=conversation)
+    body = inbound(client, cast.shop, text, f"{conversation}-1", email=EMMA, thread=conversation)
     return int(body["ticket_number"])  # type: ignore[arg-type]
 
 
 def confirm(client: TestClient, cast: Cast, conversation: str) -> None:
-    inbound(client, cast.olivia, "YES REFUND", f"{conversation}-2", email=EMMA, thread=conversation)
+    inbound(client, cast.shop, "YES REFUND", f"{conversation}-2", email=EMMA, thread=conversation)
 
 
 def round_trip(client: TestClient, cast: Cast, amount: str, order: str, conversation: str) -> int:

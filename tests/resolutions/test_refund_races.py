@@ -65,7 +65,7 @@ def agent_refund(client: TestClient, who: Person, number: int, order: str, cents
 
 
 def emma_ticket(client: TestClient, cast: Cast) -> int:
-    body = inbound(client, cast.olivia, "a question about my orders", "q", email=EMMA)
+    body = inbound(client, cast.shop, "a question about my orders", "q", email=EMMA)
     return int(body["ticket_number"])  # type: ignore[arg-type]
 
 
@@ -111,7 +111,7 @@ def test_twenty_parallel_confirmations_stay_within_the_automatic_caps(
 
 def post_as_emma(client: TestClient, cast: Cast, text: str, key: str, thread: str) -> int:
     body = {"customer": {"email": EMMA}, "text": text, "external_id": key, "thread": thread}
-    response = client.post("/api/v1/inbound/messages", json=body, headers=cast.olivia.headers)
+    response = client.post("/api/v1/inbound/messages", json=body, headers=cast.shop.headers)
     return response.status_code
 
 

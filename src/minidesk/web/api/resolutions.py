@@ -12,6 +12,7 @@ from minidesk.db import commit
 from minidesk.desk import access
 from minidesk.desk.models import User
 from minidesk.desk.users import actor_of
+from minidesk.desk.workspace import Workspace
 from minidesk.policies.agent_refunds import RefundRefused, do_agent_refund
 from minidesk.policies.approvals import (
     ApprovalError,
@@ -97,17 +98,32 @@ def refund_on_ticket(
 
 @router.get("/approvals")
 def list_approvals(
-    session: SessionDep, user: UserDep, status: ApprovalStatus = ApprovalStatus.PENDING
+    session: SessionDep,
+    user: UserDep,
+    workspace: WorkspaceDep,
+    status: ApprovalStatus = ApprovalStatus.PENDING,
 ) -> dict[str, Any]:
-    """The approval queue (managers and up), oldest first."""
-    items = [approval_out(a) for a in pending_approvals(session, user, status)]
+    """The approval queue (the pack's approver role and up), oldest first: requests on
+    tickets you may see, and those on no ticket."""
+    approvals = pending_approvals(session, user, status)
+    tickets = {a.ticket_id for a in approvals if a.ticket_id is not None}
+    seen = access.visible_ticket_ids(session, user, workspace.restrict_agents_to_teams, tickets)
+    items = [approval_out(a) for a in approvals if a.ticket_id is None or a.ticket_id in seen]
     return {"items": items, "next_cursor": None}
 
 
 def _decide(
-    approval_id: int, body: DecisionIn, session: WriteSessionDep, user: User, approve: bool
+    approval_id: int,
+    body: DecisionIn,
+    session: WriteSessionDep,
+    user: User,
+    workspace: Workspace,
+    approve: bool,
 ) -> dict[str, Any]:
     approval = access_approval(session, user, approval_id)
+    if approval.ticket_id is not None:
+        # Deciding needs the ticket's facts; an approver restricted to other teams has none.
+        access.access_ticket(session, user, approval.ticket_id, workspace.restrict_agents_to_teams)
     try:
         (do_approve if approve else do_decline)(session, approval, user, body.reason)
     except ApprovalError as exc:
@@ -118,18 +134,26 @@ def _decide(
 
 @router.post("/approvals/{approval_id}/approve")
 def approve(
-    approval_id: int, body: DecisionIn, session: WriteSessionDep, user: UserDep
+    approval_id: int,
+    body: DecisionIn,
+    session: WriteSessionDep,
+    user: UserDep,
+    workspace: WorkspaceDep,
 ) -> dict[str, Any]:
     """Approve with a reason; an approved refund moves the money now."""
-    return _decide(approval_id, body, session, user, approve=True)
+    return _decide(approval_id, body, session, user, workspace, approve=True)
 
 
 @router.post("/approvals/{approval_id}/decline")
 def decline(
-    approval_id: int, body: DecisionIn, session: WriteSessionDep, user: UserDep
+    approval_id: int,
+    body: DecisionIn,
+    session: WriteSessionDep,
+    user: UserDep,
+    workspace: WorkspaceDep,
 ) -> dict[str, Any]:
     """Decline with a reason; the customer is told."""
-    return _decide(approval_id, body, session, user, approve=False)
+    return _decide(approval_id, body, session, user, workspace, approve=False)
 
 
 @router.put("/agents/{user_id}/limits")

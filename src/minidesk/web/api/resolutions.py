@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from minidesk.commerce.money import Money
 from minidesk.db import commit
 from minidesk.desk import access
+from minidesk.desk.access import Permission
 from minidesk.desk.models import User
 from minidesk.desk.users import actor_of
 from minidesk.desk.workspace import Workspace
@@ -17,17 +18,16 @@ from minidesk.policies.agent_refunds import RefundRefused, do_agent_refund
 from minidesk.policies.approvals import (
     ApprovalError,
     access_approval,
-    check_approver,
     do_approve,
     do_decline,
     pending_approvals,
 )
-from minidesk.policies.limits import do_set_agent_limits
+from minidesk.policies.limits import check_limits_change, do_set_agent_limits
 from minidesk.policies.models import Approval, ApprovalStatus
-from minidesk.policies.pack import PolicyError, RolePolicy
+from minidesk.policies.pack import PolicyError, RolePolicy, get_pack
 from minidesk.resolutions.models import ResolutionState
 from minidesk.web.api import PREFIX
-from minidesk.web.deps import SessionDep, UserDep, WorkspaceDep, WriteSessionDep
+from minidesk.web.deps import SessionDep, UserDep, WorkspaceDep, WriteSessionDep, requires
 from minidesk.web.problems import Problem
 
 router = APIRouter(prefix=PREFIX, tags=["resolutions"])
@@ -158,14 +158,19 @@ def decline(
 
 @router.put("/agents/{user_id}/limits")
 def set_agent_limits(
-    user_id: int, body: LimitsIn, session: WriteSessionDep, user: UserDep
+    user_id: int,
+    body: LimitsIn,
+    session: WriteSessionDep,
+    user: User = requires(Permission.SET_AGENT_LIMITS),
 ) -> dict[str, Any]:
-    """One agent's refund permission, per-refund cap and daily budget (managers and up)."""
-    check_approver(session, user)
+    """Another person's refund permission, per-refund cap and daily budget. Managers set them
+    for people ranked below them, up to their role's default in the pack; above it needs an
+    admin. Nobody sets their own. The change is an event with the limits before and after."""
     agent = session.get(User, user_id)
     if agent is None:
         raise Problem(404, f"no user {user_id}")
     limits = RolePolicy(body.may_refund, body.cap_minor, body.daily_budget_minor)
+    check_limits_change(get_pack(session), user, agent, limits)
     try:
         do_set_agent_limits(session, agent, limits, actor_of(user))
     except PolicyError as exc:

@@ -1,0 +1,149 @@
+"""Signing in with a password: throttled per account and per client address, and answered
+alike whether or not the account exists.
+
+Attempts are rows, so every web process (and machine) counts the same ones. Within a sliding
+window (``MINIDESK_SIGN_IN_WINDOW_SECONDS``):
+
+- an account takes ``MINIDESK_SIGN_IN_MAX_FAILURES_PER_ACCOUNT`` failures, from anywhere,
+  counted since its last success; a guesser spread over many addresses still meets it;
+- a client address takes ``MINIDESK_SIGN_IN_MAX_FAILURES_PER_IP`` failures, whatever the
+  accounts; signing in to an account of one's own does not wipe them, so a sprayer cannot
+  reset the count between guesses.
+
+A throttled attempt is refused before the password is looked at and is not recorded, so it
+does not extend the wait; the refusal names when to try again. Unknown and known accounts are
+counted the same way, so throttling reveals nothing about which emails exist. Several attempts
+arriving at the same instant may all pass the check before any is recorded: the limits bound a
+guesser's rate, not an exact count.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import logging
+import math
+
+from sqlalchemy import ColumnElement, Index, String, delete, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from minidesk.db import Base, utcnow
+from minidesk.desk.models import User
+from minidesk.desk.users import check_password
+from minidesk.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class SignInAttempt(Base):
+    """One password sign-in. Only a keyed digest of the account typed is kept: that field
+    holds whatever people type, now and then their password."""
+
+    __tablename__ = "sign_in_attempts"
+    __table_args__ = (
+        Index("ix_sign_in_attempts_account", "account", "created_at"),
+        Index("ix_sign_in_attempts_ip", "ip", "created_at"),
+        Index("ix_sign_in_attempts_created_at", "created_at"),  # pruning
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account: Mapped[str] = mapped_column(String(64))
+    ip: Mapped[str] = mapped_column(String(64))
+    succeeded: Mapped[bool]
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class SignInThrottled(Exception):
+    def __init__(self, retry_after: int, detail: str) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+        self.detail = detail
+
+
+def account_key(settings: Settings, email: str) -> str:
+    normalised = email.strip().lower().encode()
+    return hmac.new(settings.secret, b"sign-in-attempts\0" + normalised, hashlib.sha256).hexdigest()
+
+
+def check_not_throttled(
+    session: Session, settings: Settings, account: str, ip: str, now: dt.datetime
+) -> None:
+    """Raise ``SignInThrottled`` while the account or the address has used up its failures."""
+    since = now - settings.sign_in_window
+    last_success = session.scalar(
+        select(func.max(SignInAttempt.created_at)).where(
+            SignInAttempt.account == account,
+            SignInAttempt.succeeded,
+            SignInAttempt.created_at > since,
+        )
+    )
+    waits = {
+        "this account": _wait(
+            session,
+            settings,
+            SignInAttempt.account == account,
+            max(since, last_success) if last_success else since,
+            settings.sign_in_max_failures_per_account,
+            now,
+        ),
+        "this address": _wait(
+            session,
+            settings,
+            SignInAttempt.ip == ip,
+            since,
+            settings.sign_in_max_failures_per_ip,
+            now,
+        ),
+    }
+    which, wait = max(waits.items(), key=lambda item: item[1])
+    if wait > 0:
+        seconds = max(1, math.ceil(wait))
+        log.warning("sign-in throttled for %s (address %s)", which, ip)
+        raise SignInThrottled(
+            seconds, f"too many failed sign-ins from {which}; try again in {seconds} s"
+        )
+
+
+def _wait(
+    session: Session,
+    settings: Settings,
+    who: ColumnElement[bool],
+    since: dt.datetime,
+    limit: int,
+    now: dt.datetime,
+) -> float:
+    """Seconds until fewer than ``limit`` failures remain in the window: when the
+    ``limit``-th most recent one leaves it (0 when there are fewer already)."""
+    oldest_that_counts = session.scalar(
+        select(SignInAttempt.created_at)
+        .where(who, SignInAttempt.created_at > since, SignInAttempt.succeeded.is_(False))
+        .order_by(SignInAttempt.created_at.desc())
+        .offset(limit - 1)
+        .limit(1)
+    )
+    if oldest_that_counts is None:
+        return 0.0
+    return (oldest_that_counts + settings.sign_in_window - now).total_seconds()
+
+
+def access_by_password(
+    session: Session, settings: Settings, email: str, password: str, ip: str
+) -> User | None:
+    """The active user with this email and password, or None; raises ``SignInThrottled``.
+
+    Records the attempt in ``session`` (the caller commits it whatever the answer) and prunes
+    attempts that have left the window.
+    """
+    now = utcnow()
+    account = account_key(settings, email)
+    check_not_throttled(session, settings, account, ip, now)
+    user = session.scalars(select(User).where(User.email == email.strip().lower())).first()
+    # check_password hashes even for no user, so an unknown email takes as long as a known one.
+    if not check_password(user, password):
+        user = None
+    session.add(SignInAttempt(account=account, ip=ip, succeeded=user is not None, created_at=now))
+    session.execute(
+        delete(SignInAttempt).where(SignInAttempt.created_at <= now - settings.sign_in_window)
+    )
+    return user

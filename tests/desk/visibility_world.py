@@ -55,7 +55,7 @@ def build(cast: Cast) -> World:
     mia_support = _ticket(
         "mia@example.com",
         "Mia",
-        "Account question",
+        "Zebra account question",
         "My zebra account password is hunter2.",
         "world-mia-1",
         cast.support_team,

@@ -102,6 +102,16 @@ def test_one_address_spraying_many_accounts_is_throttled(
     assert _sign_in(_from(client, "192.0.2.44"), "ola@shop.example", PASSWORD) == 200
 
 
+def test_an_ipv6_sprayer_cannot_escape_by_changing_addresses_in_its_64(
+    client: TestClient, nia: str, limits: None
+) -> None:
+    for n in range(5):
+        host = f"2001:db8:1:2::{n + 1:x}"
+        assert _sign_in(_from(client, host), f"someone{n}@shop.example", "password1") == 401
+    assert _sign_in(_from(client, "2001:db8:1:2:ffff::1"), nia, PASSWORD) == 429
+    assert _sign_in(_from(client, "2001:db8:1:3::1"), nia, PASSWORD) == 200
+
+
 def test_a_success_resets_only_that_accounts_own_count(
     client: TestClient, nia: str, limits: None
 ) -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
 import logging
 import math
 
@@ -64,6 +65,20 @@ class SignInThrottled(Exception):
 def account_key(settings: Settings, email: str) -> str:
     normalised = email.strip().lower().encode()
     return hmac.new(settings.secret, b"sign-in-attempts\0" + normalised, hashlib.sha256).hexdigest()
+
+
+def address_key(host: str) -> str:
+    """The client address attempts are counted under. One IPv6 host holds a whole /64 (and
+    picks a new address in it at will), so IPv6 is counted per /64."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host[:64]  # not an IP (a test client, a unix socket): counted as given
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
 
 
 def check_not_throttled(
@@ -136,7 +151,7 @@ def access_by_password(
     attempts that have left the window.
     """
     now = utcnow()
-    account = account_key(settings, email)
+    account, ip = account_key(settings, email), address_key(ip)
     check_not_throttled(session, settings, account, ip, now)
     user = session.scalars(select(User).where(User.email == email.strip().lower())).first()
     # check_password hashes even for no user, so an unknown email takes as long as a known one.

@@ -39,8 +39,9 @@ def sign_in(
     """Returns a new API token for the user (revocable like any other). Failed attempts are
     limited per account and per client address (`MINIDESK_SIGN_IN_*`); over a limit the answer
     is `429` with `Retry-After`, whether or not the password is right."""
-    # Behind a reverse proxy this is the proxy unless the server trusts its forwarded headers
-    # (uvicorn --forwarded-allow-ips).
+    # Behind a reverse proxy this is the client only if uvicorn trusts the proxy's
+    # X-Forwarded-For (FORWARDED_ALLOW_IPS, 127.0.0.1 by default); otherwise every sign-in
+    # counts against the proxy's address.
     ip = request.client.host if request.client else "unknown"
     try:
         user = access_by_password(session, get_settings(), form.username, form.password, ip)

@@ -9,14 +9,14 @@ from unittest import mock
 import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from minidesk import settings
 from minidesk.db import Database, utcnow
 from minidesk.desk import users
-from minidesk.desk.models import Role
+from minidesk.desk.models import Role, User
 from minidesk.desk.sign_in import SignInAttempt
-from minidesk.events import SYSTEM
+from minidesk.events import SYSTEM, Event
 from minidesk.web.app import create_app
 
 PASSWORD = "correct horse battery"
@@ -57,8 +57,10 @@ def _from(client: TestClient, address: str) -> TestClient:
 
 
 def test_guessing_one_accounts_password_is_throttled(
-    client: TestClient, nia: str, limits: None
+    client: TestClient, database: Database, nia: str, limits: None
 ) -> None:
+    with database.sessions() as session:
+        nia_id = session.scalars(select(User.id).where(User.email == nia)).one()
     for _ in range(3):
         assert _sign_in(client, nia, "guess-guess-guess") == 401
     refused = client.post(URL, data={"username": nia, "password": PASSWORD})
@@ -71,6 +73,10 @@ def test_guessing_one_accounts_password_is_throttled(
     assert _sign_in(_from(client, "203.0.113.7"), nia, PASSWORD) == 429
     # Another account from the first address is not locked by nia's.
     assert _sign_in(client, "ola@shop.example", PASSWORD) == 200
+    # The failure that used up the limit is on the audit log, once.
+    with database.sessions() as session:
+        noted = list(session.scalars(select(Event).where(Event.kind == "auth.sign_in_throttled")))
+    assert [(e.data["scope"], e.data["user_id"]) for e in noted] == [("account", nia_id)]
 
 
 def test_an_unknown_account_is_throttled_exactly_like_a_known_one(

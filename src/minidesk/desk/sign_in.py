@@ -25,6 +25,7 @@ import hmac
 import ipaddress
 import logging
 import math
+from enum import StrEnum
 
 from sqlalchemy import ColumnElement, Index, String, delete, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -32,6 +33,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from minidesk.db import Base, utcnow
 from minidesk.desk.models import User
 from minidesk.desk.users import check_password
+from minidesk.events import SYSTEM, emit
 from minidesk.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -55,11 +57,17 @@ class SignInAttempt(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
+class Scope(StrEnum):
+    ACCOUNT = "account"
+    ADDRESS = "address"
+
+
 class SignInThrottled(Exception):
-    def __init__(self, retry_after: int, detail: str) -> None:
-        super().__init__(detail)
+    def __init__(self, scope: Scope, retry_after: int) -> None:
+        self.scope = scope
         self.retry_after = retry_after
-        self.detail = detail
+        self.detail = f"too many failed sign-ins for this {scope}; try again in {retry_after} s"
+        super().__init__(self.detail)
 
 
 def account_key(settings: Settings, email: str) -> str:
@@ -94,7 +102,7 @@ def check_not_throttled(
         )
     )
     waits = {
-        "this account": _wait(
+        Scope.ACCOUNT: _wait(
             session,
             settings,
             SignInAttempt.account == account,
@@ -102,7 +110,7 @@ def check_not_throttled(
             settings.sign_in_max_failures_per_account,
             now,
         ),
-        "this address": _wait(
+        Scope.ADDRESS: _wait(
             session,
             settings,
             SignInAttempt.ip == ip,
@@ -111,13 +119,9 @@ def check_not_throttled(
             now,
         ),
     }
-    which, wait = max(waits.items(), key=lambda item: item[1])
+    scope, wait = max(waits.items(), key=lambda item: item[1])
     if wait > 0:
-        seconds = max(1, math.ceil(wait))
-        log.warning("sign-in throttled for %s (address %s)", which, ip)
-        raise SignInThrottled(
-            seconds, f"too many failed sign-ins from {which}; try again in {seconds} s"
-        )
+        raise SignInThrottled(scope, max(1, math.ceil(wait)))
 
 
 def _wait(
@@ -148,17 +152,46 @@ def access_by_password(
     """The active user with this email and password, or None; raises ``SignInThrottled``.
 
     Records the attempt in ``session`` (the caller commits it whatever the answer) and prunes
-    attempts that have left the window.
+    attempts that have left the window. The failure that uses up a limit records an
+    ``auth.sign_in_throttled`` event (once per limit reached, not per refused attempt, so an
+    attack cannot flood the audit log).
     """
     now = utcnow()
     account, ip = account_key(settings, email), address_key(ip)
     check_not_throttled(session, settings, account, ip, now)
     user = session.scalars(select(User).where(User.email == email.strip().lower())).first()
     # check_password hashes even for no user, so an unknown email takes as long as a known one.
+    known = user.id if user is not None else None
     if not check_password(user, password):
         user = None
     session.add(SignInAttempt(account=account, ip=ip, succeeded=user is not None, created_at=now))
+    if user is None:
+        _note_if_now_throttled(session, settings, account, ip, now, known)
     session.execute(
         delete(SignInAttempt).where(SignInAttempt.created_at <= now - settings.sign_in_window)
     )
     return user
+
+
+def _note_if_now_throttled(
+    session: Session,
+    settings: Settings,
+    account: str,
+    ip: str,
+    now: dt.datetime,
+    user_id: int | None,
+) -> None:
+    session.flush()
+    try:
+        check_not_throttled(session, settings, account, ip, now)
+    except SignInThrottled as exc:
+        log.warning("sign-in throttled per %s (address %s)", exc.scope, ip)
+        emit(
+            session,
+            "auth.sign_in_throttled",
+            SYSTEM,
+            scope=str(exc.scope),
+            address=ip,
+            user_id=user_id,  # None for an email no user has
+            retry_after=exc.retry_after,
+        )

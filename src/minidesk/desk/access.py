@@ -107,8 +107,12 @@ def visible_events(user: User, restrict_to_teams: bool) -> ColumnElement[bool]:
     customer."""
     if not restricted(user, restrict_to_teams):
         return true()
-    tickets = select(Ticket.id).where(visible_tickets(user, restrict_to_teams))
-    return or_(Event.ticket_id.is_(None), Event.ticket_id.in_(tickets))
+    # Correlated, so each event the other conditions kept costs one primary-key probe, not a
+    # list of every ticket the user may see.
+    of_visible_ticket = exists().where(
+        Ticket.id == Event.ticket_id, visible_tickets(user, restrict_to_teams)
+    )
+    return or_(Event.ticket_id.is_(None), of_visible_ticket)
 
 
 def can_see(session: Session, user: User, ticket: Ticket, restrict_to_teams: bool) -> bool:

@@ -1,9 +1,9 @@
 """Who may refund how much: role defaults from the pack, per-agent overrides, day budgets.
 
-Four eyes on the overrides: nobody sets their own, a manager sets them only for people ranked
-below her and only up to their role's default; anything above the default is an admin's call
-(who still cannot raise their own). Every change is an event with the limits in force before
-and after.
+Four eyes on the overrides: nobody sets their own; a manager sets them only for people ranked
+below them and only up to those people's role default; anything above the default is an
+admin's call (and an admin cannot raise their own either). Every change is an event with the
+limits in force before and after.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, select, update
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from minidesk.db import Base, on_commit, utcnow
@@ -234,8 +234,13 @@ def timeline(
     customer_ids: list[int] | None = None,
     after_id: int = 0,
     limit: int = 100,
+    visible: ColumnElement[bool] | None = None,
 ) -> list[Event]:
+    """Events oldest first; ``visible`` narrows them to what the reader may see (see
+    ``desk.access.visible_events``)."""
     query = select(Event).where(Event.id > after_id).order_by(Event.id).limit(limit)
+    if visible is not None:
+        query = query.where(visible)
     if ticket_id is not None:
         query = query.where(Event.ticket_id == ticket_id)
     if customer_ids is not None:

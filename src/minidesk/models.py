@@ -7,7 +7,7 @@ from minidesk.automation import models as automation_models
 from minidesk.channels.email import models as email_models
 from minidesk.commerce import models as commerce_models
 from minidesk.db import Base
-from minidesk.desk import models, workspace
+from minidesk.desk import models, sign_in, workspace
 from minidesk.policies import models as policy_models
 from minidesk.policies import pack as policy_pack
 from minidesk.replies import models as replies_models
@@ -27,6 +27,7 @@ __all__ = [
     "policy_pack",
     "replies_models",
     "resolution_models",
+    "sign_in",
     "triage_tables",
     "workspace",
 ]

@@ -7,6 +7,7 @@ variable. Errors name the variable and the accepted values, never the secret its
 
 from __future__ import annotations
 
+import datetime as dt
 import ipaddress
 import os
 from pathlib import Path
@@ -71,6 +72,20 @@ class Settings(BaseSettings):
         30,
         description="Days a personal API token (sign-in, `minidesk token create`) stays valid; "
         "integration tokens never expire unless asked to.",
+    )
+    # Signing in with a password (minidesk.desk.sign_in)
+    sign_in_max_failures_per_account: Annotated[int, Field(ge=1, le=1000)] = Field(
+        5,
+        description="Failed sign-ins for one email within the window before it answers 429 "
+        "(from any address; a success starts the count again).",
+    )
+    sign_in_max_failures_per_ip: Annotated[int, Field(ge=1, le=100_000)] = Field(
+        30,
+        description="Failed sign-ins from one client address within the window, whatever "
+        "the accounts, before it answers 429 (successes do not reset it).",
+    )
+    sign_in_window_seconds: Annotated[int, Field(ge=1, le=86_400)] = Field(
+        900, description="The sliding window, in seconds, the sign-in failure limits count in."
     )
     # Email channel (minidesk.channels.email)
     support_address: str = Field(
@@ -193,6 +208,10 @@ class Settings(BaseSettings):
     def outbound_allowed_networks(self) -> tuple[Network, ...]:
         parts = (part.strip() for part in self.outbound_allow.split(","))
         return tuple(ipaddress.ip_network(part, strict=False) for part in parts if part)
+
+    @property
+    def sign_in_window(self) -> dt.timedelta:
+        return dt.timedelta(seconds=self.sign_in_window_seconds)
 
     @property
     def is_sqlite(self) -> bool:

@@ -37,7 +37,7 @@ def test_bob_trusted_refunds_up_to_his_cap_then_asks(
     limits = {"may_refund": True, "cap_minor": 3_000, "daily_budget_minor": 10_000}
     assert (
         client.put(
-            f"/api/v1/agents/{cast.bob.id}/limits", json=limits, headers=cast.maya.headers
+            f"/api/v1/agents/{cast.bob.id}/limits", json=limits, headers=cast.olivia.headers
         ).status_code
         == 200
     )

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, or_, select, true
+from sqlalchemy import ColumnElement, exists, or_, select, true
 from sqlalchemy.orm import Session
 
-from minidesk.desk.models import Role, TeamMember, Ticket, User
+from minidesk.desk.customers import merged_ids, surviving
+from minidesk.desk.models import Customer, Role, TeamMember, Ticket, User
+from minidesk.events import Event
 
 RANK = {Role.AGENT: 0, Role.LEAD: 1, Role.MANAGER: 2, Role.ADMIN: 3}
 
@@ -23,6 +26,9 @@ class Permission(StrEnum):
     SEE_INTENT_MODELS = "see_intent_models"  # versions and their scores
     ACTIVATE_INTENT_MODELS = "activate_intent_models"  # switches triage for every ticket
     MANAGE_CHANNELS = "manage_channels"  # mailboxes and their credentials
+    # Another person's refund cap and day budget, up to their role's default in the pack;
+    # above it takes MANAGE_POLICIES (see policies.limits.check_limits_change).
+    SET_AGENT_LIMITS = "set_agent_limits"
 
 
 MINIMUM_ROLE = {
@@ -35,6 +41,7 @@ MINIMUM_ROLE = {
     Permission.SEE_INTENT_MODELS: Role.MANAGER,
     Permission.ACTIVATE_INTENT_MODELS: Role.ADMIN,
     Permission.MANAGE_CHANNELS: Role.ADMIN,
+    Permission.SET_AGENT_LIMITS: Role.MANAGER,
 }
 
 
@@ -63,24 +70,69 @@ def require(user: User, permission: Permission) -> None:
         )
 
 
+def restricted(user: User, restrict_to_teams: bool) -> bool:
+    """Whether ``user`` sees only some tickets (the workspace's team restriction applies)."""
+    return restrict_to_teams and not has(user, Permission.SEE_ALL_TICKETS)
+
+
+# The ticket rule below is the only visibility rule: a customer, a message or an event is
+# visible through the tickets it belongs to, so no route can show more than the ticket routes.
+
+
 def visible_tickets(user: User, restrict_to_teams: bool) -> ColumnElement[bool]:
     """A WHERE clause selecting the tickets ``user`` may see.
 
     When the workspace restricts agents to their teams, agents and leads see their teams'
     tickets and those assigned to them; managers and admins see everything.
     """
-    if not restrict_to_teams or has(user, Permission.SEE_ALL_TICKETS):
+    if not restricted(user, restrict_to_teams):
         return true()
     my_teams = select(TeamMember.team_id).where(TeamMember.user_id == user.id)
     return or_(Ticket.assignee_id == user.id, Ticket.team_id.in_(my_teams))
 
 
+def visible_customers(user: User, restrict_to_teams: bool) -> ColumnElement[bool]:
+    """A WHERE clause on ``Customer``: those with at least one ticket ``user`` may see. A
+    restricted agent serves a customer through a ticket; one they do not serve is not there."""
+    if not restricted(user, restrict_to_teams):
+        return true()
+    return exists().where(
+        Ticket.customer_id == Customer.id, visible_tickets(user, restrict_to_teams)
+    )
+
+
+def visible_events(user: User, restrict_to_teams: bool) -> ColumnElement[bool]:
+    """A WHERE clause on ``Event``: events of visible tickets, and those of no ticket (about
+    the customer as a whole: an edit, a merge), which the caller reached through a visible
+    customer."""
+    if not restricted(user, restrict_to_teams):
+        return true()
+    # Correlated, so each event the other conditions kept costs one primary-key probe, not a
+    # list of every ticket the user may see.
+    of_visible_ticket = exists().where(
+        Ticket.id == Event.ticket_id, visible_tickets(user, restrict_to_teams)
+    )
+    return or_(Event.ticket_id.is_(None), of_visible_ticket)
+
+
 def can_see(session: Session, user: User, ticket: Ticket, restrict_to_teams: bool) -> bool:
-    if not restrict_to_teams or has(user, Permission.SEE_ALL_TICKETS):
+    if not restricted(user, restrict_to_teams):
         return True
     clause = visible_tickets(user, restrict_to_teams)
     found = session.scalar(select(Ticket.id).where(Ticket.id == ticket.id, clause))
     return found is not None
+
+
+def visible_ticket_ids(
+    session: Session, user: User, restrict_to_teams: bool, ticket_ids: Collection[int]
+) -> set[int]:
+    """Which of ``ticket_ids`` ``user`` may see: for lists of things that point at tickets
+    (approval requests) and must show only those."""
+    wanted = set(ticket_ids)
+    if not restricted(user, restrict_to_teams) or not wanted:
+        return wanted
+    query = select(Ticket.id).where(Ticket.id.in_(wanted), visible_tickets(user, restrict_to_teams))
+    return set(session.scalars(query))
 
 
 def access_ticket(session: Session, user: User, number: int, restrict_to_teams: bool) -> Ticket:
@@ -90,3 +142,25 @@ def access_ticket(session: Session, user: User, number: int, restrict_to_teams: 
     if ticket is None or not can_see(session, user, ticket, restrict_to_teams):
         raise NotFound(f"ticket {number} does not exist or is not visible to you")
     return ticket
+
+
+def access_customer(
+    session: Session, user: User, customer_id: int, restrict_to_teams: bool
+) -> Customer:
+    """The customer, if they exist and ``user`` serves them: a restricted agent must see one
+    of the tickets in their history (merged customers' included, since that is the history
+    their timeline shows). Not-allowed reads as not-found, word for word, so customer ids
+    reveal nothing."""
+    customer = session.get(Customer, customer_id)
+    if customer is not None and restricted(user, restrict_to_teams):
+        family = merged_ids(session, surviving(session, customer))
+        served = session.scalar(
+            select(Ticket.id)
+            .where(Ticket.customer_id.in_(family), visible_tickets(user, restrict_to_teams))
+            .limit(1)
+        )
+        if served is None:
+            customer = None
+    if customer is None:
+        raise NotFound(f"customer {customer_id} does not exist or is not visible to you")
+    return customer

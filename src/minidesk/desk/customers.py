@@ -6,7 +6,7 @@ import re
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from minidesk.channels.base import Sender
@@ -118,7 +118,15 @@ def identify_many(session: Session, senders: Sequence[Sender]) -> list[tuple[Cus
     return found
 
 
-def search(session: Session, q: str, limit: int = 50, after_id: int = 0) -> list[Customer]:
+def search(
+    session: Session,
+    q: str,
+    limit: int = 50,
+    after_id: int = 0,
+    visible: ColumnElement[bool] | None = None,
+) -> list[Customer]:
+    """Unmerged customers whose name or any identity contains ``q``, newest first; ``visible``
+    narrows them to those the reader may see (``desk.access.visible_customers``)."""
     pattern = f"%{q.strip().lower()}%"
     identity_match = select(CustomerIdentity.customer_id).where(
         CustomerIdentity.value.like(pattern)
@@ -134,6 +142,8 @@ def search(session: Session, q: str, limit: int = 50, after_id: int = 0) -> list
     )
     if after_id:
         query = query.where(Customer.id < after_id)
+    if visible is not None:
+        query = query.where(visible)
     return list(session.scalars(query))
 
 

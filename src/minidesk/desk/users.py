@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import secrets
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
@@ -82,13 +85,22 @@ def do_deactivate(session: Session, user: User, actor: Actor) -> None:
         emit(session, "user.deactivated", actor, user_id=user.id)
 
 
-def check_password(user: User, password: str) -> bool:
-    if not user.password_hash or not user.active:
-        return False
+@functools.cache
+def _dummy_hash() -> str:
+    return _hasher.hash(secrets.token_urlsafe(16))
+
+
+def check_password(user: User | None, password: str) -> bool:
+    """Whether ``user`` exists, is active and has this password. Every call verifies exactly
+    one argon2 hash (a throwaway one when there is no usable stored hash), so how long it
+    takes says nothing about whether an account exists, is deactivated or has a password."""
+    usable = user is not None and user.active and bool(user.password_hash)
+    stored = user.password_hash if usable and user is not None else None
     try:
-        return _hasher.verify(user.password_hash, password)
+        matches = _hasher.verify(stored or _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
         return False
+    return matches and stored is not None
 
 
 def do_add_to_team(session: Session, user: User, team: Team, actor: Actor) -> None:

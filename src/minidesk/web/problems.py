@@ -26,6 +26,7 @@ TITLES = {
     409: ("conflict", "Conflict"),
     413: ("payload-too-large", "Payload too large"),
     422: ("invalid-request", "Invalid request"),
+    429: ("too-many-requests", "Too many requests"),
     500: ("internal-error", "Internal error"),
 }
 
@@ -33,11 +34,20 @@ TITLES = {
 class Problem(Exception):
     """Raise from a handler to answer with a problem document."""
 
-    def __init__(self, status: int, detail: str, *, slug: str | None = None, **extra: Any) -> None:
+    def __init__(
+        self,
+        status: int,
+        detail: str,
+        *,
+        slug: str | None = None,
+        headers: dict[str, str] | None = None,
+        **extra: Any,
+    ) -> None:
         super().__init__(detail)
         self.status = status
         self.detail = detail
         self.slug = slug or TITLES.get(status, ("error", "Error"))[0]
+        self.headers = headers  # e.g. Retry-After on a 429
         self.extra = extra
 
 
@@ -62,7 +72,7 @@ def problem_response(
 def install(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
-        return problem_response(exc.status, exc.detail, exc.slug, **exc.extra)
+        return problem_response(exc.status, exc.detail, exc.slug, exc.headers, **exc.extra)
 
     @app.exception_handler(Forbidden)
     async def _forbidden(request: Request, exc: Forbidden) -> JSONResponse:

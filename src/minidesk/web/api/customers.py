@@ -1,4 +1,11 @@
-"""Customers: search, detail, cross-channel timeline, messages for polling, merge and undo."""
+"""Customers: search, detail, cross-channel timeline, messages for polling, merge and undo.
+
+Every route reaches a customer through ``access.access_customer`` and shows only what the
+caller's visible tickets hold (``access.visible_*``): with the workspace restricting agents to
+their teams, a customer another team serves does not exist for them, and a customer two teams
+serve shows each team only its own conversations. Agents edit the customers they serve;
+merging and undoing a merge are lead work and need both customers served.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +17,14 @@ from sqlalchemy.orm import Session, selectinload
 
 from minidesk import events
 from minidesk.db import commit
-from minidesk.desk import customers
+from minidesk.desk import access, customers
 from minidesk.desk.access import Permission, require
-from minidesk.desk.models import Customer, Direction, Message, Ticket
+from minidesk.desk.models import Customer, Direction, Message, Ticket, User
 from minidesk.desk.users import actor_of
+from minidesk.desk.workspace import Workspace
 from minidesk.events import Event
 from minidesk.web.api import PREFIX
-from minidesk.web.deps import SessionDep, UserDep, WriteSessionDep
+from minidesk.web.deps import SessionDep, UserDep, WorkspaceDep, WriteSessionDep
 from minidesk.web.pagination import MAX_LIMIT, Page, decode_cursor, paginate
 from minidesk.web.problems import Problem
 from minidesk.web.schemas import (
@@ -35,35 +43,47 @@ router = APIRouter(prefix=f"{PREFIX}/customers", tags=["customers"])
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 
 
-def _customer(session: Session, customer_id: int) -> Customer:
-    customer = session.get(Customer, customer_id)
-    if customer is None:
-        raise Problem(404, f"customer {customer_id} does not exist")
-    return customer
+def _customer(session: Session, user: User, workspace: Workspace, customer_id: int) -> Customer:
+    return access.access_customer(session, user, customer_id, workspace.restrict_agents_to_teams)
 
 
 @router.get("", response_model=Page[CustomerOut])
 def search_customers(
     session: SessionDep,
     user: UserDep,
+    workspace: WorkspaceDep,
     q: Annotated[str, Query(description="name, email, phone or id")] = "",
     limit: Limit = 25,
     cursor: str | None = None,
 ) -> Page[CustomerOut]:
-    rows = customers.search(session, q, limit=limit + 1, after_id=decode_cursor(cursor))
+    """Customers you serve whose name or any identity contains ``q``, newest first."""
+    rows = customers.search(
+        session,
+        q,
+        limit=limit + 1,
+        after_id=decode_cursor(cursor),
+        visible=access.visible_customers(user, workspace.restrict_agents_to_teams),
+    )
     return paginate(rows, limit, CustomerOut)
 
 
 @router.get("/{customer_id}", response_model=CustomerOut)
-def get_customer(customer_id: int, session: SessionDep, user: UserDep) -> Customer:
-    return _customer(session, customer_id)
+def get_customer(
+    customer_id: int, session: SessionDep, user: UserDep, workspace: WorkspaceDep
+) -> Customer:
+    return _customer(session, user, workspace, customer_id)
 
 
 @router.patch("/{customer_id}", response_model=CustomerUpdated)
 def update_customer(
-    customer_id: int, body: CustomerPatch, session: WriteSessionDep, user: UserDep
+    customer_id: int,
+    body: CustomerPatch,
+    session: WriteSessionDep,
+    user: UserDep,
+    workspace: WorkspaceDep,
 ) -> CustomerUpdated:
-    customer = _customer(session, customer_id)
+    """Change a customer you serve; the change is an event naming you."""
+    customer = _customer(session, user, workspace, customer_id)
     values = body.model_dump(exclude_unset=True)
     secret = None
     if "webhook_url" in values:
@@ -94,14 +114,20 @@ def customer_timeline(
     customer_id: int,
     session: SessionDep,
     user: UserDep,
+    workspace: WorkspaceDep,
     limit: Limit = 100,
     cursor: str | None = None,
 ) -> Page[EventOut]:
-    """Everything that happened with this customer on every channel, merged ones included."""
-    customer = customers.surviving(session, _customer(session, customer_id))
+    """Everything that happened with this customer on every channel, merged ones included
+    (on the tickets you may see)."""
+    customer = customers.surviving(session, _customer(session, user, workspace, customer_id))
     ids = customers.merged_ids(session, customer)
     rows = events.timeline(
-        session, customer_ids=ids, after_id=decode_cursor(cursor), limit=limit + 1
+        session,
+        customer_ids=ids,
+        after_id=decode_cursor(cursor),
+        limit=limit + 1,
+        visible=access.visible_events(user, workspace.restrict_agents_to_teams),
     )
     return paginate(rows, limit, EventOut)
 
@@ -111,12 +137,14 @@ def customer_messages(
     customer_id: int,
     session: SessionDep,
     user: UserDep,
+    workspace: WorkspaceDep,
     since: Annotated[int, Query(description="message id to continue after")] = 0,
     limit: Limit = 100,
 ) -> Page[MessageOut]:
-    """The customer's conversation on every ticket (internal notes excluded), oldest first.
-    API-channel clients poll this with ``since=<last id seen>`` to receive replies."""
-    customer = customers.surviving(session, _customer(session, customer_id))
+    """The customer's conversation on every ticket you may see (internal notes excluded),
+    oldest first. API-channel clients poll this with ``since=<last id seen>`` to receive
+    replies."""
+    customer = customers.surviving(session, _customer(session, user, workspace, customer_id))
     ids = customers.merged_ids(session, customer)
 
     rows = list(
@@ -124,7 +152,10 @@ def customer_messages(
             select(Message)
             .join(Ticket, Ticket.id == Message.ticket_id)
             .where(
-                Ticket.customer_id.in_(ids), Message.id > since, Message.direction != Direction.NOTE
+                Ticket.customer_id.in_(ids),
+                Message.id > since,
+                Message.direction != Direction.NOTE,
+                access.visible_tickets(user, workspace.restrict_agents_to_teams),
             )
             .options(selectinload(Message.attachments))
             .order_by(Message.id)
@@ -136,11 +167,17 @@ def customer_messages(
 
 @router.post("/{customer_id}/merge", response_model=EventOut)
 def merge_customer(
-    customer_id: int, body: MergeIn, session: WriteSessionDep, user: UserDep
+    customer_id: int,
+    body: MergeIn,
+    session: WriteSessionDep,
+    user: UserDep,
+    workspace: WorkspaceDep,
 ) -> Event:
-    """Merge ``source_id`` into this customer. Returns the audit event; undo with it."""
+    """Merge ``source_id`` into this customer (leads and up, serving both). Returns the audit
+    event; undo with it."""
     require(user, Permission.MERGE_CUSTOMERS)
-    target, source = _customer(session, customer_id), _customer(session, body.source_id)
+    target = _customer(session, user, workspace, customer_id)
+    source = _customer(session, user, workspace, body.source_id)
     try:
         event = customers.do_merge(session, source, target, actor_of(user))
     except customers.MergeError as exc:
@@ -151,10 +188,16 @@ def merge_customer(
 
 @router.post("/{customer_id}/unmerge", response_model=EventOut)
 def unmerge_customer(
-    customer_id: int, body: UnmergeIn, session: WriteSessionDep, user: UserDep
+    customer_id: int,
+    body: UnmergeIn,
+    session: WriteSessionDep,
+    user: UserDep,
+    workspace: WorkspaceDep,
 ) -> Event:
-    """Undo a merge recorded by ``merge_event_id``: every moved row goes back."""
+    """Undo a merge recorded by ``merge_event_id`` (leads and up, serving the customer):
+    every moved row goes back."""
     require(user, Permission.MERGE_CUSTOMERS)
+    _customer(session, user, workspace, customer_id)
     merge_event = session.get(Event, body.merge_event_id)
     if merge_event is None or merge_event.customer_id != customer_id:
         raise Problem(404, f"no merge event {body.merge_event_id} on customer {customer_id}")

@@ -10,24 +10,25 @@ from pydantic import BaseModel, Field
 from minidesk.commerce.money import Money
 from minidesk.db import commit
 from minidesk.desk import access
+from minidesk.desk.access import Permission
 from minidesk.desk.models import User
 from minidesk.desk.users import actor_of
+from minidesk.desk.workspace import Workspace
 from minidesk.policies.agent_refunds import RefundRefused, do_agent_refund
 from minidesk.policies.approvals import (
     ApprovalError,
     FourEyes,
     access_approval,
-    check_approver,
     do_approve,
     do_decline,
     pending_approvals,
 )
-from minidesk.policies.limits import do_set_agent_limits
+from minidesk.policies.limits import check_limits_change, do_set_agent_limits
 from minidesk.policies.models import Approval, ApprovalStatus
-from minidesk.policies.pack import PolicyError, RolePolicy
+from minidesk.policies.pack import PolicyError, RolePolicy, get_pack
 from minidesk.resolutions.models import ResolutionState
 from minidesk.web.api import PREFIX
-from minidesk.web.deps import SessionDep, UserDep, WorkspaceDep, WriteSessionDep
+from minidesk.web.deps import SessionDep, UserDep, WorkspaceDep, WriteSessionDep, requires
 from minidesk.web.problems import Problem
 
 router = APIRouter(prefix=PREFIX, tags=["resolutions"])
@@ -99,17 +100,32 @@ def refund_on_ticket(
 
 @router.get("/approvals")
 def list_approvals(
-    session: SessionDep, user: UserDep, status: ApprovalStatus = ApprovalStatus.PENDING
+    session: SessionDep,
+    user: UserDep,
+    workspace: WorkspaceDep,
+    status: ApprovalStatus = ApprovalStatus.PENDING,
 ) -> dict[str, Any]:
-    """The approval queue (managers and up), oldest first."""
-    items = [approval_out(a) for a in pending_approvals(session, user, status)]
+    """The approval queue (the pack's approver role and up), oldest first: requests on
+    tickets you may see, and those on no ticket."""
+    approvals = pending_approvals(session, user, status)
+    tickets = {a.ticket_id for a in approvals if a.ticket_id is not None}
+    seen = access.visible_ticket_ids(session, user, workspace.restrict_agents_to_teams, tickets)
+    items = [approval_out(a) for a in approvals if a.ticket_id is None or a.ticket_id in seen]
     return {"items": items, "next_cursor": None}
 
 
 def _decide(
-    approval_id: int, body: DecisionIn, session: WriteSessionDep, user: User, approve: bool
+    approval_id: int,
+    body: DecisionIn,
+    session: WriteSessionDep,
+    user: User,
+    workspace: Workspace,
+    approve: bool,
 ) -> dict[str, Any]:
     approval = access_approval(session, user, approval_id)
+    if approval.ticket_id is not None:
+        # Deciding needs the ticket's facts; an approver restricted to other teams has none.
+        access.access_ticket(session, user, approval.ticket_id, workspace.restrict_agents_to_teams)
     try:
         (do_approve if approve else do_decline)(session, approval, user, body.reason)
     except ApprovalError as exc:
@@ -122,30 +138,43 @@ def _decide(
 
 @router.post("/approvals/{approval_id}/approve")
 def approve(
-    approval_id: int, body: DecisionIn, session: WriteSessionDep, user: UserDep
+    approval_id: int,
+    body: DecisionIn,
+    session: WriteSessionDep,
+    user: UserDep,
+    workspace: WorkspaceDep,
 ) -> dict[str, Any]:
     """Approve with a reason; an approved refund moves the money now."""
-    return _decide(approval_id, body, session, user, approve=True)
+    return _decide(approval_id, body, session, user, workspace, approve=True)
 
 
 @router.post("/approvals/{approval_id}/decline")
 def decline(
-    approval_id: int, body: DecisionIn, session: WriteSessionDep, user: UserDep
+    approval_id: int,
+    body: DecisionIn,
+    session: WriteSessionDep,
+    user: UserDep,
+    workspace: WorkspaceDep,
 ) -> dict[str, Any]:
     """Decline with a reason; the customer is told."""
-    return _decide(approval_id, body, session, user, approve=False)
+    return _decide(approval_id, body, session, user, workspace, approve=False)
 
 
 @router.put("/agents/{user_id}/limits")
 def set_agent_limits(
-    user_id: int, body: LimitsIn, session: WriteSessionDep, user: UserDep
+    user_id: int,
+    body: LimitsIn,
+    session: WriteSessionDep,
+    user: User = requires(Permission.SET_AGENT_LIMITS),
 ) -> dict[str, Any]:
-    """One agent's refund permission, per-refund cap and daily budget (managers and up)."""
-    check_approver(session, user)
+    """Another person's refund permission, per-refund cap and daily budget. Managers set them
+    for people ranked below them, up to their role's default in the pack; above it needs an
+    admin. Nobody sets their own. The change is an event with the limits before and after."""
     agent = session.get(User, user_id)
     if agent is None:
         raise Problem(404, f"no user {user_id}")
     limits = RolePolicy(body.may_refund, body.cap_minor, body.daily_budget_minor)
+    check_limits_change(get_pack(session), user, agent, limits)
     try:
         do_set_agent_limits(session, agent, limits, actor_of(user))
     except PolicyError as exc:

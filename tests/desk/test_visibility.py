@@ -1,0 +1,294 @@
+"""Every route, every caller (no token, agent, lead, manager, admin), team restriction off and
+on: the status each must get, and that Support's secret never reaches bob (agent, Billing)
+while agents are restricted to their teams.
+
+``ROUTES`` has one line per route of the app; a route without a line fails
+``test_every_route_has_a_line``. A line names the lowest role that may call the route (None:
+no token needed), the status such a caller gets, whether the request targets Support's
+customer or ticket (``hides``: 404 for a restricted Billing agent, word for word as a missing
+one) and whether the answer carries Support's secret to whoever may see it (``reveals``: so the
+secret's absence for bob means something). Path parameters come from ``_params``; a line's
+``path`` overrides them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from starlette.routing import BaseRoute, Route
+from tests.conftest import Cast, Person
+from tests.desk.visibility_world import CANARY, World, build, restrict
+
+from minidesk import db
+from minidesk.commerce.money import Money
+from minidesk.desk.access import RANK
+from minidesk.desk.models import Role
+from minidesk.events import SYSTEM
+from minidesk.inbox import InboxItem
+from minidesk.policies.approvals import do_request_approval
+from minidesk.policies.decisions import Decision, Outcome
+from minidesk.policies.models import ApprovalKind
+
+A, L, M, ADM = Role.AGENT, Role.LEAD, Role.MANAGER, Role.ADMIN
+MISSING = 999_999
+NOTE = {"text": "checked with the warehouse", "type": "note"}
+NO_REFUNDS = {"may_refund": False, "cap_minor": 0, "daily_budget_minor": 0}
+
+
+@dataclass(frozen=True)
+class Line:
+    method: str
+    path: str
+    ok: int  # what a caller who may call it gets
+    role: Role | None = A  # the lowest role that may; None: no token needed
+    hides: bool = False
+    reveals: bool = False
+    json: Any = None
+    query: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, str] | None = None
+    params: dict[str, str] = field(default_factory=dict)  # overrides of _params' choices
+
+
+def line(method: str, path: str, ok: int, role: Role | None = A, **more: Any) -> Line:
+    return Line(method, path, ok, role, **more)
+
+
+V1 = "/api/v1"
+ROUTES = [
+    # Public: documents, health, the signed provider hook, the front page.
+    line("GET", "/openapi.json", 200, None),
+    line("GET", "/docs", 200, None),
+    line("GET", "/docs/oauth2-redirect", 200, None),
+    line("GET", "/redoc", 200, None),
+    line("GET", "/", 307, None),
+    line("GET", "/healthz", 200, None),
+    line("GET", "/metrics", 200, None),
+    line("POST", "/hooks/email/{channel_id}/mailgun", 422, None, data={}),
+    line("POST", f"{V1}/auth/token", 401, None, data={"username": "x@y.z", "password": "nope"}),
+    # The API channel.
+    line(
+        "POST",
+        f"{V1}/inbound/messages",
+        202,
+        json={"customer": {"email": "walk@example.com"}, "text": "hi", "external_id": "walk-1"},
+    ),
+    line("GET", f"{V1}/inbound/messages/{{inbox_id}}", 200),
+    # Tickets.
+    line("GET", f"{V1}/tickets", 200, reveals=True, query={"q": CANARY}),
+    line("GET", f"{V1}/tickets/{{number}}", 200, hides=True, reveals=True),
+    line("PATCH", f"{V1}/tickets/{{number}}", 200, hides=True, json={}),
+    line("GET", f"{V1}/tickets/{{number}}/messages", 200, hides=True, reveals=True),
+    line("POST", f"{V1}/tickets/{{number}}/messages", 201, hides=True, json=NOTE),
+    line("GET", f"{V1}/tickets/{{number}}/timeline", 200, hides=True, reveals=True),
+    line(
+        "POST",
+        f"{V1}/tickets/{{number}}/refunds",
+        409,
+        hides=True,
+        json={"order_number": "9999", "amount_minor": 100},
+    ),
+    line("GET", f"{V1}/tickets/{{number}}/resolution", 200, hides=True),
+    # Rendering fails for want of variables, but only after the ticket is found visible.
+    line("POST", f"{V1}/tickets/{{number}}/macros/{{key}}", 422, hides=True, json={"type": "note"}),
+    # Customers: Sam is Support's only; Mia is both teams' (bob sees her Billing side).
+    line("GET", f"{V1}/customers", 200, reveals=True, query={"q": CANARY}),
+    line("GET", f"{V1}/customers/{{customer_id}}", 200, hides=True, reveals=True),
+    line("PATCH", f"{V1}/customers/{{customer_id}}", 200, hides=True, json={}),
+    line(
+        "GET",
+        f"{V1}/customers/{{customer_id}}/timeline",
+        200,
+        reveals=True,
+        params={"customer_id": "mia"},
+    ),
+    line(
+        "GET",
+        f"{V1}/customers/{{customer_id}}/messages",
+        200,
+        reveals=True,
+        params={"customer_id": "mia"},
+    ),
+    line(
+        "POST",
+        f"{V1}/customers/{{customer_id}}/merge",
+        409,
+        L,
+        hides=True,
+        json={"source_id": "sam"},
+    ),
+    line(
+        "POST",
+        f"{V1}/customers/{{customer_id}}/unmerge",
+        404,
+        L,
+        hides=True,
+        json={"merge_event_id": MISSING},
+    ),
+    # Users and tokens.
+    line("GET", f"{V1}/users/me", 200),
+    line("GET", f"{V1}/users", 200, ADM),
+    line("POST", f"{V1}/users", 201, ADM, json={"email": "walk@shop.example", "role": "agent"}),
+    line("PATCH", f"{V1}/users/{{user_id}}", 200, ADM, json={}),
+    line("GET", f"{V1}/users/{{user_id}}/tokens", 200, ADM),
+    line("POST", f"{V1}/users/{{user_id}}/tokens", 201, ADM, json={"name": "walk"}),
+    line("DELETE", f"{V1}/users/{{user_id}}/tokens/{{token_id}}", 204, ADM),
+    # Administration.
+    line("GET", f"{V1}/admin/inbox", 200, ADM),
+    line("POST", f"{V1}/admin/inbox/{{inbox_id}}/retry", 409, ADM),
+    line("GET", f"{V1}/admin/dead-letters", 200, ADM),
+    line("POST", f"{V1}/admin/dead-letters/{{outbox_id}}/replay", 409, ADM),
+    line("GET", f"{V1}/workspace", 200),
+    line("PATCH", f"{V1}/workspace", 200, ADM, json={}),
+    line("GET", f"{V1}/email-channels", 200, ADM),
+    line("POST", f"{V1}/email-channels", 422, ADM, json={}),
+    line("PATCH", f"{V1}/email-channels/{{channel_id}}", 404, ADM, json={}),
+    line("POST", f"{V1}/email-channels/quarantine/{{inbox_id}}/retry", 409, ADM),
+    # Money: the pack, approvals (managers by default), per-person limits.
+    line("GET", f"{V1}/policies", 200),
+    line("PATCH", f"{V1}/policies", 200, ADM, json={}),
+    line("GET", f"{V1}/approvals", 200, M),
+    line("POST", f"{V1}/approvals/{{approval_id}}/approve", 409, M, json={"reason": "ok"}),
+    line("POST", f"{V1}/approvals/{{approval_id}}/decline", 200, M, json={"reason": "no"}),
+    line("PUT", f"{V1}/agents/{{user_id}}/limits", 200, M, json=NO_REFUNDS),
+    # Rules, templates, triage.
+    line("GET", f"{V1}/rules", 200, M),
+    line("POST", f"{V1}/rules", 422, M, json={}),
+    line("GET", f"{V1}/rules/export", 200, M),
+    line("POST", f"{V1}/rules/import", 422, M, json="- {}"),
+    line("GET", f"{V1}/rules/{{rule_id}}", 404, M),
+    line("PATCH", f"{V1}/rules/{{rule_id}}", 404, M, json={}),
+    line("DELETE", f"{V1}/rules/{{rule_id}}", 404, M),
+    line("GET", f"{V1}/templates", 200),
+    line("GET", f"{V1}/templates/{{key}}", 200),
+    line("POST", f"{V1}/templates", 422, M, json={}),
+    line("PATCH", f"{V1}/templates/{{key}}", 200, M, json={}),
+    line("POST", f"{V1}/templates/{{key}}/preview", 200, json={}),
+    line("GET", f"{V1}/triage/models", 200, M),
+    line("POST", f"{V1}/triage/models/{{version}}/activate", 404, ADM),
+]
+
+CALLERS = ["nobody", "agent", "lead", "manager", "admin"]
+
+
+def _callers(cast: Cast) -> dict[str, Person | None]:
+    # bob is the agent: he is in Billing, and every hidden thing is Support's.
+    return {
+        "nobody": None,
+        "agent": cast.bob,
+        "lead": cast.leo,
+        "manager": cast.maya,
+        "admin": cast.olivia,
+    }
+
+
+def _params(client: TestClient, cast: Cast, world: World) -> dict[str, Any]:
+    token = client.post(
+        f"{V1}/users/{cast.alice.id}/tokens", json={"name": "spare"}, headers=cast.olivia.headers
+    ).json()["id"]
+    with db.get_db().transaction() as session:
+        decision = Decision("refund", Outcome.APPROVAL, "agent.cap", "over cap", Money(100, "USD"))
+        approval = do_request_approval(
+            session,
+            ApprovalKind.REFUND,
+            decision,
+            SYSTEM,
+            ticket_id=world.sam_ticket,
+            customer_id=world.sam,
+            order_number="9999",
+        ).id
+        inbox_id = session.scalars(
+            select(InboxItem.id).where(InboxItem.ticket_id == world.sam_ticket)
+        ).one()
+    return {
+        "number": world.sam_ticket,
+        "customer_id": world.sam,
+        "sam": world.sam,
+        "mia": world.mia,
+        "user_id": cast.alice.id,
+        "token_id": token,
+        "approval_id": approval,
+        "key": "address_changed",  # a built-in template that needs variables
+        "inbox_id": inbox_id,
+        "outbox_id": MISSING,
+        "channel_id": MISSING,
+        "rule_id": MISSING,
+        "version": MISSING,
+    }
+
+
+def expected(entry: Line, caller: Person | None, restricted: bool) -> int:
+    if entry.role is None:
+        return entry.ok
+    if caller is None:
+        return 401
+    if RANK[caller.role] < RANK[entry.role]:
+        return 403
+    if entry.hides and restricted and caller.role == Role.AGENT:
+        return 404
+    return entry.ok
+
+
+def _request(client: TestClient, entry: Line, params: dict[str, Any], who: Person | None) -> Any:
+    chosen = {**params, **{name: params[value] for name, value in entry.params.items()}}
+    body = entry.json
+    if isinstance(body, dict):  # a world name as a value stands for its id
+        body = {k: chosen.get(v, v) if isinstance(v, str) else v for k, v in body.items()}
+    return client.request(
+        entry.method,
+        entry.path.format(**chosen),
+        params=entry.query,
+        json=body,
+        data=entry.data,
+        headers=who.headers if who else {},
+        follow_redirects=False,
+    )
+
+
+@pytest.mark.parametrize("restricted", [False, True], ids=["open", "restricted"])
+@pytest.mark.parametrize("caller", CALLERS)
+def test_the_table(client: TestClient, cast: Cast, caller: str, restricted: bool) -> None:
+    world = build(cast)
+    params = _params(client, cast, world)
+    restrict(client, cast, restricted)
+    who = _callers(cast)[caller]
+    blind = restricted and caller == "agent"
+    wrong = []
+    for entry in ROUTES:
+        response = _request(client, entry, params, who)
+        where = f"{entry.method} {entry.path}"
+        want = expected(entry, who, restricted)
+        if response.status_code != want:
+            wrong.append(f"{where}: {response.status_code} (want {want}) {response.text[:200]}")
+            continue
+        if response.status_code >= 400 and entry.path.startswith(V1):
+            assert response.headers["content-type"] == "application/problem+json", where
+        seen = CANARY in response.text.lower()
+        if blind:
+            assert not seen, f"{where} shows Support's secret to bob"
+        elif entry.reveals and response.is_success:
+            assert seen, f"{where} should show Support's secret to {caller}"
+    assert not wrong, "\n".join(wrong)
+
+
+def _routes(routes: Iterable[BaseRoute]) -> Iterator[tuple[str, str]]:
+    for route in routes:
+        if isinstance(route, Route):  # APIRoute included
+            methods = set(route.methods or ()) - {"HEAD"}  # HEAD comes with GET
+            yield from ((method, route.path) for method in methods)
+        elif (router := getattr(route, "original_router", None)) is not None:
+            yield from _routes(router.routes)
+        else:  # a WebSocket or a mount: give it a line type of its own first
+            raise AssertionError(f"the table cannot walk {route!r} yet")
+
+
+def test_every_route_has_a_line(client: TestClient) -> None:
+    routes = set(_routes(client.app.routes))  # type: ignore[attr-defined]
+    lines = [(entry.method, entry.path) for entry in ROUTES]
+    assert len(lines) == len(set(lines)), "a route has two lines"
+    assert routes - set(lines) == set(), "routes without a line in ROUTES"
+    assert set(lines) - routes == set(), "lines for routes that do not exist"

@@ -131,7 +131,7 @@ def test_the_cli_makes_an_integration_credential(
 ) -> None:
     current = settings.get_settings()
     monkeypatch.setenv("MINIDESK_DATABASE_URL", current.database_url)
-    monkeypatch.setenv("MINIDESK_SECRET_KEY", "test-secret-key")
+    monkeypatch.setenv("MINIDESK_SECRET_KEY", "test-secret-key-of-32-bytes-or-more")
     monkeypatch.setenv("MINIDESK_QUEUE_URL", "memory://")
     result = CliRunner().invoke(
         app, ["token", "create", cast.shop.email, "--integration", "helpdesk-widget"]

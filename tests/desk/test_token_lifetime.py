@@ -117,7 +117,7 @@ def test_the_cli_sets_a_tokens_lifetime(
 ) -> None:
     current = settings.get_settings()
     monkeypatch.setenv("MINIDESK_DATABASE_URL", current.database_url)
-    monkeypatch.setenv("MINIDESK_SECRET_KEY", "test-secret-key")
+    monkeypatch.setenv("MINIDESK_SECRET_KEY", "test-secret-key-of-32-bytes-or-more")
     monkeypatch.setenv("MINIDESK_QUEUE_URL", "memory://")
     args = ["token", "create", cast.alice.email]
     if expires_in:

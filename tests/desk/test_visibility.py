@@ -77,7 +77,8 @@ ROUTES = [
         202,
         json={"customer": {"email": "walk@example.com"}, "text": "hi", "external_id": "walk-1"},
     ),
-    line("GET", f"{V1}/inbound/messages/{{inbox_id}}", 200),
+    # Only the API client that handed a message in reads its status; Sam's came another way.
+    line("GET", f"{V1}/inbound/messages/{{inbox_id}}", 404),
     # Tickets.
     line("GET", f"{V1}/tickets", 200, reveals=True, query={"q": CANARY}),
     line("GET", f"{V1}/tickets/{{number}}", 200, hides=True, reveals=True),
@@ -137,6 +138,15 @@ ROUTES = [
     line("GET", f"{V1}/users/{{user_id}}/tokens", 200, ADM),
     line("POST", f"{V1}/users/{{user_id}}/tokens", 201, ADM, json={"name": "walk"}),
     line("DELETE", f"{V1}/users/{{user_id}}/tokens/{{token_id}}", 204, ADM),
+    line("GET", f"{V1}/auth/tokens", 200),
+    # alice's spare token is nobody else's to revoke.
+    line("DELETE", f"{V1}/auth/tokens/{{token_id}}", 404),
+    line("GET", f"{V1}/integrations", 200, ADM),
+    line("POST", f"{V1}/integrations", 201, ADM, json={"name": "walk-app", "user_id": "user_id"}),
+    line("DELETE", f"{V1}/integrations/{{token_id}}", 404, ADM),  # a personal token
+    # Webhooks: only admins choose where the desk sends requests.
+    line("POST", f"{V1}/customers/{{customer_id}}/webhook-secret", 409, ADM, hides=True),
+    line("GET", f"{V1}/webhooks/rule-secret", 200, ADM, query={"url": "https://192.0.2.1/x"}),
     # Administration.
     line("GET", f"{V1}/admin/inbox", 200, ADM),
     line("POST", f"{V1}/admin/inbox/{{inbox_id}}/retry", 409, ADM),
@@ -170,6 +180,8 @@ ROUTES = [
     line("POST", f"{V1}/templates/{{key}}/preview", 200, json={}),
     line("GET", f"{V1}/triage/models", 200, M),
     line("POST", f"{V1}/triage/models/{{version}}/activate", 404, ADM),
+    # Last: it retires the caller's token.
+    line("POST", f"{V1}/auth/token/rotate", 201),
 ]
 
 CALLERS = ["nobody", "agent", "lead", "manager", "admin"]

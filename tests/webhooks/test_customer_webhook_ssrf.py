@@ -249,3 +249,21 @@ def verify(secret: str, header: str, body: bytes) -> bool:
         secret.encode(), f"{parts['t']}.".encode() + body, hashlib.sha256
     ).hexdigest()
     return hmac.compare_digest(parts["v1"], expected)
+
+
+def test_the_shops_integration_sets_a_customers_webhook_and_gets_its_secret(
+    client: TestClient, cast: Cast, dns: dict[str, list[str]]
+) -> None:
+    # The shop's app (an integration credential an admin made) is where webhook URLs come
+    # from in practice; its service user is no admin, and a person with that role is refused.
+    dns["hooks.example"] = ["93.184.215.14"]
+    _, customer = customer_of(client, cast)
+    url = {"webhook_url": "https://hooks.example/minidesk"}
+    response = client.patch(f"/api/v1/customers/{customer}", json=url, headers=cast.shop.headers)
+    assert response.status_code == 200, response.text
+    assert response.json()["webhook_secret"].startswith("whsec_")
+    rotated = client.post(f"/api/v1/customers/{customer}/webhook-secret", headers=cast.shop.headers)
+    assert rotated.status_code == 200, rotated.text
+    assert rotated.json()["webhook_secret"] != response.json()["webhook_secret"]
+    refused = client.patch(f"/api/v1/customers/{customer}", json=url, headers=cast.maya.headers)
+    assert refused.status_code == 403

@@ -11,11 +11,11 @@ class WebhookUrlError(ValueError):
     pass
 
 
-def check_may_set_webhook(user: User) -> None:
-    """Only admins point the desk at a URL: the server POSTs from inside its own network, so
-    a URL is a request the desk makes on the setter's behalf, with the setter's choice of
-    target. (Integration credentials join here when the desk has them.)"""
-    if Role(user.role) != Role.ADMIN:
+def check_may_set_webhook(user: User, *, integration: bool = False) -> None:
+    """Only admins and integration credentials (the shop's own app, which an admin created)
+    point the desk at a URL: the server POSTs from inside its own network, so a URL is a
+    request the desk makes on the setter's behalf, with the setter's choice of target."""
+    if not integration and Role(user.role) != Role.ADMIN:
         raise Forbidden(f"setting a webhook URL needs the admin role; {user.email} is {user.role}")
 
 

@@ -24,7 +24,7 @@ from minidesk.desk.users import actor_of
 from minidesk.desk.workspace import Workspace
 from minidesk.events import Event
 from minidesk.web.api import PREFIX
-from minidesk.web.deps import SessionDep, UserDep, WorkspaceDep, WriteSessionDep
+from minidesk.web.deps import CallerDep, SessionDep, UserDep, WorkspaceDep, WriteSessionDep
 from minidesk.web.pagination import MAX_LIMIT, Page, decode_cursor, paginate
 from minidesk.web.problems import Problem
 from minidesk.web.schemas import (
@@ -80,6 +80,7 @@ def update_customer(
     body: CustomerPatch,
     session: WriteSessionDep,
     user: UserDep,
+    caller: CallerDep,
     workspace: WorkspaceDep,
 ) -> CustomerUpdated:
     """Change a customer you serve; the change is an event naming you."""
@@ -87,7 +88,7 @@ def update_customer(
     values = body.model_dump(exclude_unset=True)
     secret = None
     if "webhook_url" in values:
-        check_may_set_webhook(user)
+        check_may_set_webhook(user, integration=caller.vouches)
         url = values.pop("webhook_url")
         try:
             secret = do_set_customer_webhook(session, customer, url, actor_of(user))

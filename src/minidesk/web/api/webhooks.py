@@ -1,5 +1,5 @@
-"""Webhook secrets (admins): rotate a customer's, and read the one a rule webhook's receiver
-verifies with."""
+"""Webhook secrets: rotate a customer's (admins and integrations), and read the one a rule
+webhook's receiver verifies with (admins)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from minidesk.db import commit
-from minidesk.desk.models import Customer
+from minidesk.desk.access import access_customer
 from minidesk.desk.users import actor_of
 from minidesk.net import OutboundError
 from minidesk.net.addresses import parse_url
 from minidesk.web.api import PREFIX
-from minidesk.web.deps import UserDep, WriteSessionDep
+from minidesk.web.deps import CallerDep, UserDep, WorkspaceDep, WriteSessionDep
 from minidesk.web.problems import Problem
 from minidesk.webhooks.checks import check_may_set_webhook
 from minidesk.webhooks.customers import do_rotate_customer_webhook_secret
@@ -34,14 +34,16 @@ class RuleWebhookSecret(BaseModel):
 
 @router.post("/customers/{customer_id}/webhook-secret", response_model=WebhookSecret)
 def rotate_customer_webhook_secret(
-    customer_id: int, session: WriteSessionDep, user: UserDep
+    customer_id: int,
+    session: WriteSessionDep,
+    user: UserDep,
+    caller: CallerDep,
+    workspace: WorkspaceDep,
 ) -> WebhookSecret:
     """A new signing secret for the customer's webhook, shown once; the old one stops
     verifying at once."""
-    check_may_set_webhook(user)
-    customer = session.get(Customer, customer_id)
-    if customer is None:
-        raise Problem(404, f"customer {customer_id} does not exist")
+    check_may_set_webhook(user, integration=caller.vouches)
+    customer = access_customer(session, user, customer_id, workspace.restrict_agents_to_teams)
     if not customer.webhook_url:
         raise Problem(409, f"customer {customer_id} has no webhook URL", slug="no-webhook")
     secret = do_rotate_customer_webhook_secret(session, customer, actor_of(user))

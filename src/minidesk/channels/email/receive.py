@@ -1,15 +1,22 @@
 """The one way raw mail enters minidesk, whichever transport brought it (SMTP listener, IMAP
 poller, provider webhook): parse, store the original, then accept a message into the inbox —
-or quarantine it with the reason, or apply it as a bounce. Never raises on bad mail."""
+or quarantine it with the reason, or apply it as a bounce.
+
+Never raises on bad mail: whatever a mail does to the parser or to the database's checks, it
+ends up quarantined with its original stored. Only a transient fault (``is_transient``: the
+database or the disk is unreachable) propagates, for the transport to try again later."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
+
+from sqlalchemy import exc as sa_exc
 
 from minidesk import inbox
 from minidesk.channels.base import AttachmentIn, InboundMessage, Sender
@@ -26,6 +33,18 @@ CHANNEL = "email"
 RAW_TYPE = "message/rfc822"
 # A quarantined oversize mail keeps this much of its beginning (headers and first lines).
 OVERSIZE_KEPT = 65_536
+
+
+# Faults of our storage, not of the mail: retrying later can succeed.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError,
+    sqlite3.OperationalError, OSError,
+)  # fmt: skip
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether ``exc`` is a fault of our storage that a later retry may not meet."""
+    return isinstance(exc, TRANSIENT_ERRORS)
 
 
 class Outcome(StrEnum):
@@ -153,6 +172,8 @@ def _quarantine_reason(
     mail: ParsedMail, attachments: list[AttachmentIn], channel: config.Address | None,
     db: Database,
 ) -> str | None:  # fmt: skip
+    if mail.unreadable:
+        return mail.unreadable
     if not mail.from_address:
         return "no sender address (From, Sender and Return-Path are missing or unreadable)"
     if config.base_address(mail.from_address) in config.addresses(db) or (
@@ -172,8 +193,40 @@ def receive_raw(
     db: Database | None = None,
 ) -> Received:  # fmt: skip
     """Take one raw mail in. Returns after the result is durable (accepted, quarantined or
-    applied as a bounce); a mail seen before (same Message-ID) is a ``DUPLICATE``."""
+    applied as a bounce); a mail seen before (same Message-ID) is a ``DUPLICATE``. Raises
+    only transient faults (see ``is_transient``)."""
     db = db or get_db()
+    try:
+        return _receive(raw, envelope_to, source, db)
+    except Exception as exc:
+        if is_transient(exc):
+            raise
+        # A mail our code or the database's checks choke on: kept, flagged, never retried
+        # by the sender (an SMTP 451 or an IMAP UID left behind would repeat it forever).
+        log.exception("email: could not take a mail in; quarantining the original")
+        return _quarantine_original(raw, source, db, f"could not be read: {type(exc).__name__}")
+
+
+def _quarantine_original(raw: bytes, source: str, db: Database, reason: str) -> Received:
+    """The last resort: the original bytes (the first part of an oversize mail) stored and
+    quarantined under their hash, nothing read from them that could fail again."""
+    kept = raw[:OVERSIZE_KEPT] if len(raw) > get_settings().email_max_bytes else raw
+    original = store.Blob(_sha256(kept), kept, RAW_TYPE)
+    with db.transaction() as session:
+        store.write(session, [original])
+    record = InboundMessage(
+        channel=CHANNEL,
+        external_id=f"sha256:{_sha256(raw)}",
+        sender=Sender(),
+        text="",
+        meta={"email": {"source": source, "raw": original.key}},
+    )
+    accepted = inbox.accept(record, status=inbox.InboxStatus.QUARANTINED, error=reason, db=db)
+    outcome = Outcome.DUPLICATE if accepted.duplicate else Outcome.QUARANTINED
+    return Received(outcome, accepted.inbox_id, reason)
+
+
+def _receive(raw: bytes, envelope_to: Sequence[str], source: str, db: Database) -> Received:
     limit = get_settings().email_max_bytes
     oversize = len(raw) > limit
     kept = raw[:OVERSIZE_KEPT] if oversize else raw

@@ -12,14 +12,17 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from minidesk.channels.email import config
-from minidesk.channels.email.receive import receive_raw
+from minidesk.channels.email.receive import is_transient, receive_raw
 
 log = logging.getLogger(__name__)
 
+# Also the answer for mail kept in quarantine: it is stored, and a retry would change nothing.
 OK = "250 2.0.0 OK: queued"
 UNKNOWN_RECIPIENT = "550 5.1.1 <{}>: not a support address of this desk"
 # Our database was unreachable: the sender keeps the mail and tries again (RFC 5321 4yz).
 TRY_LATER = "451 4.3.0 could not store the message; try again later"
+# Anything else: a retry would meet the same fault, so the sender gets a bounce now.
+REJECTED = "554 5.6.0 the message could not be accepted"
 
 
 class InboundHandler:
@@ -48,9 +51,9 @@ class InboundHandler:
         )
         try:
             result = await loop.run_in_executor(None, receive)
-        except Exception:
+        except Exception as exc:
             log.exception("smtp: could not store mail from %s", envelope.mail_from)
-            return TRY_LATER
+            return TRY_LATER if is_transient(exc) else REJECTED
         log.info("smtp: %s inbox %s", result.outcome, result.inbox_id)
         return OK
 

@@ -1,5 +1,6 @@
 """Email channel tables: one row per support address (with its optional IMAP mailbox and
-webhook key, secrets encrypted) and a content-addressed store for raw mail and attachments."""
+webhook key, secrets encrypted), a content-addressed store for raw mail and attachments, and
+the provider webhook tokens already used."""
 
 from __future__ import annotations
 
@@ -69,3 +70,15 @@ class EmailBlob(Base):
     content_type: Mapped[str] = mapped_column(String(255))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class EmailWebhookToken(Base):
+    """A provider webhook signature's one-time token, kept until its signature expires.
+
+    The primary key makes a second use fail across every web process; the token is stored
+    hashed (with its provider) so its size is bounded whatever a caller sends."""
+
+    __tablename__ = "email_webhook_tokens"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)

@@ -25,6 +25,7 @@ from email import policy
 from email.message import Message
 
 from minidesk.channels.email.htmltext import html_to_text
+from minidesk.channels.text import one_line
 
 # Tried in order when a part's declared charset is unknown or wrong; latin-1 decodes any byte.
 FALLBACK_CHARSETS = ("utf-8", "cp1252", "latin-1")
@@ -152,7 +153,7 @@ def _addresses(headers: Mapping[str, str], names: tuple[str, ...]) -> list[tuple
     # Split before decoding: a decoded name may hold a comma ("Larsen, Emma").
     values = [_raw_header(headers, name) for name in names]
     pairs = email.utils.getaddresses([v for v in values if v])
-    return [(decode_words(n), a.strip().lower()) for n, a in pairs if "@" in a]
+    return [(one_line(decode_words(n)), a.strip().lower()) for n, a in pairs if "@" in a]
 
 
 def _payload_bytes(part: Message) -> bytes:
@@ -267,7 +268,7 @@ def _from_headers(msg: Message, raw: bytes) -> ParsedMail:
         message_id=next(iter(message_ids(_header(heads, "Message-ID"))), None),
         from_address=sender[0][1] if sender else None,
         from_name=sender[0][0] if sender else "",
-        subject=_header(heads, "Subject")[:500],
+        subject=one_line(_header(heads, "Subject"), 500),
         recipients=[a for _, a in _addresses(heads, RECIPIENT_HEADERS)],
         reply_to=[a for _, a in _addresses(heads, ("Reply-To",))],
         in_reply_to=message_ids(_header(heads, "In-Reply-To")),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -54,6 +55,9 @@ class EmailChannel(Base):
     imap_lease_until: Mapped[dt.datetime | None]
     imap_last_error: Mapped[str | None] = mapped_column(Text)
     webhook_key_encrypted: Mapped[str | None] = mapped_column(Text)
+    # authserv-ids (e.g. "mx.google.com") whose Authentication-Results header on mail read
+    # over IMAP or a provider webhook is believed (see authresults.py).
+    trusted_authserv_ids: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

@@ -38,6 +38,8 @@ RECIPIENT_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")
 MAX_CONTAINERS = 100
 MAX_DEPTH = 25
 MAX_PARTS = 250
+# Authentication-Results headers read (only the topmost trusted one counts; see authresults).
+MAX_AUTH_RESULTS = 20
 # Every multipart/* or message/* header, folded or not: an upper bound on what the parser
 # would recurse into, counted before parsing.
 CONTAINER_HEADER = re.compile(
@@ -80,6 +82,10 @@ class ParsedMail:
     report_parts: list[Message] = field(default_factory=list)
     # Why the structure was not read (over a bound, or the parser failed): quarantine it.
     unreadable: str | None = None
+    # How many addresses From names: DMARC authenticates only a mail with exactly one.
+    from_count: int = 0
+    # Every Authentication-Results header, topmost (last added) first.
+    auth_results: list[str] = field(default_factory=list)
 
     @property
     def external_id(self) -> str:
@@ -282,6 +288,14 @@ def _from_headers(msg: Message, raw: bytes) -> ParsedMail:
     for name in KEPT_HEADERS:
         if value := _header(heads, name):
             mail.headers[name.lower()] = value
+    froms: list[str] = []
+    for key, value in msg.raw_items():
+        name = key.lower()
+        if name == "from":
+            froms.append(_clean_raw(value))
+        elif name == "authentication-results" and len(mail.auth_results) < MAX_AUTH_RESULTS:
+            mail.auth_results.append(_clean_raw(value))
+    mail.from_count = sum("@" in a for _, a in email.utils.getaddresses(froms))
     return mail
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import exc as sa_exc
 
 from minidesk import inbox
 from minidesk.channels.base import AttachmentIn, InboundMessage, Sender
-from minidesk.channels.email import bounces, config, noise, store, tokens
+from minidesk.channels.email import authresults, bounces, config, noise, senderauth, store, tokens
 from minidesk.channels.email.htmltext import cut_html_quote
 from minidesk.channels.email.parse import ParsedMail, parse, readable
 from minidesk.channels.email.quotes import is_forward, strip_reply
@@ -113,14 +113,40 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def from_domain(mail: ParsedMail) -> str | None:
+    """The domain to authenticate: only a mail with exactly one From address has one."""
+    return senderauth.domain_of(mail.from_address) if mail.from_count == 1 else None
+
+
+def authenticate(
+    mail: ParsedMail, channel: config.Address | None, smtp: senderauth.AuthResult | None
+) -> senderauth.AuthResult:
+    """The listener's own check when it passed, else what a trusted upstream recorded."""
+    if smtp is not None and smtp.verified:
+        return smtp
+    trusted = channel.trusted_authserv_ids if channel else ()
+    try:
+        upstream = authresults.from_headers(mail.auth_results, trusted, from_domain(mail))
+    except senderauth.DnsTempError as exc:
+        upstream = senderauth.AuthResult(from_domain(mail), "header", dmarc="temperror",
+                                         reason=str(exc))  # fmt: skip
+    if upstream is not None and (upstream.verified or smtp is None):
+        return upstream
+    return smtp or senderauth.AuthResult(
+        from_domain(mail), reason="no authentication results from a trusted server"
+    )
+
+
 def build(
     mail: ParsedMail, raw_key: str, envelope_to: Sequence[str], source: str, db: Database,
-    attachment_keys: dict[int, str],
+    attachment_keys: dict[int, str], smtp_auth: senderauth.AuthResult | None = None,
 ) -> Built:  # fmt: skip
     """The inbound message for ``mail``, threading signals included. ``attachment_keys`` are
-    the stored attachments' keys by position (see ``_blobs``)."""
+    the stored attachments' keys by position (see ``_blobs``); ``smtp_auth`` is the SMTP
+    listener's own SPF/DKIM/DMARC check, when the mail came through it."""
     recipients = [*envelope_to, *mail.recipients]
     channel = config.match(recipients, db)
+    auth = authenticate(mail, channel, smtp_auth)
     visible, cut = strip_reply(mail.text)
     attachments, dropped = _attachments(mail, attachment_keys)
     reply_ids = list(dict.fromkeys([*mail.references, *mail.in_reply_to]))
@@ -140,12 +166,13 @@ def build(
             "no_auto_reply": noise.auto_reply_block(mail, config.addresses(db)),
             "defects": mail.defects[:20],
             "dropped_attachments": dropped,
+            "auth": auth.as_meta(),
         }
     }
     message = InboundMessage(
         channel=CHANNEL,
         external_id=mail.external_id[:998],
-        sender=Sender(email=mail.from_address, name=mail.from_name[:200]),
+        sender=Sender(email=mail.from_address, name=mail.from_name[:200], verified=auth.verified),
         text=visible if mail.text else _placeholder(attachments),
         html=_visible_html(mail),
         subject=mail.subject,
@@ -190,14 +217,15 @@ def _quarantine_reason(
 
 def receive_raw(
     raw: bytes, *, envelope_to: Sequence[str] = (), source: str = "smtp",
-    db: Database | None = None,
+    db: Database | None = None, peer: senderauth.Peer | None = None,
 ) -> Received:  # fmt: skip
     """Take one raw mail in. Returns after the result is durable (accepted, quarantined or
     applied as a bounce); a mail seen before (same Message-ID) is a ``DUPLICATE``. Raises
-    only transient faults (see ``is_transient``)."""
+    only transient faults (see ``is_transient``). ``peer`` is the SMTP client, for the
+    listener's own sender authentication."""
     db = db or get_db()
     try:
-        return _receive(raw, envelope_to, source, db)
+        return _receive(raw, envelope_to, source, db, peer)
     except Exception as exc:
         if is_transient(exc):
             raise
@@ -226,7 +254,10 @@ def _quarantine_original(raw: bytes, source: str, db: Database, reason: str) -> 
     return Received(outcome, accepted.inbox_id, reason)
 
 
-def _receive(raw: bytes, envelope_to: Sequence[str], source: str, db: Database) -> Received:
+def _receive(
+    raw: bytes, envelope_to: Sequence[str], source: str, db: Database,
+    peer: senderauth.Peer | None,
+) -> Received:  # fmt: skip
     limit = get_settings().email_max_bytes
     oversize = len(raw) > limit
     kept = raw[:OVERSIZE_KEPT] if oversize else raw
@@ -241,7 +272,12 @@ def _receive(raw: bytes, envelope_to: Sequence[str], source: str, db: Database) 
         store.write(session, [original, *attachments.values()])
     if bounce:
         return _bounce(mail, raw_key, source, db)
-    built = build(mail, raw_key, envelope_to, source, db, _keys(attachments))
+    smtp_auth = None
+    if peer is not None and not oversize and mail.unreadable is None:
+        # DNS answers can take seconds: asked before any transaction, like the parse.
+        smtp_auth = senderauth.check_smtp(kept, from_domain(mail), peer.ip, peer.mail_from,
+                                          peer.helo)  # fmt: skip
+    built = build(mail, raw_key, envelope_to, source, db, _keys(attachments), smtp_auth)
     reason = built.quarantine
     if oversize:
         reason = f"mail of {len(raw)} bytes is over the {limit}-byte limit (first part kept)"

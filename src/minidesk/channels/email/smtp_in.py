@@ -13,6 +13,7 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from minidesk.channels.email import config
 from minidesk.channels.email.receive import is_transient, receive_raw
+from minidesk.channels.email.senderauth import Peer
 
 log = logging.getLogger(__name__)
 
@@ -46,8 +47,11 @@ class InboundHandler:
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")
         loop = asyncio.get_running_loop()
+        # What SPF is checked against: the connecting address, MAIL FROM and HELO.
+        peer = Peer(str(session.peer[0]) if session.peer else "", envelope.mail_from or "",
+                    session.host_name or "")  # fmt: skip
         receive = functools.partial(
-            receive_raw, raw, envelope_to=list(envelope.rcpt_tos), source="smtp"
+            receive_raw, raw, envelope_to=list(envelope.rcpt_tos), source="smtp", peer=peer
         )
         try:
             result = await loop.run_in_executor(None, receive)

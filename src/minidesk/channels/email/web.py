@@ -53,6 +53,7 @@ class ChannelIn(BaseModel):
     imap_move_to: str | None = Field(None, max_length=255)
     imap_ca_file: str | None = Field(None, max_length=1000)
     webhook_key: SecretStr | None = None
+    trusted_authserv_ids: list[str] | None = Field(None, max_length=10)
 
     def values(self) -> dict[str, Any]:
         raw = self.model_dump(exclude_unset=True)
@@ -77,6 +78,7 @@ class ChannelOut(BaseModel):
     imap_last_uid: int
     imap_last_error: str | None
     webhook_key_set: bool
+    trusted_authserv_ids: list[str]
     created_at: dt.datetime
 
     @classmethod

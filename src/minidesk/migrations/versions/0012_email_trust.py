@@ -1,4 +1,4 @@
-"""email trust: used provider webhook tokens (replay protection)
+"""email trust: used webhook tokens (replay protection), trusted authserv-ids per channel
 
 Revision ID: 0012_email_trust
 Revises: 0011_outbound_webhooks
@@ -20,6 +20,9 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    with op.batch_alter_table('email_channels', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('trusted_authserv_ids', sa.JSON(), nullable=False, server_default='[]'))
+
     op.create_table('email_webhook_tokens',
     sa.Column('digest', sa.String(length=64), nullable=False),
     sa.Column('expires_at', minidesk.db.UTCDateTime(timezone=True), nullable=False),
@@ -34,3 +37,5 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_email_webhook_tokens_expires_at'))
 
     op.drop_table('email_webhook_tokens')
+    with op.batch_alter_table('email_channels', schema=None) as batch_op:
+        batch_op.drop_column('trusted_authserv_ids')

@@ -23,8 +23,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from tests.conftest import Cast
 from tests.email.conftest import SUPPORT, Zone
+from tests.email.dovecot import HOST, PASSWORD, Dovecot
 from tests.email.mailflow import customer_mail
 
+from minidesk.channels.email import poller
 from minidesk.commerce.models import StoreOperation
 from minidesk.commerce.sample import seed_store
 from minidesk.db import Database, utcnow
@@ -188,3 +190,22 @@ def test_trusted_authserv_ids_must_be_host_names(
     response = client.patch(f"/api/v1/email-channels/{support}", headers=cast.olivia.headers,
                             json=body)  # fmt: skip
     assert response.status_code == 422
+
+
+def test_imap_mail_is_verified_by_the_trusted_upstream_header_only(
+    client: TestClient, cast: Cast, support: int, shop: Database, dovecot: Dovecot
+) -> None:
+    user = dovecot.add_user()
+    body = {"imap_host": HOST, "imap_port": dovecot.tls_port, "imap_security": "tls",
+            "imap_username": user, "imap_password": PASSWORD, "imap_ca_file": str(dovecot.cert),
+            "trusted_authserv_ids": [TRUSTED]}  # fmt: skip
+    assert client.patch(f"/api/v1/email-channels/{support}", json=body,
+                        headers=cast.olivia.headers).status_code == 200  # fmt: skip
+    genuine = _with_results(f"{TRUSTED}; dkim=pass header.d=example.com")
+    forged = _with_results("mx.forger.example; dkim=pass header.d=example.com")
+    dovecot.deliver(user, genuine, forged.replace(b"Password", b"Reset please"))
+    assert poller.poll_mailbox(support).imported == 2
+    with shop.sessions() as session:
+        inbound = select(Message).where(Message.direction == Direction.INBOUND)
+        verdicts = [m.meta["email"]["auth"]["verdict"] for m in session.scalars(inbound)]
+    assert sorted(verdicts) == ["fail", "pass"]

@@ -20,10 +20,11 @@ from sqlalchemy import exc as sa_exc
 
 from minidesk import inbox
 from minidesk.channels.base import AttachmentIn, InboundMessage, Sender
-from minidesk.channels.email import authresults, bounces, config, noise, senderauth, store, tokens
+from minidesk.channels.email import bounces, config, noise, senderauth, store, tokens
 from minidesk.channels.email.htmltext import cut_html_quote
 from minidesk.channels.email.parse import ParsedMail, parse, readable
 from minidesk.channels.email.quotes import is_forward, strip_reply
+from minidesk.channels.email.trust import authenticate, from_domain
 from minidesk.db import Database, get_db
 from minidesk.settings import get_settings
 
@@ -111,30 +112,6 @@ def _attachments(mail: ParsedMail, keys: dict[int, str]) -> tuple[list[Attachmen
 
 def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-def from_domain(mail: ParsedMail) -> str | None:
-    """The domain to authenticate: only a mail with exactly one From address has one."""
-    return senderauth.domain_of(mail.from_address) if mail.from_count == 1 else None
-
-
-def authenticate(
-    mail: ParsedMail, channel: config.Address | None, smtp: senderauth.AuthResult | None
-) -> senderauth.AuthResult:
-    """The listener's own check when it passed, else what a trusted upstream recorded."""
-    if smtp is not None and smtp.verified:
-        return smtp
-    trusted = channel.trusted_authserv_ids if channel else ()
-    try:
-        upstream = authresults.from_headers(mail.auth_results, trusted, from_domain(mail))
-    except senderauth.DnsTempError as exc:
-        upstream = senderauth.AuthResult(from_domain(mail), "header", dmarc="temperror",
-                                         reason=str(exc))  # fmt: skip
-    if upstream is not None and (upstream.verified or smtp is None):
-        return upstream
-    return smtp or senderauth.AuthResult(
-        from_domain(mail), reason="no authentication results from a trusted server"
-    )
 
 
 def build(
@@ -331,7 +308,12 @@ def reparse(inbox_id: int, db: Database | None = None) -> str | None:
             return f"inbox row {inbox_id} is not an email"
         if item.status not in (inbox.InboxStatus.QUARANTINED, inbox.InboxStatus.FAILED):
             return f"inbox row {inbox_id} is {item.status}, not quarantined"
-        raw_key = item.payload.get("meta", {}).get("email", {}).get("raw", "")
+        stored = item.payload.get("meta", {}).get("email", {})
+        raw_key = stored.get("raw", "")
+        checked = stored.get("auth") or {}
+        smtp_auth = (
+            senderauth.AuthResult.from_meta(checked) if checked.get("source") == "smtp" else None
+        )
         blob = store.get(session, raw_key)
         if blob is None:
             return "the original mail is not stored"
@@ -343,7 +325,7 @@ def reparse(inbox_id: int, db: Database | None = None) -> str | None:
     _, attachments = _blobs(mail, raw)
     with db.transaction() as session:
         store.write(session, list(attachments.values()))
-    built = build(mail, raw_key, (), "retry", db, _keys(attachments))
+    built = build(mail, raw_key, (), "retry", db, _keys(attachments), smtp_auth)
     if built.quarantine is not None:
         return built.quarantine
     with db.transaction() as session:

@@ -38,6 +38,17 @@ DKIM_SIGNATURE = re.compile(rb"^dkim-signature:", re.IGNORECASE | re.MULTILINE)
 HEADER_END = re.compile(rb"\r?\n\r?\n")
 
 _suffixes = PublicSuffixList()
+# One resolver for the process, with dnspython's cache (answers kept for their TTL): a busy
+# sender's SPF, DKIM key and DMARC record are asked once, not for every mail.
+_resolver: dns.resolver.Resolver | None = None
+
+
+def _dns() -> dns.resolver.Resolver:
+    global _resolver
+    if _resolver is None:
+        _resolver = dns.resolver.Resolver()
+        _resolver.cache = dns.resolver.LRUCache(10_000)
+    return _resolver
 
 
 class DnsTempError(Exception):
@@ -49,7 +60,7 @@ def resolve(name: str, rdtype: str) -> list[str]:
     joined, MX as ``"preference exchange"``; empty when the name or the type does not exist.
     The only function here that asks DNS."""
     try:
-        answer = dns.resolver.resolve(name, rdtype, lifetime=DNS_SECONDS, search=False)
+        answer = _dns().resolve(name, rdtype, lifetime=DNS_SECONDS, search=False)
     except (dns.resolver.NXDOMAIN, dns.resolver.NoAnswer):
         return []
     except (dns.exception.DNSException, OSError) as exc:
@@ -128,6 +139,17 @@ class AuthResult:
             "policy": self.policy, "verdict": "pass" if self.verified else "fail",
             "reason": self.reason,
         }  # fmt: skip
+
+    @classmethod
+    def from_meta(cls, meta: dict[str, Any]) -> AuthResult:
+        """Back from ``as_meta``: a quarantined mail retried keeps what was checked when it
+        arrived (the SMTP conversation cannot be had again)."""
+        return cls(
+            meta.get("from_domain"), str(meta.get("source", "none")),
+            str(meta.get("spf", "none")), meta.get("spf_domain"), str(meta.get("dkim", "none")),
+            tuple(meta.get("dkim_domains") or ()), str(meta.get("dmarc", "none")),
+            meta.get("policy"), meta.get("verdict") == "pass", str(meta.get("reason", "")),
+        )  # fmt: skip
 
 
 def domain_of(address: str | None) -> str | None:

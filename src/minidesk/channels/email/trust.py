@@ -1,0 +1,37 @@
+"""Which sender-authentication verdict a mail gets: the SMTP listener's own check when it
+passed, else the Authentication-Results of an upstream the mail's channel trusts, else
+unverified with the reason. Whatever goes wrong here leaves the mail unverified, never lost."""
+
+from __future__ import annotations
+
+import logging
+
+from minidesk.channels.email import authresults, config, senderauth
+from minidesk.channels.email.parse import ParsedMail
+
+log = logging.getLogger(__name__)
+
+
+def from_domain(mail: ParsedMail) -> str | None:
+    """The domain to authenticate: only a mail with exactly one From address has one."""
+    return senderauth.domain_of(mail.from_address) if mail.from_count == 1 else None
+
+
+def authenticate(
+    mail: ParsedMail, channel: config.Address | None, smtp: senderauth.AuthResult | None
+) -> senderauth.AuthResult:
+    """The listener's own check when it passed, else what a trusted upstream recorded."""
+    if smtp is not None and smtp.verified:
+        return smtp
+    trusted = channel.trusted_authserv_ids if channel else ()
+    try:
+        upstream = authresults.from_headers(mail.auth_results, trusted, from_domain(mail))
+    except Exception as exc:  # a DNS fault, or a header no check foresaw: unverified, kept
+        log.info("email: authentication results not read: %s", type(exc).__name__)
+        upstream = senderauth.AuthResult(from_domain(mail), "header",
+                                         reason=f"not checked: {type(exc).__name__}")  # fmt: skip
+    if upstream is not None and (upstream.verified or smtp is None):
+        return upstream
+    return smtp or senderauth.AuthResult(
+        from_domain(mail), reason="no authentication results from a trusted server"
+    )

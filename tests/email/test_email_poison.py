@@ -16,6 +16,7 @@ from tests.email.mailflow import customer_mail
 
 from minidesk import inbox
 from minidesk.channels.email import poller
+from minidesk.channels.email.receive import Outcome, receive_raw
 from minidesk.db import Database
 from minidesk.desk.models import Ticket
 
@@ -96,3 +97,25 @@ def test_the_admin_inbox_says_why_a_poison_mail_was_quarantined(
     listed = client.get("/api/v1/admin/inbox", headers=cast.olivia.headers).json()["items"]
     assert [row["status"] for row in listed] == ["quarantined"]
     assert "nested" in listed[0]["error"]
+
+
+def test_nul_bytes_and_overlong_part_headers_do_not_stop_a_mail_becoming_a_ticket(
+    support: int, database: Database
+) -> None:
+    # PostgreSQL refuses NUL in text and values over a column's length: each of these made
+    # the inbox row fail on every retry there, while SQLite took it.
+    html = "<p>See the photo\x00 attached</p>"
+    boundary = "b"
+    raw = (
+        "From: Emma <emma@example.com>\r\nTo: support@shop.example\r\nSubject: Photo\r\n"
+        f'Message-ID: <nul@example.com>\r\nContent-Type: multipart/mixed; boundary="{boundary}"'
+        f"\r\n\r\n--{boundary}\r\nContent-Type: text/html\r\n\r\n{html}\r\n"
+        f"--{boundary}\r\nContent-Type: image/{'x' * 400}\r\nContent-ID: <{'c' * 400}>\r\n"
+        f'Content-Disposition: attachment; filename="a\x00b.png"\r\n\r\ndata\r\n--{boundary}--\r\n'
+    ).encode()
+    received = receive_raw(raw, source="test")
+    assert received.outcome == Outcome.ACCEPTED
+    with database.sessions() as session:
+        row = session.get_one(inbox.InboxItem, received.inbox_id)
+        assert (row.status, row.error) == (inbox.InboxStatus.DONE, None)
+        assert session.scalars(select(Ticket.subject)).all() == ["Photo"]

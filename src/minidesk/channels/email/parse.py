@@ -29,7 +29,14 @@ from minidesk.channels.text import one_line
 
 # Tried in order when a part's declared charset is unknown or wrong; latin-1 decodes any byte.
 FALLBACK_CHARSETS = ("utf-8", "cp1252", "latin-1")
-MESSAGE_ID = re.compile(r"<([^<>\s]{1,900})>")
+MESSAGE_ID = re.compile(r"<([^<>\s\x00-\x1f\x7f]{1,900})>")
+# RFC 5321's limit on a path; longer is no one's address (and over the column's size).
+MAX_ADDRESS = 254
+# The size of the columns attachment names, types and content ids are stored in.
+MAX_PART_FIELD = 255
+# NUL and other C0 controls (but tab and line breaks) in text: unreadable, and PostgreSQL
+# rejects NUL outright.
+TEXT_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 RECIPIENT_HEADERS = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")
 # Bounds for hostile structure. Real mail nests a handful of levels (a forwarded mail with
 # alternatives and attachments is 4-5 deep) and carries tens of parts; the stdlib parser
@@ -159,7 +166,11 @@ def _addresses(headers: Mapping[str, str], names: tuple[str, ...]) -> list[tuple
     # Split before decoding: a decoded name may hold a comma ("Larsen, Emma").
     values = [_raw_header(headers, name) for name in names]
     pairs = email.utils.getaddresses([v for v in values if v])
-    return [(one_line(decode_words(n)), a.strip().lower()) for n, a in pairs if "@" in a]
+    return [
+        (one_line(decode_words(n)), a.strip().lower())
+        for n, a in pairs
+        if "@" in a and len(a.strip()) <= MAX_ADDRESS and not TEXT_CONTROLS.search(a)
+    ]
 
 
 def _payload_bytes(part: Message) -> bytes:
@@ -224,20 +235,21 @@ class _Walker:
             return None
 
     def _attach(self, part: Message, default_name: str = "attachment") -> None:
-        ctype = part.get_content_type()
+        ctype = one_line(part.get_content_type(), MAX_PART_FIELD)
         if ctype.startswith("message/") or ctype == "text/rfc822-headers":
             inner = part.get_payload()
             first = inner[0] if isinstance(inner, list) and inner else inner
             data = first.as_bytes() if isinstance(first, Message) else _payload_bytes(part)
         else:
             data = _payload_bytes(part)
-        content_id = _header(_first_headers(part), "Content-ID").strip("<> ") or None
+        cid = one_line(_header(_first_headers(part), "Content-ID")).strip("<> ")
+        content_id = cid[:MAX_PART_FIELD] or None
         inline = part.get_content_disposition() == "inline" or (
             content_id is not None and ctype.startswith("image/")
         )
-        name = self._filename(part) or default_name
+        name = one_line(self._filename(part) or "", MAX_PART_FIELD) or default_name
         self.mail.attachments.append(
-            ParsedAttachment(name[:255], ctype, data, inline=inline, content_id=content_id)
+            ParsedAttachment(name, ctype, data, inline=inline, content_id=content_id)
         )
 
 
@@ -316,12 +328,11 @@ def _parse(raw: bytes) -> ParsedMail:
         mail.defects.append(f"MIME structure unreadable: {type(exc).__name__}: {exc}")
     with contextlib.suppress(Exception):
         mail.defects.extend(type(d).__name__ for d in msg.defects)
-    mail.html = "\n".join(walker.htmls) or None
+    mail.html = TEXT_CONTROLS.sub("", "\n".join(walker.htmls)) or None
     mail.text = "\n".join(t.strip("\n") for t in walker.texts).strip()
     if not mail.text and mail.html:
         mail.text = html_to_text(mail.html)
-    # NUL and other C0 controls make the text unreadable and PostgreSQL rejects NUL outright.
-    mail.text = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", "", mail.text)
+    mail.text = TEXT_CONTROLS.sub("", mail.text)
     return mail
 
 

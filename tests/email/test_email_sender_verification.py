@@ -209,3 +209,15 @@ def test_imap_mail_is_verified_by_the_trusted_upstream_header_only(
         inbound = select(Message).where(Message.direction == Direction.INBOUND)
         verdicts = [m.meta["email"]["auth"]["verdict"] for m in session.scalars(inbound)]
     assert sorted(verdicts) == ["fail", "pass"]
+
+
+def test_a_trusted_looking_header_sent_straight_to_the_listener_counts_for_nothing(
+    client: TestClient, cast: Cast, listener: int, support: int, shop: Database
+) -> None:
+    body = {"trusted_authserv_ids": [TRUSTED]}
+    assert client.patch(f"/api/v1/email-channels/{support}", headers=cast.olivia.headers,
+                        json=body).status_code == 200  # fmt: skip
+    _send(listener, _with_results(f"{TRUSTED}; dmarc=pass header.from=example.com"),
+          mail_from="mallory@evil.example")  # fmt: skip
+    operations, auth, _ = _outcome(shop)
+    assert operations == [] and (auth["source"], auth["verdict"]) == ("smtp", "fail")

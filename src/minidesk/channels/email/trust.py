@@ -1,6 +1,7 @@
-"""Which sender-authentication verdict a mail gets: the SMTP listener's own check when it
-passed, else the Authentication-Results of an upstream the mail's channel trusts, else
-unverified with the reason. Whatever goes wrong here leaves the mail unverified, never lost."""
+"""Which sender-authentication verdict a mail gets: the SMTP listener's own check for mail it
+received, else (IMAP, provider webhooks) the Authentication-Results of an upstream the mail's
+channel trusts, else unverified with the reason. Whatever goes wrong here leaves the mail
+unverified, never lost."""
 
 from __future__ import annotations
 
@@ -20,8 +21,11 @@ def from_domain(mail: ParsedMail) -> str | None:
 def authenticate(
     mail: ParsedMail, channel: config.Address | None, smtp: senderauth.AuthResult | None
 ) -> senderauth.AuthResult:
-    """The listener's own check when it passed, else what a trusted upstream recorded."""
-    if smtp is not None and smtp.verified:
+    """The listener's own check for mail it received, else what a trusted upstream recorded.
+
+    Mail that reached our listener directly passed no trusted upstream: any
+    Authentication-Results header in it was written by the sender, whatever id it names."""
+    if smtp is not None:
         return smtp
     trusted = channel.trusted_authserv_ids if channel else ()
     try:
@@ -30,8 +34,6 @@ def authenticate(
         log.info("email: authentication results not read: %s", type(exc).__name__)
         upstream = senderauth.AuthResult(from_domain(mail), "header",
                                          reason=f"not checked: {type(exc).__name__}")  # fmt: skip
-    if upstream is not None and (upstream.verified or smtp is None):
-        return upstream
-    return smtp or senderauth.AuthResult(
+    return upstream or senderauth.AuthResult(
         from_domain(mail), reason="no authentication results from a trusted server"
     )

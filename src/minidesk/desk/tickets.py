@@ -45,7 +45,8 @@ def subject_for(message: InboundMessage) -> str:
     # One line: the subject goes into every reply's Subject header.
     if subject := one_line(message.subject, SUBJECT_LENGTH):
         return subject
-    first_line = next((line.strip() for line in message.text.splitlines() if line.strip()), "")
+    lines = (one_line(line) for line in message.text.splitlines())
+    first_line = next((line for line in lines if line), "")
     if len(first_line) > SUBJECT_FROM_TEXT:
         first_line = first_line[: SUBJECT_FROM_TEXT - 1].rstrip() + "…"
     return first_line or "(no subject)"

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from tests.conftest import Cast
+from tests.conftest import Cast, ingest
 from tests.email.conftest import Sink
 from tests.email.mailflow import customer_mail, receive, ticket_of
 
+from minidesk.channels.base import InboundMessage, Sender
 from minidesk.db import Database
 from minidesk.desk.models import Customer, Ticket
 
@@ -62,3 +63,12 @@ def test_a_reply_goes_out_even_when_stored_names_hold_control_characters(
     assert recipients == ["emma@example.com"]
     assert to == '"Emma Bcc: spy@evil.example" <emma@example.com>'
     assert subject == f"Re: Where is [31m it [#{ticket}]"
+
+
+def test_names_and_subjects_from_any_channel_are_stored_on_one_line(database: Database) -> None:
+    sender = Sender(chat_id="visitor-1", name="Eve\r\nBcc: x@evil.example")
+    ingest(InboundMessage(channel="chat", external_id="c1", text="Hello\x1b[2J there\nmore",
+                          sender=sender))  # fmt: skip
+    with database.sessions() as session:
+        assert session.scalars(select(Customer.name)).one() == "Eve Bcc: x@evil.example"
+        assert session.scalars(select(Ticket.subject)).one() == "Hello [2J there"

@@ -7,15 +7,17 @@ from __future__ import annotations
 import re
 import smtplib
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from tests.conftest import Cast
 from tests.email.conftest import SUPPORT
 from tests.email.dovecot import HOST, PASSWORD, Dovecot
 from tests.email.mailflow import customer_mail
 
 from minidesk import inbox
-from minidesk.channels.email import poller
+from minidesk.channels.email import poller, receive
 from minidesk.channels.email.receive import Outcome, receive_raw
 from minidesk.db import Database
 from minidesk.desk.models import Ticket
@@ -119,3 +121,25 @@ def test_nul_bytes_and_overlong_part_headers_do_not_stop_a_mail_becoming_a_ticke
         row = session.get_one(inbox.InboxItem, received.inbox_id)
         assert (row.status, row.error) == (inbox.InboxStatus.DONE, None)
         assert session.scalars(select(Ticket.subject)).all() == ["Photo"]
+
+
+def test_a_mail_our_own_code_chokes_on_is_quarantined_and_a_storage_fault_is_retried(
+    listener: int, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise ValueError("a bug no test foresaw")
+
+    # Whatever fails while reading a mail: kept aside, and the sender is not asked again.
+    monkeypatch.setattr(receive, "build", broken)
+    assert _send(listener, _good())[0] == 250
+    with database.sessions() as session:
+        [row] = session.scalars(select(inbox.InboxItem)).all()
+        assert (row.status, row.error) == ("quarantined", "could not be read: ValueError")
+        assert row.payload["meta"]["email"]["raw"], "the original is stored"
+
+    # The database being unreachable is the one fault worth the sender's retry.
+    def unreachable(*args: object, **kwargs: object) -> None:
+        raise OperationalError("INSERT", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(receive.inbox, "accept", unreachable)
+    assert _send(listener, customer_mail("Bo <bo@example.com>", "Hi", "Hello"))[0] == 451

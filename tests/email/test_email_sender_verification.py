@@ -221,3 +221,19 @@ def test_a_trusted_looking_header_sent_straight_to_the_listener_counts_for_nothi
           mail_from="mallory@evil.example")  # fmt: skip
     operations, auth, _ = _outcome(shop)
     assert operations == [] and (auth["source"], auth["verdict"]) == ("smtp", "fail")
+
+
+@pytest.mark.parametrize("signer_domain", ["example.com", "evil.example"])
+def test_only_the_customers_own_signed_mail_gets_a_refund_offer(
+    listener: int, shop: Database, zone: Zone, signer_domain: str
+) -> None:
+    signer = Signer(zone, signer_domain)
+    ask = customer_mail(f"Emma <{EMMA}>", "Refund", "I want a refund of $25 for order 1003")
+    _send(listener, signer.sign(ask))
+    with shop.sessions() as session:
+        outbound = select(Message.text).where(Message.direction == Direction.OUTBOUND)
+        replies = list(session.scalars(outbound))
+        tags = session.scalars(select(Ticket)).one().tags
+    offered = any("Reply YES REFUND" in text for text in replies)
+    assert offered is (signer_domain == "example.com")
+    assert ("handoff" in tags) is (signer_domain != "example.com")

@@ -20,6 +20,7 @@ from tests.email.dovecot import Dovecot
 
 from minidesk import settings
 from minidesk.channels.email import config as email_config
+from minidesk.channels.email import senderauth
 from minidesk.channels.email.smtp_in import start_listener
 from minidesk.events import SYSTEM
 
@@ -86,6 +87,29 @@ class Sink:
     @property
     def url(self) -> str:
         return f"smtp://127.0.0.1:{self.port}"
+
+
+class Zone:
+    """A fake DNS zone behind ``senderauth.resolve``: ``records[(name, type)]``."""
+
+    def __init__(self) -> None:
+        self.records: dict[tuple[str, str], list[str]] = {}
+        self.asked: list[tuple[str, str]] = []
+
+    def add(self, name: str, rdtype: str, *values: str) -> None:
+        self.records.setdefault((name.lower().rstrip("."), rdtype), []).extend(values)
+
+    def resolve(self, name: str, rdtype: str) -> list[str]:
+        self.asked.append((name, rdtype))
+        return list(self.records.get((name.lower().rstrip("."), rdtype), []))
+
+
+@pytest.fixture(autouse=True)
+def zone(monkeypatch: pytest.MonkeyPatch) -> Zone:
+    """Email tests never ask real DNS: every name is unknown unless a test publishes it."""
+    fake = Zone()
+    monkeypatch.setattr(senderauth, "resolve", fake.resolve)
+    return fake
 
 
 @pytest.fixture

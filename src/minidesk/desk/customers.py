@@ -10,8 +10,12 @@ from sqlalchemy import ColumnElement, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from minidesk.channels.base import Sender
+from minidesk.channels.text import one_line
 from minidesk.desk.models import Customer, CustomerIdentity, IdentityKind, Message, Ticket
 from minidesk.events import Actor, Event, emit
+
+# Customer.name's column size.
+NAME_LENGTH = 200
 
 
 class MergeError(ValueError):
@@ -97,7 +101,7 @@ def identify_many(session: Session, senders: Sequence[Sender]) -> list[tuple[Cus
         created = customer is None
         if customer is None:
             customer = Customer(
-                name=sender.name,
+                name=one_line(sender.name, NAME_LENGTH),
                 email=normalise(IdentityKind.EMAIL, sender.email) if sender.email else None,
                 phone=normalise(IdentityKind.PHONE, sender.phone) if sender.phone else None,
             )
@@ -112,7 +116,7 @@ def identify_many(session: Session, senders: Sequence[Sender]) -> list[tuple[Cus
                 )
             claimed.setdefault(pair, customer)
         if not customer.name and sender.name:
-            customer.name = sender.name
+            customer.name = one_line(sender.name, NAME_LENGTH)
         found.append((customer, created))
     session.flush()  # new customers need their ids before anything refers to them
     return found

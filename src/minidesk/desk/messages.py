@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import Any
 
@@ -65,6 +66,28 @@ class MessageError(ValueError):
     pass
 
 
+# An inline picture pasted into a mail is a data: URL; a bigger one is an attachment.
+MAX_DATA_IMAGE_CHARS = 100_000
+DATA_IMAGE = re.compile(r"data:image/(?:png|gif|jpeg|webp);base64,[A-Za-z0-9+/=\s]*", re.I)
+
+
+def _keep_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """Images load only from the mail itself: a remote ``src`` is a tracking pixel that tells
+    the sender when (and from which address) an agent read the mail, so it is dropped rather
+    than proxied; the agent still sees the ``alt`` text. ``data:`` is kept only for bounded
+    images, never for links."""
+    url = value.strip().lower()
+    if tag == "img" and attribute == "src":
+        if url.startswith("cid:"):
+            return value
+        if len(value) <= MAX_DATA_IMAGE_CHARS and DATA_IMAGE.fullmatch(value.strip()):
+            return value
+        return None
+    if url.startswith("data:"):
+        return None
+    return value
+
+
 def sanitise_html(html: str | None) -> str | None:
     if not html:
         return None
@@ -72,7 +95,8 @@ def sanitise_html(html: str | None) -> str | None:
         html,
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
-        url_schemes={"http", "https", "mailto", "cid"},
+        url_schemes={"http", "https", "mailto", "cid", "data"},
+        attribute_filter=_keep_attribute,
     )
 
 

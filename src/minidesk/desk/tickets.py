@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minidesk.channels.base import InboundMessage
+from minidesk.channels.text import one_line
 from minidesk.db import utcnow
 from minidesk.desk.models import (
     OPEN_STATUSES,
@@ -31,6 +32,8 @@ from minidesk.desk.models import (
 from minidesk.events import Actor, changed, emit
 
 SUBJECT_FROM_TEXT = 80
+# Ticket.subject's column size.
+SUBJECT_LENGTH = 500
 MAX_TIER = 3  # support tiers 1-3: first line, specialist, engineering
 
 
@@ -39,9 +42,11 @@ class TicketChangeError(ValueError):
 
 
 def subject_for(message: InboundMessage) -> str:
-    if message.subject.strip():
-        return message.subject.strip()[:500]
-    first_line = next((line.strip() for line in message.text.splitlines() if line.strip()), "")
+    # One line: the subject goes into every reply's Subject header.
+    if subject := one_line(message.subject, SUBJECT_LENGTH):
+        return subject
+    lines = (one_line(line) for line in message.text.splitlines())
+    first_line = next((line for line in lines if line), "")
     if len(first_line) > SUBJECT_FROM_TEXT:
         first_line = first_line[: SUBJECT_FROM_TEXT - 1].rstrip() + "…"
     return first_line or "(no subject)"

@@ -10,6 +10,7 @@ from email.utils import format_datetime, formataddr
 
 from minidesk.channels.base import OutboundMessage
 from minidesk.channels.email import tokens
+from minidesk.channels.text import one_line
 from minidesk.db import utcnow
 
 # RFC 5322 does not cap References, but some servers reject huge headers; the root and the
@@ -39,7 +40,7 @@ class Context:
 
 
 def reply_subject(subject: str, ticket_id: int) -> str:
-    base = subject.strip() or "Your request"
+    base = one_line(subject) or "Your request"
     if not REPLY_PREFIX.match(base):
         base = f"Re: {base}"
     return tokens.subject_with_token(base, ticket_id)
@@ -52,8 +53,11 @@ def _html_from_text(text: str) -> str:
 
 def compose(message: OutboundMessage, context: Context) -> EmailMessage:
     mail = EmailMessage()
-    mail["From"] = formataddr((context.from_name, context.address))
-    mail["To"] = formataddr((message.recipient.get("name") or "", message.recipient["email"]))
+    # Names and file names are made one line here too, whatever rows written before the
+    # inbound boundary cleaned them hold: a line break would fail (or inject) the header.
+    mail["From"] = formataddr((one_line(context.from_name), context.address))
+    name = one_line(message.recipient.get("name") or "")
+    mail["To"] = formataddr((name, message.recipient["email"]))
     mail["Subject"] = reply_subject(message.subject, message.ticket_id)
     mail["Date"] = format_datetime(utcnow())
     mail["Message-ID"] = f"<{context.message_id}>"
@@ -81,6 +85,6 @@ def compose(message: OutboundMessage, context: Context) -> EmailMessage:
             file.data,
             maintype=maintype or "application",
             subtype=subtype or "octet-stream",
-            filename=file.filename,
+            filename=one_line(file.filename) or "attachment",
         )
     return mail

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -17,13 +18,18 @@ from minidesk.events import Actor, emit
 EDITABLE = (
     "address", "name", "from_name", "signature", "active", "imap_host", "imap_port",
     "imap_security", "imap_username", "imap_password", "imap_folder", "imap_processed_action",
-    "imap_move_to", "imap_ca_file", "webhook_key",
+    "imap_move_to", "imap_ca_file", "webhook_key", "trusted_authserv_ids",
 )  # fmt: skip
 # Written encrypted to ``<name>_encrypted`` and never read back out through the API.
 SECRETS = ("imap_password", "webhook_key")
 # Recipient checks run for every RCPT and every mail; a short cache keeps them off the
 # database without making an admin's change wait long.
 CACHE_SECONDS = 5.0
+MAX_TRUSTED_AUTHSERV_IDS = 10
+# An authserv-id is a domain name (RFC 8601 section 2.5); nothing else can match one.
+AUTHSERV_ID = re.compile(
+    r"^(?=.{1,253}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$"
+)
 
 
 class ChannelError(ValueError):
@@ -36,6 +42,7 @@ class Address:
     address: str
     from_name: str
     signature: str
+    trusted_authserv_ids: tuple[str, ...] = ()
 
 
 _cache: tuple[float, str, dict[str, Address]] | None = None
@@ -57,7 +64,14 @@ def addresses(db: Database | None = None) -> dict[str, Address]:
     with db.sessions() as session:
         rows = session.scalars(select(EmailChannel).where(EmailChannel.active.is_(True)))
         found = {
-            row.address: Address(row.id, row.address, row.from_name, row.signature) for row in rows
+            row.address: Address(
+                row.id,
+                row.address,
+                row.from_name,
+                row.signature,
+                tuple(row.trusted_authserv_ids or ()),
+            )
+            for row in rows
         }
     _cache = (now, db.url, found)
     return found
@@ -97,10 +111,22 @@ def check_values(values: dict[str, Any]) -> dict[str, Any]:
         raise ChannelError(
             f"imap_security must be one of {', '.join(ImapSecurity)} (plaintext IMAP is refused)"
         )
+    if "trusted_authserv_ids" in checked:
+        checked["trusted_authserv_ids"] = check_authserv_ids(checked["trusted_authserv_ids"])
     action = checked.get("imap_processed_action")
     if action not in (None, *ProcessedAction):
         raise ChannelError(f"imap_processed_action must be one of {', '.join(ProcessedAction)}")
     return checked
+
+
+def check_authserv_ids(values: Any) -> list[str]:
+    ids = [str(v).strip().lower() for v in values or []]
+    if len(ids) > MAX_TRUSTED_AUTHSERV_IDS or not all(AUTHSERV_ID.match(v) for v in ids):
+        raise ChannelError(
+            f"trusted_authserv_ids must be at most {MAX_TRUSTED_AUTHSERV_IDS} host names "
+            "like mx.google.com (the authserv-id of an Authentication-Results header)"
+        )
+    return list(dict.fromkeys(ids))
 
 
 def _apply(channel: EmailChannel, values: dict[str, Any]) -> list[str]:

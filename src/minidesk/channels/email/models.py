@@ -1,10 +1,12 @@
 """Email channel tables: one row per support address (with its optional IMAP mailbox and
-webhook key, secrets encrypted) and a content-addressed store for raw mail and attachments."""
+webhook key, secrets encrypted), a content-addressed store for raw mail and attachments, and
+the provider webhook tokens already used."""
 
 from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -53,6 +55,9 @@ class EmailChannel(Base):
     imap_lease_until: Mapped[dt.datetime | None]
     imap_last_error: Mapped[str | None] = mapped_column(Text)
     webhook_key_encrypted: Mapped[str | None] = mapped_column(Text)
+    # authserv-ids (e.g. "mx.google.com") whose Authentication-Results header on mail read
+    # over IMAP or a provider webhook is believed (see authresults.py).
+    trusted_authserv_ids: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
@@ -69,3 +74,15 @@ class EmailBlob(Base):
     content_type: Mapped[str] = mapped_column(String(255))
     data: Mapped[bytes] = mapped_column(LargeBinary)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class EmailWebhookToken(Base):
+    """A provider webhook signature's one-time token, kept until its signature expires.
+
+    The primary key makes a second use fail across every web process; the token is stored
+    hashed (with its provider) so its size is bounded whatever a caller sends."""
+
+    __tablename__ = "email_webhook_tokens"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[dt.datetime] = mapped_column(index=True)

@@ -220,7 +220,7 @@ def poll_mailbox(
     stop: threading.Event | None = None,
 ) -> PollResult:  # fmt: skip
     """Poll one mailbox once (then wait in IDLE up to ``idle_seconds``); never raises for
-    mailbox trouble, which is recorded as the channel's ``imap_last_error`` instead."""
+    mailbox or storage trouble, which is recorded as the channel's ``imap_last_error``."""
     db = db or get_db()
     lease = claim(db, channel_id)
     if lease is None:
@@ -244,6 +244,11 @@ def poll_mailbox(
         log.warning("imap: %s", exc)
     except (*imap.NETWORK_ERRORS, IMAPClientError) as exc:
         error = f"connection lost: {type(exc).__name__}: {exc}"
+    except Exception as exc:
+        # receive_raw quarantines bad mail itself; what reaches here is our storage failing
+        # (the UID was not advanced, so the next poll retries): the admin must see it.
+        log.exception("imap: email channel %s: poll failed", channel_id)
+        error = f"poll failed: {type(exc).__name__}: {exc}"[:1000]
     finally:
         _release(db, channel_id, lease, error)
     if error:

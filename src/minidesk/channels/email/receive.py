@@ -1,22 +1,30 @@
 """The one way raw mail enters minidesk, whichever transport brought it (SMTP listener, IMAP
 poller, provider webhook): parse, store the original, then accept a message into the inbox —
-or quarantine it with the reason, or apply it as a bounce. Never raises on bad mail."""
+or quarantine it with the reason, or apply it as a bounce.
+
+Never raises on bad mail: whatever a mail does to the parser or to the database's checks, it
+ends up quarantined with its original stored. Only a transient fault (``is_transient``: the
+database or the disk is unreachable) propagates, for the transport to try again later."""
 
 from __future__ import annotations
 
 import hashlib
 import logging
+import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy import exc as sa_exc
+
 from minidesk import inbox
 from minidesk.channels.base import AttachmentIn, InboundMessage, Sender
-from minidesk.channels.email import bounces, config, noise, store, tokens
+from minidesk.channels.email import bounces, config, noise, senderauth, store, tokens
 from minidesk.channels.email.htmltext import cut_html_quote
 from minidesk.channels.email.parse import ParsedMail, parse, readable
 from minidesk.channels.email.quotes import is_forward, strip_reply
+from minidesk.channels.email.trust import authenticate, from_domain
 from minidesk.db import Database, get_db
 from minidesk.settings import get_settings
 
@@ -26,6 +34,18 @@ CHANNEL = "email"
 RAW_TYPE = "message/rfc822"
 # A quarantined oversize mail keeps this much of its beginning (headers and first lines).
 OVERSIZE_KEPT = 65_536
+
+
+# Faults of our storage, not of the mail: retrying later can succeed.
+TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
+    sa_exc.OperationalError, sa_exc.InterfaceError, sa_exc.TimeoutError,
+    sqlite3.OperationalError, OSError,
+)  # fmt: skip
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether ``exc`` is a fault of our storage that a later retry may not meet."""
+    return isinstance(exc, TRANSIENT_ERRORS)
 
 
 class Outcome(StrEnum):
@@ -96,12 +116,14 @@ def _sha256(data: bytes) -> str:
 
 def build(
     mail: ParsedMail, raw_key: str, envelope_to: Sequence[str], source: str, db: Database,
-    attachment_keys: dict[int, str],
+    attachment_keys: dict[int, str], smtp_auth: senderauth.AuthResult | None = None,
 ) -> Built:  # fmt: skip
     """The inbound message for ``mail``, threading signals included. ``attachment_keys`` are
-    the stored attachments' keys by position (see ``_blobs``)."""
+    the stored attachments' keys by position (see ``_blobs``); ``smtp_auth`` is the SMTP
+    listener's own SPF/DKIM/DMARC check, when the mail came through it."""
     recipients = [*envelope_to, *mail.recipients]
     channel = config.match(recipients, db)
+    auth = authenticate(mail, channel, smtp_auth)
     visible, cut = strip_reply(mail.text)
     attachments, dropped = _attachments(mail, attachment_keys)
     reply_ids = list(dict.fromkeys([*mail.references, *mail.in_reply_to]))
@@ -121,12 +143,13 @@ def build(
             "no_auto_reply": noise.auto_reply_block(mail, config.addresses(db)),
             "defects": mail.defects[:20],
             "dropped_attachments": dropped,
+            "auth": auth.as_meta(),
         }
     }
     message = InboundMessage(
         channel=CHANNEL,
         external_id=mail.external_id[:998],
-        sender=Sender(email=mail.from_address, name=mail.from_name[:200]),
+        sender=Sender(email=mail.from_address, name=mail.from_name[:200], verified=auth.verified),
         text=visible if mail.text else _placeholder(attachments),
         html=_visible_html(mail),
         subject=mail.subject,
@@ -153,6 +176,8 @@ def _quarantine_reason(
     mail: ParsedMail, attachments: list[AttachmentIn], channel: config.Address | None,
     db: Database,
 ) -> str | None:  # fmt: skip
+    if mail.unreadable:
+        return mail.unreadable
     if not mail.from_address:
         return "no sender address (From, Sender and Return-Path are missing or unreadable)"
     if config.base_address(mail.from_address) in config.addresses(db) or (
@@ -169,11 +194,47 @@ def _quarantine_reason(
 
 def receive_raw(
     raw: bytes, *, envelope_to: Sequence[str] = (), source: str = "smtp",
-    db: Database | None = None,
+    db: Database | None = None, peer: senderauth.Peer | None = None,
 ) -> Received:  # fmt: skip
     """Take one raw mail in. Returns after the result is durable (accepted, quarantined or
-    applied as a bounce); a mail seen before (same Message-ID) is a ``DUPLICATE``."""
+    applied as a bounce); a mail seen before (same Message-ID) is a ``DUPLICATE``. Raises
+    only transient faults (see ``is_transient``). ``peer`` is the SMTP client, for the
+    listener's own sender authentication."""
     db = db or get_db()
+    try:
+        return _receive(raw, envelope_to, source, db, peer)
+    except Exception as exc:
+        if is_transient(exc):
+            raise
+        # A mail our code or the database's checks choke on: kept, flagged, never retried
+        # by the sender (an SMTP 451 or an IMAP UID left behind would repeat it forever).
+        log.exception("email: could not take a mail in; quarantining the original")
+        return _quarantine_original(raw, source, db, f"could not be read: {type(exc).__name__}")
+
+
+def _quarantine_original(raw: bytes, source: str, db: Database, reason: str) -> Received:
+    """The last resort: the original bytes (the first part of an oversize mail) stored and
+    quarantined under their hash, nothing read from them that could fail again."""
+    kept = raw[:OVERSIZE_KEPT] if len(raw) > get_settings().email_max_bytes else raw
+    original = store.Blob(_sha256(kept), kept, RAW_TYPE)
+    with db.transaction() as session:
+        store.write(session, [original])
+    record = InboundMessage(
+        channel=CHANNEL,
+        external_id=f"sha256:{_sha256(raw)}",
+        sender=Sender(),
+        text="",
+        meta={"email": {"source": source, "raw": original.key}},
+    )
+    accepted = inbox.accept(record, status=inbox.InboxStatus.QUARANTINED, error=reason, db=db)
+    outcome = Outcome.DUPLICATE if accepted.duplicate else Outcome.QUARANTINED
+    return Received(outcome, accepted.inbox_id, reason)
+
+
+def _receive(
+    raw: bytes, envelope_to: Sequence[str], source: str, db: Database,
+    peer: senderauth.Peer | None,
+) -> Received:  # fmt: skip
     limit = get_settings().email_max_bytes
     oversize = len(raw) > limit
     kept = raw[:OVERSIZE_KEPT] if oversize else raw
@@ -188,7 +249,12 @@ def receive_raw(
         store.write(session, [original, *attachments.values()])
     if bounce:
         return _bounce(mail, raw_key, source, db)
-    built = build(mail, raw_key, envelope_to, source, db, _keys(attachments))
+    smtp_auth = None
+    if peer is not None and not oversize and mail.unreadable is None:
+        # DNS answers can take seconds: asked before any transaction, like the parse.
+        smtp_auth = senderauth.check_smtp(kept, from_domain(mail), peer.ip, peer.mail_from,
+                                          peer.helo)  # fmt: skip
+    built = build(mail, raw_key, envelope_to, source, db, _keys(attachments), smtp_auth)
     reason = built.quarantine
     if oversize:
         reason = f"mail of {len(raw)} bytes is over the {limit}-byte limit (first part kept)"
@@ -242,7 +308,12 @@ def reparse(inbox_id: int, db: Database | None = None) -> str | None:
             return f"inbox row {inbox_id} is not an email"
         if item.status not in (inbox.InboxStatus.QUARANTINED, inbox.InboxStatus.FAILED):
             return f"inbox row {inbox_id} is {item.status}, not quarantined"
-        raw_key = item.payload.get("meta", {}).get("email", {}).get("raw", "")
+        stored = item.payload.get("meta", {}).get("email", {})
+        raw_key = stored.get("raw", "")
+        checked = stored.get("auth") or {}
+        smtp_auth = (
+            senderauth.AuthResult.from_meta(checked) if checked.get("source") == "smtp" else None
+        )
         blob = store.get(session, raw_key)
         if blob is None:
             return "the original mail is not stored"
@@ -254,7 +325,7 @@ def reparse(inbox_id: int, db: Database | None = None) -> str | None:
     _, attachments = _blobs(mail, raw)
     with db.transaction() as session:
         store.write(session, list(attachments.values()))
-    built = build(mail, raw_key, (), "retry", db, _keys(attachments))
+    built = build(mail, raw_key, (), "retry", db, _keys(attachments), smtp_auth)
     if built.quarantine is not None:
         return built.quarantine
     with db.transaction() as session:

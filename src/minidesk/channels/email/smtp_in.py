@@ -12,14 +12,18 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 
 from minidesk.channels.email import config
-from minidesk.channels.email.receive import receive_raw
+from minidesk.channels.email.receive import is_transient, receive_raw
+from minidesk.channels.email.senderauth import Peer
 
 log = logging.getLogger(__name__)
 
+# Also the answer for mail kept in quarantine: it is stored, and a retry would change nothing.
 OK = "250 2.0.0 OK: queued"
 UNKNOWN_RECIPIENT = "550 5.1.1 <{}>: not a support address of this desk"
 # Our database was unreachable: the sender keeps the mail and tries again (RFC 5321 4yz).
 TRY_LATER = "451 4.3.0 could not store the message; try again later"
+# Anything else: a retry would meet the same fault, so the sender gets a bounce now.
+REJECTED = "554 5.6.0 the message could not be accepted"
 
 
 class InboundHandler:
@@ -43,14 +47,17 @@ class InboundHandler:
         if isinstance(raw, str):
             raw = raw.encode("utf-8", "surrogateescape")
         loop = asyncio.get_running_loop()
+        # What SPF is checked against: the connecting address, MAIL FROM and HELO.
+        peer = Peer(str(session.peer[0]) if session.peer else "", envelope.mail_from or "",
+                    session.host_name or "")  # fmt: skip
         receive = functools.partial(
-            receive_raw, raw, envelope_to=list(envelope.rcpt_tos), source="smtp"
+            receive_raw, raw, envelope_to=list(envelope.rcpt_tos), source="smtp", peer=peer
         )
         try:
             result = await loop.run_in_executor(None, receive)
-        except Exception:
+        except Exception as exc:
             log.exception("smtp: could not store mail from %s", envelope.mail_from)
-            return TRY_LATER
+            return TRY_LATER if is_transient(exc) else REJECTED
         log.info("smtp: %s inbox %s", result.outcome, result.inbox_id)
         return OK
 

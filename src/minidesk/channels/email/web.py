@@ -17,7 +17,7 @@ from fastapi import APIRouter, Form, Response
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from sqlalchemy import select
 
-from minidesk.channels.email import config, receive, tokens
+from minidesk.channels.email import config, receive, replay, tokens
 from minidesk.channels.email.models import EmailChannel
 from minidesk.db import commit, get_db
 from minidesk.desk.access import Permission
@@ -30,8 +30,10 @@ from minidesk.web.problems import Problem
 router = APIRouter(prefix=f"{PREFIX}/email-channels", tags=["email"])
 hooks = APIRouter(prefix="/hooks/email", tags=["email"])
 Admin = requires(Permission.MANAGE_CHANNELS)
-# Mailgun signs timestamp+token; a signature older than this is a replay.
+# Mailgun signs timestamp+token; a signature older than this is a replay (and one within it
+# is good for one request: its token is remembered until then).
 SIGNATURE_MAX_AGE_SECONDS = 300
+MAILGUN = "mailgun"
 
 
 class ChannelIn(BaseModel):
@@ -51,6 +53,7 @@ class ChannelIn(BaseModel):
     imap_move_to: str | None = Field(None, max_length=255)
     imap_ca_file: str | None = Field(None, max_length=1000)
     webhook_key: SecretStr | None = None
+    trusted_authserv_ids: list[str] | None = Field(None, max_length=10)
 
     def values(self) -> dict[str, Any]:
         raw = self.model_dump(exclude_unset=True)
@@ -75,6 +78,7 @@ class ChannelOut(BaseModel):
     imap_last_uid: int
     imap_last_error: str | None
     webhook_key_set: bool
+    trusted_authserv_ids: list[str]
     created_at: dt.datetime
 
     @classmethod
@@ -153,14 +157,24 @@ def mailgun_mime(
 ) -> Response:
     """Mailgun's "store and notify"/forward route with ``mime`` in the URL: the full message
     as ``body-mime``, signed with the account's webhook signing key."""
-    with get_db().sessions() as session:
+    db = get_db()
+    with db.sessions() as session:
         row = session.get(EmailChannel, channel_id)
         key = tokens.decrypt(row.webhook_key_encrypted) if row and row.webhook_key_encrypted else ""
     if not key or not verify_mailgun(key, timestamp, token, signature):
         # 406 tells Mailgun not to retry; nothing unsigned is ever stored.
         raise Problem(406, "signature missing, invalid or older than 5 minutes",
                       slug="invalid-signature")  # fmt: skip
+    # Claimed only once the signature holds: a forger cannot use up Mailgun's own tokens.
+    expires = dt.datetime.fromtimestamp(int(timestamp) + SIGNATURE_MAX_AGE_SECONDS, dt.UTC)
+    if not replay.do_claim_token(db, MAILGUN, token, expires):
+        raise Problem(406, "this signature was used before (a replayed request)",
+                      slug="invalid-signature")  # fmt: skip
     raw = body_mime.encode("utf-8", "surrogateescape")
-    result = receive.receive_raw(raw, envelope_to=[recipient] if recipient else [],
-                                 source="mailgun")  # fmt: skip
+    try:
+        result = receive.receive_raw(raw, envelope_to=[recipient] if recipient else [],
+                                     source="mailgun", db=db)  # fmt: skip
+    except Exception:
+        replay.do_release_token(db, MAILGUN, token)
+        raise
     return Response(f'{{"status":"{result.outcome}"}}', media_type="application/json")

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from minidesk import inbox, outbox
 from minidesk.db import commit
 from minidesk.desk.access import Permission
+from minidesk.desk.messages import sanitise_html
 from minidesk.desk.models import User
 from minidesk.desk.users import actor_of
 from minidesk.desk.workspace import Workspace, WorkspaceError, do_update_workspace, get_workspace
@@ -37,6 +38,15 @@ class InboxItemOut(BaseModel):
     received_at: dt.datetime
     payload: dict[str, Any]
 
+    @classmethod
+    def of(cls, row: inbox.InboxItem) -> InboxItemOut:
+        """The row with its HTML sanitised as a ticket's would be: quarantined mail is the
+        least trusted HTML there is, and admins read it in a browser."""
+        item = cls.model_validate(row)
+        if isinstance(html := item.payload.get("html"), str):
+            item.payload = {**item.payload, "html": sanitise_html(html)}
+        return item
+
 
 class OutboxItemOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
@@ -61,9 +71,7 @@ def problem_inbox(session: SessionDep) -> Page[InboxItemOut]:
         .order_by(inbox.InboxItem.id.desc())
         .limit(100)
     )
-    return Page[InboxItemOut](
-        items=[InboxItemOut.model_validate(r) for r in rows], next_cursor=None
-    )
+    return Page[InboxItemOut](items=[InboxItemOut.of(r) for r in rows], next_cursor=None)
 
 
 @router.post("/admin/inbox/{inbox_id}/retry", status_code=202)

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from minidesk.desk.access import Forbidden, NotFound
@@ -83,6 +84,18 @@ def install(app: FastAPI) -> None:
         ]
         detail = "; ".join(f"{e['field'] or 'body'}: {e['message']}" for e in errors)
         return problem_response(422, detail, errors=errors)
+
+    # A value the database cannot hold (a 30-digit id, a text its column cannot take) is the
+    # client's error whichever route let it through: SQLite's driver raises OverflowError for
+    # integers beyond 64 bits, PostgreSQL a data exception. Validation at the edge names the
+    # field; this is the net under every route, so such input is never a 500.
+    @app.exception_handler(OverflowError)
+    @app.exception_handler(DataError)
+    async def _out_of_range(request: Request, exc: Exception) -> JSONResponse:
+        log.warning("value out of range on %s %s: %s", request.method, request.url.path, exc)
+        return problem_response(
+            422, "a value in the request is out of the range this desk can store", "out-of-range"
+        )
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

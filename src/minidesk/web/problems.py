@@ -29,6 +29,29 @@ TITLES = {
     422: ("invalid-request", "Invalid request"),
     500: ("internal-error", "Internal error"),
 }
+# Answers any operation may give (authentication, permission, a missing row, a body over the
+# size limit, invalid input), documented on every operation so clients and the schema fuzzer
+# know them; 500 is not a contract.
+COMMON = (400, 401, 403, 404, 409, 413, 422)
+PROBLEM_SCHEMA: dict[str, Any] = {
+    "title": "Problem",
+    "type": "object",
+    "description": "RFC 9457 problem document; `type` is stable per kind of error.",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string", "format": "uri"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+            },
+        },
+    },
+}
 
 
 class Problem(Exception):
@@ -60,7 +83,36 @@ def problem_response(
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
 
 
+def document(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` (FastAPI's OpenAPI document) with the problem answers on every operation,
+    and every error answer (a route's own too, such as a webhook's 406) as a problem document
+    in place of FastAPI's ``HTTPValidationError``, which this app never sends."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    components["Problem"] = PROBLEM_SCHEMA
+    for name in ("HTTPValidationError", "ValidationError"):
+        components.pop(name, None)
+    content = {MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            for status in COMMON:
+                responses.setdefault(str(status), {"description": TITLES[status][1]})
+            for status, documented in responses.items():
+                if status.isdigit() and int(status) >= 400:
+                    documented["content"] = content
+    return schema
+
+
 def install(app: FastAPI) -> None:
+    original = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document(original())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented override
+
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem) -> JSONResponse:
         return problem_response(exc.status, exc.detail, exc.slug, **exc.extra)

@@ -19,6 +19,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
     not_a_server_error,
+    response_schema_conformance,
     status_code_conformance,
 )
 from tests.conftest import ON_POSTGRES, Cast, Person, inbound
@@ -32,7 +33,12 @@ BUDGET = settings(
     database=None,
     suppress_health_check=list(HealthCheck),
 )
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 
 pytestmark = pytest.mark.skipif(
     ON_POSTGRES, reason="the fuzzer runs on SQLite only: it tests the HTTP layer (time budget)"

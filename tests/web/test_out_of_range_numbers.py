@@ -32,3 +32,21 @@ def test_a_number_beyond_64_bits_is_a_client_error(
     assert response.headers["content-type"] == "application/problem+json"
     kind = response.json()["type"].rsplit("/", 1)[1]
     assert kind == ("out-of-range" if response.status_code == 422 else "not-found")
+
+
+def test_a_nul_character_is_never_a_500(client: TestClient, cast: Cast) -> None:
+    """PostgreSQL text cannot hold NUL; SQLite stores it. Either way the client hears why."""
+    rule = {
+        "name": "a\x00b",
+        "event": "message.received",
+        "conditions": [{"type": "text", "regex": "refund"}],
+        "actions": [{"type": "set_priority", "priority": "P2"}],
+    }
+    created = client.post("/api/v1/rules", json=rule, headers=cast.olivia.headers)
+    searched = client.get("/api/v1/tickets", params={"q": "\x00"}, headers=cast.olivia.headers)
+    for response, stored in ((created, 201), (searched, 200)):
+        assert response.status_code in (stored, 422), response.text
+        if response.status_code == 422:
+            problem = response.json()
+            assert problem["type"].endswith("/unstorable-value")
+            assert "NUL" in problem["detail"]

@@ -32,6 +32,7 @@ TITLES = {
 # Answers any operation may give (authentication, permission, a missing row, a body over the
 # size limit, invalid input), documented on every operation so clients and the schema fuzzer
 # know them; 500 is not a contract.
+NUMERIC_OUT_OF_RANGE = "22003"  # PostgreSQL's SQLSTATE
 COMMON = (400, 401, 403, 404, 409, 413, 422)
 PROBLEM_SCHEMA: dict[str, Any] = {
     "title": "Problem",
@@ -81,6 +82,15 @@ def problem_response(
         **extra,
     }
     return JSONResponse(body, status_code=status, media_type=MEDIA_TYPE, headers=headers)
+
+
+def unstorable(exc: Exception) -> tuple[str, str]:
+    """The problem's detail and slug for a value the database refused."""
+    orig = getattr(exc, "orig", None)
+    if isinstance(exc, OverflowError) or getattr(orig, "sqlstate", None) == NUMERIC_OUT_OF_RANGE:
+        return "a number in the request is out of the range this desk can store", "out-of-range"
+    reason = str(orig or exc).splitlines()[0]
+    return f"a value in the request cannot be stored: {reason}", "unstorable-value"
 
 
 def document(schema: dict[str, Any]) -> dict[str, Any]:
@@ -137,17 +147,16 @@ def install(app: FastAPI) -> None:
         detail = "; ".join(f"{e['field'] or 'body'}: {e['message']}" for e in errors)
         return problem_response(422, detail, errors=errors)
 
-    # A value the database cannot hold (a 30-digit id, a text its column cannot take) is the
-    # client's error whichever route let it through: SQLite's driver raises OverflowError for
-    # integers beyond 64 bits, PostgreSQL a data exception. Validation at the edge names the
-    # field; this is the net under every route, so such input is never a 500.
+    # A value the database cannot hold (a 30-digit id, a NUL in PostgreSQL text, a string
+    # longer than its column) is the client's error whichever route let it through: SQLite's
+    # driver raises OverflowError for integers beyond 64 bits, PostgreSQL a data exception.
+    # Validation at the edge names the field; this is the net under every route, so such
+    # input is never a 500.
     @app.exception_handler(OverflowError)
     @app.exception_handler(DataError)
-    async def _out_of_range(request: Request, exc: Exception) -> JSONResponse:
-        log.warning("value out of range on %s %s: %s", request.method, request.url.path, exc)
-        return problem_response(
-            422, "a value in the request is out of the range this desk can store", "out-of-range"
-        )
+    async def _unstorable(request: Request, exc: Exception) -> JSONResponse:
+        log.warning("unstorable value on %s %s: %s", request.method, request.url.path, exc)
+        return problem_response(422, *unstorable(exc))
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -40,6 +40,9 @@ def _template(body: str, **more: object) -> dict[str, object]:
         ("{{ customer_name.__class__ }}", "attribute access cannot be used"),
         ("{% set x = customer_name %}{{ x }}", "{% set %} cannot be used"),
         ("{{ lipsum(10000, False, 1000, 10000) }}", "function calls such as range()"),
+        ("{{ " + "(" * 3000 + "customer_name" + ")" * 3000 + " }}", "nested too deeply"),
+        ("{{ customer_name" + "|upper" * 3000 + " }}", "nested too deeply"),
+        ("{% if customer_name %}" * 300 + "{% endif %}" * 300, "nested too deeply"),
     ],
 )
 def test_a_costly_template_is_refused_at_save_time(

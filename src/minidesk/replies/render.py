@@ -93,8 +93,11 @@ def render_spec(
         raise RenderError(f"template {spec.key!r} has no variant {variant!r}")
     _, body = spec.body_for(variant, channel)
     needed: set[str] = set()
-    for source in body.sources().values():
-        needed |= tokens_in(source)
+    try:
+        for source in body.sources().values():
+            needed |= tokens_in(source)
+    except JinjaError as exc:  # a template stored before today's checks
+        raise RenderError(f"template {spec.key!r}: {exc}") from exc
     needed.discard(CTA)
     missing = sorted(t for t in needed if context.get(t) is None or str(context[t]).strip() == "")
     if missing:

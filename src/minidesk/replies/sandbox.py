@@ -20,12 +20,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from jinja2 import Template, nodes
+from jinja2 import Template, TemplateSyntaxError, nodes
 from jinja2.runtime import StrictUndefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 # A reply is a message to one person; a rendered text beyond this is a template error.
 MAX_RENDERED_CHARS = 100_000
+# Jinja parses and compiles recursively: 300 nested {% if %} or 3,000 parentheses exhaust
+# Python's stack, which must be a refusal, not a crash. No reply needs more than a few levels.
+MAX_DEPTH = 50
+TOO_DEEP = "expressions or blocks are nested too deeply"
 
 FILTERS = frozenset(
     {"capitalize", "d", "default", "e", "escape", "lower", "title", "trim", "upper"}
@@ -88,11 +92,23 @@ TEXT_ENV = ReplySandbox(autoescape=False)
 HTML_ENV = ReplySandbox(autoescape=True)
 
 
+def parse(source: str, *, html: bool = False) -> nodes.Template:
+    """``source`` parsed; ``TemplateSyntaxError`` if it is not a template or nests too deeply."""
+    try:
+        return (HTML_ENV if html else TEXT_ENV).parse(source)
+    except RecursionError:
+        raise TemplateSyntaxError(TOO_DEEP, 1) from None
+
+
 def unsupported(tree: nodes.Template) -> list[str]:
     """Why the parsed template may not be used (each kind of offence once), or ``[]``."""
     found: list[str] = []
-
-    def visit(node: nodes.Node) -> None:
+    pending: list[tuple[nodes.Node, int]] = [(tree, 0)]
+    while pending:  # a loop, not recursion: the tree may be as deep as the source is long
+        node, depth = pending.pop()
+        if depth > MAX_DEPTH:
+            found.append(TOO_DEEP)
+            break
         if not isinstance(node, ALLOWED):
             what = next((w for t, w in WHAT.items() if isinstance(node, t)), type(node).__name__)
             found.append(f"{what} cannot be used in a template")
@@ -100,21 +116,20 @@ def unsupported(tree: nodes.Template) -> list[str]:
             found.append(f"filter {node.name!r} cannot be used; use one of {sorted(FILTERS)}")
         elif isinstance(node, nodes.Test) and node.name not in TESTS:
             found.append(f"test {node.name!r} cannot be used; use one of {sorted(TESTS)}")
-        for child in node.iter_child_nodes():
-            visit(child)
-
-    visit(tree)
+        pending.extend((child, depth + 1) for child in node.iter_child_nodes())
     return list(dict.fromkeys(found))
 
 
 def compile_checked(source: str, *, html: bool) -> Template:
     """``source`` compiled for text or HTML output; ``Refused`` if it uses what the template
     language leaves out."""
-    env = HTML_ENV if html else TEXT_ENV
-    tree = env.parse(source)
+    tree = parse(source, html=html)
     if problems := unsupported(tree):
         raise Refused("; ".join(problems))
-    return env.from_string(tree)
+    try:
+        return (HTML_ENV if html else TEXT_ENV).from_string(tree)
+    except RecursionError:
+        raise Refused(TOO_DEEP) from None
 
 
 def render_bounded(template: Template, values: Mapping[str, Any]) -> str:

@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import TemplateSyntaxError, meta, nodes
 
 from minidesk.replies import sms
-from minidesk.replies.sandbox import TEXT_ENV, unsupported
+from minidesk.replies.sandbox import TOO_DEEP, parse, unsupported
 from minidesk.replies.tokens import TOKENS
 
 DEFAULT_CHANNEL = "default"
@@ -116,12 +116,15 @@ class TemplateSpec:
 @functools.lru_cache(maxsize=1024)
 def tokens_in(source: str) -> frozenset[str]:
     """The tokens ``source`` uses (parsing is the costly part of rendering: cached)."""
-    return frozenset(meta.find_undeclared_variables(TEXT_ENV.parse(source)))
+    try:
+        return frozenset(meta.find_undeclared_variables(parse(source)))
+    except RecursionError:  # the scan compiles, which recurses deeper than parsing
+        raise TemplateSyntaxError(TOO_DEEP, 1) from None
 
 
 def _cta_uses(source: str) -> int:
     """How often ``{{ cta }}`` appears (the language has no loops to repeat it)."""
-    return sum(1 for n in TEXT_ENV.parse(source).find_all(nodes.Name) if n.name == CTA)
+    return sum(1 for n in parse(source).find_all(nodes.Name) if n.name == CTA)
 
 
 def check_template(spec: TemplateSpec) -> None:
@@ -187,7 +190,7 @@ def _check_body(spec: TemplateSpec, where: str, body: Body) -> list[FieldError]:
             continue
         try:
             # Before the token scan, which compiles and would only say "no filter 'center'".
-            refused = unsupported(TEXT_ENV.parse(source))
+            refused = unsupported(parse(source))
             used = set() if refused else tokens_in(source)
         except TemplateSyntaxError as exc:
             errors.append(FieldError(f"{where}.{part}", f"line {exc.lineno}: {exc.message}"))

@@ -29,10 +29,10 @@ TITLES = {
     422: ("invalid-request", "Invalid request"),
     500: ("internal-error", "Internal error"),
 }
+NUMERIC_OUT_OF_RANGE = "22003"  # PostgreSQL's SQLSTATE
 # Answers any operation may give (authentication, permission, a missing row, a body over the
 # size limit, invalid input), documented on every operation so clients and the schema fuzzer
 # know them; 500 is not a contract.
-NUMERIC_OUT_OF_RANGE = "22003"  # PostgreSQL's SQLSTATE
 COMMON = (400, 401, 403, 404, 409, 413, 422)
 PROBLEM_SCHEMA: dict[str, Any] = {
     "title": "Problem",

@@ -10,6 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from tests.conftest import Cast, inbound
 
+from minidesk import db
+from minidesk.automation.models import Rule
+
 
 def _rule(regex: str, name: str = "Backtracking") -> dict[str, object]:
     return {
@@ -52,3 +55,27 @@ def test_a_pattern_re2_cannot_run_is_refused_at_save_time(
     [error] = response.json()["errors"]
     assert error["field"] == "conditions[0].regex"
     assert why in error["message"]
+
+
+def test_a_rule_stored_with_a_pattern_re2_refuses_never_matches_and_stops_no_other_rule(
+    client: TestClient, cast: Cast
+) -> None:
+    """A rule saved before RE2 (with look-behind, say) is unknown, like a missing fact: it
+    never fires, and the rules after it still run."""
+    with db.get_db().transaction() as session:
+        session.add(
+            Rule(
+                name="Old look-behind",
+                event="message.received",
+                conditions=[{"type": "text", "regex": r"(?<!not )refund"}],
+                actions=[{"type": "add_tags", "tags": ["old"]}],
+                position=0,
+            )
+        )
+    created = client.post(
+        "/api/v1/rules", json={**_rule("refund", "New"), "position": 1}, headers=cast.maya.headers
+    )
+    assert created.status_code == 201, created.text
+    number = inbound(client, cast.olivia, "I want a refund", "m-1")["ticket_number"]
+    ticket = client.get(f"/api/v1/tickets/{number}", headers=cast.olivia.headers).json()
+    assert "matched" in ticket["tags"] and "old" not in ticket["tags"]

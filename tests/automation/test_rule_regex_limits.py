@@ -79,3 +79,14 @@ def test_a_rule_stored_with_a_pattern_re2_refuses_never_matches_and_stops_no_oth
     number = inbound(client, cast.olivia, "I want a refund", "m-1")["ticket_number"]
     ticket = client.get(f"/api/v1/tickets/{number}", headers=cast.olivia.headers).json()
     assert "matched" in ticket["tags"] and "old" not in ticket["tags"]
+
+
+@pytest.mark.parametrize("words", [[""], ["  "], ["x" * 201]])
+def test_a_blank_or_overlong_word_is_refused(
+    client: TestClient, cast: Cast, words: list[str]
+) -> None:
+    """A blank word matched every message (whole words of nothing are everywhere)."""
+    rule = {**_rule("x"), "conditions": [{"type": "text", "words": words}]}
+    response = client.post("/api/v1/rules", json=rule, headers=cast.maya.headers)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "conditions[0].words[0]"

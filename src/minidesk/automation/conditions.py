@@ -10,7 +10,7 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol, TypeVar
+from typing import Annotated, Any, Literal, Protocol, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import re2
@@ -105,7 +105,9 @@ class BusinessHoursParams(Params):
 
 
 class TextParams(Params):
-    words: list[str] = Field(default_factory=list, max_length=200)
+    words: list[Annotated[str, Field(max_length=200, pattern=r"\S")]] = Field(
+        default_factory=list, max_length=200
+    )
     regex: str | None = Field(None, max_length=500)
 
     @field_validator("regex")

@@ -56,7 +56,7 @@ def test_a_valid_template_passes() -> None:
         ),
         (
             _spec("{% for x in [1, 2] %}{{ cta }}{% endfor %}"),
-            "inside a loop",
+            "variants.A.default.body: loops ({% for %}) cannot be used in a template",
         ),
         (_spec(cta="  "), "variants.A.default.cta: a message needs exactly one call to action"),
         (_spec(cta="Reply {{ cta }}"), "variants.A.default.cta: only the body may place {{ cta }}"),

@@ -14,7 +14,8 @@ from jinja2 import TemplateError as JinjaError
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
-from minidesk.replies.spec import CTA, HTML_ENV, TEXT_ENV, TemplateSpec, check_length, tokens_in
+from minidesk.replies.sandbox import Refused, compile_checked, render_bounded
+from minidesk.replies.spec import CTA, TemplateSpec, check_length, tokens_in
 
 URL = re.compile(r"https?://[^\s<>\"]+")
 HTML_CHANNELS = frozenset({"email"})
@@ -92,8 +93,11 @@ def render_spec(
         raise RenderError(f"template {spec.key!r} has no variant {variant!r}")
     _, body = spec.body_for(variant, channel)
     needed: set[str] = set()
-    for source in body.sources().values():
-        needed |= tokens_in(source)
+    try:
+        for source in body.sources().values():
+            needed |= tokens_in(source)
+    except JinjaError as exc:  # a template stored before today's checks
+        raise RenderError(f"template {spec.key!r}: {exc}") from exc
     needed.discard(CTA)
     missing = sorted(t for t in needed if context.get(t) is None or str(context[t]).strip() == "")
     if missing:
@@ -104,7 +108,7 @@ def render_spec(
         text = _text(body.body, {**values, CTA: cta})
         subject = _text(body.subject, values) if body.subject and channel == "email" else None
         html = _html(body.body, values, cta) if channel in HTML_CHANNELS else None
-    except JinjaError as exc:
+    except (JinjaError, Refused) as exc:
         raise RenderError(f"template {spec.key!r}: {exc}") from exc
     if too_long := check_length(channel, text):
         raise RenderError(too_long)
@@ -115,18 +119,19 @@ def render_spec(
 def _compiled(source: str, html: bool) -> Template:
     """Compiling a template costs far more than rendering it; a reply on the hot path
     (inbound → automatic answer) reuses the compiled body. Keyed by the source itself, so an
-    edited template compiles afresh."""
-    return (HTML_ENV if html else TEXT_ENV).from_string(source)
+    edited template compiles afresh. A source the sandbox refuses raises ``Refused`` (not
+    cached: it never reaches a customer)."""
+    return compile_checked(source, html=html)
 
 
 def _text(source: str, values: Mapping[str, Any]) -> str:
-    rendered = _compiled(source, False).render(values)
+    rendered = render_bounded(_compiled(source, False), values)
     return re.sub(r"\n{3,}", "\n\n", rendered).strip()
 
 
 def _html(source: str, values: Mapping[str, Any], cta: str) -> str:
     cta_html = Markup("<strong>{}</strong>").format(cta)
-    rendered = _compiled(source, True).render({**values, CTA: cta_html}).strip()
+    rendered = render_bounded(_compiled(source, True), {**values, CTA: cta_html}).strip()
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", rendered) if p.strip()]
     body = "".join(f"<p>{_links(p).replace(chr(10), '<br>')}</p>" for p in paragraphs)
     return body

@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2 import TemplateSyntaxError, meta, nodes
-from jinja2.runtime import StrictUndefined
-from jinja2.sandbox import SandboxedEnvironment
 
 from minidesk.replies import sms
+from minidesk.replies.sandbox import TOO_DEEP, parse, unsupported
 from minidesk.replies.tokens import TOKENS
 
 DEFAULT_CHANNEL = "default"
@@ -28,14 +27,14 @@ MAX_WHATSAPP_CHARS = 1024
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]{1,63}$")
 VARIANT_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,16}$")
 
-# Sandboxed: a template can read the values it is given and nothing else (no attributes of
-# Python objects, no imports); StrictUndefined makes a missing value an error, never a blank.
-TEXT_ENV = SandboxedEnvironment(
-    undefined=StrictUndefined, autoescape=False, trim_blocks=True, lstrip_blocks=True
-)
-HTML_ENV = SandboxedEnvironment(
-    undefined=StrictUndefined, autoescape=True, trim_blocks=True, lstrip_blocks=True
-)
+# Sizes, in characters. A reply is read by one person: a body of a few pages is plenty, and
+# every variant is rendered for three channels when it is saved.
+MAX_BODY_CHARS = 20_000
+MAX_CTA_CHARS = 500
+MAX_SUBJECT_CHARS = 500
+MAX_VARIANT_CHARS = 40_000  # all of one variant's bodies, subjects and calls to action
+MAX_VARIANTS = 10
+PART_LIMITS = {"body": MAX_BODY_CHARS, "cta": MAX_CTA_CHARS, "subject": MAX_SUBJECT_CHARS}
 
 
 @dataclass(frozen=True)
@@ -117,17 +116,15 @@ class TemplateSpec:
 @functools.lru_cache(maxsize=1024)
 def tokens_in(source: str) -> frozenset[str]:
     """The tokens ``source`` uses (parsing is the costly part of rendering: cached)."""
-    return frozenset(meta.find_undeclared_variables(TEXT_ENV.parse(source)))
+    try:
+        return frozenset(meta.find_undeclared_variables(parse(source)))
+    except RecursionError:  # the scan compiles, which recurses deeper than parsing
+        raise TemplateSyntaxError(TOO_DEEP, 1) from None
 
 
-def _cta_uses(source: str) -> tuple[int, bool]:
-    """How often ``{{ cta }}`` appears, and whether inside a loop (which would repeat it)."""
-    tree = TEXT_ENV.parse(source)
-    count = sum(1 for n in tree.find_all(nodes.Name) if n.name == CTA)
-    in_loop = any(
-        n.name == CTA for loop in tree.find_all(nodes.For) for n in loop.find_all(nodes.Name)
-    )
-    return count, in_loop
+def _cta_uses(source: str) -> int:
+    """How often ``{{ cta }}`` appears (the language has no loops to repeat it)."""
+    return sum(1 for n in parse(source).find_all(nodes.Name) if n.name == CTA)
 
 
 def check_template(spec: TemplateSpec) -> None:
@@ -143,6 +140,9 @@ def check_template(spec: TemplateSpec) -> None:
             errors.append(FieldError("tokens", f"unknown token {token!r}; known: {known}"))
     if not spec.variants:
         errors.append(FieldError("variants", "a template needs at least one variant"))
+    if len(spec.variants) > MAX_VARIANTS:
+        errors.append(FieldError("variants", f"at most {MAX_VARIANTS} variants"))
+        raise TemplateError(errors)  # each variant is rendered to be checked: not that many
     for variant, channels in spec.variants.items():
         errors.extend(_check_variant(spec, variant, channels))
     if errors:
@@ -154,6 +154,14 @@ def _check_variant(spec: TemplateSpec, variant: str, channels: dict[str, Body]) 
     if not VARIANT_PATTERN.match(variant):
         return [FieldError(where, "variant names are 1-16 letters, digits, '-' or '_'")]
     errors: list[FieldError] = []
+    size = sum(len(source) for body in channels.values() for source in body.sources().values())
+    if size > MAX_VARIANT_CHARS:
+        return [
+            FieldError(
+                where,
+                f"{size} characters over all its bodies; a variant may have {MAX_VARIANT_CHARS}",
+            )
+        ]
     if DEFAULT_CHANNEL not in channels:
         errors.append(FieldError(where, "every variant needs a 'default' body"))
     for channel, body in channels.items():
@@ -176,10 +184,19 @@ def _check_variant(spec: TemplateSpec, variant: str, channels: dict[str, Body]) 
 def _check_body(spec: TemplateSpec, where: str, body: Body) -> list[FieldError]:
     errors: list[FieldError] = []
     for part, source in body.sources().items():
+        if len(source) > PART_LIMITS[part]:
+            message = f"{len(source)} characters; at most {PART_LIMITS[part]}"
+            errors.append(FieldError(f"{where}.{part}", message))
+            continue
         try:
-            used = tokens_in(source)
+            # Before the token scan, which compiles and would only say "no filter 'center'".
+            refused = unsupported(parse(source))
+            used = set() if refused else tokens_in(source)
         except TemplateSyntaxError as exc:
             errors.append(FieldError(f"{where}.{part}", f"line {exc.lineno}: {exc.message}"))
+            continue
+        errors.extend(FieldError(f"{where}.{part}", why) for why in refused)
+        if refused:
             continue
         allowed = set(spec.tokens) | ({CTA} if part == "body" else set())
         for token in sorted(used - allowed):
@@ -192,13 +209,12 @@ def _check_body(spec: TemplateSpec, where: str, body: Body) -> list[FieldError]:
         return errors
     if not body.cta.strip():
         errors.append(FieldError(f"{where}.cta", "a message needs exactly one call to action"))
-    count, in_loop = _cta_uses(body.body)
-    if count != 1 or in_loop:
+    count = _cta_uses(body.body)
+    if count != 1:
         errors.append(
             FieldError(
                 f"{where}.body",
-                f"place the call to action with {{{{ cta }}}} exactly once (found {count}"
-                f"{', inside a loop' if in_loop else ''})",
+                f"place the call to action with {{{{ cta }}}} exactly once (found {count})",
             )
         )
     return errors

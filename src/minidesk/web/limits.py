@@ -1,4 +1,12 @@
-"""Rejects request bodies over the configured size before they are read into memory."""
+"""Bounds every request body before the application sees it.
+
+The body is read here, up to ``max_bytes``, and handed on whole; one byte more and the client
+gets a 413 ``payload-too-large`` problem and the application never runs. Checking the declared
+``Content-Length`` alone is not enough: a chunked body declares none, and an error raised from
+inside the application's own read was turned into a 400 by FastAPI's body parsing. Bodies are
+at most ``MINIDESK_MAX_INBOUND_BYTES`` (1 MiB by default), so holding one in memory is the
+bound, not a cost.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +15,6 @@ import json
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from minidesk.web.problems import MEDIA_TYPE, PROBLEM_BASE
-
-
-class BodyTooLarge(Exception):
-    pass
 
 
 class BodySizeLimit:
@@ -26,21 +30,21 @@ class BodySizeLimit:
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
             await self._reject(send)
             return
+        chunks: list[bytes] = []
         seen = 0
-
-        async def counting_receive() -> Message:
-            nonlocal seen
+        while True:
             message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:  # chunked bodies declare no length up front
-                    raise BodyTooLarge
-            return message
-
-        try:
-            await self.app(scope, counting_receive, send)
-        except BodyTooLarge:
-            await self._reject(send)
+            if message["type"] == "http.disconnect":
+                return  # the client left; nobody is waiting for an answer
+            chunk = message.get("body", b"")
+            seen += len(chunk)
+            if seen > self.max_bytes:
+                await self._reject(send)
+                return
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        await self.app(scope, _replay(b"".join(chunks), receive), send)
 
     async def _reject(self, send: Send) -> None:
         body = json.dumps(
@@ -58,7 +62,25 @@ class BodySizeLimit:
                 "headers": [
                     (b"content-type", MEDIA_TYPE.encode()),
                     (b"content-length", str(len(body)).encode()),
+                    # The rest of an oversized body is never read: the connection cannot
+                    # carry another request.
+                    (b"connection", b"close"),
                 ],
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    """The whole body as one message, then the client's own channel (a streaming response
+    listens on it for the disconnect)."""
+    delivered = False
+
+    async def replay() -> Message:
+        nonlocal delivered
+        if not delivered:
+            delivered = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return replay

@@ -1,9 +1,16 @@
-"""Cursor pagination: ``{"items": [...], "next_cursor": "..."|null}`` over descending ids."""
+"""Cursor pagination: ``{"items": [...], "next_cursor": "..."|null}`` over descending ids.
+
+A cursor is opaque to clients: base64url of ``id:<row id>``. Whatever else arrives in its place
+is refused with a 400 ``invalid-cursor`` problem before it reaches a query, because the
+database would otherwise meet a value it cannot hold (a 40-digit id overflows SQLite's and
+PostgreSQL's 64-bit integers and surfaced as a 500).
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import re
 from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
@@ -14,6 +21,12 @@ from minidesk.web.problems import Problem
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 MAX_LIMIT = 100
+# Row ids are 64-bit signed integers on every database we support.
+MAX_ID = 2**63 - 1
+# base64url of "id:" and 19 digits is 30 characters; anything longer was not issued by us.
+MAX_CURSOR_CHARS = 32
+_ENCODED = re.compile(r"^[A-Za-z0-9_-]+$")
+_DECODED = re.compile(r"^id:([1-9][0-9]{0,18})$")
 
 
 class Page(BaseModel, Generic[T]):
@@ -26,19 +39,30 @@ def encode_cursor(last_id: int) -> str:
 
 
 def decode_cursor(cursor: str | None) -> int:
-    """The id to continue below (0: from the start)."""
+    """The id to continue below or after (0: from the start); ``Problem(400)`` for anything
+    this API did not issue."""
     if not cursor:
         return 0
+    shown = cursor if len(cursor) <= MAX_CURSOR_CHARS else cursor[:MAX_CURSOR_CHARS] + "…"
+    if len(cursor) > MAX_CURSOR_CHARS or not _ENCODED.match(cursor):
+        raise _invalid(shown)
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        kind, _, value = raw.partition(":")
-        if kind != "id":
-            raise ValueError(kind)
-        return int(value)
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise Problem(
-            400, f"cursor {cursor!r} is not one this API issued", slug="invalid-cursor"
-        ) from None
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+    except (ValueError, binascii.Error):  # UnicodeDecodeError is a ValueError
+        raise _invalid(shown) from None
+    found = _DECODED.match(raw)
+    if found is None or int(found.group(1)) > MAX_ID:
+        raise _invalid(shown)
+    return int(found.group(1))
+
+
+def _invalid(shown: str) -> Problem:
+    return Problem(
+        400,
+        f"cursor {shown!r} is not one this API issued; pass next_cursor from a previous page "
+        "unchanged, or omit it to start from the beginning",
+        slug="invalid-cursor",
+    )
 
 
 def paginate(rows: Sequence[Any], limit: int, schema: type[M]) -> Page[M]:

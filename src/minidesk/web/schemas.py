@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
 
 from minidesk.desk.models import Priority, Role, Status, TokenKind
 from minidesk.desk.tickets import MAX_TIER
@@ -296,3 +296,12 @@ class WorkspacePatch(Strict):
     languages: list[str] | None = None
     restrict_agents_to_teams: bool | None = None
     reopen_window_days: int | None = None
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        """Every workspace setting has a value: an explicit null reached the NOT NULL column
+        (a 500); leaving the field out keeps the current value."""
+        if value is None:
+            raise ValueError("cannot be null; leave the field out to keep its value")
+        return value

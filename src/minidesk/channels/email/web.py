@@ -146,7 +146,11 @@ def verify_mailgun(key: str, timestamp: str, token: str, signature: str) -> bool
     return age <= SIGNATURE_MAX_AGE_SECONDS and hmac.compare_digest(expected, signature)
 
 
-@hooks.post("/{channel_id}/mailgun", status_code=200)
+@hooks.post(
+    "/{channel_id}/mailgun",
+    status_code=200,
+    responses={406: {"description": "signature missing, invalid, stale or replayed"}},
+)
 def mailgun_mime(
     channel_id: int,
     timestamp: Annotated[str, Form()],

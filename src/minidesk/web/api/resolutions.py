@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from minidesk.commerce.money import Money
 from minidesk.db import commit
@@ -35,6 +35,7 @@ router = APIRouter(prefix=PREFIX, tags=["resolutions"])
 
 
 class RefundIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a typo is a 422, never silently dropped
     order_number: str = Field(max_length=32)
     amount_minor: int = Field(gt=0)
     currency: str = Field("USD", min_length=3, max_length=3)
@@ -42,10 +43,12 @@ class RefundIn(BaseModel):
 
 
 class DecisionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a typo is a 422, never silently dropped
     reason: str = Field(min_length=1, max_length=2000)
 
 
 class LimitsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a typo is a 422, never silently dropped
     may_refund: bool
     cap_minor: int = Field(ge=0)
     daily_budget_minor: int = Field(ge=0)

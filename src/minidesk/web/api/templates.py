@@ -3,7 +3,7 @@ with a template."""
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,7 +16,13 @@ from minidesk.desk.tickets import TicketChangeError
 from minidesk.desk.users import actor_of
 from minidesk.replies import RenderError, TemplateError, TemplateSpec, do_send_template
 from minidesk.replies.render import render_spec
-from minidesk.replies.spec import CHANNELS, Body
+from minidesk.replies.spec import (
+    CHANNELS,
+    MAX_BODY_CHARS,
+    MAX_CTA_CHARS,
+    MAX_SUBJECT_CHARS,
+    Body,
+)
 from minidesk.replies.store import Listed, do_save_template, get_listed, list_templates
 from minidesk.web.api import PREFIX
 from minidesk.web.api.rules import ManagerDep
@@ -32,10 +38,18 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+# A token's value in a macro or preview: a name, an address, a reason, never a document.
+Value = Annotated[str, Field(max_length=2000)]
+Variables = Annotated[dict[str, Value], Field(max_length=50)]
+
+
 class BodyIn(Strict):
-    body: str = Field(min_length=1, max_length=20_000)
-    cta: str = Field(description="the one call to action; the body places it with {{ cta }}")
-    subject: str | None = Field(None, max_length=500)
+    body: str = Field(min_length=1, max_length=MAX_BODY_CHARS)
+    cta: str = Field(
+        max_length=MAX_CTA_CHARS,
+        description="the one call to action; the body places it with {{ cta }}",
+    )
+    subject: str | None = Field(None, max_length=MAX_SUBJECT_CHARS)
 
 
 class TemplateIn(Strict):
@@ -67,7 +81,7 @@ class TemplateOut(BaseModel):
 
 class PreviewIn(Strict):
     channel: str = Field("email", description=f"one of {', '.join(CHANNELS[1:])}")
-    variables: dict[str, str] = Field(default_factory=dict)
+    variables: Variables = Field(default_factory=dict)
     variant: str | None = None
 
 
@@ -80,7 +94,7 @@ class PreviewOut(BaseModel):
 
 
 class MacroIn(Strict):
-    variables: dict[str, str] = Field(default_factory=dict)
+    variables: Variables = Field(default_factory=dict)
     type: Literal["reply", "note"] = "reply"
     status: Status | None = None
 

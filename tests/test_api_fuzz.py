@@ -24,6 +24,11 @@ from schemathesis.checks import (
 )
 from tests.conftest import ON_POSTGRES, Cast, Person, inbound
 
+from minidesk import db
+from minidesk.desk import users
+from minidesk.desk.models import User
+from minidesk.events import SYSTEM
+
 # Per operation and generation mode: about 60 operations, 2 modes, 3 callers; the whole
 # module takes about 50 s on a 2-core machine.
 EXAMPLES = 10
@@ -59,6 +64,20 @@ def _seed(client: TestClient, cast: Cast) -> None:
     assert client.post("/api/v1/rules", json=rule, headers=cast.olivia.headers).status_code == 201
 
 
+def _restore(client: TestClient, who: Person) -> dict[str, str]:
+    """The caller's headers, after putting the caller back if an operation retired them: the
+    fuzzer may rotate or revoke the token it calls with, or deactivate or demote its own user,
+    and every later operation would then only ever answer 401 (coverage lost in silence)."""
+    me = client.get("/api/v1/users/me", headers=who.headers)
+    if me.status_code == 200 and me.json()["role"] == who.role:
+        return who.headers
+    with db.get_db().transaction() as session:
+        user = session.get_one(User, who.id)
+        user.active, user.role = True, who.role
+        _, who.token = users.do_create_token(session, user, SYSTEM, "fuzz", lifetime=None)
+    return who.headers
+
+
 def _fuzz(client: TestClient, who: Person | None) -> list[str]:
     schema = schemathesis.openapi.from_asgi("/openapi.json", client.app)
     failures: list[str] = []
@@ -71,7 +90,7 @@ def _fuzz(client: TestClient, who: Person | None) -> list[str]:
             @given(case=operation.as_strategy(generation_mode=mode))
             @BUDGET
             def run(case: schemathesis.Case) -> None:
-                headers = who.headers if who else {}
+                headers = _restore(client, who) if who else {}
                 case.call_and_validate(headers=headers, checks=CHECKS)
 
             try:

@@ -49,20 +49,6 @@ def spent_today(
     return Money(int(total or 0), pack.currency)
 
 
-def do_record_spend(
-    session: Session, user_id: int, ticket_id: int | None, order_number: str, amount: Money
-) -> SpendEntry:
-    entry = SpendEntry(
-        user_id=user_id,
-        ticket_id=ticket_id,
-        order_number=order_number,
-        amount_minor=amount.amount_minor,
-        currency=amount.currency,
-    )
-    session.add(entry)
-    return entry
-
-
 def exceeds(limits: RolePolicy, default: RolePolicy) -> bool:
     """Whether ``limits`` let someone refund anything their role's default would not."""
     if not limits.may_refund:

@@ -23,7 +23,7 @@ from minidesk.channels.base import InboundMessage
 from minidesk.db import Database
 from minidesk.desk import users
 from minidesk.desk.models import Role
-from minidesk.events import SYSTEM
+from minidesk.events import SYSTEM, set_strict, violations
 
 TEST_DB_URL = os.environ.get("MINIDESK_TEST_DATABASE_URL", "")
 ON_POSTGRES = TEST_DB_URL.startswith("postgresql")
@@ -188,3 +188,14 @@ def ingest(message: InboundMessage) -> tuple[int, int]:
         assert row.status == inbox.InboxStatus.DONE, row.error
         assert row.ticket_id is not None and row.message_id is not None
         return row.ticket_id, row.message_id
+
+
+@pytest.fixture(autouse=True, scope="session")
+def strict_events() -> Iterator[None]:
+    """Every event the suite emits has its payload checked against the catalogue
+    (``minidesk.event_kinds``), so a schema that drifts from its emit site fails a test."""
+    set_strict(True)
+    yield
+    set_strict(False)
+    # A listener that caught a PayloadError only recorded it: fail the run here instead.
+    assert not violations, "\n".join(sorted(set(violations)))

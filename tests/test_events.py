@@ -11,7 +11,12 @@ from sqlalchemy.orm import Session
 
 from minidesk import events
 from minidesk.db import Database
+from minidesk.event_kinds import EventKind
 from minidesk.events import SYSTEM, Actor, ActorType, Event
+
+# Two catalogued kinds that no built-in listener hears and whose payload is empty.
+THING = EventKind.CUSTOMER_WEBHOOK_SECRET_ROTATED
+OTHER = EventKind.NOTE_ADDED
 
 
 @pytest.fixture
@@ -28,9 +33,9 @@ def heard() -> Iterator[list[tuple[str, bool]]]:
         raise RuntimeError("listener bug")
 
     saved = {kind: list(fns) for kind, fns in events._listeners.items()}
-    events.listen("test.thing")(plain)
-    events.listen("test.thing", automated=True)(opted_in)
-    events.listen("test.thing")(broken)
+    events.listen(THING)(plain)
+    events.listen(THING, automated=True)(opted_in)
+    events.listen(THING)(broken)
     yield seen
     events._listeners.clear()
     events._listeners.update(saved)
@@ -42,35 +47,35 @@ AUTOMATION = Actor(ActorType.AUTOMATION, name="rule 7")
 
 def test_listeners_run_after_commit(database: Database, heard: list[tuple[str, bool]]) -> None:
     with database.transaction() as session:
-        events.emit(session, "test.thing", USER)
+        events.emit(session, THING, USER)
         assert heard == []  # not yet: the transaction could still roll back
-    assert sorted(heard) == [("test.thing", False), ("test.thing", True)]
+    assert sorted(heard) == [(THING, False), (THING, True)]
 
 
 def test_rolled_back_events_are_never_dispatched(
     database: Database, heard: list[tuple[str, bool]]
 ) -> None:
     with pytest.raises(ZeroDivisionError), database.transaction() as session:
-        events.emit(session, "test.thing", USER)
+        events.emit(session, THING, USER)
         1 / 0  # noqa: B018
     assert heard == []
     with database.sessions() as session:
-        assert session.scalars(select(Event).where(Event.kind == "test.thing")).all() == []
+        assert session.scalars(select(Event).where(Event.kind == THING)).all() == []
 
 
 def test_automation_events_reach_only_opted_in_listeners(
     database: Database, heard: list[tuple[str, bool]]
 ) -> None:
     with database.transaction() as session:
-        events.emit(session, "test.thing", AUTOMATION)
-    assert heard == [("test.thing", True)]
+        events.emit(session, THING, AUTOMATION)
+    assert heard == [(THING, True)]
 
 
 def test_a_failing_listener_is_recorded_and_does_not_stop_the_others(
     database: Database, heard: list[tuple[str, bool]]
 ) -> None:
     with database.transaction() as session:
-        event = events.emit(session, "test.thing", USER)
+        event = events.emit(session, THING, USER)
     with database.sessions() as session:
         failure = session.scalars(select(Event).where(Event.kind == "listener.failed")).one()
         assert failure.data["event_id"] == event.id
@@ -83,7 +88,7 @@ def test_an_event_is_dispatched_once_however_often_it_is_offered(
     database: Database, heard: list[tuple[str, bool]]
 ) -> None:
     with database.transaction() as session:
-        event = events.emit(session, "test.thing", USER)
+        event = events.emit(session, THING, USER)
     with database.transaction() as session:
         assert events.dispatch(session, event.id) is False
     assert len(heard) == 2
@@ -94,7 +99,7 @@ def test_system_actor_is_automated() -> None:
     assert not USER.automated
 
 
-def _undispatched(database: Database, kinds: list[str]) -> list[int]:
+def _undispatched(database: Database, kinds: list[EventKind]) -> list[int]:
     """Events stored without ``emit()``, so no after-commit job has dispatched them yet."""
     with database.transaction() as session:
         rows = [Event(kind=kind, actor_type="user", actor_name="alice", data={}) for kind in kinds]
@@ -106,11 +111,11 @@ def _undispatched(database: Database, kinds: list[str]) -> list[int]:
 def test_a_batch_is_claimed_at_once_and_runs_in_the_order_given(
     database: Database, heard: list[tuple[str, bool]]
 ) -> None:
-    events.listen("test.other")(lambda session, event: heard.append((event.kind, False)))
-    first, second = _undispatched(database, ["test.other", "test.thing"])
+    events.listen(OTHER)(lambda session, event: heard.append((event.kind, False)))
+    first, second = _undispatched(database, [OTHER, THING])
     with database.transaction() as session:
         assert events.dispatch_many(session, [second, first, second]) == 2
-    assert heard == [("test.thing", False), ("test.thing", True), ("test.other", False)]
+    assert heard == [(THING, False), (THING, True), (OTHER, False)]
     with database.sessions() as session:
         failure = session.scalars(select(Event).where(Event.kind == "listener.failed")).one()
         assert failure.data["event_id"] == second
@@ -121,7 +126,7 @@ def test_a_batch_is_claimed_at_once_and_runs_in_the_order_given(
 def test_a_batch_skips_what_another_worker_already_dispatched(
     database: Database, heard: list[tuple[str, bool]]
 ) -> None:
-    first, second = _undispatched(database, ["test.thing", "test.thing"])
+    first, second = _undispatched(database, [THING, THING])
     with database.transaction() as session:
         assert events.dispatch(session, first) is True
     heard.clear()
@@ -134,7 +139,7 @@ def test_a_batch_skips_what_another_worker_already_dispatched(
 def test_a_rolled_back_batch_stays_undispatched(
     database: Database, heard: list[tuple[str, bool]]
 ) -> None:
-    [event_id] = _undispatched(database, ["test.thing"])
+    [event_id] = _undispatched(database, [THING])
     with pytest.raises(ZeroDivisionError), database.transaction() as session:
         events.dispatch_many(session, [event_id])
         1 / 0  # noqa: B018

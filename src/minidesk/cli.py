@@ -245,7 +245,9 @@ def demo(
 
     data_dir.mkdir(parents=True, exist_ok=True)
     settings = _load(demo=True, database_url=f"sqlite:///{data_dir.resolve()}/minidesk.db")
-    _upgrade(settings)
+    # The banner is what a first-time user reads: a log line per migration would bury it.
+    with logs.quiet("alembic"):
+        _upgrade(settings)
     jobs.configure(settings)
     summary = demo_data.seed(db.get_db())
     email_service.ensure_support_address(settings)

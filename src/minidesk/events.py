@@ -5,6 +5,12 @@ commits, the new events are handed to the job queue; ``dispatch_many()`` claims 
 events once (one conditional UPDATE, so several workers can run) and calls the listeners
 registered for each event's kind, each in a savepoint so one failing listener cannot undo
 another's work.
+
+Kinds come from the catalogue in ``minidesk.event_kinds``: ``emit()`` and ``listen()`` refuse
+any other, always, because a kind nobody catalogued is a typo that would otherwise make a rule
+or listener silently never fire (a set lookup, so production pays nothing for it). Payloads
+are checked against the catalogue's schemas only in strict mode (the test suite turns it on
+with ``set_strict``), since that check costs more than the event itself.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from sqlalchemy import ColumnElement, ForeignKey, Index, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from minidesk.db import Base, on_commit, utcnow
+from minidesk.event_kinds import EventKind, check_kind, payload_problems
 
 log = logging.getLogger(__name__)
 
@@ -71,9 +78,25 @@ class Event(Base):
     dispatched_at: Mapped[dt.datetime | None]
 
 
+class PayloadError(ValueError):
+    """Strict mode: an event's data does not match its kind's schema in the catalogue."""
+
+
+_strict = False
+# Strict-mode failures, also kept here: a listener or rule that catches the PayloadError
+# turns it into a ``listener.failed`` event, and the suite must still hear of it.
+violations: list[str] = []
+
+
+def set_strict(strict: bool) -> None:
+    """Check every payload against the catalogue (tests); off by default for speed."""
+    global _strict
+    _strict = strict
+
+
 def emit(
     session: Session,
-    kind: str,
+    kind: EventKind,
     actor: Actor,
     *,
     ticket_id: int | None = None,
@@ -81,9 +104,16 @@ def emit(
     message_id: int | None = None,
     **data: Any,
 ) -> Event:
-    """Record ``kind`` in the current transaction; listeners see it only after commit."""
+    """Record ``kind`` in the current transaction; listeners see it only after commit.
+
+    Raises ``ValueError`` for a kind not in the catalogue, and ``PayloadError`` in strict
+    mode for data that does not match the kind's schema."""
+    kind = check_kind(kind)
+    if _strict and (problems := payload_problems(kind, data)):
+        violations.append(f"{kind} payload: {'; '.join(problems)}")
+        raise PayloadError(violations[-1])
     event = Event(
-        kind=kind,
+        kind=str(kind),
         ticket_id=ticket_id,
         customer_id=customer_id,
         message_id=message_id,
@@ -112,12 +142,17 @@ Listener = Callable[[Session, Event], None]
 _listeners: dict[str, list[tuple[Listener, bool]]] = defaultdict(list)
 
 
-def listen(*kinds: str, automated: bool = False) -> Callable[[Listener], Listener]:
-    """Register a listener for event kinds (``*`` for all). ``automated=True`` opts in to
-    events that automation itself caused; by default those are skipped, which breaks loops."""
+ALL = "*"
+
+
+def listen(*kinds: EventKind | str, automated: bool = False) -> Callable[[Listener], Listener]:
+    """Register a listener for event kinds (``ALL`` for every kind). ``automated=True`` opts
+    in to events that automation itself caused; by default those are skipped, which breaks
+    loops. An uncatalogued kind raises ``ValueError`` at import, not silence at run time."""
+    checked = [kind if kind == ALL else str(check_kind(kind)) for kind in kinds]
 
     def register(fn: Listener) -> Listener:
-        for kind in kinds:
+        for kind in checked:
             _listeners[kind].append((fn, automated))
         return fn
 
@@ -125,8 +160,13 @@ def listen(*kinds: str, automated: bool = False) -> Callable[[Listener], Listene
 
 
 def listeners_for(event: Event) -> list[Listener]:
-    found = [*_listeners.get(event.kind, []), *_listeners.get("*", [])]
+    found = [*_listeners.get(event.kind, []), *_listeners.get(ALL, [])]
     return [fn for fn, opted_in in found if opted_in or not event.automated]
+
+
+def listened_kinds() -> frozenset[str]:
+    """Every kind some listener is registered for (``ALL`` included when one listens to all)."""
+    return frozenset(kind for kind, found in _listeners.items() if found)
 
 
 def _after_commit(events: list[Event]) -> None:
@@ -190,7 +230,7 @@ def batch(session: Session) -> list[Event]:
     return current.events if current is not None else []
 
 
-def in_batch(session: Session, kind: str, message_id: int) -> Event | None:
+def in_batch(session: Session, kind: EventKind, message_id: int) -> Event | None:
     """An event of ``kind`` about ``message_id`` that this session is dispatching right now,
     if any: a listener reads it here instead of querying for it (events never change)."""
     current: _Batch | None = session.info.get(_BATCH)
@@ -208,7 +248,7 @@ def _run_listeners(session: Session, event: Event) -> None:
             log.exception("listener %s failed on event %s", listener.__qualname__, event.id)
             emit(
                 session,
-                "listener.failed",
+                EventKind.LISTENER_FAILED,
                 SYSTEM,
                 ticket_id=event.ticket_id,
                 event_id=event.id,

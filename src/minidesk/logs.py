@@ -1,9 +1,12 @@
-"""Structured logs: every record (ours, uvicorn's, huey's) rendered as one JSON line."""
+"""Structured logs: every record (ours, uvicorn's, huey's, alembic's) rendered as one JSON
+line for a collector, or as a readable line for a person at a terminal."""
 
 from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TextIO
 
 import structlog
@@ -61,3 +64,17 @@ def setup(level: str = "info", fmt: str = "json") -> None:
         logger_factory=structlog.stdlib.LoggerFactory(),
         cache_logger_on_first_use=True,
     )
+
+
+@contextmanager
+def quiet(*names: str, level: int = logging.WARNING) -> Iterator[None]:
+    """Only records at ``level`` or above from the ``names`` loggers while the block runs."""
+    loggers = [logging.getLogger(name) for name in names]
+    saved = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(level)
+    try:
+        yield
+    finally:
+        for logger, before in zip(loggers, saved, strict=True):
+            logger.setLevel(before)

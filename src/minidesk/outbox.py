@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from minidesk.channels.base import DeliveryError, OutboundMessage
 from minidesk.db import Base, Database, on_commit, utcnow
+from minidesk.event_kinds import EventKind
 from minidesk.events import SYSTEM, emit
 
 if TYPE_CHECKING:
@@ -173,7 +174,7 @@ def _failed(
             _set_message_status(session, item, DeliveryStatus.FAILED, exc.reason)
             emit(
                 session,
-                "delivery.failed",
+                EventKind.DELIVERY_FAILED,
                 SYSTEM,
                 ticket_id=item.ticket_id,
                 message_id=item.message_id,

@@ -26,6 +26,7 @@ from minidesk.db import Database, get_db
 from minidesk.desk import customers, tickets
 from minidesk.desk.messages import record_inbound
 from minidesk.desk.models import OPEN_STATUSES, Customer, Message, Priority, Ticket
+from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, ActorType, emit
 from minidesk.spool import spool_of
 from minidesk.triage import TriageResult, analyse_many
@@ -213,7 +214,7 @@ def _process_together(session: Session, items: list[_Item]) -> dict[int, Process
         if new_customer:
             emit(
                 session,
-                "customer.created",
+                EventKind.CUSTOMER_CREATED,
                 actor,
                 customer_id=customer.id,
                 channel=item.message.channel,
@@ -248,7 +249,7 @@ def _process_together(session: Session, items: list[_Item]) -> dict[int, Process
         _triage(session, ticket, row, item.reading, threaded.created)
         emit(
             session,
-            "message.received",
+            EventKind.MESSAGE_RECEIVED,
             actor,
             ticket_id=ticket.id,
             customer_id=ticket.customer_id,
@@ -309,7 +310,7 @@ def _triage(
     system = Actor(ActorType.AUTOMATION, name="triage")
     emit(
         session,
-        "message.triaged",
+        EventKind.MESSAGE_TRIAGED,
         system,
         ticket_id=ticket.id,
         customer_id=ticket.customer_id,

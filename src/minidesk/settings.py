@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import os
+import sys
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -29,6 +30,12 @@ Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 class SettingsError(Exception):
     """A setting is missing or invalid; the message names the variable."""
 
+
+
+def default_log_format() -> Literal["json", "console"]:
+    """Readable lines for a person at a terminal; JSON for whatever collects a service's logs."""
+    stream = sys.stderr
+    return "console" if stream is not None and stream.isatty() else "json"
 
 class Settings(BaseSettings):
     """The documented settings; each field's description is its documentation
@@ -53,9 +60,13 @@ class Settings(BaseSettings):
     )
     demo: bool = Field(False, description="Demo mode: a built-in secret key is allowed.")
     log_level: Literal["debug", "info", "warning", "error"] = Field(
-        "info", description="Log level of the structured (JSON) logs."
+        "info", description="Log level."
     )
-    log_format: Literal["json", "console"] = Field("json", description="Log output format.")
+    log_format: Literal["json", "console"] = Field(
+        default_factory=default_log_format,
+        description="Log output: json (one object a line, for a collector) or console "
+        "(readable lines); default console when stderr is a terminal, else json.",
+    )
     workers: Annotated[int, Field(ge=0, le=64)] = Field(
         2, description="In-process job worker threads for `serve` (0: run `minidesk worker` apart)."
     )

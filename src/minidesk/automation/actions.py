@@ -21,6 +21,7 @@ from minidesk.desk import tickets
 from minidesk.desk.messages import MessageType, do_reply
 from minidesk.desk.models import Priority, Status, Team, Ticket, User
 from minidesk.desk.tickets import MAX_TIER
+from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, changed, emit
 from minidesk.replies.store import get_spec
 from minidesk.replies.tokens import AUTOMATIC
@@ -257,7 +258,7 @@ def _notify(facts: Facts, actor: Actor, p: NotifyParams) -> Changes:
     user_ids = [u.id for email in p.users if (u := _user(facts.session, email)) is not None]
     emit(
         facts.session,
-        "notification.requested",
+        EventKind.NOTIFICATION_REQUESTED,
         actor,
         ticket_id=facts.ticket.id,
         customer_id=facts.ticket.customer_id,

@@ -24,13 +24,16 @@ from minidesk.automation.models import RuleFiring
 from minidesk.automation.ruleset import CachedRule, rules_for
 from minidesk.db import utcnow
 from minidesk.desk.models import Ticket
+from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, ActorType, Event, emit
 
 log = logging.getLogger(__name__)
 
 MAX_FIRINGS_PER_HOUR = 20
 # Automation's own bookkeeping never triggers rules.
-OWN_KINDS = frozenset({"rule.fired", "rule.failed", "rule.capped", "listener.failed"})
+OWN_KINDS = frozenset(
+    {EventKind.RULE_FIRED, EventKind.RULE_FAILED, EventKind.RULE_CAPPED, EventKind.LISTENER_FAILED}
+)
 
 
 def rule_actor(rule: CachedRule) -> Actor:
@@ -71,7 +74,7 @@ def _recently_capped(session: Session, ticket_id: int, now: dt.datetime) -> bool
     """One ``rule.capped`` an hour per ticket is enough to tell an admin about a loop."""
     query = select(Event.id).where(
         Event.ticket_id == ticket_id,
-        Event.kind == "rule.capped",
+        Event.kind == EventKind.RULE_CAPPED,
         Event.created_at > now - dt.timedelta(hours=1),
     )
     return session.scalars(query.limit(1)).first() is not None
@@ -133,7 +136,7 @@ def fire(
         if not _recently_capped(session, ticket.id, now):
             emit(
                 session,
-                "rule.capped",
+                EventKind.RULE_CAPPED,
                 actor,
                 ticket_id=ticket.id,
                 limit=MAX_FIRINGS_PER_HOUR,
@@ -157,7 +160,7 @@ def fire(
         log.warning("rule %s failed on ticket %s: %r", rule.id, ticket.id, exc)
         emit(
             session,
-            "rule.failed",
+            EventKind.RULE_FAILED,
             actor,
             ticket_id=ticket.id,
             customer_id=ticket.customer_id,
@@ -167,7 +170,7 @@ def fire(
         return False
     emit(
         session,
-        "rule.fired",
+        EventKind.RULE_FIRED,
         actor,
         ticket_id=ticket.id,
         customer_id=ticket.customer_id,

@@ -17,11 +17,11 @@ from minidesk.automation.conditions import CONDITIONS
 from minidesk.automation.models import TIME_EVENT, Rule
 from minidesk.db import utcnow
 from minidesk.desk.models import Status, User
+from minidesk.event_kinds import CATALOGUE, RULE_EVENTS, EventKind
 from minidesk.events import Actor, changed, emit
 from minidesk.replies.spec import FieldError
 from minidesk.webhooks.checks import check_may_set_webhook
 
-EVENT_PATTERN = re.compile(r"^[a-z][a-z_]*(\.[a-z_]+)+$")
 DURATION = re.compile(r"^(\d+)([mhd])$")
 UNITS = {"m": dt.timedelta(minutes=1), "h": dt.timedelta(hours=1), "d": dt.timedelta(days=1)}
 MAX_AFTER = dt.timedelta(days=365)
@@ -49,7 +49,10 @@ class RuleSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str = Field(min_length=1, max_length=200)
     description: str = Field("", max_length=2000)
-    event: str = Field(description="an event kind such as message.received, or 'time'")
+    event: str = Field(
+        description="what wakes the rule: 'time', or an event kind rules may use "
+        "(docs/events.md), such as message.received"
+    )
     after: str | None = Field(None, description="time rules: e.g. 30m, 72h, 3d")
     status: Status | None = Field(None, description="time rules: the status the ticket stays in")
     conditions: list[dict[str, Any]] = Field(default_factory=list, max_length=50)
@@ -100,6 +103,15 @@ def _check_items(
     return errors
 
 
+def check_rule_event(event: str) -> str | None:
+    """Why ``event`` cannot trigger a rule, naming every trigger that can; None if it can."""
+    if event == TIME_EVENT or event in RULE_EVENTS:
+        return None
+    allowed = ", ".join([TIME_EVENT, *sorted(RULE_EVENTS)])
+    why = "cannot trigger a rule" if event in CATALOGUE else "is not an event kind"
+    return f"{event!r} {why}; rules may use: {allowed}"
+
+
 def check_rule(session: Session, data: dict[str, Any], prefix: str = "") -> RuleSpec:
     """Validate a rule; raise ``RuleError`` naming every bad field (``prefix`` locates the
     rule in an import, e.g. ``rules[2].``)."""
@@ -118,8 +130,8 @@ def check_rule(session: Session, data: dict[str, Any], prefix: str = "") -> Rule
                 errors.append(FieldError(f"{prefix}after", str(exc)))
     elif spec.after is not None or spec.status is not None:
         errors.append(FieldError(f"{prefix}event", "after and status need event: time"))
-    elif not EVENT_PATTERN.match(spec.event):
-        errors.append(FieldError(f"{prefix}event", f"{spec.event!r} is not an event kind"))
+    elif (problem := check_rule_event(spec.event)) is not None:
+        errors.append(FieldError(f"{prefix}event", problem))
     errors += _check_items(session, prefix, "conditions", spec.conditions)
     errors += _check_items(session, prefix, "actions", spec.actions)
     if errors:
@@ -169,7 +181,10 @@ def do_create_rule(
     _apply(rule, spec)
     session.add(rule)
     session.flush()
-    emit(session, "rule.created", actor, rule_id=rule.id, rule=rule.name, after=rule_data(rule))
+    emit(
+        session, EventKind.RULE_CREATED, actor, rule_id=rule.id, rule=rule.name,
+        after=rule_data(rule),
+    )  # fmt: skip
     return rule
 
 
@@ -191,7 +206,7 @@ def do_update_rule(
     session.flush()
     emit(
         session,
-        "rule.updated",
+        EventKind.RULE_UPDATED,
         actor,
         rule_id=rule.id,
         rule=rule.name,
@@ -201,7 +216,10 @@ def do_update_rule(
 
 
 def do_delete_rule(session: Session, rule: Rule, actor: Actor) -> None:
-    emit(session, "rule.deleted", actor, rule_id=rule.id, rule=rule.name, before=rule_data(rule))
+    emit(
+        session, EventKind.RULE_DELETED, actor, rule_id=rule.id, rule=rule.name,
+        before=rule_data(rule),
+    )  # fmt: skip
     session.delete(rule)
     session.flush()
 
@@ -256,5 +274,5 @@ def do_import_yaml(
             session.add(rule)
         _apply(rule, spec)
     session.flush()
-    emit(session, "rules.imported", actor, **counts, names=[s.name for s in specs])
+    emit(session, EventKind.RULES_IMPORTED, actor, **counts, names=[s.name for s in specs])
     return counts

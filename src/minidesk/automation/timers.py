@@ -16,17 +16,18 @@ from minidesk.automation.rules import parse_duration
 from minidesk.automation.ruleset import CachedRule, rules_for
 from minidesk.db import get_db
 from minidesk.desk.models import Status, Ticket
+from minidesk.event_kinds import EventKind
 from minidesk.events import Event
 
 BATCH = 200
 
 
-@events.listen("ticket.created", "ticket.status_changed", automated=True)
+@events.listen(EventKind.TICKET_CREATED, EventKind.TICKET_STATUS_CHANGED, automated=True)
 def schedule(session: Session, event: Event) -> None:
     """Whoever changed the status (a rule too), the clocks follow it."""
     if event.ticket_id is None:
         return
-    status = Status.NEW if event.kind == "ticket.created" else event.data.get("after")
+    status = Status.NEW if event.kind == EventKind.TICKET_CREATED else event.data.get("after")
     rules = rules_for(session, TIME_EVENT)
     if not rules:
         return

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from minidesk.channels.base import Sender
 from minidesk.channels.text import one_line
 from minidesk.desk.models import Customer, CustomerIdentity, IdentityKind, Message, Ticket
+from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, Event, emit
 
 # Customer.name's column size.
@@ -203,7 +204,7 @@ def do_merge(session: Session, source: Customer, target: Customer, actor: Actor)
         target.phone = source.phone
     return emit(
         session,
-        "customer.merged",
+        EventKind.CUSTOMER_MERGED,
         actor,
         customer_id=target.id,
         source_id=source.id,
@@ -214,7 +215,7 @@ def do_merge(session: Session, source: Customer, target: Customer, actor: Actor)
 
 def do_unmerge(session: Session, merge_event: Event, actor: Actor) -> Event:
     """Undo a merge from its audit event: the rows it moved go back to the source customer."""
-    if merge_event.kind != "customer.merged":
+    if merge_event.kind != EventKind.CUSTOMER_MERGED:
         raise MergeError(f"event {merge_event.id} is not a merge")
     source = session.get_one(Customer, merge_event.data["source_id"])
     if source.merged_into_id != merge_event.data["target_id"]:
@@ -223,7 +224,7 @@ def do_unmerge(session: Session, merge_event: Event, actor: Actor) -> Event:
     source.merged_into_id = None
     return emit(
         session,
-        "customer.unmerged",
+        EventKind.CUSTOMER_UNMERGED,
         actor,
         customer_id=source.id,
         merge_event_id=merge_event.id,

@@ -13,6 +13,7 @@ from minidesk import outbox
 from minidesk.channels.base import InboundMessage
 from minidesk.db import utcnow
 from minidesk.desk.models import Attachment, Customer, Direction, Message, Status, Ticket, User
+from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, ActorType, changed, emit
 
 # What a support reply legitimately needs; scripts, styles, forms and event handlers go.
@@ -149,7 +150,7 @@ def record_inbound(
         ticket.status = Status.OPEN
         emit(
             session,
-            "ticket.status_changed",
+            EventKind.TICKET_STATUS_CHANGED,
             Actor(ActorType.CUSTOMER, customer.id),
             ticket_id=ticket.id,
             customer_id=customer.id,
@@ -195,7 +196,7 @@ def do_reply(
     if is_note:
         emit(
             session,
-            "note.added",
+            EventKind.NOTE_ADDED,
             actor,
             ticket_id=ticket.id,
             customer_id=ticket.customer_id,
@@ -207,7 +208,7 @@ def do_reply(
             ticket.first_response_at = message.created_at
         emit(
             session,
-            "message.sent",
+            EventKind.MESSAGE_SENT,
             actor,
             ticket_id=ticket.id,
             customer_id=ticket.customer_id,

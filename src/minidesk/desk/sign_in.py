@@ -33,6 +33,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from minidesk.db import Base, utcnow
 from minidesk.desk.models import User
 from minidesk.desk.users import check_password
+from minidesk.event_kinds import EventKind
 from minidesk.events import SYSTEM, emit
 from minidesk.settings import Settings
 
@@ -188,7 +189,7 @@ def _note_if_now_throttled(
         log.warning("sign-in throttled per %s (address %s)", exc.scope, ip)
         emit(
             session,
-            "auth.sign_in_throttled",
+            EventKind.AUTH_SIGN_IN_THROTTLED,
             SYSTEM,
             scope=str(exc.scope),
             address=ip,

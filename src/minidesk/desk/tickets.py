@@ -29,6 +29,7 @@ from minidesk.desk.models import (
     TicketThread,
     User,
 )
+from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, changed, emit
 
 SUBJECT_FROM_TEXT = 80
@@ -200,7 +201,7 @@ def announce_ticket(
         pin_thread(session, ticket, message.channel, message.thread_key)
     emit(
         session,
-        "ticket.created",
+        EventKind.TICKET_CREATED,
         actor,
         ticket_id=ticket.id,
         customer_id=ticket.customer_id,
@@ -248,7 +249,7 @@ def do_set_status(
     _touch(ticket)
     emit(
         session,
-        "ticket.status_changed",
+        EventKind.TICKET_STATUS_CHANGED,
         actor,
         ticket_id=ticket.id,
         customer_id=ticket.customer_id,
@@ -271,7 +272,7 @@ def do_set_priority(
     _touch(ticket)
     emit(
         session,
-        "ticket.priority_changed",
+        EventKind.TICKET_PRIORITY_CHANGED,
         actor,
         ticket_id=ticket.id,
         customer_id=ticket.customer_id,
@@ -288,7 +289,7 @@ def do_set_tier(session: Session, ticket: Ticket, tier: int, actor: Actor, why: 
     _touch(ticket)
     emit(
         session,
-        "ticket.tier_changed",
+        EventKind.TICKET_TIER_CHANGED,
         actor,
         ticket_id=ticket.id,
         customer_id=ticket.customer_id,
@@ -308,7 +309,7 @@ def do_assign(session: Session, ticket: Ticket, assignee: User | None, actor: Ac
     _touch(ticket)
     emit(
         session,
-        "ticket.assigned",
+        EventKind.TICKET_ASSIGNED,
         actor,
         ticket_id=ticket.id,
         customer_id=ticket.customer_id,
@@ -325,7 +326,7 @@ def do_set_team(session: Session, ticket: Ticket, team: Team | None, actor: Acto
     _touch(ticket)
     emit(
         session,
-        "ticket.team_changed",
+        EventKind.TICKET_TEAM_CHANGED,
         actor,
         ticket_id=ticket.id,
         customer_id=ticket.customer_id,
@@ -348,7 +349,7 @@ def do_set_tags(
     _touch(ticket)
     emit(
         session,
-        "ticket.tags_changed",
+        EventKind.TICKET_TAGS_CHANGED,
         actor,
         ticket_id=ticket.id,
         customer_id=ticket.customer_id,
@@ -366,7 +367,7 @@ def do_set_intent(session: Session, ticket: Ticket, intent: str, actor: Actor) -
     _touch(ticket)
     emit(
         session,
-        "ticket.intent_corrected",
+        EventKind.TICKET_INTENT_CORRECTED,
         actor,
         ticket_id=ticket.id,
         customer_id=ticket.customer_id,
@@ -386,7 +387,7 @@ def do_set_custom_fields(
     _touch(ticket)
     emit(
         session,
-        "ticket.fields_changed",
+        EventKind.TICKET_FIELDS_CHANGED,
         actor,
         ticket_id=ticket.id,
         customer_id=ticket.customer_id,

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from minidesk.db import utcnow
 from minidesk.desk.models import ApiToken, TokenKind, User
+from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, emit
 from minidesk.settings import get_settings
 
@@ -108,7 +109,7 @@ def do_create_token(
     session.flush()
     emit(
         session,
-        "token.created",
+        EventKind.TOKEN_CREATED,
         actor,
         user_id=user.id,
         token_id=token.id,
@@ -123,7 +124,7 @@ def do_create_token(
 def do_revoke_token(session: Session, token: ApiToken, actor: Actor) -> None:
     if token.revoked_at is None:
         token.revoked_at = utcnow()
-        emit(session, "token.revoked", actor, user_id=token.user_id, token_id=token.id)
+        emit(session, EventKind.TOKEN_REVOKED, actor, user_id=token.user_id, token_id=token.id)
 
 
 def do_rotate_token(session: Session, token: ApiToken, actor: Actor) -> tuple[ApiToken, str]:
@@ -154,7 +155,7 @@ def do_rotate_token(session: Session, token: ApiToken, actor: Actor) -> tuple[Ap
     locked.revoked_at = utcnow()
     emit(
         session,
-        "token.rotated",
+        EventKind.TOKEN_ROTATED,
         actor,
         user_id=locked.user_id,
         token_id=locked.id,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from minidesk.db import utcnow
 from minidesk.desk.models import ApiToken, Role, Team, TeamMember, User
 from minidesk.desk.tokens import authenticate_token, do_create_token, do_revoke_token
+from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, ActorType, emit
 
 # Token functions keep their old address here for the callers that create a user's token.
@@ -65,13 +66,14 @@ def do_create_user(
     )
     session.add(user)
     session.flush()
-    emit(session, "user.created", actor, user_id=user.id, email=email, role=role)
+    emit(session, EventKind.USER_CREATED, actor, user_id=user.id, email=email, role=role)
     return user
 
 
 def do_set_role(session: Session, user: User, role: Role, actor: Actor) -> None:
     if user.role != role:
-        emit(session, "user.role_changed", actor, user_id=user.id, before=user.role, after=role)
+        emit(session, EventKind.USER_ROLE_CHANGED, actor, user_id=user.id,
+             before=user.role, after=role)  # fmt: skip
         user.role = role
 
 
@@ -82,7 +84,7 @@ def do_deactivate(session: Session, user: User, actor: Actor) -> None:
             select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
         ):
             token.revoked_at = utcnow()  # integration tokens too: nobody vouches through them
-        emit(session, "user.deactivated", actor, user_id=user.id)
+        emit(session, EventKind.USER_DEACTIVATED, actor, user_id=user.id)
 
 
 @functools.cache
@@ -107,7 +109,7 @@ def do_add_to_team(session: Session, user: User, team: Team, actor: Actor) -> No
     if session.get(TeamMember, (team.id, user.id)) is None:
         session.add(TeamMember(team_id=team.id, user_id=user.id))
         session.expire(user, ["teams"])
-        emit(session, "team.member_added", actor, user_id=user.id, team_id=team.id)
+        emit(session, EventKind.TEAM_MEMBER_ADDED, actor, user_id=user.id, team_id=team.id)
 
 
 def get_or_create_team(session: Session, name: str, actor: Actor) -> Team:
@@ -116,5 +118,5 @@ def get_or_create_team(session: Session, name: str, actor: Actor) -> Team:
         team = Team(name=name)
         session.add(team)
         session.flush()
-        emit(session, "team.created", actor, team_id=team.id, name=name)
+        emit(session, EventKind.TEAM_CREATED, actor, team_id=team.id, name=name)
     return team

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from minidesk import memo
 from minidesk.db import Base
+from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, changed, emit
 
 EDITABLE = ("name", "timezone", "languages", "restrict_agents_to_teams", "reopen_window_days")
@@ -84,6 +85,6 @@ def do_update_workspace(session: Session, values: dict[str, Any], actor: Actor) 
     before = {key: getattr(workspace, key) for key in values}
     for key, value in values.items():
         setattr(workspace, key, value)
-    emit(session, "workspace.updated", actor, **changed(before, values))
+    emit(session, EventKind.WORKSPACE_UPDATED, actor, **changed(before, values))
     memo.put(session, _MEMO, workspace)  # now the session's row, no longer the defaults
     return workspace

@@ -21,6 +21,7 @@ from minidesk.db import utcnow
 from minidesk.desk.access import RANK, Forbidden, NotFound
 from minidesk.desk.models import Direction, Message, Role, User
 from minidesk.desk.users import actor_of
+from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, ActorType, emit
 from minidesk.policies.audit import do_refund
 from minidesk.policies.decisions import Decision, Outcome, check_refund
@@ -66,7 +67,7 @@ def do_request_approval(
     session.flush()
     emit(
         session,
-        "approval.requested",
+        EventKind.APPROVAL_REQUESTED,
         actor,
         ticket_id=ticket_id,
         customer_id=customer_id,
@@ -169,7 +170,7 @@ def do_approve(session: Session, approval: Approval, user: User, reason: str) ->
         refunded = _execute_refund(session, approval, actor)
     emit(
         session,
-        "approval.decided",
+        EventKind.APPROVAL_DECIDED,
         actor,
         ticket_id=approval.ticket_id,
         approval_id=approval.id,
@@ -186,7 +187,7 @@ def do_decline(session: Session, approval: Approval, user: User, reason: str) ->
     _claim(session, approval, ApprovalStatus.DECLINED, user, reason)
     emit(
         session,
-        "approval.decided",
+        EventKind.APPROVAL_DECIDED,
         actor_of(user),
         ticket_id=approval.ticket_id,
         approval_id=approval.id,

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from minidesk.commerce.connector import ActionResult, CommerceConnector
 from minidesk.commerce.money import Money
+from minidesk.event_kinds import EventKind, commerce_kind
 from minidesk.events import Actor, Event, emit
 from minidesk.policies.decisions import Decision
 
@@ -23,7 +24,7 @@ def record_decision(
 ) -> Event:
     return emit(
         session,
-        "policy.decided",
+        EventKind.POLICY_DECIDED,
         actor,
         ticket_id=ticket_id,
         customer_id=customer_id,
@@ -45,7 +46,7 @@ def record_action(
     """A commerce action that happened (or was replayed), with the rule that allowed it."""
     return emit(
         session,
-        f"commerce.{result.kind}",
+        commerce_kind(result.kind),
         actor,
         ticket_id=ticket_id,
         customer_id=customer_id,

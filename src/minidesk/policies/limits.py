@@ -18,6 +18,7 @@ from minidesk.db import utcnow
 from minidesk.desk.access import RANK, Forbidden, Permission, has, require
 from minidesk.desk.models import Role, User
 from minidesk.desk.workspace import get_workspace
+from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, changed, emit
 from minidesk.policies.calendar import local_midnight
 from minidesk.policies.models import AgentLimit, SpendEntry
@@ -103,7 +104,7 @@ def do_set_agent_limits(
     session.add(row)
     emit(
         session,
-        "policy.agent_limits_changed",
+        EventKind.POLICY_AGENT_LIMITS_CHANGED,
         actor,
         user_id=user.id,
         above_role_default=exceeds(limits, pack.role_policy(user.role)),

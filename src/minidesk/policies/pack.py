@@ -17,6 +17,7 @@ from minidesk import memo
 from minidesk.commerce.money import Money
 from minidesk.db import Base
 from minidesk.desk.models import Role
+from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, changed, emit
 
 
@@ -144,6 +145,6 @@ def do_update_pack(session: Session, values: dict[str, Any], actor: Actor) -> Po
     row = session.get(PolicyPackRow, 1) or PolicyPackRow(id=1)
     row.data = pack.to_data()
     session.add(row)
-    emit(session, "policy.pack_updated", actor, **changed(before, row.data))
+    emit(session, EventKind.POLICY_PACK_UPDATED, actor, **changed(before, row.data))
     memo.put(session, _MEMO, pack)
     return pack

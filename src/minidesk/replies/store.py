@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from minidesk import memo
 from minidesk.db import utcnow
 from minidesk.desk.models import User
+from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, emit
 from minidesk.replies.defaults import DEFAULTS
 from minidesk.replies.models import ReplyTemplate
@@ -87,7 +88,7 @@ def do_save_template(
     memo.forget(session, _memo_name(spec.key))
     emit(
         session,
-        "template.created" if created else "template.updated",
+        EventKind.TEMPLATE_CREATED if created else EventKind.TEMPLATE_UPDATED,
         actor,
         template=spec.key,
         enabled=enabled,

@@ -17,6 +17,7 @@ from minidesk.db import utcnow
 from minidesk.desk.customers import normalise
 from minidesk.desk.models import IdentityKind, Message, Ticket
 from minidesk.desk.workspace import get_workspace
+from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, ActorType, Event
 from minidesk.policies.calendar import local_date
 from minidesk.policies.pack import PolicyPack, get_pack
@@ -79,7 +80,7 @@ class Turn:
 def _flags(session: Session, message: Message) -> frozenset[str]:
     """The flags triage recorded for this message (recomputed if its event is missing)."""
     # Usually dispatched in the same batch as message.received: read it there, not again.
-    triaged = events.in_batch(session, "message.triaged", message.id)
+    triaged = events.in_batch(session, EventKind.MESSAGE_TRIAGED, message.id)
     if triaged is not None and triaged.ticket_id == message.ticket_id:
         data: dict[str, Any] | None = triaged.data
     else:
@@ -87,7 +88,7 @@ def _flags(session: Session, message: Message) -> frozenset[str]:
             select(Event.data).where(
                 Event.ticket_id == message.ticket_id,
                 Event.message_id == message.id,
-                Event.kind == "message.triaged",
+                Event.kind == EventKind.MESSAGE_TRIAGED,
             )
         ).first()
     if data is not None and "flags" in data:

@@ -11,6 +11,7 @@ from minidesk.commerce.money import Money, format_money
 from minidesk.commerce.registry import connector_for
 from minidesk.desk.messages import MessageType, do_reply
 from minidesk.desk.models import Message, Status, Ticket
+from minidesk.event_kinds import EventKind
 from minidesk.events import Event
 from minidesk.replies import RenderError, do_send_template
 from minidesk.resolutions.context import BOT, sender_of
@@ -19,7 +20,7 @@ from minidesk.resolutions.flows.refund import REFUND_TIMEFRAME
 from minidesk.resolutions.models import Resolution
 
 
-@events.listen("message.received")
+@events.listen(EventKind.MESSAGE_RECEIVED)
 def on_message_received(session: Session, event: Event) -> None:
     if event.ticket_id is None or event.message_id is None:
         return
@@ -44,7 +45,7 @@ def _prefetch(session: Session) -> None:
     received = [
         e
         for e in batch
-        if e.kind == "message.received" and e.ticket_id and e.message_id and not e.automated
+        if e.kind == EventKind.MESSAGE_RECEIVED and e.ticket_id and e.message_id and not e.automated
     ]
     loaded: list[object] = []
     # The session only holds unchanged rows weakly: keep them until the batch is done.
@@ -78,7 +79,7 @@ def _prefetch(session: Session) -> None:
         )
 
 
-@events.listen("approval.decided")
+@events.listen(EventKind.APPROVAL_DECIDED)
 def on_approval_decided(session: Session, event: Event) -> None:
     """Tell the customer how a refund approval ended."""
     if event.ticket_id is None or event.data.get("approval_kind") != "refund":
@@ -110,7 +111,7 @@ def on_approval_decided(session: Session, event: Event) -> None:
     ticket.resolution = Resolution.ESCALATED
 
 
-@events.listen("ticket.status_changed")
+@events.listen(EventKind.TICKET_STATUS_CHANGED)
 def on_status_changed(session: Session, event: Event) -> None:
     """A person solved a ticket the bot never settled: it counts as resolved by an agent."""
     if event.ticket_id is None or event.data.get("after") != Status.SOLVED:

@@ -16,6 +16,7 @@ from minidesk.db import utcnow
 from minidesk.desk import tickets
 from minidesk.desk.messages import MessageType, do_reply
 from minidesk.desk.models import Priority, Status, Team
+from minidesk.event_kinds import EventKind
 from minidesk.events import emit
 from minidesk.policies.approvals import do_request_approval
 from minidesk.policies.decisions import Decision, Outcome
@@ -88,7 +89,7 @@ def do_close(turn: Turn, reply: Say, rule: str, risk: FollowUpRisk, **facts: Any
     _set_state(turn, Step.DONE, closed_at_turn=turn.ticket.turns, **facts)
     emit(
         turn.session,
-        "resolution.closed",
+        EventKind.RESOLUTION_CLOSED,
         BOT,
         ticket_id=turn.ticket.id,
         customer_id=turn.ticket.customer_id,
@@ -126,7 +127,7 @@ def do_ask(turn: Turn, reply: Say, step: Step, **facts: Any) -> None:
     _set_state(turn, step, **{ASKED: asked_whom(turn), **facts})
     emit(
         turn.session,
-        "resolution.asked",
+        EventKind.RESOLUTION_ASKED,
         BOT,
         ticket_id=turn.ticket.id,
         customer_id=turn.ticket.customer_id,
@@ -173,7 +174,7 @@ def do_hand_off(
     _set_state(turn, Step.HANDED_OFF, handed_off_at_turn=ticket.turns, handoff_rule=decision.rule)
     emit(
         session,
-        "resolution.handed_off",
+        EventKind.RESOLUTION_HANDED_OFF,
         BOT,
         ticket_id=ticket.id,
         customer_id=ticket.customer_id,

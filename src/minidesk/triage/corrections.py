@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from minidesk import events
 from minidesk.db import upsert_insert, utcnow
 from minidesk.desk.models import Direction, Message, Ticket
+from minidesk.event_kinds import EventKind
 from minidesk.events import Event
 from minidesk.settings import get_settings
 from minidesk.triage.data import OOS_LABEL
@@ -38,7 +39,7 @@ def first_inbound(session: Session, ticket_id: int) -> Message | None:
     ).first()
 
 
-@events.listen("ticket.intent_corrected")
+@events.listen(EventKind.TICKET_INTENT_CORRECTED)
 def record_correction(session: Session, event: Event) -> None:
     """Store (or update) the ticket's labelled example; schedule a retrain when due."""
     if event.ticket_id is None or not event.data.get("after"):

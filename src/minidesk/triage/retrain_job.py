@@ -18,6 +18,7 @@ from sqlalchemy import or_, update
 
 from minidesk import jobs
 from minidesk.db import Database, get_db, utcnow
+from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, ActorType, emit
 from minidesk.settings import get_settings
 from minidesk.triage.corrections import schedule_if_due
@@ -67,7 +68,7 @@ def run_due_retrain(now: dt.datetime) -> int:
         log.exception("intent retrain failed")
         outcome = {"status": "failed", "error": repr(exc)[:500]}
         with database.transaction() as session:
-            emit(session, "triage.retrain_failed", RETRAINER, error=outcome["error"])
+            emit(session, EventKind.TRIAGE_RETRAIN_FAILED, RETRAINER, error=outcome["error"])
     with database.transaction() as session:
         session.execute(
             update(IntentRetrain)
@@ -96,9 +97,9 @@ def run_retrain(database: Database) -> dict[str, Any]:
                 row = do_store_version(session, Path(result.model_dir), metrics)
                 do_activate_version(session, row.version, RETRAINER, reason=result.reason)
                 metrics["version"] = row.version
-                emit(session, "triage.model_promoted", RETRAINER, **metrics)
+                emit(session, EventKind.TRIAGE_MODEL_PROMOTED, RETRAINER, **metrics)
             else:
-                emit(session, "triage.model_rejected", RETRAINER, **metrics)
+                emit(session, EventKind.TRIAGE_MODEL_REJECTED, RETRAINER, **metrics)
     if result.promoted:
         watcher.refresh()
     return {"status": "promoted" if result.promoted else "rejected", **metrics}

@@ -20,6 +20,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session, defer
 
 from minidesk.db import utcnow
+from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, emit
 from minidesk.triage.model import IntentModel
 from minidesk.triage.registry import registry
@@ -102,7 +103,8 @@ def do_activate_version(session: Session, version: int, actor: Actor, *, reason:
             activated_at=utcnow(),
         )
     )
-    emit(session, "triage.model_activated", actor, before=before, after=version, reason=reason)
+    emit(session, EventKind.TRIAGE_MODEL_ACTIVATED, actor,
+         before=before, after=version, reason=reason)  # fmt: skip
 
 
 def active_version(session: Session) -> int:

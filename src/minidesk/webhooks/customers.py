@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from minidesk import keys
 from minidesk.desk.models import Customer
+from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, changed, emit
 from minidesk.webhooks.checks import check_webhook_url
 from minidesk.webhooks.signing import new_secret
@@ -38,7 +39,7 @@ def do_set_customer_webhook(
     customer.webhook_secret_encrypted = keys.encrypt(secret) if secret else None
     emit(
         session,
-        "customer.webhook_changed",
+        EventKind.CUSTOMER_WEBHOOK_CHANGED,
         actor,
         customer_id=customer.id,
         secret_rotated=secret is not None,
@@ -53,7 +54,7 @@ def do_rotate_customer_webhook_secret(session: Session, customer: Customer, acto
         raise ValueError(f"customer {customer.id} has no webhook URL")
     secret = new_secret()
     customer.webhook_secret_encrypted = keys.encrypt(secret)
-    emit(session, "customer.webhook_secret_rotated", actor, customer_id=customer.id)
+    emit(session, EventKind.CUSTOMER_WEBHOOK_SECRET_ROTATED, actor, customer_id=customer.id)
     return secret
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from minidesk import outbox
 from minidesk.channels.email.parse import ParsedMail, message_ids, part_text
 from minidesk.desk.models import Direction, Message
+from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, ActorType, emit
 
 BOUNCE_SENDERS = re.compile(r"^(mailer-daemon|postmaster|mail-daemon)@", re.IGNORECASE)
@@ -119,7 +120,7 @@ def apply_bounce(session: Session, bounce: Bounce) -> int | None:
     )
     emit(
         session,
-        "delivery.failed",
+        EventKind.DELIVERY_FAILED,
         BOUNCER,
         ticket_id=message.ticket_id,
         message_id=message.id,

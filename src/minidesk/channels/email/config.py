@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from minidesk.channels.email import tokens
 from minidesk.channels.email.models import EmailChannel, ImapSecurity, ProcessedAction
 from minidesk.db import Database, get_db
+from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, emit
 
 EDITABLE = (
@@ -152,7 +153,7 @@ def do_create_channel(session: Session, values: dict[str, Any], actor: Actor) ->
     changed_fields = _apply(channel, checked)
     session.add(channel)
     session.flush()
-    emit(session, "email_channel.created", actor, channel_id=channel.id,
+    emit(session, EventKind.EMAIL_CHANNEL_CREATED, actor, channel_id=channel.id,
          address=channel.address, fields=changed_fields)  # fmt: skip
     forget_cache()
     return channel
@@ -166,7 +167,8 @@ def do_update_channel(
         # Another mailbox: its UIDs mean nothing here, start from its beginning.
         channel.imap_uidvalidity, channel.imap_last_uid = None, 0
     changed_fields = _apply(channel, checked)
-    emit(session, "email_channel.updated", actor, channel_id=channel.id, fields=changed_fields)
+    emit(session, EventKind.EMAIL_CHANNEL_UPDATED, actor, channel_id=channel.id,
+         fields=changed_fields)  # fmt: skip
     forget_cache()
     return channel
 

@@ -16,6 +16,7 @@ from minidesk.desk.messages import sanitise_html
 from minidesk.desk.models import User
 from minidesk.desk.users import actor_of
 from minidesk.desk.workspace import Workspace, WorkspaceError, do_update_workspace, get_workspace
+from minidesk.event_kinds import EventKind
 from minidesk.events import emit
 from minidesk.web.api import PREFIX
 from minidesk.web.deps import SessionDep, UserDep, WriteSessionDep, requires
@@ -78,7 +79,7 @@ def problem_inbox(session: SessionDep) -> Page[InboxItemOut]:
 def retry_inbox(inbox_id: int, session: WriteSessionDep, admin: User = Admin) -> dict[str, int]:
     if not inbox.retry(session, inbox_id):
         raise Problem(409, f"inbox row {inbox_id} is not failed or quarantined")
-    emit(session, "inbox.retried", actor_of(admin), inbox_id=inbox_id)
+    emit(session, EventKind.INBOX_RETRIED, actor_of(admin), inbox_id=inbox_id)
     commit(session)
     return {"inbox_id": inbox_id}
 
@@ -102,7 +103,7 @@ def replay_dead_letter(
 ) -> dict[str, int]:
     if not outbox.replay(session, outbox_id):
         raise Problem(409, f"outbox item {outbox_id} is not a dead letter")
-    emit(session, "delivery.replayed", actor_of(admin), outbox_id=outbox_id)
+    emit(session, EventKind.DELIVERY_REPLAYED, actor_of(admin), outbox_id=outbox_id)
     commit(session)
     return {"outbox_id": outbox_id}
 

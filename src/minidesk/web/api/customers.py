@@ -22,6 +22,7 @@ from minidesk.desk.access import Permission, require
 from minidesk.desk.models import Customer, Direction, Message, Ticket, User
 from minidesk.desk.users import actor_of
 from minidesk.desk.workspace import Workspace
+from minidesk.event_kinds import EventKind
 from minidesk.events import Event
 from minidesk.web.api import PREFIX
 from minidesk.web.deps import CallerDep, SessionDep, UserDep, WorkspaceDep, WriteSessionDep
@@ -100,7 +101,7 @@ def update_customer(
             setattr(customer, key, value)
         events.emit(
             session,
-            "customer.updated",
+            EventKind.CUSTOMER_UPDATED,
             actor_of(user),
             customer_id=customer.id,
             **events.changed(before, values),

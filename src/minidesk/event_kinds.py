@@ -1,0 +1,323 @@
+"""The catalogue of event kinds: every kind the desk emits, what it means, its payload, and
+whether an automation rule may trigger on it.
+
+A kind is an ``EventKind`` member, never a bare string, so a typo fails at import instead of
+making a rule or listener that silently never fires. ``docs/events.md`` is generated from this
+module (``python -m minidesk.event_docs``) and a test fails when it is stale.
+
+A payload is described by field → type, where a type is ``|``-separated names from
+``TYPES`` and ``optional`` in front means the field may be absent (one kind, several sites).
+The envelope (id, kind, ticket, customer, message, actor, created_at) is not repeated here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class EventKind(StrEnum):
+    MESSAGE_RECEIVED = "message.received"
+    MESSAGE_TRIAGED = "message.triaged"
+    MESSAGE_SENT = "message.sent"
+    NOTE_ADDED = "note.added"
+    TICKET_CREATED = "ticket.created"
+    TICKET_STATUS_CHANGED = "ticket.status_changed"
+    TICKET_PRIORITY_CHANGED = "ticket.priority_changed"
+    TICKET_TIER_CHANGED = "ticket.tier_changed"
+    TICKET_ASSIGNED = "ticket.assigned"
+    TICKET_TEAM_CHANGED = "ticket.team_changed"
+    TICKET_TAGS_CHANGED = "ticket.tags_changed"
+    TICKET_INTENT_CORRECTED = "ticket.intent_corrected"
+    TICKET_FIELDS_CHANGED = "ticket.fields_changed"
+    DELIVERY_FAILED = "delivery.failed"
+    DELIVERY_REPLAYED = "delivery.replayed"
+    INBOX_RETRIED = "inbox.retried"
+    CUSTOMER_CREATED = "customer.created"
+    CUSTOMER_UPDATED = "customer.updated"
+    CUSTOMER_MERGED = "customer.merged"
+    CUSTOMER_UNMERGED = "customer.unmerged"
+    CUSTOMER_WEBHOOK_CHANGED = "customer.webhook_changed"
+    CUSTOMER_WEBHOOK_SECRET_ROTATED = "customer.webhook_secret_rotated"
+    APPROVAL_REQUESTED = "approval.requested"
+    APPROVAL_DECIDED = "approval.decided"
+    POLICY_DECIDED = "policy.decided"
+    POLICY_PACK_UPDATED = "policy.pack_updated"
+    POLICY_AGENT_LIMITS_CHANGED = "policy.agent_limits_changed"
+    COMMERCE_REFUND = "commerce.refund"
+    COMMERCE_CANCEL = "commerce.cancel"
+    COMMERCE_RESHIP = "commerce.reship"
+    COMMERCE_CHANGE_ADDRESS = "commerce.change_address"
+    COMMERCE_RETURN_AUTHORISATION = "commerce.return_authorisation"
+    COMMERCE_PASSWORD_RESET = "commerce.password_reset"
+    COMMERCE_INVOICE = "commerce.invoice"
+    RESOLUTION_ASKED = "resolution.asked"
+    RESOLUTION_CLOSED = "resolution.closed"
+    RESOLUTION_HANDED_OFF = "resolution.handed_off"
+    RULE_CREATED = "rule.created"
+    RULE_UPDATED = "rule.updated"
+    RULE_DELETED = "rule.deleted"
+    RULES_IMPORTED = "rules.imported"
+    RULE_FIRED = "rule.fired"
+    RULE_FAILED = "rule.failed"
+    RULE_CAPPED = "rule.capped"
+    NOTIFICATION_REQUESTED = "notification.requested"
+    LISTENER_FAILED = "listener.failed"
+    TEMPLATE_CREATED = "template.created"
+    TEMPLATE_UPDATED = "template.updated"
+    TRIAGE_MODEL_ACTIVATED = "triage.model_activated"
+    TRIAGE_MODEL_PROMOTED = "triage.model_promoted"
+    TRIAGE_MODEL_REJECTED = "triage.model_rejected"
+    TRIAGE_RETRAIN_FAILED = "triage.retrain_failed"
+    USER_CREATED = "user.created"
+    USER_ROLE_CHANGED = "user.role_changed"
+    USER_DEACTIVATED = "user.deactivated"
+    TEAM_CREATED = "team.created"
+    TEAM_MEMBER_ADDED = "team.member_added"
+    TOKEN_CREATED = "token.created"
+    TOKEN_REVOKED = "token.revoked"
+    TOKEN_ROTATED = "token.rotated"
+    AUTH_SIGN_IN_THROTTLED = "auth.sign_in_throttled"
+    WORKSPACE_UPDATED = "workspace.updated"
+    EMAIL_CHANNEL_CREATED = "email_channel.created"
+    EMAIL_CHANNEL_UPDATED = "email_channel.updated"
+
+
+# JSON types a payload field may have; ``any`` is for values whose shape belongs to another
+# module's contract (a rule's data, a model's metrics).
+TYPES: Mapping[str, tuple[type, ...]] = {
+    "str": (str,),
+    "int": (int,),
+    "number": (int, float),
+    "bool": (bool,),
+    "list": (list,),
+    "object": (dict,),
+    "null": (type(None),),
+}
+OPTIONAL = "optional "
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    kind: EventKind
+    meaning: str
+    payload: Mapping[str, str] = field(default_factory=dict)
+    # May an automation rule use this kind as its trigger? Only kinds about a ticket (rules
+    # act on one) that automation does not emit about its own work (that would loop).
+    rule_event: bool = False
+
+
+_CHANGE = {"before": "any", "after": "any"}
+_DECISION = {
+    "action": "str",
+    "outcome": "str",
+    "rule": "str",
+    "reason": "str",
+    "amount": "object | null",
+    "limit": "object | null",
+}
+_RULE_RUN = {
+    "rule_id": "int",
+    "rule": "str",
+    "event_id": "int | null",
+    "event": "str",
+    "timer_id": "int | null",
+}
+_COMMERCE = {
+    "order_number": "str",
+    "ref": "str | null",
+    "idempotency_key": "str | null",
+    "replayed": "bool",
+    "rule": "str",
+    "detail": "object",
+}
+_RETRAIN = {
+    "reason": "str",
+    "previous_version": "int",
+    "current_score": "number",
+    "candidate_score": "number",
+    "candidate_name": "str | int | null",
+    "n_gold": "int",
+    "n_silver": "int",
+    "n_base": "int",
+    "n_holdout": "object",
+    "heldout": "any",
+}
+_RESOLUTION = {"flow": "str | null", "turns": "int"}
+
+_SPECS = (
+    # Conversations: what rules are for.
+    EventSpec(EventKind.MESSAGE_RECEIVED, "A customer's message was accepted onto a ticket.",
+              {"channel": "str", "new_ticket": "bool"}, rule_event=True),
+    EventSpec(EventKind.MESSAGE_TRIAGED, "Triage read a message: intent, language, sentiment, "
+              "entities, priority.",
+              {"intent": "str", "confidence": "number", "language": "str", "sentiment": "str",
+               "sentiment_score": "number", "entities": "object", "flags": "list",
+               "priority": "str", "reasons": "list", "model": "str | int | null"},
+              rule_event=True),
+    EventSpec(EventKind.MESSAGE_SENT, "A reply to the customer was queued for sending.",
+              {"channel": "str", "automated": "bool"}, rule_event=True),
+    EventSpec(EventKind.NOTE_ADDED, "An internal note was added to a ticket.", rule_event=True),
+    EventSpec(EventKind.TICKET_CREATED, "A ticket was opened.",
+              {"channel": "str", "subject": "str", "follow_up_of": "int | null"},
+              rule_event=True),
+    EventSpec(EventKind.TICKET_STATUS_CHANGED, "A ticket's status changed.",
+              {"why": "str", **_CHANGE}, rule_event=True),
+    EventSpec(EventKind.TICKET_PRIORITY_CHANGED, "A ticket's priority changed.",
+              {"reasons": "list", **_CHANGE}, rule_event=True),
+    EventSpec(EventKind.TICKET_TIER_CHANGED, "A ticket moved between bot, agent and senior tier.",
+              {"why": "str", **_CHANGE}, rule_event=True),
+    EventSpec(EventKind.TICKET_ASSIGNED, "A ticket's assignee changed (user ids, or null).",
+              _CHANGE, rule_event=True),
+    EventSpec(EventKind.TICKET_TEAM_CHANGED, "A ticket's team changed (team ids, or null).",
+              _CHANGE, rule_event=True),
+    EventSpec(EventKind.TICKET_TAGS_CHANGED, "A ticket's tags changed (sorted lists).",
+              _CHANGE, rule_event=True),
+    EventSpec(EventKind.TICKET_INTENT_CORRECTED, "An agent corrected the triaged intent.",
+              _CHANGE, rule_event=True),
+    EventSpec(EventKind.TICKET_FIELDS_CHANGED, "A ticket's custom fields changed.",
+              _CHANGE, rule_event=True),
+    EventSpec(EventKind.DELIVERY_FAILED, "An outgoing message could not be delivered (gave up "
+              "after retries, or bounced).",
+              {"reason": "str", "permanent": "bool", "attempts": "optional int",
+               "outbox_id": "optional int", "status": "optional str | null",
+               "recipient": "optional str | null"}, rule_event=True),
+    EventSpec(EventKind.DELIVERY_REPLAYED, "An admin requeued a dead outgoing delivery.",
+              {"outbox_id": "int"}),
+    EventSpec(EventKind.INBOX_RETRIED, "An admin requeued a failed inbound message.",
+              {"inbox_id": "int"}),
+    # Customers.
+    EventSpec(EventKind.CUSTOMER_CREATED, "A customer was created from a first message.",
+              {"channel": "str"}),
+    EventSpec(EventKind.CUSTOMER_UPDATED, "A customer's details were edited.", _CHANGE),
+    EventSpec(EventKind.CUSTOMER_MERGED, "Two customers were merged into one.",
+              {"source_id": "int", "target_id": "int", "moved": "object"}),
+    EventSpec(EventKind.CUSTOMER_UNMERGED, "A merge of two customers was undone.",
+              {"source_id": "int", "target_id": "int", "merge_event_id": "int"}),
+    EventSpec(EventKind.CUSTOMER_WEBHOOK_CHANGED, "A customer's (integration's) webhook URL "
+              "changed.", {"secret_rotated": "bool", **_CHANGE}),
+    EventSpec(EventKind.CUSTOMER_WEBHOOK_SECRET_ROTATED, "A customer's webhook secret was "
+              "replaced."),
+    # Policy and money.
+    EventSpec(EventKind.APPROVAL_REQUESTED, "An action above the automatic limits waits for a "
+              "person's approval.",
+              {"approval_id": "int", "approval_kind": "str", "order_number": "str | null",
+               **_DECISION}, rule_event=True),
+    EventSpec(EventKind.APPROVAL_DECIDED, "An approval was approved or declined.",
+              {"approval_id": "int", "approval_kind": "str", "status": "str", "reason": "str",
+               "rule": "str", "refund": "object | null"}, rule_event=True),
+    EventSpec(EventKind.POLICY_DECIDED, "The policy pack decided on an action (the audit of "
+              "why money moved or did not).", {**_DECISION, "facts": "object"}),
+    EventSpec(EventKind.POLICY_PACK_UPDATED, "The workspace's policy pack was edited.", _CHANGE),
+    EventSpec(EventKind.POLICY_AGENT_LIMITS_CHANGED, "An agent was given their own refund cap "
+              "and daily budget.", {"user_id": "int", "above_role_default": "bool", **_CHANGE}),
+    *(
+        EventSpec(EventKind(f"commerce.{action}"),
+                  f"The store performed (or replayed) a {action.replace('_', ' ')}.",
+                  _COMMERCE, rule_event=True)
+        # One per ``commerce.connector.ActionKind`` (a test keeps them in step).
+        for action in ("refund", "cancel", "reship", "change_address",
+                       "return_authorisation", "password_reset", "invoice")
+    ),
+    EventSpec(EventKind.RESOLUTION_ASKED, "The resolution bot asked the customer for a fact.",
+              {**_RESOLUTION, "step": "str"}, rule_event=True),
+    EventSpec(EventKind.RESOLUTION_CLOSED, "The resolution bot resolved the request.",
+              {**_RESOLUTION, "resolution": "str", "rule": "str | null",
+               "follow_up_risk": "str"}, rule_event=True),
+    EventSpec(EventKind.RESOLUTION_HANDED_OFF, "The resolution bot handed the ticket to a person.",
+              {**_RESOLUTION, "resolution": "str", "rule": "str | null", "reason": "str",
+               "tier": "int", "facts": "object", "follow_up_risk": "str"},
+              rule_event=True),
+    # Automation.
+    EventSpec(EventKind.RULE_CREATED, "An automation rule was created.",
+              {"rule_id": "int", "rule": "str", "after": "object"}),
+    EventSpec(EventKind.RULE_UPDATED, "An automation rule was changed.",
+              {"rule_id": "int", "rule": "str", **_CHANGE}),
+    EventSpec(EventKind.RULE_DELETED, "An automation rule was deleted.",
+              {"rule_id": "int", "rule": "str", "before": "object"}),
+    EventSpec(EventKind.RULES_IMPORTED, "Rules were imported from YAML (all or none).",
+              {"created": "int", "updated": "int", "names": "list"}),
+    EventSpec(EventKind.RULE_FIRED, "A rule matched and ran its actions.",
+              {**_RULE_RUN, "conditions": "list", "actions": "list"}),
+    EventSpec(EventKind.RULE_FAILED, "A rule's action raised; none of its actions were kept.",
+              {**_RULE_RUN, "error": "str"}),
+    EventSpec(EventKind.RULE_CAPPED, "A ticket hit the rule firings limit per hour.",
+              {**_RULE_RUN, "limit": "int"}),
+    EventSpec(EventKind.NOTIFICATION_REQUESTED, "A rule asked to notify agents.",
+              {"user_ids": "list", "note": "str"}),
+    EventSpec(EventKind.LISTENER_FAILED, "An event listener raised (the event stays dispatched).",
+              {"event_id": "int", "listener": "str", "error": "str"}),
+    # Replies and triage.
+    EventSpec(EventKind.TEMPLATE_CREATED, "A reply template was created.",
+              {"template": "str", "enabled": "bool", **_CHANGE}),
+    EventSpec(EventKind.TEMPLATE_UPDATED, "A reply template was changed.",
+              {"template": "str", "enabled": "bool", **_CHANGE}),
+    EventSpec(EventKind.TRIAGE_MODEL_ACTIVATED, "A triage model version became the active one.",
+              {"before": "int | null", "after": "int", "reason": "str"}),
+    EventSpec(EventKind.TRIAGE_MODEL_PROMOTED, "Retraining produced a better model, now stored.",
+              {**_RETRAIN, "version": "int"}),
+    EventSpec(EventKind.TRIAGE_MODEL_REJECTED, "Retraining produced a model no better than the "
+              "active one.", _RETRAIN),
+    EventSpec(EventKind.TRIAGE_RETRAIN_FAILED, "Retraining raised.", {"error": "str"}),
+    # People, access and settings.
+    EventSpec(EventKind.USER_CREATED, "A user was created.",
+              {"user_id": "int", "email": "str", "role": "str"}),
+    EventSpec(EventKind.USER_ROLE_CHANGED, "A user's role changed.",
+              {"user_id": "int", "before": "str", "after": "str"}),
+    EventSpec(EventKind.USER_DEACTIVATED, "A user was deactivated.", {"user_id": "int"}),
+    EventSpec(EventKind.TEAM_CREATED, "A team was created.", {"team_id": "int", "name": "str"}),
+    EventSpec(EventKind.TEAM_MEMBER_ADDED, "A user joined a team.",
+              {"user_id": "int", "team_id": "int"}),
+    EventSpec(EventKind.TOKEN_CREATED, "An API token was issued.",
+              {"user_id": "int", "token_id": "int", "name": "str", "token_kind": "str",
+               "integration": "str | null", "expires_at": "str | null"}),
+    EventSpec(EventKind.TOKEN_REVOKED, "An API token was revoked.",
+              {"user_id": "int", "token_id": "int"}),
+    EventSpec(EventKind.TOKEN_ROTATED, "An API token was replaced by a successor.",
+              {"user_id": "int", "token_id": "int", "successor_id": "int"}),
+    EventSpec(EventKind.AUTH_SIGN_IN_THROTTLED, "Too many failed sign-ins: further attempts "
+              "wait.", {"scope": "str", "address": "str | null", "user_id": "int | null",
+                        "retry_after": "int"}),
+    EventSpec(EventKind.WORKSPACE_UPDATED, "Workspace settings were edited.", _CHANGE),
+    EventSpec(EventKind.EMAIL_CHANNEL_CREATED, "An email channel (mailbox) was added.",
+              {"channel_id": "int", "address": "str", "fields": "list"}),
+    EventSpec(EventKind.EMAIL_CHANNEL_UPDATED, "An email channel's settings changed.",
+              {"channel_id": "int", "fields": "list"}),
+)
+
+CATALOGUE: Mapping[EventKind, EventSpec] = {spec.kind: spec for spec in _SPECS}
+RULE_EVENTS: frozenset[EventKind] = frozenset(k for k, s in CATALOGUE.items() if s.rule_event)
+
+
+def commerce_kind(action: str) -> EventKind:
+    """The event kind recording a commerce action (one per ``ActionKind``)."""
+    return EventKind(f"commerce.{action}")
+
+
+def check_kind(kind: str) -> EventKind:
+    """``kind`` as a catalogued ``EventKind``; ``ValueError`` naming the problem otherwise."""
+    try:
+        return EventKind(kind)
+    except ValueError:
+        raise ValueError(f"{kind!r} is not an event kind in minidesk.event_kinds") from None
+
+
+def payload_problems(kind: EventKind, data: Mapping[str, Any]) -> list[str]:
+    """How ``data`` differs from the kind's payload schema (empty when it matches)."""
+    schema = CATALOGUE[kind].payload
+    problems = [f"unexpected field {name!r}" for name in data if name not in schema]
+    for name, declared in schema.items():
+        optional = declared.startswith(OPTIONAL)
+        names = declared.removeprefix(OPTIONAL).split(" | ")
+        if name not in data:
+            if not optional:
+                problems.append(f"missing field {name!r}")
+        elif "any" not in names:
+            allowed = tuple(t for n in names for t in TYPES[n])
+            value = data[name]
+            wrong_bool = isinstance(value, bool) and bool not in allowed
+            if wrong_bool or not isinstance(value, allowed):
+                problems.append(f"{name!r} is {type(value).__name__}, expected {declared}")
+    return problems

@@ -60,7 +60,7 @@ BODIES = [
 # What a worker takes per transaction, and how ids gather before they are queued: the
 # window of ``jobs.Coalescer``, which doubles while ids keep coming.
 BATCH = pipeline.BATCH_SIZE
-HINTS = jobs.Coalescer("process_inbox")
+HINTS = jobs.process_hints
 
 
 def percentile(values: list[float], q: float) -> float:

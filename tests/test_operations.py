@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from tests.conftest import Cast, inbound
 
-from minidesk import db, inbox, jobs, spool
+from minidesk import db, hints, inbox, spool
 from minidesk.channels.base import InboundMessage, Sender
 
 
@@ -46,7 +46,7 @@ def test_metrics_count_messages_waiting_in_the_spool(
 ) -> None:
     if spool.spool_of(db.get_db()) is None:
         pytest.skip("PostgreSQL has no spool")
-    monkeypatch.setattr(jobs, "enqueue_process", lambda inbox_id: None)  # nobody takes it in
+    monkeypatch.setattr(hints, "inbox_accepted", lambda inbox_id: None)  # nobody takes it in
     for key in ("spooled-1", "spooled-2"):
         inbox.accept(InboundMessage("api", key, Sender(email="emma@example.com"), text="hi"))
     assert "minidesk_inbox_spooled 2.0" in client.get("/metrics").text

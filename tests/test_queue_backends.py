@@ -78,6 +78,6 @@ def test_inbound_jobs_are_taken_before_listener_jobs(
     huey = jobs.configure(settings.get_settings().model_copy(update={"queue_url": queue_url}))
     jobs.enqueue_dispatch([1, 2])
     jobs.enqueue_delivery(3)
-    jobs._enqueue("process_inbox", [4])
+    jobs.enqueue("process_inbox", [4])
     order = [huey.dequeue().name for _ in range(3)]
     assert order == ["process_inbox", "deliver", "dispatch_events"]

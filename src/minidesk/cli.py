@@ -39,6 +39,8 @@ def _load(**overrides: object) -> Settings:
         raise typer.Exit(2) from None
     logs.setup(settings.log_level, settings.log_format)
     db.configure(settings.database_url)
+    # Rows this command writes (a user's events) are hinted to the queue, opened on the first.
+    jobs.install_hints()
     return settings
 
 

@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, ForeignKey, Index, String, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from minidesk import hints
 from minidesk.db import Base, on_commit, utcnow
 from minidesk.event_kinds import EventKind, check_kind, payload_problems
 
@@ -172,11 +173,9 @@ def listened_kinds() -> frozenset[str]:
 def _after_commit(events: list[Event]) -> None:
     # Always queued, even if this process registered no listeners: the worker that runs the
     # job loads every feature (``minidesk.features``) and may have some.
-    from minidesk import jobs
-
     ids = [event.id for event in events]
     events.clear()
-    jobs.enqueue_dispatch(ids)
+    hints.events_committed(ids)
 
 
 def dispatch(session: Session, event_id: int) -> bool:

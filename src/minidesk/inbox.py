@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from minidesk import hints
 from minidesk.channels.base import AttachmentIn, InboundMessage, Sender, Via
 from minidesk.db import Base, Database, get_db, on_commit, upsert_insert, utcnow
 from minidesk.spool import Spool, key_params, spool_of
@@ -139,8 +140,6 @@ def accept_many(
 
 
 def _insert(db: Database, values: dict[Key, dict[str, Any]]) -> dict[Key, Accepted]:
-    from minidesk import jobs
-
     with db.transaction() as session:
         inserted = session.execute(
             upsert_insert(session, InboxItem)
@@ -154,7 +153,7 @@ def _insert(db: Database, values: dict[Key, dict[str, Any]]) -> dict[Key, Accept
         }
         for answer in answers.values():
             if answer.status == InboxStatus.PENDING:
-                on_commit(session, partial(jobs.enqueue_process, answer.inbox_id))
+                on_commit(session, partial(hints.inbox_accepted, answer.inbox_id))
         answers.update(_known(session, [key for key in values if key not in answers]))
         return answers
 
@@ -162,15 +161,13 @@ def _insert(db: Database, values: dict[Key, dict[str, Any]]) -> dict[Key, Accept
 def _spool(db: Database, spool: Spool, values: dict[Key, dict[str, Any]]) -> dict[Key, Accepted]:
     """Known to the inbox already (processed, or taken in) → that row; else into the spool,
     where a key that is waiting already is a duplicate too."""
-    from minidesk import jobs
-
     with db.read_engine.connect() as connection:  # no Session: every accept asks this
         answers = _known(connection, list(values))
     fresh = spool.put([row for key, row in values.items() if key not in answers])
     for key, inbox_id in fresh.items():
         answers[key] = Accepted(inbox_id, False, values[key]["status"])
         # Every spooled row needs taking in, even one that will not be processed.
-        jobs.enqueue_process(inbox_id)
+        hints.inbox_accepted(inbox_id)
     waiting = [key for key in values if key not in answers]
     for key, inbox_id in spool.find(waiting).items():
         answers[key] = Accepted(inbox_id, True, InboxStatus.PENDING)
@@ -312,8 +309,6 @@ def record_failure(session: Session, inbox_id: int, error: str, max_attempts: in
 
 def retry(session: Session, inbox_id: int) -> bool:
     """Put a failed or quarantined row back in the queue (an admin's action)."""
-    from minidesk import jobs
-
     won = session.execute(
         update(InboxItem)
         .where(
@@ -323,7 +318,7 @@ def retry(session: Session, inbox_id: int) -> bool:
         .values(status=InboxStatus.PENDING, attempts=0)
     )
     if won.rowcount == 1:  # type: ignore[attr-defined]
-        on_commit(session, lambda: jobs.enqueue_process(inbox_id))
+        on_commit(session, lambda: hints.inbox_accepted(inbox_id))
         return True
     return False
 

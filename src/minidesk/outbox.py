@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Index, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from minidesk import hints
 from minidesk.channels.base import DeliveryError, OutboundMessage
 from minidesk.db import Base, Database, on_commit, utcnow
 from minidesk.event_kinds import EventKind
@@ -74,8 +75,6 @@ class OutboxItem(Base):
 
 def enqueue_message(session: Session, message: Message, ticket: Ticket) -> OutboxItem:
     """Queue an outbound message for its ticket's channel (sent after commit)."""
-    from minidesk import jobs
-
     customer = ticket.customer
     item = OutboxItem(
         channel=message.channel,
@@ -99,7 +98,7 @@ def enqueue_message(session: Session, message: Message, ticket: Ticket) -> Outbo
     session.add(item)
     session.flush()
     item_id = item.id
-    on_commit(session, lambda: jobs.enqueue_delivery(item_id))
+    on_commit(session, lambda: hints.outbox_due(item_id))
     return item
 
 
@@ -164,8 +163,6 @@ def deliver(db: Database, item_id: int, max_attempts: int) -> str | None:
 def _failed(
     db: Database, item_id: int, exc: DeliveryError, attempts: int, max_attempts: int
 ) -> str:
-    from minidesk import jobs
-
     with db.transaction() as session:
         item = session.get_one(OutboxItem, item_id)
         item.last_error = exc.reason[:2000]
@@ -187,7 +184,7 @@ def _failed(
             item.status = OutboxStatus.PENDING
             item.next_attempt_at = utcnow() + backoff(attempts)
             eta = item.next_attempt_at
-            on_commit(session, lambda: jobs.enqueue_delivery(item_id, eta=eta))
+            on_commit(session, lambda: hints.outbox_due(item_id, eta))
         return item.status
 
 
@@ -204,15 +201,13 @@ def _set_message_status(session: Session, item: OutboxItem, status: str, error: 
 
 def replay(session: Session, item_id: int) -> bool:
     """Send a dead letter again (an admin's action after fixing the cause)."""
-    from minidesk import jobs
-
     won = session.execute(
         update(OutboxItem)
         .where(OutboxItem.id == item_id, OutboxItem.status == OutboxStatus.DEAD)
         .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=utcnow())
     )
     if won.rowcount == 1:  # type: ignore[attr-defined]
-        on_commit(session, lambda: jobs.enqueue_delivery(item_id))
+        on_commit(session, lambda: hints.outbox_due(item_id))
         return True
     return False
 

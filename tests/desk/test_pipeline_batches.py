@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from minidesk import inbox, jobs, pipeline
+from minidesk import hints, inbox, jobs, pipeline
 from minidesk.channels.base import InboundMessage, Sender
 from minidesk.db import Database, utcnow
 from minidesk.desk import customers, tickets
@@ -23,8 +23,8 @@ def held(monkeypatch: pytest.MonkeyPatch) -> None:
     """Accepted rows stay pending until the test processes them, and listeners stay idle: in
     production they run after the batch commits, so they may not act between its messages
     here either."""
-    monkeypatch.setattr(jobs, "enqueue_process", lambda inbox_id: None)
-    monkeypatch.setattr(jobs, "enqueue_dispatch", lambda event_ids: None)
+    monkeypatch.setattr(hints, "inbox_accepted", lambda inbox_id: None)
+    monkeypatch.setattr(hints, "events_committed", lambda event_ids: None)
 
 
 def _mail(domain: str, who: str, text: str, key: str, **more: Any) -> InboundMessage:
@@ -206,16 +206,13 @@ def test_overlapping_batches_process_each_row_once(database: Database, held: Non
         assert len(set(session.scalars(select(Customer.email)))) == 7
 
 
-def test_coalescer_queues_every_id_once_in_bounded_batches(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
+def test_coalescer_queues_every_id_once_in_bounded_batches() -> None:
     queued: list[list[int]] = []
-    monkeypatch.setattr(jobs, "_enqueue", lambda name, ids: queued.append(list(ids)))
-    hints = jobs.Coalescer("process_inbox", window=0.001, batch=10)
+    coalescer = jobs.Coalescer(lambda ids: queued.append(list(ids)), window=0.001, batch=10)
 
     def add(start: int) -> None:
         for i in range(start, start + 250):
-            hints.add(i)
+            coalescer.add(i)
 
     threads = [threading.Thread(target=add, args=(n * 250,)) for n in range(4)]
     for thread in threads:

@@ -8,7 +8,7 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from minidesk import inbox, jobs, pipeline, spool
+from minidesk import hints, inbox, jobs, pipeline, spool
 from minidesk.channels.base import InboundMessage, Sender
 from minidesk.db import Database
 from minidesk.desk.models import Message
@@ -19,8 +19,8 @@ pytestmark = pytest.mark.usefixtures("held")
 @pytest.fixture
 def held(monkeypatch: pytest.MonkeyPatch) -> None:
     """Accepted rows wait until the test processes them; listeners stay idle."""
-    monkeypatch.setattr(jobs, "enqueue_process", lambda inbox_id: None)
-    monkeypatch.setattr(jobs, "enqueue_dispatch", lambda event_ids: None)
+    monkeypatch.setattr(hints, "inbox_accepted", lambda inbox_id: None)
+    monkeypatch.setattr(hints, "events_committed", lambda event_ids: None)
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from sqlalchemy import event as sa_event
 from tests.conftest import ingest
 from tests.resolutions.conftest import EMMA, LIAM, kinds, replies, templates, ticket
 
-from minidesk import events, jobs
+from minidesk import events, hints
 from minidesk.channels.base import InboundMessage, Sender
 from minidesk.db import Database
 
@@ -61,7 +61,7 @@ def test_a_batch_answers_as_one_by_one_and_loads_each_ticket_once(
 ) -> None:
     alone = say_all("alone")  # each message's events dispatched after its own commit
     held: list[int] = []
-    monkeypatch.setattr(jobs, "enqueue_dispatch", held.extend)
+    monkeypatch.setattr(hints, "events_committed", held.extend)
     together = say_all("together")
     statements: list[str] = []
 

@@ -68,7 +68,8 @@ def test_taught_intent_is_promoted_and_used_by_the_pipeline(
 
     with db.get_db().sessions() as session:
         assert session.get_one(IntentRetrain, 1).due_at is not None
-    # Two workers sweep at once: exactly one of them trains.
+    assert retrain_job.is_due(utcnow())  # what makes the sweep queue the retrain job
+    # Two workers run the queued retrain at once: exactly one of them trains.
     results: list[int] = []
     sweeps = [threading.Thread(target=lambda: results.append(
         retrain_job.run_due_retrain(utcnow()))) for _ in range(2)]
@@ -78,6 +79,7 @@ def test_taught_intent_is_promoted_and_used_by_the_pipeline(
         sweep.join()
     assert sorted(results) == [0, 1]
     assert retrain_job.run_due_retrain(utcnow()) == 0  # nothing new since: not due again
+    assert not retrain_job.is_due(utcnow())
 
     promoted = _events("triage.model_promoted")
     assert len(promoted) == 1 and not _events("triage.model_rejected")

@@ -8,7 +8,7 @@ import json
 
 from sqlalchemy.orm import Session
 
-from minidesk import outbox
+from minidesk import hints, outbox
 from minidesk.channels.base import DeliveryResult, OutboundMessage
 from minidesk.db import on_commit
 from minidesk.desk.models import Ticket
@@ -52,8 +52,6 @@ def payload(ticket: Ticket, event: Event | None, actor: Actor) -> dict[str, obje
 def enqueue(
     session: Session, url: str, ticket: Ticket, event: Event | None, actor: Actor
 ) -> outbox.OutboxItem:
-    from minidesk import jobs
-
     item = outbox.OutboxItem(
         channel=KIND,
         ticket_id=ticket.id,
@@ -69,7 +67,7 @@ def enqueue(
     session.add(item)
     session.flush()
     item_id = item.id
-    on_commit(session, lambda: jobs.enqueue_delivery(item_id))
+    on_commit(session, lambda: hints.outbox_due(item_id))
     return item
 
 

@@ -1,9 +1,10 @@
 """The background retrain: claimed by exactly one worker, judged on held-out data, stored as
 a new version and made live only if it scores at least as well as the current model.
 
-Training runs outside any transaction (it takes seconds to a minute); the claim and the
-result are two short transactions around it. A worker that dies mid-run leaves
-``running_since`` behind, which ``STALE_RUN`` later lets another worker take over.
+Training runs outside any transaction (it takes seconds to a minute), as a job of its own
+that the minute sweep queues when a retrain is due, so it never delays the sweep's timers;
+the claim and the result are two short transactions around it. A worker that dies mid-run
+leaves ``running_since`` behind, which ``STALE_RUN`` later lets another worker take over.
 """
 
 from __future__ import annotations
@@ -14,9 +15,9 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import or_, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 
-from minidesk import jobs
+from minidesk import periodic
 from minidesk.db import Database, get_db, utcnow
 from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, ActorType, emit
@@ -40,23 +41,33 @@ STALE_RUN = dt.timedelta(minutes=30)
 RETRAINER = Actor(ActorType.AUTOMATION, name="intent retrain")
 
 
+def _due(now: dt.datetime) -> ColumnElement[bool]:
+    return and_(
+        IntentRetrain.id == RETRAIN_ROW,
+        IntentRetrain.due_at <= now,
+        or_(IntentRetrain.running_since.is_(None), IntentRetrain.running_since < now - STALE_RUN),
+    )
+
+
+def is_due(now: dt.datetime) -> bool:
+    """Whether a retrain is waiting to be claimed (the sweep's cheap question before it
+    queues the retrain as a job of its own)."""
+    with get_db().sessions() as session:
+        return session.scalar(select(IntentRetrain.id).where(_due(now))) is not None
+
+
 def claim(database: Database, now: dt.datetime) -> bool:
     """Take the due retrain; True for exactly one caller however many sweep at once."""
     with database.transaction() as session:
         won = session.execute(
             update(IntentRetrain)
-            .where(
-                IntentRetrain.id == RETRAIN_ROW,
-                IntentRetrain.due_at <= now,
-                or_(IntentRetrain.running_since.is_(None),
-                    IntentRetrain.running_since < now - STALE_RUN),
-            )
+            .where(_due(now))
             .values(running_since=now, last_started_at=now)
         )
         return won.rowcount == 1  # type: ignore[attr-defined]
 
 
-@jobs.sweeper
+@periodic.long_job("intent_retrain", is_due=is_due)
 def run_due_retrain(now: dt.datetime) -> int:
     """Retrain if due and claimed; 1 if this call trained, else 0."""
     database = get_db()

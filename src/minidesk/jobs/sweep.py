@@ -1,0 +1,73 @@
+"""The minute sweep: re-queue whatever lost its hint, run the short timers, queue long work.
+
+It must stay short, because features' timers (time-based rules, SLA clocks) are claimed
+here and a slow sweep makes them late. So the sweep itself only queries and queues: inbox
+rows, events and deliveries still pending go back on the queue as ordinary jobs, and long
+work (``periodic.long_job``: a retrain) is only asked whether it is due and then queued as
+a job of its own. Every job claims its rows, so a row queued twice is done once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from minidesk import events, inbox, outbox, periodic
+from minidesk.db import get_db, utcnow
+from minidesk.jobs.queue import enqueue
+from minidesk.spool import spool_of
+
+log = logging.getLogger(__name__)
+
+# Rows younger than this are left to the job that was queued for them.
+GRACE = dt.timedelta(seconds=30)
+# Ids per re-queued job: a worker pays for a batch, not for a row, yet one slow batch must
+# not hold up every row behind it.
+BATCH = 64
+
+
+def run_sweep(before: dt.datetime) -> dict[str, int]:
+    """Queue everything that is due now and run the short timers; returns what it counted
+    (ids queued per kind, rows handled per sweeper, long jobs queued)."""
+    db = get_db()
+    spool = spool_of(db)
+    if spool is not None:  # in case the process that accepted them is gone
+        spool.prune()
+    now = utcnow()
+    with db.sessions() as session:
+        inbox_ids = [*(spool.waiting(before) if spool else []), *inbox.pending_ids(session, before)]
+        event_ids = events.undispatched(session, before)
+        outbox_ids = outbox.due_ids(session, now)
+    for start in range(0, len(inbox_ids), BATCH):
+        enqueue("process_inbox", inbox_ids[start : start + BATCH])
+    for start in range(0, len(event_ids), BATCH):
+        enqueue("dispatch_events", event_ids[start : start + BATCH])
+    for outbox_id in outbox_ids:  # one job each: a slow provider delays only its own rows
+        enqueue("deliver", outbox_id)
+    counts = {"inbox": len(inbox_ids), "events": len(event_ids), "outbox": len(outbox_ids)}
+    for fn in periodic.sweepers():
+        try:
+            counts[fn.__qualname__] = fn(utcnow())
+        except Exception:
+            log.exception("sweeper %s failed", fn.__qualname__)
+    for job in periodic.long_jobs().values():
+        try:
+            due = job.is_due(utcnow())
+        except Exception:
+            log.exception("long job %s: could not tell whether it is due", job.name)
+            continue
+        if due:
+            enqueue("long_job", job.name)
+            counts[job.name] = 1
+    if any(counts.values()):
+        log.info("sweep", extra={"counts": counts})
+    return counts
+
+
+def run_long_job(name: str) -> int:
+    """The body of a queued long job (its ``run`` claims the work, or returns 0)."""
+    job = periodic.long_jobs().get(name)
+    if job is None:  # queued by a process that loads a feature this one does not
+        log.warning("long job %s is not registered in this process", name)
+        return 0
+    return job.run(utcnow())

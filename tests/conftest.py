@@ -20,7 +20,9 @@ from fastapi.testclient import TestClient
 
 from minidesk import db, inbox, jobs, migrate, settings
 from minidesk.channels.base import InboundMessage
-from minidesk.db import Database
+from minidesk.commerce.models import StoreRefund
+from minidesk.commerce.sample import seed_store
+from minidesk.db import Database, utcnow
 from minidesk.desk import users
 from minidesk.desk.models import Role
 from minidesk.events import SYSTEM, set_strict, violations
@@ -178,6 +180,21 @@ def inbound(
     assert response.status_code == 202, response.text
     result: dict[str, object] = response.json()
     return result
+
+
+@pytest.fixture
+def store(database: Database) -> Database:
+    """The sample shop (customers, orders from 1001, payments, shipments) in the database."""
+    with database.transaction() as session:
+        seed_store(session, utcnow(), customers=4, orders=12)
+    return database
+
+
+def money_moved(database: Database) -> int:
+    """Minor units the store has refunded, all orders together."""
+    with database.sessions() as session:
+        total = sa.func.coalesce(sa.func.sum(StoreRefund.amount_minor), 0)
+        return int(session.scalar(sa.select(total)) or 0)
 
 
 def ingest(message: InboundMessage) -> tuple[int, int]:

@@ -6,29 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
-from tests.conftest import Cast, Person, inbound
+from tests.conftest import Cast, Person, inbound, money_moved
 
-from minidesk.commerce.models import StoreRefund
-from minidesk.commerce.sample import seed_store
-from minidesk.db import Database, utcnow
+from minidesk.db import Database
 
 EMMA = "emma.garcia@example.com"  # the sample shop's customer with orders 1003 and 1007
 FOUR_EYES = "https://minidesk.dev/problems/four-eyes"
 
 
-@pytest.fixture
-def store(database: Database) -> Database:
-    with database.transaction() as session:
-        seed_store(session, utcnow(), customers=4, orders=12)
-    return database
-
-
-def refunded(database: Database) -> int:
-    with database.sessions() as session:
-        return int(session.scalar(select(func.coalesce(func.sum(StoreRefund.amount_minor), 0))))
 
 
 def queue(client: TestClient, cast: Cast) -> list[dict[str, Any]]:
@@ -64,9 +50,9 @@ def test_the_person_behind_the_integration_that_raised_an_approval_cannot_decide
         refused = decide(client, cast.maya, approval["id"], verdict)
         assert refused.status_code == 403
         assert refused.json()["type"] == FOUR_EYES
-    assert refunded(store) == 0
+    assert money_moved(store) == 0
     assert decide(client, cast.olivia, approval["id"]).status_code == 200
-    assert refunded(store) == 30000
+    assert money_moved(store) == 30000
 
 
 def test_a_manager_who_spoke_as_the_customer_cannot_decide_the_escalation(
@@ -95,4 +81,4 @@ def test_a_manager_cannot_approve_her_own_refund_request(
     approval = asked.json()["approval"]["id"]
     refused = decide(client, cast.maya, approval)
     assert refused.status_code == 403 and refused.json()["type"] == FOUR_EYES
-    assert refunded(store) == 0
+    assert money_moved(store) == 0

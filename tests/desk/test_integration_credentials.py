@@ -5,31 +5,19 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
-from tests.conftest import Cast, Person, inbound
+from sqlalchemy import select
+from tests.conftest import Cast, Person, inbound, money_moved
 from tests.resolutions.conftest import EMMA, replies
 from typer.testing import CliRunner
 
 from minidesk import inbox, settings
 from minidesk.cli import app
-from minidesk.commerce.models import StoreRefund
-from minidesk.commerce.sample import seed_store
-from minidesk.db import Database, utcnow
+from minidesk.db import Database
 from minidesk.desk.models import ApiToken, Message, TokenKind
 
 PROBLEMS = "https://minidesk.dev/problems/"
 
 
-@pytest.fixture
-def store(database: Database) -> Database:
-    with database.transaction() as session:
-        seed_store(session, utcnow(), customers=4, orders=12)
-    return database
-
-
-def refunded(database: Database) -> int:
-    with database.sessions() as session:
-        return int(session.scalar(select(func.coalesce(func.sum(StoreRefund.amount_minor), 0))))
 
 
 def posted(database: Database, message_id: object) -> tuple[dict[str, object], Message]:
@@ -49,7 +37,7 @@ def test_an_agent_posting_as_a_customer_moves_no_money(
     first = inbound(client, cast.alice, "I want a refund of $25 for order 1003", "a1", email=EMMA)
     number = first["ticket_number"]
     inbound(client, cast.alice, "YES REFUND", "a2", email=EMMA)
-    assert refunded(store) == 0
+    assert money_moved(store) == 0
     said = " ".join(replies(store, int(number)))  # type: ignore[arg-type]
     assert "Visa" not in said and "4242" not in said  # no payment or order details either
     payload, message = posted(store, first["message_id"])
@@ -63,7 +51,7 @@ def test_the_shops_integration_vouches_and_is_recorded_on_the_message(
 ) -> None:
     first = inbound(client, cast.shop, "I want a refund of $25 for order 1003", "s1", email=EMMA)
     inbound(client, cast.shop, "YES REFUND", "s2", email=EMMA)
-    assert refunded(store) == 2500
+    assert money_moved(store) == 2500
     payload, message = posted(store, first["message_id"])
     assert payload["sender"]["verified"] is True  # type: ignore[index]
     assert payload["via"]["client"] == "integration:shop-app"  # type: ignore[index]

@@ -4,15 +4,13 @@ duplicate."""
 
 from __future__ import annotations
 
-import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 from tests.conftest import Cast, Person, inbound, ingest
 
 from minidesk.channels.base import InboundMessage, Sender
 from minidesk.commerce.models import StoreRefund
-from minidesk.commerce.sample import seed_store
-from minidesk.db import Database, utcnow
+from minidesk.db import Database
 from minidesk.desk import users
 from minidesk.desk.models import Message, Ticket
 from minidesk.events import SYSTEM
@@ -20,12 +18,6 @@ from minidesk.events import SYSTEM
 EMMA = "emma.garcia@example.com"  # the sample shop's customer with order 1003
 MALLORY = "mallory@example.com"
 
-
-@pytest.fixture
-def store(database: Database) -> Database:
-    with database.transaction() as session:
-        seed_store(session, utcnow(), customers=4, orders=12)
-    return database
 
 
 def integration(database: Database, cast: Cast, name: str) -> Person:

@@ -5,23 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
-from minidesk.commerce.sample import seed_store
-from minidesk.db import Database, utcnow
+from minidesk.db import Database
 from minidesk.desk.models import Direction, Message, Ticket
 from minidesk.events import Event
 
 EMMA = "emma.garcia@example.com"
 LIAM = "liam.silva@example.com"
 
-
-@pytest.fixture
-def store(database: Database) -> Database:
-    with database.transaction() as session:
-        seed_store(session, utcnow(), customers=4, orders=12)
-    return database
 
 
 def replies(database: Database, ticket_id: int) -> list[str]:

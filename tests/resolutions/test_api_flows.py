@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
-from tests.conftest import Cast, inbound
+from tests.conftest import Cast, inbound, money_moved
 from tests.resolutions.conftest import EMMA, kinds, replies, templates, ticket
 
-from minidesk.commerce.models import StoreRefund
 from minidesk.db import Database
-
-
-def refunded(database: Database) -> int:
-    with database.sessions() as session:
-        return int(session.scalar(select(func.coalesce(func.sum(StoreRefund.amount_minor), 0))))
 
 
 def test_where_is_my_order_gets_tracking_in_one_reply(
@@ -44,9 +37,9 @@ def test_a_25_dollar_refund_completes_after_yes_refund(
     assert "We can refund $25.00 for order #1003" in offer
     assert "Reply YES REFUND to confirm $25.00 to your Visa ending 4242." in offer
     assert offer.count("YES REFUND") == 1
-    assert refunded(store) == 0
+    assert money_moved(store) == 0
     inbound(client, cast.shop, "yes refund, thanks", "r2", email=EMMA, thread="t")
-    assert refunded(store) == 2500
+    assert money_moved(store) == 2500
     assert "refunded $25.00 for order #1003 to your Visa ending 4242" in replies(store, number)[-1]
     assert templates(store, number) == ["refund_offer", "refund_done"]
     moved = kinds(store, number, "commerce.")
@@ -63,7 +56,7 @@ def test_a_300_dollar_refund_waits_for_a_manager_and_moves_nothing(
             "ticket_number"
         ]
     )  # type: ignore[arg-type]
-    assert refunded(store) == 0
+    assert money_moved(store) == 0
     queue = client.get("/api/v1/approvals", headers=cast.maya.headers).json()["items"]
     assert [(a["ticket_number"], a["amount_minor"], a["rule"]) for a in queue] == [
         (number, 30000, "refund.senior_approval")
@@ -75,7 +68,7 @@ def test_a_300_dollar_refund_waits_for_a_manager_and_moves_nothing(
         headers=cast.maya.headers,
     )
     assert answer.status_code == 200, answer.text
-    assert refunded(store) == 30000
+    assert money_moved(store) == 30000
     assert "refund of $300.00 for order #1007 has been approved" in replies(store, number)[-1]
     assert "Amex ending 0005" in replies(store, number)[-1]
     assert templates(store, number) == ["refund_review", "approval_granted"]
@@ -94,4 +87,4 @@ def test_an_agent_without_refund_permission_gets_403(
     )
     assert response.status_code == 403
     assert response.headers["content-type"] == "application/problem+json"
-    assert refunded(store) == 0
+    assert money_moved(store) == 0

@@ -8,14 +8,14 @@ import smtplib
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
-from tests.conftest import Cast, inbound, ingest
+from sqlalchemy import select
+from tests.conftest import Cast, inbound, ingest, money_moved
 from tests.email.conftest import SUPPORT, email_settings, listener, sink, support
 from tests.email.mailflow import customer_mail
 from tests.resolutions.conftest import EMMA, LIAM, kinds, ticket
 
 from minidesk.channels.base import InboundMessage, Sender
-from minidesk.commerce.models import StoreOrder, StoreRefund
+from minidesk.commerce.models import StoreOrder
 from minidesk.db import Database
 
 # The email fixtures, used here to send mail to the built-in SMTP listener.
@@ -23,10 +23,6 @@ __all__ = ["email_settings", "listener", "sink", "support"]
 
 OFFER = "Reply YES REFUND to confirm $25.00 to your Visa ending 4242."
 
-
-def money_moved(database: Database) -> int:
-    with database.sessions() as session:
-        return int(session.scalar(select(func.coalesce(func.sum(StoreRefund.amount_minor), 0))))
 
 
 def address_of(database: Database, number: str) -> dict[str, object]:

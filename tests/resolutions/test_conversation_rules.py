@@ -6,18 +6,13 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
-from tests.conftest import Cast, inbound, ingest
+from sqlalchemy import select
+from tests.conftest import Cast, inbound, ingest, money_moved
 from tests.resolutions.conftest import EMMA, LIAM, kinds, replies, templates, ticket
 
 from minidesk.channels.base import InboundMessage, Sender
-from minidesk.commerce.models import StoreOperation, StoreOrder, StorePayment, StoreRefund
+from minidesk.commerce.models import StoreOperation, StoreOrder, StorePayment
 from minidesk.db import Database
-
-
-def money_moved(database: Database) -> int:
-    with database.sessions() as session:
-        return int(session.scalar(select(func.coalesce(func.sum(StoreRefund.amount_minor), 0))))
 
 
 def operations(database: Database) -> list[str]:

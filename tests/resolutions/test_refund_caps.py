@@ -7,18 +7,12 @@ import datetime as dt
 from collections import Counter
 
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select, update
-from tests.conftest import Cast, inbound
+from sqlalchemy import select, update
+from tests.conftest import Cast, inbound, money_moved
 from tests.resolutions.conftest import EMMA, kinds, ticket
 
-from minidesk.commerce.models import StoreRefund
 from minidesk.db import Database
 from minidesk.policies.models import LedgerSource, LedgerStatus, SpendEntry
-
-
-def money_moved(database: Database) -> int:
-    with database.sessions() as session:
-        return int(session.scalar(select(func.coalesce(func.sum(StoreRefund.amount_minor), 0))))
 
 
 def ask(client: TestClient, cast: Cast, text: str, conversation: str) -> int:

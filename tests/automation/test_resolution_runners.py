@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from tests.conftest import Cast, inbound
-from tests.resolutions.conftest import EMMA, LIAM, kinds, replies, store, templates, ticket
+from tests.resolutions.conftest import EMMA, LIAM, kinds, replies, templates, ticket
 
 from minidesk import features
 from minidesk.automation.actions import resolution_runners
@@ -17,8 +17,6 @@ from minidesk.commerce.lifetime import builtin_lifetime_value
 from minidesk.commerce.models import StoreCustomer, StoreOrder, StorePayment, StoreRefund
 from minidesk.db import Database, utcnow
 from minidesk.desk.models import Ticket
-
-__all__ = ["store"]  # the seeded demo store fixture
 
 PARCEL_RULE = {
     "name": "Parcel questions get tracking",

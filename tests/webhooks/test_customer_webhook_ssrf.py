@@ -153,13 +153,7 @@ def test_an_allowed_intranet_receiver_gets_replies_signed_with_the_customers_own
     client: TestClient, cast: Cast, receiver: Receiver, loopback_allowed: settings.Settings
 ) -> None:
     number, customer = customer_of(client, cast)
-    set_it = client.patch(
-        f"/api/v1/customers/{customer}",
-        json={"webhook_url": receiver.url},
-        headers=cast.olivia.headers,
-    )
-    assert set_it.status_code == 200, set_it.text
-    secret = set_it.json()["webhook_secret"]
+    secret = _set_webhook(client, cast, customer, receiver.url)
     assert secret.startswith("whsec_")
     # Shown once: reading the customer never shows it again.
     shown = client.get(f"/api/v1/customers/{customer}", headers=cast.olivia.headers).text
@@ -177,11 +171,7 @@ def test_a_receivers_answer_never_reaches_the_ticket(
     client: TestClient, cast: Cast, receiver: Receiver, loopback_allowed: settings.Settings
 ) -> None:
     number, customer = customer_of(client, cast)
-    client.patch(
-        f"/api/v1/customers/{customer}",
-        json={"webhook_url": receiver.url},
-        headers=cast.olivia.headers,
-    )
+    _set_webhook(client, cast, customer, receiver.url)
     receiver.replies = [Reply(404, b'{"AccessKeyId": "ASIA-INTERNAL-SECRET"}')]
     message = _reply(client, cast, number, "Hello?")
     assert message["delivery_status"] == "failed"
@@ -198,11 +188,7 @@ def test_a_redirect_is_not_followed(
     client: TestClient, cast: Cast, receiver: Receiver, loopback_allowed: settings.Settings
 ) -> None:
     number, customer = customer_of(client, cast)
-    client.patch(
-        f"/api/v1/customers/{customer}",
-        json={"webhook_url": receiver.url},
-        headers=cast.olivia.headers,
-    )
+    _set_webhook(client, cast, customer, receiver.url)
     inside = f"http://127.0.0.1:{receiver.port}/internal-admin"
     receiver.replies = [Reply(307, b"", {"Location": inside})]
     message = _reply(client, cast, number, "Hello?")
@@ -216,11 +202,7 @@ def test_rotating_the_secret_signs_later_deliveries_with_the_new_one_only(
     client: TestClient, cast: Cast, receiver: Receiver, loopback_allowed: settings.Settings
 ) -> None:
     number, customer = customer_of(client, cast)
-    first = client.patch(
-        f"/api/v1/customers/{customer}",
-        json={"webhook_url": receiver.url},
-        headers=cast.olivia.headers,
-    ).json()["webhook_secret"]
+    first = _set_webhook(client, cast, customer, receiver.url)
     refused = client.post(f"/api/v1/customers/{customer}/webhook-secret", headers=cast.maya.headers)
     assert refused.status_code == 403
     rotated = client.post(

@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from minidesk.periodic import LongJob, Sweeper
 
 
+class FeatureError(LookupError):
+    pass
+
+
 @dataclass(frozen=True)
 class Feature:
     """What a feature adds to the desk. Modules are ``"package.module"``, objects
@@ -47,6 +51,12 @@ class Feature:
     channel_kinds: Mapping[str, str] = field(default_factory=dict)
     # CLI sub-command → ``typer.Typer`` app (its own ``help`` is what ``--help`` shows).
     commands: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # ``("one.module")`` is a string, not a tuple: its letters would be imported one by one.
+        for part in ("models", "listeners", "sweepers", "long_jobs", "routers"):
+            if isinstance(getattr(self, part), str):
+                raise FeatureError(f"feature {self.name}: {part} is a string, not a tuple")
 
 
 # The desk's spine: the event log, the inbox and the outbox that every feature builds on.
@@ -69,10 +79,6 @@ INSTALLED: tuple[str, ...] = (
     "minidesk.triage",
     "minidesk.webhooks",
 )
-
-
-class FeatureError(LookupError):
-    pass
 
 
 @cache

@@ -74,6 +74,20 @@ def _declared(part: str) -> set[str]:
     return {dotted for feature in features.installed() for dotted in getattr(feature, part)}
 
 
+def test_a_manifest_imports_nothing_of_its_feature() -> None:
+    # So that reading every manifest (the CLI, alembic, a worker) stays cheap.
+    for package in features.INSTALLED:
+        path = PACKAGE.parent / package.replace(".", "/") / "feature.py"
+        tree = ast.parse(path.read_text(), str(path))
+        imported = {
+            node.module if isinstance(node, ast.ImportFrom) else alias.name
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.Import, ast.ImportFrom))
+            for alias in node.names
+        }
+        assert imported <= {"__future__", "minidesk.features"}, package
+
+
 def test_every_router_in_the_code_is_declared_by_a_feature() -> None:
     assert set(_module_level(_assigned_call("APIRouter"))) == _declared("routers")
 

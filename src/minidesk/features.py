@@ -125,7 +125,9 @@ def sweepers() -> tuple[Sweeper, ...]:
 
 
 def long_jobs() -> dict[str, LongJob]:
-    jobs = [resolve(dotted) for feature in installed() for dotted in feature.long_jobs]
+    jobs: list[LongJob] = [resolve(dotted) for f in installed() for dotted in f.long_jobs]
+    # The name is what the queue carries: two jobs under one name would run each other's work.
+    _check_unique("long job", [job.name for job in jobs])
     return {job.name: job for job in jobs}
 
 

@@ -1,4 +1,5 @@
-"""The FastAPI application: routers, error documents, limits, health and metrics."""
+"""The FastAPI application: the features' routers, error documents, limits, health and
+metrics."""
 
 from __future__ import annotations
 
@@ -12,26 +13,9 @@ from fastapi.responses import PlainTextResponse, RedirectResponse
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
-from minidesk import __version__, db, jobs
-from minidesk.channels.email import web as email_web
+from minidesk import __version__, db, features, jobs
 from minidesk.settings import Settings, get_settings
 from minidesk.web import metrics, problems, tokens
-from minidesk.web.api import (
-    admin,
-    auth,
-    customers,
-    inbound,
-    integrations,
-    own_tokens,
-    policies,
-    resolutions,
-    rules,
-    templates,
-    tickets,
-    triage,
-    users,
-    webhooks,
-)
 from minidesk.web.intake import Intake
 from minidesk.web.limits import BodySizeLimit
 
@@ -76,25 +60,8 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
     )
     app.state.intake = intake
     problems.install(app)
-    for module in (
-        auth,
-        own_tokens,
-        inbound,
-        integrations,
-        tickets,
-        customers,
-        users,
-        admin,
-        policies,
-        resolutions,
-        rules,
-        templates,
-        triage,
-        webhooks,
-    ):
-        app.include_router(module.router)
-    app.include_router(email_web.router)
-    app.include_router(email_web.hooks)
+    for router in features.routers():
+        app.include_router(router)
 
     @app.get("/", include_in_schema=False)
     def front_page() -> RedirectResponse:

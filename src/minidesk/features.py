@@ -14,6 +14,7 @@ FEATURE_MODULES: tuple[str, ...] = (
     "minidesk.automation.engine",
     "minidesk.automation.timers",
     "minidesk.triage.learning",
+    "minidesk.webhooks.delivery",
 )
 
 

@@ -13,6 +13,7 @@ from minidesk.policies import pack as policy_pack
 from minidesk.replies import models as replies_models
 from minidesk.resolutions import models as resolution_models
 from minidesk.triage import tables as triage_tables
+from minidesk.webhooks import models as webhook_models
 
 __all__ = [
     "Base",
@@ -29,5 +30,6 @@ __all__ = [
     "resolution_models",
     "sign_in",
     "triage_tables",
+    "webhook_models",
     "workspace",
 ]

@@ -9,8 +9,6 @@ from minidesk.channels.base import ChannelAdapter
 
 KINDS: dict[str, str] = {
     "api": "minidesk.channels.api.adapter:ApiAdapter",
-    # Not a customer channel: rules' signed webhook POSTs, sent through the same outbox.
-    "webhook": "minidesk.automation.webhook:WebhookAdapter",
     "email": "minidesk.channels.email.adapter:EmailAdapter",
 }
 

@@ -14,9 +14,10 @@ from tests.conftest import Cast, inbound
 from tests.webhooks.receiver import Receiver, Reply
 from tests.webhooks.test_subscriptions import V1, bodies, subscribe, verify
 
-from minidesk import outbox, settings
+from minidesk import jobs, outbox, settings
 from minidesk.db import Database, utcnow
 from minidesk.events import Event
+from minidesk.webhooks.models import WebhookSubscription
 from minidesk.webhooks.signing import RESPONSE_BODY_BYTES
 
 
@@ -197,3 +198,27 @@ def test_a_webhooks_own_failure_is_not_delivered_to_other_subscribers(
     _new_ticket(client, cast, 1)
     assert len(receiver.received) == 1
     assert another_receiver.received == []
+
+
+def test_the_sweep_sends_a_row_parked_while_an_admin_re_enabled(
+    client: TestClient,
+    cast: Cast,
+    receiver: Receiver,
+    database: Database,
+    threshold_two: settings.Settings,
+) -> None:
+    created = subscribe(client, cast, receiver.url, ["ticket.created"])
+    receiver.replies = [Reply(500), Reply(500)]
+    for n in (1, 2, 3):
+        _new_ticket(client, cast, n)
+    # The race: the sender saw "failing" and parked, the admin's re-enable had just run.
+    with database.transaction() as session:
+        session.execute(
+            update(WebhookSubscription)
+            .where(WebhookSubscription.id == created["id"])
+            .values(failing_since=None, consecutive_failures=0)
+        )
+    assert [row.status for row in _rows(database)][-1] == outbox.OutboxStatus.PARKED
+    jobs.run_sweep(utcnow())
+    assert _rows(database)[-1].status == outbox.OutboxStatus.SENT
+    assert bodies(receiver)[-1]["ticket_id"] == 3

@@ -14,6 +14,7 @@ queued parked, and an admin's re-enable sends them all.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -21,7 +22,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from minidesk import hints, keys, memo, outbox
+from minidesk import hints, keys, memo, outbox, periodic
 from minidesk.channels.base import DeliveryError, DeliveryResult, OutboundMessage
 from minidesk.db import get_db, on_commit, utcnow
 from minidesk.event_kinds import EventKind
@@ -35,7 +36,7 @@ from minidesk.webhooks.models import (
 )
 from minidesk.webhooks.patterns import matches
 from minidesk.webhooks.signing import Attempt, post_signed, rule_secret
-from minidesk.webhooks.subscriptions import OUTBOX_KIND
+from minidesk.webhooks.subscriptions import OUTBOX_KIND, for_subscription
 
 # About outbox rows: a webhook's own failures reach admins through the delivery history and
 # ``webhook.failing``, never as deliveries (a failing receiver would feed itself).
@@ -212,6 +213,20 @@ def _record(
             failures=subscription.consecutive_failures,
             error=attempt.error or "",
         )
+
+
+@periodic.sweeper
+def wake_parked(now: dt.datetime) -> int:
+    """Send rows parked for subscriptions that are active again. Re-enabling wakes them at
+    once; this catches a row a sender parked while the admin was re-enabling it."""
+    active = WebhookSubscription.enabled.is_(True) & WebhookSubscription.failing_since.is_(None)
+    with get_db().transaction() as session:
+        parked = session.scalars(
+            select(outbox.OutboxItem.id)
+            .join(WebhookSubscription, for_subscription(WebhookSubscription.id))
+            .where(outbox.OutboxItem.status == outbox.OutboxStatus.PARKED, active)
+        )
+        return outbox.unpark(session, list(parked))
 
 
 outbox.register_sender(OUTBOX_KIND, send)

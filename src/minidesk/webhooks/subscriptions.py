@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy import ColumnElement, SQLColumnExpression, delete, select
 from sqlalchemy.orm import Session
 
 from minidesk import keys, outbox
@@ -37,8 +37,8 @@ def access_subscription(session: Session, webhook_id: int) -> WebhookSubscriptio
     return subscription
 
 
-def for_subscription(webhook_id: int) -> ColumnElement[bool]:
-    """Outbox rows addressed to subscription ``webhook_id``."""
+def for_subscription(webhook_id: int | SQLColumnExpression[int]) -> ColumnElement[bool]:
+    """Outbox rows addressed to subscription ``webhook_id`` (an id, or a column to join on)."""
     recipient = outbox.OutboxItem.payload[("recipient", "subscription_id")].as_integer()
     return (outbox.OutboxItem.channel == OUTBOX_KIND) & (recipient == webhook_id)
 

@@ -119,7 +119,8 @@ def queue_deliveries(session: Session, event: Event) -> None:
 
 
 def _about_a_webhook(session: Session, event: Event) -> bool:
-    item = session.get(outbox.OutboxItem, event.data.get("outbox_id"))
+    outbox_id = event.data.get("outbox_id")  # bounces report no outbox row
+    item = session.get(outbox.OutboxItem, outbox_id) if outbox_id is not None else None
     return item is not None and item.channel == OUTBOX_KIND
 
 

@@ -14,24 +14,30 @@ each delivery's p50/p99 in ms (claim, POST, record).
 
 from __future__ import annotations
 
-import argparse
-import json
-import statistics
-import tempfile
-import threading
-import time
-from concurrent.futures import ThreadPoolExecutor
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import sys
 from pathlib import Path
 
-from sqlalchemy import select
+# Run as a script, bench/ comes first on sys.path and bench/email.py would shadow the standard
+# library's ``email`` package.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
 
-from minidesk import db, events, features, migrate, outbox, settings
-from minidesk.desk import users
-from minidesk.desk.models import Role
-from minidesk.event_kinds import EventKind
-from minidesk.events import SYSTEM
-from minidesk.webhooks.subscriptions import do_create_subscription
+import argparse  # noqa: E402
+import json  # noqa: E402
+import statistics  # noqa: E402
+import tempfile  # noqa: E402
+import threading  # noqa: E402
+import time  # noqa: E402
+from concurrent.futures import ThreadPoolExecutor  # noqa: E402
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer  # noqa: E402
+
+from sqlalchemy import select  # noqa: E402
+
+from minidesk import db, events, features, migrate, outbox, settings  # noqa: E402
+from minidesk.desk import users  # noqa: E402
+from minidesk.desk.models import Role  # noqa: E402
+from minidesk.event_kinds import EventKind  # noqa: E402
+from minidesk.events import SYSTEM  # noqa: E402
+from minidesk.webhooks.subscriptions import do_create_subscription  # noqa: E402
 
 BATCH = 64
 

@@ -175,7 +175,7 @@ def deliver(db: Database, item_id: int, max_attempts: int) -> str | None:
         result = _sender(outbound.channel)(outbound)
     except DeliveryError as exc:
         return _failed(db, item_id, exc, attempts, max_attempts)
-    except Exception as exc:  # an adapter bug must not lose the message: retry, then park
+    except Exception as exc:  # a sender bug must not lose the message: retry, then dead letter
         log.exception("channel %s failed sending outbox %s", outbound.channel, item_id)
         return _failed(db, item_id, DeliveryError(repr(exc)[:500]), attempts, max_attempts)
     with db.transaction() as session:

@@ -65,7 +65,10 @@ def _scanned() -> dict[str, set[EventKind]]:
     found: dict[str, set[EventKind]] = {"emit": set(), "listen": set(), "in_batch": set()}
     literal = []
     for where, name, arg in _calls():
-        if name == "listen" and isinstance(arg, ast.Constant) and arg.value == events.ALL:
+        if name == "listen" and (
+            (isinstance(arg, ast.Constant) and arg.value == events.ALL)
+            or (isinstance(arg, ast.Name) and arg.id == "ALL")
+        ):
             continue
         kinds = _kinds(arg)
         if kinds is None:

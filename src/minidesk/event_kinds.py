@@ -83,6 +83,12 @@ class EventKind(StrEnum):
     WORKSPACE_UPDATED = "workspace.updated"
     EMAIL_CHANNEL_CREATED = "email_channel.created"
     EMAIL_CHANNEL_UPDATED = "email_channel.updated"
+    WEBHOOK_CREATED = "webhook.created"
+    WEBHOOK_UPDATED = "webhook.updated"
+    WEBHOOK_DELETED = "webhook.deleted"
+    WEBHOOK_SECRET_ROTATED = "webhook.secret_rotated"
+    WEBHOOK_PINGED = "webhook.pinged"
+    WEBHOOK_FAILING = "webhook.failing"
 
 
 # JSON types a payload field may have; ``any`` is for values whose shape belongs to another
@@ -285,6 +291,20 @@ _SPECS = (
               {"channel_id": "int", "address": "str", "fields": "list"}),
     EventSpec(EventKind.EMAIL_CHANNEL_UPDATED, "An email channel's settings changed.",
               {"channel_id": "int", "fields": "list"}),
+    # Webhook subscriptions.
+    EventSpec(EventKind.WEBHOOK_CREATED, "A webhook subscription was created.",
+              {"webhook_id": "int", "url": "str", "events": "list", "enabled": "bool"}),
+    EventSpec(EventKind.WEBHOOK_UPDATED, "A webhook subscription was changed (a new URL gets "
+              "a new secret).", {"webhook_id": "int", "secret_rotated": "bool", **_CHANGE}),
+    EventSpec(EventKind.WEBHOOK_DELETED, "A webhook subscription was deleted, with its queued "
+              "deliveries.", {"webhook_id": "int", "url": "str", "dropped": "int"}),
+    EventSpec(EventKind.WEBHOOK_SECRET_ROTATED, "A webhook subscription's secret was replaced.",
+              {"webhook_id": "int"}),
+    EventSpec(EventKind.WEBHOOK_PINGED, "An admin sent a test delivery (delivered only to that "
+              "subscription, whatever it subscribes to).", {"webhook_id": "int"}),
+    EventSpec(EventKind.WEBHOOK_FAILING, "A subscription's deliveries failed too many times in a "
+              "row: the breaker opened, its deliveries wait until an admin re-enables it.",
+              {"webhook_id": "int", "url": "str", "failures": "int", "error": "str"}),
 )
 
 CATALOGUE: Mapping[EventKind, EventSpec] = {spec.kind: spec for spec in _SPECS}

@@ -3,7 +3,11 @@
 Rows are written in the transaction that decided to send; ``deliver()`` claims a due row with
 a conditional UPDATE, calls the channel adapter outside any transaction, and records the
 outcome. Temporary failures retry with exponential back-off; permanent ones, or too many
-attempts, become dead letters an admin can see and replay.
+attempts, become dead letters an admin can see and replay. A receiver that is switched off
+(a failing webhook subscription) parks its rows until it is switched on again.
+
+Rows of a customer channel go to that channel's adapter; other kinds (webhooks) to the sender
+their feature registers with ``register_sender``.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
+from collections.abc import Callable, Collection, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +23,7 @@ from sqlalchemy import Index, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from minidesk import hints
-from minidesk.channels.base import DeliveryError, OutboundMessage
+from minidesk.channels.base import DeliveryError, DeliveryResult, OutboundMessage
 from minidesk.db import Base, Database, on_commit, utcnow
 from minidesk.event_kinds import EventKind
 from minidesk.events import SYSTEM, emit
@@ -40,6 +45,31 @@ class OutboxStatus(StrEnum):
     SENDING = "sending"
     SENT = "sent"
     DEAD = "dead"
+    PARKED = "parked"  # its receiver is switched off; never due until ``unpark``
+
+
+class Parked(DeliveryError):
+    """Raised by a sender whose receiver is switched off: the row waits, the attempt uncounted,
+    instead of hammering a receiver that is known to fail."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason, permanent=False)
+
+
+Sender = Callable[[OutboundMessage], DeliveryResult]
+_senders: dict[str, Sender] = {}
+
+
+def register_sender(kind: str, send: Sender) -> None:
+    """Deliver rows of ``kind``, which is not a customer channel, with ``send`` (a feature
+    registers it when imported; ``minidesk.features`` imports them in every worker)."""
+    _senders[kind] = send
+
+
+def _sender(kind: str) -> Sender:
+    from minidesk.channels import registry
+
+    return _senders.get(kind) or registry.adapter(kind).send
 
 
 class DeliveryStatus(StrEnum):
@@ -123,8 +153,6 @@ def _claim(session: Session, item_id: int, now: dt.datetime) -> bool:
 
 def deliver(db: Database, item_id: int, max_attempts: int) -> str | None:
     """Try to send one outbox row; returns its new status, or None if it was not due."""
-    from minidesk.channels import registry
-
     now = utcnow()
     with db.transaction() as session:
         if not _claim(session, item_id, now):
@@ -144,10 +172,10 @@ def deliver(db: Database, item_id: int, max_attempts: int) -> str | None:
         )
         attempts = item.attempts
     try:
-        result = registry.adapter(outbound.channel).send(outbound)
+        result = _sender(outbound.channel)(outbound)
     except DeliveryError as exc:
         return _failed(db, item_id, exc, attempts, max_attempts)
-    except Exception as exc:  # an adapter bug must not lose the message: retry, then park
+    except Exception as exc:  # a sender bug must not lose the message: retry, then dead letter
         log.exception("channel %s failed sending outbox %s", outbound.channel, item_id)
         return _failed(db, item_id, DeliveryError(repr(exc)[:500]), attempts, max_attempts)
     with db.transaction() as session:
@@ -166,7 +194,10 @@ def _failed(
     with db.transaction() as session:
         item = session.get_one(OutboxItem, item_id)
         item.last_error = exc.reason[:2000]
-        if exc.permanent or attempts >= max_attempts:
+        if isinstance(exc, Parked):
+            item.status = OutboxStatus.PARKED
+            item.attempts = attempts - 1
+        elif exc.permanent or attempts >= max_attempts:
             item.status = OutboxStatus.DEAD
             _set_message_status(session, item, DeliveryStatus.FAILED, exc.reason)
             emit(
@@ -199,17 +230,42 @@ def _set_message_status(session: Session, item: OutboxItem, status: str, error: 
         message.delivery_error = error
 
 
-def replay(session: Session, item_id: int) -> bool:
-    """Send a dead letter again (an admin's action after fixing the cause)."""
+def replay(
+    session: Session, item_id: int, statuses: Collection[str] = (OutboxStatus.DEAD,)
+) -> bool:
+    """Send a dead letter (or a row in one of ``statuses``) again: an admin's action after
+    fixing the cause. False if the row is in none of them."""
     won = session.execute(
         update(OutboxItem)
-        .where(OutboxItem.id == item_id, OutboxItem.status == OutboxStatus.DEAD)
+        .where(OutboxItem.id == item_id, OutboxItem.status.in_(list(statuses)))
         .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=utcnow())
     )
     if won.rowcount == 1:  # type: ignore[attr-defined]
         on_commit(session, lambda: hints.outbox_due(item_id))
         return True
     return False
+
+
+def unpark(session: Session, item_ids: Sequence[int]) -> int:
+    """Make parked rows due now (their receiver was switched on again); returns how many."""
+    if not item_ids:
+        return 0
+    woken = list(
+        session.scalars(
+            update(OutboxItem)
+            .where(OutboxItem.id.in_(list(item_ids)), OutboxItem.status == OutboxStatus.PARKED)
+            .values(status=OutboxStatus.PENDING, next_attempt_at=utcnow())
+            .returning(OutboxItem.id),
+            execution_options={"synchronize_session": False},
+        )
+    )
+
+    def wake() -> None:
+        for item_id in woken:
+            hints.outbox_due(item_id)
+
+    on_commit(session, wake)
+    return len(woken)
 
 
 def due_ids(session: Session, now: dt.datetime, limit: int = 500) -> list[int]:

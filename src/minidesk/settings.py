@@ -158,6 +158,11 @@ class Settings(BaseSettings):
     outbound_max_response_bytes: Annotated[int, Field(ge=0, le=10_485_760)] = Field(
         65_536, description="Most bytes of a webhook receiver's answer that are read."
     )
+    webhook_failure_threshold: Annotated[int, Field(ge=1, le=1000)] = Field(
+        5,
+        description="Failed deliveries in a row after which a webhook subscription is marked "
+        "failing and its deliveries wait until an admin re-enables it.",
+    )
 
     @field_validator("database_url")
     @classmethod

@@ -147,6 +147,21 @@ ROUTES = [
     # Webhooks: only admins choose where the desk sends requests.
     line("POST", f"{V1}/customers/{{customer_id}}/webhook-secret", 409, ADM, hides=True),
     line("GET", f"{V1}/webhooks/rule-secret", 200, ADM, query={"url": "https://192.0.2.1/x"}),
+    line("GET", f"{V1}/webhooks", 200, ADM),
+    line("POST", f"{V1}/webhooks", 422, ADM, json={"url": "https://192.0.2.1/x", "events": []}),
+    line("GET", f"{V1}/webhooks/{{webhook_id}}", 200, ADM),
+    line("PATCH", f"{V1}/webhooks/{{webhook_id}}", 200, ADM, json={}),
+    line("POST", f"{V1}/webhooks/{{webhook_id}}/secret", 200, ADM),
+    line("GET", f"{V1}/webhooks/{{webhook_id}}/deliveries", 200, ADM),
+    line("POST", f"{V1}/webhooks/{{webhook_id}}/test", 404, ADM, params={"webhook_id": "none"}),
+    line(
+        "POST",
+        f"{V1}/webhooks/{{webhook_id}}/deliveries/{{delivery_id}}/replay",
+        404,
+        ADM,
+        params={"delivery_id": "none"},
+    ),
+    line("DELETE", f"{V1}/webhooks/{{webhook_id}}", 404, ADM, params={"webhook_id": "none"}),
     # Administration.
     line("GET", f"{V1}/admin/inbox", 200, ADM),
     line("POST", f"{V1}/admin/inbox/{{inbox_id}}/retry", 409, ADM),
@@ -202,6 +217,12 @@ def _params(client: TestClient, cast: Cast, world: World) -> dict[str, Any]:
     token = client.post(
         f"{V1}/users/{cast.alice.id}/tokens", json={"name": "spare"}, headers=cast.olivia.headers
     ).json()["id"]
+    # Disabled: the world's events must not make the suite call a public address.
+    webhook = client.post(
+        f"{V1}/webhooks",
+        json={"url": "https://93.184.215.14/hook", "events": ["*"], "enabled": False},
+        headers=cast.olivia.headers,
+    ).json()["id"]
     with db.get_db().transaction() as session:
         decision = Decision("refund", Outcome.APPROVAL, "agent.cap", "over cap", Money(100, "USD"))
         approval = do_request_approval(
@@ -230,6 +251,9 @@ def _params(client: TestClient, cast: Cast, world: World) -> dict[str, Any]:
         "channel_id": MISSING,
         "rule_id": MISSING,
         "version": MISSING,
+        "webhook_id": webhook,
+        "delivery_id": MISSING,
+        "none": MISSING,
     }
 
 

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from tests.conftest import Cast, inbound
-from tests.webhooks.receiver import receiver
+from tests.webhooks.receiver import another_receiver, receiver
 
 from minidesk import settings
 from minidesk.net import addresses
 
-__all__ = ["receiver"]
+__all__ = ["another_receiver", "receiver"]
 
 Configure = Callable[..., settings.Settings]
 

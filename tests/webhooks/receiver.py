@@ -74,12 +74,22 @@ class Receiver:
         return [request.path for request in self.received]
 
 
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
+def _serve() -> Iterator[Receiver]:
     server = Receiver()
     yield server
     server.server.shutdown()
     server.server.server_close()
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    yield from _serve()
+
+
+@pytest.fixture
+def another_receiver() -> Iterator[Receiver]:
+    """A second receiver, e.g. another subscriber's."""
+    yield from _serve()
 
 
 def self_signed(directory: Path, name: str) -> tuple[Path, Path]:

@@ -1,5 +1,5 @@
 """Automation's manifest: rules as data, the engine listening to every event, time-based
-rules' timers, and rules' signed webhook POSTs."""
+rules' timers (rules' webhook POSTs go out as the webhooks feature's deliveries)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,4 @@ FEATURE = Feature(
     listeners=("minidesk.automation.engine", "minidesk.automation.timers"),
     sweepers=("minidesk.automation.timers:fire_due_timers",),
     routers=("minidesk.web.api.rules:router",),
-    # Not a customer channel: rules' signed webhook POSTs, sent through the same outbox.
-    channel_kinds={"webhook": "minidesk.automation.webhook:WebhookAdapter"},
 )

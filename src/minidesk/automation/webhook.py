@@ -1,6 +1,6 @@
-"""The ``webhook`` outbox kind: a rule's signed POST to an external URL, sent after commit
-with the outbox's retries and dead letters, through the same signed POST as API-channel
-deliveries (signed with the receiving origin's own secret)."""
+"""A rule's ``webhook`` action: a signed POST to an external URL, queued as an outbox row of
+the webhook kind, so it leaves like a subscription's delivery (``webhooks.delivery.send``:
+retries, dead letters, the one signed POST), signed with the receiving origin's own secret."""
 
 from __future__ import annotations
 
@@ -9,13 +9,10 @@ import json
 from sqlalchemy.orm import Session
 
 from minidesk import hints, outbox
-from minidesk.channels.base import DeliveryResult, OutboundMessage
 from minidesk.db import on_commit
 from minidesk.desk.models import Ticket
 from minidesk.events import Actor, Event
-from minidesk.webhooks.signing import post_signed, rule_secret
-
-KIND = "webhook"
+from minidesk.webhooks.subscriptions import OUTBOX_KIND
 
 
 def payload(ticket: Ticket, event: Event | None, actor: Actor) -> dict[str, object]:
@@ -53,7 +50,7 @@ def enqueue(
     session: Session, url: str, ticket: Ticket, event: Event | None, actor: Actor
 ) -> outbox.OutboxItem:
     item = outbox.OutboxItem(
-        channel=KIND,
+        channel=OUTBOX_KIND,
         ticket_id=ticket.id,
         payload={
             "text": json.dumps(payload(ticket, event, actor), separators=(",", ":"), default=str),
@@ -69,11 +66,3 @@ def enqueue(
     item_id = item.id
     on_commit(session, lambda: hints.outbox_due(item_id))
     return item
-
-
-class WebhookAdapter:
-    kind = KIND
-
-    def send(self, message: OutboundMessage) -> DeliveryResult:
-        url = message.recipient["url"]
-        return post_signed(url, message.text.encode(), rule_secret(url), message.outbox_id)

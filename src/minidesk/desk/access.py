@@ -26,6 +26,8 @@ class Permission(StrEnum):
     SEE_INTENT_MODELS = "see_intent_models"  # versions and their scores
     ACTIVATE_INTENT_MODELS = "activate_intent_models"  # switches triage for every ticket
     MANAGE_CHANNELS = "manage_channels"  # mailboxes and their credentials
+    # Webhook subscriptions: where the desk POSTs its events, and what receivers answered.
+    MANAGE_WEBHOOKS = "manage_webhooks"
     # Another person's refund cap and day budget, up to their role's default in the pack;
     # above it takes MANAGE_POLICIES (see policies.limits.check_limits_change).
     SET_AGENT_LIMITS = "set_agent_limits"
@@ -41,6 +43,7 @@ MINIMUM_ROLE = {
     Permission.SEE_INTENT_MODELS: Role.MANAGER,
     Permission.ACTIVATE_INTENT_MODELS: Role.ADMIN,
     Permission.MANAGE_CHANNELS: Role.ADMIN,
+    Permission.MANAGE_WEBHOOKS: Role.ADMIN,
     Permission.SET_AGENT_LIMITS: Role.MANAGER,
 }
 

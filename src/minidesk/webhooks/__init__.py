@@ -1,2 +1,3 @@
-"""Outgoing webhooks: who may point the desk at a URL, the per-receiver signing secrets, and
-the one signed POST that customer replies and rule webhooks share."""
+"""Outgoing webhooks: subscriptions to event kinds (``subscriptions``, ``delivery``), who may
+point the desk at a URL (``checks``), the per-receiver signing secrets and the one signed POST
+that subscriptions, customer replies and rule webhooks share (``signing``)."""

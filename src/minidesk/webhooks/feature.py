@@ -1,7 +1,14 @@
-"""Outgoing webhooks' manifest: the secrets' API."""
+"""Outgoing webhooks' manifest: subscriptions (tables, the API), delivery from every event
+through the outbox, and the sweep that wakes deliveries parked by the circuit breaker."""
 
 from __future__ import annotations
 
 from minidesk.features import Feature
 
-FEATURE = Feature(name="webhooks", routers=("minidesk.web.api.webhooks:router",))
+FEATURE = Feature(
+    name="webhooks",
+    models=("minidesk.webhooks.models",),
+    listeners=("minidesk.webhooks.delivery",),
+    sweepers=("minidesk.webhooks.delivery:wake_parked",),
+    routers=("minidesk.web.api.webhooks:router",),
+)

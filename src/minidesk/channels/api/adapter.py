@@ -49,5 +49,5 @@ class ApiAdapter:
             },
             separators=(",", ":"),
         ).encode()
-        result = post_signed(endpoint.url, body, endpoint.secret, message.outbox_id)
+        result = post_signed(endpoint.url, body, endpoint.secret, message.outbox_id).result()
         return DeliveryResult(provider_id=result.provider_id, status="sent")

@@ -35,6 +35,8 @@ class Purpose(StrEnum):
     STORED_CREDENTIALS = "stored-credentials"
     # Signs rules' webhook POSTs; each receiving origin gets its own key derived from it.
     RULE_WEBHOOK = "rule-webhook-signing"
+    # Ties a browser form or script request to the signed-in session it came from.
+    CSRF = "csrf"
 
 
 def derive_key(purpose: Purpose) -> bytes:

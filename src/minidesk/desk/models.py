@@ -58,6 +58,9 @@ class TokenKind(StrEnum):
 
     PERSONAL = "personal"
     INTEGRATION = "integration"
+    # A signed-in browser: the agent workspace's cookie. Short-lived, acts for its user like a
+    # personal token, and "sign out everywhere" revokes every one of a user's.
+    SESSION = "session"
 
 
 class Customer(Base):

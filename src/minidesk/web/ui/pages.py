@@ -1,0 +1,182 @@
+"""Workspace pages: sign-in and sign-out, the inbox views and the ticket page.
+
+Handlers stay thin: access and state changes go through ``minidesk.desk``. Every form carries
+the session's CSRF token; the sign-in form, which has no session yet, a double-submit token.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from minidesk.db import commit, get_db
+from minidesk.desk import access
+from minidesk.desk.browser import do_open_session, do_sign_out_everywhere
+from minidesk.desk.models import ApiToken, Message
+from minidesk.desk.sign_in import SignInThrottled, access_by_password
+from minidesk.desk.tokens import TokenRejected, do_revoke_token
+from minidesk.desk.users import actor_of
+from minidesk.desk.workspace import get_workspace
+from minidesk.settings import get_settings
+from minidesk.web import cookies, tokens
+from minidesk.web.ui import views
+from minidesk.web.ui.render import page
+from minidesk.web.ui.signed_in import BrowserDep, safe_next
+
+router = APIRouter(include_in_schema=False)
+SIGN_IN_COOKIE = "minidesk_sign_in"  # the sign-in form's double-submit CSRF value
+
+
+@router.get("/", response_class=HTMLResponse)
+def front_page(request: Request, next: str | None = None) -> Response:
+    """The sign-in form; a signed-in browser goes straight to its inbox."""
+    if _live_session(cookies.session_secret(request)):
+        return RedirectResponse(safe_next(next), status_code=303)
+    return _sign_in_form(request, safe_next(next))
+
+
+def _live_session(secret: str | None) -> bool:
+    try:
+        return secret is not None and (tokens.cached(secret) or tokens.lookup(secret)) is not None
+    except TokenRejected:
+        return False
+
+
+def _sign_in_form(
+    request: Request, next_path: str, error: str = "", email: str = "", status_code: int = 200
+) -> Response:
+    token = secrets.token_urlsafe(24)
+    response = page(
+        request,
+        "sign_in.html",
+        {"next": next_path, "error": error, "email": email, "csrf": token},
+        status_code,
+    )
+    response.set_cookie(SIGN_IN_COOKIE, token, httponly=True, samesite="strict", path="/")
+    return response
+
+
+@router.post("/sign-in", response_class=HTMLResponse)
+def sign_in(
+    request: Request,
+    email: Annotated[str, Form(max_length=320)],
+    password: Annotated[str, Form(max_length=1024)],
+    csrf: Annotated[str, Form(max_length=100)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/inbox",
+) -> Response:
+    target = safe_next(next)
+    expected = request.cookies.get(SIGN_IN_COOKIE, "")
+    if not expected or not secrets.compare_digest(expected, csrf):
+        return _sign_in_form(request, target, "The form expired; please sign in again.", email, 403)
+    ip = request.client.host if request.client else "unknown"
+    with get_db().write_sessions() as session:
+        try:
+            user = access_by_password(session, get_settings(), email, password, ip)
+        except SignInThrottled as exc:
+            response = _sign_in_form(
+                request,
+                target,
+                f"Too many failed sign-ins. Try again in {exc.retry_after} seconds.",
+                email,
+                429,
+            )
+            response.headers["Retry-After"] = str(exc.retry_after)
+            return response
+        if user is None:
+            commit(session)  # the failure counts towards the limits
+            return _sign_in_form(request, target, "Email or password is wrong.", email, 401)
+        agent = request.headers.get("user-agent", "browser")
+        secret = do_open_session(session, user, actor_of(user), agent)
+        commit(session)
+    response = RedirectResponse(target, status_code=303)
+    cookies.set_session(response, request, secret)
+    response.delete_cookie(SIGN_IN_COOKIE, path="/")
+    return response
+
+
+@router.post("/sign-out")
+def sign_out(
+    request: Request, browser: BrowserDep, csrf: Annotated[str, Form(max_length=100)] = ""
+) -> Response:
+    browser.check(csrf)
+    with get_db().write_sessions() as session:
+        token = session.get(ApiToken, browser.caller.token_id)
+        if token is not None:
+            do_revoke_token(session, token, actor_of(browser.user))
+        commit(session)
+    response = RedirectResponse("/", status_code=303)
+    cookies.clear_session(response, request)
+    return response
+
+
+@router.post("/sign-out-everywhere")
+def sign_out_everywhere(
+    request: Request, browser: BrowserDep, csrf: Annotated[str, Form(max_length=100)] = ""
+) -> Response:
+    """End every browser session of this user, on every device."""
+    browser.check(csrf)
+    with get_db().write_sessions() as session:
+        do_sign_out_everywhere(session, browser.user.id, actor_of(browser.user))
+        commit(session)
+    response = RedirectResponse("/", status_code=303)
+    cookies.clear_session(response, request)
+    return response
+
+
+@router.get("/inbox", response_class=HTMLResponse)
+def inbox(
+    request: Request, browser: BrowserDep, view: str = "mine", before: int | None = None
+) -> Response:
+    chosen = views.BY_KEY.get(view, views.BY_KEY["mine"])
+    with get_db().sessions() as session:
+        restrict = get_workspace(session).restrict_agents_to_teams
+        user = session.merge(browser.user, load=False)
+        rows = views.tickets_in(session, user, chosen, restrict, before)
+        counts = views.counts(session, user, restrict)
+        more = len(rows) == views.PAGE_SIZE
+        return page(
+            request,
+            "inbox.html",
+            {
+                "browser": browser,
+                "views": views.VIEWS,
+                "view": chosen,
+                "tickets": rows,
+                "counts": counts,
+                "next_before": rows[-1].id if more else None,
+            },
+        )
+
+
+@router.get("/tickets/{number}", response_class=HTMLResponse)
+def ticket_page(request: Request, number: int, browser: BrowserDep) -> Response:
+    with get_db().sessions() as session:
+        restrict = get_workspace(session).restrict_agents_to_teams
+        user = session.merge(browser.user, load=False)
+        try:
+            ticket = access.access_ticket(session, user, number, restrict)
+        except access.NotFound:
+            return page(
+                request,
+                "not_found.html",
+                {"browser": browser, "what": f"Ticket {number}"},
+                404,
+            )
+        messages = list(
+            session.scalars(
+                select(Message)
+                .where(Message.ticket_id == ticket.id)
+                .options(selectinload(Message.attachments))
+                .order_by(Message.id)
+            )
+        )
+        return page(
+            request,
+            "ticket.html",
+            {"browser": browser, "ticket": ticket, "messages": messages},
+        )

@@ -100,11 +100,43 @@ def test_the_api_docs_render_with_no_network_beyond_the_desk(page: Any, live_ser
 
     page.route("**/*", only_here)
     page.goto(f"{live_server}/docs")
-    page.locator(".swagger-ui .opblock").first.wait_for()
+    page.locator(".swagger-ui .opblock").first.wait_for(timeout=60_000)
     assert page.get_by_text("/api/v1/tickets", exact=True).first.is_visible()
     page.goto(f"{live_server}/redoc")
     assert page.title() == "minidesk — API reference"
     # ReDoc has rendered the document: the API's title and an operation from it.
-    page.locator("h1", has_text="minidesk").first.wait_for()
+    page.locator("h1", has_text="minidesk").first.wait_for(timeout=60_000)
     assert "/api/v1/tickets/{number}/messages" in page.content()
     assert elsewhere == []
+
+
+def test_keyboard_only_triage_of_five_tickets(page: Any, live_server: str, cast: Cast) -> None:
+    numbers = {
+        _ticket(live_server, cast, f"Question {n} about my order", f"k-{n}") for n in range(5)
+    }
+    _password(cast.alice.email)
+    _sign_in(page, live_server, cast.alice.email)
+    page.goto(f"{live_server}/inbox?view=unassigned")
+    triaged = set()
+    for _ in numbers:
+        page.keyboard.press("j")
+        with page.expect_navigation():
+            page.keyboard.press("o")
+        triaged.add(int(page.url.rsplit("/", 1)[1]))
+        with page.expect_navigation():
+            page.keyboard.press("a")  # assign to me
+        assert page.get_by_role("status").inner_text() == "Saved."
+        with page.expect_navigation():
+            page.keyboard.press("s")  # solve
+        with page.expect_navigation():
+            page.keyboard.press("u")  # back to the view it came from
+        assert page.url.endswith("/inbox?view=unassigned")
+    assert triaged == numbers
+    with db.get_db().sessions() as session:
+        from minidesk.desk.models import Ticket
+
+        rows = session.scalars(select(Ticket).where(Ticket.id.in_(numbers))).all()
+        assert {(t.status, t.assignee_id) for t in rows} == {("solved", cast.alice.id)}
+    page.keyboard.press("?")
+    assert page.get_by_role("dialog", name="Keyboard shortcuts").is_visible()
+    assert _serious(page) == []

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 from fastapi import Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from minidesk import __version__
@@ -27,9 +28,33 @@ HEADERS = {
 }
 
 
+FLASH_COOKIE = "minidesk_flash"
+
+
 def page(
     request: Request, name: str, context: dict[str, Any], status_code: int = 200
 ) -> HTMLResponse:
-    response = templates.TemplateResponse(request, name, context, status_code=status_code)
+    flash = unquote(request.cookies.get(FLASH_COOKIE, ""))[:300]
+    response = templates.TemplateResponse(
+        request, name, {"flash": flash, **context}, status_code=status_code
+    )
     response.headers.update(HEADERS)
+    if flash:
+        response.delete_cookie(FLASH_COOKIE, path="/")
+    return response
+
+
+def redirect(url: str, flash: str = "") -> RedirectResponse:
+    """Back to a page after a form, with what happened shown there once. The message rides in
+    a cookie, not the URL, so a link cannot make a page say what its author wants."""
+    response = RedirectResponse(url, status_code=303)
+    if flash:
+        response.set_cookie(
+            FLASH_COOKIE,
+            quote(flash[:300]),
+            max_age=60,
+            httponly=True,
+            samesite="strict",
+            path="/",
+        )
     return response

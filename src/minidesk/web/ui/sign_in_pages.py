@@ -1,7 +1,7 @@
-"""Workspace pages: sign-in and sign-out, the inbox views and the ticket page.
+"""Signing in and out of the workspace.
 
-Handlers stay thin: access and state changes go through ``minidesk.desk``. Every form carries
-the session's CSRF token; the sign-in form, which has no session yet, a double-submit token.
+The sign-in form has no session yet, so it carries a double-submit token (a cookie and a
+field that must match); signing out, like every other form, carries the session's CSRF token.
 """
 
 from __future__ import annotations
@@ -11,20 +11,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from minidesk.db import commit, get_db
-from minidesk.desk import access
 from minidesk.desk.browser import do_open_session, do_sign_out_everywhere
-from minidesk.desk.models import ApiToken, Message
+from minidesk.desk.models import ApiToken
 from minidesk.desk.sign_in import SignInThrottled, access_by_password
 from minidesk.desk.tokens import TokenRejected, do_revoke_token
 from minidesk.desk.users import actor_of
-from minidesk.desk.workspace import get_workspace
 from minidesk.settings import get_settings
 from minidesk.web import cookies, tokens
-from minidesk.web.ui import views
 from minidesk.web.ui.render import page
 from minidesk.web.ui.signed_in import BrowserDep, safe_next
 
@@ -126,57 +121,3 @@ def sign_out_everywhere(
     response = RedirectResponse("/", status_code=303)
     cookies.clear_session(response, request)
     return response
-
-
-@router.get("/inbox", response_class=HTMLResponse)
-def inbox(
-    request: Request, browser: BrowserDep, view: str = "mine", before: int | None = None
-) -> Response:
-    chosen = views.BY_KEY.get(view, views.BY_KEY["mine"])
-    with get_db().sessions() as session:
-        restrict = get_workspace(session).restrict_agents_to_teams
-        user = session.merge(browser.user, load=False)
-        rows = views.tickets_in(session, user, chosen, restrict, before)
-        counts = views.counts(session, user, restrict)
-        more = len(rows) == views.PAGE_SIZE
-        return page(
-            request,
-            "inbox.html",
-            {
-                "browser": browser,
-                "views": views.VIEWS,
-                "view": chosen,
-                "tickets": rows,
-                "counts": counts,
-                "next_before": rows[-1].id if more else None,
-            },
-        )
-
-
-@router.get("/tickets/{number}", response_class=HTMLResponse)
-def ticket_page(request: Request, number: int, browser: BrowserDep) -> Response:
-    with get_db().sessions() as session:
-        restrict = get_workspace(session).restrict_agents_to_teams
-        user = session.merge(browser.user, load=False)
-        try:
-            ticket = access.access_ticket(session, user, number, restrict)
-        except access.NotFound:
-            return page(
-                request,
-                "not_found.html",
-                {"browser": browser, "what": f"Ticket {number}"},
-                404,
-            )
-        messages = list(
-            session.scalars(
-                select(Message)
-                .where(Message.ticket_id == ticket.id)
-                .options(selectinload(Message.attachments))
-                .order_by(Message.id)
-            )
-        )
-        return page(
-            request,
-            "ticket.html",
-            {"browser": browser, "ticket": ticket, "messages": messages},
-        )

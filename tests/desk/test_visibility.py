@@ -74,6 +74,18 @@ ROUTES = [
     line("POST", "/sign-out-everywhere", 303, None, data={}),
     line("GET", "/inbox", 303, None),
     line("GET", "/tickets/{number}", 303, None),
+    line("POST", "/tickets/{number}/messages", 303, None, data={"text": "hi"}),
+    line("POST", "/tickets/{number}/properties", 303, None, data={"priority": "P1"}),
+    line("POST", "/inbox/bulk", 303, None, data={"action": "solve"}),
+    line("GET", "/approvals", 303, None),
+    line(
+        "POST",
+        "/approvals/{approval_id}/{decision}",
+        303,
+        None,
+        data={},
+        params={"decision": "approve_word"},
+    ),
     # Static assets (the workspace's own, Swagger UI's and ReDoc's).
     line("GET", "/static/ui/{path}", 200, None, params={"path": "ui_asset"}),
     line("GET", "/static/docs/{path}", 200, None, params={"path": "docs_asset"}),
@@ -242,6 +254,7 @@ def _params(client: TestClient, cast: Cast, world: World) -> dict[str, Any]:
         "rule_id": MISSING,
         "version": MISSING,
         "ui_asset": "app.css",
+        "approve_word": "approve",
         "docs_asset": "swagger-ui.css",
     }
 

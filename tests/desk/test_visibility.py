@@ -78,6 +78,8 @@ ROUTES = [
     line("POST", "/tickets/{number}/properties", 303, None, data={"priority": "P1"}),
     line("POST", "/inbox/bulk", 303, None, data={"action": "solve"}),
     line("GET", "/approvals", 303, None),
+    line("GET", "/customers", 303, None),
+    line("GET", "/customers/{customer_id}", 303, None),
     line(
         "POST",
         "/approvals/{approval_id}/{decision}",

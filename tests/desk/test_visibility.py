@@ -79,6 +79,9 @@ ROUTES = [
     line("POST", "/inbox/bulk", 303, None, data={"action": "solve"}),
     line("GET", "/approvals", 303, None),
     line("GET", "/customers", 303, None),
+    line("GET", "/account", 303, None),
+    line("POST", "/account/two-factor/{step}", 303, None, data={}, params={"step": "begin_word"}),
+    line("POST", "/sign-in/code", 403, None, data={"code": "123456", "pending": "1.2.3"}),
     line("GET", "/customers/{customer_id}", 303, None),
     line(
         "POST",
@@ -257,6 +260,7 @@ def _params(client: TestClient, cast: Cast, world: World) -> dict[str, Any]:
         "version": MISSING,
         "ui_asset": "app.css",
         "approve_word": "approve",
+        "begin_word": "begin",
         "docs_asset": "swagger-ui.css",
     }
 

@@ -55,3 +55,30 @@ def csrf_token(session_secret: str) -> str:
 
 def check_csrf(session_secret: str, presented: str | None) -> bool:
     return presented is not None and hmac.compare_digest(csrf_token(session_secret), presented)
+
+
+PENDING_SECONDS = 300
+
+
+def pending_sign_in(user_id: int, binding: str, now: float) -> str:
+    """Proof, for the code step, that this browser (``binding``: its sign-in form cookie) gave
+    the right password for ``user_id`` in the last few minutes."""
+    expires = int(now) + PENDING_SECONDS
+    return f"{user_id}.{expires}.{_pending_mac(user_id, expires, binding)}"
+
+
+def read_pending_sign_in(token: str, binding: str, now: float) -> int | None:
+    """The user id a live, untampered pending token names for this browser, or None."""
+    try:
+        user_id, expires, mac = token.split(".")
+        uid, until = int(user_id), int(expires)
+    except ValueError:
+        return None
+    if until < now or not hmac.compare_digest(mac, _pending_mac(uid, until, binding)):
+        return None
+    return uid
+
+
+def _pending_mac(user_id: int, expires: int, binding: str) -> str:
+    message = f"{user_id}.{expires}.{binding}".encode()
+    return hmac.new(derive_key(Purpose.SIGN_IN_PENDING), message, hashlib.sha256).hexdigest()

@@ -36,6 +36,7 @@ from minidesk.web.api import (
 from minidesk.web.intake import Intake
 from minidesk.web.limits import BodySizeLimit
 from minidesk.web.ui import (
+    account_pages,
     approval_pages,
     customer_pages,
     inbox_pages,
@@ -109,7 +110,14 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
     app.include_router(email_web.router)
     app.include_router(email_web.hooks)
     docs.install(app)
-    for pages in (sign_in_pages, inbox_pages, ticket_pages, customer_pages, approval_pages):
+    for pages in (
+        sign_in_pages,
+        inbox_pages,
+        ticket_pages,
+        customer_pages,
+        approval_pages,
+        account_pages,
+    ):
         app.include_router(pages.router)
     app.mount("/static/ui", StaticFiles(directory=UI_DIR / "static"), name="ui-assets")
 

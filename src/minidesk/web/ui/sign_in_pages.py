@@ -7,15 +7,22 @@ field that must match); signing out, like every other form, carries the session'
 from __future__ import annotations
 
 import secrets
+import time
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy.orm import Session
 
 from minidesk.db import commit, get_db
-from minidesk.desk.browser import do_open_session, do_sign_out_everywhere
-from minidesk.desk.models import ApiToken
-from minidesk.desk.sign_in import SignInThrottled, access_by_password
+from minidesk.desk.browser import (
+    do_open_session,
+    do_sign_out_everywhere,
+    pending_sign_in,
+    read_pending_sign_in,
+)
+from minidesk.desk.models import ApiToken, User
+from minidesk.desk.sign_in import SignInThrottled, access_by_code, access_by_password
 from minidesk.desk.tokens import TokenRejected, do_revoke_token
 from minidesk.desk.users import actor_of
 from minidesk.settings import get_settings
@@ -65,29 +72,83 @@ def sign_in(
     next: Annotated[str, Form(max_length=2000)] = "/inbox",
 ) -> Response:
     target = safe_next(next)
-    expected = request.cookies.get(SIGN_IN_COOKIE, "")
-    if not expected or not secrets.compare_digest(expected, csrf):
+    binding = request.cookies.get(SIGN_IN_COOKIE, "")
+    if not binding or not secrets.compare_digest(binding, csrf):
         return _sign_in_form(request, target, "The form expired; please sign in again.", email, 403)
-    ip = request.client.host if request.client else "unknown"
     with get_db().write_sessions() as session:
         try:
-            user = access_by_password(session, get_settings(), email, password, ip)
+            user = access_by_password(session, get_settings(), email, password, _ip(request))
         except SignInThrottled as exc:
-            response = _sign_in_form(
-                request,
-                target,
-                f"Too many failed sign-ins. Try again in {exc.retry_after} seconds.",
-                email,
-                429,
-            )
-            response.headers["Retry-After"] = str(exc.retry_after)
-            return response
+            return _throttled(request, target, email, exc)
         if user is None:
             commit(session)  # the failure counts towards the limits
             return _sign_in_form(request, target, "Email or password is wrong.", email, 401)
-        agent = request.headers.get("user-agent", "browser")
-        secret = do_open_session(session, user, actor_of(user), agent)
-        commit(session)
+        if user.two_factor:
+            commit(session)
+            pending = pending_sign_in(user.id, binding, time.time())
+            return _code_form(request, target, pending, binding)
+        return _signed_in(request, session, user, target)
+
+
+@router.post("/sign-in/code", response_class=HTMLResponse)
+def sign_in_code(
+    request: Request,
+    code: Annotated[str, Form(max_length=20)],
+    pending: Annotated[str, Form(max_length=200)],
+    csrf: Annotated[str, Form(max_length=100)] = "",
+    next: Annotated[str, Form(max_length=2000)] = "/inbox",
+) -> Response:
+    """The second step: the code from the user's authenticator app."""
+    target = safe_next(next)
+    binding = request.cookies.get(SIGN_IN_COOKIE, "")
+    user_id = read_pending_sign_in(pending, binding, time.time()) if binding else None
+    if user_id is None or not secrets.compare_digest(binding, csrf):
+        return _sign_in_form(request, target, "The sign-in expired; please start again.", "", 403)
+    with get_db().write_sessions() as session:
+        user = session.get(User, user_id)
+        if user is None or not user.active:
+            return _sign_in_form(request, target, "The sign-in expired; please start again.")
+        try:
+            right = access_by_code(session, get_settings(), user, code, _ip(request))
+        except SignInThrottled as exc:
+            return _throttled(request, target, user.email, exc)
+        if not right:
+            commit(session)  # counted with the password failures
+            return _code_form(request, target, pending, binding, "That code is not right.", 401)
+        return _signed_in(request, session, user, target)
+
+
+def _ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _throttled(request: Request, target: str, email: str, exc: SignInThrottled) -> Response:
+    response = _sign_in_form(
+        request,
+        target,
+        f"Too many failed sign-ins. Try again in {exc.retry_after} seconds.",
+        email,
+        429,
+    )
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+def _code_form(
+    request: Request, target: str, pending: str, binding: str, error: str = "", status: int = 200
+) -> Response:
+    return page(
+        request,
+        "sign_in_code.html",
+        {"next": target, "pending": pending, "csrf": binding, "error": error},
+        status,
+    )
+
+
+def _signed_in(request: Request, session: Session, user: User, target: str) -> Response:
+    agent = request.headers.get("user-agent", "browser")
+    secret = do_open_session(session, user, actor_of(user), agent)
+    commit(session)
     response = RedirectResponse(target, status_code=303)
     cookies.set_session(response, request, secret)
     response.delete_cookie(SIGN_IN_COOKIE, path="/")

@@ -87,7 +87,7 @@ def test_every_catalogued_kind_is_emitted_somewhere() -> None:
 
 
 def test_every_kind_a_listener_hears_is_catalogued() -> None:
-    features.load()
+    features.load_listeners()
     assert events.listened_kinds() - {events.ALL} <= set(CATALOGUE)
 
 

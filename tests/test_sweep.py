@@ -11,7 +11,7 @@ from huey import Huey
 from sqlalchemy import select
 from tests.conftest import Cast, inbound
 
-from minidesk import hints, jobs, outbox, periodic, settings
+from minidesk import features, hints, jobs, outbox, periodic, settings
 from minidesk.db import Database, utcnow
 from minidesk.triage import retrain_job
 
@@ -105,11 +105,16 @@ def slow_work(monkeypatch: pytest.MonkeyPatch) -> list[str]:
         ran.append("timers")
         return 0
 
-    monkeypatch.setitem(
-        periodic._long_jobs, "slow", periodic.LongJob("slow", is_due=lambda now: True, run=run)
-    )
-    monkeypatch.setattr(periodic, "_sweepers", [*periodic.sweepers(), timers])
+    _add_periodic_work(monkeypatch, periodic.LongJob("slow", is_due=lambda now: True, run=run))
+    installed = features.sweepers()
+    monkeypatch.setattr(features, "sweepers", lambda: (*installed, timers))
     return ran
+
+
+def _add_periodic_work(monkeypatch: pytest.MonkeyPatch, job: periodic.LongJob) -> None:
+    """``job`` as if an installed feature's manifest declared it."""
+    installed = features.long_jobs()
+    monkeypatch.setattr(features, "long_jobs", lambda: {**installed, job.name: job})
 
 
 def test_due_long_work_is_queued_as_its_own_job_and_timers_run_without_waiting_for_it(
@@ -140,10 +145,8 @@ def test_long_work_that_is_not_due_is_not_queued(
     slow_work: list[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    job = periodic._long_jobs["slow"]
-    monkeypatch.setitem(periodic._long_jobs, "slow", periodic.LongJob(
-        "slow", is_due=lambda now: False, run=job.run
-    ))
+    job = features.long_jobs()["slow"]
+    _add_periodic_work(monkeypatch, periodic.LongJob("slow", is_due=lambda now: False, run=job.run))
     huey = _queued(config)
 
     counts = jobs.run_sweep(utcnow())
@@ -154,5 +157,5 @@ def test_long_work_that_is_not_due_is_not_queued(
 
 
 def test_the_intent_retrain_is_long_work_not_a_sweeper() -> None:
-    assert periodic.long_jobs()["intent_retrain"].run is retrain_job.run_due_retrain
-    assert retrain_job.run_due_retrain not in periodic.sweepers()
+    assert features.long_jobs()["intent_retrain"].run is retrain_job.run_due_retrain
+    assert retrain_job.run_due_retrain not in features.sweepers()

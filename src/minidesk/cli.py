@@ -267,9 +267,10 @@ def show_settings() -> None:
 
 
 def _mount_features() -> None:
-    from minidesk.triage.cli import app as intents_app
+    from minidesk import features
 
-    app.add_typer(intents_app, name="intents", help="Train and evaluate intent models.")
+    for name, commands in features.commands().items():
+        app.add_typer(commands, name=name)
 
 
 _mount_features()

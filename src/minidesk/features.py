@@ -1,22 +1,145 @@
-"""Loads the modules whose import registers listeners, sweepers and channel kinds.
+"""One manifest per feature, and the one list of the features that are installed.
 
-Every process that runs jobs calls ``load()`` so that an event is handled the same whichever
-worker picks it up.
+A feature package declares what it brings in its ``feature.py`` (``FEATURE = Feature(...)``),
+by dotted name, so reading a manifest imports nothing of the feature itself. Each entry point
+then imports only the part it needs:
+
+- ``minidesk.models`` (alembic, ``db upgrade``, tests) imports every feature's ``models``;
+- every process that runs jobs calls ``load_listeners()``, so an event is handled the same
+  whichever worker picks it up, and the minute sweep runs ``sweepers()`` and ``long_jobs()``;
+- the web app includes ``routers()`` (the worker never imports FastAPI for them);
+- the channel registry resolves ``channel_kinds()`` when a kind is first used;
+- the CLI mounts ``commands()``.
 """
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-FEATURE_MODULES: tuple[str, ...] = (
-    "minidesk.resolutions.listeners",
-    "minidesk.resolutions.runners",
-    "minidesk.automation.engine",
-    "minidesk.automation.timers",
-    "minidesk.triage.learning",
+if TYPE_CHECKING:
+    from fastapi import APIRouter
+    from typer import Typer
+
+    from minidesk.periodic import LongJob, Sweeper
+
+
+class FeatureError(LookupError):
+    pass
+
+
+@dataclass(frozen=True)
+class Feature:
+    """What a feature adds to the desk. Modules are ``"package.module"``, objects
+    ``"package.module:attribute"``."""
+
+    name: str
+    # Modules defining tables, so that ``Base.metadata`` (and alembic) sees the whole schema.
+    models: tuple[str, ...] = ()
+    # Modules whose import registers event listeners (``events.listen``).
+    listeners: tuple[str, ...] = ()
+    # ``periodic.Sweeper`` functions, called by every minute sweep.
+    sweepers: tuple[str, ...] = ()
+    # ``periodic.LongJob`` objects, queued as jobs of their own when due.
+    long_jobs: tuple[str, ...] = ()
+    # FastAPI ``APIRouter`` objects.
+    routers: tuple[str, ...] = ()
+    # Channel kind → ``ChannelAdapter`` factory.
+    channel_kinds: Mapping[str, str] = field(default_factory=dict)
+    # CLI sub-command → ``typer.Typer`` app (its own ``help`` is what ``--help`` shows).
+    commands: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # ``("one.module")`` is a string, not a tuple: its letters would be imported one by one.
+        for part in ("models", "listeners", "sweepers", "long_jobs", "routers"):
+            if isinstance(getattr(self, part), str):
+                raise FeatureError(f"feature {self.name}: {part} is a string, not a tuple")
+
+
+# The desk's spine: the event log, the inbox and the outbox that every feature builds on.
+CORE = Feature(
+    name="core",
+    models=("minidesk.events", "minidesk.inbox", "minidesk.outbox"),
+    routers=("minidesk.web.api.admin:router",),
+)
+
+# Every feature's manifest (``<package>.feature:FEATURE``); the order is the API docs' order.
+INSTALLED: tuple[str, ...] = (
+    "minidesk.desk",
+    "minidesk.channels.api",
+    "minidesk.channels.email",
+    "minidesk.commerce",
+    "minidesk.policies",
+    "minidesk.replies",
+    "minidesk.automation",
+    "minidesk.resolutions",
+    "minidesk.triage",
+    "minidesk.webhooks",
 )
 
 
-def load() -> None:
-    for module in FEATURE_MODULES:
-        importlib.import_module(module)
+@cache
+def installed() -> tuple[Feature, ...]:
+    """The core and every installed feature's manifest, checked for clashes."""
+    found = [CORE]
+    for package in INSTALLED:
+        feature = importlib.import_module(f"{package}.feature").FEATURE
+        if not isinstance(feature, Feature):
+            raise FeatureError(f"{package}.feature.FEATURE is not a Feature")
+        found.append(feature)
+    _check_unique("feature", [feature.name for feature in found])
+    _check_unique("channel kind", [kind for f in found for kind in f.channel_kinds])
+    _check_unique("command", [name for f in found for name in f.commands])
+    return tuple(found)
+
+
+def _check_unique(what: str, names: list[str]) -> None:
+    clashes = sorted({name for name in names if names.count(name) > 1})
+    if clashes:
+        raise FeatureError(f"{what} declared by two features: {', '.join(clashes)}")
+
+
+def resolve(dotted: str) -> Any:
+    """``"package.module:attribute"`` → the attribute, importing the module."""
+    module_name, _, attribute = dotted.partition(":")
+    return getattr(importlib.import_module(module_name), attribute)
+
+
+def load_models() -> None:
+    for feature in installed():
+        for module in feature.models:
+            importlib.import_module(module)
+
+
+def load_listeners() -> None:
+    for feature in installed():
+        for module in feature.listeners:
+            importlib.import_module(module)
+
+
+def sweepers() -> tuple[Sweeper, ...]:
+    return tuple(resolve(dotted) for feature in installed() for dotted in feature.sweepers)
+
+
+def long_jobs() -> dict[str, LongJob]:
+    jobs: list[LongJob] = [resolve(dotted) for f in installed() for dotted in f.long_jobs]
+    # The name is what the queue carries: two jobs under one name would run each other's work.
+    _check_unique("long job", [job.name for job in jobs])
+    return {job.name: job for job in jobs}
+
+
+def routers() -> list[APIRouter]:
+    return [resolve(dotted) for feature in installed() for dotted in feature.routers]
+
+
+def channel_kinds() -> dict[str, str]:
+    return {
+        kind: dotted for feature in installed() for kind, dotted in feature.channel_kinds.items()
+    }
+
+
+def commands() -> dict[str, Typer]:
+    return {name: resolve(dotted) for f in installed() for name, dotted in f.commands.items()}

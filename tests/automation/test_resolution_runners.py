@@ -27,7 +27,7 @@ PARCEL_RULE = {
 
 
 def test_every_flow_a_rule_can_start_is_registered() -> None:
-    features.load()
+    features.load_listeners()
     expected = {
         "order_status",
         "refund",

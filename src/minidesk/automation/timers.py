@@ -9,7 +9,7 @@ import datetime as dt
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from minidesk import events, periodic
+from minidesk import events
 from minidesk.automation.engine import fire
 from minidesk.automation.models import TIME_EVENT, AutomationTimer, Rule
 from minidesk.automation.rules import parse_duration
@@ -75,7 +75,6 @@ def due_ids(session: Session, now: dt.datetime) -> list[int]:
     return list(session.scalars(query))
 
 
-@periodic.sweeper
 def fire_due_timers(now: dt.datetime) -> int:
     """Fire every due timer whose ticket is still in the rule's status; returns how many fired."""
     database = get_db()

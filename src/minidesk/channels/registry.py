@@ -1,18 +1,12 @@
-"""Channel kind → adapter, imported lazily so a kind that is not used costs nothing."""
+"""Channel kind → adapter, as the features' manifests declare it, imported lazily so a kind
+that is not used costs nothing."""
 
 from __future__ import annotations
 
-import importlib
 from functools import cache
 
+from minidesk import features
 from minidesk.channels.base import ChannelAdapter
-
-KINDS: dict[str, str] = {
-    "api": "minidesk.channels.api.adapter:ApiAdapter",
-    # Not a customer channel: rules' signed webhook POSTs, sent through the same outbox.
-    "webhook": "minidesk.automation.webhook:WebhookAdapter",
-    "email": "minidesk.channels.email.adapter:EmailAdapter",
-}
 
 
 class UnknownChannel(LookupError):
@@ -21,13 +15,12 @@ class UnknownChannel(LookupError):
 
 @cache
 def adapter(kind: str) -> ChannelAdapter:
+    kinds = features.channel_kinds()
     try:
-        dotted = KINDS[kind]
+        dotted = kinds[kind]
     except KeyError:
         raise UnknownChannel(
-            f"no channel kind {kind!r}; known: {', '.join(sorted(KINDS))}"
+            f"no channel kind {kind!r}; known: {', '.join(sorted(kinds))}"
         ) from None
-    module_name, _, attr = dotted.partition(":")
-    factory = getattr(importlib.import_module(module_name), attr)
-    instance: ChannelAdapter = factory()
+    instance: ChannelAdapter = features.resolve(dotted)()
     return instance

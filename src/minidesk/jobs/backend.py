@@ -11,7 +11,7 @@ import datetime as dt
 
 from huey import Huey, crontab
 
-from minidesk import events, hints, outbox
+from minidesk import events, features, hints, outbox
 from minidesk.db import get_db, utcnow
 from minidesk.jobs import queue
 from minidesk.jobs.coalesce import Coalescer
@@ -25,9 +25,7 @@ def configure(settings: Settings, *, immediate: bool = False) -> Huey:
     """Create the queue for ``settings``, register minidesk's tasks on it and make it the
     destination of this process's hints."""
     global _huey
-    from minidesk import features
-
-    features.load()
+    features.load_listeners()
     huey = queue.build_huey(settings.effective_queue_url, immediate=immediate)
     _register(huey, settings)
     _huey = huey

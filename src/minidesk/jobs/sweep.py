@@ -3,7 +3,7 @@
 It must stay short, because features' timers (time-based rules, SLA clocks) are claimed
 here and a slow sweep makes them late. So the sweep itself only queries and queues: inbox
 rows, events and deliveries still pending go back on the queue as ordinary jobs, and long
-work (``periodic.long_job``: a retrain) is only asked whether it is due and then queued as
+work (a feature's ``long_jobs``: a retrain) is only asked whether it is due and then queued as
 a job of its own. Every job claims its rows, so a row queued twice is done once.
 """
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from minidesk import events, inbox, outbox, periodic
+from minidesk import events, features, inbox, outbox
 from minidesk.db import get_db, utcnow
 from minidesk.jobs.queue import enqueue
 from minidesk.spool import spool_of
@@ -45,12 +45,12 @@ def run_sweep(before: dt.datetime) -> dict[str, int]:
     for outbox_id in outbox_ids:  # one job each: a slow provider delays only its own rows
         enqueue("deliver", outbox_id)
     counts = {"inbox": len(inbox_ids), "events": len(event_ids), "outbox": len(outbox_ids)}
-    for fn in periodic.sweepers():
+    for fn in features.sweepers():
         try:
             counts[fn.__qualname__] = fn(utcnow())
         except Exception:
             log.exception("sweeper %s failed", fn.__qualname__)
-    for job in periodic.long_jobs().values():
+    for job in features.long_jobs().values():
         try:
             due = job.is_due(utcnow())
         except Exception:
@@ -66,7 +66,7 @@ def run_sweep(before: dt.datetime) -> dict[str, int]:
 
 def run_long_job(name: str) -> int:
     """The body of a queued long job (its ``run`` claims the work, or returns 0)."""
-    job = periodic.long_jobs().get(name)
+    job = features.long_jobs().get(name)
     if job is None:  # queued by a process that loads a feature this one does not
         log.warning("long job %s is not registered in this process", name)
         return 0

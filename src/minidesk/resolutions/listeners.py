@@ -1,4 +1,4 @@
-"""The resolution flows' hooks into the event stream (loaded by ``minidesk.features``)."""
+"""The resolution flows' hooks into the event stream (``minidesk.resolutions.feature``)."""
 
 from __future__ import annotations
 

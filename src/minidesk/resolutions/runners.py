@@ -1,5 +1,5 @@
 """The resolution flows and the store's lifetime value as automation extension points
-(loaded by ``minidesk.features``): a rule's ``run_resolution`` action starts a flow by name,
+(``minidesk.resolutions.feature``): a rule's ``run_resolution`` action starts a flow by name,
 and the ``lifetime_value`` condition reads what the customer spent in the built-in store.
 
 Built-ins use the extension points: nothing here is special to the flows, a connector for

@@ -1,11 +1,11 @@
-"""Learning from agents, switched on by ``minidesk.features``: importing this registers the
-correction listener and the retrain sweeper, and makes this process follow the database's
-active model version."""
+"""Learning from agents, switched on by ``minidesk.triage.feature``: importing this registers
+the correction listener and makes this process follow the database's active model version
+(the retrain itself is the feature's long job)."""
 
 from __future__ import annotations
 
-from minidesk.triage import corrections, retrain_job, sync
+from minidesk.triage import corrections, sync
 
 sync.install()
 
-__all__ = ["corrections", "retrain_job"]
+__all__ = ["corrections"]

@@ -1,4 +1,5 @@
-"""The FastAPI application: routers, error documents, limits, health and metrics."""
+"""The FastAPI application: the features' routers, error documents, limits, health and
+metrics."""
 
 from __future__ import annotations
 
@@ -13,36 +14,11 @@ from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
-from minidesk import __version__, db, jobs
-from minidesk.channels.email import web as email_web
+from minidesk import __version__, db, features, jobs
 from minidesk.settings import Settings, get_settings
 from minidesk.web import docs, metrics, problems, tokens
-from minidesk.web.api import (
-    admin,
-    auth,
-    customers,
-    inbound,
-    integrations,
-    own_tokens,
-    policies,
-    resolutions,
-    rules,
-    templates,
-    tickets,
-    triage,
-    users,
-    webhooks,
-)
 from minidesk.web.intake import Intake
 from minidesk.web.limits import BodySizeLimit
-from minidesk.web.ui import (
-    account_pages,
-    approval_pages,
-    customer_pages,
-    inbox_pages,
-    sign_in_pages,
-    ticket_pages,
-)
 from minidesk.web.ui.render import HERE as UI_DIR
 from minidesk.web.ui.signed_in import BadCsrf, SignInRequired, sign_in_url
 
@@ -90,35 +66,9 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
     )
     app.state.intake = intake
     problems.install(app)
-    for module in (
-        auth,
-        own_tokens,
-        inbound,
-        integrations,
-        tickets,
-        customers,
-        users,
-        admin,
-        policies,
-        resolutions,
-        rules,
-        templates,
-        triage,
-        webhooks,
-    ):
-        app.include_router(module.router)
-    app.include_router(email_web.router)
-    app.include_router(email_web.hooks)
+    for router in features.routers():
+        app.include_router(router)
     docs.install(app)
-    for pages in (
-        sign_in_pages,
-        inbox_pages,
-        ticket_pages,
-        customer_pages,
-        approval_pages,
-        account_pages,
-    ):
-        app.include_router(pages.router)
     app.mount("/static/ui", StaticFiles(directory=UI_DIR / "static"), name="ui-assets")
 
     @app.exception_handler(SignInRequired)

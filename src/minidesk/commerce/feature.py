@@ -1,0 +1,7 @@
+"""Commerce's manifest: the built-in store's tables (connectors register in ``registry``)."""
+
+from __future__ import annotations
+
+from minidesk.features import Feature
+
+FEATURE = Feature(name="commerce", models=("minidesk.commerce.models",))

@@ -1,0 +1,24 @@
+"""The desk core's manifest: customers, tickets, messages, users, teams and their API."""
+
+from __future__ import annotations
+
+from minidesk.features import Feature
+
+FEATURE = Feature(
+    name="desk",
+    models=("minidesk.desk.models", "minidesk.desk.sign_in", "minidesk.desk.workspace"),
+    routers=(
+        "minidesk.web.api.auth:router",
+        "minidesk.web.api.own_tokens:router",
+        "minidesk.web.api.integrations:router",
+        "minidesk.web.api.tickets:router",
+        "minidesk.web.api.customers:router",
+        "minidesk.web.api.users:router",
+        # The agent workspace's pages.
+        "minidesk.web.ui.sign_in_pages:router",
+        "minidesk.web.ui.account_pages:router",
+        "minidesk.web.ui.inbox_pages:router",
+        "minidesk.web.ui.ticket_pages:router",
+        "minidesk.web.ui.customer_pages:router",
+    ),
+)

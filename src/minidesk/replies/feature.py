@@ -1,0 +1,11 @@
+"""The reply templates' manifest."""
+
+from __future__ import annotations
+
+from minidesk.features import Feature
+
+FEATURE = Feature(
+    name="replies",
+    models=("minidesk.replies.models",),
+    routers=("minidesk.web.api.templates:router",),
+)

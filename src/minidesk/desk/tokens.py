@@ -100,9 +100,7 @@ def do_create_token(
     kind = (
         TokenKind.INTEGRATION
         if integration is not None
-        else TokenKind.SESSION
-        if browser
-        else TokenKind.PERSONAL
+        else TokenKind.SESSION if browser else TokenKind.PERSONAL
     )
     if integration is not None:
         integration = check_integration_name(integration)

@@ -60,11 +60,14 @@ def claim(database: Database, now: dt.datetime) -> bool:
     """Take the due retrain; True for exactly one caller however many sweep at once."""
     with database.transaction() as session:
         won = session.execute(
-            update(IntentRetrain).where(_due(now)).values(running_since=now, last_started_at=now)
+            update(IntentRetrain)
+            .where(_due(now))
+            .values(running_since=now, last_started_at=now)
         )
         return won.rowcount == 1  # type: ignore[attr-defined]
 
 
+@periodic.long_job("intent_retrain", is_due=is_due)
 def run_due_retrain(now: dt.datetime) -> int:
     """Retrain if due and claimed; 1 if this call trained, else 0."""
     database = get_db()
@@ -88,10 +91,6 @@ def run_due_retrain(now: dt.datetime) -> int:
     return 1
 
 
-# Declared in ``minidesk.triage.feature``; the minute sweep asks ``is_due`` and queues it.
-RETRAIN = periodic.LongJob("intent_retrain", is_due=is_due, run=run_due_retrain)
-
-
 def run_retrain(database: Database) -> dict[str, Any]:
     """Train, judge and store a candidate; returns the outcome recorded on the timer row."""
     settings = get_settings()
@@ -101,14 +100,8 @@ def run_retrain(database: Database) -> dict[str, Any]:
         current_dir = version_dir(session, current)
     with tempfile.TemporaryDirectory(prefix="minidesk-retrain-") as scratch:
         # A private registry: the process-wide one switches only once the database says so.
-        result = retrain(
-            data.learned,
-            current_dir,
-            data.holdout,
-            base_examples=data.base,
-            out_root=scratch,
-            into=ModelRegistry(default_dir=current_dir),
-        )
+        result = retrain(data.learned, current_dir, data.holdout, base_examples=data.base,
+                         out_root=scratch, into=ModelRegistry(default_dir=current_dir))
         metrics = _metrics(result, data, current)
         with database.transaction() as session:
             if result.promoted:

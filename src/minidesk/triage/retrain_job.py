@@ -67,7 +67,6 @@ def claim(database: Database, now: dt.datetime) -> bool:
         return won.rowcount == 1  # type: ignore[attr-defined]
 
 
-@periodic.long_job("intent_retrain", is_due=is_due)
 def run_due_retrain(now: dt.datetime) -> int:
     """Retrain if due and claimed; 1 if this call trained, else 0."""
     database = get_db()
@@ -89,6 +88,10 @@ def run_due_retrain(now: dt.datetime) -> int:
         # Corrections that arrived while training count towards the next run.
         schedule_if_due(session, utcnow())
     return 1
+
+
+# Declared in ``minidesk.triage.feature``; the minute sweep asks ``is_due`` and queues it.
+RETRAIN = periodic.LongJob("intent_retrain", is_due=is_due, run=run_due_retrain)
 
 
 def run_retrain(database: Database) -> dict[str, Any]:

@@ -306,8 +306,9 @@ def banner(summary: Summary, url: str) -> str:
     return (
         f"\nminidesk demo ({state}): {summary.tickets} tickets from {summary.customers} "
         f"customers\n\n"
-        f"  Open            {url}/docs   (interactive API: click Authorize and sign in)\n"
+        f"  Open            {url}/   (the agent workspace)\n"
         f"  Login           {ADMIN_EMAIL} / {DEMO_PASSWORD}  (other users: see README)\n"
+        f"  API docs        {url}/docs   (interactive: click Authorize and sign in)\n"
         f"  API token       {summary.token}\n"
         f"  App token       {summary.app_token}  (integration: vouches for customers on "
         f"POST /api/v1/inbound/messages)\n\n"

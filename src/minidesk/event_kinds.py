@@ -74,6 +74,8 @@ class EventKind(StrEnum):
     USER_CREATED = "user.created"
     USER_ROLE_CHANGED = "user.role_changed"
     USER_DEACTIVATED = "user.deactivated"
+    USER_TWO_FACTOR_ENABLED = "user.two_factor_enabled"
+    USER_TWO_FACTOR_DISABLED = "user.two_factor_disabled"
     TEAM_CREATED = "team.created"
     TEAM_MEMBER_ADDED = "team.member_added"
     TOKEN_CREATED = "token.created"
@@ -273,6 +275,10 @@ _SPECS = (
     EventSpec(EventKind.USER_ROLE_CHANGED, "A user's role changed.",
               {"user_id": "int", "before": "str", "after": "str"}),
     EventSpec(EventKind.USER_DEACTIVATED, "A user was deactivated.", {"user_id": "int"}),
+    EventSpec(EventKind.USER_TWO_FACTOR_ENABLED, "A user turned on the TOTP second factor.",
+              {"user_id": "int"}),
+    EventSpec(EventKind.USER_TWO_FACTOR_DISABLED, "A user turned off the TOTP second factor.",
+              {"user_id": "int"}),
     EventSpec(EventKind.TEAM_CREATED, "A team was created.", {"team_id": "int", "name": "str"}),
     EventSpec(EventKind.TEAM_MEMBER_ADDED, "A user joined a team.",
               {"user_id": "int", "team_id": "int"}),

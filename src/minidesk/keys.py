@@ -35,6 +35,10 @@ class Purpose(StrEnum):
     STORED_CREDENTIALS = "stored-credentials"
     # Signs rules' webhook POSTs; each receiving origin gets its own key derived from it.
     RULE_WEBHOOK = "rule-webhook-signing"
+    # Ties a browser form or script request to the signed-in session it came from.
+    CSRF = "csrf"
+    # Vouches, between the password and the code, that the password was right (a few minutes).
+    SIGN_IN_PENDING = "sign-in-pending"
 
 
 def derive_key(purpose: Purpose) -> bytes:

@@ -84,6 +84,10 @@ class Settings(BaseSettings):
         description="Days a personal API token (sign-in, `minidesk token create`) stays valid; "
         "integration tokens never expire unless asked to.",
     )
+    session_hours: Annotated[int, Field(ge=1, le=24 * 90)] = Field(
+        12,
+        description="Hours a browser sign-in to the agent workspace lasts before signing in again.",
+    )
     # Signing in with a password (minidesk.desk.sign_in)
     sign_in_max_failures_per_account: Annotated[int, Field(ge=1, le=1000)] = Field(
         5,

@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 from tests.conftest import Cast, Person
 from tests.desk.visibility_world import CANARY, World, build, restrict
 
@@ -65,7 +66,34 @@ ROUTES = [
     line("GET", "/docs", 200, None),
     line("GET", "/docs/oauth2-redirect", 200, None),
     line("GET", "/redoc", 200, None),
-    line("GET", "/", 307, None),
+    # The agent workspace: signed in by its session cookie, never by a bearer token, so every
+    # caller here is a visitor (the cookie's own checks: tests/web/ui/test_sessions.py).
+    line("GET", "/", 200, None),
+    line("POST", "/sign-in", 403, None, data={"email": "x@y.z", "password": "nope"}),
+    line("POST", "/sign-out", 303, None, data={}),
+    line("POST", "/sign-out-everywhere", 303, None, data={}),
+    line("GET", "/inbox", 303, None),
+    line("GET", "/tickets/{number}", 303, None),
+    line("POST", "/tickets/{number}/messages", 303, None, data={"text": "hi"}),
+    line("POST", "/tickets/{number}/properties", 303, None, data={"priority": "P1"}),
+    line("POST", "/inbox/bulk", 303, None, data={"action": "solve"}),
+    line("GET", "/approvals", 303, None),
+    line("GET", "/customers", 303, None),
+    line("GET", "/account", 303, None),
+    line("POST", "/account/two-factor/{step}", 303, None, data={}, params={"step": "begin_word"}),
+    line("POST", "/sign-in/code", 403, None, data={"code": "123456", "pending": "1.2.3"}),
+    line("GET", "/customers/{customer_id}", 303, None),
+    line(
+        "POST",
+        "/approvals/{approval_id}/{decision}",
+        303,
+        None,
+        data={},
+        params={"decision": "approve_word"},
+    ),
+    # Static assets (the workspace's own, Swagger UI's and ReDoc's).
+    line("GET", "/static/ui/{path}", 200, None, params={"path": "ui_asset"}),
+    line("GET", "/static/docs/{path}", 200, None, params={"path": "docs_asset"}),
     line("GET", "/healthz", 200, None),
     line("GET", "/metrics", 200, None),
     line("POST", "/hooks/email/{channel_id}/mailgun", 422, None, data={}),
@@ -254,6 +282,10 @@ def _params(client: TestClient, cast: Cast, world: World) -> dict[str, Any]:
         "webhook_id": webhook,
         "delivery_id": MISSING,
         "none": MISSING,
+        "ui_asset": "app.css",
+        "approve_word": "approve",
+        "begin_word": "begin",
+        "docs_asset": "swagger-ui.css",
     }
 
 
@@ -318,6 +350,8 @@ def _routes(routes: Iterable[BaseRoute]) -> Iterator[tuple[str, str]]:
             yield from ((method, route.path) for method in methods)
         elif (router := getattr(route, "original_router", None)) is not None:
             yield from _routes(router.routes)
+        elif isinstance(route, Mount) and isinstance(route.app, StaticFiles):
+            yield ("GET", f"{route.path}/{{path}}")
         else:  # a WebSocket or a mount: give it a line type of its own first
             raise AssertionError(f"the table cannot walk {route!r} yet")
 

@@ -14,5 +14,11 @@ FEATURE = Feature(
         "minidesk.web.api.tickets:router",
         "minidesk.web.api.customers:router",
         "minidesk.web.api.users:router",
+        # The agent workspace's pages.
+        "minidesk.web.ui.sign_in_pages:router",
+        "minidesk.web.ui.account_pages:router",
+        "minidesk.web.ui.inbox_pages:router",
+        "minidesk.web.ui.ticket_pages:router",
+        "minidesk.web.ui.customer_pages:router",
     ),
 )

@@ -58,6 +58,9 @@ class TokenKind(StrEnum):
 
     PERSONAL = "personal"
     INTEGRATION = "integration"
+    # A signed-in browser: the agent workspace's cookie. Short-lived, acts for its user like a
+    # personal token, and "sign out everywhere" revokes every one of a user's.
+    SESSION = "session"
 
 
 class Customer(Base):
@@ -113,6 +116,16 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # TOTP second factor (minidesk.desk.two_factor): the secret encrypted, set when set-up
+    # begins; it counts once confirmed with a code (enabled_at). The last accepted time step
+    # refuses a code seen once from being used again.
+    totp_secret_encrypted: Mapped[str | None] = mapped_column(Text)
+    totp_enabled_at: Mapped[dt.datetime | None]
+    totp_last_step: Mapped[int | None]
+
+    @property
+    def two_factor(self) -> bool:
+        return self.totp_enabled_at is not None
 
     teams: Mapped[list[Team]] = relationship(secondary="team_members", order_by="Team.id")
 

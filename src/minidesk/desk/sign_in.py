@@ -32,6 +32,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from minidesk.db import Base, utcnow
 from minidesk.desk.models import User
+from minidesk.desk.two_factor import check_code
 from minidesk.desk.users import check_password
 from minidesk.event_kinds import EventKind
 from minidesk.events import SYSTEM, emit
@@ -165,13 +166,33 @@ def access_by_password(
     known = user.id if user is not None else None
     if not check_password(user, password):
         user = None
-    session.add(SignInAttempt(account=account, ip=ip, succeeded=user is not None, created_at=now))
+    if user is not None and user.two_factor:
+        # Half way: not a success yet, which would restart the account's failure count
+        # for guessing the code; ``access_by_code`` records the outcome.
+        pass
+    else:
+        session.add(
+            SignInAttempt(account=account, ip=ip, succeeded=user is not None, created_at=now)
+        )
     if user is None:
         _note_if_now_throttled(session, settings, account, ip, now, known)
     session.execute(
         delete(SignInAttempt).where(SignInAttempt.created_at <= now - settings.sign_in_window)
     )
     return user
+
+
+def access_by_code(session: Session, settings: Settings, user: User, code: str, ip: str) -> bool:
+    """The second step for a user with two-factor sign-in: whether ``code`` is right. Counted
+    and throttled with the password attempts of the same account and address."""
+    now = utcnow()
+    account, ip = account_key(settings, user.email), address_key(ip)
+    check_not_throttled(session, settings, account, ip, now)
+    ok = user.active and check_code(user, code, now)
+    session.add(SignInAttempt(account=account, ip=ip, succeeded=ok, created_at=now))
+    if not ok:
+        _note_if_now_throttled(session, settings, account, ip, now, user.id)
+    return ok
 
 
 def _note_if_now_throttled(

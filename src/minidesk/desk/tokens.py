@@ -69,6 +69,8 @@ def _expiry(kind: TokenKind, lifetime: Lifetime, now: dt.datetime) -> dt.datetim
     if lifetime == DEFAULT:
         if kind == TokenKind.INTEGRATION:
             return None  # long-lived by design; revoked or rotated, never timed out
+        if kind == TokenKind.SESSION:
+            return now + dt.timedelta(hours=get_settings().session_hours)
         return now + dt.timedelta(days=get_settings().token_lifetime_days)
     if lifetime is None:
         return None
@@ -86,12 +88,20 @@ def do_create_token(
     *,
     integration: str | None = None,
     lifetime: Lifetime = DEFAULT,
+    browser: bool = False,
 ) -> tuple[ApiToken, str]:
-    """Create a token for ``user``: personal, or for the API client ``integration`` (callers
-    let only admins do that). Returns the row and the secret, which is never stored."""
+    """Create a token for ``user``: personal, a ``browser`` sign-in's session, or for the API
+    client ``integration`` (callers let only admins do that). Returns the row and the secret,
+    which is never stored."""
     if not user.active:
         raise TokenError(f"{user.email} is deactivated")
-    kind = TokenKind.INTEGRATION if integration is not None else TokenKind.PERSONAL
+    if browser and integration is not None:
+        raise TokenError("a browser session acts for a person, not an integration")
+    kind = (
+        TokenKind.INTEGRATION
+        if integration is not None
+        else TokenKind.SESSION if browser else TokenKind.PERSONAL
+    )
     if integration is not None:
         integration = check_integration_name(integration)
     now = utcnow()
@@ -151,6 +161,7 @@ def do_rotate_token(session: Session, token: ApiToken, actor: Actor) -> tuple[Ap
         locked.name,
         integration=locked.integration,
         lifetime=lifetime,
+        browser=locked.kind == TokenKind.SESSION,
     )
     locked.revoked_at = utcnow()
     emit(

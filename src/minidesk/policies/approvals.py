@@ -18,7 +18,7 @@ from minidesk.commerce.connector import CommerceError
 from minidesk.commerce.money import Money
 from minidesk.commerce.registry import connector_for
 from minidesk.db import utcnow
-from minidesk.desk.access import RANK, Forbidden, NotFound
+from minidesk.desk.access import RANK, Forbidden, NotFound, visible_ticket_ids
 from minidesk.desk.models import Direction, Message, Role, User
 from minidesk.desk.users import actor_of
 from minidesk.event_kinds import EventKind
@@ -136,6 +136,17 @@ def pending_approvals(session: Session, user: User, status: ApprovalStatus) -> l
     check_approver(session, user)
     query = select(Approval).where(Approval.status == status).order_by(Approval.id)
     return list(session.scalars(query))
+
+
+def visible_approvals(
+    session: Session, user: User, status: ApprovalStatus, restrict_to_teams: bool
+) -> list[Approval]:
+    """The queue as ``user`` may see it, oldest first: requests on tickets they may see, and
+    those on no ticket (``Forbidden`` below the pack's approver role)."""
+    approvals = pending_approvals(session, user, status)
+    tickets = {a.ticket_id for a in approvals if a.ticket_id is not None}
+    seen = visible_ticket_ids(session, user, restrict_to_teams, tickets)
+    return [a for a in approvals if a.ticket_id is None or a.ticket_id in seen]
 
 
 def _claim(

@@ -8,16 +8,19 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
 from minidesk import __version__, db, features, jobs
 from minidesk.settings import Settings, get_settings
-from minidesk.web import metrics, problems, tokens
+from minidesk.web import docs, metrics, problems, tokens
 from minidesk.web.intake import Intake
 from minidesk.web.limits import BodySizeLimit
+from minidesk.web.ui.render import HERE as UI_DIR
+from minidesk.web.ui.signed_in import BadCsrf, SignInRequired, sign_in_url
 
 log = logging.getLogger(__name__)
 
@@ -57,15 +60,26 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
         description="Self-hosted customer-support desk. Authenticate with "
         "`Authorization: Bearer <token>` (`minidesk token create EMAIL`), or sign in with "
         "email and password through the Authorize button.",
+        # Served by minidesk.web.docs from local assets instead of a CDN.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.intake = intake
     problems.install(app)
     for router in features.routers():
         app.include_router(router)
+    docs.install(app)
+    app.mount("/static/ui", StaticFiles(directory=UI_DIR / "static"), name="ui-assets")
 
-    @app.get("/", include_in_schema=False)
-    def front_page() -> RedirectResponse:
-        return RedirectResponse("/docs")
+    @app.exception_handler(SignInRequired)
+    def sign_in_first(request: Request, exc: SignInRequired) -> RedirectResponse:
+        return RedirectResponse(sign_in_url(exc.next_path), status_code=303)
+
+    @app.exception_handler(BadCsrf)
+    def bad_csrf(request: Request, exc: BadCsrf) -> PlainTextResponse:
+        return PlainTextResponse(
+            "This form is from an old or another page; reload the page and try again.", 403
+        )
 
     @app.get("/healthz", tags=["operations"])
     def healthz() -> dict[str, str]:

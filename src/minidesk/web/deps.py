@@ -5,17 +5,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Annotated, Any
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer, OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
 from minidesk.db import discard, get_db
 from minidesk.desk.access import Permission, require
-from minidesk.desk.models import User
+from minidesk.desk.browser import check_csrf
+from minidesk.desk.models import TokenKind, User
 from minidesk.desk.tokens import Rejection, TokenRejected
 from minidesk.desk.workspace import Workspace, get_workspace
-from minidesk.web import tokens
+from minidesk.web import cookies, tokens
 from minidesk.web.problems import Problem
 from minidesk.web.tokens import Caller
 
@@ -51,17 +52,42 @@ _bearer = HTTPBearer(auto_error=False, description="An API token (`minidesk toke
 _password = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 async def current_caller(
+    request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     _login: Annotated[str | None, Depends(_password)],
 ) -> Caller:
-    """Who the token acts for. Async, so a cached answer costs no trip to a worker thread;
-    a miss checks the database in one (see ``minidesk.web.tokens`` for how stale it may be)."""
-    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+    """Who the token acts for: the bearer token, else the agent workspace's session cookie.
+    Async, so a cached answer costs no trip to a worker thread; a miss checks the database in
+    one (see ``minidesk.web.tokens`` for how stale it may be)."""
+    bearer = credentials is not None and credentials.scheme.lower() == "bearer"
+    if bearer and credentials is not None and credentials.credentials:
+        return await _caller(credentials.credentials.strip())
+    secret = cookies.session_secret(request)
+    if secret is None:
         raise Problem(
             401, "send an API token as 'Authorization: Bearer <token>'", slug="unauthenticated"
         )
-    secret = credentials.credentials.strip()
+    # A browser sends its cookies with any site's request: a change must prove it comes from
+    # our own page, which alone can read the session's CSRF token.
+    if request.method not in SAFE_METHODS and not check_csrf(
+        secret, request.headers.get(cookies.CSRF_HEADER)
+    ):
+        raise Problem(
+            403,
+            f"a request signed in by cookie must carry the session's {cookies.CSRF_HEADER} header",
+            slug="csrf",
+        )
+    caller = await _caller(secret)
+    if caller.kind != TokenKind.SESSION:
+        raise _invalid_token()
+    return caller
+
+
+async def _caller(secret: str) -> Caller:
     try:
         caller = tokens.cached(secret)
         if caller is None:

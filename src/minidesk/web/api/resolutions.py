@@ -21,7 +21,7 @@ from minidesk.policies.approvals import (
     access_approval,
     do_approve,
     do_decline,
-    pending_approvals,
+    visible_approvals,
 )
 from minidesk.policies.limits import check_limits_change, do_set_agent_limits
 from minidesk.policies.models import Approval, ApprovalStatus
@@ -110,11 +110,8 @@ def list_approvals(
 ) -> dict[str, Any]:
     """The approval queue (the pack's approver role and up), oldest first: requests on
     tickets you may see, and those on no ticket."""
-    approvals = pending_approvals(session, user, status)
-    tickets = {a.ticket_id for a in approvals if a.ticket_id is not None}
-    seen = access.visible_ticket_ids(session, user, workspace.restrict_agents_to_teams, tickets)
-    items = [approval_out(a) for a in approvals if a.ticket_id is None or a.ticket_id in seen]
-    return {"items": items, "next_cursor": None}
+    approvals = visible_approvals(session, user, status, workspace.restrict_agents_to_teams)
+    return {"items": [approval_out(a) for a in approvals], "next_cursor": None}
 
 
 def _decide(

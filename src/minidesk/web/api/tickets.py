@@ -11,8 +11,9 @@ from sqlalchemy.orm import selectinload
 from minidesk import events
 from minidesk.db import commit
 from minidesk.desk import access, tickets
+from minidesk.desk.changes import TicketChanges, UnknownReference, do_change_ticket
 from minidesk.desk.messages import MessageError, MessageType, do_reply
-from minidesk.desk.models import Message, Priority, Status, Team, Ticket, TicketTag, User
+from minidesk.desk.models import Message, Priority, Status, Ticket, TicketTag
 from minidesk.desk.users import actor_of
 from minidesk.web.api import PREFIX
 from minidesk.web.deps import SessionDep, UserDep, WorkspaceDep, WriteSessionDep
@@ -95,32 +96,10 @@ def update_ticket(
     """Change status, priority, tier, assignee, team, intent, tags or custom fields; each change is
     an event on the ticket's timeline naming you."""
     ticket = access.access_ticket(session, user, number, workspace.restrict_agents_to_teams)
-    actor = actor_of(user)
     try:
-        if body.status is not None:
-            tickets.do_set_status(session, ticket, body.status, actor)
-        if body.priority is not None:
-            tickets.do_set_priority(session, ticket, body.priority, actor)
-        if body.tier is not None:
-            tickets.do_set_tier(session, ticket, body.tier, actor)
-        if body.unassign:
-            tickets.do_assign(session, ticket, None, actor)
-        elif body.assignee_id is not None:
-            assignee = session.get(User, body.assignee_id)
-            if assignee is None:
-                raise Problem(422, f"no user {body.assignee_id}")
-            tickets.do_assign(session, ticket, assignee, actor)
-        if body.team_id is not None:
-            team = session.get(Team, body.team_id)
-            if team is None:
-                raise Problem(422, f"no team {body.team_id}")
-            tickets.do_set_team(session, ticket, team, actor)
-        if body.intent is not None:
-            tickets.do_set_intent(session, ticket, body.intent, actor)
-        if body.add_tags or body.remove_tags:
-            tickets.do_set_tags(session, ticket, body.add_tags, body.remove_tags, actor)
-        if body.custom_fields is not None:
-            tickets.do_set_custom_fields(session, ticket, body.custom_fields, actor)
+        do_change_ticket(session, ticket, TicketChanges(**body.model_dump()), actor_of(user))
+    except UnknownReference as exc:
+        raise Problem(422, str(exc)) from exc
     except tickets.TicketChangeError as exc:
         raise Problem(409, str(exc), slug="invalid-change") from exc
     commit(session)

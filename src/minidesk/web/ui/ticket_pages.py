@@ -1,0 +1,164 @@
+"""The ticket page: the conversation and every automatic action in one timeline, the reply
+and note composer, and the ticket's properties."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from minidesk import events
+from minidesk.db import commit, get_db
+from minidesk.desk import access, tickets
+from minidesk.desk.changes import do_change_ticket
+from minidesk.desk.messages import MessageError, MessageType, do_reply
+from minidesk.desk.models import Message, Priority, Status, Team, Ticket, User
+from minidesk.desk.users import actor_of
+from minidesk.desk.workspace import get_workspace
+from minidesk.web.ui import forms
+from minidesk.web.ui.render import page, redirect
+from minidesk.web.ui.signed_in import Browser, BrowserDep
+
+router = APIRouter(include_in_schema=False)
+TIMELINE_LIMIT = 500
+
+
+@router.get("/tickets/{number}", response_class=HTMLResponse)
+def ticket_page(request: Request, number: int, browser: BrowserDep) -> Response:
+    with get_db().sessions() as session:
+        ticket = _visible(session, browser, number)
+        if ticket is None:
+            return _not_found(request, browser, number)
+        return page(request, "ticket.html", _context(session, browser, ticket))
+
+
+def _visible(session: Session, browser: Browser, number: int) -> Ticket | None:
+    restrict = get_workspace(session).restrict_agents_to_teams
+    user = session.merge(browser.user, load=False)
+    try:
+        return access.access_ticket(session, user, number, restrict)
+    except access.NotFound:
+        return None
+
+
+def _not_found(request: Request, browser: Browser, number: int) -> Response:
+    return page(request, "not_found.html", {"browser": browser, "what": f"Ticket {number}"}, 404)
+
+
+def _context(session: Session, browser: Browser, ticket: Ticket) -> dict[str, Any]:
+    messages = session.scalars(
+        select(Message)
+        .where(Message.ticket_id == ticket.id)
+        .options(selectinload(Message.attachments))
+        .order_by(Message.id)
+    ).all()
+    authors = {m.author_id for m in messages if m.author_id}
+    # Messages speak for themselves; the timeline adds what happened around them.
+    happened = [
+        event
+        for event in events.timeline(session, ticket_id=ticket.id, limit=TIMELINE_LIMIT)
+        if event.message_id is None
+    ]
+    return {
+        "browser": browser,
+        "ticket": ticket,
+        "entries": _interleave(list(messages), happened),
+        "names": {
+            user.id: user.name or user.email
+            for user in session.scalars(select(User).where(User.id.in_(authors)))
+        },
+        "users": session.scalars(
+            select(User).where(User.active.is_(True)).order_by(User.name, User.email)
+        ).all(),
+        "teams": session.scalars(select(Team).order_by(Team.name)).all(),
+        "statuses": list(Status),
+        "priorities": list(Priority),
+    }
+
+
+def _interleave(messages: list[Message], happened: list[events.Event]) -> list[tuple[str, Any]]:
+    entries: list[tuple[str, Any]] = [("message", m) for m in messages]
+    entries += [("event", e) for e in happened]
+    return sorted(entries, key=lambda entry: (entry[1].created_at, entry[0] == "event"))
+
+
+@router.post("/tickets/{number}/messages")
+def post_message(
+    request: Request,
+    number: int,
+    browser: BrowserDep,
+    text: Annotated[str, Form(max_length=100_000)] = "",
+    type: Annotated[str, Form()] = "reply",
+    status: Annotated[str, Form()] = "",
+    csrf: Annotated[str, Form(max_length=100)] = "",
+) -> Response:
+    """A reply (out through the ticket's channel) or an internal note, optionally with a status."""
+    browser.check(csrf)
+    with get_db().write_sessions() as session:
+        ticket = _visible(session, browser, number)
+        if ticket is None:
+            return _not_found(request, browser, number)
+        try:
+            kind = MessageType(type)
+            changes = forms.ticket_changes(status=status)
+            do_reply(
+                session,
+                ticket,
+                text,
+                actor_of(browser.user),
+                author=session.merge(browser.user, load=False),
+                kind=kind,
+                status=changes.status,
+            )
+        except (ValueError, MessageError, tickets.TicketChangeError) as exc:
+            return _back(number, f"Not sent: {exc}")
+        commit(session)
+    return _back(number, "Note added." if kind == MessageType.NOTE else "Reply queued.")
+
+
+@router.post("/tickets/{number}/properties")
+def change_properties(
+    request: Request,
+    number: int,
+    browser: BrowserDep,
+    csrf: Annotated[str, Form(max_length=100)] = "",
+    status: Annotated[str, Form()] = "",
+    priority: Annotated[str, Form()] = "",
+    assignee: Annotated[str, Form()] = "",
+    team: Annotated[str, Form()] = "",
+    add_tags: Annotated[str, Form(max_length=500)] = "",
+    remove_tags: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    browser.check(csrf)
+    with get_db().write_sessions() as session:
+        ticket = _visible(session, browser, number)
+        if ticket is None:
+            return _not_found(request, browser, number)
+        try:
+            changes = forms.ticket_changes(
+                status=status if status != ticket.status else "",
+                priority=priority if priority != ticket.priority else "",
+                assignee=_changed_id(assignee, ticket.assignee_id),
+                team=_changed_id(team, ticket.team_id),
+                add_tags=add_tags,
+                remove_tags=remove_tags,
+            )
+            do_change_ticket(session, ticket, changes, actor_of(browser.user))
+        except (forms.FormError, tickets.TicketChangeError) as exc:
+            return _back(number, f"Not changed: {exc}")
+        commit(session)
+    return _back(number, "Saved.")
+
+
+def _changed_id(value: str, current: int | None) -> str:
+    """The form always posts every select: only a different choice is a change."""
+    if value == "none":
+        return "none" if current is not None else ""
+    return value if value and value != str(current) else ""
+
+
+def _back(number: int, note: str) -> RedirectResponse:
+    return redirect(f"/tickets/{number}", note)

@@ -1,0 +1,63 @@
+"""No N+1: a page costs the same number of SQL statements whatever it lists."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from fastapi.testclient import TestClient
+from sqlalchemy import event
+from tests.conftest import Cast, inbound
+from tests.web.ui.test_sessions import _number
+from tests.web.ui.test_ticket_pages import _signed_in
+
+from minidesk import db
+
+
+@contextmanager
+def statements() -> Iterator[list[str]]:
+    seen: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        seen.append(statement)
+
+    engine = db.get_db().engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+
+
+def _cost(client: TestClient, path: str) -> int:
+    client.get(path)  # warm: caches, the workspace memo, the token cache
+    with statements() as seen:
+        assert client.get(path).status_code == 200
+    return len(seen)
+
+
+def test_an_inbox_view_costs_the_same_for_three_or_thirty_tickets(
+    client: TestClient, cast: Cast
+) -> None:
+    def post(n: int) -> None:
+        inbound(client, cast.shop, f"Question {n}", f"q-{n}", email=f"c{n}@example.com")
+
+    for n in range(3):
+        post(n)
+    _signed_in(client, cast.alice.email)
+    few = _cost(client, "/inbox?view=open")
+    for n in range(3, 30):
+        post(n)
+    assert _cost(client, "/inbox?view=open") == few
+
+
+def test_a_ticket_page_costs_the_same_for_two_or_twenty_messages(
+    client: TestClient, cast: Cast
+) -> None:
+    number = _number(inbound(client, cast.shop, "First", "m-0", thread="t"))
+    csrf = _signed_in(client, cast.alice.email)
+    few = _cost(client, f"/tickets/{number}")
+    for n in range(1, 10):
+        inbound(client, cast.shop, f"More {n}", f"m-{n}", thread="t")
+        client.post(f"/tickets/{number}/messages", data={"csrf": csrf, "text": f"reply {n}"})
+    assert _cost(client, f"/tickets/{number}") == few

@@ -3,19 +3,24 @@
 ``accept()`` inserts the payload with ``(channel, external_id)`` unique and commits; only then
 is processing queued. A crash after ``accept()`` returns loses nothing (the row is pending and
 the recovery sweep finds it), and a redelivered message is recognised and not stored again.
-On SQLite an accepted row waits in the spool file (``minidesk.spool``) and moves into this
-table, under the same id, in the transaction that processes it.
+Where an accepted row waits until a worker processes it is the business of an
+``InboxStore`` (``store_of``): this table itself on PostgreSQL, a spool file beside the
+database on SQLite (``minidesk.spool``), whose rows move into this table, under the same id,
+in the transaction that processes them. Everything else — the pipeline, the jobs, the
+metrics — asks the store and never knows which it is.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import partial
-from typing import Any
+from pathlib import Path
+from typing import Any, Protocol
 
 from sqlalchemy import Index, String, Text, UniqueConstraint, bindparam, select, update
 from sqlalchemy.engine import Connection
@@ -25,7 +30,6 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from minidesk import hints
 from minidesk.channels.base import AttachmentIn, InboundMessage, Sender, Via
 from minidesk.db import Base, Database, get_db, on_commit, upsert_insert, utcnow
-from minidesk.spool import Spool, key_params, spool_of
 
 
 class InboxStatus(StrEnum):
@@ -87,6 +91,71 @@ def from_payload(payload: dict[str, Any]) -> InboundMessage:
 
 
 Key = tuple[str, str]  # (channel, external_id)
+Row = dict[str, Any]  # an inbox row's columns, as accepted
+
+
+def key_params(keys: Sequence[Key]) -> dict[str, list[str]]:
+    """Bind values for ``channel IN :channels AND external_id IN :keys``: both columns, so
+    the ``(channel, external_id)`` unique index answers rather than a scan."""
+    return {"channels": list({c for c, _ in keys}), "keys": list({k for _, k in keys})}
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Rows a worker is about to process: the payloads of the pending ones, and whatever must
+    move into the inbox table in the processing transaction (``InboxStore.take_in``)."""
+
+    payloads: dict[int, dict[str, Any]]
+    moving: list[Row] = field(default_factory=list)
+
+
+class Watcher(Protocol):
+    def wait(self, timeout: float) -> bool:
+        """Block until something changed (in any process) or ``timeout``; True if it did."""
+
+    def close(self) -> None: ...
+
+
+class InboxStore(Protocol):
+    """Where accepted rows wait until a worker processes them."""
+
+    def accept_many(self, rows: Mapping[Key, Row]) -> dict[Key, Accepted]:
+        """Store new rows durably in one transaction (and hint them); every key's answer,
+        a duplicate for a key seen before."""
+
+    def take_batch(self, inbox_ids: Sequence[int]) -> Batch:
+        """What processing ``inbox_ids`` needs, read outside any write transaction."""
+
+    def take_in(self, session: Session, batch: Batch) -> None:
+        """Inside the processing transaction: make ``batch``'s rows inbox rows."""
+
+    def waiting(self, inbox_id: int) -> Row | None:
+        """A row accepted but not in the inbox table yet (its status and payload)."""
+
+    def newer(self, after: int, limit: int) -> list[int]:
+        """Ids above ``after`` waiting to be taken in, in order (for a watching worker)."""
+
+    def stale(self, received_before: dt.datetime, limit: int = 1000) -> list[int]:
+        """Rows a lost hint may have left behind, for the sweep to queue again."""
+
+    def pending_count(self) -> int:
+        """Accepted rows not yet in the inbox table."""
+
+    def tidy(self) -> None:
+        """Housekeeping the sweep runs in case the accepting process is gone."""
+
+    def drain_lock(self) -> Path | None:
+        """Where workers find new rows by watching (``arrivals``) rather than by hints: the
+        file a process holds while it does (one at a time). None where hints carry them."""
+
+    def arrivals(self) -> Watcher | None:
+        """A watcher for new rows from any process (one per thread), where ``drain_lock``."""
+
+    def commits(self) -> Watcher | None:
+        """A watcher for processing commits from any process; None where there is none."""
+
+    def committed(self) -> None:
+        """Called after a processing transaction commits (wakes this process's watchers)."""
 
 
 def accept(
@@ -128,8 +197,7 @@ def accept_many(
                 "received_at": now,
             },
         )
-    spool = spool_of(db)
-    stored = _spool(db, spool, values) if spool else _insert(db, values)
+    stored = store_of(db).accept_many(values)
     answers: list[Accepted] = []
     for message in messages:
         key = (message.channel, message.external_id)
@@ -139,39 +207,89 @@ def accept_many(
     return answers
 
 
-def _insert(db: Database, values: dict[Key, dict[str, Any]]) -> dict[Key, Accepted]:
-    with db.transaction() as session:
-        inserted = session.execute(
-            upsert_insert(session, InboxItem)
-            .on_conflict_do_nothing(index_elements=["channel", "external_id"])
-            .returning(InboxItem.id, InboxItem.channel, InboxItem.external_id),
-            list(values.values()),
-        )
-        answers = {
-            (channel, key): Accepted(inbox_id, False, values[channel, key]["status"])
-            for inbox_id, channel, key in inserted
-        }
-        for answer in answers.values():
-            if answer.status == InboxStatus.PENDING:
-                on_commit(session, partial(hints.inbox_accepted, answer.inbox_id))
-        answers.update(_known(session, [key for key in values if key not in answers]))
-        return answers
+class TableStore:
+    """Accepted rows go straight into the inbox table (PostgreSQL: writers do not exclude
+    each other, so an accept never waits behind a worker's batch). Each is hinted."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def accept_many(self, rows: Mapping[Key, Row]) -> dict[Key, Accepted]:
+        with self.db.transaction() as session:
+            inserted = session.execute(
+                upsert_insert(session, InboxItem)
+                .on_conflict_do_nothing(index_elements=["channel", "external_id"])
+                .returning(InboxItem.id, InboxItem.channel, InboxItem.external_id),
+                list(rows.values()),
+            )
+            answers = {
+                (channel, key): Accepted(inbox_id, False, rows[channel, key]["status"])
+                for inbox_id, channel, key in inserted
+            }
+            for answer in answers.values():
+                if answer.status == InboxStatus.PENDING:
+                    on_commit(session, partial(hints.inbox_accepted, answer.inbox_id))
+            answers.update(known(session, [key for key in rows if key not in answers]))
+            return answers
+
+    def take_batch(self, inbox_ids: Sequence[int]) -> Batch:
+        return Batch(pending_payloads(inbox_ids, self.db))
+
+    def take_in(self, session: Session, batch: Batch) -> None:
+        pass  # they are inbox rows already
+
+    def waiting(self, inbox_id: int) -> Row | None:
+        return None
+
+    def newer(self, after: int, limit: int) -> list[int]:
+        with self.db.sessions() as session:
+            return list(
+                session.scalars(
+                    select(InboxItem.id)
+                    .where(InboxItem.status == InboxStatus.PENDING, InboxItem.id > after)
+                    .order_by(InboxItem.id)
+                    .limit(limit)
+                )
+            )
+
+    def stale(self, received_before: dt.datetime, limit: int = 1000) -> list[int]:
+        with self.db.sessions() as session:
+            return pending_ids(session, received_before, limit)
+
+    def pending_count(self) -> int:
+        return 0
+
+    def tidy(self) -> None:
+        pass
+
+    def drain_lock(self) -> Path | None:
+        return None
+
+    def arrivals(self) -> Watcher | None:
+        return None
+
+    def commits(self) -> Watcher | None:
+        return None
+
+    def committed(self) -> None:
+        pass
 
 
-def _spool(db: Database, spool: Spool, values: dict[Key, dict[str, Any]]) -> dict[Key, Accepted]:
-    """Known to the inbox already (processed, or taken in) → that row; else into the spool,
-    where a key that is waiting already is a duplicate too."""
-    with db.read_engine.connect() as connection:  # no Session: every accept asks this
-        answers = _known(connection, list(values))
-    fresh = spool.put([row for key, row in values.items() if key not in answers])
-    for key, inbox_id in fresh.items():
-        answers[key] = Accepted(inbox_id, False, values[key]["status"])
-        # Every spooled row needs taking in, even one that will not be processed.
-        hints.inbox_accepted(inbox_id)
-    waiting = [key for key in values if key not in answers]
-    for key, inbox_id in spool.find(waiting).items():
-        answers[key] = Accepted(inbox_id, True, InboxStatus.PENDING)
-    return answers
+_stores: dict[str, InboxStore] = {}
+_stores_lock = threading.Lock()
+
+
+def store_of(db: Database) -> InboxStore:
+    """The store of ``db``'s accepted rows, one per process: the spool on a SQLite file,
+    the inbox table itself elsewhere."""
+    # Imported here: the spool builds on this module's table and answers.
+    from minidesk import spool
+
+    found = spool.spool_of(db)
+    if found is not None:
+        return found
+    with _stores_lock:
+        return _stores.setdefault(db.url, TableStore(db))
 
 
 # Columns, not entities, and built once: every accept asks, and never needs the payloads.
@@ -190,7 +308,8 @@ _KNOWN = select(
 )
 
 
-def _known(session: Session | Connection, keys: Sequence[Key]) -> dict[Key, Accepted]:
+def known(session: Session | Connection, keys: Sequence[Key]) -> dict[Key, Accepted]:
+    """The inbox's answer for those of ``keys`` it holds (duplicates, with their tickets)."""
     if not keys:
         return {}
     rows = session.execute(_KNOWN, key_params(keys))
@@ -209,11 +328,21 @@ def status_of(inbox_id: int, db: Database | None = None) -> Accepted:
         item = session.get(InboxItem, inbox_id)
         if item is not None:
             return Accepted(item.id, False, item.status, item.ticket_id, item.message_id)
-    spool = spool_of(db)
-    waiting = spool.rows([inbox_id]) if spool else {}
-    if inbox_id not in waiting:
+    waiting = store_of(db).waiting(inbox_id)
+    if waiting is None:
         raise NoResultFound(f"no inbox row {inbox_id}")
-    return Accepted(inbox_id, False, waiting[inbox_id]["status"])
+    return Accepted(inbox_id, False, waiting["status"])
+
+
+def states(inbox_ids: Sequence[int], db: Database | None = None) -> dict[int, Accepted]:
+    """Where those of ``inbox_ids`` the inbox table holds stand now (one query)."""
+    with (db or get_db()).sessions() as session:
+        rows = session.execute(
+            select(InboxItem.id, InboxItem.status, InboxItem.ticket_id, InboxItem.message_id).where(
+                InboxItem.id.in_(inbox_ids)
+            )
+        )
+        return {row[0]: Accepted(row[0], False, row[1], row[2], row[3]) for row in rows}
 
 
 def handed_in_via(inbox_id: int, db: Database | None = None) -> Via | None:
@@ -222,11 +351,10 @@ def handed_in_via(inbox_id: int, db: Database | None = None) -> Via | None:
     with db.sessions() as session:
         payload = session.scalar(select(InboxItem.payload).where(InboxItem.id == inbox_id))
     if payload is None:
-        spool = spool_of(db)
-        waiting = spool.rows([inbox_id]) if spool else {}
-        if inbox_id not in waiting:
+        waiting = store_of(db).waiting(inbox_id)
+        if waiting is None:
             raise NoResultFound(f"no inbox row {inbox_id}")
-        payload = waiting[inbox_id]["payload"]
+        payload = waiting["payload"]
     via = payload.get("via")
     return Via(**via) if via else None
 

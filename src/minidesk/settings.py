@@ -31,11 +31,11 @@ class SettingsError(Exception):
     """A setting is missing or invalid; the message names the variable."""
 
 
-
 def default_log_format() -> Literal["json", "console"]:
     """Readable lines for a person at a terminal; JSON for whatever collects a service's logs."""
     stream = sys.stderr
     return "console" if stream is not None and stream.isatty() else "json"
+
 
 class Settings(BaseSettings):
     """The documented settings; each field's description is its documentation
@@ -72,6 +72,11 @@ class Settings(BaseSettings):
     )
     public_url: str = Field(
         "http://127.0.0.1:8000", description="Base URL customers and agents reach this desk at."
+    )
+    inbound_wait_seconds: Annotated[float, Field(gt=0, le=300)] = Field(
+        10,
+        description="How long `POST /api/v1/inbound/messages` waits for the workers to process "
+        "a message before answering `queued` with its Location (the message is stored).",
     )
     max_inbound_bytes: Annotated[int, Field(ge=1024)] = Field(
         1_048_576, description="Largest accepted inbound API/webhook body, in bytes."

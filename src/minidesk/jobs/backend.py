@@ -11,9 +11,9 @@ import datetime as dt
 
 from huey import Huey, crontab
 
-from minidesk import events, hints, outbox
+from minidesk import events, hints, inbox, outbox
 from minidesk.db import get_db, utcnow
-from minidesk.jobs import queue
+from minidesk.jobs import drain, queue
 from minidesk.jobs.coalesce import Coalescer
 from minidesk.jobs.sweep import GRACE, run_long_job, run_sweep
 from minidesk.settings import Settings, get_settings
@@ -91,8 +91,9 @@ process_hints = Coalescer(lambda ids: _queue("process_inbox", ids))
 def enqueue_process(inbox_id: int) -> None:
     if get_huey().immediate:
         queue.enqueue("process_inbox", [inbox_id])  # tests and one-shot commands: run it now
-    else:
+    elif inbox.store_of(get_db()).drain_lock() is None:
         process_hints.add(inbox_id)
+    # else a worker watching the store (``drain``) has seen the row already
 
 
 def enqueue_dispatch(event_ids: list[int]) -> None:
@@ -126,3 +127,8 @@ def install_hints() -> None:
 
 def start_embedded(workers: int) -> queue.EmbeddedConsumer:
     return queue.start_consumer(get_huey(), workers)
+
+
+def start_drainer(threads: int = 2) -> drain.Drainer | None:
+    """Follow the inbox store in this process where workers watch it (SQLite's spool)."""
+    return drain.start(get_db(), threads)

@@ -32,6 +32,7 @@ from minidesk.web.api import (
     users,
     webhooks,
 )
+from minidesk.web.awaiting import Awaiting
 from minidesk.web.intake import Intake
 from minidesk.web.limits import BodySizeLimit
 
@@ -48,11 +49,13 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
     workers = settings.workers if embedded_workers is None else embedded_workers
     # SQLite has one writer at a time, so more intake threads would only queue on its lock.
     intake = Intake(threads=1 if settings.is_sqlite else INTAKE_THREADS)
+    awaiting = Awaiting()
     tokens.forget_all()  # a new app may sit on another database
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         consumer = jobs.start_embedded(workers) if workers else None
+        drainer = jobs.start_drainer(workers) if workers else None
         # Everything loaded so far (models, mappers, the intent model) lives as long as the
         # process: keep it out of the collector's full passes, which otherwise stall every
         # request for tens of milliseconds now and then. Once per process: an app built
@@ -63,6 +66,9 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
             yield
         finally:
             intake.stop()
+            awaiting.stop()
+            if drainer is not None:
+                drainer.stop()
             if consumer is not None:
                 consumer.stop(graceful=True)
 
@@ -75,6 +81,7 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
         "email and password through the Authorize button.",
     )
     app.state.intake = intake
+    app.state.awaiting = awaiting
     problems.install(app)
     for module in (
         auth,

@@ -125,8 +125,21 @@ def install_hints() -> None:
     hints.install(QueueHints())
 
 
-def start_embedded(workers: int) -> queue.EmbeddedConsumer:
-    return queue.start_consumer(get_huey(), workers)
+class Embedded:
+    """The job threads inside ``serve``: Huey's consumer and, where workers watch the inbox
+    store rather than take hints (SQLite's spool), its drainer."""
+
+    def __init__(self, consumer: queue.EmbeddedConsumer, drainer: drain.Drainer | None) -> None:
+        self.consumer, self.drainer = consumer, drainer
+
+    def stop(self, graceful: bool = True) -> None:
+        if self.drainer is not None:
+            self.drainer.stop()
+        self.consumer.stop(graceful=graceful)
+
+
+def start_embedded(workers: int) -> Embedded:
+    return Embedded(queue.start_consumer(get_huey(), workers), start_drainer(workers))
 
 
 def start_drainer(threads: int = 2) -> drain.Drainer | None:

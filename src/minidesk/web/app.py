@@ -55,7 +55,6 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         consumer = jobs.start_embedded(workers) if workers else None
-        drainer = jobs.start_drainer(workers) if workers else None
         # Everything loaded so far (models, mappers, the intent model) lives as long as the
         # process: keep it out of the collector's full passes, which otherwise stall every
         # request for tens of milliseconds now and then. Once per process: an app built
@@ -67,8 +66,6 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
         finally:
             intake.stop()
             awaiting.stop()
-            if drainer is not None:
-                drainer.stop()
             if consumer is not None:
                 consumer.stop(graceful=True)
 

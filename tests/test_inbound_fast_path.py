@@ -1,6 +1,7 @@
-"""The default inbound path with real processes, as deployed for scale-out on SQLite: two web
-processes (``serve --workers 2``) accept into the spool, a ``minidesk worker`` processes with
-its batch, and each request answers once that batch has committed, with its ticket number."""
+"""The default inbound path: the web process accepts into the store, a worker processes the
+message with its batch, and the request answers once that batch has committed, with its
+ticket number. With real processes as deployed for scale-out on SQLite (two web processes,
+``serve --workers 2``, and a ``minidesk worker``), and in one process (embedded workers)."""
 
 from __future__ import annotations
 
@@ -17,16 +18,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from tests.conftest import ON_POSTGRES, Cast
+from fastapi.testclient import TestClient
+from tests.conftest import ON_POSTGRES, Cast, inbound
 
-from minidesk import inbox
+from minidesk import inbox, jobs, settings
 from minidesk.db import Database
+from minidesk.web.app import create_app
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.timeout(400),  # three processes to start, on a machine that may be busy
-    pytest.mark.skipif(ON_POSTGRES, reason="PostgreSQL processes in the web process"),
-]
+pytestmark = pytest.mark.skipif(ON_POSTGRES, reason="PostgreSQL processes in the web process")
 PATH = "/api/v1/inbound/messages"
 
 
@@ -125,6 +124,21 @@ def _until_processed(served: Served, cast: Cast, location: str) -> dict[str, obj
         time.sleep(0.2)
 
 
+def test_embedded_workers_answer_with_the_ticket_they_committed(
+    config: settings.Settings, cast: Cast, tmp_path: Path
+) -> None:
+    # A real queue: nothing runs at once, the drainer thread must wake and process.
+    jobs.configure(config.model_copy(update={"queue_url": f"sqlite:///{tmp_path / 'q.db'}"}))
+    with TestClient(create_app(config, embedded_workers=2)) as client:
+        first = inbound(client, cast.shop, "Where is my order #1001?", "emb-1")
+        second = inbound(client, cast.shop, "And #1002?", "emb-2")
+    assert (first["status"], second["status"]) == ("processed", "processed")
+    assert first["ticket_number"] is not None
+    assert second["ticket_number"] == first["ticket_number"]  # the open ticket continues
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(400)
 def test_two_web_processes_answer_with_tickets_the_worker_committed(
     served: Served, cast: Cast, database: Database
 ) -> None:
@@ -154,6 +168,8 @@ def test_two_web_processes_answer_with_tickets_the_worker_committed(
     assert len(tickets) == len({customer for customer, _ in tickets}) == 6
 
 
+@pytest.mark.slow
+@pytest.mark.timeout(400)
 @pytest.mark.parametrize("wait", ["1"])
 def test_with_the_worker_down_a_message_is_queued_then_processed_when_it_returns(
     served: Served, cast: Cast

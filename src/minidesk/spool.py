@@ -63,6 +63,7 @@ HOUSEKEEPING_SECONDS = 0.5
 # How often a watcher looks at ``PRAGMA data_version``: a few microseconds a look, and the
 # most a cross-process wake-up adds to a message's latency.
 WATCH_POLL = 0.001
+WATCH_POLL_QUIET = 0.008
 
 metadata = MetaData()
 spooled = Table(
@@ -311,10 +312,13 @@ class Watcher:
 
     def wait(self, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
+        poll = WATCH_POLL
         while True:
             remaining = deadline - time.monotonic()
             with self._signal:
-                signalled = self._signal.wait(max(0.0, min(WATCH_POLL, remaining)))
+                signalled = self._signal.wait(max(0.0, min(poll, remaining)))
+            # Quiet: look less often (an idle worker wakes ~100 times a second, not 1,000).
+            poll = min(poll * 2, WATCH_POLL_QUIET)
             version, self._version = self._version, self._read()
             if signalled or version != self._version:
                 return True

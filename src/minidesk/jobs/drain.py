@@ -11,8 +11,9 @@ visible in order, so a cursor is all the bookkeeping a drainer needs.
 One process drains at a time (an exclusive ``flock`` beside the database, released by the
 kernel when its holder dies, so another worker takes over); within it a few threads share
 the cursor, so one batch's triage overlaps another's write. A batch that fails outright
-(the database locked too long) leaves its rows in the store: after an idle second the
-cursor starts again from the beginning, and ``take_batch`` skips what was taken in meanwhile.
+(the database locked too long) leaves its rows in the store: after an idle second (or a
+minute, under constant load) the cursor starts again from the beginning, and ``take_batch``
+skips what was taken in meanwhile.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import fcntl
 import logging
 import os
 import threading
+import time
 from pathlib import Path
 
 from minidesk import inbox, pipeline
@@ -30,6 +32,8 @@ log = logging.getLogger(__name__)
 
 # Waits longer than this (nothing arrived) rescan the store from its first row.
 IDLE = 1.0
+# ... and at least this often under constant load.
+RESCAN = 60.0
 # How often a process that does not hold the lock tries to take it.
 TAKE_OVER = 1.0
 
@@ -39,6 +43,7 @@ class Drainer:
         self.db, self.lock_path, self.threads = db, lock_path, threads
         self.store = inbox.store_of(db)
         self._cursor = 0
+        self._rescanned = time.monotonic()
         self._cursor_lock = threading.Lock()
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
@@ -77,9 +82,10 @@ class Drainer:
                     continue
             except Exception:  # the rows stay in the store; the next rescan tries again
                 log.exception("inbox drain failed")
-            if not watcher.wait(IDLE):
+            quiet = not watcher.wait(IDLE)
+            if quiet or time.monotonic() - self._rescanned > RESCAN:
                 with self._cursor_lock:
-                    self._cursor = 0
+                    self._cursor, self._rescanned = 0, time.monotonic()
 
     def _hold_lock(self) -> bool:
         with self._cursor_lock:

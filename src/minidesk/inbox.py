@@ -4,7 +4,7 @@
 is processing queued. A crash after ``accept()`` returns loses nothing (the row is pending and
 the recovery sweep finds it), and a redelivered message is recognised and not stored again.
 Where an accepted row waits until a worker processes it is the business of an
-``InboxStore`` (``store_of``): this table itself on PostgreSQL, a spool file beside the
+``inbox_store.InboxStore``: this table itself on PostgreSQL, a spool file beside the
 database on SQLite (``minidesk.spool``), whose rows move into this table, under the same id,
 in the transaction that processes them. Everything else — the pipeline, the jobs, the
 metrics — asks the store and never knows which it is.
@@ -14,13 +14,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import threading
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
-from functools import partial
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from sqlalchemy import Index, String, Text, UniqueConstraint, bindparam, select, update
 from sqlalchemy.engine import Connection
@@ -100,64 +97,6 @@ def key_params(keys: Sequence[Key]) -> dict[str, list[str]]:
     return {"channels": list({c for c, _ in keys}), "keys": list({k for _, k in keys})}
 
 
-@dataclass(frozen=True)
-class Batch:
-    """Rows a worker is about to process: the payloads of the pending ones, and whatever must
-    move into the inbox table in the processing transaction (``InboxStore.take_in``)."""
-
-    payloads: dict[int, dict[str, Any]]
-    moving: list[Row] = field(default_factory=list)
-
-
-class Watcher(Protocol):
-    def wait(self, timeout: float) -> bool:
-        """Block until something changed (in any process) or ``timeout``; True if it did."""
-
-    def close(self) -> None: ...
-
-
-class InboxStore(Protocol):
-    """Where accepted rows wait until a worker processes them."""
-
-    def accept_many(self, rows: Mapping[Key, Row]) -> dict[Key, Accepted]:
-        """Store new rows durably in one transaction (and hint them); every key's answer,
-        a duplicate for a key seen before."""
-
-    def take_batch(self, inbox_ids: Sequence[int]) -> Batch:
-        """What processing ``inbox_ids`` needs, read outside any write transaction."""
-
-    def take_in(self, session: Session, batch: Batch) -> None:
-        """Inside the processing transaction: make ``batch``'s rows inbox rows."""
-
-    def waiting(self, inbox_id: int) -> Row | None:
-        """A row accepted but not in the inbox table yet (its status and payload)."""
-
-    def newer(self, after: int, limit: int) -> list[int]:
-        """Ids above ``after`` waiting to be taken in, in order (for a watching worker)."""
-
-    def stale(self, received_before: dt.datetime, limit: int = 1000) -> list[int]:
-        """Rows a lost hint may have left behind, for the sweep to queue again."""
-
-    def pending_count(self) -> int:
-        """Accepted rows not yet in the inbox table."""
-
-    def tidy(self) -> None:
-        """Housekeeping the sweep runs in case the accepting process is gone."""
-
-    def drain_lock(self) -> Path | None:
-        """Where workers find new rows by watching (``arrivals``) rather than by hints: the
-        file a process holds while it does (one at a time). None where hints carry them."""
-
-    def arrivals(self) -> Watcher | None:
-        """A watcher for new rows from any process (one per thread), where ``drain_lock``."""
-
-    def commits(self) -> Watcher | None:
-        """A watcher for processing commits from any process; None where there is none."""
-
-    def committed(self) -> None:
-        """Called after a processing transaction commits (wakes this process's watchers)."""
-
-
 def accept(
     message: InboundMessage,
     *,
@@ -197,6 +136,8 @@ def accept_many(
                 "received_at": now,
             },
         )
+    from minidesk.inbox_store import store_of  # the stores build on this module
+
     stored = store_of(db).accept_many(values)
     answers: list[Accepted] = []
     for message in messages:
@@ -205,91 +146,6 @@ def accept_many(
         # The same message twice in one call: the second is a duplicate of the first.
         stored[key] = dataclasses.replace(stored[key], duplicate=True)
     return answers
-
-
-class TableStore:
-    """Accepted rows go straight into the inbox table (PostgreSQL: writers do not exclude
-    each other, so an accept never waits behind a worker's batch). Each is hinted."""
-
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
-    def accept_many(self, rows: Mapping[Key, Row]) -> dict[Key, Accepted]:
-        with self.db.transaction() as session:
-            inserted = session.execute(
-                upsert_insert(session, InboxItem)
-                .on_conflict_do_nothing(index_elements=["channel", "external_id"])
-                .returning(InboxItem.id, InboxItem.channel, InboxItem.external_id),
-                list(rows.values()),
-            )
-            answers = {
-                (channel, key): Accepted(inbox_id, False, rows[channel, key]["status"])
-                for inbox_id, channel, key in inserted
-            }
-            for answer in answers.values():
-                if answer.status == InboxStatus.PENDING:
-                    on_commit(session, partial(hints.inbox_accepted, answer.inbox_id))
-            answers.update(known(session, [key for key in rows if key not in answers]))
-            return answers
-
-    def take_batch(self, inbox_ids: Sequence[int]) -> Batch:
-        return Batch(pending_payloads(inbox_ids, self.db))
-
-    def take_in(self, session: Session, batch: Batch) -> None:
-        pass  # they are inbox rows already
-
-    def waiting(self, inbox_id: int) -> Row | None:
-        return None
-
-    def newer(self, after: int, limit: int) -> list[int]:
-        with self.db.sessions() as session:
-            return list(
-                session.scalars(
-                    select(InboxItem.id)
-                    .where(InboxItem.status == InboxStatus.PENDING, InboxItem.id > after)
-                    .order_by(InboxItem.id)
-                    .limit(limit)
-                )
-            )
-
-    def stale(self, received_before: dt.datetime, limit: int = 1000) -> list[int]:
-        with self.db.sessions() as session:
-            return pending_ids(session, received_before, limit)
-
-    def pending_count(self) -> int:
-        return 0
-
-    def tidy(self) -> None:
-        pass
-
-    def drain_lock(self) -> Path | None:
-        return None
-
-    def arrivals(self) -> Watcher | None:
-        return None
-
-    def commits(self) -> Watcher | None:
-        return None
-
-    def committed(self) -> None:
-        pass
-
-
-_stores: dict[str, InboxStore] = {}
-_stores_lock = threading.Lock()
-
-
-def store_of(db: Database) -> InboxStore:
-    """The store of ``db``'s accepted rows, one per process: the spool on a SQLite file,
-    the inbox table itself elsewhere."""
-    # Imported here: the spool builds on this module's table and answers.
-    from minidesk import spool
-
-    found = spool.spool_of(db)
-    if found is not None:
-        return found
-    with _stores_lock:
-        return _stores.setdefault(db.url, TableStore(db))
 
 
 # Columns, not entities, and built once: every accept asks, and never needs the payloads.
@@ -328,6 +184,8 @@ def status_of(inbox_id: int, db: Database | None = None) -> Accepted:
         item = session.get(InboxItem, inbox_id)
         if item is not None:
             return Accepted(item.id, False, item.status, item.ticket_id, item.message_id)
+    from minidesk.inbox_store import store_of
+
     waiting = store_of(db).waiting(inbox_id)
     if waiting is None:
         raise NoResultFound(f"no inbox row {inbox_id}")
@@ -351,6 +209,8 @@ def handed_in_via(inbox_id: int, db: Database | None = None) -> Via | None:
     with db.sessions() as session:
         payload = session.scalar(select(InboxItem.payload).where(InboxItem.id == inbox_id))
     if payload is None:
+        from minidesk.inbox_store import store_of
+
         waiting = store_of(db).waiting(inbox_id)
         if waiting is None:
             raise NoResultFound(f"no inbox row {inbox_id}")

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from minidesk import inbox
+from minidesk import inbox, inbox_store
 from minidesk.channels.base import InboundMessage
 from minidesk.db import Database, get_db
 from minidesk.desk import customers, tickets
@@ -88,7 +88,7 @@ def _process_many(
     *,
     raise_errors: bool,
 ) -> dict[int, Processed]:
-    store = inbox.store_of(db)
+    store = inbox_store.store_of(db)
     taken = store.take_batch(inbox_ids)
     messages = {
         inbox_id: known.get(inbox_id) or inbox.from_payload(payload)
@@ -128,8 +128,8 @@ def _process_many(
 @dataclass(frozen=True)
 class _Batch:
     items: list[_Item]
-    store: inbox.InboxStore
-    taken: inbox.Batch  # what the store moves into the inbox table (pending or not)
+    store: inbox_store.InboxStore
+    taken: inbox_store.Batch  # what the store moves into the inbox table (pending or not)
 
 
 def _write(db: Database, batch: _Batch) -> tuple[dict[int, Processed], Exception | None]:

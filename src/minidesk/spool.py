@@ -15,7 +15,7 @@ never reused, and they become visible in order (one writer at a time), so a work
 follow the file with a cursor. PostgreSQL needs no spool: its writers do not exclude each
 other.
 
-The ``Spool`` is the SQLite ``inbox.InboxStore``. Workers do not wait for hints: they watch
+The ``Spool`` is the SQLite ``inbox_store.InboxStore``. Workers do not wait for hints: they watch
 this file (``arrivals``), and a web process waiting for a message's ticket watches the
 database (``commits``). Both watch ``PRAGMA data_version``, which moves whenever another
 connection, in any process, commits to the file: one local call polled every millisecond,
@@ -56,7 +56,8 @@ from sqlalchemy.orm import Session
 
 from minidesk import hints, inbox
 from minidesk.db import Database, UTCDateTime, make_engine
-from minidesk.inbox import Accepted, Batch, InboxStatus, Key, Row, key_params
+from minidesk.inbox import Accepted, InboxStatus, Key, Row, key_params
+from minidesk.inbox_store import Batch
 
 log = logging.getLogger(__name__)
 HOUSEKEEPING_SECONDS = 0.5
@@ -216,7 +217,7 @@ class Spool:
             with self.engine.begin() as conn:
                 conn.execute(delete(spooled).where(spooled.c.id.in_(ids)))
 
-    # The inbox.InboxStore interface.
+    # The inbox_store.InboxStore interface.
 
     def accept_many(self, rows: Mapping[Key, Row]) -> dict[Key, Accepted]:
         """Known to the inbox already (processed, or taken in) → that row; else into the

@@ -11,7 +11,7 @@ import datetime as dt
 
 from huey import Huey, crontab
 
-from minidesk import events, hints, inbox, outbox
+from minidesk import events, hints, inbox_store, outbox
 from minidesk.db import get_db, utcnow
 from minidesk.jobs import drain, queue
 from minidesk.jobs.coalesce import Coalescer
@@ -91,7 +91,7 @@ process_hints = Coalescer(lambda ids: _queue("process_inbox", ids))
 def enqueue_process(inbox_id: int) -> None:
     if get_huey().immediate:
         queue.enqueue("process_inbox", [inbox_id])  # tests and one-shot commands: run it now
-    elif inbox.store_of(get_db()).drain_lock() is None:
+    elif inbox_store.store_of(get_db()).drain_lock() is None:
         process_hints.add(inbox_id)
     # else a worker watching the store (``drain``) has seen the row already
 

@@ -25,7 +25,7 @@ import threading
 import time
 from pathlib import Path
 
-from minidesk import inbox, pipeline
+from minidesk import inbox_store, pipeline
 from minidesk.db import Database
 
 log = logging.getLogger(__name__)
@@ -41,7 +41,7 @@ TAKE_OVER = 1.0
 class Drainer:
     def __init__(self, db: Database, lock_path: Path, threads: int = 2) -> None:
         self.db, self.lock_path, self.threads = db, lock_path, threads
-        self.store = inbox.store_of(db)
+        self.store = inbox_store.store_of(db)
         self._cursor = 0
         self._rescanned = time.monotonic()
         self._cursor_lock = threading.Lock()
@@ -73,7 +73,7 @@ class Drainer:
         finally:
             watcher.close()
 
-    def _follow(self, watcher: inbox.Watcher) -> None:
+    def _follow(self, watcher: inbox_store.Watcher) -> None:
         while not self._stopping.is_set() and not self._hold_lock():
             self._stopping.wait(TAKE_OVER)
         while not self._stopping.is_set():
@@ -115,7 +115,7 @@ class Drainer:
 def start(db: Database, threads: int = 2) -> Drainer | None:
     """Start draining ``db``'s inbox store here if its workers watch it; else None (hints
     through the queue carry the work)."""
-    lock_path = inbox.store_of(db).drain_lock()
+    lock_path = inbox_store.store_of(db).drain_lock()
     if lock_path is None:
         return None
     drainer = Drainer(db, lock_path, threads)

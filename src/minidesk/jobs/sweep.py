@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from minidesk import events, inbox, outbox, periodic
+from minidesk import events, inbox_store, outbox, periodic
 from minidesk.db import get_db, utcnow
 from minidesk.jobs.queue import enqueue
 
@@ -29,7 +29,7 @@ def run_sweep(before: dt.datetime) -> dict[str, int]:
     """Queue everything that is due now and run the short timers; returns what it counted
     (ids queued per kind, rows handled per sweeper, long jobs queued)."""
     db = get_db()
-    store = inbox.store_of(db)
+    store = inbox_store.store_of(db)
     store.tidy()  # in case the process that accepted them is gone
     now = utcnow()
     inbox_ids = store.stale(before)

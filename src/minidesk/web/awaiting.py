@@ -20,7 +20,7 @@ import logging
 import threading
 import time
 
-from minidesk import inbox
+from minidesk import inbox, inbox_store
 from minidesk.db import get_db
 
 log = logging.getLogger(__name__)
@@ -46,7 +46,7 @@ class Awaiting:
     def available(self) -> bool:
         """Whether this database's commits can be watched (else the caller processes)."""
         if self._available is None:
-            watcher = inbox.store_of(get_db()).commits()
+            watcher = inbox_store.store_of(get_db()).commits()
             if watcher is not None:
                 watcher.close()
             self._available = watcher is not None
@@ -82,7 +82,7 @@ class Awaiting:
             self._thread.join(timeout=5)
 
     def _run(self) -> None:
-        watcher = inbox.store_of(get_db()).commits()
+        watcher = inbox_store.store_of(get_db()).commits()
         assert watcher is not None  # the route only waits where commits can be watched
         try:
             changed, last = True, 0.0

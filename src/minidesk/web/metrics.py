@@ -12,7 +12,7 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from minidesk import inbox, jobs, outbox
+from minidesk import inbox, inbox_store, jobs, outbox
 from minidesk.db import get_db
 
 registry = CollectorRegistry()
@@ -49,7 +49,7 @@ class QueueCollector(Collector):
         yield GaugeMetricFamily(
             "minidesk_inbox_spooled",
             "Accepted messages not yet taken into the inbox table",
-            value=inbox.store_of(get_db()).pending_count(),
+            value=inbox_store.store_of(get_db()).pending_count(),
         )
         outbox_gauge = GaugeMetricFamily(
             "minidesk_outbox_items", "Outbox rows by status", labels=["status"]

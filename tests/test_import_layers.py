@@ -66,3 +66,24 @@ def test_the_meta_test_sees_a_function_level_import() -> None:
     # The imports this test exists to catch were inside functions, out of a linter's sight.
     tree = ast.parse("def f():\n    from minidesk import jobs\n    import minidesk.jobs.queue\n")
     assert {"minidesk.jobs", "minidesk.jobs.queue"} <= _imports(tree)
+
+
+# Where accepted rows wait (the SQLite spool, or the inbox table) is the inbox store's
+# business: these ask ``inbox.store_of`` and never name the spool.
+STORE_CLIENTS = ("minidesk.pipeline", "minidesk.jobs", "minidesk.web")
+
+
+def test_only_the_inbox_store_knows_the_spool_exists() -> None:
+    offenders = {}
+    for path in PACKAGE.rglob("*.py"):
+        name = _module_name(path)
+        if not any(name == c or name.startswith(f"{c}.") for c in STORE_CLIENTS):
+            continue
+        spool_imports = {
+            imported
+            for imported in _imports(ast.parse(path.read_text(), str(path)))
+            if imported == "minidesk.spool" or imported.startswith("minidesk.spool.")
+        }
+        if spool_imports:
+            offenders[name] = sorted(spool_imports)
+    assert offenders == {}

@@ -113,9 +113,12 @@ def worker(threads: Annotated[int, typer.Option(help="Worker threads.")] = 2) ->
     email_service.ensure_support_address(settings)
     email = email_service.start(settings, smtp=False, imap=True)
     gc.freeze()  # as in ``serve``: long-lived start-up objects leave the collector's passes
+    drainer = jobs.start_drainer(threads)
     try:
         Consumer(huey, workers=threads, worker_type="thread", periodic=True, **jobs.POLL).run()
     finally:
+        if drainer is not None:
+            drainer.stop()
         email.stop()
 
 

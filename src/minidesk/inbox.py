@@ -3,8 +3,11 @@
 ``accept()`` inserts the payload with ``(channel, external_id)`` unique and commits; only then
 is processing queued. A crash after ``accept()`` returns loses nothing (the row is pending and
 the recovery sweep finds it), and a redelivered message is recognised and not stored again.
-On SQLite an accepted row waits in the spool file (``minidesk.spool``) and moves into this
-table, under the same id, in the transaction that processes it.
+Where an accepted row waits until a worker processes it is the business of an
+``inbox_store.InboxStore``: this table itself on PostgreSQL, a spool file beside the
+database on SQLite (``minidesk.spool``), whose rows move into this table, under the same id,
+in the transaction that processes them. Everything else — the pipeline, the jobs, the
+metrics — asks the store and never knows which it is.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import partial
 from typing import Any
 
 from sqlalchemy import Index, String, Text, UniqueConstraint, bindparam, select, update
@@ -25,7 +27,6 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 from minidesk import hints
 from minidesk.channels.base import AttachmentIn, InboundMessage, Sender, Via
 from minidesk.db import Base, Database, get_db, on_commit, upsert_insert, utcnow
-from minidesk.spool import Spool, key_params, spool_of
 
 
 class InboxStatus(StrEnum):
@@ -87,6 +88,13 @@ def from_payload(payload: dict[str, Any]) -> InboundMessage:
 
 
 Key = tuple[str, str]  # (channel, external_id)
+Row = dict[str, Any]  # an inbox row's columns, as accepted
+
+
+def key_params(keys: Sequence[Key]) -> dict[str, list[str]]:
+    """Bind values for ``channel IN :channels AND external_id IN :keys``: both columns, so
+    the ``(channel, external_id)`` unique index answers rather than a scan."""
+    return {"channels": list({c for c, _ in keys}), "keys": list({k for _, k in keys})}
 
 
 def accept(
@@ -128,49 +136,15 @@ def accept_many(
                 "received_at": now,
             },
         )
-    spool = spool_of(db)
-    stored = _spool(db, spool, values) if spool else _insert(db, values)
+    from minidesk.inbox_store import store_of  # the stores build on this module
+
+    stored = store_of(db).accept_many(values)
     answers: list[Accepted] = []
     for message in messages:
         key = (message.channel, message.external_id)
         answers.append(stored[key])
         # The same message twice in one call: the second is a duplicate of the first.
         stored[key] = dataclasses.replace(stored[key], duplicate=True)
-    return answers
-
-
-def _insert(db: Database, values: dict[Key, dict[str, Any]]) -> dict[Key, Accepted]:
-    with db.transaction() as session:
-        inserted = session.execute(
-            upsert_insert(session, InboxItem)
-            .on_conflict_do_nothing(index_elements=["channel", "external_id"])
-            .returning(InboxItem.id, InboxItem.channel, InboxItem.external_id),
-            list(values.values()),
-        )
-        answers = {
-            (channel, key): Accepted(inbox_id, False, values[channel, key]["status"])
-            for inbox_id, channel, key in inserted
-        }
-        for answer in answers.values():
-            if answer.status == InboxStatus.PENDING:
-                on_commit(session, partial(hints.inbox_accepted, answer.inbox_id))
-        answers.update(_known(session, [key for key in values if key not in answers]))
-        return answers
-
-
-def _spool(db: Database, spool: Spool, values: dict[Key, dict[str, Any]]) -> dict[Key, Accepted]:
-    """Known to the inbox already (processed, or taken in) → that row; else into the spool,
-    where a key that is waiting already is a duplicate too."""
-    with db.read_engine.connect() as connection:  # no Session: every accept asks this
-        answers = _known(connection, list(values))
-    fresh = spool.put([row for key, row in values.items() if key not in answers])
-    for key, inbox_id in fresh.items():
-        answers[key] = Accepted(inbox_id, False, values[key]["status"])
-        # Every spooled row needs taking in, even one that will not be processed.
-        hints.inbox_accepted(inbox_id)
-    waiting = [key for key in values if key not in answers]
-    for key, inbox_id in spool.find(waiting).items():
-        answers[key] = Accepted(inbox_id, True, InboxStatus.PENDING)
     return answers
 
 
@@ -190,7 +164,8 @@ _KNOWN = select(
 )
 
 
-def _known(session: Session | Connection, keys: Sequence[Key]) -> dict[Key, Accepted]:
+def known(session: Session | Connection, keys: Sequence[Key]) -> dict[Key, Accepted]:
+    """The inbox's answer for those of ``keys`` it holds (duplicates, with their tickets)."""
     if not keys:
         return {}
     rows = session.execute(_KNOWN, key_params(keys))
@@ -209,11 +184,23 @@ def status_of(inbox_id: int, db: Database | None = None) -> Accepted:
         item = session.get(InboxItem, inbox_id)
         if item is not None:
             return Accepted(item.id, False, item.status, item.ticket_id, item.message_id)
-    spool = spool_of(db)
-    waiting = spool.rows([inbox_id]) if spool else {}
-    if inbox_id not in waiting:
+    from minidesk.inbox_store import store_of
+
+    waiting = store_of(db).waiting(inbox_id)
+    if waiting is None:
         raise NoResultFound(f"no inbox row {inbox_id}")
-    return Accepted(inbox_id, False, waiting[inbox_id]["status"])
+    return Accepted(inbox_id, False, waiting["status"])
+
+
+def states(inbox_ids: Sequence[int], db: Database | None = None) -> dict[int, Accepted]:
+    """Where those of ``inbox_ids`` the inbox table holds stand now (one query)."""
+    with (db or get_db()).sessions() as session:
+        rows = session.execute(
+            select(InboxItem.id, InboxItem.status, InboxItem.ticket_id, InboxItem.message_id).where(
+                InboxItem.id.in_(inbox_ids)
+            )
+        )
+        return {row[0]: Accepted(row[0], False, row[1], row[2], row[3]) for row in rows}
 
 
 def handed_in_via(inbox_id: int, db: Database | None = None) -> Via | None:
@@ -222,11 +209,12 @@ def handed_in_via(inbox_id: int, db: Database | None = None) -> Via | None:
     with db.sessions() as session:
         payload = session.scalar(select(InboxItem.payload).where(InboxItem.id == inbox_id))
     if payload is None:
-        spool = spool_of(db)
-        waiting = spool.rows([inbox_id]) if spool else {}
-        if inbox_id not in waiting:
+        from minidesk.inbox_store import store_of
+
+        waiting = store_of(db).waiting(inbox_id)
+        if waiting is None:
             raise NoResultFound(f"no inbox row {inbox_id}")
-        payload = waiting[inbox_id]["payload"]
+        payload = waiting["payload"]
     via = payload.get("via")
     return Via(**via) if via else None
 

@@ -15,12 +15,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from minidesk import inbox
+from minidesk import inbox, inbox_store
 from minidesk.channels.base import InboundMessage
 from minidesk.db import Database, get_db
 from minidesk.desk import customers, tickets
@@ -28,7 +27,6 @@ from minidesk.desk.messages import record_inbound
 from minidesk.desk.models import OPEN_STATUSES, Customer, Message, Priority, Ticket
 from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, ActorType, emit
-from minidesk.spool import spool_of
 from minidesk.triage import TriageResult, analyse_many
 
 log = logging.getLogger(__name__)
@@ -90,19 +88,13 @@ def _process_many(
     *,
     raise_errors: bool,
 ) -> dict[int, Processed]:
-    spool = spool_of(db)
-    spooled = spool.rows(inbox_ids) if spool else {}
-    if spooled:  # taken in already (the housekeeper forgets them a moment later)
-        for inbox_id in inbox.held(list(spooled), db):
-            del spooled[inbox_id]
-    messages: dict[int, InboundMessage] = {}
-    for inbox_id, row in spooled.items():
-        if row["status"] == inbox.InboxStatus.PENDING:
-            messages[inbox_id] = known.get(inbox_id) or inbox.from_payload(row["payload"])
-    missing = [i for i in inbox_ids if i not in spooled]
-    for inbox_id, payload in inbox.pending_payloads(missing, db).items():
-        messages[inbox_id] = known.get(inbox_id) or inbox.from_payload(payload)
-    if not messages and not spooled:
+    store = inbox_store.store_of(db)
+    taken = store.take_batch(inbox_ids)
+    messages = {
+        inbox_id: known.get(inbox_id) or inbox.from_payload(payload)
+        for inbox_id, payload in taken.payloads.items()
+    }
+    if not messages and not taken.moving:
         return {}
     # Reading the texts is pure CPU; do it before taking the write lock, not while holding it.
     readings = analyse_many([(m.text, m.subject) for m in messages.values()])
@@ -111,7 +103,8 @@ def _process_many(
             _Item(inbox_id, message, reading)
             for (inbox_id, message), reading in zip(messages.items(), readings, strict=True)
         ],
-        list(spooled.values()),
+        store,
+        taken,
     )
     for attempt in range(RACE_RETRIES):
         try:
@@ -135,7 +128,8 @@ def _process_many(
 @dataclass(frozen=True)
 class _Batch:
     items: list[_Item]
-    spooled: list[dict[str, Any]]  # rows to take in from the spool (pending or not)
+    store: inbox_store.InboxStore
+    taken: inbox_store.Batch  # what the store moves into the inbox table (pending or not)
 
 
 def _write(db: Database, batch: _Batch) -> tuple[dict[int, Processed], Exception | None]:
@@ -143,10 +137,11 @@ def _write(db: Database, batch: _Batch) -> tuple[dict[int, Processed], Exception
     Returns what was processed and the last failure (already recorded on its row)."""
     try:
         with db.transaction() as session, session.no_autoflush:
-            inbox.take_in(session, batch.spooled)
+            batch.store.take_in(session, batch.taken)
             won = inbox.claim(session, [item.inbox_id for item in batch.items])
             done = _process_together(session, [i for i in batch.items if i.inbox_id in won])
             _record_outcomes(session, done)
+        batch.store.committed()
         return done, None
     except OperationalError:
         raise
@@ -155,13 +150,11 @@ def _write(db: Database, batch: _Batch) -> tuple[dict[int, Processed], Exception
     return _write_isolated(db, batch)
 
 
-def _write_isolated(
-    db: Database, batch: _Batch
-) -> tuple[dict[int, Processed], Exception | None]:
+def _write_isolated(db: Database, batch: _Batch) -> tuple[dict[int, Processed], Exception | None]:
     done: dict[int, Processed] = {}
     failed: Exception | None = None
     with db.transaction() as session, session.no_autoflush:
-        inbox.take_in(session, batch.spooled)
+        batch.store.take_in(session, batch.taken)
         won = inbox.claim(session, [item.inbox_id for item in batch.items])
         for item in batch.items:
             if item.inbox_id not in won:
@@ -176,6 +169,7 @@ def _write_isolated(
                 inbox.record_failure(session, item.inbox_id, error, MAX_ATTEMPTS)
                 failed = exc
         _record_outcomes(session, done)
+    batch.store.committed()
     return done, failed
 
 

@@ -73,6 +73,11 @@ class Settings(BaseSettings):
     public_url: str = Field(
         "http://127.0.0.1:8000", description="Base URL customers and agents reach this desk at."
     )
+    inbound_wait_seconds: Annotated[float, Field(gt=0, le=300)] = Field(
+        10,
+        description="How long `POST /api/v1/inbound/messages` waits for the workers to process "
+        "a message before answering `queued` with its Location (the message is stored).",
+    )
     max_inbound_bytes: Annotated[int, Field(ge=1024)] = Field(
         1_048_576, description="Largest accepted inbound API/webhook body, in bytes."
     )

@@ -8,18 +8,29 @@ housekeeping thread that forgets what the inbox holds and checkpoints. An accept
 another accept at most; workers only read here.
 
 A spooled row moves to the main inbox, under the same id, inside the transaction that
-processes it (``inbox.take_in``); the housekeeper forgets it once the inbox has its key. Until
+processes it (``take_in``); the housekeeper forgets it once the inbox has its key. Until
 then a second attempt (a sweep, a redelivered hint) finds it taken in and does nothing. Ids
 come from this file's AUTOINCREMENT sequence, kept above every id the inbox holds, so they are
-never reused. PostgreSQL needs no spool: its writers do not exclude each other.
+never reused, and they become visible in order (one writer at a time), so a worker can
+follow the file with a cursor. PostgreSQL needs no spool: its writers do not exclude each
+other.
+
+The ``Spool`` is the SQLite ``inbox_store.InboxStore``. Workers do not wait for hints: they watch
+this file (``arrivals``), and a web process waiting for a message's ticket watches the
+database (``commits``). Both watch ``PRAGMA data_version``, which moves whenever another
+connection, in any process, commits to the file: one local call polled every millisecond,
+with no socket or lock file to go stale when a process dies; within one process a condition
+variable wakes the watcher at once.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import sqlite3
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -41,11 +52,19 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
 
+from minidesk import hints, inbox
 from minidesk.db import Database, UTCDateTime, make_engine
+from minidesk.inbox import Accepted, InboxStatus, Key, Row, key_params
+from minidesk.inbox_store import Batch
 
 log = logging.getLogger(__name__)
 HOUSEKEEPING_SECONDS = 0.5
+# How often a watcher looks at ``PRAGMA data_version``: a few microseconds a look, and the
+# most a cross-process wake-up adds to a message's latency.
+WATCH_POLL = 0.001
+WATCH_POLL_QUIET = 0.008
 
 metadata = MetaData()
 spooled = Table(
@@ -61,7 +80,6 @@ spooled = Table(
     UniqueConstraint("channel", "external_id"),
     sqlite_autoincrement=True,
 )
-Row = dict[str, Any]
 # Built once: every accept runs these, and building a statement costs more than running it.
 _PUT = (
     sqlite.insert(spooled)
@@ -76,11 +94,7 @@ _FIND = select(spooled.c.id, spooled.c.channel, spooled.c.external_id).where(
 _TAKEN_IN = text(
     "SELECT channel, external_id FROM inbox WHERE channel IN :channels AND external_id IN :keys"
 ).bindparams(bindparam("channels", expanding=True), bindparam("keys", expanding=True))
-
-
-def key_params(keys: Sequence[tuple[str, str]]) -> dict[str, list[str]]:
-    """Bind values for ``channel IN :channels AND external_id IN :keys`` (see ``_FIND``)."""
-    return {"channels": list({c for c, _ in keys}), "keys": list({k for _, k in keys})}
+_NEWER = select(spooled.c.id).where(spooled.c.id > bindparam("after")).order_by(spooled.c.id)
 
 
 def _no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
@@ -102,6 +116,8 @@ class Spool:
         self._closed = threading.Event()
         self._housekeeper: threading.Thread | None = None
         self._lock = threading.Lock()
+        # This process's own accepts and commits wake its watchers without a poll.
+        self._arrived, self._committed = threading.Condition(), threading.Condition()
 
     def _start_housekeeping(self) -> None:
         """In a process that accepts: prune and checkpoint from one thread of its own, so
@@ -170,8 +186,10 @@ class Spool:
         if self._housekeeper is None:
             self._start_housekeeping()
         with self.engine.begin() as conn:
-            stored = conn.execute(_PUT, list(rows))
-            return {(channel, key): row_id for row_id, channel, key in stored}
+            stored = {(c, k): i for i, c, k in conn.execute(_PUT, list(rows))}
+        with self._arrived:
+            self._arrived.notify_all()
+        return stored
 
     def find(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
         """The ids of those keys that are waiting here."""
@@ -189,17 +207,6 @@ class Spool:
             found = conn.execute(select(spooled).where(spooled.c.id.in_(ids))).mappings()
             return {row["id"]: dict(row) for row in found}
 
-    def waiting(self, received_before: dt.datetime, limit: int = 1000) -> list[int]:
-        with self.reader.connect() as conn:
-            return list(
-                conn.scalars(
-                    select(spooled.c.id)
-                    .where(spooled.c.received_at < received_before)
-                    .order_by(spooled.c.id)
-                    .limit(limit)
-                )
-            )
-
     def depth(self) -> int:
         with self.reader.connect() as conn:
             return int(conn.scalar(select(func.count()).select_from(spooled)) or 0)
@@ -209,6 +216,74 @@ class Spool:
         if ids:
             with self.engine.begin() as conn:
                 conn.execute(delete(spooled).where(spooled.c.id.in_(ids)))
+
+    # The inbox_store.InboxStore interface.
+
+    def accept_many(self, rows: Mapping[Key, Row]) -> dict[Key, Accepted]:
+        """Known to the inbox already (processed, or taken in) → that row; else into the
+        spool, where a key that is waiting already is a duplicate too."""
+        with self.db.read_engine.connect() as connection:  # no Session: every accept asks
+            answers = inbox.known(connection, list(rows))
+        fresh = self.put([row for key, row in rows.items() if key not in answers])
+        for key, inbox_id in fresh.items():
+            answers[key] = Accepted(inbox_id, False, rows[key]["status"])
+            # Watching workers need no hint; one that runs jobs at once (tests) does.
+            hints.inbox_accepted(inbox_id)
+        waiting = [key for key in rows if key not in answers]
+        for key, inbox_id in self.find(waiting).items():
+            answers[key] = Accepted(inbox_id, True, InboxStatus.PENDING)
+        return answers
+
+    def take_batch(self, inbox_ids: Sequence[int]) -> Batch:
+        spooled = self.rows(inbox_ids)
+        if spooled:  # taken in already (the housekeeper forgets them a moment later)
+            for inbox_id in inbox.held(list(spooled), self.db):
+                del spooled[inbox_id]
+        payloads = {
+            inbox_id: row["payload"]
+            for inbox_id, row in spooled.items()
+            if row["status"] == InboxStatus.PENDING
+        }
+        rest = [inbox_id for inbox_id in inbox_ids if inbox_id not in spooled]
+        payloads.update(inbox.pending_payloads(rest, self.db))
+        return Batch(payloads, list(spooled.values()))
+
+    def take_in(self, session: Session, batch: Batch) -> None:
+        inbox.take_in(session, batch.moving)
+
+    def waiting(self, inbox_id: int) -> Row | None:
+        return self.rows([inbox_id]).get(inbox_id)
+
+    def newer(self, after: int, limit: int) -> list[int]:
+        with self.reader.connect() as conn:
+            return list(conn.scalars(_NEWER.limit(limit), {"after": after}))
+
+    def stale(self, received_before: dt.datetime, limit: int = 1000) -> list[int]:
+        # Spooled rows are found by the workers watching this file; only rows taken in
+        # and still pending (a failed attempt) wait for a hint.
+        with self.db.sessions() as session:
+            return inbox.pending_ids(session, received_before, limit)
+
+    def pending_count(self) -> int:
+        return self.depth()
+
+    def tidy(self) -> None:
+        self.prune()
+
+    def drain_lock(self) -> Path:
+        return self.path.with_name(f"{self.path.name}.drain.lock")
+
+    def arrivals(self) -> Watcher:
+        return Watcher(self.path, self._arrived)
+
+    def commits(self) -> Watcher:
+        path = database_path(self.db.url)
+        assert path is not None  # a spool exists only beside a database file
+        return Watcher(path, self._committed)
+
+    def committed(self) -> None:
+        with self._committed:
+            self._committed.notify_all()
 
     def dispose(self) -> None:
         self._closed.set()
@@ -223,15 +298,52 @@ _spools: dict[str, Spool] = {}
 _lock = threading.Lock()
 
 
-def spool_path(url: str) -> Path | None:
-    """Where the spool of the SQLite database at ``url`` lives; None when there is none."""
+class Watcher:
+    """Wakes when another connection, in any process, commits to the SQLite file at
+    ``path`` (``PRAGMA data_version``), or at once when ``signal`` is notified. One thread's:
+    it keeps a connection of its own, whose only query is that pragma."""
+
+    def __init__(self, path: Path, signal: threading.Condition) -> None:
+        self._connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._signal = signal
+        self._version = self._read()
+
+    def _read(self) -> int:
+        return int(self._connection.execute("PRAGMA data_version").fetchone()[0])
+
+    def wait(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        poll = WATCH_POLL
+        while True:
+            remaining = deadline - time.monotonic()
+            with self._signal:
+                signalled = self._signal.wait(max(0.0, min(poll, remaining)))
+            # Quiet: look less often (an idle worker wakes ~100 times a second, not 1,000).
+            poll = min(poll * 2, WATCH_POLL_QUIET)
+            version, self._version = self._version, self._read()
+            if signalled or version != self._version:
+                return True
+            if remaining <= 0:
+                return False
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+def database_path(url: str) -> Path | None:
+    """The file of the SQLite database at ``url``; None for PostgreSQL or memory."""
     if not url.startswith("sqlite"):
         return None
     database = url.split("///", 1)[1] if "///" in url else ""
     if not database or database == ":memory:" or database.startswith("file:"):
         return None
-    path = Path(database)
-    return path.with_name(f"{path.stem}.spool{path.suffix or '.db'}")
+    return Path(database)
+
+
+def spool_path(url: str) -> Path | None:
+    """Where the spool of the SQLite database at ``url`` lives; None when there is none."""
+    path = database_path(url)
+    return None if path is None else path.with_name(f"{path.stem}.spool{path.suffix or '.db'}")
 
 
 def spool_of(db: Database) -> Spool | None:
@@ -251,4 +363,3 @@ def close(db: Database) -> None:
         spool = _spools.pop(db.url, None)
     if spool is not None:
         spool.dispose()
-

@@ -87,7 +87,7 @@ def test_rows_taken_in_but_not_yet_forgotten_are_never_processed_twice(
     # Until the housekeeper prunes them (or if the process that accepted them died), a sweep
     # or a redelivered hint finds them again: taken in already, so nothing happens.
     assert the_spool.depth() == 5
-    assert pipeline.process_batch(the_spool.waiting(inbox.utcnow()), database) == {}
+    assert pipeline.process_batch(the_spool.newer(0, 100), database) == {}
     assert _count(database, Message) == 5
     assert _count(database, inbox.InboxItem) == 5
     jobs.run_sweep(inbox.utcnow())  # prunes first, whichever process runs it
@@ -196,7 +196,7 @@ def test_the_duplicate_checks_search_an_index_rather_than_scan(
     database: Database, the_spool: spool.Spool
 ) -> None:
     """Every accept runs them; a scan would grow with the inbox (it once did)."""
-    params = spool.key_params([("api", "a"), ("email", "b")])
+    params = inbox.key_params([("api", "a"), ("email", "b")])
     for engine, statement in ((database.engine, inbox._KNOWN), (the_spool.reader, spool._FIND)):
         with engine.connect() as conn:
             sql = statement.params(**params).compile(

@@ -10,6 +10,7 @@ The core never imports this package: it hints through ``minidesk.hints``, which
 - ``queue``: building the Huey queue, the task table, the embedded consumer;
 - ``coalesce``: many threads' ids queued as a few batch jobs;
 - ``sweep``: the minute sweep and the long jobs it queues;
+- ``drain``: workers that follow the inbox store (SQLite's spool) instead of hints;
 - ``backend``: minidesk's tasks, ``configure()``, and the hints backend.
 """
 
@@ -26,6 +27,7 @@ from minidesk.jobs.backend import (
     get_huey,
     install_hints,
     process_hints,
+    start_drainer,
     start_embedded,
 )
 from minidesk.jobs.coalesce import Coalescer
@@ -49,6 +51,7 @@ __all__ = [
     "install_hints",
     "process_hints",
     "run_sweep",
+    "start_drainer",
     "start_embedded",
 ]
 

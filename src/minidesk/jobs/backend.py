@@ -11,9 +11,9 @@ import datetime as dt
 
 from huey import Huey, crontab
 
-from minidesk import events, features, hints, outbox
+from minidesk import events, features, hints, inbox_store, outbox
 from minidesk.db import get_db, utcnow
-from minidesk.jobs import queue
+from minidesk.jobs import drain, queue
 from minidesk.jobs.coalesce import Coalescer
 from minidesk.jobs.sweep import GRACE, run_long_job, run_sweep
 from minidesk.settings import Settings, get_settings
@@ -89,8 +89,9 @@ process_hints = Coalescer(lambda ids: _queue("process_inbox", ids))
 def enqueue_process(inbox_id: int) -> None:
     if get_huey().immediate:
         queue.enqueue("process_inbox", [inbox_id])  # tests and one-shot commands: run it now
-    else:
+    elif inbox_store.store_of(get_db()).drain_lock() is None:
         process_hints.add(inbox_id)
+    # else a worker watching the store (``drain``) has seen the row already
 
 
 def enqueue_dispatch(event_ids: list[int]) -> None:
@@ -122,5 +123,23 @@ def install_hints() -> None:
     hints.install(QueueHints())
 
 
-def start_embedded(workers: int) -> queue.EmbeddedConsumer:
-    return queue.start_consumer(get_huey(), workers)
+class Embedded:
+    """The job threads inside ``serve``: Huey's consumer and, where workers watch the inbox
+    store rather than take hints (SQLite's spool), its drainer."""
+
+    def __init__(self, consumer: queue.EmbeddedConsumer, drainer: drain.Drainer | None) -> None:
+        self.consumer, self.drainer = consumer, drainer
+
+    def stop(self, graceful: bool = True) -> None:
+        if self.drainer is not None:
+            self.drainer.stop()
+        self.consumer.stop(graceful=graceful)
+
+
+def start_embedded(workers: int) -> Embedded:
+    return Embedded(queue.start_consumer(get_huey(), workers), start_drainer(workers))
+
+
+def start_drainer(threads: int = 2) -> drain.Drainer | None:
+    """Follow the inbox store in this process where workers watch it (SQLite's spool)."""
+    return drain.start(get_db(), threads)

@@ -12,10 +12,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 
-from minidesk import events, features, inbox, outbox
+from minidesk import events, features, inbox_store, outbox
 from minidesk.db import get_db, utcnow
 from minidesk.jobs.queue import enqueue
-from minidesk.spool import spool_of
 
 log = logging.getLogger(__name__)
 
@@ -30,12 +29,11 @@ def run_sweep(before: dt.datetime) -> dict[str, int]:
     """Queue everything that is due now and run the short timers; returns what it counted
     (ids queued per kind, rows handled per sweeper, long jobs queued)."""
     db = get_db()
-    spool = spool_of(db)
-    if spool is not None:  # in case the process that accepted them is gone
-        spool.prune()
+    store = inbox_store.store_of(db)
+    store.tidy()  # in case the process that accepted them is gone
     now = utcnow()
+    inbox_ids = store.stale(before)
     with db.sessions() as session:
-        inbox_ids = [*(spool.waiting(before) if spool else []), *inbox.pending_ids(session, before)]
         event_ids = events.undispatched(session, before)
         outbox_ids = outbox.due_ids(session, now)
     for start in range(0, len(inbox_ids), BATCH):

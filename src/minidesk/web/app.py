@@ -17,6 +17,7 @@ from sqlalchemy import text
 from minidesk import __version__, db, features, jobs
 from minidesk.settings import Settings, get_settings
 from minidesk.web import docs, metrics, problems, tokens
+from minidesk.web.awaiting import Awaiting
 from minidesk.web.intake import Intake
 from minidesk.web.limits import BodySizeLimit
 from minidesk.web.ui.render import HERE as UI_DIR
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
     workers = settings.workers if embedded_workers is None else embedded_workers
     # SQLite has one writer at a time, so more intake threads would only queue on its lock.
     intake = Intake(threads=1 if settings.is_sqlite else INTAKE_THREADS)
+    awaiting = Awaiting()
     tokens.forget_all()  # a new app may sit on another database
 
     @contextlib.asynccontextmanager
@@ -50,6 +52,7 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
             yield
         finally:
             intake.stop()
+            awaiting.stop()
             if consumer is not None:
                 consumer.stop(graceful=True)
 
@@ -65,6 +68,7 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
         redoc_url=None,
     )
     app.state.intake = intake
+    app.state.awaiting = awaiting
     problems.install(app)
     for router in features.routers():
         app.include_router(router)

@@ -12,9 +12,8 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from minidesk import inbox, jobs, outbox
+from minidesk import inbox, inbox_store, jobs, outbox
 from minidesk.db import get_db
-from minidesk.spool import spool_of
 
 registry = CollectorRegistry()
 REQUESTS = Counter(
@@ -45,13 +44,13 @@ class QueueCollector(Collector):
         for status, count in inbox_rows:
             inbox_gauge.add_metric([status], count)
         yield inbox_gauge
-        spool = spool_of(get_db())
-        if spool is not None:
-            yield GaugeMetricFamily(
-                "minidesk_inbox_spooled",
-                "Accepted messages waiting in the SQLite spool to be taken in",
-                value=spool.depth(),
-            )
+        # Named for SQLite's spool, where accepted rows wait outside the inbox table; 0 where
+        # they go straight in.
+        yield GaugeMetricFamily(
+            "minidesk_inbox_spooled",
+            "Accepted messages not yet taken into the inbox table",
+            value=inbox_store.store_of(get_db()).pending_count(),
+        )
         outbox_gauge = GaugeMetricFamily(
             "minidesk_outbox_items", "Outbox rows by status", labels=["status"]
         )

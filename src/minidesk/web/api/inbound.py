@@ -11,7 +11,9 @@ from sqlalchemy.exc import NoResultFound
 
 from minidesk import inbox, pipeline
 from minidesk.channels.base import AttachmentIn, InboundMessage, Sender, Via
+from minidesk.settings import get_settings
 from minidesk.web.api import PREFIX
+from minidesk.web.awaiting import Awaiting
 from minidesk.web.deps import CallerDep, UserDep
 from minidesk.web.intake import Intake
 from minidesk.web.problems import Problem
@@ -100,9 +102,11 @@ async def post_inbound_message(
     posted it. ``external_id`` and ``thread`` are scoped to the API client (the integration,
     or the person) and ``thread`` also to the customer.
 
-    By default the message is processed before answering, so the response carries its ticket
-    number. With ``Prefer: respond-async`` (RFC 7240) the answer comes as soon as the message
-    is safe, and ``Location`` names where its ticket number appears once workers processed it.
+    By default the answer waits until the workers have processed the message (with the batch
+    that takes it in), so the response carries its ticket number; should that take longer than
+    `MINIDESK_INBOUND_WAIT_SECONDS`, it answers `queued` with the `Location` to poll. With
+    ``Prefer: respond-async`` (RFC 7240) the answer comes as soon as the message is safe, and
+    ``Location`` names where its ticket number appears once workers processed it.
     """
     # Async, and the store runs on the app's intake threads: a busy desk accepts thousands of
     # these a second, and the thread pool's convoy would cost more than the accept itself.
@@ -115,13 +119,20 @@ async def post_inbound_message(
     if prefer and "respond-async" in prefer.lower():
         headers["Preference-Applied"] = "respond-async"
         return _respond(_out(accepted, "queued"), headers)
-    return _respond(await run_in_threadpool(_process_now, accepted, message), headers)
+    awaiting: Awaiting = request.app.state.awaiting
+    if not awaiting.available():
+        return _respond(await run_in_threadpool(_process_now, accepted, message), headers)
+    # A worker processes it with its batch: this process must not become a second writer.
+    settings = get_settings()
+    done = await awaiting.processed(accepted.inbox_id, settings.inbound_wait_seconds)
+    return _respond(_out(done or accepted, None if done else "queued"), headers)
 
 
 def _process_now(accepted: inbox.Accepted, message: InboundMessage) -> InboundOut:
-    """Process right away so the caller gets its ticket number. If a worker got there first
-    we report its result; if processing fails the row stays pending for the workers — the
-    message is already safe either way."""
+    """Where the workers' commits cannot be watched (PostgreSQL, whose writers do not
+    exclude each other), process right away so the caller gets its ticket number. If a
+    worker got there first we report its result; if processing fails the row stays pending
+    for the workers — the message is already safe either way."""
     try:
         result = pipeline.process(accepted.inbox_id, message=message)
     except Exception:

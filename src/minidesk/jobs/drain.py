@@ -1,0 +1,123 @@
+"""Workers that follow the inbox store instead of waiting for hints (SQLite's spool).
+
+A hint through the queue costs a queue write per batch and a worker's polling delay (up to
+``POLL["max_delay"]`` when quiet), and the web process could only wait for processing by
+doing it itself, a second writer fighting the workers for SQLite's lock. Here a worker
+*watches* the store (``InboxStore.arrivals``): it wakes within a millisecond of an accept in
+any process, takes every row waiting above its cursor (up to a batch) and processes them
+together, so a request that waits for its ticket waits for one batch. The store's ids become
+visible in order, so a cursor is all the bookkeeping a drainer needs.
+
+One process drains at a time (an exclusive ``flock`` beside the database, released by the
+kernel when its holder dies, so another worker takes over); within it a few threads share
+the cursor, so one batch's triage overlaps another's write. A batch that fails outright
+(the database locked too long) leaves its rows in the store: after an idle second (or a
+minute, under constant load) the cursor starts again from the beginning, and ``take_batch``
+skips what was taken in meanwhile.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+
+from minidesk import inbox_store, pipeline
+from minidesk.db import Database
+
+log = logging.getLogger(__name__)
+
+# Waits longer than this (nothing arrived) rescan the store from its first row.
+IDLE = 1.0
+# ... and at least this often under constant load.
+RESCAN = 60.0
+# How often a process that does not hold the lock tries to take it.
+TAKE_OVER = 1.0
+
+
+class Drainer:
+    def __init__(self, db: Database, lock_path: Path, threads: int = 2) -> None:
+        self.db, self.lock_path, self.threads = db, lock_path, threads
+        self.store = inbox_store.store_of(db)
+        self._cursor = 0
+        self._rescanned = time.monotonic()
+        self._cursor_lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._lock_fd: int | None = None
+
+    def start(self) -> None:
+        self._threads = [
+            threading.Thread(target=self._run, name=f"drain-{i}", daemon=True)
+            for i in range(self.threads)
+        ]
+        for thread in self._threads:
+            thread.start()
+
+    def stop(self, timeout: float = 30) -> None:
+        self._stopping.set()
+        for thread in self._threads:
+            thread.join(timeout)
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # releases the flock
+            self._lock_fd = None
+
+    def _run(self) -> None:
+        watcher = self.store.arrivals()
+        assert watcher is not None  # only started for stores that are watched
+        try:
+            self._follow(watcher)
+        finally:
+            watcher.close()
+
+    def _follow(self, watcher: inbox_store.Watcher) -> None:
+        while not self._stopping.is_set() and not self._hold_lock():
+            self._stopping.wait(TAKE_OVER)
+        while not self._stopping.is_set():
+            try:
+                if self._drain_once():
+                    continue
+            except Exception:  # the rows stay in the store; the next rescan tries again
+                log.exception("inbox drain failed")
+            quiet = not watcher.wait(IDLE)
+            if quiet or time.monotonic() - self._rescanned > RESCAN:
+                with self._cursor_lock:
+                    self._cursor, self._rescanned = 0, time.monotonic()
+
+    def _hold_lock(self) -> bool:
+        with self._cursor_lock:
+            if self._lock_fd is not None:
+                return True
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                return False
+            self._lock_fd = fd
+            log.info("draining the inbox", extra={"lock": str(self.lock_path)})
+            return True
+
+    def _drain_once(self) -> bool:
+        """Take the rows after the cursor and process them; False when there were none."""
+        with self._cursor_lock:
+            ids = self.store.newer(self._cursor, pipeline.BATCH_SIZE)
+            if ids:
+                self._cursor = ids[-1]
+        if ids:
+            pipeline.process_batch(ids, self.db)
+        return bool(ids)
+
+
+def start(db: Database, threads: int = 2) -> Drainer | None:
+    """Start draining ``db``'s inbox store here if its workers watch it; else None (hints
+    through the queue carry the work)."""
+    lock_path = inbox_store.store_of(db).drain_lock()
+    if lock_path is None:
+        return None
+    drainer = Drainer(db, lock_path, threads)
+    drainer.start()
+    return drainer

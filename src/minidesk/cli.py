@@ -268,8 +268,10 @@ def show_settings() -> None:
 
 def _mount_features() -> None:
     from minidesk.triage.cli import app as intents_app
+    from minidesk.wfm.cli import app as staff_app
 
     app.add_typer(intents_app, name="intents", help="Train and evaluate intent models.")
+    app.add_typer(staff_app, name="staff")
 
 
 _mount_features()

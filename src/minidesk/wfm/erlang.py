@@ -13,6 +13,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+# Ten thousand agents busy at once: beyond any desk this serves, and it keeps one evaluation
+# (a loop of N steps) in milliseconds whatever a caller sends.
+MAX_LOAD = 10_000.0
+
 
 class ErlangError(ValueError):
     """Inputs outside the model: a negative rate, a target above 1, a zero handle time."""
@@ -86,7 +90,9 @@ def check(
     load: float, aht: float, target: float, answer_within: float, max_occupancy: float = 1.0
 ) -> None:
     if not (math.isfinite(load) and load >= 0):
-        raise ErlangError("the load (volume x AHT) must be a finite number >= 0")
+        raise ErlangError("the load (volume x AHT / interval) must be a finite number >= 0")
+    if load > MAX_LOAD:
+        raise ErlangError(f"the load is over {MAX_LOAD:,.0f} erlangs: plan smaller queues")
     if not aht > 0:
         raise ErlangError("the handle time must be > 0 seconds")
     if not 0 < target < 1:

@@ -22,10 +22,12 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import betainc, gammaln
 
-from minidesk.wfm.erlang import check
+from minidesk.wfm.erlang import ErlangError, check
 
 # log(1e-17): weights further below the peak than this cannot change a double-precision sum.
 _NEGLIGIBLE = -39.0
+# Waiting positions the chain may need (memory: a few arrays of this many doubles).
+MAX_WAITING = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -54,6 +56,10 @@ def queue(
     # Above N: each extra waiting contact multiplies by λ / (Nμ + jθ).
     crest = max(0.0, (rate - n * mu) / theta)
     span = int(crest + 20 * math.sqrt(rate / theta + 1) + 50)
+    if span > MAX_WAITING:
+        raise ErlangError(
+            "patience this long against this load is Erlang C's territory: leave out patience"
+        )
     j = np.arange(1, span + 1, dtype=float)
     log_above = log_below[-1] + np.cumsum(np.log(rate / (n * mu + j * theta)))
     peak = max(log_below.max(), log_above.max() if span else -math.inf)
@@ -100,14 +106,24 @@ def agents_needed(
     seconds (abandoned contacts count as missed) at or under ``max_occupancy``."""
     check(load, aht, target, answer_within, max_occupancy)
     if not patience > 0:
-        raise ValueError("the average patience must be > 0 seconds")
+        raise ErlangError("the average patience must be > 0 seconds")
     if load == 0:
         return queue(0, 0.0, aht, answer_within, patience)
-    # Abandonment relieves the queue, so Erlang A never needs more agents than Erlang C and
-    # the search can start low; it stops at the first count meeting the target and the cap.
-    agents = max(1, math.floor(load * 0.5))
-    while True:
+
+    # Service level rises and occupancy falls with every agent added, so the fewest agents
+    # meeting both is found by doubling, then bisecting: O(log N) evaluations.
+    def meets(agents: int) -> bool:
         result = queue(agents, load, aht, answer_within, patience)
-        if result.service_level >= target and result.occupancy <= max_occupancy + 1e-12:
-            return result
-        agents += 1
+        return result.service_level >= target and result.occupancy <= max_occupancy + 1e-12
+
+    high = max(1, math.ceil(load))
+    while not meets(high):
+        high *= 2
+    low = 0  # zero agents never meet a target above 0
+    while high - low > 1:
+        middle = (low + high) // 2
+        if meets(middle):
+            high = middle
+        else:
+            low = middle
+    return queue(high, load, aht, answer_within, patience)

@@ -25,6 +25,7 @@ from numpy.typing import NDArray
 WEEK = 7
 # Fewer ordinary days than this and a slope is noise: forecast the mean level instead.
 MIN_DAYS_FOR_TREND = 14
+REFITS = 5
 
 
 @dataclass(frozen=True)
@@ -51,15 +52,27 @@ def forecast(
 ) -> Forecast:
     """Forecast ``days`` days after the history ``counts`` (days x intervals from
     ``first_day``)."""
+    lead = _opening(counts)
+    if lead:
+        return forecast(counts[lead:], first_day + dt.timedelta(days=lead), holidays, days)
     history_days, slots = counts.shape
+    daily = counts.sum(axis=1)
     dates = [first_day + dt.timedelta(days=d) for d in range(history_days)]
     weekdays = np.array([d.weekday() for d in dates])
     holiday = np.array([d in holidays for d in dates], dtype=bool)
-    daily = counts.sum(axis=1)
     ordinary = ~holiday
 
     index = _weekday_index(daily[ordinary], weekdays[ordinary])
     level, slope = _trend(daily, weekdays, ordinary, index)
+    # Raw weekday means carry the trend (late weeks are busier, and the last week may be cut
+    # short): refit the index against the trend line and the line on the new index, a few
+    # rounds, until each stops moving the other.
+    for _ in range(REFITS):
+        line = level + slope * np.arange(history_days)
+        if not slope or (line[ordinary] <= 0).any():
+            break
+        index = _weekday_index(daily[ordinary] / line[ordinary], weekdays[ordinary])
+        level, slope = _trend(daily, weekdays, ordinary, index)
     profiles = _profiles(counts[ordinary], weekdays[ordinary], slots)
 
     past_holidays = np.nonzero(holiday)[0]
@@ -91,6 +104,8 @@ def backtest(
 ) -> Accuracy | None:
     """Fit on all but the last week and score the forecast of that week; None with less than
     two weeks of history."""
+    lead = _opening(counts)
+    counts, first_day = counts[lead:], first_day + dt.timedelta(days=lead)
     if counts.shape[0] < 2 * WEEK:
         return None
     train, held = counts[:-WEEK], counts[-WEEK:]
@@ -111,6 +126,13 @@ def backtest(
         actual=total,
         forecast=float(predicted.sum()),
     )
+
+
+def _opening(counts: NDArray[np.float64]) -> int:
+    """Days before the first contact: before the desk opened (or its history was imported),
+    not quiet days; fitted as such, a ramp from nothing would read as growth."""
+    daily = counts.sum(axis=1)
+    return int(np.argmax(daily > 0)) if daily.any() else 0
 
 
 def _weekday_index(daily: NDArray[np.float64], weekdays: NDArray[np.int_]) -> NDArray[np.float64]:

@@ -6,7 +6,9 @@ intraday shape, growth and a share the bot closes alone), then times, ``--runs``
 
 - ``compute``: the forecast and staffing of all ten plans from histories already read
   (3,360 intervals: what a what-if costs);
-- ``end_to_end``: the same with each plan's database reads (arrivals, handle time, holidays);
+- ``end_to_end``: the same with the database reads, all teams at once (``/staffing/plans``:
+  one grouped count of arrivals, one pass over the agents' events);
+- ``end_to_end_per_team``: ten ``/staffing/plan`` reads, one team each;
 - ``erlang_a``: compute again with the chat teams' callers abandoning (patience 120 s).
 
     python bench/staffing.py [--weeks 8] [--daily 300] [--runs 5]
@@ -36,8 +38,14 @@ from sqlalchemy import insert  # noqa: E402
 from minidesk import db, migrate  # noqa: E402
 from minidesk.db import utcnow  # noqa: E402
 from minidesk.desk.models import Customer, Team, Ticket  # noqa: E402
-from minidesk.wfm.history import Scope  # noqa: E402
-from minidesk.wfm.plan import Assumptions, Inputs, build_plan, read_inputs  # noqa: E402
+from minidesk.wfm.history import GroupBy, Scope  # noqa: E402
+from minidesk.wfm.plan import (  # noqa: E402
+    Assumptions,
+    Inputs,
+    build_plan,
+    read_inputs,
+    read_inputs_by,
+)
 
 TEAMS = 10
 SLOTS = 48
@@ -113,12 +121,20 @@ def main() -> None:
                 build_plan(one, which)
 
         def end_to_end() -> None:
+            with database.sessions() as session:
+                everyone = read_inputs_by(session, GroupBy.TEAM, assumptions, 360.0)
+            assert len(everyone) == TEAMS
+            for one in everyone:
+                build_plan(one, assumptions)
+
+        def end_to_end_per_team() -> None:
             for one in read():
                 build_plan(one, assumptions)
 
         results = {
             "compute": [timed(compute) for _ in range(args.runs)],
             "end_to_end": [timed(end_to_end) for _ in range(args.runs)],
+            "end_to_end_per_team": [timed(end_to_end_per_team) for _ in range(args.runs)],
             "erlang_a": [timed(lambda: compute(impatient)) for _ in range(args.runs)],
         }
         plans = [build_plan(one, assumptions).to_json() for one in inputs]

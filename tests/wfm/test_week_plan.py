@@ -229,3 +229,34 @@ def test_the_cli_prints_the_week_by_day(
     assert monday[:3] == [next_monday().isoformat(), "6", str(expected.agents)]
     as_json = CliRunner().invoke(app, ["staff", "plan", "--channel", "chat", "--json"])
     assert json.loads(as_json.output)["series"]["volume"][TEN_AM] == pytest.approx(6, abs=1e-6)
+
+
+def test_every_team_is_planned_in_one_request(
+    client: TestClient, cast: Cast, database: Database
+) -> None:
+    seed(database, cast, answered_by=cast.alice.id)
+    answer = client.get("/api/v1/staffing/plans", params={"by": "team"}, headers=cast.maya.headers)
+    assert answer.status_code == 200
+    teams = {item["scope"]["team_id"]: item for item in answer.json()["items"]}
+    assert set(teams) == {cast.support_team, cast.billing_team}
+    support, billing = teams[cast.support_team], teams[cast.billing_team]
+    # The same figures as one team's own plan.
+    alone = plan(client, cast, team=cast.support_team)
+    assert support["series"] == alone["series"]
+    assert (
+        support["aht"]
+        == alone["aht"]
+        == {
+            "seconds": 300.0,
+            "base_seconds": 300.0,
+            "source": "measured",
+            "tickets": 102,
+        }
+    )
+    assert billing["aht"]["source"] == "setting"
+    assert billing["totals"]["volume"] == pytest.approx(4 * 7, abs=1e-6)
+    by_channel = client.get(
+        "/api/v1/staffing/plans", params={"by": "channel"}, headers=cast.leo.headers
+    ).json()["items"]
+    assert [item["scope"]["channel"] for item in by_channel] == ["chat", "email"]
+    assert [item["mode"] for item in by_channel] == ["queue", "backlog"]

@@ -24,8 +24,16 @@ from minidesk.wfm import forecast as fc
 from minidesk.wfm.calculator import HALF_HOUR, Demand, Mode, Staffing, backlog_staffing, mode_for
 from minidesk.wfm.calculator import staff as staff_interval
 from minidesk.wfm.erlang import ErlangError
-from minidesk.wfm.handle_time import HandleTime, handle_time
-from minidesk.wfm.history import DAY, Arrivals, Scope, arrivals, local_start
+from minidesk.wfm.handle_time import HandleTime, Source, handle_time, measured_aht_by
+from minidesk.wfm.history import (
+    DAY,
+    Arrivals,
+    GroupBy,
+    Scope,
+    arrivals,
+    arrivals_by,
+    local_start,
+)
 
 FOUR_HOURS = 4 * 3600
 
@@ -151,6 +159,33 @@ def next_monday(timezone: str, now: dt.datetime | None = None) -> dt.date:
     return today + dt.timedelta(days=7 - today.weekday())
 
 
+@dataclass(frozen=True)
+class _Window:
+    timezone: str
+    week_start: dt.date
+    first_day: dt.date  # of the history
+    days: int
+    holidays: tuple[dt.date, ...]
+
+    @property
+    def span(self) -> tuple[dt.datetime, dt.datetime]:
+        end = self.first_day + dt.timedelta(days=self.days)
+        return local_start(self.first_day, self.timezone), local_start(end, self.timezone)
+
+
+def _window(
+    session: Session, assumptions: Assumptions, week_start: dt.date | None, now: dt.datetime | None
+) -> _Window:
+    """``history_weeks`` weeks up to today (or to the planned week, if it is in the past)."""
+    timezone = get_workspace(session).timezone
+    today = (now or utcnow()).astimezone(ZoneInfo(timezone)).date()
+    week_start = week_start or next_monday(timezone, now)
+    history_end = min(week_start, today)
+    first_day = history_end - dt.timedelta(weeks=assumptions.history_weeks)
+    days = (history_end - first_day).days
+    return _Window(timezone, week_start, first_day, days, get_pack(session).holidays)
+
+
 def read_inputs(
     session: Session,
     scope: Scope,
@@ -159,24 +194,35 @@ def read_inputs(
     week_start: dt.date | None = None,
     now: dt.datetime | None = None,
 ) -> Inputs:
-    """The history behind a plan: ``history_weeks`` weeks of arrivals up to today (or the
-    planned week, if it is in the past), the pack's holidays and the handle time."""
-    timezone = get_workspace(session).timezone
-    today = (now or utcnow()).astimezone(ZoneInfo(timezone)).date()
-    week_start = week_start or next_monday(timezone, now)
-    history_end = min(week_start, today)
-    first_day = history_end - dt.timedelta(weeks=assumptions.history_weeks)
-    days = (history_end - first_day).days
-    history = arrivals(session, scope, first_day, days, assumptions.interval, timezone)
-    aht = handle_time(
-        session,
-        scope,
-        local_start(first_day, timezone),
-        local_start(history_end, timezone),
-        default_aht,
-        assumptions.aht,
-    )
-    return Inputs(scope, week_start, timezone, history, get_pack(session).holidays, aht)
+    """The history behind one plan: arrivals, the pack's holidays and the handle time."""
+    w = _window(session, assumptions, week_start, now)
+    history = arrivals(session, scope, w.first_day, w.days, assumptions.interval, w.timezone)
+    aht = handle_time(session, scope, *w.span, default_aht, assumptions.aht)
+    return Inputs(scope, w.week_start, w.timezone, history, w.holidays, aht)
+
+
+def read_inputs_by(
+    session: Session,
+    group: GroupBy,
+    assumptions: Assumptions,
+    default_aht: float,
+    week_start: dt.date | None = None,
+    now: dt.datetime | None = None,
+) -> list[Inputs]:
+    """``read_inputs`` for every team or channel with tickets in the history, in two reads."""
+    w = _window(session, assumptions, week_start, now)
+    histories = arrivals_by(session, group, w.first_day, w.days, assumptions.interval, w.timezone)
+    measured = {} if assumptions.aht is not None else measured_aht_by(session, group, *w.span)
+    inputs = []
+    for scope, history in sorted(histories.items(), key=lambda item: str(item[0])):
+        if assumptions.aht is not None:
+            aht = HandleTime(assumptions.aht, Source.GIVEN, 0)
+        elif scope in measured:
+            aht = HandleTime(measured[scope][0], Source.MEASURED, measured[scope][1])
+        else:
+            aht = HandleTime(default_aht, Source.SETTING, 0)
+        inputs.append(Inputs(scope, w.week_start, w.timezone, history, w.holidays, aht))
+    return inputs
 
 
 def build_plan(inputs: Inputs, assumptions: Assumptions) -> WeekPlan:

@@ -16,8 +16,8 @@ from minidesk.web.deps import SessionDep, requires
 from minidesk.web.problems import Problem
 from minidesk.wfm.calculator import Demand, Mode, staff
 from minidesk.wfm.erlang import ErlangError
-from minidesk.wfm.history import Scope
-from minidesk.wfm.plan import Assumptions, build_plan, read_inputs
+from minidesk.wfm.history import GroupBy, Scope
+from minidesk.wfm.plan import Assumptions, Inputs, build_plan, read_inputs, read_inputs_by
 
 router = APIRouter(prefix=f"{PREFIX}/staffing", tags=["staffing"])
 
@@ -46,9 +46,7 @@ class CalculatorQuery(Promise):
     backlog: bool = Field(False, description="deferred work (email): workload, no queue")
 
 
-class PlanQuery(Promise):
-    channel: str | None = Field(None, max_length=16)
-    team: int | None = Field(None, ge=1, le=2**31 - 1, description="team id")
+class PlanOptions(Promise):
     week: dt.date | None = Field(None, description="Monday of the week (default: next)")
     mode: Mode | None = Field(None, description="default: chat and phone queue, else backlog")
     response_within: float = Field(
@@ -59,6 +57,39 @@ class PlanQuery(Promise):
     aht_factor: float = Field(1.0, gt=0, le=100, description="what-if: 0.75 is -25%")
     aht: float | None = Field(None, gt=0, le=DAY, description="seconds; default measured")
     history_weeks: int = Field(8, ge=1, le=52)
+
+    def assumptions(self) -> Assumptions:
+        if self.week is not None and self.week.weekday() != 0:
+            raise Problem(422, "week must be a Monday", slug="staffing-input")
+        assumptions = Assumptions(
+            target=self.target,
+            answer_within=self.answer_within,
+            response_within=self.response_within,
+            shrinkage=self.shrinkage,
+            max_occupancy=self.max_occupancy,
+            concurrency=self.concurrency,
+            patience=self.patience,
+            mode=self.mode,
+            interval=self.interval,
+            volume_factor=self.volume_factor,
+            aht_factor=self.aht_factor,
+            aht=self.aht,
+            history_weeks=self.history_weeks,
+        )
+        try:
+            assumptions.check()
+        except ErlangError as exc:
+            raise Problem(422, str(exc), slug="staffing-input") from None
+        return assumptions
+
+
+class PlanQuery(PlanOptions):
+    channel: str | None = Field(None, max_length=16)
+    team: int | None = Field(None, ge=1, le=2**31 - 1, description="team id")
+
+
+class PlansQuery(PlanOptions):
+    by: GroupBy = Field(GroupBy.TEAM, description="one plan per team or per channel")
 
 
 @router.get("/calculator", dependencies=[Planner])
@@ -88,32 +119,25 @@ def plan(query: Annotated[PlanQuery, Query()], session: SessionDep) -> dict[str,
     FTE, service level, ASA and occupancy, with the forecast's accuracy on a held-out week."""
     if query.team is not None and session.get(Team, query.team) is None:
         raise Problem(404, f"no team {query.team}")
-    if query.week is not None and query.week.weekday() != 0:
-        raise Problem(422, "week must be a Monday", slug="staffing-input")
-    assumptions = Assumptions(
-        target=query.target,
-        answer_within=query.answer_within,
-        response_within=query.response_within,
-        shrinkage=query.shrinkage,
-        max_occupancy=query.max_occupancy,
-        concurrency=query.concurrency,
-        patience=query.patience,
-        mode=query.mode,
-        interval=query.interval,
-        volume_factor=query.volume_factor,
-        aht_factor=query.aht_factor,
-        aht=query.aht,
-        history_weeks=query.history_weeks,
-    )
+    assumptions = query.assumptions()
+    scope = Scope(query.channel, query.team)
+    default_aht = get_settings().staffing_aht_seconds
+    inputs = read_inputs(session, scope, assumptions, default_aht, query.week)
+    return _plan(inputs, assumptions)
+
+
+@router.get("/plans", dependencies=[Planner])
+def plans(query: Annotated[PlansQuery, Query()], session: SessionDep) -> dict[str, Any]:
+    """``/plan`` for every team (or channel) with tickets in the history, read at once: the
+    overview a planner compares teams on."""
+    assumptions = query.assumptions()
+    default_aht = get_settings().staffing_aht_seconds
+    everyone = read_inputs_by(session, query.by, assumptions, default_aht, query.week)
+    return {"items": [_plan(inputs, assumptions) for inputs in everyone], "next_cursor": None}
+
+
+def _plan(inputs: Inputs, assumptions: Assumptions) -> dict[str, Any]:
     try:
-        assumptions.check()
-        inputs = read_inputs(
-            session,
-            Scope(query.channel, query.team),
-            assumptions,
-            get_settings().staffing_aht_seconds,
-            query.week,
-        )
         return build_plan(inputs, assumptions).to_json()
     except ErlangError as exc:
         raise Problem(422, str(exc), slug="staffing-input") from None

@@ -28,7 +28,13 @@ def next_monday() -> dt.date:
     return today + dt.timedelta(days=7 - today.weekday())
 
 
-def seed(database: Database, cast: Cast, *, answered_by: int | None = None) -> None:
+def seed(
+    database: Database,
+    cast: Cast,
+    *,
+    answered_by: int | None = None,
+    handling: dt.timedelta = dt.timedelta(minutes=5),
+) -> None:
     """Three weeks up to yesterday (the workspace runs on UTC): at 10:05 six chats a weekday
     and two a weekend day for Support, plus one the bot closed alone; at 14:05 four emails
     for Billing."""
@@ -76,8 +82,8 @@ def seed(database: Database, cast: Cast, *, answered_by: int | None = None) -> N
                 for n, ticket in enumerate(tickets[:chats]):
                     start = at + dt.timedelta(minutes=20 * n)
                     for kind, offset in (
-                        (EventKind.TICKET_ASSIGNED, 0),
-                        (EventKind.MESSAGE_SENT, 5),
+                        (EventKind.TICKET_ASSIGNED, dt.timedelta(0)),
+                        (EventKind.MESSAGE_SENT, handling),
                     ):
                         session.add(
                             Event(
@@ -85,7 +91,7 @@ def seed(database: Database, cast: Cast, *, answered_by: int | None = None) -> N
                                 ticket_id=ticket.id,
                                 actor_type=ActorType.USER,
                                 actor_id=answered_by,
-                                created_at=start + dt.timedelta(minutes=offset),
+                                created_at=start + offset,
                             )
                         )
 
@@ -172,6 +178,14 @@ def test_handle_time_is_measured_from_the_agents_events(
         "source": "setting",
         "tickets": 0,
     }
+
+
+def test_events_faster_than_people_work_are_not_a_handle_time(
+    client: TestClient, cast: Cast, database: Database
+) -> None:
+    # An import or a script answering in three seconds says nothing about agents' work.
+    seed(database, cast, answered_by=cast.alice.id, handling=dt.timedelta(seconds=3))
+    assert plan(client, cast, channel="chat")["aht"]["source"] == "setting"
 
 
 def test_a_holiday_in_the_planned_week_is_flagged(

@@ -5,7 +5,8 @@ agent's ticket events in time order, where a gap of at most ``IDLE`` between two
 time spent on the later event's ticket (reading, typing the reply, setting fields), and a
 longer gap is a pause that counts for nothing. AHT is that busy time over the tickets the
 agents answered. It misses the work before an agent's first action after a pause, so it errs
-low; below ``MIN_TICKETS`` answered tickets it is not trusted and the configured AHT applies.
+low; below ``MIN_TICKETS`` answered tickets, or under ``MIN_CREDIBLE`` (events written by an
+import or a script, not typed by people), it is not trusted and the configured AHT applies.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from minidesk.wfm.history import GroupBy, Scope
 
 IDLE = dt.timedelta(minutes=10)
 MIN_TICKETS = 30
+MIN_CREDIBLE = 30.0  # seconds: nobody reads and answers a contact faster
 
 
 class Source(StrEnum):
@@ -104,7 +106,7 @@ def _measure(
     return {
         scope: (busy[scope] / len(tickets), len(tickets))
         for scope, tickets in answered.items()
-        if len(tickets) >= MIN_TICKETS and busy[scope] > 0
+        if len(tickets) >= MIN_TICKETS and busy[scope] / len(tickets) >= MIN_CREDIBLE
     }
 
 

@@ -39,13 +39,8 @@ from minidesk import db, migrate  # noqa: E402
 from minidesk.db import utcnow  # noqa: E402
 from minidesk.desk.models import Customer, Team, Ticket  # noqa: E402
 from minidesk.wfm.history import GroupBy, Scope  # noqa: E402
-from minidesk.wfm.plan import (  # noqa: E402
-    Assumptions,
-    Inputs,
-    build_plan,
-    read_inputs,
-    read_inputs_by,
-)
+from minidesk.wfm.inputs import Assumptions, Inputs, read_inputs, read_inputs_by  # noqa: E402
+from minidesk.wfm.plan import build_plan  # noqa: E402
 
 TEAMS = 10
 SLOTS = 48

@@ -78,7 +78,7 @@ def seed(
             session.add_all(tickets)
             session.flush()
             if answered_by is not None:
-                # Five minutes on each chat: picked up, answered; a pause before the next.
+                # `handling` on each chat: picked up, answered; a pause before the next.
                 for n, ticket in enumerate(tickets[:chats]):
                     start = at + dt.timedelta(minutes=20 * n)
                     for kind, offset in (

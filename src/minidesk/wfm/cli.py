@@ -136,7 +136,8 @@ def plan_cmd(
     from minidesk import db
     from minidesk.cli import _load
     from minidesk.wfm.history import Scope
-    from minidesk.wfm.plan import Assumptions, build_plan, read_inputs
+    from minidesk.wfm.inputs import Assumptions, read_inputs
+    from minidesk.wfm.plan import build_plan
 
     settings = _load()
     assumptions = Assumptions(

@@ -17,7 +17,8 @@ from minidesk.web.problems import Problem
 from minidesk.wfm.calculator import Demand, Mode, staff
 from minidesk.wfm.erlang import ErlangError
 from minidesk.wfm.history import GroupBy, Scope
-from minidesk.wfm.plan import Assumptions, Inputs, build_plan, read_inputs, read_inputs_by
+from minidesk.wfm.inputs import Assumptions, Inputs, read_inputs, read_inputs_by
+from minidesk.wfm.plan import build_plan
 
 router = APIRouter(prefix=f"{PREFIX}/staffing", tags=["staffing"])
 

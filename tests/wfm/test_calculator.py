@@ -74,3 +74,20 @@ def test_loads_beyond_any_desk_are_refused(client: TestClient, cast: Cast) -> No
     answer = client.get("/api/v1/staffing/calculator", params=huge, headers=cast.maya.headers)
     assert answer.status_code == 422
     assert "over 10,000 erlangs" in answer.json()["detail"]
+
+
+def test_erlang_a_refuses_patience_longer_than_the_queue_can_hold(
+    client: TestClient, cast: Cast
+) -> None:
+    # 8,000 erlangs of callers waiting a day on average: with half the agents needed, a queue
+    # of about a million (Erlang C's case, patience being as good as endless).
+    endless = {
+        "volume": 80_000,
+        "aht": 360,
+        "patience": 86_400,
+        "max_occupancy": 1,
+        "target": 0.2,
+    }
+    answer = client.get("/api/v1/staffing/calculator", params=endless, headers=cast.leo.headers)
+    assert answer.status_code == 422
+    assert "leave out patience" in answer.json()["detail"]

@@ -213,6 +213,11 @@ def test_planners_only_and_sensible_questions(
     assert not_monday.status_code == 422
     odd = client.get(PLAN, params={"interval": 600}, headers=cast.leo.headers)
     assert odd.status_code == 422
+    far = (next_monday() + dt.timedelta(weeks=53)).isoformat()
+    for path in (PLAN, "/api/v1/staffing/plans"):
+        answer = client.get(path, params={"week": far}, headers=cast.leo.headers)
+        assert answer.status_code == 422
+        assert "within 366 days" in answer.json()["detail"]
     # An empty desk plans nobody, without errors.
     empty = plan(client, cast)
     assert empty["totals"] == {

@@ -26,8 +26,9 @@ from minidesk.wfm.erlang import ErlangError, check
 
 # log(1e-17): weights further below the peak than this cannot change a double-precision sum.
 _NEGLIGIBLE = -39.0
-# Waiting positions the chain may need (memory: a few arrays of this many doubles).
-MAX_WAITING = 2_000_000
+# Waiting positions the chain may hold: ample for a hundred thousand contacts arriving within
+# one average patience, and it keeps an evaluation in milliseconds.
+MAX_WAITING = 200_000
 
 
 @dataclass(frozen=True)

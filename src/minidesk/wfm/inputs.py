@@ -18,6 +18,8 @@ from minidesk.wfm.handle_time import HandleTime, Source, handle_time, measured_a
 from minidesk.wfm.history import Arrivals, GroupBy, Scope, arrivals, arrivals_by, local_start
 
 FOUR_HOURS = 4 * 3600
+# A forecast further out is guesswork (and its trend an extrapolation over years).
+MAX_DAYS_AWAY = 366
 
 
 @dataclass(frozen=True)
@@ -87,6 +89,8 @@ def _window(
     timezone = get_workspace(session).timezone
     today = (now or utcnow()).astimezone(ZoneInfo(timezone)).date()
     week_start = week_start or next_monday(timezone, now)
+    if abs((week_start - today).days) > MAX_DAYS_AWAY:
+        raise ErlangError(f"plan a week within {MAX_DAYS_AWAY} days of today")
     history_end = min(week_start, today)
     first_day = history_end - dt.timedelta(weeks=assumptions.history_weeks)
     days = (history_end - first_day).days

@@ -123,7 +123,10 @@ def plan(query: Annotated[PlanQuery, Query()], session: SessionDep) -> dict[str,
     assumptions = query.assumptions()
     scope = Scope(query.channel, query.team)
     default_aht = get_settings().staffing_aht_seconds
-    inputs = read_inputs(session, scope, assumptions, default_aht, query.week)
+    try:
+        inputs = read_inputs(session, scope, assumptions, default_aht, query.week)
+    except ErlangError as exc:
+        raise Problem(422, str(exc), slug="staffing-input") from None
     return _plan(inputs, assumptions)
 
 
@@ -133,7 +136,10 @@ def plans(query: Annotated[PlansQuery, Query()], session: SessionDep) -> dict[st
     overview a planner compares teams on."""
     assumptions = query.assumptions()
     default_aht = get_settings().staffing_aht_seconds
-    everyone = read_inputs_by(session, query.by, assumptions, default_aht, query.week)
+    try:
+        everyone = read_inputs_by(session, query.by, assumptions, default_aht, query.week)
+    except ErlangError as exc:
+        raise Problem(422, str(exc), slug="staffing-input") from None
     return {"items": [_plan(inputs, assumptions) for inputs in everyone], "next_cursor": None}
 
 

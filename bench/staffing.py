@@ -73,12 +73,22 @@ def seed(database: db.Database, weeks: int, daily: int) -> list[Scope]:
                 for slot in np.nonzero(counts)[0]:
                     for k in range(counts[slot]):
                         at = midnight + dt.timedelta(seconds=1800 * int(slot) + 7 * k)
-                        rows.append({
-                            "channel": channel, "customer_id": customer.id, "team_id": team.id,
-                            "created_at": at, "resolution": "auto" if k % 9 == 8 else None,
-                            "subject": "", "status": "new", "priority": "P3", "tier": 1,
-                            "custom_fields": {}, "turns": 0, "updated_at": at,
-                        })
+                        rows.append(
+                            {
+                                "channel": channel,
+                                "customer_id": customer.id,
+                                "team_id": team.id,
+                                "created_at": at,
+                                "resolution": "auto" if k % 9 == 8 else None,
+                                "subject": "",
+                                "status": "new",
+                                "priority": "P3",
+                                "tier": 1,
+                                "custom_fields": {},
+                                "turns": 0,
+                                "updated_at": at,
+                            }
+                        )
         session.execute(insert(Ticket), rows)
     return scopes
 
@@ -133,20 +143,31 @@ def main() -> None:
             "erlang_a": [timed(lambda: compute(impatient)) for _ in range(args.runs)],
         }
         plans = [build_plan(one, assumptions).to_json() for one in inputs]
-        print(json.dumps({
-            "teams": TEAMS,
-            "intervals": sum(len(p["intervals"]) for p in plans),
-            "history_tickets": int(sum(one.history.handled.sum() + one.history.deflected.sum()
-                                       for one in inputs)),
-            "seed_seconds": round(seeded, 1),
-            "peak_agents": [p["totals"]["peak_agents"] for p in plans],
-            "mape": [p["accuracy"]["mape"] for p in plans],
-            **{
-                name: {"median_s": round(statistics.median(runs), 4),
-                       "runs_s": [round(r, 4) for r in runs]}
-                for name, runs in results.items()
-            },
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "teams": TEAMS,
+                    "intervals": sum(len(p["intervals"]) for p in plans),
+                    "history_tickets": int(
+                        sum(
+                            one.history.handled.sum() + one.history.deflected.sum()
+                            for one in inputs
+                        )
+                    ),
+                    "seed_seconds": round(seeded, 1),
+                    "peak_agents": [p["totals"]["peak_agents"] for p in plans],
+                    "mape": [p["accuracy"]["mape"] for p in plans],
+                    **{
+                        name: {
+                            "median_s": round(statistics.median(runs), 4),
+                            "runs_s": [round(r, 4) for r in runs],
+                        }
+                        for name, runs in results.items()
+                    },
+                },
+                indent=2,
+            )
+        )
 
 
 if __name__ == "__main__":

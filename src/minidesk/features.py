@@ -78,6 +78,7 @@ INSTALLED: tuple[str, ...] = (
     "minidesk.resolutions",
     "minidesk.triage",
     "minidesk.webhooks",
+    "minidesk.wfm",
 )
 
 

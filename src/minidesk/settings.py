@@ -146,6 +146,12 @@ class Settings(BaseSettings):
         "(default: the shipped model's seed examples).",
     )
 
+    staffing_aht_seconds: Annotated[float, Field(gt=0, le=86_400)] = Field(
+        360,
+        description="Average handle time (seconds) staffing plans use where the agents' own "
+        "events are too few to measure it.",
+    )
+
     # Outbound HTTP (minidesk.net): webhooks to customers' and rules' URLs
     outbound_allow: str = Field(
         "",

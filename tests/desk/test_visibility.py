@@ -222,6 +222,9 @@ ROUTES = [
     line("PATCH", f"{V1}/templates/{{key}}", 200, M, json={}),
     line("POST", f"{V1}/templates/{{key}}/preview", 200, json={}),
     line("GET", f"{V1}/triage/models", 200, M),
+    line("GET", f"{V1}/staffing/calculator", 200, L, query={"volume": 240, "aht": 360}),
+    line("GET", f"{V1}/staffing/plan", 200, L),
+    line("GET", f"{V1}/staffing/plans", 200, L, query={"by": "channel"}),
     line("POST", f"{V1}/triage/models/{{version}}/activate", 404, ADM),
     # Last: it retires the caller's token.
     line("POST", f"{V1}/auth/token/rotate", 201),

@@ -31,6 +31,8 @@ class Permission(StrEnum):
     # Another person's refund cap and day budget, up to their role's default in the pack;
     # above it takes MANAGE_POLICIES (see policies.limits.check_limits_change).
     SET_AGENT_LIMITS = "set_agent_limits"
+    # Forecasts and staffing plans: aggregate volumes of every team, for whoever plans shifts.
+    SEE_STAFFING = "see_staffing"
 
 
 MINIMUM_ROLE = {
@@ -45,6 +47,7 @@ MINIMUM_ROLE = {
     Permission.MANAGE_CHANNELS: Role.ADMIN,
     Permission.MANAGE_WEBHOOKS: Role.ADMIN,
     Permission.SET_AGENT_LIMITS: Role.MANAGER,
+    Permission.SEE_STAFFING: Role.LEAD,
 }
 
 

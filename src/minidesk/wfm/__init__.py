@@ -1,0 +1,2 @@
+"""Workforce management: how many agents each interval needs (Erlang C and Erlang A), from a
+forecast of the desk's own arrivals and handle times."""

@@ -83,6 +83,8 @@ class EventKind(StrEnum):
     WORKSPACE_UPDATED = "workspace.updated"
     EMAIL_CHANNEL_CREATED = "email_channel.created"
     EMAIL_CHANNEL_UPDATED = "email_channel.updated"
+    CHANNEL_CREATED = "channel.created"
+    CHANNEL_UPDATED = "channel.updated"
 
 
 # JSON types a payload field may have; ``any`` is for values whose shape belongs to another
@@ -285,6 +287,11 @@ _SPECS = (
               {"channel_id": "int", "address": "str", "fields": "list"}),
     EventSpec(EventKind.EMAIL_CHANNEL_UPDATED, "An email channel's settings changed.",
               {"channel_id": "int", "fields": "list"}),
+    EventSpec(EventKind.CHANNEL_CREATED, "A channel instance (mailbox, API integration...) "
+              "was added.", {"channel_id": "int", "channel": "str", "fields": "list"}),
+    EventSpec(EventKind.CHANNEL_UPDATED, "A channel instance's settings, secrets, team, hours "
+              "or state changed; secrets appear by name only.",
+              {"channel_id": "int", "channel": "str", "fields": "list"}),
 )
 
 CATALOGUE: Mapping[EventKind, EventSpec] = {spec.kind: spec for spec in _SPECS}

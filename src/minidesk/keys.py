@@ -35,6 +35,9 @@ class Purpose(StrEnum):
     STORED_CREDENTIALS = "stored-credentials"
     # Signs rules' webhook POSTs; each receiving origin gets its own key derived from it.
     RULE_WEBHOOK = "rule-webhook-signing"
+    # Fernet key for channel instances' secrets (``channels.secrets_encrypted``): its own,
+    # so a channel's SMTP or provider credentials and the older stored ones never share one.
+    CHANNEL_SECRETS = "channel-secrets"
 
 
 def derive_key(purpose: Purpose) -> bytes:

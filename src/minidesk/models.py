@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from minidesk import events, inbox, outbox
 from minidesk.automation import models as automation_models
+from minidesk.channels import models as channel_models
 from minidesk.channels.email import models as email_models
 from minidesk.commerce import models as commerce_models
 from minidesk.db import Base
@@ -17,6 +18,7 @@ from minidesk.triage import tables as triage_tables
 __all__ = [
     "Base",
     "automation_models",
+    "channel_models",
     "commerce_models",
     "email_models",
     "events",

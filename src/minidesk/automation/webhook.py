@@ -10,12 +10,17 @@ from sqlalchemy.orm import Session
 
 from minidesk import hints, outbox
 from minidesk.channels.base import DeliveryResult, OutboundMessage
+from minidesk.channels.kinds import ChannelKind
 from minidesk.db import on_commit
 from minidesk.desk.models import Ticket
 from minidesk.events import Actor, Event
 from minidesk.webhooks.signing import post_signed, rule_secret
 
 KIND = "webhook"
+# An outbox kind with no instances: a rule's POST goes to the rule's URL, not a channel row.
+CHANNEL_KIND = ChannelKind(
+    kind=KIND, adapter="minidesk.automation.webhook:WebhookAdapter", instances=False
+)
 
 
 def payload(ticket: Ticket, event: Event | None, actor: Actor) -> dict[str, object]:

@@ -19,6 +19,7 @@ from minidesk.web import metrics, problems, tokens
 from minidesk.web.api import (
     admin,
     auth,
+    channels,
     customers,
     inbound,
     integrations,
@@ -81,6 +82,7 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
         own_tokens,
         inbound,
         integrations,
+        channels,
         tickets,
         customers,
         users,

@@ -70,12 +70,20 @@ class ChannelOut(Out):
     updated_at: dt.datetime
 
 
+COLUMNS = ("id", "kind", "name", "team_id", "business_hours", "enabled", "created_at",
+           "updated_at")  # fmt: skip
+
+
 def _out(session: Session, channel: Channel, user: User) -> ChannelOut:
-    out = ChannelOut.model_validate(channel)
+    settings: dict[str, Any] | None = None
+    secrets_set: list[str] | None = None
     if has(user, Permission.MANAGE_CHANNELS):
         settings, secrets_set = service.describe(session, channel)
-        out = out.model_copy(update={"settings": settings, "secrets_set": secrets_set})
-    return out
+    # Not from the row's attributes: the row's own ``settings`` are not every kind's.
+    return ChannelOut.model_validate(
+        {name: getattr(channel, name) for name in COLUMNS}
+        | {"settings": settings, "secrets_set": secrets_set}
+    )
 
 
 @router.get("", response_model=list[ChannelOut])

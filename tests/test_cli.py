@@ -74,7 +74,9 @@ def test_demo_seeds_once_and_issues_a_fresh_token(database: Database) -> None:
     assert roles == {"agent", "lead", "manager", "admin"}
     assert channels == {"email", "api"}
     assert {name for _, _, name in instances} == {
-        "Support mailbox", "Billing mailbox", f"API: {demo.APP_INTEGRATION}"
+        "Support mailbox",
+        "Billing mailbox",
+        f"API: {demo.APP_INTEGRATION}",
     }
     assert all(kind == ticket_kind for ticket_kind, kind, _ in instances)
     assert all(registry.adapter(kind) for kind in channels)

@@ -151,147 +151,347 @@ _RESOLUTION = {"flow": "str | null", "turns": "int"}
 
 _SPECS = (
     # Conversations: what rules are for.
-    EventSpec(EventKind.MESSAGE_RECEIVED, "A customer's message was accepted onto a ticket.",
-              {"channel": "str", "new_ticket": "bool"}, rule_event=True),
-    EventSpec(EventKind.MESSAGE_TRIAGED, "Triage read a message: intent, language, sentiment, "
-              "entities, priority.",
-              {"intent": "str", "confidence": "number", "language": "str", "sentiment": "str",
-               "sentiment_score": "number", "entities": "object", "flags": "list",
-               "priority": "str", "reasons": "list", "model": "str | int | null"},
-              rule_event=True),
-    EventSpec(EventKind.MESSAGE_SENT, "A reply to the customer was queued for sending.",
-              {"channel": "str", "automated": "bool"}, rule_event=True),
-    EventSpec(EventKind.NOTE_ADDED, "An internal note was added to a ticket.", rule_event=True),
-    EventSpec(EventKind.TICKET_CREATED, "A ticket was opened.",
-              {"channel": "str", "subject": "str", "follow_up_of": "int | null"},
-              rule_event=True),
-    EventSpec(EventKind.TICKET_STATUS_CHANGED, "A ticket's status changed.",
-              {"why": "str", **_CHANGE}, rule_event=True),
-    EventSpec(EventKind.TICKET_PRIORITY_CHANGED, "A ticket's priority changed.",
-              {"reasons": "list", **_CHANGE}, rule_event=True),
-    EventSpec(EventKind.TICKET_TIER_CHANGED, "A ticket moved between bot, agent and senior tier.",
-              {"why": "str", **_CHANGE}, rule_event=True),
-    EventSpec(EventKind.TICKET_ASSIGNED, "A ticket's assignee changed (user ids, or null).",
-              _CHANGE, rule_event=True),
-    EventSpec(EventKind.TICKET_TEAM_CHANGED, "A ticket's team changed (team ids, or null).",
-              _CHANGE, rule_event=True),
-    EventSpec(EventKind.TICKET_TAGS_CHANGED, "A ticket's tags changed (sorted lists).",
-              _CHANGE, rule_event=True),
-    EventSpec(EventKind.TICKET_INTENT_CORRECTED, "An agent corrected the triaged intent.",
-              _CHANGE, rule_event=True),
-    EventSpec(EventKind.TICKET_FIELDS_CHANGED, "A ticket's custom fields changed.",
-              _CHANGE, rule_event=True),
-    EventSpec(EventKind.DELIVERY_FAILED, "An outgoing message could not be delivered (gave up "
-              "after retries, or bounced).",
-              {"reason": "str", "permanent": "bool", "attempts": "optional int",
-               "outbox_id": "optional int", "status": "optional str | null",
-               "recipient": "optional str | null"}, rule_event=True),
-    EventSpec(EventKind.DELIVERY_REPLAYED, "An admin requeued a dead outgoing delivery.",
-              {"outbox_id": "int"}),
-    EventSpec(EventKind.INBOX_RETRIED, "An admin requeued a failed inbound message.",
-              {"inbox_id": "int"}),
-    # Customers.
-    EventSpec(EventKind.CUSTOMER_CREATED, "A customer was created from a first message.",
-              {"channel": "str"}),
-    EventSpec(EventKind.CUSTOMER_UPDATED, "A customer's details were edited.", _CHANGE),
-    EventSpec(EventKind.CUSTOMER_MERGED, "Two customers were merged into one.",
-              {"source_id": "int", "target_id": "int", "moved": "object"}),
-    EventSpec(EventKind.CUSTOMER_UNMERGED, "A merge of two customers was undone.",
-              {"source_id": "int", "target_id": "int", "merge_event_id": "int"}),
-    EventSpec(EventKind.CUSTOMER_WEBHOOK_CHANGED, "A customer's (integration's) webhook URL "
-              "changed.", {"secret_rotated": "bool", **_CHANGE}),
-    EventSpec(EventKind.CUSTOMER_WEBHOOK_SECRET_ROTATED, "A customer's webhook secret was "
-              "replaced."),
-    # Policy and money.
-    EventSpec(EventKind.APPROVAL_REQUESTED, "An action above the automatic limits waits for a "
-              "person's approval.",
-              {"approval_id": "int", "approval_kind": "str", "order_number": "str | null",
-               **_DECISION}, rule_event=True),
-    EventSpec(EventKind.APPROVAL_DECIDED, "An approval was approved or declined.",
-              {"approval_id": "int", "approval_kind": "str", "status": "str", "reason": "str",
-               "rule": "str", "refund": "object | null"}, rule_event=True),
-    EventSpec(EventKind.POLICY_DECIDED, "The policy pack decided on an action (the audit of "
-              "why money moved or did not).", {**_DECISION, "facts": "object"}),
-    EventSpec(EventKind.POLICY_PACK_UPDATED, "The workspace's policy pack was edited.", _CHANGE),
-    EventSpec(EventKind.POLICY_AGENT_LIMITS_CHANGED, "An agent was given their own refund cap "
-              "and daily budget.", {"user_id": "int", "above_role_default": "bool", **_CHANGE}),
-    *(
-        EventSpec(EventKind(f"commerce.{action}"),
-                  f"The store performed (or replayed) a {action.replace('_', ' ')}.",
-                  _COMMERCE, rule_event=True)
-        # One per ``commerce.connector.ActionKind`` (a test keeps them in step).
-        for action in ("refund", "cancel", "reship", "change_address",
-                       "return_authorisation", "password_reset", "invoice")
+    EventSpec(
+        EventKind.MESSAGE_RECEIVED,
+        "A customer's message was accepted onto a ticket.",
+        {"channel": "str", "new_ticket": "bool"},
+        rule_event=True,
     ),
-    EventSpec(EventKind.RESOLUTION_ASKED, "The resolution bot asked the customer for a fact.",
-              {**_RESOLUTION, "step": "str"}, rule_event=True),
-    EventSpec(EventKind.RESOLUTION_CLOSED, "The resolution bot resolved the request.",
-              {**_RESOLUTION, "resolution": "str", "rule": "str | null",
-               "follow_up_risk": "str"}, rule_event=True),
-    EventSpec(EventKind.RESOLUTION_HANDED_OFF, "The resolution bot handed the ticket to a person.",
-              {**_RESOLUTION, "resolution": "str", "rule": "str | null", "reason": "str",
-               "tier": "int", "facts": "object", "follow_up_risk": "str"},
-              rule_event=True),
+    EventSpec(
+        EventKind.MESSAGE_TRIAGED,
+        "Triage read a message: intent, language, sentiment, entities, priority.",
+        {
+            "intent": "str",
+            "confidence": "number",
+            "language": "str",
+            "sentiment": "str",
+            "sentiment_score": "number",
+            "entities": "object",
+            "flags": "list",
+            "priority": "str",
+            "reasons": "list",
+            "model": "str | int | null",
+        },
+        rule_event=True,
+    ),
+    EventSpec(
+        EventKind.MESSAGE_SENT,
+        "A reply to the customer was queued for sending.",
+        {"channel": "str", "automated": "bool"},
+        rule_event=True,
+    ),
+    EventSpec(EventKind.NOTE_ADDED, "An internal note was added to a ticket.", rule_event=True),
+    EventSpec(
+        EventKind.TICKET_CREATED,
+        "A ticket was opened.",
+        {"channel": "str", "subject": "str", "follow_up_of": "int | null"},
+        rule_event=True,
+    ),
+    EventSpec(
+        EventKind.TICKET_STATUS_CHANGED,
+        "A ticket's status changed.",
+        {"why": "str", **_CHANGE},
+        rule_event=True,
+    ),
+    EventSpec(
+        EventKind.TICKET_PRIORITY_CHANGED,
+        "A ticket's priority changed.",
+        {"reasons": "list", **_CHANGE},
+        rule_event=True,
+    ),
+    EventSpec(
+        EventKind.TICKET_TIER_CHANGED,
+        "A ticket moved between bot, agent and senior tier.",
+        {"why": "str", **_CHANGE},
+        rule_event=True,
+    ),
+    EventSpec(
+        EventKind.TICKET_ASSIGNED,
+        "A ticket's assignee changed (user ids, or null).",
+        _CHANGE,
+        rule_event=True,
+    ),
+    EventSpec(
+        EventKind.TICKET_TEAM_CHANGED,
+        "A ticket's team changed (team ids, or null).",
+        _CHANGE,
+        rule_event=True,
+    ),
+    EventSpec(
+        EventKind.TICKET_TAGS_CHANGED,
+        "A ticket's tags changed (sorted lists).",
+        _CHANGE,
+        rule_event=True,
+    ),
+    EventSpec(
+        EventKind.TICKET_INTENT_CORRECTED,
+        "An agent corrected the triaged intent.",
+        _CHANGE,
+        rule_event=True,
+    ),
+    EventSpec(
+        EventKind.TICKET_FIELDS_CHANGED,
+        "A ticket's custom fields changed.",
+        _CHANGE,
+        rule_event=True,
+    ),
+    EventSpec(
+        EventKind.DELIVERY_FAILED,
+        "An outgoing message could not be delivered (gave up after retries, or bounced).",
+        {
+            "reason": "str",
+            "permanent": "bool",
+            "attempts": "optional int",
+            "outbox_id": "optional int",
+            "status": "optional str | null",
+            "recipient": "optional str | null",
+        },
+        rule_event=True,
+    ),
+    EventSpec(
+        EventKind.DELIVERY_REPLAYED,
+        "An admin requeued a dead outgoing delivery.",
+        {"outbox_id": "int"},
+    ),
+    EventSpec(
+        EventKind.INBOX_RETRIED, "An admin requeued a failed inbound message.", {"inbox_id": "int"}
+    ),
+    # Customers.
+    EventSpec(
+        EventKind.CUSTOMER_CREATED,
+        "A customer was created from a first message.",
+        {"channel": "str"},
+    ),
+    EventSpec(EventKind.CUSTOMER_UPDATED, "A customer's details were edited.", _CHANGE),
+    EventSpec(
+        EventKind.CUSTOMER_MERGED,
+        "Two customers were merged into one.",
+        {"source_id": "int", "target_id": "int", "moved": "object"},
+    ),
+    EventSpec(
+        EventKind.CUSTOMER_UNMERGED,
+        "A merge of two customers was undone.",
+        {"source_id": "int", "target_id": "int", "merge_event_id": "int"},
+    ),
+    EventSpec(
+        EventKind.CUSTOMER_WEBHOOK_CHANGED,
+        "A customer's (integration's) webhook URL changed.",
+        {"secret_rotated": "bool", **_CHANGE},
+    ),
+    EventSpec(
+        EventKind.CUSTOMER_WEBHOOK_SECRET_ROTATED, "A customer's webhook secret was replaced."
+    ),
+    # Policy and money.
+    EventSpec(
+        EventKind.APPROVAL_REQUESTED,
+        "An action above the automatic limits waits for a person's approval.",
+        {"approval_id": "int", "approval_kind": "str", "order_number": "str | null", **_DECISION},
+        rule_event=True,
+    ),
+    EventSpec(
+        EventKind.APPROVAL_DECIDED,
+        "An approval was approved or declined.",
+        {
+            "approval_id": "int",
+            "approval_kind": "str",
+            "status": "str",
+            "reason": "str",
+            "rule": "str",
+            "refund": "object | null",
+        },
+        rule_event=True,
+    ),
+    EventSpec(
+        EventKind.POLICY_DECIDED,
+        "The policy pack decided on an action (the audit of why money moved or did not).",
+        {**_DECISION, "facts": "object"},
+    ),
+    EventSpec(EventKind.POLICY_PACK_UPDATED, "The workspace's policy pack was edited.", _CHANGE),
+    EventSpec(
+        EventKind.POLICY_AGENT_LIMITS_CHANGED,
+        "An agent was given their own refund cap and daily budget.",
+        {"user_id": "int", "above_role_default": "bool", **_CHANGE},
+    ),
+    *(
+        EventSpec(
+            EventKind(f"commerce.{action}"),
+            f"The store performed (or replayed) a {action.replace('_', ' ')}.",
+            _COMMERCE,
+            rule_event=True,
+        )
+        # One per ``commerce.connector.ActionKind`` (a test keeps them in step).
+        for action in (
+            "refund",
+            "cancel",
+            "reship",
+            "change_address",
+            "return_authorisation",
+            "password_reset",
+            "invoice",
+        )
+    ),
+    EventSpec(
+        EventKind.RESOLUTION_ASKED,
+        "The resolution bot asked the customer for a fact.",
+        {**_RESOLUTION, "step": "str"},
+        rule_event=True,
+    ),
+    EventSpec(
+        EventKind.RESOLUTION_CLOSED,
+        "The resolution bot resolved the request.",
+        {**_RESOLUTION, "resolution": "str", "rule": "str | null", "follow_up_risk": "str"},
+        rule_event=True,
+    ),
+    EventSpec(
+        EventKind.RESOLUTION_HANDED_OFF,
+        "The resolution bot handed the ticket to a person.",
+        {
+            **_RESOLUTION,
+            "resolution": "str",
+            "rule": "str | null",
+            "reason": "str",
+            "tier": "int",
+            "facts": "object",
+            "follow_up_risk": "str",
+        },
+        rule_event=True,
+    ),
     # Automation.
-    EventSpec(EventKind.RULE_CREATED, "An automation rule was created.",
-              {"rule_id": "int", "rule": "str", "after": "object"}),
-    EventSpec(EventKind.RULE_UPDATED, "An automation rule was changed.",
-              {"rule_id": "int", "rule": "str", **_CHANGE}),
-    EventSpec(EventKind.RULE_DELETED, "An automation rule was deleted.",
-              {"rule_id": "int", "rule": "str", "before": "object"}),
-    EventSpec(EventKind.RULES_IMPORTED, "Rules were imported from YAML (all or none).",
-              {"created": "int", "updated": "int", "names": "list"}),
-    EventSpec(EventKind.RULE_FIRED, "A rule matched and ran its actions.",
-              {**_RULE_RUN, "conditions": "list", "actions": "list"}),
-    EventSpec(EventKind.RULE_FAILED, "A rule's action raised; none of its actions were kept.",
-              {**_RULE_RUN, "error": "str"}),
-    EventSpec(EventKind.RULE_CAPPED, "A ticket hit the rule firings limit per hour.",
-              {**_RULE_RUN, "limit": "int"}),
-    EventSpec(EventKind.NOTIFICATION_REQUESTED, "A rule asked to notify agents.",
-              {"user_ids": "list", "note": "str"}),
-    EventSpec(EventKind.LISTENER_FAILED, "An event listener raised (the event stays dispatched).",
-              {"event_id": "int", "listener": "str", "error": "str"}),
+    EventSpec(
+        EventKind.RULE_CREATED,
+        "An automation rule was created.",
+        {"rule_id": "int", "rule": "str", "after": "object"},
+    ),
+    EventSpec(
+        EventKind.RULE_UPDATED,
+        "An automation rule was changed.",
+        {"rule_id": "int", "rule": "str", **_CHANGE},
+    ),
+    EventSpec(
+        EventKind.RULE_DELETED,
+        "An automation rule was deleted.",
+        {"rule_id": "int", "rule": "str", "before": "object"},
+    ),
+    EventSpec(
+        EventKind.RULES_IMPORTED,
+        "Rules were imported from YAML (all or none).",
+        {"created": "int", "updated": "int", "names": "list"},
+    ),
+    EventSpec(
+        EventKind.RULE_FIRED,
+        "A rule matched and ran its actions.",
+        {**_RULE_RUN, "conditions": "list", "actions": "list"},
+    ),
+    EventSpec(
+        EventKind.RULE_FAILED,
+        "A rule's action raised; none of its actions were kept.",
+        {**_RULE_RUN, "error": "str"},
+    ),
+    EventSpec(
+        EventKind.RULE_CAPPED,
+        "A ticket hit the rule firings limit per hour.",
+        {**_RULE_RUN, "limit": "int"},
+    ),
+    EventSpec(
+        EventKind.NOTIFICATION_REQUESTED,
+        "A rule asked to notify agents.",
+        {"user_ids": "list", "note": "str"},
+    ),
+    EventSpec(
+        EventKind.LISTENER_FAILED,
+        "An event listener raised (the event stays dispatched).",
+        {"event_id": "int", "listener": "str", "error": "str"},
+    ),
     # Replies and triage.
-    EventSpec(EventKind.TEMPLATE_CREATED, "A reply template was created.",
-              {"template": "str", "enabled": "bool", **_CHANGE}),
-    EventSpec(EventKind.TEMPLATE_UPDATED, "A reply template was changed.",
-              {"template": "str", "enabled": "bool", **_CHANGE}),
-    EventSpec(EventKind.TRIAGE_MODEL_ACTIVATED, "A triage model version became the active one.",
-              {"before": "int | null", "after": "int", "reason": "str"}),
-    EventSpec(EventKind.TRIAGE_MODEL_PROMOTED, "Retraining produced a better model, now stored.",
-              {**_RETRAIN, "version": "int"}),
-    EventSpec(EventKind.TRIAGE_MODEL_REJECTED, "Retraining produced a model no better than the "
-              "active one.", _RETRAIN),
+    EventSpec(
+        EventKind.TEMPLATE_CREATED,
+        "A reply template was created.",
+        {"template": "str", "enabled": "bool", **_CHANGE},
+    ),
+    EventSpec(
+        EventKind.TEMPLATE_UPDATED,
+        "A reply template was changed.",
+        {"template": "str", "enabled": "bool", **_CHANGE},
+    ),
+    EventSpec(
+        EventKind.TRIAGE_MODEL_ACTIVATED,
+        "A triage model version became the active one.",
+        {"before": "int | null", "after": "int", "reason": "str"},
+    ),
+    EventSpec(
+        EventKind.TRIAGE_MODEL_PROMOTED,
+        "Retraining produced a better model, now stored.",
+        {**_RETRAIN, "version": "int"},
+    ),
+    EventSpec(
+        EventKind.TRIAGE_MODEL_REJECTED,
+        "Retraining produced a model no better than the active one.",
+        _RETRAIN,
+    ),
     EventSpec(EventKind.TRIAGE_RETRAIN_FAILED, "Retraining raised.", {"error": "str"}),
     # People, access and settings.
-    EventSpec(EventKind.USER_CREATED, "A user was created.",
-              {"user_id": "int", "email": "str", "role": "str"}),
-    EventSpec(EventKind.USER_ROLE_CHANGED, "A user's role changed.",
-              {"user_id": "int", "before": "str", "after": "str"}),
+    EventSpec(
+        EventKind.USER_CREATED,
+        "A user was created.",
+        {"user_id": "int", "email": "str", "role": "str"},
+    ),
+    EventSpec(
+        EventKind.USER_ROLE_CHANGED,
+        "A user's role changed.",
+        {"user_id": "int", "before": "str", "after": "str"},
+    ),
     EventSpec(EventKind.USER_DEACTIVATED, "A user was deactivated.", {"user_id": "int"}),
     EventSpec(EventKind.TEAM_CREATED, "A team was created.", {"team_id": "int", "name": "str"}),
-    EventSpec(EventKind.TEAM_MEMBER_ADDED, "A user joined a team.",
-              {"user_id": "int", "team_id": "int"}),
-    EventSpec(EventKind.TOKEN_CREATED, "An API token was issued.",
-              {"user_id": "int", "token_id": "int", "name": "str", "token_kind": "str",
-               "integration": "str | null", "expires_at": "str | null"}),
-    EventSpec(EventKind.TOKEN_REVOKED, "An API token was revoked.",
-              {"user_id": "int", "token_id": "int"}),
-    EventSpec(EventKind.TOKEN_ROTATED, "An API token was replaced by a successor.",
-              {"user_id": "int", "token_id": "int", "successor_id": "int"}),
-    EventSpec(EventKind.AUTH_SIGN_IN_THROTTLED, "Too many failed sign-ins: further attempts "
-              "wait.", {"scope": "str", "address": "str | null", "user_id": "int | null",
-                        "retry_after": "int"}),
+    EventSpec(
+        EventKind.TEAM_MEMBER_ADDED, "A user joined a team.", {"user_id": "int", "team_id": "int"}
+    ),
+    EventSpec(
+        EventKind.TOKEN_CREATED,
+        "An API token was issued.",
+        {
+            "user_id": "int",
+            "token_id": "int",
+            "name": "str",
+            "token_kind": "str",
+            "integration": "str | null",
+            "expires_at": "str | null",
+        },
+    ),
+    EventSpec(
+        EventKind.TOKEN_REVOKED, "An API token was revoked.", {"user_id": "int", "token_id": "int"}
+    ),
+    EventSpec(
+        EventKind.TOKEN_ROTATED,
+        "An API token was replaced by a successor.",
+        {"user_id": "int", "token_id": "int", "successor_id": "int"},
+    ),
+    EventSpec(
+        EventKind.AUTH_SIGN_IN_THROTTLED,
+        "Too many failed sign-ins: further attempts wait.",
+        {"scope": "str", "address": "str | null", "user_id": "int | null", "retry_after": "int"},
+    ),
     EventSpec(EventKind.WORKSPACE_UPDATED, "Workspace settings were edited.", _CHANGE),
-    EventSpec(EventKind.EMAIL_CHANNEL_CREATED, "An email channel (mailbox) was added.",
-              {"channel_id": "int", "address": "str", "fields": "list"}),
-    EventSpec(EventKind.EMAIL_CHANNEL_UPDATED, "An email channel's settings changed.",
-              {"channel_id": "int", "fields": "list"}),
-    EventSpec(EventKind.CHANNEL_CREATED, "A channel instance (mailbox, API integration...) "
-              "was added.", {"channel_id": "int", "channel": "str", "fields": "list"}),
-    EventSpec(EventKind.CHANNEL_UPDATED, "A channel instance's settings, secrets, team, hours "
-              "or state changed; secrets appear by name only.",
-              {"channel_id": "int", "channel": "str", "fields": "list"}),
+    EventSpec(
+        EventKind.EMAIL_CHANNEL_CREATED,
+        "An email channel (mailbox) was added.",
+        {"channel_id": "int", "address": "str", "fields": "list"},
+    ),
+    EventSpec(
+        EventKind.EMAIL_CHANNEL_UPDATED,
+        "An email channel's settings changed.",
+        {"channel_id": "int", "fields": "list"},
+    ),
+    EventSpec(
+        EventKind.CHANNEL_CREATED,
+        "A channel instance (mailbox, API integration...) was added.",
+        {"channel_id": "int", "channel": "str", "fields": "list"},
+    ),
+    EventSpec(
+        EventKind.CHANNEL_UPDATED,
+        "A channel instance's settings, secrets, team, hours "
+        "or state changed; secrets appear by name only.",
+        {"channel_id": "int", "channel": "str", "fields": "list"},
+    ),
 )
 
 CATALOGUE: Mapping[EventKind, EventSpec] = {spec.kind: spec for spec in _SPECS}

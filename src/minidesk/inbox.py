@@ -250,7 +250,10 @@ def take_in(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     A row taken in before (a crash kept it in the spool) or a key the inbox has under
     another id (two accepts raced) is skipped: the inbox's keys stay unique."""
     if rows:
-        columns = ("id", "channel", "channel_id", "external_id", "payload", "status", "error", "received_at")
+        columns = (
+            "id", "channel", "channel_id", "external_id", "payload", "status", "error",
+            "received_at",
+        )  # fmt: skip
         session.execute(
             upsert_insert(session, InboxItem).on_conflict_do_nothing(),
             [{column: row[column] for column in columns} for row in rows],

@@ -166,8 +166,14 @@ ROUTES = [
         params={"channel_id": "support_channel"},
     ),
     line("POST", f"{V1}/channels", 422, ADM, json={}),
-    line("PATCH", f"{V1}/channels/{{channel_id}}", 200, ADM, json={},
-         params={"channel_id": "support_channel"}),  # fmt: skip
+    line(
+        "PATCH",
+        f"{V1}/channels/{{channel_id}}",
+        200,
+        ADM,
+        json={},
+        params={"channel_id": "support_channel"},
+    ),
     line("GET", f"{V1}/email-channels", 200, ADM),
     line("POST", f"{V1}/email-channels", 422, ADM, json={}),
     line("PATCH", f"{V1}/email-channels/{{channel_id}}", 404, ADM, json={}),

@@ -52,7 +52,9 @@ class BusinessHours(BaseModel):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown timezone {value!r} (an IANA name like Europe/Paris)")
+            raise ValueError(
+                f"unknown timezone {value!r} (an IANA name like Europe/Paris)"
+            ) from None
         return value
 
     @field_validator("week")

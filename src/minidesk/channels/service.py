@@ -171,9 +171,7 @@ def access_channel(
 
 
 # (kind, key) → id per database: rows the desk makes are never deleted, so no expiry.
-_ids: weakref.WeakKeyDictionary[Database, dict[tuple[str, str], int]] = (
-    weakref.WeakKeyDictionary()
-)
+_ids: weakref.WeakKeyDictionary[Database, dict[tuple[str, str], int]] = weakref.WeakKeyDictionary()
 _ids_lock = threading.Lock()
 
 

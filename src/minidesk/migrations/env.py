@@ -16,12 +16,11 @@ def run_migrations_online() -> None:
     engine = make_engine(url)
     sqlite = engine.dialect.name == "sqlite"
     with engine.connect() as connection:
-        if sqlite:
-            # Batch mode rebuilds a table (copy, drop, rename): with foreign keys enforced, the
-            # drop fails while other tables' rows point at it. Off for the migration (outside
-            # its transaction, where SQLite accepts the pragma), then checked as a whole.
-            raw = connection.connection.driver_connection
-            assert raw is not None
+        # Batch mode rebuilds a SQLite table (copy, drop, rename): with foreign keys enforced,
+        # the drop fails while other tables' rows point at it. Off for the migration (outside
+        # its transaction, where SQLite accepts the pragma), then checked as a whole.
+        raw = connection.connection.driver_connection if sqlite else None
+        if raw is not None:
             raw.execute("PRAGMA foreign_keys=OFF")
         context.configure(
             connection=connection,
@@ -31,7 +30,7 @@ def run_migrations_online() -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
-        if sqlite:
+        if raw is not None:
             broken = raw.execute("PRAGMA foreign_key_check").fetchall()
             raw.execute("PRAGMA foreign_keys=ON")
             if broken:

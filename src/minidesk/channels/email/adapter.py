@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from minidesk.channels.base import DeliveryError, DeliveryResult, OutboundMessage
 from minidesk.channels import secrets
+from minidesk.channels.base import DeliveryError, DeliveryResult, OutboundMessage
 from minidesk.channels.email import config, noise, store, tokens
 from minidesk.channels.email.compose import Context, OutgoingFile, compose
 from minidesk.channels.email.models import EmailChannel
@@ -39,12 +39,12 @@ def _channel(
     is read from its row: replies still come from where they wrote)."""
     active = {found.channel_id: found for found in config.addresses().values()}
     ids = [channel_id, *(meta.get("channel_id") for meta in inbound)]
-    for channel_id in ids:
-        if not channel_id:
+    for candidate in ids:
+        if not candidate:
             continue
-        if channel_id in active:
-            return active[channel_id]
-        if (row := session.get(EmailChannel, channel_id)) is not None:
+        if candidate in active:
+            return active[candidate]
+        if (row := session.get(EmailChannel, candidate)) is not None:
             return config.Address(row.id, row.address, row.from_name, row.signature)
     # A ticket that started on another channel answers from the first active address.
     return min(active.values(), key=lambda found: found.channel_id, default=None)

@@ -73,7 +73,9 @@ def list_tickets(
             query = query.where(column == value)
     if channel is not None:
         by_id = channel.isdigit()
-        query = query.where(Ticket.channel_id == int(channel) if by_id else Ticket.channel == channel)
+        query = query.where(
+            Ticket.channel_id == int(channel) if by_id else Ticket.channel == channel
+        )
     if tag:
         query = query.where(
             exists().where(TicketTag.ticket_id == Ticket.id, TicketTag.tag == tag.lower())

@@ -4,6 +4,7 @@ secrets go in and never come out (not in an answer, an event or a log line)."""
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -11,6 +12,7 @@ from sqlalchemy import select
 from tests.conftest import Cast
 
 from minidesk import db
+from minidesk.channels import registry
 from minidesk.events import Event
 
 SECRET = "hunter2-very-secret"
@@ -121,3 +123,16 @@ def test_tickets_carry_and_filter_by_their_channel_instance(client: TestClient, 
         listed = client.get("/api/v1/tickets", params={"channel": channel},
                             headers=cast.olivia.headers).json()["items"]  # fmt: skip
         assert {t["number"] for t in listed} == expected
+
+
+def test_every_channel_kind_is_documented_and_loads() -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "channels.md").read_text()
+    for name in registry.KINDS:
+        spec = registry.kind(name)
+        assert spec.kind == name
+        assert registry.adapter(name).kind == name
+        if spec.instances:
+            assert f"### `{name}`" in doc, f"docs/channels.md has no section for {name}"
+            assert spec.router is None or registry.load(spec.router) is not None
+        else:
+            assert f"`{name}`" in doc, f"docs/channels.md does not say what {name} is"

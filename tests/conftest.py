@@ -57,11 +57,14 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
 
 
 def _truncate_all(database: Database) -> None:
+    from minidesk.channels import service as channel_service
     from minidesk.models import Base
 
     names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
     with database.engine.begin() as connection:
         connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    # The process remembers the channel rows it made (production never deletes them).
+    channel_service.forget(database)
 
 
 @pytest.fixture

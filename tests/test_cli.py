@@ -8,6 +8,8 @@ from tests.conftest import ON_POSTGRES
 from typer.testing import CliRunner
 
 from minidesk import demo, settings
+from minidesk.channels import registry
+from minidesk.channels.models import Channel
 from minidesk.cli import app
 from minidesk.db import Database
 from minidesk.desk.models import Role, Ticket, User
@@ -63,8 +65,21 @@ def test_demo_seeds_once_and_issues_a_fresh_token(database: Database) -> None:
         roles = set(session.scalars(select(User.role)))
         channels = set(session.scalars(select(Ticket.channel)))
         statuses = set(session.scalars(select(Ticket.status)))
+        # Every conversation is on an instance whose kind can answer it.
+        instances = session.execute(
+            select(Ticket.channel, Channel.kind, Channel.name)
+            .join(Channel, Channel.id == Ticket.channel_id, isouter=True)
+            .distinct()
+        ).all()
     assert roles == {"agent", "lead", "manager", "admin"}
-    assert {"email", "chat", "sms"} <= channels
+    assert channels == {"email", "api"}
+    assert {name for _, _, name in instances} == {
+        "Support mailbox",
+        "Billing mailbox",
+        f"API: {demo.APP_INTEGRATION}",
+    }
+    assert all(kind == ticket_kind for ticket_kind, kind, _ in instances)
+    assert all(registry.adapter(kind) for kind in channels)
     assert {"pending", "solved"} <= statuses
     assert len(statuses) >= 3
     second = demo.seed(database, tickets=40)

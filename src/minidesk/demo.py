@@ -1,4 +1,5 @@
-"""The demo workspace: a small shop's people and a month of conversations across channels.
+"""The demo workspace: a small shop's people and a month of conversations across channels
+(two mailboxes and the shop app's API integration, each able to answer).
 
 Customer messages go through the real inbox and pipeline, so triage, threading and the
 timeline are what production would produce. Seeding is idempotent: a second run only issues
@@ -17,6 +18,9 @@ from sqlalchemy.orm import Session
 from minidesk import inbox, pipeline
 from minidesk.automation.defaults import do_seed_examples
 from minidesk.channels.base import InboundMessage, Sender
+from minidesk.channels.email.config import ensure_support_address
+from minidesk.channels.models import Channel
+from minidesk.channels.service import do_update_channel, ensure_api_channel
 from minidesk.commerce.sample import seed_store
 from minidesk.db import Database, utcnow
 from minidesk.desk import users
@@ -78,7 +82,15 @@ LAST = [
     "Martin",
     "Nguyen",
 ]
-CHANNELS = ["email", "email", "email", "chat", "chat", "sms", "whatsapp", "api"]
+# Where the demo's conversations happen: the two mailboxes and the shop app's integration
+# (weighted by repetition). Every one can answer: live chat, SMS and WhatsApp come with their
+# channel kinds, not before.
+MAILBOXES = {
+    "support": ("support@threadbare.example", "Support"),
+    "billing": ("billing@threadbare.example", "Billing"),
+}
+APP = "app"
+CHANNELS = ["support", "support", "support", "billing", "billing", APP, APP, APP]
 
 # Real phrasings of the contacts a small online shop gets; {o} is an order number.
 OPENERS = [
@@ -157,7 +169,7 @@ def seed(database: Database, *, tickets: int = 300, random_seed: int = 7) -> Sum
     with database.transaction() as session:
         seed_store(session, utcnow())  # the sample shop's orders; a no-op once seeded
     if created:
-        _conversations(database, rng, tickets)
+        _conversations(database, rng, tickets, _channels(database))
     with database.transaction() as session:
         # After the conversations, so the example rules do not rewrite the demo's history.
         do_seed_defaults(session, SYSTEM)
@@ -201,31 +213,45 @@ def _staff(session: Session) -> None:
             )
 
 
-def _sender(rng: random.Random, index: int, channel: str) -> Sender:
+def _channels(database: Database) -> dict[str, int]:
+    """The demo's channel instances (made once): each mailbox for its team, the app's API row."""
+    found = {
+        key: ensure_support_address(address, SYSTEM, database)
+        for key, (address, _) in MAILBOXES.items()
+    }
+    with database.transaction() as session:
+        for key, (_, team) in MAILBOXES.items():
+            channel = session.get_one(Channel, found[key])
+            do_update_channel(session, channel, {"name": f"{team} mailbox",
+                              "team_id": users.get_or_create_team(session, team, SYSTEM).id},
+                              SYSTEM)  # fmt: skip
+        found[APP] = ensure_api_channel(session, APP_INTEGRATION)
+    return found
+
+
+def _sender(index: int, channel: str) -> Sender:
     name = f"{FIRST[index % len(FIRST)]} {LAST[(index * 7) % len(LAST)]}"
     handle = name.lower().replace(" ", ".").replace("é", "e").replace("ü", "u").replace("á", "a")
-    phone = f"+1555{index:07d}"
-    if channel == "email":
+    if channel != APP:
         return Sender(email=f"{handle}@example.com", name=name, verified=True)
-    if channel in ("sms", "whatsapp"):
-        return Sender(phone=phone, name=name, verified=True)
-    if channel == "chat":
-        return Sender(chat_id=f"visitor-{index}", email=f"{handle}@example.com", name=name)
+    # The shop's app signs its users in, so its word on who they are counts.
     return Sender(
         external_id=f"app-user-{index}", email=f"{handle}@example.com", name=name, verified=True
     )
 
 
-def _conversations(database: Database, rng: random.Random, count: int) -> None:
+def _conversations(
+    database: Database, rng: random.Random, count: int, channels: dict[str, int]
+) -> None:
     customers = 120
     now = utcnow()
     for index in range(count):
-        channel = rng.choice(CHANNELS)
+        key = rng.choice(CHANNELS)
         person = rng.randrange(customers)
         order = 1000 + rng.randrange(400)
         opener = rng.choice(OPENERS).format(o=order)
         thread = f"demo-{index}"
-        ticket_id = _say(database, channel, person, opener, thread, index, 0, rng)
+        ticket_id = _say(database, key, channels[key], person, opener, thread, index, 0)
         if ticket_id is None:
             continue
         age = dt.timedelta(minutes=rng.randrange(30, 30 * 24 * 60))
@@ -256,27 +282,32 @@ def _conversations(database: Database, rng: random.Random, count: int) -> None:
                     kind=MessageType.NOTE,
                 )
         if 0.25 < outcome <= 0.45:
-            _say(database, channel, person, rng.choice(FOLLOW_UPS), thread, index, 1, rng)
+            follow_up = rng.choice(FOLLOW_UPS)
+            _say(database, key, channels[key], person, follow_up, thread, index, 1)
         _backdate(database, ticket_id, now - age)
 
 
 def _say(
     database: Database,
-    channel: str,
+    key: str,
+    channel_id: int,
     person: int,
     text: str,
     thread: str,
     index: int,
     turn: int,
-    rng: random.Random,
 ) -> int | None:
+    by_app = key == APP
+    # As the app's messages arrive on POST /api/v1/inbound/messages: in its own namespace.
+    client = f"integration:{APP_INTEGRATION}:"
     message = InboundMessage(
-        channel=channel,
-        external_id=f"demo-{index}-{turn}",
-        sender=_sender(rng, person, channel),
+        channel="api" if by_app else "email",
+        channel_id=channel_id,
+        external_id=f"{client if by_app else ''}demo-{index}-{turn}",
+        sender=_sender(person, key),
         text=text,
-        subject=text.split("?", maxsplit=1)[0][:60] if channel == "email" else "",
-        thread_key=thread if channel in ("chat", "api", "sms", "whatsapp") else None,
+        subject="" if by_app else text.split("?", maxsplit=1)[0][:60],
+        thread_key=f"{client}{thread}" if by_app else None,
     )
     accepted = inbox.accept(message, db=database)
     pipeline.process(accepted.inbox_id, database)  # no-op if a worker was quicker

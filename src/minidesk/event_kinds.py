@@ -91,6 +91,8 @@ class EventKind(StrEnum):
     WEBHOOK_SECRET_ROTATED = "webhook.secret_rotated"
     WEBHOOK_PINGED = "webhook.pinged"
     WEBHOOK_FAILING = "webhook.failing"
+    CHANNEL_CREATED = "channel.created"
+    CHANNEL_UPDATED = "channel.updated"
 
 
 # JSON types a payload field may have; ``any`` is for values whose shape belongs to another
@@ -297,6 +299,13 @@ _SPECS = (
               {"channel_id": "int", "address": "str", "fields": "list"}),
     EventSpec(EventKind.EMAIL_CHANNEL_UPDATED, "An email channel's settings changed.",
               {"channel_id": "int", "fields": "list"}),
+    EventSpec(EventKind.CHANNEL_CREATED,
+              "A channel instance (mailbox, API integration...) was added.",
+              {"channel_id": "int", "channel": "str", "fields": "list"}),
+    EventSpec(EventKind.CHANNEL_UPDATED,
+              "A channel instance's settings, secrets, team, hours or state changed; secrets "
+              "appear by name only.",
+              {"channel_id": "int", "channel": "str", "fields": "list"}),
     # Webhook subscriptions.
     EventSpec(EventKind.WEBHOOK_CREATED, "A webhook subscription was created.",
               {"webhook_id": "int", "url": "str", "events": "list", "enabled": "bool"}),

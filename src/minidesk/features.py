@@ -47,7 +47,7 @@ class Feature:
     long_jobs: tuple[str, ...] = ()
     # FastAPI ``APIRouter`` objects.
     routers: tuple[str, ...] = ()
-    # Channel kind → ``ChannelAdapter`` factory.
+    # Channel kind → its ``channels.kinds.ChannelKind``.
     channel_kinds: Mapping[str, str] = field(default_factory=dict)
     # CLI sub-command → ``typer.Typer`` app (its own ``help`` is what ``--help`` shows).
     commands: Mapping[str, str] = field(default_factory=dict)
@@ -69,6 +69,7 @@ CORE = Feature(
 # Every feature's manifest (``<package>.feature:FEATURE``); the order is the API docs' order.
 INSTALLED: tuple[str, ...] = (
     "minidesk.desk",
+    "minidesk.channels",
     "minidesk.channels.api",
     "minidesk.channels.email",
     "minidesk.commerce",

@@ -1,6 +1,6 @@
 """The inbox: every inbound message is stored raw, once, before anything else happens.
 
-``accept()`` inserts the payload with ``(channel, external_id)`` unique and commits; only then
+``accept()`` inserts the payload with ``(channel_id, external_id)`` unique and commits; only then
 is processing queued. A crash after ``accept()`` returns loses nothing (the row is pending and
 the recovery sweep finds it), and a redelivered message is recognised and not stored again.
 Where an accepted row waits until a worker processes it is the business of an
@@ -19,13 +19,14 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Index, String, Text, UniqueConstraint, bindparam, select, update
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, bindparam, select, update
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import NoResultFound
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from minidesk import hints
 from minidesk.channels.base import AttachmentIn, InboundMessage, Sender, Via
+from minidesk.channels.service import default_channel_id
 from minidesk.db import Base, Database, get_db, on_commit, upsert_insert, utcnow
 
 
@@ -39,12 +40,13 @@ class InboxStatus(StrEnum):
 class InboxItem(Base):
     __tablename__ = "inbox"
     __table_args__ = (
-        UniqueConstraint("channel", "external_id"),
+        UniqueConstraint("channel_id", "external_id"),
         Index("ix_inbox_status_id", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))
     external_id: Mapped[str] = mapped_column(String(998))
     payload: Mapped[dict[str, Any]]
     status: Mapped[str] = mapped_column(String(16), default=InboxStatus.PENDING)
@@ -87,13 +89,13 @@ def from_payload(payload: dict[str, Any]) -> InboundMessage:
     return InboundMessage(**data)
 
 
-Key = tuple[str, str]  # (channel, external_id)
+Key = tuple[int, str]  # (channel_id, external_id): what makes a redelivery a duplicate
 Row = dict[str, Any]  # an inbox row's columns, as accepted
 
 
-def key_params(keys: Sequence[Key]) -> dict[str, list[str]]:
-    """Bind values for ``channel IN :channels AND external_id IN :keys``: both columns, so
-    the ``(channel, external_id)`` unique index answers rather than a scan."""
+def key_params(keys: Sequence[Key]) -> dict[str, list[Any]]:
+    """Bind values for ``channel_id IN :channels AND external_id IN :keys``: both columns, so
+    the ``(channel_id, external_id)`` unique index answers rather than a scan."""
     return {"channels": list({c for c, _ in keys}), "keys": list({k for _, k in keys})}
 
 
@@ -123,12 +125,14 @@ def accept_many(
     message, in order. A message seen before, or twice here, is answered as a duplicate."""
     db = db or get_db()
     now = utcnow()
+    messages = [_on_instance(db, message) for message in messages]
     values: dict[Key, dict[str, Any]] = {}
     for message in messages:
         values.setdefault(
-            (message.channel, message.external_id),
+            _key(message),
             {
                 "channel": message.channel,
+                "channel_id": message.channel_id,
                 "external_id": message.external_id,
                 "payload": to_payload(message),
                 "status": status,
@@ -141,25 +145,38 @@ def accept_many(
     stored = store_of(db).accept_many(values)
     answers: list[Accepted] = []
     for message in messages:
-        key = (message.channel, message.external_id)
+        key = _key(message)
         answers.append(stored[key])
         # The same message twice in one call: the second is a duplicate of the first.
         stored[key] = dataclasses.replace(stored[key], duplicate=True)
     return answers
 
 
+def _on_instance(db: Database, message: InboundMessage) -> InboundMessage:
+    """``message`` with its channel instance named: a caller that names none (code written
+    before instances, the sample data) gets its kind's default instance."""
+    if message.channel_id is not None:
+        return message
+    return dataclasses.replace(message, channel_id=default_channel_id(db, message.channel))
+
+
+def _key(message: InboundMessage) -> Key:
+    assert message.channel_id is not None
+    return message.channel_id, message.external_id
+
+
 # Columns, not entities, and built once: every accept asks, and never needs the payloads.
 _KNOWN = select(
-    InboxItem.channel,
+    InboxItem.channel_id,
     InboxItem.external_id,
     InboxItem.id,
     InboxItem.status,
     InboxItem.ticket_id,
     InboxItem.message_id,
 ).where(
-    # Both columns, so the (channel, external_id) unique index answers (external_id alone
+    # Both columns, so the (channel_id, external_id) unique index answers (external_id alone
     # cannot use it: every accept would scan the whole inbox).
-    InboxItem.channel.in_(bindparam("channels", expanding=True)),
+    InboxItem.channel_id.in_(bindparam("channels", expanding=True)),
     InboxItem.external_id.in_(bindparam("keys", expanding=True)),
 )
 
@@ -224,7 +241,10 @@ def take_in(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     A row taken in before (a crash kept it in the spool) or a key the inbox has under
     another id (two accepts raced) is skipped: the inbox's keys stay unique."""
     if rows:
-        columns = ("id", "channel", "external_id", "payload", "status", "error", "received_at")
+        columns = (
+            "id", "channel", "channel_id", "external_id", "payload", "status", "error",
+            "received_at",
+        )  # fmt: skip
         session.execute(
             upsert_insert(session, InboxItem).on_conflict_do_nothing(),
             [{column: row[column] for column in columns} for row in rows],

@@ -102,8 +102,8 @@ class TableStore:
         with self.db.transaction() as session:
             inserted = session.execute(
                 upsert_insert(session, InboxItem)
-                .on_conflict_do_nothing(index_elements=["channel", "external_id"])
-                .returning(InboxItem.id, InboxItem.channel, InboxItem.external_id),
+                .on_conflict_do_nothing(index_elements=["channel_id", "external_id"])
+                .returning(InboxItem.id, InboxItem.channel_id, InboxItem.external_id),
                 list(rows.values()),
             )
             answers = {

@@ -39,6 +39,9 @@ class Purpose(StrEnum):
     CSRF = "csrf"
     # Vouches, between the password and the code, that the password was right (a few minutes).
     SIGN_IN_PENDING = "sign-in-pending"
+    # Fernet key for channel instances' secrets (``channels.secrets_encrypted``): its own,
+    # so a channel's SMTP or provider credentials and the older stored ones never share one.
+    CHANNEL_SECRETS = "channel-secrets"
 
 
 def derive_key(purpose: Purpose) -> bytes:

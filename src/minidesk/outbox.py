@@ -19,7 +19,7 @@ from collections.abc import Callable, Collection, Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Index, String, Text, func, select, update
+from sqlalchemy import ForeignKey, Index, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from minidesk import hints
@@ -91,6 +91,8 @@ class OutboxItem(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
+    # The instance that sends it (which mailbox); None for outbox kinds without instances.
+    channel_id: Mapped[int | None] = mapped_column(ForeignKey("channels.id"))
     ticket_id: Mapped[int | None]
     message_id: Mapped[int | None] = mapped_column(index=True)
     payload: Mapped[dict[str, Any]]
@@ -108,6 +110,7 @@ def enqueue_message(session: Session, message: Message, ticket: Ticket) -> Outbo
     customer = ticket.customer
     item = OutboxItem(
         channel=message.channel,
+        channel_id=message.channel_id,
         ticket_id=ticket.id,
         message_id=message.id,
         payload={
@@ -169,6 +172,7 @@ def deliver(db: Database, item_id: int, max_attempts: int) -> str | None:
             recipient=item.payload["recipient"],
             automated=item.payload.get("automated", False),
             meta=item.payload.get("meta", {}),
+            channel_id=item.channel_id,
         )
         attempts = item.attempts
     try:

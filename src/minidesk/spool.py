@@ -72,29 +72,45 @@ spooled = Table(
     metadata,
     Column("id", Integer, primary_key=True),
     Column("channel", String(16), nullable=False),
+    Column("channel_id", Integer, nullable=False),
     Column("external_id", String(998), nullable=False),
     Column("payload", JSON, nullable=False),
     Column("status", String(16), nullable=False),
     Column("error", Text),
     Column("received_at", UTCDateTime, nullable=False),
-    UniqueConstraint("channel", "external_id"),
+    UniqueConstraint("channel_id", "external_id"),
     sqlite_autoincrement=True,
 )
 # Built once: every accept runs these, and building a statement costs more than running it.
 _PUT = (
     sqlite.insert(spooled)
     .on_conflict_do_nothing()
-    .returning(spooled.c.id, spooled.c.channel, spooled.c.external_id)
+    .returning(spooled.c.id, spooled.c.channel_id, spooled.c.external_id)
 )
 # Both key columns, so the unique index answers rather than a scan of the file.
-_FIND = select(spooled.c.id, spooled.c.channel, spooled.c.external_id).where(
-    spooled.c.channel.in_(bindparam("channels", expanding=True)),
+_FIND = select(spooled.c.id, spooled.c.channel_id, spooled.c.external_id).where(
+    spooled.c.channel_id.in_(bindparam("channels", expanding=True)),
     spooled.c.external_id.in_(bindparam("keys", expanding=True)),
 )
 _TAKEN_IN = text(
-    "SELECT channel, external_id FROM inbox WHERE channel IN :channels AND external_id IN :keys"
+    "SELECT channel_id, external_id FROM inbox "
+    "WHERE channel_id IN :channels AND external_id IN :keys"
 ).bindparams(bindparam("channels", expanding=True), bindparam("keys", expanding=True))
 _NEWER = select(spooled.c.id).where(spooled.c.id > bindparam("after")).order_by(spooled.c.id)
+
+
+def _drop_empty_pre_channel_spool(engine: Engine) -> None:
+    """A spool file from before channel instances keys rows by kind; empty, it is remade.
+    With rows waiting, the previous version's worker must take them in first."""
+    with engine.begin() as conn:
+        columns = {row[1] for row in conn.exec_driver_sql("PRAGMA table_info(spool)")}
+        if columns and "channel_id" not in columns:
+            if conn.exec_driver_sql("SELECT count(*) FROM spool").scalar():
+                raise RuntimeError(
+                    "the inbox spool holds rows from before channel instances: run the "
+                    "previous version's worker until it is empty, then upgrade"
+                )
+            conn.exec_driver_sql("DROP TABLE spool")
 
 
 def _no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
@@ -111,6 +127,7 @@ class Spool:
         # all: tens of milliseconds for whichever accept commits it. Here a background thread
         # checkpoints instead (PASSIVE: it never blocks a writer), and accepts only append.
         event.listen(self.engine, "connect", _no_autocheckpoint)
+        _drop_empty_pre_channel_spool(self.engine)
         metadata.create_all(self.engine)
         self._keep_ids_above(db)
         self._closed = threading.Event()
@@ -143,7 +160,7 @@ class Spool:
         redelivery that raced its original); returns how many."""
         with self.reader.connect() as conn:
             waiting = conn.execute(
-                select(spooled.c.id, spooled.c.channel, spooled.c.external_id)
+                select(spooled.c.id, spooled.c.channel_id, spooled.c.external_id)
                 .order_by(spooled.c.id)
                 .limit(limit)
             ).all()
@@ -178,8 +195,8 @@ class Spool:
                     {"seq": highest},
                 )
 
-    def put(self, rows: Sequence[Row]) -> dict[tuple[str, str], int]:
-        """Store ``rows`` in one transaction; the id of each (channel, external_id) stored
+    def put(self, rows: Sequence[Row]) -> dict[Key, int]:
+        """Store ``rows`` in one transaction; the id of each (channel_id, external_id) stored
         now. Keys already spooled are left as they are and absent from the answer."""
         if not rows:
             return {}
@@ -191,7 +208,7 @@ class Spool:
             self._arrived.notify_all()
         return stored
 
-    def find(self, keys: Sequence[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    def find(self, keys: Sequence[Key]) -> dict[Key, int]:
         """The ids of those keys that are waiting here."""
         if not keys:
             return {}

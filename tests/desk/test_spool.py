@@ -114,6 +114,7 @@ def the_spool_row(inbox_id: int, database: Database) -> dict[str, object]:
         row = session.get_one(inbox.InboxItem, inbox_id)
         return {
             "channel": row.channel,
+            "channel_id": row.channel_id,
             "external_id": row.external_id,
             "payload": row.payload,
             "status": inbox.InboxStatus.PENDING,
@@ -196,7 +197,7 @@ def test_the_duplicate_checks_search_an_index_rather_than_scan(
     database: Database, the_spool: spool.Spool
 ) -> None:
     """Every accept runs them; a scan would grow with the inbox (it once did)."""
-    params = inbox.key_params([("api", "a"), ("email", "b")])
+    params = inbox.key_params([(1, "a"), (2, "b")])
     for engine, statement in ((database.engine, inbox._KNOWN), (the_spool.reader, spool._FIND)):
         with engine.connect() as conn:
             sql = statement.params(**params).compile(

@@ -26,6 +26,7 @@ from tests.conftest import Cast, Person
 from tests.desk.visibility_world import CANARY, World, build, restrict
 
 from minidesk import db
+from minidesk.channels.service import do_create_channel
 from minidesk.commerce.money import Money
 from minidesk.desk.access import RANK
 from minidesk.desk.models import Role
@@ -197,6 +198,25 @@ ROUTES = [
     line("POST", f"{V1}/admin/dead-letters/{{outbox_id}}/replay", 409, ADM),
     line("GET", f"{V1}/workspace", 200),
     line("PATCH", f"{V1}/workspace", 200, ADM, json={}),
+    # Channels: agents list those of their teams (Support's "Zebra desk" is not bob's).
+    line("GET", f"{V1}/channels", 200, reveals=True),
+    line(
+        "GET",
+        f"{V1}/channels/{{channel_id}}",
+        200,
+        hides=True,
+        reveals=True,
+        params={"channel_id": "support_channel"},
+    ),
+    line("POST", f"{V1}/channels", 422, ADM, json={}),
+    line(
+        "PATCH",
+        f"{V1}/channels/{{channel_id}}",
+        200,
+        ADM,
+        json={},
+        params={"channel_id": "support_channel"},
+    ),
     line("GET", f"{V1}/email-channels", 200, ADM),
     line("POST", f"{V1}/email-channels", 422, ADM, json={}),
     line("PATCH", f"{V1}/email-channels/{{channel_id}}", 404, ADM, json={}),
@@ -268,6 +288,10 @@ def _params(client: TestClient, cast: Cast, world: World) -> dict[str, Any]:
         inbox_id = session.scalars(
             select(InboxItem.id).where(InboxItem.ticket_id == world.sam_ticket)
         ).one()
+        support_channel = do_create_channel(
+            session, "email", {"name": "Zebra desk", "team_id": cast.support_team,
+                               "settings": {"address": "zebra@shop.example"}}, SYSTEM,
+        ).id  # fmt: skip
     return {
         "number": world.sam_ticket,
         "customer_id": world.sam,
@@ -280,6 +304,7 @@ def _params(client: TestClient, cast: Cast, world: World) -> dict[str, Any]:
         "inbox_id": inbox_id,
         "outbox_id": MISSING,
         "channel_id": MISSING,
+        "support_channel": support_channel,
         "rule_id": MISSING,
         "version": MISSING,
         "webhook_id": webhook,

@@ -48,7 +48,9 @@ class InboundMessage:
     """One customer message as a channel hands it to ``inbox.accept()``.
 
     ``external_id`` is the provider's id for the message (email Message-ID, Twilio SID, the API
-    client's own id); with ``channel`` it is what makes redelivery harmless.
+    client's own id); with ``channel_id`` (the instance: which mailbox, which integration) it
+    is what makes redelivery harmless. ``channel`` is the instance's kind. A caller that names
+    no instance gets its kind's default one (``inbox.accept`` fills it in).
     """
 
     channel: str
@@ -67,6 +69,7 @@ class InboundMessage:
     meta: dict[str, Any] = field(default_factory=dict)
     # Set by channels whose callers authenticate with an API token; None for mail, SMS...
     via: Via | None = None
+    channel_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,8 @@ class OutboundMessage:
     recipient: dict[str, Any]
     automated: bool = False
     meta: dict[str, Any] = field(default_factory=dict)
+    # The instance sending it (which mailbox); None for outbox kinds without instances.
+    channel_id: int | None = None
 
 
 @dataclass(frozen=True)

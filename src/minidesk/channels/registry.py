@@ -1,5 +1,5 @@
-"""Channel kind → adapter, as the features' manifests declare it, imported lazily so a kind
-that is not used costs nothing."""
+"""Channel kind → its ``ChannelKind``, as the features' manifests declare it, imported lazily
+so a kind that is not used costs nothing."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from functools import cache
 
 from minidesk import features
 from minidesk.channels.base import ChannelAdapter
+from minidesk.channels.kinds import ChannelKind
 
 
 class UnknownChannel(LookupError):
@@ -14,13 +15,24 @@ class UnknownChannel(LookupError):
 
 
 @cache
-def adapter(kind: str) -> ChannelAdapter:
+def kind(name: str) -> ChannelKind:
     kinds = features.channel_kinds()
     try:
-        dotted = kinds[kind]
+        dotted = kinds[name]
     except KeyError:
         raise UnknownChannel(
-            f"no channel kind {kind!r}; known: {', '.join(sorted(kinds))}"
+            f"no channel kind {name!r}; known: {', '.join(sorted(kinds))}"
         ) from None
-    instance: ChannelAdapter = features.resolve(dotted)()
+    found: ChannelKind = features.resolve(dotted)
+    return found
+
+
+def customer_kinds() -> list[str]:
+    """The kinds that have channel instances (every kind but outbox-only ones)."""
+    return [name for name in features.channel_kinds() if kind(name).instances]
+
+
+@cache
+def adapter(name: str) -> ChannelAdapter:
+    instance: ChannelAdapter = features.resolve(kind(name).adapter)()
     return instance

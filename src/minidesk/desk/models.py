@@ -172,6 +172,8 @@ class Ticket(Base):
     status: Mapped[str] = mapped_column(String(16), default=Status.NEW)
     priority: Mapped[str] = mapped_column(String(2), default=Priority.P3)
     channel: Mapped[str] = mapped_column(String(16))
+    # The instance (mailbox, integration) the conversation started on; ``channel`` is its kind.
+    channel_id: Mapped[int | None] = mapped_column(ForeignKey("channels.id"), index=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
@@ -221,10 +223,11 @@ class TicketThread(Base):
     """
 
     __tablename__ = "ticket_threads"
-    __table_args__ = (UniqueConstraint("channel", "customer_id", "key"),)
+    __table_args__ = (UniqueConstraint("channel_id", "customer_id", "key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
+    channel_id: Mapped[int] = mapped_column(ForeignKey("channels.id"))
     customer_id: Mapped[int] = mapped_column(ForeignKey("customers.id"), index=True)
     key: Mapped[str] = mapped_column(String(300))
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
@@ -240,6 +243,7 @@ class Message(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     direction: Mapped[str] = mapped_column(String(8))
     channel: Mapped[str] = mapped_column(String(16))
+    channel_id: Mapped[int | None] = mapped_column(ForeignKey("channels.id"))
     text: Mapped[str] = mapped_column(Text, default="")
     html: Mapped[str | None] = mapped_column(Text)
     external_id: Mapped[str | None] = mapped_column(String(998), index=True)

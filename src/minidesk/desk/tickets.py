@@ -90,7 +90,7 @@ def find_thread_ticket(
         ticket_id = session.scalars(
             select(TicketThread.ticket_id)
             .where(
-                TicketThread.channel == message.channel,
+                TicketThread.channel_id == message.channel_id,
                 TicketThread.key == message.thread_key,
                 TicketThread.customer_id.in_(customer_ids),
             )
@@ -173,6 +173,7 @@ def open_ticket(
     ticket = Ticket(
         subject=subject_for(message),
         channel=message.channel,
+        channel_id=message.channel_id,
         customer_id=customer.id,
         status=Status.NEW,
         priority=Priority.P3,
@@ -198,7 +199,7 @@ def announce_ticket(
 ) -> None:
     """Pin the new ticket's thread and record ``ticket.created`` (it has its id by now)."""
     if message.thread_key:
-        pin_thread(session, ticket, message.channel, message.thread_key)
+        pin_thread(session, ticket, message, message.thread_key)
     emit(
         session,
         EventKind.TICKET_CREATED,
@@ -211,11 +212,13 @@ def announce_ticket(
     )
 
 
-def pin_thread(session: Session, ticket: Ticket, channel: str, key: str) -> None:
-    """Pin ``key`` to ``ticket`` for the ticket's customer (a follow-up takes the key over)."""
+def pin_thread(session: Session, ticket: Ticket, message: InboundMessage, key: str) -> None:
+    """Pin ``key`` on ``message``'s channel to ``ticket`` for the ticket's customer (a
+    follow-up takes the key over)."""
+    assert message.channel_id is not None, "inbox.accept names every message's channel"
     existing = session.scalars(
         select(TicketThread).where(
-            TicketThread.channel == channel,
+            TicketThread.channel_id == message.channel_id,
             TicketThread.customer_id == ticket.customer_id,
             TicketThread.key == key,
         )
@@ -223,7 +226,11 @@ def pin_thread(session: Session, ticket: Ticket, channel: str, key: str) -> None
     if existing is None:
         session.add(
             TicketThread(
-                channel=channel, customer_id=ticket.customer_id, key=key, ticket_id=ticket.id
+                channel=message.channel,
+                channel_id=message.channel_id,
+                customer_id=ticket.customer_id,
+                key=key,
+                ticket_id=ticket.id,
             )
         )
     else:

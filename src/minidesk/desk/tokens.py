@@ -21,6 +21,7 @@ from typing import Final, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from minidesk.channels.service import ensure_api_channel
 from minidesk.db import utcnow
 from minidesk.desk.models import ApiToken, TokenKind, User
 from minidesk.event_kinds import EventKind
@@ -117,6 +118,10 @@ def do_create_token(
     )
     session.add(token)
     session.flush()
+    if integration is not None:
+        # The integration's API channel exists from the start, so an admin can set its team
+        # and hours before its first message.
+        ensure_api_channel(session, integration)
     emit(
         session,
         EventKind.TOKEN_CREATED,

@@ -80,7 +80,8 @@ class TicketOut(Out):
     subject: str
     status: Status
     priority: Priority
-    channel: str
+    channel: str = Field(description="the kind of the ticket's channel (email, api ...)")
+    channel_id: int | None = Field(description="the channel instance (see /api/v1/channels)")
     customer_id: int
     assignee: UserRef | None
     team_id: int | None
@@ -126,6 +127,7 @@ class MessageOut(Out):
     ticket_number: int = Field(validation_alias="ticket_id")
     direction: str
     channel: str
+    channel_id: int | None
     text: str
     html: str | None
     author_id: int | None
@@ -262,7 +264,7 @@ class IntegrationIn(Strict):
         ge=1,
         le=MAX_ROW_ID,
         description="the service user the token acts as (give it the agent role); four-eyes "
-        "checks name this user for the messages the integration hands in"
+        "checks name this user for the messages the integration hands in",
     )
     expires_in_days: int | None = Field(None, ge=1, le=3650, description="default: never")
 

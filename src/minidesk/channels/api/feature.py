@@ -7,5 +7,5 @@ from minidesk.features import Feature
 FEATURE = Feature(
     name="channels.api",
     routers=("minidesk.web.api.inbound:router",),
-    channel_kinds={"api": "minidesk.channels.api.adapter:ApiAdapter"},
+    channel_kinds={"api": "minidesk.channels.api.kind:KIND"},
 )

@@ -15,30 +15,36 @@ from urllib.parse import urlsplit
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from minidesk.channels import secrets
 from minidesk.channels.base import DeliveryError, DeliveryResult, OutboundMessage
 from minidesk.channels.email import config, noise, store, tokens
 from minidesk.channels.email.compose import Context, OutgoingFile, compose
 from minidesk.channels.email.models import EmailChannel
 from minidesk.channels.email.smtp_out import SmtpPool
+from minidesk.channels.models import Channel
 from minidesk.db import get_db
 from minidesk.desk.models import Attachment, Direction, Message
+from minidesk.keys import CredentialError
 from minidesk.settings import get_settings
 
 SUPPRESSED = "suppressed"
 PERMANENT_CODES = 500  # 5xx: the server will give the same answer next time
 
 
-def _channel(session: Session, inbound: list[dict[str, Any]]) -> config.Address | None:
-    """The address the customer first wrote to, from the cached list of active addresses
-    (a deactivated one is read from its row: replies still come from where they wrote)."""
+def _channel(
+    session: Session, channel_id: int | None, inbound: list[dict[str, Any]]
+) -> config.Address | None:
+    """The mailbox the reply goes out through: the ticket's channel instance, else the address
+    the customer first wrote to, from the cached list of active addresses (a deactivated one
+    is read from its row: replies still come from where they wrote)."""
     active = {found.channel_id: found for found in config.addresses().values()}
-    for meta in inbound:
-        channel_id = meta.get("channel_id")
-        if not channel_id:
+    ids = [channel_id, *(meta.get("channel_id") for meta in inbound)]
+    for candidate in ids:
+        if not candidate:
             continue
-        if channel_id in active:
-            return active[channel_id]
-        if (row := session.get(EmailChannel, channel_id)) is not None:
+        if candidate in active:
+            return active[candidate]
+        if (row := session.get(EmailChannel, candidate)) is not None:
             return config.Address(row.id, row.address, row.from_name, row.signature)
     # A ticket that started on another channel answers from the first active address.
     return min(active.values(), key=lambda found: found.channel_id, default=None)
@@ -57,9 +63,17 @@ def _context(message: OutboundMessage, recipient: str) -> Context | str:
         ).all()
         inbound = [row for row in rows if row.direction == Direction.INBOUND]
         inbound_meta = [(row.meta or {}).get("email", {}) for row in inbound]
-        channel = _channel(session, inbound_meta)
+        channel = _channel(session, message.channel_id, inbound_meta)
         if channel is None:
             raise DeliveryError("no email channel is configured to send from")
+        instance = session.get(Channel, channel.channel_id)
+        try:
+            own_smtp = secrets.unseal(instance.secrets_encrypted if instance else None)
+        except CredentialError as exc:
+            raise DeliveryError(str(exc), permanent=True) from None
+        smtp_url = own_smtp.get("smtp_url") or settings.smtp_url.get_secret_value()
+        if not smtp_url:
+            raise DeliveryError("MINIDESK_SMTP_URL is not set; replies wait until it is")
         if message.automated:
             block = inbound_meta[-1].get("no_auto_reply") if inbound_meta else None
             reason = noise.suppression(session, block, recipient, settings.email_auto_reply_limit)
@@ -91,6 +105,7 @@ def _context(message: OutboundMessage, recipient: str) -> Context | str:
             thread_ids=thread_ids,
             in_reply_to=replied[-1] if replied else (thread_ids[-1] if thread_ids else None),
             files=files,
+            smtp_url=smtp_url,
         )
 
 
@@ -120,13 +135,11 @@ class EmailAdapter:
         recipient = message.recipient.get("email")
         if not recipient:
             raise DeliveryError("the customer has no email address", permanent=True)
-        url = get_settings().smtp_url.get_secret_value()
-        if not url:
-            raise DeliveryError("MINIDESK_SMTP_URL is not set; replies wait until it is")
         context = _context(message, recipient)
         if isinstance(context, str):
             return DeliveryResult(provider_id=None, status=SUPPRESSED)
         mail = compose(message, context)
+        url = context.smtp_url
         host = urlsplit(url).hostname or "localhost"
         try:
             with self.connections.connection(url) as client:

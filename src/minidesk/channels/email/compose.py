@@ -37,6 +37,8 @@ class Context:
     thread_ids: list[str]
     in_reply_to: str | None
     files: list[OutgoingFile] = field(default_factory=list)
+    # The mailbox's own outgoing server, else MINIDESK_SMTP_URL.
+    smtp_url: str = ""
 
 
 def reply_subject(subject: str, ticket_id: int) -> str:

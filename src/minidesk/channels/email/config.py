@@ -1,4 +1,8 @@
-"""Email channels (support addresses) as an admin configures them, and recipient matching."""
+"""Email channels (support addresses) as an admin configures them, and recipient matching.
+
+An email channel is a ``channels`` row of kind email with an ``email_channels`` row of the same
+id for the email settings; the name and on/off state live on the ``channels`` row and are kept
+equal on both (``email_channels.name``/``active`` are what the email views and pollers read)."""
 
 from __future__ import annotations
 
@@ -6,23 +10,30 @@ import re
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from minidesk.channels import kinds, secrets
 from minidesk.channels.email import tokens
 from minidesk.channels.email.models import EmailChannel, ImapSecurity, ProcessedAction
+from minidesk.channels.models import Channel
 from minidesk.db import Database, get_db
 from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, emit
+from minidesk.settings import SMTP_SCHEMES
 
 EDITABLE = (
     "address", "name", "from_name", "signature", "active", "imap_host", "imap_port",
     "imap_security", "imap_username", "imap_password", "imap_folder", "imap_processed_action",
-    "imap_move_to", "imap_ca_file", "webhook_key", "trusted_authserv_ids",
+    "imap_move_to", "imap_ca_file", "webhook_key", "trusted_authserv_ids", "smtp_url",
 )  # fmt: skip
+KIND = "email"
 # Written encrypted to ``<name>_encrypted`` and never read back out through the API.
 SECRETS = ("imap_password", "webhook_key")
+# Kept among the ``channels`` row's sealed secrets (the outgoing server of this mailbox).
+CHANNEL_SECRETS = ("smtp_url",)
 # Recipient checks run for every RCPT and every mail; a short cache keeps them off the
 # database without making an admin's change wait long.
 CACHE_SECONDS = 5.0
@@ -33,7 +44,7 @@ AUTHSERV_ID = re.compile(
 )
 
 
-class ChannelError(ValueError):
+class ChannelError(kinds.ChannelError):
     pass
 
 
@@ -114,6 +125,9 @@ def check_values(values: dict[str, Any]) -> dict[str, Any]:
         )
     if "trusted_authserv_ids" in checked:
         checked["trusted_authserv_ids"] = check_authserv_ids(checked["trusted_authserv_ids"])
+    smtp_url = checked.get("smtp_url")
+    if smtp_url and urlsplit(str(smtp_url)).scheme not in SMTP_SCHEMES:
+        raise ChannelError(f"smtp_url: unsupported scheme; use one of {', '.join(SMTP_SCHEMES)}://")
     action = checked.get("imap_processed_action")
     if action not in (None, *ProcessedAction):
         raise ChannelError(f"imap_processed_action must be one of {', '.join(ProcessedAction)}")
@@ -130,28 +144,44 @@ def check_authserv_ids(values: Any) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def _apply(channel: EmailChannel, values: dict[str, Any]) -> list[str]:
+def _apply(session: Session, channel: EmailChannel, values: dict[str, Any]) -> list[str]:
+    instance = session.get_one(Channel, channel.id)
     for key, value in values.items():
         if key in SECRETS:
             setattr(channel, f"{key}_encrypted", tokens.encrypt(value) if value else None)
+        elif key in CHANNEL_SECRETS:
+            kept = secrets.unseal(instance.secrets_encrypted)
+            instance.secrets_encrypted = secrets.seal({**kept, key: value or None})
         else:
             setattr(channel, key, value)
+    instance.name = channel.name or channel.address
+    instance.enabled = channel.active
     if channel.imap_processed_action == ProcessedAction.MOVE and not channel.imap_move_to:
         raise ChannelError("imap_processed_action 'move' needs imap_move_to (a folder name)")
     # Secrets appear in the event only by name: the timeline must never hold a password.
     return sorted(values)
 
 
-def do_create_channel(session: Session, values: dict[str, Any], actor: Actor) -> EmailChannel:
+def do_create_channel(
+    session: Session, values: dict[str, Any], actor: Actor, instance: Channel | None = None
+) -> EmailChannel:
+    """A new mailbox; ``instance`` is its ``channels`` row when the generic channel API made
+    it, else one is made here."""
     checked = check_values(values)
     if "address" not in checked:
         raise ChannelError("an email channel needs an address")
     taken = select(EmailChannel.id).where(EmailChannel.address == checked["address"])
     if session.scalars(taken).first() is not None:
         raise ChannelError(f"{checked['address']} is already an email channel")
-    channel = EmailChannel()
-    changed_fields = _apply(channel, checked)
+    if instance is None:
+        instance = Channel(kind=KIND, name=checked["address"], settings={})
+        session.add(instance)
+        session.flush()
+    # Column defaults apply at flush; ``_apply`` reads them before.
+    channel = EmailChannel(id=instance.id, name="", active=True,
+                           imap_processed_action=ProcessedAction.MARK_SEEN)  # fmt: skip
     session.add(channel)
+    changed_fields = _apply(session, channel, checked)
     session.flush()
     emit(session, EventKind.EMAIL_CHANNEL_CREATED, actor, channel_id=channel.id,
          address=channel.address, fields=changed_fields)  # fmt: skip
@@ -166,7 +196,7 @@ def do_update_channel(
     if checked.get("imap_host") is not None or "imap_folder" in checked:
         # Another mailbox: its UIDs mean nothing here, start from its beginning.
         channel.imap_uidvalidity, channel.imap_last_uid = None, 0
-    changed_fields = _apply(channel, checked)
+    changed_fields = _apply(session, channel, checked)
     emit(session, EventKind.EMAIL_CHANNEL_UPDATED, actor, channel_id=channel.id,
          fields=changed_fields)  # fmt: skip
     forget_cache()

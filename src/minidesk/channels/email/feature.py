@@ -8,5 +8,5 @@ FEATURE = Feature(
     name="channels.email",
     models=("minidesk.channels.email.models",),
     routers=("minidesk.channels.email.web:router", "minidesk.channels.email.web:hooks"),
-    channel_kinds={"email": "minidesk.channels.email.adapter:EmailAdapter"},
+    channel_kinds={"email": "minidesk.channels.email.kind:KIND"},
 )

@@ -8,7 +8,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import LargeBinary, String, Text
+from sqlalchemy import ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from minidesk.db import Base, utcnow
@@ -29,9 +29,12 @@ class ProcessedAction(StrEnum):
 
 
 class EmailChannel(Base):
+    """The email kind's settings of one ``channels`` row (same id): kept in columns, not the
+    row's JSON, because pollers claim mailboxes and resume UIDs with conditional UPDATEs."""
+
     __tablename__ = "email_channels"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[int] = mapped_column(ForeignKey("channels.id"), primary_key=True)
     address: Mapped[str] = mapped_column(String(320), unique=True)
     name: Mapped[str] = mapped_column(String(200), default="")
     from_name: Mapped[str] = mapped_column(String(200), default="")

@@ -12,7 +12,7 @@ import hashlib
 import logging
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
@@ -158,6 +158,8 @@ def build(
         ticket_hint=hint,
         attachments=tuple(attachments),
         meta=meta,
+        # Mail to no address of ours lands on the first mailbox (``inbox.accept``).
+        channel_id=channel.channel_id if channel else None,
     )
     return Built(message, _quarantine_reason(mail, attachments, channel, db))
 
@@ -330,6 +332,7 @@ def reparse(inbox_id: int, db: Database | None = None) -> str | None:
         return built.quarantine
     with db.transaction() as session:
         row = session.get_one(inbox.InboxItem, inbox_id)
-        row.payload = inbox.to_payload(built.message)
+        # On the channel it was accepted on: that is the row's deduplication key.
+        row.payload = inbox.to_payload(replace(built.message, channel_id=row.channel_id))
         inbox.retry(session, inbox_id)
     return None

@@ -16,9 +16,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Form, Response
 from pydantic import BaseModel, ConfigDict, Field, SecretStr
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from minidesk.channels.email import config, receive, replay, tokens
 from minidesk.channels.email.models import EmailChannel
+from minidesk.channels.models import Channel
+from minidesk.channels.service import secret_names
 from minidesk.db import commit, get_db
 from minidesk.desk.access import Permission
 from minidesk.desk.models import User
@@ -54,6 +57,7 @@ class ChannelIn(BaseModel):
     imap_ca_file: str | None = Field(None, max_length=1000)
     webhook_key: SecretStr | None = None
     trusted_authserv_ids: list[str] | None = Field(None, max_length=10)
+    smtp_url: SecretStr | None = None
 
     def values(self) -> dict[str, Any]:
         raw = self.model_dump(exclude_unset=True)
@@ -78,14 +82,17 @@ class ChannelOut(BaseModel):
     imap_last_uid: int
     imap_last_error: str | None
     webhook_key_set: bool
+    smtp_url_set: bool
     trusted_authserv_ids: list[str]
     created_at: dt.datetime
 
     @classmethod
-    def of(cls, row: EmailChannel) -> ChannelOut:
+    def of(cls, session: Session, row: EmailChannel) -> ChannelOut:
         data = {name: getattr(row, name) for name in cls.model_fields if hasattr(row, name)}
         data["imap_password_set"] = row.imap_password_encrypted is not None
         data["webhook_key_set"] = row.webhook_key_encrypted is not None
+        instance = session.get_one(Channel, row.id)
+        data["smtp_url_set"] = "smtp_url" in secret_names(instance)
         return cls(**data)
 
 
@@ -100,7 +107,7 @@ def _channel(session: Any, channel_id: int) -> EmailChannel:
 @router.get("", response_model=list[ChannelOut], dependencies=[Admin])
 def list_channels(session: SessionDep) -> list[ChannelOut]:
     rows = session.scalars(select(EmailChannel).order_by(EmailChannel.id))
-    return [ChannelOut.of(row) for row in rows]
+    return [ChannelOut.of(session, row) for row in rows]
 
 
 @router.post("", response_model=ChannelOut, status_code=201)
@@ -110,7 +117,7 @@ def create_channel(body: ChannelIn, session: WriteSessionDep, admin: User = Admi
     except config.ChannelError as exc:
         raise Problem(422, str(exc)) from exc
     commit(session)
-    return ChannelOut.of(row)
+    return ChannelOut.of(session, row)
 
 
 @router.patch("/{channel_id}", response_model=ChannelOut)
@@ -123,7 +130,7 @@ def update_channel(
     except config.ChannelError as exc:
         raise Problem(422, str(exc)) from exc
     commit(session)
-    return ChannelOut.of(row)
+    return ChannelOut.of(session, row)
 
 
 @router.post("/quarantine/{inbox_id}/retry", status_code=202)

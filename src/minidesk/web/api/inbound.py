@@ -11,6 +11,8 @@ from sqlalchemy.exc import NoResultFound
 
 from minidesk import inbox, pipeline
 from minidesk.channels.base import AttachmentIn, InboundMessage, Sender, Via
+from minidesk.channels.service import api_channel_id
+from minidesk.db import get_db
 from minidesk.settings import get_settings
 from minidesk.web.api import PREFIX
 from minidesk.web.awaiting import Awaiting
@@ -54,6 +56,7 @@ def to_inbound(body: InboundIn, caller: Caller) -> InboundMessage:
             for a in body.attachments
         ),
         via=Via(token_id=caller.token_id, user_id=caller.user_id, client=caller.client),
+        channel_id=api_channel_id(get_db(), caller.integration),
     )
 
 

@@ -36,7 +36,9 @@ def list_tickets(
     team: int | None = None,
     tag: str | None = None,
     intent: str | None = None,
-    channel: str | None = None,
+    channel: Annotated[
+        str | None, Query(description="a channel kind (`email`) or a channel id (`3`)")
+    ] = None,
     customer: int | None = None,
     q: Annotated[str | None, Query(description="text in subjects and messages")] = None,
     limit: Limit = 25,
@@ -66,11 +68,15 @@ def list_tickets(
     for column, value in (
         (Ticket.team_id, team),
         (Ticket.intent, intent),
-        (Ticket.channel, channel),
         (Ticket.customer_id, customer),
     ):
         if value is not None:
             query = query.where(column == value)
+    if channel is not None:
+        by_id = channel.isdigit()
+        query = query.where(
+            Ticket.channel_id == int(channel) if by_id else Ticket.channel == channel
+        )
     if tag:
         query = query.where(
             exists().where(TicketTag.ticket_id == Ticket.id, TicketTag.tag == tag.lower())

@@ -1,0 +1,12 @@
+"""Channels' manifest: channel instances (the table, the admin API). Each kind's package
+declares its own kind in a manifest of its own."""
+
+from __future__ import annotations
+
+from minidesk.features import Feature
+
+FEATURE = Feature(
+    name="channels",
+    models=("minidesk.channels.models",),
+    routers=("minidesk.web.api.channels:router",),
+)

@@ -14,6 +14,8 @@ from sqlalchemy import text
 
 from minidesk import __version__, db, jobs
 from minidesk.channels.email import web as email_web
+from minidesk.realtime import publisher
+from minidesk.realtime.hub import Hub
 from minidesk.settings import Settings, get_settings
 from minidesk.web import metrics, problems, tokens
 from minidesk.web.api import (
@@ -26,6 +28,7 @@ from minidesk.web.api import (
     policies,
     resolutions,
     rules,
+    stream,
     templates,
     tickets,
     triage,
@@ -49,6 +52,7 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
     # SQLite has one writer at a time, so more intake threads would only queue on its lock.
     intake = Intake(threads=1 if settings.is_sqlite else INTAKE_THREADS)
     tokens.forget_all()  # a new app may sit on another database
+    hub = Hub(publisher.install(settings))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -59,9 +63,11 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
         # again (tests) must not pin each earlier app's garbage for good.
         if not gc.get_freeze_count():
             gc.freeze()
+        await hub.start()
         try:
             yield
         finally:
+            await hub.stop()
             intake.stop()
             if consumer is not None:
                 consumer.stop(graceful=True)
@@ -75,6 +81,7 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
         "email and password through the Authorize button.",
     )
     app.state.intake = intake
+    app.state.hub = hub
     problems.install(app)
     for module in (
         auth,
@@ -91,6 +98,7 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
         templates,
         triage,
         webhooks,
+        stream,
     ):
         app.include_router(module.router)
     app.include_router(email_web.router)

@@ -17,8 +17,9 @@ import logging
 import time
 from collections.abc import Callable
 from enum import IntEnum
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
+import anyio
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
@@ -138,11 +139,12 @@ class Connection:
         self._websocket = websocket
         self._secret = secret
         self._queue: asyncio.Queue[str] = asyncio.Queue(QUEUE_LIMIT)
-        self._ended: asyncio.Future[tuple[int, str]] = asyncio.get_running_loop().create_future()
+        self._ended: tuple[int, str] | None = None
+        self._scope = anyio.CancelScope()
 
     def offer(self, text: str) -> None:
         """Queue ``text`` for this socket without waiting; a full queue ends the socket."""
-        if self._ended.done():
+        if self._ended is not None:
             return
         try:
             self._queue.put_nowait(text)
@@ -151,30 +153,30 @@ class Connection:
             self.end(CloseCode.TOO_SLOW, "too slow: messages were not read")
 
     def end(self, code: int, reason: str) -> None:
-        if not self._ended.done():
-            self._ended.set_result((code, reason))
+        """Stop serving this socket and close it with ``code``."""
+        if self._ended is None:
+            self._ended = (code, reason)
+            self._scope.cancel()
 
     async def close(self, code: int, reason: str) -> None:
         self.end(code, reason)
 
     async def run(self) -> None:
-        tasks = [
-            asyncio.create_task(self._read()),
-            asyncio.create_task(self._write()),
-            asyncio.create_task(self._guard()),
-        ]
-        try:
-            watched: list[asyncio.Future[Any]] = [self._ended, *tasks]
-            await asyncio.wait(watched, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-        if self._ended.done():
-            code, reason = self._ended.result()
+        # Reading happens in this task, writing and the token check beside it; ``end`` (or
+        # the client leaving) cancels all three.
+        async with anyio.create_task_group() as group:
+            self._scope = group.cancel_scope
+            if self._ended is not None:  # ended before it began
+                group.cancel_scope.cancel()
+            group.start_soon(self._write)
+            group.start_soon(self._guard)
+            await self._read()
+            group.cancel_scope.cancel()
+        if self._ended is not None:
+            code, reason = self._ended
             # A client that reads nothing may not read the close frame either: do not wait.
-            with contextlib.suppress(Exception):
-                await asyncio.wait_for(self._websocket.close(code, reason), CLOSE_SECONDS)
+            with contextlib.suppress(Exception), anyio.move_on_after(CLOSE_SECONDS):
+                await self._websocket.close(code, reason)
 
     async def _write(self) -> None:
         while True:

@@ -106,7 +106,8 @@ def test_the_stream_and_the_api_draw_the_same_line(
                 session.scalars(select(TeamMember.team_id).where(TeamMember.user_id == user.id))
             )
             viewer = Viewer(user.id, Role(user.role), teams)
-            in_sql = set(session.scalars(select(Ticket.id).where(visible_tickets(user, restricted))))
+            visible = select(Ticket.id).where(visible_tickets(user, restricted))
+            in_sql = set(session.scalars(visible))
             in_python = {
                 t.id
                 for t in session.scalars(select(Ticket))

@@ -114,6 +114,9 @@ class Hub:
             for notice in item:
                 if (ticket := where.tickets.get(notice.ticket)) is not None:
                     self._offer(notice, ticket, where.restrict_to_teams)
+                # Let the sockets' writers drain between notices, so that a burst (a bulk
+                # change) is paced by the network rather than overflowing every queue.
+                await asyncio.sleep(0)
 
     def _offer(self, notice: Notice, ticket: scope.TicketScope, restrict: bool) -> None:
         message = {

@@ -9,8 +9,8 @@ that loop for every payload, and ``ready`` once it is subscribed.
 - ``local://`` (SQLite default) — in-process, plus one Unix datagram socket per listening
   process in a private folder keyed by the database, so ``serve --workers 2`` and a separate
   ``minidesk worker`` on the same machine reach each other's agents within microseconds,
-  with no polling and no server. A datagram to a receiver whose buffer is full is dropped
-  rather than waited for: a notice is a hint, and clients resynchronise through the API.
+  with no polling and no server. A datagram to a receiver whose queue stays full for
+  ``SEND_SECONDS`` is dropped: a notice is a hint, and clients resynchronise through the API.
 - ``postgresql://`` — ``pg_notify`` on publish, ``LISTEN`` on a connection of its own.
 - ``redis://`` — pub/sub.
 """
@@ -39,6 +39,9 @@ Ready = Callable[[], None]
 RECONNECT_SECONDS = 1.0
 # Room for bursts between two wake-ups of a busy receiving loop.
 RECEIVE_BUFFER_BYTES = 4 * 1024 * 1024
+# A receiver's queue also holds a fixed number of datagrams (net.unix.max_dgram_qlen, often
+# 512): wait this long for room before dropping a notice to a process that is this far behind.
+SEND_SECONDS = 0.5
 
 
 class Broker(Protocol):
@@ -85,8 +88,6 @@ class Local(InProcess):
         # Short: a socket path may not exceed 107 bytes.
         self.folder = Path(tempfile.gettempdir()) / f"minidesk-rt-{digest}"
         self._own: set[Path] = set()
-        self._sender = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-        self._sender.setblocking(False)
 
     def publish(self, payload: str) -> None:
         super().publish(payload)
@@ -95,18 +96,22 @@ class Local(InProcess):
             peers = [p for p in self.folder.iterdir() if p.suffix == ".sock"]
         except FileNotFoundError:
             return  # nobody listens on this machine yet
-        for peer in peers:
-            if peer in self._own:
-                continue
-            try:
-                with self._lock:
-                    self._sender.sendto(data, str(peer))
-            except (ConnectionRefusedError, FileNotFoundError):
-                # A process that died without removing its socket.
-                with contextlib.suppress(FileNotFoundError):
-                    peer.unlink()
-            except BlockingIOError:
-                log.warning("realtime receiver %s is not keeping up; notice dropped", peer.name)
+        # A socket per call, so that committing threads never queue on one another.
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as sender:
+            sender.settimeout(SEND_SECONDS)
+            for peer in peers:
+                if peer not in self._own:
+                    self._send(sender, data, peer)
+
+    def _send(self, sender: socket.socket, data: bytes, peer: Path) -> None:
+        try:
+            sender.sendto(data, str(peer))
+        except (ConnectionRefusedError, FileNotFoundError):
+            # A process that died without removing its socket.
+            with contextlib.suppress(FileNotFoundError):
+                peer.unlink()
+        except TimeoutError:
+            log.warning("realtime receiver %s is not keeping up; notice dropped", peer.name)
 
     async def listen(self, deliver: Deliver, ready: Ready) -> None:
         self.folder.mkdir(mode=0o700, exist_ok=True)

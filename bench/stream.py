@@ -35,6 +35,7 @@ from typing import Any
 
 import httpx
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 sys.path.insert(0, str(SRC))
@@ -98,8 +99,12 @@ async def _agents(
             ws_url, additional_headers={"Authorization": f"Bearer {token}"}, max_queue=None
         ) as socket:
             await socket.send(json.dumps({"op": "subscribe", "view": "all"}))
-            while json.loads(await socket.recv()).get("type") != "subscribed":
-                pass
+            try:
+                while json.loads(await socket.recv()).get("type") != "subscribed":
+                    pass
+            except ConnectionClosed as closed:
+                print(f"closed before subscribing: {closed}", file=sys.stderr)
+                raise
             ready.release()
             arrivals = []
             while len(arrivals) < changes:

@@ -179,8 +179,10 @@ class Connection:
                 await self._websocket.close(code, reason)
 
     async def _write(self) -> None:
-        while True:
-            await self._websocket.send_text(await self._queue.get())
+        with contextlib.suppress(WebSocketDisconnect):
+            while True:
+                await self._websocket.send_text(await self._queue.get())
+        self._scope.cancel()  # the client has gone: stop reading for it too
 
     async def _read(self) -> None:
         with contextlib.suppress(WebSocketDisconnect):

@@ -19,6 +19,16 @@ def until(socket: WebSocketTestSession, **wanted: Any) -> dict[str, Any]:
             return message
 
 
+def presence_of(socket: WebSocketTestSession, user: int) -> dict[str, Any]:
+    """The next presence change about ``user`` (``{"user", "name", "online"}``)."""
+    while True:
+        message: dict[str, Any] = socket.receive_json()
+        if message.get("type") == "presence":
+            for change in message["users"]:
+                if change["user"] == user:
+                    return change
+
+
 def next_about_tickets(socket: WebSocketTestSession) -> dict[str, Any]:
     """The next message that is about a ticket (presence comes and goes meanwhile)."""
     while True:

@@ -61,6 +61,16 @@ async def _until(socket: ClientConnection, **wanted: Any) -> dict[str, Any]:
                 return message
 
 
+async def _presence_of(socket: ClientConnection, user: int) -> dict[str, Any]:
+    async with asyncio.timeout(WAIT_SECONDS):
+        while True:
+            message: dict[str, Any] = json.loads(await socket.recv())
+            if message.get("type") == "presence":
+                for change in message["users"]:
+                    if change["user"] == user:
+                        return change
+
+
 async def _open(base: str, who: Person) -> ClientConnection:
     url = base.replace("http", "ws", 1) + "/api/v1/stream"
     socket = await connect(url, additional_headers=who.headers)
@@ -97,8 +107,7 @@ def test_a_change_on_process_a_reaches_an_agent_on_process_b(
         await _until(alice, type="subscribed", ticket=number)
         # Presence and typing, from A to B.
         leo = await _open(a, cast.leo)
-        came = await _until(alice, type="presence", user=cast.leo.id)
-        assert came["online"] is True
+        assert (await _presence_of(alice, cast.leo.id))["online"] is True
         await leo.send(json.dumps({"op": "typing", "ticket": number}))
         typing = await _until(alice, type="typing", user=cast.leo.id)
         assert (typing["ticket"], typing["active"], typing["name"]) == (number, True, "Leo")
@@ -119,8 +128,7 @@ def test_a_change_on_process_a_reaches_an_agent_on_process_b(
         got = await _until(alice, type="ticket.updated", kind="ticket.tags_changed")
         assert got["ticket"] == number
         await leo.close()
-        went = await _until(alice, type="presence", user=cast.leo.id)
-        assert went["online"] is False
+        assert (await _presence_of(alice, cast.leo.id))["online"] is False
         await alice.close()
 
     with web_processes(2, env) as (a, b):

@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from starlette.websockets import WebSocketDisconnect
 from tests.conftest import Cast
-from tests.realtime.stream_client import STREAM, subscribe, until
+from tests.realtime.stream_client import STREAM, presence_of, subscribe, until
 
 from minidesk import db
 from minidesk.desk import users
@@ -116,10 +116,12 @@ def test_colleagues_see_who_comes_online_and_goes(client: TestClient, cast: Cast
         with client.websocket_connect(STREAM, headers=cast.alice.headers) as alice:
             hello = until(alice, type="hello")
             assert {"user": cast.bob.id, "name": "Bob"} in hello["online"]
-            came = until(bob, type="presence", user=cast.alice.id)
-            assert came["online"] is True
-        went = until(bob, type="presence", user=cast.alice.id)
-        assert went["online"] is False
+            assert presence_of(bob, cast.alice.id) == {
+                "user": cast.alice.id,
+                "name": "Alice",
+                "online": True,
+            }
+        assert presence_of(bob, cast.alice.id)["online"] is False
 
 
 class _Socket:

@@ -9,7 +9,8 @@ slow client can never hold up the others.
 
 Presence, viewing and typing are signals: ephemeral, never Event rows, each with an expiry.
 Each process re-announces its online agents every ``HEARTBEAT_SECONDS``; an agent not
-re-announced within ``PRESENCE_SECONDS`` (a process that died) goes offline.
+re-announced within ``PRESENCE_SECONDS`` (a process that died) goes offline. Presence
+changes reach sockets in batches, at most one message per ``PRESENCE_BATCH_SECONDS``.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ HEARTBEAT_SECONDS = 20.0
 PRESENCE_SECONDS = 3 * HEARTBEAT_SECONDS
 VIEWING_SECONDS = 30.0
 TYPING_SECONDS = 6.0
+PRESENCE_BATCH_SECONDS = 0.5
 MY_OPEN = "my-open"
 ALL = "all"
 
@@ -57,6 +59,8 @@ class Hub:
         self._online: dict[tuple[str, int], tuple[str, float]] = {}
         # ticket -> user -> {"name", "viewing", "typing"} (expiry times, epoch seconds).
         self._on_ticket: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
+        self._presence_changes: dict[int, dict[str, Any]] = {}
+        self._presence_flush: asyncio.TimerHandle | None = None
 
     async def start(self) -> None:
         ready = asyncio.Event()
@@ -69,6 +73,8 @@ class Hub:
         await asyncio.wait_for(ready.wait(), READY_TIMEOUT_SECONDS)
 
     async def stop(self) -> None:
+        if self._presence_flush is not None:
+            self._presence_flush.cancel()
         for connection in list(self.connections):
             await connection.close(1001, "server shutting down")
         for task in self._tasks:
@@ -232,9 +238,20 @@ class Hub:
     def _announce_if_changed(self, users: Iterable[tuple[int, str, bool]]) -> None:
         for user, name, before in users:
             if (now := self._is_online(user)) != before:
-                text = dumps({"type": "presence", "user": user, "name": name, "online": now})
-                for connection in list(self.connections):
-                    connection.offer(text)
+                self._presence_changes[user] = {"user": user, "name": name, "online": now}
+        if self._presence_changes and self._presence_flush is None:
+            self._presence_flush = asyncio.get_running_loop().call_later(
+                PRESENCE_BATCH_SECONDS, self._flush_presence
+            )
+
+    def _flush_presence(self) -> None:
+        # One message for every change of the last moment: when a shift starts and hundreds
+        # sign in at once, a message per arrival to each socket would be N² messages.
+        self._presence_flush = None
+        changes, self._presence_changes = list(self._presence_changes.values()), {}
+        text = dumps({"type": "presence", "users": changes})
+        for connection in list(self.connections):
+            connection.offer(text)
 
     def joined(self, connection: Connection) -> None:
         first = not self._local(connection.agent.viewer.user_id)

@@ -41,6 +41,7 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 sys.path.insert(0, str(SRC))
 
 SECRET = "bench-secret-key-of-32-bytes-or-more!"
+OPENING = 20
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -95,9 +96,14 @@ async def _agents(
 ) -> list[list[float]]:
     async def one(url: str, token: str) -> list[float]:
         ws_url = url.replace("http", "ws", 1) + "/api/v1/stream"
-        async with connect(
-            ws_url, additional_headers={"Authorization": f"Bearer {token}"}, max_queue=None
-        ) as socket:
+        async with opening:  # a few handshakes at a time, as agents arrive over a morning
+            socket = await connect(
+                ws_url,
+                additional_headers={"Authorization": f"Bearer {token}"},
+                max_queue=None,
+                open_timeout=120,
+            )
+        async with socket:
             await socket.send(json.dumps({"op": "subscribe", "view": "all"}))
             try:
                 while json.loads(await socket.recv()).get("type") != "subscribed":
@@ -113,6 +119,7 @@ async def _agents(
                     arrivals.append(time.time())
             return arrivals
 
+    opening = asyncio.Semaphore(OPENING)
     tasks = [one(urls[i % len(urls)], token) for i, token in enumerate(tokens)]
     return list(await asyncio.gather(*tasks))
 

@@ -106,9 +106,12 @@ async def serve(hub: Hub, websocket: WebSocket) -> None:
         await websocket.close(CloseCode.UNAUTHENTICATED, _why(rejected))
         return
     connection = Connection(hub, websocket, agent, secret)
-    await websocket.send_text(
-        dumps({"type": "hello", "user": agent.viewer.user_id, "online": hub.online()})
-    )
+    try:
+        await websocket.send_text(
+            dumps({"type": "hello", "user": agent.viewer.user_id, "online": hub.online()})
+        )
+    except WebSocketDisconnect:
+        return  # gone while we checked its token
     hub.joined(connection)
     try:
         await connection.run()

@@ -2,7 +2,7 @@
 
 One small interface, four carriers. ``publish`` is synchronous and thread-safe (it runs in
 the after-commit hook of whatever thread committed: a request, a job worker) and never waits
-for receivers; ``listen`` runs on a hub's event loop until cancelled, calling ``deliver`` on
+for receivers; ``receive`` runs on a hub's event loop until cancelled, calling ``deliver`` on
 that loop for every payload, and ``ready`` once it is subscribed.
 
 - ``memory://`` — this process only (tests, a single process that wants nothing else).
@@ -49,7 +49,7 @@ class Broker(Protocol):
         """Send ``payload`` to every listening process (this one included); never blocks on
         receivers."""
 
-    async def listen(self, deliver: Deliver, ready: Ready) -> None:
+    async def receive(self, deliver: Deliver, ready: Ready) -> None:
         """Receive payloads until cancelled; call ``ready`` once subscribed."""
 
 
@@ -67,7 +67,7 @@ class InProcess:
             with contextlib.suppress(RuntimeError):  # a loop that has just closed
                 loop.call_soon_threadsafe(deliver, payload)
 
-    async def listen(self, deliver: Deliver, ready: Ready) -> None:
+    async def receive(self, deliver: Deliver, ready: Ready) -> None:
         entry = (asyncio.get_running_loop(), deliver)
         with self._lock:
             self._listeners.add(entry)
@@ -113,7 +113,7 @@ class Local(InProcess):
         except TimeoutError:
             log.warning("realtime receiver %s is not keeping up; notice dropped", peer.name)
 
-    async def listen(self, deliver: Deliver, ready: Ready) -> None:
+    async def receive(self, deliver: Deliver, ready: Ready) -> None:
         self.folder.mkdir(mode=0o700, exist_ok=True)
         path = self.folder / f"{os.getpid()}-{uuid.uuid4().hex[:8]}.sock"
         receiver = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
@@ -133,7 +133,7 @@ class Local(InProcess):
 
         loop.add_reader(receiver.fileno(), readable)
         try:
-            await super().listen(deliver, ready)
+            await super().receive(deliver, ready)
         finally:
             loop.remove_reader(receiver.fileno())
             receiver.close()
@@ -169,7 +169,7 @@ class Postgres:
                     if attempt == 2:
                         raise
 
-    async def listen(self, deliver: Deliver, ready: Ready) -> None:
+    async def receive(self, deliver: Deliver, ready: Ready) -> None:
         import psycopg
         from psycopg import sql
 
@@ -202,7 +202,7 @@ class Redis:
     def publish(self, payload: str) -> None:
         self._client.publish(self._channel, payload)
 
-    async def listen(self, deliver: Deliver, ready: Ready) -> None:
+    async def receive(self, deliver: Deliver, ready: Ready) -> None:
         import redis.asyncio as aioredis
         from redis.exceptions import ConnectionError as RedisConnectionError
 

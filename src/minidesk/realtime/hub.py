@@ -55,6 +55,7 @@ class Hub:
         self.connections: set[Connection] = set()
         self._work: asyncio.Queue[list[Notice] | dict[str, Any]] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
+        self._starts = 0
         # (origin, user) -> (name, until): who is online on which process.
         self._online: dict[tuple[str, int], tuple[str, float]] = {}
         # ticket -> user -> {"name", "viewing", "typing"} (expiry times, epoch seconds).
@@ -63,9 +64,13 @@ class Hub:
         self._presence_flush: asyncio.TimerHandle | None = None
 
     async def start(self) -> None:
+        # Re-entrant: a test harness may enter an app's lifespan again while it runs.
+        self._starts += 1
+        if self._starts > 1:
+            return
         ready = asyncio.Event()
         self._tasks = [
-            asyncio.create_task(self.broker.listen(self._arrived, ready.set)),
+            asyncio.create_task(self.broker.receive(self._arrived, ready.set)),
             asyncio.create_task(self._fan_out()),
             asyncio.create_task(self._heartbeat()),
         ]
@@ -73,13 +78,22 @@ class Hub:
         await asyncio.wait_for(ready.wait(), READY_TIMEOUT_SECONDS)
 
     async def stop(self) -> None:
+        self._starts -= 1
+        if self._starts > 0:
+            return
         if self._presence_flush is not None:
             self._presence_flush.cancel()
         for connection in list(self.connections):
             await connection.close(1001, "server shutting down")
+        loop = asyncio.get_running_loop()
+        here = [task for task in self._tasks if task.get_loop() is loop]
         for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+            if task.get_loop() is loop:
+                task.cancel()
+            else:  # started on a loop another thread runs (nested test clients)
+                task.get_loop().call_soon_threadsafe(task.cancel)
+        await asyncio.gather(*here, return_exceptions=True)
+        self._tasks = []
 
     # -- what arrives from the broker ------------------------------------------------------
 

@@ -52,19 +52,14 @@ print(json.dumps({"load_seconds": round(t1 - t0, 3), "first_answer_seconds": rou
 
 
 def _serving(model_dir: Path) -> dict[str, Any]:
-    done = subprocess.run(
-        [sys.executable, "-c", SERVING_PROBE, str(model_dir)],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    done = subprocess.run([sys.executable, "-c", SERVING_PROBE, str(model_dir)],
+                          capture_output=True, text=True, check=True)
     result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
 
-def _run(
-    train_ex: list[Any], test_ex: list[Any], runs: int, tmp: Path, encoder: str
-) -> dict[str, Any]:
+def _run(train_ex: list[Any], test_ex: list[Any], runs: int, tmp: Path,
+         encoder: str) -> dict[str, Any]:
     seconds, encode_seconds, metrics = [], [], []
     for _ in range(runs):
         report = train(train_ex, config=TrainConfig(encoder=encoder))
@@ -79,12 +74,9 @@ def _run(
         loads.append(time.perf_counter() - start)
     last = metrics[-1]
     out = {
-        "accuracy": last["accuracy"],
-        "macro_f1": last["macro_f1"],
+        "accuracy": last["accuracy"], "macro_f1": last["macro_f1"],
         "accuracy_unthresholded": last["accuracy_unthresholded"],
-        "oos_recall": last.get("oos_recall"),
-        "n": last["n"],
-        "runs": runs,
+        "oos_recall": last.get("oos_recall"), "n": last["n"], "runs": runs,
         "train_seconds": round(statistics.median(seconds), 2),
         "latency_ms_p50": statistics.median(m["latency_ms_p50"] for m in metrics),
         "latency_ms_p99": statistics.median(m["latency_ms_p99"] for m in metrics),
@@ -102,9 +94,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--datasets", type=Path, default=default_datasets_dir())
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument(
-        "--encoder", action="append", choices=ENCODERS, help="repeat to compare (default: tfidf)"
-    )
+    parser.add_argument("--encoder", action="append", choices=ENCODERS,
+                        help="repeat to compare (default: tfidf)")
     parser.add_argument("--tmp", type=Path, default=Path("/tmp/minidesk-bench-triage"))
     args = parser.parse_args()
     clinc = args.datasets / "clinc150" / "data_full.json"
@@ -115,19 +106,15 @@ def main() -> None:
     out: dict[str, Any] = {}
     for encoder in args.encoder or [TFIDF]:
         out[encoder] = {
-            "clinc150": _run(
-                clinc_train, clinc_test, args.runs, args.tmp / encoder / "clinc", encoder
-            ),
-            "bitext_8k_to_llm": _run(
-                bitext_train, bitext_test, args.runs, args.tmp / encoder / "bitext", encoder
-            ),
+            "clinc150": _run(clinc_train, clinc_test, args.runs,
+                             args.tmp / encoder / "clinc", encoder),
+            "bitext_8k_to_llm": _run(bitext_train, bitext_test, args.runs,
+                                     args.tmp / encoder / "bitext", encoder),
         }
     start = time.perf_counter()
     default = IntentModel.load(DEFAULT_MODEL_DIR)
-    out["default_model"] = {
-        "version": default.version,
-        "load_seconds": round(time.perf_counter() - start, 3),
-    }
+    out["default_model"] = {"version": default.version,
+                            "load_seconds": round(time.perf_counter() - start, 3)}
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     print(json.dumps(out, indent=2))
 

@@ -141,9 +141,9 @@ def test_long_work_that_is_not_due_is_not_queued(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     job = periodic._long_jobs["slow"]
-    monkeypatch.setitem(
-        periodic._long_jobs, "slow", periodic.LongJob("slow", is_due=lambda now: False, run=job.run)
-    )
+    monkeypatch.setitem(periodic._long_jobs, "slow", periodic.LongJob(
+        "slow", is_due=lambda now: False, run=job.run
+    ))
     huey = _queued(config)
 
     counts = jobs.run_sweep(utcnow())

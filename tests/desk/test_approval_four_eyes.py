@@ -15,6 +15,8 @@ EMMA = "emma.garcia@example.com"  # the sample shop's customer with orders 1003 
 FOUR_EYES = "https://minidesk.dev/problems/four-eyes"
 
 
+
+
 def queue(client: TestClient, cast: Cast) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = client.get(
         "/api/v1/approvals", headers=cast.olivia.headers

@@ -18,6 +18,8 @@ from minidesk.desk.models import ApiToken, Message, TokenKind
 PROBLEMS = "https://minidesk.dev/problems/"
 
 
+
+
 def posted(database: Database, message_id: object) -> tuple[dict[str, object], Message]:
     """The inbox row's sender and credential, and the message row, of one accepted message."""
     with database.sessions() as session:

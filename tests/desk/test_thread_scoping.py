@@ -19,6 +19,7 @@ EMMA = "emma.garcia@example.com"  # the sample shop's customer with order 1003
 MALLORY = "mallory@example.com"
 
 
+
 def integration(database: Database, cast: Cast, name: str) -> Person:
     with database.transaction() as session:
         user = session.get_one(users.User, cast.shop.id)

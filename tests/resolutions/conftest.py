@@ -15,6 +15,7 @@ EMMA = "emma.garcia@example.com"
 LIAM = "liam.silva@example.com"
 
 
+
 def replies(database: Database, ticket_id: int) -> list[str]:
     with database.sessions() as session:
         return list(

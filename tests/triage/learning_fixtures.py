@@ -40,19 +40,13 @@ class Desk:
     def message(self, text: str) -> int:
         """A new customer writes; the new ticket's number."""
         self.sent += 1
-        body = inbound(
-            self.client,
-            self.cast.alice,
-            text,
-            f"learn-{self.sent}",
-            email=f"customer{self.sent}@example.com",
-        )
+        body = inbound(self.client, self.cast.alice, text, f"learn-{self.sent}",
+                       email=f"customer{self.sent}@example.com")
         return int(str(body["ticket_number"]))
 
     def correct(self, number: int, intent: str) -> None:
-        response = self.client.patch(
-            f"/api/v1/tickets/{number}", json={"intent": intent}, headers=self.cast.alice.headers
-        )
+        response = self.client.patch(f"/api/v1/tickets/{number}", json={"intent": intent},
+                                     headers=self.cast.alice.headers)
         assert response.status_code == 200, response.text
 
     def ticket(self, number: int) -> dict[str, object]:

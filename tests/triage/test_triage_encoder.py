@@ -65,7 +65,8 @@ def test_minilm_model_says_unknown_to_nonsense(minilm_model_dir: Path) -> None:
 def test_minilm_batch_and_single_predictions_agree(minilm_model_dir: Path) -> None:
     model = IntentModel.load(minilm_model_dir)
     texts = ["where is my order", "refund please", "reset my password"]
-    assert [p.intent for p in model.predict_many(texts)] == [model.predict(t).intent for t in texts]
+    assert [p.intent for p in model.predict_many(texts)] == [
+        model.predict(t).intent for t in texts]
 
 
 def test_tfidf_models_do_not_touch_the_encoder(toy_model_dir: Path) -> None:
@@ -80,8 +81,7 @@ def _hide_extra(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_loading_a_minilm_model_without_the_extra_says_how_to_install(
-    tmp_path: Path, toy: list[Example], monkeypatch: pytest.MonkeyPatch
-) -> None:
+        tmp_path: Path, toy: list[Example], monkeypatch: pytest.MonkeyPatch) -> None:
     # Written by hand rather than trained, so this runs (and guards the message) everywhere.
     model = train(toy).model
     model.save(tmp_path)
@@ -97,8 +97,7 @@ def test_loading_a_minilm_model_without_the_extra_says_how_to_install(
 
 
 def test_training_with_minilm_without_the_extra_fails_before_any_work(
-    toy: list[Example], monkeypatch: pytest.MonkeyPatch
-) -> None:
+        toy: list[Example], monkeypatch: pytest.MonkeyPatch) -> None:
     _hide_extra(monkeypatch)
     with pytest.raises(enc.EncoderUnavailableError, match=r"minidesk\[embeddings\]"):
         train(toy, config=TrainConfig(encoder="minilm"))
@@ -134,7 +133,6 @@ def test_cli_refuses_an_unknown_encoder(tmp_path: Path) -> None:
 
     data = tmp_path / "data.csv"
     _write_csv(data)
-    res = CliRunner().invoke(
-        app, ["train", str(data), "--out", str(tmp_path / "m"), "--encoder", "bert"]
-    )
+    res = CliRunner().invoke(app, ["train", str(data), "--out", str(tmp_path / "m"),
+                                   "--encoder", "bert"])
     assert res.exit_code == 2 and "unknown encoder 'bert'" in res.output

@@ -60,11 +60,8 @@ def test_a_correction_stores_the_first_message_as_an_example(desk: Desk) -> None
 def test_taught_intent_is_promoted_and_used_by_the_pipeline(
     desk: Desk, config: settings.Settings, tmp_path: Path
 ) -> None:
-    use_settings(
-        config,
-        intent_retrain_min_examples=10,
-        intent_base_data=str(write_base(tmp_path / "base.jsonl")),
-    )
+    use_settings(config, intent_retrain_min_examples=10,
+                 intent_base_data=str(write_base(tmp_path / "base.jsonl")))
     before = desk.message("what is the balance of my gift card")
     assert desk.ticket(before)["intent"] != "gift_card"
     _teach_gift_cards(desk)
@@ -74,10 +71,8 @@ def test_taught_intent_is_promoted_and_used_by_the_pipeline(
     assert retrain_job.is_due(utcnow())  # what makes the sweep queue the retrain job
     # Two workers run the queued retrain at once: exactly one of them trains.
     results: list[int] = []
-    sweeps = [
-        threading.Thread(target=lambda: results.append(retrain_job.run_due_retrain(utcnow())))
-        for _ in range(2)
-    ]
+    sweeps = [threading.Thread(target=lambda: results.append(
+        retrain_job.run_due_retrain(utcnow()))) for _ in range(2)]
     for sweep in sweeps:
         sweep.start()
     for sweep in sweeps:
@@ -120,11 +115,8 @@ def test_worse_candidate_is_rejected_and_the_old_model_stays(
 def test_admin_rolls_back_and_managers_see_the_versions(
     desk: Desk, config: settings.Settings, tmp_path: Path
 ) -> None:
-    use_settings(
-        config,
-        intent_retrain_min_examples=10,
-        intent_base_data=str(write_base(tmp_path / "base.jsonl")),
-    )
+    use_settings(config, intent_retrain_min_examples=10,
+                 intent_base_data=str(write_base(tmp_path / "base.jsonl")))
     _teach_gift_cards(desk)
     assert retrain_job.run_due_retrain(utcnow()) == 1
     client, cast = desk.client, desk.cast
@@ -133,19 +125,13 @@ def test_admin_rolls_back_and_managers_see_the_versions(
     assert listed.status_code == 200, listed.text
     items = listed.json()["items"]
     assert [(i["version"], i["active"], i["builtin"]) for i in items] == [
-        (1, True, False),
-        (0, False, True),
-    ]
+        (1, True, False), (0, False, True)]
     assert items[0]["metrics"]["n_gold"] == len(GIFT_CARD)
     assert client.get("/api/v1/triage/models", headers=cast.leo.headers).status_code == 403
-    assert (
-        client.post("/api/v1/triage/models/0/activate", headers=cast.maya.headers).status_code
-        == 403
-    )
-    assert (
-        client.post("/api/v1/triage/models/7/activate", headers=cast.olivia.headers).status_code
-        == 404
-    )
+    assert client.post("/api/v1/triage/models/0/activate",
+                       headers=cast.maya.headers).status_code == 403
+    assert client.post("/api/v1/triage/models/7/activate",
+                       headers=cast.olivia.headers).status_code == 404
 
     rolled = client.post("/api/v1/triage/models/0/activate", headers=cast.olivia.headers)
     assert rolled.status_code == 200, rolled.text
@@ -160,11 +146,8 @@ def test_admin_rolls_back_and_managers_see_the_versions(
 def test_other_processes_pick_up_the_active_version(
     desk: Desk, config: settings.Settings, tmp_path: Path
 ) -> None:
-    use_settings(
-        config,
-        intent_retrain_min_examples=10,
-        intent_base_data=str(write_base(tmp_path / "base.jsonl")),
-    )
+    use_settings(config, intent_retrain_min_examples=10,
+                 intent_base_data=str(write_base(tmp_path / "base.jsonl")))
     _teach_gift_cards(desk)
     assert retrain_job.run_due_retrain(utcnow()) == 1
     promoted = registry.active().version

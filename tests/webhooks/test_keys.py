@@ -98,7 +98,9 @@ def test_a_secret_stored_under_another_master_key_parks_the_reply_for_an_admin(
         json={"webhook_url": receiver.url},
         headers=cast.olivia.headers,
     )
-    outbound(outbound_allow="127.0.0.0/8", outbound_allow_http=True, secret_key="another-key-" * 4)
+    outbound(
+        outbound_allow="127.0.0.0/8", outbound_allow_http=True, secret_key="another-key-" * 4
+    )
     client.post(
         f"/api/v1/tickets/{number}/messages", json={"text": "Hi"}, headers=cast.alice.headers
     )

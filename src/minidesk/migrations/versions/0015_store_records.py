@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-revision: str = "0015_store_records"
-down_revision: str | None = "0014_webhook_subscriptions"
+revision: str = '0015_store_records'
+down_revision: str | None = '0014_webhook_subscriptions'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -85,6 +85,8 @@ def config(database_url: str, tmp_path: Path) -> Iterator[settings.Settings]:
             queue_url="memory://",
             workers=0,
             max_inbound_bytes=64 * 1024,
+            # Other runs share the PostgreSQL server: their NOTIFYs must not reach our hubs.
+            realtime_channel=f"minidesk-test-{os.getpid()}",
         )
     )
     database = db.configure(current.database_url)

@@ -107,9 +107,11 @@ def worker(threads: Annotated[int, typer.Option(help="Worker threads.")] = 2) ->
     from huey.consumer import Consumer
 
     from minidesk.channels.email import service as email_service
+    from minidesk.realtime import publisher
 
     settings = _load()
     huey = jobs.configure(settings)
+    publisher.install(settings)  # what jobs change reaches agents' screens too
     email_service.ensure_support_address(settings)
     email = email_service.start(settings, smtp=False, imap=True)
     gc.freeze()  # as in ``serve``: long-lived start-up objects leave the collector's passes

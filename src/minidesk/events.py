@@ -1,7 +1,8 @@
 """The append-only event log: ticket timeline, audit trail, and the source of listener jobs.
 
 Every state change calls ``emit()`` in the transaction that makes it. After that transaction
-commits, the new events are handed to the job queue; ``dispatch_many()`` claims a batch of
+commits, the new events are handed to the realtime publisher (``set_publisher``) and the job
+queue; ``dispatch_many()`` claims a batch of
 events once (one conditional UPDATE, so several workers can run) and calls the listeners
 registered for each event's kind, each in a savepoint so one failing listener cannot undo
 another's work.
@@ -170,7 +171,24 @@ def listened_kinds() -> frozenset[str]:
     return frozenset(kind for kind, found in _listeners.items() if found)
 
 
+Publisher = Callable[[Sequence[Event]], None]
+_publishers: list[Publisher] = []
+
+
+def set_publisher(publisher: Publisher | None) -> None:
+    """Hand every committed event to ``publisher`` as well (the realtime fan-out installs
+    one); None stops it. One at a time: a process publishes to one broker."""
+    _publishers[:] = [publisher] if publisher is not None else []
+
+
 def _after_commit(events: list[Event]) -> None:
+    for publish in _publishers:
+        try:
+            publish(events)
+        except Exception:
+            # The transaction has committed: a lost live notice must not turn it into an
+            # error for the caller (agents' screens catch up when they reload).
+            log.exception("publishing %d events failed", len(events))
     # Always queued, even if this process registered no listeners: the worker that runs the
     # job loads every feature (``minidesk.features``) and may have some.
     ids = [event.id for event in events]

@@ -79,6 +79,7 @@ INSTALLED: tuple[str, ...] = (
     "minidesk.resolutions",
     "minidesk.triage",
     "minidesk.webhooks",
+    "minidesk.realtime",
     "minidesk.wfm",
 )
 

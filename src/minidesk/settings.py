@@ -21,6 +21,7 @@ PREFIX = "MINIDESK_"
 DEMO_SECRET_KEY = "minidesk-demo-secret-key-not-for-production"
 SQL_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
 QUEUE_SCHEMES = ("sqlite", "redis", "rediss", "postgresql", "memory")
+REALTIME_SCHEMES = ("local", "memory", "postgresql", "redis", "rediss")
 SMTP_SCHEMES = ("smtp", "smtp+starttls", "smtps")
 # 256 bits: every per-purpose key is derived from this one, so it bounds all of them.
 MIN_SECRET_KEY_BYTES = 32
@@ -31,11 +32,11 @@ class SettingsError(Exception):
     """A setting is missing or invalid; the message names the variable."""
 
 
-
 def default_log_format() -> Literal["json", "console"]:
     """Readable lines for a person at a terminal; JSON for whatever collects a service's logs."""
     stream = sys.stderr
     return "console" if stream is not None and stream.isatty() else "json"
+
 
 class Settings(BaseSettings):
     """The documented settings; each field's description is its documentation
@@ -179,6 +180,20 @@ class Settings(BaseSettings):
         "failing and its deliveries wait until an admin re-enables it.",
     )
 
+    # Realtime fan-out to agents' WebSockets (minidesk.realtime)
+    realtime_url: str = Field(
+        "",
+        description="Where change notices fan out to every web process: empty derives it from "
+        "the database (PostgreSQL: LISTEN/NOTIFY on it; SQLite: local:// datagrams between the "
+        "processes of this machine), redis://HOST:PORT/N for Redis pub/sub, postgresql://... "
+        "for NOTIFY on another database, memory:// for this process only.",
+    )
+    realtime_channel: Annotated[str, Field(min_length=1, max_length=60)] = Field(
+        "minidesk",
+        description="Name of the NOTIFY / pub/sub channel (and local socket folder); desks "
+        "sharing a PostgreSQL server or Redis need different names.",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _check_database_url(cls, value: str) -> str:
@@ -196,6 +211,13 @@ class Settings(BaseSettings):
     def _check_queue_url(cls, value: str) -> str:
         if value and value.split("://", 1)[0] not in QUEUE_SCHEMES:
             raise ValueError(f"unsupported scheme; use one of {', '.join(QUEUE_SCHEMES)}://")
+        return value
+
+    @field_validator("realtime_url")
+    @classmethod
+    def _check_realtime_url(cls, value: str) -> str:
+        if value and value.split("://", 1)[0] not in REALTIME_SCHEMES:
+            raise ValueError(f"unsupported scheme; use one of {', '.join(REALTIME_SCHEMES)}://")
         return value
 
     @field_validator("smtp_url")
@@ -247,6 +269,13 @@ class Settings(BaseSettings):
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    @property
+    def effective_realtime_url(self) -> str:
+        """The realtime URL, defaulting to NOTIFY on a PostgreSQL database, else local://."""
+        if self.realtime_url:
+            return self.realtime_url
+        return "local://" if self.is_sqlite else self.database_url
 
     @property
     def effective_queue_url(self) -> str:

@@ -20,8 +20,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
+from starlette.websockets import WebSocketDisconnect
 from tests.conftest import Cast, Person
 from tests.desk.visibility_world import CANARY, World, build, restrict
 
@@ -37,6 +38,9 @@ from minidesk.policies.decisions import Decision, Outcome
 from minidesk.policies.models import ApprovalKind
 
 A, L, M, ADM = Role.AGENT, Role.LEAD, Role.MANAGER, Role.ADMIN
+# A WebSocket's line: opening it is the request, 101 (switching protocols) its success and
+# its 4401 close a 401. What flows on it is checked per ticket in tests/realtime.
+WS = "WEBSOCKET"
 MISSING = 999_999
 NOTE = {"text": "checked with the warehouse", "type": "note"}
 NO_REFUNDS = {"may_refund": False, "cap_minor": 0, "daily_budget_minor": 0}
@@ -99,6 +103,8 @@ ROUTES = [
     line("GET", "/metrics", 200, None),
     line("POST", "/hooks/email/{channel_id}/mailgun", 422, None, data={}),
     line("POST", f"{V1}/auth/token", 401, None, data={"username": "x@y.z", "password": "nope"}),
+    # The agents' stream.
+    line(WS, f"{V1}/stream", 101),
     # The API channel.
     line(
         "POST",
@@ -329,6 +335,17 @@ def expected(entry: Line, caller: Person | None, restricted: bool) -> int:
     return entry.ok
 
 
+def _open_stream(client: TestClient, path: str, who: Person | None) -> int:
+    with client.websocket_connect(path, headers=who.headers if who else {}) as socket:
+        if who is None:
+            socket.send_json({"op": "ping"})  # not an auth op: the socket closes
+        try:
+            assert socket.receive_json()["type"] == "hello"
+        except WebSocketDisconnect as closed:
+            return closed.code - 4000
+        return 101
+
+
 def _request(client: TestClient, entry: Line, params: dict[str, Any], who: Person | None) -> Any:
     chosen = {**params, **{name: params[value] for name, value in entry.params.items()}}
     body = entry.json
@@ -355,9 +372,13 @@ def test_the_table(client: TestClient, cast: Cast, caller: str, restricted: bool
     blind = restricted and caller == "agent"
     wrong = []
     for entry in ROUTES:
-        response = _request(client, entry, params, who)
         where = f"{entry.method} {entry.path}"
         want = expected(entry, who, restricted)
+        if entry.method == WS:
+            if (status := _open_stream(client, entry.path, who)) != want:
+                wrong.append(f"{where}: {status} (want {want})")
+            continue
+        response = _request(client, entry, params, who)
         if response.status_code != want:
             wrong.append(f"{where}: {response.status_code} (want {want}) {response.text[:200]}")
             continue
@@ -376,11 +397,13 @@ def _routes(routes: Iterable[BaseRoute]) -> Iterator[tuple[str, str]]:
         if isinstance(route, Route):  # APIRoute included
             methods = set(route.methods or ()) - {"HEAD"}  # HEAD comes with GET
             yield from ((method, route.path) for method in methods)
+        elif isinstance(route, WebSocketRoute):
+            yield WS, route.path
         elif (router := getattr(route, "original_router", None)) is not None:
             yield from _routes(router.routes)
         elif isinstance(route, Mount) and isinstance(route.app, StaticFiles):
             yield ("GET", f"{route.path}/{{path}}")
-        else:  # a WebSocket or a mount: give it a line type of its own first
+        else:  # another mount: give it a line type of its own first
             raise AssertionError(f"the table cannot walk {route!r} yet")
 
 

@@ -15,6 +15,8 @@ from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
 from minidesk import __version__, db, features, jobs
+from minidesk.realtime import publisher
+from minidesk.realtime.hub import Hub
 from minidesk.settings import Settings, get_settings
 from minidesk.web import docs, metrics, problems, tokens
 from minidesk.web.awaiting import Awaiting
@@ -38,6 +40,7 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
     intake = Intake(threads=1 if settings.is_sqlite else INTAKE_THREADS)
     awaiting = Awaiting()
     tokens.forget_all()  # a new app may sit on another database
+    hub = Hub(publisher.install(settings))
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -48,9 +51,11 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
         # again (tests) must not pin each earlier app's garbage for good.
         if not gc.get_freeze_count():
             gc.freeze()
+        await hub.start()
         try:
             yield
         finally:
+            await hub.stop()
             intake.stop()
             awaiting.stop()
             if consumer is not None:
@@ -69,6 +74,7 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
     )
     app.state.intake = intake
     app.state.awaiting = awaiting
+    app.state.hub = hub
     problems.install(app)
     for router in features.routers():
         app.include_router(router)

@@ -1,0 +1,254 @@
+"""One agent's socket: signing in, the ops it sends, and the queue it is written from.
+
+Signing in takes an API token from the ``Authorization`` header, from a
+``minidesk.bearer.<token>`` subprotocol (browsers cannot set headers on a WebSocket; offer
+``minidesk.v1`` alongside, which the server selects), or from a first message
+``{"op": "auth", "token": ...}``. Each is one function of ``_SOURCES``, so the agent UI's
+session cookie will be one more. The token is checked again every ``REVALIDATE_SECONDS``
+and at its expiry; a revoked or expired token or a deactivated user closes the socket
+(``CloseCode.UNAUTHENTICATED``), and a changed role or team takes effect at that check.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from enum import IntEnum
+from typing import Annotated, Literal
+
+import anyio
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from minidesk.desk.access import sees_ticket
+from minidesk.desk.tokens import Rejection, TokenRejected
+from minidesk.realtime import scope
+from minidesk.realtime.hub import ALL, MY_OPEN, Hub, dumps
+
+log = logging.getLogger(__name__)
+
+PROTOCOL = "minidesk.v1"
+BEARER_PROTOCOL = "minidesk.bearer."
+AUTH_SECONDS = 10.0
+REVALIDATE_SECONDS = 15.0
+# Messages waiting for one socket; a client that lets more pile up is too slow to keep.
+QUEUE_LIMIT = 256
+CLOSE_SECONDS = 1.0
+TICKET_MAX = 2_147_483_647  # the largest ticket number PostgreSQL's integer column holds
+
+
+class CloseCode(IntEnum):
+    GOING_AWAY = 1001  # the server is shutting down; reconnect
+    UNAUTHENTICATED = 4401  # no token, or it is unknown, revoked or expired, or its user is off
+    TOO_SLOW = 4429  # QUEUE_LIMIT messages were waiting: reconnect and resynchronise
+
+
+TicketNumber = Annotated[int, Field(ge=1, le=TICKET_MAX)]
+View = Annotated[str, Field(pattern=rf"^({MY_OPEN}|{ALL}|team:[0-9]{{1,10}})$")]
+
+
+class Follow(BaseModel):
+    op: Literal["subscribe", "unsubscribe"]
+    view: View | None = None
+    ticket: TicketNumber | None = None
+
+
+class OnTicket(BaseModel):
+    op: Literal["viewing", "typing"]
+    ticket: TicketNumber
+    stop: bool = False
+
+
+class Ping(BaseModel):
+    op: Literal["ping"]
+
+
+class Auth(BaseModel):
+    op: Literal["auth"]
+    token: Annotated[str, Field(max_length=200)]
+
+
+Op = TypeAdapter[Follow | OnTicket | Ping | Auth](
+    Annotated[Follow | OnTicket | Ping | Auth, Field(discriminator="op")]
+)
+
+
+def _from_header(websocket: WebSocket) -> str | None:
+    scheme, _, secret = websocket.headers.get("authorization", "").partition(" ")
+    return secret.strip() or None if scheme.lower() == "bearer" else None
+
+
+def _from_subprotocol(websocket: WebSocket) -> str | None:
+    offered: list[str] = websocket.scope.get("subprotocols", [])
+    found = [p[len(BEARER_PROTOCOL) :] for p in offered if p.startswith(BEARER_PROTOCOL)]
+    return found[0] if found else None
+
+
+_SOURCES: tuple[Callable[[WebSocket], str | None], ...] = (_from_header, _from_subprotocol)
+
+
+async def serve(hub: Hub, websocket: WebSocket) -> None:
+    """Run one agent's socket until either side ends it."""
+    secret = next((s for source in _SOURCES if (s := source(websocket))), None)
+    offered = websocket.scope.get("subprotocols", [])
+    await websocket.accept(subprotocol=PROTOCOL if PROTOCOL in offered else None)
+    if secret is None:
+        secret = await _first_message(websocket)
+    if secret is None:
+        await websocket.close(CloseCode.UNAUTHENTICATED, "send an API token")
+        return
+    try:
+        agent = await asyncio.to_thread(scope.agent_for, secret)
+    except TokenRejected as rejected:
+        await websocket.close(CloseCode.UNAUTHENTICATED, _why(rejected))
+        return
+    connection = Connection(hub, websocket, agent, secret)
+    try:
+        await websocket.send_text(
+            dumps({"type": "hello", "user": agent.viewer.user_id, "online": hub.online()})
+        )
+    except WebSocketDisconnect:
+        return  # gone while we checked its token
+    hub.joined(connection)
+    try:
+        await connection.run()
+    finally:
+        hub.left(connection)
+
+
+async def _first_message(websocket: WebSocket) -> str | None:
+    try:
+        raw = await asyncio.wait_for(websocket.receive_text(), AUTH_SECONDS)
+        op = Op.validate_json(raw)
+    except (TimeoutError, ValidationError, WebSocketDisconnect, KeyError):
+        return None
+    return op.token if isinstance(op, Auth) else None
+
+
+def _why(rejected: TokenRejected) -> str:
+    return "token expired" if rejected.reason == Rejection.EXPIRED else "token not valid"
+
+
+class Connection:
+    def __init__(self, hub: Hub, websocket: WebSocket, agent: scope.Agent, secret: str) -> None:
+        self.hub = hub
+        self.agent = agent
+        self.views: set[str] = set()
+        self.tickets: set[int] = set()
+        self.viewing: set[int] = set()
+        self._websocket = websocket
+        self._secret = secret
+        self._queue: asyncio.Queue[str] = asyncio.Queue(QUEUE_LIMIT)
+        self._ended: tuple[int, str] | None = None
+        self._scope = anyio.CancelScope()
+
+    def offer(self, text: str) -> None:
+        """Queue ``text`` for this socket without waiting; a full queue ends the socket."""
+        if self._ended is not None:
+            return
+        try:
+            self._queue.put_nowait(text)
+        except asyncio.QueueFull:
+            log.info("dropping realtime client of user %s: too slow", self.agent.viewer.user_id)
+            self.end(CloseCode.TOO_SLOW, "too slow: messages were not read")
+
+    def end(self, code: int, reason: str) -> None:
+        """Stop serving this socket and close it with ``code``."""
+        if self._ended is None:
+            self._ended = (code, reason)
+            self._scope.cancel()
+
+    async def close(self, code: int, reason: str) -> None:
+        self.end(code, reason)
+
+    async def run(self) -> None:
+        # Reading happens in this task, writing and the token check beside it; ``end`` (or
+        # the client leaving) cancels all three.
+        async with anyio.create_task_group() as group:
+            self._scope = group.cancel_scope
+            if self._ended is not None:  # ended before it began
+                group.cancel_scope.cancel()
+            group.start_soon(self._write)
+            group.start_soon(self._guard)
+            await self._read()
+            group.cancel_scope.cancel()
+        if self._ended is not None:
+            code, reason = self._ended
+            # A client that reads nothing may not read the close frame either: do not wait.
+            with contextlib.suppress(Exception), anyio.move_on_after(CLOSE_SECONDS):
+                await self._websocket.close(code, reason)
+
+    async def _write(self) -> None:
+        with contextlib.suppress(WebSocketDisconnect):
+            while True:
+                await self._websocket.send_text(await self._queue.get())
+        self._scope.cancel()  # the client has gone: stop reading for it too
+
+    async def _read(self) -> None:
+        with contextlib.suppress(WebSocketDisconnect):
+            async for raw in self._websocket.iter_text():
+                try:
+                    op = Op.validate_json(raw)
+                except ValidationError as exc:
+                    self._error(None, "invalid", exc.errors()[0]["msg"] if exc.errors() else "")
+                    continue
+                await self._handle(op)
+
+    async def _handle(self, op: Follow | OnTicket | Ping | Auth) -> None:
+        match op:
+            case Ping():
+                self.offer(dumps({"type": "pong", "time": time.time()}))
+            case Auth():
+                self._error("auth", "invalid", "already signed in")
+            case Follow(view=str(view), ticket=None):
+                (self.views.add if op.op == "subscribe" else self.views.discard)(view)
+                self.offer(dumps({"type": f"{op.op}d", "view": view}))
+            case Follow(view=None, ticket=int(number)):
+                if op.op == "unsubscribe":
+                    self.tickets.discard(number)
+                elif await self._may_see(op.op, number):
+                    self.tickets.add(number)
+                    present = self.hub.on_ticket(number)
+                    self.offer(
+                        dumps({"type": "subscribed", "ticket": number, "on_ticket": present})
+                    )
+                    return
+                self.offer(dumps({"type": f"{op.op}d", "ticket": number}))
+            case Follow():
+                self._error(op.op, "invalid", "give exactly one of view and ticket")
+            case OnTicket(ticket=number) if await self._may_see(op.op, number):
+                (self.viewing.discard if op.stop else self.viewing.add)(number)
+                self.hub.signal(op.op, self, number, active=not op.stop)
+
+    async def _may_see(self, op: str, number: int) -> bool:
+        where = await asyncio.to_thread(scope.load, [number])
+        ticket = where.tickets.get(number)
+        viewer = self.agent.viewer
+        if ticket is None or not sees_ticket(
+            viewer, where.restrict_to_teams, ticket.team_id, ticket.assignee_id
+        ):
+            # Word for word what a missing ticket gets: numbers outside one's teams say nothing.
+            self._error(op, "not_found", f"ticket {number} does not exist or is not visible to you")
+            return False
+        return True
+
+    def _error(self, op: str | None, error: str, detail: str) -> None:
+        self.offer(dumps({"type": "error", "op": op, "error": error, "detail": detail}))
+
+    async def _guard(self) -> None:
+        """Check the token again now and then, and at its expiry."""
+        while True:
+            wait = REVALIDATE_SECONDS
+            if (expires := self.agent.expires_at_epoch) is not None:
+                wait = min(wait, max(expires - time.time(), 0.0) + 0.01)
+            await asyncio.sleep(wait)
+            try:
+                self.agent = await asyncio.to_thread(scope.agent_for, self._secret)
+            except TokenRejected as rejected:
+                self.end(CloseCode.UNAUTHENTICATED, _why(rejected))
+                return
+            except Exception:
+                log.exception("re-checking a realtime client's token failed; retrying")

@@ -1,0 +1,324 @@
+"""One web process's end of the stream: its sockets, what each follows, and the fan-out.
+
+Every notice and signal arrives from the broker (this process's own included, so every
+process follows one path) and is handled in arrival order by one task: it loads where the
+tickets concerned sit (one query per batch, however many sockets), then offers the message,
+encoded once, to each socket that follows it *and* may see it. Offering never waits: each
+socket has a bounded queue, and one that stays full is closed (``CloseCode.TOO_SLOW``), so a
+slow client can never hold up the others.
+
+Presence, viewing and typing are signals: ephemeral, never Event rows, each with an expiry.
+Each process re-announces its online agents every ``HEARTBEAT_SECONDS``; an agent not
+re-announced within ``PRESENCE_SECONDS`` (a process that died) goes offline. Presence
+changes reach sockets in batches, at most one message per ``PRESENCE_BATCH_SECONDS``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from minidesk.desk.access import sees_ticket
+from minidesk.realtime import notices, scope
+from minidesk.realtime.brokers import Broker
+from minidesk.realtime.notices import Notice
+
+if TYPE_CHECKING:
+    from minidesk.realtime.connection import Connection
+
+log = logging.getLogger(__name__)
+
+READY_TIMEOUT_SECONDS = 30.0
+HEARTBEAT_SECONDS = 20.0
+PRESENCE_SECONDS = 3 * HEARTBEAT_SECONDS
+VIEWING_SECONDS = 30.0
+TYPING_SECONDS = 6.0
+PRESENCE_BATCH_SECONDS = 0.5
+MY_OPEN = "my-open"
+ALL = "all"
+
+
+def dumps(message: dict[str, Any]) -> str:
+    return json.dumps(message, separators=(",", ":"))
+
+
+class Hub:
+    def __init__(self, broker: Broker) -> None:
+        self.broker = broker
+        self.origin = uuid.uuid4().hex[:12]  # this hub, in presence signals
+        self.connections: set[Connection] = set()
+        self._work: asyncio.Queue[list[Notice] | dict[str, Any]] = asyncio.Queue()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._starts = 0
+        # (origin, user) -> (name, until): who is online on which process.
+        self._online: dict[tuple[str, int], tuple[str, float]] = {}
+        # ticket -> user -> {"name", "viewing", "typing"} (expiry times, epoch seconds).
+        self._on_ticket: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
+        self._presence_changes: dict[int, dict[str, Any]] = {}
+        self._presence_flush: asyncio.TimerHandle | None = None
+
+    async def start(self) -> None:
+        # Re-entrant: a test harness may enter an app's lifespan again while it runs.
+        self._starts += 1
+        if self._starts > 1:
+            return
+        ready = asyncio.Event()
+        self._tasks = [
+            asyncio.create_task(self.broker.receive(self._arrived, ready.set)),
+            asyncio.create_task(self._fan_out()),
+            asyncio.create_task(self._heartbeat()),
+        ]
+        # Serve only once subscribed: a change made after start-up must reach this process.
+        await asyncio.wait_for(ready.wait(), READY_TIMEOUT_SECONDS)
+
+    async def stop(self) -> None:
+        self._starts -= 1
+        if self._starts > 0:
+            return
+        if self._presence_flush is not None:
+            self._presence_flush.cancel()
+        for connection in list(self.connections):
+            await connection.close(1001, "server shutting down")
+        loop = asyncio.get_running_loop()
+        here = [task for task in self._tasks if task.get_loop() is loop]
+        for task in self._tasks:
+            if task.get_loop() is loop:
+                task.cancel()
+            else:  # started on a loop another thread runs (nested test clients)
+                task.get_loop().call_soon_threadsafe(task.cancel)
+        await asyncio.gather(*here, return_exceptions=True)
+        self._tasks = []
+
+    # -- what arrives from the broker ------------------------------------------------------
+
+    def _arrived(self, payload: str) -> None:
+        decoded = notices.decode(payload)
+        if decoded.notices:
+            self._work.put_nowait(decoded.notices)
+        for signal in decoded.signals:
+            if signal.get("t") == "presence":
+                self._presence(signal)
+            else:
+                self._work.put_nowait(signal)
+
+    async def _fan_out(self) -> None:
+        while True:
+            items = [await self._work.get()]
+            while not self._work.empty():  # everything that queued meanwhile: one query
+                items.append(self._work.get_nowait())
+            try:
+                await self._deliver(items)
+            except Exception:
+                log.exception("realtime fan-out failed for %d items", len(items))
+
+    async def _deliver(self, items: list[list[Notice] | dict[str, Any]]) -> None:
+        signals = [item for item in items if isinstance(item, dict)]
+        for signal in signals:
+            self._remember(signal)
+        if not self.connections:
+            return  # nobody to tell: spare the query
+        numbers = {int(signal["ticket"]) for signal in signals} | {
+            notice.ticket for item in items if isinstance(item, list) for notice in item
+        }
+        where = await asyncio.to_thread(scope.load, numbers)
+        for item in items:
+            if isinstance(item, dict):
+                self._offer_signal(item, where)
+                continue
+            for notice in item:
+                if (ticket := where.tickets.get(notice.ticket)) is not None:
+                    self._offer(notice, ticket, where.restrict_to_teams)
+                # Let the sockets' writers drain between notices, so that a burst (a bulk
+                # change) is paced by the network rather than overflowing every queue.
+                await asyncio.sleep(0)
+
+    def _offer(self, notice: Notice, ticket: scope.TicketScope, restrict: bool) -> None:
+        message = {
+            "type": notice.type,
+            "kind": notice.kind,
+            "ticket": notice.ticket,
+            "event": notice.event_id,
+            "status_open": ticket.open,
+            "assignee": ticket.assignee_id,
+            "team": ticket.team_id,
+        }
+        if notice.message is not None:
+            message["message"] = notice.message
+        if (field := notices.CHANGED.get(notice.kind)) is not None:
+            message["changed"] = [field]
+        text: str | None = None
+        team_view = f"team:{ticket.team_id}"
+        for connection in list(self.connections):
+            viewer = connection.agent.viewer
+            mine = ticket.open and ticket.assignee_id == viewer.user_id
+            views = connection.views
+            follows = (
+                notice.ticket in connection.tickets
+                or ALL in views
+                or team_view in views
+                or (mine and MY_OPEN in views)
+            )
+            if follows and sees_ticket(viewer, restrict, ticket.team_id, ticket.assignee_id):
+                text = text or dumps(message)
+                connection.offer(text)
+
+    # -- viewing and typing -----------------------------------------------------------------
+
+    def _remember(self, signal: dict[str, Any]) -> None:
+        state = self._on_ticket[int(signal["ticket"])].setdefault(
+            int(signal["user"]), {"name": str(signal.get("name", ""))}
+        )
+        state[str(signal["t"])] = float(signal["until"])
+
+    def _offer_signal(self, signal: dict[str, Any], where: scope.Scope) -> None:
+        number, user, what = int(signal["ticket"]), int(signal["user"]), str(signal["t"])
+        if (ticket := where.tickets.get(number)) is None:
+            return
+        until = float(signal["until"])
+        message = dumps(
+            {
+                "type": what,
+                "ticket": number,
+                "user": user,
+                "name": str(signal.get("name", "")),
+                "active": until > time.time(),
+                "until": until,
+            }
+        )
+        for connection in list(self.connections):
+            viewer = connection.agent.viewer
+            if (
+                number in connection.tickets
+                and viewer.user_id != user
+                and sees_ticket(viewer, where.restrict_to_teams, ticket.team_id, ticket.assignee_id)
+            ):
+                connection.offer(message)
+
+    def on_ticket(self, number: int) -> list[dict[str, Any]]:
+        """Who is viewing or typing on ticket ``number`` now (for a new subscriber, who
+        the caller has already checked may see it)."""
+        now = time.time()
+        return [
+            {
+                "user": user,
+                "name": state["name"],
+                "viewing": state.get("viewing", 0) > now,
+                "typing": state.get("typing", 0) > now,
+            }
+            for user, state in self._on_ticket.get(number, {}).items()
+            if max(state.get("viewing", 0), state.get("typing", 0)) > now
+        ]
+
+    def signal(self, what: str, connection: Connection, number: int, active: bool) -> None:
+        seconds = VIEWING_SECONDS if what == "viewing" else TYPING_SECONDS
+        agent = connection.agent
+        self.publish_signal(
+            {
+                "t": what,
+                "ticket": number,
+                "user": agent.viewer.user_id,
+                "name": agent.name,
+                "until": time.time() + seconds if active else 0,
+            }
+        )
+
+    # -- presence ---------------------------------------------------------------------------
+
+    def online(self) -> list[dict[str, Any]]:
+        now = time.time()
+        users = {user: name for (_, user), (name, until) in self._online.items() if until > now}
+        return [{"user": user, "name": name} for user, name in sorted(users.items())]
+
+    def _is_online(self, user: int) -> bool:
+        now = time.time()
+        return any(u == user and until > now for (_, u), (_, until) in self._online.items())
+
+    def _presence(self, signal: dict[str, Any]) -> None:
+        user, name = int(signal["user"]), str(signal.get("name", ""))
+        before = self._is_online(user)
+        key = (str(signal["origin"]), user)
+        if signal.get("online"):
+            self._online[key] = (name, float(signal["until"]))
+        else:
+            self._online.pop(key, None)
+        self._announce_if_changed([(user, name, before)])
+
+    def _announce_if_changed(self, users: Iterable[tuple[int, str, bool]]) -> None:
+        for user, name, before in users:
+            if (now := self._is_online(user)) != before:
+                self._presence_changes[user] = {"user": user, "name": name, "online": now}
+        if self._presence_changes and self._presence_flush is None:
+            self._presence_flush = asyncio.get_running_loop().call_later(
+                PRESENCE_BATCH_SECONDS, self._flush_presence
+            )
+
+    def _flush_presence(self) -> None:
+        # One message for every change of the last moment: when a shift starts and hundreds
+        # sign in at once, a message per arrival to each socket would be N² messages.
+        self._presence_flush = None
+        changes, self._presence_changes = list(self._presence_changes.values()), {}
+        text = dumps({"type": "presence", "users": changes})
+        for connection in list(self.connections):
+            connection.offer(text)
+
+    def joined(self, connection: Connection) -> None:
+        first = not self._local(connection.agent.viewer.user_id)
+        self.connections.add(connection)
+        if first:
+            self._announce(connection, online=True)
+
+    def left(self, connection: Connection) -> None:
+        self.connections.discard(connection)
+        for number in connection.viewing:
+            self.signal("viewing", connection, number, active=False)
+        if not self._local(connection.agent.viewer.user_id):
+            self._announce(connection, online=False)
+
+    def _local(self, user: int) -> bool:
+        return any(c.agent.viewer.user_id == user for c in self.connections)
+
+    def _announce(self, connection: Connection, *, online: bool) -> None:
+        agent = connection.agent
+        self.publish_signal(
+            {
+                "t": "presence",
+                "origin": self.origin,
+                "user": agent.viewer.user_id,
+                "name": agent.name,
+                "online": online,
+                "until": time.time() + PRESENCE_SECONDS,
+            }
+        )
+
+    async def _heartbeat(self) -> None:
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            announced = {c.agent.viewer.user_id: c for c in self.connections}
+            for connection in announced.values():
+                self._announce(connection, online=True)
+            # Forget what expired, saying so for agents that thereby went offline.
+            now = time.time()
+            stale = [(key, name) for key, (name, until) in self._online.items() if until <= now]
+            for key, _ in stale:
+                del self._online[key]
+            self._announce_if_changed((user, name, True) for (_, user), name in stale)
+            for number in [n for n, users in self._on_ticket.items() if not self.on_ticket(n)]:
+                del self._on_ticket[number]
+
+    def publish_signal(self, signal: dict[str, Any]) -> None:
+        """Send a signal to every process, this one included, without blocking the loop
+        (a NOTIFY or a Redis PUBLISH is a network round trip)."""
+        payload = notices.encode_signal(signal)
+        asyncio.get_running_loop().run_in_executor(None, self._publish, payload)
+
+    def _publish(self, payload: str) -> None:
+        try:
+            self.broker.publish(payload)
+        except Exception:
+            log.exception("publishing a realtime signal failed")

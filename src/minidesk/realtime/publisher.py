@@ -1,0 +1,26 @@
+"""The publish step after commit: every committed event about a ticket becomes a notice on
+this process's broker (Zulip's ``send_event_on_commit``). Installed by every process that
+changes state (web processes and ``minidesk worker``), so a message the worker takes in
+reaches agents' screens like a change made through the API."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from minidesk import events
+from minidesk.events import Event
+from minidesk.realtime import notices
+from minidesk.realtime.brokers import Broker, broker_for
+from minidesk.settings import Settings
+
+
+def install(settings: Settings) -> Broker:
+    """Publish this process's committed events to the broker ``settings`` name; returns it."""
+    broker = broker_for(settings)
+
+    def publish(committed: Sequence[Event]) -> None:
+        for payload in notices.encode(notices.from_events(committed)):
+            broker.publish(payload)
+
+    events.set_publisher(publish)
+    return broker

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import phonenumbers
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -83,6 +84,11 @@ class Settings(BaseSettings):
         30,
         description="Days a personal API token (sign-in, `minidesk token create`) stays valid; "
         "integration tokens never expire unless asked to.",
+    )
+    phone_region: str = Field(
+        "US",
+        description="ISO country (US, GB, DE ...) whose national numbers senders and imported "
+        "customers write without a +country code; every phone is stored and matched as E.164.",
     )
     # Signing in with a password (minidesk.desk.sign_in)
     sign_in_max_failures_per_account: Annotated[int, Field(ge=1, le=1000)] = Field(
@@ -158,6 +164,14 @@ class Settings(BaseSettings):
     outbound_max_response_bytes: Annotated[int, Field(ge=0, le=10_485_760)] = Field(
         65_536, description="Most bytes of a webhook receiver's answer that are read."
     )
+
+    @field_validator("phone_region")
+    @classmethod
+    def _known_region(cls, value: str) -> str:
+        region = value.strip().upper()
+        if region not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError(f"{value!r} is not an ISO country code phonenumbers knows")
+        return region
 
     @field_validator("database_url")
     @classmethod

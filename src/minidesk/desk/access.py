@@ -29,6 +29,8 @@ class Permission(StrEnum):
     # Another person's refund cap and day budget, up to their role's default in the pack;
     # above it takes MANAGE_POLICIES (see policies.limits.check_limits_change).
     SET_AGENT_LIMITS = "set_agent_limits"
+    # Loading a shop's customers, orders, payments and refunds: the facts money moves on.
+    IMPORT_STORE = "import_store"
 
 
 MINIMUM_ROLE = {
@@ -42,6 +44,7 @@ MINIMUM_ROLE = {
     Permission.ACTIVATE_INTENT_MODELS: Role.ADMIN,
     Permission.MANAGE_CHANNELS: Role.ADMIN,
     Permission.SET_AGENT_LIMITS: Role.MANAGER,
+    Permission.IMPORT_STORE: Role.ADMIN,
 }
 
 

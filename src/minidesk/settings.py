@@ -32,11 +32,11 @@ class SettingsError(Exception):
     """A setting is missing or invalid; the message names the variable."""
 
 
-
 def default_log_format() -> Literal["json", "console"]:
     """Readable lines for a person at a terminal; JSON for whatever collects a service's logs."""
     stream = sys.stderr
     return "console" if stream is not None and stream.isatty() else "json"
+
 
 class Settings(BaseSettings):
     """The documented settings; each field's description is its documentation

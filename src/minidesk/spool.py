@@ -251,4 +251,3 @@ def close(db: Database) -> None:
         spool = _spools.pop(db.url, None)
     if spool is not None:
         spool.dispose()
-

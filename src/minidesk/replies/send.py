@@ -35,9 +35,17 @@ def render_for_ticket(
     *,
     variables: Mapping[str, Any] | None = None,
     author: User | None = None,
+    language: str | None = None,
 ) -> Rendered:
     context = {**context_for(session, ticket, author), **(variables or {})}
-    return render(session, key, channel=ticket.channel, context=context, ticket_id=ticket.id)
+    return render(
+        session,
+        key,
+        channel=ticket.channel,
+        context=context,
+        ticket_id=ticket.id,
+        language=language,
+    )
 
 
 def do_send_template(
@@ -50,10 +58,14 @@ def do_send_template(
     author: User | None = None,
     kind: MessageType = MessageType.REPLY,
     status: Status | None = None,
+    language: str | None = None,
 ) -> Message:
-    """Render ``key`` for the ticket's channel and reply with it (through the outbox); the
-    template and variant are recorded in ``Message.meta``. Raises ``RenderError``."""
-    rendered = render_for_ticket(session, ticket, key, variables=variables, author=author)
+    """Render ``key`` for the ticket's channel (in ``language`` where it can) and reply with
+    it through the outbox; template, variant and language are recorded in ``Message.meta``.
+    ``Money`` and date values are formatted for the language. Raises ``RenderError``."""
+    rendered = render_for_ticket(
+        session, ticket, key, variables=variables, author=author, language=language
+    )
     return do_reply(
         session,
         ticket,

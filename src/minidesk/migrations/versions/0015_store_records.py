@@ -15,21 +15,23 @@ from alembic import op
 import minidesk.db
 from minidesk.desk.phones import to_e164
 
-revision: str = '0015_store_records'
-down_revision: str | None = '0014_webhook_subscriptions'
+revision: str = "0015_store_records"
+down_revision: str | None = "0014_webhook_subscriptions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table('store_refunds', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('ref', sa.String(length=64), nullable=True))
-        batch_op.create_unique_constraint(batch_op.f('uq_store_refunds_ref'), ['ref'])
-    with op.batch_alter_table('store_orders', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('cancelled_at', minidesk.db.UTCDateTime(timezone=True), nullable=True))
+    with op.batch_alter_table("store_refunds", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("ref", sa.String(length=64), nullable=True))
+        batch_op.create_unique_constraint(batch_op.f("uq_store_refunds_ref"), ["ref"])
+    with op.batch_alter_table("store_orders", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("cancelled_at", minidesk.db.UTCDateTime(timezone=True), nullable=True)
+        )
     # Phones were stored as the shop wrote them; senders arrive as E.164 and must meet them.
     customers = sa.table(
-        'store_customers', sa.column('id', sa.Integer), sa.column('phone', sa.String)
+        "store_customers", sa.column("id", sa.Integer), sa.column("phone", sa.String)
     )
     connection = op.get_bind()
     rows = connection.execute(
@@ -44,8 +46,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('store_orders', schema=None) as batch_op:
-        batch_op.drop_column('cancelled_at')
-    with op.batch_alter_table('store_refunds', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('uq_store_refunds_ref'), type_='unique')
-        batch_op.drop_column('ref')
+    with op.batch_alter_table("store_orders", schema=None) as batch_op:
+        batch_op.drop_column("cancelled_at")
+    with op.batch_alter_table("store_refunds", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("uq_store_refunds_ref"), type_="unique")
+        batch_op.drop_column("ref")

@@ -108,6 +108,7 @@ LATE = _words(
     r"not (?:arrived|received|here yet|come)",
     r"where(?:'s| is)",
     r"when will",
+    r"when (?:does |will )?it ships?",
     r"track",
     r"never (?:arrived|came|got)",
     r"tarde",
@@ -153,12 +154,14 @@ class Choice:
     why: str
 
 
-def asked_for(text: str) -> set[str]:
-    """The actions ``text`` asks for in so many words (negated mentions do not count)."""
+def asked_for(text: str, *, negated: bool = False) -> set[str]:
+    """The actions ``text`` asks for in so many words, or with ``negated`` the ones it says
+    it does not want ("I don't want to cancel")."""
     found: set[str] = set()
     for flow, pattern in ASKS.items():
         for match in pattern.finditer(text):
-            if not NEGATED.search(text[max(0, match.start() - 40) : match.start()]):
+            said_not = NEGATED.search(text[max(0, match.start() - 40) : match.start()])
+            if bool(said_not) == negated:
                 found.add(flow)
                 break
     return found
@@ -176,17 +179,19 @@ def choose_flow(
     the policy pack's floor for irreversible actions."""
     modelled = FLOW_OF_INTENT.get(intent)
     asked = asked_for(text)
+    if modelled in asked_for(text, negated=True) - asked:
+        modelled = None  # the model read the very action the customer said they do not want
     if len(asked) == 1:
         (flow,) = asked
         return Choice(flow, f"the message asks for {flow} in so many words")
     if len(asked) > 1:
-        if modelled in asked:
-            return Choice(modelled, f"{modelled}: the model's reading, among the actions asked")
         for first in (taxonomy.CANCEL_ORDER, taxonomy.RETURN):
             if asked == {first, then := taxonomy.REFUND}:
                 # A cancellation refunds the payment and a return is refunded on arrival:
                 # "cancel it and refund me" is one request, the first.
                 return Choice(first, f"{first}, which includes the {then} asked for")
+        if modelled in asked:
+            return Choice(modelled, f"{modelled}: the model's reading, among the actions asked")
         return Choice(None, f"the message asks for several actions ({', '.join(sorted(asked))})")
     if is_late(text) and (modelled is None or modelled != taxonomy.PASSWORD_RESET):
         # However the model read it, a parcel that has not come is a status question: the

@@ -74,8 +74,12 @@ def test_a_negated_cancel_is_not_a_cancellation(
 # The model's reading (intent, confidence) against the words; the flow that may run.
 CASES = [
     # An invoice goes out only when the message asks for one.
-    (taxonomy.INVOICE, 0.95, "order 10235 promised the 14th, six days later still nothing",
-     taxonomy.ORDER_STATUS),
+    (
+        taxonomy.INVOICE,
+        0.95,
+        "order 10235 promised the 14th, six days later still nothing",
+        taxonomy.ORDER_STATUS,
+    ),
     (taxonomy.INVOICE, 0.95, "what happened with 10234", None),
     (taxonomy.INVOICE, 0.40, "can I get the receipt for 10234", taxonomy.INVOICE),
     # Refund words beat a return reading; both together are a return.

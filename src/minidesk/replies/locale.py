@@ -48,6 +48,12 @@ class NotGiven:
 NOT_GIVEN = NotGiven()
 
 
+def _plain(text: str) -> str:
+    # CLDR puts no-break spaces in "24,00 €" and "12 juin"; one of them makes an SMS UCS-2
+    # (70 characters a segment instead of 160), and no reader can tell them apart.
+    return text.replace("\xa0", " ").replace("\u202f", " ")
+
+
 def supported(language: str | None) -> str | None:
     """``language`` ("es", "pt-BR", "DE") as one of ``LANGUAGES``, or None."""
     if not language:
@@ -61,13 +67,13 @@ def show_money(money: Money, language: str) -> str:
         return format_money(money)  # "$24.00", as English replies always read
     digits = get_currency_precision(money.currency)
     amount = money.amount_minor / 10**digits
-    return str(format_currency(amount, money.currency, locale=LOCALES[language]))
+    return _plain(format_currency(amount, money.currency, locale=LOCALES[language]))
 
 
 def show_day(day: dt.date, language: str) -> str:
     if language == DEFAULT_LANGUAGE:
         return show_date(day)
-    return str(format_date(day, DAY_PATTERNS[language], locale=LOCALES[language]))
+    return _plain(format_date(day, DAY_PATTERNS[language], locale=LOCALES[language]))
 
 
 def localise(values: Mapping[str, Any], language: str) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from minidesk.replies.defaults import DEFAULTS
-from minidesk.replies.languages import NO_NAME, translated
+from minidesk.replies.languages import NO_NAME, TEAM, translated
 from minidesk.replies.locale import DEFAULT_LANGUAGE, localise, supported
 from minidesk.replies.sandbox import Refused, compile_checked, render_bounded
 from minidesk.replies.spec import CTA, TemplateSpec, check_length, tokens_in
@@ -106,9 +106,15 @@ def render(
 
 
 def _in(context: Mapping[str, Any], language: str) -> dict[str, Any]:
+    """``context`` for a translated template: values localised, and our own English words
+    among the ticket's tokens (``send.context_for``) in ``language`` too."""
     shown = localise(context, language)
-    if shown.get("customer_name") == "there":
-        shown["customer_name"] = NO_NAME[language]
+    for token in ("customer_name", "customer_full_name"):
+        if shown.get(token) == NO_NAME[DEFAULT_LANGUAGE]:
+            shown[token] = NO_NAME[language]
+    shop = str(shown.get("shop_name", ""))
+    if shown.get("agent_name") == TEAM[DEFAULT_LANGUAGE].format(shop=shop):
+        shown["agent_name"] = TEAM[language].format(shop=shop)
     return shown
 
 

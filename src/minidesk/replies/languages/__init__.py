@@ -19,8 +19,15 @@ BODIES: dict[str, dict[str, tuple[str, str, str]]] = {
     "fr": fr.BODIES,
     "pt": pt.BODIES,
 }
-# How a greeting reads without a first name on file (English uses "there").
-NO_NAME = {"es": "cliente", "de": "zusammen", "fr": "à vous", "pt": "cliente"}
+# How a greeting reads without a first name on file, and the bot's signature.
+NO_NAME = {"en": "there", "es": "cliente", "de": "zusammen", "fr": "à vous", "pt": "cliente"}
+TEAM = {
+    "en": "The {shop} team",
+    "es": "El equipo de {shop}",
+    "de": "Ihr {shop}-Team",
+    "fr": "L'équipe {shop}",
+    "pt": "A equipa {shop}",
+}
 
 
 @functools.cache

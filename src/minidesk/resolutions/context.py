@@ -27,7 +27,9 @@ from minidesk.resolutions.models import ResolutionState, Step
 from minidesk.triage.flags import find_flags
 
 BOT = Actor(ActorType.AUTOMATION, name="resolutions")
-BARE_NUMBER = re.compile(r"(?<![\w.,/-])#?(\d{3,20})(?![\w.,/-])")
+# A number standing alone ("1042", "#1042", "(1042)", "1042," at a clause's end), not part
+# of an amount ("1,042.50"), a date or a code.
+BARE_NUMBER = re.compile(r"(?<![\w.,/-])#?(\d{3,20})(?![\w/-]|[.,]\d)")
 # A reply this short ("1042", "YES REFUND", "ok") says nothing about the customer's language.
 MIN_WORDS_FOR_LANGUAGE = 4
 LANGUAGE = "language"

@@ -42,6 +42,7 @@ def _words(*patterns: str) -> re.Pattern[str]:
 ASKS = {
     taxonomy.REFUND: _words(
         r"refund",
+        r"\d+(?:[.,]\d+)? back\b",
         r"money back",
         r"reimburs",
         r"reembols",
@@ -69,6 +70,7 @@ ASKS = {
     ),
     taxonomy.ADDRESS_CHANGE: _words(
         r"(?<!email )(?<!e-mail )address",
+        r"(?:liefer|versand|post)adresse",
         r"direcci[oó]n",
         r"(?<!e-mail-)adresse",
         r"endere[cç]o",
@@ -109,6 +111,8 @@ LATE = _words(
     r"where(?:'s| is)",
     r"when will",
     r"when (?:does |will )?it ships?",
+    r"shipped yet",
+    r"has (?:it|my order|order \S+) shipped",
     r"track",
     r"never (?:arrived|came|got)",
     r"tarde",

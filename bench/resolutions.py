@@ -10,8 +10,9 @@ of orders in every state, imported through the store import. Prints one JSON obj
 of automatable conversations finished without a person (and per language), share finished
 in <= 3 customer turns, wrong actions (must be 0), hand-offs by reason.
 
-``bitext``: Bitext's customer-support set (bitext-llm-6.5k), each message's order id replaced by an order of the sending demo customer. Password requests arrive by email, the rest
-through the API channel. When the bot asks (refund token, new address, which order), the
+``bitext``: Bitext's customer-support set (bitext-llm-6.5k), each message's order id replaced
+by an order of the sending demo customer. Password requests arrive by email, the rest through
+the API channel. When the bot asks (refund token, new address, which order), the
 customer answers as a real one would. Prints one JSON object: share closed automatically,
 share closed in <= 3 turns, wrong automatic actions (must be 0), and inbound-to-automatic-
 reply latency (p50, p99) on SQLite.

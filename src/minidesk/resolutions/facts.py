@@ -197,7 +197,7 @@ def choose_flow(
         if modelled in asked:
             return Choice(modelled, f"{modelled}: the model's reading, among the actions asked")
         return Choice(None, f"the message asks for several actions ({', '.join(sorted(asked))})")
-    if is_late(text) and (modelled is None or modelled != taxonomy.PASSWORD_RESET):
+    if is_late(text) and modelled != taxonomy.PASSWORD_RESET:
         # However the model read it, a parcel that has not come is a status question: the
         # answer is tracking and the ETA (and a reship when it is late enough).
         return Choice(STATUS, "a late or missing parcel: tracking and ETA")

@@ -25,6 +25,7 @@ from minidesk.web.api import PREFIX
 from minidesk.web.deps import SessionDep, UserDep, WorkspaceDep, WriteSessionDep, requires
 from minidesk.web.pagination import MAX_LIMIT
 from minidesk.web.problems import Problem
+from minidesk.web.schemas import Strict
 
 router = APIRouter(prefix=PREFIX, tags=["store"])
 Importer = requires(Permission.IMPORT_STORE)
@@ -32,8 +33,9 @@ Row = dict[str, str | int | None]
 MAX_ROWS = 50_000  # per kind and request; bigger exports go through `minidesk store import`
 
 
-class StoreImportIn(BaseModel):
-    """The CSV files' rows as objects, column → value (docs/store-import.md)."""
+class StoreImportIn(Strict):
+    """The CSV files' rows as objects, column → value (docs/store-import.md); a misspelt
+    file name is a 422, not a file silently skipped."""
 
     customers: list[Row] = Field(default_factory=list, max_length=MAX_ROWS)
     orders: list[Row] = Field(default_factory=list, max_length=MAX_ROWS)

@@ -46,9 +46,8 @@ def new_revision(message: str) -> None:
         heads = ScriptDirectory.from_config(config).get_heads()
         number = max((int(h[:4]) for h in heads if h[:4].isdigit()), default=0) + 1
         slug = re.sub(r"[^a-z0-9]+", "_", message.lower()).strip("_")[:40]
-        command.revision(
-            config, message=message, autogenerate=True, rev_id=f"{number:04d}_{slug}"[:32]
-        )
+        command.revision(config, message=message, autogenerate=True,
+                         rev_id=f"{number:04d}_{slug}"[:32])
 
 
 if __name__ == "__main__":

@@ -155,7 +155,9 @@ def _write(db: Database, batch: _Batch) -> tuple[dict[int, Processed], Exception
     return _write_isolated(db, batch)
 
 
-def _write_isolated(db: Database, batch: _Batch) -> tuple[dict[int, Processed], Exception | None]:
+def _write_isolated(
+    db: Database, batch: _Batch
+) -> tuple[dict[int, Processed], Exception | None]:
     done: dict[int, Processed] = {}
     failed: Exception | None = None
     with db.transaction() as session, session.no_autoflush:

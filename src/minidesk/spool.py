@@ -251,3 +251,4 @@ def close(db: Database) -> None:
         spool = _spools.pop(db.url, None)
     if spool is not None:
         spool.dispose()
+

@@ -33,10 +33,8 @@ def default_datasets_dir() -> Path:
 def bitext_examples(datasets: Path, release: str) -> list[Example]:
     """One Bitext release's rows relabelled to minidesk intents."""
     ref = datasets / (BITEXT_8K if release == "8k" else BITEXT_LLM)
-    return [
-        Example(ex.text, BITEXT_TO_MINIDESK[ex.label])
-        for ex in load_examples(ref, label_column="intent")
-    ]
+    return [Example(ex.text, BITEXT_TO_MINIDESK[ex.label])
+            for ex in load_examples(ref, label_column="intent")]
 
 
 def build(datasets: Path, out: Path) -> dict[str, object]:
@@ -46,14 +44,9 @@ def build(datasets: Path, out: Path) -> dict[str, object]:
     # Calibrate across releases: each release is scored by a model trained on the other,
     # the only honest view of how confident the model is on phrasing it has not seen.
     fold_ids = [0] * len(first) + [1] * len(second) + [i % 2 for i in range(len(seeds))]
-    report = train(
-        examples,
-        fold_ids=fold_ids,
-        meta={
-            "source": "bitext-8k + bitext-llm-6.5k + seed_examples",
-            "license": "CDLA-Sharing-1.0 (see LICENSE-bitext.txt)",
-        },
-    )
+    report = train(examples, fold_ids=fold_ids,
+                   meta={"source": "bitext-8k + bitext-llm-6.5k + seed_examples",
+                         "license": "CDLA-Sharing-1.0 (see LICENSE-bitext.txt)"})
     report.model.version = "default-" + report.model.version.removeprefix("intents-")
     report.model.save(out)
     shutil.copyfile(datasets / "bitext-8k" / "LICENSE.txt", out / "LICENSE-bitext.txt")
@@ -64,12 +57,8 @@ def build(datasets: Path, out: Path) -> dict[str, object]:
         "Sharing - Version 1.0, whose text is in LICENSE-bitext.txt.\n",
         "utf-8",
     )
-    return {
-        "version": report.model.version,
-        "seconds": round(report.seconds, 1),
-        "examples": report.n_examples,
-        "calibration": report.calibration.__dict__,
-    }
+    return {"version": report.model.version, "seconds": round(report.seconds, 1),
+            "examples": report.n_examples, "calibration": report.calibration.__dict__}
 
 
 def main() -> None:

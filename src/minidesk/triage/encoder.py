@@ -55,8 +55,7 @@ def require(name: str) -> None:
     """Raise :class:`EncoderUnavailableError` unless encoder ``name`` can be used here."""
     if name not in ENCODERS:
         raise EncoderUnavailableError(
-            f"unknown encoder {name!r}; choose one of {', '.join(ENCODERS)}"
-        )
+            f"unknown encoder {name!r}; choose one of {', '.join(ENCODERS)}")
     if name == TFIDF:
         return
     missing = missing_modules()
@@ -65,11 +64,9 @@ def require(name: str) -> None:
 
 
 def _install_hint(name: str, missing: list[str]) -> str:
-    return (
-        f"encoder {name!r} needs the optional '{EXTRA}' extra, which is not installed "
-        f"(missing: {', '.join(missing)}); install it with: "
-        f"pip install 'minidesk[{EXTRA}]'"
-    )
+    return (f"encoder {name!r} needs the optional '{EXTRA}' extra, which is not installed "
+            f"(missing: {', '.join(missing)}); install it with: "
+            f"pip install 'minidesk[{EXTRA}]'")
 
 
 class SentenceEncoder:
@@ -89,13 +86,8 @@ class SentenceEncoder:
         # One forward pass at a time: torch already uses every core for one batch, and
         # concurrent passes would only compete for them.
         with self._lock:
-            out = model.encode(
-                texts,
-                batch_size=BATCH_SIZE,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            )
+            out = model.encode(texts, batch_size=BATCH_SIZE, normalize_embeddings=True,
+                               convert_to_numpy=True, show_progress_bar=False)
         return np.asarray(out, dtype=np.float32)
 
     def _loaded(self) -> Any:
@@ -145,13 +137,5 @@ def loaded(name: str) -> bool:
     return enc is not None and enc._model is not None
 
 
-__all__ = [
-    "ENCODERS",
-    "MINILM",
-    "TFIDF",
-    "EncoderUnavailableError",
-    "SentenceEncoder",
-    "get_encoder",
-    "missing_modules",
-    "require",
-]
+__all__ = ["ENCODERS", "MINILM", "TFIDF", "EncoderUnavailableError", "SentenceEncoder",
+           "get_encoder", "missing_modules", "require"]

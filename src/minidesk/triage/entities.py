@@ -23,7 +23,9 @@ _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A
 # Carrier formats: UPS 1Z + 16; USPS 20-22 digits or 2 letters + 9 digits + US;
 # Royal Mail / international S10 (2 letters, 9 digits, 2 letters); FedEx 12 or 15 digits
 # only when a carrier or "tracking" is named nearby (bare 12-digit numbers are too common).
-_TRACKING = re.compile(r"\b(?:1Z[0-9A-Z]{16}|[A-Z]{2}\d{9}[A-Z]{2}|9[2-5]\d{18,20})\b")
+_TRACKING = re.compile(
+    r"\b(?:1Z[0-9A-Z]{16}|[A-Z]{2}\d{9}[A-Z]{2}|9[2-5]\d{18,20})\b"
+)
 _TRACKING_NAMED = re.compile(
     r"(?i:tracking|fedex|dhl|ups|usps|carrier|sendungsnummer|seguimiento|suivi)"
     r"[^0-9\n]{0,25}?\b(\d{10,22})\b"
@@ -36,25 +38,11 @@ _ORDER = re.compile(
     r"\s*[:#]?\s*([A-Z]{0,4}-?\d{3,20})\b"
     r"|\b([A-Z]{2,4}-\d{3,12})\b"
 )
-_SYMBOLS = {
-    "$": "USD",
-    "€": "EUR",
-    "£": "GBP",
-    "¥": "JPY",
-    "US$": "USD",
-    "C$": "CAD",
-    "A$": "AUD",
-    "CHF": "CHF",
-}
+_SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "US$": "USD", "C$": "CAD",
+            "A$": "AUD", "CHF": "CHF"}
 _CODES = "USD|EUR|GBP|CAD|AUD|CHF|JPY|MXN|SEK|NOK|DKK|PLN"
-_WORDS = {
-    "dollars": "USD",
-    "dollar": "USD",
-    "euros": "EUR",
-    "euro": "EUR",
-    "pounds": "GBP",
-    "bucks": "USD",
-}
+_WORDS = {"dollars": "USD", "dollar": "USD", "euros": "EUR", "euro": "EUR", "pounds": "GBP",
+          "bucks": "USD"}
 _NUM = r"\d{1,3}(?:[,.' ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _AMOUNT = re.compile(
     rf"(?P<sym>US\$|C\$|A\$|[$€£¥])\s?(?P<n1>{_NUM})"
@@ -65,13 +53,11 @@ _AMOUNT = re.compile(
 )
 _ZERO_DECIMAL = {"JPY"}
 _PHONE = re.compile(r"(?<![\w+])(\+?\d[\d\s().-]{7,}\d)(?!\w)")
-_MONTHS = (
-    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
-    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|enero|febrero|marzo|"
-    r"abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|januar|"
-    r"februar|märz|mai|juni|juli|oktober|dezember|janvier|février|mars|avril|juin|"
-    r"juillet|août|septembre|octobre|novembre|décembre"
-)
+_MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+           r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|enero|febrero|marzo|"
+           r"abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|januar|"
+           r"februar|märz|mai|juni|juli|oktober|dezember|janvier|février|mars|avril|juin|"
+           r"juillet|août|septembre|octobre|novembre|décembre")
 _DATE = re.compile(
     r"\b\d{4}-\d{2}-\d{2}\b"
     r"|\b\d{1,2}[/.]\d{1,2}[/.](?:\d{4}|\d{2})\b"
@@ -88,7 +74,7 @@ def to_minor(number: str, currency: str) -> int:
     last_sep = max(n.rfind("."), n.rfind(","))
     # A final separator followed by 1-2 digits is the decimal mark, whichever symbol it is.
     if last_sep >= 0 and len(n) - last_sep - 1 in (1, 2):
-        whole, frac = n[:last_sep], n[last_sep + 1 :]
+        whole, frac = n[:last_sep], n[last_sep + 1:]
     else:
         whole, frac = n, ""
     whole = re.sub(r"[.,]", "", whole) or "0"
@@ -103,18 +89,10 @@ def _amounts(text: str, taken: list[tuple[int, int]]) -> list[dict[str, Any]]:
         g = m.groupdict()
         number = g["n1"] or g["n2"] or g["n3"] or g["n4"]
         unit = g["sym"] or g["sym2"] or g["code"] or g["code2"] or ""
-        currency = (
-            _SYMBOLS.get(unit.upper() if len(unit) > 1 else unit)
-            or _WORDS.get(unit.lower())
-            or unit.upper()
-        )
-        out.append(
-            {
-                "amount_minor": to_minor(number, currency),
-                "currency": currency,
-                "text": m.group(0).strip(),
-            }
-        )
+        currency = _SYMBOLS.get(unit.upper() if len(unit) > 1 else unit) or \
+            _WORDS.get(unit.lower()) or unit.upper()
+        out.append({"amount_minor": to_minor(number, currency), "currency": currency,
+                    "text": m.group(0).strip()})
         taken.append(m.span())
     return out
 

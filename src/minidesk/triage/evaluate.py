@@ -21,9 +21,8 @@ from minidesk.triage.model import IntentModel
 from minidesk.triage.result import UNKNOWN_INTENT
 
 
-def evaluate(
-    model: IntentModel, examples: Sequence[Example], *, latency_sample: int = 1000
-) -> dict[str, Any]:
+def evaluate(model: IntentModel, examples: Sequence[Example],
+             *, latency_sample: int = 1000) -> dict[str, Any]:
     """The JSON object ``intents eval`` prints."""
     texts = [e.text for e in examples]
     truth = [e.label for e in examples]
@@ -36,12 +35,10 @@ def evaluate(
         y = [truth[i] for i in in_scope]
         p = [preds[i] for i in in_scope]
         out["accuracy"] = round(float(np.mean([a == b for a, b in zip(y, p, strict=True)])), 4)
-        out["accuracy_unthresholded"] = round(
-            float(np.mean([predictions[i].best_label == truth[i] for i in in_scope])), 4
-        )
-        out["macro_f1"] = round(
-            float(f1_score(y, p, labels=sorted(set(y)), average="macro", zero_division=0)), 4
-        )
+        out["accuracy_unthresholded"] = round(float(np.mean(
+            [predictions[i].best_label == truth[i] for i in in_scope])), 4)
+        out["macro_f1"] = round(float(f1_score(y, p, labels=sorted(set(y)), average="macro",
+                                               zero_division=0)), 4)
     else:
         out["accuracy"] = out["accuracy_unthresholded"] = None
         out["macro_f1"] = None

@@ -21,110 +21,56 @@ HUMAN_PLEASE = "human_please"
 # "pursue" never match.
 _LEGAL_TERMS = (
     # en
-    r"lawyers?",
-    r"attorneys?",
-    r"sue|sues|sued|suing",
-    r"lawsuits?",
-    r"courts?",
-    r"small claims",
-    r"charge ?backs?",
-    r"bbb complaint",
-    r"better business bureau",
-    r"legal action",
-    r"solicitors?",
-    r"litigation",
+    r"lawyers?", r"attorneys?", r"sue|sues|sued|suing", r"lawsuits?", r"courts?",
+    r"small claims", r"charge ?backs?", r"bbb complaint", r"better business bureau",
+    r"legal action", r"solicitors?", r"litigation",
     # es
-    r"abogad[oa]s?",
-    r"demandar(?:e|le|les)?|demanda judicial",
-    r"tribunal(?:es)?",
-    r"juzgado",
-    r"denuncia(?:r|re)?",
-    r"contracargos?",
+    r"abogad[oa]s?", r"demandar(?:e|le|les)?|demanda judicial", r"tribunal(?:es)?", r"juzgado",
+    r"denuncia(?:r|re)?", r"contracargos?",
     # de
-    r"anw[aä]lt(?:e|in)?|anwaelte|rechtsanw[aä]lt(?:e|in)?",
-    r"verklagen|verklage",
-    r"gericht|gerichte",
-    r"klage",
-    r"r[uü]ckbuchung|ruckbuchung",
+    r"anw[aä]lt(?:e|in)?|anwaelte|rechtsanw[aä]lt(?:e|in)?", r"verklagen|verklage",
+    r"gericht|gerichte", r"klage", r"r[uü]ckbuchung|ruckbuchung",
     # fr
-    r"avocats?",
-    r"poursuivre|poursuites? judiciaires?",
-    r"tribunal|tribunaux",
-    r"proces",
-    r"porter plainte",
-    r"retrofacturation",
+    r"avocats?", r"poursuivre|poursuites? judiciaires?", r"tribunal|tribunaux",
+    r"proces", r"porter plainte", r"retrofacturation",
 )
 _HEALTH_TERMS = (
     # en
-    r"burns?|burned|burnt|burning",
-    r"injur(?:y|ies|ed)",
-    r"allergic reactions?",
-    r"allergic",
-    r"fire",
-    r"smoke|smoking|smoked",
-    r"chok(?:e|ed|ing)",
-    r"hospitals?",
-    r"explod(?:e|ed|es|ing)",
-    r"electric shock",
-    r"poison(?:ed|ing)?",
-    r"emergency room",
-    r"bleeding",
-    r"rash",
+    r"burns?|burned|burnt|burning", r"injur(?:y|ies|ed)", r"allergic reactions?",
+    r"allergic", r"fire", r"smoke|smoking|smoked", r"chok(?:e|ed|ing)", r"hospitals?",
+    r"explod(?:e|ed|es|ing)", r"electric shock", r"poison(?:ed|ing)?", r"emergency room",
+    r"bleeding", r"rash",
     # es
-    r"quemadura|quemaduras|quemad[oa]|quemo",
-    r"herid[oa]s?|lesion(?:es)?",
-    r"reaccion alergica",
-    r"alergia",
-    r"incendio|fuego",
-    r"humo",
-    r"asfixia|atragant\w*",
-    r"hospital(?:es)?",
-    r"intoxicacion",
+    r"quemadura|quemaduras|quemad[oa]|quemo", r"herid[oa]s?|lesion(?:es)?",
+    r"reaccion alergica", r"alergia", r"incendio|fuego", r"humo", r"asfixia|atragant\w*",
+    r"hospital(?:es)?", r"intoxicacion",
     # de
-    r"verbrennung(?:en)?|verbrannt",
-    r"verletzung(?:en)?|verletzt",
-    r"allergische reaktion",
+    r"verbrennung(?:en)?|verbrannt", r"verletzung(?:en)?|verletzt", r"allergische reaktion",
     # not "brand" (German for fire): it is an everyday English word.
-    r"feuer|brandgefahr",
-    r"rauch|qualm",
-    r"erstick\w*",
-    r"krankenhaus|notaufnahme",
+    r"feuer|brandgefahr", r"rauch|qualm", r"erstick\w*", r"krankenhaus|notaufnahme",
     r"vergiftung",
     # fr
-    r"brulure|brulures|brule",
-    r"blessure|blesse|blessee",
-    r"reaction allergique",
-    r"incendie|feu",
-    r"fumee",
-    r"etouff\w*",
-    r"hopital|urgences",
-    r"intoxication",
+    r"brulure|brulures|brule", r"blessure|blesse|blessee", r"reaction allergique",
+    r"incendie|feu", r"fumee", r"etouff\w*", r"hopital|urgences", r"intoxication",
 )
 # "Human please" is about asking for a person, so single words are not enough ("agent" alone
 # is common in delivery talk); the phrases pair a verb or "real"/"live" with a person noun.
-_PERSON = (
-    r"(?:a |an |to a |to an |with a |with an |to |with )?(?:real |live |actual )?"
-    r"(?:person|human|agent|representative|rep|someone|somebody|operator|manager)"
-)
+_PERSON = r"(?:a |an |to a |to an |with a |with an |to |with )?(?:real |live |actual )?" \
+          r"(?:person|human|agent|representative|rep|someone|somebody|operator|manager)"
 _HUMAN_TERMS = (
     rf"(?:talk|speak|chat) (?:to|with) {_PERSON}",
     rf"(?:get|want|need|give me|connect me to|transfer me to|put me through to) {_PERSON}",
-    r"real (?:person|human)",
-    r"live (?:agent|person|chat with a human)",
-    r"human (?:being|agent|please)",
-    r"customer service representative",
+    r"real (?:person|human)", r"live (?:agent|person|chat with a human)",
+    r"human (?:being|agent|please)", r"customer service representative",
     # es
     r"hablar con (?:una |un )?(?:persona|humano|agente|representante)",
-    r"persona real",
-    r"agente humano",
+    r"persona real", r"agente humano",
     # de
     r"mit (?:einem |einer )?(?:menschen|mitarbeiter(?:in)?|person|berater(?:in)?) sprechen",
-    r"echte(?:n|r)? (?:mensch(?:en)?|person)",
-    r"mitarbeiter sprechen",
+    r"echte(?:n|r)? (?:mensch(?:en)?|person)", r"mitarbeiter sprechen",
     # fr
     r"parler (?:a|avec) (?:un |une )?(?:personne|humain|conseiller|conseillere|agent)",
-    r"vraie personne",
-    r"un humain",
+    r"vraie personne", r"un humain",
 )
 
 

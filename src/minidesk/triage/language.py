@@ -13,23 +13,23 @@ import re
 
 _STOPWORDS: dict[str, str] = {
     "en": "the and to of a i is it my you that for was on in have with this not be are "
-    "me can your please what how where when order but do no get did will has would "
-    "just there from they been received still an at hi hello thanks thank want need",
+          "me can your please what how where when order but do no get did will has would "
+          "just there from they been received still an at hi hello thanks thank want need",
     "es": "el la de que y en los las un una por con no es mi para se su lo como pero más "
-    "me al del le ya está hola gracias quiero pedido cuando donde dónde mí muy sin "
-    "tengo favor recibido todavía aún sido hace ha por qué necesito",
+          "me al del le ya está hola gracias quiero pedido cuando donde dónde mí muy sin "
+          "tengo favor recibido todavía aún sido hace ha por qué necesito",
     "de": "der die das und ist ich nicht zu ein eine mit den dem es sie auf für von ist "
-    "mein meine meinen bitte wo wann wie noch kein keine habe hat wurde danke hallo "
-    "bestellung nicht aber auch sehr ihr ihre schon warum möchte",
+          "mein meine meinen bitte wo wann wie noch kein keine habe hat wurde danke hallo "
+          "bestellung nicht aber auch sehr ihr ihre schon warum möchte",
     "fr": "le la les de et est je pas un une des du en que qui mon ma mes pour avec ne "
-    "sur au vous nous il elle ce cette bonjour merci commande où quand toujours "
-    "reçu été très mais aussi voudrais veux suis ai",
+          "sur au vous nous il elle ce cette bonjour merci commande où quand toujours "
+          "reçu été très mais aussi voudrais veux suis ai",
     "it": "il la di che e non è un una per con mio mia sono ho ciao grazie ordine dove "
-    "quando ancora ricevuto vorrei anche molto del della",
+          "quando ancora ricevuto vorrei anche molto del della",
     "pt": "o a de que e não é um uma para com meu minha os as do da em olá obrigado "
-    "pedido onde quando ainda recebi gostaria também muito",
+          "pedido onde quando ainda recebi gostaria também muito",
     "nl": "de het een en van ik is niet dat mijn met voor op zijn te wat waar wanneer nog "
-    "bestelling ontvangen graag bedankt hallo ook heel",
+          "bestelling ontvangen graag bedankt hallo ook heel",
 }
 _LETTERS: dict[str, str] = {
     "es": "ñ¿¡áíóú",

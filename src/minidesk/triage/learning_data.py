@@ -73,7 +73,8 @@ def silver(session: Session, limit: int = SILVER_LIMIT) -> list[tuple[int, Examp
         .order_by(Ticket.id.desc())
         .limit(limit)
     )
-    return [(int(t), Example(example_text(message), str(intent))) for t, intent, message in rows]
+    return [(int(t), Example(example_text(message), str(intent)))
+            for t, intent, message in rows]
 
 
 def base_examples(settings: Settings) -> list[Example]:

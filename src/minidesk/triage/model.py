@@ -61,20 +61,15 @@ class Prediction:
     best_label: str  # the top in-scope label even when the answer is "unknown"
 
 
-def make_vectorizer(
-    options: dict[str, Any],
-    vocabulary: list[str] | None = None,
-    idf: np.ndarray | None = None,
-    min_df: int = 1,
-) -> TfidfVectorizer:
+def make_vectorizer(options: dict[str, Any], vocabulary: list[str] | None = None,
+                    idf: np.ndarray | None = None, min_df: int = 1) -> TfidfVectorizer:
     """A TF-IDF vectorizer, fitted from a stored vocabulary and IDF when they are given."""
     opts = dict(options)
     opts["ngram_range"] = tuple(opts["ngram_range"])
     if vocabulary is None:
         return TfidfVectorizer(min_df=min_df, dtype=np.float32, **opts)
-    vec = TfidfVectorizer(
-        vocabulary={t: i for i, t in enumerate(vocabulary)}, dtype=np.float32, **opts
-    )
+    vec = TfidfVectorizer(vocabulary={t: i for i, t in enumerate(vocabulary)},
+                          dtype=np.float32, **opts)
     vec.idf_ = np.asarray(idf, dtype=np.float64)
     return vec
 
@@ -123,8 +118,7 @@ class IntentModel:
         # The sentence encoder is only resolved here (cheap: it checks the extra is
         # importable); its weights load on the first prediction.
         self._encoder: enc.SentenceEncoder | None = (
-            None if self.encoder == enc.TFIDF else enc.get_encoder(self.encoder)
-        )
+            None if self.encoder == enc.TFIDF else enc.get_encoder(self.encoder))
 
     @property
     def intents(self) -> list[str]:
@@ -137,10 +131,10 @@ class IntentModel:
             xw = self._word.transform(clipped)
             xc = self._char.transform(clipped)
         nw, nc = len(self.word_vocab), len(self.char_vocab)
-        out = np.asarray(xw @ self._coef[:nw]) + np.asarray(xc @ self._coef[nw : nw + nc])
+        out = np.asarray(xw @ self._coef[:nw]) + np.asarray(xc @ self._coef[nw:nw + nc])
         if self._encoder is not None:
             emb = self._encoder.encode(clipped) * np.float32(self.embedding_weight)
-            out += emb @ self._coef[nw + nc :]
+            out += emb @ self._coef[nw + nc:]
         return out + self._intercept
 
     def predict_many(self, texts: list[str]) -> list[Prediction]:

@@ -55,9 +55,8 @@ def score_on(model: IntentModel, holdout: Holdout) -> tuple[float, dict[str, Any
     if not isinstance(holdout, Mapping):
         metrics = evaluate(model, holdout, latency_sample=0)
         return heldout_score(metrics), metrics
-    per_group = {
-        name: evaluate(model, group, latency_sample=0) for name, group in holdout.items() if group
-    }
+    per_group = {name: evaluate(model, group, latency_sample=0)
+                 for name, group in holdout.items() if group}
     scores = [heldout_score(m) for m in per_group.values()]
     return (sum(scores) / len(scores) if scores else 0.0), per_group
 
@@ -80,42 +79,23 @@ def retrain(
     """
     current = IntentModel.load(base_dir)
     if config is None:  # a candidate must not silently drop the live model's encoder
-        config = TrainConfig(
-            encoder=current.encoder, embedding_weight=current.embedding_weight or 1.0
-        )
+        config = TrainConfig(encoder=current.encoder,
+                             embedding_weight=current.embedding_weight or 1.0)
     cur, current_metrics = score_on(current, holdout)
-    report = train(
-        [*base_examples, *examples],
-        config=config,
-        meta={"retrained_from": current.version, "corrections": len(examples)},
-    )
+    report = train([*base_examples, *examples], config=config,
+                   meta={"retrained_from": current.version, "corrections": len(examples)})
     candidate = report.model
     cand, cand_metrics = score_on(candidate, holdout)
-    details = {
-        "current": current_metrics,
-        "candidate": cand_metrics,
-        "train_seconds": round(report.seconds, 2),
-    }
+    details = {"current": current_metrics, "candidate": cand_metrics,
+               "train_seconds": round(report.seconds, 2)}
     if cand < cur:
-        return RetrainOutcome(
-            False,
-            f"candidate scored {cand:.4f} < current {cur:.4f}; kept {current.version}",
-            cur,
-            cand,
-            Path(base_dir),
-            candidate.version,
-            details,
-        )
+        return RetrainOutcome(False, f"candidate scored {cand:.4f} < current {cur:.4f}; kept "
+                              f"{current.version}", cur, cand, Path(base_dir),
+                              candidate.version, details)
     root = Path(out_root) if out_root is not None else Path(base_dir).parent
     target = root / f"{candidate.version}-{int(time.time())}"
     candidate.save(target)
     (into or registry).activate(target)
-    return RetrainOutcome(
-        True,
-        f"candidate scored {cand:.4f} >= current {cur:.4f}; promoted {candidate.version}",
-        cur,
-        cand,
-        target,
-        candidate.version,
-        details,
-    )
+    return RetrainOutcome(True, f"candidate scored {cand:.4f} >= current {cur:.4f}; "
+                          f"promoted {candidate.version}", cur, cand, target,
+                          candidate.version, details)

@@ -60,7 +60,9 @@ def claim(database: Database, now: dt.datetime) -> bool:
     """Take the due retrain; True for exactly one caller however many sweep at once."""
     with database.transaction() as session:
         won = session.execute(
-            update(IntentRetrain).where(_due(now)).values(running_since=now, last_started_at=now)
+            update(IntentRetrain)
+            .where(_due(now))
+            .values(running_since=now, last_started_at=now)
         )
         return won.rowcount == 1  # type: ignore[attr-defined]
 
@@ -98,14 +100,8 @@ def run_retrain(database: Database) -> dict[str, Any]:
         current_dir = version_dir(session, current)
     with tempfile.TemporaryDirectory(prefix="minidesk-retrain-") as scratch:
         # A private registry: the process-wide one switches only once the database says so.
-        result = retrain(
-            data.learned,
-            current_dir,
-            data.holdout,
-            base_examples=data.base,
-            out_root=scratch,
-            into=ModelRegistry(default_dir=current_dir),
-        )
+        result = retrain(data.learned, current_dir, data.holdout, base_examples=data.base,
+                         out_root=scratch, into=ModelRegistry(default_dir=current_dir))
         metrics = _metrics(result, data, current)
         with database.transaction() as session:
             if result.promoted:

@@ -17,33 +17,32 @@ NEGATIVE = "negative"
 NEUTRAL = "neutral"
 POSITIVE = "positive"
 
-
 def _wordset(spaced: str) -> frozenset[str]:
     return frozenset(spaced.split())
 
 
 _POS = {
     2: "excellent amazing awesome fantastic perfect love loved wonderful outstanding superb "
-    "brilliant excelente perfecto encanta encantado maravilloso genial ausgezeichnet "
-    "perfekt wunderbar toll super hervorragend parfait excellent genial merveilleux "
-    "formidable adore",
+       "brilliant excelente perfecto encanta encantado maravilloso genial ausgezeichnet "
+       "perfekt wunderbar toll super hervorragend parfait excellent genial merveilleux "
+       "formidable adore",
     1: "good great nice happy glad thanks thank appreciate appreciated helpful quick fast "
-    "pleased satisfied works worked fine resolved easy kind bueno buena gracias feliz "
-    "rapido contento satisfecho gut danke schnell zufrieden freundlich hilfreich bien "
-    "bon bonne merci rapide content satisfait aimable",
+       "pleased satisfied works worked fine resolved easy kind bueno buena gracias feliz "
+       "rapido contento satisfecho gut danke schnell zufrieden freundlich hilfreich bien "
+       "bon bonne merci rapide content satisfait aimable",
 }
 _NEG = {
     2: "terrible horrible awful worst disgusting furious outrageous unacceptable scam fraud "
-    "useless pathetic ridiculous disgrace hate angry livid nightmare stolen "
-    "pesimo pesima horrible estafa fraude inaceptable enfadado furioso asco "
-    "schrecklich furchtbar betrug unverschamt wutend katastrophe inakzeptabel "
-    "nul nulle arnaque inadmissible furieux honteux scandaleux inacceptable",
+       "useless pathetic ridiculous disgrace hate angry livid nightmare stolen "
+       "pesimo pesima horrible estafa fraude inaceptable enfadado furioso asco "
+       "schrecklich furchtbar betrug unverschamt wutend katastrophe inakzeptabel "
+       "nul nulle arnaque inadmissible furieux honteux scandaleux inacceptable",
     1: "bad poor slow late broken damaged wrong missing never problem issue disappointed "
-    "annoyed upset frustrated frustrating unhappy delay delayed waiting lost defective "
-    "cancel complaint refund not_received error failed fail rude malo mala roto "
-    "tarde problema decepcionado molesto perdido defectuoso schlecht kaputt spat "
-    "problem enttauscht verargert verloren defekt fehler mauvais casse retard probleme "
-    "decu fache perdu defectueux erreur",
+       "annoyed upset frustrated frustrating unhappy delay delayed waiting lost defective "
+       "cancel complaint refund not_received error failed fail rude malo mala roto "
+       "tarde problema decepcionado molesto perdido defectuoso schlecht kaputt spat "
+       "problem enttauscht verargert verloren defekt fehler mauvais casse retard probleme "
+       "decu fache perdu defectueux erreur",
 }
 _INTENSIFIERS = _wordset(
     "very really so extremely totally completely absolutely super muy totalmente "

@@ -67,20 +67,10 @@ BITEXT_TO_MINIDESK: dict[str, str] = {
 }
 
 # Intents that are questions rather than problems: lowest priority unless the customer is upset.
-INFORMATIONAL = frozenset(
-    {
-        PLACE_ORDER,
-        REFUND_POLICY,
-        DELIVERY_OPTIONS,
-        PAYMENT_METHODS,
-        ACCOUNT_CREATE,
-        ACCOUNT_SWITCH,
-        CANCELLATION_FEE,
-        FEEDBACK,
-        NEWSLETTER,
-        ADDRESS_SETUP,
-    }
-)
+INFORMATIONAL = frozenset({
+    PLACE_ORDER, REFUND_POLICY, DELIVERY_OPTIONS, PAYMENT_METHODS, ACCOUNT_CREATE,
+    ACCOUNT_SWITCH, CANCELLATION_FEE, FEEDBACK, NEWSLETTER, ADDRESS_SETUP,
+})
 # Intents where waiting costs the customer money or makes the fix impossible (an order that
 # ships before the cancel is read can no longer be cancelled).
 TIME_SENSITIVE = frozenset({CANCEL_ORDER, ADDRESS_CHANGE, CHANGE_ORDER, PAYMENT_PROBLEM})

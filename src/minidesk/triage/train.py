@@ -98,14 +98,9 @@ class _HeldOut:
     truth: list[list[str]] = field(default_factory=list)
 
 
-def train(
-    examples: Sequence[Example],
-    *,
-    config: TrainConfig | None = None,
-    version: str | None = None,
-    meta: dict[str, Any] | None = None,
-    fold_ids: Sequence[int] | None = None,
-) -> TrainReport:
+def train(examples: Sequence[Example], *, config: TrainConfig | None = None,
+          version: str | None = None, meta: dict[str, Any] | None = None,
+          fold_ids: Sequence[int] | None = None) -> TrainReport:
     """Train, calibrate and return an :class:`IntentModel` (not yet saved).
 
     ``fold_ids`` (one small integer per example) fixes the calibration folds, e.g. one per
@@ -217,13 +212,8 @@ def _assign_folds(y: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray
     return folds
 
 
-def _cross_scores(
-    x: sp.csr_matrix,
-    y: np.ndarray,
-    intents: list[str],
-    cfg: TrainConfig,
-    fold_ids: Sequence[int] | None,
-) -> _HeldOut:
+def _cross_scores(x: sp.csr_matrix, y: np.ndarray, intents: list[str],
+                  cfg: TrainConfig, fold_ids: Sequence[int] | None) -> _HeldOut:
     rng = np.random.default_rng(cfg.seed)
     if fold_ids is not None:
         folds = np.asarray(fold_ids, dtype=np.int64)
@@ -285,11 +275,8 @@ def _calibrate(held: _HeldOut, *, has_oos: bool, oos_share: float) -> Calibratio
         # over-confident about them and the search can settle on 0. Never accept messages
         # less confident than the least confident 5% of held-out in-scope ones.
         threshold = max(threshold, float(np.quantile(cin[cin >= 0], FALLBACK_REJECT_SHARE)))
-    rule = (
-        "max in-scope accuracy + recall of held-out oos rows"
-        if has_oos
-        else "max in-scope accuracy + recall of held-out (left-out) classes"
-    )
+    rule = ("max in-scope accuracy + recall of held-out oos rows" if has_oos
+            else "max in-scope accuracy + recall of held-out (left-out) classes")
     return Calibration(
         temperature,
         threshold,
@@ -300,9 +287,8 @@ def _calibrate(held: _HeldOut, *, has_oos: bool, oos_share: float) -> Calibratio
     )
 
 
-def _best_threshold(
-    conf_in: np.ndarray, correct: np.ndarray, conf_out: np.ndarray, oos_share: float
-) -> float:
+def _best_threshold(conf_in: np.ndarray, correct: np.ndarray, conf_out: np.ndarray,
+                    oos_share: float) -> float:
     cands = np.unique(np.concatenate([[0.0], conf_in[conf_in >= 0], conf_out[conf_out >= 0]]))
     good = np.sort(conf_in[correct])
     neg = np.sort(conf_out)

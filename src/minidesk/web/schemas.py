@@ -262,7 +262,7 @@ class IntegrationIn(Strict):
         ge=1,
         le=MAX_ROW_ID,
         description="the service user the token acts as (give it the agent role); four-eyes "
-        "checks name this user for the messages the integration hands in",
+        "checks name this user for the messages the integration hands in"
     )
     expires_in_days: int | None = Field(None, ge=1, le=3650, description="default: never")
 

@@ -15,17 +15,17 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0011_outbound_webhooks"
-down_revision: str | None = "0010_access_hardening"
+revision: str = '0011_outbound_webhooks'
+down_revision: str | None = '0010_access_hardening'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("customers", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("webhook_secret_encrypted", sa.Text(), nullable=True))
+    with op.batch_alter_table('customers', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('webhook_secret_encrypted', sa.Text(), nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("customers", schema=None) as batch_op:
-        batch_op.drop_column("webhook_secret_encrypted")
+    with op.batch_alter_table('customers', schema=None) as batch_op:
+        batch_op.drop_column('webhook_secret_encrypted')

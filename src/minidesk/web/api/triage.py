@@ -52,28 +52,14 @@ def models(session: SessionDep) -> Page[ModelVersionOut]:
     """Stored versions newest first, then the shipped default (version 0)."""
     live = active_version(session)
     items = [
-        ModelVersionOut(
-            version=row.version,
-            name=row.name,
-            active=row.version == live,
-            builtin=False,
-            metrics=row.metrics,
-            created_at=row.created_at,
-            activated_at=row.activated_at,
-        )
+        ModelVersionOut(version=row.version, name=row.name, active=row.version == live,
+                        builtin=False, metrics=row.metrics, created_at=row.created_at,
+                        activated_at=row.activated_at)
         for row in list_versions(session)
     ]
-    items.append(
-        ModelVersionOut(
-            version=DEFAULT_VERSION,
-            name=_default_name(),
-            active=live == DEFAULT_VERSION,
-            builtin=True,
-            metrics={},
-            created_at=None,
-            activated_at=None,
-        )
-    )
+    items.append(ModelVersionOut(version=DEFAULT_VERSION, name=_default_name(),
+                                 active=live == DEFAULT_VERSION, builtin=True, metrics={},
+                                 created_at=None, activated_at=None))
     return Page(items=items, next_cursor=None)
 
 

@@ -1,10 +1,18 @@
-"""Replay realistic customer messages through the whole desk and measure the resolution flows.
+"""Replay customer conversations through the whole desk and measure the resolution flows.
 
-    python bench/resolutions.py [--datasets DIR] [--per-intent 30] [--seed 5]
+    python bench/resolutions.py                      # bench/conversations.yaml (default)
+    python bench/resolutions.py --set bitext [--datasets DIR] [--per-intent 30] [--seed 5]
 
-The corpus is Bitext's customer-support set (bitext-llm-6.5k), with each message's order id
-replaced by an order of the sending demo customer. Password requests arrive by email, the rest
-through the API channel. When the bot asks (refund token, new address, which order), the
+``conversations``: our own multi-turn conversations in English, Spanish, German, French and
+Portuguese (bench/conversations.yaml), each with the store actions POLICIES.md allows and
+whether the policy lets the bot finish it alone. Each conversation's customer gets a fresh set
+of orders in every state, imported through the store import. Prints one JSON object: share
+of automatable conversations finished without a person (and per language), share finished
+in <= 3 customer turns, wrong actions (must be 0), hand-offs by reason.
+
+``bitext``: Bitext's customer-support set (bitext-llm-6.5k), each message's order id replaced
+by an order of the sending demo customer. Password requests arrive by email, the rest through
+the API channel. When the bot asks (refund token, new address, which order), the
 customer answers as a real one would. Prints one JSON object: share closed automatically,
 share closed in <= 3 turns, wrong automatic actions (must be 0), and inbound-to-automatic-
 reply latency (p50, p99) on SQLite.
@@ -206,14 +214,251 @@ def _measure(
     }
 
 
+# -- our own conversations ------------------------------------------------------------------
+
+CONVERSATIONS = Path(__file__).with_name("conversations.yaml")
+# Each conversation's customer has one order per role: (items, total, state, days) where
+# days is: delivered → days ago; transit/late → days until (-: since) the promised date.
+ROLES: dict[str, tuple[str, int, str, int]] = {
+    "transit": ("Wool rug x 1 @ 9000", 9000, "transit", 3),
+    "late": ("Board game x 1 @ 4500", 4500, "transit", -14),
+    "slightly_late": ("Desk fan x 1 @ 3900", 3900, "transit", -1),
+    "delivered": ("Stacking toy x 1 @ 2499; Bonsai kit x 1 @ 3999", 6498, "delivered", 5),
+    "old": ("Desk lamp x 1 @ 5600", 5600, "delivered", 40),
+    "unshipped": ("Linen shirt x 1 @ 4250", 4250, "unshipped", 0),
+    "authorised": ("Canvas tote x 1 @ 3100", 3100, "authorised", 0),
+    "cancelled": ("Wool scarf x 1 @ 3000", 3000, "cancelled", 0),
+    "big": ("Standing desk x 1 @ 21000", 21000, "delivered", 3),
+    "partial": ("Table runner x 1 @ 4000", 4000, "delivered", 10),
+}
+WAITING_STEPS = {Step.AWAITING_TOKEN, Step.AWAITING_ADDRESS, Step.AWAITING_ORDER}
+
+
+def _conversation_shop(index: int, single: bool, now: Any) -> dict[str, list[dict[str, Any]]]:
+    """Customer ``index`` (email conv<index>@bench.example, phone as a US shop exports it)
+    and their orders, one per role (only "transit" when ``single``)."""
+    import datetime as dt
+
+    ref = f"conv-{index}"
+    tables: dict[str, list[dict[str, Any]]] = {
+        "customers": [
+            {"ref": ref, "email": f"conv{index}@bench.example", "phone": f"(555) 020-{index:04d}"}
+        ],
+        "orders": [],
+        "payments": [],
+        "refunds": [],
+        "shipments": [],
+        "cancellations": [],
+    }
+    roles = {"transit": ROLES["transit"]} if single else ROLES
+    for position, (role, (items, total, state, days)) in enumerate(roles.items()):
+        number = f"7{index:03d}{position:02d}"
+        placed = now - dt.timedelta(days=max(days, 0) + 20)
+        promised = (now + dt.timedelta(days=days)).date() if state == "transit" else now.date()
+        tables["orders"].append(
+            {
+                "number": number,
+                "customer_ref": ref,
+                "currency": "USD",
+                "total_minor": total,
+                "placed_at": placed.isoformat(),
+                "promised_on": promised.isoformat(),
+                "address": "4 Elm Row, Springfield, 01101, US",
+                "items": items,
+            }
+        )
+        captured = state != "authorised"
+        tables["payments"].append(
+            {
+                "order_number": number,
+                "method": "Visa",
+                "last4": "4242",
+                "status": "captured" if captured else "authorised",
+                "amount_minor": total,
+                "captured_minor": total if captured else 0,
+                "currency": "USD",
+            }
+        )
+        if state in ("transit", "delivered"):
+            delivered = now - dt.timedelta(days=days) if state == "delivered" else None
+            tables["shipments"].append(
+                {
+                    "order_number": number,
+                    "carrier": "UPS",
+                    "tracking_number": f"1Z{number}",
+                    "status": "delivered" if delivered else "in_transit",
+                    "shipped_at": (placed + dt.timedelta(days=1)).isoformat(),
+                    "eta": promised.isoformat() if days > 0 else "",
+                    "delivered_at": delivered.isoformat() if delivered else "",
+                }
+            )
+        if role == "cancelled":
+            tables["cancellations"].append({"order_number": number})
+            tables["refunds"].append(
+                {
+                    "ref": f"R{number}",
+                    "order_number": number,
+                    "amount_minor": total,
+                    "currency": "USD",
+                }
+            )
+        if role == "partial":
+            tables["refunds"].append(
+                {
+                    "ref": f"R{number}",
+                    "order_number": number,
+                    "amount_minor": 3000,
+                    "currency": "USD",
+                }
+            )
+    return tables
+
+
+def _send(conversation: dict[str, Any], index: int, turn: int, text: str) -> tuple[int, float]:
+    channel = conversation.get("channel", "api")
+    if channel == "sms":  # a phone-only sender, as an SMS provider sends the number
+        sender = Sender(phone=f"+1555020{index:04d}", verified=True)
+    else:
+        sender = Sender(email=f"conv{index}@bench.example", verified=True)
+    message = InboundMessage(
+        channel="email" if channel == "email" else "api",
+        external_id=f"c{index}-{turn}",
+        text=text,
+        subject="Help" if channel == "email" else "",
+        thread_key=f"c{index}" if channel != "email" else None,
+        reply_to_external_ids=(f"c{index}-{turn - 1}",) if channel == "email" and turn else (),
+        sender=sender,
+    )
+    started = time.perf_counter()
+    accepted = inbox.accept(message)
+    pipeline.process(accepted.inbox_id)
+    elapsed = (time.perf_counter() - started) * 1000
+    ticket_id = inbox.status_of(accepted.inbox_id).ticket_id
+    assert ticket_id is not None
+    return ticket_id, elapsed
+
+
+def converse(path: Path, workdir: Path) -> dict[str, Any]:
+    import yaml
+
+    from minidesk.commerce.bulk import import_tables
+    from minidesk.commerce.imports import ImportKind
+
+    conversations: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    database = _configure(workdir)
+    now = utcnow()
+    with database.transaction() as session:
+        stranger = _conversation_shop(999, True, now)
+        import_tables(session, {ImportKind(k): v for k, v in stranger.items()})
+        other = stranger["orders"][0]["number"]
+        for index, conversation in enumerate(conversations):
+            tables = _conversation_shop(index, bool(conversation.get("single")), now)
+            import_tables(session, {ImportKind(k): v for k, v in tables.items()})
+    results: list[dict[str, Any]] = []
+    latencies: list[float] = []
+    for index, conversation in enumerate(conversations):
+        numbers = {role: f"7{index:03d}{position:02d}" for position, role in enumerate(ROLES)}
+        ticket_id = 0
+        for turn, template in enumerate(conversation["turns"]):
+            text = template.format(other=other, **numbers)
+            ticket_id, ms = _send(conversation, index, turn, text)
+            latencies.append(ms)
+            with database.sessions() as session:
+                state = session.get(ResolutionState, ticket_id)
+                if state is None or state.step not in WAITING_STEPS:
+                    break
+        results.append(_outcome(database, conversation, ticket_id, set(numbers.values())))
+    return _summary(results, latencies)
+
+
+def _configure(workdir: Path) -> db.Database:
+    url = f"sqlite:///{workdir / 'bench.db'}"
+    migrate.upgrade(url)
+    config = settings.configure(
+        settings.load_settings(
+            database_url=url, secret_key="bench" * 8, queue_url="memory://", workers=0
+        )
+    )
+    database = db.configure(config.database_url)
+    jobs.configure(config, immediate=True)
+    return database
+
+
+def _outcome(
+    database: db.Database, conversation: dict[str, Any], ticket_id: int, own: set[str]
+) -> dict[str, Any]:
+    with database.sessions() as session:
+        ticket = session.get_one(Ticket, ticket_id)
+        events = list(
+            session.scalars(select(Event).where(Event.ticket_id == ticket_id).order_by(Event.id))
+        )
+        state = session.get(ResolutionState, ticket_id)
+        step = state.step if state else None
+    allowed = set(conversation["actions"])
+    actions = [e for e in events if e.kind.startswith("commerce.")]
+    wrong = [
+        e.kind
+        for e in actions
+        if e.kind.removeprefix("commerce.") not in allowed
+        or (e.data.get("order_number") and e.data["order_number"] not in own)
+    ]
+    handoffs = [str(e.data.get("rule")) for e in events if e.kind == "resolution.handed_off"]
+    done = {e.kind.removeprefix("commerce.") for e in actions}
+    automated = not handoffs and step in (Step.DONE, Step.EXPLAINED) and done >= allowed
+    return {
+        "id": conversation["id"],
+        "lang": conversation["lang"],
+        "automatable": bool(conversation["automatable"]),
+        "automated": automated,
+        "turns": ticket.turns,
+        "wrong": wrong,
+        "handoff": handoffs[0] if handoffs else None,
+    }
+
+
+def _summary(results: list[dict[str, Any]], latencies: list[float]) -> dict[str, Any]:
+    automatable = [r for r in results if r["automatable"]]
+    automated = [r for r in automatable if r["automated"]]
+    languages = sorted({r["lang"] for r in results})
+    share = {
+        lang: f"{sum(r['automated'] for r in automatable if r['lang'] == lang)}/"
+        f"{sum(1 for r in automatable if r['lang'] == lang)}"
+        for lang in languages
+    }
+    ordered = sorted(latencies)
+    return {
+        "conversations": len(results),
+        "automatable": len(automatable),
+        "automated_share": round(len(automated) / max(len(automatable), 1), 3),
+        "automated_by_language": share,
+        "within_3_turns_share": round(
+            sum(r["turns"] <= 3 for r in automated) / max(len(automated), 1), 3
+        ),
+        "wrong_actions": sum(len(r["wrong"]) for r in results),
+        "wrong": [r for r in results if r["wrong"]],
+        "results": results,
+        "handoffs_by_reason": dict(Counter(r["handoff"] for r in results if r["handoff"])),
+        "missed": [(r["id"], r["handoff"]) for r in automatable if not r["automated"]],
+        "automated_against_policy": [
+            r["id"] for r in results if not r["automatable"] and r["automated"]
+        ],
+        "reply_ms_p50": round(statistics.median(ordered), 1) if ordered else None,
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--set", choices=("conversations", "bitext"), default="conversations")
+    parser.add_argument("--conversations", type=Path, default=CONVERSATIONS)
     parser.add_argument("--datasets", type=Path, default=default_datasets_dir())
     parser.add_argument("--per-intent", type=int, default=30)
     parser.add_argument("--seed", type=int, default=5)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
-        print(json.dumps(replay(args.datasets, args.per_intent, args.seed, Path(scratch))))
+        if args.set == "conversations":
+            print(json.dumps(converse(args.conversations, Path(scratch))))
+        else:
+            print(json.dumps(replay(args.datasets, args.per_intent, args.seed, Path(scratch))))
 
 
 if __name__ == "__main__":

@@ -26,7 +26,9 @@ app = typer.Typer(
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 user_app = typer.Typer(help="Agents and admins.", no_args_is_help=True)
 token_app = typer.Typer(help="API tokens.", no_args_is_help=True)
+store_app = typer.Typer(help="The built-in store.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+app.add_typer(store_app, name="store")
 app.add_typer(user_app, name="user")
 app.add_typer(token_app, name="token")
 
@@ -262,6 +264,32 @@ def demo(
     typer.echo(demo_data.banner(summary, url))
     if not seed_only:
         uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_config=None)
+
+
+@store_app.command("import")
+def store_import(
+    directory: Annotated[
+        Path,
+        typer.Argument(
+            help="Directory of customers.csv, orders.csv, payments.csv, refunds.csv, "
+            "shipments.csv, cancellations.csv (any subset; see docs/store-import.md)"
+        ),
+    ],
+) -> None:
+    """Import a shop's export in one transaction: one bad row imports nothing."""
+    import json
+
+    from minidesk.commerce.bulk import import_directory
+    from minidesk.commerce.imports import ImportRowError
+
+    _load()
+    try:
+        with db.get_db().transaction() as session:
+            counts = import_directory(session, directory)
+    except (ImportRowError, FileNotFoundError) as exc:
+        typer.echo(f"minidesk: {exc} (nothing was imported)", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(json.dumps(counts))
 
 
 @app.command("settings")

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import phonenumbers
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -93,6 +94,11 @@ class Settings(BaseSettings):
     session_hours: Annotated[int, Field(ge=1, le=24 * 90)] = Field(
         12,
         description="Hours a browser sign-in to the agent workspace lasts before signing in again.",
+    )
+    phone_region: str = Field(
+        "US",
+        description="ISO country (US, GB, DE ...) whose national numbers senders and imported "
+        "customers write without a +country code; every phone is stored and matched as E.164.",
     )
     # Signing in with a password (minidesk.desk.sign_in)
     sign_in_max_failures_per_account: Annotated[int, Field(ge=1, le=1000)] = Field(
@@ -193,6 +199,14 @@ class Settings(BaseSettings):
         description="Name of the NOTIFY / pub/sub channel (and local socket folder); desks "
         "sharing a PostgreSQL server or Redis need different names.",
     )
+
+    @field_validator("phone_region")
+    @classmethod
+    def _known_region(cls, value: str) -> str:
+        region = value.strip().upper()
+        if region not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValueError(f"{value!r} is not an ISO country code phonenumbers knows")
+        return region
 
     @field_validator("database_url")
     @classmethod

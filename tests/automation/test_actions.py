@@ -59,7 +59,7 @@ CASES: list[tuple[dict[str, Any], Check]] = [
         {"type": "reply", "template": "handoff"},
         lambda s, t, c: _has(
             [m.meta for m in messages(s, t, Direction.OUTBOUND)],
-            {"template": "handoff", "variant": "A"},
+            {"template": "handoff", "variant": "A", "language": "en"},
         ),
     ),
     (

@@ -140,6 +140,6 @@ def test_agent_replies_with_a_macro(client: TestClient, cast: Cast) -> None:
     sent = client.post(url, json={"variables": variables}, headers=cast.alice.headers)
     assert sent.status_code == 201, sent.text
     message = sent.json()
-    assert message["meta"] == {"template": "order_status", "variant": "A"}
+    assert message["meta"] == {"template": "order_status", "variant": "A", "language": "en"}
     assert message["text"].startswith("Hi Emma,") and message["text"].endswith("Alice")
     assert message["author_id"] == cast.alice.id and not message["automated"]

@@ -134,6 +134,7 @@ ROUTES = [
     # Customers: Sam is Support's only; Mia is both teams' (bob sees her Billing side).
     line("GET", f"{V1}/customers", 200, reveals=True, query={"q": CANARY}),
     line("GET", f"{V1}/customers/{{customer_id}}", 200, hides=True, reveals=True),
+    line("GET", f"{V1}/customers/{{customer_id}}/orders", 200, hides=True),
     line("PATCH", f"{V1}/customers/{{customer_id}}", 200, hides=True, json={}),
     line(
         "GET",
@@ -198,6 +199,7 @@ ROUTES = [
     ),
     line("DELETE", f"{V1}/webhooks/{{webhook_id}}", 404, ADM, params={"webhook_id": "none"}),
     # Administration.
+    line("POST", f"{V1}/store/imports", 200, ADM, json={}),
     line("GET", f"{V1}/admin/inbox", 200, ADM),
     line("POST", f"{V1}/admin/inbox/{{inbox_id}}/retry", 409, ADM),
     line("GET", f"{V1}/admin/dead-letters", 200, ADM),

@@ -35,6 +35,7 @@ def test_email_has_a_subject_and_html_with_the_call_to_action_marked() -> None:
     assert rendered.meta == {
         "template": "order_status",
         "variant": "A",
+        "language": "en",
         "subject": rendered.subject,
     }
 

@@ -46,7 +46,11 @@ def test_send_records_template_and_variant(
         message_id = message.id
     with database.sessions() as session:
         message = session.get_one(Message, message_id)
-        assert message.meta == {"template": "refund_offer", "variant": "A"}  # api: no subject
+        assert message.meta == {  # api: no subject
+            "template": "refund_offer",
+            "variant": "A",
+            "language": "en",
+        }
         assert message.automated and message.text.startswith("Hi Emma,")
         assert "Reply YES REFUND to confirm $24.00 to your Visa ending 4242." in message.text
         assert message.text.endswith("The My shop team")

@@ -15,7 +15,6 @@ EMMA = "emma.garcia@example.com"
 LIAM = "liam.silva@example.com"
 
 
-
 def replies(database: Database, ticket_id: int) -> list[str]:
     with database.sessions() as session:
         return list(

@@ -24,7 +24,6 @@ __all__ = ["email_settings", "listener", "sink", "support"]
 OFFER = "Reply YES REFUND to confirm $25.00 to your Visa ending 4242."
 
 
-
 def address_of(database: Database, number: str) -> dict[str, object]:
     with database.sessions() as session:
         order = session.scalars(select(StoreOrder).where(StoreOrder.number == number)).one()

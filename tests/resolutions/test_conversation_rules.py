@@ -24,9 +24,7 @@ def say(
     client: TestClient, cast: Cast, text: str, key: str, email: str = EMMA, **extra: Any
 ) -> int:
     return int(
-        inbound(client, cast.shop, text, key, email=email, thread="conv", **extra)[
-            "ticket_number"
-        ]
+        inbound(client, cast.shop, text, key, email=email, thread="conv", **extra)["ticket_number"]
     )  # type: ignore[arg-type]
 
 

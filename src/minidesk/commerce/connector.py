@@ -60,6 +60,14 @@ class CustomerRecord:
 
 
 @dataclass(frozen=True)
+class RefundRecord:
+    ref: str
+    amount: Money
+    created_at: dt.datetime
+    reason: str
+
+
+@dataclass(frozen=True)
 class PaymentRecord:
     ref: str
     method: str  # card brand or wallet: "Visa", "Mastercard", "PayPal"
@@ -68,6 +76,7 @@ class PaymentRecord:
     amount: Money  # authorised amount
     captured: Money
     refunded: Money
+    refunds: tuple[RefundRecord, ...] = ()
 
     @property
     def refundable(self) -> Money:
@@ -114,6 +123,11 @@ class OrderRecord:
     items: tuple[dict[str, Any], ...]
     payment: PaymentRecord | None
     shipments: tuple[ShipmentRecord, ...] = field(default=())
+    cancelled_at: dt.datetime | None = None
+
+    @property
+    def cancelled(self) -> bool:
+        return self.status == OrderStatus.CANCELLED
 
     @property
     def shipped(self) -> bool:

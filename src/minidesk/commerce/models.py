@@ -29,6 +29,7 @@ class StoreOrder(Base):
     number: Mapped[str] = mapped_column(String(32), unique=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("store_customers.id"), index=True)
     status: Mapped[str] = mapped_column(String(16), default="open")
+    cancelled_at: Mapped[dt.datetime | None]
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     total_minor: Mapped[int]
     placed_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
@@ -60,6 +61,9 @@ class StoreRefund(Base):
     __tablename__ = "store_refunds"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The shop's own id for a refund made before the import (its natural key on re-import);
+    # None for refunds minidesk made.
+    ref: Mapped[str | None] = mapped_column(String(64), unique=True)
     payment_id: Mapped[int] = mapped_column(ForeignKey("store_payments.id"), index=True)
     amount_minor: Mapped[int]
     currency: Mapped[str] = mapped_column(String(3))

@@ -8,6 +8,7 @@ from minidesk.commerce.connector import (
     OrderStatus,
     PaymentRecord,
     PaymentStatus,
+    RefundRecord,
     ShipmentRecord,
     ShipmentStatus,
     TrackingEventRecord,
@@ -30,6 +31,15 @@ def payment_record(row: StorePayment) -> PaymentRecord:
         amount=Money(row.amount_minor, row.currency),
         captured=Money(row.captured_minor, row.currency),
         refunded=Money(refunded, row.currency),
+        refunds=tuple(
+            RefundRecord(
+                ref=refund.ref or f"re_{refund.id}",
+                amount=Money(refund.amount_minor, refund.currency),
+                created_at=refund.created_at,
+                reason=refund.reason,
+            )
+            for refund in row.refunds
+        ),
     )
 
 
@@ -60,4 +70,5 @@ def order_record(row: StoreOrder) -> OrderRecord:
         items=tuple(dict(item) for item in row.items),
         payment=payment_record(row.payments[0]) if row.payments else None,
         shipments=tuple(shipment_record(s) for s in row.shipments),
+        cancelled_at=row.cancelled_at,
     )

@@ -125,6 +125,7 @@ class BuiltinStore:
             detail["refunded_minor"] = left
         detail.update(currency=payment.currency, method=payment.method, last4=payment.last4)
         order.status = OrderStatus.CANCELLED
+        order.cancelled_at = utcnow()
         self.session.flush()
         return self._record(idempotency_key, ActionKind.CANCEL, order, f"ca_{order.id}", detail)
 

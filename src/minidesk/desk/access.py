@@ -34,6 +34,8 @@ class Permission(StrEnum):
     SET_AGENT_LIMITS = "set_agent_limits"
     # Forecasts and staffing plans: aggregate volumes of every team, for whoever plans shifts.
     SEE_STAFFING = "see_staffing"
+    # Loading a shop's customers, orders, payments and refunds: the facts money moves on.
+    IMPORT_STORE = "import_store"
 
 
 MINIMUM_ROLE = {
@@ -49,6 +51,7 @@ MINIMUM_ROLE = {
     Permission.MANAGE_WEBHOOKS: Role.ADMIN,
     Permission.SET_AGENT_LIMITS: Role.MANAGER,
     Permission.SEE_STAFFING: Role.LEAD,
+    Permission.IMPORT_STORE: Role.ADMIN,
 }
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Sequence
 from typing import Any
 
@@ -12,6 +11,7 @@ from sqlalchemy.orm import Session
 from minidesk.channels.base import Sender
 from minidesk.channels.text import one_line
 from minidesk.desk.models import Customer, CustomerIdentity, IdentityKind, Message, Ticket
+from minidesk.desk.phones import to_e164
 from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, Event, emit
 
@@ -28,11 +28,7 @@ def normalise(kind: str, value: str) -> str:
     if kind == IdentityKind.EMAIL:
         return value.lower()
     if kind == IdentityKind.PHONE:
-        # Providers send "+1 (555) 010-0000", "15550100000" and "whatsapp:+1555..." for one
-        # person; keep the digits and a leading plus so they all meet.
-        value = value.removeprefix("whatsapp:")
-        digits = re.sub(r"\D", "", value)
-        return f"+{digits}" if digits else ""
+        return to_e164(value)
     return value
 
 

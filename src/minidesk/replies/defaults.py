@@ -65,6 +65,16 @@ TEMPLATES = [
         "If you cannot find it, reply here and a person will look into it.",
     ),
     _template(
+        "order_cancelled",
+        "Order already cancelled",
+        "Order #{{ order_number }} — Cancelled",
+        "Hi {{ customer_name }},\n\nOrder #{{ order_number }} was cancelled on "
+        "{{ cancelled_on }}, so it will not ship and nothing more can change on it."
+        "\n\n{{ cta }}",
+        "Any payment taken went back to the card you paid with; reply here if you cannot see "
+        "it within 10 business days.",
+    ),
+    _template(
         "ask_order",
         "Which order?",
         "Which order is this about?",
@@ -115,12 +125,31 @@ TEMPLATES = [
         "You do not need to do anything; we will tell you the outcome here.",
     ),
     _template(
-        "refund_not_possible",
-        "Refund cannot be made automatically",
+        "refund_over_balance",
+        "Refund asked is more than is left to refund",
         "Order #{{ order_number }} — About your refund",
-        "Hi {{ customer_name }},\n\nWe cannot refund order #{{ order_number }} automatically: "
-        "{{ reason }}.\n\n{{ cta }}",
-        "Reply here if you would like a person to review it.",
+        "Hi {{ customer_name }},\n\nWe cannot refund {{ amount }} for order "
+        "#{{ order_number }}: only {{ balance }} of what was paid is left to refund.\n\n"
+        "{{ cta }}",
+        "Reply with an amount up to {{ balance }}, or ask for a person to review it.",
+    ),
+    _template(
+        "refund_nothing_left",
+        "Nothing left to refund",
+        "Order #{{ order_number }} — About your refund",
+        "Hi {{ customer_name }},\n\nOrder #{{ order_number }} has already been refunded in "
+        "full ({{ amount }} to the card you paid with), so there is nothing left to refund."
+        "\n\n{{ cta }}",
+        "Banks take up to 10 business days to show a refund; reply here if it is not there "
+        "by then.",
+    ),
+    _template(
+        "refund_not_charged",
+        "Nothing to refund: the payment was never taken",
+        "Order #{{ order_number }} — About your refund",
+        "Hi {{ customer_name }},\n\nThe payment for order #{{ order_number }} was only "
+        "authorised on your card, never taken, so there is nothing to refund.\n\n{{ cta }}",
+        "If you no longer want the order, write to us to cancel it and the hold is released.",
     ),
     _template(
         "cancel_done",
@@ -144,8 +173,9 @@ TEMPLATES = [
         "cancel_not_possible",
         "Order cannot be cancelled",
         "Order #{{ order_number }} — Cancellation not possible",
-        "Hi {{ customer_name }},\n\nWe could not cancel order #{{ order_number }} because "
-        "{{ reason }}. Once it arrives you can return it within {{ return_window_days }} days."
+        "Hi {{ customer_name }},\n\nWe could not cancel order #{{ order_number }}: it has "
+        "already shipped. Once it arrives you can return it within {{ return_window_days }} "
+        "days of delivery."
         "\n\n{{ cta }}",
         "Reply to this message then and we will set up the return.",
     ),
@@ -189,6 +219,23 @@ TEMPLATES = [
         "{{ days_since_delivery }} days ago, and returns are accepted within "
         "{{ return_window_days }} days of delivery.\n\n{{ cta }}",
         "Reply here if you would like a person to review it.",
+    ),
+    _template(
+        "return_not_delivered",
+        "Return not possible yet: the order is on its way",
+        "Order #{{ order_number }} — Not delivered yet",
+        "Hi {{ customer_name }},\n\nOrder #{{ order_number }} has not been delivered yet: "
+        "it is with {{ carrier }}, tracking number {{ tracking_number }}, due {{ eta }}. Once "
+        "it arrives you can return it within {{ return_window_days }} days.\n\n{{ cta }}",
+        "Reply here after it arrives and we will set up the return.",
+    ),
+    _template(
+        "return_not_shipped",
+        "Return not possible: the order has not shipped",
+        "Order #{{ order_number }} — Not shipped yet",
+        "Hi {{ customer_name }},\n\nOrder #{{ order_number }} has not shipped yet, so there "
+        "is nothing to send back: it can still be cancelled instead.\n\n{{ cta }}",
+        'To cancel it, send us a new message saying "cancel order {{ order_number }}".',
     ),
     _template(
         "password_reset_sent",

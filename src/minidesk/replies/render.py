@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import re
@@ -14,6 +15,9 @@ from jinja2 import TemplateError as JinjaError
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from minidesk.replies.defaults import DEFAULTS
+from minidesk.replies.languages import NO_NAME, TEAM, translated
+from minidesk.replies.locale import DEFAULT_LANGUAGE, localise, supported
 from minidesk.replies.sandbox import Refused, compile_checked, render_bounded
 from minidesk.replies.spec import CTA, TemplateSpec, check_length, tokens_in
 
@@ -39,11 +43,16 @@ class Rendered:
     variant: str
     channel: str
     cta: str
+    language: str = DEFAULT_LANGUAGE
 
     @property
     def meta(self) -> dict[str, Any]:
         """What to record on the message, so outcomes can be compared per variant."""
-        found: dict[str, Any] = {"template": self.template_key, "variant": self.variant}
+        found: dict[str, Any] = {
+            "template": self.template_key,
+            "variant": self.variant,
+            "language": self.language,
+        }
         if self.subject:
             found["subject"] = self.subject
         return found
@@ -67,16 +76,46 @@ def render(
     context: Mapping[str, Any],
     ticket_id: int | None = None,
     variant: str | None = None,
+    language: str | None = None,
 ) -> Rendered:
     """Render template ``key`` for ``channel`` (the ticket's channel kind) with ``context``
-    (token → value). Raises ``UnknownTemplate`` or ``RenderError``; never returns a message
-    with a blank where a value should be."""
+    (token → value), in ``language`` when the template in use is the built-in one and has a
+    translation. Raises ``UnknownTemplate`` or ``RenderError``; never returns a message with
+    a blank where a value should be."""
     from minidesk.replies.store import get_spec
 
     spec = get_spec(session, key)
     if spec is None:
         raise UnknownTemplate(f"no enabled template {key!r}")
-    return render_spec(spec, channel=channel, context=context, ticket_id=ticket_id, variant=variant)
+    wanted = supported(language) or DEFAULT_LANGUAGE
+    english = localise(context, DEFAULT_LANGUAGE)
+    if wanted != DEFAULT_LANGUAGE and spec == DEFAULTS.get(key):
+        other = translated(key, wanted)
+        if other is not None:
+            try:
+                rendered = render_spec(
+                    other, channel=channel, context=_in(context, wanted), ticket_id=ticket_id
+                )
+            except RenderError:
+                # Accents make an SMS UCS-2 (70 characters a segment): a translation that
+                # does not fit goes out in English rather than not at all.
+                pass
+            else:
+                return dataclasses.replace(rendered, language=wanted)
+    return render_spec(spec, channel=channel, context=english, ticket_id=ticket_id, variant=variant)
+
+
+def _in(context: Mapping[str, Any], language: str) -> dict[str, Any]:
+    """``context`` for a translated template: values localised, and our own English words
+    among the ticket's tokens (``send.context_for``) in ``language`` too."""
+    shown = localise(context, language)
+    for token in ("customer_name", "customer_full_name"):
+        if shown.get(token) == NO_NAME[DEFAULT_LANGUAGE]:
+            shown[token] = NO_NAME[language]
+    shop = str(shown.get("shop_name", ""))
+    if shown.get("agent_name") == TEAM[DEFAULT_LANGUAGE].format(shop=shop):
+        shown["agent_name"] = TEAM[language].format(shop=shop)
+    return shown
 
 
 def render_spec(

@@ -11,17 +11,22 @@ from minidesk.desk.messages import MessageType, do_reply
 from minidesk.desk.models import Message, Status, Ticket, User
 from minidesk.desk.workspace import get_workspace
 from minidesk.events import Actor
+from minidesk.replies.languages import NO_NAME, TEAM
+from minidesk.replies.locale import DEFAULT_LANGUAGE as ENGLISH
 from minidesk.replies.render import Rendered, render
 
 
 def context_for(session: Session, ticket: Ticket, author: User | None = None) -> dict[str, Any]:
-    """The tokens every ticket can fill by itself (``tokens.AUTOMATIC``)."""
+    """The tokens every ticket can fill by itself (``tokens.AUTOMATIC``); the words of ours
+    among them ("there", "The shop team") are translated with the template."""
     shop = get_workspace(session).name
     full_name = (ticket.customer.name or "").strip()
-    agent = (author.name or author.email.split("@")[0]) if author else f"The {shop} team"
+    agent = (
+        (author.name or author.email.split("@")[0]) if author else TEAM[ENGLISH].format(shop=shop)
+    )
     return {
-        "customer_name": full_name.split()[0] if full_name else "there",
-        "customer_full_name": full_name or "there",
+        "customer_name": full_name.split()[0] if full_name else NO_NAME[ENGLISH],
+        "customer_full_name": full_name or NO_NAME[ENGLISH],
         "ticket_number": str(ticket.id),
         "agent_name": agent,
         "shop_name": shop,
@@ -35,9 +40,17 @@ def render_for_ticket(
     *,
     variables: Mapping[str, Any] | None = None,
     author: User | None = None,
+    language: str | None = None,
 ) -> Rendered:
     context = {**context_for(session, ticket, author), **(variables or {})}
-    return render(session, key, channel=ticket.channel, context=context, ticket_id=ticket.id)
+    return render(
+        session,
+        key,
+        channel=ticket.channel,
+        context=context,
+        ticket_id=ticket.id,
+        language=language,
+    )
 
 
 def do_send_template(
@@ -50,10 +63,14 @@ def do_send_template(
     author: User | None = None,
     kind: MessageType = MessageType.REPLY,
     status: Status | None = None,
+    language: str | None = None,
 ) -> Message:
-    """Render ``key`` for the ticket's channel and reply with it (through the outbox); the
-    template and variant are recorded in ``Message.meta``. Raises ``RenderError``."""
-    rendered = render_for_ticket(session, ticket, key, variables=variables, author=author)
+    """Render ``key`` for the ticket's channel (in ``language`` where it can) and reply with
+    it through the outbox; template, variant and language are recorded in ``Message.meta``.
+    ``Money`` and date values are formatted for the language. Raises ``RenderError``."""
+    rendered = render_for_ticket(
+        session, ticket, key, variables=variables, author=author, language=language
+    )
     return do_reply(
         session,
         ticket,

@@ -29,6 +29,8 @@ TOKENS: dict[str, Token] = {
     "delivered_on": Token("the date a parcel was delivered", "Mon 9 June"),
     "days_late": Token("business days past the promised date", "6"),
     "amount": Token("an amount of money, formatted", "$24.00"),
+    "balance": Token("what is left to refund on an order, formatted", "$12.50"),
+    "cancelled_on": Token("the date an order was cancelled", "Tue 3 June"),
     "card_brand": Token("the payment card's brand", "Mastercard"),
     "last4": Token("the payment card's last four digits", "5454"),
     "timeframe": Token("how long something takes", "3-5 business days"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minidesk import events, inbox
-from minidesk.commerce.connector import CommerceConnector, CustomerRecord
+from minidesk.commerce.connector import CommerceConnector, CustomerRecord, OrderRecord
 from minidesk.commerce.registry import connector_for
 from minidesk.db import utcnow
 from minidesk.desk.customers import normalise
@@ -21,11 +22,17 @@ from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, ActorType, Event
 from minidesk.policies.calendar import local_date
 from minidesk.policies.pack import PolicyPack, get_pack
+from minidesk.replies.locale import DEFAULT_LANGUAGE, supported
 from minidesk.resolutions.models import ResolutionState, Step
 from minidesk.triage.flags import find_flags
 
 BOT = Actor(ActorType.AUTOMATION, name="resolutions")
-BARE_NUMBER = re.compile(r"(?<![\w.,/-])#?(\d{3,20})(?![\w.,/-])")
+# A number standing alone ("1042", "#1042", "(1042)", "1042," at a clause's end), not part
+# of an amount ("1,042.50"), a date or a code.
+BARE_NUMBER = re.compile(r"(?<![\w.,/-])#?(\d{3,20})(?![\w/-]|[.,]\d)")
+# A reply this short ("1042", "YES REFUND", "ok") says nothing about the customer's language.
+MIN_WORDS_FOR_LANGUAGE = 4
+LANGUAGE = "language"
 
 
 @dataclass
@@ -62,15 +69,48 @@ class Turn:
     def today(self) -> dt.date:
         return local_date(self.now, self.timezone)
 
-    @property
+    @functools.cached_property
+    def customer_orders(self) -> list[OrderRecord]:
+        """The verified customer's orders, newest first (none for anyone else)."""
+        if not self.verified or self.customer is None:
+            return []
+        return self.connector.list_orders(self.customer.ref)
+
+    @functools.cached_property
     def order_numbers(self) -> list[str]:
-        found = [str(n) for n in self.message.entities.get("order_numbers", [])]
+        """The orders this message is about, as the customer would mean them.
+
+        Triage reads a number as an order number only with words like "order" or "#" around
+        it; a bare number that is one of THIS customer's orders ("the stacking toy from
+        10234", "bonsai kit (10234)") is that order too, and so is the bare answer to the
+        bot's "which order?". Without a number, an item of exactly one of their orders
+        named in the text picks that order.
+        """
+        found = [str(n).lstrip("#") for n in self.message.entities.get("order_numbers", [])]
+        bare = BARE_NUMBER.findall(self.message.text)
         if not found and self.state.step == Step.AWAITING_ORDER:
-            # We asked "reply with the order number": a bare "1042" is the answer, though
-            # triage only reads a number as an order number with words like "order" around
-            # it. Whose order it is gets checked as for any other number.
-            found = BARE_NUMBER.findall(self.message.text)[:1]
+            # Whose order the answer is gets checked as for any other number.
+            found = bare[:1]
+        owned = {order.number for order in self.customer_orders}
+        found += [n for n in bare if n in owned and n not in found]
+        if not found:
+            found = self._named_by_item()
         return found
+
+    def _named_by_item(self) -> list[str]:
+        text = self.text.lower()
+        named = {
+            order.number
+            for order in self.customer_orders
+            for item in order.items
+            if len(name := str(item.get("name", "")).strip().lower()) >= 4 and name in text
+        }
+        return list(named) if len(named) == 1 else []
+
+    @property
+    def language(self) -> str:
+        """The language replies go out in: what the conversation was written in so far."""
+        return str(self.state.facts.get(LANGUAGE) or DEFAULT_LANGUAGE)
 
     @property
     def amounts(self) -> list[dict[str, Any]]:
@@ -119,7 +159,7 @@ def build_turn(session: Session, ticket: Ticket, message: Message, state: Resolu
         customer = connector.find_customer(email=email)
     if customer is None and phone:
         customer = connector.find_customer(phone=phone)
-    return Turn(
+    turn = Turn(
         session=session,
         ticket=ticket,
         message=message,
@@ -134,3 +174,14 @@ def build_turn(session: Session, ticket: Ticket, message: Message, state: Resolu
         customer=customer,
         timezone=get_workspace(session).timezone,
     )
+    _follow_language(turn)
+    return turn
+
+
+def _follow_language(turn: Turn) -> None:
+    """Keep the conversation's language, switching only on a message long enough to tell."""
+    detected = supported(turn.message.language)
+    known = turn.state.facts.get(LANGUAGE)
+    long_enough = len(turn.message.text.split()) >= MIN_WORDS_FOR_LANGUAGE
+    if detected and (known is None or (long_enough and detected != known)):
+        turn.state.facts = {**turn.state.facts, LANGUAGE: detected}

@@ -3,7 +3,6 @@ then a new flow by intent; whatever does not fit is handed to a person."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 from sqlalchemy import update
@@ -16,6 +15,7 @@ from minidesk.policies.audit import record_decision
 from minidesk.policies.decisions import Decision, Outcome, check_continuation, check_overrides
 from minidesk.policies.models import ApprovalKind
 from minidesk.resolutions.context import BOT, Turn, build_turn
+from minidesk.resolutions.facts import choose_flow
 from minidesk.resolutions.flows import account, address, cancel, orders, refund, returns
 from minidesk.resolutions.models import ResolutionState, Step
 from minidesk.resolutions.outcome import ASKED, HANDOFF_TAG, do_escalate, do_hand_off
@@ -24,7 +24,6 @@ from minidesk.triage import taxonomy
 Flow = Callable[[Turn], None]
 FLOWS: dict[str, Flow] = {
     taxonomy.ORDER_STATUS: orders.run,
-    taxonomy.DELIVERY_TIME: orders.run,
     taxonomy.REFUND: refund.run,
     taxonomy.CANCEL_ORDER: cancel.run,
     taxonomy.ADDRESS_CHANGE: address.run,
@@ -38,13 +37,6 @@ CONTINUATIONS: dict[str, Flow] = {
 }
 # Steps where the bot waits for the customer's answer to its own question.
 WAITING = frozenset({*CONTINUATIONS, Step.AWAITING_ORDER, Step.EXPLAINED})
-# "Where is my order 1001, it's late" often reads as out-of-scope to the intent model; with
-# an order number these words are a tracking question (an answer, never an action).
-TRACKING_WORDS = re.compile(
-    r"\b(?:where(?:'s| is)|has(?:n't| not) (?:arrived|shipped)|not (?:arrived|received)|"
-    r"late|delayed|tracking|track)\b",
-    re.IGNORECASE,
-)
 
 
 def claim_state(session: Session, ticket: Ticket) -> ResolutionState | None:
@@ -131,17 +123,9 @@ def handle(session: Session, ticket: Ticket, message: Message) -> None:
             ),
         )
         return
-    flow_name = _flow_name(turn)
+    flow_name, why = _flow_name(turn)
     if flow_name is None:
-        do_hand_off(
-            turn,
-            Decision(
-                "any",
-                Outcome.HAND_OFF,
-                "intent.unsupported",
-                f"no resolution flow for intent {turn.intent}",
-            ),
-        )
+        do_hand_off(turn, Decision("any", Outcome.HAND_OFF, "intent.unsupported", why))
         return
     state.flow = flow_name
     FLOWS[flow_name](turn)
@@ -182,14 +166,19 @@ def _mark_handled(turn: Turn) -> None:
     turn.state.facts = {**turn.state.facts, HANDLED: turn.message.id}
 
 
-def _flow_name(turn: Turn) -> str | None:
+def _flow_name(turn: Turn) -> tuple[str | None, str]:
+    """The flow this message starts (or continues, answering "which order?"), and why."""
     if turn.state.step == Step.AWAITING_ORDER and turn.state.flow in FLOWS:
-        return turn.state.flow
-    if turn.intent in FLOWS:
-        return turn.intent
-    if turn.order_numbers and TRACKING_WORDS.search(turn.text):
-        return taxonomy.ORDER_STATUS
-    return None
+        return turn.state.flow, "the answer to the bot's question"
+    owned = {order.number for order in turn.customer_orders}
+    choice = choose_flow(
+        turn.intent,
+        turn.confidence,
+        turn.text,
+        has_order=bool(owned & set(turn.order_numbers)),
+        pack_minimum=turn.pack.min_action_confidence,
+    )
+    return choice.flow, choice.why
 
 
 def _override(turn: Turn, decision: Decision) -> None:

@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from minidesk import replies
 from minidesk.commerce.connector import PaymentRecord
-from minidesk.commerce.money import Money, format_money
 from minidesk.db import utcnow
 from minidesk.desk import tickets
 from minidesk.desk.messages import MessageType, do_reply
@@ -40,9 +39,9 @@ class Say:
 
 
 def say(template: str, **values: Any) -> Say:
-    """``say("refund_done", amount=Money(...), ...)``: ``Money`` is formatted from minor units."""
-    shown = {k: format_money(v) if isinstance(v, Money) else v for k, v in values.items()}
-    return Say(template, shown)
+    """``say("refund_done", amount=Money(...), eta=date, ...)``: ``Money`` and dates become
+    text in the reply's language when it is rendered (``replies.locale``)."""
+    return Say(template, values)
 
 
 def card(payment: PaymentRecord) -> dict[str, str]:
@@ -58,7 +57,13 @@ def _send(turn: Turn, reply: Say, status: Status) -> str | None:
     """
     try:
         replies.do_send_template(
-            turn.session, turn.ticket, reply.template, BOT, variables=reply.values, status=status
+            turn.session,
+            turn.ticket,
+            reply.template,
+            BOT,
+            variables=reply.values,
+            status=status,
+            language=turn.language,
         )
     except replies.RenderError as exc:
         log.warning("resolution reply %s not sent: %s", reply.template, exc)

@@ -21,10 +21,10 @@ from minidesk.desk.models import Direction, Message, Ticket
 from minidesk.events import Actor
 from minidesk.resolutions.engine import FLOWS, run_flow
 from minidesk.resolutions.models import ResolutionState
-from minidesk.triage import taxonomy
 
-# Flow names as rules use them; "delivery_time" is the same flow as "order_status".
-RUNNABLE = sorted(set(FLOWS) - {taxonomy.DELIVERY_TIME})
+# Flow names as rules use them (each flow once: "order_status" also answers delivery times
+# and late parcels).
+RUNNABLE = sorted(FLOWS)
 
 
 def runner_for(flow: str) -> ResolutionRunner:

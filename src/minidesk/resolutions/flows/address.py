@@ -8,7 +8,12 @@ import re
 from minidesk.policies.decisions import Decision, Outcome, check_address_change
 from minidesk.resolutions.answers import new_text
 from minidesk.resolutions.context import Turn
-from minidesk.resolutions.flows.common import do_store_action, own_order, record_turn_decision
+from minidesk.resolutions.flows.common import (
+    do_store_action,
+    explain_cancelled,
+    own_order,
+    record_turn_decision,
+)
 from minidesk.resolutions.models import FollowUpRisk, Step
 from minidesk.resolutions.outcome import do_ask, do_close, do_hand_off, say
 
@@ -33,7 +38,9 @@ def run(turn: Turn) -> None:
         return
     decision = check_address_change(order)
     record_turn_decision(turn, decision, order_number=order.number)
-    if decision.rule == "address.shipped" and order.latest_shipment is not None:
+    if decision.rule == "address.cancelled":
+        explain_cancelled(turn, order)
+    elif decision.rule == "address.shipped" and order.latest_shipment is not None:
         shipment = order.latest_shipment
         reply = say(
             "address_not_possible",

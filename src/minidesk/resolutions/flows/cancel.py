@@ -1,38 +1,34 @@
 """Cancel: only if not shipped; an authorisation is voided, a capture refunded in full to the
-original method as part of the cancellation. Shipped → explain returns."""
+original method as part of the cancellation. Shipped → explain returns; already cancelled →
+say when."""
 
 from __future__ import annotations
 
 from minidesk.commerce.money import Money
-from minidesk.policies.decisions import Decision, Outcome, check_cancel
+from minidesk.policies.decisions import Outcome, check_cancel
 from minidesk.policies.ledger import do_record_refund
 from minidesk.policies.models import LedgerSource
 from minidesk.resolutions.context import Turn
-from minidesk.resolutions.flows.common import do_store_action, own_order, record_turn_decision
+from minidesk.resolutions.flows.common import (
+    do_store_action,
+    explain_cancelled,
+    own_order,
+    record_turn_decision,
+)
 from minidesk.resolutions.flows.refund import REFUND_TIMEFRAME
 from minidesk.resolutions.models import FollowUpRisk, Step
 from minidesk.resolutions.outcome import card, do_ask, do_close, do_hand_off, say
 
 
 def run(turn: Turn) -> None:
-    if turn.confidence < turn.pack.min_action_confidence:
-        # Cancelling cannot be undone and has no confirmation token: be sure or ask a person.
-        do_hand_off(
-            turn,
-            Decision(
-                "cancel",
-                Outcome.HAND_OFF,
-                "intent.low_confidence",
-                f"intent confidence {turn.confidence:.2f} is below "
-                f"{turn.pack.min_action_confidence}",
-            ),
-        )
-        return
     order = own_order(turn)
     if order is None:
         return
     decision = check_cancel(order)
     record_turn_decision(turn, decision, order_number=order.number)
+    if decision.rule == "cancel.already":
+        explain_cancelled(turn, order)
+        return
     if decision.rule == "cancel.shipped":
         reply = say(
             "cancel_not_possible",

@@ -8,6 +8,7 @@ from typing import Any
 
 from minidesk.commerce.connector import ActionResult, CommerceError, OrderRecord
 from minidesk.policies.audit import record_action, record_decision
+from minidesk.policies.calendar import local_date
 from minidesk.policies.decisions import Decision, Outcome, check_order_access
 from minidesk.resolutions.context import BOT, Turn
 from minidesk.resolutions.models import Step
@@ -49,6 +50,18 @@ def own_order(turn: Turn) -> OrderRecord | None:
         return None
     turn.state.order_number = order.number
     return order
+
+
+def explain_cancelled(turn: Turn, order: OrderRecord) -> None:
+    """The one reply for anything asked of a cancelled order: when it was cancelled and that
+    nothing more will ship or change (never "not shipped yet")."""
+    cancelled = order.cancelled_at or order.placed_at
+    reply = say(
+        "order_cancelled",
+        order_number=order.number,
+        cancelled_on=local_date(cancelled, turn.timezone),
+    )
+    do_ask(turn, reply, Step.EXPLAINED)
 
 
 def record_turn_decision(turn: Turn, decision: Decision, **facts: Any) -> None:

@@ -1,14 +1,21 @@
-"""Where is my order / it is late: tracking in one reply, or a free reship when > 5 business
-days late (never for a delivered order)."""
+"""Where is my order / when will it come / it is late: tracking and the ETA in one reply, or a
+free reship when more than 5 business days late (never for a delivered order). A cancelled
+order is said to be cancelled, never "not shipped yet"."""
 
 from __future__ import annotations
 
 from minidesk.commerce.connector import OrderRecord
 from minidesk.commerce.tracking import tracking_url
-from minidesk.policies.calendar import business_days_late, local_date, show_date
+from minidesk.policies.calendar import business_days_late, local_date
 from minidesk.policies.decisions import Decision, Outcome, check_reship
+from minidesk.replies.locale import NOT_GIVEN
 from minidesk.resolutions.context import Turn
-from minidesk.resolutions.flows.common import do_store_action, own_order, record_turn_decision
+from minidesk.resolutions.flows.common import (
+    do_store_action,
+    explain_cancelled,
+    own_order,
+    record_turn_decision,
+)
 from minidesk.resolutions.models import FollowUpRisk
 from minidesk.resolutions.outcome import do_close, do_hand_off, say
 
@@ -16,6 +23,9 @@ from minidesk.resolutions.outcome import do_close, do_hand_off, say
 def run(turn: Turn) -> None:
     order = own_order(turn)
     if order is None:
+        return
+    if order.cancelled:
+        explain_cancelled(turn, order)
         return
     if not order.shipped:
         do_close(
@@ -31,7 +41,7 @@ def run(turn: Turn) -> None:
         reply = say(
             "order_delivered",
             order_number=order.number,
-            delivered_on=show_date(local_date(order.delivered_at, turn.timezone)),
+            delivered_on=local_date(order.delivered_at, turn.timezone),
             carrier=shipment.carrier,
             tracking_number=shipment.tracking_number,
         )
@@ -50,7 +60,7 @@ def run(turn: Turn) -> None:
             carrier=shipment.carrier,
             tracking_number=shipment.tracking_number,
             tracking_url=tracking_url(shipment.carrier, shipment.tracking_number),
-            eta=show_date(shipment.eta) if shipment.eta else "a date the carrier has not given yet",
+            eta=shipment.eta or NOT_GIVEN,
         )
         do_close(turn, reply, "order.tracking", FollowUpRisk.MEDIUM)
 

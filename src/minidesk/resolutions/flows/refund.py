@@ -8,7 +8,7 @@ import re
 from sqlalchemy import select
 
 from minidesk.commerce.connector import OrderRecord
-from minidesk.commerce.money import Money, format_money
+from minidesk.commerce.money import Money
 from minidesk.desk.models import Direction, Message
 from minidesk.policies.decisions import Decision, Outcome, check_auto_refund, check_refund
 from minidesk.policies.ledger import do_record_offer, do_record_refund, do_settle
@@ -16,7 +16,12 @@ from minidesk.policies.models import ApprovalKind, LedgerSource, SpendEntry
 from minidesk.resolutions.answers import confirms
 from minidesk.resolutions.caps import auto_refunded, offer_entry
 from minidesk.resolutions.context import Turn
-from minidesk.resolutions.flows.common import do_store_action, own_order, record_turn_decision
+from minidesk.resolutions.flows.common import (
+    do_store_action,
+    explain_cancelled,
+    own_order,
+    record_turn_decision,
+)
 from minidesk.resolutions.models import FollowUpRisk, Step
 from minidesk.resolutions.outcome import card, do_ask, do_close, do_escalate, do_hand_off, say
 
@@ -35,6 +40,9 @@ REFUND_TIMEFRAME = "5-10 business days"
 def run(turn: Turn) -> None:
     order = own_order(turn)
     if order is None:
+        return
+    if order.cancelled:
+        explain_cancelled(turn, order)
         return
     requested = None
     if turn.amounts:
@@ -83,24 +91,27 @@ def run(turn: Turn) -> None:
             reply=reply,
             order_number=order.number,
         )
-    elif decision.rule == "refund.over_balance" and amount and decision.limit:
-        reason = (
-            f"it has {format_money(decision.limit)} left to refund, "
-            f"less than the {format_money(amount)} asked"
-        )
-        do_ask(
-            turn,
-            say("refund_not_possible", order_number=order.number, reason=reason),
-            Step.EXPLAINED,
-        )
     elif decision.outcome == Outcome.DENY:
-        do_ask(
-            turn,
-            say("refund_not_possible", order_number=order.number, reason=decision.reason),
-            Step.EXPLAINED,
-        )
+        _explain(turn, order, decision)
     else:
         do_hand_off(turn, decision)
+
+
+def _explain(turn: Turn, order: OrderRecord, decision: Decision) -> None:
+    """Why no refund, in one reply with what the customer can do instead."""
+    payment = order.payment
+    if decision.rule == "refund.over_balance" and decision.amount and decision.limit:
+        reply = say(
+            "refund_over_balance",
+            order_number=order.number,
+            amount=decision.amount,
+            balance=decision.limit,
+        )
+    elif decision.rule == "refund.nothing_left" and payment is not None:
+        reply = say("refund_nothing_left", order_number=order.number, amount=payment.refunded)
+    else:  # refund.nothing_captured: only authorised, never taken
+        reply = say("refund_not_charged", order_number=order.number)
+    do_ask(turn, reply, Step.EXPLAINED)
 
 
 def _is_next_message(turn: Turn) -> bool:

@@ -1,0 +1,214 @@
+"""Which flow a message starts: the intent model's reading checked against what the customer
+actually wrote, before any flow looks at an order.
+
+The model is a good reader of phrasing and a poor judge of consequences: a late board game
+read as *invoice*, or "a full refund of the order" read as *return*, would each take an
+action nobody asked for. So the words that name an action decide which action-taking flow
+may run; a message about a late or missing parcel is a status question whatever the model
+says; and the model alone starts a flow only above that flow's confidence floor
+(``floors.FLOORS``). The flows then check the order's own facts (shipped, delivered,
+cancelled, captured) before acting.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from minidesk.resolutions.floors import floor_for
+from minidesk.triage import taxonomy
+
+# The flows a message starts (intents of the same flow map to one name here).
+STATUS = taxonomy.ORDER_STATUS
+FLOW_OF_INTENT = {
+    taxonomy.ORDER_STATUS: STATUS,
+    taxonomy.DELIVERY_TIME: STATUS,
+    taxonomy.ORDER_LATE: STATUS,
+    taxonomy.REFUND: taxonomy.REFUND,
+    taxonomy.CANCEL_ORDER: taxonomy.CANCEL_ORDER,
+    taxonomy.ADDRESS_CHANGE: taxonomy.ADDRESS_CHANGE,
+    taxonomy.RETURN: taxonomy.RETURN,
+    taxonomy.PASSWORD_RESET: taxonomy.PASSWORD_RESET,
+    taxonomy.INVOICE: taxonomy.INVOICE,
+}
+
+
+def _words(*patterns: str) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(patterns) + r")", re.IGNORECASE)
+
+
+# Words that ask for each action, in English, Spanish, German, French and Portuguese. A
+# stem matches its inflections ("cancel" → cancelled, "storn" → stornieren, Stornierung).
+ASKS = {
+    taxonomy.REFUND: _words(
+        r"refund",
+        r"\d+(?:[.,]\d+)? back\b",
+        r"money back",
+        r"reimburs",
+        r"reembols",
+        r"devuelv\w* (?:el|mi) dinero",
+        r"devoluci[oó]n del dinero",
+        r"erstatt",
+        r"r[uü]ckerstatt",
+        r"geld zur[uü]ck",
+        r"rembours",
+        r"estorn",
+        r"dinheiro de volta",
+    ),
+    taxonomy.CANCEL_ORDER: _words(r"cancel", r"anul", r"storn", r"annul"),
+    taxonomy.RETURN: _words(
+        r"return(?!ed to sender)",
+        r"send (?:it |them )?back",
+        r"devolver",
+        r"devoluci[oó]n",
+        r"zur[uü]ck(?:schicken|senden|geben)",
+        r"r[uü]cksend",
+        r"retourn",
+        r"renvoyer",
+        r"devolu[cç][aã]o",
+        r"devolv",
+    ),
+    taxonomy.ADDRESS_CHANGE: _words(
+        r"(?<!email )(?<!e-mail )address",
+        r"(?:liefer|versand|post)adresse",
+        r"direcci[oó]n",
+        r"(?<!e-mail-)adresse",
+        r"endere[cç]o",
+        r"morada",
+    ),
+    taxonomy.INVOICE: _words(
+        r"invoice",
+        r"receipt",
+        r"factura",
+        r"recibo",
+        r"rechnung",
+        r"quittung",
+        r"beleg",
+        r"facture",
+        r"fatura",
+        r"nota fiscal",
+    ),
+    taxonomy.PASSWORD_RESET: _words(
+        r"password",
+        r"log ?in",
+        r"sign ?in",
+        r"contrase[nñ]a",
+        r"passwort",
+        r"kennwort",
+        r"mot de passe",
+        r"senha",
+        r"palavra-passe",
+    ),
+}
+# A parcel that is late, missing or being waited for: a status question.
+LATE = _words(
+    r"late\b",
+    r"delay",
+    r"still (?:nothing|not here|waiting|hasn)",
+    r"(?:has|have)n'?t "
+    r"(?:arrived|come|shown up|got|received)",
+    r"not (?:arrived|received|here yet|come)",
+    r"where(?:'s| is)",
+    r"when will",
+    r"when (?:does |will )?it ships?",
+    r"shipped yet",
+    r"has (?:it|my order|order \S+) shipped",
+    r"track",
+    r"never (?:arrived|came|got)",
+    r"tarde",
+    r"retras",
+    r"no (?:me )?ha llegado",
+    r"todav[ií]a no",
+    r"d[oó]nde est[aá]",
+    r"cu[aá]ndo llega",
+    r"seguimiento",
+    r"versp[aä]t",
+    r"noch nicht (?:angekommen|da|"
+    r"erhalten|geliefert)",
+    r"noch immer nichts",
+    r"wo (?:ist|bleibt)",
+    r"wann kommt",
+    r"sendungsverfolgung",
+    r"retard",
+    r"pas (?:encore )?(?:re[çc]u|arriv)",
+    r"o[uù] est",
+    r"toujours rien",
+    r"quand (?:va|arrive)",
+    r"suivi",
+    r"atras",
+    r"ainda n[aã]o "
+    r"(?:chegou|recebi)",
+    r"onde est[aá]",
+    r"quando chega",
+    r"rastre",
+)
+# A negation just before the action word: "I don't want to cancel", "je ne veux pas annuler".
+NEGATED = re.compile(
+    r"\b(?:not|don'?t|do not|never|no|nicht|kein\w*|pas|jamais|n[aã]o|nunca)\b(?:\W+\w+){0,2}"
+    r"\W*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """The flow to run (None: no flow) and why, for the hand-off note and the tests."""
+
+    flow: str | None
+    why: str
+
+
+def asked_for(text: str, *, negated: bool = False) -> set[str]:
+    """The actions ``text`` asks for in so many words, or with ``negated`` the ones it says
+    it does not want ("I don't want to cancel")."""
+    found: set[str] = set()
+    for flow, pattern in ASKS.items():
+        for match in pattern.finditer(text):
+            said_not = NEGATED.search(text[max(0, match.start() - 40) : match.start()])
+            if bool(said_not) == negated:
+                found.add(flow)
+                break
+    return found
+
+
+def is_late(text: str) -> bool:
+    return LATE.search(text) is not None
+
+
+def choose_flow(
+    intent: str, confidence: float, text: str, *, has_order: bool, pack_minimum: float = 0.0
+) -> Choice:
+    """The flow for a new request: ``intent`` at ``confidence`` as triage read ``text``;
+    ``has_order`` when the message names one of the customer's orders; ``pack_minimum``
+    the policy pack's floor for irreversible actions."""
+    modelled = FLOW_OF_INTENT.get(intent)
+    asked = asked_for(text)
+    if modelled in asked_for(text, negated=True) - asked:
+        modelled = None  # the model read the very action the customer said they do not want
+    if len(asked) == 1:
+        (flow,) = asked
+        return Choice(flow, f"the message asks for {flow} in so many words")
+    if len(asked) > 1:
+        for first in (taxonomy.CANCEL_ORDER, taxonomy.RETURN):
+            if asked == {first, then := taxonomy.REFUND}:
+                # A cancellation refunds the payment and a return is refunded on arrival:
+                # "cancel it and refund me" is one request, the first.
+                return Choice(first, f"{first}, which includes the {then} asked for")
+        if modelled in asked:
+            return Choice(modelled, f"{modelled}: the model's reading, among the actions asked")
+        return Choice(None, f"the message asks for several actions ({', '.join(sorted(asked))})")
+    if is_late(text) and modelled != taxonomy.PASSWORD_RESET:
+        # However the model read it, a parcel that has not come is a status question: the
+        # answer is tracking and the ETA (and a reship when it is late enough).
+        return Choice(STATUS, "a late or missing parcel: tracking and ETA")
+    if modelled is None:
+        return Choice(None, f"no resolution flow for intent {intent}")
+    if modelled == taxonomy.INVOICE:
+        return Choice(None, "an invoice goes out only when the message asks for one")
+    floor = floor_for(modelled, pack_minimum)
+    if confidence < floor:
+        return Choice(None, f"intent {intent} at {confidence:.2f} is below the floor {floor}")
+    if modelled not in (STATUS, taxonomy.PASSWORD_RESET) and not has_order:
+        # An action the customer did not name, on no order they named: too little to act on.
+        return Choice(None, f"{modelled} was not asked for in words and no order was named")
+    return Choice(modelled, f"intent {intent} at {confidence:.2f} (floor {floor})")

@@ -1,7 +1,8 @@
 """minidesk's intent taxonomy and how Bitext's 27 intents map onto it.
 
 The default model is trained directly on minidesk names, so the rest of the desk (rules,
-resolution flows, reports) only ever sees these constants.
+resolution flows, reports) only ever sees these constants. Intents Bitext lacks (``return``,
+``order_late``: a delivery past its promised date) are taught by ``seed_examples.jsonl``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ ADDRESS_CHANGE = "address_change"
 ADDRESS_SETUP = "address_setup"
 DELIVERY_TIME = "delivery_time"
 DELIVERY_OPTIONS = "delivery_options"
+ORDER_LATE = "order_late"
 INVOICE = "invoice"
 PAYMENT_PROBLEM = "payment_problem"
 PAYMENT_METHODS = "payment_methods"

@@ -25,10 +25,14 @@ def toy() -> list[Example]:
 
 @pytest.fixture(scope="session")
 def toy_model_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from minidesk.triage.train import train
+    from minidesk.triage.encoder import TFIDF
+    from minidesk.triage.train import TrainConfig, train
 
+    # TF-IDF only: three intents are too few to calibrate an encoder model's confidence on
+    # (its threshold saturates), and the learning tests need a model that is unsure about
+    # intents it never saw, as the shipped one is.
     out = tmp_path_factory.mktemp("toy_model")
-    train(toy_examples()).model.save(out)
+    train(toy_examples(), config=TrainConfig(encoder=TFIDF)).model.save(out)
     return out
 
 

@@ -17,7 +17,7 @@ log = logging.getLogger(__name__)
 # Long mails are read up to this many characters: entities and flags live near the top, and
 # a pasted log must not make triage slow.
 MAX_CHARS = 20_000
-LANGUAGES = ("en", "es", "de", "fr")
+LANGUAGES = ("en", "es", "de", "fr", "pt")
 
 
 def _as_text(value: object) -> str:

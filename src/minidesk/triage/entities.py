@@ -33,21 +33,22 @@ _TRACKING_NAMED = re.compile(
 # "#1001", "order 1001", "order no. 1001", "ORD-12345", "pedido 1234", "Bestellung 1234".
 _ORDER = re.compile(
     r"(?:(?<![\w&])#\s?(\d{3,12})\b)"
-    r"|\b(?i:order|purchase|pedido|orden|bestellung|bestellnummer|commande)"
+    r"|\b(?i:order|purchase|pedido|orden|compra|encomenda|bestellung|bestellnummer|auftrag"
+    r"|commande)"
     r"(?:\s*(?i:number|no\.?|num\.?|nr\.?|id|n[°º]|#|:))*(?:\s+(?i:is|was|es|ist|est))?"
     r"\s*[:#]?\s*([A-Z]{0,4}-?\d{3,20})\b"
     r"|\b([A-Z]{2,4}-\d{3,12})\b"
 )
 _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "US$": "USD", "C$": "CAD",
-            "A$": "AUD", "CHF": "CHF"}
-_CODES = "USD|EUR|GBP|CAD|AUD|CHF|JPY|MXN|SEK|NOK|DKK|PLN"
+            "A$": "AUD", "R$": "BRL", "CHF": "CHF"}
+_CODES = "USD|EUR|GBP|CAD|AUD|CHF|JPY|MXN|SEK|NOK|DKK|PLN|BRL"
 _WORDS = {"dollars": "USD", "dollar": "USD", "euros": "EUR", "euro": "EUR", "pounds": "GBP",
-          "bucks": "USD"}
+          "bucks": "USD", "dólares": "USD", "dolares": "USD", "reais": "BRL"}
 _NUM = r"\d{1,3}(?:[,.' ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
 _AMOUNT = re.compile(
-    rf"(?P<sym>US\$|C\$|A\$|[$€£¥])\s?(?P<n1>{_NUM})"
+    rf"(?P<sym>US\$|C\$|A\$|R\$|[$€£¥])\s?(?P<n1>{_NUM})"
     rf"|(?P<n2>{_NUM})\s?(?P<sym2>[$€£¥])"
-    rf"|(?P<n3>{_NUM})\s?(?P<code>{_CODES}|dollars?|euros?|pounds|bucks)\b"
+    rf"|(?P<n3>{_NUM})\s?(?P<code>{_CODES}|dollars?|euros?|pounds|bucks|d[oó]lares|reais)\b"
     rf"|\b(?P<code2>{_CODES})\s?(?P<n4>{_NUM})",
     re.IGNORECASE,
 )
@@ -57,14 +58,29 @@ _MONTHS = (r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|au
            r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|enero|febrero|marzo|"
            r"abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|januar|"
            r"februar|märz|mai|juni|juli|oktober|dezember|janvier|février|mars|avril|juin|"
-           r"juillet|août|septembre|octobre|novembre|décembre")
+           r"juillet|août|septembre|octobre|novembre|décembre|janeiro|fevereiro|março|maio|"
+           r"junho|julho|setembro|outubro|novembro|dezembro")
+_WEEKDAYS = (r"monday|tuesday|wednesday|thursday|friday|saturday|sunday|lunes|martes|"
+             r"miércoles|miercoles|jueves|viernes|sábado|sabado|domingo|montag|dienstag|"
+             r"mittwoch|donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|"
+             r"vendredi|samedi|dimanche|segunda(?:-feira)?|terça(?:-feira)?|quarta(?:-feira)?|"
+             r"quinta(?:-feira)?|sexta(?:-feira)?")
+_ORDINAL = r"(?:st|nd|rd|th|\.|º|er)?"
 _DATE = re.compile(
     r"\b\d{4}-\d{2}-\d{2}\b"
     r"|\b\d{1,2}[/.]\d{1,2}[/.](?:\d{4}|\d{2})\b"
-    rf"|\b\d{{1,2}}(?:st|nd|rd|th|\.)?(?: de)? (?i:{_MONTHS})\b(?: (?:de )?\d{{4}})?"
+    rf"|\b\d{{1,2}}{_ORDINAL}(?: de)? (?i:{_MONTHS})\b(?: (?:de )?\d{{4}})?"
     rf"|\b(?i:{_MONTHS}) \d{{1,2}}(?:st|nd|rd|th)?\b(?:,? \d{{4}})?"
+    # A weekday with its day of the month, as people write a promised delivery day:
+    # "Saturday the 14th", "el sábado 14", "samedi 14", "Samstag, den 14.", "sábado dia 14".
+    rf"|\b(?i:{_WEEKDAYS}),? (?i:the |den |dia |el |le )?\d{{1,2}}{_ORDINAL}(?!\d)"
+    # A bare day of the month where the preposition makes it one: "am 14.", "on the 14th",
+    # "el día 14", "le 14", "no dia 14".
+    r"|(?<!\w)(?i:am) \d{1,2}\.(?!\d)"
+    r"|\b(?i:on the|by the|the) \d{1,2}(?:st|nd|rd|th)\b"
+    rf"|\b(?i:el día|el dia|le|no dia|dia) \d{{1,2}}\b(?![.,:/]?\d)(?!(?: de)? (?i:{_MONTHS})\b)"
     r"|\b(?i:today|tomorrow|yesterday|hoy|mañana|ayer|heute|morgen|gestern|aujourd'hui|"
-    r"demain|hier)\b"
+    r"demain|hier|hoje|amanhã|ontem)\b"
 )
 
 

@@ -26,10 +26,15 @@ _LEGAL_TERMS = (
     r"legal action", r"solicitors?", r"litigation",
     # es
     r"abogad[oa]s?", r"demandar(?:e|le|les)?|demanda judicial", r"tribunal(?:es)?", r"juzgado",
-    r"denuncia(?:r|re)?", r"contracargos?",
+    r"denuncia(?:r|re)?", r"contracargos?", r"demandar(?:emos|ia)",
+    # pt
+    r"advogad[oa]s?", r"processo judicial|acao judicial", r"procon",
+    r"processar (?:a|o|voces|vcs|essa|esta|esse|este) (?:loja|empresa|site)",
+    r"justica",
     # de
     r"anw[aä]lt(?:e|in)?|anwaelte|rechtsanw[aä]lt(?:e|in)?", r"verklagen|verklage",
-    r"gericht|gerichte", r"klage", r"r[uü]ckbuchung|ruckbuchung",
+    r"gericht|gerichte|gerichtlich\w*", r"klage|klagen|verklagt", r"r[uü]ckbuchung|ruckbuchung",
+    r"verbraucherzentrale",
     # fr
     r"avocats?", r"poursuivre|poursuites? judiciaires?", r"tribunal|tribunaux",
     r"proces", r"porter plainte", r"retrofacturation",
@@ -41,17 +46,25 @@ _HEALTH_TERMS = (
     r"explod(?:e|ed|es|ing)", r"electric shock", r"poison(?:ed|ing)?", r"emergency room",
     r"bleeding", r"rash",
     # es
-    r"quemadura|quemaduras|quemad[oa]|quemo", r"herid[oa]s?|lesion(?:es)?",
+    # Verb forms too: "me quemé" folds to "me queme", "se quemó" to "se quemo".
+    r"quem(?:e|o|ado|ada|ados|adas|adura|aduras|aron|aste|amos|andome|arse)",
+    r"herid[oa]s?|lesion(?:es)?", r"lastim(?:e|o|ado|ada)|me corte|cortad[oa]",
     r"reaccion alergica", r"alergia", r"incendio|fuego", r"humo", r"asfixia|atragant\w*",
     r"hospital(?:es)?", r"intoxicacion",
     # de
-    r"verbrennung(?:en)?|verbrannt", r"verletzung(?:en)?|verletzt", r"allergische reaktion",
+    r"verbrennung(?:en)?|verbrannt(?:e|en|er|es)?|verbrueht|verbruht|brandwunden?|"
+    r"verbrennt|verbrenne", r"verletzung(?:en)?|verletzt(?:e|en)?", r"allergische reaktion",
     # not "brand" (German for fire): it is an everyday English word.
     r"feuer|brandgefahr", r"rauch|qualm", r"erstick\w*", r"krankenhaus|notaufnahme",
     r"vergiftung",
     # fr
-    r"brulure|brulures|brule", r"blessure|blesse|blessee", r"reaction allergique",
+    r"brul(?:e|ee|es|ees|ure|ures|er)", r"blessures?|blesse(?:e|s|es)?", r"reaction allergique",
     r"incendie|feu", r"fumee", r"etouff\w*", r"hopital|urgences", r"intoxication",
+    # pt
+    r"queim(?:ei|ou|ado|ada|ados|adas|adura|aduras|aram|ar|ando)",
+    r"ferid[oa]s?|lesao|lesoes|machuc(?:ou|ei|ado|ada|ar)", r"reacao alergica|alergia",
+    r"incendio|fogo", r"fumaca", r"engasg\w*|sufoc\w*", r"hospital|pronto[- ]socorro",
+    r"intoxicacao", r"choque eletrico", r"explod(?:iu|ir)",
 )
 # "Human please" is about asking for a person, so single words are not enough ("agent" alone
 # is common in delivery talk); the phrases pair a verb or "real"/"live" with a person noun.
@@ -71,6 +84,9 @@ _HUMAN_TERMS = (
     # fr
     r"parler (?:a|avec) (?:un |une )?(?:personne|humain|conseiller|conseillere|agent)",
     r"vraie personne", r"un humain",
+    # pt
+    r"falar com (?:um |uma )?(?:pessoa|humano|atendente|agente|representante)",
+    r"pessoa de verdade", r"atendente humano",
 )
 
 

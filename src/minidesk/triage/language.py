@@ -17,17 +17,21 @@ _STOPWORDS: dict[str, str] = {
           "just there from they been received still an at hi hello thanks thank want need",
     "es": "el la de que y en los las un una por con no es mi para se su lo como pero más "
           "me al del le ya está hola gracias quiero pedido cuando donde dónde mí muy sin "
-          "tengo favor recibido todavía aún sido hace ha por qué necesito",
-    "de": "der die das und ist ich nicht zu ein eine mit den dem es sie auf für von ist "
+          "tengo favor recibido todavía aún sido hace ha por qué necesito sigo nada hice "
+          "llegado llegó usted ustedes pueden puedo",
+    "de": "der die das und ist ich nicht zu ein eine mit den dem es sie auf für von "
           "mein meine meinen bitte wo wann wie noch kein keine habe hat wurde danke hallo "
-          "bestellung nicht aber auch sehr ihr ihre schon warum möchte",
+          "bestellung aber auch sehr ihr ihre schon warum möchte am immer nichts sind "
+          "mir mich können paket",
     "fr": "le la les de et est je pas un une des du en que qui mon ma mes pour avec ne "
           "sur au vous nous il elle ce cette bonjour merci commande où quand toujours "
-          "reçu été très mais aussi voudrais veux suis ai",
+          "reçu été très mais aussi voudrais veux suis ai rien colis plus jours",
     "it": "il la di che e non è un una per con mio mia sono ho ciao grazie ordine dove "
           "quando ancora ricevuto vorrei anche molto del della",
     "pt": "o a de que e não é um uma para com meu minha os as do da em olá obrigado "
-          "pedido onde quando ainda recebi gostaria também muito",
+          "obrigada pedido onde quando ainda recebi gostaria também muito você vocês está "
+          "estou foi tenho quero preciso encomenda nada chegou dia fiz pelo pela isso já "
+          "mas ou seu sua dos das no na nos nas ao até porque",
     "nl": "de het een en van ik is niet dat mijn met voor op zijn te wat waar wanneer nog "
           "bestelling ontvangen graag bedankt hallo ook heel",
 }
@@ -44,7 +48,8 @@ _TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 SUPPORTED = tuple(_STOPWORDS)
 
 
-def detect_language(text: str, languages: tuple[str, ...] = ("en", "es", "de", "fr")) -> str:
+def detect_language(text: str,
+                    languages: tuple[str, ...] = ("en", "es", "de", "fr", "pt")) -> str:
     """The most likely of ``languages`` for ``text`` (first one when nothing tells)."""
     if not languages:
         return "und"

@@ -79,8 +79,7 @@ def retrain(
     """
     current = IntentModel.load(base_dir)
     if config is None:  # a candidate must not silently drop the live model's encoder
-        config = TrainConfig(encoder=current.encoder,
-                             embedding_weight=current.embedding_weight or 1.0)
+        config = TrainConfig(encoder=current.encoder)
     cur, current_metrics = score_on(current, holdout)
     report = train([*base_examples, *examples], config=config,
                    meta={"retrained_from": current.version, "corrections": len(examples)})

@@ -85,6 +85,7 @@ ROUTES = [
     line("GET", "/approvals", 303, None),
     line("GET", "/customers", 303, None),
     line("GET", "/account", 303, None),
+    line("GET", "/staffing", 303, None),
     line("POST", "/account/two-factor/{step}", 303, None, data={}, params={"step": "begin_word"}),
     line("POST", "/sign-in/code", 403, None, data={"code": "123456", "pending": "1.2.3"}),
     line("GET", "/customers/{customer_id}", 303, None),

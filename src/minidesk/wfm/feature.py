@@ -6,6 +6,6 @@ from minidesk.features import Feature
 
 FEATURE = Feature(
     name="staffing",
-    routers=("minidesk.web.api.staffing:router",),
+    routers=("minidesk.web.api.staffing:router", "minidesk.web.ui.staffing_pages:router"),
     commands={"staff": "minidesk.wfm.cli:app"},
 )

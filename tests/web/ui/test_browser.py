@@ -140,3 +140,18 @@ def test_keyboard_only_triage_of_five_tickets(page: Any, live_server: str, cast:
     page.keyboard.press("?")
     assert page.get_by_role("dialog", name="Keyboard shortcuts").is_visible()
     assert _serious(page) == []
+
+
+def test_the_staffing_page_charts_the_week_accessibly(
+    page: Any, live_server: str, cast: Cast
+) -> None:
+    from tests.wfm.test_week_plan import seed
+
+    seed(db.get_db(), cast)
+    _password(cast.leo.email)
+    _sign_in(page, live_server, cast.leo.email)
+    page.get_by_role("link", name="Staffing").click()
+    page.wait_for_url(f"{live_server}/staffing")
+    chart = page.get_by_role("img", name="Agents needed per interval over the week")
+    assert chart.count() == 1
+    assert _serious(page) == []

@@ -1,0 +1,104 @@
+"""The staffing page (leads and up): next week's forecast and agents needed per interval, as a
+chart drawn here (SVG, no script), with the forecast's accuracy and what-ifs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
+
+from minidesk.db import get_db
+from minidesk.desk import access
+from minidesk.desk.access import Permission
+from minidesk.desk.models import Team, User
+from minidesk.settings import get_settings
+from minidesk.web.ui.render import page
+from minidesk.web.ui.signed_in import BrowserDep
+from minidesk.wfm.erlang import ErlangError
+from minidesk.wfm.history import Scope
+from minidesk.wfm.inputs import Assumptions, read_inputs
+from minidesk.wfm.plan import build_plan
+
+router = APIRouter(include_in_schema=False)
+CHART_HEIGHT = 160
+BAR_WIDTH = 3
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: int
+    y: int
+    height: int
+    label: str
+
+
+@router.get("/staffing", response_class=HTMLResponse)
+def staffing(
+    request: Request,
+    browser: BrowserDep,
+    team: int | None = None,
+    volume_percent: int = 0,
+    aht_percent: int = 0,
+) -> Response:
+    """``volume_percent`` and ``aht_percent`` are what-ifs: +20 is a fifth more contacts."""
+    with get_db().sessions() as session:
+        user = session.get_one(User, browser.user.id)
+        try:
+            access.require(user, Permission.SEE_STAFFING)
+        except access.Forbidden as exc:
+            return page(request, "forbidden.html", {"browser": browser, "why": exc.detail}, 403)
+        teams = session.scalars(select(Team).order_by(Team.name)).all()
+        context: dict[str, Any] = {
+            "browser": browser,
+            "teams": teams,
+            "team": team,
+            "volume_percent": volume_percent,
+            "aht_percent": aht_percent,
+            "active": "staffing",
+        }
+        assumptions = Assumptions(
+            volume_factor=max(0.0, 1 + volume_percent / 100),
+            aht_factor=max(0.05, 1 + aht_percent / 100),
+        )
+        try:
+            assumptions.check()
+            inputs = read_inputs(
+                session, Scope(None, team), assumptions, get_settings().staffing_aht_seconds, None
+            )
+            plan = build_plan(inputs, assumptions).to_json()
+        except ErlangError as exc:
+            context["error"] = str(exc)
+            return page(request, "staffing.html", context, 422)
+    context.update(plan=plan, bars=_bars(plan), days=_days(plan))
+    return page(request, "staffing.html", context)
+
+
+def _bars(plan: dict[str, Any]) -> list[Bar]:
+    agents: list[int] = plan["series"]["agents"]
+    peak = max(agents, default=0) or 1
+    bars = []
+    for n, (start, count) in enumerate(zip(plan["intervals"], agents, strict=True)):
+        height = round(CHART_HEIGHT * count / peak)
+        bars.append(Bar(n * BAR_WIDTH, CHART_HEIGHT - height, height, f"{start}: {count}"))
+    return bars
+
+
+def _days(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """Per day: contacts forecast and the peak of agents needed (the table under the chart)."""
+    per_day = 86_400 // plan["interval_seconds"]
+    series = plan["series"]
+    days = []
+    for start in range(0, len(plan["intervals"]), per_day):
+        volume = series["volume"][start : start + per_day]
+        agents = series["agents"][start : start + per_day]
+        days.append(
+            {
+                "day": plan["intervals"][start][:10],
+                "volume": round(sum(volume), 1),
+                "peak_agents": max(agents, default=0),
+            }
+        )
+    return days

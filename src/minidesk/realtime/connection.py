@@ -2,9 +2,10 @@
 
 Signing in takes an API token from the ``Authorization`` header, from a
 ``minidesk.bearer.<token>`` subprotocol (browsers cannot set headers on a WebSocket; offer
-``minidesk.v1`` alongside, which the server selects), or from a first message
-``{"op": "auth", "token": ...}``. Each is one function of ``_SOURCES``, so the agent UI's
-session cookie will be one more. The token is checked again every ``REVALIDATE_SECONDS``
+``minidesk.v1`` alongside, which the server selects), from the workspace's session cookie
+(only on a handshake whose ``Origin`` is the desk itself, so another site's page cannot ride a
+signed-in agent's cookie), or from a first message ``{"op": "auth", "token": ...}``. Each is
+one function of ``_SOURCES``. The token is checked again every ``REVALIDATE_SECONDS``
 and at its expiry; a revoked or expired token or a deactivated user closes the socket
 (``CloseCode.UNAUTHENTICATED``), and a changed role or team takes effect at that check.
 """
@@ -16,6 +17,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 from enum import IntEnum
 from typing import Annotated, Literal
 
@@ -27,6 +29,8 @@ from minidesk.desk.access import sees_ticket
 from minidesk.desk.tokens import Rejection, TokenRejected
 from minidesk.realtime import scope
 from minidesk.realtime.hub import ALL, MY_OPEN, Hub, dumps
+from minidesk.settings import get_settings
+from minidesk.web.cookies import SESSION_COOKIE
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +91,31 @@ def _from_subprotocol(websocket: WebSocket) -> str | None:
     return found[0] if found else None
 
 
-_SOURCES: tuple[Callable[[WebSocket], str | None], ...] = (_from_header, _from_subprotocol)
+def _from_session_cookie(websocket: WebSocket) -> str | None:
+    secret = websocket.cookies.get(SESSION_COOKIE, "").strip()
+    if not secret:
+        return None
+    # Browsers send Origin on every WebSocket handshake and scripts cannot forge it: the
+    # cookie counts only when the page that opened the socket is one of the desk's own.
+    origin = websocket.headers.get("origin")
+    return secret if origin is not None and _own_origin(origin, websocket) else None
+
+
+def _own_origin(origin: str, websocket: WebSocket) -> bool:
+    parts = urlsplit(origin)
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return False
+    if parts.netloc.lower() == websocket.headers.get("host", "").lower():
+        return True
+    public = urlsplit(get_settings().public_url)
+    return (parts.scheme, parts.netloc.lower()) == (public.scheme, public.netloc.lower())
+
+
+_SOURCES: tuple[Callable[[WebSocket], str | None], ...] = (
+    _from_header,
+    _from_subprotocol,
+    _from_session_cookie,
+)
 
 
 async def serve(hub: Hub, websocket: WebSocket) -> None:

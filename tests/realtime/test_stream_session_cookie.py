@@ -38,9 +38,11 @@ def test_the_cookie_alone_is_refused_from_another_origin(
 ) -> None:
     monkeypatch.setattr(connection, "AUTH_SECONDS", 0.2)  # the wait for a first-message token
     headers = {"Origin": origin} if origin else {}
-    with signed_in.websocket_connect(STREAM, headers=headers) as socket:
-        with pytest.raises(WebSocketDisconnect) as closed:
-            socket.receive_json()
+    with (
+        signed_in.websocket_connect(STREAM, headers=headers) as socket,
+        pytest.raises(WebSocketDisconnect) as closed,
+    ):
+        socket.receive_json()
     assert (closed.value.code, closed.value.reason) == (
         CloseCode.UNAUTHENTICATED,
         "send an API token",

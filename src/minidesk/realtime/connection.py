@@ -17,9 +17,9 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable
-from urllib.parse import urlsplit
 from enum import IntEnum
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 import anyio
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError

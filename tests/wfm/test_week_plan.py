@@ -279,3 +279,25 @@ def test_every_team_is_planned_in_one_request(
     ).json()["items"]
     assert [item["scope"]["channel"] for item in by_channel] == ["chat", "email"]
     assert [item["mode"] for item in by_channel] == ["queue", "backlog"]
+
+
+def test_a_lead_restricted_to_a_team_plans_only_that_teams_work(
+    client: TestClient, cast: Cast, database: Database
+) -> None:
+    seed(database, cast, answered_by=cast.alice.id)
+    client.patch(
+        "/api/v1/workspace", json={"restrict_agents_to_teams": True}, headers=cast.olivia.headers
+    )
+    leo = cast.leo.headers  # lead of Support
+    own = client.get(PLAN, params={"team": cast.support_team}, headers=leo)
+    assert own.status_code == 200
+    other = client.get(PLAN, params={"team": cast.billing_team}, headers=leo)
+    assert other.status_code == 404  # as if Billing did not exist
+    assert client.get(PLAN, headers=leo).status_code == 403  # the whole desk is others' too
+    teams = client.get("/api/v1/staffing/plans", params={"by": "team"}, headers=leo).json()
+    assert [item["scope"]["team_id"] for item in teams["items"]] == [cast.support_team]
+    by_channel = client.get("/api/v1/staffing/plans", params={"by": "channel"}, headers=leo)
+    assert by_channel.status_code == 403
+    # A manager still sees every team.
+    manager = client.get(PLAN, params={"team": cast.billing_team}, headers=cast.maya.headers)
+    assert manager.status_code == 200

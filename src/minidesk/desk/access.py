@@ -89,6 +89,16 @@ def restricted(user: User, restrict_to_teams: bool) -> bool:
 # visible through the tickets it belongs to, so no route can show more than the ticket routes.
 
 
+def team_reach(session: Session, user: User, restrict_to_teams: bool) -> frozenset[int] | None:
+    """The teams whose work ``user`` may see in aggregate (staffing, reports): None for all,
+    else the teams they belong to (the workspace's team restriction applies)."""
+    if not restricted(user, restrict_to_teams):
+        return None
+    return frozenset(
+        session.scalars(select(TeamMember.team_id).where(TeamMember.user_id == user.id))
+    )
+
+
 def visible_tickets(user: User, restrict_to_teams: bool) -> ColumnElement[bool]:
     """A WHERE clause selecting the tickets ``user`` may see.
 

@@ -44,3 +44,19 @@ def test_agents_are_not_shown_the_staffing_plan(client: TestClient, cast: Cast) 
     assert page.status_code == 403
     assert "<svg" not in page.text
     assert 'href="/staffing"' not in client.get("/inbox").text
+
+
+def test_a_restricted_lead_sees_only_their_teams_plan(
+    client: TestClient, cast: Cast, database: Database
+) -> None:
+    seed(database, cast)
+    client.patch(
+        "/api/v1/workspace", json={"restrict_agents_to_teams": True}, headers=cast.olivia.headers
+    )
+    _signed_in(client, cast.leo.email)
+    for asked in ({}, {"team": cast.billing_team}):
+        page = client.get("/staffing", params=asked)
+        assert page.status_code == 200
+        assert f'<option value="{cast.support_team}" selected' in page.text
+        assert f'value="{cast.billing_team}"' not in page.text
+        assert '<option value="">All</option>' not in page.text

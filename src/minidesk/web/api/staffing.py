@@ -8,11 +8,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from minidesk.desk import access
 from minidesk.desk.access import Permission
-from minidesk.desk.models import Team
+from minidesk.desk.models import Team, User
+from minidesk.desk.workspace import get_workspace
 from minidesk.settings import get_settings
 from minidesk.web.api import PREFIX
-from minidesk.web.deps import SessionDep, requires
+from minidesk.web.deps import SessionDep, UserDep, requires
 from minidesk.web.problems import Problem
 from minidesk.wfm.calculator import Demand, Mode, staff
 from minidesk.wfm.erlang import ErlangError
@@ -114,12 +116,26 @@ def calculator(query: Annotated[CalculatorQuery, Query()]) -> dict[str, Any]:
         raise Problem(422, str(exc), slug="staffing-input") from None
 
 
+def _reach(session: SessionDep, user: User) -> frozenset[int] | None:
+    return access.team_reach(session, user, get_workspace(session).restrict_agents_to_teams)
+
+
 @router.get("/plan", dependencies=[Planner])
-def plan(query: Annotated[PlanQuery, Query()], session: SessionDep) -> dict[str, Any]:
+def plan(
+    query: Annotated[PlanQuery, Query()], session: SessionDep, user: UserDep
+) -> dict[str, Any]:
     """A week per interval: forecast volume (net of the bot's deflection), agents needed,
-    FTE, service level, ASA and occupancy, with the forecast's accuracy on a held-out week."""
-    if query.team is not None and session.get(Team, query.team) is None:
+    FTE, service level, ASA and occupancy, with the forecast's accuracy on a held-out week.
+    A lead the workspace restricts to their teams plans one of those teams."""
+    reach = _reach(session, user)
+    if query.team is not None and (
+        session.get(Team, query.team) is None or (reach is not None and query.team not in reach)
+    ):
         raise Problem(404, f"no team {query.team}")
+    if query.team is None and reach is not None:
+        raise access.Forbidden(
+            "the workspace restricts you to your teams' work: plan one of them with `team`"
+        )
     assumptions = query.assumptions()
     scope = Scope(query.channel, query.team)
     default_aht = get_settings().staffing_aht_seconds
@@ -131,16 +147,24 @@ def plan(query: Annotated[PlanQuery, Query()], session: SessionDep) -> dict[str,
 
 
 @router.get("/plans", dependencies=[Planner])
-def plans(query: Annotated[PlansQuery, Query()], session: SessionDep) -> dict[str, Any]:
+def plans(
+    query: Annotated[PlansQuery, Query()], session: SessionDep, user: UserDep
+) -> dict[str, Any]:
     """``/plan`` for every team (or channel) with tickets in the history, read at once: the
-    overview a planner compares teams on."""
+    overview a planner compares teams on (a restricted lead's own teams only)."""
+    reach = _reach(session, user)
+    if reach is not None and query.by != GroupBy.TEAM:
+        raise access.Forbidden(
+            "the workspace restricts you to your teams' work: group the plans by team"
+        )
     assumptions = query.assumptions()
     default_aht = get_settings().staffing_aht_seconds
     try:
         everyone = read_inputs_by(session, query.by, assumptions, default_aht, query.week)
     except ErlangError as exc:
         raise Problem(422, str(exc), slug="staffing-input") from None
-    return {"items": [_plan(inputs, assumptions) for inputs in everyone], "next_cursor": None}
+    mine = [i for i in everyone if reach is None or i.scope.team_id in reach]
+    return {"items": [_plan(inputs, assumptions) for inputs in mine], "next_cursor": None}
 
 
 def _plan(inputs: Inputs, assumptions: Assumptions) -> dict[str, Any]:

@@ -8,12 +8,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
+from sqlalchemy import select, true
 
 from minidesk.db import get_db
 from minidesk.desk import access
 from minidesk.desk.access import Permission
 from minidesk.desk.models import Team, User
+from minidesk.desk.workspace import get_workspace
 from minidesk.settings import get_settings
 from minidesk.web.ui.render import page
 from minidesk.web.ui.signed_in import BrowserDep
@@ -50,11 +51,24 @@ def staffing(
             access.require(user, Permission.SEE_STAFFING)
         except access.Forbidden as exc:
             return page(request, "forbidden.html", {"browser": browser, "why": exc.detail}, 403)
-        teams = session.scalars(select(Team).order_by(Team.name)).all()
+        reach = access.team_reach(
+            session, user, get_workspace(session).restrict_agents_to_teams
+        )
+        teams = session.scalars(
+            select(Team).where(Team.id.in_(reach) if reach is not None else true())
+            .order_by(Team.name)
+        ).all()
+        if reach is not None and team not in reach:
+            # A restricted lead plans their own teams: the first of them unless one is chosen.
+            team = teams[0].id if teams else None
+        if reach is not None and team is None:
+            why = "The workspace restricts you to your teams' work, and you are in none."
+            return page(request, "forbidden.html", {"browser": browser, "why": why}, 403)
         context: dict[str, Any] = {
             "browser": browser,
             "teams": teams,
             "team": team,
+            "all_teams": reach is None,
             "volume_percent": volume_percent,
             "aht_percent": aht_percent,
             "active": "staffing",

@@ -185,6 +185,11 @@ class Settings(BaseSettings):
         description="Failed deliveries in a row after which a webhook subscription is marked "
         "failing and its deliveries wait until an admin re-enables it.",
     )
+    webhook_history_days: Annotated[int, Field(ge=1, le=3650)] = Field(
+        30,
+        description="Days webhook delivery attempts (and delivered or dead webhook deliveries) "
+        "are kept for the admin's history and replay; deliveries still owed are never pruned.",
+    )
 
     # Realtime fan-out to agents' WebSockets (minidesk.realtime)
     realtime_url: str = Field(

@@ -17,6 +17,7 @@ from tests.webhooks.test_subscriptions import V1, bodies, subscribe, verify
 from minidesk import jobs, outbox, settings
 from minidesk.db import Database, utcnow
 from minidesk.events import Event
+from minidesk.webhooks import retention
 from minidesk.webhooks.models import WebhookSubscription
 from minidesk.webhooks.signing import RESPONSE_BODY_BYTES
 
@@ -222,3 +223,30 @@ def test_the_sweep_sends_a_row_parked_while_an_admin_re_enabled(
     jobs.run_sweep(utcnow())
     assert _rows(database)[-1].status == outbox.OutboxStatus.SENT
     assert bodies(receiver)[-1]["ticket_id"] == 3
+
+
+def test_history_older_than_its_days_is_pruned_but_owed_deliveries_stay(
+    client: TestClient,
+    cast: Cast,
+    receiver: Receiver,
+    database: Database,
+    threshold_two: settings.Settings,
+) -> None:
+    created = subscribe(client, cast, receiver.url, ["ticket.created"])
+    _new_ticket(client, cast, 1)  # delivered
+    receiver.replies = [Reply(500), Reply(500)]
+    for n in (2, 3, 4):  # two failures open the breaker; the third waits parked
+        _new_ticket(client, cast, n)
+    statuses = [row.status for row in _rows(database)]
+    assert statuses == ["sent", "pending", "pending", "parked"]
+    assert len(_history(client, cast, created["id"])) == 3
+    now = utcnow()
+    # A month and a day later, everything is past the default 30 days.
+    later = now + dt.timedelta(days=31)
+    assert retention.prune_history(later) == 3 + 1  # three attempts, the delivered row
+    assert [row.status for row in _rows(database)] == ["pending", "pending", "parked"]
+    assert _history(client, cast, created["id"]) == []
+    assert retention.prune_history(later) == 0
+    # Within the window nothing goes.
+    _new_ticket(client, cast, 5)
+    assert retention.prune_history(now + dt.timedelta(days=29)) == 0

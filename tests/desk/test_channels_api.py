@@ -13,6 +13,7 @@ from tests.conftest import Cast
 
 from minidesk import db, features
 from minidesk.channels import registry
+from minidesk.channels import service as channel_service
 from minidesk.events import Event
 
 SECRET = "hunter2-very-secret"
@@ -123,6 +124,29 @@ def test_tickets_carry_and_filter_by_their_channel_instance(client: TestClient, 
         listed = client.get("/api/v1/tickets", params={"channel": channel},
                             headers=cast.olivia.headers).json()["items"]  # fmt: skip
         assert {t["number"] for t in listed} == expected
+
+
+def test_an_api_channel_switched_off_refuses_messages_until_switched_on(
+    client: TestClient, cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(channel_service, "ENABLED_TTL", 0.0)  # see the switch at once
+    body = {"customer": {"email": "emma@example.com"}, "text": "Hello", "external_id": "x-1"}
+    post = "/api/v1/inbound/messages"
+    assert client.post(post, json=body, headers=cast.shop.headers).status_code == 202
+    channels = {c["name"]: c["id"] for c in client.get(URL, headers=cast.olivia.headers).json()}
+    app = channels["API: shop-app"]
+    off = client.patch(f"{URL}/{app}", json={"enabled": False}, headers=cast.olivia.headers)
+    assert off.status_code == 200, off.text
+    refused = client.post(post, json={**body, "external_id": "x-2"}, headers=cast.shop.headers)
+    assert refused.status_code == 403
+    assert refused.json()["type"].endswith("/channel-disabled")
+    assert f"PATCH /api/v1/channels/{app}" in refused.json()["detail"]
+    # Other clients' channels are not affected; switching it on again takes messages again.
+    assert client.post(post, json={**body, "external_id": "x-3"},
+                       headers=cast.alice.headers).status_code == 202  # fmt: skip
+    client.patch(f"{URL}/{app}", json={"enabled": True}, headers=cast.olivia.headers)
+    again = client.post(post, json={**body, "external_id": "x-2"}, headers=cast.shop.headers)
+    assert again.status_code == 202
 
 
 def test_every_channel_kind_is_documented_and_loads() -> None:

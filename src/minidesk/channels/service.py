@@ -9,6 +9,7 @@ does in ``email_channels``). Secrets appear in events by name only.
 from __future__ import annotations
 
 import threading
+import time
 import weakref
 from typing import Any
 
@@ -231,6 +232,29 @@ def default_channel_id(db: Database, kind: str) -> int:
     return _cached(db, kind, DEFAULT, make)
 
 
+# How long a channel's on/off switch is remembered by a process: inbound paths ask on every
+# message, and an admin's switch taking a moment to reach every process is fine.
+ENABLED_TTL = 2.0
+_enabled: weakref.WeakKeyDictionary[Database, dict[int, tuple[float, bool]]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def is_enabled(db: Database, channel_id: int) -> bool:
+    """Whether the channel takes messages (an admin switches it off with ``enabled``)."""
+    now = time.monotonic()
+    with _ids_lock:
+        seen = _enabled.setdefault(db, {}).get(channel_id)
+    if seen is not None and seen[0] > now:
+        return seen[1]
+    with db.sessions() as session:
+        enabled = bool(session.scalar(select(Channel.enabled).where(Channel.id == channel_id)))
+    with _ids_lock:
+        _enabled.setdefault(db, {})[channel_id] = (now + ENABLED_TTL, enabled)
+    return enabled
+
+
 def forget(db: Database) -> None:
     with _ids_lock:
         _ids.pop(db, None)
+        _enabled.pop(db, None)

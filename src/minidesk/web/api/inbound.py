@@ -11,7 +11,7 @@ from sqlalchemy.exc import NoResultFound
 
 from minidesk import inbox, pipeline
 from minidesk.channels.base import AttachmentIn, InboundMessage, Sender, Via
-from minidesk.channels.service import api_channel_id
+from minidesk.channels.service import api_channel_id, is_enabled
 from minidesk.db import get_db
 from minidesk.settings import get_settings
 from minidesk.web.api import PREFIX
@@ -114,6 +114,14 @@ async def post_inbound_message(
     # Async, and the store runs on the app's intake threads: a busy desk accepts thousands of
     # these a second, and the thread pool's convoy would cost more than the accept itself.
     message = to_inbound(body, caller)
+    assert message.channel_id is not None  # to_inbound names the caller's API channel
+    if not is_enabled(get_db(), message.channel_id):
+        raise Problem(
+            403,
+            f"API channel {message.channel_id} is switched off; an admin can enable it "
+            f"with PATCH {PREFIX}/channels/{message.channel_id}",
+            slug="channel-disabled",
+        )
     intake: Intake = request.app.state.intake
     accepted = await intake.accept(message)
     headers = {"Location": _location(accepted.inbox_id)}

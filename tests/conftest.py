@@ -32,6 +32,26 @@ ON_POSTGRES = TEST_DB_URL.startswith("postgresql")
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
+# Fixtures through which a test reaches the database under test.
+DATABASE_FIXTURES = frozenset({"database_url", "migrated_template"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On the PostgreSQL pass, run only the tests that reach a database (through its fixtures,
+    or marked ``database`` because they open one of their own): the others run the same code
+    on the same input as on the SQLite pass, and would only double the suite's time."""
+    if not ON_POSTGRES:
+        return
+    keep, drop = [], []
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        reaches = bool(names & DATABASE_FIXTURES) or item.get_closest_marker("database")
+        (keep if reaches else drop).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Migrate once per session: a SQLite template file to copy, or a PostgreSQL schema of

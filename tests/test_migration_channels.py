@@ -15,6 +15,8 @@ from tests.conftest import ON_POSTGRES, TEST_DB_URL
 
 from minidesk import migrate, settings
 
+pytestmark = pytest.mark.database  # its own schema on the server under test
+
 NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
 

@@ -89,6 +89,9 @@ ROUTES = [
     line("POST", "/account/two-factor/{step}", 303, None, data={}, params={"step": "begin_word"}),
     line("POST", "/sign-in/code", 403, None, data={"code": "123456", "pending": "1.2.3"}),
     line("GET", "/customers/{customer_id}", 303, None),
+    line("POST", "/customers/{customer_id}/merge", 303, None, data={}),
+    line("POST", "/customers/{customer_id}/unmerge/{event_id}", 303, None, data={},
+         params={"event_id": "none"}),
     line(
         "POST",
         "/approvals/{approval_id}/{decision}",

@@ -121,6 +121,8 @@ ROUTES = [
     line("GET", "/admin/templates/new", 303, None),
     line("GET", "/admin/templates/{key}", 303, None),
     line("POST", "/admin/templates", 303, None, data={}),
+    line("GET", "/admin/policies", 303, None),
+    line("POST", "/admin/policies", 303, None, data={}),
     line("GET", "/admin/queues", 303, None),
     line("POST", "/admin/inbox/{inbox_id}/{action}", 303, None, data={},
          params={"action": "release_word"}),

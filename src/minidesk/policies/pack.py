@@ -112,6 +112,10 @@ class PolicyPack:
             raise PolicyError("day counts cannot be negative")
         if not self.confirm_token.strip():
             raise PolicyError("confirm_token cannot be empty")
+        if not 0 <= self.min_action_confidence <= 1:
+            raise PolicyError("min_action_confidence is between 0 and 1")
+        if self.max_bot_turns < 0:
+            raise PolicyError("max_bot_turns cannot be negative")
 
 
 class PolicyError(ValueError):

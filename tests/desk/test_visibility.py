@@ -123,6 +123,8 @@ ROUTES = [
     line("POST", "/admin/templates", 303, None, data={}),
     line("GET", "/admin/policies", 303, None),
     line("POST", "/admin/policies", 303, None, data={}),
+    line("GET", "/admin/intents", 303, None),
+    line("POST", "/admin/intents/{version}/activate", 303, None, data={}),
     line("GET", "/admin/queues", 303, None),
     line("POST", "/admin/inbox/{inbox_id}/{action}", 303, None, data={},
          params={"action": "release_word"}),

@@ -35,6 +35,7 @@ class EventKind(StrEnum):
     DELIVERY_FAILED = "delivery.failed"
     DELIVERY_REPLAYED = "delivery.replayed"
     INBOX_RETRIED = "inbox.retried"
+    INBOX_DISCARDED = "inbox.discarded"
     CUSTOMER_CREATED = "customer.created"
     CUSTOMER_UPDATED = "customer.updated"
     CUSTOMER_MERGED = "customer.merged"
@@ -78,6 +79,7 @@ class EventKind(StrEnum):
     USER_TWO_FACTOR_DISABLED = "user.two_factor_disabled"
     TEAM_CREATED = "team.created"
     TEAM_MEMBER_ADDED = "team.member_added"
+    TEAM_MEMBER_REMOVED = "team.member_removed"
     TOKEN_CREATED = "token.created"
     TOKEN_REVOKED = "token.revoked"
     TOKEN_ROTATED = "token.rotated"
@@ -198,6 +200,8 @@ _SPECS = (
               {"outbox_id": "int"}),
     EventSpec(EventKind.INBOX_RETRIED, "An admin requeued a failed inbound message.",
               {"inbox_id": "int"}),
+    EventSpec(EventKind.INBOX_DISCARDED, "An admin deleted a quarantined or failed inbound "
+              "message.", {"inbox_id": "int"}),
     # Customers.
     EventSpec(EventKind.CUSTOMER_CREATED, "A customer was created from a first message.",
               {"channel": "str"}),
@@ -283,6 +287,8 @@ _SPECS = (
               {"user_id": "int"}),
     EventSpec(EventKind.TEAM_CREATED, "A team was created.", {"team_id": "int", "name": "str"}),
     EventSpec(EventKind.TEAM_MEMBER_ADDED, "A user joined a team.",
+              {"user_id": "int", "team_id": "int"}),
+    EventSpec(EventKind.TEAM_MEMBER_REMOVED, "A user left a team.",
               {"user_id": "int", "team_id": "int"}),
     EventSpec(EventKind.TOKEN_CREATED, "An API token was issued.",
               {"user_id": "int", "token_id": "int", "name": "str", "token_kind": "str",

@@ -10,5 +10,5 @@ FEATURE = Feature(
     models=("minidesk.automation.models",),
     listeners=("minidesk.automation.engine", "minidesk.automation.timers"),
     sweepers=("minidesk.automation.timers:fire_due_timers",),
-    routers=("minidesk.web.api.rules:router",),
+    routers=("minidesk.web.api.rules:router", "minidesk.web.ui.admin.rule_pages:router"),
 )

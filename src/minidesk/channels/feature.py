@@ -8,5 +8,5 @@ from minidesk.features import Feature
 FEATURE = Feature(
     name="channels",
     models=("minidesk.channels.models",),
-    routers=("minidesk.web.api.channels:router",),
+    routers=("minidesk.web.api.channels:router", "minidesk.web.ui.admin.channel_pages:router"),
 )

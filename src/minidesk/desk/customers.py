@@ -194,10 +194,13 @@ def do_merge(session: Session, source: Customer, target: Customer, actor: Actor)
     }
     _move(session, moved, target.id)
     source.merged_into_id = target.id
-    if not target.email and source.email:
-        target.email = source.email
-    if not target.phone and source.phone:
-        target.phone = source.phone
+    # Contact details the target lacked are filled in from the source; recorded so an undo
+    # takes them back off (the source keeps its own copy).
+    filled = [name for name in ("email", "phone")
+              if not getattr(target, name) and getattr(source, name)]  # fmt: skip
+    for name in filled:
+        setattr(target, name, getattr(source, name))
+    moved["filled"] = filled
     return emit(
         session,
         EventKind.CUSTOMER_MERGED,
@@ -216,8 +219,13 @@ def do_unmerge(session: Session, merge_event: Event, actor: Actor) -> Event:
     source = session.get_one(Customer, merge_event.data["source_id"])
     if source.merged_into_id != merge_event.data["target_id"]:
         raise MergeError("this merge has already been undone")
-    _move(session, merge_event.data["moved"], source.id)
+    moved = merge_event.data["moved"]
+    _move(session, moved, source.id)
     source.merged_into_id = None
+    target = session.get_one(Customer, merge_event.data["target_id"])
+    for name in moved.get("filled", ()):  # merges recorded before this was kept: none
+        if getattr(target, name) == getattr(source, name):  # unless edited since
+            setattr(target, name, None)
     return emit(
         session,
         EventKind.CUSTOMER_UNMERGED,

@@ -20,5 +20,12 @@ FEATURE = Feature(
         "minidesk.web.ui.inbox_pages:router",
         "minidesk.web.ui.ticket_pages:router",
         "minidesk.web.ui.customer_pages:router",
+        "minidesk.web.ui.merge_pages:router",
+        # The admin pages of what this feature owns: users and teams, the problem queues,
+        # workspace settings, and the admin landing page.
+        "minidesk.web.ui.admin.index_pages:router",
+        "minidesk.web.ui.admin.user_pages:router",
+        "minidesk.web.ui.admin.queue_pages:router",
+        "minidesk.web.ui.admin.settings_pages:router",
     ),
 )

@@ -21,11 +21,13 @@ __all__ = [
     "UserError",
     "actor_of",
     "authenticate_token",
+    "check_own_change",
     "check_password",
     "do_add_to_team",
     "do_create_token",
     "do_create_user",
     "do_deactivate",
+    "do_remove_from_team",
     "do_revoke_token",
     "do_set_role",
     "get_or_create_team",
@@ -70,6 +72,13 @@ def do_create_user(
     return user
 
 
+def check_own_change(admin: User, user: User, role: Role | None, deactivate: bool) -> None:
+    """An admin cannot demote or deactivate themself: the desk would be left without the
+    one person who could undo it."""
+    if user.id == admin.id and (deactivate or (role is not None and role != Role.ADMIN)):
+        raise UserError("you cannot demote or deactivate yourself; ask another admin")
+
+
 def do_set_role(session: Session, user: User, role: Role, actor: Actor) -> None:
     if user.role != role:
         emit(session, EventKind.USER_ROLE_CHANGED, actor, user_id=user.id,
@@ -110,6 +119,17 @@ def do_add_to_team(session: Session, user: User, team: Team, actor: Actor) -> No
         session.add(TeamMember(team_id=team.id, user_id=user.id))
         session.expire(user, ["teams"])
         emit(session, EventKind.TEAM_MEMBER_ADDED, actor, user_id=user.id, team_id=team.id)
+
+
+def do_remove_from_team(session: Session, user: User, team: Team, actor: Actor) -> None:
+    """With team restriction on, the user stops seeing the team's tickets at once (the
+    visibility rule reads membership on every query)."""
+    member = session.get(TeamMember, (team.id, user.id))
+    if member is not None:
+        session.delete(member)
+        session.flush()
+        session.expire(user, ["teams"])
+        emit(session, EventKind.TEAM_MEMBER_REMOVED, actor, user_id=user.id, team_id=team.id)
 
 
 def get_or_create_team(session: Session, name: str, actor: Actor) -> Team:

@@ -7,5 +7,9 @@ from minidesk.features import Feature
 FEATURE = Feature(
     name="policies",
     models=("minidesk.policies.models", "minidesk.policies.pack"),
-    routers=("minidesk.web.api.policies:router", "minidesk.web.ui.approval_pages:router"),
+    routers=(
+        "minidesk.web.api.policies:router",
+        "minidesk.web.ui.approval_pages:router",
+        "minidesk.web.ui.admin.policy_pages:router",
+    ),
 )

@@ -118,6 +118,15 @@ class PolicyError(ValueError):
     pass
 
 
+def check_change(pack: PolicyPack) -> None:
+    """Bounds a change must keep, beyond ``PolicyPack.check``. Not part of reading a stored
+    pack: one saved before these checks must not stop every refund at once."""
+    if not 0 <= pack.min_action_confidence <= 1:
+        raise PolicyError("min_action_confidence is between 0 and 1")
+    if pack.max_bot_turns < 0:
+        raise PolicyError("max_bot_turns cannot be negative")
+
+
 class PolicyPackRow(Base):
     __tablename__ = "policy_packs"
 
@@ -142,6 +151,7 @@ def _read(session: Session) -> PolicyPack:
 def do_update_pack(session: Session, values: dict[str, Any], actor: Actor) -> PolicyPack:
     before = get_pack(session).to_data()
     pack = PolicyPack.from_data({**before, **values})
+    check_change(pack)
     row = session.get(PolicyPackRow, 1) or PolicyPackRow(id=1)
     row.data = pack.to_data()
     session.add(row)

@@ -7,5 +7,5 @@ from minidesk.features import Feature
 FEATURE = Feature(
     name="replies",
     models=("minidesk.replies.models",),
-    routers=("minidesk.web.api.templates:router",),
+    routers=("minidesk.web.api.templates:router", "minidesk.web.ui.admin.template_pages:router"),
 )

@@ -9,6 +9,6 @@ FEATURE = Feature(
     models=("minidesk.triage.tables",),
     listeners=("minidesk.triage.learning",),
     long_jobs=("minidesk.triage.retrain_job:RETRAIN",),
-    routers=("minidesk.web.api.triage:router",),
+    routers=("minidesk.web.api.triage:router", "minidesk.web.ui.admin.intent_pages:router"),
     commands={"intents": "minidesk.triage.cli:app"},
 )

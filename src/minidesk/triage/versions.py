@@ -7,8 +7,10 @@ unpacked version never needs unpacking again.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
+import json
 import os
 import shutil
 import tempfile
@@ -22,7 +24,7 @@ from sqlalchemy.orm import Session, defer
 from minidesk.db import utcnow
 from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, emit
-from minidesk.triage.model import IntentModel
+from minidesk.triage.model import MODEL_FILE, IntentModel
 from minidesk.triage.registry import registry
 from minidesk.triage.tables import IntentModelVersion
 
@@ -144,3 +146,16 @@ def list_versions(session: Session) -> list[IntentModelVersion]:
             .order_by(IntentModelVersion.version.desc())
         )
     )
+
+
+def default_name() -> str:
+    """The shipped default model's own version string (what version 0 is called)."""
+    return _model_name(registry.default_dir)
+
+
+@functools.cache
+def _model_name(directory: Path) -> str:
+    try:
+        return str(json.loads((directory / MODEL_FILE).read_text("utf-8"))["version"])
+    except (OSError, ValueError, KeyError):
+        return "default"

@@ -244,6 +244,7 @@ class UserPatch(Strict):
     role: Role | None = None
     active: Literal[False] | None = Field(None, description="false deactivates the user")
     add_team_ids: list[int] = Field(default_factory=list)
+    remove_team_ids: list[int] = Field(default_factory=list)
 
 
 class TokenIn(Strict):

@@ -5,19 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict
-from sqlalchemy import select
 
-from minidesk import inbox, outbox
+from minidesk import inbox
 from minidesk.db import commit
+from minidesk.desk import queues
 from minidesk.desk.access import Permission
 from minidesk.desk.messages import sanitise_html
 from minidesk.desk.models import User
 from minidesk.desk.users import actor_of
 from minidesk.desk.workspace import Workspace, WorkspaceError, do_update_workspace, get_workspace
-from minidesk.event_kinds import EventKind
-from minidesk.events import emit
 from minidesk.web.api import PREFIX
 from minidesk.web.deps import SessionDep, UserDep, WriteSessionDep, requires
 from minidesk.web.pagination import Page
@@ -64,34 +62,30 @@ class OutboxItemOut(BaseModel):
 @router.get("/admin/inbox", response_model=Page[InboxItemOut], dependencies=[Admin])
 def problem_inbox(session: SessionDep) -> Page[InboxItemOut]:
     """Inbound messages that failed processing or were quarantined, newest first."""
-    rows = session.scalars(
-        select(inbox.InboxItem)
-        .where(
-            inbox.InboxItem.status.in_([inbox.InboxStatus.FAILED, inbox.InboxStatus.QUARANTINED])
-        )
-        .order_by(inbox.InboxItem.id.desc())
-        .limit(100)
-    )
+    rows = queues.problem_inbox(session)
     return Page[InboxItemOut](items=[InboxItemOut.of(r) for r in rows], next_cursor=None)
 
 
 @router.post("/admin/inbox/{inbox_id}/retry", status_code=202)
 def retry_inbox(inbox_id: int, session: WriteSessionDep, admin: User = Admin) -> dict[str, int]:
-    if not inbox.retry(session, inbox_id):
+    if not queues.do_retry_inbox(session, inbox_id, actor_of(admin)):
         raise Problem(409, f"inbox row {inbox_id} is not failed or quarantined")
-    emit(session, EventKind.INBOX_RETRIED, actor_of(admin), inbox_id=inbox_id)
     commit(session)
     return {"inbox_id": inbox_id}
 
 
+@router.delete("/admin/inbox/{inbox_id}", status_code=204)
+def discard_inbox(inbox_id: int, session: WriteSessionDep, admin: User = Admin) -> Response:
+    """Delete a quarantined or failed inbound message (spam, nothing to answer)."""
+    if not queues.do_discard_inbox(session, inbox_id, actor_of(admin)):
+        raise Problem(409, f"inbox row {inbox_id} is not failed or quarantined")
+    commit(session)
+    return Response(status_code=204)
+
+
 @router.get("/admin/dead-letters", response_model=Page[OutboxItemOut], dependencies=[Admin])
 def dead_letters(session: SessionDep) -> Page[OutboxItemOut]:
-    rows = session.scalars(
-        select(outbox.OutboxItem)
-        .where(outbox.OutboxItem.status == outbox.OutboxStatus.DEAD)
-        .order_by(outbox.OutboxItem.id.desc())
-        .limit(100)
-    )
+    rows = queues.dead_letters(session)
     return Page[OutboxItemOut](
         items=[OutboxItemOut.model_validate(r) for r in rows], next_cursor=None
     )
@@ -101,9 +95,8 @@ def dead_letters(session: SessionDep) -> Page[OutboxItemOut]:
 def replay_dead_letter(
     outbox_id: int, session: WriteSessionDep, admin: User = Admin
 ) -> dict[str, int]:
-    if not outbox.replay(session, outbox_id):
+    if not queues.do_replay_dead_letter(session, outbox_id, actor_of(admin)):
         raise Problem(409, f"outbox item {outbox_id} is not a dead letter")
-    emit(session, EventKind.DELIVERY_REPLAYED, actor_of(admin), outbox_id=outbox_id)
     commit(session)
     return {"outbox_id": outbox_id}
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Response
+from fastapi import APIRouter, Body, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 
+from minidesk.automation.dry_run import MAX_RECENT, RECENT, dry_run
 from minidesk.automation.models import Rule
 from minidesk.automation.rules import (
     RuleError,
     RuleSpec,
+    check_rule,
     do_create_rule,
     do_delete_rule,
     do_import_yaml,
@@ -120,6 +122,48 @@ def import_rules(
         raise invalid(exc.errors) from exc
     commit(session)
     return counts
+
+
+class TrialOut(BaseModel):
+    ticket_id: int
+    subject: str
+    status: str
+    matched: bool
+    conditions: list[dict[str, Any]]
+    why_not: str
+
+
+class DryRunOut(BaseModel):
+    tried: int
+    matched: int
+    actions: list[dict[str, Any]]
+    trials: list[TrialOut]
+
+
+@router.post("/dry-run", response_model=DryRunOut)
+def dry_run_rule(
+    body: RuleSpec,
+    session: SessionDep,
+    user: ManagerDep,
+    recent: Annotated[int, Query(ge=1, le=MAX_RECENT)] = RECENT,
+) -> DryRunOut:
+    """Try a rule (saved or not) on the ``recent`` newest tickets: which would match and
+    what it would do. Nothing is changed."""
+    try:
+        spec = check_rule(session, body.model_dump(mode="json"))
+    except RuleError as exc:
+        raise invalid(exc.errors) from exc
+    trials = dry_run(session, spec, recent=recent)
+    return DryRunOut(
+        tried=len(trials),
+        matched=sum(t.matched for t in trials),
+        actions=spec.actions,
+        trials=[
+            TrialOut(ticket_id=t.ticket.id, subject=t.ticket.subject, status=t.ticket.status,
+                     matched=t.matched, conditions=t.conditions, why_not=t.why_not)
+            for t in trials
+        ],
+    )  # fmt: skip
 
 
 @router.get("/{rule_id}", response_model=RuleOut)

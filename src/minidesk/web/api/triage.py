@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import json
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter
@@ -15,13 +12,12 @@ from minidesk.db import commit
 from minidesk.desk.access import Permission
 from minidesk.desk.models import User
 from minidesk.desk.users import actor_of
-from minidesk.triage.model import MODEL_FILE
-from minidesk.triage.registry import registry
 from minidesk.triage.sync import watcher
 from minidesk.triage.versions import (
     DEFAULT_VERSION,
     VersionError,
     active_version,
+    default_name,
     do_activate_version,
     list_versions,
 )
@@ -57,7 +53,7 @@ def models(session: SessionDep) -> Page[ModelVersionOut]:
                         activated_at=row.activated_at)
         for row in list_versions(session)
     ]
-    items.append(ModelVersionOut(version=DEFAULT_VERSION, name=_default_name(),
+    items.append(ModelVersionOut(version=DEFAULT_VERSION, name=default_name(),
                                  active=live == DEFAULT_VERSION, builtin=True, metrics={},
                                  created_at=None, activated_at=None))
     return Page(items=items, next_cursor=None)
@@ -74,15 +70,3 @@ def activate(version: int, session: WriteSessionDep, user: AdminUser) -> ModelVe
     watcher.refresh()  # this process at once; the others at their next check
     found = next(item for item in models(session).items if item.version == version)
     return found
-
-
-def _default_name() -> str:
-    return _model_name(registry.default_dir)
-
-
-@functools.cache
-def _model_name(directory: Path) -> str:
-    try:
-        return str(json.loads((directory / MODEL_FILE).read_text("utf-8"))["version"])
-    except (OSError, ValueError, KeyError):
-        return "default"

@@ -69,14 +69,18 @@ def update_user(
 ) -> User:
     user = _user(session, user_id)
     actor = users.actor_of(admin)
-    if user.id == admin.id and (body.active is False or (body.role and body.role != Role.ADMIN)):
-        raise Problem(409, "you cannot demote or deactivate yourself; ask another admin")
+    try:
+        users.check_own_change(admin, user, body.role, deactivate=body.active is False)
+    except users.UserError as exc:
+        raise Problem(409, str(exc)) from exc
     if body.role is not None:
         users.do_set_role(session, user, body.role, actor)
     if body.active is False:
         users.do_deactivate(session, user, actor)
     for team_id in body.add_team_ids:
         users.do_add_to_team(session, user, _team(session, team_id), actor)
+    for team_id in body.remove_team_ids:
+        users.do_remove_from_team(session, user, _team(session, team_id), actor)
     commit(session)
     return user
 

@@ -12,6 +12,7 @@ from minidesk.db import get_db
 from minidesk.desk import access, customers
 from minidesk.desk.models import Customer, Direction, Message, Ticket
 from minidesk.desk.workspace import get_workspace
+from minidesk.web.ui.merge_pages import merges_into
 from minidesk.web.ui.render import page
 from minidesk.web.ui.signed_in import BrowserDep
 
@@ -65,6 +66,7 @@ def customer_page(request: Request, customer_id: int, browser: BrowserDep) -> Re
             .limit(SHOWN)
         ).all()
         session.refresh(customer, ["identities"])
+        may_merge = access.has(user, access.Permission.MERGE_CUSTOMERS)
         return page(
             request,
             "customer.html",
@@ -73,6 +75,8 @@ def customer_page(request: Request, customer_id: int, browser: BrowserDep) -> Re
                 "customer": customer,
                 "tickets": tickets,
                 "messages": list(reversed(messages)),
+                "may_merge": may_merge,
+                "merges": merges_into(session, customer) if may_merge else [],
                 "active": "customers",
             },
         )

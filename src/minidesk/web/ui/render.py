@@ -11,10 +11,13 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from minidesk import __version__
+from minidesk.web.ui.admin.areas import areas_for
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 templates.env.globals["version"] = __version__
+# The nav's Admin link and the admin pages' own menu: only the areas the role may open.
+templates.env.globals["admin_areas"] = areas_for
 
 # Pages are per user and change with every ticket: never cached, never framed by another site.
 HEADERS = {

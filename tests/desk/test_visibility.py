@@ -288,8 +288,9 @@ ROUTES = [
     line("POST", f"{V1}/templates/{{key}}/preview", 200, json={}),
     line("GET", f"{V1}/triage/models", 200, M),
     line("GET", f"{V1}/staffing/calculator", 200, L, query={"volume": 240, "aht": 360}),
-    line("GET", f"{V1}/staffing/plan", 200, L),
-    line("GET", f"{V1}/staffing/plans", 200, L, query={"by": "channel"}),
+    # Teams a restricted lead is in (the whole desk and other teams: tests/wfm).
+    line("GET", f"{V1}/staffing/plan", 200, L, query={"team": "support_team"}),
+    line("GET", f"{V1}/staffing/plans", 200, L, query={"by": "team"}),
     line("POST", f"{V1}/triage/models/{{version}}/activate", 404, ADM),
     # Last: it retires the caller's token.
     line("POST", f"{V1}/auth/token/rotate", 201),
@@ -350,6 +351,7 @@ def _params(client: TestClient, cast: Cast, world: World) -> dict[str, Any]:
         "outbox_id": MISSING,
         "channel_id": MISSING,
         "support_channel": support_channel,
+        "support_team": cast.support_team,
         "rule_id": MISSING,
         "version": MISSING,
         "webhook_id": webhook,
@@ -395,7 +397,8 @@ def _request(client: TestClient, entry: Line, params: dict[str, Any], who: Perso
     return client.request(
         entry.method,
         entry.path.format(**chosen),
-        params=entry.query,
+        # As in bodies, a world name as a query value stands for its id.
+        params={k: chosen.get(v, v) if isinstance(v, str) else v for k, v in entry.query.items()},
         json=body,
         data=entry.data,
         headers=who.headers if who else {},

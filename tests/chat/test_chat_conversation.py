@@ -64,6 +64,8 @@ def test_an_agent_reply_reaches_the_visitor_live_and_agents_see_the_line(
         line = until(socket, type="message", id="c-1")
         created = until(agents, type="message.created", message=line["seq"])
         ticket = created["ticket"]
+        # The bot hands a request for a person over: it shows in the agents' live view.
+        until(agents, type="ticket.activity", kind="resolution.handed_off", ticket=ticket)
         reply = client.post(
             f"/api/v1/tickets/{ticket}/messages",
             json={"text": "Hi, Olivia here <b>not bold</b>", "type": "reply"},
@@ -75,6 +77,16 @@ def test_an_agent_reply_reaches_the_visitor_live_and_agents_see_the_line(
         assert (pushed["text"], pushed["name"]) == ("Hi, Olivia here <b>not bold</b>", "Olivia")
         agents.send_json({"op": "typing", "ticket": ticket})
         assert until(socket, type="typing")["active"] is True
+        # Read receipts both ways: the visitor's widget showed the reply; an agent opened it.
+        socket.send_json({"op": "read", "seq": pushed["seq"]})
+        read = until(agents, type="ticket.activity", kind="chat.read", ticket=ticket)
+        assert read["message"] == pushed["seq"]
+        agents.send_json({"op": "viewing", "ticket": ticket})
+        until(socket, type="read")
+        # And the visitor typing shows to the agents who have the ticket open.
+        subscribe(agents, ticket=ticket)
+        socket.send_json({"op": "typing", "active": True})
+        assert until(agents, type="typing", ticket=ticket)["user"] == 0
 
 
 def test_the_same_client_id_twice_is_one_message(client: TestClient, chat: int) -> None:

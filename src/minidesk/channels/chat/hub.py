@@ -48,6 +48,8 @@ class ChatHub:
         self.visitors: dict[int, set[VisitorSocket]] = defaultdict(set)
         # ticket -> visitors following it (for agents' typing and viewing signals).
         self.tickets: dict[int, set[int]] = defaultdict(set)
+        # visitor -> their tickets (the other way round).
+        self.followed: dict[int, set[int]] = defaultdict(set)
         self._buckets: dict[int, _Bucket] = {}
         self._work: asyncio.Queue[set[int]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
@@ -59,7 +61,11 @@ class ChatHub:
             self._task = asyncio.get_running_loop().create_task(self._deliver_lines())
         self.visitors[socket.visitor.id].add(socket)
         for ticket in tickets:
-            self.tickets[ticket].add(socket.visitor.id)
+            self._follow(socket.visitor.id, ticket)
+
+    def _follow(self, visitor: int, ticket: int) -> None:
+        self.tickets[ticket].add(visitor)
+        self.followed[visitor].add(ticket)
 
     def left(self, socket: VisitorSocket) -> None:
         visitor = socket.visitor.id
@@ -68,10 +74,16 @@ class ChatHub:
         if same:
             return
         self.visitors.pop(visitor, None)
-        for ticket in [t for t, followers in self.tickets.items() if visitor in followers]:
-            self.tickets[ticket].discard(visitor)
-            if not self.tickets[ticket]:
-                del self.tickets[ticket]
+        for ticket in self.followed.pop(visitor, set()):
+            followers = self.tickets.get(ticket, set())
+            followers.discard(visitor)
+            if not followers:
+                self.tickets.pop(ticket, None)
+
+    def latest_ticket(self, visitor: int) -> int | None:
+        """The visitor's newest conversation (where their typing shows), if any yet."""
+        followed = self.followed.get(visitor)
+        return max(followed) if followed else None
 
     def allow(self, visitor_id: int) -> float:
         """0 if the visitor may send a line now (and it is counted), else seconds to wait."""
@@ -149,7 +161,7 @@ class ChatHub:
                 sockets = self.visitors.get(line.visitor_id)
                 if not sockets:
                     continue
-                self.tickets[line.ticket_id].add(line.visitor_id)
+                self._follow(line.visitor_id, line.ticket_id)
                 text = dumps(line.frame)
                 for socket in list(sockets):
                     socket.offer(text)

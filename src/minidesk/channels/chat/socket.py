@@ -227,13 +227,13 @@ class VisitorSocket:
         if active and now - self._typed_at < TYPING_EVERY:
             return
         self._typed_at = now if active else 0.0
-        followed = [t for t, visitors in self.chat.tickets.items() if self.visitor.id in visitors]
-        if not followed:
+        ticket = self.chat.latest_ticket(self.visitor.id)
+        if ticket is None:
             return  # no ticket yet: nobody to tell
         self.chat.hub.publish_signal(
             {
                 "t": "typing",
-                "ticket": max(followed),
+                "ticket": ticket,
                 "user": VISITOR_USER,
                 "name": self.visitor.name or "Visitor",
                 "until": time.time() + TYPING_SECONDS if active else 0,

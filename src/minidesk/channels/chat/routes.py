@@ -10,6 +10,7 @@ from fastapi import APIRouter, FastAPI, Response, WebSocket
 from minidesk.channels.chat import socket
 from minidesk.channels.chat.hub import ChatHub
 from minidesk.channels.chat.protocol import CloseCode
+from minidesk.web.intake import Intake
 
 WIDGET = Path(__file__).with_name("static") / "widget.js"
 # Shops embed the script on every page: let browsers keep it a while, and revalidate.
@@ -51,4 +52,5 @@ async def chat_socket(websocket: WebSocket, channel: int = 0) -> None:
     if not 1 <= channel <= CHANNEL_MAX:
         await websocket.close(CloseCode.NO_CHANNEL, "no such chat")
         return
-    await socket.serve(chat_hub(websocket.app), websocket, channel)
+    intake: Intake = websocket.app.state.intake
+    await socket.serve(chat_hub(websocket.app), websocket, channel, intake.accept)

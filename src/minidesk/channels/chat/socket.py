@@ -13,11 +13,14 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import anyio
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from minidesk import inbox
+from minidesk.channels.base import InboundMessage
 from minidesk.channels.chat import conversation
 from minidesk.channels.chat.conversation import Widget
 from minidesk.channels.chat.hub import VISITOR_USER, ChatHub
@@ -38,7 +41,6 @@ from minidesk.channels.chat.protocol import (
     parse,
 )
 from minidesk.realtime.hub import TYPING_SECONDS, dumps
-from minidesk.web.intake import Intake
 
 log = logging.getLogger(__name__)
 
@@ -49,9 +51,11 @@ CLOSE_SECONDS = 1.0
 TYPING_EVERY = 2.0
 # Room for a frame's JSON around its attachments' base64.
 FRAME_OVERHEAD = 16 * 1024
+# ``inbox.accept`` without blocking the loop (the web app's intake threads).
+Accept = Callable[[InboundMessage], Awaitable[inbox.Accepted]]
 
 
-async def serve(chat: ChatHub, websocket: WebSocket, channel_id: int) -> None:
+async def serve(chat: ChatHub, websocket: WebSocket, channel_id: int, accept: Accept) -> None:
     widget = await asyncio.to_thread(conversation.load_widget, channel_id)
     if widget is None:
         await websocket.close(CloseCode.NO_CHANNEL, "no such chat")
@@ -68,7 +72,7 @@ async def serve(chat: ChatHub, websocket: WebSocket, channel_id: int) -> None:
             await websocket.close(CloseCode.NO_HELLO, "send a hello first")
         return
     met = await asyncio.to_thread(conversation.meet, widget, hello)
-    socket = VisitorSocket(chat, websocket, widget, met.visitor, hello)
+    socket = VisitorSocket(chat, websocket, widget, met.visitor, hello, accept)
     chat.joined(socket, met.tickets)  # before the replay: a line written meanwhile is held
     try:
         history = await asyncio.to_thread(conversation.replay, widget, met.visitor, hello.last_seq)
@@ -90,9 +94,16 @@ async def _hello(websocket: WebSocket) -> Hello | None:
 
 class VisitorSocket:
     def __init__(
-        self, chat: ChatHub, websocket: WebSocket, widget: Widget, visitor: Visitor, hello: Hello
+        self,
+        chat: ChatHub,
+        websocket: WebSocket,
+        widget: Widget,
+        visitor: Visitor,
+        hello: Hello,
+        accept: Accept,
     ) -> None:
         self.chat = chat
+        self._accept_message = accept
         self.widget = widget
         self.visitor = visitor
         self.hello = hello
@@ -209,10 +220,11 @@ class VisitorSocket:
         )
         await self._accept(offline.id, message, offline=True)
 
-    async def _accept(self, client_id: str, message: Any, *, offline: bool = False) -> None:
-        intake: Intake = self._websocket.app.state.intake
+    async def _accept(
+        self, client_id: str, message: InboundMessage, *, offline: bool = False
+    ) -> None:
         try:
-            accepted = await intake.accept(message)
+            accepted = await self._accept_message(message)
         except Exception:
             log.exception("chat line of visitor %s not stored", self.visitor.id)
             self.send(error(Error.UNAVAILABLE, "not stored: send it again", client_id))

@@ -131,3 +131,22 @@ def test_a_flood_is_rate_limited(client: TestClient, chat: int) -> None:
         assert limited["error"] == "rate_limited" and limited["retry_after"] > 0
         for n in range(RATE_BURST):
             until(socket, type="ack", id=f"c-{n}")
+
+
+def test_an_oversized_frame_is_refused_and_the_socket_goes_on(
+    client: TestClient, cast: Cast
+) -> None:
+    chat = make_chat(client, cast, attachment_max_bytes=1000)
+    with visitor(client, chat) as (socket, _):
+        socket.send_text('{"op": "message", "id": "c-1", "text": "' + "x" * 100_000 + '"}')
+        assert until(socket, type="error")["error"] == "too_large"
+        say(socket, "c-2", "a normal line")
+
+
+def test_a_hello_must_come_first(client: TestClient, chat: int) -> None:
+    headers = {"origin": "https://shop.example"}
+    with client.websocket_connect(f"/chat/ws?channel={chat}", headers=headers) as socket:
+        socket.send_json({"op": "message", "id": "c-1", "text": "hi"})
+        with pytest.raises(WebSocketDisconnect) as closed:
+            socket.receive_json()
+    assert closed.value.code == 4400

@@ -184,6 +184,8 @@
     sock.onclose = function (event) {
       sock = null;
       if (event.code === 4403 || event.code === 4404) { errors.textContent = "Chat is not available on this page."; return; }
+      // A hello the server could not read (an email it refuses): start again without it.
+      if (event.code === 4400) { profile.email = ""; ident.email = null; save("profile", profile); }
       // Reconnect with back-off (1 s, 2 s, 4 s ... 30 s), then resume from the last seq.
       var wait = Math.min(30000, 1000 * Math.pow(2, retries++)) * (0.8 + Math.random() * 0.4);
       setTimeout(connect, wait);

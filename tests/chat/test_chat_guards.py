@@ -150,3 +150,19 @@ def test_a_hello_must_come_first(client: TestClient, chat: int) -> None:
         with pytest.raises(WebSocketDisconnect) as closed:
             socket.receive_json()
     assert closed.value.code == 4400
+
+
+def test_another_customer_signing_in_on_the_same_browser_gets_a_chat_of_their_own(
+    client: TestClient, chat: int
+) -> None:
+    emma = {"email": "emma@example.com", "user_hash": user_hash("emma@example.com")}
+    with visitor(client, chat, **emma) as (socket, hello):
+        say(socket, "c-1", "my address is 1 Elm Street")
+        line = until(socket, type="message", id="c-1")
+    sam = {"email": "sam@example.com", "user_hash": user_hash("sam@example.com")}
+    with visitor(client, chat, token=hello["token"], **sam) as (socket, again):
+        assert again["visitor"] != hello["visitor"] and again["token"]
+        assert until(socket, type="synced")["last_seq"] == 0  # none of Emma's lines
+        say(socket, "c-1", "hello")
+        sams = until(socket, type="message", id="c-1")
+    assert _customer_of_line(sams["seq"]) != _customer_of_line(line["seq"])

@@ -106,6 +106,10 @@ def check_claim(channel: Channel, claim: Claim) -> tuple[str | None, str | None]
     return (claim.email or "").strip().lower()[:320], None
 
 
+def _signed(row: ChatVisitor) -> tuple[str | None, str | None]:
+    return row.verified_email, row.verified_user_id
+
+
 def _visitor(row: ChatVisitor) -> Visitor:
     return Visitor(
         row.id, row.channel_id, row.name, row.email, row.verified_email, row.verified_user_id
@@ -125,6 +129,11 @@ def do_meet(
                 ChatVisitor.token_hash == hash_token(token), ChatVisitor.channel_id == channel.id
             )
         ).first()
+    signed = (verified_email, verified_user_id)
+    if row is not None and row.verified and any(signed) and signed != _signed(row):
+        # Another customer signed in on this browser: theirs is a conversation of its own,
+        # never the previous customer's history (nor a merge of the two).
+        row = None
     issued = None
     if row is None:
         issued = secrets.token_urlsafe(TOKEN_BYTES)
@@ -134,8 +143,7 @@ def do_meet(
         row.name = claim.name.strip()[:200]
     if claim.email:
         row.email = claim.email.strip().lower()[:320]
-    # A signed identity replaces an earlier one (another customer signed in on this browser);
-    # an unsigned hello keeps what was verified before: the token already proves the browser.
+    # An unsigned hello keeps what was verified before: the token already proves the browser.
     if verified_email or verified_user_id:
         row.verified_email, row.verified_user_id = verified_email, verified_user_id
     row.last_seen_at = utcnow()

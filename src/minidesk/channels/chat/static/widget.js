@@ -193,6 +193,10 @@
   }
   var handlers = {
     hello: function (f) {
+      if (hello && hello.visitor !== f.visitor) {
+        // Another visitor on this browser (another customer signed in): not their lines.
+        log.textContent = ""; shown = {}; byClientId = {}; lastSeq = 0; pending = []; save("pending", pending);
+      }
       hello = f;
       if (f.token) { token = f.token; save("token", token); }
       title.textContent = f.title || "Chat";

@@ -21,7 +21,8 @@ def test_outside_hours_the_visitor_leaves_an_email_and_gets_an_email_ticket(
     chat = make_chat(client, cast, offline_greeting="Back at nine.")
     hours = client.patch(
         f"/api/v1/channels/{chat}",
-        json={"business_hours": NEVER_OPEN},
+        # A "mailbox" that is no mailbox (the chat itself): the first mailbox is used instead.
+        json={"business_hours": NEVER_OPEN, "settings": {"offline_mailbox_id": chat}},
         headers=cast.olivia.headers,
     )
     assert hours.status_code == 200, hours.text

@@ -162,7 +162,7 @@ def offline_message(
 ) -> InboundMessage:
     """An offline message as an email to the shop's mailbox: the reply goes to the address
     the visitor left, which is all this proves; no order is acted on for an unverified one."""
-    mailbox = widget.settings.offline_mailbox_id or default_channel_id(get_db(), EMAIL)
+    mailbox = _mailbox(widget.settings.offline_mailbox_id)
     email = offline.email.strip().lower()
     verified = email == visitor.verified_email
     return InboundMessage(
@@ -175,6 +175,17 @@ def offline_message(
         new_conversation=True,
         meta={"chat": {**_meta(visitor, page), "offline": True}},
     )
+
+
+def _mailbox(chosen: int | None) -> int:
+    """The mailbox offline messages go to: the one chosen if it is a mailbox (an id that
+    names another kind of channel, or none, falls back to the first mailbox)."""
+    if chosen is not None:
+        with get_db().sessions() as session:
+            channel = session.get(Channel, chosen)
+            if channel is not None and channel.kind == EMAIL:
+                return chosen
+    return default_channel_id(get_db(), EMAIL)
 
 
 def _meta(visitor: Visitor, page: str) -> dict[str, Any]:

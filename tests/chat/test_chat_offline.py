@@ -10,6 +10,7 @@ from tests.conftest import Cast
 from tests.realtime.stream_client import STREAM, presence_of
 
 from minidesk import db
+from minidesk.channels.models import Channel
 from minidesk.desk.models import Message, Ticket
 
 NEVER_OPEN = {"timezone": "Europe/London", "week": {}}
@@ -49,6 +50,8 @@ def test_outside_hours_the_visitor_leaves_an_email_and_gets_an_email_ticket(
         ).one()
         ticket = session.get_one(Ticket, message.ticket_id)
         assert ticket.channel == "email"
+        mailbox = session.get_one(Channel, ticket.channel_id)
+        assert mailbox.kind == "email" and mailbox.id != chat
         assert ticket.customer.email == "sam@example.com"
         assert message.meta["chat"]["offline"] is True
 

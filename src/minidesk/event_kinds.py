@@ -95,6 +95,7 @@ class EventKind(StrEnum):
     WEBHOOK_FAILING = "webhook.failing"
     CHANNEL_CREATED = "channel.created"
     CHANNEL_UPDATED = "channel.updated"
+    CHAT_READ = "chat.read"
 
 
 # JSON types a payload field may have; ``any`` is for values whose shape belongs to another
@@ -312,6 +313,8 @@ _SPECS = (
               "A channel instance's settings, secrets, team, hours or state changed; secrets "
               "appear by name only.",
               {"channel_id": "int", "channel": "str", "fields": "list"}),
+    EventSpec(EventKind.CHAT_READ, "A chat visitor's widget showed the ticket's lines up to "
+              "the event's message (a read receipt).", {"visitor_id": "int", "seq": "int"}),
     # Webhook subscriptions.
     EventSpec(EventKind.WEBHOOK_CREATED, "A webhook subscription was created.",
               {"webhook_id": "int", "url": "str", "events": "list", "enabled": "bool"}),

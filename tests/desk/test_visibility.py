@@ -140,6 +140,10 @@ ROUTES = [
     line("POST", f"{V1}/auth/token", 401, None, data={"username": "x@y.z", "password": "nope"}),
     # The agents' stream.
     line(WS, f"{V1}/stream", 101),
+    # The web chat: public, but its socket needs a chat channel and one of its origins
+    # (tests/chat has the rest).
+    line("GET", "/widget.js", 200, None),
+    line(WS, "/chat/ws", 404, None),
     # The API channel.
     line(
         "POST",
@@ -379,14 +383,14 @@ def expected(entry: Line, caller: Person | None, restricted: bool) -> int:
 
 
 def _open_stream(client: TestClient, path: str, who: Person | None) -> int:
-    with client.websocket_connect(path, headers=who.headers if who else {}) as socket:
-        if who is None:
-            socket.send_json({"op": "ping"})  # not an auth op: the socket closes
-        try:
+    try:
+        with client.websocket_connect(path, headers=who.headers if who else {}) as socket:
+            if who is None:
+                socket.send_json({"op": "ping"})  # not an auth op: the socket closes
             assert socket.receive_json()["type"] == "hello"
-        except WebSocketDisconnect as closed:
-            return closed.code - 4000
-        return 101
+    except WebSocketDisconnect as closed:  # refused at the handshake, or closed after it
+        return closed.code - 4000
+    return 101
 
 
 def _request(client: TestClient, entry: Line, params: dict[str, Any], who: Person | None) -> Any:

@@ -22,7 +22,7 @@ import time
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from minidesk.desk.access import sees_ticket
 from minidesk.realtime import notices, scope
@@ -44,8 +44,21 @@ MY_OPEN = "my-open"
 ALL = "all"
 
 
+# Signals of these types are for an extension (the web chat's lines), not agents' sockets.
+EXTENSION_SIGNALS = "chat."
+
+
 def dumps(message: dict[str, Any]) -> str:
     return json.dumps(message, separators=(",", ":"))
+
+
+class Extension(Protocol):
+    """Another set of sockets fed from the same broker (the web chat's visitors): it sees every
+    payload, on the hub's loop, and is stopped with the hub."""
+
+    def arrived(self, decoded: notices.Decoded) -> None: ...
+
+    async def stop(self) -> None: ...
 
 
 class Hub:
@@ -62,6 +75,7 @@ class Hub:
         self._on_ticket: dict[int, dict[int, dict[str, Any]]] = defaultdict(dict)
         self._presence_changes: dict[int, dict[str, Any]] = {}
         self._presence_flush: asyncio.TimerHandle | None = None
+        self.extensions: list[Extension] = []
 
     async def start(self) -> None:
         # Re-entrant: a test harness may enter an app's lifespan again while it runs.
@@ -83,6 +97,8 @@ class Hub:
             return
         if self._presence_flush is not None:
             self._presence_flush.cancel()
+        for extension in self.extensions:
+            await extension.stop()
         for connection in list(self.connections):
             await connection.close(1001, "server shutting down")
         loop = asyncio.get_running_loop()
@@ -99,9 +115,13 @@ class Hub:
 
     def _arrived(self, payload: str) -> None:
         decoded = notices.decode(payload)
+        for extension in self.extensions:
+            extension.arrived(decoded)
         if decoded.notices:
             self._work.put_nowait(decoded.notices)
         for signal in decoded.signals:
+            if str(signal.get("t", "")).startswith(EXTENSION_SIGNALS):
+                continue
             if signal.get("t") == "presence":
                 self._presence(signal)
             else:

@@ -130,6 +130,15 @@ ROUTES = [
         json={"order_number": "9999", "amount_minor": 100},
     ),
     line("GET", f"{V1}/tickets/{{number}}/resolution", 200, hides=True),
+    # The order is no customer's: refused by policy, but only after the ticket is found visible.
+    line(
+        "POST",
+        f"{V1}/tickets/{{number}}/actions/{{action}}",
+        409,
+        hides=True,
+        json={"idempotency_key": "visibility-check", "order_number": "9999"},
+        params={"action": "invoice_word"},
+    ),
     # Rendering fails for want of variables, but only after the ticket is found visible.
     line("POST", f"{V1}/tickets/{{number}}/macros/{{key}}", 422, hides=True, json={"type": "note"}),
     # Customers: Sam is Support's only; Mia is both teams' (bob sees her Billing side).
@@ -321,6 +330,7 @@ def _params(client: TestClient, cast: Cast, world: World) -> dict[str, Any]:
         "none": MISSING,
         "ui_asset": "app.css",
         "approve_word": "approve",
+        "invoice_word": "invoice",
         "begin_word": "begin",
         "docs_asset": "swagger-ui.css",
     }

@@ -30,7 +30,9 @@ def act(
     )
 
 
-def refund(client: TestClient, who: Person, number: int, key: str, cents: int, order: str = "1003") -> httpx.Response:
+def refund(
+    client: TestClient, who: Person, number: int, key: str, cents: int, order: str = "1003"
+) -> httpx.Response:
     return act(
         client, who, number, "refund", key,
         order_number=order, amount_minor=cents, identity_checks=CHECKED, reason="cracked",
@@ -78,7 +80,10 @@ def test_refunds_add_up_against_the_day_budget(
     assert refund(client, cast.leo, number, "form-0004", 6_000).status_code == 201
     over = refund(client, cast.leo, number, "form-0005", 4_001, order="1007")
     assert over.status_code == 202, over.text
-    assert over.json()["status"] == "approval_requested" and over.json()["rule"] == "agent.daily_budget"
+    assert (
+        over.json()["status"] == "approval_requested"
+        and over.json()["rule"] == "agent.daily_budget"
+    )
     twice = refund(client, cast.leo, number, "form-0005", 4_001, order="1007")
     assert twice.status_code == 200 and twice.json()["approval_id"] == over.json()["approval_id"]
     with store.sessions() as session:
@@ -152,11 +157,16 @@ def test_an_agent_of_another_team_cannot_act_on_a_restricted_ticket(
 ) -> None:
     number = ticket_for_emma(client, cast)
     moved = client.patch(
-        f"/api/v1/tickets/{number}", json={"team_id": cast.support_team}, headers=cast.olivia.headers
+        f"/api/v1/tickets/{number}",
+        json={"team_id": cast.support_team},
+        headers=cast.olivia.headers,
     )
     assert moved.status_code == 200, moved.text
     restrict(client, cast)
     bob = act(client, cast.bob, number, "invoice", "form-0015", order_number="1003")
     assert bob.status_code == 404
     assert bob.json()["detail"] == f"ticket {number} does not exist or is not visible to you"
-    assert act(client, cast.alice, number, "invoice", "form-0015", order_number="1003").status_code == 201
+    assert (
+        act(client, cast.alice, number, "invoice", "form-0015", order_number="1003").status_code
+        == 201
+    )

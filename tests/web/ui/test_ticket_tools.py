@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 from tests.conftest import Cast, money_moved
 from tests.desk.visibility_world import restrict
 from tests.resolutions.conftest import EMMA
@@ -14,6 +14,7 @@ from tests.resolutions.test_agent_refunds import ticket_for_emma
 from tests.web.ui.test_ticket_pages import _signed_in
 
 from minidesk.db import Database
+from minidesk.desk.models import Attachment
 from minidesk.events import Event
 from minidesk.triage.tables import IntentExample
 
@@ -152,3 +153,26 @@ def test_sms_length_and_intent_correction(client: TestClient, cast: Cast, store:
         example = session.scalars(select(IntentExample)).one()
         assert example.label == "return" and example.ticket_id == number
         assert EMMA  # the ticket's customer spoke: her words are the example
+
+
+def test_files_on_notes_are_kept_and_bad_files_refused(
+    client: TestClient, cast: Cast, store: Database
+) -> None:
+    number = ticket_for_emma(client, cast)  # an API-channel ticket: no files to the customer
+    csrf = _signed_in(client, cast.alice.email)
+    url = f"/tickets/{number}/messages"
+    png = ("photo.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100, "image/png")
+    note = client.post(
+        url, data={"csrf": csrf, "type": "note", "text": "see"}, files={"files": png}
+    )
+    assert "Note added." in note.text and "photo.png (108 bytes)" in note.text
+    reply = client.post(url, data={"csrf": csrf, "text": "here"}, files={"files": png})
+    assert "files go to customers by email only" in reply.text
+    page = ("x.html", b"<script>", "text/html")
+    html = client.post(url, data={"csrf": csrf, "type": "note", "text": "x"}, files={"files": page})
+    assert "text/html is not allowed" in html.text
+    many = [("files", (f"{n}.txt", b"hi", "text/plain")) for n in range(6)]
+    crowd = client.post(url, data={"csrf": csrf, "type": "note", "text": "x"}, files=many)
+    assert "at most 5 files" in crowd.text
+    with store.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(Attachment)) == 1

@@ -27,7 +27,7 @@ from minidesk.policies.agent_actions import (
 from minidesk.policies.pack import get_pack
 from minidesk.web.ui.render import redirect
 from minidesk.web.ui.signed_in import BrowserDep
-from minidesk.web.ui.ticket_pages import _not_found, _visible
+from minidesk.web.ui.ticket_pages import ticket_not_found, visible_ticket
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=200)]
@@ -59,9 +59,9 @@ def post_action(
     browser.check(csrf)
     back = f"/tickets/{number}"
     with get_db().write_sessions() as session:
-        ticket = _visible(session, browser, number)
+        ticket = visible_ticket(session, browser, number)
         if ticket is None:
-            return _not_found(request, browser, number)
+            return ticket_not_found(request, browser, number)
         try:
             kind = _kind(action)
             if len(key) < 8:

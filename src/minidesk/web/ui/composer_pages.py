@@ -21,12 +21,14 @@ from minidesk.desk.users import actor_of
 from minidesk.replies import RenderError, UnknownTemplate, render_for_ticket
 from minidesk.replies.sms import measure
 from minidesk.replies.store import get_spec, list_templates
+from minidesk.settings import get_settings
 from minidesk.triage.result import UNKNOWN_INTENT
 from minidesk.triage.taxonomy import BITEXT_TO_MINIDESK, ORDER_LATE, RETURN
+from minidesk.web.ui import uploads
 from minidesk.web.ui.order_panel import OrderView, order_panel
 from minidesk.web.ui.render import HEADERS, redirect
 from minidesk.web.ui.signed_in import BrowserDep
-from minidesk.web.ui.ticket_pages import _not_found, _visible
+from minidesk.web.ui.ticket_pages import ticket_not_found, visible_ticket
 
 router = APIRouter(include_in_schema=False)
 # Bitext's intents as minidesk names, the two taught by seed examples, and out-of-scope.
@@ -41,6 +43,10 @@ AUTOMATIC = frozenset(
 def composer_context(session: Session, ticket: Ticket) -> dict[str, Any]:
     templates = [t for t in list_templates(session) if t.enabled]
     return {
+        "attach_types": ",".join(sorted(uploads.ALLOWED_TYPES)),
+        "attach_max_files": uploads.MAX_FILES,
+        "attach_max_bytes": get_settings().email_max_attachment_bytes,
+        "attach_to_customer": ticket.channel in uploads.CARRIES_FILES,
         "templates": sorted(templates, key=lambda t: t.spec.name.lower()),
         "intents": INTENTS,
         "sms": ticket.channel in SMS_CHANNELS,
@@ -103,9 +109,9 @@ def preview_template(
     request: Request, number: int, browser: BrowserDep, template: str = ""
 ) -> Response:
     with get_db().sessions() as session:
-        ticket = _visible(session, browser, number)
+        ticket = visible_ticket(session, browser, number)
         if ticket is None:
-            return _not_found(request, browser, number)
+            return ticket_not_found(request, browser, number)
         author = session.merge(browser.user, load=False)
         order = order_panel(session, ticket)["about_order"] if template else None
         body = preview(session, ticket, author, template[:64], order)
@@ -123,8 +129,8 @@ def sms_length(
     """How many SMS segments the draft costs (GSM-7 or UCS-2: one emoji halves a segment)."""
     browser.check(csrf)
     with get_db().sessions() as session:
-        if _visible(session, browser, number) is None:
-            return _not_found(request, browser, number)
+        if visible_ticket(session, browser, number) is None:
+            return ticket_not_found(request, browser, number)
     length = measure(text)
     body = {
         "encoding": str(length.encoding),
@@ -148,9 +154,9 @@ def correct_intent(
     if intent not in INTENTS:
         return redirect(f"/tickets/{number}", f"Not changed: unknown intent {intent!r}.")
     with get_db().write_sessions() as session:
-        ticket = _visible(session, browser, number)
+        ticket = visible_ticket(session, browser, number)
         if ticket is None:
-            return _not_found(request, browser, number)
+            return ticket_not_found(request, browser, number)
         try:
             do_change_ticket(session, ticket, TicketChanges(intent=intent), actor_of(browser.user))
         except TicketChangeError as exc:

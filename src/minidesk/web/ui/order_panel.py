@@ -65,9 +65,12 @@ def order_panel(session: Session, ticket: Ticket) -> dict[str, Any]:
         select(Approval).where(Approval.ticket_id == ticket.id).order_by(Approval.id.desc())
     ).all()
     views = [_view(o) for o in orders[:ORDERS_SHOWN]]
+    about = about_order(session, ticket, views)
+    if about is not None:  # first, where the agent looks
+        views = [about, *(v for v in views if v is not about)]
     return {
         "orders": views,
-        "about_order": about_order(session, ticket, views),
+        "about_order": about,
         "more_orders": max(0, len(orders) - ORDERS_SHOWN),
         "store_accounts": accounts,
         "store_unavailable": unavailable,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
@@ -23,7 +23,7 @@ from minidesk.desk.users import actor_of
 from minidesk.desk.workspace import get_workspace
 from minidesk.event_kinds import EventKind
 from minidesk.replies.store import get_spec
-from minidesk.web.ui import forms
+from minidesk.web.ui import forms, uploads
 from minidesk.web.ui.reasoning import Reasoning, explain
 from minidesk.web.ui.render import page, redirect
 from minidesk.web.ui.signed_in import Browser, BrowserDep
@@ -39,9 +39,9 @@ def ticket_page(request: Request, number: int, browser: BrowserDep, template: st
     from minidesk.web.ui.order_panel import order_panel
 
     with get_db().sessions() as session:
-        ticket = _visible(session, browser, number)
+        ticket = visible_ticket(session, browser, number)
         if ticket is None:
-            return _not_found(request, browser, number)
+            return ticket_not_found(request, browser, number)
         context = _context(session, browser, ticket)
         context |= order_panel(session, ticket) | composer_context(session, ticket)
         if template:
@@ -51,7 +51,7 @@ def ticket_page(request: Request, number: int, browser: BrowserDep, template: st
         return page(request, "ticket.html", context)
 
 
-def _visible(session: Session, browser: Browser, number: int) -> Ticket | None:
+def visible_ticket(session: Session, browser: Browser, number: int) -> Ticket | None:
     restrict = get_workspace(session).restrict_agents_to_teams
     user = session.merge(browser.user, load=False)
     try:
@@ -60,7 +60,7 @@ def _visible(session: Session, browser: Browser, number: int) -> Ticket | None:
         return None
 
 
-def _not_found(request: Request, browser: Browser, number: int) -> Response:
+def ticket_not_found(request: Request, browser: Browser, number: int) -> Response:
     return page(request, "not_found.html", {"browser": browser, "what": f"Ticket {number}"}, 404)
 
 
@@ -123,17 +123,21 @@ def post_message(
     status: Annotated[str, Form()] = "",
     template: Annotated[str, Form(max_length=64)] = "",
     csrf: Annotated[str, Form(max_length=100)] = "",
+    files: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
     """A reply (out through the ticket's channel) or an internal note, optionally with a status.
-    ``template`` records which template the text came from; @mentions in a note notify."""
+    ``template`` records which template the text came from; @mentions in a note notify;
+    ``files`` go with it (``uploads``: types, sizes, email only for customers)."""
     browser.check(csrf)
     with get_db().write_sessions() as session:
-        ticket = _visible(session, browser, number)
+        ticket = visible_ticket(session, browser, number)
         if ticket is None:
-            return _not_found(request, browser, number)
+            return ticket_not_found(request, browser, number)
         try:
             kind = MessageType(type)
             changes = forms.ticket_changes(status=status)
+            attached = uploads.read_uploads(files or [])
+            uploads.check_channel(ticket.channel, kind == MessageType.NOTE, attached)
             mentions = find_mentions(session, text) if kind == MessageType.NOTE else []
             meta: dict[str, Any] = {"mentions": [u.id for u in mentions]} if mentions else {}
             if template and get_spec(session, template) is not None:
@@ -150,6 +154,7 @@ def post_message(
                 meta=meta,
             )
             do_notify_mentioned(session, ticket, message, mentions, actor)
+            uploads.do_attach(session, message, attached)
         except (ValueError, MessageError, tickets.TicketChangeError) as exc:
             return _back(number, f"Not sent: {exc}")
         commit(session)
@@ -171,9 +176,9 @@ def change_properties(
 ) -> Response:
     browser.check(csrf)
     with get_db().write_sessions() as session:
-        ticket = _visible(session, browser, number)
+        ticket = visible_ticket(session, browser, number)
         if ticket is None:
-            return _not_found(request, browser, number)
+            return ticket_not_found(request, browser, number)
         try:
             changes = forms.ticket_changes(
                 status=status if status != ticket.status else "",

@@ -76,7 +76,7 @@
     "note.mentioned": "A colleague mentioned someone in a note",
   };
 
-  async function refresh(kind) {
+  async function refresh(kinds) {
     const answer = await fetch(location.pathname, { credentials: "same-origin" });
     if (!answer.ok) return;
     const fresh = new DOMParser().parseFromString(await answer.text(), "text/html");
@@ -86,11 +86,12 @@
       if (!replacement || part.contains(document.activeElement)) return;
       part.replaceWith(replacement);
     });
-    if (kind === "approval.decided") {
+    if (kinds.has("approval.decided")) {
+      // The panel lists the newest request first: the one just decided.
       const decided = document.querySelector("[data-approval-status]:not([data-approval-status=pending])");
-      announce(decided ? decided.textContent.replace(/\s+/g, " ").trim() : WORDS[kind]);
-    } else if (WORDS[kind]) {
-      announce(WORDS[kind]);
+      announce(decided ? decided.textContent.replace(/\s+/g, " ").trim() : WORDS["approval.decided"]);
+    } else if (kinds.has("note.mentioned")) {
+      announce(WORDS["note.mentioned"]);
     }
   }
 
@@ -98,6 +99,7 @@
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     const socket = new WebSocket(scheme + "//" + location.host + "/api/v1/stream");
     let pending = null;
+    let kinds = new Set();
     socket.addEventListener("open", () => {
       socket.send(JSON.stringify({ op: "subscribe", ticket: ticket }));
       socket.send(JSON.stringify({ op: "viewing", ticket: ticket }));
@@ -109,8 +111,8 @@
       if (notice.ticket !== ticket || !/^(ticket|message)\./.test(notice.type)) return;
       // Several events of one transaction arrive together: one refresh for them all.
       clearTimeout(pending);
-      const kind = notice.kind;
-      pending = setTimeout(() => refresh(kind), 100);
+      kinds.add(notice.kind);
+      pending = setTimeout(() => { const seen = kinds; kinds = new Set(); refresh(seen); }, 100);
     });
     const still = setInterval(() => {
       if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ op: "viewing", ticket: ticket }));

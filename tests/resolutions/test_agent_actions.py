@@ -3,6 +3,8 @@ key acting once, team restriction and roles."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
@@ -12,9 +14,18 @@ from tests.conftest import Cast, Person, money_moved
 from tests.desk.visibility_world import restrict
 from tests.resolutions.test_agent_refunds import ticket_for_emma
 
+from minidesk.commerce.connector import ActionKind
 from minidesk.commerce.models import StoreOperation
-from minidesk.db import Database
+from minidesk.commerce.money import Money
+from minidesk.db import Database, commit
+from minidesk.desk.models import Ticket, User
 from minidesk.events import Event
+from minidesk.policies.agent_actions import (
+    ActionOutcome,
+    ActionRequest,
+    IdentityCheck,
+    do_agent_action,
+)
 from minidesk.policies.models import Approval, SpendEntry
 
 CHECKED = ["email_matches_order", "verified_sender", "last4_confirmed"]
@@ -170,3 +181,32 @@ def test_an_agent_of_another_team_cannot_act_on_a_restricted_ticket(
         act(client, cast.alice, number, "invoice", "form-0015", order_number="1003").status_code
         == 201
     )
+
+
+def test_two_concurrent_posts_of_one_key_refund_once(
+    client: TestClient, cast: Cast, store: Database
+) -> None:
+    number = ticket_for_emma(client, cast)
+    start = threading.Barrier(2)
+
+    def post() -> ActionOutcome:
+        start.wait()
+        with store.write_sessions() as session:
+            ticket = session.get_one(Ticket, number)
+            leo = session.get_one(User, cast.leo.id)
+            wanted = ActionRequest(
+                ActionKind.REFUND,
+                "form-twins",
+                order_number="1003",
+                amount=Money(1_500, "USD"),
+                identity_checks=frozenset(IdentityCheck),
+            )
+            outcome = do_agent_action(session, leo, ticket, wanted)
+            commit(session)
+            return outcome
+
+    with ThreadPoolExecutor(2) as pool:
+        outcomes = list(pool.map(lambda _: post(), range(2)))
+    assert sorted(o.replayed for o in outcomes) == [False, True]
+    assert outcomes[0].ref == outcomes[1].ref
+    assert money_moved(store) == 1_500

@@ -176,3 +176,31 @@ def test_files_on_notes_are_kept_and_bad_files_refused(
     assert "at most 5 files" in crowd.text
     with store.sessions() as session:
         assert session.scalar(select(func.count()).select_from(Attachment)) == 1
+
+
+def test_a_lead_sees_the_request_on_the_ticket_but_cannot_approve_it(
+    client: TestClient, cast: Cast, store: Database
+) -> None:
+    number = ticket_for_emma(client, cast)
+    csrf = _signed_in(client, cast.alice.email)
+    form = _refund_form(client.get(f"/tickets/{number}").text, "1007")
+    asked = client.post(
+        f"/tickets/{number}/actions/refund",
+        data={**form, "amount": "250", "identity_checks": CHECKS},
+    )
+    assert "Not done: alice@shop.example may not refund" in asked.text  # agents: no refunds
+    client.cookies.clear()  # another browser
+    leo_csrf = _signed_in(client, cast.leo.email)
+    form = _refund_form(client.get(f"/tickets/{number}").text, "1007")
+    asked = client.post(
+        f"/tickets/{number}/actions/refund",
+        data={**form, "csrf": leo_csrf, "amount": "250", "identity_checks": CHECKS},
+    )
+    assert "approval request" in asked.text and 'data-approval-status="pending"' in asked.text
+    approval = re.search(r'data-approval="(\d+)"', asked.text)
+    assert approval and csrf
+    tried = client.post(
+        f"/approvals/{approval.group(1)}/approve", data={"csrf": leo_csrf, "reason": "fine"}
+    )
+    assert "Not decided: approvals need the manager role or higher" in tried.text
+    assert money_moved(store) == 0

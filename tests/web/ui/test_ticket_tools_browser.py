@@ -6,12 +6,14 @@ with its order panel. ``MINIDESK_SCREENSHOTS=1`` also saves the README's screens
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 from tests.conftest import Cast, money_moved
 from tests.resolutions.conftest import EMMA
 from tests.web.ui.test_browser import _password, _serious, _sign_in
@@ -32,6 +34,7 @@ def _emma_asks(base: str, cast: Cast) -> int:
             "external_id": "browser-tools-1",
         },
         headers=cast.olivia.headers,
+        timeout=30,  # a shared CI machine can be slow; nothing here measures speed
     )
     assert response.status_code == 202, response.text
     return int(response.json()["ticket_number"])
@@ -63,7 +66,8 @@ def test_a_reply_with_a_template(page: Any, live_server: str, cast: Cast, store:
     page.get_by_label("Search templates").fill("order status")
     page.get_by_label("Template", exact=True).select_option("order_status")
     text = page.get_by_label("Message")
-    page.wait_for_function("document.getElementById('composer-text').value.includes('#1003')")
+    # Polled by Playwright from outside the page: the page's CSP forbids evaluated strings.
+    expect(text).to_have_value(re.compile("#1003"))
     assert "Emma" in text.input_value()
     assert "Template inserted" in page.locator("#live-news").inner_text()
     page.get_by_role("button", name="Send").click()
@@ -135,6 +139,6 @@ def test_an_over_cap_refund_is_approved_in_another_browser_and_shown_live(
         manager.close()
 
     # No reload: the stream's notice made the page fetch the decision.
-    page.wait_for_selector('[data-approval-status="approved"]')
+    page.wait_for_selector('[data-approval-status="approved"]', timeout=20_000)
     assert "loyal customer" in page.locator("#live-news").inner_text()
     assert money_moved(store) == 25_000

@@ -21,18 +21,24 @@ def statements() -> Iterator[list[str]]:
     def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
         seen.append(statement)
 
-    engine = db.get_db().engine
-    event.listen(engine, "before_cursor_execute", count)
+    # Pages read through the read engine on SQLite (writers through the other): listening on
+    # ``engine`` alone counted nothing there, and these tests compared 0 with 0.
+    database = db.get_db()
+    engines = {id(e): e for e in (database.engine, database.read_engine)}.values()
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", count)
     try:
         yield seen
     finally:
-        event.remove(engine, "before_cursor_execute", count)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", count)
 
 
 def _cost(client: TestClient, path: str) -> int:
     client.get(path)  # warm: caches, the workspace memo, the token cache
     with statements() as seen:
         assert client.get(path).status_code == 200
+    assert seen, "no statement counted: the counter is not listening"
     return len(seen)
 
 

@@ -11,6 +11,7 @@ from tests.conftest import Cast, money_moved
 from tests.desk.visibility_world import restrict
 from tests.resolutions.conftest import EMMA
 from tests.resolutions.test_agent_refunds import ticket_for_emma
+from tests.web.ui.test_page_queries import _cost
 from tests.web.ui.test_ticket_pages import _signed_in
 
 from minidesk.db import Database
@@ -204,3 +205,20 @@ def test_a_lead_sees_the_request_on_the_ticket_but_cannot_approve_it(
     )
     assert "Not decided: approvals need the manager role or higher" in tried.text
     assert money_moved(store) == 0
+
+
+def test_the_ticket_page_costs_the_same_after_refunds_and_requests(
+    client: TestClient, cast: Cast, store: Database
+) -> None:
+    number = ticket_for_emma(client, cast)
+    _signed_in(client, cast.leo.email)
+    few = _cost(client, f"/tickets/{number}")
+    for n, (order, cents) in enumerate([("1003", 1_000), ("1001", 1_500), ("1007", 25_000)]):
+        done = client.post(
+            f"/api/v1/tickets/{number}/actions/refund",
+            json={"idempotency_key": f"cost-{n:04d}", "order_number": order,
+                  "amount_minor": cents, "identity_checks": CHECKS},
+            headers=cast.leo.headers,
+        )  # fmt: skip
+        assert done.status_code in (201, 202), done.text
+    assert _cost(client, f"/tickets/{number}") == few

@@ -27,7 +27,7 @@ from minidesk.policies.agent_actions import (
 from minidesk.policies.pack import get_pack
 from minidesk.web.ui.render import redirect
 from minidesk.web.ui.signed_in import BrowserDep
-from minidesk.web.ui.ticket_pages import ticket_not_found, visible_ticket
+from minidesk.web.ui.ticket_access import ticket_not_found, visible_ticket
 
 router = APIRouter(include_in_schema=False)
 Text = Annotated[str, Form(max_length=200)]

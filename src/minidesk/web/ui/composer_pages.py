@@ -28,7 +28,7 @@ from minidesk.web.ui import uploads
 from minidesk.web.ui.order_panel import OrderView, order_panel
 from minidesk.web.ui.render import HEADERS, redirect
 from minidesk.web.ui.signed_in import BrowserDep
-from minidesk.web.ui.ticket_pages import ticket_not_found, visible_ticket
+from minidesk.web.ui.ticket_access import ticket_not_found, visible_ticket
 
 router = APIRouter(include_in_schema=False)
 # Bitext's intents as minidesk names, the two taught by seed examples, and out-of-scope.

@@ -14,30 +14,31 @@ from sqlalchemy.orm import Session, selectinload
 
 from minidesk import events
 from minidesk.db import commit, get_db
-from minidesk.desk import access, tickets
+from minidesk.desk import tickets
 from minidesk.desk.changes import do_change_ticket
 from minidesk.desk.mentions import do_notify_mentioned, find_mentions, handle_of
 from minidesk.desk.messages import MessageError, MessageType, do_reply
 from minidesk.desk.models import Message, Priority, Status, Team, Ticket, User
 from minidesk.desk.users import actor_of
-from minidesk.desk.workspace import get_workspace
 from minidesk.event_kinds import EventKind
 from minidesk.replies.store import get_spec
 from minidesk.web.ui import forms, uploads
+from minidesk.web.ui.composer_pages import composer_context, preview
+from minidesk.web.ui.order_panel import order_panel
 from minidesk.web.ui.reasoning import Reasoning, explain
 from minidesk.web.ui.render import page, redirect
 from minidesk.web.ui.signed_in import Browser, BrowserDep
+from minidesk.web.ui.ticket_access import ticket_not_found, visible_ticket
 
 router = APIRouter(include_in_schema=False)
 TIMELINE_LIMIT = 500
+# The names these had here before ``ticket_access`` took them, for pages written against them.
+_visible, _not_found = visible_ticket, ticket_not_found
 
 
 @router.get("/tickets/{number}", response_class=HTMLResponse)
 def ticket_page(request: Request, number: int, browser: BrowserDep, template: str = "") -> Response:
     """``template`` pre-fills the composer with that template (the no-script way to insert)."""
-    from minidesk.web.ui.composer_pages import composer_context, preview
-    from minidesk.web.ui.order_panel import order_panel
-
     with get_db().sessions() as session:
         ticket = visible_ticket(session, browser, number)
         if ticket is None:
@@ -49,19 +50,6 @@ def ticket_page(request: Request, number: int, browser: BrowserDep, template: st
             about = context["about_order"]
             context["draft"] = preview(session, ticket, author, template[:64], about)
         return page(request, "ticket.html", context)
-
-
-def visible_ticket(session: Session, browser: Browser, number: int) -> Ticket | None:
-    restrict = get_workspace(session).restrict_agents_to_teams
-    user = session.merge(browser.user, load=False)
-    try:
-        return access.access_ticket(session, user, number, restrict)
-    except access.NotFound:
-        return None
-
-
-def ticket_not_found(request: Request, browser: Browser, number: int) -> Response:
-    return page(request, "not_found.html", {"browser": browser, "what": f"Ticket {number}"}, 404)
 
 
 def _context(session: Session, browser: Browser, ticket: Ticket) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -19,7 +20,10 @@ def statements() -> Iterator[list[str]]:
     seen: list[str] = []
 
     def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        seen.append(statement)
+        # The spool's housekeeping thread reads through the same engine now and then: not
+        # the page's cost.
+        if threading.current_thread().name != "spool":
+            seen.append(statement)
 
     # Pages read through the read engine on SQLite (writers through the other): listening on
     # ``engine`` alone counted nothing there, and these tests compared 0 with 0.

@@ -23,6 +23,7 @@ class EventKind(StrEnum):
     MESSAGE_TRIAGED = "message.triaged"
     MESSAGE_SENT = "message.sent"
     NOTE_ADDED = "note.added"
+    NOTE_MENTIONED = "note.mentioned"
     TICKET_CREATED = "ticket.created"
     TICKET_STATUS_CHANGED = "ticket.status_changed"
     TICKET_PRIORITY_CHANGED = "ticket.priority_changed"
@@ -173,6 +174,8 @@ _SPECS = (
     EventSpec(EventKind.MESSAGE_SENT, "A reply to the customer was queued for sending.",
               {"channel": "str", "automated": "bool"}, rule_event=True),
     EventSpec(EventKind.NOTE_ADDED, "An internal note was added to a ticket.", rule_event=True),
+    EventSpec(EventKind.NOTE_MENTIONED, "An internal note @mentioned agents (user ids): they "
+              "are notified.", {"user_ids": "list", "names": "list"}),
     EventSpec(EventKind.TICKET_CREATED, "A ticket was opened.",
               {"channel": "str", "subject": "str", "follow_up_of": "int | null"},
               rule_event=True),

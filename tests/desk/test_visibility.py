@@ -81,6 +81,17 @@ ROUTES = [
     line("GET", "/tickets/{number}", 303, None),
     line("POST", "/tickets/{number}/messages", 303, None, data={"text": "hi"}),
     line("POST", "/tickets/{number}/properties", 303, None, data={"priority": "P1"}),
+    line(
+        "POST",
+        "/tickets/{number}/actions/{action}",
+        303,
+        None,
+        data={},
+        params={"action": "invoice_word"},
+    ),
+    line("GET", "/tickets/{number}/composer/preview", 303, None),
+    line("POST", "/tickets/{number}/composer/length", 303, None, data={"text": "hi"}),
+    line("POST", "/tickets/{number}/intent", 303, None, data={"intent": "refund"}),
     line("POST", "/inbox/bulk", 303, None, data={"action": "solve"}),
     line("GET", "/approvals", 303, None),
     line("GET", "/customers", 303, None),
@@ -168,6 +179,15 @@ ROUTES = [
         json={"order_number": "9999", "amount_minor": 100},
     ),
     line("GET", f"{V1}/tickets/{{number}}/resolution", 200, hides=True),
+    # The order is no customer's: refused by policy, but only after the ticket is found visible.
+    line(
+        "POST",
+        f"{V1}/tickets/{{number}}/actions/{{action}}",
+        409,
+        hides=True,
+        json={"idempotency_key": "visibility-check", "order_number": "9999"},
+        params={"action": "invoice_word"},
+    ),
     # Rendering fails for want of variables, but only after the ticket is found visible.
     line("POST", f"{V1}/tickets/{{number}}/macros/{{key}}", 422, hides=True, json={"type": "note"}),
     # Customers: Sam is Support's only; Mia is both teams' (bob sees her Billing side).
@@ -365,6 +385,7 @@ def _params(client: TestClient, cast: Cast, world: World) -> dict[str, Any]:
         "approve_word": "approve",
         "release_word": "release",
         "enable_word": "enable",
+        "invoice_word": "invoice",
         "begin_word": "begin",
         "docs_asset": "swagger-ui.css",
     }

@@ -19,6 +19,8 @@ FEATURE = Feature(
         "minidesk.web.ui.account_pages:router",
         "minidesk.web.ui.inbox_pages:router",
         "minidesk.web.ui.ticket_pages:router",
+        "minidesk.web.ui.action_pages:router",
+        "minidesk.web.ui.composer_pages:router",
         "minidesk.web.ui.customer_pages:router",
         "minidesk.web.ui.merge_pages:router",
         # The admin pages of what this feature owns: users and teams, the problem queues,

@@ -6,7 +6,9 @@ line) an approval request is created instead, so nothing ever fails silently.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -42,8 +44,19 @@ class AgentRefundOutcome:
 
 
 def do_agent_refund(
-    session: Session, user: User, ticket: Ticket, order_number: str, amount: Money, note: str
+    session: Session,
+    user: User,
+    ticket: Ticket,
+    order_number: str,
+    amount: Money,
+    note: str,
+    *,
+    idempotency_key: str | None = None,
+    audit: Mapping[str, Any] | None = None,
 ) -> AgentRefundOutcome:
+    """``idempotency_key`` (the agent's request's own) replaces the key derived from the
+    amount and the day's spend; ``audit`` adds facts to the recorded decision (the identity
+    checks the agent ticked)."""
     pack = get_pack(session)
     connector = connector_for(session)
     order = connector.get_order(order_number)
@@ -65,7 +78,12 @@ def do_agent_refund(
     spent = spent_today(session, pack, user.id)
     decision = check_agent_refund(pack, limits, order.payment, amount, spent)
     actor = actor_of(user)
-    facts = {"order_number": order.number, "spent_today": spent.as_dict(), "note": note}
+    facts = {
+        "order_number": order.number,
+        "spent_today": spent.as_dict(),
+        "note": note,
+        **(audit or {}),
+    }
     record_decision(
         session, decision, actor, ticket_id=ticket.id, customer_id=ticket.customer_id, **facts
     )
@@ -93,7 +111,8 @@ def do_agent_refund(
             amount,
             decision,
             actor,
-            idempotency_key=f"agent-{user.id}-ticket-{ticket.id}-"
+            idempotency_key=idempotency_key
+            or f"agent-{user.id}-ticket-{ticket.id}-"
             f"{order.number}-{amount.amount_minor}-{spent.amount_minor}",
             ticket_id=ticket.id,
             customer_id=ticket.customer_id,

@@ -1,4 +1,5 @@
-"""Tables of the policy engine: per-agent limits, the goodwill ledger, approval requests."""
+"""Tables of the policy engine: per-agent limits, the goodwill ledger, approval requests and
+agents' actions by idempotency key."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from minidesk.db import Base, utcnow
@@ -106,3 +107,29 @@ class Approval(Base):
     decision_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
     decided_at: Mapped[dt.datetime | None]
+
+
+class AgentActionStatus(StrEnum):
+    DONE = "done"  # the store did it
+    APPROVAL_REQUESTED = "approval_requested"  # over the agent's limits: a manager decides
+
+
+class AgentAction(Base):
+    """An agent's action on a ticket (refund, cancel, reship...) under the idempotency key of
+    the form or API request that asked for it. The row is claimed first, in the transaction
+    that acts, so a second post of the same key (a double click, a replayed form) waits for
+    the first, finds its row and gets the first answer back: money moves once."""
+
+    __tablename__ = "agent_actions"
+    # Keys are per user: nobody learns another person's outcome by guessing their key.
+    __table_args__ = (UniqueConstraint("user_id", "idempotency_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    idempotency_key: Mapped[str] = mapped_column(String(100))
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    action: Mapped[str] = mapped_column(String(32))
+    order_number: Mapped[str | None] = mapped_column(String(32))
+    status: Mapped[str | None] = mapped_column(String(24))  # None until the action finished
+    result: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)

@@ -9,5 +9,5 @@ FEATURE = Feature(
     name="resolutions",
     models=("minidesk.resolutions.models",),
     listeners=("minidesk.resolutions.listeners", "minidesk.resolutions.runners"),
-    routers=("minidesk.web.api.resolutions:router",),
+    routers=("minidesk.web.api.resolutions:router", "minidesk.web.api.agent_actions:router"),
 )

@@ -1,51 +1,55 @@
-"""The ticket page: the conversation and every automatic action in one timeline, the reply
-and note composer, and the ticket's properties."""
+"""The ticket page: the conversation and every automatic action in one timeline (with the
+reasoning behind each decision), the reply and note composer, the ticket's properties and the
+customer's order panel. The panel's forms live in ``action_pages``, the composer's helpers in
+``composer_pages``."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from minidesk import events
 from minidesk.db import commit, get_db
-from minidesk.desk import access, tickets
+from minidesk.desk import tickets
 from minidesk.desk.changes import do_change_ticket
+from minidesk.desk.mentions import do_notify_mentioned, find_mentions, handle_of
 from minidesk.desk.messages import MessageError, MessageType, do_reply
 from minidesk.desk.models import Message, Priority, Status, Team, Ticket, User
 from minidesk.desk.users import actor_of
-from minidesk.desk.workspace import get_workspace
-from minidesk.web.ui import forms
+from minidesk.event_kinds import EventKind
+from minidesk.replies.store import get_spec
+from minidesk.web.ui import forms, uploads
+from minidesk.web.ui.composer_pages import composer_context, preview
+from minidesk.web.ui.order_panel import order_panel
+from minidesk.web.ui.reasoning import Reasoning, explain
 from minidesk.web.ui.render import page, redirect
 from minidesk.web.ui.signed_in import Browser, BrowserDep
+from minidesk.web.ui.ticket_access import ticket_not_found, visible_ticket
 
 router = APIRouter(include_in_schema=False)
 TIMELINE_LIMIT = 500
+# The names these had here before ``ticket_access`` took them, for pages written against them.
+_visible, _not_found = visible_ticket, ticket_not_found
 
 
 @router.get("/tickets/{number}", response_class=HTMLResponse)
-def ticket_page(request: Request, number: int, browser: BrowserDep) -> Response:
+def ticket_page(request: Request, number: int, browser: BrowserDep, template: str = "") -> Response:
+    """``template`` pre-fills the composer with that template (the no-script way to insert)."""
     with get_db().sessions() as session:
-        ticket = _visible(session, browser, number)
+        ticket = visible_ticket(session, browser, number)
         if ticket is None:
-            return _not_found(request, browser, number)
-        return page(request, "ticket.html", _context(session, browser, ticket))
-
-
-def _visible(session: Session, browser: Browser, number: int) -> Ticket | None:
-    restrict = get_workspace(session).restrict_agents_to_teams
-    user = session.merge(browser.user, load=False)
-    try:
-        return access.access_ticket(session, user, number, restrict)
-    except access.NotFound:
-        return None
-
-
-def _not_found(request: Request, browser: Browser, number: int) -> Response:
-    return page(request, "not_found.html", {"browser": browser, "what": f"Ticket {number}"}, 404)
+            return ticket_not_found(request, browser, number)
+        context = _context(session, browser, ticket)
+        context |= order_panel(session, ticket) | composer_context(session, ticket)
+        if template:
+            author = session.merge(browser.user, load=False)
+            about = context["about_order"]
+            context["draft"] = preview(session, ticket, author, template[:64], about)
+        return page(request, "ticket.html", context)
 
 
 def _context(session: Session, browser: Browser, ticket: Ticket) -> dict[str, Any]:
@@ -56,23 +60,35 @@ def _context(session: Session, browser: Browser, ticket: Ticket) -> dict[str, An
         .order_by(Message.id)
     ).all()
     authors = {m.author_id for m in messages if m.author_id}
-    # Messages speak for themselves; the timeline adds what happened around them.
-    happened = [
-        event
-        for event in events.timeline(session, ticket_id=ticket.id, limit=TIMELINE_LIMIT)
-        if event.message_id is None
-    ]
+    timeline = events.timeline(session, ticket_id=ticket.id, limit=TIMELINE_LIMIT)
+    # Messages speak for themselves; the timeline adds what happened around them. Events
+    # about a message (its triage, the bot's decision to send it) explain that message.
+    happened = [event for event in timeline if event.message_id is None]
+    about: dict[int, list[Reasoning]] = {}
+    mentioned: dict[int, list[str]] = {}
+    for event in timeline:
+        if event.message_id is None:
+            continue
+        if event.kind == EventKind.NOTE_MENTIONED:
+            mentioned[event.message_id] = list(event.data.get("names") or [])
+        elif (why := explain(event)) is not None:
+            about.setdefault(event.message_id, []).append(why)
+    users = session.scalars(
+        select(User).where(User.active.is_(True)).order_by(User.name, User.email)
+    ).all()
     return {
         "browser": browser,
         "ticket": ticket,
         "entries": _interleave(list(messages), happened),
+        "reasons": {event.id: why for event in happened if (why := explain(event)) is not None},
+        "about_message": about,
+        "mentioned": mentioned,
+        "handles": [handle_of(u) for u in users if u.id != browser.user.id],
         "names": {
             user.id: user.name or user.email
             for user in session.scalars(select(User).where(User.id.in_(authors)))
         },
-        "users": session.scalars(
-            select(User).where(User.active.is_(True)).order_by(User.name, User.email)
-        ).all(),
+        "users": users,
         "teams": session.scalars(select(Team).order_by(Team.name)).all(),
         "statuses": list(Status),
         "priorities": list(Priority),
@@ -93,26 +109,40 @@ def post_message(
     text: Annotated[str, Form(max_length=100_000)] = "",
     type: Annotated[str, Form()] = "reply",
     status: Annotated[str, Form()] = "",
+    template: Annotated[str, Form(max_length=64)] = "",
     csrf: Annotated[str, Form(max_length=100)] = "",
+    files: Annotated[list[UploadFile] | None, File()] = None,
 ) -> Response:
-    """A reply (out through the ticket's channel) or an internal note, optionally with a status."""
+    """A reply (out through the ticket's channel) or an internal note, optionally with a status.
+    ``template`` records which template the text came from; @mentions in a note notify;
+    ``files`` go with it (``uploads``: types, sizes, email only for customers)."""
     browser.check(csrf)
     with get_db().write_sessions() as session:
-        ticket = _visible(session, browser, number)
+        ticket = visible_ticket(session, browser, number)
         if ticket is None:
-            return _not_found(request, browser, number)
+            return ticket_not_found(request, browser, number)
         try:
             kind = MessageType(type)
             changes = forms.ticket_changes(status=status)
-            do_reply(
+            attached = uploads.read_uploads(files or [])
+            uploads.check_channel(ticket.channel, kind == MessageType.NOTE, attached)
+            mentions = find_mentions(session, text) if kind == MessageType.NOTE else []
+            meta: dict[str, Any] = {"mentions": [u.id for u in mentions]} if mentions else {}
+            if template and get_spec(session, template) is not None:
+                meta["template"] = template
+            actor = actor_of(browser.user)
+            message = do_reply(
                 session,
                 ticket,
                 text,
-                actor_of(browser.user),
+                actor,
                 author=session.merge(browser.user, load=False),
                 kind=kind,
                 status=changes.status,
+                meta=meta,
             )
+            do_notify_mentioned(session, ticket, message, mentions, actor)
+            uploads.do_attach(session, message, attached)
         except (ValueError, MessageError, tickets.TicketChangeError) as exc:
             return _back(number, f"Not sent: {exc}")
         commit(session)
@@ -134,9 +164,9 @@ def change_properties(
 ) -> Response:
     browser.check(csrf)
     with get_db().write_sessions() as session:
-        ticket = _visible(session, browser, number)
+        ticket = visible_ticket(session, browser, number)
         if ticket is None:
-            return _not_found(request, browser, number)
+            return ticket_not_found(request, browser, number)
         try:
             changes = forms.ticket_changes(
                 status=status if status != ticket.status else "",

@@ -34,7 +34,9 @@ def counts(
             .limit(COUNT_CAP)
             .subquery()
         )
-        columns.append(select(func.count()).select_from(capped).scalar_subquery().label(f"v{view.id}"))
+        columns.append(
+            select(func.count()).select_from(capped).scalar_subquery().label(f"v{view.id}")
+        )
     row = session.execute(select(*columns)).one()
     return {view.id: int(value or 0) for view, value in zip(views, row, strict=True)}
 

@@ -35,8 +35,9 @@ ASSIGNEES = (ME, NOBODY)
 _WORD = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
 KEYS = ("status", "priority", "channel", "intent", "tag", "team", "assignee")
 TEAM_MAX = 2**31 - 1
-INTENTS = tuple(sorted(set(taxonomy.BITEXT_TO_MINIDESK.values()) | {taxonomy.RETURN,
-                                                                      taxonomy.ORDER_LATE}))  # fmt: skip
+# The filter form's choices; a custom model's own intents still filter by URL or API.
+_TAUGHT = {taxonomy.RETURN, taxonomy.ORDER_LATE}
+INTENTS = tuple(sorted(set(taxonomy.BITEXT_TO_MINIDESK.values()) | _TAUGHT))
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,9 @@ def check_share(session: Session, user: User, team_id: int | None) -> None:
             raise ViewError("team", f"team {team_id} does not exist")
         return
     if _rank(user) < RANK[Role.LEAD]:
-        raise Forbidden(f"sharing a view needs the lead role or higher; {user.email} is {user.role}")
+        raise Forbidden(
+            f"sharing a view needs the lead role or higher; {user.email} is {user.role}"
+        )
     if team_id is None:
         raise Forbidden("a view shared with everyone needs the manager role or higher")
     if not _in_team(session, user, team_id):
@@ -107,7 +109,9 @@ def check_change(session: Session, user: User, view: SavedView) -> None:
     except ViewError:
         return  # a manager may tidy up a view whose team was removed
     except Forbidden:
-        raise Forbidden(f"view {view.id} is shared by a lead or manager; you may not change it")
+        raise Forbidden(
+            f"view {view.id} is shared by a lead or manager; you may not change it"
+        ) from None
 
 
 def check_name(name: Any) -> str:

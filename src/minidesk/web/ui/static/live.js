@@ -61,6 +61,7 @@
       receive(message);
     });
     socket.addEventListener("close", (event) => {
+      document.documentElement.dataset.live = "disconnected";
       if (event.code === 4401) {
         announce("Live updates stopped: your session ended. Reload to sign in again.");
         return;
@@ -76,6 +77,7 @@
     if (message.type === "hello") {
       me = message.user;
       attempt = 0;
+      document.documentElement.dataset.live = "connected";
       if (inbox) inboxHello();
       if (ticketPage) ticketHello();
       connectedBefore = true;
@@ -363,6 +365,15 @@
       const button = inbox.querySelector("[data-show-new]");
       if (button) button.addEventListener("click", showNew);
       if (window.minideskKeys) inboxKeys(window.minideskKeys);
+      // Shareable URLs: fields left at "any" stay out of the query string.
+      const filters = document.getElementById("filters");
+      if (filters) {
+        filters.addEventListener("submit", () => {
+          filters.querySelectorAll("select, input:not([type=checkbox])").forEach((field) => {
+            if (!field.value) field.disabled = true;
+          });
+        });
+      }
     }
     if (ticketPage) ticketSetup();
     connect();

@@ -130,3 +130,22 @@ def test_timeline_entries_after_the_last_shown_and_never_another_teams(
     _signed_in(client, cast.bob.email)
     hidden = client.get(f"/tickets/{number}/entries")
     assert hidden.status_code == 404 and SECRET not in hidden.text.lower()
+
+
+def test_a_bulk_action_returns_to_the_filtered_view_and_nowhere_else(
+    client: TestClient, cast: Cast
+) -> None:
+    number = _number(inbound(client, cast.shop, "Hello", "k-1"))
+    csrf = _signed_in(client, cast.alice.email)
+    for posted, back in (
+        ("view=open&priority=P3&tag=vip", "/inbox?view=open&priority=P3&tag=vip"),
+        ("saved=3&next=//evil.example", "/inbox?saved=3"),
+        ("//evil.example/x", "/inbox"),
+    ):
+        answer = client.post(
+            "/inbox/bulk",
+            data={"csrf": csrf, "action": "tag", "tags": "seen", "ticket": str(number),
+                  "view": posted},
+            follow_redirects=False,
+        )  # fmt: skip
+        assert answer.headers["location"] == back

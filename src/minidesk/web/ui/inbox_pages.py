@@ -196,4 +196,6 @@ def _back(query: str, note: str) -> RedirectResponse:
 
 
 def _pairs(query: str) -> list[tuple[str, str]]:
+    if query in views.BY_KEY:  # a bare view key, as older pages posted it
+        return [("view", query)]
     return parse_qsl(query, keep_blank_values=False)[:20]

@@ -21,19 +21,28 @@ def statements() -> Iterator[list[str]]:
     def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
         seen.append(statement)
 
-    engine = db.get_db().engine
-    event.listen(engine, "before_cursor_execute", count)
+    # Both engines: on SQLite, pages read through a read-only engine of their own.
+    database = db.get_db()
+    engines = {id(e): e for e in (database.engine, database.read_engine)}.values()
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", count)
     try:
         yield seen
     finally:
-        event.remove(engine, "before_cursor_execute", count)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", count)
 
 
 def _cost(client: TestClient, path: str) -> int:
     client.get(path)  # warm: caches, the workspace memo, the token cache
-    with statements() as seen:
-        assert client.get(path).status_code == 200
-    return len(seen)
+    costs = []
+    # The fewer of two: the session's token is re-read from the database when its 5 s in the
+    # token cache run out, which may fall in either request but not in both.
+    for _ in range(2):
+        with statements() as seen:
+            assert client.get(path).status_code == 200
+        costs.append(len(seen))
+    return min(costs)
 
 
 def test_an_inbox_view_costs_the_same_for_three_or_thirty_tickets(

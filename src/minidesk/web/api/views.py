@@ -83,7 +83,7 @@ def list_views(session: SessionDep, user: UserDep, workspace: WorkspaceDep) -> l
     """Your personal views, then those shared with you, each with its ticket count."""
     views = service.views_of(session, user)
     counted = saved_counts.counts(session, user, workspace.restrict_agents_to_teams, views)
-    return [_out(view, counted[view.id]) for view in views]
+    return [_out(view, counted[saved_counts.saved_key(view)]) for view in views]
 
 
 @router.post("", status_code=201, response_model=ViewOut)
@@ -104,7 +104,8 @@ def create_view(
 
 
 def _one(session: Any, user: Any, restrict: bool, view: SavedView) -> ViewOut:
-    return _out(view, saved_counts.counts(session, user, restrict, [view])[view.id])
+    counted = saved_counts.counts(session, user, restrict, [view])
+    return _out(view, counted[saved_counts.saved_key(view)])
 
 
 @router.get("/{view_id}", response_model=ViewOut)

@@ -75,11 +75,9 @@ def inbox_counts(browser: BrowserDep) -> dict[str, str]:
     with get_db().sessions() as session:
         restrict = get_workspace(session).restrict_agents_to_teams
         user = session.merge(browser.user, load=False)
-        shown = {key: str(count) for key, count in views.counts(session, user, restrict).items()}
         mine = saved.views_of(session, user)
-        for view_id, count in saved_counts.counts(session, user, restrict, mine).items():
-            shown[f"saved-{view_id}"] = saved_counts.shown(count)
-    return shown
+        counted = saved_counts.counts(session, user, restrict, mine, views.counted(user))
+    return {key: saved_counts.shown(count) for key, count in counted.items()}
 
 
 @router.get("/tickets/{number}/entries", response_class=HTMLResponse)

@@ -25,6 +25,7 @@ def _inbound(base: str, cast: Cast, text: str, external_id: str, email: str) -> 
         json={"customer": {"email": email, "name": email.partition("@")[0].title()},
               "text": text, "external_id": external_id},
         headers=cast.shop.headers,
+        timeout=60,  # the first message loads the triage model
     )  # fmt: skip
     assert response.status_code == 202, response.text
     return int(response.json()["ticket_number"])

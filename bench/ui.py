@@ -5,6 +5,8 @@ of them open), serves it with ``minidesk serve`` (no job workers), signs an agen
 the sign-in form and times, from a client on the same machine:
 - inbox views (mine, unassigned, all open, waiting) and ticket pages: p50/p99 of the whole
   request (an upper bound of server time), and the SQL statements a page costs;
+- filtered inbox views (a priority, a channel, all tickets, solved) and a saved view, with
+  three saved views counted in the sidebar of every page;
 - first contentful paint of an inbox view in headless Chromium (when installed).
 
     python bench/ui.py [--tickets 100000] [--requests 400] [--runs 3]
@@ -42,6 +44,12 @@ from minidesk.events import SYSTEM  # noqa: E402
 
 EMAIL, PASSWORD = "agent@bench.example", "bench-password-123"
 VIEWS = ("mine", "unassigned", "open", "waiting")
+FILTERED = ("view=open&priority=P2", "view=open&channel=email", "view=all", "view=solved")
+SAVED_VIEWS = (
+    {"name": "Open P2", "filters": {"status": ["open", "pending"], "priority": ["P2"]}},
+    {"name": "Everything email", "filters": {"channel": "email"}},
+    {"name": "Mine", "filters": {"assignee": "me", "status": ["open"]}},
+)
 STATUSES = ["solved"] * 8 + ["open", "pending"]
 
 
@@ -118,6 +126,19 @@ def sign_in(client: httpx.Client) -> None:
     assert done.status_code == 200 and "Sign out" in done.text, done.status_code
 
 
+def save_views(client: httpx.Client) -> list[int]:
+    """The saved views every inbox page then counts (as the page's script would save them)."""
+    token = re.search(r'name="csrf-token" content="([^"]+)"', client.get("/inbox").text)
+    assert token is not None
+    made = []
+    for view in SAVED_VIEWS:
+        response = client.post("/api/v1/views", json=view,
+                               headers={"X-CSRF-Token": token.group(1)})  # fmt: skip
+        assert response.status_code == 201, response.text
+        made.append(int(response.json()["id"]))
+    return made
+
+
 def timed(client: httpx.Client, paths: list[str]) -> dict[str, float]:
     took = []
     for path in paths:
@@ -177,12 +198,18 @@ def main() -> None:
         try:
             with httpx.Client(base_url=base, timeout=30, follow_redirects=True) as client:
                 sign_in(client)
+                saved = save_views(client)
+                narrowed = [f"/inbox?{query}" for query in FILTERED]
+                narrowed += [f"/inbox?saved={view_id}" for view_id in saved]
                 for _ in range(args.runs):
                     views = [f"/inbox?view={VIEWS[n % 4]}" for n in range(args.requests)]
+                    filtered = [narrowed[n % len(narrowed)] for n in range(args.requests)]
                     pages = [
                         f"/tickets/{rng.randint(1, args.tickets)}" for _ in range(args.requests)
                     ]
-                    rounds.append({"inbox": timed(client, views), "ticket": timed(client, pages)})
+                    rounds.append({"inbox": timed(client, views),
+                                   "filtered": timed(client, filtered),
+                                   "ticket": timed(client, pages)})  # fmt: skip
                 paint = first_paint(base, client.cookies, 20)
         finally:
             process.terminate()
@@ -195,6 +222,8 @@ def main() -> None:
         "tickets": args.tickets, "seed_s": round(seeded, 1), "runs": args.runs,
         "requests_per_run": args.requests,
         "inbox_p50_ms": median("inbox", "p50_ms"), "inbox_p99_ms": median("inbox", "p99_ms"),
+        "filtered_p50_ms": median("filtered", "p50_ms"),
+        "filtered_p99_ms": median("filtered", "p99_ms"),
         "ticket_p50_ms": median("ticket", "p50_ms"), "ticket_p99_ms": median("ticket", "p99_ms"),
         "first_contentful_paint_ms": round(paint, 1) if paint is not None else None,
     }))  # fmt: skip

@@ -85,6 +85,9 @@ class EventKind(StrEnum):
     TOKEN_REVOKED = "token.revoked"
     TOKEN_ROTATED = "token.rotated"
     AUTH_SIGN_IN_THROTTLED = "auth.sign_in_throttled"
+    VIEW_CREATED = "view.created"
+    VIEW_UPDATED = "view.updated"
+    VIEW_DELETED = "view.deleted"
     WORKSPACE_UPDATED = "workspace.updated"
     EMAIL_CHANNEL_CREATED = "email_channel.created"
     EMAIL_CHANNEL_UPDATED = "email_channel.updated"
@@ -304,6 +307,12 @@ _SPECS = (
     EventSpec(EventKind.AUTH_SIGN_IN_THROTTLED, "Too many failed sign-ins: further attempts "
               "wait.", {"scope": "str", "address": "str | null", "user_id": "int | null",
                         "retry_after": "int"}),
+    EventSpec(EventKind.VIEW_CREATED, "A saved inbox view was created (personal, or shared "
+              "with a team or everyone).", {"view_id": "int", "after": "object"}),
+    EventSpec(EventKind.VIEW_UPDATED, "A saved inbox view was renamed or its filters changed.",
+              {"view_id": "int", **_CHANGE}),
+    EventSpec(EventKind.VIEW_DELETED, "A saved inbox view was deleted.",
+              {"view_id": "int", "before": "object"}),
     EventSpec(EventKind.WORKSPACE_UPDATED, "Workspace settings were edited.", _CHANGE),
     EventSpec(EventKind.EMAIL_CHANNEL_CREATED, "An email channel (mailbox) was added.",
               {"channel_id": "int", "address": "str", "fields": "list"}),

@@ -82,6 +82,7 @@ INSTALLED: tuple[str, ...] = (
     "minidesk.webhooks",
     "minidesk.realtime",
     "minidesk.wfm",
+    "minidesk.saved_views",
 )
 
 

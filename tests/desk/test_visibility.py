@@ -97,6 +97,12 @@ ROUTES = [
     line("GET", "/customers", 303, None),
     line("GET", "/account", 303, None),
     line("GET", "/staffing", 303, None),
+    line("GET", "/inbox/rows", 303, None, query={"ticket": 1}),
+    line("GET", "/inbox/counts", 303, None),
+    line("POST", "/inbox/views", 303, None, data={"name": "x"}),
+    line("POST", "/inbox/views/{view_id}", 303, None, data={"name": "x"}),
+    line("POST", "/inbox/views/{view_id}/delete", 303, None, data={}),
+    line("GET", "/tickets/{number}/entries", 303, None),
     line("POST", "/account/two-factor/{step}", 303, None, data={}, params={"step": "begin_word"}),
     line("POST", "/sign-in/code", 403, None, data={"code": "123456", "pending": "1.2.3"}),
     line("GET", "/customers/{customer_id}", 303, None),
@@ -316,6 +322,14 @@ ROUTES = [
     line("GET", f"{V1}/staffing/plan", 200, L, query={"team": "support_team"}),
     line("GET", f"{V1}/staffing/plans", 200, L, query={"by": "team"}),
     line("POST", f"{V1}/triage/models/{{version}}/activate", 404, ADM),
+    # Saved views: olivia's is shared with everyone; only managers and admins change it. Its
+    # tickets are each caller's own (Support's secret never reaches bob through it).
+    line("GET", f"{V1}/views", 200),
+    line("POST", f"{V1}/views", 201, json={"name": "Mine, P1", "filters": {"priority": ["P1"]}}),
+    line("GET", f"{V1}/views/{{view_id}}", 200),
+    line("GET", f"{V1}/views/{{view_id}}/tickets", 200, reveals=True),
+    line("PATCH", f"{V1}/views/{{view_id}}", 200, M, json={"name": "Everything"}),
+    line("DELETE", f"{V1}/views/{{view_id}}", 204, M),
     # Last: it retires the caller's token.
     line("POST", f"{V1}/auth/token/rotate", 201),
 ]
@@ -343,6 +357,9 @@ def _params(client: TestClient, cast: Cast, world: World) -> dict[str, Any]:
         f"{V1}/webhooks",
         json={"url": "https://93.184.215.14/hook", "events": ["*"], "enabled": False},
         headers=cast.olivia.headers,
+    ).json()["id"]
+    view = client.post(
+        f"{V1}/views", json={"name": "All", "shared": True}, headers=cast.olivia.headers
     ).json()["id"]
     with db.get_db().transaction() as session:
         decision = Decision("refund", Outcome.APPROVAL, "agent.cap", "over cap", Money(100, "USD"))
@@ -388,6 +405,7 @@ def _params(client: TestClient, cast: Cast, world: World) -> dict[str, Any]:
         "invoice_word": "invoice",
         "begin_word": "begin",
         "docs_asset": "swagger-ui.css",
+        "view_id": view,
     }
 
 

@@ -165,6 +165,10 @@ class Ticket(Base):
     __table_args__ = (
         Index("ix_tickets_customer_status", "customer_id", "status"),
         Index("ix_tickets_status_priority", "status", "priority"),
+        # The inbox: views' counts and the first step of every list read only this index
+        # (status, assignee and team for views and team restriction; priority and channel for
+        # the commonest filters).
+        Index("ix_tickets_inbox", "status", "assignee_id", "team_id", "priority", "channel"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

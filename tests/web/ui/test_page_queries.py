@@ -40,10 +40,15 @@ def statements() -> Iterator[list[str]]:
 
 def _cost(client: TestClient, path: str) -> int:
     client.get(path)  # warm: caches, the workspace memo, the token cache
-    with statements() as seen:
-        assert client.get(path).status_code == 200
-    assert seen, "no statement counted: the counter is not listening"
-    return len(seen)
+    costs = []
+    # The fewer of two: the session's token is re-read from the database when its 5 s in the
+    # token cache run out, which may fall in either request but not in both.
+    for _ in range(2):
+        with statements() as seen:
+            assert client.get(path).status_code == 200
+        costs.append(len(seen))
+    assert min(costs) > 0, "no statement counted: the counter is not listening"
+    return min(costs)
 
 
 def test_an_inbox_view_costs_the_same_for_three_or_thirty_tickets(
@@ -71,3 +76,33 @@ def test_a_ticket_page_costs_the_same_for_two_or_twenty_messages(
         inbound(client, cast.shop, f"More {n}", f"m-{n}", thread="t")
         client.post(f"/tickets/{number}/messages", data={"csrf": csrf, "text": f"reply {n}"})
     assert _cost(client, f"/tickets/{number}") == few
+
+
+def test_a_filtered_view_and_a_saved_view_cost_the_same_for_three_or_thirty_tickets(
+    client: TestClient, cast: Cast
+) -> None:
+    def post(n: int) -> None:
+        inbound(client, cast.shop, f"Question {n}", f"q-{n}", email=f"c{n}@example.com")
+
+    for n in range(3):
+        post(n)
+    _signed_in(client, cast.alice.email)
+    for name in ("Open email", "Unassigned P3"):
+        client.post("/api/v1/views", json={"name": name}, headers=cast.alice.headers)
+    saved = client.post(
+        "/api/v1/views",
+        json={"name": "Mine", "filters": {"status": ["open"], "priority": ["P3", "P2"]}},
+        headers=cast.alice.headers,
+    ).json()["id"]
+    pages = [
+        "/inbox?view=open&priority=P3&tag=vip",
+        "/inbox?view=all&channel=api",
+        f"/inbox?saved={saved}",
+    ]
+    few = [_cost(client, path) for path in pages]
+    for n in range(3, 30):
+        post(n)
+    assert [_cost(client, path) for path in pages] == few
+    # A saved view more is no statement more: every count is in one.
+    client.post("/api/v1/views", json={"name": "One more"}, headers=cast.alice.headers)
+    assert [_cost(client, path) for path in pages] == few

@@ -1,49 +1,144 @@
-"""The inbox: built-in views with live counts, keyboard navigation and bulk actions."""
+"""The inbox: built-in and saved views with live counts, filters in the query string (so a
+filtered inbox is a shareable URL), keyboard navigation and bulk actions."""
 
 from __future__ import annotations
 
-from typing import Annotated
-from urllib.parse import urlencode
+from dataclasses import dataclass
+from typing import Annotated, Any
+from urllib.parse import parse_qsl, urlencode
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from minidesk.db import commit, get_db
 from minidesk.desk import access, tickets
 from minidesk.desk.changes import TicketChanges, do_change_ticket
-from minidesk.desk.models import Status, Ticket
+from minidesk.desk.models import Priority, Role, Status, Team, Ticket, User
 from minidesk.desk.users import actor_of
 from minidesk.desk.workspace import get_workspace
+from minidesk.features import channel_kinds
+from minidesk.saved_views import counts as saved_counts
+from minidesk.saved_views import filters as inbox_filters
+from minidesk.saved_views import service as saved
+from minidesk.saved_views.filters import FilterError, Filters
+from minidesk.saved_views.models import SavedView
+from minidesk.web.schemas import MAX_ROW_ID
 from minidesk.web.ui import forms, views
 from minidesk.web.ui.render import page, redirect
 from minidesk.web.ui.signed_in import BrowserDep
 
 router = APIRouter(include_in_schema=False)
 MAX_BULK = 100
+SavedId = Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)]
+Before = Annotated[int | None, Query(ge=1, le=MAX_ROW_ID)]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What an inbox URL shows: a built-in view narrowed by filters, or a saved view."""
+
+    key: str  # "mine", or "saved-7"
+    title: str
+    filters: Filters  # all of it, the built-in view's preset included
+    shown: Filters  # what the filter form shows as chosen
+    pairs: list[tuple[str, str]]  # the query string that selects it again
+    saved: SavedView | None = None
+    error: str = ""
+
+
+def select_view(
+    session: Session, user: User, request: Request, view: str, saved_id: int | None
+) -> Selection:
+    """The selection an inbox URL names; ``access.NotFound`` for a saved view one may not see."""
+    if saved_id is not None:
+        chosen = saved.access_view(session, user, saved_id)
+        stored = saved.filters_of(chosen)
+        return Selection(
+            f"saved-{chosen.id}", chosen.name, stored, stored, [("saved", str(chosen.id))], chosen
+        )
+    builtin = views.BY_KEY.get(view, views.BY_KEY["mine"])
+    error = ""
+    try:
+        asked = inbox_filters.from_query(list(request.query_params.multi_items()))
+    except FilterError as exc:
+        asked, error = inbox_filters.NONE, f"Filter not applied: {exc}"
+    pairs = [("view", builtin.key), *asked.query()]
+    return Selection(builtin.key, builtin.title, asked.over(builtin.preset), asked, pairs,
+                     error=error)  # fmt: skip
+
+
+def sidebar(session: Session, user: User, restrict: bool) -> dict[str, Any]:
+    """The views with their counts, built-in and saved, in one statement."""
+    mine = saved.views_of(session, user)
+    counted = saved_counts.counts(session, user, restrict, mine, views.counted(user))
+    return {
+        "views": views.VIEWS,
+        "counts": {key: saved_counts.shown(n) for key, n in counted.items()},
+        "saved_views": mine,
+    }
+
+
+def _may_share(user: User) -> bool:
+    return Role(user.role) in (Role.LEAD, Role.MANAGER, Role.ADMIN)
 
 
 @router.get("/inbox", response_class=HTMLResponse)
 def inbox(
-    request: Request, browser: BrowserDep, view: str = "mine", before: int | None = None
+    request: Request,
+    browser: BrowserDep,
+    view: str = "mine",
+    saved: SavedId = None,
+    before: Before = None,
 ) -> Response:
-    chosen = views.BY_KEY.get(view, views.BY_KEY["mine"])
     with get_db().sessions() as session:
         restrict = get_workspace(session).restrict_agents_to_teams
         user = session.merge(browser.user, load=False)
-        rows = views.tickets_in(session, user, chosen, restrict, before)
+        try:
+            chosen = select_view(session, user, request, view, saved)
+        except access.NotFound:
+            return page(request, "not_found.html", {"browser": browser, "what": "That view"}, 404)
+        rows = views.tickets_in(session, user, chosen.filters.where(user), restrict, before)
+        more = rows[-1].id if len(rows) == views.PAGE_SIZE else None
         return page(
             request,
             "inbox.html",
             {
                 "browser": browser,
-                "views": views.VIEWS,
-                "view": chosen,
+                **sidebar(session, user, restrict),
+                "chosen": chosen,
                 "tickets": rows,
-                "counts": views.counts(session, user, restrict),
-                "next_before": rows[-1].id if len(rows) == views.PAGE_SIZE else None,
+                "next_url": inbox_filters.url([*chosen.pairs, ("before", str(more))])
+                if more
+                else None,
+                "page_query": urlencode(chosen.pairs),
+                "first_page": before is None,
+                "may_change": chosen.saved is not None and _may_change(session, user, chosen),
+                **_form_choices(session, user),
             },
+            status_code=400 if chosen.error else 200,
         )
+
+
+def _may_change(session: Session, user: User, chosen: Selection) -> bool:
+    assert chosen.saved is not None
+    try:
+        saved.check_change(session, user, chosen.saved)
+    except access.Forbidden:
+        return False
+    return True
+
+
+def _form_choices(session: Session, user: User) -> dict[str, Any]:
+    return {
+        "statuses": list(Status),
+        "priorities": list(Priority),
+        "channels": sorted(channel_kinds()),
+        "intents": inbox_filters.INTENTS,
+        "teams": session.scalars(select(Team).order_by(Team.name)).all(),
+        "may_share": _may_share(user),
+    }
 
 
 BULK_ACTIONS = {
@@ -60,10 +155,10 @@ def bulk(
     csrf: Annotated[str, Form(max_length=100)] = "",
     ticket: Annotated[list[int] | None, Form()] = None,
     tags: Annotated[str, Form(max_length=500)] = "",
-    view: Annotated[str, Form(max_length=32)] = "mine",
+    view: Annotated[str, Form(max_length=300)] = "view=mine",
 ) -> Response:
     """Apply one action to the selected tickets, each visible to the agent (others are skipped,
-    not revealed); all or nothing in one transaction."""
+    not revealed); all or nothing in one transaction. ``view`` is the page's query string."""
     browser.check(csrf)
     numbers = sorted(set(ticket or []))[:MAX_BULK]
     if action not in BULK_ACTIONS:
@@ -94,5 +189,13 @@ def bulk(
     return _back(view, f"{BULK_ACTIONS[action]}: {changed} ticket{plural}")
 
 
-def _back(view: str, note: str) -> RedirectResponse:
-    return redirect(f"/inbox?{urlencode({'view': view})}", note)
+def _back(query: str, note: str) -> RedirectResponse:
+    # Only the inbox's own parameters go back into the URL (never a path or another host).
+    keep = [(k, v) for k, v in _pairs(query) if k in ("view", "saved", *inbox_filters.KEYS)]
+    return redirect(inbox_filters.url(keep), note)
+
+
+def _pairs(query: str) -> list[tuple[str, str]]:
+    if query in views.BY_KEY:  # a bare view key, as older pages posted it
+        return [("view", query)]
+    return parse_qsl(query, keep_blank_values=False)[:20]

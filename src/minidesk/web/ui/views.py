@@ -4,74 +4,72 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, and_, func, select, true
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session, joinedload
 
 from minidesk.desk import access
 from minidesk.desk.models import OPEN_STATUSES, Status, Ticket, User
+from minidesk.saved_views.filters import ME, NOBODY, Filters, preset
 
 PAGE_SIZE = 50
+OPEN = tuple(Status(s) for s in OPEN_STATUSES)
 
 
 @dataclass(frozen=True)
 class View:
     key: str
     title: str
+    # What the view selects, as filters the agent's own choices narrow or override.
+    preset: Filters
     # Counted in the sidebar: the views of work still to do. Counting solved tickets would
     # scan the whole history on every page.
     counted: bool = True
 
     def where(self, user: User) -> ColumnElement[bool]:
-        is_open = Ticket.status.in_(OPEN_STATUSES)
-        match self.key:
-            case "mine":
-                return and_(is_open, Ticket.assignee_id == user.id)
-            case "unassigned":
-                return and_(is_open, Ticket.assignee_id.is_(None))
-            case "waiting":
-                return Ticket.status == Status.PENDING
-            case "solved":
-                return Ticket.status.in_((Status.SOLVED, Status.CLOSED))
-            case "open":
-                return is_open
-        return true()
+        return self.preset.where(user)
 
 
 VIEWS = (
-    View("mine", "Mine"),
-    View("unassigned", "Unassigned"),
-    View("open", "All open"),
-    View("waiting", "Waiting on customer"),
-    View("solved", "Solved", counted=False),
+    View("mine", "Mine", preset(status=OPEN, assignee=ME)),
+    View("unassigned", "Unassigned", preset(status=OPEN, assignee=NOBODY)),
+    View("open", "All open", preset(status=OPEN)),
+    View("waiting", "Waiting on customer", preset(status=(Status.PENDING,))),
+    View("solved", "Solved", preset(status=(Status.SOLVED, Status.CLOSED)), counted=False),
+    View("all", "All tickets", preset(), counted=False),
 )
 BY_KEY = {view.key: view for view in VIEWS}
 
 
 def tickets_in(
-    session: Session, user: User, view: View, restrict: bool, before: int | None = None
+    session: Session,
+    user: User,
+    where: ColumnElement[bool],
+    restrict: bool,
+    before: int | None = None,
 ) -> list[Ticket]:
-    """A page of the view's tickets the user may see, newest first (by number, which is the
-    index the list walks; ``before`` continues from a previous page)."""
-    query = (
-        select(Ticket)
-        .where(access.visible_tickets(user, restrict), view.where(user))
-        .options(joinedload(Ticket.customer), joinedload(Ticket.assignee))
+    """A page of the tickets ``where`` selects that the user may see, newest first (by
+    number; ``before`` continues from a previous page).
+
+    The page's numbers are chosen first, from ``ix_tickets_inbox`` alone when the filters are
+    on its columns, and only those 50 rows are read with their customer and assignee: joining
+    first made SQLite sort every open ticket's joined row (45 ms at 100k tickets)."""
+    numbers = (
+        select(Ticket.id)
+        .where(access.visible_tickets(user, restrict), where)
         .order_by(Ticket.id.desc())
         .limit(PAGE_SIZE)
     )
     if before is not None:
-        query = query.where(Ticket.id < before)
+        numbers = numbers.where(Ticket.id < before)
+    query = (
+        select(Ticket)
+        .where(Ticket.id.in_(numbers.scalar_subquery()))
+        .options(joinedload(Ticket.customer), joinedload(Ticket.assignee))
+        .order_by(Ticket.id.desc())
+    )
     return list(session.scalars(query))
 
 
-def counts(session: Session, user: User, restrict: bool) -> dict[str, int]:
-    """The counted views' sizes in one pass over the open tickets (the status index keeps
-    it to those), for the sidebar."""
-    counted = [view for view in VIEWS if view.counted]
-    columns = [func.count().filter(view.where(user)).label(view.key) for view in counted]
-    row = session.execute(
-        select(*columns)
-        .select_from(Ticket)
-        .where(Ticket.status.in_(OPEN_STATUSES), access.visible_tickets(user, restrict))
-    ).one()
-    return {view.key: int(getattr(row, view.key) or 0) for view in counted}
+def counted(user: User) -> dict[str, ColumnElement[bool]]:
+    """The sidebar's counted built-in views, for ``saved_views.counts``."""
+    return {view.key: view.where(user) for view in VIEWS if view.counted}

@@ -53,6 +53,7 @@
     u: () => { const up = document.querySelector("[data-up]"); if (up) up.click(); },
     "?": () => { const help = document.getElementById("shortcuts"); if (help) help.showModal(); },
   };
+  window.minideskKeys = keys;  // live.js gives the inbox its own a, s, r and n
 
   document.addEventListener("keydown", (event) => {
     if (event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) return;

@@ -93,6 +93,9 @@ class EventKind(StrEnum):
     WEBHOOK_FAILING = "webhook.failing"
     CHANNEL_CREATED = "channel.created"
     CHANNEL_UPDATED = "channel.updated"
+    CHANNEL_WEBHOOK_REFUSED = "channel.webhook_refused"
+    SMS_OPTED_OUT = "sms.opted_out"
+    SMS_OPTED_IN = "sms.opted_in"
 
 
 # JSON types a payload field may have; ``any`` is for values whose shape belongs to another
@@ -306,6 +309,18 @@ _SPECS = (
               "A channel instance's settings, secrets, team, hours or state changed; secrets "
               "appear by name only.",
               {"channel_id": "int", "channel": "str", "fields": "list"}),
+    EventSpec(EventKind.CHANNEL_WEBHOOK_REFUSED,
+              "A provider webhook (Twilio, WhatsApp) was refused: its signature did not match "
+              "the channel's secret (a forgery, or a secret that changed). At most one a "
+              "minute per channel and process is recorded; every one is logged.",
+              {"channel_id": "int", "channel": "str", "reason": "str"}),
+    EventSpec(EventKind.SMS_OPTED_OUT,
+              "A number texted STOP (or a synonym) to an SMS channel: nothing more is sent to "
+              "it from that channel until it texts START.",
+              {"channel_id": "int", "phone": "str", "word": "str"}),
+    EventSpec(EventKind.SMS_OPTED_IN,
+              "An opted-out number texted START (or a synonym) and may be messaged again.",
+              {"channel_id": "int", "phone": "str", "word": "str"}),
     # Webhook subscriptions.
     EventSpec(EventKind.WEBHOOK_CREATED, "A webhook subscription was created.",
               {"webhook_id": "int", "url": "str", "events": "list", "enabled": "bool"}),

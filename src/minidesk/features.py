@@ -72,6 +72,7 @@ INSTALLED: tuple[str, ...] = (
     "minidesk.channels",
     "minidesk.channels.api",
     "minidesk.channels.email",
+    "minidesk.channels.sms",
     "minidesk.commerce",
     "minidesk.policies",
     "minidesk.replies",

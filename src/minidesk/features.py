@@ -73,6 +73,7 @@ INSTALLED: tuple[str, ...] = (
     "minidesk.channels.api",
     "minidesk.channels.email",
     "minidesk.channels.sms",
+    "minidesk.channels.whatsapp",
     "minidesk.commerce",
     "minidesk.policies",
     "minidesk.replies",

@@ -70,7 +70,8 @@ def _message(
         str(message.get("from") or ""),
         message.get("type"),
     )
-    if not wamid or not wa_id or kind in ("reaction", "system"):
+    phone = to_e164(wa_id)
+    if not wamid or not phone or kind in ("reaction", "system"):
         return None  # a reaction or a number change is no message to answer
     text, attachments, meta = _content(incoming, kind, message)
     context = _dict(message.get("context"))
@@ -82,7 +83,7 @@ def _message(
         channel_id=incoming.channel_id,
         external_id=wamid,
         # WhatsApp proves the number: only its owner's phone can write from it.
-        sender=Sender(phone=to_e164(wa_id), name=names.get(wa_id, ""), verified=True),
+        sender=Sender(phone=phone, name=names.get(wa_id, ""), verified=True),
         text=text,
         attachments=attachments,
         reply_to_external_ids=(str(context["id"]),) if context.get("id") else (),

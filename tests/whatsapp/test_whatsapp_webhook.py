@@ -8,8 +8,9 @@ from sqlalchemy import select
 from tests.conftest import Cast
 from tests.whatsapp.conftest import EMMA_WA, VERIFY_TOKEN, WhatsApp
 
-from minidesk import db
+from minidesk import db, outbox
 from minidesk.channels.models import ChannelDelivery
+from minidesk.db import utcnow
 from minidesk.desk.models import Attachment, Customer, Message
 from minidesk.event_kinds import EventKind
 from minidesk.events import Event
@@ -106,3 +107,31 @@ def test_statuses_update_our_message_and_never_go_back(wa: WhatsApp, cast: Cast)
     wa.status(str(wamid), "failed", errors=[{"code": 131026, "title": "Message undeliverable"}])
     with db.get_db().sessions() as session:
         assert session.get_one(Message, reply.json()["id"]).delivery_status == "read"
+
+
+def test_a_graph_outage_is_retried_later_without_a_duplicate(wa: WhatsApp, cast: Cast) -> None:
+    wa.text("Does it come in blue?", "wamid.A1")
+    number = wa.client.get("/api/v1/tickets", headers=cast.olivia.headers).json()["items"][0][
+        "number"
+    ]
+    wa.fake.outage = [500]
+    reply = wa.client.post(
+        f"/api/v1/tickets/{number}/messages",
+        headers=cast.alice.headers,
+        json={"text": "Checking the warehouse."},
+    )
+    assert reply.status_code == 201
+    database = db.get_db()
+    with database.transaction() as session:
+        item = session.scalars(
+            select(outbox.OutboxItem).where(outbox.OutboxItem.message_id == reply.json()["id"])
+        ).one()
+        assert item.status == outbox.OutboxStatus.PENDING and "500" in str(item.last_error)
+        item.next_attempt_at = utcnow()  # the back-off has passed
+        item_id = item.id
+    assert outbox.deliver(database, item_id, max_attempts=8) == outbox.OutboxStatus.SENT
+    bodies = [p.get("text", {}).get("body") for p in wa.graph.sent]
+    assert bodies.count("Checking the warehouse.") == 1
+    with database.sessions() as session:
+        sent = session.get_one(Message, reply.json()["id"])
+    assert sent.delivery_status == "sent" and str(sent.external_id).startswith("wamid.OUT")

@@ -11,12 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from minidesk.channels.models import ChannelDelivery, DeliveryAttempt
 from minidesk.db import Database
+from minidesk.desk.models import Message
 from minidesk.event_kinds import EventKind
 from minidesk.events import SYSTEM, emit
 
@@ -99,6 +100,14 @@ def do_accept(
         row.segments = segments if segments is not None else row.segments
         if price_micros is not None:
             row.price_micros, row.currency = price_micros, currency
+        if row.message_id is not None:
+            # The provider's id on the message too: a customer's reply that quotes it
+            # (WhatsApp's context) threads to this ticket.
+            session.execute(
+                update(Message)
+                .where(Message.id == row.message_id, Message.external_id.is_(None))
+                .values(external_id=provider_id)
+            )
         return row.status
 
 
@@ -130,8 +139,6 @@ class Report:
 def do_record_status(session: Session, row: ChannelDelivery, report: Report) -> bool:
     """Apply a provider's status callback to its delivery and message; False when it changed
     nothing (a repeat, or news older than what is known)."""
-    from minidesk.desk.models import Message
-
     if report.segments is not None:
         row.segments = report.segments
     if report.price_micros is not None:

@@ -9,6 +9,7 @@ from tests.conftest import Cast
 from tests.whatsapp.conftest import EMMA_WA, VERIFY_TOKEN, WhatsApp
 
 from minidesk import db, outbox
+from minidesk.channels import deliveries
 from minidesk.channels.models import ChannelDelivery
 from minidesk.db import utcnow
 from minidesk.desk.models import Attachment, Customer, Message
@@ -135,3 +136,38 @@ def test_a_graph_outage_is_retried_later_without_a_duplicate(wa: WhatsApp, cast:
     with database.sessions() as session:
         sent = session.get_one(Message, reply.json()["id"])
     assert sent.delivery_status == "sent" and str(sent.external_id).startswith("wamid.OUT")
+
+
+def test_an_unknown_outcome_waits_for_an_admin_instead_of_risking_a_duplicate(
+    wa: WhatsApp, cast: Cast
+) -> None:
+    wa.text("Does it come in blue?", "wamid.A1")
+    number = wa.client.get("/api/v1/tickets", headers=cast.olivia.headers).json()["items"][0][
+        "number"
+    ]
+    wa.fake.outage = [503]
+    reply = wa.client.post(
+        f"/api/v1/tickets/{number}/messages",
+        headers=cast.alice.headers,
+        json={"text": "Checking the warehouse."},
+    )
+    database = db.get_db()
+    with database.transaction() as session:
+        item = session.scalars(
+            select(outbox.OutboxItem).where(outbox.OutboxItem.message_id == reply.json()["id"])
+        ).one()
+        item.next_attempt_at = utcnow()
+        item_id = item.id
+    # A try began and its worker died before WhatsApp's answer was recorded.
+    deliveries.do_restart(database, item_id, utcnow())
+    assert outbox.deliver(database, item_id, max_attempts=8) == outbox.OutboxStatus.DEAD
+    assert not any(
+        p.get("text", {}).get("body") == "Checking the warehouse." for p in wa.graph.sent
+    )
+    with database.transaction() as session:  # an admin checked WhatsApp Manager: replay it
+        assert outbox.replay(session, item_id)
+    outbox.deliver(database, item_id, max_attempts=8)  # (the replay's own job may have run)
+    with database.sessions() as session:
+        assert session.get_one(outbox.OutboxItem, item_id).status == outbox.OutboxStatus.SENT
+    bodies = [p.get("text", {}).get("body") for p in wa.graph.sent]
+    assert bodies.count("Checking the warehouse.") == 1

@@ -118,6 +118,14 @@ def do_refuse(db: Database, outbox_id: int, error: str) -> None:
         row.attempt, row.error = DeliveryAttempt.REFUSED, error[:2000]
 
 
+def do_hold(db: Database, outbox_id: int, reason: str) -> None:
+    """Whether the last try went out cannot be learnt: the row becomes a dead letter, and
+    an admin's replay of it (the admin checked) sends afresh."""
+    with db.transaction() as session:
+        row = _by_outbox(session, outbox_id)
+        row.attempt, row.error = DeliveryAttempt.UNKNOWN, reason[:2000]
+
+
 def _by_outbox(session: Session, outbox_id: int) -> ChannelDelivery:
     return session.scalars(
         select(ChannelDelivery).where(ChannelDelivery.outbox_id == outbox_id)

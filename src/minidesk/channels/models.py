@@ -46,6 +46,9 @@ class DeliveryAttempt(StrEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"  # the provider took it: ``provider_id`` is its id
     REFUSED = "refused"  # the provider answered with an error: nothing was sent
+    # Never learnt (WhatsApp keeps no log to look in): held as a dead letter; an admin's
+    # replay, after checking, sends afresh.
+    UNKNOWN = "unknown"
 
 
 class ChannelDelivery(Base):

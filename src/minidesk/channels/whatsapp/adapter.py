@@ -130,11 +130,12 @@ class WhatsAppAdapter:
             if earlier.attempt == DeliveryAttempt.ACCEPTED and earlier.provider_id:
                 return DeliveryResult(earlier.provider_id, _shown(earlier.status))
             if earlier.attempt == DeliveryAttempt.PENDING:
-                raise DeliveryError(
+                reason = (
                     "an earlier try may have reached WhatsApp (no answer was recorded): check "
-                    "the conversation in WhatsApp Manager and replay this only if it is missing",
-                    permanent=True,
+                    "the conversation in WhatsApp Manager and replay this only if it is missing"
                 )
+                deliveries.do_hold(db, message.outbox_id, reason)
+                raise DeliveryError(reason, permanent=True)
             deliveries.do_restart(db, message.outbox_id, utcnow())
         try:
             wamid = graph.send(sender, payload)

@@ -11,6 +11,7 @@ from tests.sms.conftest import EMMA, Sms
 from tests.sms.twilio_fake import AUTH_TOKEN
 
 from minidesk import db
+from minidesk.channels.models import Channel
 from minidesk.channels.sms.twilio import signature
 from minidesk.desk.models import Attachment, Customer, Message
 from minidesk.event_kinds import EventKind
@@ -86,3 +87,12 @@ def test_an_oversized_webhook_is_refused_before_it_is_read(sms: Sms) -> None:
 def test_an_unknown_channel_is_not_found(sms: Sms) -> None:
     answer = sms.client.post("/hooks/sms/999/twilio", data={"MessageSid": "SM1"})
     assert answer.status_code == 404
+
+
+def test_the_auth_token_is_stored_encrypted_and_never_shown(sms: Sms, cast: Cast) -> None:
+    shown = sms.client.get(f"/api/v1/channels/{sms.channel_id}", headers=cast.olivia.headers)
+    assert shown.json()["secrets_set"] == ["auth_token"]
+    assert AUTH_TOKEN not in shown.text
+    with db.get_db().sessions() as session:
+        row = session.get_one(Channel, sms.channel_id)
+        assert AUTH_TOKEN not in str(row.settings) + str(row.secrets_encrypted)

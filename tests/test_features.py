@@ -123,8 +123,8 @@ def test_every_declared_name_resolves_to_what_its_entry_point_expects() -> None:
 
 def test_every_channel_kind_is_declared_by_a_feature() -> None:
     # Webhooks are outbox deliveries of their own (``outbox.register_sender``), not a channel.
-    assert set(features.channel_kinds()) == {"api", "chat", "email"}
-    with pytest.raises(registry.UnknownChannel, match="known: api, chat, email"):
+    assert set(features.channel_kinds()) == {"api", "chat", "email", "sms", "whatsapp"}
+    with pytest.raises(registry.UnknownChannel, match="known: api, chat, email, sms, whatsapp"):
         registry.adapter("carrier-pigeon")
 
 

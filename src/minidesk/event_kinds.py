@@ -100,6 +100,9 @@ class EventKind(StrEnum):
     CHANNEL_CREATED = "channel.created"
     CHANNEL_UPDATED = "channel.updated"
     CHAT_READ = "chat.read"
+    CHANNEL_WEBHOOK_REFUSED = "channel.webhook_refused"
+    SMS_OPTED_OUT = "sms.opted_out"
+    SMS_OPTED_IN = "sms.opted_in"
 
 
 # JSON types a payload field may have; ``any`` is for values whose shape belongs to another
@@ -327,6 +330,18 @@ _SPECS = (
               {"channel_id": "int", "channel": "str", "fields": "list"}),
     EventSpec(EventKind.CHAT_READ, "A chat visitor's widget showed the ticket's lines up to "
               "the event's message (a read receipt).", {"visitor_id": "int", "seq": "int"}),
+    EventSpec(EventKind.CHANNEL_WEBHOOK_REFUSED,
+              "A provider webhook (Twilio, WhatsApp) was refused: its signature did not match "
+              "the channel's secret (a forgery, or a secret that changed). At most one a "
+              "minute per channel and process is recorded; every one is logged.",
+              {"channel_id": "int", "channel": "str", "reason": "str"}),
+    EventSpec(EventKind.SMS_OPTED_OUT,
+              "A number texted STOP (or a synonym) to an SMS channel: nothing more is sent to "
+              "it from that channel until it texts START.",
+              {"channel_id": "int", "phone": "str", "word": "str"}),
+    EventSpec(EventKind.SMS_OPTED_IN,
+              "An opted-out number texted START (or a synonym) and may be messaged again.",
+              {"channel_id": "int", "phone": "str", "word": "str"}),
     # Webhook subscriptions.
     EventSpec(EventKind.WEBHOOK_CREATED, "A webhook subscription was created.",
               {"webhook_id": "int", "url": "str", "events": "list", "enabled": "bool"}),

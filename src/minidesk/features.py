@@ -73,6 +73,8 @@ INSTALLED: tuple[str, ...] = (
     "minidesk.channels.api",
     "minidesk.channels.email",
     "minidesk.channels.chat",
+    "minidesk.channels.sms",
+    "minidesk.channels.whatsapp",
     "minidesk.commerce",
     "minidesk.policies",
     "minidesk.replies",

@@ -191,6 +191,20 @@ class Settings(BaseSettings):
         "are kept for the admin's history and replay; deliveries still owed are never pruned.",
     )
 
+    # Live channels' providers (minidesk.channels.sms, minidesk.channels.whatsapp)
+    twilio_api_url: str = Field(
+        "https://api.twilio.com",
+        description="Base URL of Twilio's REST API that SMS replies are posted to (a test "
+        "double or a regional edge such as https://api.dublin.ie1.twilio.com).",
+    )
+    whatsapp_api_url: str = Field(
+        "https://graph.facebook.com",
+        description="Base URL of Meta's Graph API that WhatsApp replies are posted to.",
+    )
+    whatsapp_api_version: Annotated[str, Field(pattern=r"^v\d+\.\d+$")] = Field(
+        "v21.0", description="Graph API version in WhatsApp Cloud API calls (vNN.N)."
+    )
+
     # Realtime fan-out to agents' WebSockets (minidesk.realtime)
     realtime_url: str = Field(
         "",

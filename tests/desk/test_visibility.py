@@ -154,6 +154,12 @@ ROUTES = [
     line("GET", "/healthz", 200, None),
     line("GET", "/metrics", 200, None),
     line("POST", "/hooks/email/{channel_id}/mailgun", 422, None, data={}),
+    # Twilio's hooks: signed with the channel's auth token (tests/sms); no such SMS channel here.
+    line("POST", "/hooks/sms/{channel_id}/twilio", 404, None, data={}),
+    line("POST", "/hooks/sms/{channel_id}/twilio/status", 404, None, data={}),
+    # Meta's hooks: a verify token and X-Hub-Signature-256 (tests/whatsapp); no such channel here.
+    line("GET", "/hooks/whatsapp/{channel_id}", 404, None),
+    line("POST", "/hooks/whatsapp/{channel_id}", 404, None, json={}),
     line("POST", f"{V1}/auth/token", 401, None, data={"username": "x@y.z", "password": "nope"}),
     # The agents' stream.
     line(WS, f"{V1}/stream", 101),

@@ -13,11 +13,21 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from minidesk.channels.models import Channel
+    from minidesk.desk.models import Ticket
     from minidesk.events import Actor
 
 
 class ChannelError(ValueError):
     """A channel change that cannot be made as asked (the message says why)."""
+
+
+class ReplyRefused(ChannelError):
+    """A reply this channel cannot send now (WhatsApp's 24-hour window has closed); ``slug``
+    is the problem type the API answers with."""
+
+    def __init__(self, slug: str, detail: str) -> None:
+        super().__init__(detail)
+        self.slug = slug
 
 
 class NoSettings(BaseModel):
@@ -31,6 +41,10 @@ class NoSecrets(BaseModel):
 # Writes a checked change of a channel's settings/secrets (only the fields given) wherever the
 # kind keeps them; ``created`` says the row is new. The default keeps both on the row itself.
 Store = Callable[["Session", "Channel", dict[str, Any], dict[str, Any], "Actor", bool], None]
+
+# Checks a reply before it is queued on a channel instance (raises ``ReplyRefused``):
+# (session, ticket, channel_id, the reply's meta, whether automation wrote it).
+CheckReply = Callable[["Session", "Ticket", int, dict[str, Any], bool], None]
 
 # A channel's settings and the names of its secrets that are set, as an admin sees them.
 View = Callable[["Session", "Channel"], tuple[dict[str, Any], list[str]]]
@@ -53,3 +67,5 @@ class ChannelKind:
     store: str | None = None
     # "module:attribute" of a ``View`` reading them back (for a kind with its own ``store``).
     view: str | None = None
+    # "module:attribute" of a ``CheckReply``; None: every reply may be queued.
+    check_reply: str | None = None

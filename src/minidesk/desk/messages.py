@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 import nh3
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minidesk import outbox
@@ -161,6 +162,33 @@ def record_inbound(
     return row
 
 
+def reply_channel(session: Session, ticket: Ticket) -> tuple[str, int | None]:
+    """The channel a reply leaves on: the one the customer last wrote on (a conversation that
+    moved from email to SMS is answered by SMS), else the ticket's own."""
+    last = session.execute(
+        select(Message.channel, Message.channel_id)
+        .where(Message.ticket_id == ticket.id, Message.direction == Direction.INBOUND)
+        .order_by(Message.id.desc())
+        .limit(1)
+    ).first()
+    if last is None or last.channel_id is None:
+        return ticket.channel, ticket.channel_id
+    return last.channel, last.channel_id
+
+
+def _check_reply(session: Session, ticket: Ticket, channel: str, channel_id: int,
+                 meta: dict[str, Any], automated: bool) -> None:  # fmt: skip
+    """The channel kind's own check (raises ``ReplyRefused``): WhatsApp's 24-hour window."""
+    from minidesk import features
+    from minidesk.channels import registry
+
+    if channel not in features.channel_kinds():
+        return
+    check = registry.kind(channel).check_reply
+    if check is not None:
+        features.resolve(check)(session, ticket, channel_id, meta, automated)
+
+
 def do_reply(
     session: Session,
     ticket: Ticket,
@@ -181,12 +209,17 @@ def do_reply(
     if ticket.status == Status.CLOSED:
         raise MessageError(f"ticket {ticket.id} is closed; reply on its follow-up instead")
     is_note = kind == MessageType.NOTE
+    channel, channel_id = (ticket.channel, ticket.channel_id) if is_note else reply_channel(
+        session, ticket
+    )
+    if not is_note and channel_id is not None:
+        _check_reply(session, ticket, channel, channel_id, meta or {}, actor.automated)
     message = Message(
         ticket_id=ticket.id,
         author_id=author.id if author else None,
         direction=Direction.NOTE if is_note else Direction.OUTBOUND,
-        channel=ticket.channel,
-        channel_id=ticket.channel_id,
+        channel=channel,
+        channel_id=channel_id,
         text=text,
         html=sanitise_html(html),
         automated=actor.automated,
@@ -215,7 +248,7 @@ def do_reply(
             ticket_id=ticket.id,
             customer_id=ticket.customer_id,
             message_id=message.id,
-            channel=ticket.channel,
+            channel=channel,
             automated=actor.automated,
         )
         if status is None and ticket.status == Status.NEW:

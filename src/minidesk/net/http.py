@@ -1,4 +1,5 @@
-"""The one way minidesk makes an outbound HTTP request (webhooks to customers and rules).
+"""The one way minidesk makes an outbound HTTP request (webhooks to customers and rules,
+channel providers' APIs).
 
 Each call vets its destination (``addresses.check_destination``) and connects to the vetted
 address itself, keeping the URL's host name for the ``Host`` header and TLS (SNI and the
@@ -36,13 +37,22 @@ class Response:
 
 def post(url: str, body: bytes, headers: Mapping[str, str]) -> Response:
     """POST ``body`` to ``url``; raises ``OutboundError`` when refused, unreachable or slow."""
+    return _request("POST", url, body, headers)
+
+
+def get(url: str, headers: Mapping[str, str]) -> Response:
+    """GET ``url`` (a provider's API looked up, never a customer's URL followed blindly)."""
+    return _request("GET", url, b"", headers)
+
+
+def _request(method: str, url: str, body: bytes, headers: Mapping[str, str]) -> Response:
     destination = check_destination(url)
     deadline = time.monotonic() + get_settings().outbound_timeout_seconds
     failure: OutboundError | None = None
     # Every resolved address was vetted; try them in the resolver's order as a browser would.
     for address in destination.addresses:
         try:
-            return _post_to(str(address), destination, body, headers, deadline)
+            return _send_to(method, str(address), destination, body, headers, deadline)
         except httpx.ConnectError as exc:
             failure = OutboundError(f"cannot connect to {address}: {exc}", permanent=False)
     assert failure is not None  # check_destination returns at least one address
@@ -58,8 +68,13 @@ def _tls_context(ca_file: str) -> ssl.SSLContext:
     return context
 
 
-def _post_to(
-    address: str, destination: Destination, body: bytes, headers: Mapping[str, str], deadline: float
+def _send_to(
+    method: str,
+    address: str,
+    destination: Destination,
+    body: bytes,
+    headers: Mapping[str, str],
+    deadline: float,
 ) -> Response:
     settings = get_settings()
     url = destination.url
@@ -83,7 +98,7 @@ def _post_to(
                 timeout=timeout,
             ) as client,
             client.stream(
-                "POST",
+                method,
                 url.copy_with(host=address),
                 content=body,
                 headers=request_headers,
@@ -102,6 +117,6 @@ def _post_to(
     except httpx.TimeoutException:
         raise OutboundError("timed out", permanent=False) from None
     except httpx.ConnectError:
-        raise  # post() tries the next address
+        raise  # _request() tries the next address
     except httpx.HTTPError as exc:
         raise OutboundError(f"{type(exc).__name__}: {exc}", permanent=False) from None

@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from minidesk.desk.messages import MessageType, do_reply
+from minidesk.desk.messages import MessageType, do_reply, reply_channel
 from minidesk.desk.models import Message, Status, Ticket, User
 from minidesk.desk.workspace import get_workspace
 from minidesk.events import Actor
@@ -46,7 +46,8 @@ def render_for_ticket(
     return render(
         session,
         key,
-        channel=ticket.channel,
+        # Rendered for where it will go: the channel the customer last wrote on.
+        channel=reply_channel(session, ticket)[0],
         context=context,
         ticket_id=ticket.id,
         language=language,

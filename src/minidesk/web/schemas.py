@@ -149,11 +149,24 @@ class MessageOut(Out):
     created_at: dt.datetime
 
 
+class ChannelTemplateIn(Strict):
+    """A message template the provider approved (WhatsApp), with its body parameters."""
+
+    name: str = Field(pattern=r"^[a-z0-9_]{1,512}$")
+    language: str = Field("en_US", pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")
+    parameters: list[Annotated[str, Field(max_length=1024)]] = Field([], max_length=20)
+
+
 class MessageIn(Strict):
     text: str = Field("", max_length=100_000)
     html: str | None = Field(None, max_length=500_000)
     type: Literal["reply", "note"] = "reply"
     status: Status | None = Field(None, description="status to set with the reply")
+    whatsapp_template: ChannelTemplateIn | None = Field(
+        None,
+        description="send this approved template (the only reply WhatsApp allows more than 24 "
+        "hours after the customer last wrote); `text` is what the timeline shows",
+    )
 
 
 class EventOut(Out):

@@ -9,6 +9,8 @@ from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from minidesk import events
+from minidesk.channels.kinds import ReplyRefused
+from minidesk.channels.whatsapp.window import TEMPLATE as WHATSAPP_TEMPLATE
 from minidesk.db import commit
 from minidesk.desk import access, tickets
 from minidesk.desk.changes import TicketChanges, UnknownReference, do_change_ticket
@@ -142,17 +144,24 @@ def add_message(
 ) -> Message:
     """A reply goes to the customer through the ticket's channel; a note stays internal."""
     ticket = access.access_ticket(session, user, number, workspace.restrict_agents_to_teams)
+    template = body.whatsapp_template.model_dump() if body.whatsapp_template else None
+    text = body.text
+    if template is not None and not text.strip():
+        text = f"[template {template['name']}] " + " · ".join(template["parameters"])
     try:
         message = do_reply(
             session,
             ticket,
-            body.text,
+            text,
             actor_of(user),
             author=user,
             html=body.html,
             kind=MessageType(body.type),
             status=body.status,
+            meta={WHATSAPP_TEMPLATE: template} if template else None,
         )
+    except ReplyRefused as exc:  # the channel cannot send it now: say which rule, precisely
+        raise Problem(409, str(exc), slug=exc.slug) from exc
     except (MessageError, tickets.TicketChangeError) as exc:
         raise Problem(409 if "closed" in str(exc) else 422, str(exc)) from exc
     commit(session)

@@ -81,6 +81,7 @@ INSTALLED: tuple[str, ...] = (
     "minidesk.webhooks",
     "minidesk.realtime",
     "minidesk.wfm",
+    "minidesk.sla",
 )
 
 

@@ -74,12 +74,13 @@ def _payloads(session: Session, timer_ids: list[int]) -> list[tuple[int, int, di
     ]
 
 
-def sweep(session: Session, now: dt.datetime) -> int:
-    """Claim and announce one batch of warnings and breaches; returns how many."""
+def sweep(session: Session, now: dt.datetime) -> tuple[int, int]:
+    """Claim and announce one batch of warnings and breaches; returns (claimed, announced)."""
     warned = _claim(session, SlaTimer.warned_at, SlaTimer.warn_at, now)
     breached = _claim(session, SlaTimer.breached_at, SlaTimer.due_at, now)
     # A breach that comes with its warning in one sweep (the worker was down) is one notice.
-    for ticket_id, customer_id, data in _payloads(session, sorted(set(warned) - set(breached))):
+    warnings = sorted(set(warned) - set(breached))
+    for ticket_id, customer_id, data in _payloads(session, warnings):
         emit(
             session,
             EventKind.SLA_WARNING,
@@ -97,16 +98,17 @@ def sweep(session: Session, now: dt.datetime) -> int:
             customer_id=customer_id,
             **data,
         )
-    return len(warned) + len(breached)
+    return max(len(warned), len(breached)), len(warnings) + len(breached)
 
 
 def fire_due(now: dt.datetime) -> int:
-    """The sweeper (``periodic.Sweeper``): every due warning and breach, batch by batch."""
+    """The sweeper (``periodic.Sweeper``): every due warning and breach, batch by batch;
+    returns how many events it emitted."""
     database = get_db()
     total = 0
     while True:
         with database.transaction() as session:
-            done = sweep(session, now)
-        total += done
-        if done < BATCH:
+            claimed, announced = sweep(session, now)
+        total += announced
+        if claimed < BATCH:
             return total

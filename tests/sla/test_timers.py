@@ -9,13 +9,13 @@ import threading
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
+from tests.conftest import Cast, inbound
 
 from minidesk.db import Database
 from minidesk.events import SYSTEM, Event
 from minidesk.sla import sweeper
 from minidesk.sla.models import SlaResult, SlaTimer
 from minidesk.sla.policies import do_create_policy
-from tests.conftest import Cast, inbound
 
 API_POLICY = {
     "name": "API integrations",

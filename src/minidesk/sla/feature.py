@@ -10,4 +10,5 @@ FEATURE = Feature(
     models=("minidesk.sla.models",),
     listeners=("minidesk.sla.timers",),
     sweepers=("minidesk.sla.sweeper:fire_due",),
+    routers=("minidesk.web.api.sla:router",),
 )

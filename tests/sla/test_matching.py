@@ -73,7 +73,7 @@ def test_conditions_on_tags_teams_and_lifetime_value() -> None:
 
 
 def test_a_burn_report_gets_the_health_and_safety_promise(
-    client: TestClient, cast: Cast, database: Database
+    client: TestClient, cast: Cast, database: Database, default_policies: None
 ) -> None:
     body = inbound(client, cast.shop, "The charger burned my hand, I went to hospital", "h1")
     with database.sessions() as session:

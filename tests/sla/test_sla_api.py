@@ -19,7 +19,7 @@ V1 = "/api/v1"
 
 
 def test_an_agent_may_not_read_policies_and_a_lead_may_not_change_them(
-    client: TestClient, cast: Cast
+    client: TestClient, cast: Cast, default_policies: None
 ) -> None:
     assert client.get(f"{V1}/sla-policies", headers=cast.alice.headers).status_code == 403
     response = client.post(f"{V1}/sla-policies", json=API_POLICY, headers=cast.leo.headers)

@@ -21,8 +21,8 @@ from minidesk.event_kinds import EventKind
 from minidesk.events import SYSTEM, emit
 from minidesk.sla.models import SlaPolicy, SlaTimer
 
-# Timers claimed per statement; a larger backlog is taken in several claims of one sweep.
-BATCH = 1000
+# Timers claimed per transaction; a larger backlog is taken in several of one sweep.
+BATCH = 2000
 
 
 def _claim(

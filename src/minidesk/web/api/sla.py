@@ -134,7 +134,11 @@ def delete_policy(policy_id: RowIdPath, session: WriteSessionDep, user: AdminDep
     return Response(status_code=204)
 
 
-@router.get("/reports/sla", response_model=ReportOut)
+@router.get(
+    "/reports/sla",
+    response_model=ReportOut,
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
 def sla_report(
     session: SessionDep,
     user: ReaderDep,
@@ -152,6 +156,8 @@ def sla_report(
         raise Problem(422, "until must not be before since", slug="invalid-range")
     if (until - since).days >= MAX_REPORT_DAYS:
         raise Problem(422, f"at most {MAX_REPORT_DAYS} days at once", slug="invalid-range")
+    if until >= dt.date.max:
+        raise Problem(422, "until must be before 9999-12-31", slug="invalid-range")
     start = dt.datetime.combine(since, dt.time(), dt.UTC)
     end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), dt.UTC)
     teams = access.team_reach(session, user, workspace.restrict_agents_to_teams)

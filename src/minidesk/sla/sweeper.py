@@ -47,11 +47,21 @@ def _claim(
 
 
 def _payloads(session: Session, timer_ids: list[int]) -> list[tuple[int, int, dict[str, Any]]]:
-    """(ticket, customer, event data) of each claimed timer, in one query."""
+    """(ticket, customer, event data) of each claimed timer, in one query (columns, not
+    objects: a thousand breaches at once should not fill the session's identity map)."""
     if not timer_ids:
         return []
     rows = session.execute(
-        select(SlaTimer, Ticket.customer_id, SlaPolicy.name)
+        select(
+            SlaTimer.ticket_id,
+            SlaTimer.metric,
+            SlaTimer.policy_id,
+            SlaTimer.due_at,
+            SlaTimer.target_seconds,
+            SlaTimer.business,
+            Ticket.customer_id,
+            SlaPolicy.name,
+        )
         .join(Ticket, Ticket.id == SlaTimer.ticket_id)
         .outerjoin(SlaPolicy, SlaPolicy.id == SlaTimer.policy_id)
         .where(SlaTimer.id.in_(timer_ids))
@@ -59,18 +69,18 @@ def _payloads(session: Session, timer_ids: list[int]) -> list[tuple[int, int, di
     )
     return [
         (
-            timer.ticket_id,
-            customer_id,
+            row.ticket_id,
+            row.customer_id,
             {
-                "metric": timer.metric,
-                "policy_id": timer.policy_id,
-                "policy": policy_name,
-                "due_at": timer.due_at.isoformat() if timer.due_at else "",
-                "target_seconds": timer.target_seconds,
-                "business": timer.business,
+                "metric": row.metric,
+                "policy_id": row.policy_id,
+                "policy": row.name,
+                "due_at": row.due_at.isoformat() if row.due_at else "",
+                "target_seconds": row.target_seconds,
+                "business": row.business,
             },
         )
-        for timer, customer_id, policy_name in rows
+        for row in rows
     ]
 
 

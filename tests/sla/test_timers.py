@@ -12,10 +12,12 @@ from sqlalchemy import func, select
 from tests.conftest import Cast, inbound
 
 from minidesk.db import Database
+from minidesk.desk.models import Ticket
 from minidesk.events import SYSTEM, Event
 from minidesk.sla import sweeper
 from minidesk.sla.models import SlaResult, SlaTimer
 from minidesk.sla.policies import do_create_policy
+from minidesk.sla.timers import Clocks
 
 API_POLICY = {
     "name": "API integrations",
@@ -176,3 +178,35 @@ def test_two_workers_never_fire_one_breach_twice(
     assert fired == 12
     # A restarted worker finds nothing left to fire.
     assert sweeper.fire_due(now) == 0
+
+
+def test_raising_the_priority_re_times_the_running_target_from_the_start(
+    client: TestClient, cast: Cast, database: Database, default_policies: None
+) -> None:
+    ticket = open_ticket(client, cast)
+    before = timers(database, ticket)["first_response"]
+    assert before.due_at is not None
+    assert before.due_at - before.started_at == dt.timedelta(hours=24)  # General questions
+    client.patch(f"/api/v1/tickets/{ticket}", json={"priority": "P1"}, headers=cast.olivia.headers)
+    after = timers(database, ticket)
+    assert after["first_response"].due_at == before.started_at + dt.timedelta(hours=1)
+    assert after["first_response"].started_at == before.started_at
+    # P1 promises no resolution time: the general policy had none either, so none runs.
+    assert "resolution" not in after
+
+
+def test_a_target_already_due_when_paused_is_still_breached(
+    client: TestClient, cast: Cast, database: Database, api_policy: None
+) -> None:
+    ticket = open_ticket(client, cast)
+    due = timers(database, ticket)["first_response"].due_at
+    assert due is not None
+    with database.transaction() as session:
+        # The ticket goes pending a minute after the due time, before any sweep noticed.
+        Clocks(session, session.get_one(Ticket, ticket), due + dt.timedelta(minutes=1)).pause()
+    found = timers(database, ticket)
+    assert found["first_response"].due_at == due  # not paused: it is already late
+    assert found["resolution"].due_at is None  # paused with its time left
+    assert found["resolution"].remaining_seconds == pytest.approx(3600 - 660)
+    assert sweeper.fire_due(due + dt.timedelta(hours=5)) == 1
+    assert [e.data["metric"] for e in sla_events(database, "sla.breached")] == ["first_response"]

@@ -29,6 +29,7 @@ from minidesk.desk.models import ApiToken, Message, Role, Status, Ticket, User
 from minidesk.desk.workspace import do_update_workspace
 from minidesk.events import SYSTEM, Event
 from minidesk.replies.store import do_seed_defaults
+from minidesk.sla.policies import do_seed_defaults as do_seed_sla_policies
 
 DEMO_PASSWORD = "minidesk-demo"
 ADMIN_EMAIL = "owner@shop.example"
@@ -174,6 +175,8 @@ def seed(database: Database, *, tickets: int = 300, random_seed: int = 7) -> Sum
         # After the conversations, so the example rules do not rewrite the demo's history.
         do_seed_defaults(session, SYSTEM)
         do_seed_examples(session, SYSTEM)
+        # The migration seeds them; this restores them if every policy was deleted.
+        do_seed_sla_policies(session)
     with database.transaction() as session:
         admin = session.scalars(select(User).where(User.email == ADMIN_EMAIL)).one()
         session.execute(

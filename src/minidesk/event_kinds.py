@@ -66,6 +66,9 @@ class EventKind(StrEnum):
     RULE_FAILED = "rule.failed"
     RULE_CAPPED = "rule.capped"
     NOTIFICATION_REQUESTED = "notification.requested"
+    SLA_WARNING = "sla.warning"
+    SLA_BREACHED = "sla.breached"
+    SLA_POLICY_CHANGED = "sla.policy_changed"
     LISTENER_FAILED = "listener.failed"
     TEMPLATE_CREATED = "template.created"
     TEMPLATE_UPDATED = "template.updated"
@@ -166,6 +169,9 @@ _RETRAIN = {
     "heldout": "any",
 }
 _RESOLUTION = {"flow": "str | null", "turns": "int"}
+
+_SLA_TIMER = {"metric": "str", "policy_id": "int | null", "policy": "str | null",
+              "due_at": "str", "target_seconds": "int", "business": "bool"}
 
 _SPECS = (
     # Conversations: what rules are for.
@@ -273,6 +279,15 @@ _SPECS = (
               {"user_ids": "list", "note": "str"}),
     EventSpec(EventKind.LISTENER_FAILED, "An event listener raised (the event stays dispatched).",
               {"event_id": "int", "listener": "str", "error": "str"}),
+    # Service levels.
+    EventSpec(EventKind.SLA_WARNING, "An SLA target of a ticket is about to be breached.",
+              _SLA_TIMER, rule_event=True),
+    EventSpec(EventKind.SLA_BREACHED, "An SLA target of a ticket was breached (its due time "
+              "passed before the reply or solve that would have met it).",
+              _SLA_TIMER, rule_event=True),
+    EventSpec(EventKind.SLA_POLICY_CHANGED, "An SLA policy was created, changed or deleted "
+              "(before or after is null).",
+              {"policy_id": "int", "policy": "str", **_CHANGE}),
     # Replies and triage.
     EventSpec(EventKind.TEMPLATE_CREATED, "A reply template was created.",
               {"template": "str", "enabled": "bool", **_CHANGE}),

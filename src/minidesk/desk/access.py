@@ -36,6 +36,10 @@ class Permission(StrEnum):
     SEE_STAFFING = "see_staffing"
     # Loading a shop's customers, orders, payments and refunds: the facts money moves on.
     IMPORT_STORE = "import_store"
+    # SLA policies: reading them and their attainment report (leads plan with them), and
+    # changing the promises the whole desk is measured by.
+    SEE_SLA = "see_sla"
+    MANAGE_SLA = "manage_sla"
 
 
 MINIMUM_ROLE = {
@@ -52,6 +56,8 @@ MINIMUM_ROLE = {
     Permission.SET_AGENT_LIMITS: Role.MANAGER,
     Permission.SEE_STAFFING: Role.LEAD,
     Permission.IMPORT_STORE: Role.ADMIN,
+    Permission.SEE_SLA: Role.LEAD,
+    Permission.MANAGE_SLA: Role.ADMIN,
 }
 
 

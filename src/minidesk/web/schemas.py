@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, mod
 
 from minidesk.desk.models import Priority, Role, Status, TokenKind
 from minidesk.desk.tickets import MAX_TIER
+from minidesk.sla.state import TicketSla
 
 # Row ids are 32-bit integers on PostgreSQL: a bigger one in a request is a 422, not a
 # database error.
@@ -99,6 +100,9 @@ class TicketOut(Out):
     updated_at: dt.datetime
     first_response_at: dt.datetime | None
     solved_at: dt.datetime | None
+    sla: TicketSla | None = Field(
+        None, description="the SLA policy, each target's due time and state, breached or not"
+    )
 
 
 class TicketPatch(Strict):

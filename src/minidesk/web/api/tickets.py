@@ -17,6 +17,7 @@ from minidesk.desk.changes import TicketChanges, UnknownReference, do_change_tic
 from minidesk.desk.messages import MessageError, MessageType, do_reply
 from minidesk.desk.models import Message, Priority, Status, Ticket, TicketTag
 from minidesk.desk.users import actor_of
+from minidesk.sla.state import sla_of
 from minidesk.web.api import PREFIX
 from minidesk.web.deps import SessionDep, UserDep, WorkspaceDep, WriteSessionDep
 from minidesk.web.pagination import MAX_LIMIT, Page, decode_cursor, paginate
@@ -89,18 +90,31 @@ def list_tickets(
             Message.ticket_id == Ticket.id, func.lower(Message.text).like(pattern)
         )
         query = query.where(or_(func.lower(Ticket.subject).like(pattern), in_messages))
-    return paginate(list(session.scalars(query)), limit, TicketOut)
+    page = paginate(list(session.scalars(query)), limit, TicketOut)
+    slas = sla_of(session, [item.number for item in page.items])
+    for item in page.items:
+        item.sla = slas[item.number]
+    return page
+
+
+def _with_sla(session: SessionDep | WriteSessionDep, ticket: Ticket) -> TicketOut:
+    out = TicketOut.model_validate(ticket)
+    out.sla = sla_of(session, [ticket.id])[ticket.id]
+    return out
 
 
 @router.get("/{number}", response_model=TicketOut)
-def get_ticket(number: int, session: SessionDep, user: UserDep, workspace: WorkspaceDep) -> Ticket:
-    return access.access_ticket(session, user, number, workspace.restrict_agents_to_teams)
+def get_ticket(
+    number: int, session: SessionDep, user: UserDep, workspace: WorkspaceDep
+) -> TicketOut:
+    ticket = access.access_ticket(session, user, number, workspace.restrict_agents_to_teams)
+    return _with_sla(session, ticket)
 
 
 @router.patch("/{number}", response_model=TicketOut)
 def update_ticket(
     number: int, body: TicketPatch, session: WriteSessionDep, user: UserDep, workspace: WorkspaceDep
-) -> Ticket:
+) -> TicketOut:
     """Change status, priority, tier, assignee, team, intent, tags or custom fields; each change is
     an event on the ticket's timeline naming you."""
     ticket = access.access_ticket(session, user, number, workspace.restrict_agents_to_teams)
@@ -111,7 +125,7 @@ def update_ticket(
     except tickets.TicketChangeError as exc:
         raise Problem(409, str(exc), slug="invalid-change") from exc
     commit(session)
-    return ticket
+    return _with_sla(session, ticket)
 
 
 @router.get("/{number}/messages", response_model=Page[MessageOut])

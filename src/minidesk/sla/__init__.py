@@ -1,0 +1,1 @@
+"""Service-level agreements: policies as data, business-time clocks, ticket timers, reports."""

@@ -28,6 +28,8 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                            HealthCheck.function_scoped_fixture],
 )  # fmt: skip
+# A bound on the parser's CPU time (not the wall clock, which a busy machine stretches): it
+# catches quadratic blow-ups, which take minutes, not a slow CI host.
 SECONDS_PER_MAIL = 2.0
 
 CHARSETS = st.sampled_from(
@@ -136,9 +138,9 @@ def _check(mail: ParsedMail) -> None:
 @FUZZ
 @given(mails())
 def test_random_mime_never_breaks_the_parser(raw: bytes) -> None:
-    started = time.monotonic()
+    started = time.process_time()
     mail = parse(raw)
-    assert time.monotonic() - started < SECONDS_PER_MAIL
+    assert time.process_time() - started < SECONDS_PER_MAIL
     _check(mail)
 
 
@@ -174,9 +176,9 @@ def _wide(parts: int) -> bytes:
 def test_hostile_structures_are_bounded_in_time_and_memory() -> None:
     for raw in (_deep(50_000), _wide(20_000), _deep(26), b"\x00\xff" * 500_000):
         tracemalloc.start()
-        started = time.monotonic()
+        started = time.process_time()
         mail = parse(raw)
-        elapsed = time.monotonic() - started
+        elapsed = time.process_time() - started
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         assert elapsed < 5 * SECONDS_PER_MAIL

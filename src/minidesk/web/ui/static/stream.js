@@ -45,7 +45,10 @@
     socket.addEventListener("close", (event) => {
       document.documentElement.dataset.live = "disconnected";
       dispatch({ type: "closed", code: event.code }, { reconnected: false });
-      if (event.code === 4401) return;  // signed out: only a new sign-in helps, not retrying
+      if (event.code === 4401) {  // signed out: only a new sign-in helps, not retrying
+        announce("Live updates stopped: your session ended. Reload to sign in again.");
+        return;
+      }
       // 1 s, 2 s, 4 s … up to 30 s, jittered so a restarted server is not hit all at once.
       const delay = Math.min(30000, 1000 * 2 ** attempt) * (0.5 + Math.random() / 2);
       attempt = Math.min(attempt + 1, 5);

@@ -1,6 +1,7 @@
 """One realtime client per page: a ticket page (timeline, collision, order panel) and the
 inbox open exactly one WebSocket between them all, and a page whose socket the server drops
-reconnects with back-off and catches up what happened while it was away."""
+reconnects with back-off and catches up what happened while it was away, unless it was
+signed out (4401), which it says and does not retry."""
 
 from __future__ import annotations
 
@@ -62,14 +63,14 @@ class Gate:
             return
         await self.serve(hub, websocket)
 
-    def drop_everyone(self) -> None:
+    def drop_everyone(self, code: int = connection.CloseCode.GOING_AWAY) -> None:
         """What a restarting server does: every socket closed with 1001 (going away)."""
         assert self.loop is not None and self.hub is not None
         hub = self.hub
 
         def drop() -> None:
             for each in list(hub.connections):
-                each.end(connection.CloseCode.GOING_AWAY, "server restarting")
+                each.end(code, "server restarting")
 
         self.loop.call_soon_threadsafe(drop)
 
@@ -98,3 +99,26 @@ def test_a_dropped_page_reconnects_and_catches_up_what_it_missed(
     page.get_by_text("Also the lid is cracked").wait_for(timeout=20_000)
     assert page.evaluate("window.sameDocument") is True  # caught up without a reload
     assert page.locator('[data-ticket-page][data-live="on"]').count() == 1
+
+
+def test_a_signed_out_page_says_so_and_stops_asking(
+    page: Any, live_server: str, cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = Gate(connection.serve)
+    monkeypatch.setattr(connection, "serve", gate)
+    number = _inbound(live_server, cast, "My kettle leaks", "u-1", "zoe@example.com")
+    _password(cast.alice.email)
+    _sign_in(page, live_server, cast.alice.email)
+    page.goto(f"{live_server}/tickets/{number}")
+    _live(page)
+    sockets: list[str] = []
+    page.on("websocket", lambda socket: sockets.append(socket.url))
+
+    gate.drop_everyone(connection.CloseCode.UNAUTHENTICATED)  # as when the session is revoked
+    expect(page.locator("#live-status")).to_have_text(
+        "Live updates stopped: your session ended. Reload to sign in again."
+    )
+    page.wait_for_selector('[data-ticket-page][data-live="off"]')
+    # A retry would have come within a second; a 4401 is not retried at all.
+    page.wait_for_timeout(1500)
+    assert sockets == []

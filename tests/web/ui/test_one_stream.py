@@ -9,6 +9,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any
 
+import httpx
 import pytest
 from fastapi import WebSocket
 from playwright.sync_api import expect
@@ -99,6 +100,37 @@ def test_a_dropped_page_reconnects_and_catches_up_what_it_missed(
     page.get_by_text("Also the lid is cracked").wait_for(timeout=20_000)
     assert page.evaluate("window.sameDocument") is True  # caught up without a reload
     assert page.locator('[data-ticket-page][data-live="on"]').count() == 1
+
+
+def test_a_dropped_inbox_catches_up_new_and_changed_tickets(
+    page: Any, live_server: str, cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    gate = Gate(connection.serve)
+    monkeypatch.setattr(connection, "serve", gate)
+    first = _inbound(live_server, cast, "My kettle leaks", "i-1", "zoe@example.com")
+    _password(cast.alice.email)
+    _sign_in(page, live_server, cast.alice.email)
+    page.goto(f"{live_server}/inbox?view=open")
+    _live(page)
+    page.evaluate("window.sameDocument = true")
+
+    gate.shut = True
+    gate.drop_everyone()
+    page.locator("html[data-live=disconnected]").wait_for(state="attached")
+    second = _inbound(live_server, cast, "Where is my parcel?", "i-2", "emma@example.com")
+    changed = httpx.patch(
+        f"{live_server}/api/v1/tickets/{first}",
+        json={"priority": "P1"},
+        headers=cast.olivia.headers,
+    )
+    assert changed.status_code == 200, changed.text
+
+    gate.shut = False
+    _live(page)
+    page.locator(f'tr[data-ticket="{second}"]').wait_for(timeout=20_000)
+    expect(page.locator(f'tr[data-ticket="{first}"]')).to_contain_text("P1")
+    expect(page.locator('[data-count="open"]')).to_have_text("2")
+    assert page.evaluate("window.sameDocument") is True
 
 
 def test_a_signed_out_page_says_so_and_stops_asking(

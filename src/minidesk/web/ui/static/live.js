@@ -33,11 +33,24 @@
 
   function hello(reconnected) {
     stream.send({ op: "subscribe", view: "all" });
-    if (reconnected) {  // notices sent while disconnected are not replayed: refetch
-      tbody().querySelectorAll("tr[data-ticket]").forEach((row) => changed.add(row.dataset.ticket));
-      refreshRows();
-      refreshCounts();
-    }
+    if (reconnected) catchUp();
+  }
+
+  // Notices sent while the socket was down are not replayed: refetch the rows shown (which
+  // also marks those that left the view), the counts, and the tickets that joined the first
+  // page meanwhile, taken from the page itself as the server renders it now.
+  async function catchUp() {
+    tbody().querySelectorAll("tr[data-ticket]").forEach((row) => changed.add(row.dataset.ticket));
+    refreshRows();
+    refreshCounts();
+    if (!("firstPage" in inbox.dataset)) return;
+    let fresh;
+    try {
+      fresh = new DOMParser().parseFromString(await fetchText(location.pathname + location.search), "text/html");
+    } catch (_) { return; }
+    fresh.querySelectorAll("[data-list] tbody tr[data-ticket]").forEach((row) => {
+      if (!rowOf(row.dataset.ticket)) place(row);
+    });
   }
 
   const refreshCounts = later(async () => {

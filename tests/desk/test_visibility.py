@@ -102,6 +102,7 @@ ROUTES = [
     line("POST", "/inbox/views", 303, None, data={"name": "x"}),
     line("POST", "/inbox/views/{view_id}", 303, None, data={"name": "x"}),
     line("POST", "/inbox/views/{view_id}/delete", 303, None, data={}),
+    line("POST", "/inbox/views/{view_id}/filters", 303, None, data={"priority": "P1"}),
     line("GET", "/tickets/{number}/entries", 303, None),
     line("POST", "/account/two-factor/{step}", 303, None, data={}, params={"step": "begin_word"}),
     line("POST", "/sign-in/code", 403, None, data={"code": "123456", "pending": "1.2.3"}),

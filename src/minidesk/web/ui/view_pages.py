@@ -1,4 +1,5 @@
-"""Saved views from the inbox page: save the current filters as a view, rename, delete."""
+"""Saved views from the inbox page: save the current filters as a view, change a view's
+filters in place, rename, delete."""
 
 from __future__ import annotations
 
@@ -36,9 +37,7 @@ def create_view(
 ) -> Response:
     """``share`` is empty (personal), ``everyone`` or a team id."""
     browser.check(csrf)
-    filters: dict[str, Any] = {"status": status or [], "priority": priority or [],
-                               "channel": channel, "intent": intent, "tag": tag, "team": team,
-                               "assignee": assignee}  # fmt: skip
+    filters = _filters(status, priority, channel, intent, tag, team, assignee)
     if share not in ("", "everyone") and not share.isdigit():
         return redirect("/inbox", f"Not saved: share with {share!r}: no such team")
     new = service.NewView(
@@ -79,6 +78,37 @@ def rename_view(
     return redirect(f"/inbox?saved={view_id}", "Renamed.")
 
 
+@router.post("/inbox/views/{view_id}/filters")
+def refilter_view(
+    request: Request,
+    view_id: RowIdPath,
+    browser: BrowserDep,
+    csrf: Text = "",
+    status: Values = None,
+    priority: Values = None,
+    channel: Text = "",
+    intent: Text = "",
+    tag: Text = "",
+    team: Text = "",
+    assignee: Text = "",
+) -> Response:
+    """The filter form's "Save to this view": the same rules as ``PATCH /api/v1/views/{id}``
+    (its owner, or for a shared view a lead or manager who may share with its team)."""
+    browser.check(csrf)
+    filters = _filters(status, priority, channel, intent, tag, team, assignee)
+    with get_db().write_sessions() as session:
+        user = session.merge(browser.user, load=False)
+        try:
+            view = service.access_view(session, user, view_id)
+            service.do_change_view(session, user, view, actor_of(user), filters=filters)
+        except access.NotFound:
+            return _not_found(request, browser)
+        except (service.ViewError, access.Forbidden) as exc:
+            return redirect(f"/inbox?saved={view_id}", f"Filters not saved: {exc}")
+        commit(session)
+    return redirect(f"/inbox?saved={view_id}", "Saved the filters to this view.")
+
+
 @router.post("/inbox/views/{view_id}/delete")
 def delete_view(
     request: Request, view_id: RowIdPath, browser: BrowserDep, csrf: Text = ""
@@ -100,3 +130,17 @@ def delete_view(
 
 def _not_found(request: Request, browser: Browser) -> Response:
     return page(request, "not_found.html", {"browser": browser, "what": "That view"}, 404)
+
+
+def _filters(
+    status: list[str] | None,
+    priority: list[str] | None,
+    channel: str,
+    intent: str,
+    tag: str,
+    team: str,
+    assignee: str,
+) -> dict[str, Any]:
+    """A filter form as the API's ``filters`` object; fields left at "any" are empty."""
+    return {"status": status or [], "priority": priority or [], "channel": channel,
+            "intent": intent, "tag": tag, "team": team, "assignee": assignee}  # fmt: skip

@@ -1,12 +1,10 @@
-// minidesk ticket page: template insertion with a server-rendered preview, the SMS length of
-// a draft, and live updates (an approver's decision, a colleague's note) from /api/v1/stream.
+// minidesk ticket page: template insertion with a server-rendered preview and the SMS length of
+// a draft (live updates are ticket-live.js's, over the page's one stream in stream.js).
 // Plain script, no dependencies; without it every form still works by posting.
 (function () {
   "use strict";
 
-  const page = document.querySelector("[data-ticket-page]");
-  if (!page) return;
-  const ticket = Number(page.getAttribute("data-ticket-page"));
+  if (!document.querySelector("[data-ticket-page]")) return;
   const csrf = document.querySelector("#composer input[name=csrf]");
 
   function announce(text) {
@@ -69,65 +67,8 @@
     });
   }
 
-  // --- Live: follow this ticket on the stream; on a change, re-render the parts of the page
-  // that show it (the server renders them, checking permissions again).
-  const WORDS = {
-    "approval.decided": "An approver decided a request on this ticket",
-    "note.mentioned": "A colleague mentioned someone in a note",
-  };
-
-  async function refresh(kinds) {
-    const answer = await fetch(location.pathname, { credentials: "same-origin" });
-    if (!answer.ok) return;
-    const fresh = new DOMParser().parseFromString(await answer.text(), "text/html");
-    document.querySelectorAll("[data-live-part]").forEach((part) => {
-      const replacement = fresh.getElementById(part.id);
-      // Never pull a form from under the agent's hands: a part being typed in stays.
-      if (!replacement || part.contains(document.activeElement)) return;
-      part.replaceWith(replacement);
-    });
-    if (kinds.has("approval.decided")) {
-      // The panel lists the newest request first: the one just decided.
-      const decided = document.querySelector("[data-approval-status]:not([data-approval-status=pending])");
-      announce(decided ? decided.textContent.replace(/\s+/g, " ").trim() : WORDS["approval.decided"]);
-    } else if (kinds.has("note.mentioned")) {
-      announce(WORDS["note.mentioned"]);
-    }
-  }
-
-  function follow(delay) {
-    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    const socket = new WebSocket(scheme + "//" + location.host + "/api/v1/stream");
-    let pending = null;
-    let kinds = new Set();
-    socket.addEventListener("open", () => {
-      socket.send(JSON.stringify({ op: "subscribe", ticket: ticket }));
-      socket.send(JSON.stringify({ op: "viewing", ticket: ticket }));
-      page.setAttribute("data-live", "on");
-      delay = 1000;
-    });
-    socket.addEventListener("message", (event) => {
-      const notice = JSON.parse(event.data);
-      if (notice.ticket !== ticket || !/^(ticket|message)\./.test(notice.type)) return;
-      // Several events of one transaction arrive together: one refresh for them all.
-      clearTimeout(pending);
-      kinds.add(notice.kind);
-      pending = setTimeout(() => { const seen = kinds; kinds = new Set(); refresh(seen); }, 100);
-    });
-    const still = setInterval(() => {
-      if (socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify({ op: "viewing", ticket: ticket }));
-    }, 20000);
-    socket.addEventListener("close", (event) => {
-      clearInterval(still);
-      page.setAttribute("data-live", "off");
-      if (event.code === 4401) return; // signed out: the next page load asks to sign in
-      setTimeout(() => follow(Math.min(delay * 2, 30000)), delay);
-    });
-  }
-
   document.addEventListener("DOMContentLoaded", () => {
     setUpTemplates();
     setUpSmsLength();
-    if ("WebSocket" in window) follow(1000);
   });
 })();

@@ -37,7 +37,10 @@ def chromium_path() -> str | None:
     )
 
 
-@pytest.fixture(scope="session")
+# Per module, not per session: while Playwright's sync API is open its event loop counts as
+# running in the main thread, so any later test's ``asyncio.run`` would fail (with xdist, a
+# worker runs browser tests and others in any order). Leaving a module closes it.
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     path = chromium_path()
     if path is None:

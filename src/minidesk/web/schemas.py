@@ -122,6 +122,21 @@ class AttachmentOut(Out):
     url: str | None
 
 
+class DeliveryOut(Out):
+    """What the provider reported for an outbound SMS or WhatsApp message."""
+
+    status: str | None
+    provider_id: str | None
+    error_code: str | None
+    error: str | None
+    segments: int | None = Field(description="SMS segments billed; None until known")
+    price_micros: int | None = Field(
+        description="cost in millionths of ``currency`` ($0.0079 is 7900); None until known"
+    )
+    currency: str | None
+    updated_at: dt.datetime
+
+
 class MessageOut(Out):
     id: int
     ticket_number: int = Field(validation_alias="ticket_id")
@@ -147,6 +162,9 @@ class MessageOut(Out):
     )
     attachments: list[AttachmentOut]
     created_at: dt.datetime
+    delivery: DeliveryOut | None = Field(
+        None, description="the provider's record, on channels that report one (SMS, WhatsApp)"
+    )
 
 
 class ChannelTemplateIn(Strict):

@@ -6,7 +6,15 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    computed_field,
+    field_validator,
+    model_validator,
+)
 
 from minidesk.desk.models import Priority, Role, Status, TokenKind
 from minidesk.desk.tickets import MAX_TIER
@@ -119,7 +127,16 @@ class AttachmentOut(Out):
     filename: str
     content_type: str
     size: int
-    url: str | None
+    url: str | None = Field(
+        description="where the provider hosts it (SMS/WhatsApp media): metadata only"
+    )
+    storage_key: str | None = Field(None, exclude=True)
+
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented pattern
+    @property
+    def download_url(self) -> str | None:
+        """``GET`` this for the bytes, when the desk stores them (chat files, email)."""
+        return f"/api/v1/attachments/{self.id}" if self.storage_key else None
 
 
 class DeliveryOut(Out):

@@ -240,6 +240,18 @@ class CustomerOut(Out):
     created_at: dt.datetime
 
 
+class IdentityIn(Strict):
+    kind: Literal["email", "phone"]
+    value: str = Field(min_length=1, max_length=320)
+
+
+class MergeSuggestionOut(BaseModel):
+    customer: CustomerOut
+    reasons: list[str] = Field(description='what they share: "phone +15550100000 (order 1001)"')
+    merge: str = Field(description="POST this with the body below to merge them into this one")
+    merge_body: dict[str, int]
+
+
 class CustomerPatch(Strict):
     name: str | None = Field(None, max_length=200)
     tags: list[str] | None = None

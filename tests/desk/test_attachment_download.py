@@ -7,6 +7,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from tests.conftest import Cast
 from tests.desk.visibility_world import _ticket, restrict
+from tests.web.ui.admin.helpers import signed_in
 
 from minidesk import db
 from minidesk.channels.chat import files as chat_files
@@ -94,3 +95,16 @@ def test_a_chat_picture_downloads_and_provider_media_stays_metadata(
     assert listed[ids["mms"]]["download_url"] is None
     assert listed[ids["mms"]]["url"].startswith("https://api.twilio.com/")
     assert "storage_key" not in listed[ids["page"]]
+
+
+def test_the_ticket_page_links_stored_files_and_marks_provider_media(
+    client: TestClient, cast: Cast
+) -> None:
+    number = _ticket("sam@example.com", "Sam", "Sofa", "Torn sofa", "att-1", cast.support_team)
+    ids = _attach(number)
+    signed_in(client, cast.alice.email)
+    page = client.get(f"/tickets/{number}").text
+    assert f'href="/api/v1/attachments/{ids["chat"]}" download' in page
+    assert f'href="/api/v1/attachments/{ids["mms"]}"' not in page and "provider media" in page
+    # The browser's session cookie is enough for a download (a GET changes nothing).
+    assert client.get(f"/api/v1/attachments/{ids['chat']}").content == PNG

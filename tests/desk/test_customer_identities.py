@@ -8,11 +8,12 @@ from fastapi.testclient import TestClient
 from httpx import Response
 from tests.conftest import Cast, inbound
 from tests.desk.visibility_world import restrict
+from tests.web.ui.admin.helpers import signed_in
 
 from minidesk import db
 from minidesk.commerce.models import StoreCustomer, StoreOrder
 from minidesk.desk import tickets
-from minidesk.desk.models import Team, Ticket
+from minidesk.desk.models import Customer, Team, Ticket
 from minidesk.events import SYSTEM
 
 
@@ -138,3 +139,19 @@ def test_an_orders_phone_suggests_the_texter_to_those_who_serve_both(
     assert merged.status_code == 200, merged.text
     after = client.get(f"/api/v1/customers/{emma}/merge-suggestions", headers=cast.maya.headers)
     assert after.json() == []
+
+
+def test_the_customer_page_offers_leo_a_one_click_merge_and_alice_none(
+    client: TestClient, cast: Cast
+) -> None:
+    emma, texter = _world(client, cast)
+    csrf = signed_in(client, cast.leo.email)
+    page = client.get(f"/customers/{emma}").text
+    assert f'data-suggested="{texter}"' in page and "phone +15550100000 (order 7001)" in page
+    assert f'name="source" value="{texter}"' in page
+    merged = client.post(f"/customers/{emma}/merge", data={"csrf": csrf, "source": str(texter)})
+    assert merged.status_code in (200, 303)
+    with db.get_db().sessions() as session:
+        assert session.get_one(Customer, texter).merged_into_id == emma
+    signed_in(client, cast.alice.email)
+    assert "data-suggested" not in client.get(f"/customers/{emma}").text

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from fastapi.testclient import TestClient
+from sqlalchemy import select
 from tests.conftest import Cast
+from tests.desk.visibility_world import _ticket as _support_ticket
 from tests.sms.conftest import Sms
 from tests.sms.test_sms_delivery import _delivery, _reply, _ticket
+from tests.web.ui.admin.helpers import signed_in
+
+from minidesk import db
+from minidesk.channels.models import ChannelDelivery
+from minidesk.desk.models import Message
 
 
 def test_the_messages_api_carries_the_delivery_status_sid_segments_and_cost(
@@ -34,3 +42,23 @@ def test_the_messages_api_carries_the_delivery_status_sid_segments_and_cost(
         f"/api/v1/customers/{customer}/messages", headers=cast.alice.headers
     ).json()["items"]
     assert [m["delivery"] for m in polled if m["id"] == reply["id"]] == [delivery]
+
+
+def test_the_ticket_page_shows_segments_and_cost(client: TestClient, cast: Cast) -> None:
+    # Over plain http (the SMS fixture's https public URL makes session cookies Secure).
+    number = _support_ticket("sam@example.com", "Sam", "Sofa", "Torn sofa", "p1", cast.support_team)
+    with db.get_db().transaction() as session:
+        message = session.scalars(
+            select(Message).where(Message.ticket_id == number).order_by(Message.id)
+        ).first()
+        assert message is not None
+        session.add(
+            ChannelDelivery(
+                channel_id=message.channel_id, outbox_id=1, message_id=message.id,
+                provider_id="SM1", status="delivered", segments=2, price_micros=15800,
+                currency="USD",
+            )
+        )  # fmt: skip
+    signed_in(client, cast.alice.email)
+    page = client.get(f"/tickets/{number}").text
+    assert "2 segments · 0.0158 USD" in page and 'title="provider id SM1"' in page

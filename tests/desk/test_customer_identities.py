@@ -123,7 +123,7 @@ def test_an_orders_phone_suggests_the_texter_to_those_who_serve_both(
     emma, texter = _world(client, cast)
     answer = client.get(f"/api/v1/customers/{emma}/merge-suggestions", headers=cast.alice.headers)
     assert answer.status_code == 200
-    [suggestion] = answer.json()
+    [suggestion] = answer.json()["items"]
     assert suggestion["customer"]["id"] == texter
     assert suggestion["reasons"] == ["phone +15550100000 (order 7001)"]
     assert suggestion["merge"] == f"/api/v1/customers/{emma}/merge"
@@ -131,14 +131,14 @@ def test_an_orders_phone_suggests_the_texter_to_those_who_serve_both(
     # Alice serves Support only: restricted, the Billing texter is not hers to see.
     restrict(client, cast)
     mine = client.get(f"/api/v1/customers/{emma}/merge-suggestions", headers=cast.alice.headers)
-    assert mine.status_code == 200 and mine.json() == []
+    assert mine.status_code == 200 and mine.json() == {"items": [], "next_cursor": None}
     # Merged, the texter is no longer a suggestion.
     merged = client.post(
         f"/api/v1/customers/{emma}/merge", json={"source_id": texter}, headers=cast.maya.headers
     )
     assert merged.status_code == 200, merged.text
     after = client.get(f"/api/v1/customers/{emma}/merge-suggestions", headers=cast.maya.headers)
-    assert after.json() == []
+    assert after.json()["items"] == []
 
 
 def test_the_customer_page_offers_leo_a_one_click_merge_and_alice_none(

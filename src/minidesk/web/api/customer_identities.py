@@ -23,6 +23,7 @@ from minidesk.desk.users import actor_of
 from minidesk.desk.workspace import Workspace
 from minidesk.web.api import PREFIX
 from minidesk.web.deps import SessionDep, UserDep, WorkspaceDep, WriteSessionDep
+from minidesk.web.pagination import Page
 from minidesk.web.problems import Problem
 from minidesk.web.schemas import CustomerOut, IdentityIn, MergeSuggestionOut, RowIdPath
 
@@ -102,15 +103,16 @@ def remove_identity(
     return Response(status_code=204)
 
 
-@router.get("/{customer_id}/merge-suggestions", response_model=list[MergeSuggestionOut])
+@router.get("/{customer_id}/merge-suggestions", response_model=Page[MergeSuggestionOut])
 def merge_suggestions(
     customer_id: RowIdPath, session: SessionDep, user: UserDep, workspace: WorkspaceDep
-) -> list[MergeSuggestionOut]:
+) -> Page[MergeSuggestionOut]:
     """Customers you serve who share an email or phone (E.164) with this one's identities,
-    store account or orders: candidates to merge into this customer."""
+    store account or orders: candidates to merge into this customer. One page: a person
+    has few addresses, so the list is short (``next_cursor`` is always null)."""
     customer = _customer(session, user, workspace, customer_id)
     visible = access.visible_customers(user, workspace.restrict_agents_to_teams)
-    return [
+    items = [
         MergeSuggestionOut(
             customer=CustomerOut.model_validate(found.customer),
             reasons=found.reasons,
@@ -119,3 +121,4 @@ def merge_suggestions(
         )
         for found in suggest(session, connector_for(session), customer, visible)
     ]
+    return Page[MergeSuggestionOut](items=items, next_cursor=None)

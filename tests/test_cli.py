@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from tests.conftest import ON_POSTGRES
 from typer.testing import CliRunner
 
-from minidesk import demo, settings
+from minidesk import demo, demo_channels, settings
 from minidesk.channels import registry
 from minidesk.channels.models import Channel
 from minidesk.cli import app
@@ -72,11 +72,14 @@ def test_demo_seeds_once_and_issues_a_fresh_token(database: Database) -> None:
             .distinct()
         ).all()
     assert roles == {"agent", "lead", "manager", "admin"}
-    assert channels == {"email", "api"}
+    assert channels == {"email", "api", "chat", "sms", "whatsapp"}
     assert {name for _, _, name in instances} == {
         "Support mailbox",
         "Billing mailbox",
         f"API: {demo.APP_INTEGRATION}",
+        demo_channels.CHAT_NAME,
+        demo_channels.SMS_NAME,
+        demo_channels.WHATSAPP_NAME,
     }
     assert all(kind == ticket_kind for ticket_kind, kind, _ in instances)
     assert all(registry.adapter(kind) for kind in channels)

@@ -23,6 +23,7 @@ from minidesk.channels.models import Channel
 from minidesk.channels.service import do_update_channel, ensure_api_channel
 from minidesk.commerce.sample import seed_store
 from minidesk.db import Database, utcnow
+from minidesk.demo_channels import DEMO_ORIGINS, seed_live_channels, widget_snippet
 from minidesk.desk import users
 from minidesk.desk.messages import MessageType, do_reply
 from minidesk.desk.models import ApiToken, Message, Role, Status, Ticket, User
@@ -84,8 +85,8 @@ LAST = [
     "Nguyen",
 ]
 # Where the demo's conversations happen: the two mailboxes and the shop app's integration
-# (weighted by repetition). Every one can answer: live chat, SMS and WhatsApp come with their
-# channel kinds, not before.
+# (weighted by repetition). Every one can answer; the live channels' few conversations are
+# seeded by ``demo_channels``.
 MAILBOXES = {
     "support": ("support@threadbare.example", "Support"),
     "billing": ("billing@threadbare.example", "Billing"),
@@ -149,6 +150,7 @@ class Summary:
     customers: int
     token: str
     app_token: str = ""
+    chat_channel_id: int = 0
 
 
 def seed(database: Database, *, tickets: int = 300, random_seed: int = 7) -> Summary:
@@ -171,6 +173,8 @@ def seed(database: Database, *, tickets: int = 300, random_seed: int = 7) -> Sum
         seed_store(session, utcnow())  # the sample shop's orders; a no-op once seeded
     if created:
         _conversations(database, rng, tickets, _channels(database))
+    # Every run: a workspace seeded before the live channels existed gets them too.
+    chat_channel_id = seed_live_channels(database)
     with database.transaction() as session:
         # After the conversations, so the example rules do not rewrite the demo's history.
         do_seed_defaults(session, SYSTEM)
@@ -189,7 +193,7 @@ def seed(database: Database, *, tickets: int = 300, random_seed: int = 7) -> Sum
         app_token = _app_token(session)
         count = session.scalar(select(func.count()).select_from(Ticket)) or 0
         customers = session.scalar(select(func.count(func.distinct(Ticket.customer_id)))) or 0
-    return Summary(created, count, customers, token, app_token)
+    return Summary(created, count, customers, token, app_token, chat_channel_id)
 
 
 def _app_token(session: Session) -> str:
@@ -348,4 +352,13 @@ def banner(summary: Summary, url: str) -> str:
         f"POST /api/v1/inbound/messages)\n\n"
         f"  Try:  curl -H 'Authorization: Bearer {summary.token}' "
         f"'{url}/api/v1/tickets?status=open'\n"
+        + (
+            f"\n  Chat widget     {widget_snippet(url, summary.chat_channel_id)}\n"
+            f"                  (in a page served at {DEMO_ORIGINS[0]}, the allowed origin:\n"
+            f"                  e.g. python -m http.server 8080 in its folder)\n"
+            f"  SMS, WhatsApp   placeholder provider credentials: replies there become dead\n"
+            f"                  letters (Admin → Dead letters) until real ones are entered\n"
+            if summary.chat_channel_id
+            else ""
+        )
     )

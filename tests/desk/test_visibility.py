@@ -27,10 +27,11 @@ from tests.conftest import Cast, Person
 from tests.desk.visibility_world import CANARY, World, build, restrict
 
 from minidesk import db
+from minidesk.channels.email import store
 from minidesk.channels.service import do_create_channel
 from minidesk.commerce.money import Money
 from minidesk.desk.access import RANK
-from minidesk.desk.models import Role
+from minidesk.desk.models import Attachment, Message, Role
 from minidesk.events import SYSTEM
 from minidesk.inbox import InboxItem
 from minidesk.policies.approvals import do_request_approval
@@ -238,6 +239,24 @@ ROUTES = [
         hides=True,
         json={"merge_event_id": MISSING},
     ),
+    line(
+        "POST",
+        f"{V1}/customers/{{customer_id}}/identities",
+        409,  # Mia owns it: a merge, not a move
+        L,
+        hides=True,
+        json={"kind": "email", "value": "mia@example.com"},
+    ),
+    line(
+        "DELETE",
+        f"{V1}/customers/{{customer_id}}/identities",
+        404,
+        L,
+        hides=True,
+        query={"kind": "phone", "value": "+15550109999"},
+    ),
+    line("GET", f"{V1}/customers/{{customer_id}}/merge-suggestions", 200, hides=True),
+    line("GET", f"{V1}/attachments/{{attachment_id}}", 200, hides=True, reveals=True),
     # Users and tokens.
     line("GET", f"{V1}/users/me", 200),
     line("GET", f"{V1}/users", 200, ADM),
@@ -388,6 +407,19 @@ def _params(client: TestClient, cast: Cast, world: World) -> dict[str, Any]:
         inbox_id = session.scalars(
             select(InboxItem.id).where(InboxItem.ticket_id == world.sam_ticket)
         ).one()
+        # A file on Sam's ticket that carries Support's secret.
+        secret_file = store.blob(b"zebra measurements.txt", "text/plain")
+        store.write(session, [secret_file])
+        first = session.scalars(
+            select(Message.id).where(Message.ticket_id == world.sam_ticket).order_by(Message.id)
+        ).first()
+        attachment = Attachment(
+            message_id=first, filename="sizes.txt", content_type="text/plain", size=22,
+            storage_key=secret_file.key,
+        )  # fmt: skip
+        session.add(attachment)
+        session.flush()
+        attachment_id = attachment.id
         support_channel = do_create_channel(
             session, "email", {"name": "Zebra desk", "team_id": cast.support_team,
                                "settings": {"address": "zebra@shop.example"}}, SYSTEM,
@@ -402,6 +434,7 @@ def _params(client: TestClient, cast: Cast, world: World) -> dict[str, Any]:
         "approval_id": approval,
         "key": "address_changed",  # a built-in template that needs variables
         "inbox_id": inbox_id,
+        "attachment_id": attachment_id,
         "outbox_id": MISSING,
         "channel_id": MISSING,
         "support_channel": support_channel,

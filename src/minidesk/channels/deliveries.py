@@ -9,6 +9,7 @@ Callbacks arrive out of order and more than once, so a status only ever moves fo
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
@@ -193,3 +194,17 @@ def by_outbox_id(session: Session, channel_id: int, outbox_id: int) -> ChannelDe
         )
     ).first()
     return found
+
+
+def for_messages(session: Session, message_ids: Sequence[int]) -> dict[int, ChannelDelivery]:
+    """The delivery record of each of ``message_ids`` that has one (SMS, WhatsApp), in one
+    query; a message retried after a refusal keeps one row (one per outbox row)."""
+    if not message_ids:
+        return {}
+    rows = session.scalars(
+        select(ChannelDelivery)
+        .where(ChannelDelivery.message_id.in_(message_ids))
+        .order_by(ChannelDelivery.id)
+    )
+    # A message sent twice (an admin's replay makes a new outbox row) shows its latest try.
+    return {row.message_id: row for row in rows if row.message_id is not None}

@@ -8,5 +8,9 @@ from minidesk.features import Feature
 FEATURE = Feature(
     name="channels",
     models=("minidesk.channels.models",),
-    routers=("minidesk.web.api.channels:router", "minidesk.web.ui.admin.channel_pages:router"),
+    routers=(
+        "minidesk.web.api.channels:router",
+        "minidesk.web.api.attachments:router",
+        "minidesk.web.ui.admin.channel_pages:router",
+    ),
 )

@@ -9,8 +9,14 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from minidesk.channels import secrets
+from minidesk.channels.base import DeliveryError
 from minidesk.channels.models import Channel
 from minidesk.settings import get_settings
+
+# What ``minidesk demo`` stores in place of a provider's credentials: a reply on such a
+# channel becomes a dead letter at once, before any request, rather than retrying against a
+# provider that would refuse it (or leaving the demo waiting on the network).
+PLACEHOLDER = "demo-placeholder-not-a-credential"
 
 
 @dataclass(frozen=True)
@@ -38,3 +44,13 @@ def public_url(path: str) -> str:
     """``path`` on this desk as the world reaches it (``MINIDESK_PUBLIC_URL``): what Twilio
     signs and what providers are told to call back on."""
     return get_settings().public_url.rstrip("/") + path
+
+
+def check_not_placeholder(channel: Configured) -> None:
+    """Refuse, permanently, to send with the demo's placeholder credentials."""
+    if PLACEHOLDER in channel.secrets.values():
+        raise DeliveryError(
+            f"{channel.kind} channel {channel.id} has the demo's placeholder credentials, so "
+            "nothing was sent: enter the provider's real ones (Admin → Channels), then replay",
+            permanent=True,
+        )

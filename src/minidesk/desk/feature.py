@@ -13,6 +13,7 @@ FEATURE = Feature(
         "minidesk.web.api.integrations:router",
         "minidesk.web.api.tickets:router",
         "minidesk.web.api.customers:router",
+        "minidesk.web.api.customer_identities:router",
         "minidesk.web.api.users:router",
         # The agent workspace's pages.
         "minidesk.web.ui.sign_in_pages:router",

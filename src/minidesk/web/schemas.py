@@ -6,7 +6,15 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    computed_field,
+    field_validator,
+    model_validator,
+)
 
 from minidesk.desk.models import Priority, Role, Status, TokenKind
 from minidesk.desk.tickets import MAX_TIER
@@ -123,7 +131,31 @@ class AttachmentOut(Out):
     filename: str
     content_type: str
     size: int
-    url: str | None
+    url: str | None = Field(
+        description="where the provider hosts it (SMS/WhatsApp media): metadata only"
+    )
+    storage_key: str | None = Field(None, exclude=True)
+
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented pattern
+    @property
+    def download_url(self) -> str | None:
+        """``GET`` this for the bytes, when the desk stores them (chat files, email)."""
+        return f"/api/v1/attachments/{self.id}" if self.storage_key else None
+
+
+class DeliveryOut(Out):
+    """What the provider reported for an outbound SMS or WhatsApp message."""
+
+    status: str | None
+    provider_id: str | None
+    error_code: str | None
+    error: str | None
+    segments: int | None = Field(description="SMS segments billed; None until known")
+    price_micros: int | None = Field(
+        description="cost in millionths of ``currency`` ($0.0079 is 7900); None until known"
+    )
+    currency: str | None
+    updated_at: dt.datetime
 
 
 class MessageOut(Out):
@@ -151,6 +183,9 @@ class MessageOut(Out):
     )
     attachments: list[AttachmentOut]
     created_at: dt.datetime
+    delivery: DeliveryOut | None = Field(
+        None, description="the provider's record, on channels that report one (SMS, WhatsApp)"
+    )
 
 
 class ChannelTemplateIn(Strict):
@@ -207,6 +242,18 @@ class CustomerOut(Out):
     merged_into_id: int | None
     identities: list[IdentityOut]
     created_at: dt.datetime
+
+
+class IdentityIn(Strict):
+    kind: Literal["email", "phone"]
+    value: str = Field(min_length=1, max_length=320)
+
+
+class MergeSuggestionOut(BaseModel):
+    customer: CustomerOut
+    reasons: list[str] = Field(description='what they share: "phone +15550100000 (order 1001)"')
+    merge: str = Field(description="POST this with the body below to merge them into this one")
+    merge_body: dict[str, int]
 
 
 class CustomerPatch(Strict):

@@ -75,6 +75,7 @@ def _prepare(db: Database, message: OutboundMessage) -> tuple[providers.Configur
             "texts START",
             permanent=True,
         )
+    providers.check_not_placeholder(channel)
     missing = [name for name in ("account_sid",) if not channel.settings.get(name)]
     missing += [] if channel.secrets.get("auth_token") else ["auth_token"]
     if not (channel.settings.get("phone_number") or channel.settings.get("messaging_service_sid")):

@@ -108,6 +108,7 @@ def _prepare(db: Database, message: OutboundMessage) -> tuple[graph.Sender, str,
             payload = _payload(session, message, to)
     except CredentialError as exc:
         raise DeliveryError(str(exc), permanent=True) from None
+    providers.check_not_placeholder(channel)
     number = str(channel.settings.get("phone_number_id") or "")
     token = str(channel.secrets.get("access_token") or "")
     if not number or not token:

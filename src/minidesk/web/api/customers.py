@@ -25,6 +25,7 @@ from minidesk.desk.workspace import Workspace
 from minidesk.event_kinds import EventKind
 from minidesk.events import Event
 from minidesk.web.api import PREFIX
+from minidesk.web.api.message_docs import message_page
 from minidesk.web.deps import CallerDep, SessionDep, UserDep, WorkspaceDep, WriteSessionDep
 from minidesk.web.pagination import MAX_LIMIT, Page, decode_cursor, paginate
 from minidesk.web.problems import Problem
@@ -164,7 +165,7 @@ def customer_messages(
             .limit(limit + 1)
         )
     )
-    return paginate(rows, limit, MessageOut)
+    return message_page(session, rows, limit)
 
 
 @router.post("/{customer_id}/merge", response_model=EventOut)

@@ -19,6 +19,7 @@ from minidesk.desk.models import Message, Priority, Status, Ticket, TicketTag
 from minidesk.desk.users import actor_of
 from minidesk.sla.state import sla_of
 from minidesk.web.api import PREFIX
+from minidesk.web.api.message_docs import message_page
 from minidesk.web.deps import SessionDep, UserDep, WorkspaceDep, WriteSessionDep
 from minidesk.web.pagination import MAX_LIMIT, Page, decode_cursor, paginate
 from minidesk.web.problems import Problem
@@ -149,7 +150,7 @@ def list_messages(
             .limit(limit + 1)
         )
     )
-    return paginate(rows, limit, MessageOut)
+    return message_page(session, rows, limit)
 
 
 @router.post("/{number}/messages", status_code=201, response_model=MessageOut)

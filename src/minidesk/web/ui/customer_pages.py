@@ -8,6 +8,8 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
+from minidesk.commerce.merge_suggestions import suggest
+from minidesk.commerce.registry import connector_for
 from minidesk.db import get_db
 from minidesk.desk import access, customers
 from minidesk.desk.models import Customer, Direction, Message, Ticket
@@ -77,6 +79,16 @@ def customer_page(request: Request, customer_id: int, browser: BrowserDep) -> Re
                 "messages": list(reversed(messages)),
                 "may_merge": may_merge,
                 "merges": merges_into(session, customer) if may_merge else [],
+                # Who shares a phone or email with them (orders included), each one click
+                # from the merge form; only customers this lead serves.
+                "suggestions": suggest(
+                    session,
+                    connector_for(session),
+                    customer,
+                    access.visible_customers(user, restrict),
+                )
+                if may_merge
+                else [],
                 "active": "customers",
             },
         )

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from minidesk import events
+from minidesk.channels import deliveries
 from minidesk.db import commit, get_db
 from minidesk.desk import tickets
 from minidesk.desk.changes import do_change_ticket
@@ -83,6 +84,8 @@ def _context(session: Session, browser: Browser, ticket: Ticket) -> dict[str, An
         "reasons": {event.id: why for event in happened if (why := explain(event)) is not None},
         "about_message": about,
         "mentioned": mentioned,
+        # What SMS/WhatsApp providers reported: segments and cost beside the status.
+        "deliveries": deliveries.for_messages(session, [m.id for m in messages]),
         "handles": [handle_of(u) for u in users if u.id != browser.user.id],
         "names": {
             user.id: user.name or user.email

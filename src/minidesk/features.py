@@ -85,6 +85,7 @@ INSTALLED: tuple[str, ...] = (
     "minidesk.realtime",
     "minidesk.wfm",
     "minidesk.saved_views",
+    "minidesk.routing",
 )
 
 

@@ -1,0 +1,27 @@
+"""Accepting a routed ticket: its assignee opened it or acted on it, so it stays with them."""
+
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from minidesk.db import utcnow
+from minidesk.routing.models import RoutedTicket
+
+
+def do_accept(session: Session, ticket_id: int, user_id: int) -> bool:
+    """Stop the re-route timer if ``user_id`` is the agent routing gave the ticket to; True
+    when this call accepted it. Conditional, so a sweep that already claimed the ticket wins
+    and the late acceptance changes nothing."""
+    result = session.execute(
+        update(RoutedTicket)
+        .where(
+            RoutedTicket.ticket_id == ticket_id,
+            RoutedTicket.user_id == user_id,
+            RoutedTicket.accepted_at.is_(None),
+            RoutedTicket.accept_due_at.is_not(None),
+        )
+        .values(accepted_at=utcnow(), accept_due_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(getattr(result, "rowcount", 0))

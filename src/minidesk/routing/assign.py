@@ -175,6 +175,7 @@ def do_route(
     pool: list[Candidate] | None = None,
     record_queued: bool = True,
     passed_over: frozenset[int] = frozenset(),
+    now: dt.datetime | None = None,
 ) -> Decision | None:
     """Assign ``ticket`` if routing is on for its team and someone fits; record why either
     way (a queued decision only when ``record_queued``: a drain does not re-record every
@@ -185,7 +186,8 @@ def do_route(
     config = profiles.config_for(session, ticket.team_id)
     if not config.enabled:
         return None
-    now = utcnow()
+    # The sweep passes its own clock, so the new acceptance window starts when it ran.
+    now = now or utcnow()
     pool = pool if pool is not None else candidates(session, ticket.team_id)
     decision = decide(ticket, pool, config, now, passed_over)
     if decision.chosen is None and not record_queued:

@@ -56,11 +56,11 @@ def reroute_one(session: Session, ticket_id: int, now: dt.datetime) -> bool:
     )
     if free is None or not claim(session, ticket_id, now):
         return False
-    _reroute(session, ticket_id)
+    _reroute(session, ticket_id, now)
     return True
 
 
-def _reroute(session: Session, ticket_id: int) -> None:
+def _reroute(session: Session, ticket_id: int, now: dt.datetime) -> None:
     routed = session.get_one(RoutedTicket, ticket_id)
     session.refresh(routed)
     ticket = session.get_one(Ticket, ticket_id)
@@ -71,7 +71,7 @@ def _reroute(session: Session, ticket_id: int) -> None:
     # Back to the queue first, so the decision sees the ticket as unassigned and the agent
     # who let it lapse without it in their load.
     tickets.do_assign(session, ticket, None, profiles.ROUTER)
-    assign.do_route(session, ticket, "reroute", passed_over=passed)
+    assign.do_route(session, ticket, "reroute", passed_over=passed, now=now)
 
 
 def reroute_unaccepted(now: dt.datetime) -> int:

@@ -97,3 +97,26 @@ def _token(cast: Cast, user_id: int) -> str:
     with db.get_db().transaction() as session:
         _, secret = users.do_create_token(session, session.get_one(User, user_id), SYSTEM, "t")
         return secret
+
+
+def test_opening_the_ticket_page_accepts_it(client: TestClient, cast: Cast) -> None:
+    from tests.web.ui.test_sessions import _set_password, sign_in
+
+    enable(client, cast, accept_minutes=5)
+    carol = add_agent(cast, "carol")
+    presence(client, cast, cast.alice.id)
+    presence(client, cast, carol)
+    ticket = new_ticket(cast)
+    assert assignee(ticket) == cast.alice.id
+    # carol looking at it (she may: same team) accepts nothing for alice.
+    _set_password("carol@shop.example")
+    sign_in(client, "carol@shop.example")
+    assert client.get(f"/tickets/{ticket}").status_code == 200
+    client.cookies.clear()
+    _set_password(cast.alice.email)
+    sign_in(client, cast.alice.email)
+    with db.get_db().sessions() as session:
+        assert session.get_one(RoutedTicket, ticket).accepted_at is None
+    assert client.get(f"/tickets/{ticket}").status_code == 200
+    assert reroute.reroute_unaccepted(_later(60)) == 0
+    assert assignee(ticket) == cast.alice.id

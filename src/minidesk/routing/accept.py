@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from minidesk import db
 from minidesk.db import utcnow
 from minidesk.routing.models import RoutedTicket
 
@@ -25,3 +26,14 @@ def do_accept(session: Session, ticket_id: int, user_id: int) -> bool:
         .execution_options(synchronize_session=False)
     )
     return bool(getattr(result, "rowcount", 0))
+
+
+def accept_on_open(session: Session, ticket_id: int, user_id: int) -> None:
+    """The workspace's ticket page calls this on a read session: when the page is the routed
+    assignee opening their ticket, accept it in a short write transaction of its own (a page
+    view writes nothing otherwise)."""
+    routed = session.get(RoutedTicket, ticket_id)
+    if routed is None or routed.user_id != user_id or routed.accept_due_at is None:
+        return
+    with db.get_db().transaction() as writer:
+        do_accept(writer, ticket_id, user_id)

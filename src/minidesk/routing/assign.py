@@ -36,6 +36,7 @@ class Candidate:
     name: str
     profile: AgentProfile
     load: dict[str, int]
+    user: User
 
 
 @dataclass(frozen=True)
@@ -136,27 +137,29 @@ def _last(who: Candidate) -> dt.datetime:
 
 
 def candidates(session: Session, team_id: int) -> list[Candidate]:
-    """The team's active agents with their profiles and current loads (three queries)."""
+    """The team's active agents with their profiles (one query) and loads (another)."""
     members = list(
         session.execute(
-            select(User.id, User.name, User.email)
+            select(User, AgentProfile)
             .join(TeamMember, TeamMember.user_id == User.id)
+            .outerjoin(AgentProfile, AgentProfile.user_id == User.id)
             .where(TeamMember.team_id == team_id, User.active.is_(True))
             .order_by(User.id)
         )
     )
-    ids = [row.id for row in members]
-    found = {
-        p.user_id: p
-        for p in session.scalars(select(AgentProfile).where(AgentProfile.user_id.in_(ids)))
-    }
-    loads = profiles.open_load(session, ids)
-    result = []
-    for row in members:
-        profile = found.get(row.id) or profiles.profile_of(session, row.id)
-        load = {ch: n for (user, ch), n in loads.items() if user == row.id}
-        result.append(Candidate(row.id, row.name or row.email, profile, load))
-    return result
+    loads: dict[int, dict[str, int]] = {user.id: {} for user, _ in members}
+    for (user_id, channel), held in profiles.open_load(session, list(loads)).items():
+        loads[user_id][channel] = held
+    return [
+        Candidate(
+            user.id,
+            user.name or user.email,
+            profile or profiles.profile_of(session, user.id),
+            loads[user.id],
+            user,
+        )
+        for user, profile in members
+    ]
 
 
 def routable(ticket: Ticket) -> bool:
@@ -219,7 +222,7 @@ def _assign(
     now: dt.datetime,
     passed_over: frozenset[int],
 ) -> None:
-    tickets.do_assign(session, ticket, session.get_one(User, chosen.user_id), profiles.ROUTER)
+    tickets.do_assign(session, ticket, chosen.user, profiles.ROUTER)
     profile = chosen.profile
     if profile not in session:
         session.add(profile)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from minidesk.desk.models import OPEN_STATUSES, TeamMember, Ticket
+from minidesk.desk.models import OPEN_STATUSES, Team, TeamMember, Ticket
 from minidesk.event_kinds import EventKind
 from minidesk.events import ActorType, Event, listen
 from minidesk.routing import accept, assign, profiles
@@ -87,9 +87,8 @@ def drain_when_enabled(session: Session, event: Event) -> None:
     if team_id is not None:
         assign.do_drain(session, team_id)
         return
-    for team in list(session.scalars(select(Ticket.team_id).distinct())):
-        if team is not None:
-            assign.do_drain(session, team)
+    for team in list(session.scalars(select(Team.id))):
+        assign.do_drain(session, team)
 
 
 @listen(EventKind.MESSAGE_SENT, EventKind.NOTE_ADDED, EventKind.TICKET_STATUS_CHANGED)

@@ -106,6 +106,10 @@ class EventKind(StrEnum):
     CHANNEL_WEBHOOK_REFUSED = "channel.webhook_refused"
     SMS_OPTED_OUT = "sms.opted_out"
     SMS_OPTED_IN = "sms.opted_in"
+    ROUTING_DECIDED = "routing.decided"
+    ROUTING_PRESENCE_CHANGED = "routing.presence_changed"
+    ROUTING_PROFILE_CHANGED = "routing.profile_changed"
+    ROUTING_CONFIG_CHANGED = "routing.config_changed"
 
 
 # JSON types a payload field may have; ``any`` is for values whose shape belongs to another
@@ -357,6 +361,21 @@ _SPECS = (
     EventSpec(EventKind.SMS_OPTED_IN,
               "An opted-out number texted START (or a synonym) and may be messaged again.",
               {"channel_id": "int", "phone": "str", "word": "str"}),
+    # Routing.
+    EventSpec(EventKind.ROUTING_DECIDED,
+              "Routing decided who gets a ticket (or that it waits in its team's queue), with "
+              "who was considered and why; ``trigger`` is what asked (new, queue, reroute).",
+              {"outcome": "str", "assignee_id": "int | null", "reason": "str",
+               "strategy": "str", "trigger": "str", "considered": "list"}),
+    EventSpec(EventKind.ROUTING_PRESENCE_CHANGED,
+              "An agent's routing presence changed (online, away, offline); ``source`` says "
+              "whether they set it or their workspace stream implied it.",
+              {"user_id": "int", "source": "str", **_CHANGE}),
+    EventSpec(EventKind.ROUTING_PROFILE_CHANGED,
+              "An agent's routing skills or capacity changed.", {"user_id": "int", **_CHANGE}),
+    EventSpec(EventKind.ROUTING_CONFIG_CHANGED,
+              "Routing settings changed (``team_id`` null: the workspace's).",
+              {"team_id": "int | null", **_CHANGE}),
     # Webhook subscriptions.
     EventSpec(EventKind.WEBHOOK_CREATED, "A webhook subscription was created.",
               {"webhook_id": "int", "url": "str", "events": "list", "enabled": "bool"}),

@@ -86,6 +86,7 @@ INSTALLED: tuple[str, ...] = (
     "minidesk.wfm",
     "minidesk.saved_views",
     "minidesk.sla",
+    "minidesk.routing",
 )
 
 

@@ -362,6 +362,19 @@ ROUTES = [
     line("GET", f"{V1}/views/{{view_id}}/tickets", 200, reveals=True),
     line("PATCH", f"{V1}/views/{{view_id}}", 200, M, json={"name": "Everything"}),
     line("DELETE", f"{V1}/views/{{view_id}}", 204, M),
+    # Routing: alice's profile is for her Support lead and up; Support's settings likewise,
+    # the workspace's for managers and up. Presence in the profile's answer is no secret.
+    line("GET", f"{V1}/users/{{user_id}}/routing", 200, L),
+    line("PUT", f"{V1}/users/{{user_id}}/routing", 200, L, json={"languages": ["en"]}),
+    line("PUT", f"{V1}/users/{{user_id}}/presence", 200, L, json={"presence": "away"}),
+    line("GET", f"{V1}/me/presence", 200),
+    line("PUT", f"{V1}/me/presence", 200, json={"presence": "away"}),
+    line("GET", f"{V1}/routing/settings", 200, M),
+    line("PUT", f"{V1}/routing/settings", 200, M, json={"accept_minutes": 5}),
+    line("GET", f"{V1}/routing/teams/{{team_id}}", 200, L, params={"team_id": "support_team"}),
+    line("PUT", f"{V1}/routing/teams/{{team_id}}", 200, L, json={"accept_minutes": 5},
+         params={"team_id": "support_team"}),
+    line("POST", f"{V1}/tickets/{{number}}/accept", 200, hides=True),
     # Last: it retires the caller's token.
     line("POST", f"{V1}/auth/token/rotate", 201),
 ]

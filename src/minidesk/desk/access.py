@@ -40,6 +40,9 @@ class Permission(StrEnum):
     # changing the promises the whole desk is measured by.
     SEE_SLA = "see_sla"
     MANAGE_SLA = "manage_sla"
+    # Routing: agents' skills, capacity and presence, and a team's routing settings. Leads
+    # hold it for their own teams only (``manages_team``); managers and admins for all.
+    MANAGE_ROUTING = "manage_routing"
 
 
 MINIMUM_ROLE = {
@@ -58,6 +61,7 @@ MINIMUM_ROLE = {
     Permission.IMPORT_STORE: Role.ADMIN,
     Permission.SEE_SLA: Role.LEAD,
     Permission.MANAGE_SLA: Role.ADMIN,
+    Permission.MANAGE_ROUTING: Role.LEAD,
 }
 
 
@@ -89,6 +93,37 @@ def require(user: User, permission: Permission) -> None:
 def restricted(user: User, restrict_to_teams: bool) -> bool:
     """Whether ``user`` sees only some tickets (the workspace's team restriction applies)."""
     return restrict_to_teams and not has(user, Permission.SEE_ALL_TICKETS)
+
+
+def manages_team(session: Session, user: User, team_id: int | None) -> bool:
+    """Whether ``user`` may run routing for ``team_id`` (None: the workspace): managers and
+    admins for every team and the workspace, a lead for the teams they belong to."""
+    if not has(user, Permission.MANAGE_ROUTING):
+        return False
+    if RANK[Role(user.role)] >= RANK[Role.MANAGER]:
+        return True
+    if team_id is None:
+        return False
+    member = select(TeamMember.team_id).where(
+        TeamMember.user_id == user.id, TeamMember.team_id == team_id
+    )
+    return session.scalar(member) is not None
+
+
+def manages_agent(session: Session, user: User, agent: User) -> bool:
+    """Whether ``user`` may set ``agent``'s routing profile and presence: managers and admins
+    for anyone, a lead for the agents of a team they belong to (not for peers or above)."""
+    if not has(user, Permission.MANAGE_ROUTING):
+        return False
+    if RANK[Role(user.role)] >= RANK[Role.MANAGER]:
+        return True
+    if RANK[Role(agent.role)] >= RANK[Role(user.role)]:
+        return False
+    mine = select(TeamMember.team_id).where(TeamMember.user_id == user.id)
+    shared = select(TeamMember.team_id).where(
+        TeamMember.user_id == agent.id, TeamMember.team_id.in_(mine)
+    )
+    return session.scalar(shared.limit(1)) is not None
 
 
 # The ticket rule below is the only visibility rule: a customer, a message or an event is

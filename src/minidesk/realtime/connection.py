@@ -29,6 +29,7 @@ from minidesk.desk.access import sees_ticket
 from minidesk.desk.tokens import Rejection, TokenRejected
 from minidesk.realtime import scope
 from minidesk.realtime.hub import ALL, MY_OPEN, Hub, dumps
+from minidesk.routing import stream as routing_stream
 from minidesk.settings import get_settings
 from minidesk.web.cookies import SESSION_COOKIE
 
@@ -141,10 +142,23 @@ async def serve(hub: Hub, websocket: WebSocket) -> None:
     except WebSocketDisconnect:
         return  # gone while we checked its token
     hub.joined(connection)
+    user_id = agent.viewer.user_id
     try:
+        await _presence(routing_stream.connected, user_id)
         await connection.run()
     finally:
         hub.left(connection)
+        if not any(c.agent.viewer.user_id == user_id for c in hub.connections):
+            await _presence(routing_stream.disconnected, user_id)
+
+
+async def _presence(change: Callable[[int], None], user_id: int) -> None:
+    """Routing's view of the agent's presence follows the socket; a failure there is logged,
+    never the socket's end."""
+    try:
+        await asyncio.to_thread(change, user_id)
+    except Exception:
+        log.exception("recording stream presence for user %s failed", user_id)
 
 
 async def _first_message(websocket: WebSocket) -> str | None:
@@ -280,3 +294,5 @@ class Connection:
                 return
             except Exception:
                 log.exception("re-checking a realtime client's token failed; retrying")
+                continue
+            await _presence(routing_stream.still_connected, self.agent.viewer.user_id)

@@ -23,6 +23,7 @@ from minidesk.desk.models import Message, Priority, Status, Team, Ticket, User
 from minidesk.desk.users import actor_of
 from minidesk.event_kinds import EventKind
 from minidesk.replies.store import get_spec
+from minidesk.routing.accept import accept_on_open
 from minidesk.web.ui import forms, uploads
 from minidesk.web.ui.composer_pages import composer_context, preview
 from minidesk.web.ui.order_panel import order_panel
@@ -44,6 +45,8 @@ def ticket_page(request: Request, number: int, browser: BrowserDep, template: st
         ticket = visible_ticket(session, browser, number)
         if ticket is None:
             return ticket_not_found(request, browser, number)
+        # Opening a ticket routing gave you accepts it: it will not be re-routed.
+        accept_on_open(session, ticket.id, browser.user.id)
         context = _context(session, browser, ticket)
         context |= order_panel(session, ticket) | composer_context(session, ticket)
         if template:

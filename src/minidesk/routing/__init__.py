@@ -1,0 +1,1 @@
+"""Routing: agents' skills, capacity and presence, and who gets each new ticket."""

@@ -12,8 +12,9 @@ from collections.abc import Collection, Mapping
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
+from minidesk import events
 from minidesk.channels.base import InboundMessage
 from minidesk.channels.text import one_line
 from minidesk.db import utcnow
@@ -40,6 +41,30 @@ MAX_TIER = 3  # support tiers 1-3: first line, specialist, engineering
 
 class TicketChangeError(ValueError):
     pass
+
+
+_BATCH_TICKETS = "minidesk.desk.batch_tickets"
+
+
+def for_listener(session: Session, ticket_id: int) -> Ticket | None:
+    """``session.get(Ticket, ticket_id)`` for an event listener. Inside a dispatch batch the
+    first call loads every ticket the batch's events name (with customer and tags) in one
+    query, so the listeners of a hundred events do not each load their ticket."""
+    batch = events.batch(session)
+    held = session.info.get(_BATCH_TICKETS)
+    if batch and (held is None or held[0] is not batch):
+        wanted = {e.ticket_id for e in batch if e.ticket_id is not None}
+        loaded: list[Ticket] = []
+        # The session only holds unchanged rows weakly: keep them until the batch is done.
+        session.info[_BATCH_TICKETS] = (batch, loaded)
+        if len(wanted) > 1:
+            loaded += session.scalars(
+                select(Ticket)
+                .where(Ticket.id.in_(wanted))
+                # Replies greet the customer by name; hand-offs and SLA matching read tags.
+                .options(selectinload(Ticket.customer), selectinload(Ticket.tag_rows))
+            )
+    return session.get(Ticket, ticket_id)
 
 
 def subject_for(message: InboundMessage) -> str:

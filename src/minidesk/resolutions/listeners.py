@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from minidesk import events, inbox
 from minidesk.commerce.connector import Prefetching
 from minidesk.commerce.money import Money, format_money
 from minidesk.commerce.registry import connector_for
+from minidesk.desk import tickets
 from minidesk.desk.messages import MessageType, do_reply
 from minidesk.desk.models import Message, Status, Ticket
 from minidesk.event_kinds import EventKind
@@ -52,12 +53,9 @@ def _prefetch(session: Session) -> None:
     session.info[_PREFETCHED] = (batch, loaded)
     if len(received) < 2:
         return
-    loaded += session.scalars(
-        select(Ticket)
-        .where(Ticket.id.in_({e.ticket_id for e in received}))
-        # Every reply greets the customer by name; every hand-off tags the ticket.
-        .options(selectinload(Ticket.customer), selectinload(Ticket.tag_rows))
-    )
+    first = received[0].ticket_id
+    assert first is not None  # ``received`` holds events with a ticket
+    tickets.for_listener(session, first)  # loads every ticket of the batch at once
     messages = session.scalars(
         select(Message).where(Message.id.in_({e.message_id for e in received}))
     ).all()

@@ -12,7 +12,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from minidesk.desk.models import OPEN_STATUSES, Team, TeamMember, Ticket
+from minidesk.desk import tickets
+from minidesk.desk.models import OPEN_STATUSES, Team, TeamMember
 from minidesk.event_kinds import EventKind
 from minidesk.events import ActorType, Event, listen
 from minidesk.routing import accept, assign, profiles
@@ -20,7 +21,7 @@ from minidesk.routing.models import Presence
 
 
 def _route_ticket(session: Session, ticket_id: int | None, trigger: str) -> None:
-    ticket = session.get(Ticket, ticket_id) if ticket_id is not None else None
+    ticket = tickets.for_listener(session, ticket_id) if ticket_id is not None else None
     if ticket is None or not assign.routable(ticket):
         return
     assert ticket.team_id is not None
@@ -63,7 +64,7 @@ def route_on_assignment(session: Session, event: Event) -> None:
 
 
 def _freed(session: Session, ticket_id: int | None) -> None:
-    ticket = session.get(Ticket, ticket_id) if ticket_id is not None else None
+    ticket = tickets.for_listener(session, ticket_id) if ticket_id is not None else None
     if ticket is not None and ticket.team_id is not None:
         assign.do_drain(session, ticket.team_id)
 

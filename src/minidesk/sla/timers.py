@@ -23,6 +23,7 @@ from minidesk import events
 from minidesk.automation.conditions import lifetime_value_sources
 from minidesk.channels.hours import BusinessHours
 from minidesk.channels.models import Channel
+from minidesk.desk import tickets
 from minidesk.desk.models import OPEN_STATUSES, Status, Ticket
 from minidesk.event_kinds import EventKind
 from minidesk.events import Event
@@ -224,7 +225,7 @@ def follow(session: Session, event: Event) -> None:
     """Every ticket change that moves a clock, whoever made it (triage and rules too)."""
     if event.ticket_id is None:
         return
-    ticket = session.get(Ticket, event.ticket_id)
+    ticket = tickets.for_listener(session, event.ticket_id)
     if ticket is None:
         return
     clocks = Clocks(session, ticket, event.created_at)

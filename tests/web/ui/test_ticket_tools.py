@@ -166,7 +166,10 @@ def test_files_on_notes_are_kept_and_bad_files_refused(
     note = client.post(
         url, data={"csrf": csrf, "type": "note", "text": "see"}, files={"files": png}
     )
-    assert "Note added." in note.text and "photo.png (108 bytes)" in note.text
+    assert "Note added." in note.text
+    # Stored by the desk: listed with its size and a download link.
+    listed = r'<a href="/api/v1/attachments/\d+" download>photo.png</a> \(108 bytes\)'
+    assert re.search(listed, note.text)
     reply = client.post(url, data={"csrf": csrf, "text": "here"}, files={"files": png})
     assert "files go to customers by email only" in reply.text
     page = ("x.html", b"<script>", "text/html")

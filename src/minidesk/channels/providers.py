@@ -6,11 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minidesk.channels import secrets
-from minidesk.channels.base import DeliveryError
+from minidesk.channels.base import DeliveryError, OutboundMessage
 from minidesk.channels.models import Channel
+from minidesk.desk.models import Direction, Message
 from minidesk.settings import get_settings
 
 # What ``minidesk demo`` stores in place of a provider's credentials: a reply on such a
@@ -54,3 +56,22 @@ def check_not_placeholder(channel: Configured) -> None:
             "nothing was sent: enter the provider's real ones (Admin → Channels), then replay",
             permanent=True,
         )
+
+
+def last_sender(session: Session, message: OutboundMessage, kind: str) -> str | None:
+    """Who the customer last wrote from on this ticket and channel instance (``meta[kind]
+    ["from"]`` of its newest inbound message): a reply goes back to that number or id."""
+    if not message.ticket_id:
+        return None
+    meta = session.scalars(
+        select(Message.meta)
+        .where(
+            Message.ticket_id == message.ticket_id,
+            Message.channel_id == message.channel_id,
+            Message.direction == Direction.INBOUND,
+        )
+        .order_by(Message.id.desc())
+        .limit(1)
+    ).first()
+    found = (meta or {}).get(kind) or {}
+    return str(found["from"]) if found.get("from") else None

@@ -18,7 +18,6 @@ import datetime as dt
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minidesk.channels import deliveries, providers
@@ -27,7 +26,6 @@ from minidesk.channels.models import DeliveryAttempt
 from minidesk.channels.sms import consent, twilio
 from minidesk.channels.sms.kind import SMS
 from minidesk.db import Database, get_db, upsert_insert, utcnow
-from minidesk.desk.models import Direction, Message
 from minidesk.desk.phones import to_e164
 from minidesk.keys import CredentialError
 from minidesk.replies.sms import measure
@@ -39,20 +37,9 @@ CLOCK_SLACK = dt.timedelta(minutes=2)
 
 def _recipient(session: Session, message: OutboundMessage) -> str:
     """The number the customer last texted this channel from, else the one on file."""
-    if message.ticket_id:
-        meta = session.scalars(
-            select(Message.meta)
-            .where(
-                Message.ticket_id == message.ticket_id,
-                Message.channel_id == message.channel_id,
-                Message.direction == Direction.INBOUND,
-            )
-            .order_by(Message.id.desc())
-            .limit(1)
-        ).first()
-        if meta and (meta.get("sms") or {}).get("from"):
-            return str(meta["sms"]["from"])
-    return to_e164(str(message.recipient.get("phone") or ""))
+    return providers.last_sender(session, message, "sms") or to_e164(
+        str(message.recipient.get("phone") or "")
+    )
 
 
 def _prepare(db: Database, message: OutboundMessage) -> tuple[providers.Configured, str]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minidesk.channels import deliveries, providers
@@ -24,7 +23,7 @@ from minidesk.channels.models import DeliveryAttempt
 from minidesk.channels.whatsapp import graph, window
 from minidesk.channels.whatsapp.kind import CONFIRM_BUTTON, WHATSAPP
 from minidesk.db import Database, get_db, utcnow
-from minidesk.desk.models import Direction, Message, Ticket
+from minidesk.desk.models import Ticket
 from minidesk.keys import CredentialError
 
 REFUND_OFFER = "refund_offer"  # the reply template whose answer is the confirmation token
@@ -35,19 +34,8 @@ INTERACTIVE_LIMIT = 1024
 
 def _recipient(session: Session, message: OutboundMessage) -> str:
     """The WhatsApp id the customer last wrote from on this channel, else their phone."""
-    meta = session.scalars(
-        select(Message.meta)
-        .where(
-            Message.ticket_id == message.ticket_id,
-            Message.channel_id == message.channel_id,
-            Message.direction == Direction.INBOUND,
-        )
-        .order_by(Message.id.desc())
-        .limit(1)
-    ).first()
-    if meta and (meta.get("whatsapp") or {}).get("from"):
-        return str(meta["whatsapp"]["from"])
-    return str(message.recipient.get("phone") or "").lstrip("+")
+    found = providers.last_sender(session, message, "whatsapp")
+    return found or str(message.recipient.get("phone") or "").lstrip("+")
 
 
 def _payload(session: Session, message: OutboundMessage, to: str) -> dict[str, Any]:

@@ -65,17 +65,7 @@ def rename_view(
     name: Annotated[str, Form(max_length=200)] = "",
 ) -> Response:
     browser.check(csrf)
-    with get_db().write_sessions() as session:
-        user = session.merge(browser.user, load=False)
-        try:
-            view = service.access_view(session, user, view_id)
-            service.do_change_view(session, user, view, actor_of(user), name=name)
-        except access.NotFound:
-            return _not_found(request, browser)
-        except (service.ViewError, access.Forbidden) as exc:
-            return redirect(f"/inbox?saved={view_id}", f"Not renamed: {exc}")
-        commit(session)
-    return redirect(f"/inbox?saved={view_id}", "Renamed.")
+    return _change(request, browser, view_id, ("Not renamed", "Renamed."), name=name)
 
 
 @router.post("/inbox/views/{view_id}/filters")
@@ -96,17 +86,26 @@ def refilter_view(
     (its owner, or for a shared view a lead or manager who may share with its team)."""
     browser.check(csrf)
     filters = _filters(status, priority, channel, intent, tag, team, assignee)
+    words = ("Filters not saved", "Saved the filters to this view.")
+    return _change(request, browser, view_id, words, filters=filters)
+
+
+def _change(
+    request: Request, browser: Browser, view_id: int, words: tuple[str, str], **changes: Any
+) -> Response:
+    """Change a saved view as ``PATCH /api/v1/views/{id}`` would, and go back to it saying
+    what happened (``words``: the refusal's prefix, the success message)."""
     with get_db().write_sessions() as session:
         user = session.merge(browser.user, load=False)
         try:
             view = service.access_view(session, user, view_id)
-            service.do_change_view(session, user, view, actor_of(user), filters=filters)
+            service.do_change_view(session, user, view, actor_of(user), **changes)
         except access.NotFound:
             return _not_found(request, browser)
         except (service.ViewError, access.Forbidden) as exc:
-            return redirect(f"/inbox?saved={view_id}", f"Filters not saved: {exc}")
+            return redirect(f"/inbox?saved={view_id}", f"{words[0]}: {exc}")
         commit(session)
-    return redirect(f"/inbox?saved={view_id}", "Saved the filters to this view.")
+    return redirect(f"/inbox?saved={view_id}", words[1])
 
 
 @router.post("/inbox/views/{view_id}/delete")

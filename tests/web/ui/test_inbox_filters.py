@@ -149,3 +149,22 @@ def test_a_bulk_action_returns_to_the_filtered_view_and_nowhere_else(
             follow_redirects=False,
         )  # fmt: skip
         assert answer.headers["location"] == back
+
+
+def test_breaching_soon_lists_open_tickets_whose_next_target_falls_due_within_the_hour(
+    client: TestClient, cast: Cast
+) -> None:
+    urgent = _number(inbound(client, cast.shop, "Site is down", "sla-1"))
+    calm = _number(inbound(client, cast.shop, "A question", "sla-2", email="zoe@example.com"))
+    _set(client, cast, urgent, priority="P1")  # the P1 policy: a first response within 1 h
+    _signed_in(client, cast.alice.email)
+    assert _rows(client.get("/inbox?view=breaching").text) == [urgent]
+    assert calm in _rows(client.get("/inbox?view=open").text)  # 24 business hours: not soon
+    # A person's reply meets the first-response target: nothing is running toward a breach.
+    replied = client.post(
+        f"/api/v1/tickets/{urgent}/messages",
+        json={"text": "Looking at it now.", "type": "reply"},
+        headers=cast.alice.headers,
+    )
+    assert replied.status_code == 201, replied.text
+    assert _rows(client.get("/inbox?view=breaching").text) == []

@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from minidesk.db import commit, get_db
@@ -46,6 +46,12 @@ class Selection:
     pairs: list[tuple[str, str]]  # the query string that selects it again
     saved: SavedView | None = None
     error: str = ""
+    builtin: views.View | None = None  # the built-in view, for what its filters cannot say
+
+    def where(self, user: User) -> ColumnElement[bool]:
+        clause = self.filters.where(user)
+        extra = self.builtin.also if self.builtin is not None else None
+        return clause & extra() if extra is not None else clause
 
 
 def select_view(
@@ -66,7 +72,7 @@ def select_view(
         asked, error = inbox_filters.NONE, f"Filter not applied: {exc}"
     pairs = [("view", builtin.key), *asked.query()]
     return Selection(builtin.key, builtin.title, asked.over(builtin.preset), asked, pairs,
-                     error=error)  # fmt: skip
+                     error=error, builtin=builtin)  # fmt: skip
 
 
 def sidebar(session: Session, user: User, restrict: bool) -> dict[str, Any]:
@@ -99,7 +105,7 @@ def inbox(
             chosen = select_view(session, user, request, view, saved)
         except access.NotFound:
             return page(request, "not_found.html", {"browser": browser, "what": "That view"}, 404)
-        rows = views.tickets_in(session, user, chosen.filters.where(user), restrict, before)
+        rows = views.tickets_in(session, user, chosen.where(user), restrict, before)
         more = rows[-1].id if len(rows) == views.PAGE_SIZE else None
         return page(
             request,

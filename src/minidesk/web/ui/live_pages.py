@@ -58,7 +58,7 @@ def inbox_rows(
             chosen = select_view(session, user, request, view, saved)
         except access.NotFound:
             return _fragment(request, "_rows.html", {"rows": []}, 404)
-        matches = case((chosen.filters.where(user), True), else_=False).label("matches")
+        matches = case((chosen.where(user), True), else_=False).label("matches")
         found = session.execute(
             select(Ticket, matches)
             .where(Ticket.id.in_(ticket), access.visible_tickets(user, restrict))

@@ -2,17 +2,33 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, exists, select
 from sqlalchemy.orm import Session, joinedload
 
+from minidesk.db import utcnow
 from minidesk.desk import access
 from minidesk.desk.models import OPEN_STATUSES, Status, Ticket, User
 from minidesk.saved_views.filters import ME, NOBODY, Filters, preset
+from minidesk.sla.models import SlaTimer
 
 PAGE_SIZE = 50
 OPEN = tuple(Status(s) for s in OPEN_STATUSES)
+# "Breaching soon": a service target that falls due within this long.
+SOON = dt.timedelta(hours=1)
+
+
+def breaching_soon() -> ColumnElement[bool]:
+    """The ticket has an SLA target still running (not breached, not paused: a paused timer
+    has no due time) that falls due within ``SOON``, or is overdue and about to be swept."""
+    return exists().where(
+        SlaTimer.ticket_id == Ticket.id,
+        SlaTimer.breached_at.is_(None),
+        SlaTimer.due_at <= utcnow() + SOON,
+    )
 
 
 @dataclass(frozen=True)
@@ -24,9 +40,12 @@ class View:
     # Counted in the sidebar: the views of work still to do. Counting solved tickets would
     # scan the whole history on every page.
     counted: bool = True
+    # A condition filters cannot say (read at request time, e.g. against the clock).
+    also: Callable[[], ColumnElement[bool]] | None = None
 
     def where(self, user: User) -> ColumnElement[bool]:
-        return self.preset.where(user)
+        clause = self.preset.where(user)
+        return clause & self.also() if self.also is not None else clause
 
 
 VIEWS = (
@@ -34,6 +53,7 @@ VIEWS = (
     View("unassigned", "Unassigned", preset(status=OPEN, assignee=NOBODY)),
     View("open", "All open", preset(status=OPEN)),
     View("waiting", "Waiting on customer", preset(status=(Status.PENDING,))),
+    View("breaching", "Breaching soon", preset(status=OPEN), also=breaching_soon),
     View("solved", "Solved", preset(status=(Status.SOLVED, Status.CLOSED)), counted=False),
     View("all", "All tickets", preset(), counted=False),
 )

@@ -10,6 +10,9 @@ from tests.conftest import Cast, inbound
 from tests.web.ui.test_sessions import _number
 from tests.web.ui.test_ticket_pages import _signed_in
 
+from minidesk.db import Database
+from minidesk.sla.policies import do_seed_defaults
+
 SECRET = "zebra"
 
 
@@ -152,8 +155,10 @@ def test_a_bulk_action_returns_to_the_filtered_view_and_nowhere_else(
 
 
 def test_breaching_soon_lists_open_tickets_whose_next_target_falls_due_within_the_hour(
-    client: TestClient, cast: Cast
+    client: TestClient, cast: Cast, database: Database
 ) -> None:
+    with database.transaction() as session:  # the PostgreSQL pass truncates the seeded ones
+        do_seed_defaults(session)
     urgent = _number(inbound(client, cast.shop, "Site is down", "sla-1"))
     calm = _number(inbound(client, cast.shop, "A question", "sla-2", email="zoe@example.com"))
     _set(client, cast, urgent, priority="P1")  # the P1 policy: a first response within 1 h

@@ -134,6 +134,13 @@ class AttachmentOut(Out):
     url: str | None = Field(
         description="where the provider hosts it (SMS/WhatsApp media): metadata only"
     )
+    fetch_status: str | None = Field(
+        None,
+        description="media a provider hosts: pending (being fetched), stored, refused (too "
+        "big or a type not kept) or failed (the provider kept failing); null for files that "
+        "came with their bytes",
+    )
+    fetch_error: str | None = Field(None, description="why it was refused or failed")
     storage_key: str | None = Field(None, exclude=True)
 
     @computed_field  # type: ignore[prop-decorator]  # pydantic's documented pattern

@@ -48,4 +48,5 @@ KIND = ChannelKind(
     secrets=WhatsAppSecrets,
     router="minidesk.channels.whatsapp.routes:hooks",
     check_reply="minidesk.channels.whatsapp.window:check_reply",
+    fetch_media="minidesk.channels.whatsapp.media:fetch",
 )

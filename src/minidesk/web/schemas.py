@@ -111,6 +111,23 @@ class TicketOut(Out):
     sla: TicketSla | None = Field(
         None, description="the SLA policy, each target's due time and state, breached or not"
     )
+    reply_window: ReplyWindowOut | None = Field(
+        None,
+        description="whether a free-text reply may go now and until when (one ticket's GET "
+        "and PATCH; null in lists)",
+    )
+
+
+class ReplyWindowOut(Out):
+    """Whether a free-text reply may go by the ticket's channel now (WhatsApp: 24 hours after
+    the customer last wrote; outside it only an approved ``whatsapp_template``)."""
+
+    channel: str
+    open: bool
+    closes_at: dt.datetime | None = Field(
+        description="when the window closes (or closed); null: no window on this channel, or "
+        "the customer never wrote on it"
+    )
 
 
 class TicketPatch(Strict):

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
+from minidesk.channels.whatsapp.window import approved_templates, reply_window
 from minidesk.commerce.connector import OrderRecord
 from minidesk.commerce.money import format_money
 from minidesk.commerce.tracking import tracking_url
@@ -50,6 +51,11 @@ def composer_context(session: Session, ticket: Ticket) -> dict[str, Any]:
         "templates": sorted(templates, key=lambda t: t.spec.name.lower()),
         "intents": INTENTS,
         "sms": ticket.channel in SMS_CHANNELS,
+        # WhatsApp: free text only inside the 24-hour window; else the approved templates.
+        "window": (window := reply_window(session, ticket)),
+        "channel_templates": approved_templates(session, ticket.channel_id)
+        if not window.open and ticket.channel_id is not None
+        else [],
     }
 
 

@@ -51,10 +51,14 @@ class ReplyWindow:
 
 
 def reply_window(session: Session, ticket: Ticket) -> ReplyWindow:
-    """The window of the channel a reply on ``ticket`` goes by (its own channel)."""
-    if ticket.channel != WHATSAPP or ticket.channel_id is None:
-        return ReplyWindow(ticket.channel, True, None, None)
-    last = last_inbound_at(session, ticket.channel_id, ticket.customer_id)
+    """The window of the channel a reply on ``ticket`` goes by: the one the customer last
+    wrote on (``desk.messages.reply_channel``), else the ticket's own."""
+    from minidesk.desk.messages import reply_channel
+
+    channel, channel_id = reply_channel(session, ticket)
+    if channel != WHATSAPP or channel_id is None:
+        return ReplyWindow(channel, True, None, None)
+    last = last_inbound_at(session, channel_id, ticket.customer_id)
     closes = last + WINDOW if last is not None else None
     return ReplyWindow(WHATSAPP, closes is not None and utcnow() < closes, closes, last)
 
@@ -118,7 +122,7 @@ def check_reply(
 ) -> None:
     """The ``ChannelKind.check_reply`` of WhatsApp: an approved template always goes; free text
     only inside the window. The bot is not stopped here (its replies answer a message just
-    received; one that waited past the window is refused by the outbox and shown failed)."""
+    received; one that waited past the window is held by the outbox: see ``hold``)."""
     wanted = meta.get(TEMPLATE)
     if wanted is not None:
         if approved(session, channel_id, wanted) is None:

@@ -61,6 +61,7 @@ KEPT_TYPES = frozenset(
     }
 )
 NEVER_KEPT = frozenset({"image/svg+xml"})
+GENERIC = "application/octet-stream"
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,10 @@ def fetch_one(db: Database, attachment_id: int) -> str | None:
     limit = get_settings().email_max_attachment_bytes
     try:
         fetched = fetch(work.channel, work.source, limit)
-        check_type(fetched.content_type or work.declared_type)
+        # A storage host may answer a generic type; the provider's webhook named the real one.
+        if fetched.content_type in ("", GENERIC):
+            fetched = Fetched(fetched.data, work.declared_type)
+        check_type(fetched.content_type)
         if len(fetched.data) > limit:
             raise too_big(limit)
     except (MediaError, MediaRefused) as exc:

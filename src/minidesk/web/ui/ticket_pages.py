@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session, selectinload
 
 from minidesk import events
 from minidesk.channels import deliveries
-from minidesk.channels.kinds import ReplyRefused
 from minidesk.channels.whatsapp.window import TEMPLATE as WHATSAPP_TEMPLATE
 from minidesk.channels.whatsapp.window import template_reply, template_text
 from minidesk.db import commit, get_db
@@ -160,8 +159,6 @@ def post_message(
             )
             do_notify_mentioned(session, ticket, message, mentions, actor)
             uploads.do_attach(session, message, attached)
-        except ReplyRefused as exc:
-            return _back(number, f"Not sent: {exc}")
         except (ValueError, MessageError, tickets.TicketChangeError) as exc:
             return _back(number, f"Not sent: {exc}")
         commit(session)

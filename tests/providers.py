@@ -28,6 +28,10 @@ class Request:
 class Answer:
     status: int
     body: dict[str, Any]
+    # Raw bytes instead of the JSON ``body`` (a media download), with their own type.
+    content: bytes | None = None
+    content_type: str = "application/octet-stream"
+    location: str | None = None  # a redirect's Location header
 
 
 Handler = Callable[[Request], Answer]
@@ -60,10 +64,15 @@ def serve(handle: Handler) -> Iterator[FakeProvider]:
                 answer = Answer(fake.outage.pop(0), {"code": 20500, "message": "outage"})
             else:
                 answer = fake.handle(request)
-            data = json.dumps(answer.body).encode()
+            if answer.content is not None:
+                data, content_type = answer.content, answer.content_type
+            else:
+                data, content_type = json.dumps(answer.body).encode(), "application/json"
             self.send_response(answer.status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
+            if answer.location is not None:
+                self.send_header("Location", answer.location)
             self.end_headers()
             self.wfile.write(data)
 

@@ -106,6 +106,8 @@ class EventKind(StrEnum):
     CHANNEL_WEBHOOK_REFUSED = "channel.webhook_refused"
     SMS_OPTED_OUT = "sms.opted_out"
     SMS_OPTED_IN = "sms.opted_in"
+    WHATSAPP_REPLY_HELD = "whatsapp.reply_held"
+    WHATSAPP_REPLY_RELEASED = "whatsapp.reply_released"
     ROUTING_DECIDED = "routing.decided"
     ROUTING_PRESENCE_CHANGED = "routing.presence_changed"
     ROUTING_PROFILE_CHANGED = "routing.profile_changed"
@@ -361,6 +363,16 @@ _SPECS = (
     EventSpec(EventKind.SMS_OPTED_IN,
               "An opted-out number texted START (or a synonym) and may be messaged again.",
               {"channel_id": "int", "phone": "str", "word": "str"}),
+    EventSpec(EventKind.WHATSAPP_REPLY_HELD,
+              "An automated message (bot reply, approval outcome, follow-up) met a closed "
+              "WhatsApp 24-hour window: it waits until the customer writes again, after the "
+              "channel's re-engagement template (queued once per closed window) asked them to.",
+              {"outbox_id": "int", "channel_id": "int", "reengagement_message_id": "int | null",
+               "reason": "str"}),
+    EventSpec(EventKind.WHATSAPP_REPLY_RELEASED,
+              "The customer wrote again on WhatsApp: the automated messages held for the "
+              "closed window are sent now (each once).",
+              {"channel_id": "int", "outbox_ids": "list"}),
     # Routing.
     EventSpec(EventKind.ROUTING_DECIDED,
               "Routing decided who gets a ticket (or that it waits in its team's queue), with "

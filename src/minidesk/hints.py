@@ -28,6 +28,9 @@ class Hints(Protocol):
     def events_committed(self, event_ids: list[int]) -> None:
         """Events ``event_ids`` are committed and wait for their listeners."""
 
+    def long_job_due(self, name: str) -> None:
+        """Long job ``name`` (a feature's ``periodic.LongJob``) has work now."""
+
 
 class Dropped:
     """No backend in this process: the sweep of whichever worker runs next finds the rows."""
@@ -40,6 +43,9 @@ class Dropped:
 
     def events_committed(self, event_ids: list[int]) -> None:
         log.debug("no job backend: events %s wait for the sweep", event_ids)
+
+    def long_job_due(self, name: str) -> None:
+        log.debug("no job backend: long job %s waits for the sweep", name)
 
 
 _backend: Hints = Dropped()
@@ -61,3 +67,7 @@ def outbox_due(outbox_id: int, eta: dt.datetime | None = None) -> None:
 
 def events_committed(event_ids: list[int]) -> None:
     _backend.events_committed(event_ids)
+
+
+def long_job_due(name: str) -> None:
+    _backend.long_job_due(name)

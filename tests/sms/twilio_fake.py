@@ -1,5 +1,8 @@
 """Twilio's Messages resource as documented: POST .../Accounts/{Sid}/Messages.json
-(form-encoded, basic auth) answers 201 with the Message; GET lists them newest first."""
+(form-encoded, basic auth) answers 201 with the Message; GET lists them newest first.
+
+And its Media resource: GET .../Messages/{MessageSid}/Media/{MediaSid} (basic auth) answers
+a redirect to the file in Twilio's media storage, which serves it without credentials."""
 
 from __future__ import annotations
 
@@ -17,15 +20,42 @@ AUTH_TOKEN = "twilio-auth-token-0123456789"
 NUMBER = "+15005550006"
 
 
+MEDIA_STORAGE = "/media-storage/"
+
+
 class Twilio:
     def __init__(self) -> None:
         self.messages: list[dict[str, Any]] = []
         self._sids = itertools.count(1)
+        # Media sid → (bytes, content type), as Twilio keeps an MMS's media.
+        self.media: dict[str, tuple[bytes, str]] = {}
+        # Where the Media resource redirects to instead of its storage (a hostile hop).
+        self.redirect_to: str | None = None
+
+    def media_url(self, base: str, message_sid: str, media_sid: str) -> str:
+        return f"{base}/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/{message_sid}/Media/{media_sid}"
 
     def __call__(self, request: Request) -> Answer:
+        path = urlsplit(request.path).path
+        if path.startswith(MEDIA_STORAGE):  # a signed storage URL: no credentials asked
+            found = self.media.get(path.removeprefix(MEDIA_STORAGE))
+            if found is None:
+                return Answer(404, {"message": "no such media"})
+            return Answer(200, {}, content=found[0], content_type=found[1])
         expected = base64.b64encode(f"{ACCOUNT_SID}:{AUTH_TOKEN}".encode()).decode()
         if request.headers.get("Authorization") != f"Basic {expected}":
             return Answer(401, {"code": 20003, "message": "Authenticate", "status": 401})
+        media_prefix = f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/"
+        if path.startswith(media_prefix) and "/Media/" in path and request.method == "GET":
+            media_sid = path.rpartition("/")[2]
+            if media_sid not in self.media:
+                return Answer(404, {"code": 20404, "message": "not found", "status": 404})
+            host = request.headers.get("Host", "")
+            target = self.redirect_to or f"http://{host}{MEDIA_STORAGE}{media_sid}"
+            return Answer(307, {}, content=b"", location=target)
+        return self._messages(request)
+
+    def _messages(self, request: Request) -> Answer:
         path = urlsplit(request.path)
         if path.path != f"/2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json":
             return Answer(404, {"code": 20404, "message": "not found", "status": 404})

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 from collections.abc import Iterator
@@ -27,12 +28,19 @@ EMMA_WA = "15550000000"  # the sample shop's first customer's phone, without its
 TEMPLATE = {"name": "order_update", "language": "en_US", "parameters": 1}
 
 
+MEDIA_DOWNLOAD = "/whatsapp-media/"
+
+
 @dataclass
 class Graph:
-    """POST /{version}/{phone_number_id}/messages with a bearer token."""
+    """POST /{version}/{phone_number_id}/messages with a bearer token; and media as the
+    Cloud API serves it: GET /{version}/{media-id} answers JSON with a ``url``, and that url
+    (GET, same bearer token) answers the bytes."""
 
     sent: list[dict[str, Any]] = field(default_factory=list)
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    # Media id → (bytes, mime type), what customers sent.
+    media: dict[str, tuple[bytes, str]] = field(default_factory=dict)
 
     def __call__(self, request: Request) -> Answer:
         if request.headers.get("Authorization") != f"Bearer {ACCESS_TOKEN}":
@@ -46,6 +54,8 @@ class Graph:
                     }
                 },
             )
+        if request.method == "GET":
+            return self._media(request)
         if request.path != f"/v21.0/{PHONE_NUMBER_ID}/messages":
             return Answer(400, {"error": {"message": "Unsupported post request", "code": 100}})
         payload = json.loads(request.body)
@@ -58,6 +68,27 @@ class Graph:
                 "messaging_product": "whatsapp",
                 "contacts": [{"input": payload["to"], "wa_id": payload["to"]}],
                 "messages": [{"id": wamid}],
+            },
+        )
+
+
+    def _media(self, request: Request) -> Answer:
+        media_id = request.path.rpartition("/")[2]
+        found = self.media.get(media_id)
+        if found is None:
+            return Answer(404, {"error": {"message": "Unknown media", "code": 100}})
+        if request.path.startswith(MEDIA_DOWNLOAD):
+            return Answer(200, {}, content=found[0], content_type=found[1])
+        host = request.headers.get("Host", "")
+        return Answer(
+            200,
+            {
+                "messaging_product": "whatsapp",
+                "url": f"http://{host}{MEDIA_DOWNLOAD}{media_id}",
+                "mime_type": found[1],
+                "sha256": hashlib.sha256(found[0]).hexdigest(),
+                "file_size": len(found[0]),
+                "id": media_id,
             },
         )
 

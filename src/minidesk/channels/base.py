@@ -17,6 +17,9 @@ class AttachmentIn:
     sha256: str | None = None
     inline: bool = False
     content_id: str | None = None
+    # Where a job fetches the bytes from after the message is accepted (a Twilio media URL, a
+    # WhatsApp media id); None when the bytes came with the message or are not wanted.
+    fetch: str | None = None
 
 
 @dataclass(frozen=True)

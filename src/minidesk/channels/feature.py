@@ -8,6 +8,9 @@ from minidesk.features import Feature
 FEATURE = Feature(
     name="channels",
     models=("minidesk.channels.models",),
+    # Provider-hosted media (MMS, WhatsApp) fetched after the message is in.
+    listeners=("minidesk.channels.media",),
+    long_jobs=("minidesk.channels.media:FETCH_JOB",),
     routers=(
         "minidesk.web.api.channels:router",
         "minidesk.web.api.attachments:router",

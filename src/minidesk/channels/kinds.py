@@ -69,3 +69,6 @@ class ChannelKind:
     view: str | None = None
     # "module:attribute" of a ``CheckReply``; None: every reply may be queued.
     check_reply: str | None = None
+    # "module:attribute" of a ``channels.media.FetchMedia`` that gets the bytes of media the
+    # provider hosts (``AttachmentIn.fetch``); None: the kind's files come with their bytes.
+    fetch_media: str | None = None

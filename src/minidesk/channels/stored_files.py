@@ -1,8 +1,8 @@
 """Where an attachment's bytes live, by the prefix of its ``storage_key``: mail attachments
 and files agents attach sit in the email store, visitors' chat files in the chat store.
 
-An attachment with only a ``url`` (SMS/WhatsApp media the provider hosts) has no bytes here:
-fetching it needs the provider's credentials and its link expires, so it stays metadata.
+SMS/WhatsApp media the provider hosts is fetched into the email store by a job
+(``channels.media``); until then, or when it was refused or failed, it has no bytes here.
 """
 
 from __future__ import annotations

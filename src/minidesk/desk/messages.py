@@ -13,7 +13,16 @@ from sqlalchemy.orm import Session
 from minidesk import outbox
 from minidesk.channels.base import InboundMessage
 from minidesk.db import utcnow
-from minidesk.desk.models import Attachment, Customer, Direction, Message, Status, Ticket, User
+from minidesk.desk.models import (
+    Attachment,
+    Customer,
+    Direction,
+    FetchStatus,
+    Message,
+    Status,
+    Ticket,
+    User,
+)
 from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, ActorType, changed, emit
 
@@ -139,6 +148,9 @@ def record_inbound(
             url=a.url,
             inline=a.inline,
             content_id=a.content_id,
+            fetch_status=FetchStatus.PENDING if a.fetch else None,
+            fetch_source=a.fetch,
+            fetch_due_at=utcnow() if a.fetch else None,
         )
         for a in message.attachments
     ]

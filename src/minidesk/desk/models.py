@@ -274,6 +274,15 @@ class Message(Base):
     attachments: Mapped[list[Attachment]] = relationship(order_by="Attachment.id")
 
 
+class FetchStatus(StrEnum):
+    """Where an attachment's bytes are, for media a provider hosts (``Attachment.fetch_*``)."""
+
+    PENDING = "pending"  # a job will fetch them (again, after a failure: ``fetch_due_at``)
+    STORED = "stored"  # fetched: downloadable like any stored file
+    REFUSED = "refused"  # too big or not allowed: listed, never stored (``fetch_error``)
+    FAILED = "failed"  # the provider kept failing or refused for good (``fetch_error``)
+
+
 class Attachment(Base):
     """Attachment metadata; the bytes live in the data directory under ``storage_key``."""
 
@@ -289,3 +298,12 @@ class Attachment(Base):
     url: Mapped[str | None] = mapped_column(String(2000))
     inline: Mapped[bool] = mapped_column(default=False)
     content_id: Mapped[str | None] = mapped_column(String(255))
+    # Media a provider hosts (MMS, WhatsApp) is fetched by a job after the message is in:
+    # ``fetch_status`` pending → stored, refused (too big, not allowed) or failed (gave up);
+    # None for files that arrived with their bytes. ``fetch_source`` is what to ask for (a
+    # Twilio media URL, a WhatsApp media id) and ``fetch_due_at`` the next try (a timer).
+    fetch_status: Mapped[str | None] = mapped_column(String(16))
+    fetch_source: Mapped[str | None] = mapped_column(String(2000))
+    fetch_error: Mapped[str | None] = mapped_column(Text)
+    fetch_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    fetch_due_at: Mapped[dt.datetime | None] = mapped_column(index=True)

@@ -116,6 +116,10 @@ class QueueHints:
     def events_committed(self, event_ids: list[int]) -> None:
         enqueue_dispatch(event_ids)
 
+    def long_job_due(self, name: str) -> None:
+        get_huey()
+        queue.enqueue("long_job", name)  # the job claims its work: queued twice, done once
+
 
 def install_hints() -> None:
     """Send this process's hints to the queue of its settings, opened on the first hint (a

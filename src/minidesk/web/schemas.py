@@ -111,6 +111,23 @@ class TicketOut(Out):
     sla: TicketSla | None = Field(
         None, description="the SLA policy, each target's due time and state, breached or not"
     )
+    reply_window: ReplyWindowOut | None = Field(
+        None,
+        description="whether a free-text reply may go now and until when (one ticket's GET "
+        "and PATCH; null in lists)",
+    )
+
+
+class ReplyWindowOut(Out):
+    """Whether a free-text reply may go by the ticket's channel now (WhatsApp: 24 hours after
+    the customer last wrote; outside it only an approved ``whatsapp_template``)."""
+
+    channel: str
+    open: bool
+    closes_at: dt.datetime | None = Field(
+        description="when the window closes (or closed); null: no window on this channel, or "
+        "the customer never wrote on it"
+    )
 
 
 class TicketPatch(Strict):
@@ -134,6 +151,13 @@ class AttachmentOut(Out):
     url: str | None = Field(
         description="where the provider hosts it (SMS/WhatsApp media): metadata only"
     )
+    fetch_status: str | None = Field(
+        None,
+        description="media a provider hosts: pending (being fetched), stored, refused (too "
+        "big or a type not kept) or failed (the provider kept failing); null for files that "
+        "came with their bytes",
+    )
+    fetch_error: str | None = Field(None, description="why it was refused or failed")
     storage_key: str | None = Field(None, exclude=True)
 
     @computed_field  # type: ignore[prop-decorator]  # pydantic's documented pattern

@@ -38,4 +38,5 @@ KIND = ChannelKind(
     settings=SmsSettings,
     secrets=SmsSecrets,
     router="minidesk.channels.sms.routes:hooks",
+    fetch_media="minidesk.channels.sms.media:fetch",
 )

@@ -143,18 +143,20 @@ def _receive(channel: providers.Configured, form: dict[str, str]) -> None:
 
 
 def _media(form: dict[str, str]) -> tuple[AttachmentIn, ...]:
-    """MMS media as attachments that point at Twilio's copy (not fetched: the URL is what is
-    stored, and Twilio keeps the media until the shop deletes it there)."""
+    """MMS media as attachments whose bytes a job fetches from Twilio once the message is in
+    (``channels.media``): the webhook answers at once, whatever Twilio's media storage does."""
     count = min(_int(form.get("NumMedia")) or 0, MAX_MEDIA)
     found = []
     for index in range(count):
-        url = form.get(f"MediaUrl{index}", "")
-        if not url.startswith("https://"):
+        url = form.get(f"MediaUrl{index}", "")[:2000]
+        if not url.startswith(("https://", "http://")):
             continue
         content_type = form.get(f"MediaContentType{index}", "application/octet-stream")
         extension = content_type.rpartition("/")[2][:10] or "bin"
         found.append(
-            AttachmentIn(f"media-{index + 1}.{extension}", content_type[:255], 0, url=url[:2000])
+            AttachmentIn(
+                f"media-{index + 1}.{extension}", content_type[:255], 0, url=url, fetch=url
+            )
         )
     return tuple(found)
 

@@ -8,7 +8,7 @@ replay, rather than risking a duplicate. An answered error sent nothing and is r
 
 What is sent: an approved template when the reply names one; the refund offer as an
 interactive message with a "Yes, refund" button; otherwise text, and only while the 24-hour
-window is open.
+window is open (an automated message that meets a closed window is held: see ``hold``).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from minidesk.channels import deliveries, providers
 from minidesk.channels.base import DeliveryError, DeliveryResult, OutboundMessage
 from minidesk.channels.models import DeliveryAttempt
-from minidesk.channels.whatsapp import graph, window
+from minidesk.channels.whatsapp import graph, hold, window
 from minidesk.channels.whatsapp.kind import CONFIRM_BUTTON, WHATSAPP
 from minidesk.db import Database, get_db, utcnow
 from minidesk.desk.models import Ticket
@@ -30,6 +30,10 @@ REFUND_OFFER = "refund_offer"  # the reply template whose answer is the confirma
 CONFIRM_TITLE = "Yes, refund"  # a reply button's title: at most 20 characters
 BODY_LIMIT = 4096  # characters of a text message (1024 in an interactive body)
 INTERACTIVE_LIMIT = 1024
+
+
+class WindowClosed(DeliveryError):
+    """Free text past the 24-hour window: an automated message is held (``hold``)."""
 
 
 def _recipient(session: Session, message: OutboundMessage) -> str:
@@ -57,7 +61,7 @@ def _payload(session: Session, message: OutboundMessage, to: str) -> dict[str, A
     if ticket is None or not window.window_open(
         session, message.channel_id or 0, ticket.customer_id
     ):
-        raise DeliveryError(
+        raise WindowClosed(
             f"{window.WINDOW_CLOSED}: more than 24 hours since the customer last wrote on "
             "WhatsApp; only an approved template may be sent",
             permanent=True,
@@ -110,7 +114,13 @@ class WhatsAppAdapter:
 
     def send(self, message: OutboundMessage) -> DeliveryResult:
         db = get_db()
-        sender, to, payload = _prepare(db, message)
+        try:
+            sender, to, payload = _prepare(db, message)
+        except WindowClosed:
+            if not message.automated:
+                raise
+            hold.do_hold_or_hand_off(db, message)  # raises: parked, or handed to agents
+            raise
         assert message.channel_id is not None
         earlier = deliveries.do_begin(
             db, message.outbox_id, message.channel_id, message.message_id or None, to

@@ -109,8 +109,9 @@ def _content(
             content_type=mime,
             size=0,
             sha256=sha if len(sha) == SHA256_LENGTH else None,
+            fetch=media_id or None,
         )
-        # The bytes stay at Meta (fetched with the access token by media id) until wanted.
+        # A job fetches the bytes from Meta by media id once the message is in.
         return str(part.get("caption") or ""), (attachment,), {"media_id": media_id}
     if kind == "interactive":
         reply = _dict(part.get("button_reply") or part.get("list_reply"))

@@ -26,12 +26,23 @@ class ApprovedTemplate(BaseModel):
     parameters: int = Field(0, ge=0, le=20)
 
 
+class ReengagementTemplate(BaseModel):
+    """The approved template (one of ``templates``, taking at most two parameters: the
+    customer's first name, then the ticket number) sent when an automated message meets a
+    closed window, asking the customer to write so the held message can follow."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(pattern=r"^[a-z0-9_]{1,512}$")
+    language: str = Field("en_US", pattern=r"^[a-z]{2,3}(_[A-Z]{2})?$")
+
+
 class WhatsAppSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
     phone_number_id: str | None = Field(None, pattern=r"^\d{1,30}$")
     business_account_id: str | None = Field(None, pattern=r"^\d{1,30}$")
     display_phone_number: str | None = Field(None, max_length=32)
     templates: list[ApprovedTemplate] | None = Field(None, max_length=100)
+    reengagement_template: ReengagementTemplate | None = None
 
 
 class WhatsAppSecrets(BaseModel):
@@ -48,4 +59,5 @@ KIND = ChannelKind(
     secrets=WhatsAppSecrets,
     router="minidesk.channels.whatsapp.routes:hooks",
     check_reply="minidesk.channels.whatsapp.window:check_reply",
+    fetch_media="minidesk.channels.whatsapp.media:fetch",
 )

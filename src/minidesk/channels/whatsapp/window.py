@@ -7,6 +7,8 @@ sends, since the window may close while a reply waits."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
@@ -14,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from minidesk.channels.kinds import ReplyRefused
 from minidesk.channels.models import Channel
+from minidesk.channels.whatsapp.kind import WHATSAPP
 from minidesk.db import utcnow
 from minidesk.desk.customers import merged_ids
 from minidesk.desk.models import Customer, Direction, Message, Ticket
@@ -34,6 +37,65 @@ def last_inbound_at(session: Session, channel_id: int, customer_id: int) -> dt.d
         )
     )
     return found
+
+
+@dataclass(frozen=True)
+class ReplyWindow:
+    """Whether a free-text reply on the ticket's channel may go now, and until when (None
+    for channels with no window, or a WhatsApp window that never opened)."""
+
+    channel: str
+    open: bool
+    closes_at: dt.datetime | None
+    last_inbound_at: dt.datetime | None
+
+
+def reply_window(session: Session, ticket: Ticket) -> ReplyWindow:
+    """The window of the channel a reply on ``ticket`` goes by: the one the customer last
+    wrote on (``desk.messages.reply_channel``), else the ticket's own."""
+    from minidesk.desk.messages import reply_channel
+
+    channel, channel_id = reply_channel(session, ticket)
+    if channel != WHATSAPP or channel_id is None:
+        return ReplyWindow(channel, True, None, None)
+    last = last_inbound_at(session, channel_id, ticket.customer_id)
+    closes = last + WINDOW if last is not None else None
+    return ReplyWindow(WHATSAPP, closes is not None and utcnow() < closes, closes, last)
+
+
+def approved_templates(session: Session, channel_id: int) -> list[dict[str, Any]]:
+    """The channel's approved templates (name, language, number of parameters)."""
+    channel = session.get_one(Channel, channel_id)
+    return [
+        {"name": t["name"], "language": t.get("language", "en_US"),
+         "parameters": int(t.get("parameters", 0))}
+        for t in (channel.settings or {}).get("templates") or []
+    ]  # fmt: skip
+
+
+NAME = re.compile(r"^[a-z0-9_]{1,512}$")
+LANGUAGE = re.compile(r"^[a-z]{2,3}(_[A-Z]{2})?$")
+MAX_PARAMETERS, MAX_PARAMETER = 20, 1024
+
+
+def template_reply(name: str, language: str, parameters: list[str] | None) -> dict[str, Any]:
+    """A reply's ``whatsapp_template`` meta from a form's fields (``ValueError`` saying which
+    field is wrong); whether the channel approved it is ``check_reply``'s to say."""
+    given = list(parameters or [])
+    if not NAME.match(name):
+        raise ValueError(f"{name[:60]!r} is not a template name (a-z, 0-9 and _)")
+    if not LANGUAGE.match(language):
+        raise ValueError(f"{language[:20]!r} is not a template language such as en_US")
+    if len(given) > MAX_PARAMETERS or any(len(p) > MAX_PARAMETER for p in given):
+        raise ValueError(f"at most {MAX_PARAMETERS} parameters of {MAX_PARAMETER} characters")
+    if any(not p.strip() for p in given):
+        raise ValueError("every template parameter needs a value")
+    return {"name": name, "language": language, "parameters": given}
+
+
+def template_text(template: dict[str, Any]) -> str:
+    """What the timeline shows for a template reply (WhatsApp renders the text itself)."""
+    return f"[template {template['name']}] " + " · ".join(template.get("parameters") or [])
 
 
 def window_open(session: Session, channel_id: int, customer_id: int) -> bool:
@@ -60,7 +122,7 @@ def check_reply(
 ) -> None:
     """The ``ChannelKind.check_reply`` of WhatsApp: an approved template always goes; free text
     only inside the window. The bot is not stopped here (its replies answer a message just
-    received; one that waited past the window is refused by the outbox and shown failed)."""
+    received; one that waited past the window is held by the outbox: see ``hold``)."""
     wanted = meta.get(TEMPLATE)
     if wanted is not None:
         if approved(session, channel_id, wanted) is None:

@@ -58,7 +58,8 @@ def download_attachment(
     attachment_id: RowIdPath, session: SessionDep, user: UserDep, workspace: WorkspaceDep
 ) -> Response:
     """The file's bytes, if you may see its ticket (404 otherwise, as for a missing one).
-    Media a provider hosts (SMS/WhatsApp) has no bytes here: its ``url`` is metadata only."""
+    Media a provider hosts (SMS/WhatsApp) has bytes here once fetched (``fetch_status``
+    ``stored``); before that, or when refused or failed, it answers 404."""
     attachment = session.scalar(
         select(Attachment)
         .join(Message, Message.id == Attachment.message_id)
@@ -76,7 +77,15 @@ def download_attachment(
         raise Problem(
             404,
             f"attachment {attachment_id} is not stored by the desk"
-            + (" (the provider hosts it; see its url)" if attachment.url else ""),
+            + (
+                f" (media the provider hosts: {attachment.fetch_status}"
+                + (f", {attachment.fetch_error}" if attachment.fetch_error else "")
+                + ")"
+                if attachment.fetch_status
+                else " (the provider hosts it; see its url)"
+                if attachment.url
+                else ""
+            ),
             slug="attachment-not-stored",
         )
     return Response(

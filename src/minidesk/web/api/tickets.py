@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 from minidesk import events
 from minidesk.channels.kinds import ReplyRefused
 from minidesk.channels.whatsapp.window import TEMPLATE as WHATSAPP_TEMPLATE
+from minidesk.channels.whatsapp.window import reply_window, template_text
 from minidesk.db import commit
 from minidesk.desk import access, tickets
 from minidesk.desk.changes import TicketChanges, UnknownReference, do_change_ticket
@@ -23,7 +24,14 @@ from minidesk.web.api.message_docs import message_page
 from minidesk.web.deps import SessionDep, UserDep, WorkspaceDep, WriteSessionDep
 from minidesk.web.pagination import MAX_LIMIT, Page, decode_cursor, paginate
 from minidesk.web.problems import Problem
-from minidesk.web.schemas import EventOut, MessageIn, MessageOut, TicketOut, TicketPatch
+from minidesk.web.schemas import (
+    EventOut,
+    MessageIn,
+    MessageOut,
+    ReplyWindowOut,
+    TicketOut,
+    TicketPatch,
+)
 
 router = APIRouter(prefix=f"{PREFIX}/tickets", tags=["tickets"])
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
@@ -101,6 +109,10 @@ def list_tickets(
 def _with_sla(session: SessionDep | WriteSessionDep, ticket: Ticket) -> TicketOut:
     out = TicketOut.model_validate(ticket)
     out.sla = sla_of(session, [ticket.id])[ticket.id]
+    window = reply_window(session, ticket)
+    out.reply_window = ReplyWindowOut(
+        channel=window.channel, open=window.open, closes_at=window.closes_at
+    )
     return out
 
 
@@ -162,7 +174,7 @@ def add_message(
     template = body.whatsapp_template.model_dump() if body.whatsapp_template else None
     text = body.text
     if template is not None and not text.strip():
-        text = f"[template {template['name']}] " + " · ".join(template["parameters"])
+        text = template_text(template)
     try:
         message = do_reply(
             session,

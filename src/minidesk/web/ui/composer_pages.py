@@ -10,11 +10,13 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy.orm import Session
 
+from minidesk.channels.whatsapp.window import approved_templates, reply_window
 from minidesk.commerce.connector import OrderRecord
 from minidesk.commerce.money import format_money
 from minidesk.commerce.tracking import tracking_url
 from minidesk.db import commit, get_db
 from minidesk.desk.changes import TicketChanges, do_change_ticket
+from minidesk.desk.messages import reply_channel
 from minidesk.desk.models import Ticket, User
 from minidesk.desk.tickets import TicketChangeError
 from minidesk.desk.users import actor_of
@@ -50,6 +52,11 @@ def composer_context(session: Session, ticket: Ticket) -> dict[str, Any]:
         "templates": sorted(templates, key=lambda t: t.spec.name.lower()),
         "intents": INTENTS,
         "sms": ticket.channel in SMS_CHANNELS,
+        # WhatsApp: free text only inside the 24-hour window; else the approved templates.
+        "window": (window := reply_window(session, ticket)),
+        "channel_templates": approved_templates(session, reply_channel(session, ticket)[1] or 0)
+        if not window.open
+        else [],
     }
 
 

@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from minidesk import events
 from minidesk.channels import deliveries
+from minidesk.channels.whatsapp.window import TEMPLATE as WHATSAPP_TEMPLATE
+from minidesk.channels.whatsapp.window import template_reply, template_text
 from minidesk.db import commit, get_db
 from minidesk.desk import tickets
 from minidesk.desk.changes import do_change_ticket
@@ -118,10 +120,15 @@ def post_message(
     template: Annotated[str, Form(max_length=64)] = "",
     csrf: Annotated[str, Form(max_length=100)] = "",
     files: Annotated[list[UploadFile] | None, File()] = None,
+    whatsapp_template: Annotated[str, Form(max_length=512)] = "",
+    whatsapp_language: Annotated[str, Form(max_length=16)] = "en_US",
+    parameters: Annotated[list[str] | None, Form()] = None,
 ) -> Response:
     """A reply (out through the ticket's channel) or an internal note, optionally with a status.
     ``template`` records which template the text came from; @mentions in a note notify;
-    ``files`` go with it (``uploads``: types, sizes, email only for customers)."""
+    ``files`` go with it (``uploads``: types, sizes, email only for customers).
+    ``whatsapp_template`` (with its language and ``parameters``) sends a WhatsApp approved
+    template, the one reply allowed once the 24-hour window has closed."""
     browser.check(csrf)
     with get_db().write_sessions() as session:
         ticket = visible_ticket(session, browser, number)
@@ -136,6 +143,9 @@ def post_message(
             meta: dict[str, Any] = {"mentions": [u.id for u in mentions]} if mentions else {}
             if template and get_spec(session, template) is not None:
                 meta["template"] = template
+            if whatsapp_template:
+                chosen = template_reply(whatsapp_template, whatsapp_language, parameters)
+                meta[WHATSAPP_TEMPLATE], text = chosen, template_text(chosen)
             actor = actor_of(browser.user)
             message = do_reply(
                 session,

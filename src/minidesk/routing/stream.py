@@ -10,10 +10,11 @@ last renewal.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from minidesk import db
 from minidesk.routing import profiles
-from minidesk.routing.models import Presence, PresenceSource
+from minidesk.routing.models import AgentProfile, Presence, PresenceSource
 
 # Comfortably more than the socket's token re-check (15 s), so a live socket never lapses.
 STREAM_SECONDS = 60
@@ -23,47 +24,43 @@ def _until() -> dt.datetime:
     return db.utcnow() + dt.timedelta(seconds=STREAM_SECONDS)
 
 
-def connected(user_id: int) -> None:
+def _streamed(profile: AgentProfile) -> bool:
+    """Presence the stream itself set (and may therefore renew or withdraw)."""
+    return profile.presence_source == PresenceSource.STREAM and profile.presence == Presence.ONLINE
+
+
+def _set_from_stream(
+    user_id: int,
+    presence: Presence,
+    until: dt.datetime,
+    applies: Callable[[AgentProfile], bool],
+) -> None:
     with db.get_db().transaction() as session:
-        profile = profiles.profile_of(session, user_id)
-        chosen_by_agent = profile.presence_source == PresenceSource.AGENT
-        if chosen_by_agent and profile.presence in (Presence.AWAY, Presence.ONLINE):
-            return  # their word stands: away stays away, online needs no socket
-        profiles.do_set_presence(
-            session,
-            user_id,
-            Presence.ONLINE,
-            profiles.ROUTER,
-            source=PresenceSource.STREAM,
-            stream_until=_until(),
-        )
+        if applies(profiles.profile_of(session, user_id)):
+            profiles.do_set_presence(
+                session,
+                user_id,
+                presence,
+                profiles.ROUTER,
+                source=PresenceSource.STREAM,
+                stream_until=until,
+            )
+
+
+def _not_chosen_by_agent(profile: AgentProfile) -> bool:
+    # Their word stands: away stays away, and online needs no socket.
+    chosen = profile.presence_source == PresenceSource.AGENT
+    return not (chosen and profile.presence in (Presence.AWAY, Presence.ONLINE))
+
+
+def connected(user_id: int) -> None:
+    _set_from_stream(user_id, Presence.ONLINE, _until(), _not_chosen_by_agent)
 
 
 def still_connected(user_id: int) -> None:
-    with db.get_db().transaction() as session:
-        profile = profiles.profile_of(session, user_id)
-        if profile.presence_source != PresenceSource.STREAM or profile.presence != Presence.ONLINE:
-            return  # they chose otherwise since connecting: a renewal must not undo it
-        profiles.do_set_presence(
-            session,
-            user_id,
-            Presence.ONLINE,
-            profiles.ROUTER,
-            source=PresenceSource.STREAM,
-            stream_until=_until(),
-        )
+    # They may have chosen otherwise since connecting: a renewal must not undo it.
+    _set_from_stream(user_id, Presence.ONLINE, _until(), _streamed)
 
 
 def disconnected(user_id: int) -> None:
-    with db.get_db().transaction() as session:
-        profile = profiles.profile_of(session, user_id)
-        if profile.presence_source != PresenceSource.STREAM or profile.presence != Presence.ONLINE:
-            return
-        profiles.do_set_presence(
-            session,
-            user_id,
-            Presence.OFFLINE,
-            profiles.ROUTER,
-            source=PresenceSource.STREAM,
-            stream_until=db.utcnow(),
-        )
+    _set_from_stream(user_id, Presence.OFFLINE, db.utcnow(), _streamed)

@@ -16,19 +16,19 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from enum import IntEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-import anyio
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from minidesk.desk.access import sees_ticket
 from minidesk.desk.tokens import Rejection, TokenRejected
-from minidesk.realtime import scope
+from minidesk.realtime import scope, socket
 from minidesk.realtime.hub import ALL, MY_OPEN, Hub, dumps
+from minidesk.realtime.socket import QueuedSocket
 from minidesk.routing import stream as routing_stream
 from minidesk.settings import get_settings
 from minidesk.web.cookies import SESSION_COOKIE
@@ -41,14 +41,13 @@ AUTH_SECONDS = 10.0
 REVALIDATE_SECONDS = 15.0
 # Messages waiting for one socket; a client that lets more pile up is too slow to keep.
 QUEUE_LIMIT = 256
-CLOSE_SECONDS = 1.0
 TICKET_MAX = 2_147_483_647  # the largest ticket number PostgreSQL's integer column holds
 
 
 class CloseCode(IntEnum):
     GOING_AWAY = 1001  # the server is shutting down; reconnect
     UNAUTHENTICATED = 4401  # no token, or it is unknown, revoked or expired, or its user is off
-    TOO_SLOW = 4429  # QUEUE_LIMIT messages were waiting: reconnect and resynchronise
+    TOO_SLOW = socket.TOO_SLOW  # QUEUE_LIMIT messages were waiting: reconnect, resync
 
 
 TicketNumber = Annotated[int, Field(ge=1, le=TICKET_MAX)]
@@ -174,60 +173,24 @@ def _why(rejected: TokenRejected) -> str:
     return "token expired" if rejected.reason == Rejection.EXPIRED else "token not valid"
 
 
-class Connection:
+class Connection(QueuedSocket):
     def __init__(self, hub: Hub, websocket: WebSocket, agent: scope.Agent, secret: str) -> None:
+        super().__init__(websocket, QUEUE_LIMIT)
         self.hub = hub
         self.agent = agent
         self.views: set[str] = set()
         self.tickets: set[int] = set()
         self.viewing: set[int] = set()
-        self._websocket = websocket
         self._secret = secret
-        self._queue: asyncio.Queue[str] = asyncio.Queue(QUEUE_LIMIT)
-        self._ended: tuple[int, str] | None = None
-        self._scope = anyio.CancelScope()
 
-    def offer(self, text: str) -> None:
-        """Queue ``text`` for this socket without waiting; a full queue ends the socket."""
-        if self._ended is not None:
-            return
-        try:
-            self._queue.put_nowait(text)
-        except asyncio.QueueFull:
-            log.info("dropping realtime client of user %s: too slow", self.agent.viewer.user_id)
-            self.end(CloseCode.TOO_SLOW, "too slow: messages were not read")
-
-    def end(self, code: int, reason: str) -> None:
-        """Stop serving this socket and close it with ``code``."""
-        if self._ended is None:
-            self._ended = (code, reason)
-            self._scope.cancel()
+    def __str__(self) -> str:
+        return f"realtime client of user {self.agent.viewer.user_id}"
 
     async def close(self, code: int, reason: str) -> None:
         self.end(code, reason)
 
-    async def run(self) -> None:
-        # Reading happens in this task, writing and the token check beside it; ``end`` (or
-        # the client leaving) cancels all three.
-        async with anyio.create_task_group() as group:
-            self._scope = group.cancel_scope
-            if self._ended is not None:  # ended before it began
-                group.cancel_scope.cancel()
-            group.start_soon(self._write)
-            group.start_soon(self._guard)
-            await self._read()
-            group.cancel_scope.cancel()
-        if self._ended is not None:
-            code, reason = self._ended
-            # A client that reads nothing may not read the close frame either: do not wait.
-            with contextlib.suppress(Exception), anyio.move_on_after(CLOSE_SECONDS):
-                await self._websocket.close(code, reason)
-
-    async def _write(self) -> None:
-        with contextlib.suppress(WebSocketDisconnect):
-            while True:
-                await self._websocket.send_text(await self._queue.get())
-        self._scope.cancel()  # the client has gone: stop reading for it too
+    async def run(self, *beside: Callable[[], Coroutine[Any, Any, None]]) -> None:
+        await super().run(self._guard, *beside)
 
     async def _read(self) -> None:
         with contextlib.suppress(WebSocketDisconnect):

@@ -16,7 +16,6 @@ import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-import anyio
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from minidesk import inbox
@@ -41,12 +40,12 @@ from minidesk.channels.chat.protocol import (
     parse,
 )
 from minidesk.realtime.hub import TYPING_SECONDS, dumps
+from minidesk.realtime.socket import QueuedSocket
 
 log = logging.getLogger(__name__)
 
 HELLO_SECONDS = 10.0
 QUEUE_LIMIT = 512
-CLOSE_SECONDS = 1.0
 # Typing signals from one socket at most this often (the widget repeats while typing).
 TYPING_EVERY = 2.0
 # Room for a frame's JSON around its attachments' base64.
@@ -92,7 +91,7 @@ async def _hello(websocket: WebSocket) -> Hello | None:
     return frame if isinstance(frame, Hello) else None
 
 
-class VisitorSocket:
+class VisitorSocket(QueuedSocket):
     def __init__(
         self,
         chat: ChatHub,
@@ -102,19 +101,16 @@ class VisitorSocket:
         hello: Hello,
         accept: Accept,
     ) -> None:
+        super().__init__(websocket, QUEUE_LIMIT)
         self.chat = chat
         self._accept_message = accept
         self.widget = widget
         self.visitor = visitor
         self.hello = hello
-        self._websocket = websocket
-        self._queue: asyncio.Queue[str] = asyncio.Queue(QUEUE_LIMIT)
         # Lines that arrive before the replay is queued wait here, so hello comes first.
         self._held: list[str] | None = []
-        self._ended: tuple[int, str] | None = None
-        self._scope = anyio.CancelScope()
         self._typed_at = 0.0
-        self._read = 0
+        self._read_up_to = 0
 
     def begin(self, frames: list[dict[str, Any]]) -> None:
         held, self._held = self._held or [], None
@@ -123,45 +119,19 @@ class VisitorSocket:
         for text in held:
             self.offer(text)
 
+    def __str__(self) -> str:
+        return f"chat visitor {self.visitor.id}"
+
     def offer(self, text: str) -> None:
-        if self._ended is not None:
-            return
-        if self._held is not None:
+        if self._ended is None and self._held is not None:
             self._held.append(text)
             return
-        try:
-            self._queue.put_nowait(text)
-        except asyncio.QueueFull:
-            self.end(CloseCode.TOO_SLOW, "too slow: frames were not read")
+        super().offer(text)
 
     def send(self, frame: dict[str, Any]) -> None:
         self.offer(dumps(frame))
 
-    def end(self, code: int, reason: str) -> None:
-        if self._ended is None:
-            self._ended = (code, reason)
-            self._scope.cancel()
-
-    async def run(self) -> None:
-        async with anyio.create_task_group() as group:
-            self._scope = group.cancel_scope
-            if self._ended is not None:
-                group.cancel_scope.cancel()
-            group.start_soon(self._write)
-            await self._read_frames()
-            group.cancel_scope.cancel()
-        if self._ended is not None:
-            code, reason = self._ended
-            with contextlib.suppress(Exception), anyio.move_on_after(CLOSE_SECONDS):
-                await self._websocket.close(code, reason)
-
-    async def _write(self) -> None:
-        with contextlib.suppress(WebSocketDisconnect):
-            while True:
-                await self._websocket.send_text(await self._queue.get())
-        self._scope.cancel()
-
-    async def _read_frames(self) -> None:
+    async def _read(self) -> None:
         limit = MAX_ATTACHMENTS * (self.widget.settings.attachment_max_bytes * 4 // 3 + 8)
         limit += FRAME_OVERHEAD + MAX_TEXT * 6
         with contextlib.suppress(WebSocketDisconnect):
@@ -253,7 +223,7 @@ class VisitorSocket:
         )
 
     async def _mark_read(self, seq: int) -> None:
-        if seq <= self._read:
+        if seq <= self._read_up_to:
             return
-        self._read = seq
+        self._read_up_to = seq
         await asyncio.to_thread(conversation.mark_read, self.visitor, seq)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from fastapi.testclient import TestClient
+
 from minidesk import settings
 
 PUBLIC_URL = "https://desk.example"
@@ -106,3 +108,21 @@ def reach(config: settings.Settings, **urls: str) -> settings.Settings:
             }
         )
     )
+
+
+@contextmanager
+def provider_channel(
+    client: TestClient,
+    admin: dict[str, str],
+    config: settings.Settings,
+    handle: Handler,
+    api_setting: str,
+    channel: dict[str, Any],
+) -> Iterator[tuple[int, FakeProvider]]:
+    """The fake provider served, the desk told to reach it (``api_setting``: the setting naming
+    the provider's API address), and a ``channel`` of it created by ``admin``."""
+    with serve(handle) as fake:
+        reach(config, **{api_setting: fake.url})
+        response = client.post("/api/v1/channels", headers=admin, json=channel)
+        assert response.status_code == 201, response.text
+        yield response.json()["id"], fake

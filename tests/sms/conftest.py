@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 from tests.conftest import Cast
-from tests.providers import PUBLIC_URL, FakeProvider, reach, serve
+from tests.providers import PUBLIC_URL, FakeProvider, provider_channel
 from tests.sms.twilio_fake import ACCOUNT_SID, AUTH_TOKEN, NUMBER, Twilio
 
 from minidesk import settings
@@ -81,17 +81,12 @@ class Sms:
 def sms(client: TestClient, cast: Cast, config: settings.Settings) -> Iterator[Sms]:
     twilio = Twilio()
     refusals.forget()
-    with serve(twilio) as fake:
-        reach(config, twilio_api_url=fake.url)
-        response = client.post(
-            "/api/v1/channels",
-            headers=cast.olivia.headers,
-            json={
-                "kind": "sms",
-                "name": "Shop SMS",
-                "settings": {"account_sid": ACCOUNT_SID, "phone_number": NUMBER},
-                "secrets": {"auth_token": AUTH_TOKEN},
-            },
-        )
-        assert response.status_code == 201, response.text
-        yield Sms(client, response.json()["id"], fake, twilio)
+    channel = {
+        "kind": "sms",
+        "name": "Shop SMS",
+        "settings": {"account_sid": ACCOUNT_SID, "phone_number": NUMBER},
+        "secrets": {"auth_token": AUTH_TOKEN},
+    }
+    admin = cast.olivia.headers
+    with provider_channel(client, admin, config, twilio, "twilio_api_url", channel) as made:
+        yield Sms(client, made[0], made[1], twilio)

@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 from tests.conftest import Cast
-from tests.providers import Answer, FakeProvider, Request, reach, serve
+from tests.providers import Answer, FakeProvider, Request, provider_channel
 
 from minidesk import settings
 from minidesk.channels import refusals
@@ -70,7 +70,6 @@ class Graph:
                 "messages": [{"id": wamid}],
             },
         )
-
 
     def _media(self, request: Request) -> Answer:
         media_id = request.path.rpartition("/")[2]
@@ -171,21 +170,16 @@ class WhatsApp:
 def wa(client: TestClient, cast: Cast, config: settings.Settings) -> Iterator[WhatsApp]:
     graph = Graph()
     refusals.forget()
-    with serve(graph) as fake:
-        reach(config, whatsapp_api_url=fake.url)
-        response = client.post(
-            "/api/v1/channels",
-            headers=cast.olivia.headers,
-            json={
-                "kind": "whatsapp",
-                "name": "Shop WhatsApp",
-                "settings": {"phone_number_id": PHONE_NUMBER_ID, "templates": [TEMPLATE]},
-                "secrets": {
-                    "access_token": ACCESS_TOKEN,
-                    "app_secret": APP_SECRET,
-                    "verify_token": VERIFY_TOKEN,
-                },
-            },
-        )
-        assert response.status_code == 201, response.text
-        yield WhatsApp(client, response.json()["id"], fake, graph)
+    channel = {
+        "kind": "whatsapp",
+        "name": "Shop WhatsApp",
+        "settings": {"phone_number_id": PHONE_NUMBER_ID, "templates": [TEMPLATE]},
+        "secrets": {
+            "access_token": ACCESS_TOKEN,
+            "app_secret": APP_SECRET,
+            "verify_token": VERIFY_TOKEN,
+        },
+    }
+    admin = cast.olivia.headers
+    with provider_channel(client, admin, config, graph, "whatsapp_api_url", channel) as made:
+        yield WhatsApp(client, made[0], made[1], graph)

@@ -1,0 +1,11 @@
+"""Custom ticket fields' manifest: the definitions table, their API and admin page."""
+
+from __future__ import annotations
+
+from minidesk.features import Feature
+
+FEATURE = Feature(
+    name="ticket_fields",
+    models=("minidesk.ticket_fields.models",),
+    routers=("minidesk.web.api.ticket_fields:router",),
+)

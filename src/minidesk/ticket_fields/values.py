@@ -18,6 +18,7 @@ from minidesk.ticket_fields.models import FieldType, TicketField
 
 TEXT_MAX = 1000
 SOLVING = (Status.SOLVED, Status.CLOSED)
+REQUIRED = "fields-required-to-solve"  # the problem type of a solve refused for empty fields
 
 
 class FieldValueError(ValueError):
@@ -112,6 +113,6 @@ def check_ticket_update(
         if missing := missing_to_solve(fields, after):
             raise FieldValueError(
                 [(f"custom_fields.{f.key}", f"{f.label} is required to solve") for f in missing],
-                slug="fields-required-to-solve",
+                slug=REQUIRED,
             )
     return cleaned

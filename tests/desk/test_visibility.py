@@ -150,6 +150,12 @@ ROUTES = [
     line("POST", "/admin/dead-letters/{outbox_id}/retry", 303, None, data={}),
     line("GET", "/admin/settings", 303, None),
     line("POST", "/admin/settings", 303, None, data={}),
+    line("GET", "/admin/ticket-fields", 303, None),
+    line("POST", "/admin/ticket-fields", 303, None, data={}),
+    line("GET", "/admin/ticket-fields/{field_id}", 303, None),
+    line("POST", "/admin/ticket-fields/{field_id}", 303, None, data={}),
+    line("POST", "/tickets/{number}/fields", 303, None, data={}),
+    line("POST", "/tickets/{number}/customer-tags", 303, None, data={}),
     # Static assets (the workspace's own, Swagger UI's and ReDoc's).
     line("GET", "/static/ui/{path}", 200, None, params={"path": "ui_asset"}),
     line("GET", "/static/docs/{path}", 200, None, params={"path": "docs_asset"}),

@@ -11,5 +11,6 @@ FEATURE = Feature(
     routers=(
         "minidesk.web.api.ticket_fields:router",
         "minidesk.web.ui.field_pages:router",
+        "minidesk.web.ui.admin.field_pages:router",
     ),
 )

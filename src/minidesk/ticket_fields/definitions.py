@@ -5,6 +5,7 @@ deleted, only deactivated: tickets keep the values written under its key."""
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -103,6 +104,14 @@ def all_fields(session: Session, *, active_only: bool = False) -> list[TicketFie
     if active_only:
         query = query.where(TicketField.active.is_(True))
     return list(session.scalars(query))
+
+
+def labels_of(session: Session, keys: Collection[str]) -> dict[str, str]:
+    """The labels of ``keys`` (a timeline's field changes name keys); no query for none."""
+    if not keys:
+        return {}
+    query = select(TicketField.key, TicketField.label).where(TicketField.key.in_(set(keys)))
+    return {key: label for key, label in session.execute(query)}
 
 
 def do_create_field(session: Session, data: dict[str, Any], actor: Actor) -> TicketField:

@@ -113,6 +113,13 @@ def test_alice_cannot_solve_until_the_refund_reason_is_filled(
         ][-1]["text"]
         != "All sorted."
     )
+    macro = client.post(
+        f"/api/v1/tickets/{number}/macros/pending_reminder",
+        json={"type": "reply", "status": "solved"},
+        headers=cast.alice.headers,
+    )
+    assert macro.status_code == 422
+    assert macro.json()["type"].endswith("/fields-required-to-solve")
     # Filled in the same change that solves: accepted.
     solved = _patch(
         client, cast, number, {"status": "solved", "custom_fields": {"refund_reason": "late"}}

@@ -112,6 +112,7 @@ class EventKind(StrEnum):
     ROUTING_PRESENCE_CHANGED = "routing.presence_changed"
     ROUTING_PROFILE_CHANGED = "routing.profile_changed"
     ROUTING_CONFIG_CHANGED = "routing.config_changed"
+    TICKET_FIELD_CHANGED = "ticket_field.changed"
 
 
 # JSON types a payload field may have; ``any`` is for values whose shape belongs to another
@@ -388,6 +389,11 @@ _SPECS = (
     EventSpec(EventKind.ROUTING_CONFIG_CHANGED,
               "Routing settings changed (``team_id`` null: the workspace's).",
               {"team_id": "int | null", **_CHANGE}),
+    # Custom ticket fields.
+    EventSpec(EventKind.TICKET_FIELD_CHANGED,
+              "A custom ticket field's definition was created or changed (``before`` null: "
+              "new); definitions are deactivated, never deleted.",
+              {"field_id": "int", "field": "str", "before": "object | null", "after": "object"}),
     # Webhook subscriptions.
     EventSpec(EventKind.WEBHOOK_CREATED, "A webhook subscription was created.",
               {"webhook_id": "int", "url": "str", "events": "list", "enabled": "bool"}),

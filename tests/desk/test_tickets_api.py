@@ -71,6 +71,8 @@ def test_a_forged_cursor_is_a_clear_error(client: TestClient, cast: Cast) -> Non
 
 def test_every_change_is_an_event_naming_the_agent(client: TestClient, cast: Cast) -> None:
     number = inbound(client, cast.alice, "Help", "e-1")["ticket_number"]
+    field = {"key": "order", "label": "Order", "type": "text"}
+    assert client.post("/api/v1/ticket-fields", json=field, headers=cast.olivia.headers).is_success
     response = client.patch(
         f"/api/v1/tickets/{number}",
         headers=cast.alice.headers,

@@ -150,6 +150,12 @@ ROUTES = [
     line("POST", "/admin/dead-letters/{outbox_id}/retry", 303, None, data={}),
     line("GET", "/admin/settings", 303, None),
     line("POST", "/admin/settings", 303, None, data={}),
+    line("GET", "/admin/ticket-fields", 303, None),
+    line("POST", "/admin/ticket-fields", 303, None, data={}),
+    line("GET", "/admin/ticket-fields/{field_id}", 303, None),
+    line("POST", "/admin/ticket-fields/{field_id}", 303, None, data={}),
+    line("POST", "/tickets/{number}/fields", 303, None, data={}),
+    line("POST", "/tickets/{number}/customer-tags", 303, None, data={}),
     # Static assets (the workspace's own, Swagger UI's and ReDoc's).
     line("GET", "/static/ui/{path}", 200, None, params={"path": "ui_asset"}),
     line("GET", "/static/docs/{path}", 200, None, params={"path": "docs_asset"}),
@@ -375,6 +381,11 @@ ROUTES = [
     line("PUT", f"{V1}/routing/teams/{{team_id}}", 200, L, json={"accept_minutes": 5},
          params={"team_id": "support_team"}),
     line("POST", f"{V1}/tickets/{{number}}/accept", 200, hides=True),
+    # Custom ticket fields: everyone reads the definitions, admins write them.
+    line("GET", f"{V1}/ticket-fields", 200),
+    line("POST", f"{V1}/ticket-fields", 422, ADM, json={}),
+    line("GET", f"{V1}/ticket-fields/{{field_id}}", 404),
+    line("PATCH", f"{V1}/ticket-fields/{{field_id}}", 404, ADM, json={}),
     # Last: it retires the caller's token.
     line("POST", f"{V1}/auth/token/rotate", 201),
 ]
@@ -466,6 +477,7 @@ def _params(client: TestClient, cast: Cast, world: World) -> dict[str, Any]:
         "begin_word": "begin",
         "docs_asset": "swagger-ui.css",
         "view_id": view,
+        "field_id": MISSING,
     }
 
 

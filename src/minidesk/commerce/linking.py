@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from minidesk.commerce.connector import CommerceConnector, CustomerRecord
+from minidesk.commerce.connector import CommerceConnector, CustomerRecord, Prefetching
 from minidesk.desk.customers import merged_ids
 from minidesk.desk.models import Customer, CustomerIdentity, IdentityKind
 
@@ -21,7 +21,12 @@ def store_customers_of(
             CustomerIdentity.kind.in_([IdentityKind.EMAIL, IdentityKind.PHONE]),
         )
         .order_by(CustomerIdentity.id)
-    )
+    ).all()
+    if isinstance(connector, Prefetching):  # one lookup per kind, not one per identity
+        connector.prefetch(
+            emails=[i.value for i in rows if i.kind == IdentityKind.EMAIL],
+            phones=[i.value for i in rows if i.kind == IdentityKind.PHONE],
+        )
     found: dict[str, CustomerRecord] = {}
     for identity in rows:
         record = (

@@ -20,6 +20,7 @@ FEATURE = Feature(
         "minidesk.web.ui.account_pages:router",
         "minidesk.web.ui.inbox_pages:router",
         "minidesk.web.ui.ticket_pages:router",
+        "minidesk.web.ui.customer_panel:router",
         "minidesk.web.ui.action_pages:router",
         "minidesk.web.ui.composer_pages:router",
         "minidesk.web.ui.customer_pages:router",

@@ -106,3 +106,34 @@ def test_a_filtered_view_and_a_saved_view_cost_the_same_for_three_or_thirty_tick
     # A saved view more is no statement more: every count is in one.
     client.post("/api/v1/views", json={"name": "One more"}, headers=cast.alice.headers)
     assert [_cost(client, path) for path in pages] == few
+
+
+def test_a_ticket_page_costs_the_same_for_a_customer_with_one_or_twelve_other_tickets(
+    client: TestClient, cast: Cast
+) -> None:
+    # The customer panel lists other tickets and identities, the fields panel every field.
+    for key in ("order_number", "reason"):
+        field = {"key": key, "label": key, "type": "text"}
+        client.post("/api/v1/ticket-fields", json=field, headers=cast.olivia.headers)
+    number = _number(inbound(client, cast.shop, "First", "o-0", thread="t-0"))
+    inbound(client, cast.shop, "Second", "o-1", thread="t-1")
+    customer = client.get(f"/api/v1/tickets/{number}", headers=cast.olivia.headers).json()
+
+    def phone(value: str) -> None:
+        client.post(
+            f"/api/v1/customers/{customer['customer_id']}/identities",
+            json={"kind": "phone", "value": value},
+            headers=cast.leo.headers,
+        )
+
+    phone("+15550100000")
+    _signed_in(client, cast.alice.email)
+    few = _cost(client, f"/tickets/{number}")
+    for n in range(2, 13):
+        inbound(client, cast.shop, f"Another {n}", f"o-{n}", thread=f"t-{n}")
+    # Identities too: the order panel looks store accounts up by each of them.
+    for value in ("+15550100001", "+15550100002"):
+        phone(value)
+    page = client.get(f"/tickets/{number}").text
+    assert page.count("data-other-ticket=") == 10 and "+15550100002" in page
+    assert _cost(client, f"/tickets/{number}") == few

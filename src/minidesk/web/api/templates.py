@@ -24,8 +24,10 @@ from minidesk.replies.spec import (
     Body,
 )
 from minidesk.replies.store import Listed, do_save_template, get_listed, list_templates
+from minidesk.ticket_fields.values import FieldValueError, check_ticket_update
 from minidesk.web.api import PREFIX
 from minidesk.web.api.rules import ManagerDep
+from minidesk.web.api.tickets import field_problem
 from minidesk.web.deps import SessionDep, UserDep, WorkspaceDep, WriteSessionDep
 from minidesk.web.pagination import Page
 from minidesk.web.problems import Problem
@@ -222,6 +224,10 @@ def run_macro(
     """Reply (or note) on a ticket with template ``key``: the ticket fills the customer's name,
     ticket number and your name; ``variables`` fill the rest. A missing value is a 422."""
     ticket = access.access_ticket(session, user, number, workspace.restrict_agents_to_teams)
+    try:
+        check_ticket_update(session, ticket, body.status, None)
+    except FieldValueError as exc:
+        raise field_problem(exc) from exc
     try:
         message = do_send_template(
             session,

@@ -19,6 +19,7 @@ from minidesk.desk.messages import MessageError, MessageType, do_reply
 from minidesk.desk.models import Message, Priority, Status, Ticket, TicketTag
 from minidesk.desk.users import actor_of
 from minidesk.sla.state import sla_of
+from minidesk.ticket_fields.values import FieldValueError, check_ticket_update
 from minidesk.web.api import PREFIX
 from minidesk.web.api.message_docs import message_page
 from minidesk.web.deps import SessionDep, UserDep, WorkspaceDep, WriteSessionDep
@@ -129,16 +130,29 @@ def update_ticket(
     number: int, body: TicketPatch, session: WriteSessionDep, user: UserDep, workspace: WorkspaceDep
 ) -> TicketOut:
     """Change status, priority, tier, assignee, team, intent, tags or custom fields; each change is
-    an event on the ticket's timeline naming you."""
+    an event on the ticket's timeline naming you. ``custom_fields`` are checked against
+    `/api/v1/ticket-fields` (null clears one); solving needs every field required to solve."""
     ticket = access.access_ticket(session, user, number, workspace.restrict_agents_to_teams)
+    changes = body.model_dump()
     try:
-        do_change_ticket(session, ticket, TicketChanges(**body.model_dump()), actor_of(user))
+        changes["custom_fields"] = check_ticket_update(
+            session, ticket, body.status, body.custom_fields
+        )
+        do_change_ticket(session, ticket, TicketChanges(**changes), actor_of(user))
+    except FieldValueError as exc:
+        raise field_problem(exc) from exc
     except UnknownReference as exc:
         raise Problem(422, str(exc)) from exc
     except tickets.TicketChangeError as exc:
         raise Problem(409, str(exc), slug="invalid-change") from exc
     commit(session)
     return _with_sla(session, ticket)
+
+
+def field_problem(exc: FieldValueError) -> Problem:
+    """422 naming each refused custom field (``custom_fields.<key>``) and why."""
+    errors = [{"field": field, "message": message} for field, message in exc.errors]
+    return Problem(422, str(exc), slug=exc.slug, errors=errors)
 
 
 @router.get("/{number}/messages", response_model=Page[MessageOut])
@@ -171,6 +185,10 @@ def add_message(
 ) -> Message:
     """A reply goes to the customer through the ticket's channel; a note stays internal."""
     ticket = access.access_ticket(session, user, number, workspace.restrict_agents_to_teams)
+    try:
+        check_ticket_update(session, ticket, body.status, None)
+    except FieldValueError as exc:
+        raise field_problem(exc) from exc
     template = body.whatsapp_template.model_dump() if body.whatsapp_template else None
     text = body.text
     if template is not None and not text.strip():

@@ -24,8 +24,10 @@ from minidesk.saved_views import filters as inbox_filters
 from minidesk.saved_views import service as saved
 from minidesk.saved_views.filters import FilterError, Filters
 from minidesk.saved_views.models import SavedView
+from minidesk.ticket_fields.values import FieldValueError, check_ticket_update
 from minidesk.web.schemas import MAX_ROW_ID
 from minidesk.web.ui import forms, views
+from minidesk.web.ui.field_pages import refused
 from minidesk.web.ui.render import page, redirect
 from minidesk.web.ui.signed_in import BrowserDep
 
@@ -186,8 +188,11 @@ def bulk(
                 change = TicketChanges(add_tags=forms.tags(tags))
         try:
             for row in chosen:
+                check_ticket_update(session, row, change.status, None)
                 do_change_ticket(session, row, change, actor)
                 changed += 1
+        except FieldValueError as exc:  # all or nothing: the first ticket that may not be solved
+            return _back(view, f"#{row.id}: {refused(exc, {})}")
         except tickets.TicketChangeError as exc:
             return _back(view, str(exc))
         commit(session)

@@ -19,8 +19,10 @@ from minidesk.db import get_db
 from minidesk.desk import access
 from minidesk.desk.models import Message, Ticket, User
 from minidesk.desk.workspace import get_workspace
+from minidesk.event_kinds import EventKind
 from minidesk.saved_views import counts as saved_counts
 from minidesk.saved_views import service as saved
+from minidesk.ticket_fields.definitions import labels_of
 from minidesk.web.schemas import MAX_ROW_ID
 from minidesk.web.ui import views
 from minidesk.web.ui.inbox_pages import SavedId, select_view
@@ -122,6 +124,14 @@ def ticket_entries(
             for u in session.scalars(select(User).where(User.id.in_(authors)))
         }
         assignee = ticket.assignee
+        # A field change names its fields by label, as the page that loads these does.
+        changed = [
+            key
+            for e in happened
+            if e.kind == EventKind.TICKET_FIELDS_CHANGED
+            for part in ("before", "after")
+            for key in (e.data.get(part) or {})
+        ]
         return _fragment(
             request,
             "_entries.html",
@@ -130,5 +140,6 @@ def ticket_entries(
                 "assignee": (assignee.name or assignee.email) if assignee else "",
                 "entries": entries,
                 "names": names,
+                "field_labels": labels_of(session, changed),
             },
         )

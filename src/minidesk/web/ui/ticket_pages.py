@@ -26,8 +26,11 @@ from minidesk.desk.users import actor_of
 from minidesk.event_kinds import EventKind
 from minidesk.replies.store import get_spec
 from minidesk.routing.accept import accept_on_open
+from minidesk.ticket_fields.values import FieldValueError, check_ticket_update
 from minidesk.web.ui import forms, uploads
 from minidesk.web.ui.composer_pages import composer_context, preview
+from minidesk.web.ui.customer_panel import customer_panel
+from minidesk.web.ui.field_pages import field_panel, refused
 from minidesk.web.ui.order_panel import order_panel
 from minidesk.web.ui.reasoning import Reasoning, explain
 from minidesk.web.ui.render import page, redirect
@@ -51,6 +54,7 @@ def ticket_page(request: Request, number: int, browser: BrowserDep, template: st
         accept_on_open(session, ticket.id, browser.user.id)
         context = _context(session, browser, ticket)
         context |= order_panel(session, ticket) | composer_context(session, ticket)
+        context |= customer_panel(session, browser, ticket) | field_panel(session)
         if template:
             author = session.merge(browser.user, load=False)
             about = context["about_order"]
@@ -137,6 +141,7 @@ def post_message(
         try:
             kind = MessageType(type)
             changes = forms.ticket_changes(status=status)
+            check_ticket_update(session, ticket, changes.status, None)
             attached = uploads.read_uploads(files or [])
             uploads.check_channel(ticket.channel, kind == MessageType.NOTE, attached)
             mentions = find_mentions(session, text) if kind == MessageType.NOTE else []
@@ -159,6 +164,8 @@ def post_message(
             )
             do_notify_mentioned(session, ticket, message, mentions, actor)
             uploads.do_attach(session, message, attached)
+        except FieldValueError as exc:
+            return _back(number, f"Not sent: {refused(exc, {})}")
         except (ValueError, MessageError, tickets.TicketChangeError) as exc:
             return _back(number, f"Not sent: {exc}")
         commit(session)
@@ -192,7 +199,10 @@ def change_properties(
                 add_tags=add_tags,
                 remove_tags=remove_tags,
             )
+            check_ticket_update(session, ticket, changes.status, None)
             do_change_ticket(session, ticket, changes, actor_of(browser.user))
+        except FieldValueError as exc:
+            return _back(number, f"Not changed: {refused(exc, {})}")
         except (forms.FormError, tickets.TicketChangeError) as exc:
             return _back(number, f"Not changed: {exc}")
         commit(session)

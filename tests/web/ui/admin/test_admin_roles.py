@@ -12,7 +12,7 @@ from minidesk.desk.models import Role
 from minidesk.web.ui.admin.areas import AREAS
 
 ADMIN_ONLY = {"/admin/users", "/admin/channels", "/admin/queues", "/admin/policies",
-              "/admin/settings"}  # fmt: skip
+              "/admin/settings", "/admin/ticket-fields"}  # fmt: skip
 MANAGER_AND_UP = {"/admin/rules", "/admin/templates", "/admin/intents"}
 
 

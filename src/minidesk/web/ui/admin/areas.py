@@ -26,6 +26,7 @@ AREAS = (
     Area("policies", "Policies", "/admin/policies", Permission.MANAGE_POLICIES),
     Area("intents", "Intents", "/admin/intents", Permission.SEE_INTENT_MODELS),
     Area("settings", "Workspace settings", "/admin/settings", Permission.MANAGE_USERS),
+    Area("ticket_fields", "Ticket fields", "/admin/ticket-fields", Permission.MANAGE_TICKET_FIELDS),
 )
 BY_KEY = {area.key: area for area in AREAS}
 

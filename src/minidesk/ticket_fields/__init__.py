@@ -1,0 +1,1 @@
+"""Custom ticket fields: admin-defined definitions and the validation of tickets' values."""

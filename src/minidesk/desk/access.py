@@ -43,6 +43,8 @@ class Permission(StrEnum):
     # Routing: agents' skills, capacity and presence, and a team's routing settings. Leads
     # hold it for their own teams only (``manages_team``); managers and admins for all.
     MANAGE_ROUTING = "manage_routing"
+    # The escalation matrix and who hears of incidents: who gets pulled in, and when.
+    MANAGE_ESCALATIONS = "manage_escalations"
 
 
 MINIMUM_ROLE = {
@@ -62,6 +64,7 @@ MINIMUM_ROLE = {
     Permission.SEE_SLA: Role.LEAD,
     Permission.MANAGE_SLA: Role.ADMIN,
     Permission.MANAGE_ROUTING: Role.LEAD,
+    Permission.MANAGE_ESCALATIONS: Role.MANAGER,
 }
 
 

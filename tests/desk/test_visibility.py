@@ -375,6 +375,22 @@ ROUTES = [
     line("PUT", f"{V1}/routing/teams/{{team_id}}", 200, L, json={"accept_minutes": 5},
          params={"team_id": "support_team"}),
     line("POST", f"{V1}/tickets/{{number}}/accept", 200, hides=True),
+    # Escalation: the matrix is read by leads and written by managers; escalating a ticket
+    # and its incident (Sam's has none: 404 past the ticket check) follow the ticket rule.
+    line("GET", f"{V1}/escalation-rules", 200, L),
+    line("POST", f"{V1}/escalation-rules", 422, M, json={}),
+    line("GET", f"{V1}/escalation-rules/{{rule_id}}", 404, L),
+    line("PATCH", f"{V1}/escalation-rules/{{rule_id}}", 404, M, json={}),
+    line("DELETE", f"{V1}/escalation-rules/{{rule_id}}", 404, M),
+    line("GET", f"{V1}/escalation-settings", 200, L),
+    line("PUT", f"{V1}/escalation-settings", 200, M, json={"acknowledge_hours": 24}),
+    line("POST", f"{V1}/tickets/{{number}}/escalate", 201, hides=True,
+         json={"tier": 3, "note": "needs billing's eyes"}),
+    line("GET", f"{V1}/tickets/{{number}}/escalations", 200, hides=True),
+    line("GET", f"{V1}/tickets/{{number}}/incident", 404, hides=True),
+    line("PUT", f"{V1}/tickets/{{number}}/incident/checklist/{{item}}", 404, hides=True,
+         json={"done": True}),
+    line("POST", f"{V1}/tickets/{{number}}/incident/acknowledge", 404, hides=True),
     # Last: it retires the caller's token.
     line("POST", f"{V1}/auth/token/rotate", 201),
 ]
@@ -466,6 +482,7 @@ def _params(client: TestClient, cast: Cast, world: World) -> dict[str, Any]:
         "begin_word": "begin",
         "docs_asset": "swagger-ui.css",
         "view_id": view,
+        "item": "isolate_batch",
     }
 
 

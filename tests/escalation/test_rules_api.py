@@ -67,7 +67,10 @@ def test_a_bad_rule_is_refused_field_by_field(client: TestClient, cast: Cast) ->
         ({**NEW_RULE, "target": "the boss"}, "target"),
         ({**NEW_RULE, "colour": "red"}, "colour"),
         (
-            {**NEW_RULE, "trigger": {"kind": "refund_over", "amount_minor": 100, "currency": "usd"}},
+            {
+                **NEW_RULE,
+                "trigger": {"kind": "refund_over", "amount_minor": 100, "currency": "usd"},
+            },
             "trigger.refund_over.currency",
         ),
         ({**NEW_RULE, "trigger": {"kind": "legal_words", "hours": 3}}, "trigger.legal_words.hours"),
@@ -81,18 +84,14 @@ def test_a_bad_rule_is_refused_field_by_field(client: TestClient, cast: Cast) ->
         assert field in [error["field"] for error in problem["errors"]], (field, problem)
 
 
-def test_only_a_health_and_safety_report_opens_an_incident(
-    client: TestClient, cast: Cast
-) -> None:
+def test_only_a_health_and_safety_report_opens_an_incident(client: TestClient, cast: Cast) -> None:
     body = {**NEW_RULE, "target": "incident"}
     response = client.post(RULES, json=body, headers=cast.maya.headers)
     assert response.status_code == 422
     assert "target 'incident' needs trigger kind 'health_safety'" in response.json()["detail"]
 
 
-def test_two_rules_cannot_share_a_name(
-    client: TestClient, cast: Cast, default_rules: None
-) -> None:
+def test_two_rules_cannot_share_a_name(client: TestClient, cast: Cast, default_rules: None) -> None:
     response = client.post(
         RULES, json={**NEW_RULE, "name": "legal WORDS"}, headers=cast.maya.headers
     )

@@ -52,7 +52,7 @@ def follow_status(session: Session, event: Event) -> None:
     if ticket is None:
         return
     if event.kind == EventKind.TICKET_CREATED:
-        start_timers(session, ticket, event.created_at)
+        start_timers(session, ticket, ticket.created_at)
         return
     before, after = event.data.get("before"), event.data.get("after")
     if after in DONE:

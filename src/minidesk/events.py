@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, ForeignKey, Index, String, select, update
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from minidesk import hints
@@ -131,6 +131,62 @@ def emit(
         on_commit(session, lambda: _after_commit(pending))
     pending.append(event)
     return event
+
+
+@dataclass(frozen=True)
+class Pending:
+    """One event of an ``emit_many`` batch: what ``emit`` takes besides the kind and actor."""
+
+    data: dict[str, Any]
+    ticket_id: int | None = None
+    customer_id: int | None = None
+    message_id: int | None = None
+
+
+def emit_many(
+    session: Session, kind: EventKind, actor: Actor, batch: Sequence[Pending]
+) -> list[int]:
+    """``emit`` for many events of one kind at once: one multi-row INSERT instead of an ORM
+    flush per event (a sweep that breaches a thousand timers spent most of its time there).
+    The events are the same rows, published and dispatched after commit like ``emit``'s;
+    they are not in the session's identity map. Returns their ids, in ``batch`` order."""
+    kind = check_kind(kind)
+    if not batch:
+        return []
+    if _strict:
+        for item in batch:
+            if problems := payload_problems(kind, item.data):
+                violations.append(f"{kind} payload: {'; '.join(problems)}")
+                raise PayloadError(violations[-1])
+    # The session flushes first so earlier ``emit`` events keep their order by id.
+    session.flush()
+    now = utcnow()
+    rows = [
+        {
+            "created_at": now,
+            "kind": str(kind),
+            "ticket_id": item.ticket_id,
+            "customer_id": item.customer_id,
+            "message_id": item.message_id,
+            "actor_type": str(actor.type),
+            "actor_id": actor.id,
+            "actor_name": actor.name,
+            "automated": actor.automated,
+            "data": item.data,
+        }
+        for item in batch
+    ]
+    # Executemany with RETURNING: SQLAlchemy sends it as batched multi-row INSERTs on both
+    # SQLite and PostgreSQL, and ``sort_by_parameter_order`` ties each id to its row.
+    ids = list(
+        session.scalars(insert(Event).returning(Event.id, sort_by_parameter_order=True), rows)
+    )
+    # Detached copies for the after-commit fan-out (publishers read ids, kinds, tickets).
+    pending: list[Event] = session.info.setdefault(_PENDING, [])
+    if not pending:
+        on_commit(session, lambda: _after_commit(pending))
+    pending.extend(Event(id=event_id, **row) for event_id, row in zip(ids, rows, strict=True))
+    return ids
 
 
 def changed(before: Any, after: Any) -> dict[str, Any]:

@@ -13,5 +13,6 @@ FEATURE = Feature(
     routers=(
         "minidesk.web.api.escalation:router",
         "minidesk.web.api.ticket_escalation:router",
+        "minidesk.web.ui.escalation_pages:router",
     ),
 )

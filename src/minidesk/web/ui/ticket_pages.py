@@ -26,6 +26,7 @@ from minidesk.replies.store import get_spec
 from minidesk.routing.accept import accept_on_open
 from minidesk.web.ui import forms, uploads
 from minidesk.web.ui.composer_pages import composer_context, preview
+from minidesk.web.ui.escalation_pages import escalation_panel
 from minidesk.web.ui.order_panel import order_panel
 from minidesk.web.ui.reasoning import Reasoning, explain
 from minidesk.web.ui.render import page, redirect
@@ -49,6 +50,7 @@ def ticket_page(request: Request, number: int, browser: BrowserDep, template: st
         accept_on_open(session, ticket.id, browser.user.id)
         context = _context(session, browser, ticket)
         context |= order_panel(session, ticket) | composer_context(session, ticket)
+        context |= escalation_panel(session, ticket, session.merge(browser.user, load=False))
         if template:
             author = session.merge(browser.user, load=False)
             about = context["about_order"]

@@ -152,6 +152,10 @@ ROUTES = [
          params={"action": "release_word"}),
     line("POST", "/admin/dead-letters/{outbox_id}/retry", 303, None, data={}),
     line("GET", "/admin/settings", 303, None),
+    line("GET", "/admin/routing", 303, None),
+    line("POST", "/admin/routing/agents/{user_id}", 303, None, data={}),
+    line("POST", "/admin/routing/teams/{team_id}", 303, None, data={},
+         params={"team_id": "support_team"}),
     line("POST", "/admin/settings", 303, None, data={}),
     # Static assets (the workspace's own, Swagger UI's and ReDoc's).
     line("GET", "/static/ui/{path}", 200, None, params={"path": "ui_asset"}),

@@ -22,9 +22,9 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, ForeignKey, Index, String, insert, select, update
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, Table, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from minidesk import hints
@@ -126,11 +126,38 @@ def emit(
         data=data,
     )
     session.add(event)
-    pending: list[Event] = session.info.setdefault(_PENDING, [])
+    pending: list[Committed] = session.info.setdefault(_PENDING, [])
     if not pending:
         on_commit(session, lambda: _after_commit(pending))
     pending.append(event)
     return event
+
+
+class Committed(Protocol):
+    """What the after-commit fan-out reads of an event: an ``Event`` row, or the plain record
+    ``emit_many`` hands over (a thousand ORM objects would cost more than their INSERT)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def ticket_id(self) -> int | None: ...
+    @property
+    def customer_id(self) -> int | None: ...
+    @property
+    def message_id(self) -> int | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """An event ``emit_many`` stored, as the fan-out sees it."""
+
+    id: int
+    kind: str
+    ticket_id: int | None
+    customer_id: int | None
+    message_id: int | None
 
 
 @dataclass(frozen=True)
@@ -176,16 +203,20 @@ def emit_many(
         }
         for item in batch
     ]
-    # Executemany with RETURNING: SQLAlchemy sends it as batched multi-row INSERTs on both
-    # SQLite and PostgreSQL, and ``sort_by_parameter_order`` ties each id to its row.
-    ids = list(
-        session.scalars(insert(Event).returning(Event.id, sort_by_parameter_order=True), rows)
-    )
-    # Detached copies for the after-commit fan-out (publishers read ids, kinds, tickets).
-    pending: list[Event] = session.info.setdefault(_PENDING, [])
+    # A Core executemany with RETURNING: SQLAlchemy sends it as batched multi-row INSERTs on
+    # SQLite and PostgreSQL, ``sort_by_parameter_order`` ties each id to its row, and the
+    # table (not the ORM entity) skips the ORM's per-row bookkeeping of returned keys.
+    table = Event.__table__
+    assert isinstance(table, Table)  # a declarative class's table, narrowed for the checker
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    ids = list(session.execute(statement, rows).scalars())
+    pending: list[Committed] = session.info.setdefault(_PENDING, [])
     if not pending:
         on_commit(session, lambda: _after_commit(pending))
-    pending.extend(Event(id=event_id, **row) for event_id, row in zip(ids, rows, strict=True))
+    pending.extend(
+        Recorded(event_id, str(kind), item.ticket_id, item.customer_id, item.message_id)
+        for event_id, item in zip(ids, batch, strict=True)
+    )
     return ids
 
 
@@ -227,7 +258,7 @@ def listened_kinds() -> frozenset[str]:
     return frozenset(kind for kind, found in _listeners.items() if found)
 
 
-Publisher = Callable[[Sequence[Event]], None]
+Publisher = Callable[[Sequence[Committed]], None]
 _publishers: list[Publisher] = []
 
 
@@ -237,7 +268,7 @@ def set_publisher(publisher: Publisher | None) -> None:
     _publishers[:] = [publisher] if publisher is not None else []
 
 
-def _after_commit(events: list[Event]) -> None:
+def _after_commit(events: list[Committed]) -> None:
     for publish in _publishers:
         try:
             publish(events)

@@ -84,6 +84,13 @@ def _payloads(session: Session, timer_ids: list[int]) -> list[tuple[int, int, di
     ]
 
 
+def _batch(session: Session, timer_ids: list[int]) -> list[Pending]:
+    return [
+        Pending(data, ticket_id=ticket_id, customer_id=customer_id)
+        for ticket_id, customer_id, data in _payloads(session, timer_ids)
+    ]
+
+
 def sweep(session: Session, now: dt.datetime) -> tuple[int, int]:
     """Claim and announce one batch of warnings and breaches; returns (claimed, announced)."""
     warned = _claim(session, SlaTimer.warned_at, SlaTimer.warn_at, now)
@@ -91,12 +98,8 @@ def sweep(session: Session, now: dt.datetime) -> tuple[int, int]:
     # A breach that comes with its warning in one sweep (the worker was down) is one notice.
     warnings = sorted(set(warned) - set(breached))
     # One INSERT per kind, not one ORM flush per event: a busy tick announces a thousand.
-    for kind, ids in ((EventKind.SLA_WARNING, warnings), (EventKind.SLA_BREACHED, breached)):
-        batch = [
-            Pending(data, ticket_id=ticket_id, customer_id=customer_id)
-            for ticket_id, customer_id, data in _payloads(session, ids)
-        ]
-        emit_many(session, kind, SYSTEM, batch)
+    emit_many(session, EventKind.SLA_WARNING, SYSTEM, _batch(session, warnings))
+    emit_many(session, EventKind.SLA_BREACHED, SYSTEM, _batch(session, breached))
     return max(len(warned), len(breached)), len(warnings) + len(breached)
 
 

@@ -176,7 +176,7 @@ def emit_many(
     """``emit`` for many events of one kind at once: one multi-row INSERT instead of an ORM
     flush per event (a sweep that breaches a thousand timers spent most of its time there).
     The events are the same rows, published and dispatched after commit like ``emit``'s;
-    they are not in the session's identity map. Returns their ids, in ``batch`` order."""
+    they are not in the session's identity map. Returns their ids, ascending."""
     kind = check_kind(kind)
     if not batch:
         return []
@@ -203,20 +203,21 @@ def emit_many(
         }
         for item in batch
     ]
-    # A Core executemany with RETURNING: SQLAlchemy sends it as batched multi-row INSERTs on
-    # SQLite and PostgreSQL, ``sort_by_parameter_order`` ties each id to its row, and the
-    # table (not the ORM entity) skips the ORM's per-row bookkeeping of returned keys.
+    # A Core executemany with RETURNING, sent as batched multi-row INSERTs on SQLite and
+    # PostgreSQL. Each returned row names its own ticket and message, so the fan-out needs no
+    # promise about the order rows come back in (asking for one, ``sort_by_parameter_order``,
+    # makes SQLite insert row by row); the table, not the ORM entity, skips the ORM's per-row
+    # bookkeeping.
     table = Event.__table__
     assert isinstance(table, Table)  # a declarative class's table, narrowed for the checker
-    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
-    ids = list(session.execute(statement, rows).scalars())
+    c = table.c
+    statement = insert(table).returning(c.id, c.ticket_id, c.customer_id, c.message_id)
+    stored = sorted(session.execute(statement, rows).all(), key=lambda row: int(row[0]))
     pending: list[Committed] = session.info.setdefault(_PENDING, [])
     if not pending:
         on_commit(session, lambda: _after_commit(pending))
-    pending.extend(
-        Recorded(event_id, str(kind), item.ticket_id, item.customer_id, item.message_id)
-        for event_id, item in zip(ids, batch, strict=True)
-    )
+    pending.extend(Recorded(row[0], str(kind), row[1], row[2], row[3]) for row in stored)
+    ids = [row[0] for row in stored]
     return ids
 
 

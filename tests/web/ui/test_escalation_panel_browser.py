@@ -13,6 +13,7 @@ from tests.web.ui.test_browser import _password, _serious, _sign_in
 
 from minidesk.db import Database
 from minidesk.escalation.rules import do_seed_defaults
+from minidesk.sla.policies import do_seed_defaults as do_seed_sla_policies
 
 pytestmark = pytest.mark.slow
 
@@ -79,3 +80,27 @@ def test_a_page_with_an_incident_passes_axe(
     assert done.get_attribute("data-done") == "yes"
     page.locator(".escalate-tool summary").click()
     assert _serious(page) == []
+
+
+def test_the_sla_panel_follows_a_status_change_live(
+    page: Any, live_server: str, cast: Cast, database: Database
+) -> None:
+    with database.transaction() as session:
+        do_seed_sla_policies(session)
+    number = _ticket(live_server, cast, "Do you ship the grinder to Norway?")
+    _password(cast.alice.email)
+    _sign_in(page, live_server, cast.alice.email)
+    page.goto(f"{live_server}/tickets/{number}")
+    first = page.locator('[data-sla="first_response"]')
+    assert first.get_attribute("data-sla-state") == "running"
+    assert "left" in first.inner_text() and "due" in first.inner_text()
+    page.wait_for_selector('[data-ticket-page][data-live="on"]')
+    response = httpx.patch(
+        f"{live_server}/api/v1/tickets/{number}",
+        json={"status": "pending"},
+        headers=cast.olivia.headers,
+    )
+    assert response.status_code == 200, response.text
+    # No reload: the status change on the stream made the page fetch the panel again.
+    page.wait_for_selector('[data-sla="first_response"][data-sla-state="paused"]', timeout=20_000)
+    assert "paused" in page.locator('[data-sla="first_response"]').inner_text()

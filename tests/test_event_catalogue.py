@@ -22,7 +22,8 @@ from minidesk.events import SYSTEM, PayloadError
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "src" / "minidesk"
-KIND_TAKERS = {"emit": 1, "listen": 0, "in_batch": 1}  # function → index of its kind argument
+# function → index of its kind argument
+KIND_TAKERS = {"emit": 1, "emit_many": 1, "listen": 0, "in_batch": 1}
 
 
 def _calls() -> Iterator[tuple[str, str, ast.expr]]:
@@ -74,7 +75,7 @@ def _scanned() -> dict[str, set[EventKind]]:
         if kinds is None:
             literal.append(f"{where}: {name}({ast.unparse(arg)})")
         else:
-            found[name] |= kinds
+            found["emit" if name == "emit_many" else name] |= kinds
     assert literal == [], "pass an EventKind constant, not a string"
     return found
 

@@ -33,6 +33,9 @@ class EventKind(StrEnum):
     TICKET_TAGS_CHANGED = "ticket.tags_changed"
     TICKET_INTENT_CORRECTED = "ticket.intent_corrected"
     TICKET_FIELDS_CHANGED = "ticket.fields_changed"
+    TICKET_REOPENED = "ticket.reopened"
+    TICKET_ESCALATED = "ticket.escalated"
+    TICKET_DEESCALATED = "ticket.deescalated"
     DELIVERY_FAILED = "delivery.failed"
     DELIVERY_REPLAYED = "delivery.replayed"
     INBOX_RETRIED = "inbox.retried"
@@ -69,6 +72,11 @@ class EventKind(StrEnum):
     SLA_WARNING = "sla.warning"
     SLA_BREACHED = "sla.breached"
     SLA_POLICY_CHANGED = "sla.policy_changed"
+    ESCALATION_RULE_CHANGED = "escalation.rule_changed"
+    ESCALATION_SETTINGS_CHANGED = "escalation.settings_changed"
+    INCIDENT_OPENED = "incident.opened"
+    INCIDENT_ITEM_CHECKED = "incident.item_checked"
+    INCIDENT_ACKNOWLEDGED = "incident.acknowledged"
     LISTENER_FAILED = "listener.failed"
     TEMPLATE_CREATED = "template.created"
     TEMPLATE_UPDATED = "template.updated"
@@ -180,6 +188,10 @@ _RESOLUTION = {"flow": "str | null", "turns": "int"}
 _SLA_TIMER = {"metric": "str", "policy_id": "int | null", "policy": "str | null",
               "due_at": "str", "target_seconds": "int", "business": "bool"}
 
+_ESCALATION = {"escalation_id": "int", "tier_before": "int", "tier": "int", "target": "str",
+               "target_label": "str", "target_user_ids": "list", "reason": "str",
+               "note": "str", "rule_id": "int | null", "rule": "str | null"}
+
 _SPECS = (
     # Conversations: what rules are for.
     EventSpec(EventKind.MESSAGE_RECEIVED, "A customer's message was accepted onto a ticket.",
@@ -214,6 +226,15 @@ _SPECS = (
               _CHANGE, rule_event=True),
     EventSpec(EventKind.TICKET_FIELDS_CHANGED, "A ticket's custom fields changed.",
               _CHANGE, rule_event=True),
+    EventSpec(EventKind.TICKET_REOPENED, "A solved ticket opened again: the customer wrote "
+              "(``by`` customer) or a person or rule reopened it.",
+              {"why": "str", "by": "str", "status": "str"}, rule_event=True),
+    EventSpec(EventKind.TICKET_ESCALATED, "A ticket was escalated (to a higher tier, or to "
+              "someone at its tier): by a person with a hand-off note, or by an escalation "
+              "rule; ``target_user_ids`` are the people it is for, ``reason`` says why.",
+              _ESCALATION, rule_event=True),
+    EventSpec(EventKind.TICKET_DEESCALATED, "A person moved a ticket down a tier, with a "
+              "hand-off note.", _ESCALATION, rule_event=True),
     EventSpec(EventKind.DELIVERY_FAILED, "An outgoing message could not be delivered (gave up "
               "after retries, or bounced).",
               {"reason": "str", "permanent": "bool", "attempts": "optional int",
@@ -295,6 +316,22 @@ _SPECS = (
     EventSpec(EventKind.SLA_POLICY_CHANGED, "An SLA policy was created, changed or deleted "
               "(before or after is null).",
               {"policy_id": "int", "policy": "str", **_CHANGE}),
+    # Escalation.
+    EventSpec(EventKind.ESCALATION_RULE_CHANGED, "An escalation rule was created, changed or "
+              "deleted (before or after is null).",
+              {"rule_id": "int", "rule": "str", **_CHANGE}),
+    EventSpec(EventKind.ESCALATION_SETTINGS_CHANGED, "Who hears of incidents (operations and "
+              "compliance teams) or their acknowledgement deadline changed.", _CHANGE),
+    EventSpec(EventKind.INCIDENT_OPENED, "A health or safety report opened a product-quality "
+              "incident: P1, a checklist, operations and compliance notified (the users in "
+              "``target_user_ids``) with a deadline to acknowledge.",
+              {"incident_id": "int", "reason": "str", "due_at": "str",
+               "notify_team_ids": "list", "target_user_ids": "list"}, rule_event=True),
+    EventSpec(EventKind.INCIDENT_ITEM_CHECKED, "An incident checklist item was ticked or "
+              "unticked.", {"incident_id": "int", "item": "str", "label": "str",
+                            "done": "bool"}),
+    EventSpec(EventKind.INCIDENT_ACKNOWLEDGED, "Operations or compliance acknowledged an "
+              "incident (``late``: after its deadline).", {"incident_id": "int", "late": "bool"}),
     # Replies and triage.
     EventSpec(EventKind.TEMPLATE_CREATED, "A reply template was created.",
               {"template": "str", "enabled": "bool", **_CHANGE}),

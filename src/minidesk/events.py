@@ -22,9 +22,9 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, ForeignKey, Index, String, select, update
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, Table, insert, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from minidesk import hints
@@ -126,11 +126,99 @@ def emit(
         data=data,
     )
     session.add(event)
-    pending: list[Event] = session.info.setdefault(_PENDING, [])
+    pending: list[Committed] = session.info.setdefault(_PENDING, [])
     if not pending:
         on_commit(session, lambda: _after_commit(pending))
     pending.append(event)
     return event
+
+
+class Committed(Protocol):
+    """What the after-commit fan-out reads of an event: an ``Event`` row, or the plain record
+    ``emit_many`` hands over (a thousand ORM objects would cost more than their INSERT)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def ticket_id(self) -> int | None: ...
+    @property
+    def customer_id(self) -> int | None: ...
+    @property
+    def message_id(self) -> int | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """An event ``emit_many`` stored, as the fan-out sees it."""
+
+    id: int
+    kind: str
+    ticket_id: int | None
+    customer_id: int | None
+    message_id: int | None
+
+
+@dataclass(frozen=True)
+class Pending:
+    """One event of an ``emit_many`` batch: what ``emit`` takes besides the kind and actor."""
+
+    data: dict[str, Any]
+    ticket_id: int | None = None
+    customer_id: int | None = None
+    message_id: int | None = None
+
+
+def emit_many(
+    session: Session, kind: EventKind, actor: Actor, batch: Sequence[Pending]
+) -> list[int]:
+    """``emit`` for many events of one kind at once: one multi-row INSERT instead of an ORM
+    flush per event (a sweep that breaches a thousand timers spent most of its time there).
+    The events are the same rows, published and dispatched after commit like ``emit``'s;
+    they are not in the session's identity map. Returns their ids, ascending."""
+    kind = check_kind(kind)
+    if not batch:
+        return []
+    if _strict:
+        for item in batch:
+            if problems := payload_problems(kind, item.data):
+                violations.append(f"{kind} payload: {'; '.join(problems)}")
+                raise PayloadError(violations[-1])
+    # The session flushes first so earlier ``emit`` events keep their order by id.
+    session.flush()
+    now = utcnow()
+    rows = [
+        {
+            "created_at": now,
+            "kind": str(kind),
+            "ticket_id": item.ticket_id,
+            "customer_id": item.customer_id,
+            "message_id": item.message_id,
+            "actor_type": str(actor.type),
+            "actor_id": actor.id,
+            "actor_name": actor.name,
+            "automated": actor.automated,
+            "data": item.data,
+        }
+        for item in batch
+    ]
+    # A Core executemany with RETURNING, sent as batched multi-row INSERTs on SQLite and
+    # PostgreSQL. Each returned row names its own ticket and message, so the fan-out needs no
+    # promise about the order rows come back in (asking for one, ``sort_by_parameter_order``,
+    # makes SQLite insert row by row); the table, not the ORM entity, skips the ORM's per-row
+    # bookkeeping.
+    table = Event.__table__
+    assert isinstance(table, Table)  # a declarative class's table, narrowed for the checker
+    c = table.c
+    statement = insert(table).returning(c.id, c.ticket_id, c.customer_id, c.message_id)
+    stored = sorted(session.execute(statement, rows).all(), key=lambda row: int(row[0]))
+    pending: list[Committed] = session.info.setdefault(_PENDING, [])
+    if not pending:
+        on_commit(session, lambda: _after_commit(pending))
+    pending.extend(Recorded(row[0], str(kind), row[1], row[2], row[3]) for row in stored)
+    ids = [row[0] for row in stored]
+    return ids
 
 
 def changed(before: Any, after: Any) -> dict[str, Any]:
@@ -171,7 +259,7 @@ def listened_kinds() -> frozenset[str]:
     return frozenset(kind for kind, found in _listeners.items() if found)
 
 
-Publisher = Callable[[Sequence[Event]], None]
+Publisher = Callable[[Sequence[Committed]], None]
 _publishers: list[Publisher] = []
 
 
@@ -181,7 +269,7 @@ def set_publisher(publisher: Publisher | None) -> None:
     _publishers[:] = [publisher] if publisher is not None else []
 
 
-def _after_commit(events: list[Event]) -> None:
+def _after_commit(events: list[Committed]) -> None:
     for publish in _publishers:
         try:
             publish(events)

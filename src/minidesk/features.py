@@ -88,6 +88,7 @@ INSTALLED: tuple[str, ...] = (
     "minidesk.sla",
     "minidesk.routing",
     "minidesk.ticket_fields",
+    "minidesk.escalation",
 )
 
 

@@ -93,6 +93,9 @@ ROUTES = [
     line("GET", "/tickets/{number}/composer/preview", 303, None),
     line("POST", "/tickets/{number}/composer/length", 303, None, data={"text": "hi"}),
     line("POST", "/tickets/{number}/intent", 303, None, data={"intent": "refund"}),
+    line("POST", "/tickets/{number}/escalate", 303, None, data={"tier": "2", "note": "x"}),
+    line("POST", "/tickets/{number}/incident/checklist", 303, None, data={"item": "close_out"}),
+    line("POST", "/tickets/{number}/incident/acknowledge", 303, None, data={}),
     line("POST", "/inbox/bulk", 303, None, data={"action": "solve"}),
     line("GET", "/approvals", 303, None),
     line("GET", "/customers", 303, None),
@@ -149,6 +152,10 @@ ROUTES = [
          params={"action": "release_word"}),
     line("POST", "/admin/dead-letters/{outbox_id}/retry", 303, None, data={}),
     line("GET", "/admin/settings", 303, None),
+    line("GET", "/admin/routing", 303, None),
+    line("POST", "/admin/routing/agents/{user_id}", 303, None, data={}),
+    line("POST", "/admin/routing/teams/{team_id}", 303, None, data={},
+         params={"team_id": "support_team"}),
     line("POST", "/admin/settings", 303, None, data={}),
     line("GET", "/admin/ticket-fields", 303, None),
     line("POST", "/admin/ticket-fields", 303, None, data={}),
@@ -386,6 +393,22 @@ ROUTES = [
     line("POST", f"{V1}/ticket-fields", 422, ADM, json={}),
     line("GET", f"{V1}/ticket-fields/{{field_id}}", 404),
     line("PATCH", f"{V1}/ticket-fields/{{field_id}}", 404, ADM, json={}),
+    # Escalation: the matrix is read by leads and written by managers; escalating a ticket
+    # and its incident (Sam's has none: 404 past the ticket check) follow the ticket rule.
+    line("GET", f"{V1}/escalation-rules", 200, L),
+    line("POST", f"{V1}/escalation-rules", 422, M, json={}),
+    line("GET", f"{V1}/escalation-rules/{{rule_id}}", 404, L),
+    line("PATCH", f"{V1}/escalation-rules/{{rule_id}}", 404, M, json={}),
+    line("DELETE", f"{V1}/escalation-rules/{{rule_id}}", 404, M),
+    line("GET", f"{V1}/escalation-settings", 200, L),
+    line("PUT", f"{V1}/escalation-settings", 200, M, json={"acknowledge_hours": 24}),
+    line("POST", f"{V1}/tickets/{{number}}/escalate", 201, hides=True,
+         json={"tier": 3, "note": "needs billing's eyes"}),
+    line("GET", f"{V1}/tickets/{{number}}/escalations", 200, hides=True),
+    line("GET", f"{V1}/tickets/{{number}}/incident", 404, hides=True),
+    line("PUT", f"{V1}/tickets/{{number}}/incident/checklist/{{item}}", 404, hides=True,
+         json={"done": True}),
+    line("POST", f"{V1}/tickets/{{number}}/incident/acknowledge", 404, hides=True),
     # Last: it retires the caller's token.
     line("POST", f"{V1}/auth/token/rotate", 201),
 ]
@@ -478,6 +501,7 @@ def _params(client: TestClient, cast: Cast, world: World) -> dict[str, Any]:
         "docs_asset": "swagger-ui.css",
         "view_id": view,
         "field_id": MISSING,
+        "item": "isolate_batch",
     }
 
 

@@ -59,7 +59,10 @@ def test_legal_words_stop_even_an_allowed_refund(
     assert ticket(store, number).resolution == "escalated"
     # The tier change is on the timeline like an agent's would be: before, after, why.
     [tier] = kinds(store, number, "ticket.tier_changed")
-    assert (tier["before"], tier["after"], tier["why"]) == (1, 3, "hand-off")
+    assert (tier["before"], tier["after"]) == (1, 3)
+    # The escalation matrix's "Legal words" rule (docs/escalation.md) moves it first where its
+    # rules are seeded, saying why; without them the hand-off does.
+    assert tier["why"] in ("hand-off", "legal word 'chargeback' under rule 'Legal words'")
 
 
 def test_issue_does_not_contain_sue(client: TestClient, cast: Cast, store: Database) -> None:

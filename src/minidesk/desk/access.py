@@ -45,6 +45,8 @@ class Permission(StrEnum):
     MANAGE_ROUTING = "manage_routing"
     # Custom ticket fields' definitions: what every agent fills in, and what solving needs.
     MANAGE_TICKET_FIELDS = "manage_ticket_fields"
+    # The escalation matrix and who hears of incidents: who gets pulled in, and when.
+    MANAGE_ESCALATIONS = "manage_escalations"
 
 
 MINIMUM_ROLE = {
@@ -65,6 +67,7 @@ MINIMUM_ROLE = {
     Permission.MANAGE_SLA: Role.ADMIN,
     Permission.MANAGE_ROUTING: Role.LEAD,
     Permission.MANAGE_TICKET_FIELDS: Role.ADMIN,
+    Permission.MANAGE_ESCALATIONS: Role.MANAGER,
 }
 
 

@@ -288,6 +288,18 @@ def do_set_status(
         why=why,
         **changed(before, status),
     )
+    if before == Status.SOLVED and status in OPEN_STATUSES:
+        # Its own kind, so reports and rules need not decode status pairs to count reopens.
+        emit(
+            session,
+            EventKind.TICKET_REOPENED,
+            actor,
+            ticket_id=ticket.id,
+            customer_id=ticket.customer_id,
+            why=why,
+            by=str(actor.type),
+            status=str(status),
+        )
 
 
 def do_set_priority(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from minidesk.event_kinds import EventKind
-from minidesk.events import Event
+from minidesk.events import Committed
 
 # NOTIFY's payload limit is 8000 bytes; stay clear of it for every broker alike.
 MAX_PAYLOAD_BYTES = 7000
@@ -57,7 +57,7 @@ class Notice:
         return "ticket.activity"
 
 
-def from_events(events: Sequence[Event]) -> list[Notice]:
+def from_events(events: Sequence[Committed]) -> list[Notice]:
     """The notices for committed events. Events of no ticket (a customer edit, a rule saved)
     are not streamed: the stream is about tickets, and visibility is defined through them."""
     return [

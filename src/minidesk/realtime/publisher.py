@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from minidesk import events
-from minidesk.events import Event
+from minidesk.events import Committed
 from minidesk.realtime import notices
 from minidesk.realtime.brokers import Broker, broker_for
 from minidesk.settings import Settings
@@ -18,7 +18,7 @@ def install(settings: Settings) -> Broker:
     """Publish this process's committed events to the broker ``settings`` name; returns it."""
     broker = broker_for(settings)
 
-    def publish(committed: Sequence[Event]) -> None:
+    def publish(committed: Sequence[Committed]) -> None:
         for payload in notices.encode(notices.from_events(committed)):
             broker.publish(payload)
 

@@ -9,5 +9,5 @@ FEATURE = Feature(
     models=("minidesk.routing.models",),
     listeners=("minidesk.routing.listeners",),
     sweepers=("minidesk.routing.reroute:reroute_unaccepted",),
-    routers=("minidesk.web.api.routing:router",),
+    routers=("minidesk.web.api.routing:router", "minidesk.web.ui.admin.routing_pages:router"),
 )

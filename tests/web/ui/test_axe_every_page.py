@@ -59,6 +59,7 @@ PAGES: dict[str, list[str]] = {
     "/admin/policies": ["/admin/policies"],
     "/admin/intents": ["/admin/intents"],
     "/admin/settings": ["/admin/settings"],
+    "/admin/routing": ["/admin/routing"],
     "/admin/ticket-fields": ["/admin/ticket-fields"],
     "/admin/ticket-fields/{field_id}": ["/admin/ticket-fields/{field_id}"],
     "/docs": ["/docs"],

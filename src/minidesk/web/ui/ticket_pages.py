@@ -30,6 +30,7 @@ from minidesk.ticket_fields.values import FieldValueError, check_ticket_update
 from minidesk.web.ui import forms, uploads
 from minidesk.web.ui.composer_pages import composer_context, preview
 from minidesk.web.ui.customer_panel import customer_panel
+from minidesk.web.ui.escalation_pages import escalation_panel
 from minidesk.web.ui.field_pages import field_panel, refused
 from minidesk.web.ui.order_panel import order_panel
 from minidesk.web.ui.reasoning import Reasoning, explain
@@ -55,6 +56,7 @@ def ticket_page(request: Request, number: int, browser: BrowserDep, template: st
         context = _context(session, browser, ticket)
         context |= order_panel(session, ticket) | composer_context(session, ticket)
         context |= customer_panel(session, browser, ticket) | field_panel(session)
+        context |= escalation_panel(session, ticket, session.merge(browser.user, load=False))
         if template:
             author = session.merge(browser.user, load=False)
             about = context["about_order"]

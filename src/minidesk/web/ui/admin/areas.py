@@ -25,6 +25,7 @@ AREAS = (
     Area("templates", "Templates", "/admin/templates", Permission.MANAGE_RULES),
     Area("policies", "Policies", "/admin/policies", Permission.MANAGE_POLICIES),
     Area("intents", "Intents", "/admin/intents", Permission.SEE_INTENT_MODELS),
+    Area("routing", "Routing", "/admin/routing", Permission.MANAGE_ROUTING),
     Area("settings", "Workspace settings", "/admin/settings", Permission.MANAGE_USERS),
     Area("ticket_fields", "Ticket fields", "/admin/ticket-fields", Permission.MANAGE_TICKET_FIELDS),
 )

@@ -15,6 +15,6 @@ router = APIRouter(include_in_schema=False)
 @router.get("/admin", response_class=HTMLResponse)
 def admin_index(request: Request, browser: BrowserDep) -> Response:
     if not areas_for(browser.user):
-        why = f"{browser.user.email} is {browser.user.role}; administration starts at manager"
+        why = f"{browser.user.email} is {browser.user.role}; administration starts at lead"
         return page(request, "forbidden.html", {"browser": browser, "why": why}, 403)
     return page(request, "admin/index.html", {"browser": browser, "active": "admin", "area": None})

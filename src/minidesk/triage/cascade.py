@@ -1,0 +1,122 @@
+"""The two-stage intent decision: TF-IDF first, the sentence encoder only when it is unsure.
+
+An encoder model's scorer is a sum of two linear parts (``triage.scorer``): a TF-IDF SVM and
+a ridge model on sentence embeddings. The TF-IDF part is a complete classifier on its own,
+costs about a tenth of the encoder's forward pass, and on most live messages ("where is my
+order #123?") already agrees with the sum. So the model first scores the TF-IDF part alone,
+turned into probabilities with a temperature of its own; a message whose top probability
+reaches the cascade ``threshold`` is decided there, the rest get the encoder and the full
+scorer.
+
+The threshold is chosen in training on the same out-of-fold scores as the model's own
+threshold (unseen phrasings, left-out classes or held-out ``oos`` rows as negatives): the
+*lowest* stage-one confidence at which the cascade's held-out objective (in-scope accuracy
+plus out-of-scope recall, weighted as for the model's threshold) is still at least the full
+scorer's. It never goes below the model's own threshold, so stage one only ever answers
+with a confident in-scope label or with ``unknown`` because the ``oos`` class won.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from minidesk.triage.data import OOS_LABEL
+from minidesk.triage.result import UNKNOWN_INTENT
+
+# Candidate thresholds: stage-one confidences at these quantiles (finer than any held-out
+# set needs; a search over every distinct value would cost seconds for nothing).
+CANDIDATES = 400
+
+
+@dataclass(frozen=True)
+class Cascade:
+    """Stage one of an encoder model: TF-IDF scores plus ``intercept``, softmax at
+    ``temperature``; decided there when the top probability is at least ``threshold``."""
+
+    threshold: float
+    temperature: float
+    intercept: np.ndarray
+    heldout_share: float  # share of held-out messages stage one decided
+
+
+@dataclass(frozen=True)
+class HeldOutRows:
+    """Per held-out row, both stages' confidence and whether each decided it right."""
+
+    stage_one_confidence: np.ndarray
+    stage_one_right: np.ndarray
+    full_right: np.ndarray
+    negative: np.ndarray  # an out-of-scope row (right = answered "unknown")
+
+
+def decide(
+    probs: np.ndarray, labels: Sequence[str], threshold: float
+) -> tuple[list[str], np.ndarray]:
+    """The model's decision rule on many rows at once: (answers, in-scope confidences)."""
+    oos = list(labels).index(OOS_LABEL) if OOS_LABEL in labels else -1
+    top = probs.argmax(axis=1)
+    in_scope = probs.copy()
+    if oos >= 0:
+        in_scope[:, oos] = -1.0
+    best = in_scope.argmax(axis=1)
+    conf = in_scope[np.arange(len(best)), best]
+    names = np.asarray(labels, dtype=object)[best]
+    names[(top == oos) | (conf < threshold)] = UNKNOWN_INTENT
+    return [str(n) for n in names], conf
+
+
+def rows_right(answers: Sequence[str], truth: Sequence[str], labels: Sequence[str]) -> np.ndarray:
+    """Whether each answer is right: the label for in-scope rows, ``unknown`` for the rest."""
+    known = set(labels) - {OOS_LABEL}
+    return np.array(
+        [a == (t if t in known else UNKNOWN_INTENT) for a, t in zip(answers, truth, strict=True)],
+        dtype=bool,
+    )
+
+
+def objective(right: np.ndarray, negative: np.ndarray, oos_share: float) -> float:
+    """In-scope accuracy and out-of-scope recall, weighted by the expected oos share."""
+    acc = float(right[~negative].mean()) if (~negative).any() else 0.0
+    if not negative.any():
+        return acc
+    return (1.0 - oos_share) * acc + oos_share * float(right[negative].mean())
+
+
+def held_out_rows(
+    folds: Sequence[tuple[np.ndarray, np.ndarray, Sequence[str], Sequence[str]]],
+    threshold: float,
+) -> HeldOutRows:
+    """Rows of ``(stage-one probabilities, full probabilities, labels, truths)`` per fold,
+    each stage decided with the model's ``threshold``."""
+    conf, one, full, negative = [], [], [], []
+    for p1, pf, labels, truth in folds:
+        known = set(labels) - {OOS_LABEL}
+        conf.append(p1.max(axis=1))
+        one.append(rows_right(decide(p1, labels, threshold)[0], truth, labels))
+        full.append(rows_right(decide(pf, labels, threshold)[0], truth, labels))
+        negative.append(np.array([t not in known for t in truth], dtype=bool))
+    return HeldOutRows(
+        np.concatenate(conf), np.concatenate(one), np.concatenate(full), np.concatenate(negative)
+    )
+
+
+def choose_threshold(
+    rows: HeldOutRows, *, floor: float, oos_share: float
+) -> tuple[float, float] | None:
+    """(threshold, held-out share decided by stage one): the lowest threshold, not below
+    ``floor``, at which the cascade scores at least as well as the full scorer; None when
+    no threshold lets stage one decide anything without a loss."""
+    conf = rows.stage_one_confidence
+    if not len(conf):
+        return None
+    target = objective(rows.full_right, rows.negative, oos_share)
+    cands = np.unique(np.quantile(conf, np.linspace(0.0, 1.0, CANDIDATES)))
+    for t in cands[cands >= floor]:  # ascending: the first that keeps the objective wins
+        sure = conf >= t
+        right = np.where(sure, rows.stage_one_right, rows.full_right)
+        if objective(right, rows.negative, oos_share) >= target:
+            return float(t), float(sure.mean())
+    return None

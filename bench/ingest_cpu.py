@@ -11,7 +11,8 @@ which ``encoder`` (the sentence encoder's forward passes), and ``write`` (the re
 ``process_batch``: the transaction that stores customers, tickets, messages and events),
 then ``listeners`` (every feature's listeners on the events those batches emitted, in
 batches of 64 as the ``dispatch_events`` job gets them from the coalescer).
-``--profile N`` adds cProfile's N most expensive functions (cumulative).
+``--profile N`` adds cProfile's N most expensive functions (cumulative) of the pipeline, or
+of the listeners with ``--profile-stage listeners``.
 """
 
 from __future__ import annotations
@@ -61,10 +62,10 @@ class _Meter:
         return timed
 
 
-def _accept(database: db.Database, count: int, customers: int) -> list[int]:
+def _accept(database: db.Database, count: int, customers: int, prefix: str) -> list[int]:
     ids = []
     for i in range(count):
-        data = ingest.body(i, customers)
+        data = ingest.body(i, customers, prefix)
         message = InboundMessage(
             channel="api",
             external_id=str(data["external_id"]),
@@ -90,6 +91,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--customers", type=int, default=2000)
     parser.add_argument("--profile", type=int, default=0, help="top N functions (0: none)")
+    parser.add_argument("--profile-stage", choices=["pipeline", "listeners"], default="pipeline")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         url = f"sqlite:///{scratch}/cpu.db"
@@ -101,30 +103,32 @@ def main() -> None:
         jobs.configure(current)  # a queue nobody consumes: listeners run below, measured
         features.load_listeners()
         # Warm-up outside the measurement: model and encoder weights, regexes, first queries.
-        warm = _accept(database, pipeline.BATCH_SIZE, args.customers)
+        warm = _accept(database, pipeline.BATCH_SIZE, args.customers, "warm-up")
         pipeline.process_batch(warm, database)
         _dispatch_all(database)
-        ids = _accept(database, args.messages, args.customers)
+        ids = _accept(database, args.messages, args.customers, "bench")
 
         triage, encode = _Meter(), _Meter()
         pipeline.analyse_many = triage.wrap(pipeline.analyse_many)  # type: ignore[attr-defined]
         enc = encoder.get_encoder(encoder.MUSE)
         enc.encode = encode.wrap(enc.encode)  # type: ignore[method-assign]
         profiler = cProfile.Profile() if args.profile else None
+        on_pipeline = profiler if args.profile_stage == "pipeline" else None
+        on_listeners = profiler if args.profile_stage == "listeners" else None
         t0 = time.process_time()
-        if profiler:
-            profiler.enable()
+        if on_pipeline:
+            on_pipeline.enable()
         for start in range(0, len(ids), pipeline.BATCH_SIZE):
             pipeline.process_batch(ids[start : start + pipeline.BATCH_SIZE], database)
-        if profiler:
-            profiler.disable()
+        if on_pipeline:
+            on_pipeline.disable()
         total = time.process_time() - t0
         t1 = time.process_time()
-        if profiler:
-            profiler.enable()
+        if on_listeners:
+            on_listeners.enable()
         dispatched = _dispatch_all(database)
-        if profiler:
-            profiler.disable()
+        if on_listeners:
+            on_listeners.disable()
         listening = time.process_time() - t1
     n = len(ids)
     per = 1000 / n

@@ -10,10 +10,12 @@ scorer.
 
 The threshold is chosen in training on the same out-of-fold scores as the model's own
 threshold (unseen phrasings, left-out classes or held-out ``oos`` rows as negatives): the
-*lowest* stage-one confidence at which the cascade's held-out objective (in-scope accuracy
-plus out-of-scope recall, weighted as for the model's threshold) is still at least the full
-scorer's. It never goes below the model's own threshold, so stage one only ever answers
-with a confident in-scope label or with ``unknown`` because the ``oos`` class won.
+*lowest* stage-one confidence at which the cascade's held-out in-scope accuracy and its
+out-of-scope recall are each still at least the full scorer's. Each on its own, not their
+weighted sum: a sum would let stage one trade out-of-scope recall for accuracy (measured on
+CLINC150: -0.9 points of recall for +0.0 of accuracy). It never goes below the model's own
+threshold, so stage one only ever answers with a confident in-scope label or with
+``unknown`` because the ``oos`` class won.
 """
 
 from __future__ import annotations
@@ -77,12 +79,9 @@ def rows_right(answers: Sequence[str], truth: Sequence[str], labels: Sequence[st
     )
 
 
-def objective(right: np.ndarray, negative: np.ndarray, oos_share: float) -> float:
-    """In-scope accuracy and out-of-scope recall, weighted by the expected oos share."""
-    acc = float(right[~negative].mean()) if (~negative).any() else 0.0
-    if not negative.any():
-        return acc
-    return (1.0 - oos_share) * acc + oos_share * float(right[negative].mean())
+def scores(right: np.ndarray, negative: np.ndarray) -> tuple[int, int]:
+    """(in-scope rows answered right, out-of-scope rows answered ``unknown``)."""
+    return int(right[~negative].sum()), int(right[negative].sum())
 
 
 def held_out_rows(
@@ -103,20 +102,21 @@ def held_out_rows(
     )
 
 
-def choose_threshold(
-    rows: HeldOutRows, *, floor: float, oos_share: float
-) -> tuple[float, float] | None:
+def choose_threshold(rows: HeldOutRows, *, floor: float) -> tuple[float, float] | None:
     """(threshold, held-out share decided by stage one): the lowest threshold, not below
-    ``floor``, at which the cascade scores at least as well as the full scorer; None when
-    no threshold lets stage one decide anything without a loss."""
+    ``floor``, at which the cascade is right on at least as many held-out in-scope rows and
+    out-of-scope rows as the full scorer; None when no threshold lets stage one decide
+    anything without a loss."""
     conf = rows.stage_one_confidence
     if not len(conf):
         return None
-    target = objective(rows.full_right, rows.negative, oos_share)
+    target_in, target_out = scores(rows.full_right, rows.negative)
     cands = np.unique(np.quantile(conf, np.linspace(0.0, 1.0, CANDIDATES)))
-    for t in cands[cands >= floor]:  # ascending: the first that keeps the objective wins
+    for t in cands[cands >= floor]:  # ascending: the first without a loss is the cheapest
         sure = conf >= t
-        right = np.where(sure, rows.stage_one_right, rows.full_right)
-        if objective(right, rows.negative, oos_share) >= target:
+        got_in, got_out = scores(
+            np.where(sure, rows.stage_one_right, rows.full_right), rows.negative
+        )
+        if got_in >= target_in and got_out >= target_out:
             return float(t), float(sure.mean())
     return None

@@ -139,7 +139,7 @@ def train(examples: Sequence[Example], *, config: TrainConfig | None = None,
 
     parts = fit_parts(x, emb, y, c=cfg.c, seed=cfg.seed)
     stage_one = None if emb is None else _calibrate_cascade(
-        held, calib, cfg.oos_share, parts.sparse_intercept)
+        held, calib, parts.sparse_intercept)
     coef, intercept = parts.stacked(mix)
     classes = parts.classes
     meta_all = {
@@ -328,7 +328,7 @@ def _calibrate(held: _HeldOut, *, has_oos: bool, oos_share: float) -> Calibratio
     )
 
 
-def _calibrate_cascade(held: _HeldOut, calib: Calibration, oos_share: float,
+def _calibrate_cascade(held: _HeldOut, calib: Calibration,
                        intercept: np.ndarray) -> cascade.Cascade | None:
     """Stage one's temperature and threshold from the held-out scores (``triage.cascade``)."""
     temperature = _fit_temperature(
@@ -338,7 +338,7 @@ def _calibrate_cascade(held: _HeldOut, calib: Calibration, oos_share: float,
              for sparse, full, labels, truth in zip(held.sparse, held.scores, held.labels,
                                                     held.truth, strict=True)]
     rows = cascade.held_out_rows(folds, calib.threshold)
-    chosen = cascade.choose_threshold(rows, floor=calib.threshold, oos_share=oos_share)
+    chosen = cascade.choose_threshold(rows, floor=calib.threshold)
     if chosen is None:
         return None
     return cascade.Cascade(chosen[0], temperature, np.asarray(intercept, dtype=np.float32),

@@ -116,6 +116,9 @@ def worker(threads: Annotated[int, typer.Option(help="Worker threads.")] = 2) ->
     publisher.install(settings)  # what jobs change reaches agents' screens too
     email_service.ensure_support_address(settings)
     email = email_service.start(settings, smtp=False, imap=True)
+    from minidesk.triage import warm_up
+
+    warm_up()  # the intent model is long-lived too: loaded before the freeze
     gc.freeze()  # as in ``serve``: long-lived start-up objects leave the collector's passes
     drainer = jobs.start_drainer(threads)
     try:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +12,9 @@ from minidesk.triage.registry import DEFAULT_MODEL_DIR, registry
 from minidesk.triage.sync import watcher
 from triage.triage_toydata import TOY
 
-DATASETS = Path(__file__).parents[2].parent / "shared" / "datasets"
+# Beside the repository by default; a git worktree elsewhere names them explicitly.
+DATASETS = Path(os.environ.get("MINIDESK_TEST_DATASETS")
+                or Path(__file__).parents[2].parent / "shared" / "datasets")
 
 
 def toy_examples() -> list[Example]:

@@ -6,7 +6,7 @@ and judge intent models, and ``activate_model`` makes one live.
 
 from __future__ import annotations
 
-from minidesk.triage.analyse import analyse, analyse_many
+from minidesk.triage.analyse import analyse, analyse_many, warm_up
 from minidesk.triage.data import Example, load_examples
 from minidesk.triage.model import IntentModel, ModelError, Prediction
 from minidesk.triage.registry import ModelRegistry, activate_model, active_model, registry
@@ -26,4 +26,5 @@ __all__ = [
     "analyse_many",
     "load_examples",
     "registry",
+    "warm_up",
 ]

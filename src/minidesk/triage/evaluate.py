@@ -4,7 +4,9 @@
 ``accuracy_unthresholded`` counts the top in-scope label instead); ``oos_recall`` is
 the share of ``oos`` rows answered "unknown"; ``macro_f1`` is over the in-scope labels with
 "unknown" as an extra prediction that is never right for them. Latency is per message,
-single thread, one call per message as in production.
+single thread, one call per message as in production. ``stage_one_share`` is the share of
+rows the cascade's TF-IDF stage decided without the encoder (``triage.cascade``);
+``cascade=False`` scores the full scorer on every row instead.
 """
 
 from __future__ import annotations
@@ -22,11 +24,11 @@ from minidesk.triage.result import UNKNOWN_INTENT
 
 
 def evaluate(model: IntentModel, examples: Sequence[Example],
-             *, latency_sample: int = 1000) -> dict[str, Any]:
+             *, latency_sample: int = 1000, cascade: bool = True) -> dict[str, Any]:
     """The JSON object ``intents eval`` prints."""
     texts = [e.text for e in examples]
     truth = [e.label for e in examples]
-    predictions = model.predict_many(texts)
+    predictions = model.predict_many(texts, cascade=cascade)
     preds = [p.intent for p in predictions]
     in_scope = [i for i, lab in enumerate(truth) if lab != OOS_LABEL]
     oos = [i for i, lab in enumerate(truth) if lab == OOS_LABEL]
@@ -45,6 +47,10 @@ def evaluate(model: IntentModel, examples: Sequence[Example],
     if oos:
         out["oos_recall"] = round(sum(preds[i] == UNKNOWN_INTENT for i in oos) / len(oos), 4)
     out["n_in_scope"], out["n_oos"] = len(in_scope), len(oos)
+    out["stage_one_share"] = round(
+        sum(p.stage == "tfidf" for p in predictions) / max(len(predictions), 1), 4)
+    if not latency_sample:
+        return out | {"model_version": model.version}
     p50, p99 = measure_latency(model, texts[:latency_sample])
     out["latency_ms_p50"], out["latency_ms_p99"] = p50, p99
     out["model_version"] = model.version

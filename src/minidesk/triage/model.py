@@ -12,6 +12,9 @@ With ``encoder: minilm`` (format 2, optional ``embeddings`` extra) the features 
 sentence embedding scaled by ``embedding_weight``; the scorer stays one linear model over
 the concatenation, so calibration and the decision rule are the same for both encoders.
 Format 2 exists so that a minidesk without encoder support refuses such a model by name.
+An encoder model may carry a ``cascade`` (``triage.cascade``): messages its TF-IDF part
+alone decides confidently skip the encoder. A minidesk that predates it ignores the fields
+and runs the full scorer on every message.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from __future__ import annotations
 import json
 import os
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +30,7 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from minidesk.triage import encoder as enc
+from minidesk.triage.cascade import Cascade
 from minidesk.triage.data import OOS_LABEL
 from minidesk.triage.result import UNKNOWN_INTENT
 
@@ -59,6 +63,7 @@ class Prediction:
     intent: str
     confidence: float
     best_label: str  # the top in-scope label even when the answer is "unknown"
+    stage: str = "full"  # "tfidf" when the cascade's first stage decided it
 
 
 def make_vectorizer(options: dict[str, Any], vocabulary: list[str] | None = None,
@@ -105,6 +110,7 @@ class IntentModel:
     meta: dict[str, Any] = field(default_factory=dict)
     encoder: str = enc.TFIDF
     embedding_weight: float = 0.0
+    cascade: Cascade | None = None
 
     def __post_init__(self) -> None:
         self._word = make_vectorizer(WORD_OPTIONS, self.word_vocab, self.word_idf)
@@ -125,23 +131,50 @@ class IntentModel:
         return [lab for lab in self.labels if lab != OOS_LABEL]
 
     def scores(self, texts: list[str]) -> np.ndarray:
-        """Raw linear scores, one row per text, one column per label."""
+        """Raw linear scores of the full scorer, one row per text, one column per label."""
         clipped = [t[:MAX_CHARS] for t in texts]
+        return self._full_scores(clipped, self._tfidf_scores(clipped))
+
+    def _tfidf_scores(self, clipped: list[str]) -> np.ndarray:
+        """The TF-IDF part's scores, without intercept."""
         with self._lock:
             xw = self._word.transform(clipped)
             xc = self._char.transform(clipped)
         nw, nc = len(self.word_vocab), len(self.char_vocab)
-        out = np.asarray(xw @ self._coef[:nw]) + np.asarray(xc @ self._coef[nw:nw + nc])
-        if self._encoder is not None:
+        return np.asarray(xw @ self._coef[:nw]) + np.asarray(xc @ self._coef[nw:nw + nc])
+
+    def _full_scores(self, clipped: list[str], tfidf: np.ndarray) -> np.ndarray:
+        out = tfidf.copy()
+        if self._encoder is not None and clipped:
             emb = self._encoder.encode(clipped) * np.float32(self.embedding_weight)
+            nw, nc = len(self.word_vocab), len(self.char_vocab)
             out += emb @ self._coef[nw + nc:]
         return out + self._intercept
 
-    def predict_many(self, texts: list[str]) -> list[Prediction]:
+    def predict_many(self, texts: list[str], *, cascade: bool = True) -> list[Prediction]:
+        """Predictions in order; ``cascade=False`` runs the full scorer on every text (what
+        evaluation compares the cascade with)."""
         if not texts:
             return []
-        probs = softmax(self.scores(texts), self.temperature)
-        return [self._decide(row) for row in probs]
+        clipped = [t[:MAX_CHARS] for t in texts]
+        tfidf = self._tfidf_scores(clipped)
+        stage = self.cascade if cascade and self._encoder is not None else None
+        if stage is None:
+            probs = softmax(self._full_scores(clipped, tfidf), self.temperature)
+            return [self._decide(row) for row in probs]
+        first = softmax(tfidf + stage.intercept, stage.temperature)
+        sure = first.max(axis=1) >= stage.threshold
+        out: list[Prediction | None] = [
+            replace(self._decide(row), stage="tfidf") if ok else None
+            for row, ok in zip(first, sure, strict=True)
+        ]
+        unsure = np.flatnonzero(~sure)
+        if len(unsure):
+            full = softmax(self._full_scores([clipped[i] for i in unsure], tfidf[unsure]),
+                           self.temperature)
+            for i, row in zip(unsure.tolist(), full, strict=True):
+                out[i] = self._decide(row)
+        return [p for p in out if p is not None]
 
     def predict(self, text: str) -> Prediction:
         return self.predict_many([text])[0]
@@ -177,14 +210,20 @@ class IntentModel:
             "char_vocab": self.char_vocab,
             "meta": self.meta,
         }
+        if self.cascade is not None:
+            doc["cascade"] = {"threshold": self.cascade.threshold,
+                              "temperature": self.cascade.temperature,
+                              "heldout_share": self.cascade.heldout_share}
         tmp_w = out / (WEIGHTS_FILE + ".tmp.npz")
-        np.savez_compressed(
-            tmp_w,
-            word_idf=self.word_idf.astype(np.float32),
-            char_idf=self.char_idf.astype(np.float32),
-            coef=self.coef.astype(np.float16),
-            intercept=self.intercept.astype(np.float32),
-        )
+        arrays: dict[str, np.ndarray] = {
+            "word_idf": self.word_idf.astype(np.float32),
+            "char_idf": self.char_idf.astype(np.float32),
+            "coef": self.coef.astype(np.float16),
+            "intercept": self.intercept.astype(np.float32),
+        }
+        if self.cascade is not None:
+            arrays["cascade_intercept"] = self.cascade.intercept.astype(np.float32)
+        np.savez_compressed(tmp_w, **arrays)  # type: ignore[arg-type]
         tmp_j = out / (MODEL_FILE + ".tmp")
         tmp_j.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")), "utf-8")
         os.replace(tmp_w, out / WEIGHTS_FILE)
@@ -220,6 +259,7 @@ class IntentModel:
             meta=dict(doc.get("meta", {})),
             encoder=encoder,
             embedding_weight=float(doc.get("embedding_weight", 0.0)),
+            cascade=_load_cascade(doc, weights),
         )
 
 
@@ -229,6 +269,15 @@ class ModelError(RuntimeError):
 
 class EncoderMissingError(ModelError):
     """The model needs a sentence encoder whose optional extra is not installed here."""
+
+
+def _load_cascade(doc: dict[str, Any], weights: Any) -> Cascade | None:
+    spec = doc.get("cascade")
+    if not spec or "cascade_intercept" not in weights:
+        return None
+    return Cascade(float(spec["threshold"]), float(spec["temperature"]),
+                   np.asarray(weights["cascade_intercept"], dtype=np.float32),
+                   float(spec.get("heldout_share", 0.0)))
 
 
 def _jsonable(options: dict[str, Any]) -> dict[str, Any]:

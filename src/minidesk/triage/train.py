@@ -33,6 +33,7 @@ import scipy.sparse as sp
 import sklearn
 from sklearn.cluster import KMeans
 
+from minidesk.triage import cascade
 from minidesk.triage import encoder as enc
 from minidesk.triage.data import OOS_LABEL, Example
 from minidesk.triage.model import (
@@ -96,6 +97,7 @@ class _HeldOut:
     """Out-of-fold scores: per fold the raw score matrix, its labels and the truths."""
 
     scores: list[np.ndarray] = field(default_factory=list)
+    sparse: list[np.ndarray] = field(default_factory=list)  # the TF-IDF part's alone
     labels: list[list[str]] = field(default_factory=list)
     truth: list[list[str]] = field(default_factory=list)
 
@@ -136,6 +138,8 @@ def train(examples: Sequence[Example], *, config: TrainConfig | None = None,
     calib = _calibrate(held, has_oos=OOS_LABEL in labels, oos_share=cfg.oos_share)
 
     parts = fit_parts(x, emb, y, c=cfg.c, seed=cfg.seed)
+    stage_one = None if emb is None else _calibrate_cascade(
+        held, calib, parts.sparse_intercept)
     coef, intercept = parts.stacked(mix)
     classes = parts.classes
     meta_all = {
@@ -144,6 +148,9 @@ def train(examples: Sequence[Example], *, config: TrainConfig | None = None,
         "n_examples": len(texts),
         "label_counts": dict(Counter(labels)),
         "calibration": calib.__dict__,
+        "cascade": None if stage_one is None else {
+            "threshold": stage_one.threshold, "temperature": stage_one.temperature,
+            "heldout_stage_one_share": stage_one.heldout_share},
         "config": cfg.__dict__,
         "sklearn_version": sklearn.__version__,
         "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -164,6 +171,7 @@ def train(examples: Sequence[Example], *, config: TrainConfig | None = None,
         encoder=cfg.encoder,
         # The mix is folded into the stacked weights; embeddings enter at unit scale.
         embedding_weight=1.0 if emb is not None else 0.0,
+        cascade=stage_one,
     )
     extra = {"encode_seconds": round(encode_seconds, 2)} if cfg.encoder != enc.TFIDF else {}
     return TrainReport(model, calib, time.perf_counter() - started, len(texts), extra)
@@ -269,6 +277,7 @@ def _cross_scores(x: sp.csr_matrix, emb: np.ndarray | None, y: np.ndarray,
     if emb is None:
         mix = 0.0
     held.scores = [p.combined(mix) for p in parts]
+    held.sparse = [p.sparse for p in parts]
     return held, mix
 
 
@@ -317,6 +326,23 @@ def _calibrate(held: _HeldOut, *, has_oos: bool, oos_share: float) -> Calibratio
         float((cout < threshold).mean()),
         len(cout),
     )
+
+
+def _calibrate_cascade(held: _HeldOut, calib: Calibration,
+                       intercept: np.ndarray) -> cascade.Cascade | None:
+    """Stage one's temperature and threshold from the held-out scores (``triage.cascade``)."""
+    temperature = _fit_temperature(
+        _HeldOut(scores=held.sparse, labels=held.labels, truth=held.truth))
+    folds = [(softmax(sparse.copy(), temperature), softmax(full.copy(), calib.temperature),
+              labels, truth)
+             for sparse, full, labels, truth in zip(held.sparse, held.scores, held.labels,
+                                                    held.truth, strict=True)]
+    rows = cascade.held_out_rows(folds, calib.threshold)
+    chosen = cascade.choose_threshold(rows, floor=calib.threshold)
+    if chosen is None:
+        return None
+    return cascade.Cascade(chosen[0], temperature, np.asarray(intercept, dtype=np.float32),
+                           chosen[1])
 
 
 def _best_threshold(conf_in: np.ndarray, correct: np.ndarray, conf_out: np.ndarray,

@@ -45,6 +45,11 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         consumer = jobs.start_embedded(workers) if workers else None
+        if workers:
+            # This process runs the pipeline: its intent model is loaded before the freeze.
+            from minidesk.triage import warm_up
+
+            warm_up()
         # Everything loaded so far (models, mappers, the intent model) lives as long as the
         # process: keep it out of the collector's full passes, which otherwise stall every
         # request for tens of milliseconds now and then. Once per process: an app built

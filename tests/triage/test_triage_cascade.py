@@ -1,0 +1,125 @@
+"""The intent cascade: TF-IDF decides the messages it is sure of, the encoder the rest."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from minidesk.triage import encoder as enc
+from minidesk.triage.build_default import bitext_examples
+from minidesk.triage.data import Example, load_examples
+from minidesk.triage.model import IntentModel
+from minidesk.triage.registry import DEFAULT_MODEL_DIR
+from minidesk.triage.train import TrainConfig, train
+
+HELDOUT = Path(__file__).parent / "multilingual_heldout.jsonl"
+CLEAR = "I want to cancel order 1234, please."
+# Words the TF-IDF part has never seen in training; only the encoder knows what they mean.
+UNSURE = "¿Me podrían mandar la factura de mi compra, por favor?"
+
+
+class EncoderCalls:
+    def __init__(self) -> None:
+        self.texts: list[list[str]] = []
+
+
+@pytest.fixture
+def encoder_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[EncoderCalls]:
+    """Every text the shared multilingual encoder is asked to embed."""
+    calls = EncoderCalls()
+    shared = enc.get_encoder(enc.MUSE)
+    real = shared.encode
+
+    def counting(texts: list[str]) -> np.ndarray:
+        calls.texts.append(list(texts))
+        return real(texts)
+
+    monkeypatch.setattr(shared, "encode", counting)
+    yield calls
+
+
+@pytest.fixture(scope="module")
+def default_model() -> IntentModel:
+    return IntentModel.load(DEFAULT_MODEL_DIR)
+
+
+def test_the_shipped_model_carries_a_calibrated_cascade(default_model: IntentModel) -> None:
+    stage = default_model.cascade
+    assert default_model.encoder == enc.MUSE and stage is not None
+    # Stage one only answers above the model's own out-of-scope threshold.
+    assert default_model.threshold <= stage.threshold < 1.0
+    assert stage.intercept.shape == (len(default_model.labels),)
+
+
+def test_a_clear_message_is_decided_without_the_encoder(
+    default_model: IntentModel, encoder_calls: EncoderCalls
+) -> None:
+    prediction = default_model.predict(CLEAR)
+    assert (prediction.intent, prediction.stage) == ("cancel_order", "tfidf")
+    assert prediction.confidence >= default_model.threshold
+    assert encoder_calls.texts == []
+
+
+def test_an_unsure_message_goes_to_the_encoder_alone(
+    default_model: IntentModel, encoder_calls: EncoderCalls
+) -> None:
+    predictions = default_model.predict_many([CLEAR, UNSURE, CLEAR])
+    assert [p.stage for p in predictions] == ["tfidf", "full", "tfidf"]
+    assert predictions[1].intent == "invoice"
+    assert encoder_calls.texts == [[UNSURE]]  # one forward pass, only for the unsure one
+
+
+def test_the_cascade_answers_like_the_full_model(
+    default_model: IntentModel, datasets: Path
+) -> None:
+    cases = [json.loads(line) for line in HELDOUT.read_text("utf-8").splitlines() if line]
+    texts = [c["text"] for c in cases]
+    # A sample of both Bitext releases and of CLINC150 (other domains: mostly unknown here).
+    texts += [e.text for e in bitext_examples(datasets, "8k")[::40]]
+    texts += [e.text for e in bitext_examples(datasets, "llm")[::40]]
+    clinc = load_examples(f"{datasets}/clinc150/data_full.json#test+oos_test")
+    texts += [e.text for e in clinc[::40]]
+    cascade = default_model.predict_many(texts)
+    full = default_model.predict_many(texts, cascade=False)
+    assert {p.stage for p in cascade} == {"tfidf", "full"}
+    assert [p.intent for p in cascade] == [p.intent for p in full]
+    assert all(p.stage == "full" for p in full)
+
+
+def test_training_an_encoder_model_calibrates_its_cascade(datasets: Path, tmp_path: Path) -> None:
+    examples = [Example(e.text, e.label) for e in bitext_examples(datasets, "8k")[::6]]
+    report = train(examples, config=TrainConfig(encoder=enc.MUSE))
+    stage = report.model.cascade
+    assert stage is not None and stage.threshold >= report.model.threshold
+    assert 0.0 < stage.heldout_share <= 1.0
+    assert report.model.meta["cascade"]["threshold"] == stage.threshold
+    report.model.save(tmp_path)
+    loaded = IntentModel.load(tmp_path)
+    assert loaded.cascade is not None
+    assert loaded.cascade.threshold == stage.threshold
+    assert np.array_equal(loaded.cascade.intercept, stage.intercept)
+
+
+def test_a_model_without_cascade_fields_runs_the_full_scorer(
+    default_model: IntentModel, tmp_path: Path, encoder_calls: EncoderCalls
+) -> None:
+    # What a model saved before the cascade existed looks like.
+    default_model.save(tmp_path)
+    doc = json.loads((tmp_path / "model.json").read_text("utf-8"))
+    del doc["cascade"]
+    (tmp_path / "model.json").write_text(json.dumps(doc), "utf-8")
+    older = IntentModel.load(tmp_path)
+    assert older.cascade is None
+    prediction = older.predict(CLEAR)
+    assert (prediction.intent, prediction.stage) == ("cancel_order", "full")
+    assert encoder_calls.texts == [[CLEAR]]
+
+
+def test_tfidf_models_have_no_cascade(toy_model_dir: Path) -> None:
+    model = IntentModel.load(toy_model_dir)
+    assert model.cascade is None
+    assert "cascade" not in json.loads((toy_model_dir / "model.json").read_text("utf-8"))

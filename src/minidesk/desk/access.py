@@ -43,6 +43,10 @@ class Permission(StrEnum):
     # Routing: agents' skills, capacity and presence, and a team's routing settings. Leads
     # hold it for their own teams only (``manages_team``); managers and admins for all.
     MANAGE_ROUTING = "manage_routing"
+    # Knowledge base: writing, publishing and deleting articles and categories, theming the
+    # public help centre; its analytics (what readers search for and do not find).
+    MANAGE_KB = "manage_kb"
+    SEE_KB_ANALYTICS = "see_kb_analytics"
 
 
 MINIMUM_ROLE = {
@@ -62,6 +66,8 @@ MINIMUM_ROLE = {
     Permission.SEE_SLA: Role.LEAD,
     Permission.MANAGE_SLA: Role.ADMIN,
     Permission.MANAGE_ROUTING: Role.LEAD,
+    Permission.MANAGE_KB: Role.LEAD,
+    Permission.SEE_KB_ANALYTICS: Role.LEAD,
 }
 
 

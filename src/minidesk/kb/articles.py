@@ -9,13 +9,21 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from minidesk.db import utcnow
 from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, ActorType, emit
-from minidesk.kb.models import ArticleStatus, KbArticle, KbArticleVersion, KbCategory
+from minidesk.kb.models import (
+    ArticleStatus,
+    KbArticle,
+    KbArticleVersion,
+    KbAttachment,
+    KbCategory,
+    KbFeedback,
+    KbSearch,
+)
 
 # Fields a save may change; the rest (slug and locale of a translation, author) follow them.
 VERSIONED = ("title", "body", "tags", "category_id", "visibility", "status")
@@ -191,10 +199,12 @@ def do_delete_article(session: Session, article: KbArticle, actor: Actor) -> Non
         "slug": article.slug,
         "locale": article.locale,
     }
-    for row in session.scalars(
-        select(KbArticleVersion).where(KbArticleVersion.article_id == article.id)
-    ):
-        session.delete(row)
+    # Rows pointing at the article go first, in SQL: the ORM knows no relationship to them.
+    for table in (KbArticleVersion, KbAttachment, KbFeedback):
+        session.execute(delete(table).where(table.article_id == article.id))
+    session.execute(
+        update(KbSearch).where(KbSearch.top_article_id == article.id).values(top_article_id=None)
+    )
     session.delete(article)
     emit(session, EventKind.KB_ARTICLE_DELETED, actor, **facts)
 

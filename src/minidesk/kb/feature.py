@@ -8,5 +8,9 @@ from minidesk.features import Feature
 FEATURE = Feature(
     name="kb",
     models=("minidesk.kb.models",),
-    routers=("minidesk.web.api.kb:router",),
+    routers=(
+        "minidesk.web.api.kb:router",
+        "minidesk.web.api.kb_reports:router",
+        "minidesk.web.ui.help_pages:router",
+    ),
 )

@@ -114,7 +114,7 @@ def list_articles(
 @router.post("/articles", status_code=201, response_model=ArticleOut)
 def create_article(body: ArticleIn, session: WriteSessionDep, user: WriterDep) -> ArticleOut:
     """A new article (version 1); ``translation_of`` makes it another language of one."""
-    values = body.model_dump(exclude={"translation_of"})
+    values = body.model_dump(exclude={"translation_of"}, exclude_none=True)
     try:
         article = kb_articles.do_create_article(
             session, values, actor_of(user), translation_of=body.translation_of

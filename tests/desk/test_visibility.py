@@ -375,6 +375,36 @@ ROUTES = [
     line("PUT", f"{V1}/routing/teams/{{team_id}}", 200, L, json={"accept_minutes": 5},
          params={"team_id": "support_team"}),
     line("POST", f"{V1}/tickets/{{number}}/accept", 200, hides=True),
+    # Knowledge base: agents read every article, leads and up write; search, suggestions for
+    # the widget and feedback are public (they find public, published articles only).
+    line("GET", f"{V1}/kb/articles", 200),
+    line("POST", f"{V1}/kb/articles", 201, L, json={"title": "Walk"}),
+    line("GET", f"{V1}/kb/articles/{{article_id}}", 404),
+    line("PATCH", f"{V1}/kb/articles/{{article_id}}", 404, L, json={}),
+    line("DELETE", f"{V1}/kb/articles/{{article_id}}", 404, L),
+    line("GET", f"{V1}/kb/articles/{{article_id}}/versions", 404),
+    line("POST", f"{V1}/kb/articles/{{article_id}}/rollback", 404, L, json={"version": 1}),
+    line("POST", f"{V1}/kb/articles/{{article_id}}/feedback", 404, None, json={"helpful": True}),
+    line("GET", f"{V1}/kb/categories", 200),
+    line("POST", f"{V1}/kb/categories", 201, L, json={"slug": "walk", "name": "Walk"}),
+    line("PATCH", f"{V1}/kb/categories/{{category_id}}", 404, L, json={}),
+    line("DELETE", f"{V1}/kb/categories/{{category_id}}", 404, L),
+    line("GET", f"{V1}/kb/search", 200, None, query={"q": "refund"}),
+    line("GET", f"{V1}/kb/suggest", 200, None, query={"url": "/checkout", "q": "refund"}),
+    line("GET", f"{V1}/kb/theme", 200),
+    line("PUT", f"{V1}/kb/theme", 200, L,
+         json={"primary_colour": "#123456", "accent_colour": "#f0f0f0"}),
+    line("GET", f"{V1}/kb/analytics", 200, L),
+    # Articles for Sam's ticket: found from its text, so only for who may see the ticket.
+    line("GET", f"{V1}/tickets/{{number}}/suggested-articles", 200, hides=True),
+    # The public help centre (no sign-in).
+    line("GET", "/help", 200, None),
+    line("GET", "/help/theme.css", 200, None),
+    line("GET", "/help/search", 200, None, query={"q": "refund"}),
+    line("GET", "/help/categories/{slug}", 404, None, params={"slug": "missing_slug"}),
+    line("GET", "/help/articles/{slug}", 404, None, params={"slug": "missing_slug"}),
+    line("POST", "/help/articles/{slug}/feedback", 404, None, data={"helpful": "yes"},
+         params={"slug": "missing_slug"}),
     # Last: it retires the caller's token.
     line("POST", f"{V1}/auth/token/rotate", 201),
 ]
@@ -466,6 +496,9 @@ def _params(client: TestClient, cast: Cast, world: World) -> dict[str, Any]:
         "begin_word": "begin",
         "docs_asset": "swagger-ui.css",
         "view_id": view,
+        "article_id": MISSING,
+        "category_id": MISSING,
+        "missing_slug": "no-such-article",
     }
 
 

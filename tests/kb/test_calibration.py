@@ -25,7 +25,7 @@ def test_the_threshold_is_calibrated_on_development_pairs_and_checked_on_held_ou
     chosen = calibration.choose_threshold(development)
     # THRESHOLD is the chosen score rounded down to two places, with no development score
     # in between (so it answers exactly the same development questions).
-    assert THRESHOLD <= chosen
+    assert chosen >= THRESHOLD
     assert not [s for s in development if THRESHOLD <= s.score < chosen]
     assert calibration.report(development, THRESHOLD).precision >= calibration.TARGET_PRECISION
     checked = calibration.report(held_out, THRESHOLD)

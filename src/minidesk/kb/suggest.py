@@ -10,8 +10,9 @@ from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
 from minidesk.desk.models import Message, Ticket
+from minidesk.kb.markdown import first_paragraph
 from minidesk.kb.models import ArticleStatus, KbArticle, Visibility
-from minidesk.kb.reading import Found, find
+from minidesk.kb.reading import Found, find, help_path
 from minidesk.kb.search import Scope
 
 SUGGESTIONS = 5
@@ -63,3 +64,15 @@ def for_page(
             if f.article.id not in seen
         ]  # fmt: skip
     return chosen[:limit]
+
+
+def insert_text(article: KbArticle, public_url: str) -> str:
+    """What "insert" puts in an agent's reply: the article's title, first paragraph and its
+    link on the help centre (public articles only: an internal one is not for customers)."""
+    link = help_path(article)
+    if link is None:
+        raise ValueError(f"article {article.id} is not public")
+    return (
+        f"{article.title}\n\n{first_paragraph(article.body)}\n\n"
+        f"Read more: {public_url.rstrip('/')}{link}"
+    )

@@ -26,6 +26,7 @@ from minidesk.replies.store import get_spec
 from minidesk.routing.accept import accept_on_open
 from minidesk.web.ui import forms, uploads
 from minidesk.web.ui.composer_pages import composer_context, preview
+from minidesk.web.ui.kb_panel import kb_panel
 from minidesk.web.ui.order_panel import order_panel
 from minidesk.web.ui.reasoning import Reasoning, explain
 from minidesk.web.ui.render import page, redirect
@@ -39,8 +40,11 @@ _visible, _not_found = visible_ticket, ticket_not_found
 
 
 @router.get("/tickets/{number}", response_class=HTMLResponse)
-def ticket_page(request: Request, number: int, browser: BrowserDep, template: str = "") -> Response:
-    """``template`` pre-fills the composer with that template (the no-script way to insert)."""
+def ticket_page(
+    request: Request, number: int, browser: BrowserDep, template: str = "", article: int = 0
+) -> Response:
+    """``template`` pre-fills the composer with that template, ``article`` with a suggested
+    article (the no-script ways to insert)."""
     with get_db().sessions() as session:
         ticket = visible_ticket(session, browser, number)
         if ticket is None:
@@ -49,6 +53,7 @@ def ticket_page(request: Request, number: int, browser: BrowserDep, template: st
         accept_on_open(session, ticket.id, browser.user.id)
         context = _context(session, browser, ticket)
         context |= order_panel(session, ticket) | composer_context(session, ticket)
+        context |= kb_panel(session, ticket, article)
         if template:
             author = session.merge(browser.user, load=False)
             about = context["about_order"]

@@ -29,7 +29,7 @@ class Answer:
 
 def best_answer(session: Session, question: str, locale: str | None = None) -> Answer | None:
     """The public article that best answers ``question`` and its score (whatever it is)."""
-    hits = search(session, question, Scope(locale=locale), CANDIDATES)
+    hits = search(session, question, Scope(locale=locale), CANDIDATES, any_word=True)
     if not hits:
         return None
     rows = {

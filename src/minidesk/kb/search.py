@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from minidesk.kb import text as kb_text
-from minidesk.kb.models import ArticleStatus, KbSearch, Visibility
+from minidesk.kb.models import ArticleStatus, KbArticle, KbSearch, Visibility
 
 MAX_QUERY_WORDS = 12
 MAX_LOGGED_QUERY = 200
@@ -43,57 +43,84 @@ def _tokens(query: str) -> list[str]:
     return found[:MAX_QUERY_WORDS]
 
 
-def _sqlite(session: Session, tokens: list[str], scope: Scope, limit: int) -> list[Hit]:
-    quoted = [f'"{t}"' for t in tokens]
-    quoted[-1] += "*"
-    where, params = _filters(scope)
-    # bm25 is negative (more negative = better); title weighs 8 times the body, tags 4.
-    sql = (
-        "SELECT a.id, -bm25(kb_articles_fts, 8.0, 1.0, 4.0) AS rank FROM kb_articles_fts "
-        "JOIN kb_articles a ON a.id = kb_articles_fts.rowid "
-        f"WHERE kb_articles_fts MATCH :match AND {where} ORDER BY rank DESC LIMIT :limit"
+# The full-text engine ranks this many of its best matches before the article filters
+# (published, public, locale, category) apply: joining every match of a common word costs
+# milliseconds per thousand articles, and the best 200 nearly always hold 10 that pass. When
+# they do not and there were more, the search runs again without the cap.
+RANKED = 200
+# A prefix this short matches too many words to be worth it ("re*": refund, return, receipt…).
+MIN_PREFIX = 3
+
+
+def _ranked(session: Session, match: str, postgres: bool, cap: int | None) -> list[Hit]:
+    """The engine's best matches for ``match``, best first, before any filter."""
+    capped = f" LIMIT {int(cap)}" if cap else ""
+    if postgres:
+        sql = (
+            "SELECT id, ts_rank_cd(search_fts, q) AS rank FROM kb_articles, "
+            "to_tsquery('english', :match) q WHERE search_fts @@ q ORDER BY rank DESC, id"
+        )
+        rows = session.execute(text(sql + capped), {"match": match})
+        return [Hit(int(row[0]), float(row[1])) for row in rows]
+    # ``rank`` is BM25 weighted title 8, body 1, tags 4 (set by migration 0027); lower is better.
+    sql = "SELECT rowid, rank FROM kb_articles_fts WHERE kb_articles_fts MATCH :match ORDER BY rank"
+    rows = session.execute(text(sql + capped), {"match": match})
+    return [Hit(int(row[0]), -float(row[1])) for row in rows]
+
+
+def _visible(session: Session, hits: list[Hit], scope: Scope) -> set[int]:
+    query = select(KbArticle.id).where(
+        KbArticle.id.in_([h.article_id for h in hits]), KbArticle.status == ArticleStatus.PUBLISHED
     )
-    rows = session.execute(text(sql), {**params, "match": " OR ".join(quoted), "limit": limit})
-    return [Hit(int(row[0]), float(row[1])) for row in rows]
-
-
-def _postgres(session: Session, tokens: list[str], scope: Scope, limit: int) -> list[Hit]:
-    parts = [f"{t}" for t in tokens]
-    parts[-1] += ":*"
-    where, params = _filters(scope)
-    sql = (
-        "SELECT a.id, ts_rank_cd(a.search_fts, q) AS rank "
-        "FROM kb_articles a, to_tsquery('english', :query) q "
-        f"WHERE a.search_fts @@ q AND {where} ORDER BY rank DESC, a.id LIMIT :limit"
-    )
-    rows = session.execute(text(sql), {**params, "query": " | ".join(parts), "limit": limit})
-    return [Hit(int(row[0]), float(row[1])) for row in rows]
-
-
-def _filters(scope: Scope) -> tuple[str, dict[str, object]]:
-    clauses = ["a.status = :published"]
-    params: dict[str, object] = {"published": ArticleStatus.PUBLISHED.value}
     if not scope.internal:
-        clauses.append("a.visibility = :public")
-        params["public"] = Visibility.PUBLIC.value
+        query = query.where(KbArticle.visibility == Visibility.PUBLIC)
     if scope.locale is not None:
-        clauses.append("a.locale = :locale")
-        params["locale"] = scope.locale
+        query = query.where(KbArticle.locale == scope.locale)
     if scope.category_id is not None:
-        clauses.append("a.category_id = :category")
-        params["category"] = scope.category_id
-    return " AND ".join(clauses), params
+        query = query.where(KbArticle.category_id == scope.category_id)
+    return set(session.scalars(query))
 
 
-def search(session: Session, query: str, scope: Scope, limit: int = 10) -> list[Hit]:
-    """The best ``limit`` published articles for ``query`` that ``scope`` may see."""
-    tokens = [t.replace('"', "") for t in _tokens(query)]
-    tokens = [t for t in tokens if t]
+def _filtered(session: Session, match: str, postgres: bool, scope: Scope, limit: int) -> list[Hit]:
+    ranked = _ranked(session, match, postgres, RANKED)
+    visible = _visible(session, ranked, scope) if ranked else set()
+    shown = [h for h in ranked if h.article_id in visible]
+    if len(shown) < limit and len(ranked) == RANKED:  # filtered out, and there are more
+        ranked = _ranked(session, match, postgres, None)
+        visible = _visible(session, ranked, scope)
+        shown = [h for h in ranked if h.article_id in visible]
+    return shown[:limit]
+
+
+def _match(tokens: list[str], postgres: bool, every: bool) -> str:
+    """The engine's query: all words (``every``) or any, the last one as a prefix."""
+    if postgres:
+        parts = list(tokens)
+        if len(parts[-1]) >= MIN_PREFIX:
+            parts[-1] += ":*"
+        return (" & " if every else " | ").join(parts)
+    quoted = [f'"{t}"' for t in tokens]
+    if len(tokens[-1]) >= MIN_PREFIX:
+        quoted[-1] += "*"
+    return (" " if every else " OR ").join(quoted)
+
+
+def search(
+    session: Session, query: str, scope: Scope, limit: int = 10, *, any_word: bool = False
+) -> list[Hit]:
+    """The best ``limit`` published articles for ``query`` that ``scope`` may see: those
+    with every word first; when none has them all, or with ``any_word`` (the bot's
+    candidates: a question's words are rarely all in its answer), those with any."""
+    tokens = [t for t in (t.replace('"', "") for t in _tokens(query)) if t]
     if not tokens:
         return []
-    if session.get_bind().dialect.name == "postgresql":
-        return _postgres(session, tokens, scope, limit)
-    return _sqlite(session, tokens, scope, limit)
+    postgres = session.get_bind().dialect.name == "postgresql"
+    modes = (False,) if any_word else (True, False) if len(tokens) > 1 else (True,)
+    for every in modes:
+        hits = _filtered(session, _match(tokens, postgres, every), postgres, scope, limit)
+        if hits:
+            return hits
+    return []
 
 
 def normalise(query: str) -> str:

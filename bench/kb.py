@@ -219,7 +219,7 @@ def main() -> None:
         if args.database_url:
             with database.transaction() as session:
                 session.execute(text(
-                    "TRUNCATE kb_searches, kb_feedback, kb_attachments, kb_article_versions, "
+                    "TRUNCATE kb_searches, kb_feedback, kb_article_versions, "
                     "kb_articles, kb_categories RESTART IDENTITY CASCADE"
                 ))  # fmt: skip
         build(database, args.articles, rng)

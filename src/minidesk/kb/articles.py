@@ -19,7 +19,6 @@ from minidesk.kb.models import (
     ArticleStatus,
     KbArticle,
     KbArticleVersion,
-    KbAttachment,
     KbCategory,
     KbFeedback,
     KbSearch,
@@ -200,7 +199,7 @@ def do_delete_article(session: Session, article: KbArticle, actor: Actor) -> Non
         "locale": article.locale,
     }
     # Rows pointing at the article go first, in SQL: the ORM knows no relationship to them.
-    for table in (KbArticleVersion, KbAttachment, KbFeedback):
+    for table in (KbArticleVersion, KbFeedback):
         session.execute(delete(table).where(table.article_id == article.id))
     session.execute(
         update(KbSearch).where(KbSearch.top_article_id == article.id).values(top_article_id=None)

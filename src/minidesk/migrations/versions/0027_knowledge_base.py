@@ -1,6 +1,6 @@
 """knowledge base and help centre (issue 14)
 
-Articles with versions, attachments, feedback, the search log and the help centre's theme.
+Articles with versions, feedback, the search log and the help centre's theme.
 The full-text index is per dialect and outside the models (``migrate.UNMODELLED`` skips it
 when comparing): an FTS5 table kept in step by triggers on SQLite, a GIN index on a
 generated ``tsvector`` column (``search_fts``) on PostgreSQL. A later migration that
@@ -161,28 +161,6 @@ def upgrade() -> None:
         ),
     )
     op.create_table(
-        "kb_attachments",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("article_id", sa.Integer(), nullable=False),
-        sa.Column("filename", sa.String(length=255), nullable=False),
-        sa.Column("content_type", sa.String(length=100), nullable=False),
-        sa.Column("size", sa.Integer(), nullable=False),
-        sa.Column("data", sa.LargeBinary(), nullable=False),
-        sa.Column("created_at", minidesk.db.UTCDateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["article_id"],
-            ["kb_articles.id"],
-            name=op.f("fk_kb_attachments_article_id_kb_articles"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_kb_attachments")),
-    )
-    with op.batch_alter_table("kb_attachments", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_kb_attachments_article_id"), ["article_id"], unique=False
-        )
-
-    op.create_table(
         "kb_feedback",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("article_id", sa.Integer(), nullable=False),
@@ -231,10 +209,6 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_kb_feedback_article_id"))
 
     op.drop_table("kb_feedback")
-    with op.batch_alter_table("kb_attachments", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_kb_attachments_article_id"))
-
-    op.drop_table("kb_attachments")
     op.drop_table("kb_article_versions")
     with op.batch_alter_table("kb_articles", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_kb_articles_translation_group"))

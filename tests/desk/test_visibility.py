@@ -397,6 +397,11 @@ ROUTES = [
     line("GET", f"{V1}/kb/analytics", 200, L),
     # Articles for Sam's ticket: found from its text, so only for who may see the ticket.
     line("GET", f"{V1}/tickets/{{number}}/suggested-articles", 200, hides=True),
+    # Writing articles in the workspace (session only; leads and up: tests/kb).
+    line("GET", "/kb", 303, None),
+    line("GET", "/kb/new", 303, None),
+    line("GET", "/kb/{article_id}", 303, None),
+    line("POST", "/kb/save", 303, None, data={"title": "x", "csrf": "x"}),
     # The public help centre (no sign-in).
     line("GET", "/help", 200, None),
     line("GET", "/help/theme.css", 200, None),

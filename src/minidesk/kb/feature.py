@@ -12,5 +12,6 @@ FEATURE = Feature(
         "minidesk.web.api.kb:router",
         "minidesk.web.api.kb_reports:router",
         "minidesk.web.ui.help_pages:router",
+        "minidesk.web.ui.kb_pages:router",
     ),
 )

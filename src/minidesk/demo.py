@@ -29,6 +29,7 @@ from minidesk.desk.messages import MessageType, do_reply
 from minidesk.desk.models import ApiToken, Message, Role, Status, Ticket, User
 from minidesk.desk.workspace import do_update_workspace
 from minidesk.events import SYSTEM, Event
+from minidesk.kb.seed import seed_demo_articles
 from minidesk.replies.store import do_seed_defaults
 from minidesk.sla.policies import do_seed_defaults as do_seed_sla_policies
 
@@ -181,6 +182,9 @@ def seed(database: Database, *, tickets: int = 300, random_seed: int = 7) -> Sum
         do_seed_examples(session, SYSTEM)
         # The migration seeds them; this restores them if every policy was deleted.
         do_seed_sla_policies(session)
+        # A dozen articles in three categories: the help centre, search and the bot's
+        # answers from articles have something to show (idempotent).
+        seed_demo_articles(session)
     with database.transaction() as session:
         admin = session.scalars(select(User).where(User.email == ADMIN_EMAIL)).one()
         session.execute(
@@ -347,6 +351,7 @@ def banner(summary: Summary, url: str) -> str:
         f"  Open            {url}/   (the agent workspace)\n"
         f"  Login           {ADMIN_EMAIL} / {DEMO_PASSWORD}  (other users: see README)\n"
         f"  API docs        {url}/docs   (interactive: click Authorize and sign in)\n"
+        f"  Help centre     {url}/help   (public: the knowledge base's articles)\n"
         f"  API token       {summary.token}\n"
         f"  App token       {summary.app_token}  (integration: vouches for customers on "
         f"POST /api/v1/inbound/messages)\n\n"

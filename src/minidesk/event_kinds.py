@@ -78,6 +78,11 @@ class EventKind(StrEnum):
     INCIDENT_ITEM_CHECKED = "incident.item_checked"
     INCIDENT_ACKNOWLEDGED = "incident.acknowledged"
     LISTENER_FAILED = "listener.failed"
+    KB_ARTICLE_CREATED = "kb.article_created"
+    KB_ARTICLE_UPDATED = "kb.article_updated"
+    KB_ARTICLE_DELETED = "kb.article_deleted"
+    KB_CATEGORY_CHANGED = "kb.category_changed"
+    KB_ANSWERED = "kb.answered"
     TEMPLATE_CREATED = "template.created"
     TEMPLATE_UPDATED = "template.updated"
     TRIAGE_MODEL_ACTIVATED = "triage.model_activated"
@@ -332,6 +337,23 @@ _SPECS = (
                             "done": "bool"}),
     EventSpec(EventKind.INCIDENT_ACKNOWLEDGED, "Operations or compliance acknowledged an "
               "incident (``late``: after its deadline).", {"incident_id": "int", "late": "bool"}),
+    # Knowledge base.
+    EventSpec(EventKind.KB_ARTICLE_CREATED, "A knowledge-base article was written (its first "
+              "version).", {"article_id": "int", "slug": "str", "locale": "str",
+                            "version": "int", "status": "str", "visibility": "str"}),
+    EventSpec(EventKind.KB_ARTICLE_UPDATED, "An article was saved as a new version (a rollback "
+              "saves an old version's content as the newest: rolled_back_to).",
+              {"article_id": "int", "slug": "str", "locale": "str", "version": "int",
+               "status": "str", "visibility": "str", "changed": "list",
+               "rolled_back_to": "int | null"}),
+    EventSpec(EventKind.KB_ARTICLE_DELETED, "An article and its versions were deleted.",
+              {"article_id": "int", "slug": "str", "locale": "str"}),
+    EventSpec(EventKind.KB_CATEGORY_CHANGED, "A help-centre category was created, changed or "
+              "deleted (before or after is null).", {"category_id": "int", **_CHANGE}),
+    EventSpec(EventKind.KB_ANSWERED, "The bot answered a customer's question from an article "
+              "(quoted, linked, a person offered); deflection is counted from it.",
+              {"article_id": "int", "slug": "str", "score": "number", "threshold": "number",
+               "intent": "str"}, rule_event=True),
     # Replies and triage.
     EventSpec(EventKind.TEMPLATE_CREATED, "A reply template was created.",
               {"template": "str", "enabled": "bool", **_CHANGE}),

@@ -89,6 +89,7 @@ INSTALLED: tuple[str, ...] = (
     "minidesk.routing",
     "minidesk.ticket_fields",
     "minidesk.escalation",
+    "minidesk.kb",
 )
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
@@ -19,6 +22,17 @@ def alembic_config(database_url: str) -> Config:
     return config
 
 
+# Full-text indexes differ by dialect (an SQLite FTS5 table and its shadow tables, a
+# PostgreSQL generated tsvector column and its GIN index), so migrations make them and the
+# models do not know them.
+UNMODELLED = re.compile(r"_fts(?:_\w+)?$")
+
+
+def modelled(name: str | None, type_: str, parent_names: Any) -> bool:
+    """Alembic's ``include_name`` hook: compare everything but the full-text indexes."""
+    return not (type_ in ("table", "index", "column") and name and UNMODELLED.search(name))
+
+
 def upgrade(database_url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(database_url), revision)
 
@@ -26,7 +40,9 @@ def upgrade(database_url: str, revision: str = "head") -> None:
 def pending_differences(engine: Engine) -> list[object]:
     """What autogenerate would change: empty when the database matches the models."""
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": modelled}
+        )
         return list(compare_metadata(context, Base.metadata))
 
 

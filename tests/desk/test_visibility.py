@@ -409,6 +409,41 @@ ROUTES = [
     line("PUT", f"{V1}/tickets/{{number}}/incident/checklist/{{item}}", 404, hides=True,
          json={"done": True}),
     line("POST", f"{V1}/tickets/{{number}}/incident/acknowledge", 404, hides=True),
+    # Knowledge base: agents read every article, leads and up write; search, suggestions for
+    # the widget and feedback are public (they find public, published articles only).
+    line("GET", f"{V1}/kb/articles", 200),
+    line("POST", f"{V1}/kb/articles", 201, L, json={"title": "Walk"}),
+    line("GET", f"{V1}/kb/articles/{{article_id}}", 404),
+    line("PATCH", f"{V1}/kb/articles/{{article_id}}", 404, L, json={}),
+    line("DELETE", f"{V1}/kb/articles/{{article_id}}", 404, L),
+    line("GET", f"{V1}/kb/articles/{{article_id}}/versions", 404),
+    line("POST", f"{V1}/kb/articles/{{article_id}}/rollback", 404, L, json={"version": 1}),
+    line("POST", f"{V1}/kb/articles/{{article_id}}/feedback", 404, None, json={"helpful": True}),
+    line("GET", f"{V1}/kb/categories", 200),
+    line("POST", f"{V1}/kb/categories", 201, L, json={"slug": "walk", "name": "Walk"}),
+    line("PATCH", f"{V1}/kb/categories/{{category_id}}", 404, L, json={}),
+    line("DELETE", f"{V1}/kb/categories/{{category_id}}", 404, L),
+    line("GET", f"{V1}/kb/search", 200, None, query={"q": "refund"}),
+    line("GET", f"{V1}/kb/suggest", 200, None, query={"url": "/checkout", "q": "refund"}),
+    line("GET", f"{V1}/kb/theme", 200),
+    line("PUT", f"{V1}/kb/theme", 200, L,
+         json={"primary_colour": "#123456", "accent_colour": "#f0f0f0"}),
+    line("GET", f"{V1}/kb/analytics", 200, L),
+    # Articles for Sam's ticket: found from its text, so only for who may see the ticket.
+    line("GET", f"{V1}/tickets/{{number}}/suggested-articles", 200, hides=True),
+    # Writing articles in the workspace (session only; leads and up: tests/kb).
+    line("GET", "/kb", 303, None),
+    line("GET", "/kb/new", 303, None),
+    line("GET", "/kb/{article_id}", 303, None),
+    line("POST", "/kb/save", 303, None, data={"title": "x", "csrf": "x"}),
+    # The public help centre (no sign-in).
+    line("GET", "/help", 200, None),
+    line("GET", "/help/theme.css", 200, None),
+    line("GET", "/help/search", 200, None, query={"q": "refund"}),
+    line("GET", "/help/categories/{slug}", 404, None, params={"slug": "missing_slug"}),
+    line("GET", "/help/articles/{slug}", 404, None, params={"slug": "missing_slug"}),
+    line("POST", "/help/articles/{slug}/feedback", 404, None, data={"helpful": "yes"},
+         params={"slug": "missing_slug"}),
     # Last: it retires the caller's token.
     line("POST", f"{V1}/auth/token/rotate", 201),
 ]
@@ -502,6 +537,9 @@ def _params(client: TestClient, cast: Cast, world: World) -> dict[str, Any]:
         "view_id": view,
         "field_id": MISSING,
         "item": "isolate_batch",
+        "article_id": MISSING,
+        "category_id": MISSING,
+        "missing_slug": "no-such-article",
     }
 
 

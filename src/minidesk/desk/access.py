@@ -47,6 +47,10 @@ class Permission(StrEnum):
     MANAGE_TICKET_FIELDS = "manage_ticket_fields"
     # The escalation matrix and who hears of incidents: who gets pulled in, and when.
     MANAGE_ESCALATIONS = "manage_escalations"
+    # Knowledge base: writing, publishing and deleting articles and categories, theming the
+    # public help centre; its analytics (what readers search for and do not find).
+    MANAGE_KB = "manage_kb"
+    SEE_KB_ANALYTICS = "see_kb_analytics"
 
 
 MINIMUM_ROLE = {
@@ -68,6 +72,8 @@ MINIMUM_ROLE = {
     Permission.MANAGE_ROUTING: Role.LEAD,
     Permission.MANAGE_TICKET_FIELDS: Role.ADMIN,
     Permission.MANAGE_ESCALATIONS: Role.MANAGER,
+    Permission.MANAGE_KB: Role.LEAD,
+    Permission.SEE_KB_ANALYTICS: Role.LEAD,
 }
 
 

@@ -17,6 +17,7 @@ import pytest
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from starlette.routing import BaseRoute
 from tests.conftest import Cast
 from tests.web.ui.test_browser import _password, _serious, _sign_in
@@ -25,6 +26,8 @@ from minidesk import db, inbox
 from minidesk.channels.base import InboundMessage, Sender
 from minidesk.commerce.money import Money
 from minidesk.events import SYSTEM
+from minidesk.kb.models import KbArticle
+from minidesk.kb.seed import seed_demo_articles
 from minidesk.policies.approvals import do_request_approval
 from minidesk.policies.decisions import Decision, Outcome
 from minidesk.policies.models import ApprovalKind
@@ -62,6 +65,13 @@ PAGES: dict[str, list[str]] = {
     "/admin/routing": ["/admin/routing"],
     "/admin/ticket-fields": ["/admin/ticket-fields"],
     "/admin/ticket-fields/{field_id}": ["/admin/ticket-fields/{field_id}"],
+    "/kb": ["/kb"],
+    "/kb/new": ["/kb/new"],
+    "/kb/{article_id}": ["/kb/{article_id}"],
+    "/help": ["/help"],
+    "/help/search": ["/help/search?q=refund", "/help/search?q=nothing+matches+this"],
+    "/help/categories/{slug}": ["/help/categories/returns-refunds"],
+    "/help/articles/{slug}": ["/help/articles/return-policy?locale=es"],
     "/docs": ["/docs"],
     "/redoc": ["/redoc"],
 }
@@ -134,6 +144,9 @@ def _world(base: str, cast: Cast) -> dict[str, Any]:
     assert ticket.is_success, ticket.text
     customer_id = ticket.json()["customer_id"]
     with db.get_db().transaction() as session:
+        seed_demo_articles(session)
+        article = session.scalars(select(KbArticle.id).where(KbArticle.slug == "return-policy"))
+        article_id = article.first()
         decision = Decision("refund", Outcome.APPROVAL, "agent.cap", "over cap", Money(9000, "USD"))
         do_request_approval(session, ApprovalKind.REFUND, decision, SYSTEM, ticket_id=number,
                             customer_id=customer_id, order_number="1003")  # fmt: skip
@@ -147,7 +160,7 @@ def _world(base: str, cast: Cast) -> dict[str, Any]:
                                         "settings": {"address": "help@shop.example"}})  # fmt: skip
     return {"number": number, "customer_id": customer_id, "saved": saved["id"],
             "rule_id": rule["id"], "channel_id": channel["id"],
-            "field_id": fields[1]["id"]}  # fmt: skip
+            "field_id": fields[1]["id"], "article_id": article_id}  # fmt: skip
 
 
 @pytest.mark.slow

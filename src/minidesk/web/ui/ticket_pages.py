@@ -32,6 +32,7 @@ from minidesk.web.ui.composer_pages import composer_context, preview
 from minidesk.web.ui.customer_panel import customer_panel
 from minidesk.web.ui.escalation_pages import escalation_panel
 from minidesk.web.ui.field_pages import field_panel, refused
+from minidesk.web.ui.kb_panel import kb_panel
 from minidesk.web.ui.order_panel import order_panel
 from minidesk.web.ui.reasoning import Reasoning, explain
 from minidesk.web.ui.render import page, redirect
@@ -45,8 +46,11 @@ _visible, _not_found = visible_ticket, ticket_not_found
 
 
 @router.get("/tickets/{number}", response_class=HTMLResponse)
-def ticket_page(request: Request, number: int, browser: BrowserDep, template: str = "") -> Response:
-    """``template`` pre-fills the composer with that template (the no-script way to insert)."""
+def ticket_page(
+    request: Request, number: int, browser: BrowserDep, template: str = "", article: int = 0
+) -> Response:
+    """``template`` pre-fills the composer with that template, ``article`` with a suggested
+    article (the no-script ways to insert)."""
     with get_db().sessions() as session:
         ticket = visible_ticket(session, browser, number)
         if ticket is None:
@@ -57,6 +61,7 @@ def ticket_page(request: Request, number: int, browser: BrowserDep, template: st
         context |= order_panel(session, ticket) | composer_context(session, ticket)
         context |= customer_panel(session, browser, ticket) | field_panel(session)
         context |= escalation_panel(session, ticket, session.merge(browser.user, load=False))
+        context |= kb_panel(session, ticket, article)
         if template:
             author = session.merge(browser.user, load=False)
             about = context["about_order"]

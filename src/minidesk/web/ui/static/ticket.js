@@ -67,8 +67,26 @@
     });
   }
 
+  // --- Suggested articles: "Insert" adds the article's title, first paragraph and link to
+  // the draft (after what the agent already wrote) instead of reloading the page.
+  function setUpArticles() {
+    const text = document.getElementById("composer-text");
+    if (!text) return;
+    document.querySelectorAll("form.kb-insert").forEach((form) => {
+      form.addEventListener("submit", (event) => {
+        event.preventDefault();
+        const insert = form.getAttribute("data-text") || "";
+        text.value = text.value.trim() ? text.value.trimEnd() + "\n\n" + insert : insert;
+        announce("Article inserted.");
+        text.dispatchEvent(new Event("input"));
+        text.focus();
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
     setUpTemplates();
+    setUpArticles();
     setUpSmsLength();
   });
 })();

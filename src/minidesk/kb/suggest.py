@@ -1,0 +1,78 @@
+"""Articles to suggest: to an agent for a ticket (from its latest customer message), and to
+a visitor of the shop's site (from the page's URL and what they type)."""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+from urllib.parse import urlparse
+
+from sqlalchemy import String, cast, select
+from sqlalchemy.orm import Session
+
+from minidesk.desk.models import Message, Ticket
+from minidesk.kb.markdown import first_paragraph
+from minidesk.kb.models import ArticleStatus, KbArticle, Visibility
+from minidesk.kb.reading import Found, find, help_path
+from minidesk.kb.search import Scope
+
+SUGGESTIONS = 5
+# A visitor's page: rules name paths ("/checkout*") or whole URLs ("https://shop.example/*").
+
+
+def for_ticket(session: Session, ticket: Ticket, limit: int = SUGGESTIONS) -> list[Found]:
+    """Published articles (internal ones too: agents read them) for the ticket's subject and
+    latest customer message."""
+    latest = session.scalar(
+        select(Message.text)
+        .where(Message.ticket_id == ticket.id, Message.direction == "inbound")
+        .order_by(Message.id.desc())
+        .limit(1)
+    )
+    question = f"{ticket.subject or ''} {latest or ''}".strip()
+    if not question:
+        return []
+    return find(session, question, Scope(internal=True), limit)[1]
+
+
+def matches_rule(url: str, rule: str) -> bool:
+    parsed = urlparse(url)
+    target = url if "://" in rule else (parsed.path or "/")
+    return fnmatchcase(target, rule)
+
+
+def for_page(
+    session: Session, url: str, typed: str, locale: str | None, limit: int = SUGGESTIONS
+) -> list[KbArticle]:
+    """Public articles whose URL rules match ``url`` first, then what ``typed`` finds."""
+    chosen: list[KbArticle] = []
+    if url:
+        query = select(KbArticle).where(
+            KbArticle.status == ArticleStatus.PUBLISHED,
+            KbArticle.visibility == Visibility.PUBLIC,
+            cast(KbArticle.url_rules, String) != "[]",  # only articles that have rules
+        )
+        if locale is not None:
+            query = query.where(KbArticle.locale == locale)
+        # Rules live in a JSON list; the articles that have any are few, so match in Python.
+        for article in session.scalars(query.order_by(KbArticle.id)):
+            if any(matches_rule(url, rule) for rule in article.url_rules):
+                chosen.append(article)
+    if typed.strip() and len(chosen) < limit:
+        seen = {a.id for a in chosen}
+        chosen += [
+            f.article for f in find(session, typed, Scope(locale=locale), limit)[1]
+            if f.article.id not in seen
+        ]  # fmt: skip
+    return chosen[:limit]
+
+
+def insert_text(article: KbArticle, public_url: str) -> str:
+    """What "insert" puts in an agent's reply: the article's title, first paragraph and its
+    link on the help centre (public articles only: an internal one is not for customers)."""
+    link = help_path(article)
+    if link is None:
+        raise ValueError(f"article {article.id} is not public")
+    return (
+        f"{article.title}\n\n{first_paragraph(article.body)}\n\n"
+        f"Read more: {public_url.rstrip('/')}{link}"
+    )

@@ -110,6 +110,11 @@ class EventKind(StrEnum):
     ROUTING_PRESENCE_CHANGED = "routing.presence_changed"
     ROUTING_PROFILE_CHANGED = "routing.profile_changed"
     ROUTING_CONFIG_CHANGED = "routing.config_changed"
+    SURVEY_SENT = "survey.sent"
+    SURVEY_ANSWERED = "survey.answered"
+    SURVEY_SKIPPED = "survey.skipped"
+    SURVEY_UNSUBSCRIBED = "survey.unsubscribed"
+    SURVEY_SETTINGS_CHANGED = "survey.settings_changed"
 
 
 # JSON types a payload field may have; ``any`` is for values whose shape belongs to another
@@ -376,6 +381,21 @@ _SPECS = (
     EventSpec(EventKind.ROUTING_CONFIG_CHANGED,
               "Routing settings changed (``team_id`` null: the workspace's).",
               {"team_id": "int | null", **_CHANGE}),
+    # Surveys (insights): asked after a solve or on a schedule, answered by the customer.
+    EventSpec(EventKind.SURVEY_SENT, "A CSAT, NPS or CES survey was sent through the ticket's "
+              "channel.", {"survey_id": "int", "survey_kind": "str", "trigger": "str",
+                           "channel": "str"}),
+    EventSpec(EventKind.SURVEY_ANSWERED, "The customer answered a survey (a later answer to "
+              "the same survey replaces the score).",
+              {"survey_id": "int", "survey_kind": "str", "score": "int", "comment": "str | null",
+               "via": "str", "previous_score": "int | null"}, rule_event=True),
+    EventSpec(EventKind.SURVEY_SKIPPED, "A scheduled survey was not sent, and why (reopened, "
+              "closed, opted out, refused by the channel).",
+              {"survey_id": "int", "survey_kind": "str", "reason": "str"}),
+    EventSpec(EventKind.SURVEY_UNSUBSCRIBED, "The customer asked never to be surveyed again.",
+              {"survey_id": "int | null"}),
+    EventSpec(EventKind.SURVEY_SETTINGS_CHANGED, "The workspace's survey settings changed.",
+              _CHANGE),
     # Webhook subscriptions.
     EventSpec(EventKind.WEBHOOK_CREATED, "A webhook subscription was created.",
               {"webhook_id": "int", "url": "str", "events": "list", "enabled": "bool"}),

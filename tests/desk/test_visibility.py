@@ -98,6 +98,11 @@ ROUTES = [
     line("GET", "/customers", 303, None),
     line("GET", "/account", 303, None),
     line("GET", "/staffing", 303, None),
+    # Survey pages: public, the signed token is the key; a forged one is a 404 for anyone.
+    line("GET", "/s/{token}", 404, None, query={"score": 5}, params={"token": "survey_token"}),
+    line("POST", "/s/{token}", 404, None, data={"score": "5"}, params={"token": "survey_token"}),
+    line("GET", "/s/{token}/unsubscribe", 404, None, params={"token": "survey_token"}),
+    line("POST", "/s/{token}/unsubscribe", 404, None, data={}, params={"token": "survey_token"}),
     line("GET", "/inbox/rows", 303, None, query={"ticket": 1}),
     line("GET", "/inbox/counts", 303, None),
     line("POST", "/inbox/views", 303, None, data={"name": "x"}),
@@ -336,6 +341,9 @@ ROUTES = [
     line("PATCH", f"{V1}/sla-policies/{{policy_id}}", 404, ADM, json={}),
     line("DELETE", f"{V1}/sla-policies/{{policy_id}}", 404, ADM),
     line("GET", f"{V1}/reports/sla", 200, L, query={"since": "2026-01-01", "until": "2026-12-31"}),
+    line("GET", f"{V1}/surveys/settings", 200, L),
+    line("PATCH", f"{V1}/surveys/settings", 422, M, json={"nope": 1}),
+    line("GET", f"{V1}/surveys/responses", 200, L),
     line("POST", f"{V1}/rules", 422, M, json={}),
     line("GET", f"{V1}/rules/export", 200, M),
     line("POST", f"{V1}/rules/dry-run", 422, M, json={}),
@@ -466,6 +474,7 @@ def _params(client: TestClient, cast: Cast, world: World) -> dict[str, Any]:
         "begin_word": "begin",
         "docs_asset": "swagger-ui.css",
         "view_id": view,
+        "survey_token": f"{MISSING}.{'A' * 22}",
     }
 
 

@@ -43,6 +43,10 @@ class Permission(StrEnum):
     # Routing: agents' skills, capacity and presence, and a team's routing settings. Leads
     # hold it for their own teams only (``manages_team``); managers and admins for all.
     MANAGE_ROUTING = "manage_routing"
+    # Insights: survey answers and KPI reports (leads see their teams' where agents are
+    # restricted), and the survey settings every customer is asked by.
+    SEE_INSIGHTS = "see_insights"
+    MANAGE_SURVEYS = "manage_surveys"
 
 
 MINIMUM_ROLE = {
@@ -62,6 +66,8 @@ MINIMUM_ROLE = {
     Permission.SEE_SLA: Role.LEAD,
     Permission.MANAGE_SLA: Role.ADMIN,
     Permission.MANAGE_ROUTING: Role.LEAD,
+    Permission.SEE_INSIGHTS: Role.LEAD,
+    Permission.MANAGE_SURVEYS: Role.MANAGER,
 }
 
 

@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import sqlalchemy as sa
+from alembic import op
+
+from minidesk.db import UTCDateTime
+
 revision: str = "0028_insights"
 down_revision: str | None = "0027_knowledge_base"
 branch_labels: str | Sequence[str] | None = None
@@ -15,8 +20,53 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    pass
+    op.create_table(
+        "survey_settings",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("transactional_kind", sa.String(8), nullable=True),
+        sa.Column("delay_minutes", sa.Integer(), nullable=False),
+        sa.Column("throttle_days", sa.Integer(), nullable=False),
+        sa.Column("relational_nps_days", sa.Integer(), nullable=False),
+        sa.Column("updated_at", UTCDateTime(timezone=True), nullable=False),
+    )
+    op.create_table(
+        "surveys",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("kind", sa.String(8), nullable=False),
+        sa.Column("trigger", sa.String(16), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        sa.Column("ticket_id", sa.Integer(), sa.ForeignKey("tickets.id"), nullable=False),
+        sa.Column("customer_id", sa.Integer(), sa.ForeignKey("customers.id"), nullable=False),
+        sa.Column("channel", sa.String(16), nullable=True),
+        sa.Column("assignee_id", sa.Integer(), sa.ForeignKey("users.id"), nullable=True),
+        sa.Column("team_id", sa.Integer(), sa.ForeignKey("teams.id"), nullable=True),
+        sa.Column("due_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("sent_at", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("message_id", sa.Integer(), sa.ForeignKey("messages.id"), nullable=True),
+        sa.Column("score", sa.Integer(), nullable=True),
+        sa.Column("comment", sa.Text(), nullable=True),
+        sa.Column("answered_at", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("skipped_reason", sa.String(200), nullable=True),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
+    )
+    op.create_index("ix_surveys_due", "surveys", ["status", "due_at"])
+    op.create_index("ix_surveys_customer", "surveys", ["customer_id", "created_at"])
+    op.create_index("ix_surveys_answered", "surveys", ["status", "answered_at"])
+    op.create_index("ix_surveys_ticket_id", "surveys", ["ticket_id"])
+    op.create_table(
+        "survey_opt_outs",
+        sa.Column(
+            "customer_id", sa.Integer(), sa.ForeignKey("customers.id"), primary_key=True
+        ),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
+    )
 
 
 def downgrade() -> None:
-    pass
+    op.drop_table("survey_opt_outs")
+    op.drop_index("ix_surveys_ticket_id", "surveys")
+    op.drop_index("ix_surveys_answered", "surveys")
+    op.drop_index("ix_surveys_customer", "surveys")
+    op.drop_index("ix_surveys_due", "surveys")
+    op.drop_table("surveys")
+    op.drop_table("survey_settings")

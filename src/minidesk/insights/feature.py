@@ -1,0 +1,17 @@
+"""Insights' manifest: surveys (scheduled on solve, sent and relational NPS by the minute
+sweep, answered by link or reply), their API and public answer pages."""
+
+from __future__ import annotations
+
+from minidesk.features import Feature
+
+FEATURE = Feature(
+    name="insights",
+    models=("minidesk.insights.models",),
+    listeners=("minidesk.insights.surveys", "minidesk.insights.replies"),
+    sweepers=(
+        "minidesk.insights.surveys:send_due",
+        "minidesk.insights.relational:schedule_relational",
+    ),
+    routers=("minidesk.web.api.surveys:router", "minidesk.web.ui.survey_pages:router"),
+)

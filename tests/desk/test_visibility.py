@@ -344,6 +344,7 @@ ROUTES = [
     line("GET", f"{V1}/surveys/settings", 200, L),
     line("PATCH", f"{V1}/surveys/settings", 422, M, json={"nope": 1}),
     line("GET", f"{V1}/surveys/responses", 200, L),
+    line("GET", f"{V1}/reports/kpis", 200, L, query={"from": "2026-01-01", "to": "2026-12-31"}),
     line("POST", f"{V1}/rules", 422, M, json={}),
     line("GET", f"{V1}/rules/export", 200, M),
     line("POST", f"{V1}/rules/dry-run", 422, M, json={}),

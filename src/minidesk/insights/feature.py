@@ -1,5 +1,5 @@
 """Insights' manifest: surveys (scheduled on solve, sent and relational NPS by the minute
-sweep, answered by link or reply), their API and public answer pages."""
+sweep, answered by link or reply), their API and public answer pages; the KPI report."""
 
 from __future__ import annotations
 
@@ -13,5 +13,9 @@ FEATURE = Feature(
         "minidesk.insights.surveys:send_due",
         "minidesk.insights.relational:schedule_relational",
     ),
-    routers=("minidesk.web.api.surveys:router", "minidesk.web.ui.survey_pages:router"),
+    routers=(
+        "minidesk.web.api.surveys:router",
+        "minidesk.web.api.reports:router",
+        "minidesk.web.ui.survey_pages:router",
+    ),
 )

@@ -98,6 +98,9 @@ ROUTES = [
     line("GET", "/customers", 303, None),
     line("GET", "/account", 303, None),
     line("GET", "/staffing", 303, None),
+    line("GET", "/insights", 303, None),
+    line("GET", "/insights/tickets", 303, None),
+    line("GET", "/insights/tickets.csv", 303, None),
     # Survey pages: public, the signed token is the key; a forged one is a 404 for anyone.
     line("GET", "/s/{token}", 404, None, query={"score": 5}, params={"token": "survey_token"}),
     line("POST", "/s/{token}", 404, None, data={"score": "5"}, params={"token": "survey_token"}),

@@ -17,5 +17,6 @@ FEATURE = Feature(
         "minidesk.web.api.surveys:router",
         "minidesk.web.api.reports:router",
         "minidesk.web.ui.survey_pages:router",
+        "minidesk.web.ui.insights_pages:router",
     ),
 )

@@ -54,6 +54,11 @@ METRICS: tuple[str, ...] = (
     "ces_average",
     "survey_answers",
 )
+SURVEY_METRICS: dict[SurveyKind, tuple[str, ...]] = {
+    SurveyKind.CSAT: ("csat", "csat_average"),
+    SurveyKind.NPS: ("nps",),
+    SurveyKind.CES: ("ces_average",),
+}
 
 
 class Period(StrEnum):
@@ -93,6 +98,13 @@ class _Cell:
     csat: list[int] = field(default_factory=list)
     nps: list[int] = field(default_factory=list)
     ces: list[int] = field(default_factory=list)
+    # Metric → the tickets behind its number (the numerator of a rate, the items of a mean):
+    # what a drill-down lists.
+    members: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, ticket_id: int, *metrics: str) -> None:
+        for metric in metrics:
+            self.members[metric].append(ticket_id)
 
     def values(self) -> dict[str, float | int | None]:
         def share(part: int, whole: int) -> float | None:
@@ -130,6 +142,7 @@ class KpiRow:
     key: str | None
     label: str
     values: dict[str, float | int | None]
+    tickets: dict[str, list[int]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -229,40 +242,59 @@ def kpis(
         return cells[(period_start(moment, period), key)]
 
     for ticket_id, facts in _facts(session, list(keys)):
-        _count_ticket(facts, keys[ticket_id], cell)
+        _count_ticket(ticket_id, facts, keys[ticket_id], cell)
     for ticket_id, answered_at, kind, score in _answers(session, since, until):
         if ticket_id not in keys:
             continue  # outside the reader's teams, or a ticket solved long before the range
         target = cell(answered_at, keys[ticket_id])
         if target is not None:
-            {SurveyKind.CSAT: target.csat, SurveyKind.NPS: target.nps,
-             SurveyKind.CES: target.ces}[SurveyKind(kind)].append(score)  # fmt: skip
+            answers = {SurveyKind.CSAT: target.csat, SurveyKind.NPS: target.nps,
+                       SurveyKind.CES: target.ces}  # fmt: skip
+            answers[SurveyKind(kind)].append(score)
+            target.add(ticket_id, "survey_answers", *SURVEY_METRICS[SurveyKind(kind)])
     labels = _labels(session, by, {key for _, key in cells})
     return [
-        KpiRow(day, key, labels.get(key, key or NONE_LABEL), cells[(day, key)].values())
+        KpiRow(
+            day,
+            key,
+            labels.get(key, key or NONE_LABEL),
+            cells[(day, key)].values(),
+            dict(cells[(day, key)].members),
+        )
         for day, key in sorted(cells, key=lambda k: (k[0], k[1] or ""))
     ]
 
 
-def _count_ticket(facts: TicketFacts, key: str | None, cell: Any) -> None:
+def _count_ticket(ticket_id: int, facts: TicketFacts, key: str | None, cell: Any) -> None:
     created = facts.created_at
     if created is not None and (target := cell(created, key)) is not None:
         target.created += 1
+        target.add(ticket_id, "tickets_created")
         if facts.escalated:
             target.escalated += 1
+            target.add(ticket_id, "escalation_rate")
         if facts.first_human_reply_at is not None:
             target.first_response.append((facts.first_human_reply_at - created).total_seconds())
+            target.add(ticket_id, "first_response_seconds")
     solved = facts.first_solved_at
     if solved is None or (target := cell(solved, key)) is None:
         return
     target.solved += 1
+    target.add(ticket_id, "tickets_solved")
     if created is not None:
         target.resolution.append((solved - created).total_seconds())
-    if facts.human_replies_before_solve <= 1 and not facts.reopened:
-        target.fcr += 1
-    target.reopened += facts.reopened
-    target.contained += facts.contained
-    target.within_turns += facts.customer_messages_before_solve <= MAX_TURNS
+        target.add(ticket_id, "resolution_seconds")
+    counted = {
+        "first_contact_resolution": facts.human_replies_before_solve <= 1 and not facts.reopened,
+        "reopen_rate": facts.reopened,
+        "containment_rate": facts.contained,
+        "resolved_within_3_turns": facts.customer_messages_before_solve <= MAX_TURNS,
+    }
+    target.fcr += counted["first_contact_resolution"]
+    target.reopened += counted["reopen_rate"]
+    target.contained += counted["containment_rate"]
+    target.within_turns += counted["resolved_within_3_turns"]
+    target.add(ticket_id, *(metric for metric, yes in counted.items() if yes))
 
 
 def _labels(session: Session, by: Dimension, keys: set[str | None]) -> dict[str | None, str]:

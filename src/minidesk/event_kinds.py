@@ -115,6 +115,13 @@ class EventKind(StrEnum):
     SURVEY_SKIPPED = "survey.skipped"
     SURVEY_UNSUBSCRIBED = "survey.unsubscribed"
     SURVEY_SETTINGS_CHANGED = "survey.settings_changed"
+    QA_SCORECARD_CREATED = "qa.scorecard_created"
+    QA_SAMPLED = "qa.sampled"
+    QA_REVIEWED = "qa.reviewed"
+    QA_DISPUTED = "qa.disputed"
+    QA_DISPUTE_RESOLVED = "qa.dispute_resolved"
+    QA_COACHING_ADDED = "qa.coaching_added"
+    QA_GATE_CHANGED = "qa.gate_changed"
 
 
 # JSON types a payload field may have; ``any`` is for values whose shape belongs to another
@@ -396,6 +403,22 @@ _SPECS = (
               {"survey_id": "int | null"}),
     EventSpec(EventKind.SURVEY_SETTINGS_CHANGED, "The workspace's survey settings changed.",
               _CHANGE),
+    # QA (insights): scorecards, sampled conversations, reviews, disputes, coaching, gates.
+    EventSpec(EventKind.QA_SCORECARD_CREATED, "A QA scorecard was created and made the active "
+              "one.", {"scorecard_id": "int", "name": "str"}),
+    EventSpec(EventKind.QA_SAMPLED, "Conversations of a month were sampled for QA review "
+              "(counts per reason).", {"month": "str", "counts": "object"}),
+    EventSpec(EventKind.QA_REVIEWED, "A reviewer scored a conversation.",
+              {"review_id": "int", "agent_id": "int", "score_percent": "number | null"}),
+    EventSpec(EventKind.QA_DISPUTED, "The reviewed agent disputed a QA score.",
+              {"review_id": "int", "agent_id": "int"}),
+    EventSpec(EventKind.QA_DISPUTE_RESOLVED, "A dispute was decided: the score upheld or "
+              "revised.", {"review_id": "int", "agent_id": "int", "outcome": "str",
+                           "score_percent": "number | null"}),
+    EventSpec(EventKind.QA_COACHING_ADDED, "A coaching note was written for an agent.",
+              {"note_id": "int", "agent_id": "int", "review_id": "int | null"}),
+    EventSpec(EventKind.QA_GATE_CHANGED, "A certification gate was set.",
+              {"skill": "str", **_CHANGE}),
     # Webhook subscriptions.
     EventSpec(EventKind.WEBHOOK_CREATED, "A webhook subscription was created.",
               {"webhook_id": "int", "url": "str", "events": "list", "enabled": "bool"}),

@@ -348,6 +348,18 @@ ROUTES = [
     line("PATCH", f"{V1}/surveys/settings", 422, M, json={"nope": 1}),
     line("GET", f"{V1}/surveys/responses", 200, L),
     line("GET", f"{V1}/reports/kpis", 200, L, query={"from": "2026-01-01", "to": "2026-12-31"}),
+    line("GET", f"{V1}/qa/scorecard", 200),
+    line("POST", f"{V1}/qa/scorecards", 422, M, json={}),
+    line("POST", f"{V1}/qa/samples", 422, M, json={}),
+    line("GET", f"{V1}/qa/reviews", 200),
+    line("GET", f"{V1}/qa/reviews/{{review_id}}", 404),
+    line("POST", f"{V1}/qa/reviews/{{review_id}}/score", 404, json={"scores": {}}),
+    line("POST", f"{V1}/qa/reviews/{{review_id}}/dispute", 404, json={"text": "unfair"}),
+    line("POST", f"{V1}/qa/reviews/{{review_id}}/resolve", 404, json={"resolution": "upheld"}),
+    line("POST", f"{V1}/qa/coaching", 404, json={"agent_id": MISSING, "text": "listen more"}),
+    line("GET", f"{V1}/qa/agents/{{user_id}}", 200, L),
+    line("GET", f"{V1}/qa/gates", 200),
+    line("PUT", f"{V1}/qa/gates/{{skill}}", 422, M, json={}, params={"skill": "approve_word"}),
     line("POST", f"{V1}/rules", 422, M, json={}),
     line("GET", f"{V1}/rules/export", 200, M),
     line("POST", f"{V1}/rules/dry-run", 422, M, json={}),
@@ -479,6 +491,7 @@ def _params(client: TestClient, cast: Cast, world: World) -> dict[str, Any]:
         "docs_asset": "swagger-ui.css",
         "view_id": view,
         "survey_token": f"{MISSING}.{'A' * 22}",
+        "review_id": MISSING,
     }
 
 

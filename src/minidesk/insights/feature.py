@@ -7,7 +7,7 @@ from minidesk.features import Feature
 
 FEATURE = Feature(
     name="insights",
-    models=("minidesk.insights.models",),
+    models=("minidesk.insights.models", "minidesk.insights.qa_models"),
     listeners=("minidesk.insights.surveys", "minidesk.insights.replies"),
     sweepers=(
         "minidesk.insights.surveys:send_due",
@@ -16,6 +16,7 @@ FEATURE = Feature(
     routers=(
         "minidesk.web.api.surveys:router",
         "minidesk.web.api.reports:router",
+        "minidesk.web.api.qa:router",
         "minidesk.web.ui.survey_pages:router",
         "minidesk.web.ui.insights_pages:router",
     ),

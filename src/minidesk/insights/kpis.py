@@ -184,7 +184,7 @@ def _tickets(
     return found
 
 
-def _facts(session: Session, ticket_ids: Sequence[int]) -> Iterator[tuple[int, TicketFacts]]:
+def ticket_facts(session: Session, ticket_ids: Sequence[int]) -> Iterator[tuple[int, TicketFacts]]:
     for chunk in _chunks(sorted(ticket_ids)):
         rows: dict[int, list[EventRow]] = defaultdict(list)
         query = (
@@ -241,7 +241,7 @@ def kpis(
             return None
         return cells[(period_start(moment, period), key)]
 
-    for ticket_id, facts in _facts(session, list(keys)):
+    for ticket_id, facts in ticket_facts(session, list(keys)):
         _count_ticket(ticket_id, facts, keys[ticket_id], cell)
     for ticket_id, answered_at, kind, score in _answers(session, since, until):
         if ticket_id not in keys:

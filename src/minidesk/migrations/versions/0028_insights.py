@@ -60,9 +60,78 @@ def upgrade() -> None:
         ),
         sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
     )
+    _qa_tables()
+
+
+def _qa_tables() -> None:
+    def created() -> sa.Column[object]:
+        return sa.Column("created_at", UTCDateTime(timezone=True), nullable=False)
+
+    def user_fk(name: str, nullable: bool) -> sa.Column[object]:
+        return sa.Column(name, sa.Integer(), sa.ForeignKey("users.id"), nullable=nullable)
+
+    op.create_table(
+        "qa_scorecards",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("name", sa.String(200), nullable=False, unique=True),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("spec", sa.JSON(), nullable=False),
+        created(),
+    )
+    op.create_table(
+        "qa_reviews",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("ticket_id", sa.Integer(), sa.ForeignKey("tickets.id"), nullable=False),
+        user_fk("agent_id", False),
+        sa.Column(
+            "scorecard_id", sa.Integer(), sa.ForeignKey("qa_scorecards.id"), nullable=False
+        ),
+        sa.Column("month", sa.String(7), nullable=False),
+        sa.Column("reason", sa.String(16), nullable=False),
+        sa.Column("status", sa.String(16), nullable=False),
+        user_fk("reviewer_id", True),
+        sa.Column("scores", sa.JSON(), nullable=False),
+        sa.Column("score_percent", sa.Float(), nullable=True),
+        sa.Column("comment", sa.Text(), nullable=True),
+        sa.Column("reviewed_at", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("dispute", sa.Text(), nullable=True),
+        sa.Column("disputed_at", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("resolution", sa.Text(), nullable=True),
+        user_fk("resolved_by_id", True),
+        created(),
+        sa.UniqueConstraint("ticket_id", "scorecard_id"),
+    )
+    op.create_index("ix_qa_reviews_agent", "qa_reviews", ["agent_id", "month"])
+    op.create_table(
+        "qa_coaching_notes",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        user_fk("agent_id", False),
+        sa.Column("review_id", sa.Integer(), sa.ForeignKey("qa_reviews.id"), nullable=True),
+        user_fk("author_id", False),
+        sa.Column("text", sa.Text(), nullable=False),
+        created(),
+    )
+    op.create_index("ix_qa_coaching_notes_agent_id", "qa_coaching_notes", ["agent_id"])
+    op.create_table(
+        "qa_gates",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("skill", sa.String(64), nullable=False, unique=True),
+        sa.Column("min_qa_percent", sa.Float(), nullable=False),
+        sa.Column("min_csat_average", sa.Float(), nullable=False),
+        sa.Column("window_days", sa.Integer(), nullable=False),
+        sa.Column("min_reviews", sa.Integer(), nullable=False),
+        sa.Column("min_answers", sa.Integer(), nullable=False),
+        created(),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("qa_gates")
+    op.drop_index("ix_qa_coaching_notes_agent_id", "qa_coaching_notes")
+    op.drop_table("qa_coaching_notes")
+    op.drop_index("ix_qa_reviews_agent", "qa_reviews")
+    op.drop_table("qa_reviews")
+    op.drop_table("qa_scorecards")
     op.drop_table("survey_opt_outs")
     op.drop_index("ix_surveys_ticket_id", "surveys")
     op.drop_index("ix_surveys_answered", "surveys")

@@ -37,6 +37,7 @@ class TicketFacts:
     first_solved_at: dt.datetime | None = None
     # Counted up to the first solve.
     human_replies_before_solve: int = 0
+    human_replies_total: int = 0
     customer_messages_before_solve: int = 0
     reopened: bool = False
     escalated: bool = False
@@ -61,6 +62,7 @@ def fold(events: Iterable[EventRow]) -> TicketFacts:
         elif _is_human_reply(event):
             if facts.first_human_reply_at is None:
                 facts.first_human_reply_at = event.created_at
+            facts.human_replies_total += 1
             if facts.first_solved_at is None:
                 facts.human_replies_before_solve += 1
         elif kind == EventKind.MESSAGE_RECEIVED and facts.first_solved_at is None:

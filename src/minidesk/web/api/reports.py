@@ -12,8 +12,10 @@ from pydantic import BaseModel
 from minidesk.desk import access
 from minidesk.desk.access import Permission
 from minidesk.desk.models import User
+from minidesk.insights.experiments import experiment
 from minidesk.insights.export import as_csv
 from minidesk.insights.kpis import Dimension, Period, kpis
+from minidesk.insights.rootcause import root_causes
 from minidesk.web.api import PREFIX
 from minidesk.web.deps import SessionDep, WorkspaceDep, requires
 from minidesk.web.problems import Problem
@@ -97,3 +99,35 @@ def kpi_report(
         )
     items = [KpiOut(period=r.period, key=r.key, label=r.label, **r.values) for r in rows]
     return KpiReportOut(since=since, until=until, group_by=group_by, by=by, items=items)
+
+
+@router.get("/reports/root-causes")
+def root_cause_report(
+    session: SessionDep,
+    user: ReaderDep,
+    workspace: WorkspaceDep,
+    since: Annotated[dt.date, Query(alias="from")],
+    until: Annotated[dt.date, Query(alias="to")],
+) -> dict[str, Any]:
+    """Per intent: share of the tickets created, agents' replies (effort) and its share,
+    reopens, escalations and the trend against the range before; then the ten contacts that
+    took the most replies, and why (docs/metrics.md, root causes)."""
+    start, end = date_range(since, until)
+    teams = access.team_reach(session, user, workspace.restrict_agents_to_teams)
+    return {"from": since, "to": until, **root_causes(session, start, end, teams)}
+
+
+@router.get("/reports/experiments")
+def experiment_report(
+    session: SessionDep,
+    user: ReaderDep,
+    workspace: WorkspaceDep,
+    template: Annotated[str, Query(min_length=1, max_length=64)],
+    since: Annotated[dt.date, Query(alias="from")],
+    until: Annotated[dt.date, Query(alias="to")],
+) -> dict[str, Any]:
+    """A template's A/B variants: tickets, FCR and CSAT per variant, and the p-values of each
+    against the first variant (two-proportion z-test for FCR, Mann-Whitney U for CSAT)."""
+    start, end = date_range(since, until)
+    teams = access.team_reach(session, user, workspace.restrict_agents_to_teams)
+    return {"from": since, "to": until, **experiment(session, template, start, end, teams)}

@@ -17,6 +17,9 @@ from minidesk.events import ActorType
 # A reopen that only carried a survey answer is undone by this status change (see
 # ``insights.replies``): it is not a reopen in any metric.
 SURVEY_ANSWER_WHY = "survey answered"
+# The bot handing a conversation to a person raises its tier too; that is measured by
+# containment, not counted as an escalation.
+HAND_OFF_WHY = "hand-off"
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,8 @@ def fold(events: Iterable[EventRow]) -> TicketFacts:
             facts.customer_messages_before_solve += 1
         elif kind == EventKind.TICKET_TIER_CHANGED:
             before, after = event.data.get("before"), event.data.get("after")
-            if isinstance(before, int) and isinstance(after, int) and after > before:
+            raised = isinstance(before, int) and isinstance(after, int) and after > before
+            if raised and event.data.get("why") != HAND_OFF_WHY:
                 facts.escalated = True
         elif kind == EventKind.TICKET_STATUS_CHANGED:
             _status(facts, event)

@@ -7,8 +7,16 @@ from minidesk.features import Feature
 
 FEATURE = Feature(
     name="insights",
-    models=("minidesk.insights.models", "minidesk.insights.qa_models"),
-    listeners=("minidesk.insights.surveys", "minidesk.insights.replies"),
+    models=(
+        "minidesk.insights.models",
+        "minidesk.insights.qa_models",
+        "minidesk.insights.rollup_models",
+    ),
+    listeners=(
+        "minidesk.insights.surveys",
+        "minidesk.insights.replies",
+        "minidesk.insights.rollup",
+    ),
     sweepers=(
         "minidesk.insights.surveys:send_due",
         "minidesk.insights.relational:schedule_relational",

@@ -85,11 +85,14 @@ def period_start(moment: dt.datetime, period: Period) -> dt.date:
 
 
 @dataclass
-class _Cell:
+class Cell:
     created: int = 0
-    first_response: list[float] = field(default_factory=list)
+    # Means are kept as sum and count: the rollup adds per-day sums (``insights.rollup``).
+    first_response_sum: float = 0.0
+    first_response_count: int = 0
     solved: int = 0
-    resolution: list[float] = field(default_factory=list)
+    resolution_sum: float = 0.0
+    resolution_count: int = 0
     fcr: int = 0
     reopened: int = 0
     contained: int = 0
@@ -110,8 +113,11 @@ class _Cell:
         def share(part: int, whole: int) -> float | None:
             return round(part / whole, 4) if whole else None
 
-        def mean(values: list[float] | list[int]) -> float | None:
+        def mean(values: list[int]) -> float | None:
             return round(fmean(values), 2) if values else None
+
+        def ratio(total: float, count: int) -> float | None:
+            return round(total / count, 2) if count else None
 
         nps = None
         if self.nps:
@@ -120,9 +126,9 @@ class _Cell:
             nps = round(100 * (promoters - detractors) / len(self.nps), 2)
         return {
             "tickets_created": self.created,
-            "first_response_seconds": mean(self.first_response),
+            "first_response_seconds": ratio(self.first_response_sum, self.first_response_count),
             "tickets_solved": self.solved,
-            "resolution_seconds": mean(self.resolution),
+            "resolution_seconds": ratio(self.resolution_sum, self.resolution_count),
             "first_contact_resolution": share(self.fcr, self.solved),
             "reopen_rate": share(self.reopened, self.solved),
             "containment_rate": share(self.contained, self.solved),
@@ -150,7 +156,7 @@ class _TicketInfo:
     key: str | None
 
 
-def _key_column(by: Dimension) -> Any:
+def key_column(by: Dimension) -> Any:
     return {
         Dimension.ALL: None,
         Dimension.AGENT: Ticket.assignee_id,
@@ -171,7 +177,7 @@ def _tickets(
 ) -> dict[int, str | None]:  # fmt: skip
     """Tickets that may count in the range (created in it, or still unsolved or solved since
     its start) → their dimension key."""
-    column = _key_column(by)
+    column = key_column(by)
     query = select(Ticket.id, column if column is not None else Ticket.id).where(
         Ticket.created_at < until,
         or_(Ticket.created_at >= since, Ticket.solved_at.is_(None), Ticket.solved_at >= since),
@@ -234,25 +240,17 @@ def kpis(
 ) -> list[KpiRow]:
     """Rows ordered by period then key; ``teams`` narrows to those teams' tickets."""
     keys = _tickets(session, since, until, by, teams)
-    cells: dict[tuple[dt.date, str | None], _Cell] = defaultdict(_Cell)
+    cells: dict[tuple[dt.date, str | None], Cell] = defaultdict(Cell)
 
-    def cell(moment: dt.datetime, key: str | None) -> _Cell | None:
+    def cell(moment: dt.datetime, key: str | None) -> Cell | None:
         if not since <= moment < until:
             return None
         return cells[(period_start(moment, period), key)]
 
     for ticket_id, facts in ticket_facts(session, list(keys)):
         _count_ticket(ticket_id, facts, keys[ticket_id], cell)
-    for ticket_id, answered_at, kind, score in _answers(session, since, until):
-        if ticket_id not in keys:
-            continue  # outside the reader's teams, or a ticket solved long before the range
-        target = cell(answered_at, keys[ticket_id])
-        if target is not None:
-            answers = {SurveyKind.CSAT: target.csat, SurveyKind.NPS: target.nps,
-                       SurveyKind.CES: target.ces}  # fmt: skip
-            answers[SurveyKind(kind)].append(score)
-            target.add(ticket_id, "survey_answers", *SURVEY_METRICS[SurveyKind(kind)])
-    labels = _labels(session, by, {key for _, key in cells})
+    count_answers(session, since, until, by, teams, keys, cell)
+    labels = labels_of(session, by, {key for _, key in cells})
     return [
         KpiRow(
             day,
@@ -265,6 +263,48 @@ def kpis(
     ]
 
 
+def count_answers(
+    session: Session,
+    since: dt.datetime,
+    until: dt.datetime,
+    by: Dimension,
+    teams: Collection[int] | None,
+    keys: dict[int, str | None],
+    cell: Any,
+) -> None:
+    """Add each survey's last answer in the range to its cell (``keys``: tickets' keys known
+    so far; the others, such as a relational survey's long-solved ticket, are looked up)."""
+    answers = list(_answers(session, since, until))
+    unknown = sorted({ticket_id for ticket_id, *_ in answers} - set(keys))
+    keys = {**keys, **keys_of(session, unknown, by, teams)}
+    for ticket_id, answered_at, kind, score in answers:
+        if ticket_id not in keys:
+            continue  # outside the reader's teams
+        target = cell(answered_at, keys[ticket_id])
+        if target is not None:
+            scores = {SurveyKind.CSAT: target.csat, SurveyKind.NPS: target.nps,
+                      SurveyKind.CES: target.ces}  # fmt: skip
+            scores[SurveyKind(kind)].append(score)
+            target.add(ticket_id, "survey_answers", *SURVEY_METRICS[SurveyKind(kind)])
+
+
+def keys_of(
+    session: Session, ticket_ids: Sequence[int], by: Dimension, teams: Collection[int] | None
+) -> dict[int, str | None]:
+    """Tickets (of ``teams``, when given) → their key under ``by``."""
+    column = key_column(by)
+    found: dict[int, str | None] = {}
+    for chunk in _chunks(ticket_ids):
+        query = select(Ticket.id, column if column is not None else Ticket.id).where(
+            Ticket.id.in_(chunk)
+        )
+        if teams is not None:
+            query = query.where(Ticket.team_id.in_(list(teams)))
+        for ticket_id, key in session.execute(query):
+            found[ticket_id] = None if column is None or key is None else str(key)
+    return found
+
+
 def _count_ticket(ticket_id: int, facts: TicketFacts, key: str | None, cell: Any) -> None:
     created = facts.created_at
     if created is not None and (target := cell(created, key)) is not None:
@@ -274,7 +314,8 @@ def _count_ticket(ticket_id: int, facts: TicketFacts, key: str | None, cell: Any
             target.escalated += 1
             target.add(ticket_id, "escalation_rate")
         if facts.first_human_reply_at is not None:
-            target.first_response.append((facts.first_human_reply_at - created).total_seconds())
+            target.first_response_sum += (facts.first_human_reply_at - created).total_seconds()
+            target.first_response_count += 1
             target.add(ticket_id, "first_response_seconds")
     solved = facts.first_solved_at
     if solved is None or (target := cell(solved, key)) is None:
@@ -282,7 +323,8 @@ def _count_ticket(ticket_id: int, facts: TicketFacts, key: str | None, cell: Any
     target.solved += 1
     target.add(ticket_id, "tickets_solved")
     if created is not None:
-        target.resolution.append((solved - created).total_seconds())
+        target.resolution_sum += (solved - created).total_seconds()
+        target.resolution_count += 1
         target.add(ticket_id, "resolution_seconds")
     counted = {
         "first_contact_resolution": facts.human_replies_before_solve <= 1 and not facts.reopened,
@@ -297,7 +339,7 @@ def _count_ticket(ticket_id: int, facts: TicketFacts, key: str | None, cell: Any
     target.add(ticket_id, *(metric for metric, yes in counted.items() if yes))
 
 
-def _labels(session: Session, by: Dimension, keys: set[str | None]) -> dict[str | None, str]:
+def labels_of(session: Session, by: Dimension, keys: set[str | None]) -> dict[str | None, str]:
     if by == Dimension.ALL:
         return {None: "all"}
     ids = [int(k) for k in keys if k is not None] if by in (Dimension.AGENT, Dimension.TEAM) else []

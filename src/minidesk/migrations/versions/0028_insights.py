@@ -61,6 +61,23 @@ def upgrade() -> None:
         sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
     )
     _qa_tables()
+    op.create_table(
+        "kpi_ticket_facts",
+        sa.Column("ticket_id", sa.Integer(), sa.ForeignKey("tickets.id"), primary_key=True),
+        sa.Column("created_day", sa.Date(), nullable=True),
+        sa.Column("solved_day", sa.Date(), nullable=True),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("first_solved_at", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("first_response_seconds", sa.Double(), nullable=True),
+        sa.Column("resolution_seconds", sa.Double(), nullable=True),
+        sa.Column("first_contact", sa.Boolean(), nullable=False),
+        sa.Column("reopened", sa.Boolean(), nullable=False),
+        sa.Column("contained", sa.Boolean(), nullable=False),
+        sa.Column("within_turns", sa.Boolean(), nullable=False),
+        sa.Column("escalated", sa.Boolean(), nullable=False),
+    )
+    op.create_index("ix_kpi_ticket_facts_created_day", "kpi_ticket_facts", ["created_day"])
+    op.create_index("ix_kpi_ticket_facts_solved_day", "kpi_ticket_facts", ["solved_day"])
 
 
 def _qa_tables() -> None:
@@ -126,6 +143,9 @@ def _qa_tables() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_kpi_ticket_facts_solved_day", "kpi_ticket_facts")
+    op.drop_index("ix_kpi_ticket_facts_created_day", "kpi_ticket_facts")
+    op.drop_table("kpi_ticket_facts")
     op.drop_table("qa_gates")
     op.drop_index("ix_qa_coaching_notes_agent_id", "qa_coaching_notes")
     op.drop_table("qa_coaching_notes")

@@ -14,7 +14,8 @@ from minidesk.desk.access import Permission
 from minidesk.desk.models import User
 from minidesk.insights.experiments import experiment
 from minidesk.insights.export import as_csv
-from minidesk.insights.kpis import Dimension, Period, kpis
+from minidesk.insights.kpis import Dimension, Period
+from minidesk.insights.rollup import fast_kpis
 from minidesk.insights.rootcause import root_causes
 from minidesk.web.api import PREFIX
 from minidesk.web.deps import SessionDep, WorkspaceDep, requires
@@ -89,7 +90,7 @@ def kpi_report(
     period). ``format=csv`` (or ``Accept: text/csv``) downloads it."""
     start, end = date_range(since, until)
     teams = access.team_reach(session, user, workspace.restrict_agents_to_teams)
-    rows = kpis(session, start, end, group_by, by, teams)
+    rows = fast_kpis(session, start, end, group_by, by, teams)
     if format == "csv" or (format is None and CSV in accept):
         name = f"kpis-{group_by}-{by}-{since}-{until}.csv"
         return Response(

@@ -15,7 +15,7 @@ from tests.insights.conftest import later, set_status, survey_message, token_in
 
 from minidesk.db import Database, utcnow
 from minidesk.insights.kpis import Dimension, Period, kpis
-from minidesk.insights.rollup import fast_kpis, rebuild
+from minidesk.insights.rollup import fast_kpis, keep_current, rebuild
 from minidesk.insights.rollup_models import KpiTicketFacts
 from minidesk.insights.surveys import send_due
 
@@ -83,3 +83,12 @@ def test_the_fast_report_equals_the_full_one_for_every_period_and_dimension(
                 fast = fast_kpis(session, since, until, period, by)
                 assert fast == full, (period, by)
                 assert sum(int(r.values["tickets_created"] or 0) for r in fast) == 4
+
+
+def test_the_listener_hears_every_kind_the_facts_read() -> None:
+    from minidesk import events
+    from minidesk.insights.kpis import FACT_KINDS
+
+    heard = {kind for kind in events.listened_kinds() if keep_current in
+             [fn for fn, _ in events._listeners[kind]]}  # fmt: skip
+    assert heard == {str(kind) for kind in FACT_KINDS}

@@ -212,11 +212,23 @@ def ticket_facts(session: Session, ticket_ids: Sequence[int]) -> Iterator[tuple[
 
 
 def _answers(
-    session: Session, since: dt.datetime, until: dt.datetime
-) -> Iterable[tuple[int, dt.datetime, str, int]]:
-    """(ticket, answered at, kind, score) of each survey's last answer within the range."""
+    session: Session,
+    since: dt.datetime,
+    until: dt.datetime,
+    by: Dimension,
+    teams: Collection[int] | None,
+) -> Iterable[tuple[int, str | None, dt.datetime, str, int]]:
+    """(ticket, its key, answered at, kind, score) of each survey's last answer in the range,
+    in one query joined to the tickets (of ``teams``, when given)."""
+    column = key_column(by)
     query = (
-        select(Event.ticket_id, Event.created_at, Event.data)
+        select(
+            Event.ticket_id,
+            column if column is not None else Event.ticket_id,
+            Event.created_at,
+            Event.data,
+        )
+        .join(Ticket, Ticket.id == Event.ticket_id)
         .where(
             Event.kind == EventKind.SURVEY_ANSWERED,
             Event.created_at >= since,
@@ -224,9 +236,13 @@ def _answers(
         )
         .order_by(Event.id)
     )
-    last: dict[int, tuple[int, dt.datetime, str, int]] = {}
-    for ticket_id, created_at, data in session.execute(query):
-        last[data["survey_id"]] = (ticket_id, created_at, data["survey_kind"], data["score"])
+    if teams is not None:
+        query = query.where(Ticket.team_id.in_(list(teams)))
+    last: dict[int, tuple[int, str | None, dt.datetime, str, int]] = {}
+    for ticket_id, key, created_at, data in session.execute(query):
+        row_key = None if column is None or key is None else str(key)
+        last[data["survey_id"]] = (ticket_id, row_key, created_at, data["survey_kind"],
+                                   data["score"])  # fmt: skip
     return last.values()
 
 
@@ -249,7 +265,7 @@ def kpis(
 
     for ticket_id, facts in ticket_facts(session, list(keys)):
         _count_ticket(ticket_id, facts, keys[ticket_id], cell)
-    count_answers(session, since, until, by, teams, keys, cell)
+    count_answers(session, since, until, by, teams, cell)
     labels = labels_of(session, by, {key for _, key in cells})
     return [
         KpiRow(
@@ -269,40 +285,16 @@ def count_answers(
     until: dt.datetime,
     by: Dimension,
     teams: Collection[int] | None,
-    keys: dict[int, str | None],
     cell: Any,
 ) -> None:
-    """Add each survey's last answer in the range to its cell (``keys``: tickets' keys known
-    so far; the others, such as a relational survey's long-solved ticket, are looked up)."""
-    answers = list(_answers(session, since, until))
-    unknown = sorted({ticket_id for ticket_id, *_ in answers} - set(keys))
-    keys = {**keys, **keys_of(session, unknown, by, teams)}
-    for ticket_id, answered_at, kind, score in answers:
-        if ticket_id not in keys:
-            continue  # outside the reader's teams
-        target = cell(answered_at, keys[ticket_id])
+    """Add each survey's last answer in the range to its cell."""
+    for ticket_id, key, answered_at, kind, score in _answers(session, since, until, by, teams):
+        target = cell(answered_at, key)
         if target is not None:
             scores = {SurveyKind.CSAT: target.csat, SurveyKind.NPS: target.nps,
                       SurveyKind.CES: target.ces}  # fmt: skip
             scores[SurveyKind(kind)].append(score)
             target.add(ticket_id, "survey_answers", *SURVEY_METRICS[SurveyKind(kind)])
-
-
-def keys_of(
-    session: Session, ticket_ids: Sequence[int], by: Dimension, teams: Collection[int] | None
-) -> dict[int, str | None]:
-    """Tickets (of ``teams``, when given) → their key under ``by``."""
-    column = key_column(by)
-    found: dict[int, str | None] = {}
-    for chunk in _chunks(ticket_ids):
-        query = select(Ticket.id, column if column is not None else Ticket.id).where(
-            Ticket.id.in_(chunk)
-        )
-        if teams is not None:
-            query = query.where(Ticket.team_id.in_(list(teams)))
-        for ticket_id, key in session.execute(query):
-            found[ticket_id] = None if column is None or key is None else str(key)
-    return found
 
 
 def _count_ticket(ticket_id: int, facts: TicketFacts, key: str | None, cell: Any) -> None:

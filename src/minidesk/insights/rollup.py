@@ -36,7 +36,7 @@ from minidesk.insights.kpis import (
 from minidesk.insights.rollup_models import KpiTicketFacts
 
 
-def _row(ticket_id: int, facts: TicketFacts) -> dict[str, Any]:
+def facts_row(ticket_id: int, facts: TicketFacts) -> dict[str, Any]:
     created, solved = facts.created_at, facts.first_solved_at
     first_reply = facts.first_human_reply_at
     return {
@@ -63,7 +63,7 @@ def refresh(session: Session, ticket_ids: Sequence[int]) -> int:
     """Recompute the rows of ``ticket_ids`` from their events; returns how many were written."""
     written = 0
     for ticket_id, facts in ticket_facts(session, ticket_ids):
-        row = _row(ticket_id, facts)
+        row = facts_row(ticket_id, facts)
         existing = session.get(KpiTicketFacts, ticket_id)
         if existing is None:
             session.add(KpiTicketFacts(**row))
@@ -163,7 +163,7 @@ def fast_kpis(
     def cell(moment: dt.datetime, row_key: str | None) -> Cell | None:
         return cells[(period_start(moment, period), row_key)] if since <= moment < until else None
 
-    count_answers(session, since, until, by, teams, {}, cell)
+    count_answers(session, since, until, by, teams, cell)
     labels = labels_of(session, by, {k for _, k in cells})
     return [
         KpiRow(day, k, labels.get(k, k or NONE_LABEL), cells[(day, k)].values())

@@ -101,6 +101,10 @@ ROUTES = [
     line("GET", "/insights", 303, None),
     line("GET", "/insights/tickets", 303, None),
     line("GET", "/insights/tickets.csv", 303, None),
+    line("GET", "/qa", 303, None),
+    line("GET", "/qa/reviews/{review_id}", 303, None),
+    line("POST", "/qa/reviews/{review_id}", 303, None, data={"item_took_ownership": "4"}),
+    line("POST", "/qa/reviews/{review_id}/dispute", 303, None, data={"text": "unfair"}),
     # Survey pages: public, the signed token is the key; a forged one is a 404 for anyone.
     line("GET", "/s/{token}", 404, None, query={"score": 5}, params={"token": "survey_token"}),
     line("POST", "/s/{token}", 404, None, data={"score": "5"}, params={"token": "survey_token"}),

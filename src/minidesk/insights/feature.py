@@ -27,5 +27,6 @@ FEATURE = Feature(
         "minidesk.web.api.qa:router",
         "minidesk.web.ui.survey_pages:router",
         "minidesk.web.ui.insights_pages:router",
+        "minidesk.web.ui.qa_pages:router",
     ),
 )

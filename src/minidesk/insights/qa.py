@@ -13,11 +13,13 @@ import random
 from collections import Counter, defaultdict
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from minidesk.db import utcnow
-from minidesk.desk.models import Status, Ticket, User
+from minidesk.desk import access
+from minidesk.desk.access import Permission
+from minidesk.desk.models import Role, Status, TeamMember, Ticket, User
 from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, Event, emit
 from minidesk.insights.kpis import ticket_facts
@@ -37,6 +39,18 @@ LOW_CSAT = 2
 
 class QaError(ValueError):
     pass
+
+
+def visible_reviews(user: User) -> ColumnElement[bool] | None:
+    """Reviews ``user`` may read: their own, and their teams' agents' for a lead (None: all)."""
+    if access.RANK[Role(user.role)] >= access.RANK[Role.MANAGER]:
+        return None
+    own = QaReview.agent_id == user.id
+    if not access.has(user, Permission.REVIEW_QA):
+        return own
+    mine = select(TeamMember.team_id).where(TeamMember.user_id == user.id)
+    mates = select(TeamMember.user_id).where(TeamMember.team_id.in_(mine))
+    return or_(own, QaReview.agent_id.in_(mates))
 
 
 def month_range(month: str) -> tuple[dt.datetime, dt.datetime]:

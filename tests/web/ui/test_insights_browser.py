@@ -12,8 +12,10 @@ from tests.web.ui.test_browser import _password, _serious, _sign_in
 
 from minidesk import db
 from minidesk.desk.models import Ticket
+from minidesk.events import SYSTEM
 from minidesk.insights.links import token_for
 from minidesk.insights.models import Survey
+from minidesk.insights.qa import do_sample
 
 pytestmark = pytest.mark.slow
 
@@ -58,3 +60,19 @@ def test_a_customer_answers_on_the_survey_page(page: Any, live_server: str, cast
     with db.get_db().sessions() as session:
         answered = session.get_one(Survey, survey_id)
         assert (answered.score, answered.comment) == (5, "Lovely")
+
+
+def test_a_lead_scores_a_review_in_the_browser(page: Any, live_server: str, cast: Cast) -> None:
+    build(db.get_db(), cast)
+    with db.get_db().transaction() as session:
+        do_sample(session, "2026-03", SYSTEM)
+    _password(cast.leo.email)
+    _sign_in(page, live_server, cast.leo.email)
+    page.get_by_role("link", name="QA", exact=True).click()
+    assert _serious(page) == []
+    page.locator("#reviews a").first.click()
+    for select in page.locator("form select").all():
+        select.select_option("4")
+    page.get_by_role("button", name="Save review").click()
+    assert page.get_by_role("status").inner_text() == "Review saved: 100.0%."
+    assert _serious(page) == []

@@ -9,13 +9,13 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minidesk.db import commit, utcnow
 from minidesk.desk import access
 from minidesk.desk.access import Permission
-from minidesk.desk.models import Role, TeamMember, User
+from minidesk.desk.models import User
 from minidesk.desk.users import actor_of
 from minidesk.insights import qa
 from minidesk.insights.gates import GateSpec, certifications, do_set_gate, gate_dict
@@ -108,21 +108,9 @@ def _invalid(exc: ValueError) -> Problem:
     return Problem(422, str(exc), slug="invalid-qa")
 
 
-def _readable(session: Session, user: User) -> ColumnElement[bool] | None:
-    """Reviews ``user`` may read: their own, and their teams' agents' for a lead (None: all)."""
-    if access.RANK[Role(user.role)] >= access.RANK[Role.MANAGER]:
-        return None
-    own = QaReview.agent_id == user.id
-    if not access.has(user, Permission.REVIEW_QA):
-        return own
-    mine = select(TeamMember.team_id).where(TeamMember.user_id == user.id)
-    mates = select(TeamMember.user_id).where(TeamMember.team_id.in_(mine))
-    return or_(own, QaReview.agent_id.in_(mates))
-
-
 def _review(session: Session, user: User, review_id: int) -> QaReview:
     query = select(QaReview).where(QaReview.id == review_id)
-    if (visible := _readable(session, user)) is not None:
+    if (visible := qa.visible_reviews(user)) is not None:
         query = query.where(visible)
     review = session.scalars(query).first()
     if review is None:
@@ -188,7 +176,7 @@ def list_reviews(
 ) -> Page[ReviewOut]:
     """Reviews newest first: an agent's own; a lead's teams'; everyone's for managers."""
     query = select(QaReview)
-    if (visible := _readable(session, user)) is not None:
+    if (visible := qa.visible_reviews(user)) is not None:
         query = query.where(visible)
     if after := decode_cursor(cursor):
         query = query.where(QaReview.id < after)

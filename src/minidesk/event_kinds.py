@@ -126,6 +126,18 @@ class EventKind(StrEnum):
     ROUTING_PROFILE_CHANGED = "routing.profile_changed"
     ROUTING_CONFIG_CHANGED = "routing.config_changed"
     TICKET_FIELD_CHANGED = "ticket_field.changed"
+    SURVEY_SENT = "survey.sent"
+    SURVEY_ANSWERED = "survey.answered"
+    SURVEY_SKIPPED = "survey.skipped"
+    SURVEY_UNSUBSCRIBED = "survey.unsubscribed"
+    SURVEY_SETTINGS_CHANGED = "survey.settings_changed"
+    QA_SCORECARD_CREATED = "qa.scorecard_created"
+    QA_SAMPLED = "qa.sampled"
+    QA_REVIEWED = "qa.reviewed"
+    QA_DISPUTED = "qa.disputed"
+    QA_DISPUTE_RESOLVED = "qa.dispute_resolved"
+    QA_COACHING_ADDED = "qa.coaching_added"
+    QA_GATE_CHANGED = "qa.gate_changed"
 
 
 # JSON types a payload field may have; ``any`` is for values whose shape belongs to another
@@ -453,6 +465,37 @@ _SPECS = (
               "A custom ticket field's definition was created or changed (``before`` null: "
               "new); definitions are deactivated, never deleted.",
               {"field_id": "int", "field": "str", "before": "object | null", "after": "object"}),
+    # Surveys (insights): asked after a solve or on a schedule, answered by the customer.
+    EventSpec(EventKind.SURVEY_SENT, "A CSAT, NPS or CES survey was sent through the ticket's "
+              "channel.", {"survey_id": "int", "survey_kind": "str", "trigger": "str",
+                           "channel": "str"}),
+    EventSpec(EventKind.SURVEY_ANSWERED, "The customer answered a survey (a later answer to "
+              "the same survey replaces the score).",
+              {"survey_id": "int", "survey_kind": "str", "score": "int", "comment": "str | null",
+               "via": "str", "previous_score": "int | null"}, rule_event=True),
+    EventSpec(EventKind.SURVEY_SKIPPED, "A scheduled survey was not sent, and why (reopened, "
+              "closed, opted out, refused by the channel).",
+              {"survey_id": "int", "survey_kind": "str", "reason": "str"}),
+    EventSpec(EventKind.SURVEY_UNSUBSCRIBED, "The customer asked never to be surveyed again.",
+              {"survey_id": "int | null"}),
+    EventSpec(EventKind.SURVEY_SETTINGS_CHANGED, "The workspace's survey settings changed.",
+              _CHANGE),
+    # QA (insights): scorecards, sampled conversations, reviews, disputes, coaching, gates.
+    EventSpec(EventKind.QA_SCORECARD_CREATED, "A QA scorecard was created and made the active "
+              "one.", {"scorecard_id": "int", "name": "str"}),
+    EventSpec(EventKind.QA_SAMPLED, "Conversations of a month were sampled for QA review "
+              "(counts per reason).", {"month": "str", "counts": "object"}),
+    EventSpec(EventKind.QA_REVIEWED, "A reviewer scored a conversation.",
+              {"review_id": "int", "agent_id": "int", "score_percent": "number | null"}),
+    EventSpec(EventKind.QA_DISPUTED, "The reviewed agent disputed a QA score.",
+              {"review_id": "int", "agent_id": "int"}),
+    EventSpec(EventKind.QA_DISPUTE_RESOLVED, "A dispute was decided: the score upheld or "
+              "revised.", {"review_id": "int", "agent_id": "int", "outcome": "str",
+                           "score_percent": "number | null"}),
+    EventSpec(EventKind.QA_COACHING_ADDED, "A coaching note was written for an agent.",
+              {"note_id": "int", "agent_id": "int", "review_id": "int | null"}),
+    EventSpec(EventKind.QA_GATE_CHANGED, "A certification gate was set.",
+              {"skill": "str", **_CHANGE}),
     # Webhook subscriptions.
     EventSpec(EventKind.WEBHOOK_CREATED, "A webhook subscription was created.",
               {"webhook_id": "int", "url": "str", "events": "list", "enabled": "bool"}),

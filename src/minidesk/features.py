@@ -90,6 +90,7 @@ INSTALLED: tuple[str, ...] = (
     "minidesk.ticket_fields",
     "minidesk.escalation",
     "minidesk.kb",
+    "minidesk.insights",
 )
 
 

@@ -42,6 +42,9 @@ class Purpose(StrEnum):
     # Fernet key for channel instances' secrets (``channels.secrets_encrypted``): its own,
     # so a channel's SMTP or provider credentials and the older stored ones never share one.
     CHANNEL_SECRETS = "channel-secrets"
+    # Signs survey links (one-click answers, the comment page, unsubscribe): whoever holds
+    # the link may answer that one survey, and nothing else.
+    SURVEY_LINK = "survey-link"
 
 
 def derive_key(purpose: Purpose) -> bytes:

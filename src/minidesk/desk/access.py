@@ -51,6 +51,14 @@ class Permission(StrEnum):
     # public help centre; its analytics (what readers search for and do not find).
     MANAGE_KB = "manage_kb"
     SEE_KB_ANALYTICS = "see_kb_analytics"
+    # Insights: survey answers and KPI reports (leads see their teams' where agents are
+    # restricted), and the survey settings every customer is asked by.
+    SEE_INSIGHTS = "see_insights"
+    MANAGE_SURVEYS = "manage_surveys"
+    # QA: sampling, reviewing and coaching agents (leads for their teams' agents, see
+    # ``reviews_agent``), and the scorecards and certification gates everyone is held to.
+    REVIEW_QA = "review_qa"
+    MANAGE_QA = "manage_qa"
 
 
 MINIMUM_ROLE = {
@@ -74,6 +82,10 @@ MINIMUM_ROLE = {
     Permission.MANAGE_ESCALATIONS: Role.MANAGER,
     Permission.MANAGE_KB: Role.LEAD,
     Permission.SEE_KB_ANALYTICS: Role.LEAD,
+    Permission.SEE_INSIGHTS: Role.LEAD,
+    Permission.MANAGE_SURVEYS: Role.MANAGER,
+    Permission.REVIEW_QA: Role.LEAD,
+    Permission.MANAGE_QA: Role.MANAGER,
 }
 
 
@@ -126,6 +138,22 @@ def manages_agent(session: Session, user: User, agent: User) -> bool:
     """Whether ``user`` may set ``agent``'s routing profile and presence: managers and admins
     for anyone, a lead for the agents of a team they belong to (not for peers or above)."""
     if not has(user, Permission.MANAGE_ROUTING):
+        return False
+    if RANK[Role(user.role)] >= RANK[Role.MANAGER]:
+        return True
+    if RANK[Role(agent.role)] >= RANK[Role(user.role)]:
+        return False
+    mine = select(TeamMember.team_id).where(TeamMember.user_id == user.id)
+    shared = select(TeamMember.team_id).where(
+        TeamMember.user_id == agent.id, TeamMember.team_id.in_(mine)
+    )
+    return session.scalar(shared.limit(1)) is not None
+
+
+def reviews_agent(session: Session, user: User, agent: User) -> bool:
+    """Whether ``user`` may review, judge disputes of and coach ``agent``: managers and admins
+    anyone but themselves, a lead the agents of a team they belong to."""
+    if not has(user, Permission.REVIEW_QA) or user.id == agent.id:
         return False
     if RANK[Role(user.role)] >= RANK[Role.MANAGER]:
         return True

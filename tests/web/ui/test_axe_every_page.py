@@ -20,12 +20,18 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from starlette.routing import BaseRoute
 from tests.conftest import Cast
+from tests.insights.timeline import build
 from tests.web.ui.test_browser import _password, _serious, _sign_in
 
 from minidesk import db, inbox
 from minidesk.channels.base import InboundMessage, Sender
 from minidesk.commerce.money import Money
+from minidesk.desk.models import Ticket
 from minidesk.events import SYSTEM
+from minidesk.insights.links import token_for
+from minidesk.insights.models import Survey
+from minidesk.insights.qa import do_sample
+from minidesk.insights.qa_models import QaReview
 from minidesk.kb.models import KbArticle
 from minidesk.kb.seed import seed_demo_articles
 from minidesk.policies.approvals import do_request_approval
@@ -72,6 +78,12 @@ PAGES: dict[str, list[str]] = {
     "/help/search": ["/help/search?q=refund", "/help/search?q=nothing+matches+this"],
     "/help/categories/{slug}": ["/help/categories/returns-refunds"],
     "/help/articles/{slug}": ["/help/articles/return-policy?locale=es"],
+    "/insights": ["/insights?from=2026-03-02&to=2026-03-10"],
+    "/insights/tickets": ["/insights/tickets?from=2026-03-02&to=2026-03-10&metric=csat"],
+    "/qa": ["/qa"],
+    "/qa/reviews/{review_id}": ["/qa/reviews/{review_id}"],
+    "/s/{token}": ["/s/{survey}", "/s/{survey}?score=4"],
+    "/s/{token}/unsubscribe": ["/s/{survey}/unsubscribe"],
     "/docs": ["/docs"],
     "/redoc": ["/redoc"],
 }
@@ -123,6 +135,9 @@ def _world(base: str, cast: Cast) -> dict[str, Any]:
         assert answer.is_success, answer.text
         return answer.json()
 
+    timeline = build(db.get_db(), cast)  # March's tickets: KPIs, QA samples, a survey
+    with db.get_db().sessions() as session:
+        timeline_customer = session.get_one(Ticket, timeline["T1"]).customer_id
     for field in ALL:
         post("/api/v1/ticket-fields", field)
     fields = httpx.get(f"{base}/api/v1/ticket-fields", headers=headers).json()["items"]
@@ -145,6 +160,13 @@ def _world(base: str, cast: Cast) -> dict[str, Any]:
     customer_id = ticket.json()["customer_id"]
     with db.get_db().transaction() as session:
         seed_demo_articles(session)
+        do_sample(session, "2026-03", SYSTEM)
+        review_id = session.scalars(select(QaReview.id)).first()
+        survey = Survey(kind="csat", trigger="transactional", status="sent",
+                        ticket_id=timeline["T1"], customer_id=timeline_customer)  # fmt: skip
+        session.add(survey)
+        session.flush()
+        survey_token = token_for(survey.id)
         article = session.scalars(select(KbArticle.id).where(KbArticle.slug == "return-policy"))
         article_id = article.first()
         decision = Decision("refund", Outcome.APPROVAL, "agent.cap", "over cap", Money(9000, "USD"))
@@ -160,7 +182,8 @@ def _world(base: str, cast: Cast) -> dict[str, Any]:
                                         "settings": {"address": "help@shop.example"}})  # fmt: skip
     return {"number": number, "customer_id": customer_id, "saved": saved["id"],
             "rule_id": rule["id"], "channel_id": channel["id"],
-            "field_id": fields[1]["id"], "article_id": article_id}  # fmt: skip
+            "field_id": fields[1]["id"], "article_id": article_id,
+            "review_id": review_id, "survey": survey_token}  # fmt: skip
 
 
 @pytest.mark.slow

@@ -1,0 +1,32 @@
+"""Insights' manifest: surveys (scheduled on solve, sent and relational NPS by the minute
+sweep, answered by link or reply), their API and public answer pages; the KPI report."""
+
+from __future__ import annotations
+
+from minidesk.features import Feature
+
+FEATURE = Feature(
+    name="insights",
+    models=(
+        "minidesk.insights.models",
+        "minidesk.insights.qa_models",
+        "minidesk.insights.rollup_models",
+    ),
+    listeners=(
+        "minidesk.insights.surveys",
+        "minidesk.insights.replies",
+        "minidesk.insights.rollup",
+    ),
+    sweepers=(
+        "minidesk.insights.surveys:send_due",
+        "minidesk.insights.relational:schedule_relational",
+    ),
+    routers=(
+        "minidesk.web.api.surveys:router",
+        "minidesk.web.api.reports:router",
+        "minidesk.web.api.qa:router",
+        "minidesk.web.ui.survey_pages:router",
+        "minidesk.web.ui.insights_pages:router",
+        "minidesk.web.ui.qa_pages:router",
+    ),
+)

@@ -1,0 +1,344 @@
+"""The KPI report: each metric of docs/metrics.md per period (day, week, month; UTC) and per
+agent, team, channel or intent, computed from the event log exactly as published there.
+
+Tickets are folded into facts (``insights.facts``) from their events; survey metrics read
+``survey.answered`` events. A metric's time base decides its period: creation for first
+response, volume and escalation; the first solve for resolution, FCR, reopen, containment and
+turns; the answer for CSAT, NPS and CES."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from statistics import fmean
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from minidesk.desk.models import Team, Ticket, User
+from minidesk.event_kinds import EventKind
+from minidesk.events import Event
+from minidesk.insights.facts import EventRow, TicketFacts, fold
+from minidesk.insights.models import SurveyKind
+
+FACT_KINDS = (
+    EventKind.TICKET_CREATED,
+    EventKind.MESSAGE_SENT,
+    EventKind.MESSAGE_RECEIVED,
+    EventKind.TICKET_STATUS_CHANGED,
+    EventKind.TICKET_TIER_CHANGED,
+)
+CHUNK = 500  # ids per IN list: well under every driver's parameter limit
+MAX_TURNS = 3  # "resolved within three turns"
+CSAT_SATISFIED = 4  # a 4 or a 5 out of 5
+NPS_PROMOTER, NPS_DETRACTOR = 9, 6  # 9-10 promote, 0-6 detract
+NONE_LABEL = "(none)"
+
+METRICS: tuple[str, ...] = (
+    "tickets_created",
+    "first_response_seconds",
+    "tickets_solved",
+    "resolution_seconds",
+    "first_contact_resolution",
+    "reopen_rate",
+    "containment_rate",
+    "resolved_within_3_turns",
+    "escalation_rate",
+    "csat",
+    "csat_average",
+    "nps",
+    "ces_average",
+    "survey_answers",
+)
+SURVEY_METRICS: dict[SurveyKind, tuple[str, ...]] = {
+    SurveyKind.CSAT: ("csat", "csat_average"),
+    SurveyKind.NPS: ("nps",),
+    SurveyKind.CES: ("ces_average",),
+}
+
+
+class Period(StrEnum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+
+
+class Dimension(StrEnum):
+    ALL = "all"
+    AGENT = "agent"
+    TEAM = "team"
+    CHANNEL = "channel"
+    INTENT = "intent"
+
+
+def period_start(moment: dt.datetime, period: Period) -> dt.date:
+    day = moment.astimezone(dt.UTC).date()
+    if period == Period.WEEK:
+        return day - dt.timedelta(days=day.weekday())  # ISO weeks start on Monday
+    if period == Period.MONTH:
+        return day.replace(day=1)
+    return day
+
+
+@dataclass
+class Cell:
+    created: int = 0
+    # Means are kept as sum and count: the rollup adds per-day sums (``insights.rollup``).
+    first_response_sum: float = 0.0
+    first_response_count: int = 0
+    solved: int = 0
+    resolution_sum: float = 0.0
+    resolution_count: int = 0
+    fcr: int = 0
+    reopened: int = 0
+    contained: int = 0
+    within_turns: int = 0
+    escalated: int = 0
+    csat: list[int] = field(default_factory=list)
+    nps: list[int] = field(default_factory=list)
+    ces: list[int] = field(default_factory=list)
+    # Metric → the tickets behind its number (the numerator of a rate, the items of a mean):
+    # what a drill-down lists.
+    members: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, ticket_id: int, *metrics: str) -> None:
+        for metric in metrics:
+            self.members[metric].append(ticket_id)
+
+    def values(self) -> dict[str, float | int | None]:
+        def share(part: int, whole: int) -> float | None:
+            return round(part / whole, 4) if whole else None
+
+        def mean(values: list[int]) -> float | None:
+            return round(fmean(values), 2) if values else None
+
+        def ratio(total: float, count: int) -> float | None:
+            return round(total / count, 2) if count else None
+
+        nps = None
+        if self.nps:
+            promoters = sum(1 for s in self.nps if s >= NPS_PROMOTER)
+            detractors = sum(1 for s in self.nps if s <= NPS_DETRACTOR)
+            nps = round(100 * (promoters - detractors) / len(self.nps), 2)
+        return {
+            "tickets_created": self.created,
+            "first_response_seconds": ratio(self.first_response_sum, self.first_response_count),
+            "tickets_solved": self.solved,
+            "resolution_seconds": ratio(self.resolution_sum, self.resolution_count),
+            "first_contact_resolution": share(self.fcr, self.solved),
+            "reopen_rate": share(self.reopened, self.solved),
+            "containment_rate": share(self.contained, self.solved),
+            "resolved_within_3_turns": share(self.within_turns, self.solved),
+            "escalation_rate": share(self.escalated, self.created),
+            "csat": share(sum(1 for s in self.csat if s >= CSAT_SATISFIED), len(self.csat)),
+            "csat_average": mean(self.csat),
+            "nps": nps,
+            "ces_average": mean(self.ces),
+            "survey_answers": len(self.csat) + len(self.nps) + len(self.ces),
+        }
+
+
+@dataclass(frozen=True)
+class KpiRow:
+    period: dt.date
+    key: str | None
+    label: str
+    values: dict[str, float | int | None]
+    tickets: dict[str, list[int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _TicketInfo:
+    key: str | None
+
+
+def key_column(by: Dimension) -> Any:
+    return {
+        Dimension.ALL: None,
+        Dimension.AGENT: Ticket.assignee_id,
+        Dimension.TEAM: Ticket.team_id,
+        Dimension.CHANNEL: Ticket.channel,
+        Dimension.INTENT: Ticket.intent,
+    }[by]
+
+
+def _chunks(ids: Sequence[int]) -> Iterator[Sequence[int]]:
+    for start in range(0, len(ids), CHUNK):
+        yield ids[start : start + CHUNK]
+
+
+def _tickets(
+    session: Session, since: dt.datetime, until: dt.datetime, by: Dimension,
+    teams: Collection[int] | None,
+) -> dict[int, str | None]:  # fmt: skip
+    """Tickets that may count in the range (created in it, or still unsolved or solved since
+    its start) → their dimension key."""
+    column = key_column(by)
+    query = select(Ticket.id, column if column is not None else Ticket.id).where(
+        Ticket.created_at < until,
+        or_(Ticket.created_at >= since, Ticket.solved_at.is_(None), Ticket.solved_at >= since),
+    )
+    if teams is not None:
+        query = query.where(Ticket.team_id.in_(list(teams)))
+    found = {}
+    for ticket_id, key in session.execute(query):
+        found[ticket_id] = None if column is None or key is None else str(key)
+    return found
+
+
+def ticket_facts(session: Session, ticket_ids: Sequence[int]) -> Iterator[tuple[int, TicketFacts]]:
+    for chunk in _chunks(sorted(ticket_ids)):
+        rows: dict[int, list[EventRow]] = defaultdict(list)
+        query = (
+            select(
+                Event.ticket_id,
+                Event.kind,
+                Event.created_at,
+                Event.actor_type,
+                Event.automated,
+                Event.data,
+            )
+            .where(Event.ticket_id.in_(chunk), Event.kind.in_([str(k) for k in FACT_KINDS]))
+            .order_by(Event.ticket_id, Event.id)
+        )
+        for ticket_id, kind, created_at, actor_type, automated, data in session.execute(query):
+            rows[ticket_id].append(EventRow(kind, created_at, actor_type, automated, data))
+        for ticket_id, events in rows.items():
+            yield ticket_id, fold(events)
+
+
+def _answers(
+    session: Session,
+    since: dt.datetime,
+    until: dt.datetime,
+    by: Dimension,
+    teams: Collection[int] | None,
+) -> Iterable[tuple[int, str | None, dt.datetime, str, int]]:
+    """(ticket, its key, answered at, kind, score) of each survey's last answer in the range,
+    in one query joined to the tickets (of ``teams``, when given)."""
+    column = key_column(by)
+    query = (
+        select(
+            Event.ticket_id,
+            column if column is not None else Event.ticket_id,
+            Event.created_at,
+            Event.data,
+        )
+        .join(Ticket, Ticket.id == Event.ticket_id)
+        .where(
+            Event.kind == EventKind.SURVEY_ANSWERED,
+            Event.created_at >= since,
+            Event.created_at < until,
+        )
+        .order_by(Event.id)
+    )
+    if teams is not None:
+        query = query.where(Ticket.team_id.in_(list(teams)))
+    last: dict[int, tuple[int, str | None, dt.datetime, str, int]] = {}
+    for ticket_id, key, created_at, data in session.execute(query):
+        row_key = None if column is None or key is None else str(key)
+        last[data["survey_id"]] = (ticket_id, row_key, created_at, data["survey_kind"],
+                                   data["score"])  # fmt: skip
+    return last.values()
+
+
+def kpis(
+    session: Session,
+    since: dt.datetime,
+    until: dt.datetime,
+    period: Period,
+    by: Dimension,
+    teams: Collection[int] | None = None,
+) -> list[KpiRow]:
+    """Rows ordered by period then key; ``teams`` narrows to those teams' tickets."""
+    keys = _tickets(session, since, until, by, teams)
+    cells: dict[tuple[dt.date, str | None], Cell] = defaultdict(Cell)
+
+    def cell(moment: dt.datetime, key: str | None) -> Cell | None:
+        if not since <= moment < until:
+            return None
+        return cells[(period_start(moment, period), key)]
+
+    for ticket_id, facts in ticket_facts(session, list(keys)):
+        _count_ticket(ticket_id, facts, keys[ticket_id], cell)
+    count_answers(session, since, until, by, teams, cell)
+    labels = labels_of(session, by, {key for _, key in cells})
+    return [
+        KpiRow(
+            day,
+            key,
+            labels.get(key, key or NONE_LABEL),
+            cells[(day, key)].values(),
+            dict(cells[(day, key)].members),
+        )
+        for day, key in sorted(cells, key=lambda k: (k[0], k[1] or ""))
+    ]
+
+
+def count_answers(
+    session: Session,
+    since: dt.datetime,
+    until: dt.datetime,
+    by: Dimension,
+    teams: Collection[int] | None,
+    cell: Any,
+) -> None:
+    """Add each survey's last answer in the range to its cell."""
+    for ticket_id, key, answered_at, kind, score in _answers(session, since, until, by, teams):
+        target = cell(answered_at, key)
+        if target is not None:
+            scores = {SurveyKind.CSAT: target.csat, SurveyKind.NPS: target.nps,
+                      SurveyKind.CES: target.ces}  # fmt: skip
+            scores[SurveyKind(kind)].append(score)
+            target.add(ticket_id, "survey_answers", *SURVEY_METRICS[SurveyKind(kind)])
+
+
+def _count_ticket(ticket_id: int, facts: TicketFacts, key: str | None, cell: Any) -> None:
+    created = facts.created_at
+    if created is not None and (target := cell(created, key)) is not None:
+        target.created += 1
+        target.add(ticket_id, "tickets_created")
+        if facts.escalated:
+            target.escalated += 1
+            target.add(ticket_id, "escalation_rate")
+        if facts.first_human_reply_at is not None:
+            target.first_response_sum += (facts.first_human_reply_at - created).total_seconds()
+            target.first_response_count += 1
+            target.add(ticket_id, "first_response_seconds")
+    solved = facts.first_solved_at
+    if solved is None or (target := cell(solved, key)) is None:
+        return
+    target.solved += 1
+    target.add(ticket_id, "tickets_solved")
+    if created is not None:
+        target.resolution_sum += (solved - created).total_seconds()
+        target.resolution_count += 1
+        target.add(ticket_id, "resolution_seconds")
+    counted = {
+        "first_contact_resolution": facts.human_replies_before_solve <= 1 and not facts.reopened,
+        "reopen_rate": facts.reopened,
+        "containment_rate": facts.contained,
+        "resolved_within_3_turns": facts.customer_messages_before_solve <= MAX_TURNS,
+    }
+    target.fcr += counted["first_contact_resolution"]
+    target.reopened += counted["reopen_rate"]
+    target.contained += counted["containment_rate"]
+    target.within_turns += counted["resolved_within_3_turns"]
+    target.add(ticket_id, *(metric for metric, yes in counted.items() if yes))
+
+
+def labels_of(session: Session, by: Dimension, keys: set[str | None]) -> dict[str | None, str]:
+    if by == Dimension.ALL:
+        return {None: "all"}
+    ids = [int(k) for k in keys if k is not None] if by in (Dimension.AGENT, Dimension.TEAM) else []
+    if by == Dimension.AGENT and ids:
+        users = session.execute(select(User.id, User.name, User.email).where(User.id.in_(ids)))
+        return {str(i): name or email for i, name, email in users}
+    if by == Dimension.TEAM and ids:
+        teams = session.execute(select(Team.id, Team.name).where(Team.id.in_(ids)))
+        return {str(i): name for i, name in teams}
+    return {}

@@ -1,0 +1,88 @@
+"""Survey answers typed as replies (SMS, WhatsApp, chat, even email): "4", "4 - quick and
+kind", "9: great". The customer's next message after a survey, if it starts with a score on
+the survey's scale followed by nothing, a line break or punctuation, is the answer and the
+rest its comment; anything else ("2 more questions") is an ordinary message.
+
+Replying reopened the solved ticket (or opened a follow-up of a closed one); a reply that was
+only an answer puts it back to solved, so the answer does not count as a reopen."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from minidesk import events
+from minidesk.desk import tickets
+from minidesk.desk.models import Message, Status
+from minidesk.event_kinds import EventKind
+from minidesk.events import ActorType, Event
+from minidesk.insights.models import Survey, SurveyStatus
+from minidesk.insights.surveys import ANSWER_WHY, SURVEYS, SurveyError, do_answer
+
+# A reply later than this answers nothing: the survey is old news.
+REPLY_WINDOW = dt.timedelta(days=7)
+# Longer than a comment: a new question that happens to start with a number.
+MAX_ANSWER_CHARS = 1000
+_ANSWER = re.compile(r"^\s*(\d{1,2})\s*(?:$|[\n\-\u2013\u2014:.,;!)/]\s*(.*)$)", re.DOTALL)
+
+
+def parse(text: str) -> tuple[int, str | None] | None:
+    if len(text) > MAX_ANSWER_CHARS:
+        return None
+    found = _ANSWER.match(text)
+    if found is None:
+        return None
+    comment = (found.group(2) or "").strip()
+    return int(found.group(1)), comment or None
+
+
+def _awaiting(session: Session, customer_id: int, now: dt.datetime) -> Survey | None:
+    return session.scalars(
+        select(Survey)
+        .where(
+            Survey.customer_id == customer_id,
+            Survey.status == SurveyStatus.SENT,
+            Survey.sent_at > now - REPLY_WINDOW,
+        )
+        .order_by(Survey.sent_at.desc(), Survey.id.desc())
+        .limit(1)
+    ).first()
+
+
+@events.listen(EventKind.MESSAGE_RECEIVED)
+def answer_by_reply(session: Session, event: Event) -> None:
+    if event.actor_type != ActorType.CUSTOMER or event.message_id is None:
+        return
+    if event.customer_id is None or event.ticket_id is None:
+        return
+    survey = _awaiting(session, event.customer_id, event.created_at)
+    if survey is None:
+        return
+    message = session.get(Message, event.message_id)
+    parsed = parse(message.text) if message is not None else None
+    if parsed is None:
+        return
+    score, comment = parsed
+    try:
+        do_answer(session, survey, score, comment, via="reply")
+    except SurveyError:
+        return  # "12" to a CSAT survey: an ordinary message after all
+    _resolve_again(session, event)
+
+
+def _resolve_again(session: Session, event: Event) -> None:
+    ticket = tickets.for_listener(session, event.ticket_id or 0)
+    if ticket is None or ticket.status in (Status.SOLVED, Status.CLOSED):
+        return
+    last = session.scalars(
+        select(Event)
+        .where(Event.ticket_id == ticket.id, Event.kind == EventKind.TICKET_STATUS_CHANGED)
+        .order_by(Event.id.desc())
+        .limit(1)
+    ).first()
+    reopened_by_it = last is not None and last.data.get("before") == Status.SOLVED
+    if reopened_by_it or (event.data.get("new_ticket") and ticket.turns <= 1):
+        tickets.do_set_status(session, ticket, Status.SOLVED, SURVEYS, why=ANSWER_WHY)

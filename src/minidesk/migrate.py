@@ -9,6 +9,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
 from minidesk.models import Base
+from minidesk.search.ddl import is_index_table
 
 
 def alembic_config(database_url: str) -> Config:
@@ -23,10 +24,18 @@ def upgrade(database_url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(database_url), revision)
 
 
+def include_name(name: str | None, type_: str, parent_names: object) -> bool:
+    """Whether schema comparison looks at ``name``: not the search indexes, which the
+    models cannot describe (FTS5 virtual tables, tsvector side tables; see ``search.ddl``)."""
+    return not (type_ == "table" and is_index_table(name))
+
+
 def pending_differences(engine: Engine) -> list[object]:
     """What autogenerate would change: empty when the database matches the models."""
     with engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            connection, opts={"compare_type": True, "include_name": include_name}
+        )
         return list(compare_metadata(context, Base.metadata))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic import context
 
 from minidesk.db import make_engine
+from minidesk.migrate import include_name
 from minidesk.models import Base
 
 config = context.config
@@ -26,6 +27,7 @@ def run_migrations_online() -> None:
             connection=connection,
             target_metadata=Base.metadata,
             compare_type=True,
+            include_name=include_name,
             render_as_batch=engine.dialect.name == "sqlite",
         )
         with context.begin_transaction():

@@ -1,0 +1,111 @@
+"""Matching, ranking and snippets over one search index, on SQLite (FTS5) or PostgreSQL.
+
+An ``Index`` names a side table and what a reader without private access may search (FTS5
+columns, tsvector weights); ``match`` gives the join, the WHERE clause and the ranking for a
+parsed query, so the caller adds its own filters and visibility in the same statement.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    column,
+    func,
+    literal,
+    literal_column,
+    select,
+    table,
+)
+from sqlalchemy.orm import Session
+
+from minidesk.search import fts5, tsquery
+from minidesk.search.query import Query
+
+# What the databases put around a matched word in a snippet: private-use characters, swapped
+# for <mark> after HTML-escaping the rest (text that holds them gets a stray mark, never HTML).
+OPEN, CLOSE = "\ue000", "\ue001"
+SNIPPET_WORDS = 16
+ELLIPSIS = "…"
+
+
+@dataclass(frozen=True)
+class Index:
+    name: str  # the FTS5 table (rowid = key) or the PostgreSQL side table
+    key: str  # the PostgreSQL side table's key column
+    columns: tuple[str, ...]  # FTS5 columns, in order
+    public_columns: tuple[str, ...]  # ... those a reader without private access searches
+    public_weights: str  # the tsvector weights those columns have on PostgreSQL
+    bm25_weights: tuple[float, ...]  # FTS5's per-column weights, in ``columns`` order
+    # PostgreSQL: the text a snippet is cut from, for a key (and whether private text counts),
+    # and the configuration that text is parsed with.
+    pg_text: Callable[[ColumnElement[Any], bool], ColumnElement[str]]
+    pg_config: Callable[[ColumnElement[Any]], ColumnElement[Any]]
+
+
+@dataclass(frozen=True)
+class Match:
+    side: FromClause
+    key: ColumnElement[Any]  # join this to the searched table's id
+    where: ColumnElement[bool]
+    rank: ColumnElement[Any]  # ascending: best first
+    tsquery: ColumnElement[Any] | None  # PostgreSQL only
+
+
+def _sqlite(index: Index, query: Query, private: bool) -> Match:
+    side = table(index.name, column("rowid"), column(index.name))
+    expression = fts5.to_match(query, None if private else index.public_columns)
+    where = side.c[index.name].op("MATCH")(literal(expression))
+    rank = func.bm25(literal_column(index.name), *index.bm25_weights)
+    return Match(side, side.c.rowid, where, rank, None)
+
+
+def _postgres(index: Index, query: Query, private: bool) -> Match:
+    side = table(index.name, column(index.key), column("document"))
+    wanted = tsquery.to_tsquery(query, weights="" if private else index.public_weights)
+    where = side.c.document.op("@@")(wanted)
+    rank = -func.ts_rank(side.c.document, wanted)
+    return Match(side, side.c[index.key], where, rank, wanted)
+
+
+def match(session: Session, index: Index, query: Query, *, private: bool) -> Match:
+    """How ``query`` finds rows of ``index``; ``private`` also searches what only some readers
+    may see (a ticket's internal notes)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return _postgres(index, query, private)
+    return _sqlite(index, query, private)
+
+
+def snippets(
+    session: Session, index: Index, query: Query, keys: Collection[int], *, private: bool
+) -> dict[int, str]:
+    """The best passage of each of ``keys``' text, HTML-escaped, matches in ``<mark>``; only
+    for the rows of a page, since cutting a snippet reads the whole text."""
+    if not keys:
+        return {}
+    found = match(session, index, query, private=private)
+    if found.tsquery is None:
+        picked = func.snippet(literal_column(index.name), -1, OPEN, CLOSE, ELLIPSIS, SNIPPET_WORDS)
+    else:
+        options = f"StartSel={OPEN}, StopSel={CLOSE}, MaxWords=24, MinWords=8, MaxFragments=2"
+        picked = func.ts_headline(
+            index.pg_config(found.key),
+            index.pg_text(found.key, private),
+            found.tsquery,
+            options,
+        )
+    rows = session.execute(
+        select(found.key, picked).select_from(found.side).where(found.where, found.key.in_(keys))
+    )
+    return {int(key): mark(text or "") for key, text in rows}
+
+
+def mark(raw: str) -> str:
+    """Snippet text with the database's match markers as ``<mark>``, everything else escaped."""
+    escaped = html.escape(raw, quote=False)
+    return escaped.replace(OPEN, "<mark>").replace(CLOSE, "</mark>")

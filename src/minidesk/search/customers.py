@@ -46,6 +46,8 @@ def ranked_ids(
     offset: int = 0,
 ) -> list[int]:
     """Ids of the unmerged customers matching ``query`` and every condition, best first."""
+    if query.empty:
+        return []
     found = engine.match(session, INDEX, query, private=True)
     statement = (
         select(Customer.id)

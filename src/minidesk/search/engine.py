@@ -86,7 +86,7 @@ def snippets(
 ) -> dict[int, str]:
     """The best passage of each of ``keys``' text, HTML-escaped, matches in ``<mark>``; only
     for the rows of a page, since cutting a snippet reads the whole text."""
-    if not keys:
+    if not keys or query.empty:
         return {}
     found = match(session, index, query, private=private)
     if found.tsquery is None:

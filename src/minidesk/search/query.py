@@ -41,6 +41,10 @@ class Query:
     clauses: tuple[Clause, ...]
 
     @property
+    def empty(self) -> bool:
+        return not self.clauses
+
+    @property
     def included(self) -> tuple[Clause, ...]:
         return tuple(c for c in self.clauses if not c.exclude)
 
@@ -64,8 +68,9 @@ def parse(text: str, *, prefix_words: bool = False) -> Query:
     """The query ``text`` means. ``prefix_words`` makes every bare word a prefix (a lookup
     such as customer search, where "4915112" should find "+4915112345678").
 
-    Raises ``QueryError`` for a query too long, with too many parts, or with nothing to find
-    (only exclusions: "everything but" is a list, not a search).
+    Raises ``QueryError`` for a query too long, with too many parts, or with only exclusions
+    ("everything but" is a list, not a search). A query without a letter or digit ("!!!")
+    has no clauses and finds nothing.
     """
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"q is {len(text)} characters long; at most {MAX_QUERY_CHARS} are allowed")
@@ -89,9 +94,8 @@ def parse(text: str, *, prefix_words: bool = False) -> Query:
             f"q has {len(clauses)} words or phrases; at most {MAX_CLAUSES} are allowed"
         )
     query = Query(tuple(clauses))
-    if not query.included:
-        what = "only exclusions" if clauses else "no letters or digits"
-        raise QueryError(f"q has {what}; give at least one word to search for")
+    if clauses and not query.included:
+        raise QueryError("q has only exclusions; give at least one word to search for")
     return query
 
 

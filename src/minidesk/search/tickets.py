@@ -54,6 +54,8 @@ def ranked_ids(
 ) -> list[int]:
     """Numbers of the tickets matching ``query`` and every condition (filters, visibility),
     best first (newest first among equals)."""
+    if query.empty:
+        return []
     found = engine.match(session, INDEX, query, private=private)
     statement = (
         select(Ticket.id)

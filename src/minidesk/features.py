@@ -87,6 +87,7 @@ INSTALLED: tuple[str, ...] = (
     "minidesk.saved_views",
     "minidesk.sla",
     "minidesk.routing",
+    "minidesk.search",
 )
 
 

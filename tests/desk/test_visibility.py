@@ -96,6 +96,7 @@ ROUTES = [
     line("POST", "/inbox/bulk", 303, None, data={"action": "solve"}),
     line("GET", "/approvals", 303, None),
     line("GET", "/customers", 303, None),
+    line("GET", "/search", 303, None),
     line("GET", "/account", 303, None),
     line("GET", "/staffing", 303, None),
     line("GET", "/inbox/rows", 303, None, query={"ticket": 1}),

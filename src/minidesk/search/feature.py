@@ -5,4 +5,6 @@ from __future__ import annotations
 
 from minidesk.features import Feature
 
-FEATURE = Feature(name="search", routers=("minidesk.web.api.search:router",))
+FEATURE = Feature(
+    name="search", routers=("minidesk.web.api.search:router", "minidesk.web.ui.search_pages:router")
+)

@@ -6,10 +6,10 @@ from typing import Any
 
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from tests.conftest import Cast, Person, inbound
 
 from minidesk import db
 from minidesk.desk.models import Ticket
-from tests.conftest import Cast, Person, inbound
 
 _counter = iter(range(1, 1_000_000))
 

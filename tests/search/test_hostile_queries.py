@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-
 from tests.conftest import Cast
 from tests.search.helpers import open_ticket
 
@@ -43,13 +42,13 @@ def test_syntax_in_the_input_is_never_a_500(client: TestClient, cast: Cast, q: s
         if response.status_code == 422:
             assert response.json()["type"].endswith("/invalid-query"), response.text
     if q in FIND_THE_TICKET:
-        numbers = [t["number"] for t in client.get(
-            "/api/v1/tickets", params={"q": q}, headers=cast.olivia.headers).json()["items"]]  # fmt: skip
+        listed = client.get("/api/v1/tickets", params={"q": q}, headers=cast.olivia.headers)
+        numbers = [t["number"] for t in listed.json()["items"]]
         assert numbers == [number], q
 
 
 def test_operators_typed_as_words_are_words(client: TestClient, cast: Cast) -> None:
-    """"NOT" and "NEAR" are searched for, not obeyed."""
+    """ "NOT" and "NEAR" are searched for, not obeyed."""
     near = open_ticket(client, cast, "Hi\nthe shop near my house")
     response = client.get("/api/v1/tickets", params={"q": "NEAR"}, headers=cast.olivia.headers)
     assert [t["number"] for t in response.json()["items"]] == [near]

@@ -4,13 +4,13 @@ back is not, and notes are found only by those who read notes."""
 from __future__ import annotations
 
 from fastapi.testclient import TestClient
+from tests.conftest import Cast
+from tests.search.helpers import found, open_ticket
 
 from minidesk import db
 from minidesk.desk.messages import MessageType, do_reply
 from minidesk.desk.models import Ticket
 from minidesk.events import SYSTEM
-from tests.conftest import Cast
-from tests.search.helpers import found, open_ticket
 
 
 def test_a_reply_added_later_is_found(client: TestClient, cast: Cast) -> None:
@@ -23,9 +23,7 @@ def test_a_reply_added_later_is_found(client: TestClient, cast: Cast) -> None:
     assert found(client, cast.olivia, "voucher") == [number]
 
 
-def test_a_rolled_back_message_leaves_nothing_in_the_index(
-    client: TestClient, cast: Cast
-) -> None:
+def test_a_rolled_back_message_leaves_nothing_in_the_index(client: TestClient, cast: Cast) -> None:
     number = open_ticket(client, cast, "Hi\nmy order")
     session = db.get_db().write_sessions()
     try:

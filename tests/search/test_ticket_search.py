@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-
 from tests.conftest import ON_POSTGRES, Cast
 from tests.desk.visibility_world import restrict
 from tests.search.helpers import found, open_ticket
@@ -42,9 +41,7 @@ def test_a_minus_keeps_out_what_it_names(client: TestClient, cast: Cast) -> None
     assert found(client, cast.olivia, "jacket -zipper") == [clean]
 
 
-def test_only_exclusions_are_refused_with_a_precise_problem(
-    client: TestClient, cast: Cast
-) -> None:
+def test_only_exclusions_are_refused_with_a_precise_problem(client: TestClient, cast: Cast) -> None:
     response = client.get("/api/v1/tickets", params={"q": "-spam"}, headers=cast.olivia.headers)
     assert response.status_code == 422
     problem = response.json()
@@ -104,9 +101,7 @@ def test_an_empty_date_range_is_refused(client: TestClient, cast: Cast) -> None:
     assert response.json()["type"].endswith("/invalid-range")
 
 
-def test_a_restricted_agent_finds_only_their_teams_tickets(
-    client: TestClient, cast: Cast
-) -> None:
+def test_a_restricted_agent_finds_only_their_teams_tickets(client: TestClient, cast: Cast) -> None:
     support = open_ticket(client, cast, "Hi\nthe kettle leaks")
     billing = open_ticket(client, cast, "Hi\nkettle invoice wrong")
     h = cast.olivia.headers

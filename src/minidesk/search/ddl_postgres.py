@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, text
 
+from minidesk.search.ddl_sqlite import TAILS
 from minidesk.search.languages import ACCENTED, FALLBACK, PLAIN, REGCONFIGS
 
 # tsvector holds at most 1 MB; a ticket's text beyond this is not searched (mail threads
 # quoting themselves reach it; the words that matter are near the start).
 MAX_TEXT = 200_000
 
+_PHONE_TAILS = " || ".join(f"' ' || right(i.value, {n})" for n in TAILS)
 _CASES = " ".join(f"WHEN '{code}' THEN '{config}'" for code, config in sorted(REGCONFIGS.items()))
 
 
@@ -59,11 +61,11 @@ STATEMENTS: tuple[str, ...] = (
         WHERE t.id = wanted
         GROUP BY t.id, t.subject, t.language
     $$""",
-    """CREATE FUNCTION search_customer_document(wanted integer) RETURNS tsvector
+    f"""CREATE FUNCTION search_customer_document(wanted integer) RETURNS tsvector
     LANGUAGE sql STABLE AS $$
         SELECT setweight(to_tsvector('simple', search_fold(c.name)), 'A')
             || setweight(to_tsvector('simple', search_fold(concat_ws(' ', c.email, c.phone,
-                string_agg(i.value || CASE WHEN i.kind = 'phone' THEN ' ' || right(i.value, 10)
+                string_agg(i.value || CASE WHEN i.kind = 'phone' THEN {_PHONE_TAILS}
                                       ELSE '' END, ' ')))), 'B')
         FROM customers c LEFT JOIN customer_identities i ON i.customer_id = c.id
         WHERE c.id = wanted

@@ -3,8 +3,7 @@ pipeline, the API, bulk Core inserts, a rolled-back transaction) moves the index
 
 One FTS5 row per ticket (rowid = ticket id): its subject, its customer-visible messages and
 its internal notes in three columns, so a reader who may not see notes searches without them.
-One row per customer: the name, and every identity (with a phone's last ten digits, which is
-how people type a number).
+One row per customer: the name, and every identity (a phone also by its last digits).
 """
 
 from __future__ import annotations
@@ -12,6 +11,10 @@ from __future__ import annotations
 from sqlalchemy import Connection, text
 
 TOKENIZE = "porter unicode61 remove_diacritics 2"
+# A phone is also indexed by its last 7 to 10 digits: how people type a national number
+# ("612345678" for +34612345678), which a prefix of the whole number would not find.
+TAILS = (10, 9, 8, 7)
+PHONE_TAILS_SQLITE = " || ".join(f"' ' || substr(i.value, -{n})" for n in TAILS)
 
 
 def _messages(ticket: str, notes: bool) -> str:
@@ -25,7 +28,7 @@ def _messages(ticket: str, notes: bool) -> str:
 def _identities(customer: str) -> str:
     return (
         "coalesce((SELECT group_concat(i.value || CASE WHEN i.kind = 'phone' "
-        "THEN ' ' || substr(i.value, -10) ELSE '' END, ' ') FROM customer_identities i "
+        f"THEN {PHONE_TAILS_SQLITE} ELSE '' END, ' ') FROM customer_identities i "
         f"WHERE i.customer_id = {customer}), '')"
     )
 

@@ -51,14 +51,50 @@ from minidesk.search import ddl  # noqa: E402
 BATCH = 10_000
 FIRST = ["Ana", "Ben", "Chloé", "Dmitri", "Emma", "Farid", "Grace", "Hugo", "Ines", "Jonas"]
 LAST = ["Garcia", "Müller", "Smith", "Dubois", "Rossi", "Novak", "Kim", "Silva", "Berg", "Lee"]
-FILLER = ("please help me with this as soon as possible thanks again for your quick answer "
-          "the package box item colour size shop website account email phone").split()  # fmt: skip
+FILLER = [
+    *[
+        "please",
+        "help",
+        "me",
+        "with",
+        "this",
+        "as",
+        "soon",
+        "as",
+        "possible",
+        "thanks",
+        "again",
+        "for",
+        "your",
+        "quick",
+        "answer",
+    ],
+    *[
+        "the",
+        "package",
+        "box",
+        "item",
+        "colour",
+        "size",
+        "shop",
+        "website",
+        "account",
+        "email",
+        "phone",
+    ],
+]
 TEXTS = {
-    "en": ["my order is late", "where is my parcel", "I want a refund for the jacket",
-           "the refunded amount is wrong", "late delivery again", "change my address"],
+    "en": [
+        "my order is late",
+        "where is my parcel",
+        "I want a refund for the jacket",
+        "the refunded amount is wrong",
+        "late delivery again",
+        "change my address",
+    ],
     "es": ["quiero una devolución del pedido", "mi pedido llega tarde", "cambiar la dirección"],
     "de": ["bitte um Rückerstattung", "meine Bestellung ist verspätet", "Adresse ändern"],
-}  # fmt: skip
+}
 STATUSES = ["solved"] * 6 + ["open", "open", "pending", "new"]
 CHANNELS = ["email"] * 6 + ["chat", "chat", "sms", "whatsapp"]
 
@@ -83,34 +119,61 @@ def seed(connection: Connection, tickets: int, agent_id: int) -> None:
     start_at = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
     customers = max(1, tickets // 10)
     for lo in range(0, customers, BATCH):
-        rows = [{"name": f"{FIRST[i % 10]} {LAST[(i // 10) % 10]}", "email": f"c{i}@example.com",
-                 "created_at": start_at} for i in range(lo, min(lo + BATCH, customers))]  # fmt: skip
+        rows = [
+            {
+                "name": f"{FIRST[i % 10]} {LAST[(i // 10) % 10]}",
+                "email": f"c{i}@example.com",
+                "created_at": start_at,
+            }
+            for i in range(lo, min(lo + BATCH, customers))
+        ]
         connection.execute(insert(Customer), rows)
     ids = connection.execute(select(Customer.id).order_by(Customer.id)).scalars().all()
     for lo in range(0, len(ids), BATCH):
-        connection.execute(insert(CustomerIdentity), [
-            {"customer_id": cid, "kind": "email", "value": f"c{i}@example.com", "verified": True}
-            for i, cid in enumerate(ids[lo : lo + BATCH], start=lo)
-        ])  # fmt: skip
+        connection.execute(
+            insert(CustomerIdentity),
+            [
+                {
+                    "customer_id": cid,
+                    "kind": "email",
+                    "value": f"c{i}@example.com",
+                    "verified": True,
+                }
+                for i, cid in enumerate(ids[lo : lo + BATCH], start=lo)
+            ],
+        )
     for lo in range(0, tickets, BATCH):
         rows = []
         for n in range(lo, min(lo + BATCH, tickets)):
             created = start_at + dt.timedelta(minutes=n)
-            rows.append({
-                "subject": rng.choice(TEXTS[_language(n)]).capitalize(),
-                "status": rng.choice(STATUSES), "priority": rng.choice(["P2", "P3", "P3", "P4"]),
-                "channel": rng.choice(CHANNELS), "customer_id": ids[n % len(ids)],
-                "assignee_id": agent_id if n % 5 == 0 else None, "language": _language(n),
-                "created_at": created, "updated_at": created,
-            })  # fmt: skip
-        inserted = connection.execute(insert(Ticket).returning(Ticket.id, Ticket.customer_id),
-                                      rows).all()  # fmt: skip
+            rows.append(
+                {
+                    "subject": rng.choice(TEXTS[_language(n)]).capitalize(),
+                    "status": rng.choice(STATUSES),
+                    "priority": rng.choice(["P2", "P3", "P3", "P4"]),
+                    "channel": rng.choice(CHANNELS),
+                    "customer_id": ids[n % len(ids)],
+                    "assignee_id": agent_id if n % 5 == 0 else None,
+                    "language": _language(n),
+                    "created_at": created,
+                    "updated_at": created,
+                }
+            )
+        inserted = connection.execute(
+            insert(Ticket).returning(Ticket.id, Ticket.customer_id), rows
+        ).all()
         messages = [
-            {"ticket_id": tid, "customer_id": cid if k == 0 else None,
-             "direction": "inbound" if k == 0 else "outbound", "channel": "email",
-             "text": _text(rng, lo + j, k), "created_at": start_at}
-            for j, (tid, cid) in enumerate(inserted) for k in range(2)
-        ]  # fmt: skip
+            {
+                "ticket_id": tid,
+                "customer_id": cid if k == 0 else None,
+                "direction": "inbound" if k == 0 else "outbound",
+                "channel": "email",
+                "text": _text(rng, lo + j, k),
+                "created_at": start_at,
+            }
+            for j, (tid, cid) in enumerate(inserted)
+            for k in range(2)
+        ]
         connection.execute(insert(Message), messages)
 
 
@@ -123,16 +186,26 @@ def index_bytes(connection: Connection, path: Path | None) -> dict[str, int]:
         return sizes
     assert path is not None
     # dbstat: the pages of each FTS5 table and its shadow tables.
-    pages = connection.execute(text(
-        "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search_tickets%'"
-        " UNION ALL SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search_customers%'"
-    )).scalars().all()  # fmt: skip
-    return {"search_tickets": int(pages[0] or 0), "search_customers": int(pages[1] or 0),
-            "database_file": path.stat().st_size}  # fmt: skip
+    pages = (
+        connection.execute(
+            text(
+                "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search_tickets%'"
+                " UNION ALL SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search_customers%'"
+            )
+        )
+        .scalars()
+        .all()
+    )
+    return {
+        "search_tickets": int(pages[0] or 0),
+        "search_customers": int(pages[1] or 0),
+        "database_file": path.stat().st_size,
+    }
 
 
-def timed(client: TestClient, headers: dict[str, str], path: str, params: dict[str, Any],
-          requests: int) -> dict[str, Any]:  # fmt: skip
+def timed(
+    client: TestClient, headers: dict[str, str], path: str, params: dict[str, Any], requests: int
+) -> dict[str, Any]:
     took = []
     hits = 0
     for _ in range(requests):
@@ -142,9 +215,11 @@ def timed(client: TestClient, headers: dict[str, str], path: str, params: dict[s
         assert response.status_code == 200, response.text
         hits = len(response.json()["items"])
     took.sort()
-    return {"p50_ms": round(took[len(took) // 2], 2),
-            "p99_ms": round(took[min(len(took) - 1, int(len(took) * 0.99))], 2),
-            "page_hits": hits}  # fmt: skip
+    return {
+        "p50_ms": round(took[len(took) // 2], 2),
+        "p99_ms": round(took[min(len(took) - 1, int(len(took) * 0.99))], 2),
+        "page_hits": hits,
+    }
 
 
 def cases(customer_id: int, tickets_made: int) -> dict[str, tuple[str, dict[str, Any]]]:
@@ -160,8 +235,15 @@ def cases(customer_id: int, tickets_made: int) -> dict[str, tuple[str, dict[str,
         "prefix": (tickets, {"q": "refun*"}),
         "exclusion": (tickets, {"q": "refund -jacket"}),
         "stemmed_spanish": (tickets, {"q": "devoluciones"}),
-        "combined_filters": (tickets, {"q": "refund", "status": "open", "channel": "email",
-                                       "created_after": after.isoformat()}),  # fmt: skip
+        "combined_filters": (
+            tickets,
+            {
+                "q": "refund",
+                "status": "open",
+                "channel": "email",
+                "created_after": after.isoformat(),
+            },
+        ),
         "customer_filter": (tickets, {"q": "late", "customer": customer_id}),
         "search_api_snippets": ("/api/v1/search", {"q": "parcel"}),
         "customers_common_name": ("/api/v1/customers", {"q": "emma"}),
@@ -178,8 +260,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = None if args.database_url else Path(tmp) / "bench.db"
         url = args.database_url or f"sqlite:///{path}"
-        current = settings.configure(settings.load_settings(
-            database_url=url, secret_key="b" * 32, queue_url="memory://", workers=0))  # fmt: skip
+        current = settings.configure(
+            settings.load_settings(
+                database_url=url, secret_key="b" * 32, queue_url="memory://", workers=0
+            )
+        )
         migrate.upgrade(url)
         database = db.configure(current.database_url)
         with database.transaction() as session:
@@ -208,12 +293,22 @@ def main() -> None:
             for name, (route, params) in cases(customer_id, args.tickets).items():
                 timed(client, headers, route, params, 5)  # warm the caches
                 results[name] = timed(client, headers, route, params, args.requests)
-        print(json.dumps({
-            "database": database.engine.dialect.name, "tickets": args.tickets,
-            "messages": args.tickets * 2, "customers": max(1, args.tickets // 10),
-            "seed_s": round(seeded, 1), "index_build_s": round(built, 1),
-            "index_bytes": sizes, "cpu_count": os.cpu_count(), "cases": results,
-        }, indent=2))  # fmt: skip
+        print(
+            json.dumps(
+                {
+                    "database": database.engine.dialect.name,
+                    "tickets": args.tickets,
+                    "messages": args.tickets * 2,
+                    "customers": max(1, args.tickets // 10),
+                    "seed_s": round(seeded, 1),
+                    "index_build_s": round(built, 1),
+                    "index_bytes": sizes,
+                    "cpu_count": os.cpu_count(),
+                    "cases": results,
+                },
+                indent=2,
+            )
+        )
         database.dispose()
 
 

@@ -9,6 +9,8 @@ from tests.conftest import ON_POSTGRES, Cast
 from tests.desk.visibility_world import restrict
 from tests.search.helpers import found, open_ticket
 
+from minidesk.search import engine
+
 
 def test_a_word_in_the_subject_ranks_above_one_in_a_long_message(
     client: TestClient, cast: Cast
@@ -114,7 +116,13 @@ def test_a_restricted_agent_finds_only_their_teams_tickets(client: TestClient, c
     assert set(found(client, cast.maya, "kettle")) == {support, billing}
 
 
-def test_ranked_results_page_without_repeats(client: TestClient, cast: Cast) -> None:
+@pytest.mark.parametrize("window", [1000, 2])
+def test_ranked_results_page_without_repeats(
+    client: TestClient, cast: Cast, monkeypatch: pytest.MonkeyPatch, window: int
+) -> None:
+    """Every match once, across pages, whether or not the matches overflow the window of
+    newest matches that is ranked (the rest follow newest first)."""
+    monkeypatch.setattr(engine, "RANK_WINDOW", window)
     numbers = {open_ticket(client, cast, f"Hi\nlamp number {i}") for i in range(5)}
     seen: list[int] = []
     cursor = None

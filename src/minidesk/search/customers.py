@@ -46,18 +46,10 @@ def ranked_ids(
     offset: int = 0,
 ) -> list[int]:
     """Ids of the unmerged customers matching ``query`` and every condition, best first."""
-    if query.empty:
-        return []
-    found = engine.match(session, INDEX, query, private=True)
-    statement = (
-        select(Customer.id)
-        .join(found.side, found.key == Customer.id)
-        .where(found.where, Customer.merged_into_id.is_(None), *conditions)
-        .order_by(found.rank, Customer.id.desc())
-        .offset(offset)
-        .limit(limit)
+    unmerged = [Customer.merged_into_id.is_(None), *conditions]
+    return engine.ranked_keys(
+        session, INDEX, query, Customer.id, unmerged, private=True, limit=limit, offset=offset
     )
-    return list(session.scalars(statement))
 
 
 def snippets(session: Session, query: Query, ids: Sequence[int]) -> dict[int, str]:

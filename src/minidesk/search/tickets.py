@@ -53,19 +53,10 @@ def ranked_ids(
     offset: int = 0,
 ) -> list[int]:
     """Numbers of the tickets matching ``query`` and every condition (filters, visibility),
-    best first (newest first among equals)."""
-    if query.empty:
-        return []
-    found = engine.match(session, INDEX, query, private=private)
-    statement = (
-        select(Ticket.id)
-        .join(found.side, found.key == Ticket.id)
-        .where(found.where, *conditions)
-        .order_by(found.rank, Ticket.id.desc())
-        .offset(offset)
-        .limit(limit)
+    best first (newest first among equals; see ``engine.ranked_keys``)."""
+    return engine.ranked_keys(
+        session, INDEX, query, Ticket.id, conditions, private=private, limit=limit, offset=offset
     )
-    return list(session.scalars(statement))
 
 
 def snippets(

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     FromClause,
+    Select,
     column,
     func,
     literal,
@@ -104,25 +105,42 @@ def ranked_keys(
     if query.empty:
         return []
     found = match(session, index, query, private=private)
-    matching = (
-        select(target.label("id"), found.rank.label("rank"))
-        .join(found.side, found.key == target)
-        .where(found.where, *conditions)
-    )
-    newest = matching.order_by(found.key.desc()).limit(RANK_WINDOW).subquery()
-    window = list(session.scalars(select(newest.c.id).order_by(newest.c.rank, newest.c.id.desc())))
+    base = select(target).join(found.side, found.key == target).where(found.where, *conditions)
+    window = _rank(session, found, _window(session, found, base))
     wanted = offset + limit
     if wanted <= len(window) or len(window) < RANK_WINDOW:
         return window[offset:wanted]
     older = (
-        select(target)
-        .join(found.side, found.key == target)
-        .where(found.where, target < min(window), *conditions)
+        base.where(target < min(window))
         .order_by(found.key.desc())
         .offset(max(0, offset - len(window)))
         .limit(wanted - max(offset, len(window)))
     )
     return window[offset:] + list(session.scalars(older))
+
+
+def _window(session: Session, found: Match, base: Select[int]) -> list[int]:
+    """Every match when there are at most ``RANK_WINDOW``, else the newest ``RANK_WINDOW``.
+
+    Asked without an order first, the database picks the cheaper side to start from (a
+    customer's ten tickets, or the index's list for a word); only a search with more matches
+    than the window asks for the newest, which the index then returns in key order and stops."""
+    some = list(session.scalars(base.limit(RANK_WINDOW + 1)))
+    if len(some) <= RANK_WINDOW:
+        return some
+    return list(session.scalars(base.order_by(found.key.desc()).limit(RANK_WINDOW)))
+
+
+def _rank(session: Session, found: Match, keys: list[int]) -> list[int]:
+    if not keys:
+        return []
+    best = (
+        select(found.key)
+        .select_from(found.side)
+        .where(found.where, found.key.in_(keys))
+        .order_by(found.rank, found.key.desc())
+    )
+    return [int(key) for key in session.scalars(best)]
 
 
 def snippets(

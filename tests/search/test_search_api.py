@@ -17,7 +17,7 @@ def test_a_hit_carries_an_escaped_snippet_with_the_match_marked(
     [hit] = response.json()["items"]
     assert (hit["type"], hit["id"], hit["title"]) == ("ticket", number, "Broken blender")
     assert "<mark>cracked</mark>" in hit["snippet"]
-    assert "&lt;b&gt;" in hit["snippet"] and "<b>" not in hit["snippet"]
+    assert "<b>" not in hit["snippet"]  # escaped (SQLite) or dropped as markup (PostgreSQL)
     assert "&amp;" in hit["snippet"]
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, literal, select
+from sqlalchemy import ColumnElement, cast, func, literal, select
+from sqlalchemy.dialects.postgresql import REGCONFIG
 from sqlalchemy.orm import Session
 
 from minidesk.desk.models import Customer, CustomerIdentity
 from minidesk.search import engine
+from minidesk.search.languages import FALLBACK
 from minidesk.search.query import Query
 
 
@@ -22,7 +24,7 @@ def _text(key: ColumnElement[Any], private: bool) -> ColumnElement[str]:
 
 
 def _config(key: ColumnElement[Any]) -> ColumnElement[Any]:
-    return func.to_regconfig(literal("simple"))
+    return cast(literal(FALLBACK), REGCONFIG)
 
 
 INDEX = engine.Index(
@@ -34,6 +36,8 @@ INDEX = engine.Index(
     bm25_weights=(2.0, 1.0),
     pg_text=_text,
     pg_config=_config,
+    # Names and addresses are not stemmed: "Rowan" must not find "Rowing".
+    pg_configs=(FALLBACK,),
 )
 
 

@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from minidesk.search import fts5, tsquery
+from minidesk.search.languages import ALL_CONFIGS
 from minidesk.search.query import Query
 
 # What the databases put around a matched word in a snippet: private-use characters, swapped
@@ -49,6 +50,8 @@ class Index:
     # and the configuration that text is parsed with.
     pg_text: Callable[[ColumnElement[Any], bool], ColumnElement[str]]
     pg_config: Callable[[ColumnElement[Any]], ColumnElement[Any]]
+    # The configurations a query is matched in: those the documents were stemmed with.
+    pg_configs: tuple[str, ...] = ALL_CONFIGS
 
 
 @dataclass(frozen=True)
@@ -70,7 +73,8 @@ def _sqlite(index: Index, query: Query, private: bool) -> Match:
 
 def _postgres(index: Index, query: Query, private: bool) -> Match:
     side = table(index.name, column(index.key), column("document"))
-    wanted = tsquery.to_tsquery(query, weights="" if private else index.public_weights)
+    weights = "" if private else index.public_weights
+    wanted = tsquery.to_tsquery(query, index.pg_configs, weights)
     where = side.c.document.op("@@")(wanted)
     rank = -func.ts_rank(side.c.document, wanted)
     return Match(side, side.c[index.key], where, rank, wanted)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     ColumnElement,
     FromClause,
     Select,
+    and_,
     column,
     func,
     literal,
@@ -98,6 +99,7 @@ def ranked_keys(
     private: bool,
     limit: int,
     offset: int = 0,
+    selective: bool = False,
 ) -> list[int]:
     """Ids of ``target``'s table that ``query`` and every condition select: the newest
     ``RANK_WINDOW`` of them best first, then any older ones newest first.
@@ -109,8 +111,14 @@ def ranked_keys(
     if query.empty:
         return []
     found = match(session, index, query, private=private)
-    base = select(target).join(found.side, found.key == target).where(found.where, *conditions)
-    window = _rank(session, found, _window(session, found, base))
+    # FTS5 answers "this row, this query?" by rereading the word's whole list, so SQLite must
+    # start from the index (``+ 0`` hides the key from it as a lookup) unless the caller knows
+    # its conditions pick few rows (one customer's tickets), where starting there is cheaper.
+    joined = (
+        found.key == target if selective or found.tsquery is not None else found.key + 0 == target
+    )
+    base = select(target).join(found.side, joined).where(found.where, *conditions)
+    window = _window(session, found, base.add_columns(found.rank))
     wanted = offset + limit
     if wanted <= len(window) or len(window) < RANK_WINDOW:
         return window[offset:wanted]
@@ -123,28 +131,19 @@ def ranked_keys(
     return window[offset:] + list(session.scalars(older))
 
 
-def _window(session: Session, found: Match, base: Select[int]) -> list[int]:
-    """Every match when there are at most ``RANK_WINDOW``, else the newest ``RANK_WINDOW``.
+def _window(session: Session, found: Match, ranked: Select[tuple[int, Any]]) -> list[int]:
+    """Every match, best first, when there are at most ``RANK_WINDOW``; else the newest
+    ``RANK_WINDOW``, best first.
 
     Asked without an order first, the database picks the cheaper side to start from (a
     customer's ten tickets, or the index's list for a word); only a search with more matches
-    than the window asks for the newest, which the index then returns in key order and stops."""
-    some = list(session.scalars(base.limit(RANK_WINDOW + 1)))
-    if len(some) <= RANK_WINDOW:
-        return some
-    return list(session.scalars(base.order_by(found.key.desc()).limit(RANK_WINDOW)))
-
-
-def _rank(session: Session, found: Match, keys: list[int]) -> list[int]:
-    if not keys:
-        return []
-    best = (
-        select(found.key)
-        .select_from(found.side)
-        .where(found.where, found.key.in_(keys))
-        .order_by(found.rank, found.key.desc())
-    )
-    return [int(key) for key in session.scalars(best)]
+    than the window asks for the newest, which the index then returns in key order and stops.
+    The rank is read in the same pass (FTS5 computes it from the row it is on; asked again for
+    a list of keys, it would reread the word's whole list once per key)."""
+    rows = session.execute(ranked.limit(RANK_WINDOW + 1)).all()
+    if len(rows) > RANK_WINDOW:
+        rows = session.execute(ranked.order_by(found.key.desc()).limit(RANK_WINDOW)).all()
+    return [int(key) for key, _ in sorted(rows, key=lambda row: (row[1], -row[0]))]
 
 
 def snippets(
@@ -165,8 +164,11 @@ def snippets(
             found.tsquery,
             options,
         )
+    # A key range the index can seek, and the keys themselves checked on each row in it
+    # (``+ 0`` keeps FTS5 from taking the IN list, which rereads the word's list per key).
+    within = and_(found.key >= min(keys), found.key <= max(keys), (found.key + 0).in_(keys))
     rows = session.execute(
-        select(found.key, picked).select_from(found.side).where(found.where, found.key.in_(keys))
+        select(found.key, picked).select_from(found.side).where(found.where, within)
     )
     return {int(key): mark(text or "") for key, text in rows}
 

@@ -51,11 +51,21 @@ def ranked_ids(
     private: bool,
     limit: int,
     offset: int = 0,
+    selective: bool = False,
 ) -> list[int]:
     """Numbers of the tickets matching ``query`` and every condition (filters, visibility),
-    best first (newest first among equals; see ``engine.ranked_keys``)."""
+    best first (newest first among equals; see ``engine.ranked_keys``). ``selective``: the
+    conditions pick few tickets (one customer's), so the search starts from them."""
     return engine.ranked_keys(
-        session, INDEX, query, Ticket.id, conditions, private=private, limit=limit, offset=offset
+        session,
+        INDEX,
+        query,
+        Ticket.id,
+        conditions,
+        private=private,
+        limit=limit,
+        offset=offset,
+        selective=selective,
     )
 
 

@@ -102,8 +102,9 @@ def list_tickets(
         offset = decode_offset(cursor)
         private = access.searches_notes(caller.kind)
         numbers = ticket_search.ranked_ids(
-            session, query, conditions, private=private, limit=limit + 1, offset=offset
-        )
+            session, query, conditions, private=private, limit=limit + 1, offset=offset,
+            selective=customer is not None,
+        )  # fmt: skip
         rows = _load(session, numbers)
         page = paginate(rows, limit, TicketOut)
         page.next_cursor = encode_offset(offset + limit) if len(rows) > limit else None

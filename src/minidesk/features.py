@@ -91,6 +91,7 @@ INSTALLED: tuple[str, ...] = (
     "minidesk.escalation",
     "minidesk.kb",
     "minidesk.insights",
+    "minidesk.search",
 )
 
 

@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Engine
 
 from minidesk.models import Base
+from minidesk.search.ddl import is_index_table
 
 
 def alembic_config(database_url: str) -> Config:
@@ -23,13 +24,16 @@ def alembic_config(database_url: str) -> Config:
 
 
 # Full-text indexes differ by dialect (an SQLite FTS5 table and its shadow tables, a
-# PostgreSQL generated tsvector column and its GIN index), so migrations make them and the
-# models do not know them.
+# PostgreSQL tsvector column or side table and its GIN index), so migrations make them and
+# the models do not know them: the knowledge base's ``*_fts`` names and search's index tables
+# (``search.ddl``).
 UNMODELLED = re.compile(r"_fts(?:_\w+)?$")
 
 
 def modelled(name: str | None, type_: str, parent_names: Any) -> bool:
     """Alembic's ``include_name`` hook: compare everything but the full-text indexes."""
+    if type_ == "table" and is_index_table(name):
+        return False
     return not (type_ in ("table", "index", "column") and name and UNMODELLED.search(name))
 
 

@@ -99,6 +99,7 @@ ROUTES = [
     line("POST", "/inbox/bulk", 303, None, data={"action": "solve"}),
     line("GET", "/approvals", 303, None),
     line("GET", "/customers", 303, None),
+    line("GET", "/search", 303, None),
     line("GET", "/account", 303, None),
     line("GET", "/staffing", 303, None),
     line("GET", "/insights", 303, None),
@@ -231,6 +232,8 @@ ROUTES = [
     line("POST", f"{V1}/tickets/{{number}}/macros/{{key}}", 422, hides=True, json={"type": "note"}),
     # Customers: Sam is Support's only; Mia is both teams' (bob sees her Billing side).
     line("GET", f"{V1}/customers", 200, reveals=True, query={"q": CANARY}),
+    # Search: tickets by default; customers are the same rule as the customer list above.
+    line("GET", f"{V1}/search", 200, reveals=True, query={"q": CANARY}),
     line("GET", f"{V1}/customers/{{customer_id}}", 200, hides=True, reveals=True),
     line("GET", f"{V1}/customers/{{customer_id}}/orders", 200, hides=True),
     line("PATCH", f"{V1}/customers/{{customer_id}}", 200, hides=True, json={}),

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, exists, or_, select, true
 from sqlalchemy.orm import Session
 
 from minidesk.desk.customers import merged_ids, surviving
-from minidesk.desk.models import Customer, Role, TeamMember, Ticket, User
+from minidesk.desk.models import Customer, Role, TeamMember, Ticket, TokenKind, User
 from minidesk.events import Event
 
 RANK = {Role.AGENT: 0, Role.LEAD: 1, Role.MANAGER: 2, Role.ADMIN: 3}
@@ -214,6 +214,13 @@ def visible_events(user: User, restrict_to_teams: bool) -> ColumnElement[bool]:
         Ticket.id == Event.ticket_id, visible_tickets(user, restrict_to_teams)
     )
     return or_(Event.ticket_id.is_(None), of_visible_ticket)
+
+
+def searches_notes(token_kind: str) -> bool:
+    """Whether a search by this kind of credential also looks in internal notes: people do
+    (they read the notes on every ticket they see); an integration does not, because it
+    answers customers and a note is the one thing on a ticket written not to reach them."""
+    return token_kind != TokenKind.INTEGRATION
 
 
 @dataclass(frozen=True)

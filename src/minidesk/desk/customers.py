@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from minidesk.channels.base import Sender
@@ -117,35 +117,6 @@ def identify_many(session: Session, senders: Sequence[Sender]) -> list[tuple[Cus
         found.append((customer, created))
     session.flush()  # new customers need their ids before anything refers to them
     return found
-
-
-def search(
-    session: Session,
-    q: str,
-    limit: int = 50,
-    after_id: int = 0,
-    visible: ColumnElement[bool] | None = None,
-) -> list[Customer]:
-    """Unmerged customers whose name or any identity contains ``q``, newest first; ``visible``
-    narrows them to those the reader may see (``desk.access.visible_customers``)."""
-    pattern = f"%{q.strip().lower()}%"
-    identity_match = select(CustomerIdentity.customer_id).where(
-        CustomerIdentity.value.like(pattern)
-    )
-    query = (
-        select(Customer)
-        .where(
-            Customer.merged_into_id.is_(None),
-            or_(func.lower(Customer.name).like(pattern), Customer.id.in_(identity_match)),
-        )
-        .order_by(Customer.id.desc())
-        .limit(limit)
-    )
-    if after_id:
-        query = query.where(Customer.id < after_id)
-    if visible is not None:
-        query = query.where(visible)
-    return list(session.scalars(query))
 
 
 def merged_ids(session: Session, customer: Customer) -> list[int]:

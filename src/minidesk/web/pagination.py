@@ -27,6 +27,10 @@ MAX_ID = 2**63 - 1
 MAX_CURSOR_CHARS = 32
 _ENCODED = re.compile(r"^[A-Za-z0-9_-]+$")
 _DECODED = re.compile(r"^id:([1-9][0-9]{0,18})$")
+# Ranked lists (search results) page by position, not id: "at:<rows already shown>".
+_AT = re.compile(r"^at:([1-9][0-9]{0,5})$")
+# Deeper than this a ranked list is not read, it is refined: the query is what to change.
+MAX_OFFSET = 10_000
 
 
 class Page(BaseModel, Generic[T]):
@@ -53,6 +57,35 @@ def decode_cursor(cursor: str | None) -> int:
     found = _DECODED.match(raw)
     if found is None or int(found.group(1)) > MAX_ID:
         raise _invalid(shown)
+    return int(found.group(1))
+
+
+def encode_offset(shown: int) -> str:
+    return base64.urlsafe_b64encode(f"at:{shown}".encode()).decode().rstrip("=")
+
+
+def decode_offset(cursor: str | None) -> int:
+    """How many rows of a ranked list the pages before this one showed (0: from the start);
+    ``Problem(400)`` for a cursor this API did not issue or one past ``MAX_OFFSET``."""
+    if not cursor:
+        return 0
+    shown = cursor if len(cursor) <= MAX_CURSOR_CHARS else cursor[:MAX_CURSOR_CHARS] + "…"
+    if len(cursor) > MAX_CURSOR_CHARS or not _ENCODED.match(cursor):
+        raise _invalid(shown)
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+    except (ValueError, binascii.Error):
+        raise _invalid(shown) from None
+    found = _AT.match(raw)
+    if found is None:
+        raise _invalid(shown)
+    if int(found.group(1)) > MAX_OFFSET:
+        raise Problem(
+            400,
+            f"search results are paged up to {MAX_OFFSET} rows deep; narrow the query or "
+            "add filters",
+            slug="invalid-cursor",
+        )
     return int(found.group(1))
 
 

@@ -49,6 +49,7 @@ PAGES: dict[str, list[str]] = {
     ],
     "/tickets/{number}": ["/tickets/{number}"],
     "/customers": ["/customers", "/customers?q=emma"],
+    "/search": ["/search?q=invoice", "/search?q=emma&type=customers", "/search?q=zzzz"],
     "/customers/{customer_id}": ["/customers/{customer_id}"],
     "/approvals": ["/approvals"],
     "/account": ["/account"],

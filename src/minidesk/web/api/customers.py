@@ -24,10 +24,19 @@ from minidesk.desk.users import actor_of
 from minidesk.desk.workspace import Workspace
 from minidesk.event_kinds import EventKind
 from minidesk.events import Event
+from minidesk.search import customers as customer_search
 from minidesk.web.api import PREFIX
 from minidesk.web.api.message_docs import message_page
+from minidesk.web.api.search_params import parsed
 from minidesk.web.deps import CallerDep, SessionDep, UserDep, WorkspaceDep, WriteSessionDep
-from minidesk.web.pagination import MAX_LIMIT, Page, decode_cursor, paginate
+from minidesk.web.pagination import (
+    MAX_LIMIT,
+    Page,
+    decode_cursor,
+    decode_offset,
+    encode_offset,
+    paginate,
+)
 from minidesk.web.problems import Problem
 from minidesk.web.schemas import (
     CustomerOut,
@@ -54,19 +63,37 @@ def search_customers(
     session: SessionDep,
     user: UserDep,
     workspace: WorkspaceDep,
-    q: Annotated[str, Query(description="name, email, phone or id")] = "",
+    q: Annotated[
+        str,
+        Query(
+            description="words of a name, email, phone or other identity; each word may be "
+            'the start of one (`4915112` finds +4915112345678), "a phrase", `-word` '
+            "(docs/search.md)"
+        ),
+    ] = "",
     limit: Limit = 25,
     cursor: str | None = None,
 ) -> Page[CustomerOut]:
-    """Customers you serve whose name or any identity contains ``q``, newest first."""
-    rows = customers.search(
-        session,
-        q,
-        limit=limit + 1,
-        after_id=decode_cursor(cursor),
-        visible=access.visible_customers(user, workspace.restrict_agents_to_teams),
+    """Customers you serve that ``q`` finds, best match first; without ``q``, every customer
+    you serve, newest first."""
+    visible = access.visible_customers(user, workspace.restrict_agents_to_teams)
+    if not q.strip():
+        listed = (
+            select(Customer)
+            .where(Customer.merged_into_id.is_(None), visible)
+            .order_by(Customer.id.desc())
+            .limit(limit + 1)
+        )
+        if below := decode_cursor(cursor):
+            listed = listed.where(Customer.id < below)
+        return paginate(list(session.scalars(listed)), limit, CustomerOut)
+    offset = decode_offset(cursor)
+    rows = customer_search.find(
+        session, parsed(q, prefix_words=True), limit=limit + 1, offset=offset, visible=visible
     )
-    return paginate(rows, limit, CustomerOut)
+    page = paginate(rows, limit, CustomerOut)
+    page.next_cursor = encode_offset(offset + limit) if len(rows) > limit else None
+    return page
 
 
 @router.get("/{customer_id}", response_model=CustomerOut)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
 from minidesk import events
@@ -18,12 +19,21 @@ from minidesk.desk.changes import TicketChanges, UnknownReference, do_change_tic
 from minidesk.desk.messages import MessageError, MessageType, do_reply
 from minidesk.desk.models import Message, Priority, Status, Ticket, TicketTag
 from minidesk.desk.users import actor_of
+from minidesk.search import tickets as ticket_search
 from minidesk.sla.state import sla_of
 from minidesk.ticket_fields.values import FieldValueError, check_ticket_update
 from minidesk.web.api import PREFIX
 from minidesk.web.api.message_docs import message_page
-from minidesk.web.deps import SessionDep, UserDep, WorkspaceDep, WriteSessionDep
-from minidesk.web.pagination import MAX_LIMIT, Page, decode_cursor, paginate
+from minidesk.web.api.search_params import created_between, parsed
+from minidesk.web.deps import CallerDep, SessionDep, UserDep, WorkspaceDep, WriteSessionDep
+from minidesk.web.pagination import (
+    MAX_LIMIT,
+    Page,
+    decode_cursor,
+    decode_offset,
+    encode_offset,
+    paginate,
+)
 from minidesk.web.problems import Problem
 from minidesk.web.schemas import (
     EventOut,
@@ -42,6 +52,7 @@ Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
 def list_tickets(
     session: SessionDep,
     user: UserDep,
+    caller: CallerDep,
     workspace: WorkspaceDep,
     status: Annotated[list[Status] | None, Query()] = None,
     priority: Annotated[list[Priority] | None, Query()] = None,
@@ -53,58 +64,87 @@ def list_tickets(
         str | None, Query(description="a channel kind (`email`) or a channel id (`3`)")
     ] = None,
     customer: int | None = None,
-    q: Annotated[str | None, Query(description="text in subjects and messages")] = None,
+    created_after: Annotated[
+        dt.datetime | None, Query(description="opened at or after (ISO 8601)")
+    ] = None,
+    created_before: Annotated[dt.datetime | None, Query(description="opened before")] = None,
+    q: Annotated[
+        str | None,
+        Query(
+            description='full text in subjects and messages: words, "a phrase", `refun*`, '
+            "`-word`; results are ranked by relevance (docs/search.md)"
+        ),
+    ] = None,
     limit: Limit = 25,
     cursor: str | None = None,
 ) -> Page[TicketOut]:
-    query = (
-        select(Ticket)
-        .where(access.visible_tickets(user, workspace.restrict_agents_to_teams))
-        .options(selectinload(Ticket.tag_rows), selectinload(Ticket.assignee))
-        .order_by(Ticket.id.desc())
-        .limit(limit + 1)
-    )
-    if below := decode_cursor(cursor):
-        query = query.where(Ticket.id < below)
+    conditions = [access.visible_tickets(user, workspace.restrict_agents_to_teams)]
     if status:
-        query = query.where(Ticket.status.in_(status))
+        conditions.append(Ticket.status.in_(status))
     if priority:
-        query = query.where(Ticket.priority.in_(priority))
+        conditions.append(Ticket.priority.in_(priority))
     if assignee == "me":
-        query = query.where(Ticket.assignee_id == user.id)
+        conditions.append(Ticket.assignee_id == user.id)
     elif assignee == "none":
-        query = query.where(Ticket.assignee_id.is_(None))
+        conditions.append(Ticket.assignee_id.is_(None))
     elif assignee is not None:
         if not assignee.isdigit():
             raise Problem(422, "assignee must be a user id, 'me' or 'none'")
-        query = query.where(Ticket.assignee_id == int(assignee))
+        conditions.append(Ticket.assignee_id == int(assignee))
     for column, value in (
         (Ticket.team_id, team),
         (Ticket.intent, intent),
         (Ticket.customer_id, customer),
     ):
         if value is not None:
-            query = query.where(column == value)
+            conditions.append(column == value)
     if channel is not None:
         by_id = channel.isdigit()
-        query = query.where(
-            Ticket.channel_id == int(channel) if by_id else Ticket.channel == channel
-        )
+        conditions.append(Ticket.channel_id == int(channel) if by_id else Ticket.channel == channel)
     if tag:
-        query = query.where(
+        conditions.append(
             exists().where(TicketTag.ticket_id == Ticket.id, TicketTag.tag == tag.lower())
         )
-    if q:
-        pattern = f"%{q.lower()}%"
-        in_messages = exists().where(
-            Message.ticket_id == Ticket.id, func.lower(Message.text).like(pattern)
+    conditions.extend(created_between(created_after, created_before))
+    if q is not None and q.strip():
+        query = parsed(q)
+        offset = decode_offset(cursor)
+        private = access.searches_notes(caller.kind)
+        numbers = ticket_search.ranked_ids(
+            session, query, conditions, private=private, limit=limit + 1, offset=offset,
+            selective=customer is not None,
+        )  # fmt: skip
+        rows = _load(session, numbers)
+        page = paginate(rows, limit, TicketOut)
+        page.next_cursor = encode_offset(offset + limit) if len(rows) > limit else None
+    else:
+        query_rows = (
+            select(Ticket)
+            .where(*conditions)
+            .options(selectinload(Ticket.tag_rows), selectinload(Ticket.assignee))
+            .order_by(Ticket.id.desc())
+            .limit(limit + 1)
         )
-        query = query.where(or_(func.lower(Ticket.subject).like(pattern), in_messages))
-    page = paginate(list(session.scalars(query)), limit, TicketOut)
+        if below := decode_cursor(cursor):
+            query_rows = query_rows.where(Ticket.id < below)
+        page = paginate(list(session.scalars(query_rows)), limit, TicketOut)
     slas = sla_of(session, [item.number for item in page.items])
     for item in page.items:
         item.sla = slas[item.number]
     return page
+
+
+def _load(session: SessionDep, numbers: list[int]) -> list[Ticket]:
+    """The tickets ``numbers`` names, in that (ranked) order."""
+    loaded = {
+        ticket.id: ticket
+        for ticket in session.scalars(
+            select(Ticket)
+            .where(Ticket.id.in_(numbers))
+            .options(selectinload(Ticket.tag_rows), selectinload(Ticket.assignee))
+        )
+    }
+    return [loaded[number] for number in numbers if number in loaded]
 
 
 def _with_sla(session: SessionDep | WriteSessionDep, ticket: Ticket) -> TicketOut:

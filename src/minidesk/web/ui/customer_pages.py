@@ -14,6 +14,8 @@ from minidesk.db import get_db
 from minidesk.desk import access, customers
 from minidesk.desk.models import Customer, Direction, Message, Ticket
 from minidesk.desk.workspace import get_workspace
+from minidesk.search import customers as customer_search
+from minidesk.search.query import QueryError, parse
 from minidesk.web.ui.merge_pages import merges_into
 from minidesk.web.ui.render import page
 from minidesk.web.ui.signed_in import BrowserDep
@@ -25,17 +27,24 @@ SHOWN = 200  # tickets and messages on the page; the API pages through the rest
 @router.get("/customers", response_class=HTMLResponse)
 def search(request: Request, browser: BrowserDep, q: str = "") -> Response:
     found: list[Customer] = []
+    error = ""
     with get_db().sessions() as session:
         if q.strip():
             restrict = get_workspace(session).restrict_agents_to_teams
             user = session.merge(browser.user, load=False)
-            found = customers.search(
-                session, q[:200], limit=50, visible=access.visible_customers(user, restrict)
-            )
+            try:
+                query = parse(q, prefix_words=True)
+            except QueryError as exc:
+                error = str(exc).replace("q ", "The search ", 1)
+            else:
+                visible = access.visible_customers(user, restrict)
+                found = customer_search.find(session, query, limit=50, visible=visible)
         return page(
             request,
             "customers.html",
-            {"browser": browser, "q": q[:200], "found": found, "active": "customers"},
+            {"browser": browser, "q": q[:200], "found": found, "error": error,
+             "active": "customers"},
+            status_code=422 if error else 200,
         )
 
 

@@ -19,6 +19,8 @@ from minidesk.desk.users import actor_of
 from minidesk.desk.workspace import get_workspace
 from minidesk.event_kinds import EventKind
 from minidesk.events import Event
+from minidesk.search import customers as customer_search
+from minidesk.search.query import QueryError, parse
 from minidesk.web.ui.render import page, redirect
 from minidesk.web.ui.signed_in import BrowserDep
 
@@ -74,9 +76,12 @@ def _find(session: Session, user: User, restrict: bool, wanted: str) -> Customer
             return access.access_customer(session, user, int(wanted), restrict)
         except access.NotFound as exc:
             return exc.detail
-    found = customers.search(
-        session, wanted, limit=10, visible=access.visible_customers(user, restrict)
-    )
+    try:
+        query = parse(wanted, prefix_words=True)
+    except QueryError as exc:
+        return f"{wanted!r} cannot be searched: {exc}; give their id"
+    visible = access.visible_customers(user, restrict)
+    found = customer_search.find(session, query, limit=10, visible=visible)
     # "ann@x.example" also matches "joann@x.example": an exact address or name wins.
     exact = [c for c in found if wanted.lower() in (c.email, c.phone, (c.name or "").lower())]
     found = exact or found

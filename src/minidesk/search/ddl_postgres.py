@@ -1,0 +1,160 @@
+"""The PostgreSQL indexes: a ``tsvector`` side table per searched table, with a GIN index,
+rebuilt by triggers in the transaction of every write.
+
+A ticket's document is its subject (weight A), its customer-visible messages (B) and its
+internal notes (D), stemmed with its own language's configuration; a reader who may not see
+notes searches weights A and B only. Text is folded first (``search_fold``: lower case, common
+accents off, punctuation to spaces) exactly as ``search.query`` folds what is typed, so
+"emma@example.com" is three words on both sides rather than one e-mail token here only.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, text
+
+from minidesk.search.ddl_sqlite import TAILS
+from minidesk.search.languages import ACCENTED, FALLBACK, PLAIN, REGCONFIGS
+
+# tsvector holds at most 1 MB; a ticket's text beyond this is not searched (mail threads
+# quoting themselves reach it; the words that matter are near the start).
+MAX_TEXT = 200_000
+
+_PHONE_TAILS = " || ".join(f"' ' || right(i.value, {n})" for n in TAILS)
+_CASES = " ".join(f"WHEN '{code}' THEN '{config}'" for code, config in sorted(REGCONFIGS.items()))
+
+
+def _text_of(notes: bool) -> str:
+    which = "=" if notes else "<>"
+    return (
+        "search_fold(left(coalesce(string_agg(m.text, ' ' ORDER BY m.id) "
+        f"FILTER (WHERE m.direction {which} 'note'), ''), {MAX_TEXT}))"
+    )
+
+
+STATEMENTS: tuple[str, ...] = (
+    f"""CREATE FUNCTION search_fold(value text) RETURNS text
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        SELECT regexp_replace(translate(lower(coalesce(value, '')), '{ACCENTED}', '{PLAIN}'),
+                              '[[:punct:]]+', ' ', 'g')
+    $$""",
+    f"""CREATE FUNCTION search_regconfig(code text) RETURNS regconfig
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+        SELECT (CASE lower(left(coalesce(code, ''), 2)) {_CASES}
+                ELSE '{FALLBACK}' END)::regconfig
+    $$""",
+    """CREATE TABLE search_tickets (
+        ticket_id integer PRIMARY KEY REFERENCES tickets(id) ON DELETE CASCADE,
+        document tsvector NOT NULL
+    )""",
+    "CREATE INDEX ix_search_tickets_document ON search_tickets USING gin (document)",
+    """CREATE TABLE search_customers (
+        customer_id integer PRIMARY KEY REFERENCES customers(id) ON DELETE CASCADE,
+        document tsvector NOT NULL
+    )""",
+    "CREATE INDEX ix_search_customers_document ON search_customers USING gin (document)",
+    f"""CREATE FUNCTION search_ticket_document(wanted integer) RETURNS tsvector
+    LANGUAGE sql STABLE AS $$
+        SELECT setweight(to_tsvector(search_regconfig(t.language), search_fold(t.subject)), 'A')
+            || setweight(to_tsvector(search_regconfig(t.language), {_text_of(False)}), 'B')
+            || setweight(to_tsvector(search_regconfig(t.language), {_text_of(True)}), 'D')
+        FROM tickets t LEFT JOIN messages m ON m.ticket_id = t.id
+        WHERE t.id = wanted
+        GROUP BY t.id, t.subject, t.language
+    $$""",
+    f"""CREATE FUNCTION search_customer_document(wanted integer) RETURNS tsvector
+    LANGUAGE sql STABLE AS $$
+        SELECT setweight(to_tsvector('simple', search_fold(c.name)), 'A')
+            || setweight(to_tsvector('simple', search_fold(concat_ws(' ', c.email, c.phone,
+                string_agg(i.value || CASE WHEN i.kind = 'phone' THEN {_PHONE_TAILS}
+                                      ELSE '' END, ' ')))), 'B')
+        FROM customers c LEFT JOIN customer_identities i ON i.customer_id = c.id
+        WHERE c.id = wanted
+        GROUP BY c.id, c.name, c.email, c.phone
+    $$""",
+    """CREATE FUNCTION search_ticket_refresh(wanted integer) RETURNS void
+    LANGUAGE sql AS $$
+        INSERT INTO search_tickets (ticket_id, document)
+        SELECT wanted, d FROM search_ticket_document(wanted) AS d WHERE d IS NOT NULL
+        ON CONFLICT (ticket_id) DO UPDATE SET document = EXCLUDED.document
+    $$""",
+    """CREATE FUNCTION search_customer_refresh(wanted integer) RETURNS void
+    LANGUAGE sql AS $$
+        INSERT INTO search_customers (customer_id, document)
+        SELECT wanted, d FROM search_customer_document(wanted) AS d WHERE d IS NOT NULL
+        ON CONFLICT (customer_id) DO UPDATE SET document = EXCLUDED.document
+    $$""",
+    """CREATE FUNCTION search_tickets_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_TABLE_NAME = 'tickets' THEN
+            PERFORM search_ticket_refresh(NEW.id);
+            RETURN NULL;
+        END IF;
+        IF TG_OP <> 'INSERT' THEN
+            PERFORM search_ticket_refresh(OLD.ticket_id);
+        END IF;
+        IF TG_OP <> 'DELETE' AND (TG_OP = 'INSERT' OR NEW.ticket_id <> OLD.ticket_id) THEN
+            PERFORM search_ticket_refresh(NEW.ticket_id);
+        END IF;
+        RETURN NULL;
+    END $$""",
+    """CREATE FUNCTION search_customers_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_TABLE_NAME = 'customers' THEN
+            PERFORM search_customer_refresh(NEW.id);
+            RETURN NULL;
+        END IF;
+        IF TG_OP <> 'INSERT' THEN
+            PERFORM search_customer_refresh(OLD.customer_id);
+        END IF;
+        IF TG_OP <> 'DELETE' AND (TG_OP = 'INSERT' OR NEW.customer_id <> OLD.customer_id) THEN
+            PERFORM search_customer_refresh(NEW.customer_id);
+        END IF;
+        RETURN NULL;
+    END $$""",
+    """CREATE TRIGGER search_tickets_changed
+    AFTER INSERT OR UPDATE OF subject, language ON tickets
+    FOR EACH ROW EXECUTE FUNCTION search_tickets_changed()""",
+    """CREATE TRIGGER search_messages_changed
+    AFTER INSERT OR DELETE OR UPDATE OF text, direction, ticket_id ON messages
+    FOR EACH ROW EXECUTE FUNCTION search_tickets_changed()""",
+    """CREATE TRIGGER search_customers_changed
+    AFTER INSERT OR UPDATE OF name, email, phone ON customers
+    FOR EACH ROW EXECUTE FUNCTION search_customers_changed()""",
+    """CREATE TRIGGER search_identities_changed
+    AFTER INSERT OR DELETE OR UPDATE ON customer_identities
+    FOR EACH ROW EXECUTE FUNCTION search_customers_changed()""",
+)
+
+BACKFILL: tuple[str, ...] = (
+    "INSERT INTO search_tickets (ticket_id, document) "
+    "SELECT id, search_ticket_document(id) FROM tickets",
+    "INSERT INTO search_customers (customer_id, document) "
+    "SELECT id, search_customer_document(id) FROM customers",
+)
+
+DROPS: tuple[str, ...] = (
+    "DROP TRIGGER IF EXISTS search_identities_changed ON customer_identities",
+    "DROP TRIGGER IF EXISTS search_customers_changed ON customers",
+    "DROP TRIGGER IF EXISTS search_messages_changed ON messages",
+    "DROP TRIGGER IF EXISTS search_tickets_changed ON tickets",
+    "DROP FUNCTION IF EXISTS search_customers_changed()",
+    "DROP FUNCTION IF EXISTS search_tickets_changed()",
+    "DROP FUNCTION IF EXISTS search_customer_refresh(integer)",
+    "DROP FUNCTION IF EXISTS search_ticket_refresh(integer)",
+    "DROP FUNCTION IF EXISTS search_customer_document(integer)",
+    "DROP FUNCTION IF EXISTS search_ticket_document(integer)",
+    "DROP TABLE IF EXISTS search_customers",
+    "DROP TABLE IF EXISTS search_tickets",
+    "DROP FUNCTION IF EXISTS search_regconfig(text)",
+    "DROP FUNCTION IF EXISTS search_fold(text)",
+)
+
+
+def create(connection: Connection) -> None:
+    for statement in (*STATEMENTS, *BACKFILL):
+        connection.execute(text(statement))
+
+
+def drop(connection: Connection) -> None:
+    for statement in DROPS:
+        connection.execute(text(statement))

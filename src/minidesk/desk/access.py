@@ -137,17 +137,7 @@ def manages_team(session: Session, user: User, team_id: int | None) -> bool:
 def manages_agent(session: Session, user: User, agent: User) -> bool:
     """Whether ``user`` may set ``agent``'s routing profile and presence: managers and admins
     for anyone, a lead for the agents of a team they belong to (not for peers or above)."""
-    if not has(user, Permission.MANAGE_ROUTING):
-        return False
-    if RANK[Role(user.role)] >= RANK[Role.MANAGER]:
-        return True
-    if RANK[Role(agent.role)] >= RANK[Role(user.role)]:
-        return False
-    mine = select(TeamMember.team_id).where(TeamMember.user_id == user.id)
-    shared = select(TeamMember.team_id).where(
-        TeamMember.user_id == agent.id, TeamMember.team_id.in_(mine)
-    )
-    return session.scalar(shared.limit(1)) is not None
+    return has(user, Permission.MANAGE_ROUTING) and _above_in_a_team(session, user, agent)
 
 
 def reviews_agent(session: Session, user: User, agent: User) -> bool:
@@ -155,6 +145,12 @@ def reviews_agent(session: Session, user: User, agent: User) -> bool:
     anyone but themselves, a lead the agents of a team they belong to."""
     if not has(user, Permission.REVIEW_QA) or user.id == agent.id:
         return False
+    return _above_in_a_team(session, user, agent)
+
+
+def _above_in_a_team(session: Session, user: User, agent: User) -> bool:
+    """Managers and admins stand above everyone; a lead above the lower-ranked members of a
+    team they belong to."""
     if RANK[Role(user.role)] >= RANK[Role.MANAGER]:
         return True
     if RANK[Role(agent.role)] >= RANK[Role(user.role)]:

@@ -84,10 +84,16 @@ def live_server(config: settings.Settings) -> Iterator[str]:
     thread.join(10)
 
 
+# A page load waits for the desk's server, which shares CI's two cores with a second test
+# process and its own servers: actions keep a 10 s limit, loading a page gets more.
+NAVIGATION_MS = 30_000
+
+
 @pytest.fixture
 def page(browser: Any) -> Iterator[Any]:
     context = browser.new_context()
     opened = context.new_page()
     opened.set_default_timeout(10_000)
+    opened.set_default_navigation_timeout(NAVIGATION_MS)
     yield opened
     context.close()

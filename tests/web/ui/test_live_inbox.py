@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 from tests.conftest import Cast
+from tests.web.ui.conftest import NAVIGATION_MS
 from tests.web.ui.test_browser import _password, _serious, _sign_in
 
 from minidesk import db
@@ -79,6 +80,7 @@ def test_a_second_agent_sees_who_is_viewing_and_typing(
         alice, leo = (context.new_page() for context in contexts)
         for page, person in ((alice, cast.alice), (leo, cast.leo)):
             page.set_default_timeout(10_000)
+            page.set_default_navigation_timeout(NAVIGATION_MS)
             _sign_in(page, live_server, person.email)
         alice.goto(f"{live_server}/tickets/{number}")
         _live(alice)

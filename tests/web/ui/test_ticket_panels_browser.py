@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 from tests.conftest import Cast
 from tests.ticket_fields.fields import ALL
+from tests.web.ui.conftest import NAVIGATION_MS
 from tests.web.ui.test_browser import _password, _serious, _sign_in
 
 pytestmark = pytest.mark.slow
@@ -53,6 +54,7 @@ def test_fields_alice_saves_appear_live_on_leos_page(
     leo_context = browser.new_context()
     leo = leo_context.new_page()
     leo.set_default_timeout(10_000)
+    leo.set_default_navigation_timeout(NAVIGATION_MS)
     try:
         _sign_in(leo, live_server, cast.leo.email)
         leo.goto(f"{live_server}/tickets/{number}")

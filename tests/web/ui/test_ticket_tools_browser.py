@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import expect
 from tests.conftest import Cast, money_moved
 from tests.resolutions.conftest import EMMA
+from tests.web.ui.conftest import NAVIGATION_MS
 from tests.web.ui.test_browser import _password, _serious, _sign_in
 
 from minidesk.db import Database
@@ -126,6 +127,7 @@ def test_an_over_cap_refund_is_approved_in_another_browser_and_shown_live(
     try:
         other = manager.new_page()
         other.set_default_timeout(10_000)
+        other.set_default_navigation_timeout(NAVIGATION_MS)
         _sign_in(other, live_server, cast.maya.email)
         other.goto(f"{live_server}/approvals")
         request = other.locator(".approval").first

@@ -91,11 +91,7 @@ def create_field(
     browser.check(csrf)
     if (no := refused(request, browser, NEEDS)) is not None:
         return no
-    form: dict[str, Any] = {
-        "key": key.strip(), "label": label, "type": type, "options": options,
-        "position": position, "required_to_solve": bool(required_to_solve),
-        "active": bool(active),
-    }  # fmt: skip
+    form = _posted(key.strip(), label, type, options, position, required_to_solve, active)
     values, errors = _values(form)
     if errors:
         return _show(request, browser, form, errors, status_code=422)
@@ -141,11 +137,7 @@ def save_field(
         field = session.get(TicketField, field_id)
         if field is None:
             return _missing(request, browser, field_id)
-        form: dict[str, Any] = {
-            "key": field.key, "label": label, "type": type, "options": options,
-            "position": position, "required_to_solve": bool(required_to_solve),
-            "active": bool(active),
-        }  # fmt: skip
+        form = _posted(field.key, label, type, options, position, required_to_solve, active)
         values, errors = _values(form)
         try:
             if not errors:
@@ -158,6 +150,16 @@ def save_field(
         commit(session)
         note = f"Saved field {field.label}."
     return redirect(HERE, note)
+
+
+def _posted(
+    key: str, label: str, type: str, options: str, position: str, required: str, active: str
+) -> dict[str, Any]:
+    """The form as posted (checkboxes: present or not), for checking and for showing again."""
+    return {
+        "key": key, "label": label, "type": type, "options": options, "position": position,
+        "required_to_solve": bool(required), "active": bool(active),
+    }  # fmt: skip
 
 
 def _missing(request: Request, browser: Browser, field_id: int) -> Response:

@@ -29,8 +29,8 @@ from minidesk.desk import users
 from minidesk.desk.models import User
 from minidesk.events import SYSTEM
 
-# Per operation and generation mode: about 60 operations, 2 modes, 3 callers; the whole
-# module takes about 50 s on a 2-core machine.
+# Per operation and generation mode: about 150 operations, 2 modes, 3 callers; the whole
+# module takes about 90 s of CPU, spread over the cores in shards.
 EXAMPLES = 10
 BUDGET = settings(
     max_examples=EXAMPLES,
@@ -78,13 +78,20 @@ def _restore(client: TestClient, who: Person) -> dict[str, str]:
     return who.headers
 
 
-def _fuzz(client: TestClient, who: Person | None) -> list[str]:
+# Each caller's operations are split into shards so that pytest-xdist spreads one caller's
+# ~60-second sweep over every core instead of leaving it queued last on one.
+SHARDS = 4
+
+
+def _operations(client: TestClient) -> list[schemathesis.APIOperation]:
     schema = schemathesis.openapi.from_asgi("/openapi.json", client.app)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    return sorted(operations, key=lambda operation: operation.label)
+
+
+def _fuzz(client: TestClient, who: Person | None, shard: int) -> list[str]:
     failures: list[str] = []
-    fuzzed: set[str] = set()
-    for result in schema.get_all_operations():
-        operation = result.ok()
-        fuzzed.add(operation.label)
+    for operation in _operations(client)[shard::SHARDS]:
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
 
             @given(case=operation.as_strategy(generation_mode=mode))
@@ -99,32 +106,40 @@ def _fuzz(client: TestClient, who: Person | None) -> list[str]:
                 pass  # no parameters to make invalid (GET /healthz has none)
             except (Exception, BaseExceptionGroup) as exc:  # schemathesis's FailureGroup
                 failures.append(f"{operation.label} ({mode.value}): {exc!r}"[:3000])
+    return failures
+
+
+def test_the_shards_cover_every_documented_operation(client: TestClient) -> None:
     documented = {
         f"{method.upper()} {path}"
         for path, operations in client.get("/openapi.json").json()["paths"].items()
         for method in operations
     }
-    assert fuzzed == documented and len(fuzzed) > 40  # every operation, none skipped
-    return failures
+    operations = _operations(client)
+    sharded = [op.label for shard in range(SHARDS) for op in operations[shard::SHARDS]]
+    assert sorted(sharded) == sorted(documented) and len(documented) > 40
 
 
 @pytest.mark.timeout(300)
-def test_no_operation_fails_for_an_admin(client: TestClient, cast: Cast) -> None:
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_no_operation_fails_for_an_admin(client: TestClient, cast: Cast, shard: int) -> None:
     _seed(client, cast)
-    failures = _fuzz(client, cast.olivia)
+    failures = _fuzz(client, cast.olivia, shard)
     assert not failures, "\n\n".join(failures)
 
 
 @pytest.mark.timeout(300)
-def test_no_operation_fails_for_an_agent(client: TestClient, cast: Cast) -> None:
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_no_operation_fails_for_an_agent(client: TestClient, cast: Cast, shard: int) -> None:
     _seed(client, cast)
-    failures = _fuzz(client, cast.alice)
+    failures = _fuzz(client, cast.alice, shard)
     assert not failures, "\n\n".join(failures)
 
 
 @pytest.mark.timeout(300)
-def test_no_operation_fails_for_a_stranger(client: TestClient, cast: Cast) -> None:
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_no_operation_fails_for_a_stranger(client: TestClient, cast: Cast, shard: int) -> None:
     """No credentials: sign-in, provider webhooks and health answer; the rest say 401."""
     _seed(client, cast)
-    failures = _fuzz(client, None)
+    failures = _fuzz(client, None, shard)
     assert not failures, "\n\n".join(failures)

@@ -74,20 +74,27 @@ def test_a_ticket_moved_to_support_goes_quiet_for_bob(client: TestClient, cast: 
         subscribe(maya, ticket=world.mia_billing_ticket)
         patch(client, cast.maya, world.mia_billing_ticket, team_id=cast.support_team)
         until(maya, type="ticket.updated", ticket=world.mia_billing_ticket, changed=["team"])
-        # Now Support's: alice types on it and changes it; bob, still subscribed, hears neither.
+        # bob's page learns once that the ticket left his sight, and his subscription ends.
+        assert next_about_tickets(bob) == {
+            "type": "ticket.hidden",
+            "ticket": world.mia_billing_ticket,
+        }
+        # Now Support's: alice types on it and changes it; bob hears neither.
         subscribe(alice, ticket=world.mia_billing_ticket)
         alice.send_json({"op": "typing", "ticket": world.mia_billing_ticket})
         until(maya, type="typing", user=cast.alice.id)
         patch(client, cast.alice, world.mia_billing_ticket, priority="P1")
         until(maya, type="ticket.updated", changed=["priority"])
-        # Something bob may see, as a marker: it must be the next thing he hears.
+        # Back to Billing: bob may follow it again, and the answer to that is the next thing
+        # he hears about any ticket (nothing of Support's time slipped through meanwhile).
         patch(client, cast.maya, world.mia_billing_ticket, team_id=cast.billing_team)
+        until(maya, type="ticket.updated", changed=["team"], team=cast.billing_team)
+        bob.send_json({"op": "subscribe", "ticket": world.mia_billing_ticket})
         got = next_about_tickets(bob)
-        assert (got["type"], got["changed"], got["team"]) == (
-            "ticket.updated",
-            ["team"],
-            cast.billing_team,
-        )
+        assert (got["type"], got["ticket"]) == ("subscribed", world.mia_billing_ticket)
+        patch(client, cast.maya, world.mia_billing_ticket, priority="P2")
+        got = next_about_tickets(bob)
+        assert (got["type"], got["changed"]) == ("ticket.updated", ["priority"])
 
 
 @pytest.mark.parametrize("restricted", [False, True])

@@ -176,6 +176,10 @@ class Hub:
         team_view = f"team:{ticket.team_id}"
         for connection in list(self.connections):
             viewer = connection.agent.viewer
+            sees = sees_ticket(viewer, restrict, ticket.team_id, ticket.assignee_id)
+            if notice.ticket in connection.tickets and not sees:
+                self._hide(connection, notice.ticket)
+                continue
             mine = ticket.open and ticket.assignee_id == viewer.user_id
             views = connection.views
             follows = (
@@ -184,9 +188,18 @@ class Hub:
                 or team_view in views
                 or (mine and MY_OPEN in views)
             )
-            if follows and sees_ticket(viewer, restrict, ticket.team_id, ticket.assignee_id):
+            if follows and sees:
                 text = text or dumps(message)
                 connection.offer(text)
+
+    @staticmethod
+    def _hide(connection: Connection, number: int) -> None:
+        """A ticket the socket subscribed to while it could see it has moved out of its sight
+        (another team, another assignee): say so once and end the subscription. Once only,
+        because a notice per later change would tell the agent when a ticket they may no
+        longer see is worked on; to follow it again they subscribe, which checks again."""
+        connection.tickets.discard(number)
+        connection.offer(dumps({"type": "ticket.hidden", "ticket": number}))
 
     # -- viewing and typing -----------------------------------------------------------------
 

@@ -24,6 +24,11 @@
       return;
     } else if (message.type === "subscribed") {
       subscribed(message);
+    } else if (message.type === "ticket.hidden") {
+      // Moved to a team or agent outside this agent's sight: the page stays as it was read,
+      // but says that it no longer follows the ticket (the API answers 404 from now on).
+      page.dataset.live = "hidden";
+      news("This ticket has moved out of your view (another team or agent); it is no longer updated here.");
     } else if (message.type === "viewing" || message.type === "typing") {
       signal(message);
     } else if (["message.created", "ticket.updated", "ticket.activity"].includes(message.type)) {

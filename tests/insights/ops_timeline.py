@@ -15,6 +15,7 @@ from tests.insights.timeline import Writer, at, build
 
 from minidesk.db import Database
 from minidesk.desk.models import Customer, Ticket, TicketTag
+from minidesk.insights.rollup import rebuild
 from minidesk.ticket_fields.models import TicketField
 
 TAGS = {"T1": ["shipping"], "T3": ["bot"], "T4": ["refund", "vip"]}
@@ -38,4 +39,6 @@ def build_ops(database: Database, cast: Cast) -> dict[str, int]:
         for name, value in ORDER_NUMBERS.items():
             ticket = session.scalars(select(Ticket).where(Ticket.id == t[name])).one()
             ticket.custom_fields = {"order_number": value}
+    with database.transaction() as session:
+        rebuild(session)  # T7's events, like the others, reached no listener
     return t

@@ -28,6 +28,7 @@ FEATURE = Feature(
         "minidesk.web.api.qa:router",
         "minidesk.web.ui.survey_pages:router",
         "minidesk.web.ui.insights_pages:router",
+        "minidesk.web.ui.operations_pages:router",
         "minidesk.web.ui.qa_pages:router",
     ),
 )

@@ -8,6 +8,7 @@ rate rather than counted as "no repeat" too early."""
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Collection
 
@@ -46,11 +47,12 @@ def repeat_contacts(
             tally.count(solve.ticket_id, "pending")
             continue
         tally.count(solve.ticket_id, "repeat_base")
-        window_end = solve.solved_at + within
-        if any(
-            other != solve.ticket_id and solve.solved_at < created <= window_end
-            for other, created in later.get(solve.customer_id, ())
-        ):
+        # The customer's first ticket created after the solve (never the solved ticket
+        # itself: it was created before its solve) decides it; a busy customer's thousands
+        # of tickets cost a binary search, not a scan per solve.
+        created = later.get(solve.customer_id, [])
+        first_after = bisect_right(created, solve.solved_at)
+        if first_after < len(created) and created[first_after] <= solve.solved_at + within:
             tally.count(solve.ticket_id, "repeat_contacts")
 
     def row_values(tally: Tally) -> Values:
@@ -69,21 +71,23 @@ def repeat_contacts(
 
 def _later_contacts(
     session: Session, solves: list[FirstSolve], within: dt.timedelta
-) -> dict[int, list[tuple[int, dt.datetime]]]:
-    """Customer → (ticket, created) of their tickets created from the earliest solve to the
-    end of the latest window: every ticket that could be someone's repeat contact."""
+) -> dict[int, list[dt.datetime]]:
+    """Customer → the creation times, in order, of their tickets created from the earliest
+    solve to the end of the latest window: every ticket that could be someone's repeat."""
     if not solves:
         return {}
     start = min(s.solved_at for s in solves)
     end = max(s.solved_at for s in solves) + within
-    found: dict[int, list[tuple[int, dt.datetime]]] = defaultdict(list)
+    found: dict[int, list[dt.datetime]] = defaultdict(list)
     for chunk in chunks(sorted({s.customer_id for s in solves})):
         rows = session.execute(
-            select(Ticket.customer_id, Ticket.id, Ticket.created_at).where(
+            select(Ticket.customer_id, Ticket.created_at).where(
                 Ticket.customer_id.in_(chunk), Ticket.created_at > start,
                 Ticket.created_at <= end,
             )
         )  # fmt: skip
-        for customer_id, ticket_id, created in rows:
-            found[customer_id].append((ticket_id, created))
+        for customer_id, created in rows:
+            found[customer_id].append(created)
+    for times in found.values():
+        times.sort()
     return found

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from minidesk.db import utcnow
 from minidesk.desk.models import Ticket
 from minidesk.insights.kpis import Dimension, KpiRow, Period, period_start
-from minidesk.insights.ops_rows import Tally, Values, as_rows, chunks, keys_of, share
+from minidesk.insights.ops_rows import Tally, Values, as_rows, chunks, share
 from minidesk.insights.solves import FirstSolve, first_solves
 
 METRICS: tuple[str, ...] = ("repeat_base", "repeat_contacts", "repeat_contact_rate", "pending")
@@ -37,12 +37,11 @@ def repeat_contacts(
     now: dt.datetime | None = None,
 ) -> list[KpiRow]:
     now = now or utcnow()
-    solves = first_solves(session, since, until, teams)
-    keys = keys_of(session, [s.ticket_id for s in solves], by)
+    solves = first_solves(session, since, until, teams, by)
     later = _later_contacts(session, solves, within)
     tallies: dict[tuple[dt.date, str | None], Tally] = defaultdict(Tally)
     for solve in solves:
-        tally = tallies[(period_start(solve.solved_at, period), keys[solve.ticket_id])]
+        tally = tallies[(period_start(solve.solved_at, period), solve.key)]
         if solve.solved_at + within > now:
             tally.count(solve.ticket_id, "pending")
             continue

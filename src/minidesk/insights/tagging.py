@@ -12,10 +12,11 @@ from collections.abc import Collection
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from minidesk.desk.models import Ticket, TicketTag
+from minidesk.desk.models import TicketTag
 from minidesk.insights.kpis import Dimension, KpiRow, Period, period_start
-from minidesk.insights.ops_rows import Tally, Values, as_rows, chunks, keys_of, share
-from minidesk.insights.solves import first_solves
+from minidesk.insights.ops_rows import Tally, Values, as_rows, share
+from minidesk.insights.rollup_models import KpiTicketFacts
+from minidesk.insights.solves import first_solves, solved_between
 from minidesk.ticket_fields.models import TicketField
 from minidesk.ticket_fields.values import missing_to_solve
 
@@ -26,8 +27,6 @@ METRICS: tuple[str, ...] = (
     "fields_complete",
     "field_completion",
 )
-# Drill-down lists beyond the metrics: the tickets a lead would go and fix.
-GAPS = ("untagged", "fields_incomplete")
 
 
 def tag_completion(
@@ -38,26 +37,22 @@ def tag_completion(
     by: Dimension,
     teams: Collection[int] | None = None,
 ) -> list[KpiRow]:
-    solves = first_solves(session, since, until, teams)
-    ids = [s.ticket_id for s in solves]
-    keys = keys_of(session, ids, by)
-    tagged: set[int] = set()
-    values: dict[int, dict[str, object]] = {}
-    for chunk in chunks(ids):
-        tagged.update(session.scalars(
-            select(TicketTag.ticket_id).where(TicketTag.ticket_id.in_(chunk)).distinct()
-        ))  # fmt: skip
-        rows = session.execute(select(Ticket.id, Ticket.custom_fields).where(Ticket.id.in_(chunk)))
-        values.update({ticket_id: fields for ticket_id, fields in rows})
     fields = list(session.scalars(select(TicketField)))
     required = any(f.active and f.required_to_solve for f in fields)
+    solves = first_solves(session, since, until, teams, by, with_fields=required)
+    # One read for the range's tags, filtered as the solves are (not an IN list per chunk).
+    tagged = set(session.scalars(
+        select(TicketTag.ticket_id).distinct()
+        .join(KpiTicketFacts, KpiTicketFacts.ticket_id == TicketTag.ticket_id)
+        .where(*solved_between(since, until))
+    ))  # fmt: skip
     tallies: dict[tuple[dt.date, str | None], Tally] = defaultdict(Tally)
     for solve in solves:
-        tally = tallies[(period_start(solve.solved_at, period), keys[solve.ticket_id])]
+        tally = tallies[(period_start(solve.solved_at, period), solve.key)]
         tally.count(solve.ticket_id, "tickets_solved")
         tally.count(solve.ticket_id, "tagged" if solve.ticket_id in tagged else "untagged")
         if required:
-            complete = not missing_to_solve(fields, values.get(solve.ticket_id) or {})
+            complete = not missing_to_solve(fields, solve.fields)
             tally.count(solve.ticket_id, "fields_complete" if complete else "fields_incomplete")
 
     def row_values(tally: Tally) -> Values:

@@ -91,8 +91,10 @@ def test_a_bad_question_is_answered_precisely(client: TestClient, cast: Cast) ->
     _signed_in(client, cast.leo.email)
     for query, words in [
         ({"within_days": "0"}, "within days must be a whole number from 1 to 90"),
+        ({"within_days": "²"}, "within days must be a whole number from 1 to 90"),
         ({"at": "2999-01-01T00:00"}, "at must not be in the future"),
         ({"at": "yesterday"}, "at must be a date and time"),
+        ({"at": "0001-01-01T00:00+14:00"}, "at must be a date and time"),
         ({"from": "2026-03-10", "to": "2026-03-02"}, "to must not be before from"),
     ]:
         page = client.get("/insights/operations", params=query)

@@ -200,6 +200,7 @@ def test_repeat_contacts_by_channel_as_csv(
     [
         ("backlog", {"at": "2026-03-10T09:00:00"}, "time zone"),
         ("backlog", {"at": "2999-01-01T00:00:00Z"}, "future"),
+        ("backlog", {"at": "0001-01-01T00:00:00+14:00"}, "out of range"),
         ("backlog", {"by": "planet"}, "by"),
         ("intents", {**RANGE, "top": "0"}, "top"),
         ("intents", {**RANGE, "target": "1.5"}, "target"),

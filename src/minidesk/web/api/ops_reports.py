@@ -135,7 +135,10 @@ def backlog_moment(at: dt.datetime | None) -> dt.datetime:
     if at.tzinfo is None:
         raise Problem(422, "at must carry a time zone, e.g. 2026-03-10T12:00:00Z",
                       slug="invalid-moment")  # fmt: skip
-    at = at.astimezone(dt.UTC)
+    try:
+        at = at.astimezone(dt.UTC)
+    except OverflowError:  # year 1 at +14:00 is before the first UTC moment there is
+        raise Problem(422, "at is out of range", slug="invalid-moment") from None
     if at > utcnow():
         raise Problem(422, "at must not be in the future", slug="invalid-moment")
     return at

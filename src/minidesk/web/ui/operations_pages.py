@@ -91,12 +91,14 @@ def _asked(request: Request) -> Asked:
         # The form's local date-time has no zone: the page says it is UTC.
         at = dt.datetime.fromisoformat(params.get("at") or at.isoformat())
         at = at.astimezone(dt.UTC) if at.tzinfo else at.replace(tzinfo=dt.UTC)
-    except ValueError:
+    except (ValueError, OverflowError):
         errors.append("at must be a date and time (YYYY-MM-DDTHH:MM, UTC)")
     if at > utcnow():
         errors.append("at must not be in the future")
     raw_within = params.get("within_days") or str(within)
-    if not raw_within.isdigit() or not 1 <= int(raw_within) <= repeats.MAX_WITHIN_DAYS:
+    # isdigit() alone takes "²", which int() refuses.
+    digits = raw_within.isascii() and raw_within.isdigit() and len(raw_within) <= 3
+    if not digits or not 1 <= int(raw_within) <= repeats.MAX_WITHIN_DAYS:
         errors.append(f"within days must be a whole number from 1 to {repeats.MAX_WITHIN_DAYS}")
     else:
         within = int(raw_within)

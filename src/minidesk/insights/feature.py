@@ -24,9 +24,11 @@ FEATURE = Feature(
     routers=(
         "minidesk.web.api.surveys:router",
         "minidesk.web.api.reports:router",
+        "minidesk.web.api.ops_reports:router",
         "minidesk.web.api.qa:router",
         "minidesk.web.ui.survey_pages:router",
         "minidesk.web.ui.insights_pages:router",
+        "minidesk.web.ui.operations_pages:router",
         "minidesk.web.ui.qa_pages:router",
     ),
 )

@@ -81,6 +81,13 @@ PAGES: dict[str, list[str]] = {
     "/help/articles/{slug}": ["/help/articles/return-policy?locale=es"],
     "/insights": ["/insights?from=2026-03-02&to=2026-03-10"],
     "/insights/tickets": ["/insights/tickets?from=2026-03-02&to=2026-03-10&metric=csat"],
+    "/insights/operations": [
+        "/insights/operations?from=2026-03-02&to=2026-03-10&at=2026-03-09T10:00&by=team"
+    ],
+    "/insights/operations/tickets": [
+        "/insights/operations/tickets?from=2026-03-02&to=2026-03-10&report=intents&list=tickets"
+        "&key=refund"
+    ],
     "/qa": ["/qa"],
     "/qa/reviews/{review_id}": ["/qa/reviews/{review_id}"],
     "/s/{token}": ["/s/{survey}", "/s/{survey}?score=4"],

@@ -1,0 +1,177 @@
+"""Operations dashboard benchmark: the four reports of ``/insights/operations`` (backlog age,
+top intents, tag completion, repeat contacts; docs/metrics.md) over N tickets created over
+90 days, on SQLite (default) or PostgreSQL.
+
+Builds a fresh migrated database and bulk-inserts the rows those reports read: tickets (85%
+solved), their ``ticket.created`` and status-change events (a tenth reopened and solved
+again), their KPI rollup rows (first solves), tags on about 60% of them, and customers
+with a skewed number of tickets (a few contact often, like a business account). Then times
+each report ``--runs`` times and prints JSON: per report p50 and max ms, the counts, the build
+time and the machine's load average (figures compare only at similar load).
+
+    python bench/ops_reports.py [--tickets 100000] [--runs 5] [--database-url postgresql://...]
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+# Run as a script, bench/ comes first on sys.path and bench/email.py would shadow the standard
+# library's ``email`` package.
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
+
+import argparse  # noqa: E402 (the sys.path fix above must run first)
+import datetime as dt  # noqa: E402
+import json  # noqa: E402
+import os  # noqa: E402
+import random  # noqa: E402
+import statistics  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from collections.abc import Callable  # noqa: E402
+from typing import Any  # noqa: E402
+
+from sqlalchemy import insert  # noqa: E402
+from sqlalchemy.orm import Session  # noqa: E402
+
+from minidesk import db, migrate, settings  # noqa: E402
+from minidesk.desk.models import Customer, Team, Ticket, TicketTag, User  # noqa: E402
+from minidesk.events import Event  # noqa: E402
+from minidesk.insights.backlog import backlog  # noqa: E402
+from minidesk.insights.facts import EventRow, fold  # noqa: E402
+from minidesk.insights.intent_mix import intent_mix  # noqa: E402
+from minidesk.insights.kpis import Dimension, Period  # noqa: E402
+from minidesk.insights.repeats import repeat_contacts  # noqa: E402
+from minidesk.insights.rollup import facts_row  # noqa: E402
+from minidesk.insights.rollup_models import KpiTicketFacts  # noqa: E402
+from minidesk.insights.tagging import tag_completion  # noqa: E402
+
+CHUNK = 5_000
+AGENTS, TEAMS = 40, 4
+CHANNELS = ("email", "chat", "sms", "whatsapp", "api")
+INTENTS = tuple(f"intent_{n}" for n in range(30))
+END = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
+DAYS = 90
+START = END - dt.timedelta(days=DAYS)
+
+
+def _people(database: db.Database, customers: int) -> None:
+    with database.transaction() as session:
+        session.execute(insert(Team), [{"id": t, "name": f"Team {t}"} for t in range(1, TEAMS + 1)])
+        session.execute(insert(User), [
+            {"id": a, "email": f"agent{a}@bench.example", "name": f"Agent {a}", "role": "agent",
+             "active": True, "created_at": START} for a in range(1, AGENTS + 1)])  # fmt: skip
+        for first in range(1, customers + 1, CHUNK):
+            session.execute(insert(Customer), [
+                {"id": c, "name": f"Customer {c}", "tags": []}
+                for c in range(first, min(first + CHUNK, customers + 1))])  # fmt: skip
+
+
+def _ticket(i: int, customers: int, rng: random.Random) -> tuple[dict[str, Any], list[Any], bool]:
+    created = START + dt.timedelta(seconds=rng.randrange(DAYS * 86400))
+    agent = rng.randrange(1, AGENTS + 1)
+    solved_at = created + dt.timedelta(seconds=rng.randrange(600, 3 * 86400))
+    solved = rng.random() < 0.85 and solved_at < END
+    # Zipf-like intents and customers: the head of each distribution does most of the volume.
+    intent = INTENTS[min(int(rng.paretovariate(1.2)) - 1, len(INTENTS) - 1)]
+    customer = min(int(rng.paretovariate(0.8)), customers)
+    ticket = {"id": i, "channel": rng.choice(CHANNELS), "customer_id": customer,
+              "status": "solved" if solved else "open", "assignee_id": agent,
+              "team_id": 1 + agent % TEAMS, "intent": intent, "custom_fields": {},
+              "created_at": created, "updated_at": created,
+              "solved_at": solved_at if solved else None}  # fmt: skip
+
+    def event(kind: str, at: dt.datetime, data: dict[str, Any]) -> dict[str, Any]:
+        return {"kind": kind, "ticket_id": i, "customer_id": customer, "actor_type": "user",
+                "actor_name": "bench", "automated": False, "data": data, "created_at": at,
+                "dispatched_at": at}  # fmt: skip
+
+    events = [event("ticket.created", created, {"channel": ticket["channel"]})]
+    if solved:
+        first = created + (solved_at - created) / 2 if rng.random() < 0.1 else solved_at
+        if first != solved_at:
+            events.append(event("ticket.status_changed", first,
+                                {"why": "", "before": "open", "after": "solved"}))  # fmt: skip
+            events.append(event("ticket.status_changed", first + dt.timedelta(minutes=5),
+                                {"why": "", "before": "solved", "after": "open"}))  # fmt: skip
+        events.append(event("ticket.status_changed", solved_at,
+                            {"why": "", "before": "open", "after": "solved"}))  # fmt: skip
+    return ticket, events, rng.random() < 0.6
+
+
+def build(database: db.Database, tickets: int, seed: int) -> int:
+    rng = random.Random(seed)
+    customers = max(1, tickets // 3)
+    _people(database, customers)
+    written = 0
+    for start in range(1, tickets + 1, CHUNK):
+        rows, events, tags, facts = [], [], [], []
+        for i in range(start, min(start + CHUNK, tickets + 1)):
+            ticket, its_events, tagged = _ticket(i, customers, rng)
+            rows.append(ticket)
+            events += its_events
+            # The KPI rollup's row, folded from the same events as its listener folds them.
+            folded = fold(EventRow(e["kind"], e["created_at"], e["actor_type"], False, e["data"])
+                          for e in its_events)  # fmt: skip
+            facts.append(facts_row(i, folded))
+            if tagged:
+                tags.append({"ticket_id": i, "tag": "bench"})
+        with database.transaction() as session:
+            session.execute(insert(Ticket), rows)
+            session.execute(insert(Event), events)
+            session.execute(insert(KpiTicketFacts), facts)
+            if tags:
+                session.execute(insert(TicketTag), tags)
+        written += len(events)
+    return written
+
+
+REPORTS: dict[str, Callable[[Session], Any]] = {
+    "backlog_now_by_team": lambda s: backlog(s, END, Dimension.TEAM),
+    "backlog_a_month_ago_by_agent": lambda s: backlog(s, END - dt.timedelta(days=30),
+                                                      Dimension.AGENT),
+    "intents_90_days": lambda s: intent_mix(s, START, END),
+    "tag_completion_90_days_per_week_by_agent": lambda s: tag_completion(
+        s, START, END, Period.WEEK, Dimension.AGENT),
+    "repeat_contacts_90_days_per_week_7_days": lambda s: repeat_contacts(
+        s, START, END, Period.WEEK, Dimension.ALL, dt.timedelta(days=7), now=END),
+}  # fmt: skip
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tickets", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--seed", type=int, default=15)
+    parser.add_argument("--database-url", default=None, help="an empty PostgreSQL database")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as directory:
+        url = args.database_url or f"sqlite:///{Path(directory) / 'bench.db'}"
+        migrate.upgrade(url)
+        secret = "bench-secret-key-of-32-bytes-or-more"
+        settings.configure(settings.load_settings(database_url=url, secret_key=secret, demo=True))
+        database = db.configure(url)
+        started = time.perf_counter()
+        events = build(database, args.tickets, args.seed)
+        build_s = time.perf_counter() - started
+        results: dict[str, Any] = {}
+        for name, report in REPORTS.items():
+            timings = []
+            with database.sessions() as session:
+                for _ in range(args.runs):
+                    began = time.perf_counter()
+                    answer = report(session)
+                    timings.append((time.perf_counter() - began) * 1000)
+            size = len(answer["items"]) if isinstance(answer, dict) else len(answer)
+            results[name] = {"ms_p50": round(statistics.median(timings), 1),
+                             "ms_max": round(max(timings), 1), "rows": size}  # fmt: skip
+        print(json.dumps({
+            "database": url.split(":", 1)[0], "tickets": args.tickets, "events": events,
+            "build_seconds": round(build_s, 1), "runs": args.runs, "reports": results,
+            "load_average": [round(x, 2) for x in os.getloadavg()],
+        }))  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

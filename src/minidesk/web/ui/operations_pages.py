@@ -1,0 +1,236 @@
+"""The operations dashboard (leads and up): backlog age at a moment, top intents and their
+coverage, tag completion and repeat contacts (docs/metrics.md, operational reports), each
+number linking to the tickets behind it, with CSV of the tables and of those tickets."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from minidesk.db import get_db, utcnow
+from minidesk.desk import access
+from minidesk.desk.access import Permission
+from minidesk.desk.models import Ticket, User
+from minidesk.desk.workspace import get_workspace
+from minidesk.insights import backlog, repeats, tagging
+from minidesk.insights.intent_mix import intent_mix, tickets_of_intent
+from minidesk.insights.kpis import NONE_LABEL, Dimension, KpiRow, Period
+from minidesk.web.ui.insights_pages import DEFAULT_DAYS, MAX_DAYS
+from minidesk.web.ui.render import page
+from minidesk.web.ui.signed_in import BrowserDep
+
+router = APIRouter(include_in_schema=False)
+CHART_HEIGHT, BAR_WIDTH, BAR_GAP = 120, 48, 12
+
+
+class Report(StrEnum):
+    BACKLOG = "backlog"
+    INTENTS = "intents"
+    TAGS = "tag-completion"
+    REPEATS = "repeat-contacts"
+
+
+# What the drill-down may list per report: the names its rows keep tickets under.
+LISTS: dict[Report, tuple[str, ...]] = {
+    Report.BACKLOG: backlog.METRICS[:-1],  # every count; not the mean age
+    Report.INTENTS: ("tickets",),
+    Report.TAGS: ("tickets_solved", "tagged", "untagged", "fields_complete", "fields_incomplete"),
+    Report.REPEATS: ("repeat_base", "repeat_contacts", "pending"),
+}
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The dashboard's question, checked; ``error`` says what was wrong instead."""
+
+    since: dt.date
+    until: dt.date
+    group_by: Period
+    by: Dimension
+    at: dt.datetime
+    within_days: int
+    error: str = ""
+
+    def query(self, **more: str) -> str:
+        base = {"from": self.since.isoformat(), "to": self.until.isoformat(),
+                "group_by": self.group_by.value, "by": self.by.value,
+                "at": self.at.strftime("%Y-%m-%dT%H:%M"),
+                "within_days": str(self.within_days)}  # fmt: skip
+        return urlencode({**base, **more})
+
+    @property
+    def start(self) -> dt.datetime:
+        return dt.datetime.combine(self.since, dt.time(), dt.UTC)
+
+    @property
+    def end(self) -> dt.datetime:
+        return dt.datetime.combine(self.until + dt.timedelta(days=1), dt.time(), dt.UTC)
+
+
+def _asked(request: Request) -> Asked:
+    params, errors = request.query_params, []
+    now = utcnow().replace(second=0, microsecond=0)
+    since, until = now.date() - dt.timedelta(days=DEFAULT_DAYS - 1), now.date()
+    at, within = now, repeats.DEFAULT_WITHIN_DAYS
+    try:
+        since = dt.date.fromisoformat(params.get("from") or since.isoformat())
+        until = dt.date.fromisoformat(params.get("to") or until.isoformat())
+    except ValueError:
+        errors.append("from and to must be dates (YYYY-MM-DD)")
+    try:
+        # The form's local date-time has no zone: the page says it is UTC.
+        at = dt.datetime.fromisoformat(params.get("at") or at.isoformat())
+        at = at.astimezone(dt.UTC) if at.tzinfo else at.replace(tzinfo=dt.UTC)
+    except (ValueError, OverflowError):
+        errors.append("at must be a date and time (YYYY-MM-DDTHH:MM, UTC)")
+    if at > utcnow():
+        errors.append("at must not be in the future")
+    raw_within = params.get("within_days") or str(within)
+    # isdigit() alone takes "²", which int() refuses.
+    digits = raw_within.isascii() and raw_within.isdigit() and len(raw_within) <= 3
+    if not digits or not 1 <= int(raw_within) <= repeats.MAX_WITHIN_DAYS:
+        errors.append(f"within days must be a whole number from 1 to {repeats.MAX_WITHIN_DAYS}")
+    else:
+        within = int(raw_within)
+    group_by, by = params.get("group_by", "week"), params.get("by", "all")
+    if group_by not in Period.__members__.values():
+        errors.append(f"group by must be one of {', '.join(Period)}")
+        group_by = Period.WEEK
+    if by not in Dimension.__members__.values():
+        errors.append(f"by must be one of {', '.join(Dimension)}")
+        by = Dimension.ALL
+    if until < since:
+        errors.append("to must not be before from")
+    elif (until - since).days >= MAX_DAYS or until >= dt.date.max:
+        errors.append(f"at most {MAX_DAYS} days at once")
+    return Asked(since, until, Period(group_by), Dimension(by), at, within, "; ".join(errors))
+
+
+def _reader(session: Session, request: Request, browser: Any) -> tuple[User | None, Response]:
+    user = session.get_one(User, browser.user.id)
+    try:
+        access.require(user, Permission.SEE_INSIGHTS)
+    except access.Forbidden as exc:
+        return None, page(request, "forbidden.html", {"browser": browser, "why": exc.detail}, 403)
+    return user, Response(status_code=200)
+
+
+def _teams(session: Session, user: User) -> frozenset[int] | None:
+    return access.team_reach(session, user, get_workspace(session).restrict_agents_to_teams)
+
+
+def _bars(rows: list[KpiRow]) -> list[dict[str, Any]]:
+    """One bar per age bucket, summed over the table's lines."""
+    totals = [(name, sum(int(r.values[name] or 0) for r in rows)) for name, _ in backlog.BUCKETS]
+    top = max((n for _, n in totals), default=0) or 1
+    bars = []
+    for n, (name, total) in enumerate(totals):
+        height = round(CHART_HEIGHT * total / top)
+        bars.append({"x": n * (BAR_WIDTH + BAR_GAP), "y": CHART_HEIGHT - height,
+                     "height": height, "label": f"{name.replace('_', ' ')}: {total}"})  # fmt: skip
+    return bars
+
+
+@router.get("/insights/operations", response_class=HTMLResponse)
+def operations(request: Request, browser: BrowserDep) -> Response:
+    asked = _asked(request)
+    context: dict[str, Any] = {"browser": browser, "asked": asked, "active": "insights",
+                               "periods": list(Period), "dimensions": list(Dimension),
+                               "buckets": [name for name, _ in backlog.BUCKETS]}  # fmt: skip
+    with get_db().sessions() as session:
+        user, refused = _reader(session, request, browser)
+        if user is None:
+            return refused
+        if asked.error:
+            return page(request, "insights_operations.html", context, 422)
+        teams = _teams(session, user)
+        by, start, end = asked.by, asked.start, asked.end
+        context.update(
+            backlog=backlog.backlog(session, asked.at, by, teams),
+            intents=intent_mix(session, start, end, teams),
+            tags=tagging.tag_completion(session, start, end, asked.group_by, by, teams),
+            repeats=repeats.repeat_contacts(session, start, end, asked.group_by, by,
+                                            dt.timedelta(days=asked.within_days), teams),
+        )  # fmt: skip
+    context["bars"] = _bars(context["backlog"])
+    return page(request, "insights_operations.html", context)
+
+
+def _behind(session: Session, user: User, request: Request, asked: Asked) -> list[Ticket]:
+    """The tickets of one number: the report run again, that line's list taken."""
+    params, teams = request.query_params, _teams(session, user)
+    report, name, key = params.get("report", ""), params.get("list", ""), params.get("key") or None
+    if report not in Report.__members__.values() or name not in LISTS[Report(report)]:
+        return []
+    if report == Report.INTENTS:
+        intent = None if key == NONE_LABEL else key
+        ids = tickets_of_intent(session, asked.start, asked.end, intent, teams)
+    else:
+        by, start, end = asked.by, asked.start, asked.end
+        rows = {
+            Report.BACKLOG: lambda: backlog.backlog(session, asked.at, by, teams),
+            Report.TAGS: lambda: tagging.tag_completion(session, start, end, asked.group_by, by,
+                                                        teams),
+            Report.REPEATS: lambda: repeats.repeat_contacts(
+                session, start, end, asked.group_by, by,
+                dt.timedelta(days=asked.within_days), teams),
+        }[Report(report)]()  # fmt: skip
+        period = params.get("period", "")
+        ids = next((r.tickets.get(name, []) for r in rows
+                    if r.period.isoformat() == period and r.key == key), [])  # fmt: skip
+    if not ids:
+        return []
+    return list(session.scalars(select(Ticket).where(Ticket.id.in_(ids)).order_by(Ticket.id)))
+
+
+@router.get("/insights/operations/tickets", response_class=HTMLResponse)
+def operations_tickets(request: Request, browser: BrowserDep) -> Response:
+    """The tickets behind one number of the operations dashboard."""
+    asked = _asked(request)
+    with get_db().sessions() as session:
+        user, refused = _reader(session, request, browser)
+        if user is None:
+            return refused
+        context: dict[str, Any] = {"browser": browser, "asked": asked, "active": "insights",
+                                   "what": request.query_params.get("list", ""),
+                                   "tickets": []}  # fmt: skip
+        if asked.error:
+            return page(request, "insights_operations_tickets.html", context, 422)
+        context["tickets"] = _behind(session, user, request, asked)
+        context["csv"] = f"/insights/operations/tickets.csv?{request.url.query}"
+        return page(request, "insights_operations_tickets.html", context)
+
+
+@router.get("/insights/operations/tickets.csv")
+def operations_tickets_csv(request: Request, browser: BrowserDep) -> Response:
+    """The same tickets as CSV, one line per ticket."""
+    asked = _asked(request)
+    with get_db().sessions() as session:
+        user, refused = _reader(session, request, browser)
+        if user is None:
+            return refused
+        if asked.error:
+            return Response(asked.error, status_code=422, media_type="text/plain")
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(["number", "subject", "channel", "status", "intent", "assignee_id",
+                         "team_id", "created_at", "solved_at"])  # fmt: skip
+        for t in _behind(session, user, request, asked):
+            writer.writerow([t.id, t.subject, t.channel, t.status, t.intent or "",
+                             t.assignee_id or "", t.team_id or "", t.created_at.isoformat(),
+                             t.solved_at.isoformat() if t.solved_at else ""])  # fmt: skip
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="tickets.csv"'},
+    )

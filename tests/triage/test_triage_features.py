@@ -114,11 +114,14 @@ from minidesk.triage import analyse, encoder
 # Words the TF-IDF stage never saw: the sentence encoder answers, so it is loaded too.
 result = analyse("¿Me podrían mandar la factura de mi compra, por favor?")
 assert result.intent == "invoice" and encoder.loaded(encoder.MUSE), result
+# What an embedded worker's minute sweep resolves: the retrain job's module among them.
+from minidesk import features
+assert "intent_retrain" in features.long_jobs()
 print(sorted(m for m in sys.modules if m.split(".")[0] in ("sklearn", "scipy")))
 """
 
 
-def test_a_web_process_answering_with_the_default_model_imports_neither_sklearn_nor_scipy() -> None:
+def test_a_web_process_answering_and_sweeping_imports_neither_sklearn_nor_scipy() -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MINIDESK_")}
     done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True,
                           check=False,

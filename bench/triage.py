@@ -59,15 +59,19 @@ print(json.dumps({"load_seconds": round(t1 - t0, 3), "first_answer_seconds": rou
 # The web process as `minidesk serve` runs it: app, routes and settings imported, then the
 # live model loaded and answering (encoder weights included).
 WEB_PROBE = """
-import json, os, re, tempfile
+import json, os, re, sys, tempfile
 os.environ.setdefault("MINIDESK_DATABASE_URL", "sqlite:///" + tempfile.mkdtemp() + "/b.db")
 os.environ.setdefault("MINIDESK_SECRET_KEY", "bench-only-secret-key-0123456789abcdef")
 from minidesk.web.app import create_app
 create_app(embedded_workers=0)
-from minidesk.triage import analyse
+from minidesk.triage import analyse, encoder
 analyse("where is my order, it has not arrived")
+# A message the TF-IDF stage is unsure of, so the sentence encoder is loaded as well.
+analyse("¿Me podrían mandar la factura de mi compra, por favor?")
 hwm = re.search(r"VmHWM:\\s+(\\d+) kB", open("/proc/self/status").read())
-print(json.dumps({"rss_mb": round(int(hwm.group(1)) / 1024, 1) if hwm else None}))
+print(json.dumps({"rss_mb": round(int(hwm.group(1)) / 1024, 1) if hwm else None,
+                  "encoder_loaded": encoder.loaded(encoder.MUSE),
+                  "sklearn_imported": "sklearn" in sys.modules}))
 """
 HELDOUT = Path(__file__).resolve().parents[1] / "tests" / "triage" / "multilingual_heldout.jsonl"
 

@@ -14,13 +14,12 @@ import json
 import shutil
 from pathlib import Path
 
-from minidesk.triage.data import Example, load_examples
+from minidesk.triage.data import SEEDS, Example, load_examples
 from minidesk.triage.registry import DEFAULT_MODEL_DIR
 from minidesk.triage.taxonomy import BITEXT_TO_MINIDESK
 from minidesk.triage.train import train
 
 HERE = Path(__file__).resolve().parent
-SEEDS = HERE / "seed_examples.jsonl"
 BITEXT_8K = "bitext-8k/Bitext_Sample_Customer_Service_Training_Dataset.csv"
 BITEXT_LLM = "bitext-llm-6.5k/Bitext_Sample_Customer_Support_Training_Dataset.csv"
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 OOS_LABEL = "oos"
+# Our own labelled sentences in five languages, shipped with the package.
+SEEDS = Path(__file__).resolve().parent / "seed_examples.jsonl"
 
 # Column names tried, in order, when the caller names none. Bitext calls its text
 # "utterance" (8k) or "instruction" (LLM release) and its label "intent".

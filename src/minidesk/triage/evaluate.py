@@ -16,7 +16,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-from sklearn.metrics import f1_score
 
 from minidesk.triage.data import OOS_LABEL, Example
 from minidesk.triage.model import IntentModel
@@ -39,6 +38,10 @@ def evaluate(model: IntentModel, examples: Sequence[Example],
         out["accuracy"] = round(float(np.mean([a == b for a, b in zip(y, p, strict=True)])), 4)
         out["accuracy_unthresholded"] = round(float(np.mean(
             [predictions[i].best_label == truth[i] for i in in_scope])), 4)
+        # Imported here: scikit-learn costs a process ~100 MB, and the retrain job's module
+        # (imported by every worker's sweep) imports this one.
+        from sklearn.metrics import f1_score
+
         out["macro_f1"] = round(float(f1_score(y, p, labels=sorted(set(y)), average="macro",
                                                zero_division=0)), 4)
     else:

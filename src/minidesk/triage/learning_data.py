@@ -15,9 +15,8 @@ from sqlalchemy.orm import Session, aliased
 
 from minidesk.desk.models import Direction, Message, Ticket
 from minidesk.settings import Settings
-from minidesk.triage.build_default import SEEDS
 from minidesk.triage.corrections import example_text
-from minidesk.triage.data import Example, load_examples
+from minidesk.triage.data import SEEDS, Example, load_examples
 from minidesk.triage.result import UNKNOWN_INTENT
 from minidesk.triage.tables import ExampleSource, IntentExample
 

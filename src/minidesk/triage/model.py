@@ -21,17 +21,16 @@ from __future__ import annotations
 
 import json
 import os
-import threading
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from minidesk.triage import encoder as enc
 from minidesk.triage.cascade import Cascade
 from minidesk.triage.data import OOS_LABEL
+from minidesk.triage.features import TfidfFeatures
 from minidesk.triage.result import UNKNOWN_INTENT
 
 FORMAT_VERSION = 1
@@ -64,19 +63,6 @@ class Prediction:
     confidence: float
     best_label: str  # the top in-scope label even when the answer is "unknown"
     stage: str = "full"  # "tfidf" when the cascade's first stage decided it
-
-
-def make_vectorizer(options: dict[str, Any], vocabulary: list[str] | None = None,
-                    idf: np.ndarray | None = None, min_df: int = 1) -> TfidfVectorizer:
-    """A TF-IDF vectorizer, fitted from a stored vocabulary and IDF when they are given."""
-    opts = dict(options)
-    opts["ngram_range"] = tuple(opts["ngram_range"])
-    if vocabulary is None:
-        return TfidfVectorizer(min_df=min_df, dtype=np.float32, **opts)
-    vec = TfidfVectorizer(vocabulary={t: i for i, t in enumerate(vocabulary)},
-                          dtype=np.float32, **opts)
-    vec.idf_ = np.asarray(idf, dtype=np.float64)
-    return vec
 
 
 def softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
@@ -113,14 +99,12 @@ class IntentModel:
     cascade: Cascade | None = None
 
     def __post_init__(self) -> None:
-        self._word = make_vectorizer(WORD_OPTIONS, self.word_vocab, self.word_idf)
-        self._char = make_vectorizer(CHAR_OPTIONS, self.char_vocab, self.char_idf)
+        # Prediction never imports scikit-learn (``triage.features``: ~100 MB per process).
+        self._word = TfidfFeatures(WORD_OPTIONS, self.word_vocab, self.word_idf)
+        self._char = TfidfFeatures(CHAR_OPTIONS, self.char_vocab, self.char_idf)
         self._coef = np.ascontiguousarray(self.coef, dtype=np.float32)
         self._intercept = np.asarray(self.intercept, dtype=np.float32)
         self._oos_index = self.labels.index(OOS_LABEL) if OOS_LABEL in self.labels else -1
-        # scikit-learn's vectorizers are not documented as thread-safe for transform; the
-        # work under the lock is ~0.3 ms, far below any contention that would matter.
-        self._lock = threading.Lock()
         # The sentence encoder is only resolved here (cheap: it checks the extra is
         # importable); its weights load on the first prediction.
         self._encoder: enc.SentenceEncoder | None = (
@@ -136,12 +120,16 @@ class IntentModel:
         return self._full_scores(clipped, self._tfidf_scores(clipped))
 
     def _tfidf_scores(self, clipped: list[str]) -> np.ndarray:
-        """The TF-IDF part's scores, without intercept."""
-        with self._lock:
-            xw = self._word.transform(clipped)
-            xc = self._char.transform(clipped)
-        nw, nc = len(self.word_vocab), len(self.char_vocab)
-        return np.asarray(xw @ self._coef[:nw]) + np.asarray(xc @ self._coef[nw:nw + nc])
+        """The TF-IDF part's scores, without intercept: each text's few non-zero features
+        pick their rows of the weights (a sparse product, one text at a time)."""
+        nw = len(self.word_vocab)
+        out = np.zeros((len(clipped), len(self.labels)), dtype=np.float32)
+        for row, text in enumerate(clipped):
+            cols, values = self._word.transform(text)
+            out[row] = values @ self._coef[cols]
+            cols, values = self._char.transform(text)
+            out[row] += values @ self._coef[cols + nw]
+        return out
 
     def _full_scores(self, clipped: list[str], tfidf: np.ndarray) -> np.ndarray:
         out = tfidf.copy()

@@ -14,13 +14,15 @@ import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from minidesk.triage.data import Example
 from minidesk.triage.evaluate import evaluate
 from minidesk.triage.model import IntentModel
 from minidesk.triage.registry import ModelRegistry, registry
-from minidesk.triage.train import TrainConfig, train
+
+if TYPE_CHECKING:
+    from minidesk.triage.train import TrainConfig
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,10 @@ def retrain(
     the candidate as ``<version>/``. ``into`` is the registry to activate it in (default: the
     process-wide one).
     """
+    # Imported here: training needs scikit-learn (~100 MB per process), and every worker's
+    # minute sweep imports this module only to ask whether a retrain is due.
+    from minidesk.triage.train import TrainConfig, train
+
     current = IntentModel.load(base_dir)
     if config is None:  # a candidate must not silently drop the live model's encoder
         config = TrainConfig(encoder=current.encoder)

@@ -32,6 +32,7 @@ import numpy as np
 import scipy.sparse as sp
 import sklearn
 from sklearn.cluster import KMeans
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from minidesk.triage import cascade
 from minidesk.triage import encoder as enc
@@ -41,7 +42,6 @@ from minidesk.triage.model import (
     MAX_CHARS,
     WORD_OPTIONS,
     IntentModel,
-    make_vectorizer,
     softmax,
 )
 from minidesk.triage.scorer import PartScores, best_mix, fit_parts
@@ -175,6 +175,13 @@ def train(examples: Sequence[Example], *, config: TrainConfig | None = None,
     )
     extra = {"encode_seconds": round(encode_seconds, 2)} if cfg.encoder != enc.TFIDF else {}
     return TrainReport(model, calib, time.perf_counter() - started, len(texts), extra)
+
+
+def make_vectorizer(options: dict[str, Any], min_df: int = 1) -> TfidfVectorizer:
+    """An unfitted TF-IDF vectorizer; models apply it with ``triage.features`` (no sklearn)."""
+    opts = dict(options)
+    opts["ngram_range"] = tuple(opts["ngram_range"])
+    return TfidfVectorizer(min_df=min_df, dtype=np.float32, **opts)
 
 
 def _vocab_list(vocab: dict[str, int]) -> list[str]:

@@ -20,7 +20,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.special import betainc, gammaln
 
 from minidesk.wfm.erlang import ErlangError, check
 
@@ -46,6 +45,10 @@ def queue(
     agents: int, load: float, aht: float, answer_within: float, patience: float
 ) -> AbandoningQueue:
     """Erlang A figures for ``agents`` on ``load`` erlangs with mean patience ``patience`` s."""
+    # Imported here: SciPy adds ~28 MB to every process that imports this module (the web
+    # app does, for its routes), and only a staffing calculation needs it.
+    from scipy.special import betainc, gammaln
+
     if load == 0:
         return AbandoningQueue(agents, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0)
     mu, theta = 1.0 / aht, 1.0 / patience

@@ -30,7 +30,8 @@ def test_a_lead_writes_a_guide_and_sees_each_problem_by_node(
         seed_demo_articles(session)
     csrf = signed_in(client, cast.leo.email)
     assert 'href="/kb/guides"' in client.get("/kb").text
-    assert "&#34;start&#34;: &#34;light&#34;" in client.get("/kb/guides/new").text  # an example to edit
+    example = client.get("/kb/guides/new").text  # an example tree to edit
+    assert "&#34;start&#34;: &#34;light&#34;" in example
     tree = parcel_tree()
     tree["nodes"]["track"] = {"text": "nothing after this"}
     form = {"csrf": csrf, "title": "Parcel", "slug": "parcel", "status": "published",

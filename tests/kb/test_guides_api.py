@@ -69,8 +69,8 @@ def test_a_bad_tree_is_refused_naming_each_node(
         ("damaged", "no published public article 'no-such-article'"),
         ("order-status", "unknown flow 'teleport'"),
     }
-    taken = client.post(GUIDES, json={"slug": "where-is-my-parcel", "title": "Again",
-                                      "tree": parcel_tree()}, headers=cast.olivia.headers)  # fmt: skip
+    again = {"slug": "where-is-my-parcel", "title": "Again", "tree": parcel_tree()}
+    taken = client.post(GUIDES, json=again, headers=cast.olivia.headers)
     assert taken.status_code == 409
     nulled = client.patch(f"{GUIDES}/{guide['id']}", json={"tree": None},
                           headers=cast.olivia.headers)  # fmt: skip

@@ -1,10 +1,11 @@
-"""troubleshooting guides and their runs (issue 14)
+"""troubleshooting guides and their runs, article embeddings (issue 14)
 
 Revision ID: 0033_kb_guides
 Revises: 0029_channel_media
 
 A guide is a decision tree kept as JSON (checked by ``minidesk.kb.guide_tree`` before it is
-saved); each run records the nodes a reader chose and where it ended.
+saved); each run records the nodes a reader chose and where it ended. An article's sentence
+embedding is kept with the version it was computed from, for semantic matching.
 """
 
 from __future__ import annotations
@@ -68,7 +69,22 @@ def upgrade() -> None:
     op.create_index("ix_kb_guide_runs_guide_started", "kb_guide_runs", ["guide_id", "started_at"])
 
 
+    op.create_table(
+        "kb_article_embeddings",
+        sa.Column("article_id", sa.Integer(), nullable=False),
+        sa.Column("encoder", sa.String(length=16), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("vector", sa.LargeBinary(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["article_id"], ["kb_articles.id"],
+            name=op.f("fk_kb_article_embeddings_article_id_kb_articles"), ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("article_id", name=op.f("pk_kb_article_embeddings")),
+    )
+
+
 def downgrade() -> None:
+    op.drop_table("kb_article_embeddings")
     op.drop_index("ix_kb_guide_runs_guide_started", table_name="kb_guide_runs")
     op.drop_table("kb_guide_runs")
     op.drop_table("kb_guides")

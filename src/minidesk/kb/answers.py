@@ -7,8 +7,9 @@ scored on words (``matching.score_all``) and meaning (the embeddings' cosine), m
 
 ``THRESHOLD`` comes from ``minidesk.kb.calibration``: on the development half of the
 question/article pairs it is halfway between the lowest combined score at which answers were
-right at least 95% of the time and the score just below it; the held-out half then checks it (see ``docs/knowledge-base.md``). Below it,
-the bot says nothing from the knowledge base and hands off as before. ``semantic=False``
+right at least 95% of the time and the score just below it; the held-out half then checks it
+(see ``docs/knowledge-base.md``). Below it, the bot says nothing from the knowledge base and
+hands off as before. ``semantic=False``
 scores on words alone, as before meaning was added, so the two can be compared on the same
 pairs (``python -m minidesk.kb.calibration`` prints both).
 """

@@ -29,8 +29,9 @@ from minidesk.desk.messages import MessageType, do_reply
 from minidesk.desk.models import ApiToken, Message, Role, Status, Ticket, User
 from minidesk.desk.workspace import do_update_workspace
 from minidesk.events import SYSTEM, Event
-from minidesk.kb.seed import seed_demo_articles
+from minidesk.kb.seed import seed_demo_articles, seed_demo_guides
 from minidesk.replies.store import do_seed_defaults
+from minidesk.resolutions.runners import RUNNABLE
 from minidesk.sla.policies import do_seed_defaults as do_seed_sla_policies
 
 DEMO_PASSWORD = "minidesk-demo"
@@ -185,6 +186,7 @@ def seed(database: Database, *, tickets: int = 300, random_seed: int = 7) -> Sum
         # A dozen articles in three categories: the help centre, search and the bot's
         # answers from articles have something to show (idempotent).
         seed_demo_articles(session)
+        seed_demo_guides(session, RUNNABLE)
     with database.transaction() as session:
         admin = session.scalars(select(User).where(User.email == ADMIN_EMAIL)).one()
         session.execute(

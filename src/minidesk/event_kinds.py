@@ -83,6 +83,7 @@ class EventKind(StrEnum):
     KB_ARTICLE_DELETED = "kb.article_deleted"
     KB_CATEGORY_CHANGED = "kb.category_changed"
     KB_ANSWERED = "kb.answered"
+    KB_GUIDE_CHANGED = "kb.guide_changed"
     TEMPLATE_CREATED = "template.created"
     TEMPLATE_UPDATED = "template.updated"
     TRIAGE_MODEL_ACTIVATED = "triage.model_activated"
@@ -362,6 +363,9 @@ _SPECS = (
               {"article_id": "int", "slug": "str", "locale": "str"}),
     EventSpec(EventKind.KB_CATEGORY_CHANGED, "A help-centre category was created, changed or "
               "deleted (before or after is null).", {"category_id": "int", **_CHANGE}),
+    EventSpec(EventKind.KB_GUIDE_CHANGED, "A troubleshooting guide was created, saved as a new "
+              "version or deleted (before or after is null; the tree itself is not copied).",
+              {"guide_id": "int", **_CHANGE}),
     EventSpec(EventKind.KB_ANSWERED, "The bot answered a customer's question from an article "
               "(quoted, linked, a person offered); deflection is counted from it.",
               {"article_id": "int", "slug": "str", "score": "number", "threshold": "number",

@@ -473,6 +473,13 @@ ROUTES = [
     line("PUT", f"{V1}/kb/theme", 200, L,
          json={"primary_colour": "#123456", "accent_colour": "#f0f0f0"}),
     line("GET", f"{V1}/kb/analytics", 200, L),
+    # Troubleshooting guides: leads and up, reading included (drafts are work in progress).
+    line("GET", f"{V1}/kb/guides", 200, L),
+    line("POST", f"{V1}/kb/guides", 201, L, json={"slug": "walk", "title": "Walk", "tree": {
+        "start": "a", "nodes": {"a": {"end": {"handoff": "walk"}}}}}),
+    line("GET", f"{V1}/kb/guides/{{guide_id}}", 404, L),
+    line("PATCH", f"{V1}/kb/guides/{{guide_id}}", 404, L, json={}),
+    line("DELETE", f"{V1}/kb/guides/{{guide_id}}", 404, L),
     # Articles for Sam's ticket: found from its text, so only for who may see the ticket.
     line("GET", f"{V1}/tickets/{{number}}/suggested-articles", 200, hides=True),
     # Writing articles in the workspace (session only; leads and up: tests/kb).
@@ -480,6 +487,11 @@ ROUTES = [
     line("GET", "/kb/new", 303, None),
     line("GET", "/kb/{article_id}", 303, None),
     line("POST", "/kb/save", 303, None, data={"title": "x", "csrf": "x"}),
+    line("GET", "/kb/guides", 303, None),
+    line("GET", "/kb/guides/new", 303, None),
+    line("GET", "/kb/guides/{guide_id}", 303, None),
+    line("POST", "/kb/guides/save", 303, None,
+         data={"title": "x", "slug": "x", "tree": "{}", "csrf": "x"}),
     # The public help centre (no sign-in).
     line("GET", "/help", 200, None),
     line("GET", "/help/theme.css", 200, None),
@@ -488,6 +500,15 @@ ROUTES = [
     line("GET", "/help/articles/{slug}", 404, None, params={"slug": "missing_slug"}),
     line("POST", "/help/articles/{slug}/feedback", 404, None, data={"helpful": "yes"},
          params={"slug": "missing_slug"}),
+    # Troubleshooting guides in the help centre: a run is steered only by its unguessable token.
+    line("GET", "/help/guides", 200, None),
+    line("GET", "/help/guides/{slug}", 404, None, params={"slug": "missing_slug"}),
+    line("POST", "/help/guides/{slug}/start", 404, None, data={},
+         params={"slug": "missing_slug"}),
+    line("GET", "/help/guides/{slug}/runs/{token}", 404, None,
+         params={"slug": "missing_slug", "token": "missing_slug"}),
+    line("POST", "/help/guides/{slug}/runs/{token}", 404, None, data={"choice": "1"},
+         params={"slug": "missing_slug", "token": "missing_slug"}),
     # Last: it retires the caller's token.
     line("POST", f"{V1}/auth/token/rotate", 201),
 ]
@@ -583,6 +604,7 @@ def _params(client: TestClient, cast: Cast, world: World) -> dict[str, Any]:
         "item": "isolate_batch",
         "article_id": MISSING,
         "category_id": MISSING,
+        "guide_id": MISSING,
         "missing_slug": "no-such-article",
         "survey_token": f"{MISSING}.{'A' * 22}",
         "review_id": MISSING,

@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session
 from minidesk.db import utcnow
 from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, ActorType, emit
+from minidesk.kb.embeddings import do_embed
 from minidesk.kb.models import (
     ArticleStatus,
     KbArticle,
+    KbArticleEmbedding,
     KbArticleVersion,
     KbCategory,
     KbFeedback,
@@ -131,6 +133,7 @@ def do_create_article(
     if group is None:
         article.translation_group = article.id
     _snapshot(session, article, actor, "created")
+    do_embed(session, article)
     emit(session, EventKind.KB_ARTICLE_CREATED, actor, **_facts(article))
     return article
 
@@ -162,6 +165,7 @@ def do_update_article(
     if set(changed) & set(VERSIONED):
         article.version += 1
         _snapshot(session, article, actor, note)
+        do_embed(session, article)
     emit(
         session,
         EventKind.KB_ARTICLE_UPDATED,
@@ -199,7 +203,7 @@ def do_delete_article(session: Session, article: KbArticle, actor: Actor) -> Non
         "locale": article.locale,
     }
     # Rows pointing at the article go first, in SQL: the ORM knows no relationship to them.
-    for table in (KbArticleVersion, KbFeedback):
+    for table in (KbArticleVersion, KbFeedback, KbArticleEmbedding):
         session.execute(delete(table).where(table.article_id == article.id))
     session.execute(
         update(KbSearch).where(KbSearch.top_article_id == article.id).values(top_article_id=None)

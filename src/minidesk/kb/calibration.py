@@ -6,7 +6,8 @@ must stay quiet on those. The pairs are split in two: ``DEVELOPMENT`` picks the 
 (the lowest score whose answers are right at least ``TARGET_PRECISION`` of the time, so as
 many questions as possible get an answer), and ``HELD_OUT``, never looked at while choosing,
 reports how it does on questions it has not seen. ``python -m minidesk.kb.calibration``
-prints both as JSON on a scratch database seeded with the demo articles.
+prints both as JSON on a scratch database seeded with the demo articles, for the word score
+alone and for words and meaning combined (what the bot uses).
 """
 
 from __future__ import annotations
@@ -75,6 +76,7 @@ class Report:
     answered: int  # questions the bot would answer
     right: int  # of those, with the expected article
     answerable: int  # questions an article answers
+    asked: int = 0  # every question, answerable or not
 
     @property
     def precision(self) -> float:
@@ -84,10 +86,15 @@ class Report:
     def recall(self) -> float:
         return self.right / self.answerable if self.answerable else 0.0
 
+    @property
+    def share_answered(self) -> float:
+        return self.answered / self.asked if self.asked else 0.0
+
     def as_dict(self) -> dict[str, float | int]:
         return {"threshold": self.threshold, "answered": self.answered, "right": self.right,
                 "answerable": self.answerable, "precision": round(self.precision, 3),
-                "recall": round(self.recall, 3)}  # fmt: skip
+                "recall": round(self.recall, 3),
+                "share_answered": round(self.share_answered, 3)}  # fmt: skip
 
 
 def score_pairs(
@@ -108,14 +115,20 @@ def report(scored: Sequence[Scored], threshold: float) -> Report:
         len(answered),
         sum(s.found == s.expected for s in answered),
         sum(s.expected is not None for s in scored),
+        len(scored),
     )
 
 
 def choose_threshold(scored: Sequence[Scored]) -> float:
-    """The lowest observed score at which precision reaches ``TARGET_PRECISION``."""
-    for threshold in sorted({s.score for s in scored if s.score > 0}):
+    """Halfway between the lowest observed score at which precision reaches
+    ``TARGET_PRECISION`` and the observed score just below it: the development pairs' own
+    edge would refuse a new question that scores a hair under their weakest right answer,
+    while anything below the midpoint is nearer to where answers went wrong."""
+    observed = sorted({s.score for s in scored if s.score > 0})
+    for i, threshold in enumerate(observed):
         if report(scored, threshold).precision >= TARGET_PRECISION:
-            return threshold
+            below = observed[i - 1] if i else 0.0
+            return round((below + threshold) / 2, 4)
     return 1.0
 
 
@@ -133,20 +146,22 @@ def main() -> None:  # pragma: no cover - a developer's command
         database = db.configure(url)
         with database.transaction() as session:
             seed_demo_articles(session)
+        figures = {}
         with database.sessions() as session:
+            for name, semantic in (("words", False), ("words_and_meaning", True)):
 
-            def best(question: str) -> tuple[str, float] | None:
-                answer = best_answer(session, question)
-                return (answer.article.slug, answer.score) if answer else None
+                def best(question: str, semantic: bool = semantic) -> tuple[str, float] | None:
+                    answer = best_answer(session, question, semantic=semantic)
+                    return (answer.article.slug, answer.score) if answer else None
 
-            development = score_pairs(DEVELOPMENT, best)
-            threshold = choose_threshold(development)
-            held_out = score_pairs(HELD_OUT, best)
+                development = score_pairs(DEVELOPMENT, best)
+                threshold = choose_threshold(development)
+                figures[name] = {
+                    "development": report(development, threshold).as_dict(),
+                    "held_out": report(score_pairs(HELD_OUT, best), threshold).as_dict(),
+                }
         database.dispose()
-    print(json.dumps({
-        "development": report(development, threshold).as_dict(),
-        "held_out": report(held_out, threshold).as_dict(),
-    }))  # fmt: skip
+    print(json.dumps(figures))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -19,6 +19,12 @@ from minidesk.kb.markdown import plain_text
 from minidesk.kb.text import terms
 
 TITLE_WEIGHT = 0.6  # of the score: how much of the question the title covers
+# Of the combined score: how close the question and the article are in meaning (the cosine of
+# their sentence embeddings). Half and half: neither words nor meaning alone decides, so an
+# article must share the question's topic words or be a clear paraphrase of it, and a
+# question that merely sounds like a support question ("can I visit your store") scores low
+# on words and only middling on meaning.
+SEMANTIC_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -53,4 +59,18 @@ def score_all(question: str, candidates: Sequence[Candidate]) -> list[Match]:
         in_body = sum(weight[w] for w in asked & body) / total
         score = TITLE_WEIGHT * in_title + (1 - TITLE_WEIGHT) * in_body
         matches.append(Match(candidate.article_id, round(score, 4)))
+    return sorted(matches, key=lambda m: (-m.score, m.article_id))
+
+
+def combine(
+    lexical: Sequence[Match], cosines: dict[int, float], weight: float = SEMANTIC_WEIGHT
+) -> list[Match]:
+    """Word scores and meaning (cosines, negatives as 0) mixed, best first; a candidate with
+    no word score (found by meaning alone) has 0 for its words."""
+    words = {m.article_id: m.score for m in lexical}
+    ids = set(words) | set(cosines)
+    matches = [
+        Match(i, round((1 - weight) * words.get(i, 0.0) + weight * max(cosines.get(i, 0.0), 0), 4))
+        for i in ids
+    ]
     return sorted(matches, key=lambda m: (-m.score, m.article_id))

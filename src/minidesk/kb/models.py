@@ -13,7 +13,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from minidesk.db import Base, utcnow
@@ -100,6 +100,20 @@ class KbArticleVersion(Base):
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class KbArticleEmbedding(Base):
+    """An article's sentence embedding (float32 bytes) for the version it was computed from:
+    saving a new version recomputes it (``minidesk.kb.embeddings``)."""
+
+    __tablename__ = "kb_article_embeddings"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("kb_articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    encoder: Mapped[str] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column()
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class KbFeedback(Base):

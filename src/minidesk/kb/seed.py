@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -9,6 +11,9 @@ from minidesk.events import SYSTEM
 from minidesk.kb.articles import do_create_article
 from minidesk.kb.categories import do_create_category
 from minidesk.kb.demo_articles import ARTICLES, CATEGORIES, TRANSLATIONS
+from minidesk.kb.demo_guides import GUIDES
+from minidesk.kb.guide_models import KbGuide
+from minidesk.kb.guides import do_create_guide
 from minidesk.kb.models import ArticleStatus, KbArticle, KbCategory
 
 
@@ -37,5 +42,17 @@ def seed_demo_articles(session: Session) -> int:
                 "title": title, "body": body, "locale": locale, "tags": [],
                 "visibility": "public", "status": ArticleStatus.PUBLISHED,
             }, SYSTEM, translation_of=existing[(slug, "en")])  # fmt: skip
+            added += 1
+    return added
+
+
+def seed_demo_guides(session: Session, flows: Collection[str]) -> int:
+    """Publish the demo guides that do not exist yet (after the articles they end in);
+    ``flows`` is the resolution flow registry their ends are checked against."""
+    existing = set(session.scalars(select(KbGuide.slug)))
+    added = 0
+    for guide in GUIDES:
+        if guide["slug"] not in existing:
+            do_create_guide(session, {**guide, "status": ArticleStatus.PUBLISHED}, flows, SYSTEM)
             added += 1
     return added

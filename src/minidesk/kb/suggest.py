@@ -10,6 +10,7 @@ from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
 from minidesk.desk.models import Message, Ticket
+from minidesk.kb.answers import THRESHOLD, scored
 from minidesk.kb.markdown import first_paragraph
 from minidesk.kb.models import ArticleStatus, KbArticle, Visibility
 from minidesk.kb.reading import Found, find, help_path
@@ -31,7 +32,15 @@ def for_ticket(session: Session, ticket: Ticket, limit: int = SUGGESTIONS) -> li
     question = f"{ticket.subject or ''} {latest or ''}".strip()
     if not question:
         return []
-    return find(session, question, Scope(internal=True), limit)[1]
+    scope = Scope(internal=True)
+    # Every full-text match stays a suggestion; one found by meaning alone only when it is as
+    # sure as the bot must be to answer with it (the nearest articles are found for any text).
+    matched = [f.article.id for f in find(session, question, scope, limit)[1]]
+    ranked = [
+        Found(a.article, a.score) for a in scored(session, question, scope, also=matched)
+        if a.article.id in matched or a.score >= THRESHOLD
+    ]  # fmt: skip
+    return ranked[:limit]
 
 
 def matches_rule(url: str, rule: str) -> bool:

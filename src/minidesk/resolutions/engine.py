@@ -14,7 +14,7 @@ from minidesk.desk.models import Message, Priority, Ticket
 from minidesk.policies.audit import record_decision
 from minidesk.policies.decisions import Decision, Outcome, check_continuation, check_overrides
 from minidesk.policies.models import ApprovalKind
-from minidesk.resolutions import kb_answers
+from minidesk.resolutions import guides, kb_answers
 from minidesk.resolutions.context import BOT, Turn, build_turn
 from minidesk.resolutions.facts import choose_flow
 from minidesk.resolutions.flows import account, address, cancel, orders, refund, returns
@@ -98,6 +98,8 @@ def handle(session: Session, ticket: Ticket, message: Message) -> None:
             )
             do_hand_off(turn, answering)
             return
+    if state.step == Step.IN_GUIDE and guides.continue_guide(turn, FLOWS):
+        return
     continuation = CONTINUATIONS.get(state.step)
     if continuation is not None:
         continuation(turn)
@@ -126,6 +128,8 @@ def handle(session: Session, ticket: Ticket, message: Message) -> None:
         return
     flow_name, why = _flow_name(turn)
     if flow_name is None:
+        if guides.try_offer(turn):  # a problem a troubleshooting guide walks through
+            return
         if kb_answers.try_answer(turn):  # a question an article answers, confidently
             return
         do_hand_off(turn, Decision("any", Outcome.HAND_OFF, "intent.unsupported", why))

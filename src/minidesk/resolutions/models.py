@@ -18,6 +18,7 @@ class Step(StrEnum):
     AWAITING_TOKEN = "awaiting_token"  # refund offered; only the next message may confirm
     AWAITING_ADDRESS = "awaiting_address"  # asked for the new shipping address
     EXPLAINED = "explained"  # policy explained; insisting hands off
+    IN_GUIDE = "in_guide"  # asked a troubleshooting guide's question
     DONE = "done"  # closed automatically
     HANDED_OFF = "handed_off"  # a person owns the ticket; the bot stays out
 

@@ -32,11 +32,14 @@ from minidesk.insights.links import token_for
 from minidesk.insights.models import Survey
 from minidesk.insights.qa import do_sample
 from minidesk.insights.qa_models import QaReview
+from minidesk.kb.guide_models import KbGuide, RunSource
+from minidesk.kb.guide_runs import current, do_choose, do_start_run
 from minidesk.kb.models import KbArticle
-from minidesk.kb.seed import seed_demo_articles
+from minidesk.kb.seed import seed_demo_articles, seed_demo_guides
 from minidesk.policies.approvals import do_request_approval
 from minidesk.policies.decisions import Decision, Outcome
 from minidesk.policies.models import ApprovalKind
+from minidesk.resolutions.runners import RUNNABLE
 from minidesk.web.ui.views import VIEWS
 
 # Route → the URLs axe checks for it; ``{name}`` stands for an id the world below makes.
@@ -75,6 +78,15 @@ PAGES: dict[str, list[str]] = {
     "/kb": ["/kb"],
     "/kb/new": ["/kb/new"],
     "/kb/{article_id}": ["/kb/{article_id}"],
+    "/kb/guides": ["/kb/guides"],
+    "/kb/guides/new": ["/kb/guides/new"],
+    "/kb/guides/{guide_id}": ["/kb/guides/{guide_id}"],
+    "/help/guides": ["/help/guides"],
+    "/help/guides/{slug}": ["/help/guides/where-is-my-parcel"],
+    "/help/guides/{slug}/runs/{token}": [
+        "/help/guides/where-is-my-parcel/runs/{run_asking}",
+        "/help/guides/where-is-my-parcel/runs/{run_ended}",
+    ],
     "/help": ["/help"],
     "/help/search": ["/help/search?q=refund", "/help/search?q=nothing+matches+this"],
     "/help/categories/{slug}": ["/help/categories/returns-refunds"],
@@ -168,6 +180,13 @@ def _world(base: str, cast: Cast) -> dict[str, Any]:
     customer_id = ticket.json()["customer_id"]
     with db.get_db().transaction() as session:
         seed_demo_articles(session)
+        seed_demo_guides(session, RUNNABLE)
+        guide = session.scalars(select(KbGuide)).one()
+        asking = do_start_run(session, guide, RunSource.HELP_CENTRE)
+        do_choose(session, guide, asking, current(guide, asking).options[0])
+        ended = do_start_run(session, guide, RunSource.HELP_CENTRE)
+        do_choose(session, guide, ended, current(guide, ended).options[1])
+        runs = {"guide_id": guide.id, "run_asking": asking.token, "run_ended": ended.token}
         do_sample(session, "2026-03", SYSTEM)
         review_id = session.scalars(select(QaReview.id)).first()
         survey = Survey(kind="csat", trigger="transactional", status="sent",
@@ -191,7 +210,7 @@ def _world(base: str, cast: Cast) -> dict[str, Any]:
     return {"number": number, "customer_id": customer_id, "saved": saved["id"],
             "rule_id": rule["id"], "channel_id": channel["id"],
             "field_id": fields[1]["id"], "article_id": article_id,
-            "review_id": review_id, "survey": survey_token}  # fmt: skip
+            "review_id": review_id, "survey": survey_token, **runs}  # fmt: skip
 
 
 @pytest.mark.slow

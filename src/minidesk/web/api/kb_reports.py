@@ -15,6 +15,7 @@ from minidesk.desk.access import Permission
 from minidesk.desk.models import User
 from minidesk.kb.analytics import analytics
 from minidesk.kb.feedback import do_record_feedback, tally
+from minidesk.kb.guide_runs import guide_figures
 from minidesk.kb.reading import access_article, help_path
 from minidesk.kb.suggest import for_page, for_ticket
 from minidesk.kb.theme import do_set_theme, theme_of
@@ -151,6 +152,18 @@ class IntentFiguresOut(BaseModel):
     deflection_rate: float | None
 
 
+class GuideFiguresOut(BaseModel):
+    guide_id: int
+    slug: str
+    title: str
+    started: int
+    article: int = Field(description="runs that ended in an article")
+    flow: int = Field(description="runs that ended in a resolution flow")
+    handoff: int = Field(description="runs that ended in a hand-off to a person")
+    abandoned: int = Field(description="runs left without an end for 30 minutes")
+    in_progress: int
+
+
 class AnalyticsOut(BaseModel):
     since: dt.datetime
     follow_days: int
@@ -158,6 +171,7 @@ class AnalyticsOut(BaseModel):
     zero_result_queries: list[GapOut]
     articles: list[ArticleFiguresOut]
     intents: list[IntentFiguresOut]
+    guides: list[GuideFiguresOut]
 
 
 @router.get("/kb/analytics", response_model=AnalyticsOut)
@@ -169,8 +183,9 @@ def kb_analytics(
 ) -> AnalyticsOut:
     """The last ``days``: top and zero-result queries, and per article and intent the bot's
     answers that deflected the question or were followed by the customer writing again
-    within ``follow_days``."""
-    found = analytics(session, utcnow() - dt.timedelta(days=days), follow_days)
+    within ``follow_days``; per troubleshooting guide, how its runs ended."""
+    since = utcnow() - dt.timedelta(days=days)
+    found = analytics(session, since, follow_days)
     return AnalyticsOut(
         since=found.since,
         follow_days=follow_days,
@@ -200,4 +215,5 @@ def kb_analytics(
             )
             for i in found.intents
         ],
+        guides=[GuideFiguresOut(**vars(g)) for g in guide_figures(session, since)],
     )

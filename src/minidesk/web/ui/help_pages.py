@@ -8,11 +8,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request, Response
 from fastapi.responses import HTMLResponse, RedirectResponse
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from minidesk.db import commit
 from minidesk.kb.articles import translations
 from minidesk.kb.feedback import do_record_feedback
+from minidesk.kb.guide_models import KbGuide
 from minidesk.kb.markdown import render
 from minidesk.kb.models import ArticleStatus, KbArticle, KbCategory, SearchSource, Visibility
 from minidesk.kb.reading import (
@@ -69,9 +70,12 @@ def home(request: Request, session: SessionDep, locale: LocaleQuery = DEFAULT_LO
     articles = list(session.scalars(_listed(locale).order_by(KbArticle.title)))
     shelves = [(c, [a for a in articles if a.category_id == c.id]) for c in categories]
     loose = [a for a in articles if a.category_id not in {c.id for c in categories}]
+    guides = session.scalar(
+        select(func.count()).select_from(KbGuide).where(KbGuide.status == ArticleStatus.PUBLISHED)
+    )
     return _page(request, session, "home.html", {
         "shelves": [(c, items) for c, items in shelves if items], "loose": loose,
-        "locale": locale, "help_path": help_path,
+        "locale": locale, "help_path": help_path, "guides": guides,
     })  # fmt: skip
 
 

@@ -22,6 +22,7 @@ class CloseCode(IntEnum):
     ORIGIN = 4403  # the page's Origin is not one of the channel's allowed origins
     NO_CHANNEL = 4404  # no such chat channel, or it is switched off
     TOO_SLOW = 4429  # frames piled up unread
+    TRY_LATER = 1013  # too many new visitors from this address: wait ``retry_after``, then hello
 
 
 class Error(StrEnum):

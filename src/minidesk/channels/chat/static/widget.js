@@ -43,7 +43,7 @@
   var shown = {};        // seq -> true: a line replayed twice is shown once
   var byClientId = {};   // client id -> its line's node
   var lastSeq = 0;
-  var hello = null, sock = null, retries = 0, typingSent = 0, readSent = 0, isOpen = false;
+  var hello = null, sock = null, retries = 0, retryAfter = 0, typingSent = 0, readSent = 0, isOpen = false;
 
   // --- DOM -----------------------------------------------------------------------------------
   var css = ".mdc-l{position:fixed;right:20px;bottom:20px;z-index:2147483000;border:0;border-radius:28px;padding:14px 18px;background:#1f4fd1;color:#fff;font:600 15px system-ui,sans-serif;cursor:pointer;box-shadow:0 2px 8px rgba(0,0,0,.25)}" +
@@ -188,6 +188,8 @@
       if (event.code === 4400) { profile.email = ""; ident.email = null; save("profile", profile); }
       // Reconnect with back-off (1 s, 2 s, 4 s ... 30 s), then resume from the last seq.
       var wait = Math.min(30000, 1000 * Math.pow(2, retries++)) * (0.8 + Math.random() * 0.4);
+      // Too many new chats from this address: the server said how long to wait.
+      if (event.code === 1013) wait = Math.max(wait, retryAfter * 1000);
       setTimeout(connect, wait);
     };
   }
@@ -231,6 +233,7 @@
     },
     error: function (f) {
       errors.textContent = f.detail || f.error;
+      if (f.error === "rate_limited" && f.retry_after) retryAfter = f.retry_after;
       if (!f.id) return;
       var frame = pending.filter(function (p) { return p.id === f.id; })[0];
       if (f.error === "rate_limited" && frame) {

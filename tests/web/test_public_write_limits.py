@@ -68,9 +68,10 @@ def test_a_feedback_flood_from_one_address_is_cut_off_after_the_burst(
     assert _stored_feedback(database) == BURST
     refused = flooder.post(FEEDBACK, data={"helpful": "yes"})
     assert refused.json()["type"].endswith("/too-many-requests")
-    # A refusal spends nothing, so the wait is one refill interval, whatever the flood.
-    assert refused.headers["retry-after"] == "10"
-    assert refused.json()["retry_after"] == 10
+    # A refusal spends nothing, so the wait is at most one refill interval (10 s), however
+    # long the flood went on (less the time the flood itself took on a slow machine).
+    wait = int(refused.headers["retry-after"])
+    assert 1 <= wait <= 10 and refused.json()["retry_after"] == wait
     # Someone else is not affected.
     assert _feedback(_from(client, "198.51.100.4")) == 303
 
@@ -169,7 +170,7 @@ def test_new_chat_visitors_from_one_address_are_limited_but_returning_ones_are_n
     with flooder.websocket_connect(f"/chat/ws?channel={channel}", headers={"origin": SHOP}) as ws:
         ws.send_json({"op": "hello"})
         refused = ws.receive_json()
-        assert (refused["error"], refused["retry_after"]) == ("rate_limited", 10)
+        assert refused["error"] == "rate_limited" and 1 <= refused["retry_after"] <= 10
         with pytest.raises(WebSocketDisconnect) as closed:
             ws.receive_json()
     assert closed.value.code == CloseCode.TRY_LATER

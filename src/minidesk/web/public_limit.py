@@ -11,7 +11,7 @@ a request that fails afterwards (an unknown article) still costs it: probing is 
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from starlette.requests import HTTPConnection
@@ -50,4 +50,6 @@ def check_public_write(request: Request) -> None:
 
 
 PublicWrite = Annotated[None, Depends(check_public_write)]
-TOO_MANY = {429: {"description": "Too many public writes from this address; see `Retry-After`."}}
+TOO_MANY: dict[int | str, dict[str, Any]] = {
+    429: {"description": "Too many public writes from this address; see `Retry-After`."}
+}

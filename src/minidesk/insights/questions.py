@@ -75,7 +75,7 @@ def choices(kind: SurveyKind, survey_id: int) -> dict[str, Any]:
         }
         for score in range(high, low - 1, -1)
     ]
-    return {"label": "Choose a score", "options": options}
+    return {"label": "Choose a score", "options": options, "comment": "Add a comment (optional)"}
 
 
 def render(kind: SurveyKind, survey_id: int, channel: str) -> Rendered:

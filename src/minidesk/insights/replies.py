@@ -65,7 +65,8 @@ def answer_by_reply(session: Session, event: Event) -> None:
         return
     tapped = _tapped(message)
     if tapped is not None:
-        _answer_tapped(session, event, *tapped)
+        (survey_id, score), comment = tapped
+        _answer_tapped(session, event, survey_id, score, comment)
         return
     survey = _awaiting(session, event.customer_id, event.created_at)
     parsed = parse(message.text)
@@ -79,7 +80,9 @@ def answer_by_reply(session: Session, event: Event) -> None:
     _resolve_again(session, event)
 
 
-def _answer_tapped(session: Session, event: Event, survey_id: int, score: int) -> None:
+def _answer_tapped(
+    session: Session, event: Event, survey_id: int, score: int, comment: str | None
+) -> None:
     """A tapped score answers its own survey (tapping another score changes the answer),
     if it is this customer's and recent; otherwise its title is an ordinary message."""
     survey = session.get(Survey, survey_id)
@@ -88,17 +91,25 @@ def _answer_tapped(session: Session, event: Event, survey_id: int, score: int) -
     if survey.sent_at <= event.created_at - REPLY_WINDOW:
         return
     try:
-        do_answer(session, survey, score, None, via="button")
+        do_answer(session, survey, score, comment, via="button")
     except SurveyError:
         return
     _resolve_again(session, event)
 
 
-def _tapped(message: Message) -> tuple[int, int] | None:
-    """The (survey, score) of a tapped score button (WhatsApp keeps the tapped answer's id
-    in the message's ``button`` meta), or None for a typed message."""
-    button = ((message.meta or {}).get("whatsapp") or {}).get("button")
-    return questions.choice_of(button) if isinstance(button, str) else None
+def _tapped(message: Message) -> tuple[tuple[int, int], str | None] | None:
+    """The (survey, score) of a tapped score button, and the comment sent with it; None for
+    a typed message. WhatsApp keeps the tapped answer's id in the message's ``button`` meta
+    (its text is the button's title); the chat widget in ``choice``, and marks a comment on
+    the chosen score with ``choice_comment`` (then the text is the comment)."""
+    meta = message.meta or {}
+    whatsapp, chat = meta.get("whatsapp") or {}, meta.get("chat") or {}
+    answer_id = whatsapp.get("button") or chat.get("choice")
+    chosen = questions.choice_of(answer_id) if isinstance(answer_id, str) else None
+    if chosen is None:
+        return None
+    comment = message.text if chat.get("choice_comment") else None
+    return chosen, comment
 
 
 def _resolve_again(session: Session, event: Event) -> None:

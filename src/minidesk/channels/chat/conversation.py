@@ -161,7 +161,7 @@ def line(widget: Widget, visitor: Visitor, say: Say, page: str) -> InboundMessag
         text=say.text,
         thread_key=visitor.thread_key,
         attachments=tuple(file.attachment() for file in checked),
-        meta={"chat": _meta(visitor, page)},
+        meta={"chat": {**_meta(visitor, page), **_choice(say)}},
     )
 
 
@@ -204,6 +204,13 @@ def _meta(visitor: Visitor, page: str) -> dict[str, Any]:
         "verified": visitor.verified,
         "page": page,
     }
+
+
+def _choice(say: Say) -> dict[str, Any]:
+    """The answer the visitor tapped (or commented on), for the feature that offered it."""
+    if say.choice is None:
+        return {}
+    return {"choice": say.choice, "choice_comment": say.comment}
 
 
 def mark_read(visitor: Visitor, seq: int) -> None:

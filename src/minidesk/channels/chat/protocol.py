@@ -61,6 +61,10 @@ class Say(Op):
     id: ClientId
     text: Annotated[str, Field(max_length=MAX_TEXT)] = ""
     attachments: Annotated[list[Upload], Field(max_length=MAX_ATTACHMENTS)] = []
+    # An answer tapped on one of our lines' ``choices`` (its id); with ``comment`` the text is
+    # a comment on that answer rather than the answer's title.
+    choice: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    comment: bool = False
 
 
 class Typing(Op):

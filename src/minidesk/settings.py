@@ -114,6 +114,18 @@ class Settings(BaseSettings):
     sign_in_window_seconds: Annotated[int, Field(ge=1, le=86_400)] = Field(
         900, description="The sliding window, in seconds, the sign-in failure limits count in."
     )
+    # Public writes without a sign-in (minidesk.desk.public_writes)
+    public_writes_per_minute: Annotated[int, Field(ge=1, le=100_000)] = Field(
+        30,
+        description="Public writes (help-centre feedback, logged help searches, survey answers, "
+        "new chat visitors, widget suggestions) one client address may make per minute, "
+        "sustained, before it answers 429 (IPv6 counted per /64).",
+    )
+    public_writes_burst: Annotated[int, Field(ge=1, le=100_000)] = Field(
+        60,
+        description="Public writes one client address may make at once, above the sustained "
+        "rate, before the per-minute limit applies.",
+    )
     # Email channel (minidesk.channels.email)
     support_address: str = Field(
         "",

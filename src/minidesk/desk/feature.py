@@ -6,7 +6,13 @@ from minidesk.features import Feature
 
 FEATURE = Feature(
     name="desk",
-    models=("minidesk.desk.models", "minidesk.desk.sign_in", "minidesk.desk.workspace"),
+    models=(
+        "minidesk.desk.models",
+        "minidesk.desk.sign_in",
+        "minidesk.desk.public_writes",
+        "minidesk.desk.workspace",
+    ),
+    sweepers=("minidesk.desk.public_writes:prune_full",),
     routers=(
         "minidesk.web.api.auth:router",
         "minidesk.web.api.own_tokens:router",

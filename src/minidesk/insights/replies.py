@@ -1,7 +1,8 @@
 """Survey answers typed as replies (SMS, WhatsApp, chat, even email): "4", "4 - quick and
 kind", "9: great". The customer's next message after a survey, if it starts with a score on
 the survey's scale followed by nothing, a line break or punctuation, is the answer and the
-rest its comment; anything else ("2 more questions") is an ordinary message.
+rest its comment; anything else ("2 more questions") is an ordinary message. A tapped score
+(WhatsApp's reply buttons and lists) names its survey and score: it answers that survey.
 
 Replying reopened the solved ticket (or opened a follow-up of a closed one); a reply that was
 only an answer puts it back to solved, so the answer does not count as a reopen."""
@@ -19,6 +20,7 @@ from minidesk.desk import tickets
 from minidesk.desk.models import Message, Status
 from minidesk.event_kinds import EventKind
 from minidesk.events import ActorType, Event
+from minidesk.insights import questions
 from minidesk.insights.models import Survey, SurveyStatus
 from minidesk.insights.surveys import ANSWER_WHY, SURVEYS, SurveyError, do_answer
 
@@ -58,12 +60,17 @@ def answer_by_reply(session: Session, event: Event) -> None:
         return
     if event.customer_id is None or event.ticket_id is None:
         return
-    survey = _awaiting(session, event.customer_id, event.created_at)
-    if survey is None:
-        return
     message = session.get(Message, event.message_id)
-    parsed = parse(message.text) if message is not None else None
-    if parsed is None:
+    if message is None:
+        return
+    tapped = _tapped(message)
+    if tapped is not None:
+        (survey_id, score), comment = tapped
+        _answer_tapped(session, event, survey_id, score, comment)
+        return
+    survey = _awaiting(session, event.customer_id, event.created_at)
+    parsed = parse(message.text)
+    if survey is None or parsed is None:
         return
     score, comment = parsed
     try:
@@ -71,6 +78,38 @@ def answer_by_reply(session: Session, event: Event) -> None:
     except SurveyError:
         return  # "12" to a CSAT survey: an ordinary message after all
     _resolve_again(session, event)
+
+
+def _answer_tapped(
+    session: Session, event: Event, survey_id: int, score: int, comment: str | None
+) -> None:
+    """A tapped score answers its own survey (tapping another score changes the answer),
+    if it is this customer's and recent; otherwise its title is an ordinary message."""
+    survey = session.get(Survey, survey_id)
+    if survey is None or survey.customer_id != event.customer_id or survey.sent_at is None:
+        return
+    if survey.sent_at <= event.created_at - REPLY_WINDOW:
+        return
+    try:
+        do_answer(session, survey, score, comment, via="button")
+    except SurveyError:
+        return
+    _resolve_again(session, event)
+
+
+def _tapped(message: Message) -> tuple[tuple[int, int], str | None] | None:
+    """The (survey, score) of a tapped score button, and the comment sent with it; None for
+    a typed message. WhatsApp keeps the tapped answer's id in the message's ``button`` meta
+    (its text is the button's title); the chat widget in ``choice``, and marks a comment on
+    the chosen score with ``choice_comment`` (then the text is the comment)."""
+    meta = message.meta or {}
+    whatsapp, chat = meta.get("whatsapp") or {}, meta.get("chat") or {}
+    answer_id = whatsapp.get("button") or chat.get("choice")
+    chosen = questions.choice_of(answer_id) if isinstance(answer_id, str) else None
+    if chosen is None:
+        return None
+    comment = message.text if chat.get("choice_comment") else None
+    return chosen, comment
 
 
 def _resolve_again(session: Session, event: Event) -> None:

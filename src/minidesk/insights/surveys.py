@@ -7,6 +7,7 @@ due (the customer may have unsubscribed, or been asked elsewhere, in between).""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from sqlalchemy import ColumnElement, exists, select, update
 from sqlalchemy.orm import Session
@@ -151,9 +152,17 @@ def _send(session: Session, survey: Survey, now: dt.datetime) -> None:
         raise SurveyError(f"the ticket is {ticket.status}, no longer solved")
     channel, channel_id = messages.reply_channel(session, ticket)
     rendered = questions.render(SurveyKind(survey.kind), survey.id, channel)
-    meta = {"survey": {"id": survey.id, "kind": survey.kind}, "subject": _subject(ticket)}
+    meta: dict[str, Any] = {
+        "survey": {"id": survey.id, "kind": survey.kind},
+        "subject": _subject(ticket),
+    }
+    if rendered.choices is not None:
+        meta["choices"] = rendered.choices
     if channel_id is not None:
-        messages._check_reply(session, ticket, channel, channel_id, meta, True)
+        # Checked as a person's reply, not an automated one: past WhatsApp's 24-hour window
+        # the channel would hold an automated message behind a template, or hand the solved
+        # ticket back to agents; a survey is not worth either, so it is skipped with the reason.
+        messages._check_reply(session, ticket, channel, channel_id, meta, False)
     # Written here rather than with ``do_reply``: a relational survey may go out on a closed
     # ticket (the customer's latest conversation), which takes no reply from an agent.
     message = Message(

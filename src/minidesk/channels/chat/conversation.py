@@ -25,9 +25,11 @@ from minidesk.channels.hours import BusinessHours
 from minidesk.channels.models import Channel
 from minidesk.channels.service import default_channel_id
 from minidesk.db import get_db, utcnow
+from minidesk.desk import public_writes
 from minidesk.desk.models import Ticket
 from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, ActorType, emit
+from minidesk.settings import get_settings
 
 CHAT = "chat"
 EMAIL = "email"
@@ -107,9 +109,13 @@ class Met:
         }
 
 
-def meet(widget: Widget, hello: Hello) -> Met:
+def meet(widget: Widget, hello: Hello, host: str) -> Met:
     """The visitor behind the hello's token (new if none), with what the page vouches for; a
-    claim whose signature fails is dropped (the visitor goes on unverified) and said so."""
+    claim whose signature fails is dropped (the visitor goes on unverified) and said so.
+
+    A new visitor is a public write from ``host``: over the address's limit this raises
+    ``PublicWritesThrottled`` and nothing is created (a flood of token-less hellos would
+    otherwise fill the visitors table). A returning visitor costs nothing."""
     claim = Claim(hello.name, hello.email, hello.user_id, hello.user_hash)
     errors: list[dict[str, Any]] = []
     with get_db().transaction() as session:
@@ -120,6 +126,8 @@ def meet(widget: Widget, hello: Hello) -> Met:
             errors.append(error(Error.IDENTITY, str(rejected)))
             unsigned = Claim(hello.name, hello.email)
             visitor, token = identity.do_meet(session, channel, hello.token, unsigned)
+        if token is not None:
+            public_writes.take(session, get_settings(), host, utcnow())
         tickets = lines.tickets_of(session, widget.id, visitor.id)
     return Met(visitor, token, tickets, errors)
 
@@ -153,7 +161,7 @@ def line(widget: Widget, visitor: Visitor, say: Say, page: str) -> InboundMessag
         text=say.text,
         thread_key=visitor.thread_key,
         attachments=tuple(file.attachment() for file in checked),
-        meta={"chat": _meta(visitor, page)},
+        meta={"chat": {**_meta(visitor, page), **_choice(say)}},
     )
 
 
@@ -196,6 +204,13 @@ def _meta(visitor: Visitor, page: str) -> dict[str, Any]:
         "verified": visitor.verified,
         "page": page,
     }
+
+
+def _choice(say: Say) -> dict[str, Any]:
+    """The answer the visitor tapped (or commented on), for the feature that offered it."""
+    if say.choice is None:
+        return {}
+    return {"choice": say.choice, "choice_comment": say.comment}
 
 
 def mark_read(visitor: Visitor, seq: int) -> None:

@@ -56,7 +56,7 @@ def _frame(message: Message, visitor_id: int, names: dict[int, str]) -> dict[str
     else:
         # First name only: the visitor needs someone to talk to, not the agent's full name.
         author, name = Author.AGENT, names.get(message.author_id, "").split(" ")[0]
-    return {
+    frame = {
         "type": "message",
         "seq": message.id,
         "id": _client_id(message, visitor_id),
@@ -69,6 +69,19 @@ def _frame(message: Message, visitor_id: int, names: dict[int, str]) -> dict[str
             for a in message.attachments
         ],
     }
+    choices = (message.meta or {}).get("choices")
+    if message.direction == Direction.OUTBOUND and isinstance(choices, dict):
+        # Answers to tap (a survey's scores): the widget shows them as buttons under the line.
+        frame["choices"] = {
+            "label": str(choices.get("label") or ""),
+            "options": [
+                {"id": str(o["id"]), "title": str(o["title"])}
+                for o in choices.get("options") or []
+                if isinstance(o, dict) and o.get("id") and o.get("title")
+            ],
+            "comment": str(choices.get("comment") or ""),
+        }
+    return frame
 
 
 def _lines(session: Session, query: Select[Message, str]) -> list[Line]:

@@ -22,6 +22,7 @@ class CloseCode(IntEnum):
     ORIGIN = 4403  # the page's Origin is not one of the channel's allowed origins
     NO_CHANNEL = 4404  # no such chat channel, or it is switched off
     TOO_SLOW = 4429  # frames piled up unread
+    TRY_LATER = 1013  # too many new visitors from this address: wait ``retry_after``, then hello
 
 
 class Error(StrEnum):
@@ -60,6 +61,10 @@ class Say(Op):
     id: ClientId
     text: Annotated[str, Field(max_length=MAX_TEXT)] = ""
     attachments: Annotated[list[Upload], Field(max_length=MAX_ATTACHMENTS)] = []
+    # An answer tapped on one of our lines' ``choices`` (its id); with ``comment`` the text is
+    # a comment on that answer rather than the answer's title.
+    choice: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    comment: bool = False
 
 
 class Typing(Op):

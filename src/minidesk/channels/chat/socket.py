@@ -39,6 +39,7 @@ from minidesk.channels.chat.protocol import (
     error,
     parse,
 )
+from minidesk.desk.public_writes import PublicWritesThrottled
 from minidesk.realtime.hub import TYPING_SECONDS, dumps
 from minidesk.realtime.socket import QueuedSocket
 
@@ -70,7 +71,17 @@ async def serve(chat: ChatHub, websocket: WebSocket, channel_id: int, accept: Ac
         with contextlib.suppress(Exception):
             await websocket.close(CloseCode.NO_HELLO, "send a hello first")
         return
-    met = await asyncio.to_thread(conversation.meet, widget, hello)
+    host = websocket.client.host if websocket.client else "unknown"
+    try:
+        met = await asyncio.to_thread(conversation.meet, widget, hello, host)
+    except PublicWritesThrottled as exc:
+        # Said first so the widget knows how long to wait before it says hello again.
+        with contextlib.suppress(Exception):
+            await websocket.send_text(
+                dumps(error(Error.RATE_LIMITED, exc.detail, retry_after=exc.retry_after))
+            )
+            await websocket.close(CloseCode.TRY_LATER, "too many new chats from this address")
+        return
     socket = VisitorSocket(chat, websocket, widget, met.visitor, hello, accept)
     chat.joined(socket, met.tickets)  # before the replay: a line written meanwhile is held
     try:

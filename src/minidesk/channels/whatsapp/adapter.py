@@ -6,7 +6,8 @@ attempt without a wamid (the worker died, or the answer timed out) cannot tell w
 customer got it, so the reply becomes a dead letter saying so, for an admin to check and
 replay, rather than risking a duplicate. An answered error sent nothing and is retried.
 
-What is sent: an approved template when the reply names one; the refund offer as an
+What is sent: an approved template when the reply names one; a message offering answers to
+tap (a survey's scores) as reply buttons or a list (``choices``); the refund offer as an
 interactive message with a "Yes, refund" button; otherwise text, and only while the 24-hour
 window is open (an automated message that meets a closed window is held: see ``hold``).
 """
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from minidesk.channels import deliveries, providers
 from minidesk.channels.base import DeliveryError, DeliveryResult, OutboundMessage
 from minidesk.channels.models import DeliveryAttempt
-from minidesk.channels.whatsapp import graph, hold, window
+from minidesk.channels.whatsapp import choices, graph, hold, window
 from minidesk.channels.whatsapp.kind import CONFIRM_BUTTON, WHATSAPP
 from minidesk.db import Database, get_db, utcnow
 from minidesk.desk.models import Ticket
@@ -66,6 +67,9 @@ def _payload(session: Session, message: OutboundMessage, to: str) -> dict[str, A
             "WhatsApp; only an approved template may be sent",
             permanent=True,
         )
+    offered = choices.interactive(message.text, message.meta.get("choices"))
+    if offered is not None:
+        return {**base, "type": "interactive", "interactive": offered}
     if message.meta.get("template") == REFUND_OFFER and len(message.text) <= INTERACTIVE_LIMIT:
         button = {"type": "reply", "reply": {"id": CONFIRM_BUTTON, "title": CONFIRM_TITLE}}
         return {

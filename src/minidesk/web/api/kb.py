@@ -51,6 +51,7 @@ from minidesk.web.deps import (
 )
 from minidesk.web.pagination import MAX_LIMIT, Page, decode_cursor, encode_cursor
 from minidesk.web.problems import Problem
+from minidesk.web.public_limit import TOO_MANY, check_public_write
 from minidesk.web.schemas import RowIdPath
 
 router = APIRouter(prefix=f"{PREFIX}/kb", tags=["knowledge base"])
@@ -242,8 +243,9 @@ async def optional_user(
     return current_user(await current_caller(request, credentials, None))
 
 
-@router.get("/search", response_model=SearchOut)
+@router.get("/search", response_model=SearchOut, responses=TOO_MANY)
 def search_articles(
+    request: Request,
     session: WriteSessionDep,
     user: Annotated[User | None, Depends(optional_user)],
     q: Annotated[str, Query(min_length=1, max_length=500)],
@@ -252,7 +254,11 @@ def search_articles(
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> SearchOut:
     """Published articles best matching ``q``; internal ones only for a signed-in agent.
-    Every search is logged for analytics (top queries, zero-result queries)."""
+    Every search is logged for analytics (top queries, zero-result queries), so a search
+    without a sign-in is a public write, limited per client address
+    (`MINIDESK_PUBLIC_WRITES_*`): `429` with `Retry-After`."""
+    if user is None:
+        check_public_write(request)
     scope = Scope(internal=user is not None, locale=locale, category_id=category_id)
     hits, found = find(session, q, scope, limit)
     log_search(session, q, SearchSource.AGENT if user else SearchSource.API, hits)

@@ -22,6 +22,7 @@ from minidesk.kb.theme import do_set_theme, theme_of
 from minidesk.web.api import PREFIX
 from minidesk.web.api.kb_schemas import FeedbackIn, Locale
 from minidesk.web.deps import SessionDep, UserDep, WorkspaceDep, WriteSessionDep, requires
+from minidesk.web.public_limit import TOO_MANY, PublicWrite
 from minidesk.web.schemas import RowIdPath, Strict
 
 router = APIRouter(prefix=PREFIX, tags=["knowledge base"])
@@ -36,9 +37,17 @@ class FeedbackOut(BaseModel):
     not_helpful: int
 
 
-@router.post("/kb/articles/{article_id}/feedback", status_code=201, response_model=FeedbackOut)
-def give_feedback(article_id: RowIdPath, body: FeedbackIn, session: WriteSessionDep) -> FeedbackOut:
-    """A reader's "was this helpful?" on a public article (no token needed)."""
+@router.post(
+    "/kb/articles/{article_id}/feedback",
+    status_code=201,
+    response_model=FeedbackOut,
+    responses=TOO_MANY,
+)
+def give_feedback(
+    _limit: PublicWrite, article_id: RowIdPath, body: FeedbackIn, session: WriteSessionDep
+) -> FeedbackOut:
+    """A reader's "was this helpful?" on a public article (no token needed). Public writes
+    are limited per client address (`MINIDESK_PUBLIC_WRITES_*`): `429` with `Retry-After`."""
     article = access_article(session, article_id, staff=False)
     do_record_feedback(session, article, body.helpful, body.comment)
     commit(session)
@@ -107,15 +116,17 @@ def ticket_suggestions(
     ])  # fmt: skip
 
 
-@router.get("/kb/suggest", response_model=Suggestions)
+@router.get("/kb/suggest", response_model=Suggestions, responses=TOO_MANY)
 def widget_suggestions(
+    _limit: PublicWrite,
     session: SessionDep,
     url: Annotated[str, Query(max_length=2000)] = "",
     q: Annotated[str, Query(max_length=500)] = "",
     locale: Locale | None = None,
 ) -> Suggestions:
     """Public articles for a page of the shop's site (its URL rules) and what the visitor
-    typed: what the help widget shows (no token needed)."""
+    typed: what the help widget shows (no token needed). Limited per client address with the
+    public writes (`MINIDESK_PUBLIC_WRITES_*`): a suggestion runs a search for anyone."""
     return Suggestions(items=[
         SuggestionOut(id=a.id, slug=a.slug, locale=a.locale, title=a.title,
                       visibility=a.visibility, help_url=help_path(a))

@@ -27,6 +27,7 @@ from minidesk.kb.reading import (
 from minidesk.kb.search import Scope, log_search
 from minidesk.kb.theme import theme_of
 from minidesk.web.deps import SessionDep, WriteSessionDep
+from minidesk.web.public_limit import TOO_MANY, PublicWrite, check_public_write
 from minidesk.web.ui.render import templates
 
 router = APIRouter(prefix="/help", include_in_schema=False)
@@ -89,7 +90,7 @@ def theme_css(session: SessionDep) -> Response:
     return Response(css, media_type="text/css", headers={"Cache-Control": "no-cache"})
 
 
-@router.get("/search", response_class=HTMLResponse)
+@router.get("/search", response_class=HTMLResponse, responses=TOO_MANY)
 def search_page(
     request: Request,
     session: WriteSessionDep,
@@ -98,6 +99,7 @@ def search_page(
 ) -> Response:
     found: list[Found] = []
     if q.strip():
+        check_public_write(request)  # the search is logged: a write
         hits, found = find(session, q, Scope(locale=locale), limit=20)
         log_search(session, q, SearchSource.HELP_CENTRE, hits)
         commit(session)
@@ -160,8 +162,9 @@ def article_page(
     })  # fmt: skip
 
 
-@router.post("/articles/{slug}/feedback")
+@router.post("/articles/{slug}/feedback", responses=TOO_MANY)
 def feedback(
+    _limit: PublicWrite,
     session: WriteSessionDep,
     slug: str,
     helpful: Annotated[str, Form(pattern=r"^(yes|no)$")],

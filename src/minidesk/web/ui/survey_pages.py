@@ -3,7 +3,8 @@
 A score link answers in one click (mail clients that open links ahead of the reader record at
 most the score the link already names, and the customer can change it on the page); the page
 then offers a comment. Unsubscribing asks for one press of a button, so a link scanner that
-follows every link cannot opt a customer out."""
+follows every link cannot opt a customer out. Answers and unsubscribes are public writes,
+limited per client address (``minidesk.web.public_limit``)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from minidesk.insights import links
 from minidesk.insights.models import SCALES, Survey, SurveyKind
 from minidesk.insights.questions import QUESTIONS
 from minidesk.insights.surveys import SurveyError, do_answer, do_unsubscribe
+from minidesk.web.public_limit import check_public_write
 from minidesk.web.ui.render import page
 
 router = APIRouter(include_in_schema=False)
@@ -43,6 +45,9 @@ def _gone(request: Request) -> HTMLResponse:
 
 
 def _answer(request: Request, token: str, score: int | None, comment: str | None) -> Response:
+    if score is not None:
+        # Checked before the token, so guessing tokens spends the bucket too.
+        check_public_write(request)
     survey_id = links.survey_of(token)
     if survey_id is None:
         return _gone(request)
@@ -84,6 +89,7 @@ def unsubscribe_page(request: Request, token: str) -> Response:
 
 @router.post("/s/{token}/unsubscribe", response_class=HTMLResponse)
 def unsubscribe(request: Request, token: str) -> Response:
+    check_public_write(request)
     survey_id = links.survey_of(token)
     if survey_id is None:
         return _gone(request)

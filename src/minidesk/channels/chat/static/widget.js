@@ -43,7 +43,7 @@
   var shown = {};        // seq -> true: a line replayed twice is shown once
   var byClientId = {};   // client id -> its line's node
   var lastSeq = 0;
-  var hello = null, sock = null, retries = 0, typingSent = 0, readSent = 0, isOpen = false;
+  var hello = null, sock = null, retries = 0, retryAfter = 0, typingSent = 0, readSent = 0, isOpen = false;
 
   // --- DOM -----------------------------------------------------------------------------------
   var css = ".mdc-l{position:fixed;right:20px;bottom:20px;z-index:2147483000;border:0;border-radius:28px;padding:14px 18px;background:#1f4fd1;color:#fff;font:600 15px system-ui,sans-serif;cursor:pointer;box-shadow:0 2px 8px rgba(0,0,0,.25)}" +
@@ -56,6 +56,8 @@
     ".mdc-v{margin-left:auto;background:#1f4fd1;color:#fff}.mdc-a{background:#f0f0f0}.mdc-s{font-size:11px;opacity:.75;display:block}" +
     ".mdc-f{display:flex;gap:6px;padding:8px;border-top:1px solid #ddd;flex-wrap:wrap}.mdc-f input,.mdc-f textarea{flex:1;min-width:0;font:inherit;padding:6px;border:1px solid #aaa;border-radius:6px}" +
     ".mdc-f textarea{resize:none;height:38px}.mdc-f button{font:inherit;padding:6px 10px;border:0;border-radius:6px;background:#1f4fd1;color:#fff;cursor:pointer}" +
+    ".mdc-c{display:flex;flex-wrap:wrap;gap:4px;margin-top:6px}.mdc-c button{font:inherit;min-width:32px;padding:4px 8px;border:1px solid #1f4fd1;border-radius:6px;background:#fff;color:#1f4fd1;cursor:pointer}" +
+    ".mdc-c button[aria-pressed=true]{background:#1f4fd1;color:#fff}.mdc-cf{border:0;padding:6px 0 0}" +
     ".mdc-f label{width:100%;font-size:12px}.mdc-t{font-size:12px;padding:0 14px;min-height:16px;color:#555}.mdc-e{color:#b00020;font-size:12px;padding:0 14px}" +
     ".mdc-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}";
   var style = el("style");
@@ -127,6 +129,7 @@
         node.appendChild(el("span", { "class": "mdc-s" }, "\ud83d\udcce " + a.filename));
       });
       node.appendChild(el("span", { "class": "mdc-s" }, mine ? "Sending\u2026" : who));
+      if (!mine && frame.choices && frame.choices.options.length) addChoices(node, frame.choices);
       if (frame.id) byClientId[frame.id] = node;
       insertInOrder(node, frame.seq || Infinity);
     }
@@ -139,6 +142,38 @@
       if (frame.id) dropPending(frame.id);
     }
     log.scrollTop = log.scrollHeight;
+  }
+  // Answers to tap under a line (a survey's scores): one click answers; a comment on the
+  // chosen answer may follow. Tapping another answer changes it.
+  function addChoices(node, choices) {
+    var group = el("div", { "class": "mdc-c", role: "group", "aria-label": choices.label || "Answers" });
+    var chosen = null, note = null;
+    choices.options.forEach(function (option) {
+      var button = el("button", { type: "button", "aria-pressed": "false" }, option.title);
+      button.addEventListener("click", function () {
+        var all = group.querySelectorAll("button[aria-pressed]");
+        for (var i = 0; i < all.length; i++) all[i].setAttribute("aria-pressed", "false");
+        button.setAttribute("aria-pressed", "true");
+        chosen = option.id;
+        sendLine({ op: "message", id: newId(), text: option.title, choice: option.id });
+        if (choices.comment && !note) { note = commentForm(choices.comment, function () { return chosen; }); node.appendChild(note); }
+      });
+      group.appendChild(button);
+    });
+    node.appendChild(group);
+  }
+  function commentForm(label, chosen) {
+    var form = el("form", { "class": "mdc-f mdc-cf", "aria-label": "Comment on your answer" });
+    var input = field(form, label, { name: "comment-" + newId(), maxlength: "2000" });
+    form.appendChild(el("button", { type: "submit" }, "Send comment"));
+    form.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var value = input.value.trim();
+      if (!value) return;
+      sendLine({ op: "message", id: newId(), text: value, choice: chosen(), comment: true });
+      form.parentNode.removeChild(form);
+    });
+    return form;
   }
   function insertInOrder(node, seq) {
     // Replays after a reconnect may bring an older line late: keep the log in seq order
@@ -188,6 +223,8 @@
       if (event.code === 4400) { profile.email = ""; ident.email = null; save("profile", profile); }
       // Reconnect with back-off (1 s, 2 s, 4 s ... 30 s), then resume from the last seq.
       var wait = Math.min(30000, 1000 * Math.pow(2, retries++)) * (0.8 + Math.random() * 0.4);
+      // Too many new chats from this address: the server said how long to wait.
+      if (event.code === 1013) wait = Math.max(wait, retryAfter * 1000);
       setTimeout(connect, wait);
     };
   }
@@ -231,6 +268,7 @@
     },
     error: function (f) {
       errors.textContent = f.detail || f.error;
+      if (f.error === "rate_limited" && f.retry_after) retryAfter = f.retry_after;
       if (!f.id) return;
       var frame = pending.filter(function (p) { return p.id === f.id; })[0];
       if (f.error === "rate_limited" && frame) {

@@ -13,7 +13,8 @@ import contextlib
 import logging
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from minidesk.channels.chat import lines
@@ -38,8 +39,8 @@ VISITOR_USER = 0
 
 @dataclass
 class _Bucket:
-    tokens: float = RATE_BURST
-    at: float = field(default_factory=time.monotonic)
+    tokens: float
+    at: float
 
 
 class ChatHub:
@@ -51,6 +52,8 @@ class ChatHub:
         # visitor -> their tickets (the other way round).
         self.followed: dict[int, set[int]] = defaultdict(set)
         self._buckets: dict[int, _Bucket] = {}
+        # The rate limit's clock; tests hold it still, so a slow machine does not refill.
+        self.clock: Callable[[], float] = time.monotonic
         self._work: asyncio.Queue[set[int]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
 
@@ -87,13 +90,13 @@ class ChatHub:
 
     def allow(self, visitor_id: int) -> float:
         """0 if the visitor may send a line now (and it is counted), else seconds to wait."""
-        now = time.monotonic()
+        now = self.clock()
         if len(self._buckets) > MAX_BUCKETS:
             # Kept after a visitor leaves (reconnecting must not refill it); a full one is
             # the same as none.
             idle = RATE_BURST * RATE_SECONDS
             self._buckets = {v: b for v, b in self._buckets.items() if now - b.at < idle}
-        bucket = self._buckets.setdefault(visitor_id, _Bucket())
+        bucket = self._buckets.setdefault(visitor_id, _Bucket(RATE_BURST, now))
         bucket.tokens = min(RATE_BURST, bucket.tokens + (now - bucket.at) / RATE_SECONDS)
         bucket.at = now
         if bucket.tokens >= 1:

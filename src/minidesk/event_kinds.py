@@ -83,6 +83,8 @@ class EventKind(StrEnum):
     KB_ARTICLE_DELETED = "kb.article_deleted"
     KB_CATEGORY_CHANGED = "kb.category_changed"
     KB_ANSWERED = "kb.answered"
+    KB_PAGE_RULE_CHANGED = "kb.page_rule_changed"
+    KB_WIDGET_CHANGED = "kb.widget_changed"
     TEMPLATE_CREATED = "template.created"
     TEMPLATE_UPDATED = "template.updated"
     TRIAGE_MODEL_ACTIVATED = "triage.model_activated"
@@ -366,6 +368,11 @@ _SPECS = (
               "(quoted, linked, a person offered); deflection is counted from it.",
               {"article_id": "int", "slug": "str", "score": "number", "threshold": "number",
                "intent": "str"}, rule_event=True),
+    EventSpec(EventKind.KB_PAGE_RULE_CHANGED, "A help-widget page rule (URL pattern to article "
+              "or category) was created, changed or deleted (before or after is null).",
+              {"rule_id": "int", **_CHANGE}),
+    EventSpec(EventKind.KB_WIDGET_CHANGED, "The sites allowed to embed the help widget changed.",
+              {"before": "list", "after": "list"}),
     # Replies and triage.
     EventSpec(EventKind.TEMPLATE_CREATED, "A reply template was created.",
               {"template": "str", "enabled": "bool", **_CHANGE}),

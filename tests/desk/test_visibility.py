@@ -464,6 +464,21 @@ ROUTES = [
     line("PUT", f"{V1}/kb/theme", 200, L,
          json={"primary_colour": "#123456", "accent_colour": "#f0f0f0"}),
     line("GET", f"{V1}/kb/analytics", 200, L),
+    # The help widget: page rules and allowed sites (tests/kb/test_page_rules_api.py); its
+    # public endpoints answer any caller without Origin (tests/kb/test_help_widget_api.py).
+    line("GET", f"{V1}/kb/page-rules", 200),
+    line("POST", f"{V1}/kb/page-rules", 422, L, json={"pattern": "/x", "category_id": MISSING}),
+    line("GET", f"{V1}/kb/page-rules/{{page_rule_id}}", 404),
+    line("PATCH", f"{V1}/kb/page-rules/{{page_rule_id}}", 404, L, json={}),
+    line("DELETE", f"{V1}/kb/page-rules/{{page_rule_id}}", 404, L),
+    line("GET", f"{V1}/kb/widget", 200),
+    line("PUT", f"{V1}/kb/widget", 200, L, json={"allowed_origins": []}),
+    line("GET", f"{V1}/kb/widget/articles/{{article_id}}", 404, None),
+    line("POST", f"{V1}/kb/widget/events", 204, None,
+         json={"visit": "visit-abcdefgh", "action": "contacted"}),
+    line("OPTIONS", f"{V1}/kb/widget/events", 204, None),
+    line("GET", "/help-widget.js", 200, None),
+    line("GET", "/help-widget.css", 200, None),
     # Articles for Sam's ticket: found from its text, so only for who may see the ticket.
     line("GET", f"{V1}/tickets/{{number}}/suggested-articles", 200, hides=True),
     # Writing articles in the workspace (session only; leads and up: tests/kb).
@@ -471,6 +486,10 @@ ROUTES = [
     line("GET", "/kb/new", 303, None),
     line("GET", "/kb/{article_id}", 303, None),
     line("POST", "/kb/save", 303, None, data={"title": "x", "csrf": "x"}),
+    line("GET", "/kb/widget", 303, None),
+    line("POST", "/kb/widget/origins", 303, None, data={"csrf": "x"}),
+    line("POST", "/kb/widget/rules", 303, None, data={"csrf": "x"}),
+    line("POST", "/kb/widget/rules/{page_rule_id}/delete", 303, None, data={"csrf": "x"}),
     # The public help centre (no sign-in).
     line("GET", "/help", 200, None),
     line("GET", "/help/theme.css", 200, None),
@@ -574,6 +593,7 @@ def _params(client: TestClient, cast: Cast, world: World) -> dict[str, Any]:
         "item": "isolate_batch",
         "article_id": MISSING,
         "category_id": MISSING,
+        "page_rule_id": MISSING,
         "missing_slug": "no-such-article",
         "survey_token": f"{MISSING}.{'A' * 22}",
         "review_id": MISSING,

@@ -85,6 +85,7 @@ class EventKind(StrEnum):
     KB_ANSWERED = "kb.answered"
     KB_PAGE_RULE_CHANGED = "kb.page_rule_changed"
     KB_WIDGET_CHANGED = "kb.widget_changed"
+    KB_FILE_CHANGED = "kb.file_changed"
     TEMPLATE_CREATED = "template.created"
     TEMPLATE_UPDATED = "template.updated"
     TRIAGE_MODEL_ACTIVATED = "triage.model_activated"
@@ -371,6 +372,9 @@ _SPECS = (
     EventSpec(EventKind.KB_PAGE_RULE_CHANGED, "A help-widget page rule (URL pattern to article "
               "or category) was created, changed or deleted (before or after is null).",
               {"rule_id": "int", **_CHANGE}),
+    EventSpec(EventKind.KB_FILE_CHANGED, "A file was attached to an article or removed from it "
+              "(change: added or deleted).", {"article_id": "int", "file_id": "int",
+                                              "filename": "str", "change": "str"}),
     EventSpec(EventKind.KB_WIDGET_CHANGED, "The sites allowed to embed the help widget changed.",
               {"before": "list", "after": "list"}),
     # Replies and triage.

@@ -477,6 +477,15 @@ ROUTES = [
     line("POST", f"{V1}/kb/widget/events", 204, None,
          json={"visit": "visit-abcdefgh", "action": "contacted"}),
     line("OPTIONS", f"{V1}/kb/widget/events", 204, None),
+    # Files on articles (tests/kb/test_article_files.py): public only on the help centre, only
+    # a public article's; an upload without a file is a 422 for a lead.
+    line("GET", f"{V1}/kb/articles/{{article_id}}/files", 404),
+    line("POST", f"{V1}/kb/articles/{{article_id}}/files", 422, L),
+    line("GET", f"{V1}/kb/files/{{kb_file_id}}", 404),
+    line("DELETE", f"{V1}/kb/files/{{kb_file_id}}", 404, L),
+    line("GET", "/help/files/{kb_file_id}", 404, None),
+    line("POST", "/kb/{article_id}/files", 303, None, data={"csrf": "x"}),
+    line("POST", "/kb/files/{kb_file_id}/delete", 303, None, data={"csrf": "x"}),
     line("GET", "/help-widget.js", 200, None),
     line("GET", "/help-widget.css", 200, None),
     # Articles for Sam's ticket: found from its text, so only for who may see the ticket.
@@ -594,6 +603,7 @@ def _params(client: TestClient, cast: Cast, world: World) -> dict[str, Any]:
         "article_id": MISSING,
         "category_id": MISSING,
         "page_rule_id": MISSING,
+        "kb_file_id": MISSING,
         "missing_slug": "no-such-article",
         "survey_token": f"{MISSING}.{'A' * 22}",
         "review_id": MISSING,

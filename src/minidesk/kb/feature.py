@@ -12,10 +12,13 @@ FEATURE = Feature(
         "minidesk.web.api.kb:router",
         "minidesk.web.api.kb_reports:router",
         "minidesk.web.api.kb_widget:router",
+        "minidesk.web.api.kb_files:router",
+        "minidesk.web.api.kb_files:public_router",
         "minidesk.web.api.kb_widget:script_router",
         "minidesk.web.ui.help_pages:router",
         # Before the article pages: "/kb/widget" is not "/kb/{article_id}".
         "minidesk.web.ui.kb_widget_pages:router",
+        "minidesk.web.ui.kb_file_pages:router",
         "minidesk.web.ui.kb_pages:router",
     ),
 )

@@ -1,6 +1,6 @@
 """Knowledge-base tables: categories, articles (one row per language of a translation group)
-with every saved version, readers' feedback, the search log analytics read, and the help
-centre's theme.
+with every saved version and their attached files, readers' feedback, the search log
+analytics read, and the help centre's theme.
 
 The full-text index is not a table of the model: SQLite keeps an FTS5 table
 (``kb_articles_fts``) in step by triggers, PostgreSQL a GIN index on the article's
@@ -13,7 +13,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from minidesk.db import Base, utcnow
@@ -99,6 +99,24 @@ class KbArticleVersion(Base):
     status: Mapped[str] = mapped_column(String(16))
     author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     note: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+
+class KbAttachment(Base):
+    """A file attached to an article (a screenshot, a PDF manual), linked from its Markdown.
+    Public only while its article is: an internal article's files are agents' alone."""
+
+    __tablename__ = "kb_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("kb_articles.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column()
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

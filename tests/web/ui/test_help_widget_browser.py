@@ -6,8 +6,10 @@ internal articles never show, and a site nobody allowed gets nothing."""
 from __future__ import annotations
 
 import http.server
+import struct
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -41,7 +43,8 @@ class Shop:
                     self.send_header(
                         "Content-Security-Policy",
                         f"default-src 'self'; script-src 'self' {desk}; style-src 'self' {desk};"
-                        f" connect-src 'self' {desk}; frame-src https://www.youtube-nocookie.com",
+                        f" connect-src 'self' {desk}; img-src 'self' {desk};"
+                        " frame-src https://www.youtube-nocookie.com",
                     )
                 self.end_headers()
                 self.wfile.write(body)
@@ -98,6 +101,18 @@ def _articles(base: str, cast: Cast) -> dict[str, int]:
     return made
 
 
+def _one_pixel_png() -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)  # 1x1, 8-bit RGB
+    pixels = zlib.compress(b"\x00\x1f\x4f\xd1")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
 def _widget_figures(base: str, cast: Cast, article_id: int, want: tuple[int, int, int]) -> None:
     """Wait (events are sent without blocking the visitor) until analytics show ``want``."""
     deadline = time.monotonic() + 10
@@ -117,7 +132,15 @@ def test_a_visitor_finds_reads_and_is_answered_by_an_article(
     shop: Shop, live_server: str, cast: Cast, page: Any
 ) -> None:
     made = _articles(live_server, cast)
-    _api(live_server, cast)("PUT", f"{KB}/widget", allowed_origins=[shop.origin])
+    api = _api(live_server, cast)
+    api("PUT", f"{KB}/widget", allowed_origins=[shop.origin])
+    pay = made["Paying with a gift card"]
+    upload = {"file": ("card.png", _one_pixel_png(), "image/png")}
+    picture = httpx.post(
+        f"{live_server}{KB}/articles/{pay}/files", headers=cast.olivia.headers, files=upload
+    ).json()
+    api("PATCH", f"{KB}/articles/{pay}",
+        body=f"Enter the code of the card at checkout.\n\n{picture['markdown']}")  # fmt: skip
     shop.embed()
     page.goto(f"{shop.origin}/checkout/payment")
     launcher = page.get_by_role("button", name="Help", exact=True)
@@ -143,6 +166,10 @@ def test_a_visitor_finds_reads_and_is_answered_by_an_article(
     article = dialog.get_by_role("article", name="Paying with a gift card")
     article.wait_for()
     assert "Enter the code of the card at checkout." in article.inner_text()
+    # The article's picture comes from the desk (not the shop's origin) and loads there.
+    image = article.get_by_role("img", name="card.png")
+    assert image.get_attribute("src") == f"{live_server}/help/files/{picture['id']}"
+    page.wait_for_function("n => n.complete && n.naturalWidth === 1", arg=image.element_handle())
     serious = [
         f"{v['id']}: {v['help']}"
         for v in Axe().run(page).response["violations"]

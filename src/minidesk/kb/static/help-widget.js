@@ -90,7 +90,11 @@
       var keep = ATTRS[child.tagName] || [];
       Array.prototype.slice.call(child.attributes).forEach(function (a) {
         if (keep.indexOf(a.name) < 0) child.removeAttribute(a.name);
-        else if ((a.name === "href" || a.name === "src") && !safeUrl(a.value)) child.removeAttribute(a.name);
+        else if (a.name === "href" || a.name === "src") {
+          // The desk's links ("/help/files/7") point at the desk, not at the shop's page.
+          var absolute = safeUrl(a.value);
+          if (absolute) child.setAttribute(a.name, absolute); else child.removeAttribute(a.name);
+        }
       });
       if (child.tagName === "A") { child.setAttribute("target", "_blank"); child.setAttribute("rel", "noopener noreferrer"); }
       clean(child);

@@ -1,4 +1,4 @@
-"""the help widget: page rules, allowed origins, visitors' actions (issue 14)
+"""the help widget: page rules, allowed origins, visitors' actions; article files (issue 14)
 
 Revision ID: 0032_kb_widgets
 Revises: 0029_channel_media
@@ -78,7 +78,33 @@ def upgrade() -> None:
         batch_op.create_index("ix_kb_widget_events_created_at", ["created_at"])
 
 
+    op.create_table(
+        "kb_attachments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("article_id", sa.Integer(), nullable=False),
+        sa.Column("filename", sa.String(length=255), nullable=False),
+        sa.Column("content_type", sa.String(length=100), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("data", sa.LargeBinary(), nullable=False),
+        sa.Column("author_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", minidesk.db.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["article_id"],
+            ["kb_articles.id"],
+            name=op.f("fk_kb_attachments_article_id_kb_articles"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["author_id"], ["users.id"], name=op.f("fk_kb_attachments_author_id_users")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_kb_attachments")),
+    )
+    with op.batch_alter_table("kb_attachments", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_kb_attachments_article_id"), ["article_id"])
+
+
 def downgrade() -> None:
+    op.drop_table("kb_attachments")
     op.drop_table("kb_widget_events")
     op.drop_table("kb_widget")
     op.drop_table("kb_page_rules")

@@ -104,33 +104,37 @@ def do_delete_rule(session: Session, rule: KbPageRule, actor: Actor) -> None:
     session.flush()
 
 
-def articles_for_url(session: Session, url: str, locale: str | None) -> list[KbArticle]:
-    """Public, published articles the rules matching ``url`` name, the rules taken by position:
-    a category rule brings its articles in the help centre's order (title)."""
+def articles_for_url(session: Session, url: str, locale: str | None, limit: int) -> list[KbArticle]:
+    """Up to ``limit`` public, published articles the rules matching ``url`` name, the rules
+    taken by position: a category rule brings its articles in the help centre's order
+    (title). Only what is shown is loaded: a category of hundreds costs ``limit`` rows."""
+    # Plain rows, not ORM objects: every widget ask reads every rule, and few match.
+    every = select(KbPageRule.pattern, KbPageRule.article_id, KbPageRule.category_id)
     matching = [
         rule
-        for rule in session.scalars(select(KbPageRule).order_by(KbPageRule.position, KbPageRule.id))
+        for rule in session.execute(every.order_by(KbPageRule.position, KbPageRule.id))
         if matches(url, rule.pattern)
     ]
-    if not matching:
-        return []
     shown = select(KbArticle).where(
         KbArticle.status == ArticleStatus.PUBLISHED, KbArticle.visibility == Visibility.PUBLIC
     )
     if locale is not None:
         shown = shown.where(KbArticle.locale == locale)
     article_ids = [r.article_id for r in matching if r.article_id is not None]
-    category_ids = [r.category_id for r in matching if r.category_id is not None]
-    by_id = {a.id: a for a in session.scalars(shown.where(KbArticle.id.in_(article_ids)))}
-    by_category: dict[int, list[KbArticle]] = {}
-    for article in session.scalars(
-        shown.where(KbArticle.category_id.in_(category_ids)).order_by(KbArticle.title)
-    ):
-        by_category.setdefault(article.category_id or 0, []).append(article)
+    by_id = (
+        {a.id: a for a in session.scalars(shown.where(KbArticle.id.in_(article_ids)))}
+        if article_ids
+        else {}
+    )
     found: list[KbArticle] = []
     for rule in matching:
+        if len(found) >= limit:
+            break
         if rule.article_id is not None:
-            found += [by_id[rule.article_id]] if rule.article_id in by_id else []
+            candidates = [by_id[rule.article_id]] if rule.article_id in by_id else []
         else:
-            found += by_category.get(rule.category_id or 0, [])
-    return found
+            candidates = list(session.scalars(
+                shown.where(KbArticle.category_id == rule.category_id)
+                .order_by(KbArticle.title, KbArticle.id).limit(limit)))  # fmt: skip
+        found += [a for a in candidates if a not in found]
+    return found[:limit]

@@ -36,7 +36,7 @@ def for_page(
 ) -> list[KbArticle]:
     """Public articles the page rules name for ``url`` first (``kb.page_rules``), then those
     whose own ``url_rules`` match it, then what ``typed`` finds."""
-    chosen: list[KbArticle] = articles_for_url(session, url, locale) if url else []
+    chosen: list[KbArticle] = articles_for_url(session, url, locale, limit) if url else []
     if url:
         query = select(KbArticle).where(
             KbArticle.status == ArticleStatus.PUBLISHED,

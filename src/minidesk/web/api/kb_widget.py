@@ -102,7 +102,7 @@ def list_page_rules(session: SessionDep, user: UserDep) -> Page[PageRuleOut]:
 @router.post("/page-rules", status_code=201, response_model=PageRuleOut)
 def create_page_rule(body: PageRuleIn, session: WriteSessionDep, user: WriterDep) -> KbPageRule:
     """Suggest an article, or a category's articles, on pages matching ``pattern``
-    ("/checkout*" for paths, "https://shop.example/*" for whole URLs)."""
+    (`/checkout*` for paths, `https://shop.example/*` for whole URLs)."""
     try:
         rule = page_rules.do_create_rule(session, body.model_dump(), actor_of(user))
     except ArticleError as exc:

@@ -84,6 +84,9 @@ class EventKind(StrEnum):
     KB_CATEGORY_CHANGED = "kb.category_changed"
     KB_ANSWERED = "kb.answered"
     KB_GUIDE_CHANGED = "kb.guide_changed"
+    KB_PAGE_RULE_CHANGED = "kb.page_rule_changed"
+    KB_WIDGET_CHANGED = "kb.widget_changed"
+    KB_FILE_CHANGED = "kb.file_changed"
     TEMPLATE_CREATED = "template.created"
     TEMPLATE_UPDATED = "template.updated"
     TRIAGE_MODEL_ACTIVATED = "triage.model_activated"
@@ -370,6 +373,14 @@ _SPECS = (
               "(quoted, linked, a person offered); deflection is counted from it.",
               {"article_id": "int", "slug": "str", "score": "number", "threshold": "number",
                "intent": "str"}, rule_event=True),
+    EventSpec(EventKind.KB_PAGE_RULE_CHANGED, "A help-widget page rule (URL pattern to article "
+              "or category) was created, changed or deleted (before or after is null).",
+              {"rule_id": "int", **_CHANGE}),
+    EventSpec(EventKind.KB_FILE_CHANGED, "A file was attached to an article or removed from it "
+              "(change: added or deleted).", {"article_id": "int", "file_id": "int",
+                                              "filename": "str", "change": "str"}),
+    EventSpec(EventKind.KB_WIDGET_CHANGED, "The sites allowed to embed the help widget changed.",
+              {"before": "list", "after": "list"}),
     # Replies and triage.
     EventSpec(EventKind.TEMPLATE_CREATED, "A reply template was created.",
               {"template": "str", "enabled": "bool", **_CHANGE}),

@@ -480,6 +480,30 @@ ROUTES = [
     line("GET", f"{V1}/kb/guides/{{guide_id}}", 404, L),
     line("PATCH", f"{V1}/kb/guides/{{guide_id}}", 404, L, json={}),
     line("DELETE", f"{V1}/kb/guides/{{guide_id}}", 404, L),
+    # The help widget: page rules and allowed sites (tests/kb/test_page_rules_api.py); its
+    # public endpoints answer any caller without Origin (tests/kb/test_help_widget_api.py).
+    line("GET", f"{V1}/kb/page-rules", 200),
+    line("POST", f"{V1}/kb/page-rules", 422, L, json={"pattern": "/x", "category_id": MISSING}),
+    line("GET", f"{V1}/kb/page-rules/{{page_rule_id}}", 404),
+    line("PATCH", f"{V1}/kb/page-rules/{{page_rule_id}}", 404, L, json={}),
+    line("DELETE", f"{V1}/kb/page-rules/{{page_rule_id}}", 404, L),
+    line("GET", f"{V1}/kb/widget", 200),
+    line("PUT", f"{V1}/kb/widget", 200, L, json={"allowed_origins": []}),
+    line("GET", f"{V1}/kb/widget/articles/{{article_id}}", 404, None),
+    line("POST", f"{V1}/kb/widget/events", 204, None,
+         json={"visit": "visit-abcdefgh", "action": "contacted"}),
+    line("OPTIONS", f"{V1}/kb/widget/events", 204, None),
+    # Files on articles (tests/kb/test_article_files.py): public only on the help centre, only
+    # a public article's; an upload without a file is a 422 for a lead.
+    line("GET", f"{V1}/kb/articles/{{article_id}}/files", 404),
+    line("POST", f"{V1}/kb/articles/{{article_id}}/files", 422, L),
+    line("GET", f"{V1}/kb/files/{{kb_file_id}}", 404),
+    line("DELETE", f"{V1}/kb/files/{{kb_file_id}}", 404, L),
+    line("GET", "/help/files/{kb_file_id}", 404, None),
+    line("POST", "/kb/{article_id}/files", 303, None, data={"csrf": "x"}),
+    line("POST", "/kb/files/{kb_file_id}/delete", 303, None, data={"csrf": "x"}),
+    line("GET", "/help-widget.js", 200, None),
+    line("GET", "/help-widget.css", 200, None),
     # Articles for Sam's ticket: found from its text, so only for who may see the ticket.
     line("GET", f"{V1}/tickets/{{number}}/suggested-articles", 200, hides=True),
     # Writing articles in the workspace (session only; leads and up: tests/kb).
@@ -492,6 +516,10 @@ ROUTES = [
     line("GET", "/kb/guides/{guide_id}", 303, None),
     line("POST", "/kb/guides/save", 303, None,
          data={"title": "x", "slug": "x", "tree": "{}", "csrf": "x"}),
+    line("GET", "/kb/widget", 303, None),
+    line("POST", "/kb/widget/origins", 303, None, data={"csrf": "x"}),
+    line("POST", "/kb/widget/rules", 303, None, data={"csrf": "x"}),
+    line("POST", "/kb/widget/rules/{page_rule_id}/delete", 303, None, data={"csrf": "x"}),
     # The public help centre (no sign-in).
     line("GET", "/help", 200, None),
     line("GET", "/help/theme.css", 200, None),
@@ -605,6 +633,8 @@ def _params(client: TestClient, cast: Cast, world: World) -> dict[str, Any]:
         "article_id": MISSING,
         "category_id": MISSING,
         "guide_id": MISSING,
+        "page_rule_id": MISSING,
+        "kb_file_id": MISSING,
         "missing_slug": "no-such-article",
         "survey_token": f"{MISSING}.{'A' * 22}",
         "review_id": MISSING,

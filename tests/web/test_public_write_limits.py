@@ -127,9 +127,14 @@ def test_every_public_write_spends_from_the_same_bucket(
                 f"/api/v1/kb/articles/{article_id}/feedback", json={"helpful": True}
             ).status_code
         ),
+        lambda: (
+            visitor.post(
+                "/api/v1/kb/widget/events", json={"visit": "visit-abcdefgh", "action": "contacted"}
+            ).status_code
+        ),
         lambda: visitor.post("/s/not-a-token", data={"score": "5"}).status_code,
     ]
-    assert [write() for write in writes] == [200, 200, 200, 303, 201, 429]
+    assert [write() for write in writes] == [200, 200, 200, 303, 201, 429, 429]
     assert [write() for write in writes] == [429] * len(writes)
     with database.sessions() as session:
         logged = session.scalar(select(func.count()).select_from(KbSearch))

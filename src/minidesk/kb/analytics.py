@@ -1,7 +1,8 @@
 """Knowledge-base analytics over a window of days: top queries, zero-result queries (content
 gaps), and for each article and intent how often a bot answer from it deflected the question
 or was followed by the customer writing again within ``follow_days`` (on that ticket, or a new
-one), plus readers' "was this helpful?" tallies.
+one), plus readers' "was this helpful?" tallies and what help-widget visitors did with it
+(``kb.widget``: read inline, said it answered, did not go on to contact us).
 
 Deflection is read from the ``kb.answered`` events; a follow-up is a customer message event
 (``message.received``, not automated) after the answer on the same ticket, or a new ticket of
@@ -20,6 +21,8 @@ from sqlalchemy.orm import Session
 from minidesk.event_kinds import EventKind
 from minidesk.events import Event
 from minidesk.kb.models import KbArticle, KbFeedback, KbSearch
+from minidesk.kb.widget import WidgetFigures
+from minidesk.kb.widget import figures as widget_figures
 
 TOP = 20
 
@@ -33,6 +36,7 @@ class ArticleFigures:
     followed_by_ticket: int = 0
     helpful: int = 0
     not_helpful: int = 0
+    widget: WidgetFigures | None = None
 
     @property
     def deflected(self) -> int:
@@ -127,6 +131,8 @@ def analytics(session: Session, since: dt.datetime, follow_days: int) -> Analyti
     for article_id, counts in votes.items():
         row = figures.setdefault(article_id, ArticleFigures(article_id))
         row.helpful, row.not_helpful = counts[True], counts[False]
+    for article_id, seen in widget_figures(session, since).items():
+        figures.setdefault(article_id, ArticleFigures(article_id)).widget = seen
     for article in session.scalars(select(KbArticle).where(KbArticle.id.in_(figures))):
         figures[article.id].slug, figures[article.id].title = article.slug, article.title
     out.articles = sorted(figures.values(), key=lambda f: (-f.deflected, -f.helpful, f.article_id))

@@ -1,6 +1,6 @@
 """Knowledge-base tables: categories, articles (one row per language of a translation group)
-with every saved version, readers' feedback, the search log analytics read, and the help
-centre's theme.
+with every saved version and their attached files, readers' feedback, the search log
+analytics read, and the help centre's theme.
 
 The full-text index is not a table of the model: SQLite keeps an FTS5 table
 (``kb_articles_fts``) in step by triggers, PostgreSQL a GIN index on the article's
@@ -114,6 +114,24 @@ class KbArticleEmbedding(Base):
     encoder: Mapped[str] = mapped_column(String(16))
     version: Mapped[int] = mapped_column()
     vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class KbAttachment(Base):
+    """A file attached to an article (a screenshot, a PDF manual), linked from its Markdown.
+    Public only while its article is: an internal article's files are agents' alone."""
+
+    __tablename__ = "kb_attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("kb_articles.id", ondelete="CASCADE"), index=True
+    )
+    filename: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column()
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 
 class KbFeedback(Base):

@@ -3,9 +3,6 @@ a visitor of the shop's site (from the page's URL and what they type)."""
 
 from __future__ import annotations
 
-from fnmatch import fnmatchcase
-from urllib.parse import urlparse
-
 from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
@@ -13,11 +10,11 @@ from minidesk.desk.models import Message, Ticket
 from minidesk.kb.answers import THRESHOLD, scored
 from minidesk.kb.markdown import first_paragraph
 from minidesk.kb.models import ArticleStatus, KbArticle, Visibility
+from minidesk.kb.page_rules import articles_for_url, matches
 from minidesk.kb.reading import Found, find, help_path
 from minidesk.kb.search import Scope
 
 SUGGESTIONS = 5
-# A visitor's page: rules name paths ("/checkout*") or whole URLs ("https://shop.example/*").
 
 
 def for_ticket(session: Session, ticket: Ticket, limit: int = SUGGESTIONS) -> list[Found]:
@@ -43,17 +40,12 @@ def for_ticket(session: Session, ticket: Ticket, limit: int = SUGGESTIONS) -> li
     return ranked[:limit]
 
 
-def matches_rule(url: str, rule: str) -> bool:
-    parsed = urlparse(url)
-    target = url if "://" in rule else (parsed.path or "/")
-    return fnmatchcase(target, rule)
-
-
 def for_page(
     session: Session, url: str, typed: str, locale: str | None, limit: int = SUGGESTIONS
 ) -> list[KbArticle]:
-    """Public articles whose URL rules match ``url`` first, then what ``typed`` finds."""
-    chosen: list[KbArticle] = []
+    """Public articles the page rules name for ``url`` first (``kb.page_rules``), then those
+    whose own ``url_rules`` match it, then what ``typed`` finds."""
+    chosen: list[KbArticle] = articles_for_url(session, url, locale, limit) if url else []
     if url:
         query = select(KbArticle).where(
             KbArticle.status == ArticleStatus.PUBLISHED,
@@ -64,7 +56,7 @@ def for_page(
             query = query.where(KbArticle.locale == locale)
         # Rules live in a JSON list; the articles that have any are few, so match in Python.
         for article in session.scalars(query.order_by(KbArticle.id)):
-            if any(matches_rule(url, rule) for rule in article.url_rules):
+            if article not in chosen and any(matches(url, r) for r in article.url_rules):
                 chosen.append(article)
     if typed.strip() and len(chosen) < limit:
         seen = {a.id for a in chosen}

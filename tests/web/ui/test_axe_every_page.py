@@ -87,6 +87,7 @@ PAGES: dict[str, list[str]] = {
         "/help/guides/where-is-my-parcel/runs/{run_asking}",
         "/help/guides/where-is-my-parcel/runs/{run_ended}",
     ],
+    "/kb/widget": ["/kb/widget"],
     "/help": ["/help"],
     "/help/search": ["/help/search?q=refund", "/help/search?q=nothing+matches+this"],
     "/help/categories/{slug}": ["/help/categories/returns-refunds"],
@@ -207,6 +208,7 @@ def _world(base: str, cast: Cast) -> dict[str, Any]:
     saved = post("/api/v1/views", {"name": "Mine, P1", "filters": {"priority": ["P1"]}})
     channel = post("/api/v1/channels", {"kind": "email", "name": "Help desk",
                                         "settings": {"address": "help@shop.example"}})  # fmt: skip
+    post("/api/v1/kb/page-rules", {"pattern": "/returns*", "article_id": article_id})
     return {"number": number, "customer_id": customer_id, "saved": saved["id"],
             "rule_id": rule["id"], "channel_id": channel["id"],
             "field_id": fields[1]["id"], "article_id": article_id,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field, StringConstraints
 
 from minidesk.db import commit, utcnow
@@ -21,6 +21,7 @@ from minidesk.kb.suggest import for_page, for_ticket
 from minidesk.kb.theme import do_set_theme, theme_of
 from minidesk.web.api import PREFIX
 from minidesk.web.api.kb_schemas import FeedbackIn, Locale
+from minidesk.web.api.kb_widget_gate import check_widget_origin
 from minidesk.web.deps import SessionDep, UserDep, WorkspaceDep, WriteSessionDep, requires
 from minidesk.web.public_limit import TOO_MANY, PublicWrite
 from minidesk.web.schemas import RowIdPath, Strict
@@ -119,14 +120,18 @@ def ticket_suggestions(
 @router.get("/kb/suggest", response_model=Suggestions, responses=TOO_MANY)
 def widget_suggestions(
     _limit: PublicWrite,
+    request: Request,
+    response: Response,
     session: SessionDep,
     url: Annotated[str, Query(max_length=2000)] = "",
     q: Annotated[str, Query(max_length=500)] = "",
     locale: Locale | None = None,
 ) -> Suggestions:
     """Public articles for a page of the shop's site (its URL rules) and what the visitor
-    typed: what the help widget shows (no token needed). Limited per client address with the
-    public writes (`MINIDESK_PUBLIC_WRITES_*`): a suggestion runs a search for anyone."""
+    typed: what the help widget shows (no token needed; from a browser, only pages of the sites
+    the help widget or a chat widget allows). Limited per client address with the public
+    writes (`MINIDESK_PUBLIC_WRITES_*`): a suggestion runs a search for anyone."""
+    check_widget_origin(request, session, response)
     return Suggestions(items=[
         SuggestionOut(id=a.id, slug=a.slug, locale=a.locale, title=a.title,
                       visibility=a.visibility, help_url=help_path(a))
@@ -154,6 +159,10 @@ class ArticleFiguresOut(BaseModel):
     followed_by_ticket: int
     helpful: int
     not_helpful: int
+    # The help widget: visits that read it inline, said it answered, did not contact us after.
+    widget_opened: int = 0
+    widget_answered: int = 0
+    widget_deflected: int = 0
 
 
 class IntentFiguresOut(BaseModel):
@@ -194,7 +203,8 @@ def kb_analytics(
 ) -> AnalyticsOut:
     """The last ``days``: top and zero-result queries, and per article and intent the bot's
     answers that deflected the question or were followed by the customer writing again
-    within ``follow_days``; per troubleshooting guide, how its runs ended."""
+    within ``follow_days``; per troubleshooting guide, how its runs ended; per article, what
+    help-widget visitors did (``widget_*``)."""
     since = utcnow() - dt.timedelta(days=days)
     found = analytics(session, since, follow_days)
     return AnalyticsOut(
@@ -214,6 +224,9 @@ def kb_analytics(
                 followed_by_ticket=a.followed_by_ticket,
                 helpful=a.helpful,
                 not_helpful=a.not_helpful,
+                widget_opened=a.widget.opened if a.widget else 0,
+                widget_answered=a.widget.answered if a.widget else 0,
+                widget_deflected=a.widget.deflected if a.widget else 0,
             )
             for a in found.articles
         ],

@@ -15,6 +15,7 @@ from minidesk.desk import access
 from minidesk.desk.access import Permission
 from minidesk.desk.users import actor_of
 from minidesk.kb.articles import ArticleError, do_create_article, do_update_article
+from minidesk.kb.files import MAX_BYTES, attachments_of, public_path
 from minidesk.kb.models import ArticleStatus, KbArticle, KbCategory, Visibility
 from minidesk.kb.reading import help_path
 from minidesk.web.ui.render import page, redirect
@@ -39,10 +40,13 @@ def _form(
 ) -> Response:  # fmt: skip
     with get_db().sessions() as session:
         categories = list(session.scalars(select(KbCategory).order_by(KbCategory.position)))
+        row = session.get(KbArticle, article["id"]) if article["id"] else None
+        attached = attachments_of(session, row) if row is not None else []
     return page(request, "kb_article.html", {
         "browser": browser, "active": "kb", "article": article, "errors": errors,
         "categories": categories, "visibilities": list(Visibility),
-        "statuses": list(ArticleStatus),
+        "statuses": list(ArticleStatus), "files": attached, "public_path": public_path,
+        "max_bytes": MAX_BYTES,
     }, status_code)  # fmt: skip
 
 

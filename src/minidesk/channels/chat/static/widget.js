@@ -2,6 +2,8 @@
  *   <script src="https://desk.example/widget.js" data-channel="ID" async></script>
  * Optional identity, signed by the shop's server (docs/channels.md, "Web chat"):
  *   data-name, data-email, data-user-id, data-user-hash, or window.minideskChat = {...}.
+ * It suggests help articles for the page and for what the visitor types (the desk's help
+ * widget endpoints: docs/knowledge-base.md, "Help widget").
  * No framework; every text is inserted as text (textContent), never as HTML. */
 (function () {
   "use strict";
@@ -59,7 +61,9 @@
     ".mdc-c{display:flex;flex-wrap:wrap;gap:4px;margin-top:6px}.mdc-c button{font:inherit;min-width:32px;padding:4px 8px;border:1px solid #1f4fd1;border-radius:6px;background:#fff;color:#1f4fd1;cursor:pointer}" +
     ".mdc-c button[aria-pressed=true]{background:#1f4fd1;color:#fff}.mdc-cf{border:0;padding:6px 0 0}" +
     ".mdc-f label{width:100%;font-size:12px}.mdc-t{font-size:12px;padding:0 14px;min-height:16px;color:#555}.mdc-e{color:#b00020;font-size:12px;padding:0 14px}" +
-    ".mdc-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}";
+    ".mdc-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0)}" +
+    ".mdc-k{padding:6px 14px;border-bottom:1px solid #ddd;max-height:130px;overflow-y:auto;font-size:13px}.mdc-k[hidden]{display:none}" +
+    ".mdc-k h3{font-size:12px;margin:0 0 2px;color:#444}.mdc-k ul{margin:0;padding-left:18px}.mdc-k a{color:#1a47b8}";
   var style = el("style");
   style.textContent = css;
   var launcher = el("button", { type: "button", "class": "mdc-l", "aria-haspopup": "dialog", "aria-expanded": "false", "aria-controls": "mdc-panel" }, "Chat with us");
@@ -73,7 +77,13 @@
   var typing = el("div", { "class": "mdc-t", "aria-live": "polite" });
   var errors = el("div", { "class": "mdc-e", role: "alert" });
   var forms = el("div");
-  [head, greeting, log, typing, errors, forms].forEach(function (n) { panel.appendChild(n); });
+  // Articles that may answer the question before anyone has to: the page's (the desk's page
+  // rules) before the chat starts, then what the visitor is typing.
+  var articles = el("section", { "class": "mdc-k", "aria-labelledby": "mdc-k-title", hidden: "" });
+  articles.appendChild(el("h3", { id: "mdc-k-title" }, "Articles that may help"));
+  var articleList = el("ul");
+  articles.appendChild(articleList);
+  [head, greeting, articles, log, typing, errors, forms].forEach(function (n) { panel.appendChild(n); });
 
   function field(form, label, attrs) {
     var id = "mdc-" + attrs.name;
@@ -109,6 +119,60 @@
   function showForm(which) {
     forms.textContent = "";
     forms.appendChild(which);
+  }
+
+  // --- article suggestions (the help widget's endpoints; shared visit for deflection) ---------
+  var KB = BASE.protocol + "//" + BASE.host + "/api/v1/kb";
+  var VISIT_KEY = "minidesk-help-visit";
+  var suggestSeq = 0, suggestTimer = null;
+  function visitKey(make) {
+    var v = null;
+    try { v = sessionStorage.getItem(VISIT_KEY); } catch (e) { return null; }
+    if (!v && make) {
+      var bytes = new Uint8Array(12);
+      crypto.getRandomValues(bytes);
+      v = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+      try { sessionStorage.setItem(VISIT_KEY, v); } catch (e) { return null; }
+    }
+    return v;
+  }
+  function recordHelp(action, articleId) {
+    var v = visitKey(action === "opened");
+    if (!v) return;  // nothing read in this tab: a chat is not a failed deflection
+    var body = { visit: v, action: action };
+    if (articleId) body.article_id = articleId;
+    fetch(KB + "/widget/events", { method: "POST", mode: "cors", credentials: "omit", keepalive: true,
+      headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }).catch(function () {});
+  }
+  function suggestArticles(q) {
+    var params = new URLSearchParams({ url: location.href.slice(0, 2000) });
+    if (q) params.set("q", q.slice(0, 200));
+    var mine = ++suggestSeq;
+    fetch(KB + "/suggest?" + params.toString(), { mode: "cors", credentials: "omit" })
+      .then(function (r) { return r.ok ? r.json() : { items: [] }; })
+      .then(function (data) { if (mine === suggestSeq) showArticles((data.items || []).slice(0, 3)); })
+      .catch(function () { /* suggestions are a help, never in the way */ });
+  }
+  function showArticles(items) {
+    articleList.textContent = "";
+    items.forEach(function (item) {
+      if (!item.help_url) return;
+      var li = el("li");
+      var link = el("a", { href: BASE.protocol + "//" + BASE.host + item.help_url, target: "_blank", rel: "noopener noreferrer" }, item.title);
+      link.addEventListener("click", function (e) {
+        // The help widget on the same page shows it in place; otherwise the help centre opens.
+        if (typeof window.minideskHelpOpen === "function") { e.preventDefault(); window.minideskHelpOpen(item.id); }
+        else recordHelp("opened", item.id);
+      });
+      li.appendChild(link);
+      articleList.appendChild(li);
+    });
+    articles.hidden = articleList.children.length === 0;
+  }
+  function contacted() {
+    var flag = "minidesk-help-contacted";
+    try { if (sessionStorage.getItem(flag)) return; sessionStorage.setItem(flag, "1"); } catch (e) { return; }
+    recordHelp("contacted");
   }
 
   // --- lines -------------------------------------------------------------------------------
@@ -306,12 +370,17 @@
     text.value = "";
     send({ op: "typing", active: false });
     typingSent = 0;
+    contacted();
+    showArticles([]);
     sendLine({ op: "message", id: newId(), text: value });
   });
   text.addEventListener("keydown", function (e) {
     if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); composer.requestSubmit ? composer.requestSubmit() : composer.dispatchEvent(new Event("submit")); }
   });
   text.addEventListener("input", function () {
+    clearTimeout(suggestTimer);
+    var typed = text.value.trim();
+    if (typed.length >= 3) suggestTimer = setTimeout(function () { suggestArticles(typed); }, 400);
     var now = Date.now();
     if (now - typingSent > 2500) { typingSent = now; send({ op: "typing", active: true }); }
   });
@@ -334,6 +403,7 @@
   off.addEventListener("submit", function (e) {
     e.preventDefault();
     var frame = { op: "offline", id: newId(), email: offEmail.value.trim(), name: offName.value.trim(), text: offText.value.trim() };
+    contacted();
     pending.push(frame);
     save("pending", pending);
     send(frame);
@@ -351,6 +421,7 @@
     launcher.setAttribute("aria-expanded", "true");
     var first = forms.querySelector("input,textarea") || closer;
     first.focus();
+    if (!log.children.length && !articleList.children.length) suggestArticles("");
     markRead();
   }
   function close() {

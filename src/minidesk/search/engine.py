@@ -17,17 +17,19 @@ from sqlalchemy import (
     FromClause,
     Select,
     and_,
+    cast,
     column,
+    false,
     func,
     literal,
     literal_column,
     select,
     table,
 )
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from minidesk.search import fts5, tsquery
-from minidesk.search.languages import ALL_CONFIGS
 from minidesk.search.query import Query
 
 # What the databases put around a matched word in a snippet: private-use characters, swapped
@@ -51,8 +53,9 @@ class Index:
     # and the configuration that text is parsed with.
     pg_text: Callable[[ColumnElement[Any], bool], ColumnElement[str]]
     pg_config: Callable[[ColumnElement[Any]], ColumnElement[Any]]
-    # The configurations a query is matched in: those the documents were stemmed with.
-    pg_configs: tuple[str, ...] = ALL_CONFIGS
+    # The configurations a query is parsed in: those the documents were stemmed with; None
+    # reads them from ``search_configs`` (the languages the tickets have).
+    pg_configs: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +64,7 @@ class Match:
     key: ColumnElement[Any]  # join this to the searched table's id
     where: ColumnElement[bool]
     rank: ColumnElement[Any]  # ascending: best first
-    tsquery: ColumnElement[Any] | None  # PostgreSQL only
+    tsquery: ColumnElement[Any] | None  # PostgreSQL only (so None on SQLite)
 
 
 def _sqlite(index: Index, query: Query, private: bool) -> Match:
@@ -72,10 +75,15 @@ def _sqlite(index: Index, query: Query, private: bool) -> Match:
     return Match(side, side.c.rowid, where, rank, None)
 
 
-def _postgres(index: Index, query: Query, private: bool) -> Match:
+def _postgres(session: Session, index: Index, query: Query, private: bool) -> Match:
     side = table(index.name, column(index.key), column("document"))
     weights = "" if private else index.public_weights
-    wanted = tsquery.to_tsquery(query, index.pg_configs, weights)
+    parsed = tsquery.to_tsquery(session, query, index.pg_configs, weights)
+    if parsed is None:
+        # Stop words only: nothing matches (an empty tsquery would, with a notice per row).
+        empty = cast(literal(""), TSQUERY)
+        return Match(side, side.c[index.key], false(), literal(0), empty)
+    wanted = cast(literal(parsed), TSQUERY)
     where = side.c.document.op("@@")(wanted)
     rank = -func.ts_rank(side.c.document, wanted)
     return Match(side, side.c[index.key], where, rank, wanted)
@@ -85,7 +93,7 @@ def match(session: Session, index: Index, query: Query, *, private: bool) -> Mat
     """How ``query`` finds rows of ``index``; ``private`` also searches what only some readers
     may see (a ticket's internal notes)."""
     if session.get_bind().dialect.name == "postgresql":
-        return _postgres(index, query, private)
+        return _postgres(session, index, query, private)
     return _sqlite(index, query, private)
 
 
@@ -135,13 +143,21 @@ def _window(session: Session, found: Match, ranked: Select[tuple[int, Any]]) -> 
     """Every match, best first, when there are at most ``RANK_WINDOW``; else the newest
     ``RANK_WINDOW``, best first.
 
-    Asked without an order first, the database picks the cheaper side to start from (a
+    SQLite is asked without an order first, so it picks the cheaper side to start from (a
     customer's ten tickets, or the index's list for a word); only a search with more matches
-    than the window asks for the newest, which the index then returns in key order and stops.
+    than the window asks for the newest, which FTS5 then returns in key order and stops.
     The rank is read in the same pass (FTS5 computes it from the row it is on; asked again for
     a list of keys, it would reread the word's whole list once per key)."""
-    rows = session.execute(ranked.limit(RANK_WINDOW + 1)).all()
-    if len(rows) > RANK_WINDOW:
+    if found.tsquery is not None:
+        # PostgreSQL plans the newest-first window itself: straight down the key for a common
+        # word (stopping at the window), from the GIN index and a sort of the few for a rare
+        # one. Unordered, it may walk up from the oldest row instead, through every row a
+        # date filter ("this month") leaves out. One row past the window says there are more.
+        rows = session.execute(ranked.order_by(found.key.desc()).limit(RANK_WINDOW + 1)).all()
+        rows = rows[:RANK_WINDOW]
+    else:
+        rows = session.execute(ranked.limit(RANK_WINDOW + 1)).all()
+    if found.tsquery is None and len(rows) > RANK_WINDOW:
         rows = session.execute(ranked.order_by(found.key.desc()).limit(RANK_WINDOW)).all()
     return [int(key) for key, _ in sorted(rows, key=lambda row: (row[1], -row[0]))]
 

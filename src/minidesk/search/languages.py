@@ -3,7 +3,7 @@
 SQLite's FTS5 ships one stemmer (Porter, English) and no stemmer library is installed, so
 SQLite indexes every language with ``porter unicode61 remove_diacritics 2``: accents are
 folded for all, plurals stemmed for English only. PostgreSQL stems each ticket in its own
-language and a query is matched in all of them (``tsquery``).
+language and a query is parsed in each language the tickets have (``tsquery``).
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ REGCONFIGS: dict[str, str] = {
     "sv": "swedish",
 }
 FALLBACK = "simple"
-# What a query is matched in: every configuration a document may have been indexed with.
-ALL_CONFIGS: tuple[str, ...] = (*sorted(set(REGCONFIGS.values())), FALLBACK)
 
 # Accented letters PostgreSQL folds before indexing (``translate``, no extension needed);
 # Python's ``query.fold`` strips every combining mark, which covers these and more.

@@ -53,6 +53,10 @@ class Index:
     # and the configuration that text is parsed with.
     pg_text: Callable[[ColumnElement[Any], bool], ColumnElement[str]]
     pg_config: Callable[[ColumnElement[Any]], ColumnElement[Any]]
+    # SQLite: the columns a snippet may be cut from (the others hold stems, not text), and
+    # whether phrases are also looked up as Snowball stems them (``search.stemming``).
+    shown_columns: tuple[str, ...] = ()
+    stemmed: bool = False
     # The configurations a query is parsed in: those the documents were stemmed with; None
     # reads them from ``search_configs`` (the languages the tickets have).
     pg_configs: tuple[str, ...] | None = None
@@ -69,7 +73,9 @@ class Match:
 
 def _sqlite(index: Index, query: Query, private: bool) -> Match:
     side = table(index.name, column("rowid"), column(index.name))
-    expression = fts5.to_match(query, None if private else index.public_columns)
+    expression = fts5.to_match(
+        query, None if private else index.public_columns, stemmed=index.stemmed
+    )
     where = side.c[index.name].op("MATCH")(literal(expression))
     rank = func.bm25(literal_column(index.name), *index.bm25_weights)
     return Match(side, side.c.rowid, where, rank, None)
@@ -170,23 +176,47 @@ def snippets(
     if not keys or query.empty:
         return {}
     found = match(session, index, query, private=private)
-    if found.tsquery is None:
-        picked = func.snippet(literal_column(index.name), -1, OPEN, CLOSE, ELLIPSIS, SNIPPET_WORDS)
-    else:
-        options = f"StartSel={OPEN}, StopSel={CLOSE}, MaxWords=24, MinWords=8, MaxFragments=2"
-        picked = func.ts_headline(
-            index.pg_config(found.key),
-            index.pg_text(found.key, private),
-            found.tsquery,
-            options,
-        )
     # A key range the index can seek, and the keys themselves checked on each row in it
     # (``+ 0`` keeps FTS5 from taking the IN list, which rereads the word's list per key).
     within = and_(found.key >= min(keys), found.key <= max(keys), (found.key + 0).in_(keys))
+    if found.tsquery is None:
+        return _fts5_snippets(session, index, found, within, private)
+    options = f"StartSel={OPEN}, StopSel={CLOSE}, MaxWords=24, MinWords=8, MaxFragments=2"
+    picked = func.ts_headline(
+        index.pg_config(found.key), index.pg_text(found.key, private), found.tsquery, options
+    )
     rows = session.execute(
         select(found.key, picked).select_from(found.side).where(found.where, within)
     )
     return {int(key): mark(text or "") for key, text in rows}
+
+
+def _fts5_snippets(
+    session: Session, index: Index, found: Match, within: ColumnElement[bool], private: bool
+) -> dict[int, str]:
+    """FTS5 cuts a snippet from one column: each text column the reader may see is cut, and
+    the one with the most matches shown (FTS5's own pick, ``-1``, may be a column of stems)."""
+    shown = [c for c in index.shown_columns if private or c in index.public_columns]
+    cuts = [
+        func.snippet(
+            literal_column(index.name),
+            index.columns.index(name),
+            OPEN,
+            CLOSE,
+            ELLIPSIS,
+            SNIPPET_WORDS,
+        )
+        for name in shown
+    ]
+    rows = session.execute(
+        select(found.key, *cuts).select_from(found.side).where(found.where, within)
+    )
+    best: dict[int, str] = {}
+    for key, *texts in rows:
+        # Most marks wins; among equals the earlier column (the subject before the thread).
+        chosen = max(texts, key=lambda t: (t or "").count(OPEN))
+        best[int(key)] = mark(chosen or "")
+    return best
 
 
 def mark(raw: str) -> str:

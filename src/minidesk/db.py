@@ -20,6 +20,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from minidesk.search import stemming
+
 NAMING = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -66,6 +68,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+    # The search index's triggers stem non-English text with it (``search.stemming``).
+    dbapi_connection.create_function(
+        stemming.SQL_FUNCTION, 2, stemming.stems, deterministic=True
+    )
 
 
 def make_engine(url: str, *, writer: bool = True) -> Engine:

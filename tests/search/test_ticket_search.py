@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.conftest import ON_POSTGRES, Cast
+from tests.conftest import Cast
 from tests.desk.visibility_world import restrict
 from tests.search.helpers import found, open_ticket
 
@@ -64,7 +64,6 @@ def test_english_plurals_find_the_singular(client: TestClient, cast: Cast) -> No
     assert found(client, cast.olivia, "refunding") == [number]
 
 
-@pytest.mark.skipif(not ON_POSTGRES, reason="SQLite's FTS5 stems English only (docs/search.md)")
 def test_spanish_and_german_tickets_are_stemmed_in_their_language(
     client: TestClient, cast: Cast
 ) -> None:

@@ -34,6 +34,7 @@ INDEX = engine.Index(
     public_columns=("name", "identities"),
     public_weights="",
     bm25_weights=(2.0, 1.0),
+    shown_columns=("name", "identities"),
     pg_text=_text,
     pg_config=_config,
     # Names and addresses are not stemmed: "Rowan" must not find "Rowing".

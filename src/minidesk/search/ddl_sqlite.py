@@ -2,7 +2,9 @@
 pipeline, the API, bulk Core inserts, a rolled-back transaction) moves the index with it.
 
 One FTS5 row per ticket (rowid = ticket id): its subject, its customer-visible messages and
-its internal notes in three columns, so a reader who may not see notes searches without them.
+its internal notes in three columns, so a reader who may not see notes searches without them;
+for a ticket in a language Porter does not stem, ``stems`` and ``note_stems`` hold the same
+words stemmed by Snowball in its language (``search_stem``, see ``search.stemming``).
 One row per customer: the name, and every identity (a phone also by its last digits).
 """
 
@@ -39,10 +41,17 @@ def _customer_row(customer: str) -> str:
     )
 
 
+def _language(ticket: str) -> str:
+    return f"(SELECT language FROM tickets WHERE id = {ticket})"
+
+
 def _refresh_ticket(ticket: str) -> str:
+    subject = f"coalesce((SELECT subject FROM tickets WHERE id = {ticket}), '')"
+    body, notes, language = _messages(ticket, False), _messages(ticket, True), _language(ticket)
     return (
-        f"UPDATE search_tickets SET body = {_messages(ticket, False)}, "
-        f"notes = {_messages(ticket, True)} WHERE rowid = {ticket};"
+        f"UPDATE search_tickets SET body = {body}, notes = {notes}, "
+        f"stems = search_stem({subject} || ' ' || {body}, {language}), "
+        f"note_stems = search_stem({notes}, {language}) WHERE rowid = {ticket};"
     )
 
 
@@ -54,27 +63,35 @@ def _refresh_customer(customer: str) -> str:
 
 
 STATEMENTS: tuple[str, ...] = (
-    f"CREATE VIRTUAL TABLE search_tickets USING fts5(subject, body, notes, tokenize='{TOKENIZE}')",
+    "CREATE VIRTUAL TABLE search_tickets USING fts5("
+    f"subject, body, notes, stems, note_stems, tokenize='{TOKENIZE}')",
     f"CREATE VIRTUAL TABLE search_customers USING fts5(name, identities, tokenize='{TOKENIZE}')",
     """CREATE TRIGGER search_tickets_insert AFTER INSERT ON tickets BEGIN
-        INSERT INTO search_tickets(rowid, subject, body, notes)
-        VALUES (new.id, new.subject, '', '');
+        INSERT INTO search_tickets(rowid, subject, body, notes, stems, note_stems)
+        VALUES (new.id, new.subject, '', '', search_stem(new.subject, new.language), '');
     END""",
-    """CREATE TRIGGER search_tickets_subject AFTER UPDATE OF subject ON tickets BEGIN
-        UPDATE search_tickets SET subject = new.subject WHERE rowid = new.id;
+    """CREATE TRIGGER search_tickets_subject AFTER UPDATE OF subject, language ON tickets BEGIN
+        UPDATE search_tickets SET subject = new.subject,
+            stems = search_stem(new.subject || ' ' || body, new.language),
+            note_stems = search_stem(notes, new.language)
+        WHERE rowid = new.id;
     END""",
     """CREATE TRIGGER search_tickets_delete AFTER DELETE ON tickets BEGIN
         DELETE FROM search_tickets WHERE rowid = old.id;
     END""",
     # A new message is appended (the common write, kept cheap); an edit or a deletion
     # rebuilds the ticket's text from its messages.
-    """CREATE TRIGGER search_messages_insert AFTER INSERT ON messages
+    f"""CREATE TRIGGER search_messages_insert AFTER INSERT ON messages
     WHEN new.direction <> 'note' BEGIN
-        UPDATE search_tickets SET body = body || ' ' || new.text WHERE rowid = new.ticket_id;
+        UPDATE search_tickets SET body = body || ' ' || new.text,
+            stems = stems || ' ' || search_stem(new.text, {_language("new.ticket_id")})
+        WHERE rowid = new.ticket_id;
     END""",
-    """CREATE TRIGGER search_notes_insert AFTER INSERT ON messages
+    f"""CREATE TRIGGER search_notes_insert AFTER INSERT ON messages
     WHEN new.direction = 'note' BEGIN
-        UPDATE search_tickets SET notes = notes || ' ' || new.text WHERE rowid = new.ticket_id;
+        UPDATE search_tickets SET notes = notes || ' ' || new.text,
+            note_stems = note_stems || ' ' || search_stem(new.text, {_language("new.ticket_id")})
+        WHERE rowid = new.ticket_id;
     END""",
     f"""CREATE TRIGGER search_messages_update AFTER UPDATE OF text, direction, ticket_id
     ON messages BEGIN
@@ -109,9 +126,11 @@ STATEMENTS: tuple[str, ...] = (
 )
 
 BACKFILL: tuple[str, ...] = (
-    f"""INSERT INTO search_tickets(rowid, subject, body, notes)
-    SELECT t.id, t.subject, {_messages("t.id", False)}, {_messages("t.id", True)}
-    FROM tickets t""",
+    f"""INSERT INTO search_tickets(rowid, subject, body, notes, stems, note_stems)
+    SELECT id, subject, body, notes, search_stem(subject || ' ' || body, language),
+        search_stem(notes, language)
+    FROM (SELECT t.id, t.subject, t.language, {_messages("t.id", False)} AS body,
+                 {_messages("t.id", True)} AS notes FROM tickets t)""",
     f"""INSERT INTO search_customers(rowid, name, identities)
     SELECT c.id, c.name, {_customer_row("c.id")} FROM customers c""",
 )

@@ -17,17 +17,19 @@ from sqlalchemy import (
     FromClause,
     Select,
     and_,
+    cast,
     column,
+    false,
     func,
     literal,
     literal_column,
     select,
     table,
 )
+from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from minidesk.search import fts5, tsquery
-from minidesk.search.languages import ALL_CONFIGS
 from minidesk.search.query import Query
 
 # What the databases put around a matched word in a snippet: private-use characters, swapped
@@ -51,8 +53,13 @@ class Index:
     # and the configuration that text is parsed with.
     pg_text: Callable[[ColumnElement[Any], bool], ColumnElement[str]]
     pg_config: Callable[[ColumnElement[Any]], ColumnElement[Any]]
-    # The configurations a query is matched in: those the documents were stemmed with.
-    pg_configs: tuple[str, ...] = ALL_CONFIGS
+    # SQLite: the columns a snippet may be cut from (the others hold stems, not text), and
+    # whether phrases are also looked up as Snowball stems them (``search.stemming``).
+    shown_columns: tuple[str, ...] = ()
+    stemmed: bool = False
+    # The configurations a query is parsed in: those the documents were stemmed with; None
+    # reads them from ``search_configs`` (the languages the tickets have).
+    pg_configs: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -61,21 +68,28 @@ class Match:
     key: ColumnElement[Any]  # join this to the searched table's id
     where: ColumnElement[bool]
     rank: ColumnElement[Any]  # ascending: best first
-    tsquery: ColumnElement[Any] | None  # PostgreSQL only
+    tsquery: ColumnElement[Any] | None  # PostgreSQL only (so None on SQLite)
 
 
 def _sqlite(index: Index, query: Query, private: bool) -> Match:
     side = table(index.name, column("rowid"), column(index.name))
-    expression = fts5.to_match(query, None if private else index.public_columns)
+    expression = fts5.to_match(
+        query, None if private else index.public_columns, stemmed=index.stemmed
+    )
     where = side.c[index.name].op("MATCH")(literal(expression))
     rank = func.bm25(literal_column(index.name), *index.bm25_weights)
     return Match(side, side.c.rowid, where, rank, None)
 
 
-def _postgres(index: Index, query: Query, private: bool) -> Match:
+def _postgres(session: Session, index: Index, query: Query, private: bool) -> Match:
     side = table(index.name, column(index.key), column("document"))
     weights = "" if private else index.public_weights
-    wanted = tsquery.to_tsquery(query, index.pg_configs, weights)
+    parsed = tsquery.to_tsquery(session, query, index.pg_configs, weights)
+    if parsed is None:
+        # Stop words only: nothing matches (an empty tsquery would, with a notice per row).
+        empty = cast(literal(""), TSQUERY)
+        return Match(side, side.c[index.key], false(), literal(0), empty)
+    wanted = cast(literal(parsed), TSQUERY)
     where = side.c.document.op("@@")(wanted)
     rank = -func.ts_rank(side.c.document, wanted)
     return Match(side, side.c[index.key], where, rank, wanted)
@@ -85,7 +99,7 @@ def match(session: Session, index: Index, query: Query, *, private: bool) -> Mat
     """How ``query`` finds rows of ``index``; ``private`` also searches what only some readers
     may see (a ticket's internal notes)."""
     if session.get_bind().dialect.name == "postgresql":
-        return _postgres(index, query, private)
+        return _postgres(session, index, query, private)
     return _sqlite(index, query, private)
 
 
@@ -135,13 +149,21 @@ def _window(session: Session, found: Match, ranked: Select[tuple[int, Any]]) -> 
     """Every match, best first, when there are at most ``RANK_WINDOW``; else the newest
     ``RANK_WINDOW``, best first.
 
-    Asked without an order first, the database picks the cheaper side to start from (a
+    SQLite is asked without an order first, so it picks the cheaper side to start from (a
     customer's ten tickets, or the index's list for a word); only a search with more matches
-    than the window asks for the newest, which the index then returns in key order and stops.
+    than the window asks for the newest, which FTS5 then returns in key order and stops.
     The rank is read in the same pass (FTS5 computes it from the row it is on; asked again for
     a list of keys, it would reread the word's whole list once per key)."""
-    rows = session.execute(ranked.limit(RANK_WINDOW + 1)).all()
-    if len(rows) > RANK_WINDOW:
+    if found.tsquery is not None:
+        # PostgreSQL plans the newest-first window itself: straight down the key for a common
+        # word (stopping at the window), from the GIN index and a sort of the few for a rare
+        # one. Unordered, it may walk up from the oldest row instead, through every row a
+        # date filter ("this month") leaves out. One row past the window says there are more.
+        rows = session.execute(ranked.order_by(found.key.desc()).limit(RANK_WINDOW + 1)).all()
+        rows = rows[:RANK_WINDOW]
+    else:
+        rows = session.execute(ranked.limit(RANK_WINDOW + 1)).all()
+    if found.tsquery is None and len(rows) > RANK_WINDOW:
         rows = session.execute(ranked.order_by(found.key.desc()).limit(RANK_WINDOW)).all()
     return [int(key) for key, _ in sorted(rows, key=lambda row: (row[1], -row[0]))]
 
@@ -154,23 +176,47 @@ def snippets(
     if not keys or query.empty:
         return {}
     found = match(session, index, query, private=private)
-    if found.tsquery is None:
-        picked = func.snippet(literal_column(index.name), -1, OPEN, CLOSE, ELLIPSIS, SNIPPET_WORDS)
-    else:
-        options = f"StartSel={OPEN}, StopSel={CLOSE}, MaxWords=24, MinWords=8, MaxFragments=2"
-        picked = func.ts_headline(
-            index.pg_config(found.key),
-            index.pg_text(found.key, private),
-            found.tsquery,
-            options,
-        )
     # A key range the index can seek, and the keys themselves checked on each row in it
     # (``+ 0`` keeps FTS5 from taking the IN list, which rereads the word's list per key).
     within = and_(found.key >= min(keys), found.key <= max(keys), (found.key + 0).in_(keys))
+    if found.tsquery is None:
+        return _fts5_snippets(session, index, found, within, private)
+    options = f"StartSel={OPEN}, StopSel={CLOSE}, MaxWords=24, MinWords=8, MaxFragments=2"
+    picked = func.ts_headline(
+        index.pg_config(found.key), index.pg_text(found.key, private), found.tsquery, options
+    )
     rows = session.execute(
         select(found.key, picked).select_from(found.side).where(found.where, within)
     )
     return {int(key): mark(text or "") for key, text in rows}
+
+
+def _fts5_snippets(
+    session: Session, index: Index, found: Match, within: ColumnElement[bool], private: bool
+) -> dict[int, str]:
+    """FTS5 cuts a snippet from one column: each text column the reader may see is cut, and
+    the one with the most matches shown (FTS5's own pick, ``-1``, may be a column of stems)."""
+    shown = [c for c in index.shown_columns if private or c in index.public_columns]
+    cuts = [
+        func.snippet(
+            literal_column(index.name),
+            index.columns.index(name),
+            OPEN,
+            CLOSE,
+            ELLIPSIS,
+            SNIPPET_WORDS,
+        )
+        for name in shown
+    ]
+    rows = session.execute(
+        select(found.key, *cuts).select_from(found.side).where(found.where, within)
+    )
+    best: dict[int, str] = {}
+    for key, *texts in rows:
+        # Most marks wins; among equals the earlier column (the subject before the thread).
+        chosen = max(texts, key=lambda t: (t or "").count(OPEN))
+        best[int(key)] = mark(chosen or "")
+    return best
 
 
 def mark(raw: str) -> str:

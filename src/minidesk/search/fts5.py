@@ -8,21 +8,30 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from minidesk.search import stemming
 from minidesk.search.query import Clause, Query
 
 
-def _clause(clause: Clause) -> str:
-    phrase = '"' + " ".join(clause.words) + '"'
-    return phrase + " *" if clause.prefix else phrase
+def _phrase(words: tuple[str, ...]) -> str:
+    return '"' + " ".join(words) + '"'
 
 
-def to_match(query: Query, columns: Sequence[str] | None = None) -> str:
+def _clause(clause: Clause, stemmed: bool) -> str:
+    if clause.prefix:  # the start of a word as typed: a stem of it would be another prefix
+        return _phrase(clause.words) + " *"
+    if not stemmed:
+        return _phrase(clause.words)
+    return "(" + " OR ".join(_phrase(v) for v in stemming.variants(clause.words)) + ")"
+
+
+def to_match(query: Query, columns: Sequence[str] | None = None, *, stemmed: bool = False) -> str:
     """``"refund" AND "late order" NOT "spam"``, limited to ``columns`` when given (FTS5's
-    ``{a b} : (...)`` filter: what the reader may search)."""
-    included = " AND ".join(_clause(c) for c in query.included)
+    ``{a b} : (...)`` filter: what the reader may search); ``stemmed`` also looks each
+    phrase up as every Snowball language stems it (the index's ``stems`` columns)."""
+    included = " AND ".join(_clause(c, stemmed) for c in query.included)
     expression = f"({included})"
     for clause in query.excluded:
-        expression = f"{expression} NOT {_clause(clause)}"
+        expression = f"{expression} NOT {_clause(clause, stemmed)}"
     if columns is not None:
         expression = "{" + " ".join(columns) + "} : (" + expression + ")"
     return expression

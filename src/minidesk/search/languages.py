@@ -1,9 +1,9 @@
 """Which stemmer a text gets: a ticket's language code → PostgreSQL text-search configuration.
 
-SQLite's FTS5 ships one stemmer (Porter, English) and no stemmer library is installed, so
-SQLite indexes every language with ``porter unicode61 remove_diacritics 2``: accents are
-folded for all, plurals stemmed for English only. PostgreSQL stems each ticket in its own
-language and a query is matched in all of them (``tsquery``).
+SQLite's FTS5 ships one stemmer (Porter, English): every ticket is tokenized with ``porter
+unicode61 remove_diacritics 2``, and a ticket in another language also gets its words stemmed
+by Snowball (``search.stemming``) into a column of stems. PostgreSQL stems each ticket in its
+own language and a query is parsed in each language the tickets have (``tsquery``).
 """
 
 from __future__ import annotations
@@ -24,8 +24,9 @@ REGCONFIGS: dict[str, str] = {
     "sv": "swedish",
 }
 FALLBACK = "simple"
-# What a query is matched in: every configuration a document may have been indexed with.
-ALL_CONFIGS: tuple[str, ...] = (*sorted(set(REGCONFIGS.values())), FALLBACK)
+# ISO 639-1 code → the Snowball stemmer SQLite's index stems a ticket with before FTS5 sees it
+# (``search.stemming``); English is left to FTS5's own Porter tokenizer.
+SNOWBALL: dict[str, str] = {code: config for code, config in REGCONFIGS.items() if code != "en"}
 
 # Accented letters PostgreSQL folds before indexing (``translate``, no extension needed);
 # Python's ``query.fold`` strips every combining mark, which covers these and more.

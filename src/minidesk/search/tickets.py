@@ -33,11 +33,13 @@ def _config(key: ColumnElement[Any]) -> ColumnElement[Any]:
 INDEX = engine.Index(
     name="search_tickets",
     key="ticket_id",
-    columns=("subject", "body", "notes"),
-    public_columns=("subject", "body"),
+    columns=("subject", "body", "notes", "stems", "note_stems"),
+    public_columns=("subject", "body", "stems"),
     public_weights="AB",
     # A word in the subject counts four times one in a message or a note.
-    bm25_weights=(4.0, 1.0, 1.0),
+    bm25_weights=(4.0, 1.0, 1.0, 1.0, 1.0),
+    shown_columns=("subject", "body", "notes"),
+    stemmed=True,
     pg_text=_text,
     pg_config=_config,
 )

@@ -1,21 +1,36 @@
-"""A parsed query as a PostgreSQL ``tsquery`` expression.
+"""A parsed query as a PostgreSQL ``tsquery``, parsed by the database in each configuration
+(language) a document may be stemmed with, then deduplicated.
 
-Each clause becomes a ``to_tsquery`` call with a bound parameter such as ``'late' <-> 'ord':*``
-whose words are letters and digits only (quoted, so no operator survives), and the clauses are
-combined with ``tsquery_and``/``tsquery_not`` in SQL rather than in text. A word is matched in
-every configuration (language) a document may be stemmed with: the query's language is
-unknown, the document's is not, and a stem that means nothing in one language matches nothing.
+Each clause goes to ``to_tsquery`` as a bound parameter such as ``'late' <-> 'ord':*`` whose
+words are letters and digits only (quoted, so no operator survives). The query's language is
+unknown and the documents' are not, so a clause is parsed in every configuration the index
+holds; most give the same lexemes ("order" is ``order`` in English and in ``simple``), and the
+index looks each distinct one up once, where a ``tsquery_or`` of a dozen copies had it walk the
+same posting list a dozen times. The result is one constant, so the planner estimates it from
+the index's statistics (how many rows it matches) like any literal.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import BindParameter, ColumnElement, bindparam, cast, func, literal
-from sqlalchemy.dialects.postgresql import REGCONFIG
+from sqlalchemy import bindparam, text
+from sqlalchemy.orm import Session
 
-from minidesk.search.languages import ALL_CONFIGS
+from minidesk.search.languages import FALLBACK
 from minidesk.search.query import Clause, Query
+
+# Every clause parsed in every configuration, in one round trip. ``simple`` is always one of
+# them: a word no stemmer knows (a name, an order number) is found as typed.
+_PARSE = """
+SELECT x.i, to_tsquery(CAST(c.config AS regconfig), x.t)::text
+FROM unnest(CAST(:texts AS text[])) WITH ORDINALITY AS x(t, i)
+CROSS JOIN ({configs}) AS c(config)
+"""
+_GIVEN = "SELECT unnest(CAST(:configs AS text[]))"
+# The configurations the tickets have (``ddl_postgres``: search_configs).
+_PRESENT = "SELECT config FROM search_configs UNION SELECT :fallback"
 
 
 def _text(clause: Clause, weights: str) -> str:
@@ -27,26 +42,33 @@ def _text(clause: Clause, weights: str) -> str:
     return " <-> ".join(parts)
 
 
-def _clause(clause: Clause, configs: Sequence[str], weights: str) -> ColumnElement[object]:
-    text: BindParameter[str] = bindparam(None, _text(clause, weights), unique=True)
-    matched: ColumnElement[object] | None = None
-    for config in configs:
-        one = func.to_tsquery(cast(literal(config), REGCONFIG), text)
-        matched = one if matched is None else func.tsquery_or(matched, one)
-    assert matched is not None
-    return matched
-
-
 def to_tsquery(
-    query: Query, configs: Sequence[str] = ALL_CONFIGS, weights: str = ""
-) -> ColumnElement[object]:
-    """The tsquery for ``query``; ``weights`` (e.g. ``"AB"``) limits it to the parts of a
-    document set with those weights (what the reader may search)."""
-    combined: ColumnElement[object] | None = None
-    for clause in query.clauses:
-        one = _clause(clause, configs, weights)
+    session: Session, query: Query, configs: Sequence[str] | None, weights: str = ""
+) -> str | None:
+    """The tsquery text for ``query`` in ``configs`` (None: those of ``search_configs``);
+    ``weights`` (e.g. ``"AB"``) limits it to the parts of a document set with those weights
+    (what the reader may search). None when the query can match nothing (every word of a
+    clause is a stop word in every configuration)."""
+    sql = _PARSE.format(configs=_PRESENT if configs is None else _GIVEN)
+    params: dict[str, object] = {"texts": [_text(c, weights) for c in query.clauses]}
+    if configs is None:
+        params["fallback"] = FALLBACK
+    else:
+        params["configs"] = list(configs)
+    statement = text(sql).bindparams(bindparam("texts"))
+    variants: dict[int, set[str]] = defaultdict(set)
+    for position, parsed in session.execute(statement, params):
+        if parsed:  # '' : only stop words in that configuration
+            variants[int(position) - 1].add(parsed)
+    included: list[str] = []
+    excluded: list[str] = []
+    for i, clause in enumerate(query.clauses):
+        either = " | ".join(f"( {one} )" for one in sorted(variants[i]))
         if clause.exclude:
-            one = func.tsquery_not(one)
-        combined = one if combined is None else func.tsquery_and(combined, one)
-    assert combined is not None
-    return combined
+            if either:  # excluding a clause of stop words excludes nothing
+                excluded.append(f"!( {either} )")
+        elif not either:
+            return None
+        else:
+            included.append(f"( {either} )")
+    return " & ".join(included + excluded)

@@ -1,7 +1,7 @@
 """full-text search at a million tickets (issue 14)
 
 Revision ID: 0031_search_speed
-Revises: 0029_channel_media
+Revises: 0032_kb_widgets
 
 PostgreSQL: the languages the tickets have (``search_configs``, so a query is parsed in those
 only), GIN indexes without a pending list, a longer statistics list for the ticket documents.
@@ -18,7 +18,7 @@ from alembic import op
 from minidesk.search import ddl
 
 revision: str = "0031_search_speed"
-down_revision: str | None = "0029_channel_media"
+down_revision: str | None = "0032_kb_widgets"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

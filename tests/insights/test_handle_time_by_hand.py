@@ -88,7 +88,8 @@ def test_handle_time_in_total_per_ticket_and_per_solved_ticket(
     # range: T1, T2, T4, T5 (T6 never), 216 s over 4. T0's work is before the range.
     assert report(client, cast.maya, **RANGE) == [
         {"key": None, "label": "all", "handle_seconds": 240, "tickets": 5,
-         "seconds_per_ticket": 48.0, "solved_tickets": 4, "seconds_per_solved_ticket": 54.0}]  # fmt: skip
+         "seconds_per_ticket": 48.0, "solved_tickets": 4,
+         "seconds_per_solved_ticket": 54.0}]  # fmt: skip
     # By agent, the one who worked: alice 60 + 95 + 24 = 179 over 3 (59.7), solved T1 and T4
     # 155 over 2; bob 31 + 30 = 61 over 2, both solved.
     rows = {r["label"]: r for r in report(client, cast.maya, **RANGE, by="agent")}

@@ -214,6 +214,8 @@ ROUTES = [
     line("GET", f"{V1}/tickets/{{number}}/messages", 200, hides=True, reveals=True),
     line("POST", f"{V1}/tickets/{{number}}/messages", 201, hides=True, json=NOTE),
     line("GET", f"{V1}/tickets/{{number}}/timeline", 200, hides=True, reveals=True),
+    line("POST", f"{V1}/tickets/{{number}}/work", 200, hides=True,
+         json={"visit": "visit-visibility", "active_seconds": 10}),
     line(
         "POST",
         f"{V1}/tickets/{{number}}/refunds",
@@ -380,6 +382,8 @@ ROUTES = [
     line("GET", f"{V1}/reports/tag-completion", 200, L,
          query={"from": "2026-01-01", "to": "2026-12-31"}),
     line("GET", f"{V1}/reports/repeat-contacts", 200, L,
+         query={"from": "2026-01-01", "to": "2026-12-31"}),
+    line("GET", f"{V1}/reports/handle-time", 200, L,
          query={"from": "2026-01-01", "to": "2026-12-31"}),
     line("GET", f"{V1}/qa/scorecard", 200),
     line("POST", f"{V1}/qa/scorecards", 422, M, json={}),

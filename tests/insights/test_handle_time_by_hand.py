@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import html
 import io
+import re
 from typing import Any
 
 import pytest
@@ -23,6 +25,7 @@ from tests.conftest import Cast
 from tests.desk.visibility_world import restrict
 from tests.insights.ops_timeline import build_ops
 from tests.insights.timeline import at
+from tests.web.ui.test_ticket_pages import _signed_in
 
 from minidesk.db import Database
 from minidesk.desk.models import Ticket, User
@@ -149,3 +152,26 @@ def test_the_heartbeat_counts_only_tickets_the_agent_may_see(
                            json={"visit": "visit-new2", "active_seconds": 5},
                            headers=cast.alice.headers)  # fmt: skip
     assert response.status_code == 404
+
+
+def test_the_operations_dashboard_shows_handle_time_and_the_tickets_behind_it(
+    client: TestClient, cast: Cast, worked: dict[str, int]
+) -> None:
+    _signed_in(client, cast.leo.email)
+    page = client.get("/insights/operations", params={**RANGE, "by": "all"})
+    assert page.status_code == 200, page.text[:300]
+    table = page.text[page.text.index('id="handle"'):]
+    assert "<td>0:04:00</td>" in table  # 240 s
+    links = {name: html.unescape(link) for link, name in re.findall(
+        r'href="(/insights/operations/tickets\?[^"]*report=handle-time&amp;list=(\w+)[^"]*)"',
+        page.text)}  # fmt: skip
+    behind = {name: re.findall(r'href="/tickets/(\d+)"', client.get(link).text)
+              for name, link in links.items()}  # fmt: skip
+    t = worked
+    assert behind == {
+        "tickets": [str(t[n]) for n in ("T1", "T2", "T4", "T5", "T6")],
+        "solved_tickets": [str(t[n]) for n in ("T1", "T2", "T4", "T5")]}  # fmt: skip
+    csv_link = re.search(r'id="handle-csv" href="([^"]+)"', page.text)
+    assert csv_link is not None
+    got = client.get(html.unescape(csv_link.group(1)))
+    assert got.status_code == 200 and "handle_seconds" in got.text

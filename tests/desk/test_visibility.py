@@ -385,6 +385,8 @@ ROUTES = [
          query={"from": "2026-01-01", "to": "2026-12-31"}),
     line("GET", f"{V1}/reports/handle-time", 200, L,
          query={"from": "2026-01-01", "to": "2026-12-31"}),
+    line("GET", f"{V1}/reports/occupancy", 200, L,
+         query={"from": "2026-01-01", "to": "2026-12-31"}),
     line("GET", f"{V1}/qa/scorecard", 200),
     line("POST", f"{V1}/qa/scorecards", 422, M, json={}),
     line("POST", f"{V1}/qa/samples", 422, M, json={}),

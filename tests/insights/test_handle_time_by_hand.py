@@ -1,6 +1,7 @@
-"""Handle time (docs/metrics.md) computed by hand: beats recorded at chosen moments on the
-operations fixture timeline (tests/insights/ops_timeline.py), then ``/api/v1/reports/
-handle-time`` compared with the definition applied to them; and the heartbeat route's rules.
+"""Handle time and occupancy (docs/metrics.md) computed by hand: beats and presence changes
+recorded at chosen moments on the operations fixture timeline (tests/insights/
+ops_timeline.py), then ``/api/v1/reports/handle-time`` and ``occupancy`` compared with the
+definitions applied to them; and the heartbeat route's rules.
 
     alice  visit a1 on T1, Mon 2 Mar 09:20:00/20/40 with totals 20, 40, 60         → 60 s
     alice  visit a2 on T4, Mon 9 Mar 10:00:00 total 80, 10:00:10 total 200 (capped) → 95 s
@@ -29,6 +30,7 @@ from tests.web.ui.test_ticket_pages import _signed_in
 
 from minidesk.db import Database
 from minidesk.desk.models import Ticket, User
+from minidesk.events import Event
 from minidesk.insights.work import MAX_STEP_SECONDS, record_beat
 from minidesk.insights.work_models import WorkTime
 
@@ -175,3 +177,55 @@ def test_the_operations_dashboard_shows_handle_time_and_the_tickets_behind_it(
     assert csv_link is not None
     got = client.get(html.unescape(csv_link.group(1)))
     assert got.status_code == 200 and "handle_seconds" in got.text
+
+
+def presence(database: Database, who: int, when: dt.datetime, before: str, after: str) -> None:
+    with database.transaction() as session:
+        session.add(Event(kind="routing.presence_changed", actor_type="user", actor_name="x",
+                          automated=False, created_at=when, dispatched_at=when,
+                          data={"user_id": who, "source": "agent", "before": before,
+                                "after": after}))  # fmt: skip
+
+
+def test_occupancy_is_handle_time_over_online_time(
+    client: TestClient, database: Database, cast: Cast, worked: dict[str, int]
+) -> None:
+    alice, bob, leo = cast.alice.id, cast.bob.id, cast.leo.id
+    # Alice: Sun 1 Mar 23:00-Mon 01:00 (one hour in the range), Mon 09:00-09:30, away, and
+    # Tue 10 Mar 08:00-08:10: 3600 + 1800 + 600 = 6000 s online.
+    presence(database, alice, at(1, 23), "offline", "online")
+    presence(database, alice, at(2, 1), "online", "offline")
+    presence(database, alice, at(2, 9), "offline", "online")
+    presence(database, alice, at(2, 9, 30), "online", "away")
+    presence(database, alice, at(10, 8), "away", "online")
+    presence(database, alice, at(10, 8, 10), "online", "offline")
+    # Bob: Mon 10:00-10:10, then from Mon 9 Mar 23:50 to the end of the range (11 Mar 00:00).
+    presence(database, bob, at(2, 10), "offline", "online")
+    presence(database, bob, at(2, 10, 10), "online", "offline")
+    presence(database, bob, at(9, 23, 50), "offline", "online")
+    # Leo: an hour online on Tue 3 Mar, no handle time.
+    presence(database, leo, at(3, 9), "offline", "online")
+    presence(database, leo, at(3, 10), "online", "offline")
+
+    def occupancy(who: Any, **query: str) -> dict[str, tuple[int, int, float | None]]:
+        response = client.get("/api/v1/reports/occupancy", params=query, headers=who.headers)
+        assert response.status_code == 200, response.text
+        return {r["label"]: (r["handle_seconds"], r["available_seconds"], r["occupancy"])
+                for r in response.json()["items"]}  # fmt: skip
+
+    bob_online = 600 + 10 * 60 + 24 * 3600
+    assert occupancy(cast.maya, **RANGE) == {
+        "Alice": (179, 6000, round(179 / 6000, 4)),
+        "Bob": (61, bob_online, round(61 / bob_online, 4)),
+        "Leo": (0, 3600, 0.0)}  # fmt: skip
+    # Tuesday 10 Mar alone: bob was online all day (since 23:50 the day before).
+    assert occupancy(cast.maya, **{"from": "2026-03-10", "to": "2026-03-10"}) == {
+        "Alice": (24, 600, 0.04), "Bob": (20, 86400, round(20 / 86400, 4))}  # fmt: skip
+    _signed_in(client, cast.leo.email)
+    page = client.get("/insights/operations", params=RANGE)
+    assert page.status_code == 200, page.text[:300]
+    table = page.text[page.text.index('id="occupancy"'):]
+    assert "<th scope=\"row\">Alice</th><td>179</td><td>6000</td><td>3.0%</td>" in table
+    restrict(client, cast)
+    # Leo leads Support: its agents only (alice, and leo himself).
+    assert set(occupancy(cast.leo, **RANGE)) == {"Alice", "Leo"}

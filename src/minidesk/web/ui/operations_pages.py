@@ -1,6 +1,6 @@
 """The operations dashboard (leads and up): backlog age at a moment, top intents and their
-coverage, tag completion, repeat contacts and handle time (docs/metrics.md, operational
-reports), each number linking to the tickets behind it, with CSV of the tables and of
+coverage, tag completion, repeat contacts, handle time and occupancy (docs/metrics.md,
+operational reports), each number linking to the tickets behind it, with CSV of the tables and of
 those tickets."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from minidesk.desk import access
 from minidesk.desk.access import Permission
 from minidesk.desk.models import Ticket, User
 from minidesk.desk.workspace import get_workspace
-from minidesk.insights import backlog, handle_time, repeats, tagging
+from minidesk.insights import backlog, handle_time, occupancy, repeats, tagging
 from minidesk.insights.intent_mix import intent_mix, tickets_of_intent
 from minidesk.insights.kpis import NONE_LABEL, Dimension, KpiRow, Period
 from minidesk.web.ui.insights_pages import DEFAULT_DAYS, MAX_DAYS
@@ -165,6 +165,7 @@ def operations(request: Request, browser: BrowserDep) -> Response:
             repeats=repeats.repeat_contacts(session, start, end, asked.group_by, by,
                                             dt.timedelta(days=asked.within_days), teams),
             handle=handle_time.handle_time(session, asked.since, asked.until, by, teams),
+            occupancy=occupancy.occupancy(session, asked.since, asked.until, teams),
         )  # fmt: skip
     context["bars"] = _bars(context["backlog"])
     return page(request, "insights_operations.html", context)

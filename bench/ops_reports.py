@@ -1,10 +1,11 @@
-"""Operations dashboard benchmark: the four reports of ``/insights/operations`` (backlog age,
-top intents, tag completion, repeat contacts; docs/metrics.md) over N tickets created over
+"""Operations dashboard benchmark: the reports of ``/insights/operations`` (backlog age, top
+intents, tag completion, repeat contacts, handle time; docs/metrics.md) over N tickets created over
 90 days, on SQLite (default) or PostgreSQL.
 
 Builds a fresh migrated database and bulk-inserts the rows those reports read: tickets (85%
 solved), their ``ticket.created`` and status-change events (a tenth reopened and solved
-again), their KPI rollup rows (first solves), tags on about 60% of them, and customers
+again), their KPI rollup rows (first solves), tags on about 60% of them, one to three
+visits' handle time by the assignee on the day each ticket was created, and customers
 with a skewed number of tickets (a few contact often, like a business account). Then times
 each report ``--runs`` times and prints JSON: per report p50 and max ms, the counts, the build
 time and the machine's load average (figures compare only at similar load).
@@ -40,12 +41,14 @@ from minidesk.desk.models import Customer, Team, Ticket, TicketTag, User  # noqa
 from minidesk.events import Event  # noqa: E402
 from minidesk.insights.backlog import backlog  # noqa: E402
 from minidesk.insights.facts import EventRow, fold  # noqa: E402
+from minidesk.insights.handle_time import handle_time  # noqa: E402
 from minidesk.insights.intent_mix import intent_mix  # noqa: E402
 from minidesk.insights.kpis import Dimension, Period  # noqa: E402
 from minidesk.insights.repeats import repeat_contacts  # noqa: E402
 from minidesk.insights.rollup import facts_row  # noqa: E402
 from minidesk.insights.rollup_models import KpiTicketFacts  # noqa: E402
 from minidesk.insights.tagging import tag_completion  # noqa: E402
+from minidesk.insights.work_models import WorkTime  # noqa: E402
 
 CHUNK = 5_000
 AGENTS, TEAMS = 40, 4
@@ -100,17 +103,26 @@ def _ticket(i: int, customers: int, rng: random.Random) -> tuple[dict[str, Any],
     return ticket, events, rng.random() < 0.6
 
 
+def _work(ticket: dict[str, Any], rng: random.Random) -> list[dict[str, Any]]:
+    """The assignee's visits of the ticket page on its first day, 30 s to 15 min each."""
+    return [{"user_id": ticket["assignee_id"], "ticket_id": ticket["id"],
+             "visit": f"bench-{ticket['id']}-{n}", "day": ticket["created_at"].date(),
+             "seconds": rng.randrange(30, 900), "last_beat_at": ticket["created_at"]}
+            for n in range(rng.randrange(1, 4))]  # fmt: skip
+
+
 def build(database: db.Database, tickets: int, seed: int) -> int:
     rng = random.Random(seed)
     customers = max(1, tickets // 3)
     _people(database, customers)
     written = 0
     for start in range(1, tickets + 1, CHUNK):
-        rows, events, tags, facts = [], [], [], []
+        rows, events, tags, facts, work = [], [], [], [], []
         for i in range(start, min(start + CHUNK, tickets + 1)):
             ticket, its_events, tagged = _ticket(i, customers, rng)
             rows.append(ticket)
             events += its_events
+            work += _work(ticket, rng)
             # The KPI rollup's row, folded from the same events as its listener folds them.
             folded = fold(EventRow(e["kind"], e["created_at"], e["actor_type"], False, e["data"])
                           for e in its_events)  # fmt: skip
@@ -121,6 +133,7 @@ def build(database: db.Database, tickets: int, seed: int) -> int:
             session.execute(insert(Ticket), rows)
             session.execute(insert(Event), events)
             session.execute(insert(KpiTicketFacts), facts)
+            session.execute(insert(WorkTime), work)
             if tags:
                 session.execute(insert(TicketTag), tags)
         written += len(events)
@@ -136,6 +149,10 @@ REPORTS: dict[str, Callable[[Session], Any]] = {
         s, START, END, Period.WEEK, Dimension.AGENT),
     "repeat_contacts_90_days_per_week_7_days": lambda s: repeat_contacts(
         s, START, END, Period.WEEK, Dimension.ALL, dt.timedelta(days=7), now=END),
+    "handle_time_90_days_by_agent": lambda s: handle_time(
+        s, START.date(), (END - dt.timedelta(days=1)).date(), Dimension.AGENT),
+    "handle_time_90_days_by_intent": lambda s: handle_time(
+        s, START.date(), (END - dt.timedelta(days=1)).date(), Dimension.INTENT),
 }  # fmt: skip
 
 

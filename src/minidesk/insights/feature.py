@@ -1,5 +1,6 @@
 """Insights' manifest: surveys (scheduled on solve, sent and relational NPS by the minute
-sweep, answered by link or reply), their API and public answer pages; the KPI report."""
+sweep, answered by link or reply), their API and public answer pages; the KPI report; agents'
+handle time as the ticket page reports it."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ FEATURE = Feature(
         "minidesk.insights.models",
         "minidesk.insights.qa_models",
         "minidesk.insights.rollup_models",
+        "minidesk.insights.work_models",
     ),
     listeners=(
         "minidesk.insights.surveys",
@@ -25,6 +27,7 @@ FEATURE = Feature(
         "minidesk.web.api.surveys:router",
         "minidesk.web.api.reports:router",
         "minidesk.web.api.ops_reports:router",
+        "minidesk.web.api.work:router",
         "minidesk.web.api.qa:router",
         "minidesk.web.ui.survey_pages:router",
         "minidesk.web.ui.insights_pages:router",

@@ -1,7 +1,7 @@
 """The operational reports of docs/metrics.md beside the KPI report: backlog age, top intents
-and coverage, tag completion and repeat contacts. JSON, or CSV with ``format=csv`` or
-``Accept: text/csv``; where agents are restricted to their teams, a lead reads their teams'
-tickets only."""
+and coverage, tag completion, repeat contacts, handle time and occupancy. JSON, or CSV with
+``format=csv`` or ``Accept: text/csv``; where agents are restricted to their teams, a lead
+reads their teams' tickets (and agents) only."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from pydantic import BaseModel
 from minidesk.db import utcnow
 from minidesk.desk import access
 from minidesk.insights import backlog as backlog_report
+from minidesk.insights import handle_time as handle_report
+from minidesk.insights import occupancy as occupancy_report
 from minidesk.insights import repeats, tagging
 from minidesk.insights.intent_mix import (
     DEFAULT_TARGET,
@@ -114,6 +116,37 @@ class RepeatReportOut(BaseModel):
     by: Dimension
     within_days: int
     items: list[RepeatOut]
+
+
+class HandleTimeOut(BaseModel):
+    key: str | None
+    label: str
+    handle_seconds: int
+    tickets: int
+    seconds_per_ticket: float | None
+    solved_tickets: int
+    seconds_per_solved_ticket: float | None
+
+
+class HandleTimeReportOut(BaseModel):
+    since: dt.date
+    until: dt.date
+    by: Dimension
+    items: list[HandleTimeOut]
+
+
+class OccupancyOut(BaseModel):
+    key: str | None
+    label: str
+    handle_seconds: int
+    available_seconds: int
+    occupancy: float | None
+
+
+class OccupancyReportOut(BaseModel):
+    since: dt.date
+    until: dt.date
+    items: list[OccupancyOut]
 
 
 def _wants_csv(format: str | None, accept: str) -> bool:
@@ -245,3 +278,47 @@ def repeat_contacts(
              for r in rows]  # fmt: skip
     return RepeatReportOut(since=since, until=until, group_by=group_by, by=by,
                            within_days=within_days, items=items)  # fmt: skip
+
+
+@router.get("/reports/handle-time", response_model=HandleTimeReportOut, responses=CSV_RESPONSE)
+def handle_time(
+    session: SessionDep,
+    user: ReaderDep,
+    workspace: WorkspaceDep,
+    since: FromQuery,
+    until: ToQuery,
+    by: Dimension = Dimension.ALL,
+    format: FormatQuery = None,
+    accept: Annotated[str, Header()] = "",
+) -> Any:
+    """Agents' active seconds on tickets from ``from`` to ``to`` (UTC days) per ``by`` (agent:
+    who worked), the tickets worked and the mean per ticket, and the mean per ticket first
+    solved in the range."""
+    date_range(since, until)  # the same limits as every report
+    teams = access.team_reach(session, user, workspace.restrict_agents_to_teams)
+    rows = handle_report.handle_time(session, since, until, by, teams)
+    if _wants_csv(format, accept):
+        return _csv(table_csv(handle_report.METRICS, rows), f"handle-time-{by}-{since}-{until}")
+    items = [HandleTimeOut(key=r.key, label=r.label, **r.values) for r in rows]
+    return HandleTimeReportOut(since=since, until=until, by=by, items=items)
+
+
+@router.get("/reports/occupancy", response_model=OccupancyReportOut, responses=CSV_RESPONSE)
+def occupancy(
+    session: SessionDep,
+    user: ReaderDep,
+    workspace: WorkspaceDep,
+    since: FromQuery,
+    until: ToQuery,
+    format: FormatQuery = None,
+    accept: Annotated[str, Header()] = "",
+) -> Any:
+    """Per agent, from ``from`` to ``to`` (UTC days): handle time ÷ the time their routing
+    presence was online (``null`` with no online time)."""
+    date_range(since, until)
+    teams = access.team_reach(session, user, workspace.restrict_agents_to_teams)
+    rows = occupancy_report.occupancy(session, since, until, teams)
+    if _wants_csv(format, accept):
+        return _csv(table_csv(occupancy_report.METRICS, rows), f"occupancy-{since}-{until}")
+    items = [OccupancyOut(key=r.key, label=r.label, **r.values) for r in rows]
+    return OccupancyReportOut(since=since, until=until, items=items)

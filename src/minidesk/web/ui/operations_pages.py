@@ -1,6 +1,7 @@
 """The operations dashboard (leads and up): backlog age at a moment, top intents and their
-coverage, tag completion and repeat contacts (docs/metrics.md, operational reports), each
-number linking to the tickets behind it, with CSV of the tables and of those tickets."""
+coverage, tag completion, repeat contacts, handle time and occupancy (docs/metrics.md,
+operational reports), each number linking to the tickets behind it, with CSV of the tables and of
+those tickets."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from minidesk.desk import access
 from minidesk.desk.access import Permission
 from minidesk.desk.models import Ticket, User
 from minidesk.desk.workspace import get_workspace
-from minidesk.insights import backlog, repeats, tagging
+from minidesk.insights import backlog, handle_time, occupancy, repeats, tagging
 from minidesk.insights.intent_mix import intent_mix, tickets_of_intent
 from minidesk.insights.kpis import NONE_LABEL, Dimension, KpiRow, Period
 from minidesk.web.ui.insights_pages import DEFAULT_DAYS, MAX_DAYS
@@ -38,6 +39,7 @@ class Report(StrEnum):
     INTENTS = "intents"
     TAGS = "tag-completion"
     REPEATS = "repeat-contacts"
+    HANDLE = "handle-time"
 
 
 # What the drill-down may list per report: the names its rows keep tickets under.
@@ -46,6 +48,7 @@ LISTS: dict[Report, tuple[str, ...]] = {
     Report.INTENTS: ("tickets",),
     Report.TAGS: ("tickets_solved", "tagged", "untagged", "fields_complete", "fields_incomplete"),
     Report.REPEATS: ("repeat_base", "repeat_contacts", "pending"),
+    Report.HANDLE: ("tickets", "solved_tickets"),
 }
 
 
@@ -161,6 +164,8 @@ def operations(request: Request, browser: BrowserDep) -> Response:
             tags=tagging.tag_completion(session, start, end, asked.group_by, by, teams),
             repeats=repeats.repeat_contacts(session, start, end, asked.group_by, by,
                                             dt.timedelta(days=asked.within_days), teams),
+            handle=handle_time.handle_time(session, asked.since, asked.until, by, teams),
+            occupancy=occupancy.occupancy(session, asked.since, asked.until, teams),
         )  # fmt: skip
     context["bars"] = _bars(context["backlog"])
     return page(request, "insights_operations.html", context)
@@ -184,6 +189,8 @@ def _behind(session: Session, user: User, request: Request, asked: Asked) -> lis
             Report.REPEATS: lambda: repeats.repeat_contacts(
                 session, start, end, asked.group_by, by,
                 dt.timedelta(days=asked.within_days), teams),
+            Report.HANDLE: lambda: handle_time.handle_time(session, asked.since, asked.until,
+                                                           by, teams),
         }[Report(report)]()  # fmt: skip
         period = params.get("period", "")
         ids = next((r.tickets.get(name, []) for r in rows

@@ -1,0 +1,86 @@
+"""Occupancy (docs/metrics.md): per agent, handle time ÷ available time in a range of UTC
+days. Available time is the time the agent's routing presence was online, read from the
+``routing.presence_changed`` events (``routing.profiles.do_set_presence``): an online spell
+starts at an event whose ``after`` is online and ends at the agent's next presence event,
+or at the end of the range (or now, if sooner)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from minidesk.db import utcnow
+from minidesk.desk.models import TeamMember
+from minidesk.event_kinds import EventKind
+from minidesk.events import Event
+from minidesk.insights.kpis import Dimension, KpiRow
+from minidesk.insights.ops_rows import Tally, Values, as_rows, share
+from minidesk.insights.work_models import WorkTime
+
+METRICS: tuple[str, ...] = ("handle_seconds", "available_seconds", "occupancy")
+ONLINE = "online"
+
+
+def available_seconds(
+    session: Session, start: dt.datetime, end: dt.datetime
+) -> dict[int, float]:
+    """Agent → seconds online from ``start`` to before ``end`` (never past now)."""
+    end = min(end, utcnow())
+    rows = session.execute(
+        select(Event.created_at, Event.data)
+        .where(Event.kind == EventKind.ROUTING_PRESENCE_CHANGED, Event.created_at < end)
+        .order_by(Event.id)
+    )
+    online_since: dict[int, dt.datetime] = {}
+    found: dict[int, float] = defaultdict(float)
+    for when, data in rows:
+        agent = int(data["user_id"])
+        began = online_since.pop(agent, None)
+        if began is not None:
+            found[agent] += _overlap(began, when, start, end)
+        if data.get("after") == ONLINE:
+            online_since[agent] = when
+    for agent, began in online_since.items():
+        found[agent] += _overlap(began, end, start, end)
+    return {agent: seconds for agent, seconds in found.items() if seconds > 0}
+
+
+def _overlap(a: dt.datetime, b: dt.datetime, start: dt.datetime, end: dt.datetime) -> float:
+    return max((min(b, end) - max(a, start)).total_seconds(), 0.0)
+
+
+def occupancy(
+    session: Session, since: dt.date, until: dt.date, teams: Collection[int] | None = None
+) -> list[KpiRow]:
+    """One row per agent with handle time or online time in the range (period: ``since``);
+    with ``teams``, the agents who belong to one of them."""
+    start = dt.datetime.combine(since, dt.time(), dt.UTC)
+    end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), dt.UTC)
+    online = available_seconds(session, start, end)
+    handled = dict(
+        session.execute(
+            select(WorkTime.user_id, func.sum(WorkTime.seconds))
+            .where(WorkTime.day >= since, WorkTime.day <= until)
+            .group_by(WorkTime.user_id)
+            .having(func.sum(WorkTime.seconds) > 0)
+        ).all()
+    )
+    agents = set(online) | set(handled)
+    if teams is not None:
+        members = session.scalars(
+            select(TeamMember.user_id).where(TeamMember.team_id.in_(list(teams)))
+        )
+        agents &= set(members)
+    tallies: dict[tuple[dt.date, str | None], Tally] = {(since, str(a)): Tally() for a in agents}
+
+    def row_values(tally: Tally) -> Values:
+        agent = int(next(key for (_, key), t in tallies.items() if t is tally) or 0)
+        work, available = int(handled.get(agent, 0)), round(online.get(agent, 0.0))
+        return {"handle_seconds": work, "available_seconds": available,
+                "occupancy": share(work, available)}  # fmt: skip
+
+    return as_rows(session, Dimension.AGENT, tallies, row_values)

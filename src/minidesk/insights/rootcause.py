@@ -17,7 +17,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from minidesk.desk.models import Ticket
-from minidesk.insights.kpis import NONE_LABEL, ticket_facts
+from minidesk.insights.cells import NONE_LABEL
+from minidesk.insights.kpis import ticket_facts
 
 TOP_CONTACTS = 10
 

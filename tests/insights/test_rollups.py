@@ -23,6 +23,8 @@ from minidesk.insights.kpis import FACT_KINDS, kpis
 from minidesk.insights.report import fast_kpis
 from minidesk.insights.rollup import KEY_KINDS, keep_current, rebuild
 from minidesk.insights.rollup_models import KpiDaily, KpiSurveyDay, KpiTicketFacts
+from minidesk.insights.rootcause import root_causes
+from minidesk.insights.rootcause_full import root_causes_recomputed
 from minidesk.insights.surveys import send_due
 
 ROLLUPS: tuple[type[Base], ...] = (KpiTicketFacts, KpiDaily, KpiSurveyDay)
@@ -140,6 +142,26 @@ def test_the_fast_report_equals_the_full_one_for_every_period_and_dimension(
                 assert created == 6
             elif not teams:
                 assert created == 0
+
+
+def test_the_root_causes_from_the_rollups_equal_a_recomputation(
+    client: TestClient, cast: Cast, database: Database
+) -> None:
+    converse(client, cast, seed=11)
+    today = utcnow().date()
+    with database.sessions() as session:
+        for days in (1, 30):
+            since = dt.datetime.combine(today - dt.timedelta(days=days - 1), dt.time(), dt.UTC)
+            until = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), dt.UTC)
+            for teams in (None, [cast.support_team], []):
+                fast = root_causes(session, since, until, teams)
+                assert fast == root_causes_recomputed(session, since, until, teams), teams
+                tickets = sum(row["tickets"] for row in fast["intents"])
+                if teams is None:
+                    assert tickets == 6
+                elif not teams:
+                    assert tickets == 0
+        assert root_causes(session, since, until, None)["costliest"], "some contacts cost replies"
 
 
 def test_the_listener_hears_every_kind_the_facts_and_keys_read() -> None:

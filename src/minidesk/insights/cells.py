@@ -88,6 +88,9 @@ class Cell:
     contained: int = 0
     within_turns: int = 0
     escalated: int = 0
+    # By creation day, for the root-cause report: every person's reply, and reopened tickets.
+    touches: int = 0
+    created_reopened: int = 0
     # Survey answers as counts and sums, so a rollup can add them too.
     csat_answers: int = 0
     csat_sum: int = 0

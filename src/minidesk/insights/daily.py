@@ -26,6 +26,8 @@ COUNTERS = (
     "escalated",
     "first_response_count",
     "first_response_micros",
+    "touches",
+    "created_reopened",
     "solved",
     "resolution_count",
     "resolution_micros",
@@ -66,6 +68,8 @@ def contribution(facts: Mapping[str, Any]) -> Deltas:
             row = added[(str(dimension), created, key, team)]
             row["created"] += 1
             row["escalated"] += int(facts["escalated"])
+            row["touches"] += facts["human_replies_total"]
+            row["created_reopened"] += int(facts["reopened"])
             if facts["first_response_seconds"] is not None:
                 row["first_response_count"] += 1
                 row["first_response_micros"] += _micros(facts["first_response_seconds"])

@@ -68,6 +68,8 @@ def facts_row(ticket_id: int, facts: TicketFacts, keys: dict[str, Any]) -> dict[
         "contained": facts.contained,
         "within_turns": solved is not None and facts.customer_messages_before_solve <= MAX_TURNS,
         "escalated": facts.escalated,
+        "human_replies_total": facts.human_replies_total,
+        "customer_messages_before_solve": facts.customer_messages_before_solve,
         "assignee_id": keys["assignee_id"],
         "team_id": keys["team_id"],
         "channel": keys["channel"],

@@ -26,6 +26,10 @@ NO_KEY = ""
 
 class KpiTicketFacts(Base):
     __tablename__ = "kpi_ticket_facts"
+    # The root-cause report's costliest contacts: most replies first, read in index order.
+    __table_args__ = (
+        Index("ix_kpi_ticket_facts_touches", "human_replies_total", "ticket_id"),
+    )
 
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
     # UTC days: the time bases of docs/metrics.md, grouped without date functions (which
@@ -41,6 +45,8 @@ class KpiTicketFacts(Base):
     contained: Mapped[bool] = mapped_column(default=False)
     within_turns: Mapped[bool] = mapped_column(default=False)
     escalated: Mapped[bool] = mapped_column(default=False)
+    human_replies_total: Mapped[int] = mapped_column(default=0)
+    customer_messages_before_solve: Mapped[int] = mapped_column(default=0)
     # The ticket's keys when its kpi_daily rows were last written.
     assignee_id: Mapped[int | None]
     team_id: Mapped[int | None]
@@ -65,6 +71,8 @@ class KpiDaily(Base):
     escalated: Mapped[int] = mapped_column(default=0)
     first_response_count: Mapped[int] = mapped_column(default=0)
     first_response_micros: Mapped[int] = mapped_column(BigInteger, default=0)
+    touches: Mapped[int] = mapped_column(default=0)  # every person's reply (root causes)
+    created_reopened: Mapped[int] = mapped_column(default=0)  # reopened, by creation day
     # By the day first solved.
     solved: Mapped[int] = mapped_column(default=0)
     resolution_count: Mapped[int] = mapped_column(default=0)

@@ -29,6 +29,12 @@ def upgrade() -> None:
         batch.add_column(sa.Column("team_id", sa.Integer(), nullable=True))
         batch.add_column(sa.Column("channel", sa.String(length=16), nullable=True))
         batch.add_column(sa.Column("intent", sa.String(length=64), nullable=True))
+        for name in ("human_replies_total", "customer_messages_before_solve"):
+            batch.add_column(sa.Column(name, sa.Integer(), nullable=False, server_default="0"))
+    # The order the costliest contacts are read in (most replies first, walked backwards).
+    op.create_index(
+        "ix_kpi_ticket_facts_touches", "kpi_ticket_facts", ["human_replies_total", "ticket_id"]
+    )
 
     def counter(name: str, kind: type[sa.types.TypeEngine[int]] = sa.Integer) -> sa.Column[int]:
         return sa.Column(name, kind(), nullable=False)
@@ -45,6 +51,8 @@ def upgrade() -> None:
         counter("escalated"),
         counter("first_response_count"),
         counter("first_response_micros", sa.BigInteger),
+        counter("touches"),
+        counter("created_reopened"),
         counter("solved"),
         counter("resolution_count"),
         counter("resolution_micros", sa.BigInteger),
@@ -69,8 +77,10 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_kpi_ticket_facts_touches", "kpi_ticket_facts")
     op.drop_table("kpi_survey_days")
     op.drop_table("kpi_daily")
     with op.batch_alter_table("kpi_ticket_facts") as batch:
-        for name in ("intent", "channel", "team_id", "assignee_id"):
+        for name in ("customer_messages_before_solve", "human_replies_total", "intent",
+                     "channel", "team_id", "assignee_id"):  # fmt: skip
             batch.drop_column(name)

@@ -26,6 +26,10 @@ from minidesk.insights.rollup_models import NO_KEY, KpiDaily, KpiTicketFacts
 
 TOP_CONTACTS = 10
 MANY_TURNS = 3  # more customer messages than this before the solve is worth naming
+# Up to this many tickets in the range, the costliest are found by sorting them (a fast sort);
+# past it, by walking the index on replies (few rows read when the range holds many tickets).
+SORT_AT_MOST = 50_000
+WALK_BATCH = 200
 
 
 @dataclass
@@ -75,7 +79,8 @@ def report(figures: IntentFigures, contacts: list[dict[str, Any]]) -> dict[str, 
                 "trend": round((n - previous) / previous, 4) if previous else None,
             }
         )
-    contacts.sort(key=lambda c: (-int(c["touches"]), int(c["ticket_number"])))
+    # Newest first among equals: what an index on (replies, ticket) gives read backwards.
+    contacts.sort(key=lambda c: (-int(c["touches"]), -int(c["ticket_number"])))
     return {"intents": rows, "costliest": contacts[:TOP_CONTACTS]}
 
 
@@ -123,24 +128,36 @@ def root_causes(
                                     KpiDaily.created):  # fmt: skip
         if created:
             figures.previous[_label(key)] = int(created)
-    return report(figures, _costliest(session, since, until, teams))
+    created = sum(figures.tickets.values())
+    return report(figures, _costliest(session, since, until, teams, created))
 
 
 def _costliest(
-    session: Session, since: dt.datetime, until: dt.datetime, teams: Collection[int] | None
+    session: Session,
+    since: dt.datetime,
+    until: dt.datetime,
+    teams: Collection[int] | None,
+    created: int,
 ) -> list[dict[str, Any]]:
-    """The tickets created in the range with the most person replies, walked in the order of
-    an index on replies, so the query stops after ten."""
+    """The tickets created in the range with the most person replies (newest first among
+    equals). ``created`` tickets are in the range: when there are few, read them by creation
+    day and sort; when many, walk the index on replies from the top and keep those in the range,
+    which stops after about ten times (all tickets / ``created``) rows instead of sorting them."""
     first, last = _days(since, until)
     facts = KpiTicketFacts
-    query = (
-        select(facts)
-        .where(facts.created_day >= first, facts.created_day <= last)
-        .order_by(facts.human_replies_total.desc(), facts.ticket_id)
-        .limit(TOP_CONTACTS)
-    )
+    query = select(facts).order_by(facts.human_replies_total.desc(), facts.ticket_id.desc())
     if teams is not None:
         query = query.where(facts.team_id.in_(list(teams)))
+    if created <= SORT_AT_MOST:
+        narrowed = query.where(facts.created_day >= first, facts.created_day <= last)
+        found = list(session.scalars(narrowed.limit(TOP_CONTACTS)))
+    else:
+        found = []
+        for row in session.scalars(query.execution_options(yield_per=WALK_BATCH)):
+            if row.created_day is not None and first <= row.created_day <= last:
+                found.append(row)
+                if len(found) == TOP_CONTACTS:
+                    break
     return [
         {
             "ticket_number": row.ticket_id,
@@ -154,5 +171,5 @@ def _costliest(
                 row.solved_day is not None,
             ),
         }
-        for row in session.scalars(query)
+        for row in found
     ]

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import random
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from tests.conftest import Cast, inbound
 from tests.insights.conftest import later, set_status, survey_message, token_in
+from typer.testing import CliRunner
 
 from minidesk import events
 from minidesk.db import Base, Database, utcnow
@@ -108,6 +110,29 @@ def test_listeners_keep_every_rollup_equal_to_a_full_recomputation(
     with database.transaction() as session:
         counts = rebuild(session)
     assert counts["tickets"] == 6
+    assert snapshot(database) == kept
+
+
+def test_the_rebuild_command_fills_emptied_rollups_from_the_event_log(
+    client: TestClient, cast: Cast, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As after the upgrade that added the per-day tables: empty, then rebuilt by the CLI."""
+    from minidesk import settings
+    from minidesk.cli import app
+
+    converse(client, cast, seed=5, tickets=3)
+    kept = snapshot(database)
+    with database.transaction() as session:
+        for model in ROLLUPS:
+            session.execute(delete(model))
+    monkeypatch.setenv("MINIDESK_DATABASE_URL", settings.get_settings().database_url)
+    monkeypatch.setenv("MINIDESK_SECRET_KEY", "test-secret-key-of-32-bytes-or-more")
+    monkeypatch.setenv("MINIDESK_QUEUE_URL", "memory://")
+    result = CliRunner().invoke(app, ["insights", "rebuild"])
+    assert result.exit_code == 0, result.output
+    counts = json.loads(result.output)
+    assert counts == {"tickets": 3, "daily_rows": len(kept["kpi_daily"]),
+                      "survey_days": len(kept["kpi_survey_days"])}  # fmt: skip
     assert snapshot(database) == kept
 
 

@@ -161,7 +161,17 @@ def _mark_done(session: Session, done: str, ticket_ids: list[int]) -> None:
     session.info[done] = (events.batch(session), set(ticket_ids))
 
 
-@events.listen(*HEARD, automated=True)
+@events.listen(
+    EventKind.TICKET_CREATED,
+    EventKind.MESSAGE_SENT,
+    EventKind.MESSAGE_RECEIVED,
+    EventKind.TICKET_STATUS_CHANGED,
+    EventKind.TICKET_TIER_CHANGED,
+    EventKind.TICKET_ASSIGNED,
+    EventKind.TICKET_TEAM_CHANGED,
+    EventKind.TICKET_INTENT_CORRECTED,
+    automated=True,
+)
 def keep_current(session: Session, event: Event) -> None:
     """Every kind of ``kpis.FACT_KINDS`` and ``KEY_KINDS`` (a test holds the lists equal)."""
     ids = _batch_tickets(session, event, HEARD, _DONE)

@@ -21,7 +21,6 @@ from typer.testing import CliRunner
 
 from minidesk import events
 from minidesk.db import Base, Database, utcnow
-from minidesk.insights import rootcause
 from minidesk.insights.cells import Dimension, Period
 from minidesk.insights.kpis import FACT_KINDS, kpis
 from minidesk.insights.report import fast_kpis
@@ -171,13 +170,9 @@ def test_the_fast_report_equals_the_full_one_for_every_period_and_dimension(
                 assert created == 0
 
 
-@pytest.mark.parametrize("sort_at_most", [rootcause.SORT_AT_MOST, 0])
 def test_the_root_causes_from_the_rollups_equal_a_recomputation(
-    client: TestClient, cast: Cast, database: Database, monkeypatch: pytest.MonkeyPatch,
-    sort_at_most: int,
-) -> None:  # fmt: skip
-    """Both ways of finding the costliest contacts: sorting the range, walking the index."""
-    monkeypatch.setattr(rootcause, "SORT_AT_MOST", sort_at_most)
+    client: TestClient, cast: Cast, database: Database
+) -> None:
     converse(client, cast, seed=11)
     today = utcnow().date()
     with database.sessions() as session:

@@ -26,9 +26,9 @@ NO_KEY = ""
 
 class KpiTicketFacts(Base):
     __tablename__ = "kpi_ticket_facts"
-    # The root-cause report's costliest contacts: most replies first, read in index order.
+    # The root-cause report's costliest contacts: each day's most replies, in index order.
     __table_args__ = (
-        Index("ix_kpi_ticket_facts_touches", "human_replies_total", "ticket_id"),
+        Index("ix_kpi_ticket_facts_touches", "created_day", "human_replies_total", "ticket_id"),
     )
 
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)

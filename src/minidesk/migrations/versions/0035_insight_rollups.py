@@ -31,9 +31,11 @@ def upgrade() -> None:
         batch.add_column(sa.Column("intent", sa.String(length=64), nullable=True))
         for name in ("human_replies_total", "customer_messages_before_solve"):
             batch.add_column(sa.Column(name, sa.Integer(), nullable=False, server_default="0"))
-    # The order the costliest contacts are read in (most replies first, walked backwards).
+    # The order each day's costliest contacts are read in (most replies first, backwards).
     op.create_index(
-        "ix_kpi_ticket_facts_touches", "kpi_ticket_facts", ["human_replies_total", "ticket_id"]
+        "ix_kpi_ticket_facts_touches",
+        "kpi_ticket_facts",
+        ["created_day", "human_replies_total", "ticket_id"],
     )
 
     def counter(name: str, kind: type[sa.types.TypeEngine[int]] = sa.Integer) -> sa.Column[int]:

@@ -1,94 +1,196 @@
-"""The KPI rollup kept by listeners equals a full recomputation: row by row after real
-conversations through the API, and report by report (every period and dimension) against
-``kpis.kpis``, which folds every event again."""
+"""The KPI rollups kept by listeners equal a full recomputation: table by table after a
+random-ish run of real conversations through the API (replies, reassignments, team moves,
+intent corrections, escalations, solves, reopens, survey answers changed), and report by
+report (every period and dimension, with and without a team restriction) against ``kpis.kpis``,
+which folds every event again."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
+import random
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from tests.conftest import Cast, inbound
 from tests.insights.conftest import later, set_status, survey_message, token_in
+from typer.testing import CliRunner
 
-from minidesk.db import Database, utcnow
-from minidesk.insights.kpis import Dimension, Period, kpis
-from minidesk.insights.rollup import fast_kpis, keep_current, rebuild
-from minidesk.insights.rollup_models import KpiTicketFacts
+from minidesk import events
+from minidesk.db import Base, Database, utcnow
+from minidesk.insights.cells import Dimension, Period
+from minidesk.insights.kpis import FACT_KINDS, kpis
+from minidesk.insights.report import fast_kpis
+from minidesk.insights.rollup import KEY_KINDS, keep_current, rebuild
+from minidesk.insights.rollup_models import KpiDaily, KpiSurveyDay, KpiTicketFacts
+from minidesk.insights.rootcause import root_causes
+from minidesk.insights.rootcause_full import root_causes_recomputed
 from minidesk.insights.surveys import send_due
 
+ROLLUPS: tuple[type[Base], ...] = (KpiTicketFacts, KpiDaily, KpiSurveyDay)
 
-def snapshot(database: Database) -> list[dict[str, Any]]:
+
+def snapshot(database: Database) -> dict[str, list[dict[str, Any]]]:
+    tables = {}
     with database.sessions() as session:
-        rows = session.scalars(select(KpiTicketFacts).order_by(KpiTicketFacts.ticket_id))
-        return [
-            {c.name: getattr(row, c.name) for c in KpiTicketFacts.__table__.columns} for row in rows
-        ]
+        for model in ROLLUPS:
+            columns = list(model.__table__.columns)
+            rows = session.execute(select(*columns).order_by(*model.__table__.primary_key))
+            tables[model.__tablename__] = [dict(row._mapping) for row in rows]
+    return tables
 
 
-def converse(client: TestClient, cast: Cast) -> None:
-    """Four conversations: answered and solved, reopened, escalated, left open."""
-    for n, email in enumerate(["ann@example.com", "ben@example.com", "cy@example.com",
-                               "di@example.com"]):  # fmt: skip
-        number = int(str(inbound(client, cast.shop, "Hello, a question about your shop", f"m{n}",
-                                 email=email, thread=f"t{n}")["ticket_number"]))  # fmt: skip
-        if n == 3:
-            continue
-        client.patch(f"/api/v1/tickets/{number}", json={"assignee": cast.alice.id},
-                     headers=cast.olivia.headers)  # fmt: skip
-        reply = client.post(f"/api/v1/tickets/{number}/messages",
-                            json={"text": "On its way", "type": "reply"},
-                            headers=cast.alice.headers)  # fmt: skip
-        assert reply.status_code == 201, reply.text
-        if n == 2:
-            tier = client.patch(f"/api/v1/tickets/{number}", json={"tier": 3},
-                                headers=cast.olivia.headers)  # fmt: skip
-            assert tier.status_code == 200, tier.text
-        set_status(client, cast, number, "solved")
-        if n == 1:
-            inbound(client, cast.shop, "It did not arrive", f"m{n}b", email=email, thread=f"t{n}")
-        if n == 0:
-            send_due(later(61))
-            token = token_in(str(survey_message(client, cast, number)["text"]))
-            assert client.get(f"/s/{token}", params={"score": 5}).status_code == 200
+def patch(client: TestClient, cast: Cast, number: int, **change: object) -> None:
+    response = client.patch(f"/api/v1/tickets/{number}", json=change, headers=cast.olivia.headers)
+    assert response.status_code == 200, response.text
 
 
-def test_listeners_keep_the_rollup_equal_to_a_full_recomputation(
+def reply(client: TestClient, cast: Cast, number: int) -> None:
+    response = client.post(f"/api/v1/tickets/{number}/messages",
+                           json={"text": "On its way", "type": "reply"},
+                           headers=cast.alice.headers)  # fmt: skip
+    assert response.status_code == 201, response.text
+
+
+def converse(client: TestClient, cast: Cast, seed: int, tickets: int = 6) -> None:
+    """A seeded run of conversations: each step picks a ticket and something that changes its
+    facts or its keys, the way agents and customers do, in a mixed order."""
+    rng = random.Random(seed)
+    numbers: list[int] = []
+    emails = [f"customer{n}@example.com" for n in range(tickets)]
+    for n, email in enumerate(emails):
+        body = inbound(client, cast.shop, "Hello, a question about your order", f"m{seed}-{n}",
+                       email=email, thread=f"t{n}")  # fmt: skip
+        numbers.append(int(str(body["ticket_number"])))
+    agents = [cast.alice.id, cast.bob.id]
+    teams = [cast.support_team, cast.billing_team]
+    intents = ["order_status", "refund", "billing"]
+    solved: set[int] = set()
+    for step in range(tickets * 5):
+        n = rng.randrange(tickets)
+        number, action = numbers[n], rng.choice(
+            ["reply", "assign", "team", "intent", "tier", "solve", "write", "reply"])  # fmt: skip
+        if action == "reply":
+            reply(client, cast, number)
+        elif action == "assign":
+            patch(client, cast, number, assignee_id=rng.choice(agents))
+        elif action == "team":
+            patch(client, cast, number, team_id=rng.choice(teams))
+        elif action == "intent":
+            patch(client, cast, number, intent=rng.choice(intents))
+        elif action == "tier":
+            patch(client, cast, number, tier=rng.choice([2, 3]))
+        elif action == "solve" and number not in solved:
+            set_status(client, cast, number, "solved")
+            solved.add(number)
+        elif action == "write":
+            # On a solved ticket this reopens it.
+            inbound(client, cast.shop, "Any news?", f"m{seed}-{n}-{step}", email=emails[n],
+                    thread=f"t{n}")  # fmt: skip
+            solved.discard(number)
+    send_due(later(61))
+    for number in sorted(solved)[:2]:
+        token = token_in(str(survey_message(client, cast, number)["text"]))
+        for score in (rng.randrange(1, 6), rng.randrange(1, 6)):  # the customer changes it
+            assert client.get(f"/s/{token}", params={"score": score}).status_code == 200
+
+
+def test_listeners_keep_every_rollup_equal_to_a_full_recomputation(
     client: TestClient, cast: Cast, database: Database
 ) -> None:
-    converse(client, cast)
+    converse(client, cast, seed=15)
     kept = snapshot(database)
-    assert len(kept) == 4
-    assert [row["reopened"] for row in kept] == [False, True, False, False]
-    assert [row["escalated"] for row in kept] == [False, False, True, False]
+    assert len(kept["kpi_ticket_facts"]) == 6
+    assert kept["kpi_daily"], "the per-day rows were written"
+    assert len({row["survey_id"] for row in kept["kpi_survey_days"]}) == 2
     with database.transaction() as session:
-        rebuild(session)
+        counts = rebuild(session)
+    assert counts["tickets"] == 6
+    assert snapshot(database) == kept
+
+
+def test_the_rebuild_command_fills_emptied_rollups_from_the_event_log(
+    client: TestClient, cast: Cast, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As after the upgrade that added the per-day tables: empty, then rebuilt by the CLI."""
+    from minidesk import settings
+    from minidesk.cli import app
+
+    converse(client, cast, seed=5, tickets=3)
+    kept = snapshot(database)
+    with database.transaction() as session:
+        for model in ROLLUPS:
+            session.execute(delete(model))
+    monkeypatch.setenv("MINIDESK_DATABASE_URL", settings.get_settings().database_url)
+    monkeypatch.setenv("MINIDESK_SECRET_KEY", "test-secret-key-of-32-bytes-or-more")
+    monkeypatch.setenv("MINIDESK_QUEUE_URL", "memory://")
+    result = CliRunner().invoke(app, ["insights", "rebuild"])
+    assert result.exit_code == 0, result.output
+    counts = json.loads(result.output)
+    assert counts == {"tickets": 3, "daily_rows": len(kept["kpi_daily"]),
+                      "survey_days": len(kept["kpi_survey_days"])}  # fmt: skip
+    assert snapshot(database) == kept
+
+
+def test_a_second_run_of_the_listeners_changes_nothing(
+    client: TestClient, cast: Cast, database: Database
+) -> None:
+    converse(client, cast, seed=7, tickets=3)
+    kept = snapshot(database)
+    with database.transaction() as session:
+        for event in session.scalars(select(events.Event).order_by(events.Event.id)):
+            if event.ticket_id is not None and str(event.kind) in {str(k) for k in FACT_KINDS}:
+                keep_current(session, event)
     assert snapshot(database) == kept
 
 
 def test_the_fast_report_equals_the_full_one_for_every_period_and_dimension(
     client: TestClient, cast: Cast, database: Database
 ) -> None:
-    converse(client, cast)
+    converse(client, cast, seed=3)
     today = utcnow().date()
     since = dt.datetime.combine(today - dt.timedelta(days=40), dt.time(), dt.UTC)
     until = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), dt.UTC)
     with database.sessions() as session:
-        for period in Period:
-            for by in Dimension:
-                full = [dataclasses.replace(r, tickets={}) for r in
-                        kpis(session, since, until, period, by)]  # fmt: skip
-                fast = fast_kpis(session, since, until, period, by)
-                assert fast == full, (period, by)
-                assert sum(int(r.values["tickets_created"] or 0) for r in fast) == 4
+        for teams in (None, [cast.support_team], []):
+            for period in Period:
+                for by in Dimension:
+                    full = [dataclasses.replace(r, tickets={}) for r in
+                            kpis(session, since, until, period, by, teams)]  # fmt: skip
+                    fast = fast_kpis(session, since, until, period, by, teams)
+                    assert fast == full, (teams, period, by)
+            rows = fast_kpis(session, since, until, Period.DAY, Dimension.ALL, teams)
+            created = sum(int(r.values["tickets_created"] or 0) for r in rows)
+            if teams is None:
+                assert created == 6
+            elif not teams:
+                assert created == 0
 
 
-def test_the_listener_hears_every_kind_the_facts_read() -> None:
-    from minidesk import events
-    from minidesk.insights.kpis import FACT_KINDS
+def test_the_root_causes_from_the_rollups_equal_a_recomputation(
+    client: TestClient, cast: Cast, database: Database
+) -> None:
+    converse(client, cast, seed=11)
+    today = utcnow().date()
+    with database.sessions() as session:
+        for days in (1, 30):
+            since = dt.datetime.combine(today - dt.timedelta(days=days - 1), dt.time(), dt.UTC)
+            until = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(), dt.UTC)
+            for teams in (None, [cast.support_team], []):
+                fast = root_causes(session, since, until, teams)
+                assert fast == root_causes_recomputed(session, since, until, teams), teams
+                tickets = sum(row["tickets"] for row in fast["intents"])
+                if teams is None:
+                    assert tickets == 6
+                elif not teams:
+                    assert tickets == 0
+        assert root_causes(session, since, until, None)["costliest"], "some contacts cost replies"
 
+
+def test_the_listener_hears_every_kind_the_facts_and_keys_read() -> None:
     heard = {kind for kind in events.listened_kinds() if keep_current in
              [fn for fn, _ in events._listeners[kind]]}  # fmt: skip
-    assert heard == {str(kind) for kind in FACT_KINDS}
+    assert heard == {str(kind) for kind in (*FACT_KINDS, *KEY_KINDS)}

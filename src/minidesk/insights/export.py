@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
-from minidesk.insights.kpis import METRICS, KpiRow
+from minidesk.insights.cells import METRICS, KpiRow
 
 
 def as_csv(rows: list[KpiRow]) -> str:

@@ -19,6 +19,7 @@ FEATURE = Feature(
         "minidesk.insights.replies",
         "minidesk.insights.rollup",
     ),
+    commands={"insights": "minidesk.insights.cli:app"},
     sweepers=(
         "minidesk.insights.surveys:send_due",
         "minidesk.insights.relational:schedule_relational",

@@ -1,5 +1,7 @@
-"""The KPI report: each metric of docs/metrics.md per period (day, week, month; UTC) and per
-agent, team, channel or intent, computed from the event log exactly as published there.
+"""The KPI report recomputed in full: each metric of docs/metrics.md per period (day, week,
+month; UTC) and per agent, team, channel or intent, from the event log exactly as published
+there. The dashboards read the rollups (``insights.report``); this is their reference, and the
+only way to name the tickets behind a number (a drill-down).
 
 Tickets are folded into facts (``insights.facts``) from their events; survey metrics read
 ``survey.answered`` events. A metric's time base decides its period: creation for first
@@ -11,9 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
-from enum import StrEnum
-from statistics import fmean
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -22,6 +21,17 @@ from sqlalchemy.orm import Session
 from minidesk.desk.models import Team, Ticket, User
 from minidesk.event_kinds import EventKind
 from minidesk.events import Event
+from minidesk.insights.cells import (
+    MAX_TURNS,
+    NONE_LABEL,
+    SURVEY_METRICS,
+    Cell,
+    Dimension,
+    KpiRow,
+    Period,
+    micros,
+    period_start,
+)
 from minidesk.insights.facts import EventRow, TicketFacts, fold
 from minidesk.insights.models import SurveyKind
 
@@ -33,127 +43,6 @@ FACT_KINDS = (
     EventKind.TICKET_TIER_CHANGED,
 )
 CHUNK = 500  # ids per IN list: well under every driver's parameter limit
-MAX_TURNS = 3  # "resolved within three turns"
-CSAT_SATISFIED = 4  # a 4 or a 5 out of 5
-NPS_PROMOTER, NPS_DETRACTOR = 9, 6  # 9-10 promote, 0-6 detract
-NONE_LABEL = "(none)"
-
-METRICS: tuple[str, ...] = (
-    "tickets_created",
-    "first_response_seconds",
-    "tickets_solved",
-    "resolution_seconds",
-    "first_contact_resolution",
-    "reopen_rate",
-    "containment_rate",
-    "resolved_within_3_turns",
-    "escalation_rate",
-    "csat",
-    "csat_average",
-    "nps",
-    "ces_average",
-    "survey_answers",
-)
-SURVEY_METRICS: dict[SurveyKind, tuple[str, ...]] = {
-    SurveyKind.CSAT: ("csat", "csat_average"),
-    SurveyKind.NPS: ("nps",),
-    SurveyKind.CES: ("ces_average",),
-}
-
-
-class Period(StrEnum):
-    DAY = "day"
-    WEEK = "week"
-    MONTH = "month"
-
-
-class Dimension(StrEnum):
-    ALL = "all"
-    AGENT = "agent"
-    TEAM = "team"
-    CHANNEL = "channel"
-    INTENT = "intent"
-
-
-def period_start(moment: dt.datetime, period: Period) -> dt.date:
-    day = moment.astimezone(dt.UTC).date()
-    if period == Period.WEEK:
-        return day - dt.timedelta(days=day.weekday())  # ISO weeks start on Monday
-    if period == Period.MONTH:
-        return day.replace(day=1)
-    return day
-
-
-@dataclass
-class Cell:
-    created: int = 0
-    # Means are kept as sum and count: the rollup adds per-day sums (``insights.rollup``).
-    first_response_sum: float = 0.0
-    first_response_count: int = 0
-    solved: int = 0
-    resolution_sum: float = 0.0
-    resolution_count: int = 0
-    fcr: int = 0
-    reopened: int = 0
-    contained: int = 0
-    within_turns: int = 0
-    escalated: int = 0
-    csat: list[int] = field(default_factory=list)
-    nps: list[int] = field(default_factory=list)
-    ces: list[int] = field(default_factory=list)
-    # Metric → the tickets behind its number (the numerator of a rate, the items of a mean):
-    # what a drill-down lists.
-    members: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
-
-    def add(self, ticket_id: int, *metrics: str) -> None:
-        for metric in metrics:
-            self.members[metric].append(ticket_id)
-
-    def values(self) -> dict[str, float | int | None]:
-        def share(part: int, whole: int) -> float | None:
-            return round(part / whole, 4) if whole else None
-
-        def mean(values: list[int]) -> float | None:
-            return round(fmean(values), 2) if values else None
-
-        def ratio(total: float, count: int) -> float | None:
-            return round(total / count, 2) if count else None
-
-        nps = None
-        if self.nps:
-            promoters = sum(1 for s in self.nps if s >= NPS_PROMOTER)
-            detractors = sum(1 for s in self.nps if s <= NPS_DETRACTOR)
-            nps = round(100 * (promoters - detractors) / len(self.nps), 2)
-        return {
-            "tickets_created": self.created,
-            "first_response_seconds": ratio(self.first_response_sum, self.first_response_count),
-            "tickets_solved": self.solved,
-            "resolution_seconds": ratio(self.resolution_sum, self.resolution_count),
-            "first_contact_resolution": share(self.fcr, self.solved),
-            "reopen_rate": share(self.reopened, self.solved),
-            "containment_rate": share(self.contained, self.solved),
-            "resolved_within_3_turns": share(self.within_turns, self.solved),
-            "escalation_rate": share(self.escalated, self.created),
-            "csat": share(sum(1 for s in self.csat if s >= CSAT_SATISFIED), len(self.csat)),
-            "csat_average": mean(self.csat),
-            "nps": nps,
-            "ces_average": mean(self.ces),
-            "survey_answers": len(self.csat) + len(self.nps) + len(self.ces),
-        }
-
-
-@dataclass(frozen=True)
-class KpiRow:
-    period: dt.date
-    key: str | None
-    label: str
-    values: dict[str, float | int | None]
-    tickets: dict[str, list[int]] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
-class _TicketInfo:
-    key: str | None
 
 
 def key_column(by: Dimension) -> Any:
@@ -291,9 +180,7 @@ def count_answers(
     for ticket_id, key, answered_at, kind, score in _answers(session, since, until, by, teams):
         target = cell(answered_at, key)
         if target is not None:
-            scores = {SurveyKind.CSAT: target.csat, SurveyKind.NPS: target.nps,
-                      SurveyKind.CES: target.ces}  # fmt: skip
-            scores[SurveyKind(kind)].append(score)
+            target.answer(SurveyKind(kind), score)
             target.add(ticket_id, "survey_answers", *SURVEY_METRICS[SurveyKind(kind)])
 
 
@@ -306,7 +193,7 @@ def _count_ticket(ticket_id: int, facts: TicketFacts, key: str | None, cell: Any
             target.escalated += 1
             target.add(ticket_id, "escalation_rate")
         if facts.first_human_reply_at is not None:
-            target.first_response_sum += (facts.first_human_reply_at - created).total_seconds()
+            target.first_response_micros += micros(facts.first_human_reply_at - created)
             target.first_response_count += 1
             target.add(ticket_id, "first_response_seconds")
     solved = facts.first_solved_at
@@ -315,7 +202,7 @@ def _count_ticket(ticket_id: int, facts: TicketFacts, key: str | None, cell: Any
     target.solved += 1
     target.add(ticket_id, "tickets_solved")
     if created is not None:
-        target.resolution_sum += (solved - created).total_seconds()
+        target.resolution_micros += micros(solved - created)
         target.resolution_count += 1
         target.add(ticket_id, "resolution_seconds")
     counted = {

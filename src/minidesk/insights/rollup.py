@@ -1,42 +1,54 @@
-"""KPI rollups: ``kpi_ticket_facts`` kept current by a listener on the events that change a
-ticket's facts, and the KPI report summed from it per day (``fast_kpis``).
+"""The KPI rollups kept current: listeners re-fold the tickets whose events a dispatch batch
+holds and apply the difference to the per-day rows, in the listener's transaction; ``rebuild``
+recomputes every rollup from the event log (``minidesk insights rebuild``).
 
-The listener re-folds the ticket's own events (one indexed read of a few rows), so the row
-always equals a full recomputation (``rebuild``); ``tests/insights/test_rollups.py`` checks
-both that and that ``fast_kpis`` equals ``kpis.kpis``."""
+Re-folding a ticket's own events (one indexed read of a few rows) rather than adding one event
+at a time makes the listener idempotent: hearing an event twice, or out of order, writes the
+same rows. ``tests/insights/test_rollups.py`` holds the kept rollups equal to ``rebuild`` and
+the report from them (``insights.report``) equal to the full one (``insights.kpis``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import Integer, cast, delete, func, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from minidesk import events
 from minidesk.desk.models import Ticket
 from minidesk.event_kinds import EventKind
 from minidesk.events import Event
-from minidesk.insights.facts import TicketFacts
-from minidesk.insights.kpis import (
-    MAX_TURNS,
-    NONE_LABEL,
-    Cell,
-    Dimension,
-    KpiRow,
-    Period,
-    count_answers,
-    key_column,
-    labels_of,
-    period_start,
-    ticket_facts,
+from minidesk.insights.cells import MAX_TURNS
+from minidesk.insights.daily import (
+    CHUNK,
+    FACT_COLUMNS,
+    Deltas,
+    apply,
+    difference,
+    rebuild_daily,
 )
+from minidesk.insights.facts import TicketFacts
+from minidesk.insights.kpis import FACT_KINDS, ticket_facts
 from minidesk.insights.rollup_models import KpiTicketFacts
+from minidesk.insights.survey_days import rebuild_surveys, refresh_surveys
+
+# The kinds that change the keys a ticket is counted under (its facts come from FACT_KINDS).
+KEY_KINDS = (
+    EventKind.TICKET_ASSIGNED,
+    EventKind.TICKET_TEAM_CHANGED,
+    EventKind.TICKET_INTENT_CORRECTED,
+)
+HEARD = frozenset(str(kind) for kind in (*FACT_KINDS, *KEY_KINDS))
+_DONE = "minidesk.insights.rollup.done"
+_SURVEYS_DONE = "minidesk.insights.rollup.surveys_done"
 
 
-def facts_row(ticket_id: int, facts: TicketFacts) -> dict[str, Any]:
+def facts_row(ticket_id: int, facts: TicketFacts, keys: dict[str, Any]) -> dict[str, Any]:
+    """A kpi_ticket_facts row: the ticket's facts and ``keys`` (assignee, team, channel,
+    intent) it is counted under."""
     created, solved = facts.created_at, facts.first_solved_at
     first_reply = facts.first_human_reply_at
     return {
@@ -56,29 +68,97 @@ def facts_row(ticket_id: int, facts: TicketFacts) -> dict[str, Any]:
         "contained": facts.contained,
         "within_turns": solved is not None and facts.customer_messages_before_solve <= MAX_TURNS,
         "escalated": facts.escalated,
+        "human_replies_total": facts.human_replies_total,
+        "customer_messages_before_solve": facts.customer_messages_before_solve,
+        "assignee_id": keys["assignee_id"],
+        "team_id": keys["team_id"],
+        "channel": keys["channel"],
+        "intent": keys["intent"],
     }
 
 
+def _keys(session: Session, ticket_ids: Sequence[int], lock: bool) -> dict[int, dict[str, Any]]:
+    query = select(Ticket.id, Ticket.assignee_id, Ticket.team_id, Ticket.channel, Ticket.intent)
+    query = query.where(Ticket.id.in_(ticket_ids)).order_by(Ticket.id)
+    if lock:
+        # Two workers refreshing one ticket would both subtract its old contribution: the
+        # ticket's row lock makes the second wait and read the first one's facts.
+        query = query.with_for_update()
+    return {row.id: dict(row._mapping) for row in session.execute(query)}
+
+
 def refresh(session: Session, ticket_ids: Sequence[int]) -> int:
-    """Recompute the rows of ``ticket_ids`` from their events; returns how many were written."""
-    written = 0
-    for ticket_id, facts in ticket_facts(session, ticket_ids):
-        row = facts_row(ticket_id, facts)
-        existing = session.get(KpiTicketFacts, ticket_id)
-        if existing is None:
-            session.add(KpiTicketFacts(**row))
-        else:
-            for name, value in row.items():
-                setattr(existing, name, value)
-        written += 1
-    return written
+    """Recompute the facts of ``ticket_ids`` from their events and move their per-day counts
+    accordingly; returns how many tickets' rows changed."""
+    changed = 0
+    ids = sorted(set(ticket_ids))
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        keys = _keys(session, chunk, lock=True)
+        stored = {
+            row.ticket_id: row
+            for row in session.scalars(
+                select(KpiTicketFacts).where(KpiTicketFacts.ticket_id.in_(chunk))
+            )
+        }
+        deltas: Deltas = defaultdict(Counter)
+        for ticket_id, facts in ticket_facts(session, chunk):
+            row = facts_row(ticket_id, facts, keys[ticket_id])
+            existing = stored.get(ticket_id)
+            before = None if existing is None else {c: getattr(existing, c) for c in FACT_COLUMNS}
+            if before == row:
+                continue
+            for row_key, counts in difference(before, row).items():
+                deltas[row_key].update(counts)
+            if existing is None:
+                session.add(KpiTicketFacts(**row))
+            else:
+                for name, value in row.items():
+                    setattr(existing, name, value)
+            changed += 1
+        session.flush()
+        apply(session, {k: c for k, c in deltas.items() if any(c.values())})
+    return changed
 
 
-def rebuild(session: Session) -> int:
-    """The full recomputation: every ticket's row from its events."""
+def rebuild(session: Session) -> dict[str, int]:
+    """The full recomputation: every ticket's facts from its events, the per-day rows from
+    those facts, every survey's day rows from its answers."""
     session.execute(delete(KpiTicketFacts))
     ids = list(session.scalars(select(Ticket.id).order_by(Ticket.id)))
-    return refresh(session, ids)
+    tickets = 0
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        keys = _keys(session, chunk, lock=False)
+        rows = [facts_row(i, facts, keys[i]) for i, facts in ticket_facts(session, chunk)]
+        if rows:
+            session.execute(insert(KpiTicketFacts), rows)
+        tickets += len(rows)
+    return {
+        "tickets": tickets,
+        "daily_rows": rebuild_daily(session),
+        "survey_days": rebuild_surveys(session),
+    }
+
+
+def _batch_tickets(session: Session, event: Event, kinds: Collection[str], done: str) -> list[int]:
+    """The tickets to refresh for ``event``: on the first event of a dispatch batch, every
+    ticket the batch's events of ``kinds`` are about (one pass for all); later events of the
+    same batch find theirs done."""
+    if event.ticket_id is None:
+        return []
+    current = events.batch(session)
+    state = session.info.get(done)
+    if state is not None and state[0] is current and event.ticket_id in state[1]:
+        return []
+    ids = {e.ticket_id for e in current if e.kind in kinds and e.ticket_id is not None}
+    return sorted(ids | {event.ticket_id})
+
+
+def _mark_done(session: Session, done: str, ticket_ids: list[int]) -> None:
+    # The batch's list itself, not its id(): kept alive here, it cannot be mistaken for a
+    # later batch's.
+    session.info[done] = (events.batch(session), set(ticket_ids))
 
 
 @events.listen(
@@ -87,93 +167,23 @@ def rebuild(session: Session) -> int:
     EventKind.MESSAGE_RECEIVED,
     EventKind.TICKET_STATUS_CHANGED,
     EventKind.TICKET_TIER_CHANGED,
+    EventKind.TICKET_ASSIGNED,
+    EventKind.TICKET_TEAM_CHANGED,
+    EventKind.TICKET_INTENT_CORRECTED,
     automated=True,
 )
 def keep_current(session: Session, event: Event) -> None:
-    """Every kind of ``kpis.FACT_KINDS`` (a test holds the two lists equal)."""
-    if event.ticket_id is not None:
-        refresh(session, [event.ticket_id])
+    """Every kind of ``kpis.FACT_KINDS`` and ``KEY_KINDS`` (a test holds the lists equal)."""
+    ids = _batch_tickets(session, event, HEARD, _DONE)
+    if ids:
+        refresh(session, ids)
+        _mark_done(session, _DONE, ids)
 
 
-def _sum(column: Any) -> Any:
-    return func.coalesce(func.sum(cast(column, Integer)), 0)
-
-
-def fast_kpis(
-    session: Session,
-    since: dt.datetime,
-    until: dt.datetime,
-    period: Period,
-    by: Dimension,
-    teams: Collection[int] | None = None,
-) -> list[KpiRow]:
-    """``kpis.kpis`` from the rollup: two grouped queries (by creation day, by first-solve
-    day) and the survey answers; rows without drill-down members."""
-    cells: dict[tuple[dt.date, str | None], Cell] = defaultdict(Cell)
-    key = key_column(by)
-    first, last = since.date(), (until - dt.timedelta(microseconds=1)).date()
-    grouped: list[Any] = [key] if key is not None else []
-
-    def query(day: Any, *columns: Any) -> Any:
-        q = (
-            select(day, *grouped, *columns)
-            .join(Ticket, Ticket.id == KpiTicketFacts.ticket_id)
-            .where(day >= first, day <= last)
-            .group_by(day, *grouped)
-        )
-        return q.where(Ticket.team_id.in_(list(teams))) if teams is not None else q
-
-    created = query(
-        KpiTicketFacts.created_day,
-        func.count(),
-        _sum(KpiTicketFacts.escalated),
-        func.sum(KpiTicketFacts.first_response_seconds),
-        func.count(KpiTicketFacts.first_response_seconds),
-    )
-    for day, *rest in session.execute(created):
-        row_key = _key(rest.pop(0) if key is not None else None)
-        count, escalated, response_sum, responded = rest
-        c = cells[(period_start_day(day, period), row_key)]
-        c.created += count
-        c.escalated += int(escalated)
-        c.first_response_sum += float(response_sum or 0)
-        c.first_response_count += responded
-    solved = query(
-        KpiTicketFacts.solved_day,
-        func.count(),
-        func.sum(KpiTicketFacts.resolution_seconds),
-        func.count(KpiTicketFacts.resolution_seconds),
-        _sum(KpiTicketFacts.first_contact),
-        _sum(KpiTicketFacts.reopened),
-        _sum(KpiTicketFacts.contained),
-        _sum(KpiTicketFacts.within_turns),
-    )
-    for day, *rest in session.execute(solved):
-        row_key = _key(rest.pop(0) if key is not None else None)
-        count, resolution_sum, resolved, fcr, reopened, contained, within = rest
-        c = cells[(period_start_day(day, period), row_key)]
-        c.solved += count
-        c.resolution_sum += float(resolution_sum or 0)
-        c.resolution_count += resolved
-        c.fcr += int(fcr)
-        c.reopened += int(reopened)
-        c.contained += int(contained)
-        c.within_turns += int(within)
-
-    def cell(moment: dt.datetime, row_key: str | None) -> Cell | None:
-        return cells[(period_start(moment, period), row_key)] if since <= moment < until else None
-
-    count_answers(session, since, until, by, teams, cell)
-    labels = labels_of(session, by, {k for _, k in cells})
-    return [
-        KpiRow(day, k, labels.get(k, k or NONE_LABEL), cells[(day, k)].values())
-        for day, k in sorted(cells, key=lambda item: (item[0], item[1] or ""))
-    ]
-
-
-def _key(value: Any) -> str | None:
-    return None if value is None else str(value)
-
-
-def period_start_day(day: dt.date, period: Period) -> dt.date:
-    return period_start(dt.datetime.combine(day, dt.time(), dt.UTC), period)
+@events.listen(EventKind.SURVEY_ANSWERED, automated=True)
+def keep_surveys_current(session: Session, event: Event) -> None:
+    kinds = {str(EventKind.SURVEY_ANSWERED)}
+    ids = _batch_tickets(session, event, kinds, _SURVEYS_DONE)
+    if ids:
+        refresh_surveys(session, ids)
+        _mark_done(session, _SURVEYS_DONE, ids)

@@ -1,18 +1,35 @@
-"""The KPI rollup: one row per ticket holding its facts (``insights.facts``), kept current by
-a listener, so a report sums indexed rows per day instead of folding every event again."""
+"""The KPI rollups, kept current by listeners (``insights.rollup``) and equal to a full
+recomputation from the event log (``minidesk insights rebuild``):
+
+- ``kpi_ticket_facts``: one row per ticket, its facts (``insights.facts``) and the keys it is
+  counted under, so a change can take back exactly what the ticket added before;
+- ``kpi_daily``: per UTC day, dimension, key and team, counts and sums (never means), so any
+  range, week or month is a sum of days and a restricted lead sums only their teams' rows;
+  a day's row also names its week and month, so a report sums them in SQL;
+- ``kpi_survey_days``: per survey and UTC day, the last answer of that day and the next day it
+  was answered again, so "each survey's last answer in the range" is one indexed filter."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey
+from sqlalchemy import BigInteger, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from minidesk.db import Base
 
+# kpi_daily's stand-ins for "none", since a primary key column cannot be NULL: no team is 0
+# (ids start at 1) and no key is the empty string.
+NO_TEAM = 0
+NO_KEY = ""
+
 
 class KpiTicketFacts(Base):
     __tablename__ = "kpi_ticket_facts"
+    # The root-cause report's costliest contacts: each day's most replies, in index order.
+    __table_args__ = (
+        Index("ix_kpi_ticket_facts_touches", "created_day", "human_replies_total", "ticket_id"),
+    )
 
     ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
     # UTC days: the time bases of docs/metrics.md, grouped without date functions (which
@@ -28,3 +45,53 @@ class KpiTicketFacts(Base):
     contained: Mapped[bool] = mapped_column(default=False)
     within_turns: Mapped[bool] = mapped_column(default=False)
     escalated: Mapped[bool] = mapped_column(default=False)
+    human_replies_total: Mapped[int] = mapped_column(default=0)
+    customer_messages_before_solve: Mapped[int] = mapped_column(default=0)
+    # The ticket's keys when its kpi_daily rows were last written.
+    assignee_id: Mapped[int | None]
+    team_id: Mapped[int | None]
+    channel: Mapped[str | None] = mapped_column(String(16))
+    intent: Mapped[str | None] = mapped_column(String(64))
+
+
+class KpiDaily(Base):
+    __tablename__ = "kpi_daily"
+
+    # A report reads one dimension over a range of days: the key's order serves it.
+    dimension: Mapped[str] = mapped_column(String(16), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    team_key: Mapped[int] = mapped_column(primary_key=True)
+    # The day's ISO week (its Monday) and month (its 1st): a report groups by them in SQL
+    # without date functions, which differ between SQLite and PostgreSQL.
+    week: Mapped[dt.date]
+    month: Mapped[dt.date]
+    # By the day created.
+    created: Mapped[int] = mapped_column(default=0)
+    escalated: Mapped[int] = mapped_column(default=0)
+    first_response_count: Mapped[int] = mapped_column(default=0)
+    first_response_micros: Mapped[int] = mapped_column(BigInteger, default=0)
+    touches: Mapped[int] = mapped_column(default=0)  # every person's reply (root causes)
+    created_reopened: Mapped[int] = mapped_column(default=0)  # reopened, by creation day
+    # By the day first solved.
+    solved: Mapped[int] = mapped_column(default=0)
+    resolution_count: Mapped[int] = mapped_column(default=0)
+    resolution_micros: Mapped[int] = mapped_column(BigInteger, default=0)
+    fcr: Mapped[int] = mapped_column(default=0)
+    reopened: Mapped[int] = mapped_column(default=0)
+    contained: Mapped[int] = mapped_column(default=0)
+    within_turns: Mapped[int] = mapped_column(default=0)
+
+
+class KpiSurveyDay(Base):
+    __tablename__ = "kpi_survey_days"
+    __table_args__ = (Index("ix_kpi_survey_days_day", "day"),)
+
+    survey_id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[dt.date] = mapped_column(primary_key=True)
+    week: Mapped[dt.date]
+    month: Mapped[dt.date]
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    score: Mapped[int]
+    next_day: Mapped[dt.date | None]

@@ -12,10 +12,10 @@ from pydantic import BaseModel
 from minidesk.desk import access
 from minidesk.desk.access import Permission
 from minidesk.desk.models import User
+from minidesk.insights.cells import Dimension, Period
 from minidesk.insights.experiments import experiment
 from minidesk.insights.export import as_csv
-from minidesk.insights.kpis import Dimension, Period
-from minidesk.insights.rollup import fast_kpis
+from minidesk.insights.report import fast_kpis
 from minidesk.insights.rootcause import root_causes
 from minidesk.web.api import PREFIX
 from minidesk.web.deps import SessionDep, WorkspaceDep, requires

@@ -21,8 +21,9 @@ from minidesk.desk import access
 from minidesk.desk.access import Permission
 from minidesk.desk.models import Ticket, User
 from minidesk.desk.workspace import get_workspace
-from minidesk.insights.kpis import METRICS, Dimension, KpiRow, Period, kpis
-from minidesk.insights.rollup import fast_kpis
+from minidesk.insights.cells import METRICS, Dimension, KpiRow, Period
+from minidesk.insights.kpis import kpis
+from minidesk.insights.report import fast_kpis
 from minidesk.web.ui.render import page
 from minidesk.web.ui.signed_in import BrowserDep
 

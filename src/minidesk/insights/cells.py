@@ -1,0 +1,164 @@
+"""The shapes both KPI reports fill: the periods and dimensions a report is asked for, one
+cell's counts and sums (``Cell``) and a report line (``KpiRow``).
+
+The full recomputation (``insights.kpis``) and the rollup report (``insights.report``) add into
+the same cells, so they publish a metric one way (docs/metrics.md). A cell holds counts and
+sums only, never means: a week or a month is then the sum of its days."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from minidesk.insights.models import SurveyKind
+
+MAX_TURNS = 3  # "resolved within three turns"
+CSAT_SATISFIED = 4  # a 4 or a 5 out of 5
+NPS_PROMOTER, NPS_DETRACTOR = 9, 6  # 9-10 promote, 0-6 detract
+NONE_LABEL = "(none)"
+# Durations are summed in whole microseconds (a datetime's resolution): integer sums are
+# exact, so a rollup that adds and subtracts them for years equals a fresh recomputation.
+MICROS = 1_000_000
+
+METRICS: tuple[str, ...] = (
+    "tickets_created",
+    "first_response_seconds",
+    "tickets_solved",
+    "resolution_seconds",
+    "first_contact_resolution",
+    "reopen_rate",
+    "containment_rate",
+    "resolved_within_3_turns",
+    "escalation_rate",
+    "csat",
+    "csat_average",
+    "nps",
+    "ces_average",
+    "survey_answers",
+)
+SURVEY_METRICS: dict[SurveyKind, tuple[str, ...]] = {
+    SurveyKind.CSAT: ("csat", "csat_average"),
+    SurveyKind.NPS: ("nps",),
+    SurveyKind.CES: ("ces_average",),
+}
+
+
+class Period(StrEnum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+
+
+class Dimension(StrEnum):
+    ALL = "all"
+    AGENT = "agent"
+    TEAM = "team"
+    CHANNEL = "channel"
+    INTENT = "intent"
+
+
+def period_start(moment: dt.datetime, period: Period) -> dt.date:
+    return period_of_day(moment.astimezone(dt.UTC).date(), period)
+
+
+def period_of_day(day: dt.date, period: Period) -> dt.date:
+    if period == Period.WEEK:
+        return day - dt.timedelta(days=day.weekday())  # ISO weeks start on Monday
+    if period == Period.MONTH:
+        return day.replace(day=1)
+    return day
+
+
+def micros(delta: dt.timedelta) -> int:
+    return (delta.days * 86_400 + delta.seconds) * MICROS + delta.microseconds
+
+
+@dataclass
+class Cell:
+    created: int = 0
+    first_response_micros: int = 0
+    first_response_count: int = 0
+    solved: int = 0
+    resolution_micros: int = 0
+    resolution_count: int = 0
+    fcr: int = 0
+    reopened: int = 0
+    contained: int = 0
+    within_turns: int = 0
+    escalated: int = 0
+    # By creation day, for the root-cause report: every person's reply, and reopened tickets.
+    touches: int = 0
+    created_reopened: int = 0
+    # Survey answers as counts and sums, so a rollup can add them too.
+    csat_answers: int = 0
+    csat_sum: int = 0
+    csat_satisfied: int = 0
+    nps_answers: int = 0
+    nps_promoters: int = 0
+    nps_detractors: int = 0
+    ces_answers: int = 0
+    ces_sum: int = 0
+    # Metric → the tickets behind its number (the numerator of a rate, the items of a mean):
+    # what a drill-down lists.
+    members: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, ticket_id: int, *metrics: str) -> None:
+        for metric in metrics:
+            self.members[metric].append(ticket_id)
+
+    def answer(self, kind: SurveyKind, score: int, count: int = 1) -> None:
+        """Count ``count`` answers of ``score`` to a survey of ``kind``."""
+        if kind == SurveyKind.CSAT:
+            self.csat_answers += count
+            self.csat_sum += score * count
+            self.csat_satisfied += count if score >= CSAT_SATISFIED else 0
+        elif kind == SurveyKind.NPS:
+            self.nps_answers += count
+            self.nps_promoters += count if score >= NPS_PROMOTER else 0
+            self.nps_detractors += count if score <= NPS_DETRACTOR else 0
+        else:
+            self.ces_answers += count
+            self.ces_sum += score * count
+
+    def values(self) -> dict[str, float | int | None]:
+        def share(part: int, whole: int) -> float | None:
+            return round(part / whole, 4) if whole else None
+
+        def mean(total: int, count: int) -> float | None:
+            return round(total / count, 2) if count else None
+
+        def seconds(total: int, count: int) -> float | None:
+            return round(total / MICROS / count, 2) if count else None
+
+        nps = None
+        if self.nps_answers:
+            nps = round(100 * (self.nps_promoters - self.nps_detractors) / self.nps_answers, 2)
+        return {
+            "tickets_created": self.created,
+            "first_response_seconds": seconds(
+                self.first_response_micros, self.first_response_count
+            ),
+            "tickets_solved": self.solved,
+            "resolution_seconds": seconds(self.resolution_micros, self.resolution_count),
+            "first_contact_resolution": share(self.fcr, self.solved),
+            "reopen_rate": share(self.reopened, self.solved),
+            "containment_rate": share(self.contained, self.solved),
+            "resolved_within_3_turns": share(self.within_turns, self.solved),
+            "escalation_rate": share(self.escalated, self.created),
+            "csat": share(self.csat_satisfied, self.csat_answers),
+            "csat_average": mean(self.csat_sum, self.csat_answers),
+            "nps": nps,
+            "ces_average": mean(self.ces_sum, self.ces_answers),
+            "survey_answers": self.csat_answers + self.nps_answers + self.ces_answers,
+        }
+
+
+@dataclass(frozen=True)
+class KpiRow:
+    period: dt.date
+    key: str | None
+    label: str
+    values: dict[str, float | int | None]
+    tickets: dict[str, list[int]] = field(default_factory=dict)

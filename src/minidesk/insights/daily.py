@@ -1,0 +1,158 @@
+"""``kpi_daily``: what one ticket's facts add to the per-day rows (``contribution``), applying
+the difference when they change (``apply``), and the rows recomputed from every ticket's facts
+(``rebuild_daily``).
+
+A ticket adds to one row per dimension on the day it was created and one on the day it was
+first solved, under the keys it has now. The listener subtracts what the ticket's stored facts
+added and adds what its new facts add, so a row is always the sum over its tickets: the same
+numbers a full recomputation gets, in integers (durations in microseconds), so they stay exact."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from minidesk.db import upsert_insert
+from minidesk.insights.cells import MICROS, Dimension, Period, period_of_day
+from minidesk.insights.rollup_models import NO_KEY, NO_TEAM, KpiDaily, KpiTicketFacts
+
+COUNTERS = (
+    "created",
+    "escalated",
+    "first_response_count",
+    "first_response_micros",
+    "touches",
+    "created_reopened",
+    "solved",
+    "resolution_count",
+    "resolution_micros",
+    "fcr",
+    "reopened",
+    "contained",
+    "within_turns",
+)
+# (dimension, day, key, team_key): kpi_daily's primary key.
+RowKey = tuple[str, dt.date, str, int]
+Deltas = dict[RowKey, Counter[str]]
+KEYED_BY = {
+    Dimension.AGENT: "assignee_id",
+    Dimension.TEAM: "team_id",
+    Dimension.CHANNEL: "channel",
+    Dimension.INTENT: "intent",
+}
+FACT_COLUMNS = [c.name for c in KpiTicketFacts.__table__.columns]
+# Rows per statement when rebuilding.
+CHUNK = 5_000
+
+
+def _micros(seconds: float) -> int:
+    # Stored as float seconds of a whole number of microseconds: rounding recovers it exactly.
+    return round(seconds * MICROS)
+
+
+def contribution(facts: Mapping[str, Any]) -> Deltas:
+    """What one ticket's facts row (``kpi_ticket_facts`` columns) adds to kpi_daily."""
+    added: Deltas = defaultdict(Counter)
+    team = facts["team_id"] if facts["team_id"] is not None else NO_TEAM
+    keys = {Dimension.ALL: NO_KEY}
+    for dimension, column in KEYED_BY.items():
+        keys[dimension] = NO_KEY if facts[column] is None else str(facts[column])
+    created, solved = facts["created_day"], facts["solved_day"]
+    for dimension, key in keys.items():
+        if created is not None:
+            row = added[(str(dimension), created, key, team)]
+            row["created"] += 1
+            row["escalated"] += int(facts["escalated"])
+            row["touches"] += facts["human_replies_total"]
+            row["created_reopened"] += int(facts["reopened"])
+            if facts["first_response_seconds"] is not None:
+                row["first_response_count"] += 1
+                row["first_response_micros"] += _micros(facts["first_response_seconds"])
+        if solved is not None:
+            row = added[(str(dimension), solved, key, team)]
+            row["solved"] += 1
+            if facts["resolution_seconds"] is not None:
+                row["resolution_count"] += 1
+                row["resolution_micros"] += _micros(facts["resolution_seconds"])
+            row["fcr"] += int(facts["first_contact"])
+            row["reopened"] += int(facts["reopened"])
+            row["contained"] += int(facts["contained"])
+            row["within_turns"] += int(facts["within_turns"])
+    return added
+
+
+def difference(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> Deltas:
+    """What changing a ticket's facts row from ``before`` to ``after`` does to kpi_daily."""
+    change: Deltas = defaultdict(Counter)
+    for facts, sign in ((before, -1), (after, 1)):
+        if facts is None:
+            continue
+        for row_key, counts in contribution(facts).items():
+            for name, n in counts.items():
+                change[row_key][name] += sign * n
+    return {k: c for k, c in change.items() if any(c.values())}
+
+
+def _row(row_key: RowKey, counts: Counter[str]) -> dict[str, Any]:
+    dimension, day, key, team = row_key
+    return {
+        "dimension": dimension, "day": day, "key": key, "team_key": team,
+        "week": period_of_day(day, Period.WEEK), "month": period_of_day(day, Period.MONTH),
+        **{name: counts[name] for name in COUNTERS},
+    }  # fmt: skip
+
+
+def apply(session: Session, deltas: Deltas) -> None:
+    """Add ``deltas`` to kpi_daily in one upsert, then drop the rows left empty.
+
+    Rows are written in key order so two workers touching the same days lock them in the same
+    order on PostgreSQL (no deadlock); the increments are relative, so neither loses the
+    other's."""
+    if not deltas:
+        return
+    table = KpiDaily.__table__
+    rows = [_row(row_key, deltas[row_key]) for row_key in sorted(deltas)]
+    statement = upsert_insert(session, table)
+    statement = statement.on_conflict_do_update(
+        index_elements=["dimension", "day", "key", "team_key"],
+        set_={name: table.c[name] + statement.excluded[name] for name in COUNTERS},
+    )
+    session.execute(statement, rows)
+    # A row is empty when no ticket is created or solved on it: every other count is part of
+    # one of those two.
+    days = sorted({day for _, day, _, _ in deltas})
+    session.execute(
+        delete(KpiDaily).where(KpiDaily.day.in_(days), KpiDaily.created == 0, KpiDaily.solved == 0)
+    )
+
+
+def rebuild_daily(session: Session) -> int:
+    """kpi_daily recomputed from every ticket's facts row; returns the rows written."""
+    session.execute(delete(KpiDaily))
+    totals: Deltas = defaultdict(Counter)
+    rows = session.execute(select(KpiTicketFacts.__table__).execution_options(yield_per=CHUNK))
+    for facts in rows.mappings():
+        for row_key, counts in contribution(dict(facts)).items():
+            totals[row_key].update(counts)
+    return write_daily(session, totals)
+
+
+def write_daily(session: Session, totals: Deltas) -> int:
+    """Insert ``totals`` as kpi_daily rows (into an empty table)."""
+    rows: Iterable[dict[str, Any]] = (_row(row_key, totals[row_key]) for row_key in sorted(totals))
+    batch: list[dict[str, Any]] = []
+    written = 0
+    for row in rows:
+        batch.append(row)
+        if len(batch) == CHUNK:
+            session.execute(insert(KpiDaily), batch)
+            written, batch = written + len(batch), []
+    if batch:
+        session.execute(insert(KpiDaily), batch)
+        written += len(batch)
+    return written

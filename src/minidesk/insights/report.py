@@ -1,0 +1,96 @@
+"""The KPI report from the rollups (what every dashboard reads): ``kpis.kpis``'s rows, without
+drill-down members, summed from per-day rows in two grouped queries whatever the range.
+
+``kpi_daily`` gives the ticket metrics per period and key (a week or a month is the sum of its
+days, each row naming its week and month), ``kpi_survey_days`` the answers per period, key,
+kind and score (scores are small integers, so that histogram is exact). A team restriction
+keeps the rows of those teams only."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Collection
+from typing import Any
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from minidesk.desk.models import Ticket
+from minidesk.insights.cells import NONE_LABEL, Cell, Dimension, KpiRow, Period
+from minidesk.insights.daily import COUNTERS
+from minidesk.insights.kpis import key_column, labels_of
+from minidesk.insights.models import SurveyKind
+from minidesk.insights.rollup_models import NO_KEY, KpiDaily, KpiSurveyDay
+
+Cells = dict[tuple[dt.date, str | None], Cell]
+
+
+def fast_kpis(
+    session: Session,
+    since: dt.datetime,
+    until: dt.datetime,
+    period: Period,
+    by: Dimension,
+    teams: Collection[int] | None = None,
+) -> list[KpiRow]:
+    """Rows ordered by period then key, for whole UTC days from ``since`` to before ``until``;
+    ``teams`` narrows to those teams' tickets."""
+    first, last = since.date(), (until - dt.timedelta(microseconds=1)).date()
+    cells: Cells = defaultdict(Cell)
+    _add_daily(session, cells, first, last, period, by, teams)
+    _add_surveys(session, cells, first, last, period, by, teams)
+    labels = labels_of(session, by, {key for _, key in cells})
+    return [
+        KpiRow(day, key, labels.get(key, key or NONE_LABEL), cells[(day, key)].values())
+        for day, key in sorted(cells, key=lambda k: (k[0], k[1] or ""))
+    ]
+
+
+def _period_column(model: type[KpiDaily] | type[KpiSurveyDay], period: Period) -> Any:
+    return {Period.DAY: model.day, Period.WEEK: model.week, Period.MONTH: model.month}[period]
+
+
+def _add_daily(
+    session: Session, cells: Cells, first: dt.date, last: dt.date, period: Period,
+    by: Dimension, teams: Collection[int] | None,
+) -> None:  # fmt: skip
+    when = _period_column(KpiDaily, period)
+    query = (
+        select(when, KpiDaily.key, *(func.sum(getattr(KpiDaily, c)) for c in COUNTERS))
+        .where(KpiDaily.dimension == str(by), KpiDaily.day >= first, KpiDaily.day <= last)
+        .group_by(when, KpiDaily.key)
+    )
+    if teams is not None:
+        query = query.where(KpiDaily.team_key.in_(list(teams)))
+    for start, key, *sums in session.execute(query):
+        # PostgreSQL sums integers as numeric: int() brings them back.
+        cell = cells[(start, None if key == NO_KEY else key)]
+        for name, total in zip(COUNTERS, sums, strict=True):
+            setattr(cell, name, int(total))
+
+
+def _add_surveys(
+    session: Session, cells: Cells, first: dt.date, last: dt.date, period: Period,
+    by: Dimension, teams: Collection[int] | None,
+) -> None:  # fmt: skip
+    """Each survey's last answer in the range: its day row with no later answer in range,
+    counted per period, key, kind and score (scores are small integers: a few groups)."""
+    when = _period_column(KpiSurveyDay, period)
+    column = key_column(by)
+    grouped: list[Any] = [column] if column is not None else []
+    query = (
+        select(when, KpiSurveyDay.kind, KpiSurveyDay.score, func.count(), *grouped)
+        .join(Ticket, Ticket.id == KpiSurveyDay.ticket_id)
+        .where(
+            KpiSurveyDay.day >= first,
+            KpiSurveyDay.day <= last,
+            or_(KpiSurveyDay.next_day.is_(None), KpiSurveyDay.next_day > last),
+        )
+        .group_by(when, KpiSurveyDay.kind, KpiSurveyDay.score, *grouped)
+    )
+    if teams is not None:
+        query = query.where(Ticket.team_id.in_(list(teams)))
+    for start, kind, score, count, *key in session.execute(query):
+        row_key = None if not key or key[0] is None else str(key[0])
+        cells[(start, row_key)].answer(SurveyKind(kind), score, count)

@@ -1,0 +1,75 @@
+"""``kpi_survey_days``: each survey's answers folded per UTC day (the last answer of the day,
+and the next day it was answered again), recomputed from a ticket's ``survey.answered`` events.
+
+The KPI report counts each survey's last answer in the range (docs/metrics.md). A survey's day
+row is that answer exactly when the day is in the range and the survey was not answered again
+later in the range: ``next_day`` is NULL or after the range's last day. So the report reads
+one row per answered survey, however often its customers changed their minds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from minidesk.event_kinds import EventKind
+from minidesk.events import Event
+from minidesk.insights.cells import Period, period_of_day
+from minidesk.insights.rollup_models import KpiSurveyDay
+
+CHUNK = 500  # ids per IN list: well under every driver's parameter limit
+
+
+def _rows(answers: Iterator[tuple[int, dt.datetime, dict[str, Any]]]) -> list[dict[str, Any]]:
+    """Day rows from (ticket, answered at, payload) in event order."""
+    by_survey: dict[int, dict[dt.date, dict[str, Any]]] = defaultdict(dict)
+    for ticket_id, answered_at, data in answers:
+        day = answered_at.astimezone(dt.UTC).date()
+        by_survey[data["survey_id"]][day] = {
+            "survey_id": data["survey_id"], "day": day, "ticket_id": ticket_id,
+            "week": period_of_day(day, Period.WEEK), "month": period_of_day(day, Period.MONTH),
+            "kind": data["survey_kind"], "score": data["score"], "next_day": None,
+        }  # fmt: skip
+    rows = []
+    for days in by_survey.values():
+        ordered = sorted(days)
+        for day, following in zip(ordered, [*ordered[1:], None], strict=True):
+            rows.append({**days[day], "next_day": following})
+    return rows
+
+
+def _answers(session: Session, *where: Any) -> Iterator[tuple[int, dt.datetime, dict[str, Any]]]:
+    query = (
+        select(Event.ticket_id, Event.created_at, Event.data)
+        .where(Event.kind == EventKind.SURVEY_ANSWERED, *where)
+        .order_by(Event.id)
+    )
+    for row in session.execute(query):
+        yield row.ticket_id, row.created_at, row.data
+
+
+def refresh_surveys(session: Session, ticket_ids: Sequence[int]) -> int:
+    """Recompute the day rows of the surveys on ``ticket_ids``; returns the rows written."""
+    written = 0
+    ids = sorted(set(ticket_ids))
+    for start in range(0, len(ids), CHUNK):
+        chunk = ids[start : start + CHUNK]
+        rows = _rows(_answers(session, Event.ticket_id.in_(chunk)))
+        session.execute(delete(KpiSurveyDay).where(KpiSurveyDay.ticket_id.in_(chunk)))
+        if rows:
+            session.execute(insert(KpiSurveyDay), rows)
+        written += len(rows)
+    return written
+
+
+def rebuild_surveys(session: Session) -> int:
+    """Every survey's day rows from the whole event log; returns the rows written."""
+    session.execute(delete(KpiSurveyDay))
+    rows = _rows(_answers(session, Event.ticket_id.is_not(None)))
+    for start in range(0, len(rows), 5_000):
+        session.execute(insert(KpiSurveyDay), rows[start : start + 5_000])
+    return len(rows)

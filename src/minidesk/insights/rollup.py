@@ -81,18 +81,44 @@ def rebuild(session: Session) -> int:
     return refresh(session, ids)
 
 
-@events.listen(
+KEPT_CURRENT_ON = (
     EventKind.TICKET_CREATED,
     EventKind.MESSAGE_SENT,
     EventKind.MESSAGE_RECEIVED,
     EventKind.TICKET_STATUS_CHANGED,
     EventKind.TICKET_TIER_CHANGED,
-    automated=True,
 )
+_AWAITED = "minidesk.insights.rollup.awaited"
+
+
+@events.listen(*KEPT_CURRENT_ON, automated=True, transactional=True)
 def keep_current(session: Session, event: Event) -> None:
-    """Every kind of ``kpis.FACT_KINDS`` (a test holds the two lists equal)."""
-    if event.ticket_id is not None:
+    """Every kind of ``kpis.FACT_KINDS`` (a test holds the two lists equal).
+
+    A dispatch batch often holds several of a ticket's events (created, received, status):
+    the row is refolded once, at the last of them, since it is a function of the ticket's
+    events alone and nothing reads it in between."""
+    if event.ticket_id is not None and not _more_to_come(session, event):
         refresh(session, [event.ticket_id])
+
+
+def _more_to_come(session: Session, event: Event) -> bool:
+    """Whether the batch being dispatched still holds another of this ticket's events that
+    this listener will hear (in whatever order the batch runs)."""
+    batch = events.batch(session)
+    held: tuple[list[Event], dict[int, set[int]]] | None = session.info.get(_AWAITED)
+    if held is None or held[0] is not batch:
+        awaited: dict[int, set[int]] = defaultdict(set)
+        for e in batch:
+            if e.ticket_id is not None and e.kind in KEPT_CURRENT_ON:
+                awaited[e.ticket_id].add(e.id)
+        held = (batch, awaited)
+        session.info[_AWAITED] = held
+    waiting = held[1].get(event.ticket_id or 0)
+    if waiting is None:
+        return False
+    waiting.discard(event.id)
+    return bool(waiting)
 
 
 def _sum(column: Any) -> Any:

@@ -313,9 +313,11 @@ def dispatch_many(session: Session, event_ids: Sequence[int]) -> int:
     returns how many this call dispatched (an event another worker claimed is skipped).
 
     One conditional UPDATE claims the whole batch and returns the rows it won, so a batch
-    costs one statement however many events it holds; each listener still runs in its own
-    savepoint, as in ``dispatch()``. The claims commit with the listeners' work: if the
-    transaction fails, every event in it stays undispatched for a retry or the sweep.
+    costs one statement however many events it holds. Listeners run event by event in
+    registration order; consecutive transactional ones share a savepoint (``_run_shared``),
+    any other runs in its own, and either way one failing listener undoes only its own work.
+    The claims commit with the listeners' work: if the transaction fails, every event in it
+    stays undispatched for a retry or the sweep.
     """
     ids = list(dict.fromkeys(event_ids))  # a repeated id must not run its listeners twice
     if not ids:

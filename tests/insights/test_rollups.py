@@ -90,5 +90,5 @@ def test_the_listener_hears_every_kind_the_facts_read() -> None:
     from minidesk.insights.kpis import FACT_KINDS
 
     heard = {kind for kind in events.listened_kinds() if keep_current in
-             [fn for fn, _ in events._listeners[kind]]}  # fmt: skip
+             [entry.fn for entry in events._listeners[kind]]}  # fmt: skip
     assert heard == {str(kind) for kind in FACT_KINDS}

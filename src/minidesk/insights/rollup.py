@@ -21,6 +21,7 @@ from minidesk.event_kinds import EventKind
 from minidesk.events import Event
 from minidesk.insights.facts import TicketFacts
 from minidesk.insights.kpis import (
+    FACT_KINDS,
     MAX_TURNS,
     NONE_LABEL,
     Cell,
@@ -81,17 +82,20 @@ def rebuild(session: Session) -> int:
     return refresh(session, ids)
 
 
-KEPT_CURRENT_ON = (
+_AWAITED = "minidesk.insights.rollup.awaited"
+# The kinds the listener hears (a test holds them equal to the kinds the facts read).
+_FACT_KINDS = frozenset(str(kind) for kind in FACT_KINDS)
+
+
+@events.listen(
     EventKind.TICKET_CREATED,
     EventKind.MESSAGE_SENT,
     EventKind.MESSAGE_RECEIVED,
     EventKind.TICKET_STATUS_CHANGED,
     EventKind.TICKET_TIER_CHANGED,
+    automated=True,
+    transactional=True,
 )
-_AWAITED = "minidesk.insights.rollup.awaited"
-
-
-@events.listen(*KEPT_CURRENT_ON, automated=True, transactional=True)
 def keep_current(session: Session, event: Event) -> None:
     """Every kind of ``kpis.FACT_KINDS`` (a test holds the two lists equal).
 
@@ -110,7 +114,7 @@ def _more_to_come(session: Session, event: Event) -> bool:
     if held is None or held[0] is not batch:
         awaited: dict[int, set[int]] = defaultdict(set)
         for e in batch:
-            if e.ticket_id is not None and e.kind in KEPT_CURRENT_ON:
+            if e.ticket_id is not None and e.kind in _FACT_KINDS:
                 awaited[e.ticket_id].add(e.id)
         held = (batch, awaited)
         session.info[_AWAITED] = held

@@ -10,7 +10,9 @@ database and then processed in the pipeline's batches by this one thread. Stages
 which ``encoder`` (the sentence encoder's forward passes), and ``write`` (the rest of
 ``process_batch``: the transaction that stores customers, tickets, messages and events),
 then ``listeners`` (every feature's listeners on the events those batches emitted, in
-batches of 64 as the ``dispatch_events`` job gets them from the coalescer).
+batches of 64 as the ``dispatch_events`` job gets them from the coalescer), with
+``listener_cpu_ms_per_message`` splitting that by listener (each one's own calls, the
+savepoint ``dispatch_many`` wraps it in counted under ``dispatch``).
 ``--profile N`` adds cProfile's N most expensive functions (cumulative) of the pipeline, or
 of the listeners with ``--profile-stage listeners``.
 """
@@ -28,6 +30,7 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
 import argparse
 import cProfile
 import datetime as dt
+import functools
 import io
 import json
 import pstats
@@ -60,6 +63,17 @@ class _Meter:
                 self.calls += 1
 
         return timed
+
+
+def _meter_listeners() -> dict[str, _Meter]:
+    """Wrap every registered listener in a meter of its own, by qualified name."""
+    meters: dict[str, _Meter] = {}
+    for registered in events._listeners.values():
+        for i, entry in enumerate(registered):
+            name = f"{entry.fn.__module__.removeprefix('minidesk.')}.{entry.fn.__qualname__}"
+            meter = meters.setdefault(name, _Meter())
+            registered[i] = entry._replace(fn=functools.wraps(entry.fn)(meter.wrap(entry.fn)))
+    return meters
 
 
 def _accept(database: db.Database, count: int, customers: int, prefix: str) -> list[int]:
@@ -123,6 +137,7 @@ def main() -> None:
         if on_pipeline:
             on_pipeline.disable()
         total = time.process_time() - t0
+        meters = _meter_listeners()
         t1 = time.process_time()
         if on_listeners:
             on_listeners.enable()
@@ -142,6 +157,14 @@ def main() -> None:
             "write": round((total - triage.seconds) * per, 3),
             "listeners": round(listening * per, 3),
             "all": round((total + listening) * per, 3),
+        },
+        "listener_cpu_ms_per_message": {
+            "dispatch": round((listening - sum(m.seconds for m in meters.values())) * per, 3),
+            **{
+                name: round(meter.seconds * per, 3)
+                for name, meter in sorted(meters.items(), key=lambda kv: -kv[1].seconds)
+                if meter.calls
+            },
         },
         "encoder_calls": encode.calls,
         "events_dispatched": dispatched,

@@ -184,7 +184,9 @@ class Database:
         self.read_engine.dispose()
 
 
-_HOOKS = "minidesk.after_commit"
+# Public so that code which rolls back a savepoint can drop the hooks registered inside it.
+ON_COMMIT_HOOKS = "minidesk.after_commit"
+_HOOKS = ON_COMMIT_HOOKS
 
 
 def on_commit(session: Session, hook: Callable[[], None]) -> None:

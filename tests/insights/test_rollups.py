@@ -192,5 +192,5 @@ def test_the_root_causes_from_the_rollups_equal_a_recomputation(
 
 def test_the_listener_hears_every_kind_the_facts_and_keys_read() -> None:
     heard = {kind for kind in events.listened_kinds() if keep_current in
-             [fn for fn, _ in events._listeners[kind]]}  # fmt: skip
+             [entry.fn for entry in events._listeners[kind]]}  # fmt: skip
     assert heard == {str(kind) for kind in (*FACT_KINDS, *KEY_KINDS)}

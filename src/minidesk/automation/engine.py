@@ -181,7 +181,7 @@ def fire(
     return True
 
 
-@events.listen("*", automated=True)
+@events.listen("*", automated=True, transactional=True)
 def run_rules(session: Session, event: Event) -> None:
     if event.ticket_id is None or event.kind in OWN_KINDS:
         return

@@ -22,7 +22,9 @@ from minidesk.events import Event
 BATCH = 200
 
 
-@events.listen(EventKind.TICKET_CREATED, EventKind.TICKET_STATUS_CHANGED, automated=True)
+@events.listen(
+    EventKind.TICKET_CREATED, EventKind.TICKET_STATUS_CHANGED, automated=True, transactional=True
+)
 def schedule(session: Session, event: Event) -> None:
     """Whoever changed the status (a rule too), the clocks follow it."""
     if event.ticket_id is None:

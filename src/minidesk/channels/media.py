@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import Session
 
-from minidesk import features, hints
+from minidesk import events, features, hints
 from minidesk.channels import providers, registry
 from minidesk.channels.email import store
 from minidesk.db import Database, get_db, on_commit, utcnow
@@ -222,21 +222,38 @@ def run(now: dt.datetime) -> int:
 FETCH_JOB = LongJob(name=JOB, is_due=is_due, run=run)
 
 
-@listen(EventKind.MESSAGE_RECEIVED)
+@listen(EventKind.MESSAGE_RECEIVED, transactional=True)
 def fetch_soon(session: Session, event: Event) -> None:
     """A message with media to fetch: run the job now rather than at the next sweep."""
     if event.message_id is None:
         return
-    waiting = session.scalar(
-        select(Attachment.id)
-        .where(
-            Attachment.message_id == event.message_id,
-            Attachment.fetch_status == FetchStatus.PENDING,
-        )
-        .limit(1)
-    )
-    if waiting is not None:
+    if event.message_id in _with_media_to_fetch(session, event.message_id):
         on_commit(session, lambda: hints.long_job_due(JOB))
+
+
+_TO_FETCH = "minidesk.channels.media.to_fetch"
+
+
+def _with_media_to_fetch(session: Session, message_id: int) -> set[int]:
+    """Of ``message_id`` and the other messages of the dispatch batch, those with an
+    attachment waiting to be fetched: one query for the batch, since most have none. Only
+    the pipeline adds attachments to a customer's message, before the batch begins."""
+    batch = events.batch(session)
+    held: tuple[list[Event], set[int], set[int]] | None = session.info.get(_TO_FETCH)
+    if held is None or held[0] is not batch or message_id not in held[1]:
+        received = (e.message_id for e in batch if e.kind == EventKind.MESSAGE_RECEIVED)
+        asked = {m for m in received if m is not None} | {message_id}
+        waiting = session.scalars(
+            select(Attachment.message_id)
+            .where(
+                Attachment.message_id.in_(asked),
+                Attachment.fetch_status == FetchStatus.PENDING,
+            )
+            .distinct()
+        )
+        held = (batch, asked, {m for m in waiting if m is not None})
+        session.info[_TO_FETCH] = held
+    return held[2]
 
 
 def read_answer(response: http.Response, limit: int, who: str) -> Fetched:

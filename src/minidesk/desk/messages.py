@@ -7,12 +7,12 @@ from enum import StrEnum
 from typing import Any
 
 import nh3
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minidesk import outbox
 from minidesk.channels.base import InboundMessage
 from minidesk.db import utcnow
+from minidesk.desk.last_inbound import last_inbound
 from minidesk.desk.models import (
     Attachment,
     Customer,
@@ -177,15 +177,10 @@ def record_inbound(
 def reply_channel(session: Session, ticket: Ticket) -> tuple[str, int | None]:
     """The channel a reply leaves on: the one the customer last wrote on (a conversation that
     moved from email to SMS is answered by SMS), else the ticket's own."""
-    last = session.execute(
-        select(Message.channel, Message.channel_id)
-        .where(Message.ticket_id == ticket.id, Message.direction == Direction.INBOUND)
-        .order_by(Message.id.desc())
-        .limit(1)
-    ).first()
-    if last is None or last.channel_id is None:
+    last = last_inbound(session, ticket.id)
+    if last is None or last[1] is None:
         return ticket.channel, ticket.channel_id
-    return last.channel, last.channel_id
+    return last
 
 
 def _check_reply(session: Session, ticket: Ticket, channel: str, channel_id: int,

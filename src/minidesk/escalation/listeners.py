@@ -44,7 +44,9 @@ def start_timers(session: Session, ticket: Ticket, since: dt.datetime) -> None:
     session.flush()
 
 
-@events.listen(EventKind.TICKET_CREATED, EventKind.TICKET_STATUS_CHANGED, automated=True)
+@events.listen(
+    EventKind.TICKET_CREATED, EventKind.TICKET_STATUS_CHANGED, automated=True, transactional=True
+)
 def follow_status(session: Session, event: Event) -> None:
     if event.ticket_id is None:
         return
@@ -88,7 +90,7 @@ def fire_rule(
         do_open_incident(session, ticket, SYSTEM, reason, now)
 
 
-@events.listen(EventKind.MESSAGE_TRIAGED, automated=True)
+@events.listen(EventKind.MESSAGE_TRIAGED, automated=True, transactional=True)
 def on_triaged(session: Session, event: Event) -> None:
     flags = set(event.data.get("flags") or []) & set(_WORD_TRIGGERS)
     if event.ticket_id is None or not flags:
@@ -107,7 +109,7 @@ def on_triaged(session: Session, event: Event) -> None:
                 fire_rule(session, ticket, rule, reason, event.created_at)
 
 
-@events.listen(EventKind.APPROVAL_REQUESTED, automated=True)
+@events.listen(EventKind.APPROVAL_REQUESTED, automated=True, transactional=True)
 def on_approval(session: Session, event: Event) -> None:
     amount = event.data.get("amount")
     if event.ticket_id is None or event.data.get("approval_kind") != "refund" or not amount:

@@ -8,9 +8,10 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import delete, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import delete, event, func, select
+from sqlalchemy.orm import Session, object_session
 
+from minidesk import memo
 from minidesk.db import utcnow
 from minidesk.escalation.defaults import default_rows
 from minidesk.escalation.models import EscalationRule, EscalationTimer, TriggerKind
@@ -48,14 +49,44 @@ def as_dict(rule: EscalationRule) -> dict[str, Any]:
     }
 
 
+_ENABLED = "escalation.enabled_rules"
+
+
 def enabled_rules(session: Session, kind: TriggerKind) -> list[EscalationRule]:
-    """The enabled rules of one trigger kind, in matrix order."""
-    rows = session.scalars(
-        select(EscalationRule)
-        .where(EscalationRule.enabled.is_(True))
-        .order_by(EscalationRule.position, EscalationRule.id)
-    )
-    return [rule for rule in rows if rule.trigger.get("kind") == kind]
+    """The enabled rules of one trigger kind, in matrix order. The matrix is a few rows,
+    read once per transaction (every new ticket starts its timers from it) and read again
+    after any rule is written in it or one is pending."""
+
+    def read() -> list[EscalationRule]:
+        return list(
+            session.scalars(
+                select(EscalationRule)
+                .where(EscalationRule.enabled.is_(True))
+                .order_by(EscalationRule.position, EscalationRule.id)
+            )
+        )
+
+    rows = memo.get(session, _ENABLED, read)
+    return [rule for rule in rows if rule.enabled and rule.trigger.get("kind") == kind]
+
+
+def _rule_written(_mapper: Any, _connection: Any, rule: EscalationRule) -> None:
+    session = object_session(rule)
+    if session is not None:
+        memo.forget(session, _ENABLED)
+
+
+# Mapper events fire for rule rows only, so the rest of a flush pays nothing for this.
+for _when in ("after_insert", "after_update", "after_delete"):
+    event.listen(EscalationRule, _when, _rule_written)
+
+
+def _added(session: Session, instance: object) -> None:
+    if isinstance(instance, EscalationRule):  # pending: the query's autoflush would have seen it
+        memo.forget(session, _ENABLED)
+
+
+event.listen(Session, "transient_to_pending", _added)
 
 
 def _name_taken(session: Session, name: str, other_than: int | None) -> bool:

@@ -54,7 +54,40 @@ def _awaiting(session: Session, customer_id: int, now: dt.datetime) -> Survey | 
     ).first()
 
 
-@events.listen(EventKind.MESSAGE_RECEIVED)
+_SURVEYED = "minidesk.insights.replies.surveyed"
+
+
+def _may_be_awaited(session: Session, customer_id: int) -> bool:
+    """False when ``_awaiting`` cannot find a survey: in a dispatch batch, the customers
+    who were sent one in the window are read once for all its messages (most were never
+    surveyed), instead of one query per message. Only the sweeper, in its own transaction,
+    sends surveys, so the set cannot grow while the batch runs."""
+    batch = events.batch(session)
+    held: tuple[list[Event], set[int], set[int]] | None = session.info.get(_SURVEYED)
+    if held is None or held[0] is not batch:
+        received = [e for e in batch if e.kind == EventKind.MESSAGE_RECEIVED and e.customer_id]
+        asked = {e.customer_id for e in received if e.customer_id is not None}
+        surveyed: set[int] = set()
+        if asked:
+            since = min(e.created_at for e in received) - REPLY_WINDOW
+            surveyed = set(
+                session.scalars(
+                    select(Survey.customer_id)
+                    .where(
+                        Survey.customer_id.in_(asked),
+                        Survey.status == SurveyStatus.SENT,
+                        Survey.sent_at > since,
+                    )
+                    .distinct()
+                )
+            )
+        held = (batch, asked, surveyed)
+        session.info[_SURVEYED] = held
+    _, asked, surveyed = held
+    return customer_id not in asked or customer_id in surveyed
+
+
+@events.listen(EventKind.MESSAGE_RECEIVED, transactional=True)
 def answer_by_reply(session: Session, event: Event) -> None:
     if event.actor_type != ActorType.CUSTOMER or event.message_id is None:
         return
@@ -67,6 +100,8 @@ def answer_by_reply(session: Session, event: Event) -> None:
     if tapped is not None:
         (survey_id, score), comment = tapped
         _answer_tapped(session, event, survey_id, score, comment)
+        return
+    if not _may_be_awaited(session, event.customer_id):
         return
     survey = _awaiting(session, event.customer_id, event.created_at)
     parsed = parse(message.text)

@@ -171,6 +171,9 @@ def _mark_done(session: Session, done: str, ticket_ids: list[int]) -> None:
     EventKind.TICKET_TEAM_CHANGED,
     EventKind.TICKET_INTENT_CORRECTED,
     automated=True,
+    # Not transactional: its once-per-batch mark lives in session.info, which a shared
+    # savepoint's rollback (another listener failing) would not undo, so a retry would skip
+    # the ticket. Its own savepoint keeps the refresh and the mark together.
 )
 def keep_current(session: Session, event: Event) -> None:
     """Every kind of ``kpis.FACT_KINDS`` and ``KEY_KINDS`` (a test holds the lists equal)."""

@@ -76,7 +76,7 @@ def do_schedule(
     return survey
 
 
-@events.listen(EventKind.TICKET_STATUS_CHANGED, automated=True)
+@events.listen(EventKind.TICKET_STATUS_CHANGED, automated=True, transactional=True)
 def schedule_on_solve(session: Session, event: Event) -> None:
     """A solve (by a person or the bot) schedules the transactional survey, if any."""
     if event.data.get("after") != Status.SOLVED or event.data.get("why") == ANSWER_WHY:

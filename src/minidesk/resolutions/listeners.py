@@ -21,7 +21,7 @@ from minidesk.resolutions.flows.refund import REFUND_TIMEFRAME
 from minidesk.resolutions.models import Resolution
 
 
-@events.listen(EventKind.MESSAGE_RECEIVED)
+@events.listen(EventKind.MESSAGE_RECEIVED, transactional=True)
 def on_message_received(session: Session, event: Event) -> None:
     if event.ticket_id is None or event.message_id is None:
         return
@@ -77,7 +77,7 @@ def _prefetch(session: Session) -> None:
         )
 
 
-@events.listen(EventKind.APPROVAL_DECIDED)
+@events.listen(EventKind.APPROVAL_DECIDED, transactional=True)
 def on_approval_decided(session: Session, event: Event) -> None:
     """Tell the customer how a refund approval ended."""
     if event.ticket_id is None or event.data.get("approval_kind") != "refund":
@@ -109,7 +109,7 @@ def on_approval_decided(session: Session, event: Event) -> None:
     ticket.resolution = Resolution.ESCALATED
 
 
-@events.listen(EventKind.TICKET_STATUS_CHANGED)
+@events.listen(EventKind.TICKET_STATUS_CHANGED, transactional=True)
 def on_status_changed(session: Session, event: Event) -> None:
     """A person solved a ticket the bot never settled: it counts as resolved by an agent."""
     if event.ticket_id is None or event.data.get("after") != Status.SOLVED:

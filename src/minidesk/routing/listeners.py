@@ -33,17 +33,17 @@ def _route_ticket(session: Session, ticket_id: int | None, trigger: str) -> None
         assign.do_route(session, ticket, trigger, passed_over=passed)
 
 
-@listen(EventKind.TICKET_CREATED, automated=True)
+@listen(EventKind.TICKET_CREATED, automated=True, transactional=True)
 def route_new_ticket(session: Session, event: Event) -> None:
     _route_ticket(session, event.ticket_id, "new")
 
 
-@listen(EventKind.TICKET_TEAM_CHANGED, automated=True)
+@listen(EventKind.TICKET_TEAM_CHANGED, automated=True, transactional=True)
 def route_on_team_change(session: Session, event: Event) -> None:
     _route_ticket(session, event.ticket_id, "team")
 
 
-@listen(EventKind.TICKET_STATUS_CHANGED, automated=True)
+@listen(EventKind.TICKET_STATUS_CHANGED, automated=True, transactional=True)
 def route_on_status_change(session: Session, event: Event) -> None:
     before, after = event.data.get("before"), event.data.get("after")
     if after in OPEN_STATUSES and before not in OPEN_STATUSES:
@@ -52,7 +52,7 @@ def route_on_status_change(session: Session, event: Event) -> None:
         _freed(session, event.ticket_id)  # no longer counts against its assignee's capacity
 
 
-@listen(EventKind.TICKET_ASSIGNED, automated=True)
+@listen(EventKind.TICKET_ASSIGNED, automated=True, transactional=True)
 def route_on_assignment(session: Session, event: Event) -> None:
     before, after = event.data.get("before"), event.data.get("after")
     if event.actor_name == profiles.ROUTER.name and event.actor_type == ActorType.AUTOMATION:
@@ -69,7 +69,7 @@ def _freed(session: Session, ticket_id: int | None) -> None:
         assign.do_drain(session, ticket.team_id)
 
 
-@listen(EventKind.ROUTING_PRESENCE_CHANGED, automated=True)
+@listen(EventKind.ROUTING_PRESENCE_CHANGED, automated=True, transactional=True)
 def offer_queue_to_arrival(session: Session, event: Event) -> None:
     if event.data.get("after") != Presence.ONLINE:
         return
@@ -80,7 +80,7 @@ def offer_queue_to_arrival(session: Session, event: Event) -> None:
         assign.do_drain(session, team_id)
 
 
-@listen(EventKind.ROUTING_CONFIG_CHANGED)
+@listen(EventKind.ROUTING_CONFIG_CHANGED, transactional=True)
 def drain_when_enabled(session: Session, event: Event) -> None:
     if not event.data.get("after", {}).get("enabled"):
         return
@@ -92,7 +92,12 @@ def drain_when_enabled(session: Session, event: Event) -> None:
         assign.do_drain(session, team)
 
 
-@listen(EventKind.MESSAGE_SENT, EventKind.NOTE_ADDED, EventKind.TICKET_STATUS_CHANGED)
+@listen(
+    EventKind.MESSAGE_SENT,
+    EventKind.NOTE_ADDED,
+    EventKind.TICKET_STATUS_CHANGED,
+    transactional=True,
+)
 def accept_on_work(session: Session, event: Event) -> None:
     # Answering, noting or moving the ticket on is accepting it.
     if event.actor_type == ActorType.USER and event.actor_id and event.ticket_id:

@@ -7,9 +7,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from minidesk.desk.models import Ticket
 from minidesk.sla.models import SlaPolicy
 
@@ -70,7 +67,3 @@ def holds(conditions: dict[str, Any], facts: TicketFacts) -> bool:
 def first_match(policies: Iterable[SlaPolicy], facts: TicketFacts) -> SlaPolicy | None:
     ordered = sorted((p for p in policies if p.enabled), key=lambda p: (p.position, p.id))
     return next((p for p in ordered if holds(p.conditions, facts)), None)
-
-
-def enabled_policies(session: Session) -> list[SlaPolicy]:
-    return list(session.scalars(select(SlaPolicy).where(SlaPolicy.enabled.is_(True))))

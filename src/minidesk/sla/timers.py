@@ -16,19 +16,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minidesk import events
 from minidesk.automation.conditions import lifetime_value_sources
 from minidesk.channels.hours import BusinessHours
-from minidesk.channels.models import Channel
 from minidesk.desk import tickets
 from minidesk.desk.models import OPEN_STATUSES, Status, Ticket
 from minidesk.event_kinds import EventKind
 from minidesk.events import Event
 from minidesk.sla import clock
-from minidesk.sla.matching import LifetimeValue, TicketFacts, enabled_policies, first_match
+from minidesk.sla.loaded import channel_hours, enabled_policies, tickets_for
+from minidesk.sla.matching import LifetimeValue, TicketFacts, first_match
 from minidesk.sla.models import Metric, SlaPolicy, SlaResult, SlaTicket, SlaTimer
 
 PAUSED = (Status.PENDING, Status.ON_HOLD)
@@ -47,9 +46,7 @@ def calendar(session: Session, policy: SlaPolicy | None, ticket: Ticket) -> Busi
     if policy is not None and policy.business_hours:
         return BusinessHours.model_validate(policy.business_hours)
     if ticket.channel_id is not None:
-        channel = session.get(Channel, ticket.channel_id)
-        if channel is not None and channel.business_hours:
-            return BusinessHours.model_validate(channel.business_hours)
+        return channel_hours(session, ticket.channel_id)
     return None
 
 
@@ -65,19 +62,21 @@ def _lifetime_value(session: Session, ticket: Ticket) -> LifetimeValue:
 
 
 class Clocks:
-    """The SLA state of one ticket while one event is applied to it."""
+    """The SLA state of one ticket while one event is applied to it. Its rows come from
+    ``sla.loaded`` (read for the whole dispatch batch at once), and every row it adds or
+    drops is added to or dropped from there too."""
 
     def __init__(self, session: Session, ticket: Ticket, now: dt.datetime) -> None:
         self.session, self.ticket, self.now = session, ticket, now
-        state = session.get(SlaTicket, ticket.id)
+        self.loaded = tickets_for(session, ticket.id)
+        state = self.loaded.states[ticket.id]
         if state is None:
             state = SlaTicket(ticket_id=ticket.id, flags=[])
             session.add(state)
+            self.loaded.states[ticket.id] = state
         self.state = state
-        self.timers = {
-            t.metric: t
-            for t in session.scalars(select(SlaTimer).where(SlaTimer.ticket_id == ticket.id))
-        }
+        self.timers = self.loaded.timers[ticket.id]  # shared: starts and drops stay current
+        self.dropped = False
         policy_id = state.policy_id
         self.policy = session.get(SlaPolicy, policy_id) if policy_id is not None else None
 
@@ -109,10 +108,7 @@ class Clocks:
                 self.start(Metric.RESOLUTION, self.ticket.created_at)
 
     def has_result(self, metric: Metric) -> bool:
-        query = select(SlaResult.id).where(
-            SlaResult.ticket_id == self.ticket.id, SlaResult.metric == metric
-        )
-        return self.session.scalar(query.limit(1)) is not None
+        return self.loaded.has_result(self.ticket.id, metric)
 
     # Starting and timing.
 
@@ -202,11 +198,13 @@ class Clocks:
                     ended_at=self.now,
                 )
             )
+            self.loaded.results.add((self.ticket.id, str(metric)))
         self._drop(metric)
 
     def _drop(self, metric: str) -> None:
         timer = self.timers.pop(metric)
         self.session.delete(timer)
+        self.dropped = True
 
 
 @events.listen(
@@ -220,6 +218,7 @@ class Clocks:
     EventKind.TICKET_TAGS_CHANGED,
     EventKind.TICKET_INTENT_CORRECTED,
     automated=True,
+    transactional=True,
 )
 def follow(session: Session, event: Event) -> None:
     """Every ticket change that moves a clock, whoever made it (triage and rules too)."""
@@ -250,7 +249,10 @@ def follow(session: Session, event: Event) -> None:
             clocks.start(Metric.NEXT_RESPONSE, event.created_at)
     elif kind == EventKind.TICKET_STATUS_CHANGED:
         _status(clocks, event.data.get("before"), event.data.get("after"))
-    session.flush()
+    if clocks.dropped:
+        # A flush writes inserts before deletes: a later event of the batch that starts the
+        # same metric again must not meet this timer's row on the (ticket, metric) key.
+        session.flush()
 
 
 def _status(clocks: Clocks, before: object, after: object) -> None:

@@ -39,7 +39,7 @@ def first_inbound(session: Session, ticket_id: int) -> Message | None:
     ).first()
 
 
-@events.listen(EventKind.TICKET_INTENT_CORRECTED)
+@events.listen(EventKind.TICKET_INTENT_CORRECTED, transactional=True)
 def record_correction(session: Session, event: Event) -> None:
     """Store (or update) the ticket's labelled example; schedule a retrain when due."""
     if event.ticket_id is None or not event.data.get("after"):

@@ -76,7 +76,7 @@ def envelope(event: Event) -> dict[str, Any]:
     }
 
 
-@listen(ALL, automated=True)
+@listen(ALL, automated=True, transactional=True)
 def queue_deliveries(session: Session, event: Event) -> None:
     """One outbox row per subscription that wants ``event`` (automation's events included:
     a receiver wants to hear of a ticket a rule closed)."""

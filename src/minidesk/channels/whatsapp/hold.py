@@ -163,7 +163,7 @@ def _hand_off(session: Session, ticket: Ticket, message: OutboundMessage, why: s
     do_reply(session, ticket, note, WINDOW_KEEPER, kind=MessageType.NOTE)
 
 
-@listen(EventKind.MESSAGE_RECEIVED)
+@listen(EventKind.MESSAGE_RECEIVED, transactional=True)
 def release_held(session: Session, event: Event) -> None:
     """The customer wrote on WhatsApp: the window is open again, so send what was held for
     them on that channel (``outbox.unpark``: a conditional UPDATE, each row once)."""

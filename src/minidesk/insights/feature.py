@@ -24,6 +24,7 @@ FEATURE = Feature(
         "minidesk.insights.surveys:send_due",
         "minidesk.insights.relational:schedule_relational",
     ),
+    long_jobs=("minidesk.insights.backfill:BACKFILL",),
     routers=(
         "minidesk.web.api.surveys:router",
         "minidesk.web.api.reports:router",

@@ -7,7 +7,8 @@ The dashboards sum per-day rows instead of one row per ticket: ``kpi_daily`` (co
 per day, dimension, key and team) and ``kpi_survey_days`` (each survey's last answer per day).
 ``kpi_ticket_facts`` also keeps the keys a ticket was counted under, so a change takes back
 exactly what it added. The new tables start empty and the existing facts rows lack their keys:
-``minidesk insights rebuild`` fills all three from the event log (docs/metrics.md).
+the worker's ``insights_backfill`` job (or ``minidesk insights rebuild``) fills all three from
+the event log (docs/metrics.md).
 """
 
 from __future__ import annotations

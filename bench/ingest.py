@@ -69,7 +69,7 @@ def wait_until_healthy(url: str, seconds: float = 180) -> None:
             with urllib.request.urlopen(f"{url}/healthz", timeout=5) as response:
                 if response.status == 200:
                     return
-        except (urllib.error.URLError, ConnectionError):
+        except (urllib.error.URLError, ConnectionError, TimeoutError):  # still starting
             pass
         time.sleep(0.1)
     raise RuntimeError(f"{url} did not become healthy in {seconds} s")

@@ -35,6 +35,7 @@ FEATURE = Feature(
         "minidesk.web.ui.survey_pages:router",
         "minidesk.web.ui.insights_pages:router",
         "minidesk.web.ui.operations_pages:router",
+        "minidesk.web.ui.cost_pages:router",
         "minidesk.web.ui.qa_pages:router",
     ),
 )

@@ -108,8 +108,12 @@ def cost_per_contact(
     end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), dt.UTC)
     reached = contacts(session, start, end, by, teams)
     # Tooling is shared by every contact of the workspace, so a lead restricted to their
-    # teams sees their contacts' share, never the whole bill.
-    everyone = sum(len(t) for t in contacts(session, start, end, Dimension.ALL, None).values())
+    # teams sees their contacts' share, never the whole bill. Unrestricted, the keys split
+    # every contact once (a ticket has one key): no second read.
+    if teams is None:
+        everyone = sum(len(t) for t in reached.values())
+    else:
+        everyone = len(contacts(session, start, end, Dimension.ALL, None).get(None, ()))
     days = (until - since).days + 1
     tooling = Fraction(costs.tooling_month) * days / DAYS_PER_MONTH
     per_contact_tooling = tooling / everyone if everyone else Fraction(0)

@@ -135,6 +135,7 @@ class EventKind(StrEnum):
     SURVEY_SKIPPED = "survey.skipped"
     SURVEY_UNSUBSCRIBED = "survey.unsubscribed"
     SURVEY_SETTINGS_CHANGED = "survey.settings_changed"
+    COST_SETTINGS_CHANGED = "cost.settings_changed"
     QA_SCORECARD_CREATED = "qa.scorecard_created"
     QA_SAMPLED = "qa.sampled"
     QA_REVIEWED = "qa.reviewed"
@@ -495,6 +496,8 @@ _SPECS = (
               {"survey_id": "int | null"}),
     EventSpec(EventKind.SURVEY_SETTINGS_CHANGED, "The workspace's survey settings changed.",
               _CHANGE),
+    EventSpec(EventKind.COST_SETTINGS_CHANGED, "The workspace's costs (agent hour, tooling, "
+              "messages) that cost per contact reads changed.", _CHANGE),
     # QA (insights): scorecards, sampled conversations, reviews, disputes, coaching, gates.
     EventSpec(EventKind.QA_SCORECARD_CREATED, "A QA scorecard was created and made the active "
               "one.", {"scorecard_id": "int", "name": "str"}),

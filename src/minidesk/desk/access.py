@@ -55,6 +55,9 @@ class Permission(StrEnum):
     # restricted), and the survey settings every customer is asked by.
     SEE_INSIGHTS = "see_insights"
     MANAGE_SURVEYS = "manage_surveys"
+    # The workspace's costs (pay rates, tooling, message prices): leads read them with
+    # SEE_INSIGHTS, since cost per contact shows them; only admins set them.
+    MANAGE_COSTS = "manage_costs"
     # QA: sampling, reviewing and coaching agents (leads for their teams' agents, see
     # ``reviews_agent``), and the scorecards and certification gates everyone is held to.
     REVIEW_QA = "review_qa"
@@ -84,6 +87,7 @@ MINIMUM_ROLE = {
     Permission.SEE_KB_ANALYTICS: Role.LEAD,
     Permission.SEE_INSIGHTS: Role.LEAD,
     Permission.MANAGE_SURVEYS: Role.MANAGER,
+    Permission.MANAGE_COSTS: Role.ADMIN,
     Permission.REVIEW_QA: Role.LEAD,
     Permission.MANAGE_QA: Role.MANAGER,
 }

@@ -1,6 +1,7 @@
 """Insights' manifest: surveys (scheduled on solve, sent and relational NPS by the minute
 sweep, answered by link or reply), their API and public answer pages; the KPI report; agents'
-handle time as the ticket page reports it."""
+handle time as the ticket page reports it; the workspace's
+costs and cost per contact."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ FEATURE = Feature(
         "minidesk.insights.qa_models",
         "minidesk.insights.rollup_models",
         "minidesk.insights.work_models",
+        "minidesk.insights.cost_models",
     ),
     listeners=(
         "minidesk.insights.surveys",
@@ -29,11 +31,13 @@ FEATURE = Feature(
         "minidesk.web.api.surveys:router",
         "minidesk.web.api.reports:router",
         "minidesk.web.api.ops_reports:router",
+        "minidesk.web.api.costs:router",
         "minidesk.web.api.work:router",
         "minidesk.web.api.qa:router",
         "minidesk.web.ui.survey_pages:router",
         "minidesk.web.ui.insights_pages:router",
         "minidesk.web.ui.operations_pages:router",
+        "minidesk.web.ui.cost_pages:router",
         "minidesk.web.ui.qa_pages:router",
     ),
 )

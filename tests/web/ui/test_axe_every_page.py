@@ -101,6 +101,7 @@ PAGES: dict[str, list[str]] = {
         "/insights/operations/tickets?from=2026-03-02&to=2026-03-10&report=intents&list=tickets"
         "&key=refund"
     ],
+    "/insights/costs": ["/insights/costs"],
     "/qa": ["/qa"],
     "/qa/reviews/{review_id}": ["/qa/reviews/{review_id}"],
     "/s/{token}": ["/s/{survey}", "/s/{survey}?score=4"],

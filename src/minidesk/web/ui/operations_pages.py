@@ -1,7 +1,7 @@
 """The operations dashboard (leads and up): backlog age at a moment, top intents and their
-coverage, tag completion, repeat contacts, handle time and occupancy (docs/metrics.md,
-operational reports), each number linking to the tickets behind it, with CSV of the tables and of
-those tickets."""
+coverage, tag completion, repeat contacts, handle time, occupancy and cost per contact
+(docs/metrics.md, operational reports), each number linking to the tickets behind it, with CSV
+of the tables and of those tickets."""
 
 from __future__ import annotations
 
@@ -23,9 +23,11 @@ from minidesk.desk import access
 from minidesk.desk.access import Permission
 from minidesk.desk.models import Ticket, User
 from minidesk.desk.workspace import get_workspace
-from minidesk.insights import backlog, handle_time, occupancy, repeats, tagging
+from minidesk.insights import backlog, costs, handle_time, occupancy, repeats, tagging
+from minidesk.insights.cost_settings import get_costs
 from minidesk.insights.intent_mix import intent_mix, tickets_of_intent
 from minidesk.insights.kpis import NONE_LABEL, Dimension, KpiRow, Period
+from minidesk.insights.money import as_major
 from minidesk.web.ui.insights_pages import DEFAULT_DAYS, MAX_DAYS
 from minidesk.web.ui.render import page
 from minidesk.web.ui.signed_in import BrowserDep
@@ -40,6 +42,7 @@ class Report(StrEnum):
     TAGS = "tag-completion"
     REPEATS = "repeat-contacts"
     HANDLE = "handle-time"
+    COSTS = "cost-per-contact"
 
 
 # What the drill-down may list per report: the names its rows keep tickets under.
@@ -49,6 +52,7 @@ LISTS: dict[Report, tuple[str, ...]] = {
     Report.TAGS: ("tickets_solved", "tagged", "untagged", "fields_complete", "fields_incomplete"),
     Report.REPEATS: ("repeat_base", "repeat_contacts", "pending"),
     Report.HANDLE: ("tickets", "solved_tickets"),
+    Report.COSTS: ("contacts",),
 }
 
 
@@ -167,8 +171,23 @@ def operations(request: Request, browser: BrowserDep) -> Response:
             handle=handle_time.handle_time(session, asked.since, asked.until, by, teams),
             occupancy=occupancy.occupancy(session, asked.since, asked.until, teams),
         )  # fmt: skip
+        prices = get_costs(session)
+        context.update(costs=_costs(session, asked, teams), currency=prices.currency,
+                       cost_by=_cost_by(asked).value,
+                       money=lambda minor: as_major(minor, prices.currency))  # fmt: skip
     context["bars"] = _bars(context["backlog"])
     return page(request, "insights_operations.html", context)
+
+
+def _cost_by(asked: Asked) -> Dimension:
+    """Cost per contact has no agent split (tooling and messages belong to no agent)."""
+    return Dimension.ALL if asked.by == Dimension.AGENT else asked.by
+
+
+def _costs(session: Session, asked: Asked, teams: frozenset[int] | None) -> list[KpiRow]:
+    prices = get_costs(session)
+    return costs.cost_per_contact(session, asked.since, asked.until, _cost_by(asked), prices,
+                                  teams)  # fmt: skip
 
 
 def _behind(session: Session, user: User, request: Request, asked: Asked) -> list[Ticket]:
@@ -191,6 +210,7 @@ def _behind(session: Session, user: User, request: Request, asked: Asked) -> lis
                 dt.timedelta(days=asked.within_days), teams),
             Report.HANDLE: lambda: handle_time.handle_time(session, asked.since, asked.until,
                                                            by, teams),
+            Report.COSTS: lambda: _costs(session, asked, teams),
         }[Report(report)]()  # fmt: skip
         period = params.get("period", "")
         ids = next((r.tickets.get(name, []) for r in rows

@@ -1,7 +1,7 @@
 """the workspace's costs for cost per contact (issue 15)
 
 Revision ID: 0038_contact_costs
-Revises: 0034_ops_metrics (the branch head; re-chained at merge)
+Revises: 0035_insight_rollups (the branch head; re-chained at merge)
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 from minidesk.db import UTCDateTime
 
 revision: str = "0038_contact_costs"
-down_revision: str | None = "0034_ops_metrics"
+down_revision: str | None = "0035_insight_rollups"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

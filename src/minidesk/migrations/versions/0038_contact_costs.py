@@ -1,7 +1,7 @@
 """the workspace's costs for cost per contact (issue 15)
 
 Revision ID: 0038_contact_costs
-Revises: 0035_insight_rollups (the branch head; re-chained at merge)
+Revises: 0035_insight_rollups
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """the help widget: page rules, allowed origins, visitors' actions; article files (issue 14)
 
 Revision ID: 0032_kb_widgets
-Revises: 0036_survey_channels
+Revises: 0031_survey_channels
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from alembic import op
 import minidesk.db
 
 revision: str = "0032_kb_widgets"
-down_revision: str | None = "0036_survey_channels"
+down_revision: str | None = "0031_survey_channels"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

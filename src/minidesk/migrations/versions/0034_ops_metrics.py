@@ -1,7 +1,7 @@
 """agents' handle time per ticket and day (issue 15)
 
 Revision ID: 0034_ops_metrics
-Revises: 0031_search_speed
+Revises: 0033_search_speed
 
 The ticket page reports the agent's active time while it is open; each visit of the page
 keeps one row per UTC day with the seconds counted on that day.
@@ -17,7 +17,7 @@ from alembic import op
 import minidesk.db
 
 revision: str = "0034_ops_metrics"
-down_revision: str | None = "0031_search_speed"
+down_revision: str | None = "0033_search_speed"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

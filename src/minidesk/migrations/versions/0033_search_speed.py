@@ -1,6 +1,6 @@
 """full-text search at a million tickets (issue 14)
 
-Revision ID: 0031_search_speed
+Revision ID: 0033_search_speed
 Revises: 0032_kb_widgets
 
 PostgreSQL: the languages the tickets have (``search_configs``, so a query is parsed in those
@@ -17,7 +17,7 @@ from alembic import op
 
 from minidesk.search import ddl
 
-revision: str = "0031_search_speed"
+revision: str = "0033_search_speed"
 down_revision: str | None = "0032_kb_widgets"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

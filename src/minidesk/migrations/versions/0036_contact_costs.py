@@ -1,6 +1,6 @@
 """the workspace's costs for cost per contact (issue 15)
 
-Revision ID: 0038_contact_costs
+Revision ID: 0036_contact_costs
 Revises: 0035_insight_rollups
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 
 from minidesk.db import UTCDateTime
 
-revision: str = "0038_contact_costs"
+revision: str = "0036_contact_costs"
 down_revision: str | None = "0035_insight_rollups"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

@@ -1,7 +1,7 @@
 """per-address limits on public writes (issue 15)
 
-Revision ID: 0036_survey_channels
-Revises: 0033_kb_guides
+Revision ID: 0031_survey_channels
+Revises: 0030_kb_guides
 
 One token bucket per client address for the writes anyone may make without signing in
 (help-centre feedback, logged searches, survey answers, new chat visitors): a row, so every
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0036_survey_channels"
-down_revision: str | None = "0033_kb_guides"
+revision: str = "0031_survey_channels"
+down_revision: str | None = "0030_kb_guides"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,6 +1,6 @@
 """troubleshooting guides and their runs, article embeddings (issue 14)
 
-Revision ID: 0033_kb_guides
+Revision ID: 0030_kb_guides
 Revises: 0029_channel_media
 
 A guide is a decision tree kept as JSON (checked by ``minidesk.kb.guide_tree`` before it is
@@ -17,7 +17,7 @@ from alembic import op
 
 import minidesk.db
 
-revision: str = "0033_kb_guides"
+revision: str = "0030_kb_guides"
 down_revision: str | None = "0029_channel_media"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

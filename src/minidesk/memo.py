@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from sqlalchemy import event
-from sqlalchemy.orm import Session, SessionTransaction
+from sqlalchemy.orm import Session, SessionTransaction, object_session
 
 T = TypeVar("T")
 
@@ -61,6 +61,27 @@ def forget(session: Session, name: str) -> None:
     memos = _memos(session)
     if memos is not None:
         memos.pop(name, None)
+
+
+def forget_when_written(model: type, name: str, *, added: bool = True) -> None:
+    """Forget memo ``name`` in a session whenever it writes a ``model`` row (insert, update,
+    delete) or, with ``added``, adds one (pending: the next read's autoflush would see it)."""
+
+    def written(_mapper: Any, _connection: Any, row: object) -> None:
+        session = object_session(row)
+        if session is not None:
+            forget(session, name)
+
+    # Mapper events fire for this model's rows only, so the rest of a flush pays nothing.
+    for when in ("after_insert", "after_update", "after_delete"):
+        event.listen(model, when, written)
+    if added:
+
+        def pending(session: Session, instance: object) -> None:
+            if isinstance(instance, model):
+                forget(session, name)
+
+        event.listen(Session, "transient_to_pending", pending)
 
 
 def _clear(session: Session, *_: Any) -> None:

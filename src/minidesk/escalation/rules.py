@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import delete, event, func, select
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from minidesk import memo
 from minidesk.db import utcnow
@@ -70,23 +70,7 @@ def enabled_rules(session: Session, kind: TriggerKind) -> list[EscalationRule]:
     return [rule for rule in rows if rule.enabled and rule.trigger.get("kind") == kind]
 
 
-def _rule_written(_mapper: Any, _connection: Any, rule: EscalationRule) -> None:
-    session = object_session(rule)
-    if session is not None:
-        memo.forget(session, _ENABLED)
-
-
-# Mapper events fire for rule rows only, so the rest of a flush pays nothing for this.
-for _when in ("after_insert", "after_update", "after_delete"):
-    event.listen(EscalationRule, _when, _rule_written)
-
-
-def _added(session: Session, instance: object) -> None:
-    if isinstance(instance, EscalationRule):  # pending: the query's autoflush would have seen it
-        memo.forget(session, _ENABLED)
-
-
-event.listen(Session, "transient_to_pending", _added)
+memo.forget_when_written(EscalationRule, _ENABLED)
 
 
 def _name_taken(session: Session, name: str, other_than: int | None) -> bool:

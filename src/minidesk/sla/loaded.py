@@ -13,10 +13,9 @@ admin's edit, a seed) is read again, as is a policy added and not yet flushed.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
-from sqlalchemy import event, select
-from sqlalchemy.orm import Session, object_session
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from minidesk import events, memo
 from minidesk.channels.hours import BusinessHours
@@ -37,23 +36,7 @@ def enabled_policies(session: Session) -> list[SlaPolicy]:
     return memo.get(session, _POLICIES, read)
 
 
-def _policy_written(_mapper: Any, _connection: Any, policy: SlaPolicy) -> None:
-    session = object_session(policy)
-    if session is not None:
-        memo.forget(session, _POLICIES)
-
-
-# Mapper events fire for policy rows only, so the rest of a flush pays nothing for this.
-for _when in ("after_insert", "after_update", "after_delete"):
-    event.listen(SlaPolicy, _when, _policy_written)
-
-
-def _added(session: Session, instance: object) -> None:
-    if isinstance(instance, SlaPolicy):  # pending: the query's autoflush would have seen it
-        memo.forget(session, _POLICIES)
-
-
-event.listen(Session, "transient_to_pending", _added)
+memo.forget_when_written(SlaPolicy, _POLICIES)
 
 
 def channel_hours(session: Session, channel_id: int) -> BusinessHours | None:
@@ -68,14 +51,8 @@ def channel_hours(session: Session, channel_id: int) -> BusinessHours | None:
     return hours[channel_id]
 
 
-def _channel_written(_mapper: Any, _connection: Any, channel: Channel) -> None:
-    session = object_session(channel)
-    if session is not None:
-        memo.forget(session, _HOURS)
-
-
-for _when in ("after_update", "after_delete"):
-    event.listen(Channel, _when, _channel_written)
+# A channel added in the transaction has no timers yet: only writes matter.
+memo.forget_when_written(Channel, _HOURS, added=False)
 
 
 class Tickets:

@@ -14,11 +14,12 @@ from minidesk.insights.work import MAX_TOTAL_SECONDS, WorkRejected, record_beat,
 from minidesk.web.api import PREFIX
 from minidesk.web.deps import UserDep, WorkspaceDep, WriteSessionDep
 from minidesk.web.problems import Problem
+from minidesk.web.schemas import Strict
 
 router = APIRouter(prefix=PREFIX, tags=["tickets"])
 
 
-class WorkIn(BaseModel):
+class WorkIn(Strict):
     visit: str = Field(
         min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$",
         description="The page's random id for this visit of the ticket.",

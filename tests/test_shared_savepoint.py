@@ -121,3 +121,28 @@ def test_a_failing_transactional_listener_undoes_only_its_own_work(
     assert stored[-1].data["listener"].endswith("broken")
     # Only what committed is published: the rolled-back attempt's echoes never happened.
     assert published == [(e.kind, e.id) for e in stored]
+
+
+def test_a_plain_listener_that_fails_leaves_no_hook_and_no_event_behind(
+    database: Database, registry: None
+) -> None:
+    """A listener in a savepoint of its own registers an after-commit hook and emits an event,
+    then fails: its savepoint rolls back, so neither may run or be published."""
+    hooks_run: list[int] = []
+    published: list[str] = []
+
+    def half_done(session: Session, event: Event) -> None:
+        events.emit(session, ECHO, SYSTEM)
+        on_commit(session, lambda: hooks_run.append(event.id))
+        raise RuntimeError("listener bug after its side effects")
+
+    events.listen(THING)(half_done)
+    (only,) = _stored(database, 1)
+    events.set_publisher(lambda committed: published.extend(str(i.kind) for i in committed))
+    try:
+        with database.transaction() as session:
+            assert events.dispatch_many(session, [only]) == 1
+    finally:
+        events.set_publisher(None)
+    assert hooks_run == []
+    assert published == [EventKind.LISTENER_FAILED]

@@ -19,7 +19,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, NamedTuple, Protocol
@@ -362,17 +363,12 @@ def _run_shared(session: Session, calls: list[tuple[Event, Listener]]) -> None:
         for event, listener in calls:
             _run_one(session, event, listener)
         return
-    hooks: list[object] = session.info.setdefault(ON_COMMIT_HOOKS, [])
-    pending: list[Committed] = session.info.setdefault(_PENDING, [])
-    marks = len(hooks), len(pending)
     try:
-        with session.begin_nested():
+        with _savepoint(session):
             for event, listener in calls:
                 listener(session, event)
     except Exception:
         log.info("a listener failed in a shared savepoint: running %d calls alone", len(calls))
-        # The rolled-back work's after-commit hooks and events never happened: forget them.
-        del hooks[marks[0] :], pending[marks[1] :]
         for event, listener in calls:
             _run_one(session, event, listener)
 
@@ -399,10 +395,25 @@ def in_batch(session: Session, kind: EventKind, message_id: int) -> Event | None
     return current.about_message.get((kind, message_id)) if current is not None else None
 
 
+@contextmanager
+def _savepoint(session: Session) -> Iterator[None]:
+    """A savepoint for listener work. If it raises, the after-commit hooks and events
+    registered inside it are forgotten too: they belong to work that never happened."""
+    hooks: list[object] = session.info.setdefault(ON_COMMIT_HOOKS, [])
+    pending: list[Committed] = session.info.setdefault(_PENDING, [])
+    marks = len(hooks), len(pending)
+    try:
+        with session.begin_nested():
+            yield
+    except Exception:
+        del hooks[marks[0] :], pending[marks[1] :]
+        raise
+
+
 def _run_one(session: Session, event: Event, listener: Listener) -> None:
     """One listener on one event in a savepoint of its own; a failure is recorded."""
     try:
-        with session.begin_nested():
+        with _savepoint(session):
             listener(session, event)
     except Exception as exc:
         # Recorded on the timeline so an admin sees it; the event stays dispatched because

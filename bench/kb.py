@@ -200,6 +200,26 @@ def queries(rng: random.Random, n: int) -> list[str]:
     return found
 
 
+def open_database(directory: str, database_url: str) -> db.Database:
+    """A migrated database for a knowledge-base bench: a scratch SQLite file in
+    ``directory``, or ``database_url`` emptied of articles and their searches."""
+    url = database_url or f"sqlite:///{Path(directory) / 'bench.db'}"
+    migrate.upgrade(url)
+    settings.configure(
+        settings.load_settings(
+            database_url=url, secret_key="bench-secret-key-of-32-bytes-or-more", demo=True
+        )
+    )
+    database = db.configure(url)
+    if database_url:
+        with database.transaction() as session:
+            session.execute(text(
+                "TRUNCATE kb_searches, kb_feedback, kb_article_versions, "
+                "kb_article_embeddings, kb_articles, kb_categories RESTART IDENTITY CASCADE"
+            ))  # fmt: skip
+    return database
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=10_000)
@@ -208,20 +228,7 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(14)
     with tempfile.TemporaryDirectory() as directory:
-        url = args.database_url or f"sqlite:///{Path(directory) / 'bench.db'}"
-        migrate.upgrade(url)
-        settings.configure(
-            settings.load_settings(
-                database_url=url, secret_key="bench-secret-key-of-32-bytes-or-more", demo=True
-            )
-        )
-        database = db.configure(url)
-        if args.database_url:
-            with database.transaction() as session:
-                session.execute(text(
-                    "TRUNCATE kb_searches, kb_feedback, kb_article_versions, "
-                    "kb_articles, kb_categories RESTART IDENTITY CASCADE"
-                ))  # fmt: skip
+        database = open_database(directory, args.database_url)
         build(database, args.articles, rng)
         asked = queries(rng, args.queries)
         timings, results = [], []

@@ -27,9 +27,9 @@ import statistics  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
 
-from sqlalchemy import select, text  # noqa: E402
+from sqlalchemy import select  # noqa: E402
 
-from minidesk import db, migrate, settings  # noqa: E402
+from minidesk import db  # noqa: E402
 from minidesk.kb.answers import best_answer  # noqa: E402
 from minidesk.kb.embeddings import ENCODER, article_text, embed  # noqa: E402
 from minidesk.kb.models import KbArticle, KbArticleEmbedding  # noqa: E402
@@ -71,20 +71,7 @@ def main() -> None:
     args = parser.parse_args()
     rng = random.Random(14)
     with tempfile.TemporaryDirectory() as directory:
-        url = args.database_url or f"sqlite:///{Path(directory) / 'bench.db'}"
-        migrate.upgrade(url)
-        settings.configure(
-            settings.load_settings(
-                database_url=url, secret_key="bench-secret-key-of-32-bytes-or-more", demo=True
-            )
-        )
-        database = db.configure(url)
-        if args.database_url:
-            with database.transaction() as session:
-                session.execute(text(
-                    "TRUNCATE kb_searches, kb_feedback, kb_article_versions, "
-                    "kb_article_embeddings, kb_articles, kb_categories RESTART IDENTITY CASCADE"
-                ))  # fmt: skip
+        database = bench_kb.open_database(directory, args.database_url)
         bench_kb.build(database, args.articles, rng)
         embedded, seconds = embed_all(database)
         asked = bench_kb.queries(rng, args.questions)

@@ -10,9 +10,9 @@ did not see:
   gives realistic, same-domain negatives from any labelled corpus.
 
 With a sentence encoder (``muse``, the default, or ``minilm`` from the optional
-``embeddings`` extra) every text is also embedded once; a ridge model on the embeddings is
-added to the TF-IDF SVM (``triage.scorer``), weighted by what scores best out of fold.
-Folds, calibration and threshold are the same with or without an encoder.
+``embeddings`` extra) every text is also embedded once, and one SVM is fitted on the TF-IDF
+row and the embedding together (``triage.scorer``). Folds, calibration and threshold are the
+same with or without an encoder.
 
 The threshold maximises in-scope accuracy (a rejected message counts as wrong) plus
 out-of-scope recall on those held-out scores: equal weight to forcing a wrong label on an
@@ -34,7 +34,7 @@ import sklearn
 from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from minidesk.triage import cascade
+from minidesk.triage import cascade, perturb
 from minidesk.triage import encoder as enc
 from minidesk.triage.data import OOS_LABEL, Example
 from minidesk.triage.model import (
@@ -44,7 +44,7 @@ from minidesk.triage.model import (
     IntentModel,
     softmax,
 )
-from minidesk.triage.scorer import PartScores, best_mix, fit_parts
+from minidesk.triage.scorer import EMBEDDING_SCALE, PartScores, fit_parts
 
 TEMPERATURES = np.geomspace(0.01, 2.0, 60)
 # Used only when no negatives can be had at all (fewer than three intents, no oos rows):
@@ -69,8 +69,8 @@ class TrainConfig:
     # "muse" (multilingual sentence embeddings + TF-IDF, default install), "tfidf" (TF-IDF
     # only) or "minilm" (English embeddings, optional extra).
     encoder: str = enc.MUSE
-    # Weight of the embedding scorer against the TF-IDF one; None chooses it out of fold.
-    embedding_weight: float | None = None
+    # Scale of the unit-length embedding beside the TF-IDF row (``triage.scorer``).
+    embedding_scale: float = EMBEDDING_SCALE
 
 
 @dataclass
@@ -97,9 +97,18 @@ class _HeldOut:
     """Out-of-fold scores: per fold the raw score matrix, its labels and the truths."""
 
     scores: list[np.ndarray] = field(default_factory=list)
-    sparse: list[np.ndarray] = field(default_factory=list)  # the TF-IDF part's alone
+    sparse: list[np.ndarray] = field(default_factory=list)  # the cascade's first stage
     labels: list[list[str]] = field(default_factory=list)
     truth: list[list[str]] = field(default_factory=list)
+
+
+@dataclass
+class _Perturbed:
+    """Perturbed copies of training rows ``rows``: their TF-IDF rows and embeddings."""
+
+    rows: np.ndarray
+    x: sp.csr_matrix
+    emb: np.ndarray
 
 
 def train(examples: Sequence[Example], *, config: TrainConfig | None = None,
@@ -133,17 +142,30 @@ def train(examples: Sequence[Example], *, config: TrainConfig | None = None,
         emb = enc.get_encoder(cfg.encoder).encode(texts)
         encode_seconds = time.perf_counter() - t0
     y = np.array(labels)
+    perturbed = None
+    if emb is not None and fold_ids is None and OOS_LABEL not in labels and len(intents) >= 3:
+        # The phrasing-fold case (``_cross_scores``): a corpus without oos rows, often
+        # templated. Word-dropped copies of some in-scope rows are scored out of fold beside
+        # the clean ones (``triage.perturb``): unseen phrasings for the threshold to accept.
+        # Not with oos rows: there the folds are random (CLINC150's crowd paraphrases are
+        # already independent phrasings) and the effect was not measured.
+        rows, ptexts = perturb.sample(texts, labels, np.random.default_rng(cfg.seed + 1))
+        t0 = time.perf_counter()
+        perturbed = _Perturbed(rows, sp.hstack([word.transform(ptexts),
+                                                char.transform(ptexts)]).tocsr(),
+                               enc.get_encoder(cfg.encoder).encode(ptexts))
+        encode_seconds += time.perf_counter() - t0
 
-    held, mix = _cross_scores(x, emb, y, intents, cfg, fold_ids)
+    held = _cross_scores(x, emb, y, intents, cfg, fold_ids, perturbed)
     calib = _calibrate(held, has_oos=OOS_LABEL in labels, oos_share=cfg.oos_share)
 
-    parts = fit_parts(x, emb, y, c=cfg.c, seed=cfg.seed)
+    parts = fit_parts(x, emb, y, c=cfg.c, seed=cfg.seed, embedding_scale=cfg.embedding_scale)
     stage_one = None if emb is None else _calibrate_cascade(
-        held, calib, parts.sparse_intercept)
-    coef, intercept = parts.stacked(mix)
+        held, calib, parts.stage_one_intercept)
+    coef, intercept = parts.stacked()
     classes = parts.classes
     meta_all = {
-        "embedding_mix": mix,
+        "embedding_scale": cfg.embedding_scale if emb is not None else 0.0,
         "encoder": cfg.encoder,
         "n_examples": len(texts),
         "label_counts": dict(Counter(labels)),
@@ -169,7 +191,7 @@ def train(examples: Sequence[Example], *, config: TrainConfig | None = None,
         version=version or _fingerprint(texts, labels, cfg),
         meta=meta_all,
         encoder=cfg.encoder,
-        # The mix is folded into the stacked weights; embeddings enter at unit scale.
+        # The scale is folded into the stacked weights; embeddings enter at unit length.
         embedding_weight=1.0 if emb is not None else 0.0,
         cascade=stage_one,
     )
@@ -196,7 +218,7 @@ def _fingerprint(texts: list[str], labels: list[str], cfg: TrainConfig) -> str:
     # they had before encoders existed (same data, same model, same name).
     fields = dict(cfg.__dict__)
     if cfg.encoder == enc.TFIDF:
-        del fields["encoder"], fields["embedding_weight"]
+        del fields["encoder"], fields["embedding_scale"]
         key = "TrainConfig(" + ", ".join(f"{k}={v!r}" for k, v in fields.items()) + ")"
     else:
         key = repr(cfg)
@@ -243,8 +265,8 @@ def _phrasing_folds(x: np.ndarray, y: np.ndarray, k: int,
 
 def _cross_scores(x: sp.csr_matrix, emb: np.ndarray | None, y: np.ndarray,
                   intents: list[str], cfg: TrainConfig,
-                  fold_ids: Sequence[int] | None) -> tuple[_HeldOut, float]:
-    """Out-of-fold scores of the combined scorer, and the embedding mix they were made with."""
+                  fold_ids: Sequence[int] | None, perturbed: _Perturbed | None) -> _HeldOut:
+    """Out-of-fold scores of the scorer (and of the cascade's first stage)."""
     rng = np.random.default_rng(cfg.seed)
     if fold_ids is not None:
         folds = np.asarray(fold_ids, dtype=np.int64)
@@ -273,19 +295,24 @@ def _cross_scores(x: sp.csr_matrix, emb: np.ndarray | None, y: np.ndarray,
         if len(set(y[train_mask].tolist())) < 2 or not test_mask.any():
             continue
         fitted = fit_parts(x[train_mask], None if emb is None else emb[train_mask],
-                           y[train_mask], c=cfg.c, seed=cfg.seed)
+                           y[train_mask], c=cfg.c, seed=cfg.seed,
+                           embedding_scale=cfg.embedding_scale)
         parts.append(fitted.scores(x[test_mask], None if emb is None else emb[test_mask]))
         held.labels.append(fitted.classes)
         held.truth.append(y[test_mask].tolist())
+        # The fold's perturbed rows of intents it knows, as one more held-out block.
+        if perturbed is None:
+            continue
+        known = np.isin(y[perturbed.rows], fitted.classes) & test_mask[perturbed.rows]
+        if known.any():
+            parts.append(fitted.scores(perturbed.x[known], perturbed.emb[known]))
+            held.labels.append(fitted.classes)
+            held.truth.append(y[perturbed.rows[known]].tolist())
     if not parts:
         raise TrainingError("too few examples per intent to hold any out; add examples")
-    mix = cfg.embedding_weight if cfg.embedding_weight is not None else \
-        best_mix(parts, held.truth)
-    if emb is None:
-        mix = 0.0
-    held.scores = [p.combined(mix) for p in parts]
-    held.sparse = [p.sparse for p in parts]
-    return held, mix
+    held.scores = [p.full for p in parts]
+    held.sparse = [p.stage_one for p in parts]
+    return held
 
 
 def _calibrate(held: _HeldOut, *, has_oos: bool, oos_share: float) -> Calibration:

@@ -34,22 +34,12 @@ import sklearn
 from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from minidesk.triage import cascade, perturb
 from minidesk.triage import encoder as enc
+from minidesk.triage import perturb
+from minidesk.triage.calibration import Calibration, HeldOut, calibrate, calibrate_cascade
 from minidesk.triage.data import OOS_LABEL, Example
-from minidesk.triage.model import (
-    CHAR_OPTIONS,
-    MAX_CHARS,
-    WORD_OPTIONS,
-    IntentModel,
-    softmax,
-)
+from minidesk.triage.model import CHAR_OPTIONS, MAX_CHARS, WORD_OPTIONS, IntentModel
 from minidesk.triage.scorer import EMBEDDING_SCALE, PartScores, fit_parts
-
-TEMPERATURES = np.geomspace(0.01, 2.0, 60)
-# Used only when no negatives can be had at all (fewer than three intents, no oos rows):
-# refuse the least confident 5% of held-out in-scope messages.
-FALLBACK_REJECT_SHARE = 0.05
 
 
 class TrainingError(ValueError):
@@ -74,32 +64,12 @@ class TrainConfig:
 
 
 @dataclass
-class Calibration:
-    temperature: float
-    threshold: float
-    rule: str
-    heldout_accuracy: float
-    heldout_oos_recall: float | None
-    n_negatives: int
-
-
-@dataclass
 class TrainReport:
     model: IntentModel
     calibration: Calibration
     seconds: float
     n_examples: int
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class _HeldOut:
-    """Out-of-fold scores: per fold the raw score matrix, its labels and the truths."""
-
-    scores: list[np.ndarray] = field(default_factory=list)
-    sparse: list[np.ndarray] = field(default_factory=list)  # the cascade's first stage
-    labels: list[list[str]] = field(default_factory=list)
-    truth: list[list[str]] = field(default_factory=list)
 
 
 @dataclass
@@ -157,10 +127,10 @@ def train(examples: Sequence[Example], *, config: TrainConfig | None = None,
         encode_seconds += time.perf_counter() - t0
 
     held = _cross_scores(x, emb, y, intents, cfg, fold_ids, perturbed)
-    calib = _calibrate(held, has_oos=OOS_LABEL in labels, oos_share=cfg.oos_share)
+    calib = calibrate(held, has_oos=OOS_LABEL in labels, oos_share=cfg.oos_share)
 
     parts = fit_parts(x, emb, y, c=cfg.c, seed=cfg.seed, embedding_scale=cfg.embedding_scale)
-    stage_one = None if emb is None else _calibrate_cascade(
+    stage_one = None if emb is None else calibrate_cascade(
         held, calib, parts.stage_one_intercept)
     coef, intercept = parts.stacked()
     classes = parts.classes
@@ -265,7 +235,7 @@ def _phrasing_folds(x: np.ndarray, y: np.ndarray, k: int,
 
 def _cross_scores(x: sp.csr_matrix, emb: np.ndarray | None, y: np.ndarray,
                   intents: list[str], cfg: TrainConfig,
-                  fold_ids: Sequence[int] | None, perturbed: _Perturbed | None) -> _HeldOut:
+                  fold_ids: Sequence[int] | None, perturbed: _Perturbed | None) -> HeldOut:
     """Out-of-fold scores of the scorer (and of the cascade's first stage)."""
     rng = np.random.default_rng(cfg.seed)
     if fold_ids is not None:
@@ -285,7 +255,7 @@ def _cross_scores(x: sp.csr_matrix, emb: np.ndarray | None, y: np.ndarray,
         folds = (_phrasing_folds(emb, y, k, rng) if leave_classes_out and emb is not None
                  else _random_folds(y, k, rng))
     group = {lab: i % k for i, lab in enumerate(rng.permutation(intents).tolist())}
-    held = _HeldOut()
+    held = HeldOut()
     parts: list[PartScores] = []
     for f in range(k):
         train_mask = folds != f
@@ -313,99 +283,3 @@ def _cross_scores(x: sp.csr_matrix, emb: np.ndarray | None, y: np.ndarray,
     held.scores = [p.full for p in parts]
     held.sparse = [p.stage_one for p in parts]
     return held
-
-
-def _calibrate(held: _HeldOut, *, has_oos: bool, oos_share: float) -> Calibration:
-    temperature = _fit_temperature(held)
-    conf_in: list[float] = []
-    correct: list[bool] = []
-    conf_out: list[float] = []
-    for scores, labels, truth in zip(held.scores, held.labels, held.truth, strict=True):
-        probs = softmax(scores.copy(), temperature)
-        oos_col = labels.index(OOS_LABEL) if OOS_LABEL in labels else -1
-        for row, true in zip(probs, truth, strict=True):
-            top = int(row.argmax())
-            if oos_col >= 0:
-                masked = row.copy()
-                masked[oos_col] = -1.0
-                best = int(masked.argmax())
-            else:
-                best = top
-            # -1 marks "the oos class won": unknown whatever the threshold.
-            conf = -1.0 if top == oos_col else float(row[best])
-            if true == OOS_LABEL or true not in labels:
-                conf_out.append(conf)
-            else:
-                conf_in.append(conf)
-                correct.append(labels[best] == true and conf >= 0)
-    cin, ok, cout = np.array(conf_in), np.array(correct), np.array(conf_out)
-    if len(cout) == 0:
-        threshold = float(np.quantile(cin[cin >= 0], FALLBACK_REJECT_SHARE)) if len(cin) else 0.0
-        rule = f"reject the least confident {FALLBACK_REJECT_SHARE:.0%} (no negatives)"
-        acc = float((ok & (cin >= threshold)).mean()) if len(cin) else 0.0
-        return Calibration(temperature, threshold, rule, acc, None, 0)
-    threshold = _best_threshold(cin, ok, cout, oos_share)
-    if not has_oos and len(cin):
-        # Left-out classes are near-domain negatives; on small data the fold models are
-        # over-confident about them and the search can settle on 0. Never accept messages
-        # less confident than the least confident 5% of held-out in-scope ones.
-        threshold = max(threshold, float(np.quantile(cin[cin >= 0], FALLBACK_REJECT_SHARE)))
-    rule = ("max in-scope accuracy + recall of held-out oos rows" if has_oos
-            else "max in-scope accuracy + recall of held-out (left-out) classes")
-    return Calibration(
-        temperature,
-        threshold,
-        rule,
-        float((ok & (cin >= threshold)).mean()),
-        float((cout < threshold).mean()),
-        len(cout),
-    )
-
-
-def _calibrate_cascade(held: _HeldOut, calib: Calibration,
-                       intercept: np.ndarray) -> cascade.Cascade | None:
-    """Stage one's temperature and threshold from the held-out scores (``triage.cascade``)."""
-    temperature = _fit_temperature(
-        _HeldOut(scores=held.sparse, labels=held.labels, truth=held.truth))
-    folds = [(softmax(sparse.copy(), temperature), softmax(full.copy(), calib.temperature),
-              labels, truth)
-             for sparse, full, labels, truth in zip(held.sparse, held.scores, held.labels,
-                                                    held.truth, strict=True)]
-    rows = cascade.held_out_rows(folds, calib.threshold)
-    chosen = cascade.choose_threshold(rows, floor=calib.threshold)
-    if chosen is None:
-        return None
-    return cascade.Cascade(chosen[0], temperature, np.asarray(intercept, dtype=np.float32),
-                           chosen[1])
-
-
-def _best_threshold(conf_in: np.ndarray, correct: np.ndarray, conf_out: np.ndarray,
-                    oos_share: float) -> float:
-    cands = np.unique(np.concatenate([[0.0], conf_in[conf_in >= 0], conf_out[conf_out >= 0]]))
-    good = np.sort(conf_in[correct])
-    neg = np.sort(conf_out)
-    # accepted-and-correct share: correct in-scope with conf >= t
-    acc = (len(good) - np.searchsorted(good, cands, side="left")) / max(len(conf_in), 1)
-    rec = np.searchsorted(neg, cands, side="left") / max(len(neg), 1)
-    objective = (1.0 - oos_share) * acc + oos_share * rec
-    best = int(np.argmax(objective))
-    return float(cands[best])
-
-
-def _fit_temperature(held: _HeldOut) -> float:
-    """Temperature minimising the negative log-likelihood of held-out in-scope truths."""
-    best_t, best_nll = 1.0, np.inf
-    for t in TEMPERATURES:
-        nll, n = 0.0, 0
-        for scores, labels, truth in zip(held.scores, held.labels, held.truth, strict=True):
-            index = {lab: i for i, lab in enumerate(labels)}
-            rows = [(i, index[tr]) for i, tr in enumerate(truth) if tr in index]
-            if not rows:
-                continue
-            probs = softmax(scores.copy(), float(t))
-            r, c = np.array(rows).T
-            nll -= float(np.log(np.clip(probs[r, c], 1e-12, None)).sum())
-            n += len(rows)
-        if n and nll / n < best_nll:
-            best_t, best_nll = float(t), nll / n
-    return best_t

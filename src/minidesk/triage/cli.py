@@ -51,7 +51,7 @@ def train_cmd(
         "threshold": round(report.calibration.threshold, 4),
         "threshold_rule": report.calibration.rule,
         "heldout_accuracy": round(report.calibration.heldout_accuracy, 4),
-        "embedding_mix": report.model.meta.get("embedding_mix"),
+        "embedding_scale": report.model.meta.get("embedding_scale"),
         "train_seconds": round(report.seconds, 2),
         **report.extra,
     }))

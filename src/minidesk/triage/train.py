@@ -10,9 +10,9 @@ did not see:
   gives realistic, same-domain negatives from any labelled corpus.
 
 With a sentence encoder (``muse``, the default, or ``minilm`` from the optional
-``embeddings`` extra) every text is also embedded once; a ridge model on the embeddings is
-added to the TF-IDF SVM (``triage.scorer``), weighted by what scores best out of fold.
-Folds, calibration and threshold are the same with or without an encoder.
+``embeddings`` extra) every text is also embedded once, and one SVM is fitted on the TF-IDF
+row and the embedding together (``triage.scorer``). Folds, calibration and threshold are the
+same with or without an encoder.
 
 The threshold maximises in-scope accuracy (a rejected message counts as wrong) plus
 out-of-scope recall on those held-out scores: equal weight to forcing a wrong label on an
@@ -34,22 +34,12 @@ import sklearn
 from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from minidesk.triage import cascade
 from minidesk.triage import encoder as enc
+from minidesk.triage import perturb
+from minidesk.triage.calibration import Calibration, HeldOut, calibrate, calibrate_cascade
 from minidesk.triage.data import OOS_LABEL, Example
-from minidesk.triage.model import (
-    CHAR_OPTIONS,
-    MAX_CHARS,
-    WORD_OPTIONS,
-    IntentModel,
-    softmax,
-)
-from minidesk.triage.scorer import PartScores, best_mix, fit_parts
-
-TEMPERATURES = np.geomspace(0.01, 2.0, 60)
-# Used only when no negatives can be had at all (fewer than three intents, no oos rows):
-# refuse the least confident 5% of held-out in-scope messages.
-FALLBACK_REJECT_SHARE = 0.05
+from minidesk.triage.model import CHAR_OPTIONS, MAX_CHARS, WORD_OPTIONS, IntentModel
+from minidesk.triage.scorer import EMBEDDING_SCALE, PartScores, fit_parts
 
 
 class TrainingError(ValueError):
@@ -69,18 +59,8 @@ class TrainConfig:
     # "muse" (multilingual sentence embeddings + TF-IDF, default install), "tfidf" (TF-IDF
     # only) or "minilm" (English embeddings, optional extra).
     encoder: str = enc.MUSE
-    # Weight of the embedding scorer against the TF-IDF one; None chooses it out of fold.
-    embedding_weight: float | None = None
-
-
-@dataclass
-class Calibration:
-    temperature: float
-    threshold: float
-    rule: str
-    heldout_accuracy: float
-    heldout_oos_recall: float | None
-    n_negatives: int
+    # Scale of the unit-length embedding beside the TF-IDF row (``triage.scorer``).
+    embedding_scale: float = EMBEDDING_SCALE
 
 
 @dataclass
@@ -93,13 +73,12 @@ class TrainReport:
 
 
 @dataclass
-class _HeldOut:
-    """Out-of-fold scores: per fold the raw score matrix, its labels and the truths."""
+class _Perturbed:
+    """Perturbed copies of training rows ``rows``: their TF-IDF rows and embeddings."""
 
-    scores: list[np.ndarray] = field(default_factory=list)
-    sparse: list[np.ndarray] = field(default_factory=list)  # the TF-IDF part's alone
-    labels: list[list[str]] = field(default_factory=list)
-    truth: list[list[str]] = field(default_factory=list)
+    rows: np.ndarray
+    x: sp.csr_matrix
+    emb: np.ndarray
 
 
 def train(examples: Sequence[Example], *, config: TrainConfig | None = None,
@@ -133,17 +112,30 @@ def train(examples: Sequence[Example], *, config: TrainConfig | None = None,
         emb = enc.get_encoder(cfg.encoder).encode(texts)
         encode_seconds = time.perf_counter() - t0
     y = np.array(labels)
+    perturbed = None
+    if emb is not None and fold_ids is None and OOS_LABEL not in labels and len(intents) >= 3:
+        # The phrasing-fold case (``_cross_scores``): a corpus without oos rows, often
+        # templated. Word-dropped copies of some in-scope rows are scored out of fold beside
+        # the clean ones (``triage.perturb``): unseen phrasings for the threshold to accept.
+        # Not with oos rows: there the folds are random (CLINC150's crowd paraphrases are
+        # already independent phrasings) and the effect was not measured.
+        rows, ptexts = perturb.sample(texts, labels, np.random.default_rng(cfg.seed + 1))
+        t0 = time.perf_counter()
+        perturbed = _Perturbed(rows, sp.hstack([word.transform(ptexts),
+                                                char.transform(ptexts)]).tocsr(),
+                               enc.get_encoder(cfg.encoder).encode(ptexts))
+        encode_seconds += time.perf_counter() - t0
 
-    held, mix = _cross_scores(x, emb, y, intents, cfg, fold_ids)
-    calib = _calibrate(held, has_oos=OOS_LABEL in labels, oos_share=cfg.oos_share)
+    held = _cross_scores(x, emb, y, intents, cfg, fold_ids, perturbed)
+    calib = calibrate(held, has_oos=OOS_LABEL in labels, oos_share=cfg.oos_share)
 
-    parts = fit_parts(x, emb, y, c=cfg.c, seed=cfg.seed)
-    stage_one = None if emb is None else _calibrate_cascade(
-        held, calib, parts.sparse_intercept)
-    coef, intercept = parts.stacked(mix)
+    parts = fit_parts(x, emb, y, c=cfg.c, seed=cfg.seed, embedding_scale=cfg.embedding_scale)
+    stage_one = None if emb is None else calibrate_cascade(
+        held, calib, parts.stage_one_intercept)
+    coef, intercept = parts.stacked()
     classes = parts.classes
     meta_all = {
-        "embedding_mix": mix,
+        "embedding_scale": cfg.embedding_scale if emb is not None else 0.0,
         "encoder": cfg.encoder,
         "n_examples": len(texts),
         "label_counts": dict(Counter(labels)),
@@ -169,7 +161,7 @@ def train(examples: Sequence[Example], *, config: TrainConfig | None = None,
         version=version or _fingerprint(texts, labels, cfg),
         meta=meta_all,
         encoder=cfg.encoder,
-        # The mix is folded into the stacked weights; embeddings enter at unit scale.
+        # The scale is folded into the stacked weights; embeddings enter at unit length.
         embedding_weight=1.0 if emb is not None else 0.0,
         cascade=stage_one,
     )
@@ -196,7 +188,7 @@ def _fingerprint(texts: list[str], labels: list[str], cfg: TrainConfig) -> str:
     # they had before encoders existed (same data, same model, same name).
     fields = dict(cfg.__dict__)
     if cfg.encoder == enc.TFIDF:
-        del fields["encoder"], fields["embedding_weight"]
+        del fields["encoder"], fields["embedding_scale"]
         key = "TrainConfig(" + ", ".join(f"{k}={v!r}" for k, v in fields.items()) + ")"
     else:
         key = repr(cfg)
@@ -243,8 +235,8 @@ def _phrasing_folds(x: np.ndarray, y: np.ndarray, k: int,
 
 def _cross_scores(x: sp.csr_matrix, emb: np.ndarray | None, y: np.ndarray,
                   intents: list[str], cfg: TrainConfig,
-                  fold_ids: Sequence[int] | None) -> tuple[_HeldOut, float]:
-    """Out-of-fold scores of the combined scorer, and the embedding mix they were made with."""
+                  fold_ids: Sequence[int] | None, perturbed: _Perturbed | None) -> HeldOut:
+    """Out-of-fold scores of the scorer (and of the cascade's first stage)."""
     rng = np.random.default_rng(cfg.seed)
     if fold_ids is not None:
         folds = np.asarray(fold_ids, dtype=np.int64)
@@ -263,7 +255,7 @@ def _cross_scores(x: sp.csr_matrix, emb: np.ndarray | None, y: np.ndarray,
         folds = (_phrasing_folds(emb, y, k, rng) if leave_classes_out and emb is not None
                  else _random_folds(y, k, rng))
     group = {lab: i % k for i, lab in enumerate(rng.permutation(intents).tolist())}
-    held = _HeldOut()
+    held = HeldOut()
     parts: list[PartScores] = []
     for f in range(k):
         train_mask = folds != f
@@ -273,112 +265,21 @@ def _cross_scores(x: sp.csr_matrix, emb: np.ndarray | None, y: np.ndarray,
         if len(set(y[train_mask].tolist())) < 2 or not test_mask.any():
             continue
         fitted = fit_parts(x[train_mask], None if emb is None else emb[train_mask],
-                           y[train_mask], c=cfg.c, seed=cfg.seed)
+                           y[train_mask], c=cfg.c, seed=cfg.seed,
+                           embedding_scale=cfg.embedding_scale)
         parts.append(fitted.scores(x[test_mask], None if emb is None else emb[test_mask]))
         held.labels.append(fitted.classes)
         held.truth.append(y[test_mask].tolist())
+        # The fold's perturbed rows of intents it knows, as one more held-out block.
+        if perturbed is None:
+            continue
+        known = np.isin(y[perturbed.rows], fitted.classes) & test_mask[perturbed.rows]
+        if known.any():
+            parts.append(fitted.scores(perturbed.x[known], perturbed.emb[known]))
+            held.labels.append(fitted.classes)
+            held.truth.append(y[perturbed.rows[known]].tolist())
     if not parts:
         raise TrainingError("too few examples per intent to hold any out; add examples")
-    mix = cfg.embedding_weight if cfg.embedding_weight is not None else \
-        best_mix(parts, held.truth)
-    if emb is None:
-        mix = 0.0
-    held.scores = [p.combined(mix) for p in parts]
-    held.sparse = [p.sparse for p in parts]
-    return held, mix
-
-
-def _calibrate(held: _HeldOut, *, has_oos: bool, oos_share: float) -> Calibration:
-    temperature = _fit_temperature(held)
-    conf_in: list[float] = []
-    correct: list[bool] = []
-    conf_out: list[float] = []
-    for scores, labels, truth in zip(held.scores, held.labels, held.truth, strict=True):
-        probs = softmax(scores.copy(), temperature)
-        oos_col = labels.index(OOS_LABEL) if OOS_LABEL in labels else -1
-        for row, true in zip(probs, truth, strict=True):
-            top = int(row.argmax())
-            if oos_col >= 0:
-                masked = row.copy()
-                masked[oos_col] = -1.0
-                best = int(masked.argmax())
-            else:
-                best = top
-            # -1 marks "the oos class won": unknown whatever the threshold.
-            conf = -1.0 if top == oos_col else float(row[best])
-            if true == OOS_LABEL or true not in labels:
-                conf_out.append(conf)
-            else:
-                conf_in.append(conf)
-                correct.append(labels[best] == true and conf >= 0)
-    cin, ok, cout = np.array(conf_in), np.array(correct), np.array(conf_out)
-    if len(cout) == 0:
-        threshold = float(np.quantile(cin[cin >= 0], FALLBACK_REJECT_SHARE)) if len(cin) else 0.0
-        rule = f"reject the least confident {FALLBACK_REJECT_SHARE:.0%} (no negatives)"
-        acc = float((ok & (cin >= threshold)).mean()) if len(cin) else 0.0
-        return Calibration(temperature, threshold, rule, acc, None, 0)
-    threshold = _best_threshold(cin, ok, cout, oos_share)
-    if not has_oos and len(cin):
-        # Left-out classes are near-domain negatives; on small data the fold models are
-        # over-confident about them and the search can settle on 0. Never accept messages
-        # less confident than the least confident 5% of held-out in-scope ones.
-        threshold = max(threshold, float(np.quantile(cin[cin >= 0], FALLBACK_REJECT_SHARE)))
-    rule = ("max in-scope accuracy + recall of held-out oos rows" if has_oos
-            else "max in-scope accuracy + recall of held-out (left-out) classes")
-    return Calibration(
-        temperature,
-        threshold,
-        rule,
-        float((ok & (cin >= threshold)).mean()),
-        float((cout < threshold).mean()),
-        len(cout),
-    )
-
-
-def _calibrate_cascade(held: _HeldOut, calib: Calibration,
-                       intercept: np.ndarray) -> cascade.Cascade | None:
-    """Stage one's temperature and threshold from the held-out scores (``triage.cascade``)."""
-    temperature = _fit_temperature(
-        _HeldOut(scores=held.sparse, labels=held.labels, truth=held.truth))
-    folds = [(softmax(sparse.copy(), temperature), softmax(full.copy(), calib.temperature),
-              labels, truth)
-             for sparse, full, labels, truth in zip(held.sparse, held.scores, held.labels,
-                                                    held.truth, strict=True)]
-    rows = cascade.held_out_rows(folds, calib.threshold)
-    chosen = cascade.choose_threshold(rows, floor=calib.threshold)
-    if chosen is None:
-        return None
-    return cascade.Cascade(chosen[0], temperature, np.asarray(intercept, dtype=np.float32),
-                           chosen[1])
-
-
-def _best_threshold(conf_in: np.ndarray, correct: np.ndarray, conf_out: np.ndarray,
-                    oos_share: float) -> float:
-    cands = np.unique(np.concatenate([[0.0], conf_in[conf_in >= 0], conf_out[conf_out >= 0]]))
-    good = np.sort(conf_in[correct])
-    neg = np.sort(conf_out)
-    # accepted-and-correct share: correct in-scope with conf >= t
-    acc = (len(good) - np.searchsorted(good, cands, side="left")) / max(len(conf_in), 1)
-    rec = np.searchsorted(neg, cands, side="left") / max(len(neg), 1)
-    objective = (1.0 - oos_share) * acc + oos_share * rec
-    best = int(np.argmax(objective))
-    return float(cands[best])
-
-
-def _fit_temperature(held: _HeldOut) -> float:
-    """Temperature minimising the negative log-likelihood of held-out in-scope truths."""
-    best_t, best_nll = 1.0, np.inf
-    for t in TEMPERATURES:
-        nll, n = 0.0, 0
-        for scores, labels, truth in zip(held.scores, held.labels, held.truth, strict=True):
-            index = {lab: i for i, lab in enumerate(labels)}
-            rows = [(i, index[tr]) for i, tr in enumerate(truth) if tr in index]
-            if not rows:
-                continue
-            probs = softmax(scores.copy(), float(t))
-            r, c = np.array(rows).T
-            nll -= float(np.log(np.clip(probs[r, c], 1e-12, None)).sum())
-            n += len(rows)
-        if n and nll / n < best_nll:
-            best_t, best_nll = float(t), nll / n
-    return best_t
+    held.scores = [p.full for p in parts]
+    held.sparse = [p.stage_one for p in parts]
+    return held

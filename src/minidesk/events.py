@@ -23,14 +23,17 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from sqlalchemy import ColumnElement, ForeignKey, Index, String, Table, insert, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from minidesk import hints
 from minidesk.db import ON_COMMIT_HOOKS, Base, on_commit, utcnow
 from minidesk.event_kinds import EventKind, check_kind, payload_problems
+
+if TYPE_CHECKING:
+    from minidesk.desk.models import Message
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +82,10 @@ class Event(Base):
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # The only column ever updated: set once, when the event has been handed to its listeners.
     dispatched_at: Mapped[dt.datetime | None]
+    # Never loaded: it tells the flush that a message goes in before the events about it.
+    # A reply's id is chosen before its row is flushed (``batch_ids.ensure_id``), so both
+    # can be in one flush, and SQLite checks the foreign key at once.
+    message: Mapped[Message | None] = relationship(lazy="raise")
 
 
 class PayloadError(ValueError):

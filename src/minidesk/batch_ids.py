@@ -46,19 +46,19 @@ def _ids_of(model: type[Any]) -> _Ids | None:
         mapper = inspect(model)
         table = mapper.local_table
         column = getattr(table, "autoincrement_column", None)
-        keep = (
-            column is None
-            or mapper.inherits is not None
-            or len(mapper.primary_key) != 1
-            or table.dialect_options[SQLITE].get("autoincrement")  # ids never reused
+        own = (
+            column is not None
+            and mapper.inherits is None
+            and len(mapper.primary_key) == 1
+            and not table.dialect_options[SQLITE].get("autoincrement")  # ids never reused
         )
         _ids[model] = (
-            None
-            if keep
-            else _Ids(
+            _Ids(
                 mapper.get_property_by_column(column).key,
                 f"SELECT max({_quote(column.name)}) FROM {_quote(table.name)}",
             )
+            if own and column is not None
+            else None
         )
     return _ids[model]
 

@@ -146,3 +146,25 @@ def test_a_plain_listener_that_fails_leaves_no_hook_and_no_event_behind(
         events.set_publisher(None)
     assert hooks_run == []
     assert published == [EventKind.LISTENER_FAILED]
+
+
+def test_a_batch_mark_made_in_a_rolled_back_savepoint_is_forgotten(
+    database: Database, registry: None
+) -> None:
+    """A listener's once-per-batch note goes with the work it describes: a retry after a
+    failure must not skip what the rolled-back attempt only seemed to have done."""
+    seen: list[object] = []
+
+    def marker(session: Session, event: Event) -> None:
+        events.mark(session, "done", event.id)
+        if event.id == second:
+            raise RuntimeError("listener bug after its mark")
+
+    events.listen(THING, transactional=True)(marker)
+    events.listen(THING, transactional=True)(lambda s, e: seen.append(events.marked(s, "done")))
+    first, second = _stored(database, 2)
+    with database.transaction() as session:
+        events.dispatch_many(session, [first, second])
+        assert events.marked(session, "done") is None  # marks live only within the batch
+    # The shared attempt saw first's mark; run alone, second's failed mark is undone.
+    assert seen == [first, first, first]

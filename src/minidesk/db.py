@@ -158,6 +158,10 @@ class Database:
         )
         self.sessions = sessionmaker(self.read_engine, expire_on_commit=False)
         self.write_sessions = sessionmaker(self.engine, expire_on_commit=False)
+        if self.is_sqlite:
+            from minidesk import batch_ids  # which builds on this module
+
+            batch_ids.install(self.write_sessions)
 
     @property
     def is_sqlite(self) -> bool:

@@ -23,14 +23,17 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from sqlalchemy import ColumnElement, ForeignKey, Index, String, Table, insert, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from minidesk import hints
 from minidesk.db import ON_COMMIT_HOOKS, Base, on_commit, utcnow
 from minidesk.event_kinds import EventKind, check_kind, payload_problems
+
+if TYPE_CHECKING:
+    from minidesk.desk.models import Message
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +82,10 @@ class Event(Base):
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     # The only column ever updated: set once, when the event has been handed to its listeners.
     dispatched_at: Mapped[dt.datetime | None]
+    # Never loaded: it tells the flush that a message goes in before the events about it.
+    # A reply's id is chosen before its row is flushed (``batch_ids.ensure_id``), so both
+    # can be in one flush, and SQLite checks the foreign key at once.
+    message: Mapped[Message | None] = relationship(lazy="raise")
 
 
 class PayloadError(ValueError):
@@ -374,11 +381,29 @@ def _run_shared(session: Session, calls: list[tuple[Event, Listener]]) -> None:
 
 
 class _Batch:
-    """The events one ``dispatch_many`` call is running listeners for."""
+    """The events one ``dispatch_many`` call is running listeners for, and what listeners
+    noted about them (``mark``)."""
 
     def __init__(self, events: dict[int, Event]) -> None:
         self.events = list(events.values())
         self.about_message = {(e.kind, e.message_id): e for e in reversed(self.events)}
+        self.marks: dict[str, object] = {}
+
+
+def mark(session: Session, key: str, value: object) -> None:
+    """Note ``value`` under ``key`` for the rest of this dispatch batch (nothing outside
+    one). A savepoint that rolls back forgets what was noted inside it, as it forgets the
+    rows, so a transactional listener may keep a "done for the whole batch" note here
+    (``session.info`` would outlive the rolled-back work it describes)."""
+    current: _Batch | None = session.info.get(_BATCH)
+    if current is not None:
+        current.marks[key] = value
+
+
+def marked(session: Session, key: str) -> object | None:
+    """What ``mark`` noted under ``key`` in this dispatch batch, if anything."""
+    current: _Batch | None = session.info.get(_BATCH)
+    return current.marks.get(key) if current is not None else None
 
 
 def batch(session: Session) -> list[Event]:
@@ -397,16 +422,21 @@ def in_batch(session: Session, kind: EventKind, message_id: int) -> Event | None
 
 @contextmanager
 def _savepoint(session: Session) -> Iterator[None]:
-    """A savepoint for listener work. If it raises, the after-commit hooks and events
-    registered inside it are forgotten too: they belong to work that never happened."""
+    """A savepoint for listener work. If it raises, the after-commit hooks, events and
+    batch marks registered inside it are forgotten too: they belong to work that never
+    happened."""
     hooks: list[object] = session.info.setdefault(ON_COMMIT_HOOKS, [])
     pending: list[Committed] = session.info.setdefault(_PENDING, [])
-    marks = len(hooks), len(pending)
+    lengths = len(hooks), len(pending)
+    current: _Batch | None = session.info.get(_BATCH)
+    noted = dict(current.marks) if current is not None else {}
     try:
         with session.begin_nested():
             yield
     except Exception:
-        del hooks[marks[0] :], pending[marks[1] :]
+        del hooks[lengths[0] :], pending[lengths[1] :]
+        if current is not None:
+            current.marks = noted
         raise
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, func, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from minidesk import hints
+from minidesk.batch_ids import ensure_id
 from minidesk.channels.base import DeliveryError, DeliveryResult, OutboundMessage
 from minidesk.db import Base, Database, on_commit, utcnow
 from minidesk.event_kinds import EventKind
@@ -129,7 +130,7 @@ def enqueue_message(session: Session, message: Message, ticket: Ticket) -> Outbo
         },
     )
     session.add(item)
-    session.flush()
+    ensure_id(session, item)
     item_id = item.id
     on_commit(session, lambda: hints.outbox_due(item_id))
     return item

@@ -19,14 +19,14 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from minidesk import batch_ids, inbox, inbox_store
+from minidesk import inbox, inbox_store
 from minidesk.channels.base import InboundMessage
 from minidesk.db import Database, get_db
 from minidesk.desk import customers, tickets
 from minidesk.desk.messages import record_inbound
 from minidesk.desk.models import OPEN_STATUSES, Customer, Message, Priority, Ticket
 from minidesk.event_kinds import EventKind
-from minidesk.events import Actor, ActorType, Event, emit
+from minidesk.events import Actor, ActorType, emit
 from minidesk.triage import TriageResult, analyse_many
 
 log = logging.getLogger(__name__)
@@ -38,8 +38,6 @@ RACE_RETRIES = 3
 # What a worker takes on in one transaction: big enough to amortise the commit and the
 # model call, small enough that SQLite's write lock is never held for long.
 BATCH_SIZE = 64
-# The rows a batch creates many of: their ids are set before the flush (``batch_ids``).
-BATCH_MODELS = (Ticket, Message, Event)
 
 
 @dataclass(frozen=True)
@@ -236,9 +234,8 @@ def _process_together(session: Session, items: list[_Item]) -> dict[int, Process
         if ticket.status in OPEN_STATUSES:  # now its customer's most recent open ticket
             open_tickets[ticket.customer_id] = ticket
         recorded.append((item, actor, threaded, row))
-    # New tickets and messages get their ids for the events; set here, they are inserted
-    # as one statement per table instead of one per row (``batch_ids``).
-    batch_ids.assign_ids(session, BATCH_MODELS)
+    # New tickets and messages get their ids for the events; set by the flush itself, they
+    # are inserted as one statement per table instead of one per row (``batch_ids``).
     session.flush()
     done: dict[int, Processed] = {}
     for item, actor, threaded, row in recorded:
@@ -257,7 +254,6 @@ def _process_together(session: Session, items: list[_Item]) -> dict[int, Process
             new_ticket=threaded.created,
         )
         done[item.inbox_id] = Processed(ticket.id, row.id, threaded.created)
-    batch_ids.assign_ids(session, BATCH_MODELS)  # the events above, flushed on commit
     return done
 
 

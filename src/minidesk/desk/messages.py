@@ -10,6 +10,7 @@ import nh3
 from sqlalchemy.orm import Session
 
 from minidesk import outbox
+from minidesk.batch_ids import ensure_id
 from minidesk.channels.base import InboundMessage
 from minidesk.db import utcnow
 from minidesk.desk.last_inbound import last_inbound
@@ -232,9 +233,11 @@ def do_reply(
         automated=actor.automated,
         delivery_status=None if is_note else outbox.DeliveryStatus.QUEUED,
         meta=meta or {},
+        created_at=utcnow(),  # read below, before the row is flushed
     )
     session.add(message)
-    session.flush()
+    # Its id, for the events and the outbox row, without a flush per reply (``batch_ids``).
+    ensure_id(session, message)
     if is_note:
         emit(
             session,

@@ -31,9 +31,12 @@ DONE = (Status.SOLVED, Status.CLOSED)
 _WORD_TRIGGERS = {LEGAL: TriggerKind.LEGAL_WORDS, HEALTH_SAFETY: TriggerKind.HEALTH_SAFETY}
 
 
-def start_timers(session: Session, ticket: Ticket, since: dt.datetime) -> None:
-    """One timer per enabled time-based rule, replacing any earlier cycle's."""
-    session.execute(delete(EscalationTimer).where(EscalationTimer.ticket_id == ticket.id))
+def start_timers(session: Session, ticket: Ticket, since: dt.datetime, *, first: bool) -> None:
+    """One timer per enabled time-based rule, replacing any earlier cycle's (a new ticket,
+    ``first``, has none to replace). The rows go in with the session's next flush: the
+    DELETE that a later event of the batch may run flushes them first."""
+    if not first:
+        session.execute(delete(EscalationTimer).where(EscalationTimer.ticket_id == ticket.id))
     for rule in enabled_rules(session, TriggerKind.UNRESOLVED):
         seconds = int(rule.trigger["hours"]) * 3600
         hours = calendar(session, None, ticket) if rule.trigger.get("business") else None
@@ -41,7 +44,6 @@ def start_timers(session: Session, ticket: Ticket, since: dt.datetime) -> None:
         session.add(
             EscalationTimer(ticket_id=ticket.id, rule_id=rule.id, started_at=since, due_at=due)
         )
-    session.flush()
 
 
 @events.listen(
@@ -54,7 +56,7 @@ def follow_status(session: Session, event: Event) -> None:
     if ticket is None:
         return
     if event.kind == EventKind.TICKET_CREATED:
-        start_timers(session, ticket, ticket.created_at)
+        start_timers(session, ticket, ticket.created_at, first=True)
         return
     before, after = event.data.get("before"), event.data.get("after")
     if after in DONE:
@@ -63,7 +65,7 @@ def follow_status(session: Session, event: Event) -> None:
             delete(EscalationTimer).where(EscalationTimer.ticket_id == ticket.id, pending)
         )
     elif after in OPEN_STATUSES and before in DONE:
-        start_timers(session, ticket, event.created_at)
+        start_timers(session, ticket, event.created_at, first=False)
 
 
 def _word_reason(rule: EscalationRule, flag: str, word: str) -> str:

@@ -147,18 +147,18 @@ def _batch_tickets(session: Session, event: Event, kinds: Collection[str], done:
     same batch find theirs done."""
     if event.ticket_id is None:
         return []
-    current = events.batch(session)
-    state = session.info.get(done)
-    if state is not None and state[0] is current and event.ticket_id in state[1]:
+    finished = events.marked(session, done)
+    if isinstance(finished, frozenset) and event.ticket_id in finished:
         return []
+    current = events.batch(session)
     ids = {e.ticket_id for e in current if e.kind in kinds and e.ticket_id is not None}
     return sorted(ids | {event.ticket_id})
 
 
 def _mark_done(session: Session, done: str, ticket_ids: list[int]) -> None:
-    # The batch's list itself, not its id(): kept alive here, it cannot be mistaken for a
-    # later batch's.
-    session.info[done] = (events.batch(session), set(ticket_ids))
+    # A batch mark: should a shared savepoint roll this refresh back, the mark goes with it
+    # and the retry refreshes again.
+    events.mark(session, done, frozenset(ticket_ids))
 
 
 @events.listen(
@@ -171,9 +171,7 @@ def _mark_done(session: Session, done: str, ticket_ids: list[int]) -> None:
     EventKind.TICKET_TEAM_CHANGED,
     EventKind.TICKET_INTENT_CORRECTED,
     automated=True,
-    # Not transactional: its once-per-batch mark lives in session.info, which a shared
-    # savepoint's rollback (another listener failing) would not undo, so a retry would skip
-    # the ticket. Its own savepoint keeps the refresh and the mark together.
+    transactional=True,  # its once-per-batch mark is rolled back with its rows
 )
 def keep_current(session: Session, event: Event) -> None:
     """Every kind of ``kpis.FACT_KINDS`` and ``KEY_KINDS`` (a test holds the lists equal)."""
@@ -183,7 +181,7 @@ def keep_current(session: Session, event: Event) -> None:
         _mark_done(session, _DONE, ids)
 
 
-@events.listen(EventKind.SURVEY_ANSWERED, automated=True)
+@events.listen(EventKind.SURVEY_ANSWERED, automated=True, transactional=True)
 def keep_surveys_current(session: Session, event: Event) -> None:
     kinds = {str(EventKind.SURVEY_ANSWERED)}
     ids = _batch_tickets(session, event, kinds, _SURVEYS_DONE)

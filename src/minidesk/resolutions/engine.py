@@ -3,12 +3,14 @@ then a new flow by intent; whatever does not fit is handed to a person."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from minidesk import events
+from minidesk.db import utcnow
 from minidesk.desk import tickets
 from minidesk.desk.models import Message, Priority, Ticket
 from minidesk.policies.audit import record_decision
@@ -40,14 +42,40 @@ CONTINUATIONS: dict[str, Flow] = {
 WAITING = frozenset({*CONTINUATIONS, Step.AWAITING_ORDER, Step.EXPLAINED})
 
 
+_STATELESS = "minidesk.resolutions.stateless"
+
+
+def load_states(session: Session, ticket_ids: Collection[int]) -> list[ResolutionState]:
+    """Read the state rows of a dispatch batch's tickets at once, and note which have none,
+    so ``claim_state`` asks the database about neither again (a missing row is the usual
+    case, a new ticket, and ``session.get`` would query for it each time)."""
+    states = list(
+        session.scalars(select(ResolutionState).where(ResolutionState.ticket_id.in_(ticket_ids)))
+    )
+    stateless = set(ticket_ids) - {state.ticket_id for state in states}
+    session.info[_STATELESS] = (events.batch(session), stateless)
+    return states
+
+
+def _known_stateless(session: Session, ticket_id: int) -> bool:
+    noted = session.info.get(_STATELESS)
+    return noted is not None and noted[0] is events.batch(session) and ticket_id in noted[1]
+
+
 def claim_state(session: Session, ticket: Ticket) -> ResolutionState | None:
     """The ticket's state row, claimed for this turn (None if another worker holds it)."""
-    state = session.get(ResolutionState, ticket.id)
+    stateless = _known_stateless(session, ticket.id)
+    state = None if stateless else session.get(ResolutionState, ticket.id)
     if state is None:
-        # Inserting the row is the claim: a concurrent first turn fails on the primary key.
-        state = ResolutionState(ticket_id=ticket.id, step=Step.NEW, version=1)
+        # Inserting the row is the claim: a concurrent first turn fails on the primary key
+        # when this one's flush reaches it, and the listener's savepoint undoes its work.
+        # Every column the turn reads is set here: defaults only arrive with the flush.
+        state = ResolutionState(
+            ticket_id=ticket.id, step=Step.NEW, version=1, offer={}, facts={}, updated_at=utcnow()
+        )
         session.add(state)
-        session.flush()
+        if stateless:  # from now on the session has it (a query autoflushes it first)
+            session.info[_STATELESS][1].discard(ticket.id)
         return state
     won = session.execute(
         update(ResolutionState)

@@ -16,7 +16,7 @@ from minidesk.event_kinds import EventKind
 from minidesk.events import Event
 from minidesk.replies import RenderError, do_send_template
 from minidesk.resolutions.context import BOT, sender_of
-from minidesk.resolutions.engine import handle
+from minidesk.resolutions.engine import handle, load_states
 from minidesk.resolutions.flows.refund import REFUND_TIMEFRAME
 from minidesk.resolutions.models import Resolution
 
@@ -60,6 +60,7 @@ def _prefetch(session: Session) -> None:
         select(Message).where(Message.id.in_({e.message_id for e in received}))
     ).all()
     loaded += messages
+    loaded += load_states(session, {m.ticket_id for m in messages})
     inbox_ids = {m.inbox_id for m in messages if m.inbox_id is not None}
     items = []
     if inbox_ids:

@@ -1,0 +1,85 @@
+"""A SQLite writer chooses its new rows' ids before the flush, so each table's rows go in one
+statement, and a reply learns its id without a flush of its own; on PostgreSQL the flush
+assigns them as before. Either way the rows, their events and outbox row agree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event as sa_event
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from tests.conftest import ingest
+
+from minidesk.batch_ids import ensure_id
+from minidesk.channels.base import InboundMessage, Sender
+from minidesk.db import Database
+from minidesk.desk.messages import MessageType, do_reply
+from minidesk.desk.models import Message, Ticket
+from minidesk.event_kinds import EventKind
+from minidesk.events import SYSTEM, Event
+from minidesk.outbox import OutboxItem
+
+
+def _inserts(session: Session, table: str) -> list[bool]:
+    """Whether each INSERT into ``table`` from now on is an executemany."""
+    seen: list[bool] = []
+
+    def record(_c: Any, _cur: Any, statement: str, _p: Any, _ctx: Any, many: bool) -> None:
+        if statement.startswith(f"INSERT INTO {table} "):
+            seen.append(many)
+
+    sa_event.listen(session.connection(), "before_cursor_execute", record)
+    return seen
+
+
+def _ticket() -> int:
+    message = InboundMessage(
+        channel="api", external_id="ids-1", sender=Sender(email="emma@example.com"), text="hi"
+    )
+    return ingest(message)[0]
+
+
+def test_a_row_learns_its_id_unflushed_and_goes_in_with_the_others(database: Database) -> None:
+    ticket_id = _ticket()
+    with database.transaction() as session:
+        before = session.scalar(select(func.max(Message.id))) or 0
+        inserts = _inserts(session, "messages")
+        rows = [
+            Message(ticket_id=ticket_id, direction="note", channel="api", text=text)
+            for text in ("first", "second", "third")
+        ]
+        session.add_all(rows)
+        ensure_id(session, rows[1])
+        if database.is_sqlite:
+            # The ids SQLite would have chosen, in the order added, and nothing inserted yet.
+            assert [row.id for row in rows] == [before + 1, before + 2, before + 3]
+            assert inserts == []
+        session.flush()
+        ids = [row.id for row in rows]
+    if database.is_sqlite:
+        assert inserts == [True]  # the three rows in one executemany
+    with database.sessions() as session:
+        stored = session.execute(select(Message.id, Message.text).where(Message.id.in_(ids)))
+        expected = list(zip(ids, ("first", "second", "third"), strict=True))
+        assert sorted((row.id, row.text) for row in stored) == expected
+
+
+def test_a_reply_its_events_and_its_outbox_row_agree(database: Database) -> None:
+    ticket_id = _ticket()
+    with database.transaction() as session:
+        ticket = session.get_one(Ticket, ticket_id)
+        note = do_reply(session, ticket, "looked into it", SYSTEM, kind=MessageType.NOTE)
+        reply = do_reply(session, ticket, "on its way", SYSTEM)
+        ids = note.id, reply.id
+    with database.sessions() as session:
+        stored = session.scalars(select(Message.text).where(Message.id.in_(ids)))
+        assert sorted(stored) == ["looked into it", "on its way"]
+        kinds = [EventKind.NOTE_ADDED, EventKind.MESSAGE_SENT]
+        told = select(Event.kind, Event.message_id).where(
+            Event.kind.in_(kinds), Event.message_id.in_(ids)
+        )
+        about = {kind: message_id for kind, message_id in session.execute(told)}
+        assert about == {EventKind.NOTE_ADDED: ids[0], EventKind.MESSAGE_SENT: ids[1]}
+        queued = select(OutboxItem.message_id).where(OutboxItem.ticket_id == ticket_id)
+        assert ids[1] in set(session.scalars(queued))

@@ -88,7 +88,7 @@ def served(
     port = _free_port()
     server = _start(env, "serve", "--port", str(port), "--workers", "2")
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 240  # a loaded machine takes minutes to start two
     while True:
         try:
             if httpx.get(f"{url}/healthz", timeout=2).status_code == 200:

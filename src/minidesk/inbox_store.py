@@ -161,7 +161,6 @@ class TableStore:
         self.ordered = not self._watched
         self._arrivals = pg_wake.channel_name(channel, "inbox")
         self._commits = pg_wake.channel_name(channel, "inbox-done")
-        self._lock = pg_wake.AdvisoryLock(db.url, self._arrivals) if self._watched else None
 
     def accept_many(self, rows: Mapping[Key, Row]) -> dict[Key, Accepted]:
         with self.db.transaction() as session:
@@ -221,7 +220,8 @@ class TableStore:
         pass
 
     def drain_lock(self) -> DrainLock | None:
-        return self._lock
+        # A lock of its own per drainer, so that two in one process exclude each other too.
+        return pg_wake.AdvisoryLock(self.db.url, self._arrivals) if self._watched else None
 
     def arrivals(self) -> Watcher | None:
         return pg_wake.Listener(self.db.url, self._arrivals) if self._watched else None

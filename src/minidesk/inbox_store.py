@@ -4,11 +4,19 @@
 exclude each other); ``spool.Spool`` keeps them in a file beside a SQLite database until the
 transaction that processes them takes them in. The pipeline, the jobs and the metrics ask
 ``store_of(db)`` and never know which one they have.
+
+Either way one worker process at a time *drains* the store (``jobs.drain``, holding the
+store's ``drain_lock``): it wakes on every accept (``arrivals``) and processes what waits in
+batches, while a web process waiting to answer with a ticket number wakes on every
+processing commit (``commits``). The spool watches SQLite's ``data_version``; the table
+uses PostgreSQL ``LISTEN``/``NOTIFY`` (``pg_wake``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import fcntl
+import os
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +27,7 @@ from typing import Any, Protocol
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from minidesk import hints
+from minidesk import hints, pg_wake
 from minidesk.db import Database, on_commit, upsert_insert
 from minidesk.inbox import (
     Accepted,
@@ -31,6 +39,7 @@ from minidesk.inbox import (
     pending_ids,
     pending_payloads,
 )
+from minidesk.settings import get_settings
 
 
 @dataclass(frozen=True)
@@ -49,8 +58,50 @@ class Watcher(Protocol):
     def close(self) -> None: ...
 
 
+class DrainLock(Protocol):
+    """Held by the one process that drains a store; freed by the system if it dies."""
+
+    def take(self) -> bool:
+        """Take it if free; True if this process holds it now."""
+
+    def release(self) -> None: ...
+
+
+class FileLock:
+    """An exclusive ``flock`` on a file beside the database: the kernel frees it when its
+    holder dies, so another process on this machine takes over."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._fd: int | None = None
+
+    def __str__(self) -> str:
+        return str(self.path)
+
+    def take(self) -> bool:
+        if self._fd is not None:
+            return True
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            return False
+        self._fd = fd
+        return True
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # releases the flock
+            self._fd = None
+
+
 class InboxStore(Protocol):
     """Where accepted rows wait until a worker processes them."""
+
+    # Whether ids become visible in id order, so that a drainer can follow with a cursor
+    # (SQLite: one writer at a time); else it rescans every pending row it is not busy with.
+    ordered: bool
 
     def accept_many(self, rows: Mapping[Key, Row]) -> dict[Key, Accepted]:
         """Store new rows durably in one transaction (and hint them); every key's answer,
@@ -60,13 +111,15 @@ class InboxStore(Protocol):
         """What processing ``inbox_ids`` needs, read outside any write transaction."""
 
     def take_in(self, session: Session, batch: Batch) -> None:
-        """Inside the processing transaction: make ``batch``'s rows inbox rows."""
+        """Inside the processing transaction: make ``batch``'s rows inbox rows (and have its
+        commit wake the ``commits`` watchers, where the store does that in-transaction)."""
 
     def waiting(self, inbox_id: int) -> Row | None:
         """A row accepted but not in the inbox table yet (its status and payload)."""
 
     def newer(self, after: int, limit: int) -> list[int]:
-        """Ids above ``after`` waiting to be taken in, in order (for a watching worker)."""
+        """Ids above ``after`` waiting for their first attempt, in order (for a draining
+        worker; rows a failed attempt left pending are the sweep's)."""
 
     def stale(self, received_before: dt.datetime, limit: int = 1000) -> list[int]:
         """Rows a lost hint may have left behind, for the sweep to queue again."""
@@ -77,9 +130,9 @@ class InboxStore(Protocol):
     def tidy(self) -> None:
         """Housekeeping the sweep runs in case the accepting process is gone."""
 
-    def drain_lock(self) -> Path | None:
+    def drain_lock(self) -> DrainLock | None:
         """Where workers find new rows by watching (``arrivals``) rather than by hints: the
-        file a process holds while it does (one at a time). None where hints carry them."""
+        lock a process holds while it does (one at a time). None where hints carry them."""
 
     def arrivals(self) -> Watcher | None:
         """A watcher for new rows from any process (one per thread), where ``drain_lock``."""
@@ -93,10 +146,21 @@ class InboxStore(Protocol):
 
 class TableStore:
     """Accepted rows go straight into the inbox table (PostgreSQL: writers do not exclude
-    each other, so an accept never waits behind a worker's batch). Each is hinted."""
+    each other, so an accept never waits behind a worker's batch).
 
-    def __init__(self, db: Database) -> None:
+    On PostgreSQL the accepting transaction ``NOTIFY``s the draining worker and every
+    processing transaction ``NOTIFY``s the web processes waiting for tickets (``pg_wake``,
+    on channels named after ``channel``), so the default inbound path answers when the
+    batch that took its row has committed, as on SQLite. Elsewhere (a SQLite database in
+    memory, which has no file to spool beside) each accepted row is hinted to the jobs."""
+
+    def __init__(self, db: Database, channel: str) -> None:
         self.db = db
+        self._watched = db.engine.dialect.name == "postgresql"
+        # Concurrent accepts commit out of id order: a drainer cannot follow with a cursor.
+        self.ordered = not self._watched
+        self._arrivals = pg_wake.channel_name(channel, "inbox")
+        self._commits = pg_wake.channel_name(channel, "inbox-done")
 
     def accept_many(self, rows: Mapping[Key, Row]) -> dict[Key, Accepted]:
         with self.db.transaction() as session:
@@ -110,9 +174,12 @@ class TableStore:
                 (channel, key): Accepted(inbox_id, False, rows[channel, key]["status"])
                 for inbox_id, channel, key in inserted
             }
-            for answer in answers.values():
-                if answer.status == InboxStatus.PENDING:
-                    on_commit(session, partial(hints.inbox_accepted, answer.inbox_id))
+            fresh = [a.inbox_id for a in answers.values() if a.status == InboxStatus.PENDING]
+            if fresh and self._watched:
+                pg_wake.notify(session, self._arrivals)
+            for inbox_id in fresh:
+                # A drainer needs no hint (``jobs`` drops it); one that runs jobs at once does.
+                on_commit(session, partial(hints.inbox_accepted, inbox_id))
             answers.update(known(session, [key for key in rows if key not in answers]))
             return answers
 
@@ -120,7 +187,9 @@ class TableStore:
         return Batch(pending_payloads(inbox_ids, self.db))
 
     def take_in(self, session: Session, batch: Batch) -> None:
-        pass  # they are inbox rows already
+        # The rows are inbox rows already; the commit is what waiting requests listen for.
+        if self._watched:
+            pg_wake.notify(session, self._commits)
 
     def waiting(self, inbox_id: int) -> Row | None:
         return None
@@ -130,7 +199,11 @@ class TableStore:
             return list(
                 session.scalars(
                     select(InboxItem.id)
-                    .where(InboxItem.status == InboxStatus.PENDING, InboxItem.id > after)
+                    .where(
+                        InboxItem.status == InboxStatus.PENDING,
+                        InboxItem.id > after,
+                        InboxItem.attempts == 0,
+                    )
                     .order_by(InboxItem.id)
                     .limit(limit)
                 )
@@ -146,17 +219,18 @@ class TableStore:
     def tidy(self) -> None:
         pass
 
-    def drain_lock(self) -> Path | None:
-        return None
+    def drain_lock(self) -> DrainLock | None:
+        # A lock of its own per drainer, so that two in one process exclude each other too.
+        return pg_wake.AdvisoryLock(self.db.url, self._arrivals) if self._watched else None
 
     def arrivals(self) -> Watcher | None:
-        return None
+        return pg_wake.Listener(self.db.url, self._arrivals) if self._watched else None
 
     def commits(self) -> Watcher | None:
-        return None
+        return pg_wake.Listener(self.db.url, self._commits) if self._watched else None
 
     def committed(self) -> None:
-        pass
+        pass  # the transaction itself notified
 
 
 _stores: dict[str, InboxStore] = {}
@@ -173,4 +247,7 @@ def store_of(db: Database) -> InboxStore:
     if found is not None:
         return found
     with _stores_lock:
-        return _stores.setdefault(db.url, TableStore(db))
+        if (store := _stores.get(db.url)) is None:
+            channel = get_settings().realtime_channel
+            store = _stores[db.url] = TableStore(db, channel)
+        return store

@@ -57,7 +57,7 @@ from sqlalchemy.orm import Session
 from minidesk import hints, inbox
 from minidesk.db import Database, UTCDateTime, make_engine
 from minidesk.inbox import Accepted, InboxStatus, Key, Row, key_params
-from minidesk.inbox_store import Batch
+from minidesk.inbox_store import Batch, FileLock
 
 log = logging.getLogger(__name__)
 HOUSEKEEPING_SECONDS = 0.5
@@ -118,6 +118,8 @@ def _no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
 
 
 class Spool:
+    ordered = True  # one writer at a time: ids become visible in order
+
     def __init__(self, path: Path, db: Database) -> None:
         self.path, self.db = path, db
         url = f"sqlite:///{path}"
@@ -287,8 +289,8 @@ class Spool:
     def tidy(self) -> None:
         self.prune()
 
-    def drain_lock(self) -> Path:
-        return self.path.with_name(f"{self.path.name}.drain.lock")
+    def drain_lock(self) -> FileLock:
+        return FileLock(self.path.with_name(f"{self.path.name}.drain.lock"))
 
     def arrivals(self) -> Watcher:
         return Watcher(self.path, self._arrived)

@@ -1,4 +1,4 @@
-"""Workers that follow the inbox store instead of waiting for hints (SQLite's spool).
+"""Workers that follow the inbox store instead of waiting for hints.
 
 A hint through the queue costs a queue write per batch and a worker's polling delay (up to
 ``POLL["max_delay"]`` when quiet), and the web process could only wait for processing by
@@ -6,24 +6,24 @@ doing it itself, a second writer fighting the workers for SQLite's lock. Here a 
 *watches* the store (``InboxStore.arrivals``): it wakes within a millisecond of an accept in
 any process, takes every row waiting above its cursor (up to a batch) and processes them
 together, so a request that waits for its ticket waits for one batch. The store's ids become
-visible in order, so a cursor is all the bookkeeping a drainer needs.
+visible in order on SQLite, so a cursor is all the bookkeeping a drainer needs there; on
+PostgreSQL concurrent accepts commit out of id order, so a drainer rescans every pending
+row it is not already busy with (``InboxStore.ordered``).
 
-One process drains at a time (an exclusive ``flock`` beside the database, released by the
-kernel when its holder dies, so another worker takes over); within it a few threads share
-the cursor, so one batch's triage overlaps another's write. A batch that fails outright
-(the database locked too long) leaves its rows in the store: after an idle second (or a
-minute, under constant load) the cursor starts again from the beginning, and ``take_batch``
-skips what was taken in meanwhile.
+One process drains at a time (the store's ``drain_lock``: a ``flock`` beside a SQLite
+database, an advisory lock on PostgreSQL, either freed when its holder dies, so another
+worker takes over); within it a few threads share the cursor, so one batch's triage
+overlaps another's write. A batch that fails outright (the database locked too long) leaves
+its rows in the store: after an idle second (or a minute, under constant load) the cursor
+starts again from the beginning, forgets what it set aside, and ``take_batch`` skips what
+was taken in meanwhile. Rows whose processing failed and stays pending are the sweep's.
 """
 
 from __future__ import annotations
 
-import fcntl
 import logging
-import os
 import threading
 import time
-from pathlib import Path
 
 from minidesk import inbox_store, pipeline
 from minidesk.db import Database
@@ -39,15 +39,19 @@ TAKE_OVER = 1.0
 
 
 class Drainer:
-    def __init__(self, db: Database, lock_path: Path, threads: int = 2) -> None:
-        self.db, self.lock_path, self.threads = db, lock_path, threads
+    def __init__(self, db: Database, lock: inbox_store.DrainLock, threads: int = 2) -> None:
+        self.db, self.lock, self.threads = db, lock, threads
         self.store = inbox_store.store_of(db)
         self._cursor = 0
+        # Unordered stores: rows a thread is processing, and rows set aside until the next
+        # rescan (processed elsewhere, or in a batch that failed outright: not again at once).
+        self._busy: set[int] = set()
+        self._aside: set[int] = set()
         self._rescanned = time.monotonic()
         self._cursor_lock = threading.Lock()
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._lock_fd: int | None = None
+        self._holding = False
 
     def start(self) -> None:
         self._threads = [
@@ -61,9 +65,9 @@ class Drainer:
         self._stopping.set()
         for thread in self._threads:
             thread.join(timeout)
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)  # releases the flock
-            self._lock_fd = None
+        if self._holding:
+            self.lock.release()
+            self._holding = False
 
     def _run(self) -> None:
         watcher = self.store.arrivals()
@@ -86,38 +90,47 @@ class Drainer:
             if quiet or time.monotonic() - self._rescanned > RESCAN:
                 with self._cursor_lock:
                     self._cursor, self._rescanned = 0, time.monotonic()
+                    self._aside.clear()
 
     def _hold_lock(self) -> bool:
         with self._cursor_lock:
-            if self._lock_fd is not None:
-                return True
-            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                os.close(fd)
-                return False
-            self._lock_fd = fd
-            log.info("draining the inbox", extra={"lock": str(self.lock_path)})
-            return True
+            if not self._holding:
+                try:
+                    self._holding = self.lock.take()
+                except Exception:  # the database is away: try again later
+                    log.warning("could not take the inbox drain lock", exc_info=True)
+                if self._holding:
+                    log.info("draining the inbox", extra={"lock": str(self.lock)})
+            return self._holding
 
     def _drain_once(self) -> bool:
         """Take the rows after the cursor and process them; False when there were none."""
         with self._cursor_lock:
-            ids = self.store.newer(self._cursor, pipeline.BATCH_SIZE)
-            if ids:
+            skip = self._busy | self._aside
+            found = self.store.newer(self._cursor, pipeline.BATCH_SIZE + len(skip))
+            ids = [i for i in found if i not in skip][: pipeline.BATCH_SIZE]
+            if ids and self.store.ordered:
                 self._cursor = ids[-1]
-        if ids:
-            pipeline.process_batch(ids, self.db)
-        return bool(ids)
+            self._busy.update(ids)
+        if not ids:
+            return False
+        done: dict[int, pipeline.Processed] = {}
+        try:
+            done = pipeline.process_batch(ids, self.db)
+        finally:
+            with self._cursor_lock:
+                self._busy.difference_update(ids)
+                if not self.store.ordered:
+                    self._aside.update(i for i in ids if i not in done)
+        return True
 
 
 def start(db: Database, threads: int = 2) -> Drainer | None:
     """Start draining ``db``'s inbox store here if its workers watch it; else None (hints
     through the queue carry the work)."""
-    lock_path = inbox_store.store_of(db).drain_lock()
-    if lock_path is None:
+    lock = inbox_store.store_of(db).drain_lock()
+    if lock is None:
         return None
-    drainer = Drainer(db, lock_path, threads)
+    drainer = Drainer(db, lock, threads)
     drainer.start()
     return drainer

@@ -30,6 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+from minidesk import pg_wake
 from minidesk.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -146,8 +147,7 @@ class Postgres:
     """``NOTIFY``/``LISTEN`` on a PostgreSQL database (by default the desk's own)."""
 
     def __init__(self, url: str, channel: str) -> None:
-        # SQLAlchemy's driver suffix means nothing to libpq.
-        self._conninfo = "postgresql://" + url.split("://", 1)[1]
+        self._conninfo = pg_wake.conninfo(url)
         self._channel = channel
         self._connection: object | None = None
         self._lock = threading.Lock()

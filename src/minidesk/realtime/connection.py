@@ -27,8 +27,9 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from minidesk.desk.access import sees_ticket
 from minidesk.desk.tokens import Rejection, TokenRejected
 from minidesk.realtime import scope, socket
-from minidesk.realtime.hub import ALL, MY_OPEN, Hub, dumps
+from minidesk.realtime.hub import Hub, dumps
 from minidesk.realtime.socket import QueuedSocket
+from minidesk.realtime.views import ALL, MY_OPEN
 from minidesk.routing import stream as routing_stream
 from minidesk.settings import get_settings
 from minidesk.web.cookies import SESSION_COOKIE
@@ -58,6 +59,7 @@ class Follow(BaseModel):
     op: Literal["subscribe", "unsubscribe"]
     view: View | None = None
     ticket: TicketNumber | None = None
+    topic: Literal["desk"] | None = None  # changes of no ticket (``audience``)
 
 
 class OnTicket(BaseModel):
@@ -181,6 +183,7 @@ class Connection(QueuedSocket):
         self.views: set[str] = set()
         self.tickets: set[int] = set()
         self.viewing: set[int] = set()
+        self.desk = False  # follows the desk topic: changes of no ticket
         self._secret = secret
 
     def __str__(self) -> str:
@@ -208,10 +211,13 @@ class Connection(QueuedSocket):
                 self.offer(dumps({"type": "pong", "time": time.time()}))
             case Auth():
                 self._error("auth", "invalid", "already signed in")
-            case Follow(view=str(view), ticket=None):
+            case Follow(view=str(view), ticket=None, topic=None):
                 (self.views.add if op.op == "subscribe" else self.views.discard)(view)
                 self.offer(dumps({"type": f"{op.op}d", "view": view}))
-            case Follow(view=None, ticket=int(number)):
+            case Follow(view=None, ticket=None, topic=str(topic)):
+                self.desk = op.op == "subscribe"
+                self.offer(dumps({"type": f"{op.op}d", "topic": topic}))
+            case Follow(view=None, ticket=int(number), topic=None):
                 if op.op == "unsubscribe":
                     self.tickets.discard(number)
                 elif await self._may_see(op.op, number):
@@ -223,7 +229,7 @@ class Connection(QueuedSocket):
                     return
                 self.offer(dumps({"type": f"{op.op}d", "ticket": number}))
             case Follow():
-                self._error(op.op, "invalid", "give exactly one of view and ticket")
+                self._error(op.op, "invalid", "give exactly one of view, ticket and topic")
             case OnTicket(ticket=number) if await self._may_see(op.op, number):
                 (self.viewing.discard if op.stop else self.viewing.add)(number)
                 self.hub.signal(op.op, self, number, active=not op.stop)

@@ -25,9 +25,9 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from minidesk.desk.access import sees_ticket
-from minidesk.realtime import notices, scope
+from minidesk.realtime import audience, notices, scope, views
 from minidesk.realtime.brokers import Broker
-from minidesk.realtime.notices import Notice
+from minidesk.realtime.notices import DeskNotice, Notice
 
 if TYPE_CHECKING:
     from minidesk.realtime.connection import Connection
@@ -40,9 +40,11 @@ PRESENCE_SECONDS = 3 * HEARTBEAT_SECONDS
 VIEWING_SECONDS = 30.0
 TYPING_SECONDS = 6.0
 PRESENCE_BATCH_SECONDS = 0.5
-MY_OPEN = "my-open"
-ALL = "all"
 
+
+# What the fan-out works through: one transaction's ticket notices, its desk notices, or a
+# viewing or typing signal.
+Item = list[Notice] | tuple[DeskNotice, ...] | dict[str, Any]
 
 # Signals of these types are for an extension (the web chat's lines), not agents' sockets.
 EXTENSION_SIGNALS = "chat."
@@ -66,7 +68,7 @@ class Hub:
         self.broker = broker
         self.origin = uuid.uuid4().hex[:12]  # this hub, in presence signals
         self.connections: set[Connection] = set()
-        self._work: asyncio.Queue[list[Notice] | dict[str, Any]] = asyncio.Queue()
+        self._work: asyncio.Queue[Item] = asyncio.Queue()
         self._tasks: list[asyncio.Task[None]] = []
         self._starts = 0
         # (origin, user) -> (name, until): who is online on which process.
@@ -119,6 +121,8 @@ class Hub:
             extension.arrived(decoded)
         if decoded.notices:
             self._work.put_nowait(decoded.notices)
+        if decoded.desk:
+            self._work.put_nowait(tuple(decoded.desk))
         for signal in decoded.signals:
             if str(signal.get("t", "")).startswith(EXTENSION_SIGNALS):
                 continue
@@ -137,7 +141,7 @@ class Hub:
             except Exception:
                 log.exception("realtime fan-out failed for %d items", len(items))
 
-    async def _deliver(self, items: list[list[Notice] | dict[str, Any]]) -> None:
+    async def _deliver(self, items: list[Item]) -> None:
         signals = [item for item in items if isinstance(item, dict)]
         for signal in signals:
             self._remember(signal)
@@ -146,58 +150,88 @@ class Hub:
         numbers = {int(signal["ticket"]) for signal in signals} | {
             notice.ticket for item in items if isinstance(item, list) for notice in item
         }
-        where = await asyncio.to_thread(scope.load, numbers)
+        customers = {
+            notice.customer
+            for item in items
+            if isinstance(item, tuple)
+            for notice in item
+            if notice.customer is not None
+        }
+        where = await asyncio.to_thread(scope.load, numbers, customers)
         for item in items:
             if isinstance(item, dict):
                 self._offer_signal(item, where)
                 continue
+            if isinstance(item, tuple):
+                self._offer_desk(item, where)
+                continue
+            # One item is one transaction's notices: where its tickets stood before it.
+            before = views.before_changes(item, where.tickets)
             for notice in item:
                 if (ticket := where.tickets.get(notice.ticket)) is not None:
-                    self._offer(notice, ticket, where.restrict_to_teams)
+                    self._offer(
+                        notice, ticket, where.restrict_to_teams, before.get(notice.event_id)
+                    )
                 # Let the sockets' writers drain between notices, so that a burst (a bulk
                 # change) is paced by the network rather than overflowing every queue.
                 await asyncio.sleep(0)
 
-    def _offer(self, notice: Notice, ticket: scope.TicketScope, restrict: bool) -> None:
-        message = {
-            "type": notice.type,
-            "kind": notice.kind,
-            "ticket": notice.ticket,
-            "event": notice.event_id,
-            "status_open": ticket.open,
-            "assignee": ticket.assignee_id,
-            "team": ticket.team_id,
-        }
-        if notice.message is not None:
-            message["message"] = notice.message
-        if (field := notices.CHANGED.get(notice.kind)) is not None:
-            message["changed"] = [field]
+    def _offer(
+        self,
+        notice: Notice,
+        ticket: scope.TicketScope,
+        restrict: bool,
+        before: scope.TicketScope | None,
+    ) -> None:
+        """Offer ``notice`` to every socket that follows ``ticket`` and may see it; where
+        the change took it out of a socket's views (``before`` is where it stood, for the
+        transaction's first change of status, assignee or team), say that too."""
         text: str | None = None
-        team_view = f"team:{ticket.team_id}"
+        team_view = f"{views.TEAM}{ticket.team_id}"
         for connection in list(self.connections):
             viewer = connection.agent.viewer
             sees = sees_ticket(viewer, restrict, ticket.team_id, ticket.assignee_id)
-            if notice.ticket in connection.tickets and not sees:
-                self._hide(connection, notice.ticket)
+            gone = (
+                []
+                if before is None
+                else views.left(connection.views, viewer, restrict, before, ticket)
+            )
+            if not sees:
+                if notice.ticket in connection.tickets or gone:
+                    self._hide(connection, notice.ticket)
                 continue
+            # ``views.holds`` for each view, as set lookups: this runs for every socket on
+            # every change.
             mine = ticket.open and ticket.assignee_id == viewer.user_id
-            views = connection.views
             follows = (
                 notice.ticket in connection.tickets
-                or ALL in views
-                or team_view in views
-                or (mine and MY_OPEN in views)
+                or views.ALL in connection.views
+                or team_view in connection.views
+                or (mine and views.MY_OPEN in connection.views)
             )
-            if follows and sees:
-                text = text or dumps(message)
+            if follows:
+                text = text or dumps(notice.render(ticket))
                 connection.offer(text)
+            for view in gone:
+                connection.offer(dumps(views.removed(view, notice)))
+
+    def _offer_desk(self, desk: tuple[DeskNotice, ...], where: scope.Scope) -> None:
+        """Desk notices to the sockets following the ``desk`` topic that may hear each."""
+        followers = [c for c in self.connections if c.desk]
+        for notice in desk:
+            text = dumps(notice.render())
+            for connection in followers:
+                viewer = connection.agent.viewer
+                if audience.may_hear(viewer, notice, where.restrict_to_teams, where.customers):
+                    connection.offer(text)
 
     @staticmethod
     def _hide(connection: Connection, number: int) -> None:
-        """A ticket the socket subscribed to while it could see it has moved out of its sight
-        (another team, another assignee): say so once and end the subscription. Once only,
-        because a notice per later change would tell the agent when a ticket they may no
-        longer see is worked on; to follow it again they subscribe, which checks again."""
+        """A ticket the socket subscribed to, or one of its views listed, while it could see
+        it has moved out of its sight (another team, another assignee): say so once and end
+        the subscription. Once only, because a notice per later change would tell the agent
+        when a ticket they may no longer see is worked on; to follow it again they
+        subscribe, which checks again."""
         connection.tickets.discard(number)
         connection.offer(dumps({"type": "ticket.hidden", "ticket": number}))
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from minidesk.desk.models import OPEN_STATUSES
 from minidesk.event_kinds import EventKind
 from minidesk.events import Committed
+from minidesk.realtime.scope import TicketScope
 
 # NOTIFY's payload limit is 8000 bytes; stay clear of it for every broker alike.
 MAX_PAYLOAD_BYTES = 7000
@@ -33,6 +35,14 @@ CHANGED: dict[str, str] = {
 MESSAGE_KINDS = frozenset(
     {EventKind.MESSAGE_RECEIVED, EventKind.MESSAGE_SENT, EventKind.NOTE_ADDED}
 )
+# Changes that can take a ticket out of a view or out of an agent's sight, and the field of
+# ``scope.TicketScope`` each changes: their notices carry the value before the change.
+SIGHT: dict[str, str] = {
+    EventKind.TICKET_STATUS_CHANGED: "open",
+    EventKind.TICKET_ASSIGNED: "assignee_id",
+    EventKind.TICKET_TEAM_CHANGED: "team_id",
+}
+Before = tuple[str, int | bool | None]
 
 
 @dataclass(frozen=True)
@@ -43,6 +53,8 @@ class Notice:
     kind: str
     ticket: int
     message: int | None
+    # For a kind in ``SIGHT``: the field and its value before the change (None if unknown).
+    before: Before | None = None
 
     @property
     def type(self) -> str:
@@ -56,31 +68,92 @@ class Notice:
             return "message.created"
         return "ticket.activity"
 
+    def render(self, ticket: TicketScope) -> dict[str, Any]:
+        """What a socket gets, with ``ticket``'s state now."""
+        message: dict[str, Any] = {
+            "type": self.type,
+            "kind": self.kind,
+            "ticket": self.ticket,
+            "event": self.event_id,
+            "status_open": ticket.open,
+            "assignee": ticket.assignee_id,
+            "team": ticket.team_id,
+        }
+        if self.message is not None:
+            message["message"] = self.message
+        if (changed := CHANGED.get(self.kind)) is not None:
+            message["changed"] = [changed]
+        return message
+
+
+@dataclass(frozen=True)
+class DeskNotice:
+    """One committed event of no ticket, of a kind the stream carries (``audience``)."""
+
+    event_id: int
+    kind: str
+    customer: int | None  # the customer it is about, if any
+    subject: int | None  # the user it is about, for kinds heard by that user
+
+    def render(self) -> dict[str, Any]:
+        message: dict[str, Any] = {
+            "type": "desk.changed",
+            "kind": self.kind,
+            "event": self.event_id,
+        }
+        if self.customer is not None:
+            message["customer"] = self.customer
+        if self.subject is not None:
+            message["user"] = self.subject
+        return message
+
 
 def from_events(events: Sequence[Committed]) -> list[Notice]:
-    """The notices for committed events. Events of no ticket (a customer edit, a rule saved)
-    are not streamed: the stream is about tickets, and visibility is defined through them."""
+    """The notices for committed events about tickets (events of no ticket are
+    ``audience.from_events``'s)."""
     return [
-        Notice(event.id, event.kind, event.ticket_id, event.message_id)
+        Notice(event.id, event.kind, event.ticket_id, event.message_id, _before(event))
         for event in events
         if event.ticket_id is not None
     ]
 
 
-def encode(notices: Sequence[Notice]) -> Iterator[str]:
-    """Payloads of at most ``MAX_PAYLOAD_BYTES`` each, carrying ``notices`` in order."""
+def _before(event: Committed) -> Before | None:
+    if (name := SIGHT.get(event.kind)) is None:
+        return None
+    # An ``Event`` row has its payload; ``emit_many``'s records do not (none of these kinds).
+    data = getattr(event, "data", None)
+    if not isinstance(data, dict) or "before" not in data:
+        return None
+    value = data["before"]
+    return (name, value in OPEN_STATUSES) if name == "open" else (name, value)
+
+
+def encode(notices: Sequence[Notice], desk: Sequence[DeskNotice] = ()) -> Iterator[str]:
+    """Payloads of at most ``MAX_PAYLOAD_BYTES`` each, carrying ``notices`` in order, then
+    ``desk`` notices in order."""
+    rows: list[list[Any]] = []
+    for notice in notices:
+        row: list[Any] = [notice.event_id, notice.kind, notice.ticket, notice.message]
+        if notice.before is not None:
+            row.append(notice.before[1])  # the field follows from the kind
+        rows.append(row)
+    yield from _payloads("e", rows)
+    yield from _payloads("d", [[n.event_id, n.kind, n.customer, n.subject] for n in desk])
+
+
+def _payloads(key: str, rows: Sequence[list[Any]]) -> Iterator[str]:
     batch: list[list[Any]] = []
     size = 0
-    for notice in notices:
-        row = [notice.event_id, notice.kind, notice.ticket, notice.message]
+    for row in rows:
         row_size = len(json.dumps(row)) + 1
         if batch and size + row_size > MAX_PAYLOAD_BYTES - 10:
-            yield json.dumps({"e": batch}, separators=(",", ":"))
+            yield json.dumps({key: batch}, separators=(",", ":"))
             batch, size = [], 0
         batch.append(row)
         size += row_size
     if batch:
-        yield json.dumps({"e": batch}, separators=(",", ":"))
+        yield json.dumps({key: batch}, separators=(",", ":"))
 
 
 def encode_signal(signal: dict[str, Any]) -> str:
@@ -91,6 +164,7 @@ def encode_signal(signal: dict[str, Any]) -> str:
 class Decoded:
     notices: list[Notice]
     signals: list[dict[str, Any]]
+    desk: list[DeskNotice] = field(default_factory=list)
 
 
 def decode(payload: str | bytes) -> Decoded:
@@ -106,5 +180,22 @@ def decode(payload: str | bytes) -> Decoded:
         match row:
             case [int(event_id), str(kind), int(ticket), int() | None as message]:
                 notices.append(Notice(event_id, kind, ticket, message))
+            case [int(event_id), str(kind), int(ticket), int() | None as message, before]:
+                name = SIGHT.get(kind)
+                valid = isinstance(before, int | bool) or before is None
+                notices.append(
+                    Notice(
+                        event_id,
+                        kind,
+                        ticket,
+                        message,
+                        (name, before) if name is not None and valid else None,
+                    )
+                )
+    desk = []
+    for row in body.get("d", ()):
+        match row:
+            case [int(event_id), str(kind), int() | None as customer, int() | None as subject]:
+                desk.append(DeskNotice(event_id, kind, customer, subject))
     signal = body.get("s")
-    return Decoded(notices, [signal] if isinstance(signal, dict) else [])
+    return Decoded(notices, [signal] if isinstance(signal, dict) else [], desk)

@@ -1,7 +1,8 @@
-"""The publish step after commit: every committed event about a ticket becomes a notice on
-this process's broker (Zulip's ``send_event_on_commit``). Installed by every process that
-changes state (web processes and ``minidesk worker``), so a message the worker takes in
-reaches agents' screens like a change made through the API."""
+"""The publish step after commit: every committed event about a ticket, or of a kind of no
+ticket that ``audience`` streams, becomes a notice on this process's broker (Zulip's
+``send_event_on_commit``). Installed by every process that changes state (web processes and
+``minidesk worker``), so a message the worker takes in reaches agents' screens like a change
+made through the API."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Sequence
 
 from minidesk import events
 from minidesk.events import Committed
-from minidesk.realtime import notices
+from minidesk.realtime import audience, notices
 from minidesk.realtime.brokers import Broker, broker_for
 from minidesk.settings import Settings
 
@@ -19,7 +20,8 @@ def install(settings: Settings) -> Broker:
     broker = broker_for(settings)
 
     def publish(committed: Sequence[Committed]) -> None:
-        for payload in notices.encode(notices.from_events(committed)):
+        about_tickets = notices.from_events(committed)
+        for payload in notices.encode(about_tickets, audience.from_events(committed)):
             broker.publish(payload)
 
     events.set_publisher(publish)

@@ -7,7 +7,7 @@ the hub asks again on every batch of notices and every ``REVALIDATE_SECONDS`` pe
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
@@ -38,6 +38,9 @@ class TicketScope:
 class Scope:
     restrict_to_teams: bool
     tickets: dict[int, TicketScope]
+    # Where agents are restricted: the tickets of each customer asked about (their teams and
+    # assignees, for who may see the customer).
+    customers: dict[int, list[TicketScope]] = field(default_factory=dict)
 
 
 def agent_for(secret: str) -> Agent:
@@ -57,18 +60,28 @@ def agent_for(secret: str) -> Agent:
     return Agent(viewer, name, expires)
 
 
-def load(ticket_ids: Collection[int]) -> Scope:
-    """The team, assignee and openness of ``ticket_ids`` (missing ones are left out), and
-    whether the workspace restricts agents to their teams."""
+def load(ticket_ids: Collection[int], customer_ids: Collection[int] = ()) -> Scope:
+    """The team, assignee and openness of ``ticket_ids`` (missing ones are left out),
+    whether the workspace restricts agents to their teams, and if it does, where the
+    tickets of ``customer_ids`` sit."""
     with get_db().sessions() as session:
         restrict = get_workspace(session).restrict_agents_to_teams
-        rows = session.execute(
-            select(Ticket.id, Ticket.team_id, Ticket.assignee_id, Ticket.status).where(
-                Ticket.id.in_(set(ticket_ids))
+        found: dict[int, TicketScope] = {}
+        if ticket_ids:
+            rows = session.execute(
+                select(Ticket.id, Ticket.team_id, Ticket.assignee_id, Ticket.status).where(
+                    Ticket.id.in_(set(ticket_ids))
+                )
             )
-        )
-        found = {
-            number: TicketScope(team, assignee, status in OPEN_STATUSES)
-            for number, team, assignee, status in rows
-        }
-    return Scope(restrict, found)
+            found = {
+                number: TicketScope(team, assignee, status in OPEN_STATUSES)
+                for number, team, assignee, status in rows
+            }
+        customers: dict[int, list[TicketScope]] = {}
+        if restrict and customer_ids:
+            where = select(Ticket.customer_id, Ticket.team_id, Ticket.assignee_id).distinct()
+            for customer, team, assignee in session.execute(
+                where.where(Ticket.customer_id.in_(set(customer_ids)))
+            ):
+                customers.setdefault(customer, []).append(TicketScope(team, assignee, True))
+    return Scope(restrict, found, customers)

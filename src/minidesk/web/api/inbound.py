@@ -140,8 +140,8 @@ async def post_inbound_message(
 
 
 def _process_now(accepted: inbox.Accepted, message: InboundMessage) -> InboundOut:
-    """Where the workers' commits cannot be watched (PostgreSQL, whose writers do not
-    exclude each other), process right away so the caller gets its ticket number. If a
+    """Where the workers' commits cannot be watched (a SQLite database in memory, with no
+    file to watch), process right away so the caller gets its ticket number. If a
     worker got there first we report its result; if processing fails the row stays pending
     for the workers — the message is already safe either way."""
     try:

@@ -28,6 +28,12 @@
       changed.add(String(message.ticket));
       refreshRows();
       refreshCounts();
+    } else if (message.type === "ticket.hidden") {
+      // Out of this agent's sight now (another team or assignee): the rows partial would
+      // not render it, so the row goes here.
+      const row = rowOf(message.ticket);
+      if (row) row.remove();
+      refreshCounts();
     }
   });
 

@@ -14,8 +14,9 @@ from minidesk.desk.models import OPEN_STATUSES, Status
 from minidesk.event_kinds import EventKind
 from minidesk.events import ActorType
 
-# A reopen that only carried a survey answer is undone by this status change (see
-# ``insights.replies``): it is not a reopen in any metric.
+# Survey answers are now filed without reopening (``insights.replies``); before, a reply that
+# was only an answer reopened the ticket and this status change undid it. Event logs from
+# then keep such pairs, and they are not a reopen in any metric.
 SURVEY_ANSWER_WHY = "survey answered"
 # The bot handing a conversation to a person raises its tier too; that is measured by
 # containment, not counted as an escalation.

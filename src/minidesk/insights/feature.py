@@ -18,9 +18,9 @@ FEATURE = Feature(
     ),
     listeners=(
         "minidesk.insights.surveys",
-        "minidesk.insights.replies",
         "minidesk.insights.rollup",
     ),
+    inbound_hooks=("minidesk.insights.replies:file_survey_answer",),
     commands={"insights": "minidesk.insights.cli:app"},
     sweepers=(
         "minidesk.insights.surveys:send_due",

@@ -55,7 +55,11 @@ def test_a_texted_score_is_recorded_and_the_solved_ticket_is_never_reopened(
     number = _solved_and_asked(sms, cast)
     assert sms.text("5. Thanks, quick and kind", "SM2").status_code == 200
     [survey] = surveys(database)
-    assert (survey.status, survey.score, survey.comment) == ("answered", 5, "Thanks, quick and kind")
+    assert (survey.status, survey.score, survey.comment) == (
+        "answered",
+        5,
+        "Thanks, quick and kind",
+    )
     filed = _filed(database, "5. Thanks, quick and kind")
     assert (filed.id, filed.status) == (number, "solved")
     # Not reopened and put back: the solve is the only status change it ever had.

@@ -469,8 +469,10 @@ _SPECS = (
                "strategy": "str", "trigger": "str", "considered": "list"}),
     EventSpec(EventKind.ROUTING_PRESENCE_CHANGED,
               "An agent's routing presence changed (online, away, offline); ``source`` says "
-              "whether they set it or their workspace stream implied it.",
-              {"user_id": "int", "source": "str", **_CHANGE}),
+              "whether they set it or their workspace stream implied it. ``lapsed_at``: the "
+              "stream stopped renewing it (its web process died) at that moment, recorded "
+              "by the minute sweep or the agent's next change.",
+              {"user_id": "int", "source": "str", "lapsed_at": "optional str", **_CHANGE}),
     EventSpec(EventKind.ROUTING_PROFILE_CHANGED,
               "An agent's routing skills or capacity changed.", {"user_id": "int", **_CHANGE}),
     EventSpec(EventKind.ROUTING_CONFIG_CHANGED,

@@ -15,8 +15,6 @@ from minidesk.desk.models import Status, Ticket
 from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, changed, emit
 from minidesk.routing import lapse
-# Routing's actor, defined beside the lapse sweep (which acts as routing too).
-from minidesk.routing.lapse import ROUTER as ROUTER
 from minidesk.routing.models import (
     AgentProfile,
     Presence,
@@ -24,6 +22,9 @@ from minidesk.routing.models import (
     RoutingConfig,
     Strategy,
 )
+
+# Routing's actor, defined beside the lapse sweep (which acts as routing too).
+ROUTER = lapse.ROUTER
 
 # Tickets at once per channel kind when a profile does not say: a chat needs the agent now,
 # an email can wait its turn among others.

@@ -39,9 +39,7 @@ def _connected_then_died(database: Database, user_id: int, now: dt.datetime) -> 
 def _presence_events(database: Database) -> list[tuple[str, str, str | None]]:
     with database.sessions() as session:
         found = session.scalars(
-            select(Event)
-            .where(Event.kind == EventKind.ROUTING_PRESENCE_CHANGED)
-            .order_by(Event.id)
+            select(Event).where(Event.kind == EventKind.ROUTING_PRESENCE_CHANGED).order_by(Event.id)
         )
         return [(e.data["before"], e.data["after"], e.data.get("lapsed_at")) for e in found]
 
@@ -66,9 +64,7 @@ def test_the_sweep_ends_a_lapsed_spell_where_it_lapsed_and_occupancy_stops_there
         assert session.get_one(AgentProfile, cast.alice.id).presence == "offline"
 
 
-def test_reconnecting_after_a_lapse_records_the_lapse_first(
-    database: Database, cast: Cast
-) -> None:
+def test_reconnecting_after_a_lapse_records_the_lapse_first(database: Database, cast: Cast) -> None:
     now = utcnow()
     lapsed_at = _connected_then_died(database, cast.alice.id, now)
     stream.connected(cast.alice.id)  # a new tab, before any sweep ran

@@ -120,6 +120,7 @@ class EventKind(StrEnum):
     CHANNEL_CREATED = "channel.created"
     CHANNEL_UPDATED = "channel.updated"
     CHAT_READ = "chat.read"
+    CHAT_VISITOR_LEFT = "chat.visitor_left"
     CHANNEL_WEBHOOK_REFUSED = "channel.webhook_refused"
     SMS_OPTED_OUT = "sms.opted_out"
     SMS_OPTED_IN = "sms.opted_in"
@@ -439,6 +440,12 @@ _SPECS = (
               {"channel_id": "int", "channel": "str", "fields": "list"}),
     EventSpec(EventKind.CHAT_READ, "A chat visitor's widget showed the ticket's lines up to "
               "the event's message (a read receipt).", {"visitor_id": "int", "seq": "int"}),
+    EventSpec(EventKind.CHAT_VISITOR_LEFT,
+              "A chat's visitor left before anyone (an agent or the bot) replied: their last "
+              "socket was gone longer than the grace period (``left_at``: when it was last "
+              "seen; ``waited_seconds``: from the chat's start to then). The chat "
+              "abandonment rate counts these (docs/metrics.md).",
+              {"visitor_id": "int", "left_at": "str", "waited_seconds": "int"}),
     EventSpec(EventKind.CHANNEL_WEBHOOK_REFUSED,
               "A provider webhook (Twilio, WhatsApp) was refused: its signature did not match "
               "the channel's secret (a forgery, or a secret that changed). At most one a "
@@ -469,8 +476,10 @@ _SPECS = (
                "strategy": "str", "trigger": "str", "considered": "list"}),
     EventSpec(EventKind.ROUTING_PRESENCE_CHANGED,
               "An agent's routing presence changed (online, away, offline); ``source`` says "
-              "whether they set it or their workspace stream implied it.",
-              {"user_id": "int", "source": "str", **_CHANGE}),
+              "whether they set it or their workspace stream implied it. ``lapsed_at``: the "
+              "stream stopped renewing it (its web process died) at that moment, recorded "
+              "by the minute sweep or the agent's next change.",
+              {"user_id": "int", "source": "str", "lapsed_at": "optional str", **_CHANGE}),
     EventSpec(EventKind.ROUTING_PROFILE_CHANGED,
               "An agent's routing skills or capacity changed.", {"user_id": "int", **_CHANGE}),
     EventSpec(EventKind.ROUTING_CONFIG_CHANGED,

@@ -9,7 +9,10 @@ then imports only the part it needs:
   whichever worker picks it up, and the minute sweep runs ``sweepers()`` and ``long_jobs()``;
 - the web app includes ``routers()`` (the worker never imports FastAPI for them);
 - the channel registry resolves ``channel_kinds()`` when a kind is first used;
-- the CLI mounts ``commands()``.
+- the CLI mounts ``commands()``;
+- the inbound pipeline asks ``inbound_hooks()`` before a message continues a ticket, and
+  routing asks ``routing_checks()`` who may take a ticket, so neither imports the feature
+  that answers.
 """
 
 from __future__ import annotations
@@ -21,10 +24,26 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import datetime as dt
+    from collections.abc import Callable, Sequence
+
     from fastapi import APIRouter
+    from sqlalchemy.orm import Session
     from typer import Typer
 
+    from minidesk.channels.base import InboundMessage
+    from minidesk.desk.models import Ticket
     from minidesk.periodic import LongJob, Sweeper
+    from minidesk.triage import TriageResult
+
+    # (session, the sender and the customers merged with them, the message, what triage
+    # read in it) → the ticket to file it on as it stands, or None to thread it as usual.
+    InboundHook = Callable[[Session, Sequence[int], InboundMessage, TriageResult], Ticket | None]
+    # (session, ticket, the candidate agents' ids, now) → what the ticket needs (words for the
+    # decision's reason) and, per agent who lacks it, why; None when this check has no say.
+    RoutingCheck = Callable[
+        [Session, Ticket, Sequence[int], dt.datetime], tuple[str, dict[int, str]] | None
+    ]
 
 
 class FeatureError(LookupError):
@@ -51,10 +70,19 @@ class Feature:
     channel_kinds: Mapping[str, str] = field(default_factory=dict)
     # CLI sub-command → ``typer.Typer`` app (its own ``help`` is what ``--help`` shows).
     commands: Mapping[str, str] = field(default_factory=dict)
+    # ``InboundHook`` functions: the pipeline calls each, in order, for every customer message
+    # before threading reopens a solved ticket or follows up a closed one; the first to return
+    # a ticket has the message filed on it as it stands (neither reopened nor followed up).
+    inbound_hooks: tuple[str, ...] = ()
+    # ``RoutingCheck`` functions: routing asks each which of a ticket's candidates may not take
+    # it, and why (e.g. not certified for escalations).
+    routing_checks: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # ``("one.module")`` is a string, not a tuple: its letters would be imported one by one.
-        for part in ("models", "listeners", "sweepers", "long_jobs", "routers"):
+        parts = ("models", "listeners", "sweepers", "long_jobs", "routers", "inbound_hooks",
+                 "routing_checks")  # fmt: skip
+        for part in parts:
             if isinstance(getattr(self, part), str):
                 raise FeatureError(f"feature {self.name}: {part} is a string, not a tuple")
 
@@ -153,6 +181,16 @@ def channel_kinds() -> dict[str, str]:
     return {
         kind: dotted for feature in installed() for kind, dotted in feature.channel_kinds.items()
     }
+
+
+@cache
+def inbound_hooks() -> tuple[InboundHook, ...]:
+    return tuple(resolve(dotted) for f in installed() for dotted in f.inbound_hooks)
+
+
+@cache
+def routing_checks() -> tuple[RoutingCheck, ...]:
+    return tuple(resolve(dotted) for f in installed() for dotted in f.routing_checks)
 
 
 def commands() -> dict[str, Typer]:

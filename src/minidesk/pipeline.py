@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
-from minidesk import inbox, inbox_store
+from minidesk import features, inbox, inbox_store
 from minidesk.channels.base import InboundMessage
 from minidesk.db import Database, get_db
 from minidesk.desk import customers, tickets
@@ -214,7 +214,7 @@ def _process_together(session: Session, items: list[_Item]) -> dict[int, Process
                 channel=item.message.channel,
             )
         threaded = _thread(
-            session, customer, item.message, families[customer.id], open_tickets, actor
+            session, customer, item, families[customer.id], open_tickets, actor
         )
         ticket, reading = threaded.ticket, item.reading
         row = record_inbound(
@@ -268,17 +268,23 @@ class _Threaded:
 def _thread(
     session: Session,
     customer: Customer,
-    message: InboundMessage,
+    item: _Item,
     family: list[int],
     open_tickets: Mapping[int, Ticket],
     actor: Actor,
 ) -> _Threaded:
-    """The ticket ``message`` belongs on: continued, reopened or new."""
+    """The ticket the message belongs on: continued, reopened or new; or, when a feature's
+    inbound hook claims it (a survey answer), the ticket that hook names, as it stands."""
+    message = item.message
     if message.reply_to_external_ids or message.ticket_hint is not None or message.thread_key:
         # These signals are looked up by query; earlier messages of this batch must be
         # visible to it (a reply to a mail received a moment ago, a chat's second line).
         session.flush()
     ticket = tickets.find_thread_ticket(session, customer, message, family, open_tickets)
+    for hook in features.inbound_hooks():
+        kept = hook(session, family, message, item.reading)
+        if kept is not None:
+            return _Threaded(kept)
     follow_up_of: Ticket | None = None
     if ticket is not None:
         continued = tickets.continue_or_follow_up(session, ticket, message, actor)

@@ -115,6 +115,9 @@ ROUTES = [
     line("GET", "/qa/reviews/{review_id}", 303, None),
     line("POST", "/qa/reviews/{review_id}", 303, None, data={"item_took_ownership": "4"}),
     line("POST", "/qa/reviews/{review_id}/dispute", 303, None, data={"text": "unfair"}),
+    line("GET", "/qa/gates", 303, None),
+    line("POST", "/qa/gates", 303, None, data={"skill": "escalations", "min_qa_percent": "85",
+         "min_csat_average": "4.2", "window_days": "90", "min_reviews": "1", "min_answers": "1"}),
     # Survey pages: public, the signed token is the key; a forged one is a 404 for anyone.
     line("GET", "/s/{token}", 404, None, query={"score": 5}, params={"token": "survey_token"}),
     line("POST", "/s/{token}", 404, None, data={"score": "5"}, params={"token": "survey_token"}),

@@ -54,6 +54,9 @@ def test_every_metric_per_week_matches_the_hand_count(
         "containment_rate": 1 / 4,  # T3, solved by the bot alone
         "resolved_within_3_turns": 4 / 4,  # T2's two customer messages are within three
         "escalation_rate": 0 / 3,
+        # Chats: T2 and T3. T3's visitor left before the bot's reply; T2's after Bob's.
+        "chats_started": 2,
+        "chat_abandonment_rate": 1 / 2,
         "csat": 1 / 2,  # T1's 5 is satisfied, T2's 2 is not
         "csat_average": fmean([5, 2]),
         "nps": None,
@@ -73,6 +76,8 @@ def test_every_metric_per_week_matches_the_hand_count(
         "containment_rate": 0 / 2,
         "resolved_within_3_turns": 1 / 2,  # T4 took four customer messages
         "escalation_rate": round(1 / 3, 4),  # T4 went from tier 1 to 2
+        "chats_started": 0,
+        "chat_abandonment_rate": None,  # no chat started that week
         # T5 answered 3, then 4: a survey counts once, by its last answer.
         "csat": 1 / 1,
         "csat_average": 4.0,

@@ -57,3 +57,25 @@ def test_leo_scores_alices_review_and_alice_disputes_it(
     _signed_in(client, cast.bob.email)
     assert client.get(f"/qa/reviews/{review}").status_code == 404
     assert re.findall(r'href="/qa/reviews/(\d+)"', client.get("/qa").text) != [str(review)]
+
+
+def test_maya_defines_the_escalations_gate_on_its_page_and_leo_only_reads_it(
+    client: TestClient, cast: Cast
+) -> None:
+    gate = {"skill": "escalations", "min_qa_percent": "85", "min_csat_average": "4.2",
+            "window_days": "90", "min_reviews": "3", "min_answers": "5"}  # fmt: skip
+    csrf = _signed_in(client, cast.leo.email)
+    page = client.get("/qa/gates")
+    assert page.status_code == 200 and "not defined yet" in page.text
+    assert "<fieldset disabled>" in page.text  # a lead reads, a manager changes
+    refused = client.post("/qa/gates", data={**gate, "csrf": csrf}, follow_redirects=False)
+    assert refused.status_code == 403
+    client.cookies.clear()  # leo's session gone: maya signs in on this browser
+    csrf = _signed_in(client, cast.maya.email)
+    bad = client.post("/qa/gates", data={**gate, "min_csat_average": "6", "csrf": csrf})
+    assert "Gate not saved: Minimum CSAT average (1-5)" in bad.text
+    assert client.get("/api/v1/qa/gates", headers=cast.maya.headers).json()["items"] == []
+    saved = client.post("/qa/gates", data={**gate, "csrf": csrf})
+    assert "Gate escalations saved." in saved.text and "not defined yet" not in saved.text
+    [stored] = client.get("/api/v1/qa/gates", headers=cast.maya.headers).json()["items"]
+    assert (stored["min_qa_percent"], stored["min_csat_average"]) == (85, 4.2)

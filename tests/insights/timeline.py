@@ -3,9 +3,11 @@ March 2026, written straight into the event log with chosen times (the report's 
 
     T0 email alice/Support  created Fri 27 Feb (before the range), solved Mon 2 Mar 08:00
     T1 email alice/Support  created 2 Mar 09:00, reply 09:30, solved 10:00; CSAT 5
-    T2 chat  bob/Billing    created 2 Mar 10:00, replies 10:10 and 10:30, solved 11:00,
-                            reopened 3 Mar 08:00 and solved again 09:00; CSAT 2
-    T3 chat  (bot)          created 3 Mar 11:00, automated reply, solved by the bot 11:01; CES 7
+    T2 chat  bob/Billing    created 2 Mar 10:00, replies 10:10 and 10:30, the visitor left
+                            10:40, solved 11:00, reopened 3 Mar 08:00 and solved again
+                            09:00; CSAT 2
+    T3 chat  (bot)          created 3 Mar 11:00, the visitor left 11:00:02, automated reply
+                            11:00:05, solved by the bot 11:01; CES 7
     T4 email alice/Support  created 9 Mar 09:00, four customer messages, tier 1→2 at 09:30,
                             reply 10:00, solved 12:00; NPS 10
     T5 sms   bob/Billing    created 9 Mar 14:00, reply 14:20, solved 15:00; CSAT 3 by link at
@@ -77,6 +79,11 @@ class Writer:
         self.event(ticket, "message.sent", when, actor,
                    {"channel": "x", "automated": actor != "user"})  # fmt: skip
 
+    def left(self, ticket: int, when: dt.datetime) -> None:
+        """The chat's visitor was gone past the grace period (recorded by the sweep)."""
+        self.event(ticket, "chat.visitor_left", when, "automation",
+                   {"visitor_id": 1, "left_at": when.isoformat(), "waited_seconds": 0})  # fmt: skip
+
     def status(self, ticket: int, when: dt.datetime, before: str, after: str, why: str = "",
                actor: str = "user") -> None:  # fmt: skip
         self.event(ticket, "ticket.status_changed", when, actor,
@@ -111,12 +118,14 @@ def build(database: Database, cast: Cast) -> dict[str, int]:
     w.reply(t["T2"], at(2, 10, 10))
     w.received(t["T2"], at(2, 10, 20))
     w.reply(t["T2"], at(2, 10, 30))
+    w.left(t["T2"], at(2, 10, 40))
     w.status(t["T2"], at(2, 11), "open", "solved")
     w.status(t["T2"], at(3, 8), "solved", "open", why="customer replied", actor="customer")
     w.status(t["T2"], at(3, 9), "open", "solved")
     w.answer(t["T2"], at(3, 10), "csat", 2)
 
     t["T3"] = w.ticket("chat", None, None, "where_is_order", at(3, 11), at(3, 11, 1))
+    w.left(t["T3"], at(3, 11, 0, 2))
     w.reply(t["T3"], at(3, 11, 0, 5), actor="automation")
     w.status(t["T3"], at(3, 11, 1), "open", "solved", actor="automation")
     w.answer(t["T3"], at(3, 12), "ces", 7)

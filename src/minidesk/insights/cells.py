@@ -32,6 +32,8 @@ METRICS: tuple[str, ...] = (
     "containment_rate",
     "resolved_within_3_turns",
     "escalation_rate",
+    "chats_started",
+    "chat_abandonment_rate",
     "csat",
     "csat_average",
     "nps",
@@ -88,6 +90,8 @@ class Cell:
     contained: int = 0
     within_turns: int = 0
     escalated: int = 0
+    chats: int = 0
+    chats_abandoned: int = 0
     # By creation day, for the root-cause report: every person's reply, and reopened tickets.
     touches: int = 0
     created_reopened: int = 0
@@ -147,6 +151,8 @@ class Cell:
             "containment_rate": share(self.contained, self.solved),
             "resolved_within_3_turns": share(self.within_turns, self.solved),
             "escalation_rate": share(self.escalated, self.created),
+            "chats_started": self.chats,
+            "chat_abandonment_rate": share(self.chats_abandoned, self.chats),
             "csat": share(self.csat_satisfied, self.csat_answers),
             "csat_average": mean(self.csat_sum, self.csat_answers),
             "nps": nps,

@@ -28,6 +28,8 @@ COUNTERS = (
     "first_response_micros",
     "touches",
     "created_reopened",
+    "chats",
+    "chats_abandoned",
     "solved",
     "resolution_count",
     "resolution_micros",
@@ -70,6 +72,8 @@ def contribution(facts: Mapping[str, Any]) -> Deltas:
             row["escalated"] += int(facts["escalated"])
             row["touches"] += facts["human_replies_total"]
             row["created_reopened"] += int(facts["reopened"])
+            row["chats"] += int(facts["chat"])
+            row["chats_abandoned"] += int(facts["abandoned"])
             if facts["first_response_seconds"] is not None:
                 row["first_response_count"] += 1
                 row["first_response_micros"] += _micros(facts["first_response_seconds"])

@@ -14,12 +14,14 @@ from minidesk.desk.models import OPEN_STATUSES, Status
 from minidesk.event_kinds import EventKind
 from minidesk.events import ActorType
 
-# A reopen that only carried a survey answer is undone by this status change (see
-# ``insights.replies``): it is not a reopen in any metric.
+# Survey answers are now filed without reopening (``insights.replies``); before, a reply that
+# was only an answer reopened the ticket and this status change undid it. Event logs from
+# then keep such pairs, and they are not a reopen in any metric.
 SURVEY_ANSWER_WHY = "survey answered"
 # The bot handing a conversation to a person raises its tier too; that is measured by
 # containment, not counted as an escalation.
 HAND_OFF_WHY = "hand-off"
+CHAT = "chat"  # the live chat's channel kind: the chats of the abandonment rate
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,11 @@ class TicketFacts:
     customer_messages_before_solve: int = 0
     reopened: bool = False
     escalated: bool = False
+    # A live chat, and whether its visitor left before the first reply (a person's or the
+    # bot's; not the bot's notice that it handed the chat to a person).
+    chat: bool = False
+    abandoned: bool = False
+    replied: bool = False
     _pending_reopen: bool = field(default=False, repr=False)
 
     @property
@@ -60,8 +67,17 @@ def fold(events: Iterable[EventRow]) -> TicketFacts:
     facts = TicketFacts()
     for event in events:
         kind = event.kind
+        if kind == EventKind.MESSAGE_SENT:
+            facts.replied = True
+        elif kind == EventKind.RESOLUTION_HANDED_OFF and facts.first_human_reply_at is None:
+            # The bot's hand-off notice ("a person will follow up") answered nothing: the
+            # chat waits for a person from here on.
+            facts.replied = False
         if kind == EventKind.TICKET_CREATED:
             facts.created_at = event.created_at
+            facts.chat = event.data.get("channel") == CHAT
+        elif kind == EventKind.CHAT_VISITOR_LEFT and not facts.replied:
+            facts.abandoned = True
         elif _is_human_reply(event):
             if facts.first_human_reply_at is None:
                 facts.first_human_reply_at = event.created_at

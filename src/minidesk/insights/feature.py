@@ -1,7 +1,8 @@
 """Insights' manifest: surveys (scheduled on solve, sent and relational NPS by the minute
-sweep, answered by link or reply), their API and public answer pages; the KPI report; agents'
-handle time as the ticket page reports it; the workspace's
-costs and cost per contact."""
+sweep, answered by link, by tap or by a reply that an inbound hook files without reopening
+the ticket), their API and public answer pages; QA, whose certification gates routing
+consults for escalated tickets; the KPI report; agents' handle time as the ticket page
+reports it; the workspace's costs and cost per contact."""
 
 from __future__ import annotations
 
@@ -18,9 +19,10 @@ FEATURE = Feature(
     ),
     listeners=(
         "minidesk.insights.surveys",
-        "minidesk.insights.replies",
         "minidesk.insights.rollup",
     ),
+    inbound_hooks=("minidesk.insights.replies:file_survey_answer",),
+    routing_checks=("minidesk.insights.gate_routing:certified_for_escalations",),
     commands={"insights": "minidesk.insights.cli:app"},
     sweepers=(
         "minidesk.insights.surveys:send_due",
@@ -39,5 +41,6 @@ FEATURE = Feature(
         "minidesk.web.ui.operations_pages:router",
         "minidesk.web.ui.cost_pages:router",
         "minidesk.web.ui.qa_pages:router",
+        "minidesk.web.ui.qa_gate_pages:router",
     ),
 )

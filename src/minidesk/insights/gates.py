@@ -5,6 +5,7 @@ answers to mean something."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -60,22 +61,46 @@ class Certification:
 
 
 def certify(session: Session, agent_id: int, gate: QaGate, now: dt.datetime) -> Certification:
+    return certify_many(session, [agent_id], gate, now)[agent_id]
+
+
+def certify_many(
+    session: Session, agent_ids: Collection[int], gate: QaGate, now: dt.datetime
+) -> dict[int, Certification]:
+    """Each agent's certification under ``gate``: two grouped reads for all of them."""
     since = now - dt.timedelta(days=gate.window_days)
-    qa_avg, reviews = session.execute(
-        select(func.avg(QaReview.score_percent), func.count(QaReview.score_percent)).where(
-            QaReview.agent_id == agent_id,
+    agents = list(agent_ids)
+    qa_rows = session.execute(
+        select(QaReview.agent_id, func.avg(QaReview.score_percent),
+               func.count(QaReview.score_percent))
+        .where(
+            QaReview.agent_id.in_(agents),
             QaReview.status.in_((ReviewStatus.SCORED, ReviewStatus.RESOLVED)),
             QaReview.reviewed_at >= since,
         )
-    ).one()
-    csat_avg, answers = session.execute(
-        select(func.avg(Survey.score), func.count(Survey.score)).where(
-            Survey.assignee_id == agent_id,
+        .group_by(QaReview.agent_id)
+    )  # fmt: skip
+    qa = {int(agent): (avg, int(n)) for agent, avg, n in qa_rows}
+    csat_rows = session.execute(
+        select(Survey.assignee_id, func.avg(Survey.score), func.count(Survey.score))
+        .where(
+            Survey.assignee_id.in_(agents),
             Survey.kind == SurveyKind.CSAT,
             Survey.status == SurveyStatus.ANSWERED,
             Survey.answered_at >= since,
         )
-    ).one()
+        .group_by(Survey.assignee_id)
+    )
+    csat = {int(agent): (avg, int(n)) for agent, avg, n in csat_rows if agent is not None}
+    return {
+        agent: _judge(gate, *qa.get(agent, (None, 0)), *csat.get(agent, (None, 0)))
+        for agent in agents
+    }
+
+
+def _judge(
+    gate: QaGate, qa_avg: Any, reviews: int, csat_avg: Any, answers: int
+) -> Certification:
     qa = round(float(qa_avg), 2) if qa_avg is not None else None
     csat = round(float(csat_avg), 2) if csat_avg is not None else None
     missing = []

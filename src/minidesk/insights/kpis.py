@@ -5,8 +5,8 @@ only way to name the tickets behind a number (a drill-down).
 
 Tickets are folded into facts (``insights.facts``) from their events; survey metrics read
 ``survey.answered`` events. A metric's time base decides its period: creation for first
-response, volume and escalation; the first solve for resolution, FCR, reopen, containment and
-turns; the answer for CSAT, NPS and CES."""
+response, volume, escalation and chat abandonment; the first solve for resolution, FCR,
+reopen, containment and turns; the answer for CSAT, NPS and CES."""
 
 from __future__ import annotations
 
@@ -41,6 +41,8 @@ FACT_KINDS = (
     EventKind.MESSAGE_RECEIVED,
     EventKind.TICKET_STATUS_CHANGED,
     EventKind.TICKET_TIER_CHANGED,
+    EventKind.CHAT_VISITOR_LEFT,
+    EventKind.RESOLUTION_HANDED_OFF,
 )
 CHUNK = 500  # ids per IN list: well under every driver's parameter limit
 
@@ -192,6 +194,12 @@ def _count_ticket(ticket_id: int, facts: TicketFacts, key: str | None, cell: Any
         if facts.escalated:
             target.escalated += 1
             target.add(ticket_id, "escalation_rate")
+        if facts.chat:
+            target.chats += 1
+            target.add(ticket_id, "chats_started")
+            if facts.abandoned:
+                target.chats_abandoned += 1
+                target.add(ticket_id, "chat_abandonment_rate")
         if facts.first_human_reply_at is not None:
             target.first_response_micros += micros(facts.first_human_reply_at - created)
             target.first_response_count += 1

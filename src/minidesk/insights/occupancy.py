@@ -1,8 +1,9 @@
 """Occupancy (docs/metrics.md): per agent, handle time ÷ available time in a range of UTC
 days. Available time is the time the agent's routing presence was online, read from the
 ``routing.presence_changed`` events (``routing.profiles.do_set_presence``): an online spell
-starts at an event whose ``after`` is online and ends at the agent's next presence event,
-or at the end of the range (or now, if sooner)."""
+starts at an event whose ``after`` is online and ends at the agent's next presence event (at
+its ``lapsed_at`` when it records a lapsed stream presence: ``routing.lapse``), or at the end
+of the range (or now, if sooner)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ from minidesk.insights.work_models import WorkTime
 
 METRICS: tuple[str, ...] = ("handle_seconds", "available_seconds", "occupancy")
 ONLINE = "online"
+LAPSE_RECORDED_WITHIN = dt.timedelta(minutes=10)
 
 
 def available_seconds(
@@ -30,15 +32,23 @@ def available_seconds(
 ) -> dict[int, float]:
     """Agent → seconds online from ``start`` to before ``end`` (never past now)."""
     end = min(end, utcnow())
+    # A lapse is recorded up to a sweep after it happened: read that far past the end (every
+    # spell is clipped to the range below, so a later event adds nothing of its own).
     rows = session.execute(
         select(Event.created_at, Event.data)
-        .where(Event.kind == EventKind.ROUTING_PRESENCE_CHANGED, Event.created_at < end)
+        .where(
+            Event.kind == EventKind.ROUTING_PRESENCE_CHANGED,
+            Event.created_at < end + LAPSE_RECORDED_WITHIN,
+        )
         .order_by(Event.id)
     )
     online_since: dict[int, dt.datetime] = {}
     found: dict[int, float] = defaultdict(float)
-    for when, data in rows:
+    for created, data in rows:
         agent = int(data["user_id"])
+        # A lapsed stream presence ended when it lapsed, not when the lapse was recorded.
+        lapsed_at = data.get("lapsed_at")
+        when = dt.datetime.fromisoformat(lapsed_at) if lapsed_at else created
         began = online_since.pop(agent, None)
         if began is not None:
             found[agent] += _overlap(began, when, start, end)

@@ -45,6 +45,8 @@ class KpiTicketFacts(Base):
     contained: Mapped[bool] = mapped_column(default=False)
     within_turns: Mapped[bool] = mapped_column(default=False)
     escalated: Mapped[bool] = mapped_column(default=False)
+    chat: Mapped[bool] = mapped_column(default=False)
+    abandoned: Mapped[bool] = mapped_column(default=False)  # the visitor left before a reply
     human_replies_total: Mapped[int] = mapped_column(default=0)
     customer_messages_before_solve: Mapped[int] = mapped_column(default=0)
     # The ticket's keys when its kpi_daily rows were last written.
@@ -73,6 +75,8 @@ class KpiDaily(Base):
     first_response_micros: Mapped[int] = mapped_column(BigInteger, default=0)
     touches: Mapped[int] = mapped_column(default=0)  # every person's reply (root causes)
     created_reopened: Mapped[int] = mapped_column(default=0)  # reopened, by creation day
+    chats: Mapped[int] = mapped_column(default=0)
+    chats_abandoned: Mapped[int] = mapped_column(default=0)
     # By the day first solved.
     solved: Mapped[int] = mapped_column(default=0)
     resolution_count: Mapped[int] = mapped_column(default=0)

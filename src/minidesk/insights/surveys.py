@@ -30,9 +30,6 @@ from minidesk.insights.models import (
 from minidesk.insights.survey_settings import get_settings
 
 SURVEYS = Actor(ActorType.AUTOMATION, name="surveys")
-# The status change that puts a ticket back to solved after its customer's reply was only a
-# survey answer: it must not schedule another survey.
-ANSWER_WHY = "survey answered"
 BATCH = 500
 
 
@@ -79,7 +76,7 @@ def do_schedule(
 @events.listen(EventKind.TICKET_STATUS_CHANGED, automated=True, transactional=True)
 def schedule_on_solve(session: Session, event: Event) -> None:
     """A solve (by a person or the bot) schedules the transactional survey, if any."""
-    if event.data.get("after") != Status.SOLVED or event.data.get("why") == ANSWER_WHY:
+    if event.data.get("after") != Status.SOLVED:
         return
     settings = get_settings(session)
     if settings.transactional_kind is None or event.ticket_id is None:

@@ -9,12 +9,14 @@ most urgent first, to whoever has room.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from minidesk import features
 from minidesk.db import utcnow
 from minidesk.desk import tickets
 from minidesk.desk.models import OPEN_STATUSES, Priority, TeamMember, Ticket, User
@@ -79,19 +81,47 @@ def _misfit(ticket: Ticket, line: str | None, who: Candidate, now: dt.datetime) 
     return None
 
 
+@dataclass(frozen=True)
+class Requirements:
+    """What other features' checks (``features.routing_checks``) ask of a ticket's agent:
+    the needs in words, and per agent who lacks one, why."""
+
+    needs: tuple[str, ...] = ()
+    lacking: Mapping[int, str] = field(default_factory=dict)
+
+
+def requirements(
+    session: Session, ticket: Ticket, pool: list[Candidate], now: dt.datetime
+) -> Requirements:
+    needs: list[str] = []
+    lacking: dict[int, str] = {}
+    ids = [who.user_id for who in pool]
+    for check in features.routing_checks():
+        found = check(session, ticket, ids, now)
+        if found is not None:
+            needs.append(found[0])
+            for user_id, why in found[1].items():
+                lacking.setdefault(user_id, why)
+    return Requirements(tuple(needs), lacking)
+
+
 def decide(
     ticket: Ticket,
     candidates: list[Candidate],
     config: RoutingConfig,
     now: dt.datetime,
     passed_over: frozenset[int] = frozenset(),
+    required: Requirements = Requirements(),
 ) -> Decision:
     line = product_line(ticket, config)
     considered: list[dict[str, Any]] = []
     fits: list[Candidate] = []
+    kept_out = 0  # fit in every other way, lacking only what ``required`` asks
     for who in candidates:
         why = "did not accept it in time" if who.user_id in passed_over else None
         why = why or _misfit(ticket, line, who, now)
+        if why is None and who.user_id in required.lacking:
+            why, kept_out = required.lacking[who.user_id], kept_out + 1
         held = who.load.get(ticket.channel, 0)
         considered.append(
             {"user_id": who.user_id, "load": held, "fits": why is None, "why": why or "fits"}
@@ -104,15 +134,22 @@ def decide(
             ticket.channel,
             f"language {ticket.language}" if ticket.language else "",
             f"product line {line}" if line else "",
+            *required.needs,
         )
         if part
     )
     if not fits:
-        reason = (
-            f"nobody fits (needs {needs}): stays in the team queue"
-            if candidates
-            else "the team has no agents: stays in the team queue"
-        )
+        if not candidates:
+            reason = "the team has no agents: stays in the team queue"
+        elif kept_out:
+            # Said plainly: a lead reading the queue must see it waits for a certification.
+            lacking = " and ".join(required.needs)
+            reason = (
+                f"nobody fits (needs {needs}; {kept_out} would fit but are not {lacking}): "
+                "stays in the team queue"
+            )
+        else:
+            reason = f"nobody fits (needs {needs}): stays in the team queue"
         return Decision(None, reason, considered)
     strategy = Strategy(config.strategy)
     if strategy == Strategy.LEAST_LOADED:
@@ -192,7 +229,8 @@ def do_route(
     # The sweep passes its own clock, so the new acceptance window starts when it ran.
     now = now or utcnow()
     pool = pool if pool is not None else candidates(session, ticket.team_id)
-    decision = decide(ticket, pool, config, now, passed_over)
+    required = requirements(session, ticket, pool, now)
+    decision = decide(ticket, pool, config, now, passed_over, required)
     if decision.chosen is None and not record_queued:
         return decision
     chosen = decision.chosen

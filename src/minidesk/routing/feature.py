@@ -8,6 +8,9 @@ FEATURE = Feature(
     name="routing",
     models=("minidesk.routing.models",),
     listeners=("minidesk.routing.listeners",),
-    sweepers=("minidesk.routing.reroute:reroute_unaccepted",),
+    sweepers=(
+        "minidesk.routing.reroute:reroute_unaccepted",
+        "minidesk.routing.lapse:record_lapses",
+    ),
     routers=("minidesk.web.api.routing:router", "minidesk.web.ui.admin.routing_pages:router"),
 )

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from minidesk.db import utcnow
 from minidesk.desk.models import Status, Ticket
 from minidesk.event_kinds import EventKind
-from minidesk.events import Actor, ActorType, changed, emit
+from minidesk.events import Actor, changed, emit
+from minidesk.routing import lapse
 from minidesk.routing.models import (
     AgentProfile,
     Presence,
@@ -22,7 +23,8 @@ from minidesk.routing.models import (
     Strategy,
 )
 
-ROUTER = Actor(ActorType.AUTOMATION, name="routing")
+# Routing's actor, defined beside the lapse sweep (which acts as routing too).
+ROUTER = lapse.ROUTER
 
 # Tickets at once per channel kind when a profile does not say: a chat needs the agent now,
 # an email can wait its turn among others.
@@ -147,6 +149,9 @@ def do_set_presence(
     routing offer them queued tickets) when what routing sees changed."""
     now = utcnow()
     profile = _saved(session, profile_of(session, user_id))
+    if lapse.lapsed(profile, now) and profile.stream_until is not None:
+        # Its end first, at the moment it lapsed: occupancy must not count the gap as online.
+        lapse.record_lapse(session, user_id, profile.stream_until)
     before = effective_presence(profile, now)
     profile.presence = presence
     profile.presence_source = source

@@ -245,7 +245,8 @@ def follow(session: Session, event: Event) -> None:
         answered = Metric.FIRST_RESPONSE not in clocks.timers and clocks.has_result(
             Metric.FIRST_RESPONSE
         )
-        if answered and not event.data.get("new_ticket"):
+        # A message filed on a ticket that stays solved (a survey answer) awaits no reply.
+        if answered and not event.data.get("new_ticket") and ticket.status not in DONE:
             clocks.start(Metric.NEXT_RESPONSE, event.created_at)
     elif kind == EventKind.TICKET_STATUS_CHANGED:
         _status(clocks, event.data.get("before"), event.data.get("after"))

@@ -103,6 +103,7 @@ PAGES: dict[str, list[str]] = {
     ],
     "/insights/costs": ["/insights/costs"],
     "/qa": ["/qa"],
+    "/qa/gates": ["/qa/gates"],
     "/qa/reviews/{review_id}": ["/qa/reviews/{review_id}"],
     "/s/{token}": ["/s/{survey}", "/s/{survey}?score=4"],
     "/s/{token}/unsubscribe": ["/s/{survey}/unsubscribe"],

@@ -17,9 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from minidesk.channels.chat import lines
+from minidesk.channels.chat import identity, lines
 from minidesk.channels.chat.adapter import LINE_SIGNAL
-from minidesk.db import get_db
+from minidesk.db import get_db, utcnow
 from minidesk.event_kinds import EventKind
 from minidesk.realtime.hub import Hub, dumps
 from minidesk.realtime.notices import Decoded
@@ -35,6 +35,9 @@ RATE_SECONDS = 2.0
 MAX_BUCKETS = 10_000
 # The user id in typing signals that stands for the chat's visitor (agents are 1 and up).
 VISITOR_USER = 0
+# How often this process marks its connected visitors as seen (one UPDATE for all of them):
+# well inside the abandonment sweep's grace (``waits.GRACE``).
+SEEN_EVERY = 30.0
 
 
 @dataclass
@@ -56,12 +59,17 @@ class ChatHub:
         self.clock: Callable[[], float] = time.monotonic
         self._work: asyncio.Queue[set[int]] = asyncio.Queue()
         self._task: asyncio.Task[None] | None = None
+        # Visitors whose last socket here closed since the last renewal: seen once more.
+        self._gone: set[int] = set()
+        self._seen_task: asyncio.Task[None] | None = None
 
     # -- sockets ----------------------------------------------------------------------------
 
     def joined(self, socket: VisitorSocket, tickets: set[int]) -> None:
         if self._task is None:
             self._task = asyncio.get_running_loop().create_task(self._deliver_lines())
+        if self._seen_task is None:
+            self._seen_task = asyncio.get_running_loop().create_task(self._keep_seen())
         self.visitors[socket.visitor.id].add(socket)
         for ticket in tickets:
             self._follow(socket.visitor.id, ticket)
@@ -77,6 +85,7 @@ class ChatHub:
         if same:
             return
         self.visitors.pop(visitor, None)
+        self._gone.add(visitor)
         for ticket in self.followed.pop(visitor, set()):
             followers = self.tickets.get(ticket, set())
             followers.discard(visitor)
@@ -108,11 +117,23 @@ class ChatHub:
         for sockets in list(self.visitors.values()):
             for socket in list(sockets):
                 socket.end(1001, "server shutting down")
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        for task in (self._task, self._seen_task):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+        self._task = self._seen_task = None
+
+    async def _keep_seen(self) -> None:
+        """Renew ``last_seen_at`` of the visitors connected here, and of those who left since
+        the last round (so their departure is dated within ``SEEN_EVERY``)."""
+        while True:
+            await asyncio.sleep(SEEN_EVERY)
+            ids, self._gone = set(self.visitors) | self._gone, set()
+            try:
+                await asyncio.to_thread(identity.seen, ids, utcnow())
+            except Exception:
+                log.exception("marking %d chat visitors as seen failed", len(ids))
 
     # -- from the broker --------------------------------------------------------------------
 

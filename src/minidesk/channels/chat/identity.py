@@ -11,9 +11,11 @@ chat matched (and merged) with the known customer, and may the bot act on their 
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import select, update
@@ -23,7 +25,7 @@ from minidesk.channels import secrets as channel_secrets
 from minidesk.channels.base import Sender
 from minidesk.channels.chat.models import ChatVisitor
 from minidesk.channels.models import Channel
-from minidesk.db import utcnow
+from minidesk.db import get_db, utcnow
 from minidesk.desk.customers import do_merge, sender_identities, surviving
 from minidesk.desk.models import Customer, CustomerIdentity, IdentityKind
 from minidesk.events import Actor, ActorType
@@ -187,3 +189,17 @@ def do_mark_read(session: Session, visitor_id: int, seq: int) -> bool:
         .values(read_seq=seq)
     )
     return won.rowcount == 1  # type: ignore[attr-defined]
+
+
+def seen(visitor_ids: Collection[int], now: dt.datetime) -> None:
+    """Mark visitors as seen ``now``: their sockets are, or just were, connected here (the
+    chat abandonment sweep reads it: ``waits``)."""
+    if not visitor_ids:
+        return
+    with get_db().transaction() as session:
+        session.execute(
+            update(ChatVisitor)
+            .where(ChatVisitor.id.in_(sorted(visitor_ids)))
+            .values(last_seen_at=now)
+            .execution_options(synchronize_session=False)
+        )

@@ -1,6 +1,6 @@
-"""Web chat tables: the visitors a widget has met (their token stored only as a hash) and
-the files they attached (content-addressed, in the database so every web and worker machine
-of a scale-out install reads them)."""
+"""Web chat tables: the visitors a widget has met (their token stored only as a hash), the
+chats waiting for their first reply, and the files the visitors attached (content-addressed,
+in the database so every web and worker machine of a scale-out install reads them)."""
 
 from __future__ import annotations
 
@@ -30,11 +30,25 @@ class ChatVisitor(Base):
     # The highest message id the visitor's widget reported as read.
     read_seq: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+    # Renewed by every web process while it holds one of the visitor's sockets, and once
+    # more after the last one closed (``ChatHub``): long past, the visitor has gone.
     last_seen_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     @property
     def verified(self) -> bool:
         return bool(self.verified_email or self.verified_user_id)
+
+
+class ChatWait(Base):
+    """A chat waiting for its first reply (an agent's or the bot's), with its visitor: the
+    rows the abandonment sweep reads (``waits``), so its cost grows with the chats waiting
+    now, never with every chat there was."""
+
+    __tablename__ = "chat_waits"
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+    visitor_id: Mapped[int] = mapped_column(ForeignKey("chat_visitors.id"), index=True)
+    started_at: Mapped[dt.datetime]
 
 
 class ChatFile(Base):

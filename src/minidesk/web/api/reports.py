@@ -42,6 +42,8 @@ class KpiOut(BaseModel):
     containment_rate: float | None
     resolved_within_3_turns: float | None
     escalation_rate: float | None
+    chats_started: int
+    chat_abandonment_rate: float | None
     csat: float | None
     csat_average: float | None
     nps: float | None

@@ -40,6 +40,7 @@ SHARES = frozenset(
         "containment_rate",
         "resolved_within_3_turns",
         "escalation_rate",
+        "chat_abandonment_rate",
         "csat",
     }
 )
@@ -53,6 +54,8 @@ LABELS = {
     "containment_rate": "Contained",
     "resolved_within_3_turns": "≤ 3 turns",
     "escalation_rate": "Escalated",
+    "chats_started": "Chats",
+    "chat_abandonment_rate": "Chats abandoned",
     "csat": "CSAT",
     "csat_average": "CSAT avg",
     "nps": "NPS",

@@ -3,7 +3,8 @@ the difference when they change (``apply``), and the rows recomputed from every 
 (``rebuild_daily``).
 
 A ticket adds to one row per dimension on the day it was created and one on the day it was
-first solved, under the keys it has now. The listener subtracts what the ticket's stored facts
+first solved, under the keys it has now, and one to the replies histogram (``REPLIES``) on the
+day it was created. The listener subtracts what the ticket's stored facts
 added and adds what its new facts add, so a row is always the sum over its tickets: the same
 numbers a full recomputation gets, in integers (durations in microseconds), so they stay exact."""
 
@@ -45,6 +46,9 @@ KEYED_BY = {
     Dimension.CHANNEL: "channel",
     Dimension.INTENT: "intent",
 }
+# Not a report's dimension: the root-cause report's histogram, tickets per creation day and
+# number of person replies (the key), from which it finds its costliest contacts' threshold.
+REPLIES = "replies"
 FACT_COLUMNS = [c.name for c in KpiTicketFacts.__table__.columns]
 # Rows per statement when rebuilding.
 CHUNK = 5_000
@@ -83,6 +87,8 @@ def contribution(facts: Mapping[str, Any]) -> Deltas:
             row["reopened"] += int(facts["reopened"])
             row["contained"] += int(facts["contained"])
             row["within_turns"] += int(facts["within_turns"])
+    if created is not None:
+        added[(REPLIES, created, str(facts["human_replies_total"]), team)]["created"] += 1
     return added
 
 

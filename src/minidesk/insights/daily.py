@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from minidesk.db import upsert_insert
@@ -156,9 +156,9 @@ def write_daily(session: Session, totals: Deltas) -> int:
     for row in rows:
         batch.append(row)
         if len(batch) == CHUNK:
-            session.execute(insert(KpiDaily), batch)
+            session.execute(KpiDaily.__table__.insert(), batch)
             written, batch = written + len(batch), []
     if batch:
-        session.execute(insert(KpiDaily), batch)
+        session.execute(KpiDaily.__table__.insert(), batch)
         written += len(batch)
     return written

@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from minidesk import events
@@ -132,7 +132,7 @@ def rebuild(session: Session) -> dict[str, int]:
         keys = _keys(session, chunk, lock=False)
         rows = [facts_row(i, facts, keys[i]) for i, facts in ticket_facts(session, chunk)]
         if rows:
-            session.execute(insert(KpiTicketFacts), rows)
+            session.execute(KpiTicketFacts.__table__.insert(), rows)
         tickets += len(rows)
     return {
         "tickets": tickets,

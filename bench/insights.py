@@ -34,6 +34,7 @@ import time  # noqa: E402
 from typing import Any  # noqa: E402
 
 from fastapi.testclient import TestClient  # noqa: E402
+from psycopg.types.json import Json  # noqa: E402
 from sqlalchemy import func, insert, select, text  # noqa: E402
 
 from minidesk import db, migrate, settings  # noqa: E402
@@ -132,6 +133,29 @@ def _ticket(i: int, rng: random.Random) -> tuple[dict[str, Any], list[dict[str, 
     return ticket, sorted(events, key=lambda e: e["created_at"])
 
 
+def _insert(session: Any, table: Any, rows: list[dict[str, Any]]) -> None:
+    """Bulk rows into ``table``: Core's executemany (the ORM's bulk path costs more than the
+    database here), or COPY on PostgreSQL, several times faster than INSERT. COPY applies no
+    Python-side defaults: the rows give every column but the scalar defaults added here."""
+    connection = session.connection()
+    if connection.dialect.name != "postgresql":
+        connection.execute(table.insert(), rows)
+        return
+    defaults = {c.name: c.default.arg for c in table.columns if c.name not in rows[0]
+                and c.default is not None and c.default.is_scalar}  # fmt: skip
+    columns = [*rows[0], *defaults]
+    # Nor triggers: the search index's (``search.ddl``) cost a bulk load of tickets more than
+    # everything else and no dashboard reads that index. The transaction's own setting only.
+    connection.execute(text("SET LOCAL session_replication_role = replica"))
+    with connection.connection.driver_connection.cursor() as cursor, cursor.copy(
+        f"COPY {table.name} ({', '.join(columns)}) FROM STDIN"
+    ) as copy:
+        for row in rows:
+            values = {**defaults, **row}
+            copy.write_row([Json(values[c]) if isinstance(values[c], dict) else values[c]
+                            for c in columns])  # fmt: skip
+
+
 def build(database: db.Database, tickets: int, seed: int) -> tuple[int, float]:
     """The tickets and their events in bulk, then the rollups by ``rollup.rebuild`` (what
     ``minidesk insights rebuild`` runs): returns the events written and the rebuild's seconds."""
@@ -145,10 +169,8 @@ def build(database: db.Database, tickets: int, seed: int) -> tuple[int, float]:
             rows.append(ticket)
             events += its_events
         with database.transaction() as session:
-            # Core inserts: the ORM's bulk path costs more than the database here.
-            connection = session.connection()
-            connection.execute(Ticket.__table__.insert(), rows)
-            connection.execute(Event.__table__.insert(), events)
+            _insert(session, Ticket.__table__, rows)
+            _insert(session, Event.__table__, events)
         written += len(events)
     started = time.perf_counter()
     with database.transaction() as session:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from minidesk.db import upsert_insert
 from minidesk.insights.cells import MICROS, Dimension, Period, period_of_day
-from minidesk.insights.rollup_models import NO_KEY, NO_TEAM, KpiDaily, KpiTicketFacts
+from minidesk.insights.rollup_models import NO_KEY, NO_TEAM, KpiDaily, KpiTicketFacts, bulk_insert
 
 COUNTERS = (
     "created",
@@ -156,9 +156,9 @@ def write_daily(session: Session, totals: Deltas) -> int:
     for row in rows:
         batch.append(row)
         if len(batch) == CHUNK:
-            session.execute(KpiDaily.__table__.insert(), batch)
+            session.execute(bulk_insert(KpiDaily), batch)
             written, batch = written + len(batch), []
     if batch:
-        session.execute(KpiDaily.__table__.insert(), batch)
+        session.execute(bulk_insert(KpiDaily), batch)
         written += len(batch)
     return written

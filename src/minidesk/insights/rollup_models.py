@@ -27,7 +27,8 @@ NO_KEY = ""
 
 def bulk_insert(model: type[Base]) -> Insert:
     """A Core INSERT into ``model``'s table, for many rows at once: an ORM insert of a list of
-    dicts takes the ORM's bulk path, which sent PostgreSQL one statement per row."""
+    dicts takes the ORM's bulk path, which split a rebuild's rows into many more executions
+    (1,339 against 24 for 5,000 tickets on PostgreSQL)."""
     return insert(cast("Table", model.__table__))
 
 

@@ -24,6 +24,7 @@ sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__)
 
 import argparse  # noqa: E402 (the sys.path fix above must run first)
 import datetime as dt  # noqa: E402
+import importlib.util  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import random  # noqa: E402
@@ -33,42 +34,43 @@ import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 from typing import Any  # noqa: E402
 
-from sqlalchemy import insert  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from minidesk import db, migrate, settings  # noqa: E402
-from minidesk.desk.models import Customer, Team, Ticket, TicketTag, User  # noqa: E402
+from minidesk.desk.models import Customer, Ticket, TicketTag  # noqa: E402
 from minidesk.events import Event  # noqa: E402
 from minidesk.insights.backlog import backlog  # noqa: E402
-from minidesk.insights.facts import EventRow, fold  # noqa: E402
 from minidesk.insights.handle_time import handle_time  # noqa: E402
 from minidesk.insights.intent_mix import intent_mix  # noqa: E402
 from minidesk.insights.kpis import Dimension, Period  # noqa: E402
 from minidesk.insights.repeats import repeat_contacts  # noqa: E402
-from minidesk.insights.rollup import facts_row  # noqa: E402
-from minidesk.insights.rollup_models import KpiTicketFacts  # noqa: E402
+from minidesk.insights.rollup import rebuild  # noqa: E402
 from minidesk.insights.tagging import tag_completion  # noqa: E402
 from minidesk.insights.work_models import WorkTime  # noqa: E402
 
-CHUNK = 5_000
-AGENTS, TEAMS = 40, 4
-CHANNELS = ("email", "chat", "sms", "whatsapp", "api")
+# The dashboards benchmark's people, bulk inserts and sequences (bench/insights.py), loaded
+# from its file: bench/ is not on sys.path (see above).
+_spec = importlib.util.spec_from_file_location("insights_bench",
+                                               Path(__file__).with_name("insights.py"))  # fmt: skip
+assert _spec is not None and _spec.loader is not None
+base = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(base)
+
+CHUNK, AGENTS, TEAMS, CHANNELS, END = base.CHUNK, base.AGENTS, base.TEAMS, base.CHANNELS, base.END
 INTENTS = tuple(f"intent_{n}" for n in range(30))
-END = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
 DAYS = 90
 START = END - dt.timedelta(days=DAYS)
 
 
 def _people(database: db.Database, customers: int) -> None:
+    """The dashboards benchmark's agents and teams, and customer 1; then the other customers."""
+    base._people(database)
     with database.transaction() as session:
-        session.execute(insert(Team), [{"id": t, "name": f"Team {t}"} for t in range(1, TEAMS + 1)])
-        session.execute(insert(User), [
-            {"id": a, "email": f"agent{a}@bench.example", "name": f"Agent {a}", "role": "agent",
-             "active": True, "created_at": START} for a in range(1, AGENTS + 1)])  # fmt: skip
-        for first in range(1, customers + 1, CHUNK):
-            session.execute(insert(Customer), [
+        for first in range(2, customers + 1, CHUNK):
+            base._insert(session, Customer.__table__, [
                 {"id": c, "name": f"Customer {c}", "tags": []}
                 for c in range(first, min(first + CHUNK, customers + 1))])  # fmt: skip
+        base._fix_sequences(session)
 
 
 def _ticket(i: int, customers: int, rng: random.Random) -> tuple[dict[str, Any], list[Any], bool]:
@@ -117,26 +119,24 @@ def build(database: db.Database, tickets: int, seed: int) -> int:
     _people(database, customers)
     written = 0
     for start in range(1, tickets + 1, CHUNK):
-        rows, events, tags, facts, work = [], [], [], [], []
+        rows, events, tags, work = [], [], [], []
         for i in range(start, min(start + CHUNK, tickets + 1)):
             ticket, its_events, tagged = _ticket(i, customers, rng)
             rows.append(ticket)
             events += its_events
             work += _work(ticket, rng)
-            # The KPI rollup's row, folded from the same events as its listener folds them.
-            folded = fold(EventRow(e["kind"], e["created_at"], e["actor_type"], False, e["data"])
-                          for e in its_events)  # fmt: skip
-            facts.append(facts_row(i, folded))
             if tagged:
                 tags.append({"ticket_id": i, "tag": "bench"})
         with database.transaction() as session:
-            session.execute(insert(Ticket), rows)
-            session.execute(insert(Event), events)
-            session.execute(insert(KpiTicketFacts), facts)
-            session.execute(insert(WorkTime), work)
-            if tags:
-                session.execute(insert(TicketTag), tags)
+            for table, table_rows in ((Ticket, rows), (Event, events), (WorkTime, work),
+                                      (TicketTag, tags)):  # fmt: skip
+                if table_rows:
+                    base._insert(session, table.__table__, table_rows)
         written += len(events)
+    # The KPI rollup's rows (first solves), as ``minidesk insights rebuild`` folds them.
+    with database.transaction() as session:
+        rebuild(session)
+        base._fix_sequences(session)
     return written
 
 

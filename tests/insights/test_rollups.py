@@ -14,14 +14,17 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from tests.conftest import Cast, inbound
 from tests.insights.conftest import later, set_status, survey_message, token_in
 from typer.testing import CliRunner
 
 from minidesk import events
 from minidesk.db import Base, Database, utcnow
+from minidesk.desk.models import Customer, Ticket
+from minidesk.events import Event
 from minidesk.insights.cells import Dimension, Period
+from minidesk.insights.daily import REPLIES
 from minidesk.insights.kpis import FACT_KINDS, kpis
 from minidesk.insights.report import fast_kpis
 from minidesk.insights.rollup import KEY_KINDS, keep_current, rebuild
@@ -194,3 +197,64 @@ def test_the_listener_hears_every_kind_the_facts_and_keys_read() -> None:
     heard = {kind for kind in events.listened_kinds() if keep_current in
              [entry.fn for entry in events._listeners[kind]]}  # fmt: skip
     assert heard == {str(kind) for kind in (*FACT_KINDS, *KEY_KINDS)}
+
+
+def test_the_costliest_contacts_from_the_replies_histogram_equal_a_recomputation(
+    cast: Cast, database: Database
+) -> None:
+    """Enough tickets that the tenth costliest ties with many others over several days, numbered
+    out of day order: the histogram's threshold and newest days pick the same ten as sorting
+    every ticket folded again."""
+    rng = random.Random(15)
+    start = dt.datetime.combine(utcnow().date() - dt.timedelta(days=5), dt.time(), dt.UTC)
+    teams = [cast.support_team, cast.billing_team]
+    with database.transaction() as session:
+        customer = Customer(name="Histogram")
+        session.add(customer)
+        session.flush()
+        for number in range(1, 61):
+            created = start + dt.timedelta(hours=rng.randrange(5 * 24))
+            ticket = Ticket(channel="api", customer_id=customer.id, status="open",
+                            team_id=teams[number % 2], intent=rng.choice(["refund", None]),
+                            created_at=created)  # fmt: skip
+            session.add(ticket)
+            session.flush()
+            stream = [Event(kind="ticket.created", ticket_id=ticket.id, actor_type="customer",
+                            created_at=created)]  # fmt: skip
+            for minute in range(1, rng.choice([1, 2, 2, 3, 3, 3, 4, 5])):
+                at = created + dt.timedelta(minutes=minute)
+                stream.append(Event(kind="message.sent", ticket_id=ticket.id, actor_type="user",
+                                    created_at=at))  # fmt: skip
+            session.add_all(stream)
+        rebuild(session)
+    with database.sessions() as session:
+        for days in (1, 3, 6):
+            since = start + dt.timedelta(days=6 - days)
+            until = start + dt.timedelta(days=6)
+            for team in (None, [cast.support_team], []):
+                fast = root_causes(session, since, until, team)
+                assert fast == root_causes_recomputed(session, since, until, team), (days, team)
+        costliest = root_causes(session, start, start + dt.timedelta(days=6), None)["costliest"]
+        touches = [contact["touches"] for contact in costliest]
+        assert len(costliest) == 10 and touches == sorted(touches, reverse=True)
+        at_threshold = session.scalar(select(func.count()).where(
+            KpiTicketFacts.human_replies_total == touches[-1]))  # fmt: skip
+        assert at_threshold > touches.count(touches[-1]), "the ten cut through a tie"
+
+
+def test_the_upgrade_fills_the_replies_histogram_as_the_listeners_keep_it(
+    client: TestClient, cast: Cast, database: Database
+) -> None:
+    """A desk upgraded with rollups but no histogram: the migration fills it from the facts."""
+    from alembic import command
+
+    from minidesk import migrate, settings
+
+    converse(client, cast, seed=9)
+    kept = snapshot(database)
+    assert any(row["dimension"] == REPLIES for row in kept["kpi_daily"])
+    config = migrate.alembic_config(settings.get_settings().database_url)
+    command.downgrade(config, "0036_contact_costs")
+    assert not any(row["dimension"] == REPLIES for row in snapshot(database)["kpi_daily"])
+    command.upgrade(config, "head")
+    assert snapshot(database) == kept

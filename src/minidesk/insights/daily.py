@@ -3,7 +3,8 @@ the difference when they change (``apply``), and the rows recomputed from every 
 (``rebuild_daily``).
 
 A ticket adds to one row per dimension on the day it was created and one on the day it was
-first solved, under the keys it has now. The listener subtracts what the ticket's stored facts
+first solved, under the keys it has now, and one to the replies histogram (``REPLIES``) on the
+day it was created. The listener subtracts what the ticket's stored facts
 added and adds what its new facts add, so a row is always the sum over its tickets: the same
 numbers a full recomputation gets, in integers (durations in microseconds), so they stay exact."""
 
@@ -14,12 +15,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from minidesk.db import upsert_insert
 from minidesk.insights.cells import MICROS, Dimension, Period, period_of_day
-from minidesk.insights.rollup_models import NO_KEY, NO_TEAM, KpiDaily, KpiTicketFacts
+from minidesk.insights.rollup_models import NO_KEY, NO_TEAM, KpiDaily, KpiTicketFacts, bulk_insert
 
 COUNTERS = (
     "created",
@@ -47,6 +48,9 @@ KEYED_BY = {
     Dimension.CHANNEL: "channel",
     Dimension.INTENT: "intent",
 }
+# Not a report's dimension: the root-cause report's histogram, tickets per creation day and
+# number of person replies (the key), from which it finds its costliest contacts' threshold.
+REPLIES = "replies"
 FACT_COLUMNS = [c.name for c in KpiTicketFacts.__table__.columns]
 # Rows per statement when rebuilding.
 CHUNK = 5_000
@@ -87,6 +91,8 @@ def contribution(facts: Mapping[str, Any]) -> Deltas:
             row["reopened"] += int(facts["reopened"])
             row["contained"] += int(facts["contained"])
             row["within_turns"] += int(facts["within_turns"])
+    if created is not None:
+        added[(REPLIES, created, str(facts["human_replies_total"]), team)]["created"] += 1
     return added
 
 
@@ -154,9 +160,9 @@ def write_daily(session: Session, totals: Deltas) -> int:
     for row in rows:
         batch.append(row)
         if len(batch) == CHUNK:
-            session.execute(insert(KpiDaily), batch)
+            session.execute(bulk_insert(KpiDaily), batch)
             written, batch = written + len(batch), []
     if batch:
-        session.execute(insert(KpiDaily), batch)
+        session.execute(bulk_insert(KpiDaily), batch)
         written += len(batch)
     return written

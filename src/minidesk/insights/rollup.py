@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from minidesk import events
@@ -32,7 +32,7 @@ from minidesk.insights.daily import (
 )
 from minidesk.insights.facts import TicketFacts
 from minidesk.insights.kpis import FACT_KINDS, ticket_facts
-from minidesk.insights.rollup_models import KpiTicketFacts
+from minidesk.insights.rollup_models import KpiTicketFacts, bulk_insert
 from minidesk.insights.survey_days import rebuild_surveys, refresh_surveys
 
 # The kinds that change the keys a ticket is counted under (its facts come from FACT_KINDS).
@@ -134,7 +134,7 @@ def rebuild(session: Session) -> dict[str, int]:
         keys = _keys(session, chunk, lock=False)
         rows = [facts_row(i, facts, keys[i]) for i, facts in ticket_facts(session, chunk)]
         if rows:
-            session.execute(insert(KpiTicketFacts), rows)
+            session.execute(bulk_insert(KpiTicketFacts), rows)
         tickets += len(rows)
     return {
         "tickets": tickets,

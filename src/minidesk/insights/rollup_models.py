@@ -12,8 +12,9 @@ recomputation from the event log (``minidesk insights rebuild``):
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
-from sqlalchemy import BigInteger, ForeignKey, Index, String
+from sqlalchemy import BigInteger, ForeignKey, Index, Insert, String, Table, insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from minidesk.db import Base
@@ -22,6 +23,13 @@ from minidesk.db import Base
 # (ids start at 1) and no key is the empty string.
 NO_TEAM = 0
 NO_KEY = ""
+
+
+def bulk_insert(model: type[Base]) -> Insert:
+    """A Core INSERT into ``model``'s table, for many rows at once: an ORM insert of a list of
+    dicts takes the ORM's bulk path, which split a rebuild's rows into many more executions
+    (1,339 against 24 for 5,000 tickets on PostgreSQL)."""
+    return insert(cast("Table", model.__table__))
 
 
 class KpiTicketFacts(Base):

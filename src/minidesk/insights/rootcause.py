@@ -6,9 +6,9 @@ agent spends; handle time is not tracked yet) and its share, the reopen and esca
 and the trend (volume against the range just before, of the same length). The costliest
 contacts are the tickets with the most person replies, with the facts that explain them.
 
-Read from the rollups (``kpi_daily`` per intent and creation day, ``kpi_ticket_facts`` in
-order of creation day and replies); ``insights.rootcause_full`` recomputes the same report
-from the event log, and a test holds the two equal."""
+Read from the rollups (``kpi_daily`` per intent and creation day and its replies histogram,
+``kpi_ticket_facts`` in order of creation day and replies); ``insights.rootcause_full``
+recomputes the same report from the event log, and a test holds the two equal."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from minidesk.insights.cells import NONE_LABEL, Dimension
+from minidesk.insights.daily import REPLIES
 from minidesk.insights.rollup_models import NO_KEY, KpiDaily, KpiTicketFacts
 
 TOP_CONTACTS = 10
@@ -53,8 +54,16 @@ def why(replies: int, reopened: bool, escalated: bool, turns: int, solved: bool)
     return found
 
 
+def costliest_order(replies: int, created_day: dt.date, ticket_id: int) -> tuple[int, int, int]:
+    """The costliest contacts' order: most replies first, then the newest (the later creation
+    day, then the higher number). Days before numbers, so the replies histogram's days find
+    the newest ties without reading every ticket at the threshold."""
+    return (-replies, -created_day.toordinal(), -ticket_id)
+
+
 def report(figures: IntentFigures, contacts: list[dict[str, Any]]) -> dict[str, Any]:
-    """The report's JSON: intents by volume, then the costliest contacts."""
+    """The report's JSON: intents by volume, then the costliest contacts (in
+    ``costliest_order``)."""
     volume, touches = figures.tickets, figures.touches
     total, effort = sum(volume.values()), sum(touches.values())
     rows = []
@@ -75,8 +84,6 @@ def report(figures: IntentFigures, contacts: list[dict[str, Any]]) -> dict[str, 
                 "trend": round((n - previous) / previous, 4) if previous else None,
             }
         )
-    # Newest first among equals: what an index on (replies, ticket) gives read backwards.
-    contacts.sort(key=lambda c: (-int(c["touches"]), -int(c["ticket_number"])))
     return {"intents": rows, "costliest": contacts[:TOP_CONTACTS]}
 
 
@@ -130,36 +137,40 @@ def root_causes(
 def _costliest(
     session: Session, since: dt.datetime, until: dt.datetime, teams: Collection[int] | None
 ) -> list[dict[str, Any]]:
-    """The tickets created in the range with the most person replies (newest first among
-    equals): each day's ten costliest, read in the order of an index on (creation day,
-    replies, ticket), then the ten of those. One small indexed read per day, however many
-    tickets the range holds; sorting every ticket of a year would read them all."""
+    """The tickets created in the range with the most person replies, newest first among
+    equals (``costliest_order``), in four small reads whatever the range: the replies
+    histogram (``kpi_daily``'s ``REPLIES`` rows) gives the threshold the tenth ticket reaches
+    and the days that hold the tickets above it and the newest at it; only those days'
+    tickets are read, in the order of an index on (creation day, replies, ticket)."""
     first, last = _days(since, until)
+    histogram = _histogram(session, first, last, teams, KpiDaily.key)
+    counts = sorted(((int(key), int(n)) for key, n in histogram if n), reverse=True)
+    if not counts:
+        return []
+    # The threshold: the reply count of the tenth costliest ticket (or of the last one).
+    seen, threshold = 0, counts[-1][0]
+    for replies, n in counts:
+        seen += n
+        if seen >= TOP_CONTACTS:
+            threshold = replies
+            break
+    above = sum(n for replies, n in counts if replies > threshold)
+    keys = [str(replies) for replies, _ in counts if replies >= threshold]
+    days = _histogram(session, first, last, teams, KpiDaily.day, KpiDaily.key, keys=keys)
+    days_above = sorted({day for day, key, n in days if n and int(key) > threshold})
+    # The newest days at the threshold, until they hold the tickets still wanted.
+    wanted, held, since_day = TOP_CONTACTS - above, 0, last
+    for day, key, n in sorted(days, key=lambda row: row[0], reverse=True):
+        if n and int(key) == threshold and held < wanted:
+            held, since_day = held + int(n), day
     facts = KpiTicketFacts
-    # Columns, not ORM objects: a year reads up to 3,650 rows.
-    columns = (
-        facts.ticket_id,
-        facts.intent,
-        facts.human_replies_total,
-        facts.reopened,
-        facts.escalated,
-        facts.customer_messages_before_solve,
-        facts.solved_day,
-    )
-    found: list[Any] = []
-    day = first
-    while day <= last:
-        query = (
-            select(*columns)
-            .where(facts.created_day == day)
-            .order_by(facts.human_replies_total.desc(), facts.ticket_id.desc())
-            .limit(TOP_CONTACTS)
-        )
-        if teams is not None:
-            query = query.where(facts.team_id.in_(list(teams)))
-        found.extend(session.execute(query))
-        day += dt.timedelta(days=1)
-    found.sort(key=lambda row: (-row.human_replies_total, -row.ticket_id))
+    found = _contacts(session, teams, facts.created_day.in_(days_above),
+                      facts.human_replies_total > threshold)  # fmt: skip
+    found += _contacts(session, teams, facts.created_day >= since_day, facts.created_day <= last,
+                       facts.human_replies_total == threshold,
+                       newest=wanted)  # fmt: skip
+    found.sort(key=lambda row: costliest_order(row.human_replies_total, row.created_day,
+                                               row.ticket_id))  # fmt: skip
     return [
         {
             "ticket_number": row.ticket_id,
@@ -175,3 +186,43 @@ def _costliest(
         }
         for row in found[:TOP_CONTACTS]
     ]
+
+
+def _histogram(
+    session: Session, first: dt.date, last: dt.date, teams: Collection[int] | None, *by: Any,
+    keys: list[str] | None = None,
+) -> list[Any]:  # fmt: skip
+    """Tickets created in the range per ``by`` (reply count, day), from the replies rows."""
+    query = (
+        select(*by, func.sum(KpiDaily.created))
+        .where(KpiDaily.dimension == REPLIES, KpiDaily.day >= first, KpiDaily.day <= last)
+        .group_by(*by)
+    )
+    if keys is not None:
+        query = query.where(KpiDaily.key.in_(keys))
+    if teams is not None:
+        query = query.where(KpiDaily.team_key.in_(list(teams)))
+    return list(session.execute(query))
+
+
+def _contacts(
+    session: Session, teams: Collection[int] | None, *where: Any, newest: int | None = None
+) -> list[Any]:
+    """The costliest contacts' columns (not ORM objects) of the tickets ``where`` selects;
+    only the ``newest`` ones when given."""
+    facts = KpiTicketFacts
+    query = select(
+        facts.ticket_id,
+        facts.created_day,
+        facts.intent,
+        facts.human_replies_total,
+        facts.reopened,
+        facts.escalated,
+        facts.customer_messages_before_solve,
+        facts.solved_day,
+    ).where(*where)
+    if teams is not None:
+        query = query.where(facts.team_id.in_(list(teams)))
+    if newest is not None:
+        query = query.order_by(facts.created_day.desc(), facts.ticket_id.desc()).limit(newest)
+    return list(session.execute(query))

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from minidesk.desk.models import Ticket
 from minidesk.insights.cells import NONE_LABEL
 from minidesk.insights.kpis import ticket_facts
-from minidesk.insights.rootcause import IntentFigures, report, why
+from minidesk.insights.rootcause import IntentFigures, costliest_order, report, why
 
 # A ticket row and its ``ticket.created`` event are written in one transaction: their times
 # differ by far less than this margin, which only widens the candidates folded.
@@ -33,7 +33,7 @@ def root_causes_recomputed(
         query = query.where(Ticket.team_id.in_(list(teams)))
     intents = {ticket_id: intent or NONE_LABEL for ticket_id, intent in session.execute(query)}
     figures = IntentFigures(Counter(), Counter(), Counter(), Counter(), Counter())
-    contacts: list[dict[str, Any]] = []
+    contacts: list[tuple[tuple[int, int, int], dict[str, Any]]] = []
     for ticket_id, facts in ticket_facts(session, sorted(intents)):
         created, intent = facts.created_at, intents[ticket_id]
         if created is None or not start <= created < until:
@@ -49,6 +49,9 @@ def root_causes_recomputed(
         solved = facts.first_solved_at is not None
         reasons = why(facts.human_replies_total, facts.reopened, facts.escalated,
                       facts.customer_messages_before_solve, solved)  # fmt: skip
-        contacts.append({"ticket_number": ticket_id, "intent": intent,
-                         "touches": facts.human_replies_total, "why": reasons})  # fmt: skip
-    return report(figures, contacts)
+        order = costliest_order(facts.human_replies_total, created.astimezone(dt.UTC).date(),
+                                ticket_id)
+        contact = {"ticket_number": ticket_id, "intent": intent,
+                   "touches": facts.human_replies_total, "why": reasons}  # fmt: skip
+        contacts.append((order, contact))
+    return report(figures, [contact for _, contact in sorted(contacts, key=lambda c: c[0])])

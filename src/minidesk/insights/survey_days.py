@@ -13,13 +13,13 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from minidesk.event_kinds import EventKind
 from minidesk.events import Event
 from minidesk.insights.cells import Period, period_of_day
-from minidesk.insights.rollup_models import KpiSurveyDay
+from minidesk.insights.rollup_models import KpiSurveyDay, bulk_insert
 
 CHUNK = 500  # ids per IN list: well under every driver's parameter limit
 
@@ -61,7 +61,7 @@ def refresh_surveys(session: Session, ticket_ids: Sequence[int]) -> int:
         rows = _rows(_answers(session, Event.ticket_id.in_(chunk)))
         session.execute(delete(KpiSurveyDay).where(KpiSurveyDay.ticket_id.in_(chunk)))
         if rows:
-            session.execute(insert(KpiSurveyDay), rows)
+            session.execute(bulk_insert(KpiSurveyDay), rows)
         written += len(rows)
     return written
 
@@ -71,5 +71,5 @@ def rebuild_surveys(session: Session) -> int:
     session.execute(delete(KpiSurveyDay))
     rows = _rows(_answers(session, Event.ticket_id.is_not(None)))
     for start in range(0, len(rows), 5_000):
-        session.execute(insert(KpiSurveyDay), rows[start : start + 5_000])
+        session.execute(bulk_insert(KpiSurveyDay), rows[start : start + 5_000])
     return len(rows)

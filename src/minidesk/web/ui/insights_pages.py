@@ -4,26 +4,23 @@ downloads of the table and of those tickets."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minidesk.db import get_db, utcnow
 from minidesk.desk import access
-from minidesk.desk.access import Permission
-from minidesk.desk.models import Ticket, User
+from minidesk.desk.models import User
 from minidesk.desk.workspace import get_workspace
 from minidesk.insights.cells import METRICS, Dimension, KpiRow, Period
 from minidesk.insights.kpis import kpis
 from minidesk.insights.report import fast_kpis
+from minidesk.web.ui import tickets_behind as drill
 from minidesk.web.ui.render import page
 from minidesk.web.ui.signed_in import BrowserDep
 
@@ -124,18 +121,6 @@ def _rows(session: Session, user: User, asked: Question) -> list[KpiRow]:
     return fast_kpis(session, start, end, asked.group_by, asked.by, teams)
 
 
-def _reader(
-    session: Session, request: Request, browser: Any
-) -> tuple[User | None, Response | None]:
-    user = session.get_one(User, browser.user.id)
-    try:
-        access.require(user, Permission.SEE_INSIGHTS)
-    except access.Forbidden as exc:
-        context = {"browser": browser, "why": exc.detail}
-        return None, page(request, "forbidden.html", context, 403)
-    return user, None
-
-
 def shown(metric: str, value: float | int | None) -> str:
     if value is None:
         return "—"
@@ -159,9 +144,9 @@ def _bars(rows: list[KpiRow], metric: str) -> list[Bar]:
 def insights(request: Request, browser: BrowserDep) -> Response:
     asked = _question(request)
     with get_db().sessions() as session:
-        user, refused = _reader(session, request, browser)
-        if user is None:
-            return refused or Response(status_code=403)
+        user = drill.reader(session, request, browser)
+        if isinstance(user, Response):
+            return user
         context: dict[str, Any] = {
             "browser": browser, "asked": asked, "metrics": METRICS, "labels": LABELS,
             "periods": list(Period), "dimensions": list(Dimension), "active": "insights",
@@ -174,7 +159,7 @@ def insights(request: Request, browser: BrowserDep) -> Response:
     return page(request, "insights.html", context)
 
 
-def _behind(session: Session, user: User, request: Request, asked: Question) -> list[Ticket]:
+def _behind(session: Session, user: User, request: Request, asked: Question) -> list[int]:
     """The tickets of one cell, by the full recomputation (``kpis.kpis``) over that cell's
     period alone: the only way to name them, and cheap for one period."""
     params = request.query_params
@@ -191,48 +176,24 @@ def _behind(session: Session, user: User, request: Request, asked: Question) -> 
     for row in kpis(session, start, end, asked.group_by, asked.by, teams):
         if row.period == period and row.key == key:
             ids = row.tickets.get(asked.metric, [])
-    if not ids:
-        return []
-    return list(session.scalars(select(Ticket).where(Ticket.id.in_(ids)).order_by(Ticket.id)))
+    return ids
 
 
 @router.get("/insights/tickets", response_class=HTMLResponse)
 def tickets_behind(request: Request, browser: BrowserDep) -> Response:
     """The tickets behind one number of the dashboard (a cell: period, key and metric)."""
     asked = _question(request)
-    with get_db().sessions() as session:
-        user, refused = _reader(session, request, browser)
-        if user is None:
-            return refused or Response(status_code=403)
-        context: dict[str, Any] = {"browser": browser, "asked": asked, "labels": LABELS,
-                                   "active": "insights", "tickets": []}  # fmt: skip
-        if asked.error:
-            return page(request, "insights_tickets.html", context, 422)
-        context["tickets"] = _behind(session, user, request, asked)
-        context["csv"] = f"/insights/tickets.csv?{request.url.query}"
-        return page(request, "insights_tickets.html", context)
+    back = (f"/insights?{asked.query(metric=asked.metric)}", "Back to insights")
+    title = f"Tickets behind {LABELS[asked.metric]}"
+    return drill.tickets_page(request, browser, asked.error,
+                              lambda session, user: _behind(session, user, request, asked),
+                              title=title, back=back)  # fmt: skip
 
 
 @router.get("/insights/tickets.csv")
 def tickets_behind_csv(request: Request, browser: BrowserDep) -> Response:
     """The same tickets as a CSV of conversations (one line per ticket)."""
     asked = _question(request)
-    with get_db().sessions() as session:
-        user, refused = _reader(session, request, browser)
-        if user is None:
-            return refused or Response(status_code=403)
-        if asked.error:
-            return Response(asked.error, status_code=422, media_type="text/plain")
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(["number", "subject", "channel", "status", "priority", "intent",
-                         "assignee_id", "team_id", "created_at", "solved_at"])  # fmt: skip
-        for t in _behind(session, user, request, asked):
-            writer.writerow([t.id, t.subject, t.channel, t.status, t.priority, t.intent or "",
-                             t.assignee_id or "", t.team_id or "", t.created_at.isoformat(),
-                             t.solved_at.isoformat() if t.solved_at else ""])  # fmt: skip
-    return Response(
-        out.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="tickets-{asked.metric}.csv"'},
-    )
+    return drill.tickets_csv(request, browser, asked.error,
+                             lambda session, user: _behind(session, user, request, asked),
+                             f"tickets-{asked.metric}.csv")  # fmt: skip

@@ -5,9 +5,7 @@ of the tables and of those tickets."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
@@ -15,19 +13,18 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minidesk.db import get_db, utcnow
 from minidesk.desk import access
-from minidesk.desk.access import Permission
-from minidesk.desk.models import Ticket, User
+from minidesk.desk.models import User
 from minidesk.desk.workspace import get_workspace
 from minidesk.insights import backlog, costs, handle_time, occupancy, repeats, tagging
 from minidesk.insights.cost_settings import get_costs
 from minidesk.insights.intent_mix import intent_mix, tickets_of_intent
 from minidesk.insights.kpis import NONE_LABEL, Dimension, KpiRow, Period
 from minidesk.insights.money import as_major
+from minidesk.web.ui import tickets_behind as drill
 from minidesk.web.ui.insights_pages import DEFAULT_DAYS, MAX_DAYS
 from minidesk.web.ui.render import page
 from minidesk.web.ui.signed_in import BrowserDep
@@ -123,15 +120,6 @@ def _asked(request: Request) -> Asked:
     return Asked(since, until, Period(group_by), Dimension(by), at, within, "; ".join(errors))
 
 
-def _reader(session: Session, request: Request, browser: Any) -> tuple[User | None, Response]:
-    user = session.get_one(User, browser.user.id)
-    try:
-        access.require(user, Permission.SEE_INSIGHTS)
-    except access.Forbidden as exc:
-        return None, page(request, "forbidden.html", {"browser": browser, "why": exc.detail}, 403)
-    return user, Response(status_code=200)
-
-
 def _teams(session: Session, user: User) -> frozenset[int] | None:
     return access.team_reach(session, user, get_workspace(session).restrict_agents_to_teams)
 
@@ -155,9 +143,9 @@ def operations(request: Request, browser: BrowserDep) -> Response:
                                "periods": list(Period), "dimensions": list(Dimension),
                                "buckets": [name for name, _ in backlog.BUCKETS]}  # fmt: skip
     with get_db().sessions() as session:
-        user, refused = _reader(session, request, browser)
-        if user is None:
-            return refused
+        user = drill.reader(session, request, browser)
+        if isinstance(user, Response):
+            return user
         if asked.error:
             return page(request, "insights_operations.html", context, 422)
         teams = _teams(session, user)
@@ -190,7 +178,7 @@ def _costs(session: Session, asked: Asked, teams: frozenset[int] | None) -> list
                                   teams)  # fmt: skip
 
 
-def _behind(session: Session, user: User, request: Request, asked: Asked) -> list[Ticket]:
+def _behind(session: Session, user: User, request: Request, asked: Asked) -> list[int]:
     """The tickets of one number: the report run again, that line's list taken."""
     params, teams = request.query_params, _teams(session, user)
     report, name, key = params.get("report", ""), params.get("list", ""), params.get("key") or None
@@ -215,49 +203,24 @@ def _behind(session: Session, user: User, request: Request, asked: Asked) -> lis
         period = params.get("period", "")
         ids = next((r.tickets.get(name, []) for r in rows
                     if r.period.isoformat() == period and r.key == key), [])  # fmt: skip
-    if not ids:
-        return []
-    return list(session.scalars(select(Ticket).where(Ticket.id.in_(ids)).order_by(Ticket.id)))
+    return ids
 
 
 @router.get("/insights/operations/tickets", response_class=HTMLResponse)
 def operations_tickets(request: Request, browser: BrowserDep) -> Response:
     """The tickets behind one number of the operations dashboard."""
     asked = _asked(request)
-    with get_db().sessions() as session:
-        user, refused = _reader(session, request, browser)
-        if user is None:
-            return refused
-        context: dict[str, Any] = {"browser": browser, "asked": asked, "active": "insights",
-                                   "what": request.query_params.get("list", ""),
-                                   "tickets": []}  # fmt: skip
-        if asked.error:
-            return page(request, "insights_operations_tickets.html", context, 422)
-        context["tickets"] = _behind(session, user, request, asked)
-        context["csv"] = f"/insights/operations/tickets.csv?{request.url.query}"
-        return page(request, "insights_operations_tickets.html", context)
+    what = request.query_params.get("list", "").replace("_", " ")
+    back = (f"/insights/operations?{asked.query()}", "Back to operations")
+    return drill.tickets_page(request, browser, asked.error,
+                              lambda session, user: _behind(session, user, request, asked),
+                              title=f"Tickets behind {what}", back=back)  # fmt: skip
 
 
 @router.get("/insights/operations/tickets.csv")
 def operations_tickets_csv(request: Request, browser: BrowserDep) -> Response:
     """The same tickets as CSV, one line per ticket."""
     asked = _asked(request)
-    with get_db().sessions() as session:
-        user, refused = _reader(session, request, browser)
-        if user is None:
-            return refused
-        if asked.error:
-            return Response(asked.error, status_code=422, media_type="text/plain")
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(["number", "subject", "channel", "status", "intent", "assignee_id",
-                         "team_id", "created_at", "solved_at"])  # fmt: skip
-        for t in _behind(session, user, request, asked):
-            writer.writerow([t.id, t.subject, t.channel, t.status, t.intent or "",
-                             t.assignee_id or "", t.team_id or "", t.created_at.isoformat(),
-                             t.solved_at.isoformat() if t.solved_at else ""])  # fmt: skip
-    return Response(
-        out.getvalue(),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": 'attachment; filename="tickets.csv"'},
-    )
+    return drill.tickets_csv(request, browser, asked.error,
+                             lambda session, user: _behind(session, user, request, asked),
+                             "tickets.csv")  # fmt: skip

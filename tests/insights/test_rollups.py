@@ -254,7 +254,7 @@ def test_the_upgrade_fills_the_replies_histogram_as_the_listeners_keep_it(
     kept = snapshot(database)
     assert any(row["dimension"] == REPLIES for row in kept["kpi_daily"])
     config = migrate.alembic_config(settings.get_settings().database_url)
-    command.downgrade(config, "0036_contact_costs")
+    command.downgrade(config, "0037_chat_abandonment")
     assert not any(row["dimension"] == REPLIES for row in snapshot(database)["kpi_daily"])
     command.upgrade(config, "head")
     assert snapshot(database) == kept

@@ -7,8 +7,8 @@ dashboards stay right through the upgrade; a day's week and month are copied fro
 row (every creation day has one), which spares date functions that differ between SQLite and
 PostgreSQL.
 
-Revision ID: 0037_replies_histogram
-Revises: 0036_contact_costs
+Revision ID: 0038_replies_histogram
+Revises: 0037_chat_abandonment
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0037_replies_histogram"
-down_revision: str | None = "0036_contact_costs"
+revision: str = "0038_replies_histogram"
+down_revision: str | None = "0037_chat_abandonment"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -35,19 +35,28 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 # Fixtures through which a test reaches the database under test.
 DATABASE_FIXTURES = frozenset({"database_url", "migrated_template"})
+# The real browser of tests/web/ui (Chromium driven by Playwright).
+BROWSER_FIXTURE = "browser"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """On the PostgreSQL pass, run only the tests that reach a database (through its fixtures,
     or marked ``database`` because they open one of their own): the others run the same code
-    on the same input as on the SQLite pass, and would only double the suite's time."""
+    on the same input as on the SQLite pass, and would only double the suite's time.
+
+    Browser tests stay on the SQLite pass unless marked ``database``: what they add to the API
+    tests beneath them is the page and its script, the same on either database, and a browser
+    is the dearest fixture there is. On PostgreSQL the routes behind every page still run
+    (``tests/desk/test_visibility.py`` calls each one), and so do realtime notices through
+    NOTIFY (``tests/realtime``)."""
     if not ON_POSTGRES:
         return
     keep, drop = [], []
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
-        reaches = bool(names & DATABASE_FIXTURES) or item.get_closest_marker("database")
-        (keep if reaches else drop).append(item)
+        marked = item.get_closest_marker("database") is not None
+        reaches = bool(names & DATABASE_FIXTURES) and BROWSER_FIXTURE not in names
+        (keep if reaches or marked else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep

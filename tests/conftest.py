@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 
 from minidesk import db, inbox, jobs, migrate, settings
@@ -258,6 +259,22 @@ def ingest(message: InboundMessage) -> tuple[int, int]:
         assert row.status == inbox.InboxStatus.DONE, row.error
         assert row.ticket_id is not None and row.message_id is not None
         return row.ticket_id, row.message_id
+
+
+# argon2 at its lowest cost: the default (tens of milliseconds of CPU per hash, by design)
+# would make every sign-in the dearest step of its test. What the tests check (which password
+# matches, one verify per attempt whatever the account) does not depend on the cost.
+TEST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashes() -> Iterator[None]:
+    original = users._hasher
+    users._hasher = TEST_HASHER
+    users._dummy_hash.cache_clear()  # made with the default cost, if made already
+    yield
+    users._hasher = original
+    users._dummy_hash.cache_clear()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -14,10 +14,12 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from argon2 import PasswordHasher
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from minidesk import db, inbox, jobs, migrate, settings
@@ -204,11 +206,35 @@ def cast(database: Database) -> Cast:
     return Cast(**people, support_team=support_id, billing_team=billing_id)
 
 
+# The OpenAPI document per set of routes, built once per test process: FastAPI builds it
+# afresh for each app (about a second of CPU), and every test's app has the same routes.
+_openapi_documents: dict[tuple[object, ...], dict[str, Any]] = {}
+
+
+def share_openapi(app: FastAPI) -> FastAPI:
+    """Give ``app`` the document already built for an app with the same routes, if any."""
+    routes = (
+        (
+            type(route).__name__,
+            getattr(route, "path", None),
+            frozenset(getattr(route, "methods", None) or ()),
+            # create_app's own routes are closures: new functions per app, one code object.
+            getattr(getattr(route, "endpoint", None), "__code__", None),
+        )
+        for route in app.routes
+    )
+    key = (app.title, app.version, app.description, *routes)
+    if (document := _openapi_documents.get(key)) is None:
+        document = _openapi_documents[key] = app.openapi()
+    app.openapi_schema = document
+    return app
+
+
 @pytest.fixture
 def client(config: settings.Settings) -> Iterator[TestClient]:
     from minidesk.web.app import create_app
 
-    with TestClient(create_app(config, embedded_workers=0)) as test_client:
+    with TestClient(share_openapi(create_app(config, embedded_workers=0))) as test_client:
         yield test_client
 
 

@@ -34,6 +34,7 @@ def _ticket(base: str, cast: Cast, text: str, external_id: str) -> int:
             "external_id": external_id,
         },
         headers=cast.shop.headers,
+        timeout=60,  # the first message loads the triage model: seconds on a loaded machine
     )
     assert response.status_code == 202, response.text
     return int(response.json()["ticket_number"])

@@ -3,7 +3,8 @@ and a fixed cast — olivia (admin), maya (manager), leo (lead, Support), alice 
 Support), bob (agent, Billing) — so tests read like stories.
 
 ``MINIDESK_TEST_DATABASE_URL`` picks the database: unset means a SQLite file per test;
-``postgresql://...`` runs the same tests on PostgreSQL (tables truncated between tests).
+``postgresql://...`` runs the same tests on PostgreSQL (the rows each test wrote are deleted
+before the next).
 """
 
 from __future__ import annotations
@@ -13,9 +14,12 @@ import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from argon2 import PasswordHasher
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from minidesk import db, inbox, jobs, migrate, settings
@@ -34,19 +38,28 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 # Fixtures through which a test reaches the database under test.
 DATABASE_FIXTURES = frozenset({"database_url", "migrated_template"})
+# The real browser of tests/web/ui (Chromium driven by Playwright).
+BROWSER_FIXTURE = "browser"
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """On the PostgreSQL pass, run only the tests that reach a database (through its fixtures,
     or marked ``database`` because they open one of their own): the others run the same code
-    on the same input as on the SQLite pass, and would only double the suite's time."""
+    on the same input as on the SQLite pass, and would only double the suite's time.
+
+    Browser tests stay on the SQLite pass unless marked ``database``: what they add to the API
+    tests beneath them is the page and its script, the same on either database, and a browser
+    is the dearest fixture there is. On PostgreSQL the routes behind every page still run
+    (``tests/desk/test_visibility.py`` calls each one), and so do realtime notices through
+    NOTIFY (``tests/realtime``)."""
     if not ON_POSTGRES:
         return
     keep, drop = [], []
     for item in items:
         names = set(getattr(item, "fixturenames", ()))
-        reaches = bool(names & DATABASE_FIXTURES) or item.get_closest_marker("database")
-        (keep if reaches else drop).append(item)
+        marked = item.get_closest_marker("database") is not None
+        reaches = bool(names & DATABASE_FIXTURES) and BROWSER_FIXTURE not in names
+        (keep if reaches or marked else drop).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
@@ -76,13 +89,31 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     admin.dispose()
 
 
-def _truncate_all(database: Database) -> None:
+def _empty_written_tables(database: Database) -> None:
+    """Delete the rows the last test wrote and restart the sequences it used, as a
+    ``TRUNCATE ... RESTART IDENTITY`` of every table would, at a fraction of the cost: a
+    TRUNCATE makes new files for each of the ~90 tables and their indexes (seconds on a busy
+    server), while a test writes to a handful, and deleting a few rows from those is quick."""
     from minidesk.channels import service as channel_service
     from minidesk.models import Base
 
-    names = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    # Children before parents, so that every DELETE satisfies the foreign keys.
+    names = [table.name for table in reversed(Base.metadata.sorted_tables)]
+    written = " UNION ALL ".join(
+        f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM \"{name}\")" for name in names
+    )
     with database.engine.begin() as connection:
-        connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        dirty = set(connection.exec_driver_sql(written).scalars())
+        # A rolled-back insert leaves its table empty but its sequence moved on: restart
+        # every sequence that has been used, not only the written tables'.
+        used = connection.exec_driver_sql(
+            "SELECT sequencename FROM pg_sequences"
+            " WHERE schemaname = current_schema() AND last_value IS NOT NULL"
+        ).scalars()
+        statements = [f'DELETE FROM "{name}"' for name in names if name in dirty]
+        statements += [f'ALTER SEQUENCE "{sequence}" RESTART' for sequence in used]
+        if statements:
+            connection.exec_driver_sql("; ".join(statements))
     # The process remembers the channel rows it made (production never deletes them).
     channel_service.forget(database)
 
@@ -111,7 +142,7 @@ def config(database_url: str, tmp_path: Path) -> Iterator[settings.Settings]:
     )
     database = db.configure(current.database_url)
     if ON_POSTGRES:
-        _truncate_all(database)
+        _empty_written_tables(database)
     jobs.configure(current, immediate=True)
     yield current
     database.dispose()
@@ -175,11 +206,35 @@ def cast(database: Database) -> Cast:
     return Cast(**people, support_team=support_id, billing_team=billing_id)
 
 
+# The OpenAPI document per set of routes, built once per test process: FastAPI builds it
+# afresh for each app (about a second of CPU), and every test's app has the same routes.
+_openapi_documents: dict[tuple[object, ...], dict[str, Any]] = {}
+
+
+def share_openapi(app: FastAPI) -> FastAPI:
+    """Give ``app`` the document already built for an app with the same routes, if any."""
+    routes = (
+        (
+            type(route).__name__,
+            getattr(route, "path", None),
+            frozenset(getattr(route, "methods", None) or ()),
+            # create_app's own routes are closures: new functions per app, one code object.
+            getattr(getattr(route, "endpoint", None), "__code__", None),
+        )
+        for route in app.routes
+    )
+    key = (app.title, app.version, app.description, *routes)
+    if (document := _openapi_documents.get(key)) is None:
+        document = _openapi_documents[key] = app.openapi()
+    app.openapi_schema = document
+    return app
+
+
 @pytest.fixture
 def client(config: settings.Settings) -> Iterator[TestClient]:
     from minidesk.web.app import create_app
 
-    with TestClient(create_app(config, embedded_workers=0)) as test_client:
+    with TestClient(share_openapi(create_app(config, embedded_workers=0))) as test_client:
         yield test_client
 
 
@@ -230,6 +285,22 @@ def ingest(message: InboundMessage) -> tuple[int, int]:
         assert row.status == inbox.InboxStatus.DONE, row.error
         assert row.ticket_id is not None and row.message_id is not None
         return row.ticket_id, row.message_id
+
+
+# argon2 at its lowest cost: the default (tens of milliseconds of CPU per hash, by design)
+# would make every sign-in the dearest step of its test. What the tests check (which password
+# matches, one verify per attempt whatever the account) does not depend on the cost.
+TEST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashes() -> Iterator[None]:
+    original = users._hasher
+    users._hasher = TEST_HASHER
+    users._dummy_hash.cache_clear()  # made with the default cost, if made already
+    yield
+    users._hasher = original
+    users._dummy_hash.cache_clear()
 
 
 @pytest.fixture(autouse=True, scope="session")

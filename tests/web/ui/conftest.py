@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import uvicorn
+from tests.conftest import share_openapi
 
 from minidesk import settings
 
@@ -65,7 +66,7 @@ def live_server(config: settings.Settings) -> Iterator[str]:
         port = probe.getsockname()[1]
     server = uvicorn.Server(
         uvicorn.Config(
-            create_app(config, embedded_workers=0),
+            share_openapi(create_app(config, embedded_workers=0)),
             host="127.0.0.1",
             port=port,
             log_config=None,

@@ -8,10 +8,9 @@ from urllib.parse import urlparse
 
 import httpx
 import pytest
-from argon2 import PasswordHasher
 from axe_playwright_python.sync_playwright import Axe
 from sqlalchemy import select
-from tests.conftest import Cast
+from tests.conftest import TEST_HASHER, Cast
 
 from minidesk import db
 from minidesk.desk.models import User
@@ -23,7 +22,7 @@ PASSWORD = "correct horse battery staple"
 def _password(email: str) -> None:
     with db.get_db().transaction() as session:
         user = session.scalars(select(User).where(User.email == email)).one()
-        user.password_hash = PasswordHasher().hash(PASSWORD)
+        user.password_hash = TEST_HASHER.hash(PASSWORD)
 
 
 def _ticket(base: str, cast: Cast, text: str, external_id: str) -> int:
@@ -35,6 +34,7 @@ def _ticket(base: str, cast: Cast, text: str, external_id: str) -> int:
             "external_id": external_id,
         },
         headers=cast.shop.headers,
+        timeout=60,  # the first message loads the triage model: seconds on a loaded machine
     )
     assert response.status_code == 202, response.text
     return int(response.json()["ticket_number"])

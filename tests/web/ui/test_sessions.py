@@ -6,10 +6,9 @@ from __future__ import annotations
 import re
 
 import httpx
-from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from sqlalchemy import select
-from tests.conftest import Cast, inbound
+from tests.conftest import TEST_HASHER, Cast, inbound
 
 from minidesk import db
 from minidesk.desk.models import User
@@ -21,7 +20,7 @@ PASSWORD = "correct horse battery staple"
 def _set_password(email: str) -> None:
     with db.get_db().transaction() as session:
         user = session.scalars(select(User).where(User.email == email)).one()
-        user.password_hash = PasswordHasher().hash(PASSWORD)
+        user.password_hash = TEST_HASHER.hash(PASSWORD)
 
 
 def _number(accepted: dict[str, object]) -> int:

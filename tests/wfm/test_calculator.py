@@ -76,6 +76,21 @@ def test_loads_beyond_any_desk_are_refused(client: TestClient, cast: Cast) -> No
     assert "over 10,000 erlangs" in answer.json()["detail"]
 
 
+def test_an_occupancy_cap_that_would_staff_millions_is_refused_not_computed(
+    client: TestClient, cast: Cast
+) -> None:
+    """The walk up from ``load / cap`` agents costs one step per agent: a tiny cap on a big
+    load once held a server thread for minutes. It is refused before any walk begins."""
+    tiny_cap = {"volume": 9999, "aht": 3600, "interval": 3600, "max_occupancy": 0.00001}
+    answer = client.get("/api/v1/staffing/calculator", params=tiny_cap, headers=cast.maya.headers)
+    assert answer.status_code == 422
+    assert "over 20,000 agents" in answer.json()["detail"]
+    sensible = {**tiny_cap, "max_occupancy": 0.85}
+    assert client.get(
+        "/api/v1/staffing/calculator", params=sensible, headers=cast.maya.headers
+    ).status_code == 200
+
+
 def test_erlang_a_refuses_patience_longer_than_the_queue_can_hold(
     client: TestClient, cast: Cast
 ) -> None:

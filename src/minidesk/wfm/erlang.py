@@ -16,6 +16,9 @@ from dataclasses import dataclass
 # Ten thousand agents busy at once: beyond any desk this serves, and it keeps one evaluation
 # (a loop of N steps) in milliseconds whatever a caller sends.
 MAX_LOAD = 10_000.0
+# The searches walk up one agent at a time from ``load / occupancy cap``: a tiny cap on a big
+# load would walk for minutes. Twice the biggest load is room for any real cap (0.5 and up).
+MAX_AGENTS = 20_000
 
 
 class ErlangError(ValueError):
@@ -101,3 +104,8 @@ def check(
         raise ErlangError("the answer time must be >= 0 seconds")
     if not 0 < max_occupancy <= 1:
         raise ErlangError("the occupancy cap must be in (0, 1]")
+    if load / max_occupancy > MAX_AGENTS:
+        raise ErlangError(
+            f"an occupancy cap of {max_occupancy:g} on {load:,.0f} erlangs means over "
+            f"{MAX_AGENTS:,} agents: raise the cap or plan smaller queues"
+        )

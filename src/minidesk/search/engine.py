@@ -30,7 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import TSQUERY
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from minidesk.search import fts5, tsquery
+from minidesk.search import fts5, fts5_rank, tsquery
 from minidesk.search.query import Query
 
 # What the databases put around a matched word in a snippet: private-use characters, swapped
@@ -127,7 +127,12 @@ def ranked_keys(
         return []
     found = match(session, index, query, private=private)
     base = _matching(found, target, conditions, selective=selective)
-    window = _window(session, found, base.add_columns(found.rank), selective=selective)
+    searched = None if private else index.public_columns
+    by_weight = found.tsquery is None and not fts5_rank.bm25_affordable(
+        session, index.name, query, searched, stemmed=index.stemmed
+    )
+    rank = fts5_rank.heavy_hits(index, searched, OPEN) if by_weight else found.rank
+    window = _window(session, found, base.add_columns(rank), selective=selective)
     wanted = offset + limit
     if wanted <= len(window) or len(window) < RANK_WINDOW:
         return window[offset:wanted]

@@ -10,11 +10,14 @@ no network) for:
   date filters;
 - customers by a common first name and by an exact address.
 
-    python bench/search.py [--tickets 100000] [--requests 200] [--database-url URL]
+    python bench/search.py [--tickets 100000] [--requests 200] [--rounds 3]
+                           [--database-url URL [--reuse]] [--only CASE ...]
 
-``--database-url`` must name an empty database (PostgreSQL: ``postgresql://...``); without it a
-SQLite file in a temporary directory is used. Prints one JSON object: the build times, the
-index sizes, and p50/p99 (ms) per case.
+``--database-url`` must name an empty database (PostgreSQL: ``postgresql://...``; SQLite:
+``sqlite:////path``, kept after the run); without it a SQLite file in a temporary directory
+is used. ``--reuse`` times the desk an earlier run built there, without building. Each case is
+timed in ``--rounds`` turns; prints one JSON object: the build times, the index sizes, the load
+average, and per case the medians over the turns of p50/p99 (ms) and of this process's CPU.
 """
 
 from __future__ import annotations

@@ -213,16 +213,16 @@ def _window(
         # One array parameter: a thousand in an IN list took longer to plan than to run.
         among = found.key == any_(bindparam("window", keys, type_=ARRAY(Integer)))
         ranks = select(found.key, rank).select_from(found.side).where(among)
-        rows = list(session.execute(ranks).tuples()) if keys else []
+        rows = list(session.execute(ranks).all()) if keys else []
     else:
         ranked = base.add_columns(rank)
         newest = ranked.order_by(found.key.desc())
         if selective:
-            rows = list(session.execute(ranked.limit(RANK_WINDOW + 1)).tuples())
+            rows = list(session.execute(ranked.limit(RANK_WINDOW + 1)).all())
             if len(rows) > RANK_WINDOW:
-                rows = list(session.execute(newest.limit(RANK_WINDOW)).tuples())
+                rows = list(session.execute(newest.limit(RANK_WINDOW)).all())
         else:
-            rows = list(session.execute(newest.limit(RANK_WINDOW + 1)).tuples())[:RANK_WINDOW]
+            rows = list(session.execute(newest.limit(RANK_WINDOW + 1)).all())[:RANK_WINDOW]
     return [int(key) for key, _ in sorted(rows, key=lambda row: (row[1], -row[0]))]
 
 

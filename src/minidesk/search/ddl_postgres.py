@@ -23,11 +23,40 @@ _PHONE_TAILS = " || ".join(f"' ' || right(i.value, {n})" for n in TAILS)
 _CASES = " ".join(f"WHEN '{code}' THEN '{config}'" for code, config in sorted(REGCONFIGS.items()))
 
 
-def _text_of(notes: bool) -> str:
+def _text_of(notes: bool, messages: str = "m") -> str:
     which = "=" if notes else "<>"
     return (
-        "search_fold(left(coalesce(string_agg(m.text, ' ' ORDER BY m.id) "
-        f"FILTER (WHERE m.direction {which} 'note'), ''), {MAX_TEXT}))"
+        f"string_agg({messages}.text, ' ' ORDER BY {messages}.id) "
+        f"FILTER (WHERE {messages}.direction {which} 'note')"
+    )
+
+
+def _ticket_document(ticket: str, body: str, notes: str) -> str:
+    """A ticket's tsvector from its row ``ticket`` and the text of its messages and notes."""
+    config = f"search_regconfig({ticket}.language)"
+    return (
+        f"setweight(to_tsvector({config}, search_fold({ticket}.subject)), 'A')"
+        f" || setweight(to_tsvector({config}, {_folded(body)}), 'B')"
+        f" || setweight(to_tsvector({config}, {_folded(notes)}), 'D')"
+    )
+
+
+def _folded(text: str) -> str:
+    return f"search_fold(left(coalesce({text}, ''), {MAX_TEXT}))"
+
+
+def _identities(identity: str) -> str:
+    return (
+        f"string_agg({identity}.value || CASE WHEN {identity}.kind = 'phone' "
+        f"THEN {_PHONE_TAILS.replace('i.value', f'{identity}.value')} ELSE '' END, ' ')"
+    )
+
+
+def _customer_document(customer: str, identities: str) -> str:
+    return (
+        f"setweight(to_tsvector('simple', search_fold({customer}.name)), 'A')"
+        f" || setweight(to_tsvector('simple', search_fold(concat_ws(' ', {customer}.email, "
+        f"{customer}.phone, {identities}))), 'B')"
     )
 
 
@@ -56,19 +85,14 @@ STATEMENTS: tuple[str, ...] = (
     )""",
     f"""CREATE FUNCTION search_ticket_document(wanted integer) RETURNS tsvector
     LANGUAGE sql STABLE AS $$
-        SELECT setweight(to_tsvector(search_regconfig(t.language), search_fold(t.subject)), 'A')
-            || setweight(to_tsvector(search_regconfig(t.language), {_text_of(False)}), 'B')
-            || setweight(to_tsvector(search_regconfig(t.language), {_text_of(True)}), 'D')
+        SELECT {_ticket_document("t", _text_of(False), _text_of(True))}
         FROM tickets t LEFT JOIN messages m ON m.ticket_id = t.id
         WHERE t.id = wanted
         GROUP BY t.id, t.subject, t.language
     $$""",
     f"""CREATE FUNCTION search_customer_document(wanted integer) RETURNS tsvector
     LANGUAGE sql STABLE AS $$
-        SELECT setweight(to_tsvector('simple', search_fold(c.name)), 'A')
-            || setweight(to_tsvector('simple', search_fold(concat_ws(' ', c.email, c.phone,
-                string_agg(i.value || CASE WHEN i.kind = 'phone' THEN {_PHONE_TAILS}
-                                      ELSE '' END, ' ')))), 'B')
+        SELECT {_customer_document("c", _identities("i"))}
         FROM customers c LEFT JOIN customer_identities i ON i.customer_id = c.id
         WHERE c.id = wanted
         GROUP BY c.id, c.name, c.email, c.phone
@@ -129,13 +153,24 @@ STATEMENTS: tuple[str, ...] = (
     FOR EACH ROW EXECUTE FUNCTION search_customers_changed()""",
 )
 
+# Every document in one pass over the messages (grouped by ticket), where calling the
+# one-ticket function per row looked each ticket's messages up on its own: 12.8 s against 4.0 s
+# for 20,000 tickets on a loaded machine. Same expressions as the functions above.
 BACKFILL: tuple[str, ...] = (
     "INSERT INTO search_configs (config) "
     "SELECT DISTINCT search_regconfig(language)::text FROM tickets",
-    "INSERT INTO search_tickets (ticket_id, document) "
-    "SELECT id, search_ticket_document(id) FROM tickets",
-    "INSERT INTO search_customers (customer_id, document) "
-    "SELECT id, search_customer_document(id) FROM customers",
+    f"""INSERT INTO search_tickets (ticket_id, document)
+    SELECT t.id, {_ticket_document("t", "m.body", "m.notes")}
+    FROM tickets t LEFT JOIN (
+        SELECT m.ticket_id, {_text_of(False)} AS body, {_text_of(True)} AS notes
+        FROM messages m GROUP BY m.ticket_id
+    ) m ON m.ticket_id = t.id""",
+    f"""INSERT INTO search_customers (customer_id, document)
+    SELECT c.id, {_customer_document("c", "i.identities")}
+    FROM customers c LEFT JOIN (
+        SELECT i.customer_id, {_identities("i")} AS identities
+        FROM customer_identities i GROUP BY i.customer_id
+    ) i ON i.customer_id = c.id""",
 )
 
 # Built after the backfill (one sorted build, not a row at a time). ``fastupdate`` off: new

@@ -15,8 +15,11 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     FromClause,
+    Integer,
     Select,
     and_,
+    any_,
+    bindparam,
     cast,
     column,
     false,
@@ -25,11 +28,12 @@ from sqlalchemy import (
     literal_column,
     select,
     table,
+    true,
 )
-from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from minidesk.search import fts5, tsquery
+from minidesk.search import fts5, fts5_rank, tsquery
 from minidesk.search.query import Query
 
 # What the databases put around a matched word in a snippet: private-use characters, swapped
@@ -125,19 +129,18 @@ def ranked_keys(
     if query.empty:
         return []
     found = match(session, index, query, private=private)
-    # FTS5 answers "this row, this query?" by rereading the word's whole list, so SQLite must
-    # start from the index (``+ 0`` hides the key from it as a lookup) unless the caller knows
-    # its conditions pick few rows (one customer's tickets), where starting there is cheaper.
-    joined = (
-        found.key == target if selective or found.tsquery is not None else found.key + 0 == target
+    base = _matching(found, target, conditions, selective=selective)
+    searched = None if private else index.public_columns
+    by_weight = found.tsquery is None and not fts5_rank.bm25_affordable(
+        session, index.name, query, searched, stemmed=index.stemmed
     )
-    base = select(target).join(found.side, joined).where(found.where, *conditions)
-    window = _window(session, found, base.add_columns(found.rank))
+    rank = fts5_rank.heavy_hits(index, searched, OPEN) if by_weight else found.rank
+    window = _window(session, found, base, rank, selective=selective)
     wanted = offset + limit
     if wanted <= len(window) or len(window) < RANK_WINDOW:
         return window[offset:wanted]
     older = (
-        base.where(target < min(window))
+        base.where(found.key < min(window))
         .order_by(found.key.desc())
         .offset(max(0, offset - len(window)))
         .limit(wanted - max(offset, len(window)))
@@ -145,26 +148,81 @@ def ranked_keys(
     return window[offset:] + list(session.scalars(older))
 
 
-def _window(session: Session, found: Match, ranked: Select[tuple[int, Any]]) -> list[int]:
+def _matching(
+    found: Match,
+    target: InstrumentedAttribute[int],
+    conditions: Sequence[ColumnElement[bool]],
+    *,
+    selective: bool,
+) -> Select[tuple[int]]:
+    """The keys of the rows ``found`` matches that meet every condition, joined so that each
+    database starts where it should."""
+    if found.tsquery is None:
+        # FTS5 answers "this row, this query?" with a seek per phrase (milliseconds for a
+        # word and its stemmed forms), so SQLite must start from the index (``+ 0`` hides the
+        # key from it as a lookup) unless the caller knows its conditions pick few rows (one
+        # customer's tickets: seven seeks take 0.4 ms at a million tickets).
+        joined = found.key == target if selective else found.key + 0 == target
+        return (
+            select(found.key)
+            .join_from(found.side, target.class_, joined)
+            .where(found.where, *conditions)
+        )
+    if selective:
+        return (
+            select(found.key)
+            .join_from(target.class_, found.side, found.key == target)
+            .where(found.where, *conditions)
+        )
+    # PostgreSQL: each match looks its row up by key and tests the conditions there (a LATERAL
+    # subquery with LIMIT 1 is always a nested loop). Joined plainly, a word the statistics
+    # do not know (estimated at 0.5% of the rows; it is in ten of a million) had the planner
+    # hash every row of the searched table to join those ten: 38 ms at 100,000 tickets, and
+    # growing with the desk where the nested loop stays at a few index lookups.
+    meets = select(literal(1)).where(target == found.key, *conditions).limit(1).lateral()
+    return select(found.key).select_from(found.side).join(meets, true()).where(found.where)
+
+
+def _window(
+    session: Session,
+    found: Match,
+    base: Select[tuple[int]],
+    rank: ColumnElement[Any],
+    *,
+    selective: bool,
+) -> list[int]:
     """Every match, best first, when there are at most ``RANK_WINDOW``; else the newest
     ``RANK_WINDOW``, best first.
 
-    SQLite is asked without an order first, so it picks the cheaper side to start from (a
-    customer's ten tickets, or the index's list for a word); only a search with more matches
-    than the window asks for the newest, which FTS5 then returns in key order and stops.
-    The rank is read in the same pass (FTS5 computes it from the row it is on; asked again for
-    a list of keys, it would reread the word's whole list once per key)."""
+    The newest come first straight off the index (FTS5 and PostgreSQL's key both walk down
+    from the newest row and stop at the window; a rare word comes off the index and its few
+    rows are sorted). One row past the window says there are more. Unordered, PostgreSQL may
+    walk up from the oldest row, through every row a date filter ("this month") leaves out.
+
+    PostgreSQL ranks the window's keys afterwards: ranked in the same statement, a sort of a
+    prefix's sixty thousand matches (at 100,000 tickets) carried each one's document, and
+    spilled to disk (250 ms against 60 ms for keys alone). FTS5 ranks the row it is on, so
+    SQLite reads the rank in the same pass.
+
+    With ``selective`` conditions SQLite is asked without an order first, so it starts from
+    their few rows (a customer's tickets) rather than the word's list; only a search with more
+    matches than the window then asks for the newest."""
     if found.tsquery is not None:
-        # PostgreSQL plans the newest-first window itself: straight down the key for a common
-        # word (stopping at the window), from the GIN index and a sort of the few for a rare
-        # one. Unordered, it may walk up from the oldest row instead, through every row a
-        # date filter ("this month") leaves out. One row past the window says there are more.
-        rows = session.execute(ranked.order_by(found.key.desc()).limit(RANK_WINDOW + 1)).all()
-        rows = rows[:RANK_WINDOW]
+        keys = list(session.scalars(base.order_by(found.key.desc()).limit(RANK_WINDOW + 1)))
+        keys = keys[:RANK_WINDOW]
+        # One array parameter: a thousand in an IN list took longer to plan than to run.
+        among = found.key == any_(bindparam("window", keys, type_=ARRAY(Integer)))
+        ranks = select(found.key, rank).select_from(found.side).where(among)
+        rows = list(session.execute(ranks).all()) if keys else []
     else:
-        rows = session.execute(ranked.limit(RANK_WINDOW + 1)).all()
-    if found.tsquery is None and len(rows) > RANK_WINDOW:
-        rows = session.execute(ranked.order_by(found.key.desc()).limit(RANK_WINDOW)).all()
+        ranked = base.add_columns(rank)
+        newest = ranked.order_by(found.key.desc())
+        if selective:
+            rows = list(session.execute(ranked.limit(RANK_WINDOW + 1)).all())
+            if len(rows) > RANK_WINDOW:
+                rows = list(session.execute(newest.limit(RANK_WINDOW)).all())
+        else:
+            rows = list(session.execute(newest.limit(RANK_WINDOW + 1)).all())[:RANK_WINDOW]
     return [int(key) for key, _ in sorted(rows, key=lambda row: (row[1], -row[0]))]
 
 

@@ -112,7 +112,8 @@ def list_tickets(
         private = access.searches_notes(caller.kind)
         numbers = ticket_search.ranked_ids(
             session, query, conditions, private=private, limit=limit + 1, offset=offset,
-            selective=customer is not None,
+            # One customer's or one agent's tickets: few, so the search starts from them.
+            selective=customer is not None or assignee not in (None, "none"),
         )  # fmt: skip
         rows = _load(session, numbers)
         page = paginate(rows, limit, TicketOut)

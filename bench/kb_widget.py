@@ -75,7 +75,7 @@ def run(database: db.Database, rules: int, n: int, rng: random.Random) -> dict[s
             url = f"{SHOP}/p{rng.randrange(max(rules, 1) * 2)}/item?x=1"
             typed = " ".join(rng.sample(WORDS, rng.randint(1, 2))) if i % 2 else ""
             start = time.perf_counter()
-            got = for_page(session, url, typed, None)
+            got = for_page(session, url, typed, None).articles
             timings["page_and_typed" if typed else "page"].append(
                 (time.perf_counter() - start) * 1000
             )

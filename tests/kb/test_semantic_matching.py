@@ -4,16 +4,18 @@ language finds the article words miss; and the bot still answers only when sure.
 
 from __future__ import annotations
 
+from unittest import mock
+
 import numpy as np
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from tests.conftest import Cast
 from tests.kb.conftest import KB, write
 
 from minidesk.db import Database
 from minidesk.kb import calibration
 from minidesk.kb.answers import best_answer, confident_answer
-from minidesk.kb.embeddings import ENCODER, article_text, embed
+from minidesk.kb.embeddings import ENCODER, article_text, do_embed_all, embed
 from minidesk.kb.models import KbArticle, KbArticleEmbedding
 from minidesk.kb.seed import seed_demo_articles
 
@@ -64,12 +66,12 @@ def test_meaning_finds_what_words_miss(database: Database) -> None:
             assert meaning is not None and meaning.article.slug == slug
 
 
-def test_a_stale_embedding_is_recomputed_for_the_reader(database: Database) -> None:
+def test_a_missing_embedding_is_computed_for_the_reader(database: Database) -> None:
     with database.transaction() as session:
         seed_demo_articles(session)
-        # As an article saved before embeddings existed: none stored.
-        for row in session.scalars(select(KbArticleEmbedding)):
-            session.delete(row)
+    with database.transaction() as session:
+        # As an article whose embedding job has not run yet, or saved before they existed.
+        session.execute(delete(KbArticleEmbedding))
     with database.sessions() as session:
         answer = best_answer(session, "how long does shipping take")
     assert answer is not None and answer.article.slug == "shipping-times"
@@ -83,3 +85,19 @@ def test_the_bot_stays_quiet_on_every_question_no_article_answers(database: Data
     unanswerable = [q for q, slug in calibration.DEVELOPMENT + calibration.HELD_OUT if not slug]
     with database.sessions() as session:
         assert [q for q in unanswerable if confident_answer(session, q) is not None] == []
+
+
+def test_a_save_does_not_wait_for_the_encoder(
+    client: TestClient, cast: Cast, database: Database
+) -> None:
+    # The embedding is a job after commit: an encoder that fails (or takes seconds to load)
+    # is not the writer's problem, and the bot answers meanwhile.
+    with mock.patch("minidesk.kb.embeddings.embed", side_effect=RuntimeError("encoder down")):
+        article = write(client, cast, title="Opening hours", body="We answer from 9 to 5.")
+    assert _stored(database, article["id"]) is None
+    with database.sessions() as session:
+        answer = best_answer(session, "what are your opening hours")
+        assert answer is not None and answer.article.id == article["id"]
+    with database.transaction() as session:  # the job's rerun (or a backfill) catches up
+        assert do_embed_all(session) == 1
+    assert _stored(database, article["id"]) is not None

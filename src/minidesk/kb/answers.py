@@ -54,7 +54,7 @@ def scored(
     ids += [i for i in also if i not in ids]
     asked = embed([question])[0] if semantic else None
     if asked is not None:
-        ids += [i for i in nearest(session, asked, scope, NEAREST) if i not in ids]
+        ids += [i for i, _ in nearest(session, asked, scope, NEAREST) if i not in ids]
     if not ids:
         return []
     rows = {a.id: a for a in session.scalars(select(KbArticle).where(KbArticle.id.in_(ids)))}

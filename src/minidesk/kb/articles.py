@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from minidesk.db import utcnow
 from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, ActorType, emit
-from minidesk.kb.embeddings import do_embed
 from minidesk.kb.models import (
     ArticleStatus,
     KbArticle,
@@ -133,7 +132,6 @@ def do_create_article(
     if group is None:
         article.translation_group = article.id
     _snapshot(session, article, actor, "created")
-    do_embed(session, article)
     emit(session, EventKind.KB_ARTICLE_CREATED, actor, **_facts(article))
     return article
 
@@ -165,7 +163,6 @@ def do_update_article(
     if set(changed) & set(VERSIONED):
         article.version += 1
         _snapshot(session, article, actor, note)
-        do_embed(session, article)
     emit(
         session,
         EventKind.KB_ARTICLE_UPDATED,

@@ -138,6 +138,7 @@ def main() -> None:  # pragma: no cover - a developer's command
 
     from minidesk import db, migrate
     from minidesk.kb.answers import best_answer
+    from minidesk.kb.embeddings import do_embed_all
     from minidesk.kb.seed import seed_demo_articles
 
     with tempfile.TemporaryDirectory() as scratch:
@@ -146,6 +147,8 @@ def main() -> None:  # pragma: no cover - a developer's command
         database = db.configure(url)
         with database.transaction() as session:
             seed_demo_articles(session)
+        with database.transaction() as session:  # no job backend here to embed them
+            do_embed_all(session)
         figures = {}
         with database.sessions() as session:
             for name, semantic in (("words", False), ("words_and_meaning", True)):

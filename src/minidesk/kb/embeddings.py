@@ -2,10 +2,12 @@
 as by words: "my package never showed up" shares no topic word with "Track your parcel", but
 the triage model's multilingual encoder (MUSE, ``minidesk.triage.encoder``) puts them close.
 
-Each article's embedding is stored with the version it was computed from and recomputed when
-a save makes a new version (``do_embed`` from ``minidesk.kb.articles``). Readers never write:
-an article whose stored embedding is missing or stale (saved before this existed, or by an
-older minidesk) is embedded in memory for that request.
+Each article's embedding is stored with the version it was computed from and recomputed after
+a save makes a new version, by a job (``kb.embedding_jobs``: the encoder's weights take
+seconds to load, which a save must not wait for). Readers never write and never wait: an
+article whose stored embedding is missing or stale (its job not run yet, or saved by an older
+minidesk) is embedded in memory when it is a candidate, and is not among the nearest until
+its job has run.
 """
 
 from __future__ import annotations
@@ -17,8 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minidesk.kb.markdown import plain_text
-from minidesk.kb.models import ArticleStatus, KbArticle, KbArticleEmbedding, Visibility
-from minidesk.kb.search import Scope
+from minidesk.kb.models import KbArticle, KbArticleEmbedding
+from minidesk.kb.search import Scope, conditions
 from minidesk.triage.encoder import MUSE, get_encoder
 
 ENCODER = MUSE  # multilingual: a Spanish question still meets its English article
@@ -37,8 +39,15 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     return get_encoder(ENCODER).encode(list(texts))
 
 
+def is_current(row: KbArticleEmbedding | None, article: KbArticle) -> bool:
+    return row is not None and row.version == article.version and row.encoder == ENCODER
+
+
 def do_embed(session: Session, article: KbArticle) -> None:
-    """Store the article's embedding for its current version."""
+    """Store the article's embedding for its current version, unless it is stored already
+    (a job run twice embeds once)."""
+    if is_current(session.get(KbArticleEmbedding, article.id), article):
+        return
     vector = embed([article_text(article)])[0].astype(np.float32).tobytes()
     row = session.get(KbArticleEmbedding, article.id)
     if row is None:
@@ -47,6 +56,17 @@ def do_embed(session: Session, article: KbArticle) -> None:
         ))  # fmt: skip
     else:
         row.encoder, row.version, row.vector = ENCODER, article.version, vector
+
+
+def do_embed_all(session: Session) -> int:
+    """Embed every article whose stored embedding is missing or stale, where no job runs
+    (a scratch database: ``kb.calibration``, the benches); how many were embedded."""
+    articles = list(session.scalars(select(KbArticle)))
+    stored = {row.article_id: row for row in session.scalars(select(KbArticleEmbedding))}
+    stale = [a for a in articles if not is_current(stored.get(a.id), a)]
+    for article in stale:
+        do_embed(session, article)
+    return len(stale)
 
 
 def vectors(session: Session, articles: Sequence[KbArticle]) -> dict[int, np.ndarray]:
@@ -62,7 +82,8 @@ def vectors(session: Session, articles: Sequence[KbArticle]) -> dict[int, np.nda
     stale = []
     for article in articles:
         row = stored.get(article.id)
-        if row is not None and row.version == article.version and row.encoder == ENCODER:
+        if is_current(row, article):
+            assert row is not None
             out[article.id] = np.frombuffer(row.vector, dtype=np.float32)
         else:
             stale.append(article)
@@ -72,26 +93,25 @@ def vectors(session: Session, articles: Sequence[KbArticle]) -> dict[int, np.nda
     return out
 
 
-def nearest(session: Session, question: np.ndarray, scope: Scope, k: int) -> list[int]:
-    """The ``k`` published articles ``scope`` may see whose stored embeddings are closest to
-    ``question``: candidates the full-text index misses when no word is shared."""
+def nearest(
+    session: Session, question: np.ndarray, scope: Scope, k: int
+) -> list[tuple[int, float]]:
+    """The ``k`` published articles ``scope`` may see (and its filters pick) whose stored
+    embeddings are closest to ``question``, with their cosines, closest first: candidates the
+    full-text index misses when no word is shared."""
     query = (
         select(KbArticleEmbedding.article_id, KbArticleEmbedding.vector)
         .join(KbArticle, KbArticle.id == KbArticleEmbedding.article_id)
         .where(
-            KbArticle.status == ArticleStatus.PUBLISHED,
             KbArticleEmbedding.encoder == ENCODER,
             KbArticleEmbedding.version == KbArticle.version,
+            *conditions(scope),
         )
     )
-    if not scope.internal:
-        query = query.where(KbArticle.visibility == Visibility.PUBLIC)
-    if scope.locale is not None:
-        query = query.where(KbArticle.locale == scope.locale)
     rows = session.execute(query).all()
     if not rows:
         return []
     matrix = np.stack([np.frombuffer(vector, dtype=np.float32) for _, vector in rows])
     scores = matrix @ question
     best = np.argsort(-scores, kind="stable")[:k]
-    return [int(rows[i][0]) for i in best]
+    return [(int(rows[i][0]), float(scores[i])) for i in best]

@@ -8,6 +8,7 @@ from minidesk.features import Feature
 FEATURE = Feature(
     name="kb",
     models=("minidesk.kb.models", "minidesk.kb.guide_models", "minidesk.kb.widget_models"),
+    listeners=("minidesk.kb.embedding_jobs",),
     routers=(
         "minidesk.web.api.kb:router",
         "minidesk.web.api.kb_guides:router",

@@ -2,9 +2,9 @@
 with every saved version and their attached files, readers' feedback, the search log
 analytics read, and the help centre's theme.
 
-The full-text index is not a table of the model: SQLite keeps an FTS5 table
-(``kb_articles_fts``) in step by triggers, PostgreSQL a GIN index on the article's
-``tsvector``; both are made by migration 0027 and read by ``minidesk.kb.search``.
+The full-text index is not a table of the model: ``kb.search_index`` makes it (an FTS5 table
+on SQLite, a ``tsvector`` side table with a GIN index on PostgreSQL, both kept in step by
+triggers) and ``minidesk.kb.search`` reads it through ``minidesk.search.engine``.
 """
 
 from __future__ import annotations
@@ -34,7 +34,8 @@ class SearchSource(StrEnum):
 
     HELP_CENTRE = "help"
     API = "api"
-    WIDGET = "widget"
+    WIDGET = "widget"  # the help widget on the shop's site
+    CHAT = "chat"  # the chat widget's suggestions
     BOT = "bot"
     AGENT = "agent"
 
@@ -150,10 +151,14 @@ class KbFeedback(Base):
 
 class KbSearch(Base):
     """One search: the normalised query, how many articles it found and the best one, for
-    top queries and content gaps (zero results)."""
+    top queries and content gaps (zero results). A widget's search keeps its visit key, so
+    one typed letter by letter is one row (``kb.search_log``)."""
 
     __tablename__ = "kb_searches"
-    __table_args__ = (Index("ix_kb_searches_created_at", "created_at"),)
+    __table_args__ = (
+        Index("ix_kb_searches_created_at", "created_at"),
+        Index("ix_kb_searches_visit", "visit"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     query: Mapped[str] = mapped_column(String(200))
@@ -162,6 +167,7 @@ class KbSearch(Base):
     top_article_id: Mapped[int | None] = mapped_column(
         ForeignKey("kb_articles.id", ondelete="SET NULL")
     )
+    visit: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

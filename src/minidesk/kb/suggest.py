@@ -3,6 +3,8 @@ a visitor of the shop's site (from the page's URL and what they type)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import String, cast, select
 from sqlalchemy.orm import Session
 
@@ -40,9 +42,15 @@ def for_ticket(session: Session, ticket: Ticket, limit: int = SUGGESTIONS) -> li
     return ranked[:limit]
 
 
+@dataclass(frozen=True)
+class PageSuggestions:
+    articles: list[KbArticle]
+    typed_found: list[int]  # what the visitor's words found, best first (for the search log)
+
+
 def for_page(
     session: Session, url: str, typed: str, locale: str | None, limit: int = SUGGESTIONS
-) -> list[KbArticle]:
+) -> PageSuggestions:
     """Public articles the page rules name for ``url`` first (``kb.page_rules``), then those
     whose own ``url_rules`` match it, then what ``typed`` finds."""
     chosen: list[KbArticle] = articles_for_url(session, url, locale, limit) if url else []
@@ -58,13 +66,12 @@ def for_page(
         for article in session.scalars(query.order_by(KbArticle.id)):
             if article not in chosen and any(matches(url, r) for r in article.url_rules):
                 chosen.append(article)
-    if typed.strip() and len(chosen) < limit:
+    found: list[Found] = []
+    if typed.strip():  # searched even when the page fills the list: the search is logged
+        found = find(session, typed, Scope(locale=locale), limit)[1]
         seen = {a.id for a in chosen}
-        chosen += [
-            f.article for f in find(session, typed, Scope(locale=locale), limit)[1]
-            if f.article.id not in seen
-        ]  # fmt: skip
-    return chosen[:limit]
+        chosen += [f.article for f in found if f.article.id not in seen]
+    return PageSuggestions(chosen[:limit], [f.article.id for f in found])
 
 
 def insert_text(article: KbArticle, public_url: str) -> str:

@@ -17,18 +17,23 @@ def _phrase(words: tuple[str, ...]) -> str:
 
 
 def _clause(clause: Clause, stemmed: bool) -> str:
-    if clause.prefix:  # the start of a word as typed: a stem of it would be another prefix
-        return _phrase(clause.words) + " *"
+    typed = _phrase(clause.words) + (" *" if clause.prefix else "")
     if not stemmed:
-        return _phrase(clause.words)
-    return "(" + " OR ".join(_phrase(v) for v in stemming.variants(clause.words)) + ")"
+        return typed
+    # A prefix is the start of a word as typed (a stem of it would be another prefix), and may
+    # also be the whole word, which Snowball then stems as PostgreSQL stems a prefix: search
+    # as you type finds "devolución" for "devoluciones" on both databases.
+    stems = stemming.variants(clause.words)[1:]
+    return "(" + " OR ".join([typed, *(_phrase(v) for v in stems)]) + ")"
 
 
 def to_match(query: Query, columns: Sequence[str] | None = None, *, stemmed: bool = False) -> str:
-    """``"refund" AND "late order" NOT "spam"``, limited to ``columns`` when given (FTS5's
-    ``{a b} : (...)`` filter: what the reader may search); ``stemmed`` also looks each
+    """``"refund" AND "late order" NOT "spam"`` (``OR`` for ``any_clause``), limited to
+    ``columns`` when given (FTS5's ``{a b} : (...)`` filter: what the reader may search);
+    ``stemmed`` also looks each
     phrase up as every Snowball language stems it (the index's ``stems`` columns)."""
-    included = " AND ".join(_clause(c, stemmed) for c in query.included)
+    joiner = " OR " if query.any_clause else " AND "
+    included = joiner.join(_clause(c, stemmed) for c in query.included)
     expression = f"({included})"
     for clause in query.excluded:
         expression = f"{expression} NOT {_clause(clause, stemmed)}"

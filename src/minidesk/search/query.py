@@ -39,6 +39,10 @@ class Clause:
 @dataclass(frozen=True)
 class Query:
     clauses: tuple[Clause, ...]
+    # Any included clause will do, not every one: the knowledge base's second try when no
+    # article holds every word, and the bot's candidates (a question's words are rarely all
+    # in its answer). Exclusions still exclude.
+    any_clause: bool = False
 
     @property
     def empty(self) -> bool:

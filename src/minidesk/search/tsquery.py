@@ -67,8 +67,11 @@ def to_tsquery(
         if clause.exclude:
             if either:  # excluding a clause of stop words excludes nothing
                 excluded.append(f"!( {either} )")
-        elif not either:
-            return None
-        else:
+        elif either:
             included.append(f"( {either} )")
-    return " & ".join(included + excluded)
+        elif not query.any_clause:  # a clause of stop words only: nothing has them all
+            return None
+    if not included:
+        return None
+    wanted = " | ".join(included) if query.any_clause else " & ".join(included)
+    return " & ".join([f"( {wanted} )", *excluded])

@@ -21,9 +21,10 @@ from minidesk.kb import articles as kb_articles
 from minidesk.kb.articles import ArticleError
 from minidesk.kb.categories import do_create_category, do_delete_category, do_update_category
 from minidesk.kb.markdown import render
-from minidesk.kb.models import KbArticle, KbArticleVersion, KbCategory, SearchSource
+from minidesk.kb.models import KbArticle, KbArticleVersion, KbCategory, SearchSource, Visibility
 from minidesk.kb.reading import access_article, find, help_path
-from minidesk.kb.search import Scope, log_search
+from minidesk.kb.search import Scope
+from minidesk.kb.search_log import log_search
 from minidesk.web import cookies
 from minidesk.web.api import PREFIX
 from minidesk.web.api.kb_schemas import (
@@ -251,17 +252,24 @@ def search_articles(
     q: Annotated[str, Query(min_length=1, max_length=500)],
     locale: Locale | None = None,
     category_id: Annotated[int | None, Query(ge=1)] = None,
+    tag: Annotated[str | None, Query(min_length=1, max_length=50)] = None,
+    visibility: Visibility | None = None,
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> SearchOut:
-    """Published articles best matching ``q``; internal ones only for a signed-in agent.
+    """Published articles best matching ``q`` (the search language: words, `"phrases"`,
+    `prefix*`, `-exclusions`; the last word is a prefix as you type), narrowed by `locale`,
+    `category_id`, `tag` and `visibility`; internal ones only for a signed-in agent. When words
+    find fewer than three, articles close in meaning follow (`matched: "meaning"`).
     Every search is logged for analytics (top queries, zero-result queries), so a search
     without a sign-in is a public write, limited per client address
     (`MINIDESK_PUBLIC_WRITES_*`): `429` with `Retry-After`."""
     if user is None:
         check_public_write(request)
-    scope = Scope(internal=user is not None, locale=locale, category_id=category_id)
-    hits, found = find(session, q, scope, limit)
-    log_search(session, q, SearchSource.AGENT if user else SearchSource.API, hits)
+    scope = Scope(internal=user is not None, locale=locale, category_id=category_id, tag=tag,
+                  visibility=visibility)  # fmt: skip
+    _, found = find(session, q, scope, limit, meaning=True)
+    source = SearchSource.AGENT if user else SearchSource.API
+    log_search(session, q, source, [f.article.id for f in found])
     commit(session)
     items = [
         SearchHitOut(
@@ -274,6 +282,7 @@ def search_articles(
             category_id=f.article.category_id,
             help_url=help_path(f.article),
             rank=f.rank,
+            matched="meaning" if f.by_meaning else "words",
         )
         for f in found
     ]

@@ -4,6 +4,7 @@ ticket and for the help widget, and the knowledge base's analytics."""
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -16,9 +17,12 @@ from minidesk.desk.models import User
 from minidesk.kb.analytics import analytics
 from minidesk.kb.feedback import do_record_feedback, tally
 from minidesk.kb.guide_runs import guide_figures
+from minidesk.kb.models import SearchSource
 from minidesk.kb.reading import access_article, help_path
+from minidesk.kb.search_log import log_search
 from minidesk.kb.suggest import for_page, for_ticket
 from minidesk.kb.theme import do_set_theme, theme_of
+from minidesk.kb.widget import VISIT
 from minidesk.web.api import PREFIX
 from minidesk.web.api.kb_schemas import FeedbackIn, Locale
 from minidesk.web.api.kb_widget_gate import check_widget_origin
@@ -117,25 +121,40 @@ def ticket_suggestions(
     ])  # fmt: skip
 
 
+class SuggestSource(StrEnum):
+    """Which widget asks, for the search log."""
+
+    WIDGET = SearchSource.WIDGET.value
+    CHAT = SearchSource.CHAT.value
+
+
 @router.get("/kb/suggest", response_model=Suggestions, responses=TOO_MANY)
 def widget_suggestions(
     _limit: PublicWrite,
     request: Request,
     response: Response,
-    session: SessionDep,
+    session: WriteSessionDep,
     url: Annotated[str, Query(max_length=2000)] = "",
     q: Annotated[str, Query(max_length=500)] = "",
     locale: Locale | None = None,
+    source: SuggestSource = SuggestSource.WIDGET,
+    visit: Annotated[str | None, Query(pattern=VISIT.pattern)] = None,
 ) -> Suggestions:
     """Public articles for a page of the shop's site (its URL rules) and what the visitor
-    typed: what the help widget shows (no token needed; from a browser, only pages of the sites
-    the help widget or a chat widget allows). Limited per client address with the public
-    writes (`MINIDESK_PUBLIC_WRITES_*`): a suggestion runs a search for anyone."""
+    typed: what the help widget and the chat widget show (no token needed; from a browser,
+    only pages of the sites the help widget or a chat widget allows). Limited per client
+    address with the public writes (`MINIDESK_PUBLIC_WRITES_*`): a suggestion runs a search
+    for anyone, and what was typed is logged for analytics as a search from `source`; with
+    the widget's `visit` key, a search typed letter by letter is one search."""
     check_widget_origin(request, session, response)
+    suggested = for_page(session, url, q, locale)
+    if q.strip():
+        log_search(session, q, source.value, suggested.typed_found, visit=visit)
+        commit(session)
     return Suggestions(items=[
         SuggestionOut(id=a.id, slug=a.slug, locale=a.locale, title=a.title,
                       visibility=a.visibility, help_url=help_path(a))
-        for a in for_page(session, url, q, locale)
+        for a in suggested.articles
     ])  # fmt: skip
 
 

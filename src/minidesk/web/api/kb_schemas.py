@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -125,7 +125,10 @@ class SearchHitOut(Out):
     visibility: str
     category_id: int | None
     help_url: str | None
-    rank: float
+    rank: float = Field(description="larger is better, within one search only")
+    matched: Literal["words", "meaning"] = Field(
+        description="found by the query's words, or near it in meaning (when words found few)"
+    )
 
 
 class SearchOut(Out):

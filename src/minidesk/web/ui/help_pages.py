@@ -24,7 +24,8 @@ from minidesk.kb.reading import (
     is_public,
     public_article,
 )
-from minidesk.kb.search import Scope, log_search
+from minidesk.kb.search import Scope
+from minidesk.kb.search_log import log_search
 from minidesk.kb.theme import theme_of
 from minidesk.web.deps import SessionDep, WriteSessionDep
 from minidesk.web.public_limit import TOO_MANY, PublicWrite, check_public_write
@@ -100,8 +101,10 @@ def search_page(
     found: list[Found] = []
     if q.strip():
         check_public_write(request)  # the search is logged: a write
-        hits, found = find(session, q, Scope(locale=locale), limit=20)
-        log_search(session, q, SearchSource.HELP_CENTRE, hits)
+        # Words first; when they find few, articles near in meaning (a paraphrase, a question
+        # in another language than its answer's words).
+        _, found = find(session, q, Scope(locale=locale), limit=20, meaning=True)
+        log_search(session, q, SearchSource.HELP_CENTRE, [f.article.id for f in found])
         commit(session)
     return _page(request, session, "search.html", {
         "q": q, "found": found, "locale": locale, "help_path": help_path,

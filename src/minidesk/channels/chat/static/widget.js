@@ -138,15 +138,20 @@
   }
   function recordHelp(action, articleId) {
     var v = visitKey(action === "opened");
-    if (!v) return;  // nothing read in this tab: a chat is not a failed deflection
+    if (!v) return;  // nothing read or searched in this tab: nothing to count it against
     var body = { visit: v, action: action };
     if (articleId) body.article_id = articleId;
     fetch(KB + "/widget/events", { method: "POST", mode: "cors", credentials: "omit", keepalive: true,
       headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }).catch(function () {});
   }
   function suggestArticles(q) {
-    var params = new URLSearchParams({ url: location.href.slice(0, 2000) });
-    if (q) params.set("q", q.slice(0, 200));
+    var params = new URLSearchParams({ url: location.href.slice(0, 2000), source: "chat" });
+    if (q) {
+      params.set("q", q.slice(0, 200));
+      // Logged as the visit's search: what the visitor types as they type is one search.
+      var v = visitKey(true);
+      if (v) params.set("visit", v);
+    }
     var mine = ++suggestSeq;
     fetch(KB + "/suggest?" + params.toString(), { mode: "cors", credentials: "omit" })
       .then(function (r) { return r.ok ? r.json() : { items: [] }; })

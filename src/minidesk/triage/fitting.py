@@ -63,7 +63,9 @@ def run(jobs: Sequence[FitJob], *, c: float, seed: int, embedding_scale: float,
         workers: int) -> list[FitResult]:
     """Results in the order of ``jobs``; put the largest job first so it starts first."""
     one = partial(_run_one, c=c, seed=seed, embedding_scale=embedding_scale)
-    if workers <= 1 or len(jobs) <= 1:
+    # A daemonic process (a multiprocessing worker of a host application) may not start
+    # processes of its own: it fits in-process, to the same result.
+    if workers <= 1 or len(jobs) <= 1 or multiprocessing.current_process().daemon:
         return [one(job) for job in jobs]
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(max_workers=min(workers, len(jobs)), mp_context=context) as pool:

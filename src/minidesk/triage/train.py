@@ -116,7 +116,7 @@ def train(examples: Sequence[Example], *, config: TrainConfig | None = None,
     y = np.array(labels)
     perturbed = None
     if emb is not None and fold_ids is None and OOS_LABEL not in labels and len(intents) >= 3:
-        # The phrasing-fold case (``_cross_scores``): a corpus without oos rows, often
+        # The phrasing-fold case (``_fold_jobs``): a corpus without oos rows, often
         # templated. Word-dropped copies of some in-scope rows are scored out of fold beside
         # the clean ones (``triage.perturb``): unseen phrasings for the threshold to accept.
         # Not with oos rows: there the folds are random (CLINC150's crowd paraphrases are

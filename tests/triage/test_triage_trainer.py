@@ -3,6 +3,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import numpy as np
+
 from minidesk.triage.data import Example
 from minidesk.triage.model import IntentModel
 from minidesk.triage.result import UNKNOWN_INTENT
@@ -61,3 +63,15 @@ def test_two_intents_train_and_save_round_trip(tmp_path: Path) -> None:
     again = IntentModel.load(tmp_path)
     assert again.predict("refund please").intent in {"refund", UNKNOWN_INTENT}
     assert again.labels == model.labels
+
+
+def test_fits_in_worker_processes_give_the_sequential_model(toy: list[Example]) -> None:
+    # The encoder model covers every kind of fit job: phrasing folds, the perturbed block
+    # each fold scores, the final fit whose weights come back from the worker.
+    one, two = train(toy, workers=1).model, train(toy, workers=2).model
+    assert one.labels == two.labels and one.version == two.version
+    np.testing.assert_array_equal(one.coef, two.coef)
+    np.testing.assert_array_equal(one.intercept, two.intercept)
+    assert (one.temperature, one.threshold) == (two.temperature, two.threshold)
+    for key in ("calibration", "cascade"):  # threshold, held-out accuracy, stage one
+        assert one.meta[key] == two.meta[key]

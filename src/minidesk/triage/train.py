@@ -35,11 +35,11 @@ from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from minidesk.triage import encoder as enc
-from minidesk.triage import perturb
+from minidesk.triage import fitting, perturb
 from minidesk.triage.calibration import Calibration, HeldOut, calibrate, calibrate_cascade
 from minidesk.triage.data import OOS_LABEL, Example
 from minidesk.triage.model import CHAR_OPTIONS, MAX_CHARS, WORD_OPTIONS, IntentModel
-from minidesk.triage.scorer import EMBEDDING_SCALE, PartScores, fit_parts
+from minidesk.triage.scorer import EMBEDDING_SCALE
 
 
 class TrainingError(ValueError):
@@ -83,12 +83,14 @@ class _Perturbed:
 
 def train(examples: Sequence[Example], *, config: TrainConfig | None = None,
           version: str | None = None, meta: dict[str, Any] | None = None,
-          fold_ids: Sequence[int] | None = None) -> TrainReport:
+          fold_ids: Sequence[int] | None = None, workers: int | None = None) -> TrainReport:
     """Train, calibrate and return an :class:`IntentModel` (not yet saved).
 
     ``fold_ids`` (one small integer per example) fixes the calibration folds, e.g. one per
     data release, so that the threshold is chosen on phrasing the scorer never saw;
     templated corpora split at random look far more confident than live traffic.
+    ``workers`` caps the processes the fits run in (``triage.fitting``; by default two for
+    large data, none below); the model is the same with any number.
     """
     cfg = config or TrainConfig()
     started = time.perf_counter()
@@ -114,7 +116,7 @@ def train(examples: Sequence[Example], *, config: TrainConfig | None = None,
     y = np.array(labels)
     perturbed = None
     if emb is not None and fold_ids is None and OOS_LABEL not in labels and len(intents) >= 3:
-        # The phrasing-fold case (``_cross_scores``): a corpus without oos rows, often
+        # The phrasing-fold case (``_fold_jobs``): a corpus without oos rows, often
         # templated. Word-dropped copies of some in-scope rows are scored out of fold beside
         # the clean ones (``triage.perturb``): unseen phrasings for the threshold to accept.
         # Not with oos rows: there the folds are random (CLINC150's crowd paraphrases are
@@ -126,10 +128,18 @@ def train(examples: Sequence[Example], *, config: TrainConfig | None = None,
                                enc.get_encoder(cfg.encoder).encode(ptexts))
         encode_seconds += time.perf_counter() - t0
 
-    held = _cross_scores(x, emb, y, intents, cfg, fold_ids, perturbed)
+    # The final fit and the folds' fits are independent: they run side by side
+    # (``triage.fitting``), the final one first as it is the largest.
+    folds, truths = _fold_jobs(x, emb, y, intents, cfg, fold_ids, perturbed)
+    results = fitting.run(
+        [fitting.FitJob(x, emb, y, keep=True), *folds], c=cfg.c, seed=cfg.seed,
+        embedding_scale=cfg.embedding_scale,
+        workers=fitting.default_workers(len(texts)) if workers is None else workers)
+    held = _held_out(results[1:], truths)
     calib = calibrate(held, has_oos=OOS_LABEL in labels, oos_share=cfg.oos_share)
 
-    parts = fit_parts(x, emb, y, c=cfg.c, seed=cfg.seed, embedding_scale=cfg.embedding_scale)
+    parts = results[0].fitted
+    assert parts is not None  # the job kept it
     stage_one = None if emb is None else calibrate_cascade(
         held, calib, parts.stage_one_intercept)
     coef, intercept = parts.stacked()
@@ -233,10 +243,11 @@ def _phrasing_folds(x: np.ndarray, y: np.ndarray, k: int,
     return folds
 
 
-def _cross_scores(x: sp.csr_matrix, emb: np.ndarray | None, y: np.ndarray,
-                  intents: list[str], cfg: TrainConfig,
-                  fold_ids: Sequence[int] | None, perturbed: _Perturbed | None) -> HeldOut:
-    """Out-of-fold scores of the scorer (and of the cascade's first stage)."""
+def _fold_jobs(x: sp.csr_matrix, emb: np.ndarray | None, y: np.ndarray,
+               intents: list[str], cfg: TrainConfig, fold_ids: Sequence[int] | None,
+               perturbed: _Perturbed | None) -> tuple[list[fitting.FitJob], list[list[list[str]]]]:
+    """One fit per calibration fold, scoring its held-out rows (and the perturbed copies of
+    them, as one more block), with the truths of each block."""
     rng = np.random.default_rng(cfg.seed)
     if fold_ids is not None:
         folds = np.asarray(fold_ids, dtype=np.int64)
@@ -255,8 +266,8 @@ def _cross_scores(x: sp.csr_matrix, emb: np.ndarray | None, y: np.ndarray,
         folds = (_phrasing_folds(emb, y, k, rng) if leave_classes_out and emb is not None
                  else _random_folds(y, k, rng))
     group = {lab: i % k for i, lab in enumerate(rng.permutation(intents).tolist())}
-    held = HeldOut()
-    parts: list[PartScores] = []
+    jobs: list[fitting.FitJob] = []
+    truths: list[list[list[str]]] = []
     for f in range(k):
         train_mask = folds != f
         if leave_classes_out:
@@ -264,22 +275,32 @@ def _cross_scores(x: sp.csr_matrix, emb: np.ndarray | None, y: np.ndarray,
         test_mask = folds == f
         if len(set(y[train_mask].tolist())) < 2 or not test_mask.any():
             continue
-        fitted = fit_parts(x[train_mask], None if emb is None else emb[train_mask],
-                           y[train_mask], c=cfg.c, seed=cfg.seed,
-                           embedding_scale=cfg.embedding_scale)
-        parts.append(fitted.scores(x[test_mask], None if emb is None else emb[test_mask]))
-        held.labels.append(fitted.classes)
-        held.truth.append(y[test_mask].tolist())
-        # The fold's perturbed rows of intents it knows, as one more held-out block.
-        if perturbed is None:
-            continue
-        known = np.isin(y[perturbed.rows], fitted.classes) & test_mask[perturbed.rows]
-        if known.any():
-            parts.append(fitted.scores(perturbed.x[known], perturbed.emb[known]))
-            held.labels.append(fitted.classes)
-            held.truth.append(y[perturbed.rows[known]].tolist())
-    if not parts:
+        job = fitting.FitJob(x[train_mask], None if emb is None else emb[train_mask],
+                             y[train_mask], [(x[test_mask],
+                                              None if emb is None else emb[test_mask])])
+        truth = [y[test_mask].tolist()]
+        # The fold's perturbed rows of intents it knows (the fit's classes are exactly the
+        # labels it trains on), as one more held-out block.
+        if perturbed is not None:
+            known = (np.isin(y[perturbed.rows], np.unique(y[train_mask]))
+                     & test_mask[perturbed.rows])
+            if known.any():
+                job.score.append((perturbed.x[known], perturbed.emb[known]))
+                truth.append(y[perturbed.rows[known]].tolist())
+        jobs.append(job)
+        truths.append(truth)
+    if not jobs:
         raise TrainingError("too few examples per intent to hold any out; add examples")
-    held.scores = [p.full for p in parts]
-    held.sparse = [p.stage_one for p in parts]
+    return jobs, truths
+
+
+def _held_out(results: list[fitting.FitResult], truths: list[list[list[str]]]) -> HeldOut:
+    """Out-of-fold scores of the scorer (and of the cascade's first stage)."""
+    held = HeldOut()
+    for result, truth in zip(results, truths, strict=True):
+        for scores, block in zip(result.scores, truth, strict=True):
+            held.scores.append(scores.full)
+            held.sparse.append(scores.stage_one)
+            held.labels.append(result.classes)
+            held.truth.append(block)
     return held

@@ -238,3 +238,33 @@ def test_the_chat_widget_suggests_articles_and_a_chat_after_reading_is_not_defle
     message.press("Enter")
     chat.get_by_role("log").locator(".mdc-v").first.wait_for()
     _widget_figures(live_server, cast, made["Gift wrapping"], (1, 0, 0))
+
+
+def test_with_storage_off_a_search_typed_on_is_still_one_search(
+    shop: Shop, live_server: str, cast: Cast, page: Any
+) -> None:
+    """A browser that refuses sessionStorage (private modes, strict settings): the visit lasts
+    as long as the page, so "gif" typed on to "gift" is logged once, as "gift"."""
+    _articles(live_server, cast)
+    _api(live_server, cast)("PUT", f"{KB}/widget", allowed_origins=[shop.origin])
+    page.add_init_script(
+        "Object.defineProperty(window, 'sessionStorage',"
+        " {get() { throw new DOMException('denied', 'SecurityError'); }});"
+    )
+    shop.embed()
+    page.goto(f"{shop.origin}/checkout/payment")
+    page.get_by_role("button", name="Help", exact=True).click()
+    dialog = page.get_by_role("dialog", name="Help")
+    search = dialog.get_by_label("Search our help articles")
+    search.fill("gif")
+    dialog.get_by_role("list", name="Articles for “gif”").wait_for()
+    search.fill("gift")
+    dialog.get_by_role("list", name="Articles for “gift”").wait_for()
+    deadline = time.monotonic() + 10
+    while True:
+        report = httpx.get(f"{live_server}{KB}/analytics", headers=cast.olivia.headers).json()
+        logged = {row["query"]: row["searches"] for row in report["top_queries"]}
+        if "gift" in logged or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert logged == {"gift": 1}

@@ -21,15 +21,17 @@
   // Shared with the chat widget, so a chat started after reading counts against deflection.
   var VISIT_KEY = "minidesk-help-visit";
 
+  var pageVisit = null;  // where storage is off, the visit lasts as long as the page
   function visit() {
-    var v = null;
-    try { v = sessionStorage.getItem(VISIT_KEY); } catch (e) { /* storage off: one per load */ }
+    var v = pageVisit;
+    try { v = sessionStorage.getItem(VISIT_KEY) || v; } catch (e) { /* storage off: one per load */ }
     if (!v) {
       var bytes = new Uint8Array(12);
       crypto.getRandomValues(bytes);
       v = Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
       try { sessionStorage.setItem(VISIT_KEY, v); } catch (e) { /* as above */ }
     }
+    pageVisit = v;
     return v;
   }
   function el(tag, attrs, text) {

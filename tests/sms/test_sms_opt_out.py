@@ -91,4 +91,4 @@ def test_help_gets_the_shops_help_text_and_keywords_open_no_ticket(sms: Sms, cas
 def test_yes_from_a_number_that_never_opted_out_is_a_message(sms: Sms, cast: Cast) -> None:
     sms.text("yes", "SM30")
     with db.get_db().sessions() as session:
-        assert list(session.scalars(select(Message.text)))[:1] == ["yes"]
+        assert list(session.scalars(select(Message.text).order_by(Message.id)))[:1] == ["yes"]

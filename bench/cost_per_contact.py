@@ -17,7 +17,6 @@ from pathlib import Path
 # library's ``email`` package; ops_reports is loaded from its file below instead.
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != Path(__file__).parent.resolve()]
 
-import argparse  # noqa: E402 (the sys.path fix above must run first)
 import datetime as dt  # noqa: E402
 import importlib.util  # noqa: E402
 import json  # noqa: E402
@@ -32,7 +31,7 @@ from typing import Any  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from minidesk import db, migrate, settings  # noqa: E402
+from minidesk import db  # noqa: E402
 from minidesk.desk.models import Message, Ticket  # noqa: E402
 from minidesk.events import Event  # noqa: E402
 from minidesk.insights.cost_models import CostSettings  # noqa: E402
@@ -93,18 +92,9 @@ REPORTS: dict[str, Callable[[Session], Any]] = {
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tickets", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--seed", type=int, default=15)
-    parser.add_argument("--database-url", default=None, help="an empty PostgreSQL database")
-    args = parser.parse_args()
+    args = ops.arguments(__doc__.splitlines()[0])
     with tempfile.TemporaryDirectory() as directory:
-        url = args.database_url or f"sqlite:///{Path(directory) / 'bench.db'}"
-        migrate.upgrade(url)
-        secret = "bench-secret-key-of-32-bytes-or-more"
-        settings.configure(settings.load_settings(database_url=url, secret_key=secret, demo=True))
-        database = db.configure(url)
+        url, database = ops.open_database(directory, args.database_url)
         started = time.perf_counter()
         ops.build(database, args.tickets, args.seed)
         received, sent = contacts_and_messages(database, args.seed)

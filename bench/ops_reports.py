@@ -156,19 +156,30 @@ REPORTS: dict[str, Callable[[Session], Any]] = {
 }  # fmt: skip
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def arguments(description: str) -> argparse.Namespace:
+    """The options every operations-report bench takes."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--seed", type=int, default=15)
     parser.add_argument("--database-url", default=None, help="an empty PostgreSQL database")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def open_database(directory: str, database_url: str | None) -> tuple[str, db.Database]:
+    """A migrated database and its URL: ``database_url``, or a scratch SQLite file in
+    ``directory``."""
+    url = database_url or f"sqlite:///{Path(directory) / 'bench.db'}"
+    migrate.upgrade(url)
+    secret = "bench-secret-key-of-32-bytes-or-more"
+    settings.configure(settings.load_settings(database_url=url, secret_key=secret, demo=True))
+    return url, db.configure(url)
+
+
+def main() -> None:
+    args = arguments(__doc__.splitlines()[0])
     with tempfile.TemporaryDirectory() as directory:
-        url = args.database_url or f"sqlite:///{Path(directory) / 'bench.db'}"
-        migrate.upgrade(url)
-        secret = "bench-secret-key-of-32-bytes-or-more"
-        settings.configure(settings.load_settings(database_url=url, secret_key=secret, demo=True))
-        database = db.configure(url)
+        url, database = open_database(directory, args.database_url)
         started = time.perf_counter()
         events = build(database, args.tickets, args.seed)
         build_s = time.perf_counter() - started

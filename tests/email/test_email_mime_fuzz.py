@@ -138,9 +138,11 @@ def _check(mail: ParsedMail) -> None:
 @FUZZ
 @given(mails())
 def test_random_mime_never_breaks_the_parser(raw: bytes) -> None:
-    started = time.process_time()
+    # This thread's CPU only: the parser runs here, and process time also counts whatever
+    # other threads of the test process (servers, model loads) happen to do meanwhile.
+    started = time.thread_time()
     mail = parse(raw)
-    assert time.process_time() - started < SECONDS_PER_MAIL
+    assert time.thread_time() - started < SECONDS_PER_MAIL
     _check(mail)
 
 

@@ -17,6 +17,7 @@ import contextlib
 import logging
 import time
 from collections.abc import Callable, Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from enum import IntEnum
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
@@ -153,13 +154,26 @@ async def serve(hub: Hub, websocket: WebSocket) -> None:
             await _presence(routing_stream.disconnected, user_id)
 
 
-async def _presence(change: Callable[[int], None], user_id: int) -> None:
-    """Routing's view of the agent's presence follows the socket; a failure there is logged,
-    never the socket's end."""
+# Presence writes go through one thread of their own, for two reasons: an agent's "connected"
+# and "disconnected" land in the order they happened, and a write once submitted finishes even
+# when the socket's task is cancelled mid-way (a server shutting down, or a client whose close
+# arrives together with the cancellation). Under ``asyncio.to_thread`` a cancelled task
+# withdrew a write still queued for a thread, and the agent stayed online for a minute.
+_PRESENCE_WRITER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="stream-presence")
+
+
+def _record_presence(change: Callable[[int], None], user_id: int) -> None:
+    """A failure is logged, never the socket's end."""
     try:
-        await asyncio.to_thread(change, user_id)
+        change(user_id)
     except Exception:
         log.exception("recording stream presence for user %s failed", user_id)
+
+
+async def _presence(change: Callable[[int], None], user_id: int) -> None:
+    """Routing's view of the agent's presence follows the socket."""
+    written = _PRESENCE_WRITER.submit(_record_presence, change, user_id)
+    await asyncio.shield(asyncio.wrap_future(written))
 
 
 async def _first_message(websocket: WebSocket) -> str | None:

@@ -28,8 +28,8 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 from minidesk.desk.access import sees_ticket
 from minidesk.desk.tokens import Rejection, TokenRejected
 from minidesk.realtime import scope, socket
-from minidesk.realtime.hub import Hub, dumps
-from minidesk.realtime.socket import QueuedSocket
+from minidesk.realtime.hub import Hub
+from minidesk.realtime.socket import QueuedSocket, dumps
 from minidesk.realtime.views import ALL, MY_OPEN
 from minidesk.routing import stream as routing_stream
 from minidesk.settings import get_settings

@@ -8,6 +8,7 @@ pass these tests; across processes, see ``test_stream_across_processes``.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -20,7 +21,8 @@ from tests.realtime.stream_client import STREAM, next_about_tickets, patch, subs
 
 from minidesk import db
 from minidesk.desk.models import Ticket
-from minidesk.realtime import connection
+from minidesk.event_kinds import EventKind as K
+from minidesk.realtime import access_changes, connection, notices
 
 
 @pytest.fixture(autouse=True)
@@ -69,6 +71,7 @@ def test_an_agent_added_to_a_team_hears_of_its_tickets_at_once(
     with client.websocket_connect(STREAM, headers=cast.bob.headers) as bob:
         subscribe(bob, view="all")
         _admin(client, cast, cast.bob, add_team_ids=[cast.support_team])
+        until(bob, type="access.changed")  # his page refetches what it shows
         patch(client, cast.olivia, world.sam_ticket, priority="P1")
         patch(client, cast.olivia, world.mia_billing_ticket, priority="P2")
         got = next_about_tickets(bob)
@@ -122,3 +125,24 @@ def test_a_socket_closes_at_once_when_its_access_ends(
         with pytest.raises(WebSocketDisconnect) as closed:
             next_about_tickets(alice)
     assert (closed.value.code, closed.value.reason) == (4401, "token not valid")
+
+
+def test_an_access_payload_names_users_only() -> None:
+    assert notices.decode(notices.encode_access([3, 7])).access == [3, 7]
+    # A peer of another version, or garbage: what is not a user id is dropped.
+    assert notices.decode('{"a": [1, "x", true, null, 2.5, 2]}').access == [1, 2]
+
+
+def test_only_changes_of_access_name_users() -> None:
+    def event(kind: str, **data: Any) -> Any:
+        return SimpleNamespace(id=1, kind=kind, ticket_id=None, customer_id=None,
+                               message_id=None, data=data)  # fmt: skip
+
+    committed = [
+        event(K.TEAM_MEMBER_REMOVED, user_id=5, team_id=1),
+        event(K.TOKEN_REVOKED, user_id=3, token_id=9),
+        event(K.USER_ROLE_CHANGED, user_id=5, before="lead", after="agent"),
+        event(K.USER_CREATED, user_id=8, email="new@example.com", role="agent"),
+        event(K.TOKEN_CREATED, user_id=9),
+    ]
+    assert access_changes.users_from_events(committed) == [3, 5]

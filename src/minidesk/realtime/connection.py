@@ -5,8 +5,9 @@ Signing in takes an API token from the ``Authorization`` header, from a
 ``minidesk.v1`` alongside, which the server selects), from the workspace's session cookie
 (only on a handshake whose ``Origin`` is the desk itself, so another site's page cannot ride a
 signed-in agent's cookie), or from a first message ``{"op": "auth", "token": ...}``. Each is
-one function of ``_SOURCES``. The token is checked again every ``REVALIDATE_SECONDS``
-and at its expiry; a revoked or expired token or a deactivated user closes the socket
+one function of ``_SOURCES``. The token is checked again every ``REVALIDATE_SECONDS``, at
+its expiry, and at once when the user's role, teams, active flag or tokens change
+(``access_changes``); a revoked or expired token or a deactivated user closes the socket
 (``CloseCode.UNAUTHENTICATED``), and a changed role or team takes effect at that check.
 """
 
@@ -260,6 +261,42 @@ class Connection(QueuedSocket):
             return False
         return True
 
+    def hide(self, number: int) -> None:
+        """A ticket the socket subscribed to, or one of its views listed, while it could see
+        it has moved out of its sight (another team, another assignee, a narrower role): say
+        so once and end the subscription. Once only, because a notice per later change would
+        tell the agent when a ticket they may no longer see is worked on; to follow it again
+        they subscribe, which checks again."""
+        self.tickets.discard(number)
+        if number in self.viewing:  # colleagues stop seeing them on a ticket they cannot see
+            self.viewing.discard(number)
+            self.hub.signal("viewing", self, number, active=False)
+        self.offer(dumps({"type": "ticket.hidden", "ticket": number}))
+
+    async def recheck(self) -> None:
+        """Who the token stands for now, from the database (the periodic check, and at once
+        when their access changed: ``access_changes``). A revoked or expired token or a
+        deactivated user closes the socket; a changed role or team counts from the next
+        message on: subscribed tickets now out of sight are hidden, and the client is told
+        to refetch what it shows (``access.changed``)."""
+        try:
+            agent = await asyncio.to_thread(scope.agent_for, self._secret)
+        except TokenRejected as rejected:
+            self.end(CloseCode.UNAUTHENTICATED, _why(rejected))
+            return
+        before, self.agent = self.agent.viewer, agent
+        if agent.viewer == before:
+            return
+        if self.tickets:
+            where = await asyncio.to_thread(scope.load, set(self.tickets))
+            for number in sorted(self.tickets):
+                ticket = where.tickets.get(number)
+                if ticket is None or not sees_ticket(
+                    agent.viewer, where.restrict_to_teams, ticket.team_id, ticket.assignee_id
+                ):
+                    self.hide(number)
+        self.offer(dumps({"type": "access.changed"}))
+
     def _error(self, op: str | None, error: str, detail: str) -> None:
         self.offer(dumps({"type": "error", "op": op, "error": error, "detail": detail}))
 
@@ -271,11 +308,10 @@ class Connection(QueuedSocket):
                 wait = min(wait, max(expires - time.time(), 0.0) + 0.01)
             await asyncio.sleep(wait)
             try:
-                self.agent = await asyncio.to_thread(scope.agent_for, self._secret)
-            except TokenRejected as rejected:
-                self.end(CloseCode.UNAUTHENTICATED, _why(rejected))
-                return
+                await self.recheck()
             except Exception:
                 log.exception("re-checking a realtime client's token failed; retrying")
                 continue
+            if self._ended is not None:
+                return
             await _presence(routing_stream.still_connected, self.agent.viewer.user_id)

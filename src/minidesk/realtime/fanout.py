@@ -13,7 +13,8 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from minidesk.desk.access import sees_ticket
-from minidesk.realtime import audience, scope, views
+from minidesk.realtime import access_changes, audience, scope, views
+from minidesk.realtime.access_changes import AccessChanged
 from minidesk.realtime.notices import DeskNotice, Notice
 from minidesk.realtime.presence import OnTicket
 from minidesk.realtime.socket import dumps
@@ -21,9 +22,10 @@ from minidesk.realtime.socket import dumps
 if TYPE_CHECKING:
     from minidesk.realtime.connection import Connection
 
-# What the fan-out works through: one transaction's ticket notices, its desk notices, or a
-# viewing or typing signal.
-Item = list[Notice] | tuple[DeskNotice, ...] | dict[str, Any]
+# What the fan-out works through: one transaction's ticket notices, its desk notices, a
+# viewing or typing signal, or a change of some users' access.
+Offered = list[Notice] | tuple[DeskNotice, ...] | dict[str, Any]
+Item = Offered | AccessChanged
 
 
 class FanOut:
@@ -32,10 +34,24 @@ class FanOut:
         self.on_ticket = on_ticket
 
     async def deliver(self, items: list[Item]) -> None:
+        """Offer ``items`` in order. A change of access is a barrier: the sockets concerned
+        are re-checked before anything after it is offered, so an agent taken off a team
+        hears nothing of that team committed after the change."""
+        batch: list[Offered] = []
+        for item in items:
+            if isinstance(item, AccessChanged):
+                await self._deliver(batch)
+                batch = []
+                await access_changes.recheck(list(self.connections), item.users)
+            else:
+                batch.append(item)
+        await self._deliver(batch)
+
+    async def _deliver(self, items: list[Offered]) -> None:
         signals = [item for item in items if isinstance(item, dict)]
         for signal in signals:
             self.on_ticket.remember(signal)
-        if not self.connections:
+        if not self.connections or not items:
             return  # nobody to tell: spare the query
         numbers = {int(signal["ticket"]) for signal in signals} | {
             notice.ticket for item in items if isinstance(item, list) for notice in item
@@ -88,7 +104,7 @@ class FanOut:
             )
             if not sees:
                 if notice.ticket in connection.tickets or gone:
-                    hide(connection, notice.ticket)
+                    connection.hide(notice.ticket)
                 continue
             # ``views.holds`` for each view, as set lookups: this runs for every socket on
             # every change.
@@ -138,13 +154,3 @@ class FanOut:
                 and sees_ticket(viewer, where.restrict_to_teams, ticket.team_id, ticket.assignee_id)
             ):
                 connection.offer(message)
-
-
-def hide(connection: Connection, number: int) -> None:
-    """A ticket the socket subscribed to, or one of its views listed, while it could see it
-    has moved out of its sight (another team, another assignee): say so once and end the
-    subscription. Once only, because a notice per later change would tell the agent when a
-    ticket they may no longer see is worked on; to follow it again they subscribe, which
-    checks again."""
-    connection.tickets.discard(number)
-    connection.offer(dumps({"type": "ticket.hidden", "ticket": number}))

@@ -3,8 +3,10 @@ they are handled in.
 
 Every notice and signal arrives from the broker (this process's own included, so every
 process follows one path) and is handled in arrival order by one task, which hands each
-batch to ``fanout``. Presence is handled as it arrives (``presence.Online``, batched there);
-viewing and typing go through the fan-out, which checks who may see the ticket.
+batch to ``fanout``; a change of some users' access (``access_changes``) re-checks their
+sockets there before anything that arrived after it is offered. Presence is handled as it
+arrives (``presence.Online``, batched there); viewing and typing go through the fan-out,
+which checks who may see the ticket.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ import asyncio
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
 from minidesk.realtime import notices
+from minidesk.realtime.access_changes import AccessChanged
 from minidesk.realtime.brokers import Broker
 from minidesk.realtime.fanout import FanOut, Item
 from minidesk.realtime.presence import (
@@ -63,6 +67,9 @@ class Hub:
         self._on_ticket = OnTicket()
         self._fan_out = FanOut(self.connections, self._on_ticket)
         self.extensions: list[Extension] = []
+        # Called on the hub's loop, at once, with the users whose access another process
+        # (or this one) changed: the web app drops its token cache (``web.tokens``).
+        self.access_listeners: list[Callable[[frozenset[int]], None]] = []
 
     async def start(self) -> None:
         # Re-entrant: a test harness may enter an app's lifespan again while it runs.
@@ -103,6 +110,11 @@ class Hub:
         decoded = notices.decode(payload)
         for extension in self.extensions:
             extension.arrived(decoded)
+        if decoded.access:  # before what the same transaction changed
+            users = frozenset(decoded.access)
+            for listener in self.access_listeners:
+                listener(users)
+            self._work.put_nowait(AccessChanged(users))
         if decoded.notices:
             self._work.put_nowait(decoded.notices)
         if decoded.desk:

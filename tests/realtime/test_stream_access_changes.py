@@ -20,9 +20,12 @@ from tests.desk.visibility_world import build, restrict
 from tests.realtime.stream_client import STREAM, next_about_tickets, patch, subscribe, until
 
 from minidesk import db
-from minidesk.desk.models import Ticket
+from minidesk.desk import users
+from minidesk.desk.models import Team, Ticket, User
 from minidesk.event_kinds import EventKind as K
+from minidesk.events import SYSTEM
 from minidesk.realtime import access_changes, connection, notices
+from minidesk.realtime.scope import Agent
 
 
 @pytest.fixture(autouse=True)
@@ -146,3 +149,33 @@ def test_only_changes_of_access_name_users() -> None:
         event(K.TOKEN_CREATED, user_id=9),
     ]
     assert access_changes.users_from_events(committed) == [3, 5]
+
+
+def test_a_change_made_while_a_socket_signs_in_counts_for_it(
+    client: TestClient, cast: Cast, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """alice's socket reads her teams, and before it has joined the hub she is taken off
+    Support: the hub's re-check of the sockets it had missed hers, so it reads them again."""
+    world = build(cast)
+    restrict(client, cast)
+    _assign(world.mia_billing_ticket, cast.alice)
+    read = connection.scope.agent_for
+
+    def read_then_lose_support(secret: str) -> Agent:
+        agent = read(secret)
+        if agent.viewer.user_id == cast.alice.id:
+            with db.get_db().transaction() as session:
+                alice = session.get_one(User, cast.alice.id)
+                users.do_remove_from_team(
+                    session, alice, session.get_one(Team, cast.support_team), SYSTEM
+                )
+        return agent
+
+    monkeypatch.setattr(connection.scope, "agent_for", read_then_lose_support)
+    with client.websocket_connect(STREAM, headers=cast.alice.headers) as alice:
+        monkeypatch.setattr(connection.scope, "agent_for", read)
+        subscribe(alice, view="all")
+        patch(client, cast.olivia, world.sam_ticket, priority="P1")
+        patch(client, cast.olivia, world.mia_billing_ticket, priority="P2")
+        got = next_about_tickets(alice)
+        assert (got["type"], got["ticket"]) == ("ticket.updated", world.mia_billing_ticket)

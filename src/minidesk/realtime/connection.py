@@ -132,6 +132,7 @@ async def serve(hub: Hub, websocket: WebSocket) -> None:
     if secret is None:
         await websocket.close(CloseCode.UNAUTHENTICATED, "send an API token")
         return
+    epoch = hub.access_epoch
     try:
         agent = await asyncio.to_thread(scope.agent_for, secret)
     except TokenRejected as rejected:
@@ -147,6 +148,10 @@ async def serve(hub: Hub, websocket: WebSocket) -> None:
     hub.joined(connection)
     user_id = agent.viewer.user_id
     try:
+        if hub.access_epoch != epoch:
+            # Someone's access changed while we read this agent's, too late for the hub's
+            # re-check of the sockets it had: read it again rather than risk a stale sight.
+            await connection.recheck()
         await _presence(routing_stream.connected, user_id)
         await connection.run()
     finally:

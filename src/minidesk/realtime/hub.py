@@ -70,6 +70,9 @@ class Hub:
         # Called on the hub's loop, at once, with the users whose access another process
         # (or this one) changed: the web app drops its token cache (``web.tokens``).
         self.access_listeners: list[Callable[[frozenset[int]], None]] = []
+        # Changes of access that arrived so far: a socket whose agent was read while one
+        # arrived reads them again once it has joined (``connection.serve``).
+        self.access_epoch = 0
 
     async def start(self) -> None:
         # Re-entrant: a test harness may enter an app's lifespan again while it runs.
@@ -111,6 +114,7 @@ class Hub:
         for extension in self.extensions:
             extension.arrived(decoded)
         if decoded.access:  # before what the same transaction changed
+            self.access_epoch += 1
             users = frozenset(decoded.access)
             for listener in self.access_listeners:
                 listener(users)

@@ -4,8 +4,8 @@ Signing in takes an API token from the ``Authorization`` header, from a
 ``minidesk.bearer.<token>`` subprotocol (browsers cannot set headers on a WebSocket; offer
 ``minidesk.v1`` alongside, which the server selects), from the workspace's session cookie
 (only on a handshake whose ``Origin`` is the desk itself, so another site's page cannot ride a
-signed-in agent's cookie), or from a first message ``{"op": "auth", "token": ...}``. Each is
-one function of ``_SOURCES``. The token is checked again every ``REVALIDATE_SECONDS``, at
+signed-in agent's cookie), or from a first message ``{"op": "auth", "token": ...}``
+(``credentials``). The token is checked again every ``REVALIDATE_SECONDS``, at
 its expiry, and at once when the user's role, teams, active flag or tokens change
 (``access_changes``); a revoked or expired token or a deactivated user closes the socket
 (``CloseCode.UNAUTHENTICATED``), and a changed role or team takes effect at that check.
@@ -21,25 +21,20 @@ from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from enum import IntEnum
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from minidesk.desk.access import sees_ticket
 from minidesk.desk.tokens import Rejection, TokenRejected
-from minidesk.realtime import scope, socket
+from minidesk.realtime import credentials, scope, socket
 from minidesk.realtime.hub import Hub
 from minidesk.realtime.socket import QueuedSocket, dumps
 from minidesk.realtime.views import ALL, MY_OPEN
 from minidesk.routing import stream as routing_stream
-from minidesk.settings import get_settings
-from minidesk.web.cookies import SESSION_COOKIE
 
 log = logging.getLogger(__name__)
 
-PROTOCOL = "minidesk.v1"
-BEARER_PROTOCOL = "minidesk.bearer."
 AUTH_SECONDS = 10.0
 REVALIDATE_SECONDS = 15.0
 # Messages waiting for one socket; a client that lets more pile up is too slow to keep.
@@ -84,49 +79,13 @@ Op = TypeAdapter[Follow | OnTicket | Ping | Auth](
 )
 
 
-def _from_header(websocket: WebSocket) -> str | None:
-    scheme, _, secret = websocket.headers.get("authorization", "").partition(" ")
-    return secret.strip() or None if scheme.lower() == "bearer" else None
-
-
-def _from_subprotocol(websocket: WebSocket) -> str | None:
-    offered: list[str] = websocket.scope.get("subprotocols", [])
-    found = [p[len(BEARER_PROTOCOL) :] for p in offered if p.startswith(BEARER_PROTOCOL)]
-    return found[0] if found else None
-
-
-def _from_session_cookie(websocket: WebSocket) -> str | None:
-    secret = websocket.cookies.get(SESSION_COOKIE, "").strip()
-    if not secret:
-        return None
-    # Browsers send Origin on every WebSocket handshake and scripts cannot forge it: the
-    # cookie counts only when the page that opened the socket is one of the desk's own.
-    origin = websocket.headers.get("origin")
-    return secret if origin is not None and _own_origin(origin, websocket) else None
-
-
-def _own_origin(origin: str, websocket: WebSocket) -> bool:
-    parts = urlsplit(origin)
-    if parts.scheme not in {"http", "https"} or not parts.netloc:
-        return False
-    if parts.netloc.lower() == websocket.headers.get("host", "").lower():
-        return True
-    public = urlsplit(get_settings().public_url)
-    return (parts.scheme, parts.netloc.lower()) == (public.scheme, public.netloc.lower())
-
-
-_SOURCES: tuple[Callable[[WebSocket], str | None], ...] = (
-    _from_header,
-    _from_subprotocol,
-    _from_session_cookie,
-)
-
-
 async def serve(hub: Hub, websocket: WebSocket) -> None:
     """Run one agent's socket until either side ends it."""
-    secret = next((s for source in _SOURCES if (s := source(websocket))), None)
+    secret = credentials.from_handshake(websocket)
     offered = websocket.scope.get("subprotocols", [])
-    await websocket.accept(subprotocol=PROTOCOL if PROTOCOL in offered else None)
+    await websocket.accept(
+        subprotocol=credentials.PROTOCOL if credentials.PROTOCOL in offered else None
+    )
     if secret is None:
         secret = await _first_message(websocket)
     if secret is None:

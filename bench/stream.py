@@ -7,8 +7,9 @@ over them from ``--client-processes`` asyncio processes, each following the view
 changes one ticket's priority ``--changes`` times through process 0's API. Fan-out latency
 is measured per agent and change, from just before the PATCH is sent to the agent's receipt
 (so it includes the HTTP request and the commit). Prints one JSON object: ``p50_ms``,
-``p99_ms``, ``max_ms``, ``received``/``expected``, and memory (web processes' RSS before and
-after connecting, the increase per connection).
+``p99_ms``, ``max_ms``, ``received``/``expected``, the web processes' CPU time per change
+(``web_cpu_ms_per_change``: the figure to compare on a loaded machine), and memory (web
+processes' RSS before and after connecting, the increase per connection).
 
     python bench/stream.py --agents 500 --changes 30
 """
@@ -54,6 +55,13 @@ def rss_kib(pid: int) -> int:
         if row.startswith("VmRSS:"):
             return int(row.split()[1])
     return 0
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used (``/proc/PID/stat``): on a shared, loaded
+    machine, what the servers spent says more than how long the clients waited."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def prepare(database_url: str, agents: int) -> tuple[list[str], str, int]:
@@ -197,6 +205,7 @@ def main() -> None:
         time.sleep(1)
         rss_after = sum(rss_kib(s.pid) for s in servers)
         sent: list[float] = []
+        cpu_before = sum(cpu_seconds(s.pid) for s in servers)
         with httpx.Client(
             base_url=urls[0], headers={"Authorization": f"Bearer {admin_token}"}
         ) as api:
@@ -208,6 +217,8 @@ def main() -> None:
                 ).raise_for_status()
                 time.sleep(0.3)  # one change at a time: latency, not throughput
         arrivals = [row for _ in clients for row in out.get(timeout=120)]
+        # Every notice has reached every client: the servers' work for the changes is done.
+        cpu_used = sum(cpu_seconds(s.pid) for s in servers) - cpu_before
         for client in clients:
             client.join()
         latencies = [
@@ -226,6 +237,9 @@ def main() -> None:
                     "p50_ms": round(percentile(latencies, 0.50), 1),
                     "p99_ms": round(percentile(latencies, 0.99), 1),
                     "max_ms": round(max(latencies), 1),
+                    # Both web processes: the PATCH, its commit and the fan-out to every agent.
+                    "web_cpu_ms_per_change": round(cpu_used * 1000 / args.changes, 1),
+                    "load_average": [round(x, 2) for x in os.getloadavg()],
                     "web_rss_mib_before": round(rss_before / 1024, 1),
                     "web_rss_mib_after": round(rss_after / 1024, 1),
                     "kib_per_connection": round((rss_after - rss_before) / args.agents, 1),

@@ -89,6 +89,16 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
     admin.dispose()
 
 
+def _settle_stream_presence() -> None:
+    """A socket's last presence write runs on a thread of its own and outlives its socket's
+    task by design (``realtime.connection._PRESENCE_WRITER``), so it may still be going when
+    its test has ended: wait for it, or the row it commits during the clean-up below survives
+    the DELETE while the sequences restart, and a later insert collides with its id."""
+    from minidesk.realtime import connection
+
+    connection._PRESENCE_WRITER.submit(lambda: None).result(timeout=60)
+
+
 def _empty_written_tables(database: Database) -> None:
     """Delete the rows the last test wrote and restart the sequences it used, as a
     ``TRUNCATE ... RESTART IDENTITY`` of every table would, at a fraction of the cost: a
@@ -142,6 +152,7 @@ def config(database_url: str, tmp_path: Path) -> Iterator[settings.Settings]:
     )
     database = db.configure(current.database_url)
     if ON_POSTGRES:
+        _settle_stream_presence()
         _empty_written_tables(database)
     jobs.configure(current, immediate=True)
     yield current

@@ -229,8 +229,9 @@ def token_revoke(token_id: int) -> None:
     from minidesk.desk.models import ApiToken
     from minidesk.desk.tokens import do_revoke_token
     from minidesk.events import SYSTEM
+    from minidesk.realtime import publisher
 
-    _load()
+    publisher.install(_load())  # the token's open sockets close at once, on every process
     with db.get_db().transaction() as session:
         token = session.get(ApiToken, token_id)
         if token is None:

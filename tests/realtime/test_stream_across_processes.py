@@ -14,6 +14,7 @@ import httpx
 import pytest
 from sqlalchemy.orm import Session
 from tests.conftest import ON_POSTGRES, Cast, Person, ingest
+from tests.desk.visibility_world import build
 from tests.realtime.servers import environment, web_processes
 from websockets.asyncio.client import ClientConnection, connect
 
@@ -151,3 +152,53 @@ def _commit_elsewhere(database_url: str, realtime_url: str, channel: str, number
 def _tag(session: Session, number: int) -> None:
     ticket = session.get_one(Ticket, number)
     tickets.do_set_tags(session, ticket, ["from-a-worker"], [], events.SYSTEM)
+
+
+@pytest.mark.parametrize("broker", list(BROKERS))
+def test_an_agent_taken_off_a_team_on_process_a_stops_hearing_on_process_b(
+    cast: Cast, database_url: str, broker: str
+) -> None:
+    """The attack: alice (Support) keeps a socket open on B while an admin takes her out of
+    Support through A. The next Support change must not reach her, with no wait for her
+    socket's periodic token check (``connection.REVALIDATE_SECONDS``, 15 s)."""
+    url = BROKERS[broker]
+    if broker == "postgresql" and ON_POSTGRES:
+        pytest.skip("the default on PostgreSQL is NOTIFY already")
+    if url and not _reachable(url):
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{url} unreachable")
+        pytest.skip(f"{url} unreachable")
+    world = build(cast)
+    with db.get_db().transaction() as session:  # still hers once she leaves Support
+        session.get_one(Ticket, world.mia_billing_ticket).assignee_id = cast.alice.id
+    channel = f"minidesk-test-{os.getpid()}-access-{broker}"
+    env = environment(database_url, realtime_url=url, realtime_channel=channel)
+
+    async def scenario(a: str, b: str) -> None:
+        alice = await _open(b, cast.alice)
+        await alice.send(json.dumps({"op": "subscribe", "view": "all"}))
+        await alice.send(json.dumps({"op": "subscribe", "ticket": world.sam_ticket}))
+        await _until(alice, type="subscribed", ticket=world.sam_ticket)
+        async with httpx.AsyncClient(base_url=a, headers=cast.olivia.headers) as api:
+            for method, path, body in [
+                ("PATCH", "/workspace", {"restrict_agents_to_teams": True}),
+                ("PATCH", f"/users/{cast.alice.id}", {"remove_team_ids": [cast.support_team]}),
+                ("PATCH", f"/tickets/{world.sam_ticket}", {"priority": "P1"}),
+                ("PATCH", f"/tickets/{world.mia_billing_ticket}", {"priority": "P2"}),
+            ]:
+                response = await api.request(method, f"/api/v1{path}", json=body)
+                assert response.status_code == 200, response.text
+        heard = []
+        async with asyncio.timeout(WAIT_SECONDS):
+            while not heard or heard[-1].get("ticket") != world.mia_billing_ticket:
+                message = json.loads(await alice.recv())
+                if "ticket" in message and message["type"] != "subscribed":
+                    heard.append(message)
+        assert [(m["type"], m["ticket"]) for m in heard] == [
+            ("ticket.hidden", world.sam_ticket),
+            ("ticket.updated", world.mia_billing_ticket),
+        ]
+        await alice.close()
+
+    with web_processes(2, env) as (a, b):
+        asyncio.run(scenario(a, b))

@@ -4,9 +4,10 @@ Signing in takes an API token from the ``Authorization`` header, from a
 ``minidesk.bearer.<token>`` subprotocol (browsers cannot set headers on a WebSocket; offer
 ``minidesk.v1`` alongside, which the server selects), from the workspace's session cookie
 (only on a handshake whose ``Origin`` is the desk itself, so another site's page cannot ride a
-signed-in agent's cookie), or from a first message ``{"op": "auth", "token": ...}``. Each is
-one function of ``_SOURCES``. The token is checked again every ``REVALIDATE_SECONDS``
-and at its expiry; a revoked or expired token or a deactivated user closes the socket
+signed-in agent's cookie), or from a first message ``{"op": "auth", "token": ...}``
+(``credentials``). The token is checked again every ``REVALIDATE_SECONDS``, at
+its expiry, and at once when the user's role, teams, active flag or tokens change
+(``access_changes``); a revoked or expired token or a deactivated user closes the socket
 (``CloseCode.UNAUTHENTICATED``), and a changed role or team takes effect at that check.
 """
 
@@ -20,25 +21,20 @@ from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from enum import IntEnum
 from typing import Annotated, Any, Literal
-from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from minidesk.desk.access import sees_ticket
 from minidesk.desk.tokens import Rejection, TokenRejected
-from minidesk.realtime import scope, socket
-from minidesk.realtime.hub import Hub, dumps
-from minidesk.realtime.socket import QueuedSocket
+from minidesk.realtime import credentials, scope, socket
+from minidesk.realtime.hub import Hub
+from minidesk.realtime.socket import QueuedSocket, dumps
 from minidesk.realtime.views import ALL, MY_OPEN
 from minidesk.routing import stream as routing_stream
-from minidesk.settings import get_settings
-from minidesk.web.cookies import SESSION_COOKIE
 
 log = logging.getLogger(__name__)
 
-PROTOCOL = "minidesk.v1"
-BEARER_PROTOCOL = "minidesk.bearer."
 AUTH_SECONDS = 10.0
 REVALIDATE_SECONDS = 15.0
 # Messages waiting for one socket; a client that lets more pile up is too slow to keep.
@@ -83,54 +79,19 @@ Op = TypeAdapter[Follow | OnTicket | Ping | Auth](
 )
 
 
-def _from_header(websocket: WebSocket) -> str | None:
-    scheme, _, secret = websocket.headers.get("authorization", "").partition(" ")
-    return secret.strip() or None if scheme.lower() == "bearer" else None
-
-
-def _from_subprotocol(websocket: WebSocket) -> str | None:
-    offered: list[str] = websocket.scope.get("subprotocols", [])
-    found = [p[len(BEARER_PROTOCOL) :] for p in offered if p.startswith(BEARER_PROTOCOL)]
-    return found[0] if found else None
-
-
-def _from_session_cookie(websocket: WebSocket) -> str | None:
-    secret = websocket.cookies.get(SESSION_COOKIE, "").strip()
-    if not secret:
-        return None
-    # Browsers send Origin on every WebSocket handshake and scripts cannot forge it: the
-    # cookie counts only when the page that opened the socket is one of the desk's own.
-    origin = websocket.headers.get("origin")
-    return secret if origin is not None and _own_origin(origin, websocket) else None
-
-
-def _own_origin(origin: str, websocket: WebSocket) -> bool:
-    parts = urlsplit(origin)
-    if parts.scheme not in {"http", "https"} or not parts.netloc:
-        return False
-    if parts.netloc.lower() == websocket.headers.get("host", "").lower():
-        return True
-    public = urlsplit(get_settings().public_url)
-    return (parts.scheme, parts.netloc.lower()) == (public.scheme, public.netloc.lower())
-
-
-_SOURCES: tuple[Callable[[WebSocket], str | None], ...] = (
-    _from_header,
-    _from_subprotocol,
-    _from_session_cookie,
-)
-
-
 async def serve(hub: Hub, websocket: WebSocket) -> None:
     """Run one agent's socket until either side ends it."""
-    secret = next((s for source in _SOURCES if (s := source(websocket))), None)
+    secret = credentials.from_handshake(websocket)
     offered = websocket.scope.get("subprotocols", [])
-    await websocket.accept(subprotocol=PROTOCOL if PROTOCOL in offered else None)
+    await websocket.accept(
+        subprotocol=credentials.PROTOCOL if credentials.PROTOCOL in offered else None
+    )
     if secret is None:
         secret = await _first_message(websocket)
     if secret is None:
         await websocket.close(CloseCode.UNAUTHENTICATED, "send an API token")
         return
+    epoch = hub.access_epoch
     try:
         agent = await asyncio.to_thread(scope.agent_for, secret)
     except TokenRejected as rejected:
@@ -146,6 +107,10 @@ async def serve(hub: Hub, websocket: WebSocket) -> None:
     hub.joined(connection)
     user_id = agent.viewer.user_id
     try:
+        if hub.access_epoch != epoch:
+            # Someone's access changed while we read this agent's, too late for the hub's
+            # re-check of the sockets it had: read it again rather than risk a stale sight.
+            await connection.recheck()
         await _presence(routing_stream.connected, user_id)
         await connection.run()
     finally:
@@ -260,6 +225,42 @@ class Connection(QueuedSocket):
             return False
         return True
 
+    def hide(self, number: int) -> None:
+        """A ticket the socket subscribed to, or one of its views listed, while it could see
+        it has moved out of its sight (another team, another assignee, a narrower role): say
+        so once and end the subscription. Once only, because a notice per later change would
+        tell the agent when a ticket they may no longer see is worked on; to follow it again
+        they subscribe, which checks again."""
+        self.tickets.discard(number)
+        if number in self.viewing:  # colleagues stop seeing them on a ticket they cannot see
+            self.viewing.discard(number)
+            self.hub.signal("viewing", self, number, active=False)
+        self.offer(dumps({"type": "ticket.hidden", "ticket": number}))
+
+    async def recheck(self) -> None:
+        """Who the token stands for now, from the database (the periodic check, and at once
+        when their access changed: ``access_changes``). A revoked or expired token or a
+        deactivated user closes the socket; a changed role or team counts from the next
+        message on: subscribed tickets now out of sight are hidden, and the client is told
+        to refetch what it shows (``access.changed``)."""
+        try:
+            agent = await asyncio.to_thread(scope.agent_for, self._secret)
+        except TokenRejected as rejected:
+            self.end(CloseCode.UNAUTHENTICATED, _why(rejected))
+            return
+        before, self.agent = self.agent.viewer, agent
+        if agent.viewer == before:
+            return
+        if self.tickets:
+            where = await asyncio.to_thread(scope.load, set(self.tickets))
+            for number in sorted(self.tickets):
+                ticket = where.tickets.get(number)
+                if ticket is None or not sees_ticket(
+                    agent.viewer, where.restrict_to_teams, ticket.team_id, ticket.assignee_id
+                ):
+                    self.hide(number)
+        self.offer(dumps({"type": "access.changed"}))
+
     def _error(self, op: str | None, error: str, detail: str) -> None:
         self.offer(dumps({"type": "error", "op": op, "error": error, "detail": detail}))
 
@@ -271,11 +272,10 @@ class Connection(QueuedSocket):
                 wait = min(wait, max(expires - time.time(), 0.0) + 0.01)
             await asyncio.sleep(wait)
             try:
-                self.agent = await asyncio.to_thread(scope.agent_for, self._secret)
-            except TokenRejected as rejected:
-                self.end(CloseCode.UNAUTHENTICATED, _why(rejected))
-                return
+                await self.recheck()
             except Exception:
                 log.exception("re-checking a realtime client's token failed; retrying")
                 continue
+            if self._ended is not None:
+                return
             await _presence(routing_stream.still_connected, self.agent.viewer.user_id)

@@ -160,11 +160,18 @@ def encode_signal(signal: dict[str, Any]) -> str:
     return json.dumps({"s": signal}, separators=(",", ":"))
 
 
+def encode_access(users: Sequence[int]) -> str:
+    """The users whose role, teams, active flag or tokens a transaction changed
+    (``access_changes``): a few ids, far below the payload limit."""
+    return json.dumps({"a": list(users)}, separators=(",", ":"))
+
+
 @dataclass(frozen=True)
 class Decoded:
     notices: list[Notice]
     signals: list[dict[str, Any]]
     desk: list[DeskNotice] = field(default_factory=list)
+    access: list[int] = field(default_factory=list)  # users whose access changed
 
 
 def decode(payload: str | bytes) -> Decoded:
@@ -198,4 +205,5 @@ def decode(payload: str | bytes) -> Decoded:
             case [int(event_id), str(kind), int() | None as customer, int() | None as subject]:
                 desk.append(DeskNotice(event_id, kind, customer, subject))
     signal = body.get("s")
-    return Decoded(notices, [signal] if isinstance(signal, dict) else [], desk)
+    access = [user for user in body.get("a", ()) if type(user) is int]
+    return Decoded(notices, [signal] if isinstance(signal, dict) else [], desk, access)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
 from collections.abc import Callable, Coroutine
 from typing import Any
@@ -23,6 +24,11 @@ log = logging.getLogger(__name__)
 # A client that reads nothing may not read the close frame either: do not wait for it.
 CLOSE_SECONDS = 1.0
 TOO_SLOW = 4429  # the queue filled up unread: reconnect and resynchronise
+
+
+def dumps(message: dict[str, Any]) -> str:
+    """A message as it goes down a socket: compact JSON, encoded once for every recipient."""
+    return json.dumps(message, separators=(",", ":"))
 
 
 class QueuedSocket:

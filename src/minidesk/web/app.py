@@ -41,6 +41,8 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
     awaiting = Awaiting()
     tokens.forget_all()  # a new app may sit on another database
     hub = Hub(publisher.install(settings))
+    # A role, team, deactivation or revocation made by another process counts here at once.
+    hub.access_listeners.append(lambda _users: tokens.forget_all())
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -6,8 +6,9 @@ remembers it for ``CACHE_SECONDS``.
 
 Staleness: any revocation, deactivation or role change made *in this process* (through any
 code path that sets those ORM attributes) clears the cache at once and again after its commit.
-One made in *another* process (``minidesk`` CLI, another web worker) is seen here within
-``CACHE_SECONDS``: that is the window in which a revoked token may still be accepted.
+One made in *another* process (another web worker, ``minidesk worker``, the ``minidesk``
+CLI) clears it when the realtime broker brings the news (``realtime.access_changes``,
+milliseconds); were that lost, it is seen here within ``CACHE_SECONDS`` all the same.
 
 Expiry is never stale: each cached entry carries its token's ``expires_at``, checked against
 the wall clock on every request.

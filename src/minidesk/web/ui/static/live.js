@@ -24,7 +24,16 @@
 
   stream.on((message, context) => {
     if (message.type === "hello") hello(context.reconnected);
-    else if (["ticket.created", "ticket.updated", "message.created"].includes(message.type)) {
+    else if (message.type === "subscribed" && message.topic === "desk") inbox.dataset.desk = "on";
+    else if (message.type === "access.changed" || (message.type === "desk.changed" && message.kind === "workspace.updated")) {
+      // A changed role or team, or the workspace's team restriction: which tickets this agent
+      // sees changed, so refetch what the page shows, as after a reconnect.
+      catchUp();
+    } else if (message.type === "desk.changed" && message.customer !== undefined) {
+      // A customer renamed or merged: the rows show customers' names.
+      tbody().querySelectorAll("tr[data-ticket]").forEach((row) => changed.add(row.dataset.ticket));
+      refreshRows();
+    } else if (["ticket.created", "ticket.updated", "message.created"].includes(message.type)) {
       changed.add(String(message.ticket));
       refreshRows();
       refreshCounts();
@@ -39,6 +48,7 @@
 
   function hello(reconnected) {
     stream.send({ op: "subscribe", view: "all" });
+    stream.send({ op: "subscribe", topic: "desk" });  // changes of no ticket (desk.changed)
     if (reconnected) catchUp();
   }
 
@@ -77,7 +87,12 @@
     numbers.forEach((n) => query.append("ticket", n));
     let fragment;
     try { fragment = parse(await fetchText("/inbox/rows?" + query)); } catch (_) { return; }
-    fragment.querySelectorAll("tr[data-ticket]").forEach(place);
+    const rows = Array.from(fragment.querySelectorAll("tr[data-ticket]"));
+    rows.forEach(place);
+    // The server leaves out a ticket this agent may no longer see (a team they left): its row
+    // goes, as on `ticket.hidden`.
+    const drawn = new Set(rows.map((row) => row.dataset.ticket));
+    numbers.filter((n) => !drawn.has(n)).forEach((n) => { const row = rowOf(n); if (row) row.remove(); });
     if (changed.size) refreshRows();
   }, 250);
 

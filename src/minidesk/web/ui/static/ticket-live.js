@@ -15,11 +15,25 @@
   stream.on((message, context) => {
     if (message.type === "hello") {
       stream.send({ op: "subscribe", ticket: ticket });
+      stream.send({ op: "subscribe", topic: "desk" });
       stream.send({ op: "viewing", ticket: ticket });
       page.dataset.live = "on";
-      if (context.reconnected) { refreshEntries(); refreshParts(); }
+      if (context.reconnected) {
+        refreshEntries();
+        refreshParts();  // the field panel among them
+        deskParts.add("macro");
+        deskParts.add("customer-panel");
+        refreshDesk();
+      }
     } else if (message.type === "closed") {
       page.dataset.live = "off";
+    } else if (message.type === "subscribed" && message.topic === "desk") {
+      page.dataset.desk = "on";
+    } else if (message.type === "desk.changed") {
+      deskChanged(message);
+    } else if (message.type === "access.changed") {
+      // A changed role or team: what the panels may show changed with it.
+      refreshParts();
     } else if (message.ticket !== ticket) {
       return;
     } else if (message.type === "subscribed") {
@@ -124,6 +138,52 @@
       news(WORDS["note.mentioned"]);
     }
   }, 100);
+
+  // --- changes of no ticket: templates, custom fields, this ticket's customer ------------------
+
+  // Which part of the page each desk change touches (docs/realtime.md#changes-of-no-ticket).
+  const DESK = {
+    "template.created": "macro",
+    "template.updated": "macro",
+    "ticket_field.changed": "field-panel",
+    "customer.updated": "customer-panel",
+    "customer.merged": "customer-panel",
+    "customer.unmerged": "customer-panel",
+  };
+  const WHAT = { "macro": "The template list", "field-panel": "The custom fields", "customer-panel": "The customer's details" };
+  const deskParts = new Set();
+
+  function deskChanged(message) {
+    const id = DESK[message.kind];
+    if (!id) return;
+    if (id === "customer-panel" && message.customer !== Number(page.dataset.customer)) return;
+    deskParts.add(id);
+    refreshDesk();
+  }
+
+  // From the page itself, as the server renders it now. The template list keeps its element
+  // (ticket.js listens on it) and the agent's choice; a part being typed in is left alone.
+  const refreshDesk = later(async () => {
+    const ids = Array.from(deskParts);
+    deskParts.clear();
+    let fresh;
+    try { fresh = new DOMParser().parseFromString(await fetchText(location.pathname), "text/html"); } catch (_) { return; }
+    const changed = [];
+    ids.forEach((id) => {
+      const part = document.getElementById(id);
+      const replacement = fresh.getElementById(id);
+      if (!part || !replacement || part.contains(document.activeElement)) return;
+      if (id === "macro") {
+        const chosen = part.value;
+        part.replaceChildren(...Array.from(replacement.options));
+        part.value = chosen;
+      } else {
+        part.replaceWith(replacement);
+      }
+      changed.push(WHAT[id]);
+    });
+    if (changed.length) announce(changed.join(", ") + (changed.length > 1 ? " have" : " has") + " changed");
+  }, 200);
 
   // --- the timeline ----------------------------------------------------------------------------
 

@@ -1,0 +1,89 @@
+"""Changes of no ticket reach open pages without a reload (the stream's ``desk`` topic): a
+template a manager adds appears in the picker of a ticket page an agent has open, a
+customer's new name in the inbox's rows, and an agent taken off a team loses that team's
+rows at once (``access.changed``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from playwright.sync_api import expect
+from tests.conftest import Cast, Person
+from tests.web.ui.test_browser import _password, _serious, _sign_in
+from tests.web.ui.test_live_inbox import _inbound, _live
+
+from minidesk import db
+from minidesk.desk.models import Ticket
+
+pytestmark = pytest.mark.slow
+
+
+def _api(base: str, who: Person, method: str, path: str, body: Any) -> None:
+    response = httpx.request(method, f"{base}/api/v1{path}", json=body, headers=who.headers)
+    assert response.status_code in (200, 201), response.text
+
+
+def _open_live(page: Any, url: str, marker: str) -> None:
+    """Open ``url`` and wait until its stream follows the desk topic; mark the document so
+    that a reload would show (a new document has no marker)."""
+    page.goto(url)
+    _live(page)
+    page.locator(f"{marker}[data-desk=on]").wait_for(state="attached")
+    page.evaluate("window.__sameDocument = true")
+
+
+def _same_document(page: Any) -> bool:
+    return bool(page.evaluate("window.__sameDocument === true"))
+
+
+def test_a_template_a_manager_adds_appears_on_an_open_ticket_page(
+    page: Any, live_server: str, cast: Cast
+) -> None:
+    number = _inbound(live_server, cast, "Where is my parcel?", "desk-1", "emma@example.com")
+    _password(cast.alice.email)
+    _sign_in(page, live_server, cast.alice.email)
+    _open_live(page, f"{live_server}/tickets/{number}", "[data-ticket-page]")
+    picker = page.locator("#macro option", has_text="Parcel running late")
+    expect(picker).to_have_count(0)
+
+    template = {
+        "key": "parcel_late",
+        "name": "Parcel running late",
+        "variants": {
+            "A": {"default": {"body": "Sorry, {{ cta }}", "cta": "Track it.", "subject": "Late"}}
+        },
+    }
+    _api(live_server, cast.maya, "POST", "/templates", template)
+    expect(picker).to_have_count(1)
+    assert _same_document(page)
+    assert _serious(page) == []
+
+
+def test_a_renamed_customer_and_a_team_left_show_in_the_open_inbox(
+    page: Any, live_server: str, cast: Cast
+) -> None:
+    number = _inbound(live_server, cast, "Where is my parcel?", "desk-2", "emma@example.com")
+    with db.get_db().sessions() as session:
+        customer = session.get_one(Ticket, number).customer_id
+    _api(live_server, cast.olivia, "PATCH", f"/tickets/{number}", {"team_id": cast.support_team})
+    _api(live_server, cast.olivia, "PATCH", "/workspace", {"restrict_agents_to_teams": True})
+    _password(cast.alice.email)
+    _sign_in(page, live_server, cast.alice.email)
+    _open_live(page, f"{live_server}/inbox?view=open", "div.inbox")
+    row = page.locator(f'tr[data-ticket="{number}"]')
+    expect(row).to_contain_text("Emma")
+
+    _api(live_server, cast.olivia, "PATCH", f"/customers/{customer}", {"name": "Emma Renamed"})
+    expect(row).to_contain_text("Emma Renamed")
+    # alice (Support) is taken off Support: the Support ticket's row goes at once.
+    _api(
+        live_server,
+        cast.olivia,
+        "PATCH",
+        f"/users/{cast.alice.id}",
+        {"remove_team_ids": [cast.support_team]},
+    )
+    expect(row).to_have_count(0)
+    assert _same_document(page)

@@ -35,7 +35,16 @@ def test_train_then_eval_csv_with_bom(tmp_path: Path) -> None:
     res = runner.invoke(app, ["eval", str(out), str(data)])
     assert res.exit_code == 0, res.output
     metrics = json.loads(res.output)
-    for key in ("accuracy", "macro_f1", "n", "oos_recall", "latency_ms_p50", "latency_ms_p99"):
+    for key in (
+        "accuracy",
+        "macro_f1",
+        "n",
+        "oos_recall",
+        "latency_ms_p50",
+        "latency_ms_p99",
+        "latency_cpu_ms_p50",
+        "latency_cpu_ms_p99",
+    ):
         assert key in metrics
     assert metrics["n"] == 40
     assert metrics["accuracy"] > 0.8
@@ -93,10 +102,16 @@ def _templated_csv(path: Path) -> None:
     """Bitext-style data: a few templates per intent, each repeated with many fillers."""
     templates = {
         "order_status": ["where is my {x}", "track my {x} please", "has my {x} shipped"],
-        "refund": ["i want a refund for my {x}", "refund the {x} please",
-                   "give me my money back for the {x}"],
-        "password": ["i forgot my password for my {x} account", "reset my {x} password",
-                     "cannot log in to my {x} account"],
+        "refund": [
+            "i want a refund for my {x}",
+            "refund the {x} please",
+            "give me my money back for the {x}",
+        ],
+        "password": [
+            "i forgot my password for my {x} account",
+            "reset my {x} password",
+            "cannot log in to my {x} account",
+        ],
     }
     fillers = ["order", "parcel", "lamp", "shoes", "gift", "book", "mug", "chair"]
     with path.open("w", encoding="utf-8", newline="") as fh:

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -154,3 +157,28 @@ def test_a_model_trained_on_templates_accepts_new_wordings_and_languages(
     res = runner.invoke(app, ["eval", str(out), str(heldout)])
     assert res.exit_code == 0, res.output
     assert json.loads(res.output)["accuracy_unthresholded"] >= 0.75
+
+
+# What every `minidesk` command (`serve` included) imports before it runs: the whole CLI,
+# every feature's commands mounted, `intents` among them.
+CLI_PROBE = """
+import sys
+import minidesk.cli
+assert "intents" in [g.name for g in minidesk.cli.app.registered_groups]
+print(sorted({m.split(".")[0] for m in sys.modules} & {"sklearn", "scipy", "pandas"}))
+"""
+
+
+def test_building_the_cli_imports_no_trainer() -> None:
+    # The trainer's scikit-learn, SciPy and pandas cost `minidesk serve` ~115 MB resident.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MINIDESK_")}
+    done = subprocess.run(
+        [sys.executable, "-c", CLI_PROBE],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"

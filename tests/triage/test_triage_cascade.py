@@ -12,7 +12,7 @@ import pytest
 from minidesk.triage import encoder as enc
 from minidesk.triage.build_default import bitext_examples
 from minidesk.triage.data import Example, load_examples
-from minidesk.triage.model import IntentModel
+from minidesk.triage.model import IntentModel, ModelError
 from minidesk.triage.registry import DEFAULT_MODEL_DIR
 from minidesk.triage.train import TrainConfig, train
 
@@ -137,3 +137,19 @@ def test_tfidf_models_have_no_cascade(toy_model_dir: Path) -> None:
     model = IntentModel.load(toy_model_dir)
     assert model.cascade is None
     assert "cascade" not in json.loads((toy_model_dir / "model.json").read_text("utf-8"))
+
+
+def test_stage_one_weights_of_the_wrong_shape_are_refused(
+    default_model: IntentModel, tmp_path: Path
+) -> None:
+    default_model.save(tmp_path)
+    with np.load(tmp_path / "weights.npz") as z:
+        arrays = {k: z[k] for k in z.files}
+    assert arrays["cascade_coef"].shape == (
+        len(default_model.word_vocab) + len(default_model.char_vocab),
+        len(default_model.labels),
+    )
+    arrays["cascade_coef"] = arrays["cascade_coef"][:-1]
+    np.savez_compressed(tmp_path / "weights.npz", **arrays)
+    with pytest.raises(ModelError, match="stage-one weights of shape"):
+        IntentModel.load(tmp_path)

@@ -2,6 +2,9 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -35,7 +38,16 @@ def test_train_then_eval_csv_with_bom(tmp_path: Path) -> None:
     res = runner.invoke(app, ["eval", str(out), str(data)])
     assert res.exit_code == 0, res.output
     metrics = json.loads(res.output)
-    for key in ("accuracy", "macro_f1", "n", "oos_recall", "latency_ms_p50", "latency_ms_p99"):
+    for key in (
+        "accuracy",
+        "macro_f1",
+        "n",
+        "oos_recall",
+        "latency_ms_p50",
+        "latency_ms_p99",
+        "latency_cpu_ms_p50",
+        "latency_cpu_ms_p99",
+    ):
         assert key in metrics
     assert metrics["n"] == 40
     assert metrics["accuracy"] > 0.8
@@ -93,10 +105,16 @@ def _templated_csv(path: Path) -> None:
     """Bitext-style data: a few templates per intent, each repeated with many fillers."""
     templates = {
         "order_status": ["where is my {x}", "track my {x} please", "has my {x} shipped"],
-        "refund": ["i want a refund for my {x}", "refund the {x} please",
-                   "give me my money back for the {x}"],
-        "password": ["i forgot my password for my {x} account", "reset my {x} password",
-                     "cannot log in to my {x} account"],
+        "refund": [
+            "i want a refund for my {x}",
+            "refund the {x} please",
+            "give me my money back for the {x}",
+        ],
+        "password": [
+            "i forgot my password for my {x} account",
+            "reset my {x} password",
+            "cannot log in to my {x} account",
+        ],
     }
     fillers = ["order", "parcel", "lamp", "shoes", "gift", "book", "mug", "chair"]
     with path.open("w", encoding="utf-8", newline="") as fh:
@@ -139,3 +157,28 @@ def test_a_model_trained_on_templates_accepts_new_wordings_and_languages(
     res = runner.invoke(app, ["eval", str(out), str(heldout)])
     assert res.exit_code == 0, res.output
     assert json.loads(res.output)["accuracy_unthresholded"] >= 0.75
+
+
+# What every `minidesk` command (`serve` included) imports before it runs: the whole CLI,
+# every feature's commands mounted, `intents` among them.
+CLI_PROBE = """
+import sys
+import minidesk.cli
+assert "intents" in [g.name for g in minidesk.cli.app.registered_groups]
+print(sorted({m.split(".")[0] for m in sys.modules} & {"sklearn", "scipy", "pandas"}))
+"""
+
+
+def test_building_the_cli_imports_no_trainer() -> None:
+    # The trainer's scikit-learn, SciPy and pandas cost `minidesk serve` ~115 MB resident.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MINIDESK_")}
+    done = subprocess.run(
+        [sys.executable, "-c", CLI_PROBE],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=env,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"

@@ -1,4 +1,4 @@
-"""The joint scorer: one SVM over TF-IDF and embeddings, and the cascade's stage-one intercept."""
+"""The joint scorer: one SVM over TF-IDF and embeddings, and the cascade's TF-IDF-only SVM."""
 
 from __future__ import annotations
 
@@ -43,15 +43,19 @@ def test_stacked_weights_score_as_the_parts() -> None:
     np.testing.assert_allclose(direct, fitted.scores(x, emb).full, rtol=1e-4, atol=1e-4)
 
 
-def test_stage_one_scores_a_typical_embedding_as_the_full_model() -> None:
+def test_stage_one_is_a_tfidf_only_svm_of_its_own() -> None:
     x, emb, y = _data()
     fitted = fit_parts(x, emb, y, c=1.0, seed=0)
-    mean = np.repeat(emb.mean(axis=0, keepdims=True), x.shape[0], axis=0)
-    scores = fitted.scores(x, mean)
-    np.testing.assert_allclose(scores.stage_one, scores.full, rtol=1e-4, atol=1e-4)
-    # Any other embedding moves the full score, never stage one's.
-    assert not np.allclose(fitted.scores(x, emb).full, scores.stage_one, atol=1e-3)
-    np.testing.assert_allclose(fitted.scores(x, emb).stage_one, scores.stage_one)
+    alone = fit_parts(x, None, y, c=1.0, seed=0).scores(x, None).full
+    np.testing.assert_allclose(fitted.scores(x, emb).stage_one, alone, rtol=1e-5, atol=1e-5)
+    # The embedding moves the full score, never stage one's.
+    other = np.roll(emb, 1, axis=0)
+    np.testing.assert_array_equal(
+        fitted.scores(x, other).stage_one, fitted.scores(x, emb).stage_one
+    )
+    assert not np.allclose(fitted.scores(x, other).full, fitted.scores(x, emb).full, atol=1e-3)
+    # Its own fit, not the joint model's TF-IDF rows: those lean on the embedding.
+    assert not np.allclose(fitted.stage_one_coef, fitted.sparse_coef, atol=1e-3)
 
 
 def test_a_tfidf_only_scorer_has_one_stage() -> None:

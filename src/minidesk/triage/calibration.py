@@ -76,8 +76,11 @@ def calibrate(held: HeldOut, *, has_oos: bool, oos_share: float) -> Calibration:
         # over-confident about them and the search can settle on 0. Never accept messages
         # less confident than the least confident 5% of held-out in-scope ones.
         threshold = max(threshold, float(np.quantile(cin[cin >= 0], FALLBACK_REJECT_SHARE)))
-    rule = ("max in-scope accuracy + recall of held-out oos rows" if has_oos
-            else "max in-scope accuracy + recall of held-out (left-out) classes")
+    rule = (
+        "max in-scope accuracy + recall of held-out oos rows"
+        if has_oos
+        else "max in-scope accuracy + recall of held-out (left-out) classes"
+    )
     return Calibration(
         temperature,
         threshold,
@@ -88,25 +91,38 @@ def calibrate(held: HeldOut, *, has_oos: bool, oos_share: float) -> Calibration:
     )
 
 
-def calibrate_cascade(held: HeldOut, calib: Calibration,
-                       intercept: np.ndarray) -> cascade.Cascade | None:
+def calibrate_cascade(
+    held: HeldOut, calib: Calibration, coef: np.ndarray, intercept: np.ndarray
+) -> cascade.Cascade | None:
     """Stage one's temperature and threshold from the held-out scores (``triage.cascade``)."""
-    temperature = fit_temperature(
-        HeldOut(scores=held.sparse, labels=held.labels, truth=held.truth))
-    folds = [(softmax(sparse.copy(), temperature), softmax(full.copy(), calib.temperature),
-              labels, truth)
-             for sparse, full, labels, truth in zip(held.sparse, held.scores, held.labels,
-                                                    held.truth, strict=True)]
+    temperature = fit_temperature(HeldOut(scores=held.sparse, labels=held.labels, truth=held.truth))
+    folds = [
+        (
+            softmax(sparse.copy(), temperature),
+            softmax(full.copy(), calib.temperature),
+            labels,
+            truth,
+        )
+        for sparse, full, labels, truth in zip(
+            held.sparse, held.scores, held.labels, held.truth, strict=True
+        )
+    ]
     rows = cascade.held_out_rows(folds, calib.threshold)
     chosen = cascade.choose_threshold(rows, floor=calib.threshold)
     if chosen is None:
         return None
-    return cascade.Cascade(chosen[0], temperature, np.asarray(intercept, dtype=np.float32),
-                           chosen[1])
+    return cascade.Cascade(
+        chosen[0],
+        temperature,
+        np.asarray(intercept, dtype=np.float32),
+        chosen[1],
+        np.asarray(coef, dtype=np.float32),
+    )
 
 
-def best_threshold(conf_in: np.ndarray, correct: np.ndarray, conf_out: np.ndarray,
-                    oos_share: float) -> float:
+def best_threshold(
+    conf_in: np.ndarray, correct: np.ndarray, conf_out: np.ndarray, oos_share: float
+) -> float:
     cands = np.unique(np.concatenate([[0.0], conf_in[conf_in >= 0], conf_out[conf_out >= 0]]))
     good = np.sort(conf_in[correct])
     neg = np.sort(conf_out)

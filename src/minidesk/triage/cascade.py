@@ -1,12 +1,14 @@
 """The two-stage intent decision: TF-IDF first, the sentence encoder only when it is unsure.
 
-An encoder model's scorer is a sum of two linear parts (``triage.scorer``): a TF-IDF SVM and
-a ridge model on sentence embeddings. The TF-IDF part is a complete classifier on its own,
-costs about a tenth of the encoder's forward pass, and on most live messages ("where is my
-order #123?") already agrees with the sum. So the model first scores the TF-IDF part alone,
-turned into probabilities with a temperature of its own; a message whose top probability
-reaches the cascade ``threshold`` is decided there, the rest get the encoder and the full
-scorer.
+An encoder model's scorer is one linear SVM over TF-IDF and a sentence embedding
+(``triage.scorer``). Beside it the model stores a TF-IDF-only SVM (``coef``): a complete
+classifier on its own that costs about a tenth of the encoder's forward pass and on most
+live messages ("where is my order #123?") already agrees with the full model. So the model
+first scores with that SVM, turned into probabilities with a temperature of its own; a
+message whose top probability reaches the cascade ``threshold`` is decided there, the rest
+get the encoder and the full scorer. Models saved before the stage-one SVM existed have no
+``coef`` and score stage one with the TF-IDF rows of their full weights (as they were
+calibrated).
 
 The threshold is chosen in training on the same out-of-fold scores as the model's own
 threshold (unseen phrasings, left-out classes or held-out ``oos`` rows as negatives): the
@@ -36,13 +38,15 @@ CANDIDATES = 400
 
 @dataclass(frozen=True)
 class Cascade:
-    """Stage one of an encoder model: TF-IDF scores plus ``intercept``, softmax at
-    ``temperature``; decided there when the top probability is at least ``threshold``."""
+    """Stage one of an encoder model: TF-IDF scores (``coef``, else the TF-IDF rows of the
+    full weights) plus ``intercept``, softmax at ``temperature``; decided there when the top
+    probability is at least ``threshold``."""
 
     threshold: float
     temperature: float
     intercept: np.ndarray
     heldout_share: float  # share of held-out messages stage one decided
+    coef: np.ndarray | None = None  # (TF-IDF features, labels): the stage-one SVM
 
 
 @dataclass(frozen=True)

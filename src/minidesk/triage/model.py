@@ -12,9 +12,9 @@ With ``encoder: minilm`` (format 2, optional ``embeddings`` extra) the features 
 sentence embedding scaled by ``embedding_weight``; the scorer stays one linear model over
 the concatenation, so calibration and the decision rule are the same for both encoders.
 Format 2 exists so that a minidesk without encoder support refuses such a model by name.
-An encoder model may carry a ``cascade`` (``triage.cascade``): messages its TF-IDF part
-alone decides confidently skip the encoder. A minidesk that predates it ignores the fields
-and runs the full scorer on every message.
+An encoder model may carry a ``cascade`` (``triage.cascade``): messages a TF-IDF-only SVM
+stored beside the weights (``cascade_coef``) decides confidently skip the encoder. A minidesk
+that predates it ignores the fields and runs the full scorer on every message.
 """
 
 from __future__ import annotations
@@ -105,10 +105,23 @@ class IntentModel:
         self._coef = np.ascontiguousarray(self.coef, dtype=np.float32)
         self._intercept = np.asarray(self.intercept, dtype=np.float32)
         self._oos_index = self.labels.index(OOS_LABEL) if OOS_LABEL in self.labels else -1
+        # Stage one's weights: its own SVM, or (models saved before it) the full weights,
+        # of which it reads only the TF-IDF rows.
+        stage_coef = None if self.cascade is None else self.cascade.coef
+        self._stage_coef = (
+            self._coef if stage_coef is None else np.ascontiguousarray(stage_coef, dtype=np.float32)
+        )
+        n_sparse = len(self.word_vocab) + len(self.char_vocab)
+        if stage_coef is not None and self._stage_coef.shape != (n_sparse, len(self.labels)):
+            raise ModelError(
+                f"stage-one weights of shape {self._stage_coef.shape}, expected "
+                f"{(n_sparse, len(self.labels))}"
+            )
         # The sentence encoder is only resolved here (cheap: it checks the extra is
         # importable); its weights load on the first prediction.
         self._encoder: enc.SentenceEncoder | None = (
-            None if self.encoder == enc.TFIDF else enc.get_encoder(self.encoder))
+            None if self.encoder == enc.TFIDF else enc.get_encoder(self.encoder)
+        )
 
     @property
     def intents(self) -> list[str]:
@@ -120,15 +133,26 @@ class IntentModel:
         return self._full_scores(clipped, self._tfidf_scores(clipped))
 
     def _tfidf_scores(self, clipped: list[str]) -> np.ndarray:
-        """The TF-IDF part's scores, without intercept: each text's few non-zero features
-        pick their rows of the weights (a sparse product, one text at a time)."""
+        """The full scorer's TF-IDF part, without intercept."""
+        return self._sparse_scores(self._sparse_rows(clipped), self._coef)
+
+    def _sparse_rows(self, clipped: list[str]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Each text's few non-zero TF-IDF features: (rows of the weights, values)."""
         nw = len(self.word_vocab)
-        out = np.zeros((len(clipped), len(self.labels)), dtype=np.float32)
-        for row, text in enumerate(clipped):
-            cols, values = self._word.transform(text)
-            out[row] = values @ self._coef[cols]
-            cols, values = self._char.transform(text)
-            out[row] += values @ self._coef[cols + nw]
+        out = []
+        for text in clipped:
+            wcols, wvalues = self._word.transform(text)
+            ccols, cvalues = self._char.transform(text)
+            out.append((np.concatenate([wcols, ccols + nw]), np.concatenate([wvalues, cvalues])))
+        return out
+
+    def _sparse_scores(
+        self, rows: list[tuple[np.ndarray, np.ndarray]], coef: np.ndarray
+    ) -> np.ndarray:
+        """A sparse product one text at a time: the features pick their rows of ``coef``."""
+        out = np.zeros((len(rows), len(self.labels)), dtype=np.float32)
+        for i, (cols, values) in enumerate(rows):
+            out[i] = values @ coef[cols]
         return out
 
     def _full_scores(self, clipped: list[str], tfidf: np.ndarray) -> np.ndarray:
@@ -136,7 +160,7 @@ class IntentModel:
         if self._encoder is not None and clipped:
             emb = self._encoder.encode(clipped) * np.float32(self.embedding_weight)
             nw, nc = len(self.word_vocab), len(self.char_vocab)
-            out += emb @ self._coef[nw + nc:]
+            out += emb @ self._coef[nw + nc :]
         return out + self._intercept
 
     def predict_many(self, texts: list[str], *, cascade: bool = True) -> list[Prediction]:
@@ -145,12 +169,15 @@ class IntentModel:
         if not texts:
             return []
         clipped = [t[:MAX_CHARS] for t in texts]
-        tfidf = self._tfidf_scores(clipped)
+        rows = self._sparse_rows(clipped)
         stage = self.cascade if cascade and self._encoder is not None else None
         if stage is None:
+            tfidf = self._sparse_scores(rows, self._coef)
             probs = softmax(self._full_scores(clipped, tfidf), self.temperature)
             return [self._decide(row) for row in probs]
-        first = softmax(tfidf + stage.intercept, stage.temperature)
+        first = softmax(
+            self._sparse_scores(rows, self._stage_coef) + stage.intercept, stage.temperature
+        )
         sure = first.max(axis=1) >= stage.threshold
         out: list[Prediction | None] = [
             replace(self._decide(row), stage="tfidf") if ok else None
@@ -158,8 +185,8 @@ class IntentModel:
         ]
         unsure = np.flatnonzero(~sure)
         if len(unsure):
-            full = softmax(self._full_scores([clipped[i] for i in unsure], tfidf[unsure]),
-                           self.temperature)
+            tfidf = self._sparse_scores([rows[i] for i in unsure], self._coef)
+            full = softmax(self._full_scores([clipped[i] for i in unsure], tfidf), self.temperature)
             for i, row in zip(unsure.tolist(), full, strict=True):
                 out[i] = self._decide(row)
         return [p for p in out if p is not None]
@@ -199,9 +226,11 @@ class IntentModel:
             "meta": self.meta,
         }
         if self.cascade is not None:
-            doc["cascade"] = {"threshold": self.cascade.threshold,
-                              "temperature": self.cascade.temperature,
-                              "heldout_share": self.cascade.heldout_share}
+            doc["cascade"] = {
+                "threshold": self.cascade.threshold,
+                "temperature": self.cascade.temperature,
+                "heldout_share": self.cascade.heldout_share,
+            }
         tmp_w = out / (WEIGHTS_FILE + ".tmp.npz")
         arrays: dict[str, np.ndarray] = {
             "word_idf": self.word_idf.astype(np.float32),
@@ -211,6 +240,8 @@ class IntentModel:
         }
         if self.cascade is not None:
             arrays["cascade_intercept"] = self.cascade.intercept.astype(np.float32)
+            if self.cascade.coef is not None:
+                arrays["cascade_coef"] = self.cascade.coef.astype(np.float16)
         np.savez_compressed(tmp_w, **arrays)  # type: ignore[arg-type]
         tmp_j = out / (MODEL_FILE + ".tmp")
         tmp_j.write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")), "utf-8")
@@ -263,9 +294,14 @@ def _load_cascade(doc: dict[str, Any], weights: Any) -> Cascade | None:
     spec = doc.get("cascade")
     if not spec or "cascade_intercept" not in weights:
         return None
-    return Cascade(float(spec["threshold"]), float(spec["temperature"]),
-                   np.asarray(weights["cascade_intercept"], dtype=np.float32),
-                   float(spec.get("heldout_share", 0.0)))
+    coef = weights.get("cascade_coef")
+    return Cascade(
+        float(spec["threshold"]),
+        float(spec["temperature"]),
+        np.asarray(weights["cascade_intercept"], dtype=np.float32),
+        float(spec.get("heldout_share", 0.0)),
+        coef,
+    )
 
 
 def _jsonable(options: dict[str, Any]) -> dict[str, Any]:

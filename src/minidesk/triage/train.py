@@ -81,9 +81,15 @@ class _Perturbed:
     emb: np.ndarray
 
 
-def train(examples: Sequence[Example], *, config: TrainConfig | None = None,
-          version: str | None = None, meta: dict[str, Any] | None = None,
-          fold_ids: Sequence[int] | None = None, workers: int | None = None) -> TrainReport:
+def train(
+    examples: Sequence[Example],
+    *,
+    config: TrainConfig | None = None,
+    version: str | None = None,
+    meta: dict[str, Any] | None = None,
+    fold_ids: Sequence[int] | None = None,
+    workers: int | None = None,
+) -> TrainReport:
     """Train, calibrate and return an :class:`IntentModel` (not yet saved).
 
     ``fold_ids`` (one small integer per example) fixes the calibration folds, e.g. one per
@@ -123,25 +129,33 @@ def train(examples: Sequence[Example], *, config: TrainConfig | None = None,
         # already independent phrasings) and the effect was not measured.
         rows, ptexts = perturb.sample(texts, labels, np.random.default_rng(cfg.seed + 1))
         t0 = time.perf_counter()
-        perturbed = _Perturbed(rows, sp.hstack([word.transform(ptexts),
-                                                char.transform(ptexts)]).tocsr(),
-                               enc.get_encoder(cfg.encoder).encode(ptexts))
+        perturbed = _Perturbed(
+            rows,
+            sp.hstack([word.transform(ptexts), char.transform(ptexts)]).tocsr(),
+            enc.get_encoder(cfg.encoder).encode(ptexts),
+        )
         encode_seconds += time.perf_counter() - t0
 
     # The final fit and the folds' fits are independent: they run side by side
     # (``triage.fitting``), the final one first as it is the largest.
     folds, truths = _fold_jobs(x, emb, y, intents, cfg, fold_ids, perturbed)
     results = fitting.run(
-        [fitting.FitJob(x, emb, y, keep=True), *folds], c=cfg.c, seed=cfg.seed,
+        [fitting.FitJob(x, emb, y, keep=True), *folds],
+        c=cfg.c,
+        seed=cfg.seed,
         embedding_scale=cfg.embedding_scale,
-        workers=fitting.default_workers(len(texts)) if workers is None else workers)
+        workers=fitting.default_workers(len(texts)) if workers is None else workers,
+    )
     held = _held_out(results[1:], truths)
     calib = calibrate(held, has_oos=OOS_LABEL in labels, oos_share=cfg.oos_share)
 
     parts = results[0].fitted
     assert parts is not None  # the job kept it
-    stage_one = None if emb is None else calibrate_cascade(
-        held, calib, parts.stage_one_intercept)
+    stage_one = (
+        None
+        if emb is None
+        else calibrate_cascade(held, calib, parts.stage_one_coef, parts.stage_one_intercept)
+    )
     coef, intercept = parts.stacked()
     classes = parts.classes
     meta_all = {
@@ -150,9 +164,13 @@ def train(examples: Sequence[Example], *, config: TrainConfig | None = None,
         "n_examples": len(texts),
         "label_counts": dict(Counter(labels)),
         "calibration": calib.__dict__,
-        "cascade": None if stage_one is None else {
-            "threshold": stage_one.threshold, "temperature": stage_one.temperature,
-            "heldout_stage_one_share": stage_one.heldout_share},
+        "cascade": None
+        if stage_one is None
+        else {
+            "threshold": stage_one.threshold,
+            "temperature": stage_one.temperature,
+            "heldout_stage_one_share": stage_one.heldout_share,
+        },
         "config": cfg.__dict__,
         "sklearn_version": sklearn.__version__,
         "trained_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
@@ -218,8 +236,7 @@ def _random_folds(y: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray
     return folds
 
 
-def _phrasing_folds(x: np.ndarray, y: np.ndarray, k: int,
-                  rng: np.random.Generator) -> np.ndarray:
+def _phrasing_folds(x: np.ndarray, y: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
     """Folds made of *phrasings*, not random rows: each class is split into ``k`` clusters.
 
     Templated corpora (Bitext, CLINC's crowd paraphrases) hold many near-copies of each
@@ -235,17 +252,22 @@ def _phrasing_folds(x: np.ndarray, y: np.ndarray, k: int,
         if len(idx) < 4 * k:  # too few to cluster meaningfully: spread them round-robin
             folds[idx] = _random_folds(y[idx], k, rng)
             continue
-        km = KMeans(n_clusters=k, n_init=1, max_iter=50,
-                    random_state=int(rng.integers(2**31 - 1)))
+        km = KMeans(n_clusters=k, n_init=1, max_iter=50, random_state=int(rng.integers(2**31 - 1)))
         clusters = km.fit_predict(x[idx])
         # Clusters land on folds in a random order, so no fold collects every big cluster.
         folds[idx] = (clusters + rng.integers(k)) % k
     return folds
 
 
-def _fold_jobs(x: sp.csr_matrix, emb: np.ndarray | None, y: np.ndarray,
-               intents: list[str], cfg: TrainConfig, fold_ids: Sequence[int] | None,
-               perturbed: _Perturbed | None) -> tuple[list[fitting.FitJob], list[list[list[str]]]]:
+def _fold_jobs(
+    x: sp.csr_matrix,
+    emb: np.ndarray | None,
+    y: np.ndarray,
+    intents: list[str],
+    cfg: TrainConfig,
+    fold_ids: Sequence[int] | None,
+    perturbed: _Perturbed | None,
+) -> tuple[list[fitting.FitJob], list[list[list[str]]]]:
     """One fit per calibration fold, scoring its held-out rows (and the perturbed copies of
     them, as one more block), with the truths of each block."""
     rng = np.random.default_rng(cfg.seed)
@@ -263,8 +285,11 @@ def _fold_jobs(x: sp.csr_matrix, emb: np.ndarray | None, y: np.ndarray,
         # stored threshold from 42% to 77-82%.
         # Phrasings are clustered on sentence embeddings; TF-IDF clusters would group
         # a template's copies by their fillers, so a TF-IDF-only model keeps random folds.
-        folds = (_phrasing_folds(emb, y, k, rng) if leave_classes_out and emb is not None
-                 else _random_folds(y, k, rng))
+        folds = (
+            _phrasing_folds(emb, y, k, rng)
+            if leave_classes_out and emb is not None
+            else _random_folds(y, k, rng)
+        )
     group = {lab: i % k for i, lab in enumerate(rng.permutation(intents).tolist())}
     jobs: list[fitting.FitJob] = []
     truths: list[list[list[str]]] = []
@@ -275,15 +300,17 @@ def _fold_jobs(x: sp.csr_matrix, emb: np.ndarray | None, y: np.ndarray,
         test_mask = folds == f
         if len(set(y[train_mask].tolist())) < 2 or not test_mask.any():
             continue
-        job = fitting.FitJob(x[train_mask], None if emb is None else emb[train_mask],
-                             y[train_mask], [(x[test_mask],
-                                              None if emb is None else emb[test_mask])])
+        job = fitting.FitJob(
+            x[train_mask],
+            None if emb is None else emb[train_mask],
+            y[train_mask],
+            [(x[test_mask], None if emb is None else emb[test_mask])],
+        )
         truth = [y[test_mask].tolist()]
         # The fold's perturbed rows of intents it knows (the fit's classes are exactly the
         # labels it trains on), as one more held-out block.
         if perturbed is not None:
-            known = (np.isin(y[perturbed.rows], np.unique(y[train_mask]))
-                     & test_mask[perturbed.rows])
+            known = np.isin(y[perturbed.rows], np.unique(y[train_mask])) & test_mask[perturbed.rows]
             if known.any():
                 job.score.append((perturbed.x[known], perturbed.emb[known]))
                 truth.append(y[perturbed.rows[known]].tolist())

@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, Engine, event, inspect
 from sqlalchemy.dialects import sqlite
-from sqlalchemy.engine import ExecutionContext
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 
 from minidesk.db import holds_write_lock
@@ -148,7 +148,7 @@ def _note_insert(
     _cursor: object,
     statement: str,
     _parameters: object,
-    context: ExecutionContext | None,
+    context: DefaultExecutionContext | None,
     _many: bool,
 ) -> None:
     """Keep the remembered highest ids true: an INSERT that names its ids (the flush's, with
@@ -168,10 +168,11 @@ def _note_insert(
         return
     column = _columns[name]
     given = [params.get(column) for params in context.compiled_parameters]
-    if not given or any(not isinstance(value, int) for value in given):
+    named = [value for value in given if isinstance(value, int)]
+    if not named or len(named) < len(given):
         del tops[name]
     else:
-        tops[name] = max(tops[name], *given)
+        tops[name] = max(tops[name], *named)
 
 
 def install(sessions: sessionmaker[Session]) -> None:

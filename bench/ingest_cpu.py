@@ -43,6 +43,7 @@ import ingest  # bench/ingest.py: the same message bodies
 
 from minidesk import db, events, features, inbox, jobs, migrate, pipeline, settings
 from minidesk.channels.base import InboundMessage, Sender
+from minidesk.events import registry
 from minidesk.triage import encoder
 
 
@@ -68,7 +69,7 @@ class _Meter:
 def _meter_listeners() -> dict[str, _Meter]:
     """Wrap every registered listener in a meter of its own, by qualified name."""
     meters: dict[str, _Meter] = {}
-    for registered in events._listeners.values():
+    for registered in registry._listeners.values():
         for i, entry in enumerate(registered):
             name = f"{entry.fn.__module__.removeprefix('minidesk.')}.{entry.fn.__qualname__}"
             meter = meters.setdefault(name, _Meter())

@@ -43,3 +43,29 @@ def test_an_urgent_writer_still_waits_for_the_one_inside() -> None:
     gate.release()
     assert gate.acquire(urgent=True, timeout=0.05)
     gate.release()
+
+
+def test_a_flood_of_urgent_writers_cannot_starve_an_ordinary_one() -> None:
+    gate = WriteGate(patience=0.2)
+    stop = threading.Event()
+
+    def inbound_batches() -> None:
+        while not stop.is_set():
+            assert gate.acquire(urgent=True, timeout=10)
+            time.sleep(0.005)
+            gate.release()
+
+    flood = [threading.Thread(target=inbound_batches) for _ in range(3)]
+    for thread in flood:
+        thread.start()
+    try:
+        time.sleep(0.05)
+        # Past its patience it competes as an equal, well within its time.
+        got_in = gate.acquire(urgent=False, timeout=3)
+        if got_in:
+            gate.release()
+    finally:
+        stop.set()
+        for thread in flood:
+            thread.join(10)
+    assert got_in

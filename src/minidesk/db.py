@@ -138,31 +138,51 @@ class WriteGate:
     batch that queued behind two of them would keep the requests waiting for their tickets
     that long. Urgent writers still wait for the writer inside (a transaction cannot be
     interrupted), but never for the ordinary ones queued, which go when no urgent one waits:
-    listeners lag under a burst of inbound messages and catch up after it."""
+    listeners lag under a burst of inbound messages and catch up after it. An ordinary writer
+    that has waited ``patience`` seconds competes as an equal, so a flood of messages cannot
+    starve an agent's write into a timeout."""
 
-    def __init__(self) -> None:
+    def __init__(self, patience: float = 1.0) -> None:
         self._changed = threading.Condition()
         self._held = False
-        self._urgent = 0  # urgent writers waiting
+        self._waiting: dict[int, tuple[bool, float]] = {}  # ticket → (urgent, since when)
+        self._tickets = 0
+        self._granted: int | None = None
+        self.patience = patience
 
     def acquire(self, *, urgent: bool, timeout: float) -> bool:
-        deadline = time.monotonic() + timeout
         with self._changed:
-            self._urgent += urgent
-            try:
-                while self._held or (self._urgent and not urgent):
-                    left = deadline - time.monotonic()
-                    if left <= 0:
-                        return False
-                    self._changed.wait(left)
+            if not self._held:
                 self._held = True
                 return True
-            finally:
-                self._urgent -= urgent
+            # Handed over by ``release``, not raced for: a writer that releases and comes
+            # straight back would otherwise win every time (it holds the GIL).
+            ticket, self._tickets = self._tickets, self._tickets + 1
+            now = time.monotonic()
+            self._waiting[ticket] = (urgent, now)
+            deadline = now + timeout
+            while self._granted != ticket:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    del self._waiting[ticket]
+                    return False
+                self._changed.wait(left)
+            self._granted = None
+            return True
 
     def release(self) -> None:
         with self._changed:
-            self._held = False
+            if not self._waiting:
+                self._held = False
+                return
+            now = time.monotonic()
+
+            def rank(ticket: int) -> tuple[bool, int]:
+                urgent, since = self._waiting[ticket]
+                return (not (urgent or now - since >= self.patience), ticket)
+
+            self._granted = min(self._waiting, key=rank)
+            del self._waiting[self._granted]
             self._changed.notify_all()
 
 

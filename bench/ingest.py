@@ -3,9 +3,11 @@
 Each figure is printed as JSON:
 - ``http_async_*``: a real ``minidesk serve`` receiving N messages with ``Prefer:
   respond-async`` from a lean keep-alive load generator (bench/loadgen.py), its jobs on the
-  embedded worker threads (``embedded``) or in a separate ``minidesk worker`` process with
-  ``MINIDESK_WORKERS=0`` (``worker``). ``accepted_per_s`` and the accept latencies are the
-  client's view; ``processed_per_s`` and accept → ticket come from the inbox rows' own times.
+  embedded worker threads (``embedded``), in a separate ``minidesk worker`` process with
+  ``MINIDESK_WORKERS=0`` (``worker``), or in two (``split``: ``--role inbound`` for the
+  pipeline, ``--role jobs`` for listeners and the rest, niced further). ``accepted_per_s``
+  and the accept latencies are the client's view; ``processed_per_s`` and accept → ticket
+  come from the inbox rows' own times.
 - ``http_sync_*``: the same without ``Prefer`` (processed inline, so a 202 carries the ticket).
 - ``accept``: ``inbox.accept()`` alone (what the SMTP listener and webhooks pay per message).
 - ``drain``: rows accepted but unprocessed, drained by worker threads (``processed/s``).
@@ -48,7 +50,15 @@ TEXTS = [
 ]
 PATH = "/api/v1/inbound/messages"
 WORKER_NICE = 10
-JOBS = {"embedded": "embedded threads", "worker": "worker process", "none": "none (accept only)"}
+JOBS = {
+    "embedded": "embedded threads",
+    "worker": "worker process",
+    "split": "worker processes: --role inbound, --role jobs",
+    "none": "none (accept only)",
+}
+# Worker processes per ``--jobs`` choice: (``minidesk worker --role``, nice level). Split,
+# the listeners' process yields the CPU to the pipeline's as well as to the web processes.
+WORKERS = {"worker": [("all", WORKER_NICE)], "split": [("inbound", WORKER_NICE), ("jobs", 15)]}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -173,16 +183,16 @@ def bench_http(
         )
         # The worker runs niced, as README advises when web and workers share a machine:
         # accepts are what clients wait for; the worker takes the CPU they leave.
-        worker = (
+        workers = [
             subprocess.Popen(
-                ["nice", "-n", str(WORKER_NICE), *cli, "worker"],
+                # ``--role all`` is the default: left out, so older checkouts run too.
+                ["nice", "-n", str(nice), *cli, "worker", *(["--role", role] * (role != "all"))],
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=log,
             )
-            if jobs == "worker"
-            else None
-        )
+            for role, nice in WORKERS.get(jobs, [])
+        ]
         try:
             wait_until_healthy(url)
             # Warm-up (lazy imports, first connections, the intent model), left out of every
@@ -194,7 +204,7 @@ def bench_http(
             expected = "queued" if asynchronous else "processed"
             check = loadgen.json_status_check(202, {"status": expected})
             cpu_before = cpu_seconds(server.pid)
-            worker_before = cpu_seconds(worker.pid) if worker is not None else 0.0
+            worker_before = sum(cpu_seconds(worker.pid) for worker in workers)
             load = loadgen.run_blocking(
                 url,
                 requests(url, token, count, customers, asynchronous),
@@ -204,22 +214,20 @@ def bench_http(
             )
             server_cpu = cpu_seconds(server.pid) - cpu_before
             drained = wait_until_processed(database, count) if jobs != "none" else {}
-            if worker is not None:
+            if workers:
                 # CPU per message rather than wall time: on a shared machine, what the same
                 # work would need on a free core.
-                drained["worker_cpu_ms_per_message"] = round(
-                    (cpu_seconds(worker.pid) - worker_before) * 1000 / count, 3
-                )
+                worker_cpu = sum(cpu_seconds(worker.pid) for worker in workers) - worker_before
+                drained["worker_cpu_ms_per_message"] = round(worker_cpu * 1000 / count, 3)
             if jobs != "none" and listeners:
                 drained.update(wait_until_listened(database, count))
         except Exception:
             sys.stderr.write(log_path.read_text()[-3000:])
             raise
         finally:
-            for process in (server, worker):
-                if process is not None:
-                    process.terminate()
-                    process.wait(timeout=30)
+            for process in (server, *workers):
+                process.terminate()
+                process.wait(timeout=30)
     result: dict[str, object] = {
         "mode": mode,
         "web_processes": web_workers,
@@ -396,14 +404,16 @@ def main() -> None:
         help="stop at committed tickets; don't wait for rules, flows and replies to finish",
     )
     args = parser.parse_args()
-    if args.web_workers > 1 and args.jobs != "worker":
-        parser.error("--web-workers > 1 runs no embedded jobs: use --jobs worker")
+    if args.web_workers > 1 and args.jobs not in WORKERS:
+        parser.error("--web-workers > 1 runs no embedded jobs: use --jobs worker or split")
     results: dict[str, object] = {"database": "sqlite"}
     with tempfile.TemporaryDirectory() as scratch:
         workdir = Path(scratch)
         if args.only in (None, "http"):
             for jobs in JOBS:
-                if args.jobs != jobs and (args.jobs != "both" or jobs == "none"):
+                if args.jobs != jobs and (
+                    args.jobs != "both" or jobs not in ("embedded", "worker")
+                ):
                     continue
                 results[f"http_async_{jobs}"] = bench_http(
                     workdir,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event as sa_event
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 from tests.conftest import ingest
 
@@ -83,3 +83,65 @@ def test_a_reply_its_events_and_its_outbox_row_agree(database: Database) -> None
         assert about == {EventKind.NOTE_ADDED: ids[0], EventKind.MESSAGE_SENT: ids[1]}
         queued = select(OutboxItem.message_id).where(OutboxItem.ticket_id == ticket_id)
         assert ids[1] in set(session.scalars(queued))
+
+
+def _top_reads(session: Session, table: str) -> list[str]:
+    """Every read of ``table``'s highest id from now on."""
+    seen: list[str] = []
+
+    def record(_c: Any, _cur: Any, statement: str, _p: Any, _ctx: Any, _many: bool) -> None:
+        if statement.startswith("SELECT max(") and f"FROM {table}" in statement:
+            seen.append(statement)
+
+    sa_event.listen(session.connection(), "before_cursor_execute", record)
+    return seen
+
+
+def _note(ticket_id: int, text: str) -> Message:
+    return Message(ticket_id=ticket_id, direction="note", channel="api", text=text)
+
+
+def test_a_transaction_reads_a_tables_highest_id_once(database: Database) -> None:
+    ticket_id = _ticket()
+    with database.transaction() as session:
+        reads = _top_reads(session, "messages")
+        rows = [_note(ticket_id, f"note {i}") for i in range(5)]
+        for row in rows:
+            session.add(row)
+            ensure_id(session, row)
+            session.flush()
+        ids = [row.id for row in rows]
+    assert ids == list(range(ids[0], ids[0] + 5))
+    if database.is_sqlite:
+        assert len(reads) == 1  # then it counts on from the ids it chose
+
+
+def test_an_insert_that_leaves_the_id_to_sqlite_is_not_collided_with(database: Database) -> None:
+    ticket_id = _ticket()
+    with database.transaction() as session:
+        first = _note(ticket_id, "first")
+        session.add(first)
+        ensure_id(session, first)
+        session.flush()
+        # A Core INSERT (as ``emit_many`` makes): the database chooses its id.
+        table = Message.__table__
+        row = {"ticket_id": ticket_id, "direction": "note", "channel": "api", "text": "core"}
+        core_id = session.execute(insert(table).returning(table.c.id), [row]).scalar_one()
+        second = _note(ticket_id, "second")
+        session.add(second)
+        ensure_id(session, second)
+        session.flush()
+        # ... and SQL text likewise (a copy of the Core row).
+        columns = ", ".join(c.name for c in table.c if c.name != "id")
+        session.execute(
+            text(f"INSERT INTO messages ({columns}) SELECT {columns} FROM messages WHERE id = :i"),
+            {"i": core_id},
+        )
+        third = _note(ticket_id, "third")
+        session.add(third)
+        ensure_id(session, third)
+        ids = [first.id, core_id, second.id, third.id]
+    assert len(set(ids)) == 4 and ids == sorted(ids)
+    with database.sessions() as session:
+        stored = session.scalars(select(Message.text).where(Message.ticket_id == ticket_id))
+        assert {"core", "first", "second", "third"} <= set(stored)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from minidesk import events
 from minidesk.db import Database
 from minidesk.event_kinds import EventKind
-from minidesk.events import SYSTEM, Event, PayloadError, Pending
+from minidesk.events import SYSTEM, Event, PayloadError, Pending, emission, registry
 
 # A catalogued kind no built-in listener hears, with an empty payload.
 THING = EventKind.CUSTOMER_WEBHOOK_SECRET_ROTATED
@@ -25,11 +25,11 @@ def heard() -> Iterator[list[int]]:
     def listener(session: Session, event: Event) -> None:
         seen.append(event.id)
 
-    saved = {kind: list(fns) for kind, fns in events._listeners.items()}
+    saved = {kind: list(fns) for kind, fns in registry._listeners.items()}
     events.listen(THING, automated=True)(listener)
     yield seen
-    events._listeners.clear()
-    events._listeners.update(saved)
+    registry._listeners.clear()
+    registry._listeners.update(saved)
 
 
 @pytest.fixture
@@ -39,10 +39,10 @@ def published() -> Iterator[list[tuple[int, str]]]:
     def publish(committed: Sequence[Event]) -> None:
         seen.extend((event.id, event.kind) for event in committed)
 
-    previous = list(events._publishers)
+    previous = list(emission._publishers)
     events.set_publisher(publish)
     yield seen
-    events._publishers[:] = previous
+    emission._publishers[:] = previous
 
 
 def test_a_batch_is_stored_in_order_and_dispatched_after_commit(

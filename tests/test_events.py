@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from minidesk import events
 from minidesk.db import Database
 from minidesk.event_kinds import EventKind
-from minidesk.events import SYSTEM, Actor, ActorType, Event
+from minidesk.events import SYSTEM, Actor, ActorType, Event, registry
 
 # Two catalogued kinds that no built-in listener hears and whose payload is empty.
 THING = EventKind.CUSTOMER_WEBHOOK_SECRET_ROTATED
@@ -32,13 +32,13 @@ def heard() -> Iterator[list[tuple[str, bool]]]:
     def broken(session: Session, event: Event) -> None:
         raise RuntimeError("listener bug")
 
-    saved = {kind: list(fns) for kind, fns in events._listeners.items()}
+    saved = {kind: list(fns) for kind, fns in registry._listeners.items()}
     events.listen(THING)(plain)
     events.listen(THING, automated=True)(opted_in)
     events.listen(THING)(broken)
     yield seen
-    events._listeners.clear()
-    events._listeners.update(saved)
+    registry._listeners.clear()
+    registry._listeners.update(saved)
 
 
 USER = Actor(ActorType.USER, 1, "alice")

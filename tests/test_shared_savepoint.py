@@ -16,6 +16,7 @@ from minidesk import events
 from minidesk.db import Database, on_commit
 from minidesk.event_kinds import EventKind
 from minidesk.events import SYSTEM, Event
+from minidesk.events import registry as listeners
 
 # Catalogued kinds with an empty payload that no built-in listener hears.
 THING = EventKind.CUSTOMER_WEBHOOK_SECRET_ROTATED
@@ -24,11 +25,11 @@ ECHO = EventKind.NOTE_ADDED
 
 @pytest.fixture
 def registry() -> Iterator[None]:
-    saved = {kind: list(found) for kind, found in events._listeners.items()}
-    events._listeners.clear()
+    saved = {kind: list(found) for kind, found in listeners._listeners.items()}
+    listeners._listeners.clear()
     yield
-    events._listeners.clear()
-    events._listeners.update(saved)
+    listeners._listeners.clear()
+    listeners._listeners.update(saved)
 
 
 def _stored(database: Database, count: int) -> list[int]:

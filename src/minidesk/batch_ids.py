@@ -12,9 +12,17 @@ The ids are the ones SQLite would have chosen: a row inserted without an id gets
 transaction holds SQLite's only write lock from its first statement (``BEGIN IMMEDIATE``),
 so nobody else can take the same ids before it commits. ``install`` has every flush of a
 writer's session do this; ``ensure_id`` gives one row its id at once, where code used to
-flush just to learn it. PostgreSQL needs none of this: there the ORM already batches inserts
-with ``RETURNING`` in parameter order, and sequences are the only safe source of ids across
-sessions, so its rows are left alone.
+flush just to learn it.
+
+Each table's highest id is read once per transaction, not once per flush or ``ensure_id``
+(a dispatch batch asked some 3 times per message): the connection remembers it and moves it
+with the ids it hands out. Only an INSERT that leaves the id to SQLite (a Core insert such
+as ``emit_many``'s, or SQL text) makes it read the table again, since only that can take an
+id the connection did not choose; every transaction starts afresh.
+
+PostgreSQL needs none of this: there the ORM already batches inserts with ``RETURNING`` in
+parameter order, and sequences are the only safe source of ids across sessions, so its rows
+are left alone.
 """
 
 from __future__ import annotations
@@ -22,8 +30,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from sqlalchemy import event, inspect
+from sqlalchemy import Connection, Engine, event, inspect
 from sqlalchemy.dialects import sqlite
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Session, UOWTransaction, sessionmaker
 
 from minidesk.db import holds_write_lock
@@ -35,6 +44,15 @@ _quote = sqlite.dialect().identifier_preparer.quote
 class _Ids(NamedTuple):
     key: str  # the attribute holding the id
     top: str  # SQL for the highest id stored: plain text, as this runs on every flush
+    table: str
+    column: str
+
+
+# In a writer connection's ``info``: table → the highest id taken in this transaction, as
+# far as this connection knows (see ``_note_insert`` for what makes it forget).
+_TOPS = "minidesk.batch_ids.tops"
+# Table → its id column, for the tables ``_ids`` knows.
+_columns: dict[str, str] = {}
 
 
 # Per mapped class: where its database-assigned integer ids are, or None.
@@ -56,10 +74,14 @@ def _ids_of(model: type[Any]) -> _Ids | None:
             _Ids(
                 mapper.get_property_by_column(column).key,
                 f"SELECT max({_quote(column.name)}) FROM {_quote(table.name)}",
+                table.name,
+                column.name,
             )
             if own and column is not None
             else None
         )
+        if (found := _ids[model]) is not None:
+            _columns[found.table] = found.column
     return _ids[model]
 
 
@@ -86,16 +108,19 @@ def assign_ids(session: Session, models: Iterable[type[Any]] | None = None) -> i
             chosen[model] = max(chosen.get(model, 0), current)
     assigned = 0
     connection = session.connection()  # no autoflush: that would insert them one by one
+    tops: dict[str, int] = connection.info.setdefault(_TOPS, {})
     for model, rows in pending.items():
         ids = _ids_of(model)
         assert ids is not None  # only such models are pending here
         # The flush inserts in the order objects were added; ids follow that order, so a
         # timeline ordered by id reads as before.
         rows.sort(key=lambda obj: inspect(obj).insert_order)
-        stored = connection.exec_driver_sql(ids.top).scalar()
-        top = max(stored or 0, chosen.get(model, 0))
+        if (known := tops.get(ids.table)) is None:
+            known = connection.exec_driver_sql(ids.top).scalar() or 0
+        top = max(known, chosen.get(model, 0))
         for offset, obj in enumerate(rows, start=1):
             setattr(obj, ids.key, top + offset)
+        tops[ids.table] = top + len(rows)
         assigned += len(rows)
     return assigned
 
@@ -114,6 +139,47 @@ def _before_flush(session: Session, _flush: UOWTransaction, _instances: object) 
         assign_ids(session)
 
 
+def _forget(connection: Connection) -> None:
+    connection.info.pop(_TOPS, None)
+
+
+def _note_insert(
+    connection: Connection,
+    _cursor: object,
+    statement: str,
+    _parameters: object,
+    context: DefaultExecutionContext | None,
+    _many: bool,
+) -> None:
+    """Keep the remembered highest ids true: an INSERT that names its ids (the flush's, with
+    the ids chosen here) moves them up; one that leaves a table's ids to SQLite makes the
+    connection read that table's highest id again, and SQL text forgets every table."""
+    tops: dict[str, int] | None = connection.info.get(_TOPS)
+    if not tops:
+        return
+    compiled = getattr(context, "compiled", None)
+    table = getattr(getattr(compiled, "statement", None), "table", None)
+    if context is None or compiled is None or not context.isinsert or table is None:
+        if statement.lstrip()[:7].upper().startswith(("INSERT", "REPLACE", "WITH")):
+            tops.clear()
+        return
+    name = getattr(table, "name", None)
+    if name not in tops:
+        return
+    column = _columns[name]
+    given = [params.get(column) for params in context.compiled_parameters]
+    named = [value for value in given if isinstance(value, int)]
+    if not named or len(named) < len(given):
+        del tops[name]
+    else:
+        tops[name] = max(tops[name], *named)
+
+
 def install(sessions: sessionmaker[Session]) -> None:
     """Have every flush of ``sessions`` (a SQLite writer's) set its new rows' ids first."""
     event.listen(sessions, "before_flush", _before_flush)
+    engine = sessions.kw.get("bind")
+    assert isinstance(engine, Engine)  # ``Database`` binds its writer sessions to one
+    for name in ("begin", "commit", "rollback"):
+        event.listen(engine, name, _forget)
+    event.listen(engine, "before_cursor_execute", _note_insert)

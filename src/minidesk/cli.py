@@ -6,7 +6,9 @@ import datetime as dt
 import gc
 import re
 import secrets
+import signal
 import sys
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -103,8 +105,26 @@ def serve(
         email.stop()
 
 
+class Role(StrEnum):
+    """What a ``minidesk worker`` process runs."""
+
+    ALL = "all"
+    INBOUND = "inbound"  # only the pipeline: take accepted messages in, in batches
+    JOBS = "jobs"  # everything else: listeners, deliveries, timers, the sweep, long jobs
+
+
 @app.command()
-def worker(threads: Annotated[int, typer.Option(help="Worker threads.")] = 2) -> None:
+def worker(
+    threads: Annotated[int, typer.Option(help="Worker threads.")] = 2,
+    role: Annotated[
+        Role,
+        typer.Option(
+            help="all: every kind of work; inbound: only take accepted messages in (what "
+            "the default inbound path waits for); jobs: everything else, listeners included, "
+            "so they never hold up an inbound batch's CPU"
+        ),
+    ] = Role.ALL,
+) -> None:
     """Run job workers (scale-out): any number of these may run against one database."""
     from huey.consumer import Consumer
 
@@ -115,14 +135,22 @@ def worker(threads: Annotated[int, typer.Option(help="Worker threads.")] = 2) ->
     huey = jobs.configure(settings)
     publisher.install(settings)  # what jobs change reaches agents' screens too
     email_service.ensure_support_address(settings)
-    email = email_service.start(settings, smtp=False, imap=True)
+    email = email_service.start(settings, smtp=False, imap=role != Role.INBOUND)
     from minidesk.triage import warm_up
 
     warm_up()  # the intent model is long-lived too: loaded before the freeze
     gc.freeze()  # as in ``serve``: long-lived start-up objects leave the collector's passes
-    drainer = jobs.start_drainer(threads)
+    drainer = jobs.start_drainer(threads) if role != Role.JOBS else None
     try:
+        if role == Role.INBOUND:
+            # Nothing but the drainer's threads: the events its batches commit are hinted
+            # to the queue, where a ``--role jobs`` worker runs their listeners.
+            signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+            while True:
+                signal.pause()
         Consumer(huey, workers=threads, worker_type="thread", periodic=True, **jobs.POLL).run()
+    except KeyboardInterrupt:
+        pass
     finally:
         if drainer is not None:
             drainer.stop()

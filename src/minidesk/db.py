@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -69,9 +70,7 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
     # The search index's triggers stem non-English text with it (``search.stemming``).
-    dbapi_connection.create_function(
-        stemming.SQL_FUNCTION, 2, stemming.stems, deterministic=True
-    )
+    dbapi_connection.create_function(stemming.SQL_FUNCTION, 2, stemming.stems, deterministic=True)
 
 
 def make_engine(url: str, *, writer: bool = True) -> Engine:
@@ -104,16 +103,17 @@ def _serialise_writers(engine: Engine) -> None:
     """Writers take SQLite's write lock up front (BEGIN IMMEDIATE): a deferred transaction
     that reads and then writes would fail at once if another writer committed in between.
 
-    Within one process they first queue on a Python lock, held from BEGIN to COMMIT or
-    ROLLBACK. SQLite's own busy handler sleep-polls with back-off of up to 100 ms, so dozens
-    of threads waiting on it oversleep and latency explodes; the Python lock hands over at
-    once. Between processes the busy timeout still arbitrates (and covers the instant between
-    releasing the gate and the COMMIT itself).
+    Within one process they first queue on a gate (``WriteGate``), held from BEGIN to COMMIT
+    or ROLLBACK. SQLite's own busy handler sleep-polls with back-off of up to 100 ms, so
+    dozens of threads waiting on it oversleep and latency explodes; the gate hands over at
+    once, and to inbound processing (``urgent``) before anything else queued. Between
+    processes the busy timeout still arbitrates (and covers the instant between releasing the
+    gate and the COMMIT itself).
     """
-    gate = threading.Lock()
+    gate = WriteGate()
 
     def begin(conn: Any) -> None:
-        if not gate.acquire(timeout=WRITE_WAIT_SECONDS):
+        if not gate.acquire(urgent=getattr(_urgency, "on", False), timeout=WRITE_WAIT_SECONDS):
             raise TimeoutError(f"no SQLite write lock within {WRITE_WAIT_SECONDS} s")
         conn.info[_HOLDS_GATE] = True
         conn.exec_driver_sql("BEGIN IMMEDIATE")
@@ -129,6 +129,76 @@ def _serialise_writers(engine: Engine) -> None:
     # return, or a connection that is invalidated.
     event.listen(engine.pool, "checkin", lambda _c, record: release(record.info))
     event.listen(engine.pool, "invalidate", lambda _c, record, _e: release(record.info))
+
+
+class WriteGate:
+    """One writer at a time in this process, urgent writers ahead of every other one waiting.
+
+    A dispatch batch's listeners hold the write lock for tens of milliseconds; an inbound
+    batch that queued behind two of them would keep the requests waiting for their tickets
+    that long. Urgent writers still wait for the writer inside (a transaction cannot be
+    interrupted), but never for the ordinary ones queued, which go when no urgent one waits:
+    listeners lag under a burst of inbound messages and catch up after it. An ordinary writer
+    that has waited ``patience`` seconds competes as an equal, so a flood of messages cannot
+    starve an agent's write into a timeout."""
+
+    def __init__(self, patience: float = 1.0) -> None:
+        self._changed = threading.Condition()
+        self._held = False
+        self._waiting: dict[int, tuple[bool, float]] = {}  # ticket → (urgent, since when)
+        self._tickets = 0
+        self._granted: int | None = None
+        self.patience = patience
+
+    def acquire(self, *, urgent: bool, timeout: float) -> bool:
+        with self._changed:
+            if not self._held:
+                self._held = True
+                return True
+            # Handed over by ``release``, not raced for: a writer that releases and comes
+            # straight back would otherwise win every time (it holds the GIL).
+            ticket, self._tickets = self._tickets, self._tickets + 1
+            now = time.monotonic()
+            self._waiting[ticket] = (urgent, now)
+            deadline = now + timeout
+            while self._granted != ticket:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    del self._waiting[ticket]
+                    return False
+                self._changed.wait(left)
+            self._granted = None
+            return True
+
+    def release(self) -> None:
+        with self._changed:
+            if not self._waiting:
+                self._held = False
+                return
+            now = time.monotonic()
+
+            def rank(ticket: int) -> tuple[bool, int]:
+                urgent, since = self._waiting[ticket]
+                return (not (urgent or now - since >= self.patience), ticket)
+
+            self._granted = min(self._waiting, key=rank)
+            del self._waiting[self._granted]
+            self._changed.notify_all()
+
+
+_urgency = threading.local()
+
+
+@contextlib.contextmanager
+def urgent() -> Iterator[None]:
+    """This thread's SQLite transactions in the block go before other writers of this process
+    that are waiting (inbound processing: requests wait for it)."""
+    previous = getattr(_urgency, "on", False)
+    _urgency.on = True
+    try:
+        yield
+    finally:
+        _urgency.on = previous
 
 
 _HOLDS_GATE = "minidesk.holds_write_gate"

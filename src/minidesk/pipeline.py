@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from minidesk import features, inbox, inbox_store
 from minidesk.channels.base import InboundMessage
-from minidesk.db import Database, get_db
+from minidesk.db import Database, get_db, urgent
 from minidesk.desk import customers, tickets
 from minidesk.desk.messages import record_inbound
 from minidesk.desk.models import OPEN_STATUSES, Customer, Message, Priority, Ticket
@@ -108,7 +108,10 @@ def _process_many(
     )
     for attempt in range(RACE_RETRIES):
         try:
-            done, failed = _write(db, batch)
+            # Requests wait for this batch: it goes before listener batches queued for the
+            # write lock (``db.urgent``).
+            with urgent():
+                done, failed = _write(db, batch)
         except OperationalError as exc:
             # The database itself failed (locked too long, connection lost): nothing of
             # this batch was committed, so it can simply run again.
@@ -213,9 +216,7 @@ def _process_together(session: Session, items: list[_Item]) -> dict[int, Process
                 customer_id=customer.id,
                 channel=item.message.channel,
             )
-        threaded = _thread(
-            session, customer, item, families[customer.id], open_tickets, actor
-        )
+        threaded = _thread(session, customer, item, families[customer.id], open_tickets, actor)
         ticket, reading = threaded.ticket, item.reading
         row = record_inbound(
             session,

@@ -18,17 +18,18 @@ from minidesk.desk.messages import reply_channel
 from minidesk.desk.models import Direction, Message, Ticket
 from minidesk.event_kinds import EventKind
 from minidesk.events import Event
+from minidesk.events import registry as listeners
 
 THING = EventKind.CUSTOMER_WEBHOOK_SECRET_ROTATED  # empty payload, no built-in listener
 
 
 @pytest.fixture
 def registry() -> Iterator[None]:
-    saved = {kind: list(found) for kind, found in events._listeners.items()}
-    events._listeners.clear()
+    saved = {kind: list(found) for kind, found in listeners._listeners.items()}
+    listeners._listeners.clear()
     yield
-    events._listeners.clear()
-    events._listeners.update(saved)
+    listeners._listeners.clear()
+    listeners._listeners.update(saved)
 
 
 def test_a_batch_answers_each_ticket_as_alone(

@@ -22,7 +22,7 @@ from typer.testing import CliRunner
 from minidesk import events
 from minidesk.db import Base, Database, utcnow
 from minidesk.desk.models import Customer, Ticket
-from minidesk.events import Event
+from minidesk.events import Event, registry
 from minidesk.insights.cells import Dimension, Period
 from minidesk.insights.daily import REPLIES
 from minidesk.insights.kpis import FACT_KINDS, kpis
@@ -195,7 +195,7 @@ def test_the_root_causes_from_the_rollups_equal_a_recomputation(
 
 def test_the_listener_hears_every_kind_the_facts_and_keys_read() -> None:
     heard = {kind for kind in events.listened_kinds() if keep_current in
-             [entry.fn for entry in events._listeners[kind]]}  # fmt: skip
+             [entry.fn for entry in registry._listeners[kind]]}  # fmt: skip
     assert heard == {str(kind) for kind in (*FACT_KINDS, *KEY_KINDS)}
 
 

@@ -33,7 +33,12 @@ from minidesk.insights.daily import (
 from minidesk.insights.facts import TicketFacts
 from minidesk.insights.kpis import FACT_KINDS, ticket_facts
 from minidesk.insights.rollup_models import KpiTicketFacts, bulk_insert
-from minidesk.insights.survey_days import rebuild_surveys, refresh_surveys
+from minidesk.insights.survey_days import (
+    fresh_rows,
+    rebuild_surveys,
+    replace_rows,
+    stored_rows,
+)
 
 # The kinds that change the keys a ticket is counted under (its facts come from FACT_KINDS).
 KEY_KINDS = (
@@ -89,9 +94,10 @@ def _keys(session: Session, ticket_ids: Sequence[int], lock: bool) -> dict[int, 
     return {row.id: dict(row._mapping) for row in session.execute(query)}
 
 
-def refresh(session: Session, ticket_ids: Sequence[int]) -> int:
-    """Recompute the facts of ``ticket_ids`` from their events and move their per-day counts
-    accordingly; returns how many tickets' rows changed."""
+def refresh(session: Session, ticket_ids: Sequence[int], surveys: bool = False) -> int:
+    """Recompute the facts of ``ticket_ids`` from their events (and, ``surveys``, their
+    surveys' day rows from their answers) and move their per-day counts accordingly; returns
+    how many tickets' rows changed."""
     changed = 0
     ids = sorted(set(ticket_ids))
     for start in range(0, len(ids), 500):
@@ -103,14 +109,17 @@ def refresh(session: Session, ticket_ids: Sequence[int]) -> int:
                 select(KpiTicketFacts).where(KpiTicketFacts.ticket_id.in_(chunk))
             )
         }
+        kept_answers = stored_rows(session, chunk)
+        answers = fresh_rows(session, chunk) if surveys else kept_answers
         deltas: Deltas = defaultdict(Counter)
         for ticket_id, facts in ticket_facts(session, chunk):
             row = facts_row(ticket_id, facts, keys[ticket_id])
             existing = stored.get(ticket_id)
             before = None if existing is None else {c: getattr(existing, c) for c in FACT_COLUMNS}
-            if before == row:
+            old, new = kept_answers.get(ticket_id, []), answers.get(ticket_id, [])
+            if before == row and old == new:
                 continue
-            for row_key, counts in difference(before, row).items():
+            for row_key, counts in difference((before, old), (row, new)).items():
                 deltas[row_key].update(counts)
             if existing is None:
                 session.add(KpiTicketFacts(**row))
@@ -119,6 +128,8 @@ def refresh(session: Session, ticket_ids: Sequence[int]) -> int:
                     setattr(existing, name, value)
             changed += 1
         session.flush()
+        if surveys:
+            replace_rows(session, chunk, answers)
         apply(session, {k: c for k, c in deltas.items() if any(c.values())})
     return changed
 
@@ -136,11 +147,9 @@ def rebuild(session: Session) -> dict[str, int]:
         if rows:
             session.execute(bulk_insert(KpiTicketFacts), rows)
         tickets += len(rows)
-    return {
-        "tickets": tickets,
-        "daily_rows": rebuild_daily(session),
-        "survey_days": rebuild_surveys(session),
-    }
+    # kpi_daily counts the answers' day rows: those first.
+    survey_days = rebuild_surveys(session)
+    return {"tickets": tickets, "daily_rows": rebuild_daily(session), "survey_days": survey_days}
 
 
 def _batch_tickets(session: Session, event: Event, kinds: Collection[str], done: str) -> list[int]:
@@ -190,5 +199,5 @@ def keep_surveys_current(session: Session, event: Event) -> None:
     kinds = {str(EventKind.SURVEY_ANSWERED)}
     ids = _batch_tickets(session, event, kinds, _SURVEYS_DONE)
     if ids:
-        refresh_surveys(session, ids)
+        refresh(session, ids, surveys=True)
         _mark_done(session, _SURVEYS_DONE, ids)

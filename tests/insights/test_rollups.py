@@ -74,8 +74,12 @@ def converse(client: TestClient, cast: Cast, seed: int, tickets: int = 6) -> Non
     solved: set[int] = set()
     for step in range(tickets * 5):
         n = rng.randrange(tickets)
-        number, action = numbers[n], rng.choice(
-            ["reply", "assign", "team", "intent", "tier", "solve", "write", "reply"])  # fmt: skip
+        number, action = (
+            numbers[n],
+            rng.choice(
+                ["reply", "assign", "team", "intent", "tier", "solve", "write", "reply", "tags"]
+            ),
+        )
         if action == "reply":
             reply(client, cast, number)
         elif action == "assign":
@@ -84,6 +88,9 @@ def converse(client: TestClient, cast: Cast, seed: int, tickets: int = 6) -> Non
             patch(client, cast, number, team_id=rng.choice(teams))
         elif action == "intent":
             patch(client, cast, number, intent=rng.choice(intents))
+        elif action == "tags":
+            change = rng.choice(["add_tags", "add_tags", "remove_tags"])
+            patch(client, cast, number, **{change: [rng.choice(["vip", "late"])]})
         elif action == "tier":
             patch(client, cast, number, tier=rng.choice([2, 3]))
         elif action == "solve" and number not in solved:

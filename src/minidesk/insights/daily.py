@@ -58,8 +58,11 @@ COUNTERS = (
     "reopened",
     "contained",
     "within_turns",
+    "tagged",
     *ANSWER_COUNTERS,
 )
+# The KPI report's (``cells.Cell``'s); the others are other reports' (tag completion).
+KPI_COUNTERS = tuple(name for name in COUNTERS if name != "tagged")
 # (dimension, day, key, team_key): kpi_daily's primary key.
 RowKey = tuple[str, dt.date, str, int]
 Deltas = dict[RowKey, Counter[str]]
@@ -129,6 +132,7 @@ def contribution(facts: Mapping[str, Any], answers: Iterable[Mapping[str, Any]] 
             row["reopened"] += int(facts["reopened"])
             row["contained"] += int(facts["contained"])
             row["within_turns"] += int(facts["within_turns"])
+            row["tagged"] += int(facts["tagged"])
     if created is not None:
         added[(REPLIES, created, str(facts["human_replies_total"]), team)]["created"] += 1
     return added

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from minidesk.insights.cells import NONE_LABEL, Cell, Dimension, KpiRow, Period
-from minidesk.insights.daily import COUNTERS, KEYED_BY
+from minidesk.insights.daily import KEYED_BY, KPI_COUNTERS
 from minidesk.insights.kpis import labels_of
 from minidesk.insights.models import SurveyKind
 from minidesk.insights.rollup_models import NO_KEY, KpiDaily, KpiSurveyDay, KpiTicketFacts
@@ -53,13 +53,15 @@ def _period_column(model: type[KpiDaily] | type[KpiSurveyDay], period: Period) -
     return {Period.DAY: model.day, Period.WEEK: model.week, Period.MONTH: model.month}[period]
 
 
-def _add_daily(
-    session: Session, cells: Cells, first: dt.date, last: dt.date, period: Period,
-    by: Dimension, teams: Collection[int] | None,
-) -> None:  # fmt: skip
+def sum_daily(
+    session: Session, first: dt.date, last: dt.date, period: Period, by: Dimension,
+    teams: Collection[int] | None, counters: Sequence[str],
+) -> Iterator[tuple[dt.date, str | None, list[int]]]:  # fmt: skip
+    """kpi_daily's ``counters`` summed per period and key over the days ``first``-``last``
+    (of ``teams``' tickets, when given): (period, key, sums in ``counters``' order)."""
     when = _period_column(KpiDaily, period)
     query = (
-        select(when, KpiDaily.key, *(func.sum(getattr(KpiDaily, c)) for c in COUNTERS))
+        select(when, KpiDaily.key, *(func.sum(getattr(KpiDaily, c)) for c in counters))
         .where(KpiDaily.dimension == str(by), KpiDaily.day >= first, KpiDaily.day <= last)
         .group_by(when, KpiDaily.key)
     )
@@ -67,9 +69,17 @@ def _add_daily(
         query = query.where(KpiDaily.team_key.in_(list(teams)))
     for start, key, *sums in session.execute(query):
         # PostgreSQL sums integers as numeric: int() brings them back.
-        cell = cells[(start, None if key == NO_KEY else key)]
-        for name, total in zip(COUNTERS, sums, strict=True):
-            setattr(cell, name, int(total))
+        yield start, None if key == NO_KEY else key, [int(total) for total in sums]
+
+
+def _add_daily(
+    session: Session, cells: Cells, first: dt.date, last: dt.date, period: Period,
+    by: Dimension, teams: Collection[int] | None,
+) -> None:  # fmt: skip
+    for start, key, sums in sum_daily(session, first, last, period, by, teams, KPI_COUNTERS):
+        cell = cells[(start, key)]
+        for name, total in zip(KPI_COUNTERS, sums, strict=True):
+            setattr(cell, name, total)
 
 
 def _take_back_changed_answers(

@@ -14,11 +14,11 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
 from minidesk import events
-from minidesk.desk.models import Ticket
+from minidesk.desk.models import Ticket, TicketTag
 from minidesk.event_kinds import EventKind
 from minidesk.events import Event
 from minidesk.insights.cells import MAX_TURNS
@@ -45,6 +45,7 @@ KEY_KINDS = (
     EventKind.TICKET_ASSIGNED,
     EventKind.TICKET_TEAM_CHANGED,
     EventKind.TICKET_INTENT_CORRECTED,
+    EventKind.TICKET_TAGS_CHANGED,  # not a key, but read with them: whether it has a tag
 )
 HEARD = frozenset(str(kind) for kind in (*FACT_KINDS, *KEY_KINDS))
 _DONE = "minidesk.insights.rollup.done"
@@ -52,8 +53,8 @@ _SURVEYS_DONE = "minidesk.insights.rollup.surveys_done"
 
 
 def facts_row(ticket_id: int, facts: TicketFacts, keys: dict[str, Any]) -> dict[str, Any]:
-    """A kpi_ticket_facts row: the ticket's facts and ``keys`` (assignee, team, channel,
-    intent) it is counted under."""
+    """A kpi_ticket_facts row: the ticket's facts, ``keys`` (assignee, team, channel, intent)
+    it is counted under and whether it is tagged (``keys["tagged"]``)."""
     created, solved = facts.created_at, facts.first_solved_at
     first_reply = facts.first_human_reply_at
     return {
@@ -81,11 +82,14 @@ def facts_row(ticket_id: int, facts: TicketFacts, keys: dict[str, Any]) -> dict[
         "team_id": keys["team_id"],
         "channel": keys["channel"],
         "intent": keys["intent"],
+        "tagged": bool(keys["tagged"]),
     }
 
 
 def _keys(session: Session, ticket_ids: Sequence[int], lock: bool) -> dict[int, dict[str, Any]]:
-    query = select(Ticket.id, Ticket.assignee_id, Ticket.team_id, Ticket.channel, Ticket.intent)
+    tagged = exists().where(TicketTag.ticket_id == Ticket.id).label("tagged")
+    query = select(Ticket.id, Ticket.assignee_id, Ticket.team_id, Ticket.channel, Ticket.intent,
+                   tagged)  # fmt: skip
     query = query.where(Ticket.id.in_(ticket_ids)).order_by(Ticket.id)
     if lock:
         # Two workers refreshing one ticket would both subtract its old contribution: the
@@ -183,6 +187,7 @@ def _mark_done(session: Session, done: str, ticket_ids: list[int]) -> None:
     EventKind.TICKET_ASSIGNED,
     EventKind.TICKET_TEAM_CHANGED,
     EventKind.TICKET_INTENT_CORRECTED,
+    EventKind.TICKET_TAGS_CHANGED,
     automated=True,
     transactional=True,  # its once-per-batch mark is rolled back with its rows
 )

@@ -60,6 +60,8 @@ class KpiTicketFacts(Base):
     abandoned: Mapped[bool] = mapped_column(default=False)  # the visitor left before a reply
     human_replies_total: Mapped[int] = mapped_column(default=0)
     customer_messages_before_solve: Mapped[int] = mapped_column(default=0)
+    # Whether it carries a tag now (tag completion reads tags as they are when it runs).
+    tagged: Mapped[bool] = mapped_column(default=False)
     # The ticket's keys when its kpi_daily rows were last written.
     assignee_id: Mapped[int | None]
     team_id: Mapped[int | None]
@@ -96,6 +98,7 @@ class KpiDaily(Base):
     reopened: Mapped[int] = mapped_column(default=0)
     contained: Mapped[int] = mapped_column(default=0)
     within_turns: Mapped[int] = mapped_column(default=0)
+    tagged: Mapped[int] = mapped_column(default=0)  # first solved and carrying a tag now
     # By the day answered: each survey's last answer of the day (``cells.Cell.answer``).
     csat_answers: Mapped[int] = mapped_column(default=0)
     csat_sum: Mapped[int] = mapped_column(default=0)

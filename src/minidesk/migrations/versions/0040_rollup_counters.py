@@ -1,4 +1,4 @@
-"""survey answers counted per day in kpi_daily (issue 15)
+"""survey answers and tagged solves counted per day in kpi_daily (issue 15)
 
 ``kpi_daily`` gains the answers' counters (per kind: answers, sum, satisfied, promoters,
 detractors), by the day answered and the ticket's keys, so the KPI report no longer joins
@@ -7,7 +7,10 @@ every answered survey of a range to ``tickets``. ``kpi_survey_days`` gains an in
 counters are filled here in SQL from ``kpi_survey_days`` and the keys in ``kpi_ticket_facts``
 (what ``minidesk insights rebuild`` computes), so the dashboards stay right through the upgrade.
 
-Revision ID: 0040_survey_counters
+``kpi_ticket_facts.tagged`` (the ticket carries a tag now) and ``kpi_daily.tagged`` (those first
+solved on the day) put tag completion on the rollups too; filled here from ``ticket_tags``.
+
+Revision ID: 0040_rollup_counters
 Revises: 0039_kb_search_engine
 """
 
@@ -18,7 +21,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0040_survey_counters"
+revision: str = "0040_rollup_counters"
 down_revision: str | None = "0039_kb_search_engine"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
@@ -37,7 +40,7 @@ _ANSWERS = {
 _ZEROS = (
     "created", "escalated", "first_response_count", "first_response_micros", "touches",
     "created_reopened", "chats", "chats_abandoned", "solved", "resolution_count",
-    "resolution_micros", "fcr", "reopened", "contained", "within_turns",
+    "resolution_micros", "fcr", "reopened", "contained", "within_turns", "tagged",
 )  # fmt: skip
 # kpi_daily's key per dimension (``insights.daily``: '' for none).
 _KEYS = {
@@ -51,8 +54,13 @@ _KEYS = {
 
 def upgrade() -> None:
     with op.batch_alter_table("kpi_daily") as batch:
-        for name in _ANSWERS:
+        for name in (*_ANSWERS, "tagged"):
             batch.add_column(sa.Column(name, sa.Integer(), nullable=False, server_default="0"))
+    with op.batch_alter_table("kpi_ticket_facts") as batch:
+        batch.add_column(
+            sa.Column("tagged", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+    _fill_tagged()
     op.create_index("ix_kpi_survey_days_next_day", "kpi_survey_days", ["next_day"])
     answers = ", ".join(_ANSWERS)
     sums = ", ".join(f"SUM({expression})" for expression in _ANSWERS.values())
@@ -73,9 +81,26 @@ def upgrade() -> None:
         """)  # fmt: skip
 
 
+def _fill_tagged() -> None:
+    op.execute("""
+        UPDATE kpi_ticket_facts SET tagged = EXISTS (
+            SELECT 1 FROM ticket_tags t WHERE t.ticket_id = kpi_ticket_facts.ticket_id)
+    """)  # fmt: skip
+    for dimension, key in _KEYS.items():
+        op.execute(f"""
+            UPDATE kpi_daily SET tagged = (
+                SELECT COUNT(*) FROM kpi_ticket_facts f
+                WHERE f.tagged AND f.solved_day = kpi_daily.day
+                  AND COALESCE(f.team_id, 0) = kpi_daily.team_key AND {key} = kpi_daily.key)
+            WHERE dimension = '{dimension}'
+        """)  # fmt: skip
+
+
 def downgrade() -> None:
     op.execute("DELETE FROM kpi_daily WHERE created = 0 AND solved = 0 AND dimension != 'replies'")
     op.drop_index("ix_kpi_survey_days_next_day", table_name="kpi_survey_days")
+    with op.batch_alter_table("kpi_ticket_facts") as batch:
+        batch.drop_column("tagged")
     with op.batch_alter_table("kpi_daily") as batch:
-        for name in _ANSWERS:
+        for name in (*_ANSWERS, "tagged"):
             batch.drop_column(name)

@@ -11,7 +11,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection
 
-from sqlalchemy import literal, select
+from sqlalchemy import Select, literal, select
 from sqlalchemy.orm import Session
 
 from minidesk.desk.models import OPEN_STATUSES, Ticket
@@ -44,18 +44,15 @@ def backlog(
     """One row per key (period: the day of ``at``), counting the tickets open at ``at``."""
     column = key_column(by)
     key = literal(None) if column is None else column
-    changed_since = select(Event.ticket_id).where(
-        Event.kind == EventKind.TICKET_STATUS_CHANGED, Event.created_at > at
-    )
     # A ticket whose status did not change after ``at`` has the status then that it has now
     # (every status change writes its event in the same transaction): the open tickets,
     # read by the status index. Only those changed since (none for ``at`` = now) need their
     # status changes read.
     steady = select(Ticket.id, Ticket.created_at, key).where(
-        Ticket.status.in_(list(OPEN)), Ticket.created_at <= at, Ticket.id.not_in(changed_since)
+        Ticket.status.in_(list(OPEN)), Ticket.created_at <= at, Ticket.id.not_in(changed_since(at))
     )
     moved = select(Ticket.id, Ticket.created_at, key, Ticket.status).where(
-        Ticket.id.in_(changed_since), Ticket.created_at <= at
+        Ticket.id.in_(changed_since(at)), Ticket.created_at <= at
     )
     if teams is not None:
         steady = steady.where(Ticket.team_id.in_(list(teams)))
@@ -64,7 +61,7 @@ def backlog(
                  for i, created, k in session.execute(steady)}  # fmt: skip
     candidates = {i: (status, created, None if k is None else str(k))
                   for i, created, k, status in session.execute(moved)}  # fmt: skip
-    status_then = _statuses_at(session, sorted(candidates), at)
+    status_then = statuses_at(session, sorted(candidates), at)
     for ticket_id, (status, created, k) in candidates.items():
         if status_then.get(ticket_id, status) in OPEN:
             open_then[ticket_id] = (created, k)
@@ -87,7 +84,14 @@ def backlog(
     return as_rows(session, by, tallies, row_values)
 
 
-def _statuses_at(session: Session, ticket_ids: list[int], at: dt.datetime) -> dict[int, str]:
+def changed_since(at: dt.datetime) -> Select[int | None]:
+    """The tickets whose status changed after ``at``."""
+    return select(Event.ticket_id).where(
+        Event.kind == EventKind.TICKET_STATUS_CHANGED, Event.created_at > at
+    )
+
+
+def statuses_at(session: Session, ticket_ids: list[int], at: dt.datetime) -> dict[int, str]:
     """Each ticket's status at ``at`` as its status changes tell it (absent: none at all)."""
     found: dict[int, str] = {}
     for chunk in chunks(ticket_ids):

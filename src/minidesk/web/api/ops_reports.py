@@ -18,6 +18,7 @@ from minidesk.insights import backlog as backlog_report
 from minidesk.insights import handle_time as handle_report
 from minidesk.insights import occupancy as occupancy_report
 from minidesk.insights import repeats, tagging
+from minidesk.insights.backlog_counts import backlog_counts
 from minidesk.insights.intent_mix import (
     DEFAULT_TARGET,
     DEFAULT_TOP,
@@ -111,7 +112,7 @@ def backlog_age(
     bucket: under 1 day, 1-3, 3-7, 7-14, 14-30 and over 30 days (lower bounds included)."""
     moment = backlog_moment(at)
     teams = access.team_reach(session, user, workspace.restrict_agents_to_teams)
-    rows = backlog_report.backlog(session, moment, by, teams)
+    rows = backlog_counts(session, moment, by, teams)
     name = f"backlog-{by}-{moment.date()}"
     items = _table(rows, backlog_report.METRICS, BacklogOut, name, format, accept)
     if isinstance(items, Response):

@@ -252,8 +252,8 @@ def test_the_costliest_contacts_from_the_replies_histogram_equal_a_recomputation
 def test_the_upgrades_fill_the_histogram_and_answer_counters_as_the_listeners_keep_them(
     client: TestClient, cast: Cast, database: Database
 ) -> None:
-    """A desk upgraded with rollups but no replies histogram (0038) nor survey counters in
-    kpi_daily (0040): the migrations fill them from the facts and the survey days."""
+    """A desk upgraded with rollups but no replies histogram (0038) nor survey and tagged
+    counters (0040): the migrations fill them from the facts, survey days and tags."""
     from alembic import command
 
     from minidesk import migrate, settings
@@ -263,6 +263,7 @@ def test_the_upgrades_fill_the_histogram_and_answer_counters_as_the_listeners_ke
     assert any(row["dimension"] == REPLIES for row in kept["kpi_daily"])
     assert sum(row["csat_answers"] + row["nps_answers"] + row["ces_answers"]
                for row in kept["kpi_daily"] if row["dimension"] == "all") == 2  # fmt: skip
+    assert any(row["tagged"] for row in kept["kpi_daily"]), "some solved tickets are tagged"
     config = migrate.alembic_config(settings.get_settings().database_url)
     command.downgrade(config, "0037_chat_abandonment")
     with database.sessions() as session:

@@ -87,12 +87,17 @@ def _fill_tagged() -> None:
             SELECT 1 FROM ticket_tags t WHERE t.ticket_id = kpi_ticket_facts.ticket_id)
     """)  # fmt: skip
     for dimension, key in _KEYS.items():
+        # One grouped pass per dimension (a correlated count per row re-read each day's facts).
+        grouped = "" if dimension == "all" else f"{key}, "
         op.execute(f"""
-            UPDATE kpi_daily SET tagged = (
-                SELECT COUNT(*) FROM kpi_ticket_facts f
-                WHERE f.tagged AND f.solved_day = kpi_daily.day
-                  AND COALESCE(f.team_id, 0) = kpi_daily.team_key AND {key} = kpi_daily.key)
-            WHERE dimension = '{dimension}'
+            UPDATE kpi_daily SET tagged = t.n
+            FROM (SELECT f.solved_day AS day, {key} AS key, COALESCE(f.team_id, 0) AS team_key,
+                         COUNT(*) AS n
+                  FROM kpi_ticket_facts f
+                  WHERE f.tagged AND f.solved_day IS NOT NULL
+                  GROUP BY f.solved_day, {grouped}COALESCE(f.team_id, 0)) AS t
+            WHERE kpi_daily.dimension = '{dimension}' AND kpi_daily.day = t.day
+              AND kpi_daily.key = t.key AND kpi_daily.team_key = t.team_key
         """)  # fmt: skip
 
 

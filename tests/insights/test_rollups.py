@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, inspect, select, text
 from tests.conftest import Cast, inbound
 from tests.insights.conftest import later, set_status, survey_message, token_in
 from typer.testing import CliRunner
@@ -74,8 +74,12 @@ def converse(client: TestClient, cast: Cast, seed: int, tickets: int = 6) -> Non
     solved: set[int] = set()
     for step in range(tickets * 5):
         n = rng.randrange(tickets)
-        number, action = numbers[n], rng.choice(
-            ["reply", "assign", "team", "intent", "tier", "solve", "write", "reply"])  # fmt: skip
+        number, action = (
+            numbers[n],
+            rng.choice(
+                ["reply", "assign", "team", "intent", "tier", "solve", "write", "reply", "tags"]
+            ),
+        )
         if action == "reply":
             reply(client, cast, number)
         elif action == "assign":
@@ -84,6 +88,9 @@ def converse(client: TestClient, cast: Cast, seed: int, tickets: int = 6) -> Non
             patch(client, cast, number, team_id=rng.choice(teams))
         elif action == "intent":
             patch(client, cast, number, intent=rng.choice(intents))
+        elif action == "tags":
+            change = rng.choice(["add_tags", "add_tags", "remove_tags"])
+            patch(client, cast, number, **{change: [rng.choice(["vip", "late"])]})
         elif action == "tier":
             patch(client, cast, number, tier=rng.choice([2, 3]))
         elif action == "solve" and number not in solved:
@@ -242,10 +249,11 @@ def test_the_costliest_contacts_from_the_replies_histogram_equal_a_recomputation
         assert at_threshold > touches.count(touches[-1]), "the ten cut through a tie"
 
 
-def test_the_upgrade_fills_the_replies_histogram_as_the_listeners_keep_it(
+def test_the_upgrades_fill_the_histogram_and_answer_counters_as_the_listeners_keep_them(
     client: TestClient, cast: Cast, database: Database
 ) -> None:
-    """A desk upgraded with rollups but no histogram: the migration fills it from the facts."""
+    """A desk upgraded with rollups but no replies histogram (0038) nor survey and tagged
+    counters (0040): the migrations fill them from the facts, survey days and tags."""
     from alembic import command
 
     from minidesk import migrate, settings
@@ -253,8 +261,15 @@ def test_the_upgrade_fills_the_replies_histogram_as_the_listeners_keep_it(
     converse(client, cast, seed=9)
     kept = snapshot(database)
     assert any(row["dimension"] == REPLIES for row in kept["kpi_daily"])
+    assert sum(row["csat_answers"] + row["nps_answers"] + row["ces_answers"]
+               for row in kept["kpi_daily"] if row["dimension"] == "all") == 2  # fmt: skip
+    assert any(row["tagged"] for row in kept["kpi_daily"]), "some solved tickets are tagged"
     config = migrate.alembic_config(settings.get_settings().database_url)
     command.downgrade(config, "0037_chat_abandonment")
-    assert not any(row["dimension"] == REPLIES for row in snapshot(database)["kpi_daily"])
+    with database.sessions() as session:
+        columns = {c["name"] for c in inspect(session.get_bind()).get_columns("kpi_daily")}
+        assert "csat_answers" not in columns
+        histogram = "SELECT count(*) FROM kpi_daily WHERE dimension = 'replies'"
+        assert session.scalar(text(histogram)) == 0
     command.upgrade(config, "head")
     assert snapshot(database) == kept

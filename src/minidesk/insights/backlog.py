@@ -11,14 +11,14 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, literal, select
 from sqlalchemy.orm import Session
 
 from minidesk.desk.models import OPEN_STATUSES, Ticket
 from minidesk.event_kinds import EventKind
 from minidesk.events import Event
-from minidesk.insights.kpis import Dimension, KpiRow
-from minidesk.insights.ops_rows import Tally, Values, as_rows, chunks, keys_of
+from minidesk.insights.kpis import Dimension, KpiRow, key_column
+from minidesk.insights.ops_rows import Tally, Values, as_rows, chunks
 
 DAY = dt.timedelta(days=1)
 # (name, lower bound included): each bucket runs to the next one's bound.
@@ -42,34 +42,39 @@ def backlog(
     session: Session, at: dt.datetime, by: Dimension, teams: Collection[int] | None = None
 ) -> list[KpiRow]:
     """One row per key (period: the day of ``at``), counting the tickets open at ``at``."""
-    changed_since = select(Event.ticket_id).where(
-        Event.kind == EventKind.TICKET_STATUS_CHANGED, Event.created_at > at
+    column = key_column(by)
+    key = literal(None) if column is None else column
+    # A ticket whose status did not change after ``at`` has the status then that it has now
+    # (every status change writes its event in the same transaction): the open tickets,
+    # read by the status index. Only those changed since (none for ``at`` = now) need their
+    # status changes read.
+    steady = select(Ticket.id, Ticket.created_at, key).where(
+        Ticket.status.in_(list(OPEN)), Ticket.created_at <= at, Ticket.id.not_in(changed_since(at))
     )
-    # Open now, or changed status since: only those can have been open at ``at``.
-    query = select(Ticket.id, Ticket.status, Ticket.created_at).where(
-        Ticket.created_at <= at,
-        or_(Ticket.status.in_(list(OPEN)), Ticket.id.in_(changed_since)),
+    moved = select(Ticket.id, Ticket.created_at, key, Ticket.status).where(
+        Ticket.id.in_(changed_since(at)), Ticket.created_at <= at
     )
     if teams is not None:
-        query = query.where(Ticket.team_id.in_(list(teams)))
-    candidates = {i: (status, created) for i, status, created in session.execute(query)}
-    status_then = _statuses_at(session, sorted(candidates), at)
-    open_then = {
-        ticket_id: created
-        for ticket_id, (status, created) in candidates.items()
-        if status_then.get(ticket_id, status) in OPEN
-    }
-    keys = keys_of(session, open_then, by)
+        steady = steady.where(Ticket.team_id.in_(list(teams)))
+        moved = moved.where(Ticket.team_id.in_(list(teams)))
+    open_then = {i: (created, None if k is None else str(k))
+                 for i, created, k in session.execute(steady)}  # fmt: skip
+    candidates = {i: (status, created, None if k is None else str(k))
+                  for i, created, k, status in session.execute(moved)}  # fmt: skip
+    status_then = statuses_at(session, sorted(candidates), at)
+    for ticket_id, (status, created, k) in candidates.items():
+        if status_then.get(ticket_id, status) in OPEN:
+            open_then[ticket_id] = (created, k)
     tallies: dict[tuple[dt.date, str | None], Tally] = defaultdict(Tally)
     ages: dict[str | None, list[float]] = defaultdict(list)
-    for ticket_id, created in sorted(open_then.items()):
+    for ticket_id, (created, k) in sorted(open_then.items()):
         age = at - created
-        tallies[(at.date(), keys[ticket_id])].count(ticket_id, "open_tickets", bucket_of(age))
-        ages[keys[ticket_id]].append(age.total_seconds())
+        tallies[(at.date(), k)].count(ticket_id, "open_tickets", bucket_of(age))
+        ages[k].append(age.total_seconds())
 
     def row_values(tally: Tally) -> Values:
-        key = keys[tally.members["open_tickets"][0]]
-        mean = sum(ages[key]) / len(ages[key]) / 3600
+        k = open_then[tally.members["open_tickets"][0]][1]
+        mean = sum(ages[k]) / len(ages[k]) / 3600
         return {
             "open_tickets": tally.counts["open_tickets"],
             **{name: tally.counts[name] for name, _ in BUCKETS},
@@ -79,7 +84,14 @@ def backlog(
     return as_rows(session, by, tallies, row_values)
 
 
-def _statuses_at(session: Session, ticket_ids: list[int], at: dt.datetime) -> dict[int, str]:
+def changed_since(at: dt.datetime) -> Select[int | None]:
+    """The tickets whose status changed after ``at``."""
+    return select(Event.ticket_id).where(
+        Event.kind == EventKind.TICKET_STATUS_CHANGED, Event.created_at > at
+    )
+
+
+def statuses_at(session: Session, ticket_ids: list[int], at: dt.datetime) -> dict[int, str]:
     """Each ticket's status at ``at`` as its status changes tell it (absent: none at all)."""
     found: dict[int, str] = {}
     for chunk in chunks(ticket_ids):

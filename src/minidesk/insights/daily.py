@@ -4,7 +4,8 @@ the difference when they change (``apply``), and the rows recomputed from every 
 
 A ticket adds to one row per dimension on the day it was created and one on the day it was
 first solved, under the keys it has now, and one to the replies histogram (``REPLIES``) on the
-day it was created. The listener subtracts what the ticket's stored facts
+day it was created; each of its surveys' day rows (``kpi_survey_days``) adds that day's last
+answer to the row of the day answered. The listener subtracts what the ticket's stored facts
 added and adds what its new facts add, so a row is always the sum over its tickets: the same
 numbers a full recomputation gets, in integers (durations in microseconds), so they stay exact."""
 
@@ -12,16 +13,35 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from minidesk.db import upsert_insert
-from minidesk.insights.cells import MICROS, Dimension, Period, period_of_day
-from minidesk.insights.rollup_models import NO_KEY, NO_TEAM, KpiDaily, KpiTicketFacts, bulk_insert
+from minidesk.insights.cells import MICROS, Cell, Dimension, Period, period_of_day
+from minidesk.insights.models import SurveyKind
+from minidesk.insights.rollup_models import (
+    NO_KEY,
+    NO_TEAM,
+    KpiDaily,
+    KpiSurveyDay,
+    KpiTicketFacts,
+    bulk_insert,
+)
 
+# The answers' counters, by the day answered: ``Cell.answer``'s fields.
+ANSWER_COUNTERS = (
+    "csat_answers",
+    "csat_sum",
+    "csat_satisfied",
+    "nps_answers",
+    "nps_promoters",
+    "nps_detractors",
+    "ces_answers",
+    "ces_sum",
+)
 COUNTERS = (
     "created",
     "escalated",
@@ -38,7 +58,11 @@ COUNTERS = (
     "reopened",
     "contained",
     "within_turns",
+    "tagged",
+    *ANSWER_COUNTERS,
 )
+# The KPI report's (``cells.Cell``'s); the others are other reports' (tag completion).
+KPI_COUNTERS = tuple(name for name in COUNTERS if name != "tagged")
 # (dimension, day, key, team_key): kpi_daily's primary key.
 RowKey = tuple[str, dt.date, str, int]
 Deltas = dict[RowKey, Counter[str]]
@@ -61,13 +85,30 @@ def _micros(seconds: float) -> int:
     return round(seconds * MICROS)
 
 
-def contribution(facts: Mapping[str, Any]) -> Deltas:
-    """What one ticket's facts row (``kpi_ticket_facts`` columns) adds to kpi_daily."""
-    added: Deltas = defaultdict(Counter)
-    team = facts["team_id"] if facts["team_id"] is not None else NO_TEAM
+def _keys(facts: Mapping[str, Any]) -> dict[Dimension, str]:
     keys = {Dimension.ALL: NO_KEY}
     for dimension, column in KEYED_BY.items():
         keys[dimension] = NO_KEY if facts[column] is None else str(facts[column])
+    return keys
+
+
+def answer_counts(kind: str, score: int) -> Counter[str]:
+    """One answer as kpi_daily's counters, counted as the report's cells count it."""
+    cell = Cell()
+    cell.answer(SurveyKind(kind), score)
+    return Counter({name: getattr(cell, name) for name in ANSWER_COUNTERS})
+
+
+def contribution(facts: Mapping[str, Any], answers: Iterable[Mapping[str, Any]] = ()) -> Deltas:
+    """What one ticket's facts row (``kpi_ticket_facts`` columns) and its surveys' day rows
+    (``kpi_survey_days`` columns) add to kpi_daily."""
+    added: Deltas = defaultdict(Counter)
+    team = facts["team_id"] if facts["team_id"] is not None else NO_TEAM
+    keys = _keys(facts)
+    for answer in answers:
+        counts = answer_counts(answer["kind"], answer["score"])
+        for dimension, key in keys.items():
+            added[(str(dimension), answer["day"], key, team)].update(counts)
     created, solved = facts["created_day"], facts["solved_day"]
     for dimension, key in keys.items():
         if created is not None:
@@ -91,18 +132,23 @@ def contribution(facts: Mapping[str, Any]) -> Deltas:
             row["reopened"] += int(facts["reopened"])
             row["contained"] += int(facts["contained"])
             row["within_turns"] += int(facts["within_turns"])
+            row["tagged"] += int(facts["tagged"])
     if created is not None:
         added[(REPLIES, created, str(facts["human_replies_total"]), team)]["created"] += 1
     return added
 
 
-def difference(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> Deltas:
-    """What changing a ticket's facts row from ``before`` to ``after`` does to kpi_daily."""
+Stored = tuple[Mapping[str, Any] | None, Sequence[Mapping[str, Any]]]
+
+
+def difference(before: Stored, after: Stored) -> Deltas:
+    """What changing a ticket's (facts row, survey day rows) from ``before`` to ``after`` does
+    to kpi_daily."""
     change: Deltas = defaultdict(Counter)
-    for facts, sign in ((before, -1), (after, 1)):
+    for (facts, answers), sign in ((before, -1), (after, 1)):
         if facts is None:
             continue
-        for row_key, counts in contribution(facts).items():
+        for row_key, counts in contribution(facts, answers).items():
             for name, n in counts.items():
                 change[row_key][name] += sign * n
     return {k: c for k, c in change.items() if any(c.values())}
@@ -133,21 +179,37 @@ def apply(session: Session, deltas: Deltas) -> None:
         set_={name: table.c[name] + statement.excluded[name] for name in COUNTERS},
     )
     session.execute(statement, rows)
-    # A row is empty when no ticket is created or solved on it: every other count is part of
-    # one of those two.
+    # A row is empty when no ticket is created or solved on it and no survey answered: every
+    # other count is part of one of those.
     days = sorted({day for _, day, _, _ in deltas})
     session.execute(
-        delete(KpiDaily).where(KpiDaily.day.in_(days), KpiDaily.created == 0, KpiDaily.solved == 0)
-    )
+        delete(KpiDaily).where(
+            KpiDaily.day.in_(days), KpiDaily.created == 0, KpiDaily.solved == 0,
+            KpiDaily.csat_answers == 0, KpiDaily.nps_answers == 0, KpiDaily.ces_answers == 0,
+        )
+    )  # fmt: skip
 
 
 def rebuild_daily(session: Session) -> int:
-    """kpi_daily recomputed from every ticket's facts row; returns the rows written."""
+    """kpi_daily recomputed from every ticket's facts row and survey day rows (rebuilt first);
+    returns the rows written."""
     session.execute(delete(KpiDaily))
     totals: Deltas = defaultdict(Counter)
     rows = session.execute(select(KpiTicketFacts.__table__).execution_options(yield_per=CHUNK))
     for facts in rows.mappings():
         for row_key, counts in contribution(dict(facts)).items():
+            totals[row_key].update(counts)
+    # The answers under their tickets' keys: one pass over the answered days, joined by key.
+    answered = session.execute(
+        select(KpiSurveyDay.day, KpiSurveyDay.kind, KpiSurveyDay.score,
+               *(KpiTicketFacts.__table__.c[c] for c in KEYED_BY.values()))
+        .join(KpiTicketFacts, KpiTicketFacts.ticket_id == KpiSurveyDay.ticket_id)
+        .execution_options(yield_per=CHUNK)
+    )  # fmt: skip
+    for found in answered.mappings():
+        row = dict(found)
+        for row_key, counts in contribution({**row, "created_day": None, "solved_day": None},
+                                            [row]).items():  # fmt: skip
             totals[row_key].update(counts)
     return write_daily(session, totals)
 

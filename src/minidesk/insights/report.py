@@ -1,27 +1,27 @@
 """The KPI report from the rollups (what every dashboard reads): ``kpis.kpis``'s rows, without
 drill-down members, summed from per-day rows in two grouped queries whatever the range.
 
-``kpi_daily`` gives the ticket metrics per period and key (a week or a month is the sum of its
-days, each row naming its week and month), ``kpi_survey_days`` the answers per period, key,
-kind and score (scores are small integers, so that histogram is exact). A team restriction
-keeps the rows of those teams only."""
+``kpi_daily`` gives the metrics per period and key (a week or a month is the sum of its days,
+each row naming its week and month), the answers among them as each survey's last answer of
+each day; ``kpi_survey_days`` the few of those answered again later in the range, taken back
+per period, key, kind and score (scores are small integers, so that is exact). A team
+restriction keeps the rows of those teams only."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from minidesk.desk.models import Ticket
 from minidesk.insights.cells import NONE_LABEL, Cell, Dimension, KpiRow, Period
-from minidesk.insights.daily import COUNTERS
-from minidesk.insights.kpis import key_column, labels_of
+from minidesk.insights.daily import KEYED_BY, KPI_COUNTERS
+from minidesk.insights.kpis import labels_of
 from minidesk.insights.models import SurveyKind
-from minidesk.insights.rollup_models import NO_KEY, KpiDaily, KpiSurveyDay
+from minidesk.insights.rollup_models import NO_KEY, KpiDaily, KpiSurveyDay, KpiTicketFacts
 
 Cells = dict[tuple[dt.date, str | None], Cell]
 
@@ -39,11 +39,13 @@ def fast_kpis(
     first, last = since.date(), (until - dt.timedelta(microseconds=1)).date()
     cells: Cells = defaultdict(Cell)
     _add_daily(session, cells, first, last, period, by, teams)
-    _add_surveys(session, cells, first, last, period, by, teams)
-    labels = labels_of(session, by, {key for _, key in cells})
+    _take_back_changed_answers(session, cells, first, last, period, by, teams)
+    # A cell left holding only answers that were taken back counts nothing.
+    counted = {k: cell for k, cell in cells.items() if cell != Cell()}
+    labels = labels_of(session, by, {key for _, key in counted})
     return [
-        KpiRow(day, key, labels.get(key, key or NONE_LABEL), cells[(day, key)].values())
-        for day, key in sorted(cells, key=lambda k: (k[0], k[1] or ""))
+        KpiRow(day, key, labels.get(key, key or NONE_LABEL), counted[(day, key)].values())
+        for day, key in sorted(counted, key=lambda k: (k[0], k[1] or ""))
     ]
 
 
@@ -51,13 +53,15 @@ def _period_column(model: type[KpiDaily] | type[KpiSurveyDay], period: Period) -
     return {Period.DAY: model.day, Period.WEEK: model.week, Period.MONTH: model.month}[period]
 
 
-def _add_daily(
-    session: Session, cells: Cells, first: dt.date, last: dt.date, period: Period,
-    by: Dimension, teams: Collection[int] | None,
-) -> None:  # fmt: skip
+def sum_daily(
+    session: Session, first: dt.date, last: dt.date, period: Period, by: Dimension,
+    teams: Collection[int] | None, counters: Sequence[str],
+) -> Iterator[tuple[dt.date, str | None, list[int]]]:  # fmt: skip
+    """kpi_daily's ``counters`` summed per period and key over the days ``first``-``last``
+    (of ``teams``' tickets, when given): (period, key, sums in ``counters``' order)."""
     when = _period_column(KpiDaily, period)
     query = (
-        select(when, KpiDaily.key, *(func.sum(getattr(KpiDaily, c)) for c in COUNTERS))
+        select(when, KpiDaily.key, *(func.sum(getattr(KpiDaily, c)) for c in counters))
         .where(KpiDaily.dimension == str(by), KpiDaily.day >= first, KpiDaily.day <= last)
         .group_by(when, KpiDaily.key)
     )
@@ -65,32 +69,42 @@ def _add_daily(
         query = query.where(KpiDaily.team_key.in_(list(teams)))
     for start, key, *sums in session.execute(query):
         # PostgreSQL sums integers as numeric: int() brings them back.
-        cell = cells[(start, None if key == NO_KEY else key)]
-        for name, total in zip(COUNTERS, sums, strict=True):
-            setattr(cell, name, int(total))
+        yield start, None if key == NO_KEY else key, [int(total) for total in sums]
 
 
-def _add_surveys(
+def _add_daily(
     session: Session, cells: Cells, first: dt.date, last: dt.date, period: Period,
     by: Dimension, teams: Collection[int] | None,
 ) -> None:  # fmt: skip
-    """Each survey's last answer in the range: its day row with no later answer in range,
-    counted per period, key, kind and score (scores are small integers: a few groups)."""
+    for start, key, sums in sum_daily(session, first, last, period, by, teams, KPI_COUNTERS):
+        cell = cells[(start, key)]
+        for name, total in zip(KPI_COUNTERS, sums, strict=True):
+            setattr(cell, name, total)
+
+
+def _take_back_changed_answers(
+    session: Session, cells: Cells, first: dt.date, last: dt.date, period: Period,
+    by: Dimension, teams: Collection[int] | None,
+) -> None:  # fmt: skip
+    """kpi_daily counts each survey's last answer of every day; the range counts only its last
+    answer in the range. Take back the day rows answered again later in the range (their
+    ``next_day`` is in it): a few changed answers, found by the ``next_day`` index, under the
+    keys their tickets' kpi_daily rows were written with."""
     when = _period_column(KpiSurveyDay, period)
-    column = key_column(by)
+    column = None if by == Dimension.ALL else KpiTicketFacts.__table__.c[KEYED_BY[by]]
     grouped: list[Any] = [column] if column is not None else []
     query = (
         select(when, KpiSurveyDay.kind, KpiSurveyDay.score, func.count(), *grouped)
-        .join(Ticket, Ticket.id == KpiSurveyDay.ticket_id)
+        .join(KpiTicketFacts, KpiTicketFacts.ticket_id == KpiSurveyDay.ticket_id)
         .where(
+            KpiSurveyDay.next_day <= last,
+            KpiSurveyDay.next_day > first,  # after its own day, which is in the range
             KpiSurveyDay.day >= first,
-            KpiSurveyDay.day <= last,
-            or_(KpiSurveyDay.next_day.is_(None), KpiSurveyDay.next_day > last),
         )
         .group_by(when, KpiSurveyDay.kind, KpiSurveyDay.score, *grouped)
     )
     if teams is not None:
-        query = query.where(Ticket.team_id.in_(list(teams)))
+        query = query.where(KpiTicketFacts.team_id.in_(list(teams)))
     for start, kind, score, count, *key in session.execute(query):
         row_key = None if not key or key[0] is None else str(key[0])
-        cells[(start, row_key)].answer(SurveyKind(kind), score, count)
+        cells[(start, row_key)].answer(SurveyKind(kind), score, -count)

@@ -14,11 +14,11 @@ from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.orm import Session
 
 from minidesk import events
-from minidesk.desk.models import Ticket
+from minidesk.desk.models import Ticket, TicketTag
 from minidesk.event_kinds import EventKind
 from minidesk.events import Event
 from minidesk.insights.cells import MAX_TURNS
@@ -33,13 +33,19 @@ from minidesk.insights.daily import (
 from minidesk.insights.facts import TicketFacts
 from minidesk.insights.kpis import FACT_KINDS, ticket_facts
 from minidesk.insights.rollup_models import KpiTicketFacts, bulk_insert
-from minidesk.insights.survey_days import rebuild_surveys, refresh_surveys
+from minidesk.insights.survey_days import (
+    fresh_rows,
+    rebuild_surveys,
+    replace_rows,
+    stored_rows,
+)
 
 # The kinds that change the keys a ticket is counted under (its facts come from FACT_KINDS).
 KEY_KINDS = (
     EventKind.TICKET_ASSIGNED,
     EventKind.TICKET_TEAM_CHANGED,
     EventKind.TICKET_INTENT_CORRECTED,
+    EventKind.TICKET_TAGS_CHANGED,  # not a key, but read with them: whether it has a tag
 )
 HEARD = frozenset(str(kind) for kind in (*FACT_KINDS, *KEY_KINDS))
 _DONE = "minidesk.insights.rollup.done"
@@ -47,8 +53,8 @@ _SURVEYS_DONE = "minidesk.insights.rollup.surveys_done"
 
 
 def facts_row(ticket_id: int, facts: TicketFacts, keys: dict[str, Any]) -> dict[str, Any]:
-    """A kpi_ticket_facts row: the ticket's facts and ``keys`` (assignee, team, channel,
-    intent) it is counted under."""
+    """A kpi_ticket_facts row: the ticket's facts, ``keys`` (assignee, team, channel, intent)
+    it is counted under and whether it is tagged (``keys["tagged"]``)."""
     created, solved = facts.created_at, facts.first_solved_at
     first_reply = facts.first_human_reply_at
     return {
@@ -76,11 +82,14 @@ def facts_row(ticket_id: int, facts: TicketFacts, keys: dict[str, Any]) -> dict[
         "team_id": keys["team_id"],
         "channel": keys["channel"],
         "intent": keys["intent"],
+        "tagged": bool(keys["tagged"]),
     }
 
 
 def _keys(session: Session, ticket_ids: Sequence[int], lock: bool) -> dict[int, dict[str, Any]]:
-    query = select(Ticket.id, Ticket.assignee_id, Ticket.team_id, Ticket.channel, Ticket.intent)
+    tagged = exists().where(TicketTag.ticket_id == Ticket.id).label("tagged")
+    query = select(Ticket.id, Ticket.assignee_id, Ticket.team_id, Ticket.channel, Ticket.intent,
+                   tagged)  # fmt: skip
     query = query.where(Ticket.id.in_(ticket_ids)).order_by(Ticket.id)
     if lock:
         # Two workers refreshing one ticket would both subtract its old contribution: the
@@ -89,9 +98,10 @@ def _keys(session: Session, ticket_ids: Sequence[int], lock: bool) -> dict[int, 
     return {row.id: dict(row._mapping) for row in session.execute(query)}
 
 
-def refresh(session: Session, ticket_ids: Sequence[int]) -> int:
-    """Recompute the facts of ``ticket_ids`` from their events and move their per-day counts
-    accordingly; returns how many tickets' rows changed."""
+def refresh(session: Session, ticket_ids: Sequence[int], surveys: bool = False) -> int:
+    """Recompute the facts of ``ticket_ids`` from their events (and, ``surveys``, their
+    surveys' day rows from their answers) and move their per-day counts accordingly; returns
+    how many tickets' rows changed."""
     changed = 0
     ids = sorted(set(ticket_ids))
     for start in range(0, len(ids), 500):
@@ -103,14 +113,17 @@ def refresh(session: Session, ticket_ids: Sequence[int]) -> int:
                 select(KpiTicketFacts).where(KpiTicketFacts.ticket_id.in_(chunk))
             )
         }
+        kept_answers = stored_rows(session, chunk)
+        answers = fresh_rows(session, chunk) if surveys else kept_answers
         deltas: Deltas = defaultdict(Counter)
         for ticket_id, facts in ticket_facts(session, chunk):
             row = facts_row(ticket_id, facts, keys[ticket_id])
             existing = stored.get(ticket_id)
             before = None if existing is None else {c: getattr(existing, c) for c in FACT_COLUMNS}
-            if before == row:
+            old, new = kept_answers.get(ticket_id, []), answers.get(ticket_id, [])
+            if before == row and old == new:
                 continue
-            for row_key, counts in difference(before, row).items():
+            for row_key, counts in difference((before, old), (row, new)).items():
                 deltas[row_key].update(counts)
             if existing is None:
                 session.add(KpiTicketFacts(**row))
@@ -119,6 +132,8 @@ def refresh(session: Session, ticket_ids: Sequence[int]) -> int:
                     setattr(existing, name, value)
             changed += 1
         session.flush()
+        if surveys:
+            replace_rows(session, chunk, answers)
         apply(session, {k: c for k, c in deltas.items() if any(c.values())})
     return changed
 
@@ -136,11 +151,9 @@ def rebuild(session: Session) -> dict[str, int]:
         if rows:
             session.execute(bulk_insert(KpiTicketFacts), rows)
         tickets += len(rows)
-    return {
-        "tickets": tickets,
-        "daily_rows": rebuild_daily(session),
-        "survey_days": rebuild_surveys(session),
-    }
+    # kpi_daily counts the answers' day rows: those first.
+    survey_days = rebuild_surveys(session)
+    return {"tickets": tickets, "daily_rows": rebuild_daily(session), "survey_days": survey_days}
 
 
 def _batch_tickets(session: Session, event: Event, kinds: Collection[str], done: str) -> list[int]:
@@ -174,6 +187,7 @@ def _mark_done(session: Session, done: str, ticket_ids: list[int]) -> None:
     EventKind.TICKET_ASSIGNED,
     EventKind.TICKET_TEAM_CHANGED,
     EventKind.TICKET_INTENT_CORRECTED,
+    EventKind.TICKET_TAGS_CHANGED,
     automated=True,
     transactional=True,  # its once-per-batch mark is rolled back with its rows
 )
@@ -190,5 +204,5 @@ def keep_surveys_current(session: Session, event: Event) -> None:
     kinds = {str(EventKind.SURVEY_ANSWERED)}
     ids = _batch_tickets(session, event, kinds, _SURVEYS_DONE)
     if ids:
-        refresh_surveys(session, ids)
+        refresh(session, ids, surveys=True)
         _mark_done(session, _SURVEYS_DONE, ids)

@@ -6,8 +6,11 @@ recomputation from the event log (``minidesk insights rebuild``):
 - ``kpi_daily``: per UTC day, dimension, key and team, counts and sums (never means), so any
   range, week or month is a sum of days and a restricted lead sums only their teams' rows;
   a day's row also names its week and month, so a report sums them in SQL;
+  it also counts, by the day answered, each survey's last answer of that day (per kind and
+  score band), so no report joins the answers to the tickets;
 - ``kpi_survey_days``: per survey and UTC day, the last answer of that day and the next day it
-  was answered again, so "each survey's last answer in the range" is one indexed filter."""
+  was answered again: the answers a range must take back from kpi_daily's counts (those
+  answered again later in the range) are one indexed read of the few changed answers."""
 
 from __future__ import annotations
 
@@ -57,6 +60,8 @@ class KpiTicketFacts(Base):
     abandoned: Mapped[bool] = mapped_column(default=False)  # the visitor left before a reply
     human_replies_total: Mapped[int] = mapped_column(default=0)
     customer_messages_before_solve: Mapped[int] = mapped_column(default=0)
+    # Whether it carries a tag now (tag completion reads tags as they are when it runs).
+    tagged: Mapped[bool] = mapped_column(default=False)
     # The ticket's keys when its kpi_daily rows were last written.
     assignee_id: Mapped[int | None]
     team_id: Mapped[int | None]
@@ -93,11 +98,26 @@ class KpiDaily(Base):
     reopened: Mapped[int] = mapped_column(default=0)
     contained: Mapped[int] = mapped_column(default=0)
     within_turns: Mapped[int] = mapped_column(default=0)
+    tagged: Mapped[int] = mapped_column(default=0)  # first solved and carrying a tag now
+    # By the day answered: each survey's last answer of the day (``cells.Cell.answer``).
+    csat_answers: Mapped[int] = mapped_column(default=0)
+    csat_sum: Mapped[int] = mapped_column(default=0)
+    csat_satisfied: Mapped[int] = mapped_column(default=0)
+    nps_answers: Mapped[int] = mapped_column(default=0)
+    nps_promoters: Mapped[int] = mapped_column(default=0)
+    nps_detractors: Mapped[int] = mapped_column(default=0)
+    ces_answers: Mapped[int] = mapped_column(default=0)
+    ces_sum: Mapped[int] = mapped_column(default=0)
 
 
 class KpiSurveyDay(Base):
     __tablename__ = "kpi_survey_days"
-    __table_args__ = (Index("ix_kpi_survey_days_day", "day"),)
+    # By next_day: the answers changed again within a range are few, and found without
+    # reading the range's other answers.
+    __table_args__ = (
+        Index("ix_kpi_survey_days_day", "day"),
+        Index("ix_kpi_survey_days_next_day", "next_day"),
+    )
 
     survey_id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[dt.date] = mapped_column(primary_key=True)

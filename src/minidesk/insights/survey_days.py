@@ -52,18 +52,33 @@ def _answers(session: Session, *where: Any) -> Iterator[tuple[int, dt.datetime, 
         yield row.ticket_id, row.created_at, row.data
 
 
-def refresh_surveys(session: Session, ticket_ids: Sequence[int]) -> int:
-    """Recompute the day rows of the surveys on ``ticket_ids``; returns the rows written."""
-    written = 0
-    ids = sorted(set(ticket_ids))
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        rows = _rows(_answers(session, Event.ticket_id.in_(chunk)))
-        session.execute(delete(KpiSurveyDay).where(KpiSurveyDay.ticket_id.in_(chunk)))
-        if rows:
-            session.execute(bulk_insert(KpiSurveyDay), rows)
-        written += len(rows)
-    return written
+Rows = dict[int, list[dict[str, Any]]]
+
+
+def _by_ticket(rows: list[dict[str, Any]]) -> Rows:
+    found: Rows = defaultdict(list)
+    for row in sorted(rows, key=lambda r: (r["survey_id"], r["day"])):
+        found[row["ticket_id"]].append(row)
+    return found
+
+
+def stored_rows(session: Session, ticket_ids: Sequence[int]) -> Rows:
+    """The day rows kept for the surveys on ``ticket_ids`` (at most ``CHUNK`` tickets)."""
+    query = select(KpiSurveyDay.__table__).where(KpiSurveyDay.ticket_id.in_(ticket_ids))
+    return _by_ticket([dict(row) for row in session.execute(query).mappings()])
+
+
+def fresh_rows(session: Session, ticket_ids: Sequence[int]) -> Rows:
+    """The day rows of the surveys on ``ticket_ids`` (at most ``CHUNK``) from their events."""
+    return _by_ticket(_rows(_answers(session, Event.ticket_id.in_(ticket_ids))))
+
+
+def replace_rows(session: Session, ticket_ids: Sequence[int], rows: Rows) -> None:
+    """Store ``rows`` as the day rows of ``ticket_ids``' surveys (at most ``CHUNK`` tickets)."""
+    session.execute(delete(KpiSurveyDay).where(KpiSurveyDay.ticket_id.in_(ticket_ids)))
+    written = [row for ticket_id in ticket_ids for row in rows.get(ticket_id, [])]
+    if written:
+        session.execute(bulk_insert(KpiSurveyDay), written)
 
 
 def rebuild_surveys(session: Session) -> int:

@@ -6,7 +6,8 @@ reads their teams' tickets (and agents) only."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from collections.abc import Sequence
+from typing import Annotated, Any, Literal, TypeVar
 
 from fastapi import APIRouter, Header, Query, Response
 from pydantic import BaseModel
@@ -17,6 +18,7 @@ from minidesk.insights import backlog as backlog_report
 from minidesk.insights import handle_time as handle_report
 from minidesk.insights import occupancy as occupancy_report
 from minidesk.insights import repeats, tagging
+from minidesk.insights.backlog_counts import backlog_counts
 from minidesk.insights.intent_mix import (
     DEFAULT_TARGET,
     DEFAULT_TOP,
@@ -24,9 +26,23 @@ from minidesk.insights.intent_mix import (
     intent_mix,
     intents_csv,
 )
-from minidesk.insights.kpis import Dimension, Period
+from minidesk.insights.kpis import Dimension, KpiRow, Period
 from minidesk.insights.ops_rows import table_csv
 from minidesk.web.api import PREFIX
+from minidesk.web.api.ops_report_models import (
+    BacklogOut,
+    BacklogReportOut,
+    HandleTimeOut,
+    HandleTimeReportOut,
+    IntentOut,
+    IntentReportOut,
+    OccupancyOut,
+    OccupancyReportOut,
+    RepeatOut,
+    RepeatReportOut,
+    TagCompletionOut,
+    TagCompletionReportOut,
+)
 from minidesk.web.api.reports import CSV, ReaderDep, date_range
 from minidesk.web.deps import SessionDep, WorkspaceDep
 from minidesk.web.problems import Problem
@@ -38,115 +54,7 @@ FormatQuery = Annotated[Literal["json", "csv"] | None, Query()]
 CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"content": {CSV: {"schema": {"type": "string"}}}}
 }
-
-
-class BacklogOut(BaseModel):
-    period: dt.date
-    key: str | None
-    label: str
-    open_tickets: int
-    under_1d: int
-    from_1d_to_3d: int
-    from_3d_to_7d: int
-    from_7d_to_14d: int
-    from_14d_to_30d: int
-    over_30d: int
-    mean_age_hours: float
-
-
-class BacklogReportOut(BaseModel):
-    at: dt.datetime
-    by: Dimension
-    items: list[BacklogOut]
-
-
-class IntentOut(BaseModel):
-    intent: str
-    tickets: int
-    share: float | None
-    cumulative_share: float | None
-
-
-class IntentReportOut(BaseModel):
-    since: dt.date
-    until: dt.date
-    tickets: int
-    unclassified: int
-    intents: int
-    top: int
-    top_coverage: float | None
-    target: float
-    intents_for_target: int | None
-    items: list[IntentOut]
-
-
-class TagCompletionOut(BaseModel):
-    period: dt.date
-    key: str | None
-    label: str
-    tickets_solved: int
-    tagged: int
-    tag_completion: float | None
-    fields_complete: int | None
-    field_completion: float | None
-
-
-class TagCompletionReportOut(BaseModel):
-    since: dt.date
-    until: dt.date
-    group_by: Period
-    by: Dimension
-    items: list[TagCompletionOut]
-
-
-class RepeatOut(BaseModel):
-    period: dt.date
-    key: str | None
-    label: str
-    repeat_base: int
-    repeat_contacts: int
-    repeat_contact_rate: float | None
-    pending: int
-
-
-class RepeatReportOut(BaseModel):
-    since: dt.date
-    until: dt.date
-    group_by: Period
-    by: Dimension
-    within_days: int
-    items: list[RepeatOut]
-
-
-class HandleTimeOut(BaseModel):
-    key: str | None
-    label: str
-    handle_seconds: int
-    tickets: int
-    seconds_per_ticket: float | None
-    solved_tickets: int
-    seconds_per_solved_ticket: float | None
-
-
-class HandleTimeReportOut(BaseModel):
-    since: dt.date
-    until: dt.date
-    by: Dimension
-    items: list[HandleTimeOut]
-
-
-class OccupancyOut(BaseModel):
-    key: str | None
-    label: str
-    handle_seconds: int
-    available_seconds: int
-    occupancy: float | None
-
-
-class OccupancyReportOut(BaseModel):
-    since: dt.date
-    until: dt.date
-    items: list[OccupancyOut]
+ItemT = TypeVar("ItemT", bound=BaseModel)
 
 
 def _wants_csv(format: str | None, accept: str) -> bool:
@@ -159,6 +67,19 @@ def _csv(text: str, name: str) -> Response:
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
     )
+
+
+def _table(
+    rows: list[KpiRow], metrics: Sequence[str], item: type[ItemT], name: str,
+    format: str | None, accept: str,
+) -> Response | list[ItemT]:  # fmt: skip
+    """A report's rows as CSV (``format=csv`` or ``Accept: text/csv``), or as its JSON items;
+    an item with a ``period`` field gets the row's period."""
+    if _wants_csv(format, accept):
+        return _csv(table_csv(metrics, rows), name)
+    period = "period" in item.model_fields
+    return [item(**({"period": r.period} if period else {}), key=r.key, label=r.label,
+                 **r.values) for r in rows]  # fmt: skip
 
 
 def backlog_moment(at: dt.datetime | None) -> dt.datetime:
@@ -191,10 +112,11 @@ def backlog_age(
     bucket: under 1 day, 1-3, 3-7, 7-14, 14-30 and over 30 days (lower bounds included)."""
     moment = backlog_moment(at)
     teams = access.team_reach(session, user, workspace.restrict_agents_to_teams)
-    rows = backlog_report.backlog(session, moment, by, teams)
-    if _wants_csv(format, accept):
-        return _csv(table_csv(backlog_report.METRICS, rows), f"backlog-{by}-{moment.date()}")
-    items = [BacklogOut(period=r.period, key=r.key, label=r.label, **r.values) for r in rows]
+    rows = backlog_counts(session, moment, by, teams)
+    name = f"backlog-{by}-{moment.date()}"
+    items = _table(rows, backlog_report.METRICS, BacklogOut, name, format, accept)
+    if isinstance(items, Response):
+        return items
     return BacklogReportOut(at=moment, by=by, items=items)
 
 
@@ -239,12 +161,11 @@ def tag_completion(
     required to solve are filled in (``null`` when no field is required)."""
     start, end = date_range(since, until)
     teams = access.team_reach(session, user, workspace.restrict_agents_to_teams)
-    rows = tagging.tag_completion(session, start, end, group_by, by, teams)
-    if _wants_csv(format, accept):
-        name = f"tag-completion-{group_by}-{by}-{since}-{until}"
-        return _csv(table_csv(tagging.METRICS, rows), name)
-    items = [TagCompletionOut(period=r.period, key=r.key, label=r.label, **r.values)
-             for r in rows]  # fmt: skip
+    rows = tagging.fast_tag_completion(session, start, end, group_by, by, teams)
+    name = f"tag-completion-{group_by}-{by}-{since}-{until}"
+    items = _table(rows, tagging.METRICS, TagCompletionOut, name, format, accept)
+    if isinstance(items, Response):
+        return items
     return TagCompletionReportOut(since=since, until=until, group_by=group_by, by=by,
                                   items=items)  # fmt: skip
 
@@ -271,11 +192,10 @@ def repeat_contacts(
     teams = access.team_reach(session, user, workspace.restrict_agents_to_teams)
     within = dt.timedelta(days=within_days)
     rows = repeats.repeat_contacts(session, start, end, group_by, by, within, teams)
-    if _wants_csv(format, accept):
-        name = f"repeat-contacts-{group_by}-{by}-{since}-{until}"
-        return _csv(table_csv(repeats.METRICS, rows), name)
-    items = [RepeatOut(period=r.period, key=r.key, label=r.label, **r.values)
-             for r in rows]  # fmt: skip
+    name = f"repeat-contacts-{group_by}-{by}-{since}-{until}"
+    items = _table(rows, repeats.METRICS, RepeatOut, name, format, accept)
+    if isinstance(items, Response):
+        return items
     return RepeatReportOut(since=since, until=until, group_by=group_by, by=by,
                            within_days=within_days, items=items)  # fmt: skip
 
@@ -297,9 +217,10 @@ def handle_time(
     date_range(since, until)  # the same limits as every report
     teams = access.team_reach(session, user, workspace.restrict_agents_to_teams)
     rows = handle_report.handle_time(session, since, until, by, teams)
-    if _wants_csv(format, accept):
-        return _csv(table_csv(handle_report.METRICS, rows), f"handle-time-{by}-{since}-{until}")
-    items = [HandleTimeOut(key=r.key, label=r.label, **r.values) for r in rows]
+    name = f"handle-time-{by}-{since}-{until}"
+    items = _table(rows, handle_report.METRICS, HandleTimeOut, name, format, accept)
+    if isinstance(items, Response):
+        return items
     return HandleTimeReportOut(since=since, until=until, by=by, items=items)
 
 
@@ -318,7 +239,8 @@ def occupancy(
     date_range(since, until)
     teams = access.team_reach(session, user, workspace.restrict_agents_to_teams)
     rows = occupancy_report.occupancy(session, since, until, teams)
-    if _wants_csv(format, accept):
-        return _csv(table_csv(occupancy_report.METRICS, rows), f"occupancy-{since}-{until}")
-    items = [OccupancyOut(key=r.key, label=r.label, **r.values) for r in rows]
+    name = f"occupancy-{since}-{until}"
+    items = _table(rows, occupancy_report.METRICS, OccupancyOut, name, format, accept)
+    if isinstance(items, Response):
+        return items
     return OccupancyReportOut(since=since, until=until, items=items)

@@ -20,6 +20,7 @@ from minidesk.desk import access
 from minidesk.desk.models import User
 from minidesk.desk.workspace import get_workspace
 from minidesk.insights import backlog, costs, handle_time, occupancy, repeats, tagging
+from minidesk.insights.backlog_counts import backlog_counts
 from minidesk.insights.cost_settings import get_costs
 from minidesk.insights.intent_mix import intent_mix, tickets_of_intent
 from minidesk.insights.kpis import NONE_LABEL, Dimension, KpiRow, Period
@@ -151,9 +152,10 @@ def operations(request: Request, browser: BrowserDep) -> Response:
         teams = _teams(session, user)
         by, start, end = asked.by, asked.start, asked.end
         context.update(
-            backlog=backlog.backlog(session, asked.at, by, teams),
+            # The page shows numbers; a number's tickets come from the full report (_behind).
+            backlog=backlog_counts(session, asked.at, by, teams),
             intents=intent_mix(session, start, end, teams),
-            tags=tagging.tag_completion(session, start, end, asked.group_by, by, teams),
+            tags=tagging.fast_tag_completion(session, start, end, asked.group_by, by, teams),
             repeats=repeats.repeat_contacts(session, start, end, asked.group_by, by,
                                             dt.timedelta(days=asked.within_days), teams),
             handle=handle_time.handle_time(session, asked.since, asked.until, by, teams),

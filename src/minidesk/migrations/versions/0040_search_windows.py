@@ -1,0 +1,36 @@
+"""knowledge-base queries parsed in the articles' own languages (issue 14)
+
+Revision ID: 0040_search_windows
+Revises: 0039_kb_search_engine
+
+PostgreSQL: the articles' index gains ``search_article_configs``, the text-search
+configurations the articles have, kept by the index's trigger, so a query is parsed in those
+rather than in every configuration PostgreSQL ships (``kb.search_index``). The index is
+rebuilt from the articles (a desk built at 0039 already has the table; building it again is
+harmless). SQLite's index is unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from alembic import op
+
+from minidesk.kb import search_index
+
+revision: str = "0040_search_windows"
+down_revision: str | None = "0039_kb_search_engine"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        search_index.drop(op.get_bind())
+        search_index.create(op.get_bind())
+
+
+def downgrade() -> None:
+    # The configurations' table only narrows what a query is parsed in; the index without it
+    # (0039's) parsed in every configuration, which this code does not do: keep it.
+    pass

@@ -19,6 +19,11 @@ TAILS = (10, 9, 8, 7)
 PHONE_TAILS_SQLITE = " || ".join(f"' ' || substr(i.value, -{n})" for n in TAILS)
 
 
+VOCABULARY = (
+    "CREATE VIRTUAL TABLE IF NOT EXISTS search_tickets_terms USING fts5vocab(search_tickets, 'row')"
+)
+
+
 def _messages(ticket: str, notes: bool) -> str:
     which = "=" if notes else "<>"
     return (
@@ -66,6 +71,8 @@ STATEMENTS: tuple[str, ...] = (
     "CREATE VIRTUAL TABLE search_tickets USING fts5("
     f"subject, body, notes, stems, note_stems, tokenize='{TOKENIZE}')",
     f"CREATE VIRTUAL TABLE search_customers USING fts5(name, identities, tokenize='{TOKENIZE}')",
+    # The tickets' indexed words, read by prefix (``search.fts5_prefix``); no storage of its own.
+    VOCABULARY,
     """CREATE TRIGGER search_tickets_insert AFTER INSERT ON tickets BEGIN
         INSERT INTO search_tickets(rowid, subject, body, notes, stems, note_stems)
         VALUES (new.id, new.subject, '', '', search_stem(new.subject, new.language), '');
@@ -160,5 +167,5 @@ def create(connection: Connection) -> None:
 def drop(connection: Connection) -> None:
     for trigger in TRIGGERS:
         connection.execute(text(f"DROP TRIGGER IF EXISTS {trigger}"))
-    for table in ("search_tickets", "search_customers"):
+    for table in ("search_tickets_terms", "search_tickets", "search_customers"):
         connection.execute(text(f"DROP TABLE IF EXISTS {table}"))

@@ -33,7 +33,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
-from minidesk.search import fts5, fts5_prefix, fts5_rank, pg_best, tsquery
+from minidesk.search import fts5, fts5_rank, pg_best, tsquery
 from minidesk.search.query import Query
 
 # What the databases put around a matched word in a snippet: private-use characters, swapped
@@ -65,8 +65,6 @@ class Index:
     # reads them from the table ``pg_configs_table`` (the languages the documents have).
     pg_configs: tuple[str, ...] | None = None
     pg_configs_table: str = "search_configs"
-    # SQLite: the ``fts5vocab`` table over the index, for prefixes (``fts5_prefix``).
-    vocabulary: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,9 +78,8 @@ class Match:
 
 def _sqlite(session: Session, index: Index, query: Query, private: bool) -> Match:
     side = table(index.name, column("rowid"), column(index.name))
-    listed = fts5_prefix.expand(session, index.vocabulary, query)
     expression = fts5.to_match(
-        query, None if private else index.public_columns, stemmed=index.stemmed, listed=listed
+        query, None if private else index.public_columns, stemmed=index.stemmed
     )
     where = side.c[index.name].op("MATCH")(literal(expression))
     rank = func.bm25(literal_column(index.name), *index.bm25_weights)

@@ -6,7 +6,7 @@ only, so nothing the person typed can become an FTS5 operator, column filter or 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from minidesk.search import stemming
 from minidesk.search.query import Clause, Query
@@ -16,12 +16,8 @@ def _phrase(words: tuple[str, ...]) -> str:
     return '"' + " ".join(words) + '"'
 
 
-def _clause(clause: Clause, stemmed: bool, listed: Mapping[Clause, Sequence[str]]) -> str:
-    terms = listed.get(clause)
-    if terms:  # a prefix as the indexed words it starts (``fts5_prefix``)
-        typed = "(" + " OR ".join(_phrase((*clause.words[:-1], t)) for t in terms) + ")"
-    else:
-        typed = _phrase(clause.words) + (" *" if clause.prefix else "")
+def _clause(clause: Clause, stemmed: bool) -> str:
+    typed = _phrase(clause.words) + (" *" if clause.prefix else "")
     if not stemmed:
         return typed
     # A prefix is the start of a word as typed (a stem of it would be another prefix), and may
@@ -31,24 +27,16 @@ def _clause(clause: Clause, stemmed: bool, listed: Mapping[Clause, Sequence[str]
     return "(" + " OR ".join([typed, *(_phrase(v) for v in stems)]) + ")"
 
 
-def to_match(
-    query: Query,
-    columns: Sequence[str] | None = None,
-    *,
-    stemmed: bool = False,
-    listed: Mapping[Clause, Sequence[str]] | None = None,
-) -> str:
+def to_match(query: Query, columns: Sequence[str] | None = None, *, stemmed: bool = False) -> str:
     """``"refund" AND "late order" NOT "spam"`` (``OR`` for ``any_clause``), limited to
     ``columns`` when given (FTS5's ``{a b} : (...)`` filter: what the reader may search);
     ``stemmed`` also looks each
-    phrase up as every Snowball language stems it (the index's ``stems`` columns); ``listed``
-    gives prefixes as the words they start (``fts5_prefix.expand``)."""
-    listed = listed or {}
+    phrase up as every Snowball language stems it (the index's ``stems`` columns)."""
     joiner = " OR " if query.any_clause else " AND "
-    included = joiner.join(_clause(c, stemmed, listed) for c in query.included)
+    included = joiner.join(_clause(c, stemmed) for c in query.included)
     expression = f"({included})"
     for clause in query.excluded:
-        expression = f"{expression} NOT {_clause(clause, stemmed, listed)}"
+        expression = f"{expression} NOT {_clause(clause, stemmed)}"
     if columns is not None:
         expression = "{" + " ".join(columns) + "} : (" + expression + ")"
     return expression

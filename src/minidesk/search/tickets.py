@@ -40,7 +40,6 @@ INDEX = engine.Index(
     bm25_weights=(4.0, 1.0, 1.0, 1.0, 1.0),
     shown_columns=("subject", "body", "notes"),
     stemmed=True,
-    vocabulary="search_tickets_terms",
     pg_text=_text,
     pg_config=_config,
 )

@@ -1,5 +1,5 @@
-"""knowledge-base queries parsed in the articles' own languages; SQLite's ticket prefixes as
-words (issue 14)
+"""knowledge-base queries parsed in the articles' own languages; prefix indexes for SQLite's
+ticket search (issue 14)
 
 Revision ID: 0040_search_windows
 Revises: 0039_kb_search_engine
@@ -10,8 +10,11 @@ rather than in every configuration PostgreSQL ships (``kb.search_index``). The i
 rebuilt from the articles (a desk built at 0039 already has the table; building it again is
 harmless).
 
-SQLite: ``search_tickets_terms``, an ``fts5vocab`` table over the tickets' index (no storage
-of its own), lists the words a prefix starts (``search.fts5_prefix``).
+SQLite: the tickets' FTS5 index is built again with prefix indexes for prefixes of 3 to 8
+letters (``search.ddl_sqlite.PREFIX_LENGTHS``), as 0026 built it (triggers too, and the
+customers' index with it): a prefix search then reads one list newest first rather than
+merging every word the prefix starts. At a million tickets this takes minutes (see
+docs/search.md) and about doubles the index.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from collections.abc import Sequence
 from alembic import op
 
 from minidesk.kb import search_index
-from minidesk.search import ddl_sqlite
+from minidesk.search import ddl
 
 revision: str = "0040_search_windows"
 down_revision: str | None = "0039_kb_search_engine"
@@ -34,11 +37,13 @@ def upgrade() -> None:
         search_index.drop(op.get_bind())
         search_index.create(op.get_bind())
     else:
-        op.execute(ddl_sqlite.VOCABULARY)  # a desk built at 0026 by this code has it already
+        # A desk built at 0026 by this code has the prefix indexes already; building the
+        # index again is harmless (and fast on an empty desk).
+        ddl.drop(op.get_bind())
+        ddl.create(op.get_bind())
 
 
 def downgrade() -> None:
-    # PostgreSQL keeps the configurations' table: it only narrows what a query is parsed in,
-    # and this code's trigger fills it.
-    if op.get_bind().dialect.name != "postgresql":
-        op.execute("DROP TABLE IF EXISTS search_tickets_terms")
+    # Neither change alters what a search finds: PostgreSQL keeps the configurations' table
+    # (this code's trigger fills it) and SQLite its prefix indexes.
+    pass

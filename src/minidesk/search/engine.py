@@ -42,8 +42,6 @@ OPEN, CLOSE = "\ue000", "\ue001"
 SNIPPET_WORDS = 16
 # How many of the newest matches are ranked by relevance (see ``ranked_keys``).
 RANK_WINDOW = 1000
-# PostgreSQL: a word in more rows than this is one the planner's statistics know (``_matching``).
-FEW_MATCHES = 100
 ELLIPSIS = "…"
 
 
@@ -123,6 +121,7 @@ def ranked_keys(
     limit: int,
     offset: int = 0,
     selective: bool = False,
+    filtered: bool = False,
 ) -> list[int]:
     """Ids of ``target``'s table that ``query`` and every condition select: the newest
     ``RANK_WINDOW`` of them best first, then any older ones newest first.
@@ -134,7 +133,9 @@ def ranked_keys(
     if query.empty:
         return []
     found = match(session, index, query, private=private)
-    base = _matching(session, found, query, target, conditions, selective=selective)
+    base = _matching(
+        session, found, query, target, conditions, selective=selective, filtered=filtered
+    )
     searched = None if private else index.public_columns
     by_weight = found.tsquery is None and not fts5_rank.bm25_affordable(
         session, index.name, query, searched, stemmed=index.stemmed
@@ -191,9 +192,11 @@ def _matching(
     conditions: Sequence[ColumnElement[bool]],
     *,
     selective: bool,
+    filtered: bool = False,
 ) -> Select[tuple[int]]:
     """The keys of the rows ``found`` matches that meet every condition, joined so that each
-    database starts where it should."""
+    database starts where it should; ``filtered``: the reader asked for filters (status,
+    channel, dates...), which may keep few of the matches."""
     if found.tsquery is None:
         # FTS5 answers "this row, this query?" with a seek per phrase (milliseconds for a
         # word and its stemmed forms), so SQLite must start from the index (``+ 0`` hides the
@@ -213,8 +216,8 @@ def _matching(
     # A prefix's matches are estimated far too few (the planner then hashed a bitmap of all
     # sixty thousand "refun*" matches at 100,000 tickets: 61 ms), so it keeps the loop below.
     known = not any(c.prefix for c in query.clauses)
-    if selective or (conditions and known and not _few_matches(session, found)):
-        # A word in more than a few rows is one the statistics know: the planner picks
+    if selective or (filtered and known and not _few_matches(session, found)):
+        # A word in more rows than the window is one the statistics know: the planner picks
         # where to start. (Without conditions each match is kept, and the nested loop below
         # stops at the window.) From the matches, each looked up by key (below), cost 2 to 3 µs a
         # match, and filters that keep one match in nine ("refund", open, e-mail, this month)
@@ -232,20 +235,20 @@ def _matching(
 
 
 def _few_matches(session: Session, found: Match) -> bool:
-    """Whether ``found`` matches at most ``FEW_MATCHES`` rows in all, counted up to one past
-    that, newest first: a common word's count walks the key down and stops after a few
-    hundred rows (a GIN bitmap is built whole first: 8 ms for a prefix's sixty thousand
-    matches at 100,000 tickets), a rare word's comes off the GIN index (0.1 ms). Counting to
-    the window's thousand walked as far as the window itself (5 ms for a Spanish word)."""
+    """Whether ``found`` matches at most ``RANK_WINDOW`` rows in all, counted up to one past
+    the window, newest first: a common word's count walks the key down and stops (a GIN
+    bitmap is built whole first: 8 ms for a prefix's sixty thousand matches at 100,000
+    tickets), a rare word's comes off the GIN index (0.1 ms). Counting only to a hundred
+    had the planner walk every row for a word it thought common and was not (25 ms)."""
     some = (
         select(literal(1))
         .select_from(found.side)
         .where(found.where)
         .order_by(found.key.desc())
-        .limit(FEW_MATCHES + 1)
+        .limit(RANK_WINDOW + 1)
     )
     counted = session.scalar(select(func.count()).select_from(some.subquery()))
-    return int(counted or 0) <= FEW_MATCHES
+    return int(counted or 0) <= RANK_WINDOW
 
 
 def _window(

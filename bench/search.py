@@ -17,7 +17,8 @@ no network) for:
 ``sqlite:////path``, kept after the run); without it a SQLite file in a temporary directory
 is used. ``--reuse`` times the desk an earlier run built there, without building. Each case is
 timed in ``--rounds`` turns; prints one JSON object: the build times, the index sizes, the load
-average, and per case the medians over the turns of p50/p99 (ms) and of this process's CPU.
+average, and per case the medians over the turns of p50/p99 (ms), of this process's CPU and,
+for a PostgreSQL server on this machine, of the server's CPU (``server_cpu_*``).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ import time  # noqa: E402
 from typing import Any  # noqa: E402
 
 from fastapi.testclient import TestClient  # noqa: E402
-from sqlalchemy import Connection, func, insert, make_url, select, text  # noqa: E402
+from sqlalchemy import Connection, Engine, func, insert, make_url, select, text  # noqa: E402
 
 from minidesk import db, migrate, settings  # noqa: E402
 from minidesk.desk.models import (  # noqa: E402
@@ -212,17 +213,63 @@ def index_bytes(connection: Connection, path: Path | None) -> dict[str, int]:
     }
 
 
+class ServerClock:
+    """The CPU time (ms) the PostgreSQL backends serving this database have used, from the
+    kernel's scheduler statistics (``/proc/<pid>/schedstat``, in nanoseconds) of a server on
+    this machine: what a search costs the server, less the waits a loaded machine adds.
+    Its own connection (which asks for the backends) is not counted."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.connection = engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+        self.own = self.connection.execute(text("SELECT pg_backend_pid()")).scalar_one()
+
+    def __call__(self) -> float:
+        pids = self.connection.execute(
+            text(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                "AND backend_type = 'client backend' AND pid <> :own"
+            ),
+            {"own": self.own},
+        ).scalars()
+        total = 0
+        for pid in pids:
+            try:
+                total += int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+            except (FileNotFoundError, ProcessLookupError):
+                continue  # a backend that ended in between
+        return total / 1e6
+
+    @classmethod
+    def of(cls, engine: Engine) -> ServerClock | None:
+        if engine.dialect.name != "postgresql":
+            return None
+        clock = cls(engine)
+        if not Path(f"/proc/{clock.own}/schedstat").exists():  # a server on another machine
+            clock.connection.close()
+            return None
+        return clock
+
+
 def timed(
-    client: TestClient, headers: dict[str, str], path: str, params: dict[str, Any], requests: int
+    client: TestClient,
+    headers: dict[str, str],
+    path: str,
+    params: dict[str, Any],
+    requests: int,
+    server: ServerClock | None = None,
 ) -> dict[str, Any]:
     took = []
     cpu = []
+    served = []
     hits = 0
     for _ in range(requests):
+        start_server = server() if server else 0.0
         start, start_cpu = time.perf_counter(), time.process_time()
         response = client.get(path, params=params, headers=headers)
         took.append((time.perf_counter() - start) * 1000)
         cpu.append((time.process_time() - start_cpu) * 1000)
+        if server:
+            served.append(server() - start_server)
         assert response.status_code == 200, response.text
         hits = len(response.json()["items"])
     return {
@@ -231,6 +278,15 @@ def timed(
         # This process's CPU (the request, and SQLite's work; not PostgreSQL's): what the
         # search costs, less the waiting a loaded machine adds.
         "cpu_p50_ms": _percentile(cpu, 0.5),
+        # PostgreSQL's CPU for the request (a server on this machine only).
+        **(
+            {
+                "server_cpu_p50_ms": _percentile(served, 0.5),
+                "server_cpu_p99_ms": _percentile(served, 0.99),
+            }
+            if served
+            else {}
+        ),
         "page_hits": hits,
     }
 
@@ -270,7 +326,12 @@ def cases(customer_id: int, tickets_made: int) -> dict[str, tuple[str, dict[str,
 
 
 def rounds_of(
-    client: TestClient, headers: dict[str, str], chosen: dict[str, Any], requests: int, rounds: int
+    client: TestClient,
+    headers: dict[str, str],
+    chosen: dict[str, Any],
+    requests: int,
+    rounds: int,
+    server: ServerClock | None = None,
 ) -> dict[str, Any]:
     """Each case timed in ``rounds`` turns (every case once per turn, so a burst of load on the
     machine hits all cases alike); a case's figures are the medians of its rounds."""
@@ -279,12 +340,17 @@ def rounds_of(
         timed(client, headers, route, params, 5)  # warm the caches
     for _ in range(rounds):
         for name, (route, params) in chosen.items():
-            runs[name].append(timed(client, headers, route, params, requests))
+            runs[name].append(timed(client, headers, route, params, requests, server))
     return {
         name: {
             "p50_ms": statistics.median(r["p50_ms"] for r in taken),
             "p99_ms": statistics.median(r["p99_ms"] for r in taken),
             "cpu_p50_ms": statistics.median(r["cpu_p50_ms"] for r in taken),
+            **{
+                key: statistics.median(r[key] for r in taken)
+                for key in ("server_cpu_p50_ms", "server_cpu_p99_ms")
+                if key in taken[0]
+            },
             "page_hits": taken[-1]["page_hits"],
             "rounds_p99_ms": [r["p99_ms"] for r in taken],
         }
@@ -355,7 +421,10 @@ def main() -> None:
         headers = {"Authorization": f"Bearer {token}"}
         load_before = os.getloadavg()
         with TestClient(create_app(current, embedded_workers=0)) as client:
-            results = rounds_of(client, headers, chosen, args.requests, args.rounds)
+            server = ServerClock.of(database.engine)
+            results = rounds_of(client, headers, chosen, args.requests, args.rounds, server)
+            if server:
+                server.connection.close()
         print(
             json.dumps(
                 {

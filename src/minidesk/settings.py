@@ -164,6 +164,11 @@ class Settings(BaseSettings):
         description="CSV/JSONL of labelled messages a retrain learns from besides corrections "
         "(default: the shipped model's seed examples).",
     )
+    kb_meaning: bool = Field(
+        True,
+        description="Readers' article searches and the widgets' suggestions also find articles "
+        "close in meaning (the sentence encoder, loaded at start-up); false: by words only.",
+    )
 
     staffing_aht_seconds: Annotated[float, Field(gt=0, le=86_400)] = Field(
         360,

@@ -39,6 +39,12 @@ def embed(texts: Sequence[str]) -> np.ndarray:
     return get_encoder(ENCODER).encode(list(texts))
 
 
+def warm_up() -> None:
+    """Load the encoder's weights now (seconds), in a process that will search by meaning,
+    so that its first search does not wait for them."""
+    embed(["warm-up"])
+
+
 def is_current(row: KbArticleEmbedding | None, article: KbArticle) -> bool:
     return row is not None and row.version == article.version and row.encoder == ENCODER
 

@@ -13,6 +13,8 @@ from minidesk.kb.embeddings import embed, nearest
 from minidesk.kb.markdown import first_paragraph
 from minidesk.kb.models import ArticleStatus, KbArticle, Visibility
 from minidesk.kb.search import Hit, Scope, kb_query, search, search_words
+from minidesk.search.query import words_of
+from minidesk.settings import get_settings
 
 DEFAULT_LOCALE = "en"
 HELP_PREFIX = "/help"
@@ -24,6 +26,8 @@ FEW = 3
 # lower than the bot's threshold; on the held-out questions no unanswerable one reaches it
 # and 11 of 12 answerable ones meet their article (tests/kb/test_search_meaning.py).
 MEANING_FLOOR = 0.3
+# Whole words typed into a widget before its suggestions look for meaning (``typed_question``).
+QUESTION_WORDS = 3
 
 
 def is_public(article: KbArticle) -> bool:
@@ -89,12 +93,23 @@ def _blended(session: Session, query: str, scope: Scope, limit: int) -> list[Hit
     return [Hit(key, float(len(keys) - i), key in near) for i, key in enumerate(keys)]
 
 
+def typed_question(typed: str) -> bool:
+    """Whether what a visitor typed into a widget is a question to look for by meaning: at
+    least ``QUESTION_WORDS`` whole words (a word still being typed is not one yet). Shorter,
+    it is a keyword on its way ("ref", "refund st"), which words find, and which the floor,
+    chosen on whole questions, would let bring in near misses."""
+    words = words_of(typed)
+    finished = typed[-1:].isspace() or typed.rstrip()[-1:] in {"?", ".", "!"}
+    return len(words if finished else words[:-1]) >= QUESTION_WORDS
+
+
 def find(
     session: Session, query: str, scope: Scope, limit: int = 10, *, meaning: bool = False
 ) -> tuple[list[Hit], list[Found]]:
     """Search, with the articles found loaded in rank order; ``meaning`` (a reader's search)
-    blends in articles near in meaning when words find few (``_blended``)."""
-    blend = _blended if meaning else search
+    blends in articles near in meaning when words find few (``_blended``), unless the desk
+    searches by words only (``MINIDESK_KB_MEANING``)."""
+    blend = _blended if meaning and get_settings().kb_meaning else search
     hits = blend(session, query, scope, limit)
     if not hits:
         return hits, []

@@ -25,7 +25,7 @@ from minidesk.kb.models import ArticleStatus, KbArticle, Visibility
 from minidesk.kb.search_index import TABLE
 from minidesk.kb.text import STOPWORDS
 from minidesk.search import engine
-from minidesk.search.languages import FALLBACK, REGCONFIGS, regconfig
+from minidesk.search.languages import FALLBACK, regconfig
 from minidesk.search.query import MAX_QUERY_CHARS, Clause, Query, QueryError, parse, words_of
 
 MAX_QUERY_WORDS = 12
@@ -72,7 +72,8 @@ INDEX = engine.Index(
     stemmed=True,
     pg_text=_text,
     pg_config=_config,
-    pg_configs=(*sorted(set(REGCONFIGS.values())), FALLBACK),
+    # The languages articles have (``kb.search_index``), not every one PostgreSQL ships.
+    pg_configs_table="search_article_configs",
 )
 
 
@@ -96,7 +97,7 @@ def kb_query(typed: str) -> Query:
         c for c in parsed.clauses if c.exclude or len(c.words) > 1 or c.words[0] not in STOPWORDS
     ]
     # A query of stop words only ("how do I") still searches for them.
-    clauses = (topical if any(not c.exclude for c in topical) else list(parsed.clauses))
+    clauses = topical if any(not c.exclude for c in topical) else list(parsed.clauses)
     clauses = clauses[:MAX_QUERY_WORDS]
     last = clauses[-1] if clauses else None
     typing = not typed.rstrip().endswith('"')  # a closed phrase is finished, not being typed

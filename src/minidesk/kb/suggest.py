@@ -13,7 +13,7 @@ from minidesk.kb.answers import THRESHOLD, scored
 from minidesk.kb.markdown import first_paragraph
 from minidesk.kb.models import ArticleStatus, KbArticle, Visibility
 from minidesk.kb.page_rules import articles_for_url, matches
-from minidesk.kb.reading import Found, find, help_path
+from minidesk.kb.reading import Found, find, help_path, typed_question
 from minidesk.kb.search import Scope
 
 SUGGESTIONS = 5
@@ -52,7 +52,8 @@ def for_page(
     session: Session, url: str, typed: str, locale: str | None, limit: int = SUGGESTIONS
 ) -> PageSuggestions:
     """Public articles the page rules name for ``url`` first (``kb.page_rules``), then those
-    whose own ``url_rules`` match it, then what ``typed`` finds."""
+    whose own ``url_rules`` match it, then what ``typed`` finds (by words, and by meaning once
+    it is a question: ``reading.typed_question``)."""
     chosen: list[KbArticle] = articles_for_url(session, url, locale, limit) if url else []
     if url:
         query = select(KbArticle).where(
@@ -68,7 +69,9 @@ def for_page(
                 chosen.append(article)
     found: list[Found] = []
     if typed.strip():  # searched even when the page fills the list: the search is logged
-        found = find(session, typed, Scope(locale=locale), limit)[1]
+        # A typed question also meets articles close in meaning, as on the help centre.
+        meaning = typed_question(typed)
+        found = find(session, typed, Scope(locale=locale), limit, meaning=meaning)[1]
         seen = {a.id for a in chosen}
         chosen += [f.article for f in found if f.article.id not in seen]
     return PageSuggestions(chosen[:limit], [f.article.id for f in found])

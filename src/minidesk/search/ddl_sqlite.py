@@ -13,6 +13,13 @@ from __future__ import annotations
 from sqlalchemy import Connection, text
 
 TOKENIZE = "porter unicode61 remove_diacritics 2"
+# Prefix indexes for prefixes of 3 to 8 letters (``refun*``): FTS5 answers any other prefix by
+# merging the whole list of every word it starts into one, whatever the window (45 ms of CPU
+# for "refun*" at a million tickets), and a prefix of one of these lengths by reading one list
+# newest first (0.2 ms). Each length costs about as much index again as the words' own share
+# (200,000 tickets: 93 MB → 175 MB, building 2.0 → 5.7 s of CPU); FTS5 uses a prefix index
+# only for a prefix of exactly its length, and shorter or longer ones are rarer and narrower.
+PREFIX_LENGTHS = "3 4 5 6 7 8"
 # A phone is also indexed by its last 7 to 10 digits: how people type a national number
 # ("612345678" for +34612345678), which a prefix of the whole number would not find.
 TAILS = (10, 9, 8, 7)
@@ -64,7 +71,7 @@ def _refresh_customer(customer: str) -> str:
 
 STATEMENTS: tuple[str, ...] = (
     "CREATE VIRTUAL TABLE search_tickets USING fts5("
-    f"subject, body, notes, stems, note_stems, tokenize='{TOKENIZE}')",
+    f"subject, body, notes, stems, note_stems, tokenize='{TOKENIZE}', prefix='{PREFIX_LENGTHS}')",
     f"CREATE VIRTUAL TABLE search_customers USING fts5(name, identities, tokenize='{TOKENIZE}')",
     """CREATE TRIGGER search_tickets_insert AFTER INSERT ON tickets BEGIN
         INSERT INTO search_tickets(rowid, subject, body, notes, stems, note_stems)

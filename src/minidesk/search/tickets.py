@@ -54,10 +54,12 @@ def ranked_ids(
     limit: int,
     offset: int = 0,
     selective: bool = False,
+    filtered: bool = False,
 ) -> list[int]:
     """Numbers of the tickets matching ``query`` and every condition (filters, visibility),
     best first (newest first among equals; see ``engine.ranked_keys``). ``selective``: the
-    conditions pick few tickets (one customer's), so the search starts from them."""
+    conditions pick few tickets (one customer's), so the search starts from them;
+    ``filtered``: the reader's filters are among the conditions (see ``engine._matching``)."""
     return engine.ranked_keys(
         session,
         INDEX,
@@ -68,6 +70,7 @@ def ranked_ids(
         limit=limit,
         offset=offset,
         selective=selective,
+        filtered=filtered,
     )
 
 

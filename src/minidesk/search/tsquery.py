@@ -29,8 +29,9 @@ FROM unnest(CAST(:texts AS text[])) WITH ORDINALITY AS x(t, i)
 CROSS JOIN ({configs}) AS c(config)
 """
 _GIVEN = "SELECT unnest(CAST(:configs AS text[]))"
-# The configurations the tickets have (``ddl_postgres``: search_configs).
-_PRESENT = "SELECT config FROM search_configs UNION SELECT :fallback"
+# The configurations an index's documents have (a table its triggers fill: the tickets'
+# ``search_configs``, the articles' ``search_article_configs``).
+_PRESENT = "SELECT config FROM {table} UNION SELECT :fallback"
 
 
 def _text(clause: Clause, weights: str) -> str:
@@ -43,13 +44,17 @@ def _text(clause: Clause, weights: str) -> str:
 
 
 def to_tsquery(
-    session: Session, query: Query, configs: Sequence[str] | None, weights: str = ""
+    session: Session,
+    query: Query,
+    configs: Sequence[str] | None,
+    weights: str = "",
+    present: str = "search_configs",
 ) -> str | None:
-    """The tsquery text for ``query`` in ``configs`` (None: those of ``search_configs``);
-    ``weights`` (e.g. ``"AB"``) limits it to the parts of a document set with those weights
-    (what the reader may search). None when the query can match nothing (every word of a
+    """The tsquery text for ``query`` in ``configs`` (None: those the table ``present``
+    lists); ``weights`` (e.g. ``"AB"``) limits it to the parts of a document set with those
+    weights (what the reader may search). None when the query can match nothing (every word of a
     clause is a stop word in every configuration)."""
-    sql = _PARSE.format(configs=_PRESENT if configs is None else _GIVEN)
+    sql = _PARSE.format(configs=_PRESENT.format(table=present) if configs is None else _GIVEN)
     params: dict[str, object] = {"texts": [_text(c, weights) for c in query.clauses]}
     if configs is None:
         params["fallback"] = FALLBACK

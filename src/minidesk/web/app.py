@@ -52,6 +52,12 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
             from minidesk.triage import warm_up
 
             warm_up()
+        if settings.kb_meaning:
+            # Readers' searches and the widgets' suggestions embed what was typed: the
+            # encoder's weights load now, not in the first visitor's request.
+            from minidesk.kb import embeddings
+
+            embeddings.warm_up()
         # Everything loaded so far (models, mappers, the intent model) lives as long as the
         # process: keep it out of the collector's full passes, which otherwise stall every
         # request for tens of milliseconds now and then. Once per process: an app built

@@ -114,6 +114,7 @@ def list_tickets(
             session, query, conditions, private=private, limit=limit + 1, offset=offset,
             # One customer's or one agent's tickets: few, so the search starts from them.
             selective=customer is not None or assignee not in (None, "none"),
+            filtered=len(conditions) > 1,  # more than who may see what
         )  # fmt: skip
         rows = _load(session, numbers)
         page = paginate(rows, limit, TicketOut)

@@ -10,6 +10,7 @@ before the next).
 from __future__ import annotations
 
 import copy
+import gc
 import os
 import shutil
 from collections.abc import Callable, Iterator
@@ -366,6 +367,14 @@ def cheap_password_hashes() -> Iterator[None]:
     yield
     users._hasher = original
     users._dummy_hash.cache_clear()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Spare the test process the collector's passes at exit: the apps the tests built stay
+    reachable (some 0.8 MB each), and CPython's last collections over them took about 20 ms
+    of CPU per test run (tens of seconds at the end of each xdist worker, which every pass
+    waits for). Frozen, they are left for the operating system to reclaim."""
+    gc.freeze()
 
 
 @pytest.fixture(autouse=True, scope="session")

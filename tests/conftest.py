@@ -9,18 +9,29 @@ before the next).
 
 from __future__ import annotations
 
+import copy
+import gc
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from tests.snapshots import (
+    SCHEMA_SUFFIX,
+    Snapshot,
+    copy_file,
+    empty_written_tables,
+    restore,
+    scratch_file,
+    take,
+)
 
 from minidesk import db, inbox, jobs, migrate, settings
 from minidesk.channels.base import InboundMessage
@@ -28,7 +39,7 @@ from minidesk.commerce.models import StoreRefund
 from minidesk.commerce.sample import seed_store
 from minidesk.db import Database, utcnow
 from minidesk.desk import users
-from minidesk.desk.models import Role
+from minidesk.desk.models import Role, User
 from minidesk.events import SYSTEM, set_strict, violations
 
 TEST_DB_URL = os.environ.get("MINIDESK_TEST_DATABASE_URL", "")
@@ -81,64 +92,33 @@ def migrated_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
         connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
         connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
     separator = "&" if "?" in base else "?"
-    url = f"{base}{separator}options=-csearch_path%3D{schema}"
+    # Commits need not wait for the server's disk: a test never survives a server crash, and
+    # what a commit made is visible to every other session at once either way.
+    url = f"{base}{separator}options=-csearch_path%3D{schema}%20-csynchronous_commit%3Doff"
     migrate.upgrade(url)
     yield url
     with admin.begin() as connection:
-        connection.execute(sa.text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        snapshots = (
+            connection.execute(
+                sa.text(
+                    "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE :p"
+                ),
+                {"p": f"{schema}{SCHEMA_SUFFIX}%"},
+            )
+            .scalars()
+            .all()
+        )
+        for name in [schema, *snapshots]:
+            connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
     admin.dispose()
 
 
-def _settle_stream_presence() -> None:
-    """A socket's last presence write runs on a thread of its own and outlives its socket's
-    task by design (``realtime.connection._PRESENCE_WRITER``), so it may still be going when
-    its test has ended: wait for it, or the row it commits during the clean-up below survives
-    the DELETE while the sequences restart, and a later insert collides with its id."""
-    from minidesk.realtime import connection
-
-    connection._PRESENCE_WRITER.submit(lambda: None).result(timeout=60)
+T = TypeVar("T")
 
 
-def _empty_written_tables(database: Database) -> None:
-    """Delete the rows the last test wrote and restart the sequences it used, as a
-    ``TRUNCATE ... RESTART IDENTITY`` of every table would, at a fraction of the cost: a
-    TRUNCATE makes new files for each of the ~90 tables and their indexes (seconds on a busy
-    server), while a test writes to a handful, and deleting a few rows from those is quick."""
-    from minidesk.channels import service as channel_service
-    from minidesk.models import Base
-
-    # Children before parents, so that every DELETE satisfies the foreign keys.
-    names = [table.name for table in reversed(Base.metadata.sorted_tables)]
-    written = " UNION ALL ".join(
-        f"SELECT '{name}' WHERE EXISTS (SELECT 1 FROM \"{name}\")" for name in names
-    )
-    with database.engine.begin() as connection:
-        dirty = set(connection.exec_driver_sql(written).scalars())
-        # A rolled-back insert leaves its table empty but its sequence moved on: restart
-        # every sequence that has been used, not only the written tables'.
-        used = connection.exec_driver_sql(
-            "SELECT sequencename FROM pg_sequences"
-            " WHERE schemaname = current_schema() AND last_value IS NOT NULL"
-        ).scalars()
-        statements = [f'DELETE FROM "{name}"' for name in names if name in dirty]
-        statements += [f'ALTER SEQUENCE "{sequence}" RESTART' for sequence in used]
-        if statements:
-            connection.exec_driver_sql("; ".join(statements))
-    # The process remembers the channel rows it made (production never deletes them).
-    channel_service.forget(database)
-
-
-@pytest.fixture
-def database_url(migrated_template: str, tmp_path: Path) -> str:
-    if ON_POSTGRES:
-        return migrated_template
-    target = tmp_path / "minidesk.db"
-    shutil.copy(migrated_template, target)
-    return f"sqlite:///{target}"
-
-
-@pytest.fixture
-def config(database_url: str, tmp_path: Path) -> Iterator[settings.Settings]:
+def _configure(database_url: str, state: Snapshot | None) -> tuple[settings.Settings, Database]:
+    """Point the process at ``database_url`` (settings, database, immediate jobs); on
+    PostgreSQL also empty it and put ``state`` back (SQLite's file was copied from it)."""
     current = settings.configure(
         settings.load_settings(
             database_url=database_url,
@@ -152,11 +132,65 @@ def config(database_url: str, tmp_path: Path) -> Iterator[settings.Settings]:
     )
     database = db.configure(current.database_url)
     if ON_POSTGRES:
-        _settle_stream_presence()
-        _empty_written_tables(database)
+        empty_written_tables(database)
+        if state is not None:
+            restore(state, database)
     jobs.configure(current, immediate=True)
+    return current, database
+
+
+def build_snapshot(
+    template: str, directory: Path, base: Snapshot | None, build: Callable[[Database], T]
+) -> tuple[Snapshot, T]:
+    """Run ``build`` once on a database that starts from ``base`` (None: just migrated) and
+    snapshot the result, so that tests start from it instead of building it each."""
+    if ON_POSTGRES:
+        url = template
+    else:
+        scratch = scratch_file(directory)
+        shutil.copy(base.source if base else template, scratch)
+        url = f"sqlite:///{scratch}"
+    _, database = _configure(url, base)
+    try:
+        result = build(database)
+        return take(database, directory), result
+    finally:
+        database.dispose()
+
+
+@pytest.fixture
+def starting_state(request: pytest.FixtureRequest) -> Snapshot | None:
+    """What the test's database holds before the test, beyond the migrated schema: the cast,
+    if the test wants it. A module whose every test builds the same world overrides this with
+    a snapshot of that world (tests/desk/test_visibility.py)."""
+    if "cast" in request.fixturenames:
+        snapshot: Snapshot = request.getfixturevalue("cast_snapshot")[0]
+        return snapshot
+    return None
+
+
+@pytest.fixture
+def database_url(migrated_template: str, starting_state: Snapshot | None, tmp_path: Path) -> str:
+    if ON_POSTGRES:
+        return migrated_template
+    target = tmp_path / "minidesk.db"
+    if starting_state is None:
+        shutil.copy(migrated_template, target)
+    else:
+        copy_file(starting_state, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def config(database_url: str, starting_state: Snapshot | None) -> Iterator[settings.Settings]:
+    current, database = _configure(database_url, starting_state)
     yield current
-    database.dispose()
+    # PostgreSQL: the next test has the same URL, so it gets the same engine back; its pooled
+    # connections save it a new server process each, whose catalogue caches would start cold
+    # (some 50 ms of its set-up alone). A connection still checked out (a test's thread that
+    # outlived it) is no connection to share: then start afresh.
+    if not ON_POSTGRES or database.engine.pool.checkedout():  # type: ignore[attr-defined]
+        database.dispose()
 
 
 @pytest.fixture
@@ -190,8 +224,7 @@ class Cast:
     billing_team: int
 
 
-@pytest.fixture
-def cast(database: Database) -> Cast:
+def make_cast(database: Database) -> Cast:
     people: dict[str, Person] = {}
     with database.transaction() as session:
         support = users.get_or_create_team(session, "Support", SYSTEM)
@@ -215,6 +248,28 @@ def cast(database: Database) -> Cast:
         people["shop"] = Person(app.id, app.email, secret, Role.AGENT)
         support_id, billing_id = support.id, billing.id
     return Cast(**people, support_team=support_id, billing_team=billing_id)
+
+
+@pytest.fixture(scope="session")
+def cast_snapshot(
+    migrated_template: str, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Snapshot, Cast]:
+    """The cast, made once per test process (some 30 ms of CPU, and round trips on
+    PostgreSQL); each test that wants it starts from this snapshot."""
+    directory = tmp_path_factory.mktemp("cast")
+    return build_snapshot(migrated_template, directory, None, make_cast)
+
+
+@pytest.fixture
+def cast(database: Database, cast_snapshot: tuple[Snapshot, Cast]) -> Cast:
+    """The cast, already in the database (its ``starting_state`` holds it)."""
+    people = copy.deepcopy(cast_snapshot[1])  # a test may change its own copy
+    with database.sessions() as session:
+        olivia = session.get(User, people.olivia.id)
+        assert olivia is not None and olivia.email == people.olivia.email, (
+            "the test's starting_state does not hold the cast"
+        )
+    return people
 
 
 # The OpenAPI document per set of routes, built once per test process: FastAPI builds it
@@ -247,6 +302,12 @@ def client(config: settings.Settings) -> Iterator[TestClient]:
 
     with TestClient(share_openapi(create_app(config, embedded_workers=0))) as test_client:
         yield test_client
+    # A socket's last presence write may still wait on the thread of its own that outlives the
+    # socket by design: it must land in this test's database, not in the next test's (whose
+    # set-up would keep a row it had not seen yet, and hand its id out again).
+    from minidesk.realtime import connection
+
+    connection._PRESENCE_WRITER.submit(lambda: None).result()
 
 
 def inbound(
@@ -312,6 +373,14 @@ def cheap_password_hashes() -> Iterator[None]:
     yield
     users._hasher = original
     users._dummy_hash.cache_clear()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Spare the test process the collector's passes at exit: the apps the tests built stay
+    reachable (some 0.8 MB each), and CPython's last collections over them took about 20 ms
+    of CPU per test run (tens of seconds at the end of each xdist worker, which every pass
+    waits for). Frozen, they are left for the operating system to reclaim."""
+    gc.freeze()
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import pytest
 import sqlalchemy as sa
-from tests.conftest import ON_POSTGRES, Cast, _empty_written_tables
+from tests.conftest import ON_POSTGRES, Cast
+from tests.snapshots import empty_written_tables
 
 from minidesk.db import Database
 from minidesk.desk import users
@@ -26,7 +27,7 @@ def test_the_reset_leaves_every_table_empty_and_every_id_at_one(
         session.flush()
         raise LookupError
 
-    _empty_written_tables(database)
+    empty_written_tables(database)
 
     with database.engine.connect() as connection:
         for table in Base.metadata.sorted_tables:

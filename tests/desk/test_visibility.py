@@ -13,7 +13,7 @@ secret's absence for bob means something). Path parameters come from ``_params``
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,13 +23,15 @@ from sqlalchemy import select
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocketDisconnect
-from tests.conftest import Cast, Person
+from tests.conftest import Cast, Person, build_snapshot, share_openapi
 from tests.desk.visibility_world import CANARY, World, build, restrict
+from tests.snapshots import Snapshot
 
-from minidesk import db
+from minidesk import db, settings
 from minidesk.channels.email import store
 from minidesk.channels.service import do_create_channel
 from minidesk.commerce.money import Money
+from minidesk.db import Database
 from minidesk.desk.access import RANK
 from minidesk.desk.models import Attachment, Message, Role
 from minidesk.events import SYSTEM
@@ -697,12 +699,58 @@ def _request(client: TestClient, entry: Line, params: dict[str, Any], who: Perso
     )
 
 
+def _world(cast: Cast, restricted: bool) -> Callable[[Database], dict[str, Any]]:
+    def build_world(database: Database) -> dict[str, Any]:
+        from minidesk.web.app import create_app
+
+        app = share_openapi(create_app(settings.get_settings(), embedded_workers=0))
+        with TestClient(app) as client:
+            params = _params(client, cast, build(cast))
+            restrict(client, cast, restricted)
+        return params
+
+    return build_world
+
+
+Worlds = dict[bool, tuple[Snapshot, dict[str, Any]]]
+
+
+@pytest.fixture(scope="module")
+def worlds(
+    migrated_template: str,
+    cast_snapshot: tuple[Snapshot, Cast],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Worlds:
+    """The world and the rows ``_params`` names, restricted and not, built once per test
+    process (half a second of CPU each): every test of the table starts from a copy, so what
+    one caller's requests change never reaches another's."""
+    base, cast = cast_snapshot
+    directory = tmp_path_factory.mktemp("visibility")
+    return {
+        restricted: build_snapshot(migrated_template, directory, base, _world(cast, restricted))
+        for restricted in (False, True)
+    }
+
+
+@pytest.fixture
+def starting_state(request: pytest.FixtureRequest) -> Snapshot | None:
+    """The table's tests start from their world; the others as everywhere (tests/conftest.py)."""
+    callspec = getattr(request.node, "callspec", None)
+    if callspec is not None and "restricted" in callspec.params:
+        worlds: Worlds = request.getfixturevalue("worlds")
+        return worlds[callspec.params["restricted"]][0]
+    if "cast" in request.fixturenames:
+        snapshot: Snapshot = request.getfixturevalue("cast_snapshot")[0]
+        return snapshot
+    return None
+
+
 @pytest.mark.parametrize("restricted", [False, True], ids=["open", "restricted"])
 @pytest.mark.parametrize("caller", CALLERS)
-def test_the_table(client: TestClient, cast: Cast, caller: str, restricted: bool) -> None:
-    world = build(cast)
-    params = _params(client, cast, world)
-    restrict(client, cast, restricted)
+def test_the_table(
+    client: TestClient, cast: Cast, worlds: Worlds, caller: str, restricted: bool
+) -> None:
+    params = worlds[restricted][1]
     who = _callers(cast)[caller]
     blind = restricted and caller == "agent"
     wrong = []

@@ -3,7 +3,6 @@ tsquery syntax in the input is just punctuation between words."""
 
 from __future__ import annotations
 
-import pytest
 from fastapi.testclient import TestClient
 from tests.conftest import Cast
 from tests.search.helpers import open_ticket
@@ -33,18 +32,24 @@ HOSTILE = [
 FIND_THE_TICKET = {"**refund", "(((refund", "^refund", "refund:* & !"}
 
 
-@pytest.mark.parametrize("q", HOSTILE)
-def test_syntax_in_the_input_is_never_a_500(client: TestClient, cast: Cast, q: str) -> None:
+def test_syntax_in_the_input_is_never_a_500(client: TestClient, cast: Cast) -> None:
+    # One desk for every query (searching changes nothing), each query's failures listed.
     number = open_ticket(client, cast, "Hi\nrefund order please")
-    for path in ("/api/v1/tickets", "/api/v1/customers", "/api/v1/search"):
-        response = client.get(path, params={"q": q}, headers=cast.olivia.headers)
-        assert response.status_code in (200, 422), (path, q, response.text)
-        if response.status_code == 422:
-            assert response.json()["type"].endswith("/invalid-query"), response.text
-    if q in FIND_THE_TICKET:
-        listed = client.get("/api/v1/tickets", params={"q": q}, headers=cast.olivia.headers)
-        numbers = [t["number"] for t in listed.json()["items"]]
-        assert numbers == [number], q
+    wrong = []
+    for q in HOSTILE:
+        for path in ("/api/v1/tickets", "/api/v1/customers", "/api/v1/search"):
+            response = client.get(path, params={"q": q}, headers=cast.olivia.headers)
+            if response.status_code not in (200, 422) or (
+                response.status_code == 422
+                and not response.json()["type"].endswith("/invalid-query")
+            ):
+                wrong.append(f"{path} {q!r}: {response.status_code} {response.text[:200]}")
+        if q in FIND_THE_TICKET:
+            listed = client.get("/api/v1/tickets", params={"q": q}, headers=cast.olivia.headers)
+            numbers = [t["number"] for t in listed.json()["items"]]
+            if numbers != [number]:
+                wrong.append(f"{q!r} found {numbers}, not [{number}]")
+    assert not wrong, "\n".join(wrong)
 
 
 def test_operators_typed_as_words_are_words(client: TestClient, cast: Cast) -> None:

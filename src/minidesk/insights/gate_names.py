@@ -25,7 +25,6 @@ ESCALATIONS = "escalations"
 MAX_NAME = 64
 # Each prefixed form, and what its value is called in a message.
 WHAT = {CHANNEL: "channel kind", LINE: "product line", LANGUAGE: "language"}
-FORMS = (ESCALATIONS, URGENT, "channel.<kind>", "line.<product line>", "language.<code>")
 
 
 class GateNameError(ValueError):
@@ -45,6 +44,12 @@ def accepted_forms(known: Known) -> str:
         f"line.<product line> ({values(LINE, 'none yet: map intents or tags to product lines in the routing settings')}), "  # noqa: E501
         f"language.<code> ({values(LANGUAGE, 'none')})"
     )
+
+
+def choices(known: Known) -> list[str]:
+    """Every name a gate may have on this desk now, in the order the forms are listed."""
+    prefixed = [skills.named(p, v) for p in (CHANNEL, LINE, LANGUAGE) for v in known.values(p)]
+    return [ESCALATIONS, URGENT, *prefixed]
 
 
 def without_effect(name: str, known: Known) -> str | None:
@@ -69,9 +74,11 @@ def check_gate_name(session: Session, name: str) -> None:
         raise GateNameError(f"{why}; a gate is one of: {accepted_forms(known)}")
 
 
-def listed(session: Session, gates: Iterable[QaGate]) -> list[dict[str, Any]]:
+def listed(
+    session: Session, gates: Iterable[QaGate], known: Known | None = None
+) -> list[dict[str, Any]]:
     """Each gate as the API lists it, with ``in_effect`` and, when not, a ``warning``."""
-    known = skills.known(session)
+    known = known or skills.known(session)
     rows = []
     for gate in gates:
         why = without_effect(gate.skill, known)

@@ -60,16 +60,6 @@ class Certification:
     why: str
 
 
-def certify(session: Session, agent_id: int, gate: QaGate, now: dt.datetime) -> Certification:
-    return certify_many(session, [agent_id], gate, now)[agent_id]
-
-
-def certify_many(
-    session: Session, agent_ids: Collection[int], gate: QaGate, now: dt.datetime
-) -> dict[int, Certification]:
-    return certify_gates(session, agent_ids, [gate], now)[gate.skill]
-
-
 def certify_gates(
     session: Session, agent_ids: Collection[int], gates: Sequence[QaGate], now: dt.datetime
 ) -> dict[str, dict[int, Certification]]:

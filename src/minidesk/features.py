@@ -39,10 +39,12 @@ if TYPE_CHECKING:
     # (session, the sender and the customers merged with them, the message, what triage
     # read in it) → the ticket to file it on as it stands, or None to thread it as usual.
     InboundHook = Callable[[Session, Sequence[int], InboundMessage, TriageResult], Ticket | None]
-    # (session, ticket, the candidate agents' ids, now) → what the ticket needs (words for the
-    # decision's reason) and, per agent who lacks it, why; None when this check has no say.
+    # (session, ticket, the skill names routing says it needs (``routing.skills.needed``),
+    # the candidate agents' ids, now) → what the ticket needs (words for the decision's
+    # reason) and, per agent who lacks it, why; None when this check has no say.
     RoutingCheck = Callable[
-        [Session, Ticket, Sequence[int], dt.datetime], tuple[str, dict[int, str]] | None
+        [Session, Ticket, Sequence[str], Sequence[int], dt.datetime],
+        tuple[str, dict[int, str]] | None,
     ]
 
 
@@ -75,7 +77,7 @@ class Feature:
     # a ticket has the message filed on it as it stands (neither reopened nor followed up).
     inbound_hooks: tuple[str, ...] = ()
     # ``RoutingCheck`` functions: routing asks each which of a ticket's candidates may not take
-    # it, and why (e.g. not certified for escalations).
+    # it, and why (e.g. not certified for escalations, or for ``channel.whatsapp``).
     routing_checks: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:

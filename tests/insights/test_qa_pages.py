@@ -11,6 +11,7 @@ from tests.insights.timeline import build
 from tests.web.ui.test_ticket_pages import _signed_in
 
 from minidesk.db import Database
+from minidesk.insights.qa_models import QaGate
 from minidesk.insights.scorecard import DEFAULT
 
 ITEMS = [i["key"] for c in DEFAULT["categories"] for i in c["items"]]
@@ -79,3 +80,27 @@ def test_maya_defines_the_escalations_gate_on_its_page_and_leo_only_reads_it(
     assert "Gate escalations saved." in saved.text and "not defined yet" not in saved.text
     [stored] = client.get("/api/v1/qa/gates", headers=cast.maya.headers).json()["items"]
     assert (stored["min_qa_percent"], stored["min_csat_average"]) == (85, 4.2)
+
+
+def test_the_gates_page_offers_only_names_routing_acts_on_and_flags_old_ones(
+    client: TestClient, cast: Cast, database: Database
+) -> None:
+    with database.transaction() as session:
+        session.add(QaGate(skill="whatsapp", min_qa_percent=85, min_csat_average=4.2))
+    csrf = _signed_in(client, cast.maya.email)
+    page = client.get("/qa/gates").text
+    offered = re.findall(r"<option>([^<]+)</option>", page)
+    assert offered[:2] == ["urgent", "channel.api"]  # escalations has its own form already
+    assert {"channel.whatsapp", "language.en"} <= set(offered) and "whatsapp" not in offered
+    stored = page[page.index('id="gate-whatsapp"') :]
+    stored = stored[: stored.index("</form>")]
+    assert "<fieldset disabled>" in stored  # read-only: saving it again would be refused
+    assert "No effect:</strong> &#39;whatsapp&#39; names nothing routing asks of a ticket" in stored
+    numbers = {"min_qa_percent": "85", "min_csat_average": "4.2", "window_days": "90",
+               "min_reviews": "3", "min_answers": "5"}  # fmt: skip
+    posted = {"skill": "whatsapp", **numbers, "csrf": csrf}
+    refused = client.post("/qa/gates", data=posted).text
+    assert "Gate not saved: skill: &#39;whatsapp&#39; names nothing routing asks" in refused
+    saved = client.post("/qa/gates", data={**posted, "skill": "channel.whatsapp"}).text
+    assert "Gate channel.whatsapp saved." in saved
+    assert "channel.whatsapp" not in re.findall(r"<option>([^<]+)</option>", saved)

@@ -7,32 +7,22 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 from tests.conftest import Cast
-from tests.routing.world import add_agent, assignee, decisions, enable, new_ticket, presence
+from tests.routing.world import (
+    add_agent,
+    assignee,
+    certify,
+    decisions,
+    enable,
+    new_ticket,
+    presence,
+)
 
 from minidesk import db
-from minidesk.db import utcnow
 from minidesk.desk import tickets
 from minidesk.desk.models import Ticket
 from minidesk.events import SYSTEM
-from minidesk.insights.models import Survey
-from minidesk.insights.qa_models import QaReview
-from minidesk.insights.scorecard import default_scorecard
 
 GATE = {"min_qa_percent": 85, "min_csat_average": 4.2, "min_reviews": 1, "min_answers": 1}
-
-
-def _certify(user_id: int, ticket_id: int) -> None:
-    """One QA review at 90% and one CSAT answer of 5 in the window: over the gate."""
-    now = utcnow()
-    with db.get_db().transaction() as session:
-        ticket = session.get_one(Ticket, ticket_id)
-        card = default_scorecard(session)
-        session.add(QaReview(ticket_id=ticket_id, agent_id=user_id, scorecard_id=card.id,
-                             month=now.strftime("%Y-%m"), reason="manual", status="scored",
-                             scores={}, score_percent=90.0, reviewed_at=now))  # fmt: skip
-        session.add(Survey(kind="csat", trigger="transactional", status="answered",
-                           ticket_id=ticket_id, customer_id=ticket.customer_id,
-                           assignee_id=user_id, score=5, answered_at=now))  # fmt: skip
 
 
 def _escalate(ticket_id: int, why: str = "needs a specialist") -> None:
@@ -50,7 +40,7 @@ def gated(client: TestClient, cast: Cast) -> int:
     answer = client.put("/api/v1/qa/gates/escalations", json=GATE, headers=cast.maya.headers)
     assert answer.status_code == 200, answer.text
     carol = add_agent(cast, "carol")
-    _certify(carol, new_ticket(cast))
+    certify(carol, new_ticket(cast))
     return carol
 
 

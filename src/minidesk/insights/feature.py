@@ -1,7 +1,7 @@
 """Insights' manifest: surveys (scheduled on solve, sent and relational NPS by the minute
 sweep, answered by link, by tap or by a reply that an inbound hook files without reopening
 the ticket), their API and public answer pages; QA, whose certification gates routing
-consults for escalated tickets; the KPI report; agents' handle time as the ticket page
+consults for the skills a ticket needs; the KPI report; agents' handle time as the ticket page
 reports it; the workspace's costs and cost per contact."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ FEATURE = Feature(
         "minidesk.insights.rollup",
     ),
     inbound_hooks=("minidesk.insights.replies:file_survey_answer",),
-    routing_checks=("minidesk.insights.gate_routing:certified_for_escalations",),
+    routing_checks=("minidesk.insights.gate_routing:certified_for_gates",),
     commands={"insights": "minidesk.insights.cli:app"},
     sweepers=(
         "minidesk.insights.surveys:send_due",

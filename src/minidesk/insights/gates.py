@@ -5,12 +5,12 @@ answers to mean something."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from minidesk.event_kinds import EventKind
@@ -60,47 +60,67 @@ class Certification:
     why: str
 
 
-def certify(session: Session, agent_id: int, gate: QaGate, now: dt.datetime) -> Certification:
-    return certify_many(session, [agent_id], gate, now)[agent_id]
-
-
-def certify_many(
-    session: Session, agent_ids: Collection[int], gate: QaGate, now: dt.datetime
-) -> dict[int, Certification]:
-    """Each agent's certification under ``gate``: two grouped reads for all of them."""
-    since = now - dt.timedelta(days=gate.window_days)
+def certify_gates(
+    session: Session, agent_ids: Collection[int], gates: Sequence[QaGate], now: dt.datetime
+) -> dict[str, dict[int, Certification]]:
+    """Each agent's certification under each gate: two grouped reads in all, however many
+    gates and agents (one aggregate per distinct window, in the same statement)."""
     agents = list(agent_ids)
-    qa_rows = session.execute(
-        select(QaReview.agent_id, func.avg(QaReview.score_percent),
-               func.count(QaReview.score_percent))
-        .where(
-            QaReview.agent_id.in_(agents),
-            QaReview.status.in_((ReviewStatus.SCORED, ReviewStatus.RESOLVED)),
-            QaReview.reviewed_at >= since,
-        )
-        .group_by(QaReview.agent_id)
+    if not gates or not agents:
+        return {gate.skill: {} for gate in gates}
+    windows = sorted({gate.window_days for gate in gates})
+    since = {days: now - dt.timedelta(days=days) for days in windows}
+    scored = QaReview.status.in_((ReviewStatus.SCORED, ReviewStatus.RESOLVED))
+    qa = _grouped(
+        session, QaReview.agent_id, QaReview.score_percent, QaReview.reviewed_at, since,
+        (QaReview.agent_id.in_(agents), scored),
     )  # fmt: skip
-    qa = {int(agent): (avg, int(n)) for agent, avg, n in qa_rows}
-    csat_rows = session.execute(
-        select(Survey.assignee_id, func.avg(Survey.score), func.count(Survey.score))
-        .where(
-            Survey.assignee_id.in_(agents),
-            Survey.kind == SurveyKind.CSAT,
-            Survey.status == SurveyStatus.ANSWERED,
-            Survey.answered_at >= since,
-        )
-        .group_by(Survey.assignee_id)
-    )
-    csat = {int(agent): (avg, int(n)) for agent, avg, n in csat_rows if agent is not None}
+    answered = (Survey.kind == SurveyKind.CSAT, Survey.status == SurveyStatus.ANSWERED)
+    csat = _grouped(
+        session, Survey.assignee_id, Survey.score, Survey.answered_at, since,
+        (Survey.assignee_id.in_(agents), *answered),
+    )  # fmt: skip
+    none = (None, 0)
     return {
-        agent: _judge(gate, *qa.get(agent, (None, 0)), *csat.get(agent, (None, 0)))
-        for agent in agents
+        gate.skill: {
+            agent: _judge(
+                gate,
+                *qa.get((agent, gate.window_days), none),
+                *csat.get((agent, gate.window_days), none),
+            )
+            for agent in agents
+        }
+        for gate in gates
     }
 
 
-def _judge(
-    gate: QaGate, qa_avg: Any, reviews: int, csat_avg: Any, answers: int
-) -> Certification:
+def _grouped(
+    session: Session,
+    agent: Any,
+    value: Any,
+    at: Any,
+    since: dict[int, dt.datetime],
+    where: tuple[Any, ...],
+) -> dict[tuple[int, int], tuple[Any, int]]:
+    """(agent, window days) -> (average of ``value``, how many) over rows at or after each
+    window's start: one statement, a conditional average and count per window."""
+    columns = []
+    for start in since.values():
+        inside = case((at >= start, value))
+        columns += [func.avg(inside), func.count(inside)]
+    rows = session.execute(
+        select(agent, *columns).where(*where, at >= min(since.values())).group_by(agent)
+    )
+    found: dict[tuple[int, int], tuple[Any, int]] = {}
+    for row in rows:
+        if row[0] is None:
+            continue
+        for i, days in enumerate(since):
+            found[(int(row[0]), days)] = (row[1 + 2 * i], int(row[2 + 2 * i]))
+    return found
+
+
+def _judge(gate: QaGate, qa_avg: Any, reviews: int, csat_avg: Any, answers: int) -> Certification:
     qa = round(float(qa_avg), 2) if qa_avg is not None else None
     csat = round(float(csat_avg), 2) if csat_avg is not None else None
     missing = []
@@ -117,5 +137,6 @@ def _judge(
 
 
 def certifications(session: Session, agent_id: int, now: dt.datetime) -> list[dict[str, Any]]:
-    gates = session.scalars(select(QaGate).order_by(QaGate.skill))
-    return [asdict(certify(session, agent_id, gate, now)) for gate in gates]
+    gates = list(session.scalars(select(QaGate).order_by(QaGate.skill)))
+    found = certify_gates(session, [agent_id], gates, now)
+    return [asdict(found[gate.skill][agent_id]) for gate in gates]

@@ -22,7 +22,7 @@ from minidesk.desk import tickets
 from minidesk.desk.models import OPEN_STATUSES, Priority, TeamMember, Ticket, User
 from minidesk.event_kinds import EventKind
 from minidesk.events import emit
-from minidesk.routing import profiles
+from minidesk.routing import profiles, skills
 from minidesk.routing.models import AgentProfile, RoutedTicket, RoutingConfig, Strategy
 
 VIP_TAG = "vip"
@@ -91,13 +91,19 @@ class Requirements:
 
 
 def requirements(
-    session: Session, ticket: Ticket, pool: list[Candidate], now: dt.datetime
+    session: Session,
+    ticket: Ticket,
+    pool: list[Candidate],
+    now: dt.datetime,
+    line: str | None = None,
 ) -> Requirements:
+    """Ask every check, telling it the skill names ``ticket`` needs (``skills.needed``)."""
     needs: list[str] = []
     lacking: dict[int, str] = {}
     ids = [who.user_id for who in pool]
+    names = skills.needed(ticket, line)
     for check in features.routing_checks():
-        found = check(session, ticket, ids, now)
+        found = check(session, ticket, names, ids, now)
         if found is not None:
             needs.append(found[0])
             for user_id, why in found[1].items():
@@ -229,7 +235,7 @@ def do_route(
     # The sweep passes its own clock, so the new acceptance window starts when it ran.
     now = now or utcnow()
     pool = pool if pool is not None else candidates(session, ticket.team_id)
-    required = requirements(session, ticket, pool, now)
+    required = requirements(session, ticket, pool, now, product_line(ticket, config))
     decision = decide(ticket, pool, config, now, passed_over, required)
     if decision.chosen is None and not record_queued:
         return decision

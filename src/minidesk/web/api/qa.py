@@ -18,7 +18,8 @@ from minidesk.desk.access import Permission
 from minidesk.desk.models import User
 from minidesk.desk.users import actor_of
 from minidesk.insights import qa
-from minidesk.insights.gates import GateSpec, certifications, do_set_gate, gate_dict
+from minidesk.insights.gate_names import GateNameError, check_gate_name, listed
+from minidesk.insights.gates import GateSpec, certifications, do_set_gate
 from minidesk.insights.qa_models import QaCoachingNote, QaGate, QaReview, ReviewStatus, SampleReason
 from minidesk.insights.scorecard import (
     DEFAULT,
@@ -37,7 +38,8 @@ router = APIRouter(prefix=f"{PREFIX}/qa", tags=["qa"])
 
 ManagerDep = Annotated[User, requires(Permission.MANAGE_QA)]
 Scores = dict[str, Annotated[int, Field(ge=0, le=4)] | None]
-SkillPath = Annotated[str, Path(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+# Checked against routing's vocabulary in the handler, so a bad name gets the accepted forms.
+SkillPath = Annotated[str, Path(min_length=1, max_length=200)]
 
 
 class ScorecardOut(BaseModel):
@@ -277,16 +279,26 @@ def agent_quality(user_id: RowIdPath, session: SessionDep, user: UserDep) -> dic
 
 @router.get("/gates")
 def list_gates(session: SessionDep, user: UserDep) -> dict[str, Any]:
+    """Every gate, each with ``in_effect`` and, for one routing does not apply (a name kept
+    from before names were checked, or a product line or language since removed), a
+    ``warning`` saying why."""
     gates = session.scalars(select(QaGate).order_by(QaGate.skill))
-    return {"items": [gate_dict(g) for g in gates], "next_cursor": None}
+    return {"items": listed(session, gates), "next_cursor": None}
 
 
 @router.put("/gates/{skill}")
 def set_gate(
     skill: SkillPath, session: WriteSessionDep, user: ManagerDep, body: GateSpec
 ) -> dict[str, Any]:
-    """Who may hold ``skill``: e.g. ``escalations`` with QA ≥ 85% and CSAT ≥ 4.2."""
+    """Who may hold ``skill``: ``escalations``, ``urgent``, ``channel.<kind>``,
+    ``line.<product line>`` or ``language.<code>`` (docs/qa.md), e.g. ``escalations`` with
+    QA ≥ 85% and CSAT ≥ 4.2. Any other name is refused (422), naming the accepted forms."""
+    try:
+        check_gate_name(session, skill)
+    except GateNameError as exc:
+        raise Problem(422, f"skill: {exc}", slug="invalid-gate",
+                      errors=[{"field": "skill", "message": str(exc)}]) from exc  # fmt: skip
     gate = do_set_gate(session, skill, body, actor_of(user))
-    result = gate_dict(gate)
+    [result] = listed(session, [gate])
     commit(session)
     return result

@@ -1,10 +1,10 @@
 """Certification gates as a form (``/qa/gates``, docs/qa.md): everyone signed in reads them,
 managers define and change them through the same checks as ``PUT /api/v1/qa/gates/{skill}``.
-Routing consults the ``escalations`` gate for escalated tickets (docs/routing.md)."""
+A new gate's name is chosen from those routing acts on (``gate_names.choices``); a stored
+gate that routing ignores is shown with why, read-only (docs/routing.md)."""
 
 from __future__ import annotations
 
-import re
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
@@ -17,9 +17,16 @@ from minidesk.desk import access
 from minidesk.desk.access import Permission
 from minidesk.desk.models import User
 from minidesk.desk.users import actor_of
-from minidesk.insights.gate_routing import ESCALATIONS
-from minidesk.insights.gates import GateSpec, do_set_gate, gate_dict
+from minidesk.insights.gate_names import (
+    ESCALATIONS,
+    GateNameError,
+    check_gate_name,
+    choices,
+    listed,
+)
+from minidesk.insights.gates import GateSpec, do_set_gate
 from minidesk.insights.qa_models import QaGate
+from minidesk.routing import skills
 from minidesk.web.ui.render import page, redirect
 from minidesk.web.ui.signed_in import BrowserDep
 
@@ -32,8 +39,6 @@ LABELS = {
     "min_reviews": "At least this many scored QA reviews",
     "min_answers": "At least this many CSAT answers",
 }
-# The same as the API's path: a skill is a short lowercase name.
-SKILL = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 Number = Annotated[str, Form(max_length=20)]
 # Offered filled in with the issue's example until saved, so defining it is one click.
 OFFERED = {
@@ -51,10 +56,14 @@ OFFERED = {
 def gates_page(request: Request, browser: BrowserDep) -> Response:
     with get_db().sessions() as session:
         user = session.get_one(User, browser.user.id)
-        gates = [gate_dict(g) for g in session.scalars(select(QaGate).order_by(QaGate.skill))]
+        known = skills.known(session)
+        gates = listed(session, session.scalars(select(QaGate).order_by(QaGate.skill)), known)
         if not any(g["skill"] == ESCALATIONS for g in gates):
             gates.append(OFFERED)
+        # The names not on the page yet: a shown gate is changed in its own form.
+        names = [n for n in choices(known) if n not in {g["skill"] for g in gates}]
         context = {"browser": browser, "active": "qa", "gates": gates, "labels": LABELS,
+                   "names": names,
                    "editable": access.has(user, Permission.MANAGE_QA)}  # fmt: skip
         return page(request, "qa_gates.html", context)
 
@@ -82,9 +91,11 @@ def save_gate(
         except access.Forbidden as exc:
             why = {"browser": browser, "why": exc.detail}
             return page(request, "forbidden.html", why, 403)
-        name = skill.strip().lower()
-        if not SKILL.match(name):
-            return redirect(URL, "Gate not saved: a skill is a short lowercase name (a-z, 0-9, _).")
+        name = skill.strip()
+        try:
+            check_gate_name(session, name)
+        except GateNameError as exc:
+            return redirect(URL, f"Gate not saved: skill: {exc}")
         try:
             spec = GateSpec.model_validate({k: v.strip() for k, v in posted.items()})
         except ValidationError as exc:

@@ -8,11 +8,13 @@ import datetime as dt
 import pytest
 from fastapi.testclient import TestClient
 from huey import Huey
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from tests.conftest import Cast, inbound
 
 from minidesk import features, hints, jobs, outbox, periodic, settings
 from minidesk.db import Database, utcnow
+from minidesk.event_kinds import EventKind
+from minidesk.events import Event
 from minidesk.triage import retrain_job
 
 
@@ -159,3 +161,41 @@ def test_long_work_that_is_not_due_is_not_queued(
 def test_the_intent_retrain_is_long_work_not_a_sweeper() -> None:
     assert features.long_jobs()["intent_retrain"].run is retrain_job.run_due_retrain
     assert retrain_job.run_due_retrain not in features.sweepers()
+
+
+def _events_whose_hints_were_lost(database: Database, count: int) -> None:
+    """``count`` committed events no job was queued for (a worker killed between its commit
+    and its hints leaves exactly this)."""
+    with database.transaction() as session:
+        session.execute(
+            insert(Event),
+            [
+                {"kind": str(EventKind.NOTE_ADDED), "actor_type": "system", "data": {}}
+                for _ in range(count)
+            ],
+        )
+
+
+def _queued_event_ids(huey: Huey) -> list[int]:
+    return sorted(
+        event_id
+        for task in huey.pending()
+        if task.name == "dispatch_events"
+        for event_id in task.args[0]
+    )
+
+
+def test_a_starting_worker_queues_every_undispatched_event_the_minute_sweep_a_bounded_share(
+    database: Database, config: settings.Settings
+) -> None:
+    _events_whose_hints_were_lost(database, 1_300)
+    huey = _queued(config)
+
+    assert jobs.run_sweep(utcnow())["events"] == 500  # the minute's share of a backlog
+    huey.flush()
+
+    counts = jobs.run_sweep(utcnow(), everything=True)  # what a worker's start-up runs
+
+    assert counts["events"] == 1_300
+    queued = _queued_event_ids(huey)
+    assert len(queued) == 1_300 and len(set(queued)) == 1_300

@@ -331,7 +331,9 @@ def retry(session: Session, inbox_id: int) -> bool:
     return False
 
 
-def pending_ids(session: Session, received_before: dt.datetime, limit: int = 1000) -> list[int]:
+def pending_ids(
+    session: Session, received_before: dt.datetime, limit: int | None = 1000
+) -> list[int]:
     return list(
         session.scalars(
             select(InboxItem.id)

@@ -121,7 +121,7 @@ class InboxStore(Protocol):
         """Ids above ``after`` waiting for their first attempt, in order (for a draining
         worker; rows a failed attempt left pending are the sweep's)."""
 
-    def stale(self, received_before: dt.datetime, limit: int = 1000) -> list[int]:
+    def stale(self, received_before: dt.datetime, limit: int | None = 1000) -> list[int]:
         """Rows a lost hint may have left behind, for the sweep to queue again."""
 
     def pending_count(self) -> int:
@@ -209,7 +209,7 @@ class TableStore:
                 )
             )
 
-    def stale(self, received_before: dt.datetime, limit: int = 1000) -> list[int]:
+    def stale(self, received_before: dt.datetime, limit: int | None = 1000) -> list[int]:
         with self.db.sessions() as session:
             return pending_ids(session, received_before, limit)
 

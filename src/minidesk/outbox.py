@@ -273,7 +273,7 @@ def unpark(session: Session, item_ids: Sequence[int]) -> int:
     return len(woken)
 
 
-def due_ids(session: Session, now: dt.datetime, limit: int = 500) -> list[int]:
+def due_ids(session: Session, now: dt.datetime, limit: int | None = 500) -> list[int]:
     stale = now - SENDING_LEASE
     query = (
         select(OutboxItem.id)

@@ -277,7 +277,7 @@ class Spool:
         with self.reader.connect() as conn:
             return list(conn.scalars(_NEWER.limit(limit), {"after": after}))
 
-    def stale(self, received_before: dt.datetime, limit: int = 1000) -> list[int]:
+    def stale(self, received_before: dt.datetime, limit: int | None = 1000) -> list[int]:
         # Spooled rows are found by the workers watching this file; only rows taken in
         # and still pending (a failed attempt) wait for a hint.
         with self.db.sessions() as session:

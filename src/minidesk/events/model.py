@@ -71,7 +71,7 @@ def changed(before: Any, after: Any) -> dict[str, Any]:
     return {"before": before, "after": after}
 
 
-def undispatched(session: Session, older_than: dt.datetime, limit: int = 500) -> list[int]:
+def undispatched(session: Session, older_than: dt.datetime, limit: int | None = 500) -> list[int]:
     rows = session.scalars(
         select(Event.id)
         .where(Event.dispatched_at.is_(None), Event.created_at < older_than)

@@ -8,6 +8,7 @@ the minute sweep) and installs itself as the core's ``minidesk.hints`` backend.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 from huey import Huey, crontab
 
@@ -72,10 +73,15 @@ def _register(huey: Huey, settings: Settings) -> None:
     def sweep() -> None:
         run_sweep(utcnow() - GRACE)
 
+    recovered = threading.Lock()  # taken, never released, by the first thread's recovery
+
     @huey.on_startup()
     def recover() -> None:
-        # A worker that died took its queued hints with it; everything still pending is due.
-        run_sweep(utcnow())
+        # A worker that died may have committed work whose hints it never sent, or taken
+        # queued hints with it: everything still pending is due. Huey runs this in each
+        # consumer thread; the first one does it for the queue.
+        if recovered.acquire(blocking=False):
+            run_sweep(utcnow(), everything=True)
 
 
 def _queue(task_name: str, ids: list[int]) -> None:

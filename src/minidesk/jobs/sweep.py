@@ -25,17 +25,25 @@ GRACE = dt.timedelta(seconds=30)
 BATCH = 64
 
 
-def run_sweep(before: dt.datetime) -> dict[str, int]:
+def run_sweep(before: dt.datetime, *, everything: bool = False) -> dict[str, int]:
     """Queue everything that is due now and run the short timers; returns what it counted
-    (ids queued per kind, rows handled per sweeper, long jobs queued)."""
+    (ids queued per kind, rows handled per sweeper, long jobs queued).
+
+    The minute sweep queues a bounded number of rows of each kind: rows older than the grace
+    are usually queued already and merely waiting their turn behind a backlog, and queueing
+    all of them again each minute would bury the queue under jobs that claim nothing. A
+    worker starting up (``everything``) queues them all: a worker that died may have
+    committed work whose hints it never sent, and recovering 500 events a minute after an
+    outage would leave listeners, SLA clocks and deliveries that many minutes behind."""
     db = get_db()
     store = inbox_store.store_of(db)
     store.tidy()  # in case the process that accepted them is gone
     now = utcnow()
-    inbox_ids = store.stale(before)
+    unbounded: dict[str, None] = {"limit": None} if everything else {}
+    inbox_ids = store.stale(before, **unbounded)
     with db.sessions() as session:
-        event_ids = events.undispatched(session, before)
-        outbox_ids = outbox.due_ids(session, now)
+        event_ids = events.undispatched(session, before, **unbounded)
+        outbox_ids = outbox.due_ids(session, now, **unbounded)
     for start in range(0, len(inbox_ids), BATCH):
         enqueue("process_inbox", inbox_ids[start : start + BATCH])
     for start in range(0, len(event_ids), BATCH):

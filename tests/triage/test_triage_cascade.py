@@ -145,11 +145,9 @@ def test_stage_one_weights_of_the_wrong_shape_are_refused(
     default_model.save(tmp_path)
     with np.load(tmp_path / "weights.npz") as z:
         arrays = {k: z[k] for k in z.files}
-    assert arrays["cascade_coef"].shape == (
-        len(default_model.word_vocab) + len(default_model.char_vocab),
-        len(default_model.labels),
-    )
-    arrays["cascade_coef"] = arrays["cascade_coef"][:-1]
+    features = len(default_model.word_vocab) + len(default_model.char_vocab)
+    # One feature short: weights saved for another vocabulary.
+    arrays["cascade_coef"] = np.zeros((features - 1, len(default_model.labels)), np.float16)
     np.savez_compressed(tmp_path / "weights.npz", **arrays)
     with pytest.raises(ModelError, match="stage-one weights of shape"):
         IntentModel.load(tmp_path)

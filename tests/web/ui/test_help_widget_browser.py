@@ -204,7 +204,12 @@ def test_a_site_nobody_allowed_gets_no_articles(
     page.get_by_role("button", name="Help", exact=True).click()
     dialog = page.get_by_role("dialog", name="Help")
     # The widget has its (refused) answer once it says how many articles it has.
-    page.wait_for_function("document.querySelector('.mdh-p [role=status]').textContent !== ''")
+    # A function, not a bare expression: Playwright polls a bare expression with the page's
+    # own eval, which this page's Content-Security-Policy refuses (whenever the first look
+    # is too early to pass).
+    page.wait_for_function(
+        "() => document.querySelector('.mdh-p [role=status]').textContent !== ''"
+    )
     assert dialog.get_by_role("status").inner_text() == "0 articles"
     assert dialog.get_by_role("list", name="Suggested articles").get_by_role("button").count() == 0
 

@@ -26,7 +26,9 @@
   }
 
   function input() { lastInput = Date.now(); }
-  ["keydown", "pointerdown", "pointermove", "wheel", "touchstart", "scroll"].forEach((kind) =>
+  // Not "scroll": the page scrolls itself too (a live update focusing the reply box), and
+  // an agent's own scrolling comes with a wheel, key, pointer or touch event anyway.
+  ["keydown", "pointerdown", "pointermove", "wheel", "touchstart"].forEach((kind) =>
     window.addEventListener(kind, input, { passive: true, capture: true }));
   window.addEventListener("focus", () => { focused = true; input(); });
   window.addEventListener("blur", () => { focused = false; });

@@ -5,10 +5,10 @@ listeners of each, in savepoints, with what they may share per batch (``mark``, 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 
-from sqlalchemy import update
+from sqlalchemy import text, update
 from sqlalchemy.orm import Session
 
 from minidesk.db import ON_COMMIT_HOOKS, utcnow
@@ -50,6 +50,7 @@ def dispatch_many(session: Session, event_ids: Sequence[int]) -> int:
         execution_options={"synchronize_session": False},
     )
     won = {event.id: event for event in claimed}
+    _hold_tickets(session, won.values())
     previous = session.info.get(_BATCH)
     session.info[_BATCH] = _Batch(won)
     try:
@@ -68,6 +69,23 @@ def dispatch_many(session: Session, event_ids: Sequence[int]) -> int:
     finally:
         session.info[_BATCH] = previous
     return len(won)
+
+
+def _hold_tickets(session: Session, events: Iterable[Event]) -> None:
+    """On PostgreSQL, lock the rows of the tickets these events are about until the batch
+    commits, so that two workers' batches never run listeners on one ticket at once: a
+    recovery sweep queues a backlog in id order, and one ticket's events can straddle two
+    batches that two threads take together. Without the lock both read the ticket's SLA
+    state, found none, and both inserted it (or one overwrote the other's change). Locked
+    in id order, so dispatchers cannot deadlock each other. SQLite has one writer anyway."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    ticket_ids = sorted({e.ticket_id for e in events if e.ticket_id is not None})
+    if ticket_ids:
+        session.execute(
+            text("SELECT id FROM tickets WHERE id = ANY(:ids) ORDER BY id FOR UPDATE"),
+            {"ids": ticket_ids},
+        )
 
 
 def _run_shared(session: Session, calls: list[tuple[Event, Listener]]) -> None:

@@ -32,7 +32,9 @@ def messages(session: Session, ticket: Ticket, direction: str) -> list[Message]:
 
 def events_of(session: Session, ticket: Ticket, kind: str) -> list[Event]:
     return list(
-        session.scalars(select(Event).where(Event.ticket_id == ticket.id, Event.kind == kind))
+        session.scalars(
+            select(Event).where(Event.ticket_id == ticket.id, Event.kind == kind).order_by(Event.id)
+        )
     )
 
 

@@ -27,7 +27,11 @@ def create(client: TestClient, cast: Cast, **rule: Any) -> int:
 def kinds(database: Database, number: int, kind: str) -> list[Event]:
     with database.sessions() as session:
         return list(
-            session.scalars(select(Event).where(Event.ticket_id == number, Event.kind == kind))
+            session.scalars(
+                select(Event)
+                .where(Event.ticket_id == number, Event.kind == kind)
+                .order_by(Event.id)
+            )
         )
 
 

@@ -29,7 +29,9 @@ TAG_ALL: dict[str, Any] = {
 def fired(database: Database, number: int) -> list[str]:
     with database.sessions() as session:
         rows = session.scalars(
-            select(Event).where(Event.ticket_id == number, Event.kind == "rule.fired")
+            select(Event)
+            .where(Event.ticket_id == number, Event.kind == "rule.fired")
+            .order_by(Event.id)
         )
         return [e.data["rule"] for e in rows]
 

@@ -51,9 +51,9 @@ def _last_seen(visitor_id: int, ago: dt.timedelta) -> dt.datetime:
 def _left(ticket: int) -> list[dict[str, Any]]:
     with db.get_db().sessions() as session:
         found = session.scalars(
-            select(Event).where(
-                Event.ticket_id == ticket, Event.kind == EventKind.CHAT_VISITOR_LEFT
-            )
+            select(Event)
+            .where(Event.ticket_id == ticket, Event.kind == EventKind.CHAT_VISITOR_LEFT)
+            .order_by(Event.id)
         )
         return [dict(e.data) for e in found]
 

@@ -39,7 +39,7 @@ def test_a_reply_carries_threading_headers_and_a_signed_reply_to(
     assert "<p>On its way!</p>" in mail.get_body(("html",)).get_content()
     with database.sessions() as session:
         sent = session.scalars(
-            select(Message).where(Message.direction == Direction.OUTBOUND)
+            select(Message).where(Message.direction == Direction.OUTBOUND).order_by(Message.id)
         ).all()[-1]
         assert f"<{sent.external_id}>" == mail["Message-ID"]
         assert sent.delivery_status == "sent"

@@ -64,7 +64,9 @@ def test_leo_maps_checkout_pages_to_an_article_and_a_category(
     assert client.get(f"{KB}/page-rules/{first['id']}", headers=cast.leo.headers).status_code == 404
     with database.sessions() as session:
         kinds = session.scalars(
-            select(Event.data).where(Event.kind == EventKind.KB_PAGE_RULE_CHANGED.value)
+            select(Event.data)
+            .where(Event.kind == EventKind.KB_PAGE_RULE_CHANGED.value)
+            .order_by(Event.id)
         ).all()
     assert [(k["before"] is None, k["after"] is None) for k in kinds] == [
         (True, False), (True, False), (False, False), (False, False), (False, True),

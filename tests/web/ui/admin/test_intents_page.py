@@ -57,6 +57,8 @@ def test_olivia_activates_a_version_and_rolls_back(client: TestClient, cast: Cas
     assert "Not activated: no intent model version 99" in missing.text
     with db.get_db().sessions() as session:
         kinds = session.scalars(
-            select(Event.data).where(Event.kind == EventKind.TRIAGE_MODEL_ACTIVATED)
+            select(Event.data)
+            .where(Event.kind == EventKind.TRIAGE_MODEL_ACTIVATED)
+            .order_by(Event.id)
         ).all()
     assert [(d["before"], d["after"]) for d in kinds] == [(0, version), (version, 0)]

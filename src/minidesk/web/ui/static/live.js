@@ -33,7 +33,10 @@
     } else if (message.type === "desk.changed" && (message.kind.startsWith("view.") || message.kind === "team.created")) {
       // A saved view this agent sees was added, renamed, refiltered or deleted, or a team
       // added: the sidebar and the team lists are redrawn as the server renders them now.
-      refreshSidebar();
+      // The notice does not say which view changed: a page showing a saved view also
+      // refetches its rows, in case it was that one's filters.
+      if (message.kind === "view.updated" && inbox.dataset.query.startsWith("saved=")) catchUp();
+      else refreshSidebar();
     } else if (message.type === "desk.changed" && message.customer !== undefined) {
       // A customer renamed or merged: the rows show customers' names.
       tbody().querySelectorAll("tr[data-ticket]").forEach((row) => changed.add(row.dataset.ticket));

@@ -125,3 +125,27 @@ def test_saved_views_shared_renamed_and_deleted_follow_in_the_open_sidebar(
     expect(link).to_have_count(0)
     assert _same_document(page)
     assert _serious(page) == []
+
+
+def test_a_colleague_added_or_deactivated_and_a_new_team_show_in_an_open_ticket_page(
+    page: Any, live_server: str, cast: Cast
+) -> None:
+    number = _inbound(live_server, cast, "Where is my parcel?", "desk-4", "emma@example.com")
+    _password(cast.alice.email)
+    _sign_in(page, live_server, cast.alice.email)
+    _open_live(page, f"{live_server}/tickets/{number}", "[data-ticket-page]")
+    nia = page.locator("#prop-assignee option", has_text="Nia")
+    expect(nia).to_have_count(0)
+    response = httpx.post(
+        f"{live_server}/api/v1/users",
+        json={"email": "nia@shop.example", "role": "agent", "name": "Nia"},
+        headers=cast.olivia.headers,
+    )
+    assert response.status_code == 201, response.text
+    expect(nia).to_have_count(1)
+    _api(live_server, cast.olivia, "PATCH", f"/users/{response.json()['id']}", {"active": False})
+    expect(nia).to_have_count(0)
+    with db.get_db().transaction() as session:
+        users.get_or_create_team(session, "Returns", SYSTEM)
+    expect(page.locator("#prop-team option", has_text="Returns")).to_have_count(1)
+    assert _same_document(page)

@@ -120,11 +120,14 @@ def test_saved_views_shared_renamed_and_deleted_follow_in_the_open_sidebar(
     with db.get_db().transaction() as session:
         users.get_or_create_team(session, "Returns", SYSTEM)
     expect(page.locator("#filter-team option", has_text="Returns")).to_have_count(1)
+    assert _serious(page) == []
+    # Deleted while alice has it open: it leaves the sidebar and her page says so.
+    _open_live(page, f"{live_server}/inbox?saved={view}", "div.inbox")
     response = httpx.delete(f"{live_server}/api/v1/views/{view}", headers=cast.leo.headers)
     assert response.status_code == 204
     expect(link).to_have_count(0)
+    expect(page.locator("#live-status")).to_contain_text("no longer exists")
     assert _same_document(page)
-    assert _serious(page) == []
 
 
 def test_a_colleague_added_or_deactivated_and_a_new_team_show_in_an_open_ticket_page(

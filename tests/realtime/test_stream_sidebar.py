@@ -108,3 +108,6 @@ def test_a_view_notice_without_its_audience_is_not_streamed() -> None:
     personal = DeskNotice(9, "view.created", None, 4, None)
     [decoded] = notices.decode(next(notices.encode([], [personal]))).desk
     assert decoded == personal
+    # Four fields (a peer of the version before): a view notice would lose who sees it.
+    assert notices.decode('{"d":[[9,"view.created",null,null]]}').desk == []
+    assert notices.decode('{"d":[[9,"template.created",null,null]]}').desk != []

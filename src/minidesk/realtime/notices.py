@@ -206,7 +206,10 @@ def decode(payload: str | bytes) -> Decoded:
     for row in body.get("d", ()):
         match row:
             case [int(event_id), str(kind), int() | None as customer, int() | None as subject]:
-                desk.append(DeskNotice(event_id, kind, customer, subject))
+                # A peer of the version before teams and views were streamed: a view notice
+                # without its fifth field would read as a view shared with everyone.
+                if not kind.startswith("view."):
+                    desk.append(DeskNotice(event_id, kind, customer, subject))
             case [
                 int(event_id),
                 str(kind),

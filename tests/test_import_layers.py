@@ -12,7 +12,13 @@ import minidesk
 
 PACKAGE = Path(minidesk.__file__).parent
 # Entry points start the backend (or read its counters); nothing else may know it exists.
-STARTS_JOBS = {"minidesk.cli", "minidesk.web.app", "minidesk.web.asgi", "minidesk.web.metrics"}
+STARTS_JOBS = {
+    "minidesk.cli.setup",
+    "minidesk.cli.run",
+    "minidesk.web.app",
+    "minidesk.web.asgi",
+    "minidesk.web.metrics",
+}
 CORE = ("minidesk.events", "minidesk.inbox", "minidesk.outbox", "minidesk.pipeline")
 
 

@@ -171,6 +171,8 @@ class EventSpec:
 
 
 _CHANGE = {"before": "any", "after": "any"}
+# Who sees a saved view (its owner's alone unless ``shared``; then ``team_id``'s, or everyone's).
+_VIEW = {"view_id": "int", "owner_id": "int", "shared": "bool", "team_id": "int | null"}
 _DECISION = {
     "action": "str",
     "outcome": "str",
@@ -421,11 +423,11 @@ _SPECS = (
               "wait.", {"scope": "str", "address": "str | null", "user_id": "int | null",
                         "retry_after": "int"}),
     EventSpec(EventKind.VIEW_CREATED, "A saved inbox view was created (personal, or shared "
-              "with a team or everyone).", {"view_id": "int", "after": "object"}),
+              "with a team or everyone).", {**_VIEW, "after": "object"}),
     EventSpec(EventKind.VIEW_UPDATED, "A saved inbox view was renamed or its filters changed.",
-              {"view_id": "int", **_CHANGE}),
+              {**_VIEW, **_CHANGE}),
     EventSpec(EventKind.VIEW_DELETED, "A saved inbox view was deleted.",
-              {"view_id": "int", "before": "object"}),
+              {**_VIEW, "before": "object"}),
     EventSpec(EventKind.WORKSPACE_UPDATED, "Workspace settings were edited.", _CHANGE),
     EventSpec(EventKind.EMAIL_CHANNEL_CREATED, "An email channel (mailbox) was added.",
               {"channel_id": "int", "address": "str", "fields": "list"}),

@@ -17,9 +17,9 @@ app = typer.Typer(help="Insights: KPI rollups.", no_args_is_help=True)
 def rebuild_rollups() -> None:
     """Recompute the KPI rollups from the event log in one transaction (the dashboards keep
     reading the old figures until it commits); prints the rows written as JSON."""
-    from minidesk.cli import _load
+    from minidesk.cli.setup import load
 
-    _load()
+    load()
     with db.get_db().transaction() as session:
         counts = rebuild(session)
     typer.echo(json.dumps(counts))

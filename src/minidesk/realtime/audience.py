@@ -12,13 +12,20 @@ agents who may read the same thing through the REST API:
   ``Role`` where the route admits a role rather than one permission (routing settings);
 - ``SUBJECT``: an agent's own routing presence, profile and refund limits, to that agent and
   to managers and admins (who manage everyone's; a lead's reach over their teams' agents
-  would need a query per notice, so leads read those through the API).
+  would need a query per notice, so leads read those through the API);
+- ``COLLEAGUE``: a user added or deactivated, to every agent (every ticket page offers the
+  active users as assignees);
+- ``VIEW``: a saved view's changes, to those who see the view (``saved_views.service``): a
+  personal view's to its owner alone, a view shared with a team to its members and to
+  managers and admins, one shared with everyone to every agent;
+- ``TEAM``: a new team, to every agent, unless agents are restricted to their teams: then
+  to those who see every ticket and to the team's members only.
 
 Kinds left out are not streamed: credentials and sign-ins (tokens, second factors,
-throttling), users and teams (read by admins only, and no screen follows them live), a
-customer's webhook, QA reviews of one agent, saved views (personal or shared: their
-audience is in their rows, not the event), incidents (their checklists are reached through
-their tickets). A notice names the event; clients fetch the thing through the API.
+throttling), roles and team memberships (their effect reaches the user concerned as
+``access.changed``), a customer's webhook, QA reviews of one agent, incidents (their
+checklists are reached through their tickets). A notice names the event; clients fetch the
+thing through the API or the page.
 """
 
 from __future__ import annotations
@@ -38,9 +45,13 @@ class Group(Enum):
     EVERYONE = "everyone"
     CUSTOMER = "customer"
     SUBJECT = "subject"
+    COLLEAGUE = "colleague"
+    VIEW = "view"
+    TEAM = "team"
 
 
 EVERYONE, CUSTOMER, SUBJECT = Group.EVERYONE, Group.CUSTOMER, Group.SUBJECT
+COLLEAGUE, VIEW, TEAM = Group.COLLEAGUE, Group.VIEW, Group.TEAM
 Audience = Group | Permission | Role
 
 AUDIENCE: dict[str, Audience] = {
@@ -93,6 +104,12 @@ AUDIENCE: dict[str, Audience] = {
     K.ROUTING_PRESENCE_CHANGED: SUBJECT,
     K.ROUTING_PROFILE_CHANGED: SUBJECT,
     K.POLICY_AGENT_LIMITS_CHANGED: SUBJECT,
+    K.USER_CREATED: COLLEAGUE,
+    K.USER_DEACTIVATED: COLLEAGUE,
+    K.VIEW_CREATED: VIEW,
+    K.VIEW_UPDATED: VIEW,
+    K.VIEW_DELETED: VIEW,
+    K.TEAM_CREATED: TEAM,
 }
 
 
@@ -102,12 +119,29 @@ def from_events(events: Sequence[Committed]) -> list[DeskNotice]:
     for event in events:
         if event.ticket_id is not None or (audience := AUDIENCE.get(event.kind)) is None:
             continue
-        subject = None
-        if audience is SUBJECT:
-            data = getattr(event, "data", None) or {}
-            subject = data.get("user_id") if isinstance(data.get("user_id"), int) else None
-        found.append(DeskNotice(event.id, event.kind, event.customer_id, subject))
+        data = getattr(event, "data", None)
+        data = data if isinstance(data, dict) else {}
+        subject, team = _int(data.get("user_id")), None
+        if audience is VIEW:
+            # Who sees the view travels with the notice; a view event without it (none is
+            # emitted so) is not streamed rather than guessed at.
+            if not isinstance(shared := data.get("shared"), bool):
+                continue
+            subject = None if shared else _int(data.get("owner_id"))
+            team = _int(data.get("team_id")) if shared else None
+            if not shared and subject is None:
+                continue
+        elif audience is TEAM:
+            if (team := _int(data.get("team_id"))) is None:
+                continue
+        elif audience not in (SUBJECT, COLLEAGUE):
+            subject = None
+        found.append(DeskNotice(event.id, event.kind, event.customer_id, subject, team))
     return found
+
+
+def _int(value: object) -> int | None:
+    return value if type(value) is int else None
 
 
 def may_hear(
@@ -127,6 +161,18 @@ def may_hear(
         return _ranks(viewer, MINIMUM_ROLE[audience])
     if audience is SUBJECT:
         return notice.subject == viewer.user_id or _ranks(viewer, Role.MANAGER)
+    if audience is VIEW:
+        # ``saved_views.service.visible_views`` for one view: a personal one is its owner's
+        # alone (managers included), a team's is its members' and managers' and up.
+        if notice.subject is not None:
+            return notice.subject == viewer.user_id
+        if notice.team is not None:
+            return notice.team in viewer.teams or _ranks(viewer, Role.MANAGER)
+        return True  # shared with everyone
+    if audience is TEAM:
+        return notice.team is not None and (
+            notice.team in viewer.teams or _serves(viewer, restrict, ())
+        )
     if audience is CUSTOMER:
         tickets = customer_tickets.get(notice.customer, []) if notice.customer else []
         return notice.customer is not None and _serves(viewer, restrict, tickets)

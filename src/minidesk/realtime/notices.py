@@ -93,7 +93,8 @@ class DeskNotice:
     event_id: int
     kind: str
     customer: int | None  # the customer it is about, if any
-    subject: int | None  # the user it is about, for kinds heard by that user
+    subject: int | None  # the user it is about (``audience``: its owner, for a personal view)
+    team: int | None = None  # the team it is about (a team's, or a view shared with it)
 
     def render(self) -> dict[str, Any]:
         message: dict[str, Any] = {
@@ -105,6 +106,8 @@ class DeskNotice:
             message["customer"] = self.customer
         if self.subject is not None:
             message["user"] = self.subject
+        if self.team is not None:
+            message["team"] = self.team
         return message
 
 
@@ -139,7 +142,7 @@ def encode(notices: Sequence[Notice], desk: Sequence[DeskNotice] = ()) -> Iterat
             row.append(notice.before[1])  # the field follows from the kind
         rows.append(row)
     yield from _payloads("e", rows)
-    yield from _payloads("d", [[n.event_id, n.kind, n.customer, n.subject] for n in desk])
+    yield from _payloads("d", [[n.event_id, n.kind, n.customer, n.subject, n.team] for n in desk])
 
 
 def _payloads(key: str, rows: Sequence[list[Any]]) -> Iterator[str]:
@@ -203,7 +206,18 @@ def decode(payload: str | bytes) -> Decoded:
     for row in body.get("d", ()):
         match row:
             case [int(event_id), str(kind), int() | None as customer, int() | None as subject]:
-                desk.append(DeskNotice(event_id, kind, customer, subject))
+                # A peer of the version before teams and views were streamed: a view notice
+                # without its fifth field would read as a view shared with everyone.
+                if not kind.startswith("view."):
+                    desk.append(DeskNotice(event_id, kind, customer, subject))
+            case [
+                int(event_id),
+                str(kind),
+                int() | None as customer,
+                int() | None as subject,
+                int() | None as team,
+            ]:
+                desk.append(DeskNotice(event_id, kind, customer, subject, team))
     signal = body.get("s")
     access = [user for user in body.get("a", ()) if type(user) is int]
     return Decoded(notices, [signal] if isinstance(signal, dict) else [], desk, access)

@@ -139,6 +139,12 @@ def view_data(view: SavedView) -> dict[str, Any]:
             "filters": view.filters}  # fmt: skip
 
 
+def _seen_by(view: SavedView) -> dict[str, Any]:
+    """Who sees ``view``, on each of its events: the stream tells exactly them
+    (``realtime.audience``), after commit, when a deleted view's row is gone."""
+    return {"owner_id": view.owner_id, "shared": view.shared, "team_id": view.team_id}
+
+
 @dataclass(frozen=True)
 class NewView:
     name: str
@@ -166,7 +172,10 @@ def do_create_view(session: Session, user: User, new: NewView, actor: Actor) -> 
     )
     session.add(view)
     session.flush()
-    emit(session, EventKind.VIEW_CREATED, actor, view_id=view.id, after=view_data(view))
+    emit(
+        session, EventKind.VIEW_CREATED, actor, view_id=view.id, **_seen_by(view),
+        after=view_data(view),
+    )  # fmt: skip
     return view
 
 
@@ -189,7 +198,7 @@ def do_change_view(
         view.updated_at = utcnow()
         session.flush()
         emit(
-            session, EventKind.VIEW_UPDATED, actor, view_id=view.id,
+            session, EventKind.VIEW_UPDATED, actor, view_id=view.id, **_seen_by(view),
             **changed(before, view_data(view)),
         )  # fmt: skip
     return view
@@ -197,7 +206,10 @@ def do_change_view(
 
 def do_delete_view(session: Session, user: User, view: SavedView, actor: Actor) -> None:
     check_change(session, user, view)
-    emit(session, EventKind.VIEW_DELETED, actor, view_id=view.id, before=view_data(view))
+    emit(
+        session, EventKind.VIEW_DELETED, actor, view_id=view.id, **_seen_by(view),
+        before=view_data(view),
+    )  # fmt: skip
     session.delete(view)
     session.flush()
 

@@ -134,12 +134,12 @@ def plan_cmd(
 ) -> None:
     """A week's plan from the desk's own history: forecast volume and agents per interval."""
     from minidesk import db
-    from minidesk.cli import _load
+    from minidesk.cli.setup import load
     from minidesk.wfm.history import Scope
     from minidesk.wfm.inputs import Assumptions, read_inputs
     from minidesk.wfm.plan import build_plan
 
-    settings = _load()
+    settings = load()
     assumptions = Assumptions(
         target=target,
         answer_within=answer_within,

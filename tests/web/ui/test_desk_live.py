@@ -1,7 +1,7 @@
 """Changes of no ticket reach open pages without a reload (the stream's ``desk`` topic): a
 template a manager adds appears in the picker of a ticket page an agent has open, a
-customer's new name in the inbox's rows, and an agent taken off a team loses that team's
-rows at once (``access.changed``)."""
+customer's new name in the inbox's rows, an agent taken off a team loses that team's rows at
+once (``access.changed``), and saved views and teams follow in the inbox's sidebar and lists."""
 
 from __future__ import annotations
 
@@ -15,7 +15,9 @@ from tests.web.ui.test_browser import _password, _serious, _sign_in
 from tests.web.ui.test_live_inbox import _inbound, _live
 
 from minidesk import db
+from minidesk.desk import users
 from minidesk.desk.models import Ticket
+from minidesk.events import SYSTEM
 
 pytestmark = pytest.mark.slow
 
@@ -86,4 +88,67 @@ def test_a_renamed_customer_and_a_team_left_show_in_the_open_inbox(
         {"remove_team_ids": [cast.support_team]},
     )
     expect(row).to_have_count(0)
+    assert _same_document(page)
+
+
+def test_saved_views_shared_renamed_and_deleted_follow_in_the_open_sidebar(
+    page: Any, live_server: str, cast: Cast
+) -> None:
+    number = _inbound(live_server, cast, "Where is my parcel?", "desk-3", "emma@example.com")
+    _api(live_server, cast.olivia, "PATCH", f"/tickets/{number}", {"team_id": cast.support_team})
+    _password(cast.alice.email)
+    _sign_in(page, live_server, cast.alice.email)
+    _open_live(page, f"{live_server}/inbox?view=open", "div.inbox")
+    sidebar = page.locator("nav.views")
+    expect(sidebar).not_to_contain_text("Support queue")
+
+    # leo (lead, Support) shares a view with Support: it appears with its count.
+    response = httpx.post(
+        f"{live_server}/api/v1/views",
+        json={"name": "Support queue", "shared": True, "team": cast.support_team,
+              "filters": {"team": cast.support_team}},
+        headers=cast.leo.headers,
+    )  # fmt: skip
+    assert response.status_code == 201, response.text
+    view = response.json()["id"]
+    link = sidebar.locator(f'a[href="/inbox?saved={view}"]')
+    expect(link).to_contain_text("Support queue")
+    expect(link.locator(f'[data-count="saved-{view}"]')).to_have_text("1")
+    _api(live_server, cast.leo, "PATCH", f"/views/{view}", {"name": "Support first"})
+    expect(link).to_contain_text("Support first")
+    # A new team shows in the team filter without a reload.
+    with db.get_db().transaction() as session:
+        users.get_or_create_team(session, "Returns", SYSTEM)
+    expect(page.locator("#filter-team option", has_text="Returns")).to_have_count(1)
+    assert _serious(page) == []
+    # Deleted while alice has it open: it leaves the sidebar and her page says so.
+    _open_live(page, f"{live_server}/inbox?saved={view}", "div.inbox")
+    response = httpx.delete(f"{live_server}/api/v1/views/{view}", headers=cast.leo.headers)
+    assert response.status_code == 204
+    expect(link).to_have_count(0)
+    expect(page.locator("#live-status")).to_contain_text("no longer exists")
+    assert _same_document(page)
+
+
+def test_a_colleague_added_or_deactivated_and_a_new_team_show_in_an_open_ticket_page(
+    page: Any, live_server: str, cast: Cast
+) -> None:
+    number = _inbound(live_server, cast, "Where is my parcel?", "desk-4", "emma@example.com")
+    _password(cast.alice.email)
+    _sign_in(page, live_server, cast.alice.email)
+    _open_live(page, f"{live_server}/tickets/{number}", "[data-ticket-page]")
+    nia = page.locator("#prop-assignee option", has_text="Nia")
+    expect(nia).to_have_count(0)
+    response = httpx.post(
+        f"{live_server}/api/v1/users",
+        json={"email": "nia@shop.example", "role": "agent", "name": "Nia"},
+        headers=cast.olivia.headers,
+    )
+    assert response.status_code == 201, response.text
+    expect(nia).to_have_count(1)
+    _api(live_server, cast.olivia, "PATCH", f"/users/{response.json()['id']}", {"active": False})
+    expect(nia).to_have_count(0)
+    with db.get_db().transaction() as session:
+        users.get_or_create_team(session, "Returns", SYSTEM)
+    expect(page.locator("#prop-team option", has_text="Returns")).to_have_count(1)
     assert _same_document(page)

@@ -173,3 +173,21 @@ def test_breaching_soon_lists_open_tickets_whose_next_target_falls_due_within_th
     )
     assert replied.status_code == 201, replied.text
     assert _rows(client.get("/inbox?view=breaching").text) == []
+
+
+def test_an_agent_restricted_to_their_teams_meets_no_other_teams_name_in_the_inbox(
+    client: TestClient, cast: Cast
+) -> None:
+    def team_options(html: str) -> list[str]:
+        form = html[
+            html.index('id="filter-team"') : html.index("</select>", html.index('id="filter-team"'))
+        ]
+        return re.findall(r'<option value="\d+"[^>]*>([^<]+)</option>', form)
+
+    _signed_in(client, cast.alice.email)
+    assert team_options(client.get("/inbox").text) == ["Billing", "Support"]
+    _restrict(client, cast)
+    assert team_options(client.get("/inbox").text) == ["Support"]
+    client.cookies.clear()
+    _signed_in(client, cast.maya.email)  # a manager sees every team's tickets, and names
+    assert team_options(client.get("/inbox").text) == ["Billing", "Support"]

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from minidesk.db import commit, get_db
 from minidesk.desk import access, tickets
 from minidesk.desk.changes import TicketChanges, do_change_ticket
-from minidesk.desk.models import Priority, Role, Status, Team, Ticket, User
+from minidesk.desk.models import Priority, Role, Status, Team, TeamMember, Ticket, User
 from minidesk.desk.users import actor_of
 from minidesk.desk.workspace import get_workspace
 from minidesk.features import channel_kinds
@@ -123,7 +123,7 @@ def inbox(
                 "page_query": urlencode(chosen.pairs),
                 "first_page": before is None,
                 "may_change": chosen.saved is not None and _may_change(session, user, chosen),
-                **_form_choices(session, user),
+                **_form_choices(session, user, restrict),
             },
             status_code=400 if chosen.error else 200,
         )
@@ -138,13 +138,18 @@ def _may_change(session: Session, user: User, chosen: Selection) -> bool:
     return True
 
 
-def _form_choices(session: Session, user: User) -> dict[str, Any]:
+def _form_choices(session: Session, user: User, restrict: bool) -> dict[str, Any]:
+    teams = select(Team).order_by(Team.name)
+    if access.restricted(user, restrict):
+        # Agents restricted to their teams meet no other team's name here either (the stream
+        # tells them of none), and filtering by one would find nothing they may see.
+        teams = teams.join(TeamMember).where(TeamMember.user_id == user.id)
     return {
         "statuses": list(Status),
         "priorities": list(Priority),
         "channels": sorted(channel_kinds()),
         "intents": inbox_filters.INTENTS,
-        "teams": session.scalars(select(Team).order_by(Team.name)).all(),
+        "teams": session.scalars(teams).all(),
         "may_share": _may_share(user),
     }
 

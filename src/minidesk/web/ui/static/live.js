@@ -1,7 +1,8 @@
-// minidesk live inbox: rows and counts follow the stream (stream.js, docs/realtime.md) without
-// reloading. The stream says only *which* ticket changed; what to show is fetched from the
-// server's own partials (/inbox/rows, /inbox/counts), rendered and escaped there, so this
-// script never builds markup from data. The page works without it.
+// minidesk live inbox: rows, counts and the sidebar's saved views follow the stream (stream.js,
+// docs/realtime.md) without reloading. The stream says only *which* ticket or view changed;
+// what to show is fetched from the server's own partials (/inbox/rows, /inbox/counts) or the
+// page itself, rendered and escaped there, so this script never builds markup from data. The
+// page works without it.
 (function () {
   "use strict";
 
@@ -29,6 +30,13 @@
       // A changed role or team, or the workspace's team restriction: which tickets this agent
       // sees changed, so refetch what the page shows, as after a reconnect.
       catchUp();
+    } else if (message.type === "desk.changed" && (message.kind.startsWith("view.") || message.kind === "team.created")) {
+      // A saved view this agent sees was added, renamed, refiltered or deleted, or a team
+      // added: the sidebar and the team lists are redrawn as the server renders them now.
+      // The notice does not say which view changed: a page showing a saved view also
+      // refetches its rows, in case it was that one's filters.
+      if (message.kind === "view.updated" && inbox.dataset.query.startsWith("saved=")) catchUp();
+      else refreshSidebar();
     } else if (message.type === "desk.changed" && message.customer !== undefined) {
       // A customer renamed or merged: the rows show customers' names.
       tbody().querySelectorAll("tr[data-ticket]").forEach((row) => changed.add(row.dataset.ticket));
@@ -59,6 +67,7 @@
     tbody().querySelectorAll("tr[data-ticket]").forEach((row) => changed.add(row.dataset.ticket));
     refreshRows();
     refreshCounts();
+    refreshSidebar();
     if (!("firstPage" in inbox.dataset)) return;
     let fresh;
     try {
@@ -78,6 +87,47 @@
       if (value !== undefined && node.textContent !== value) node.textContent = value;
     });
   }, 500);
+
+  // --- the sidebar: saved views (with their counts) and the lists of teams ------------------
+
+  const TEAM_LISTS = ["filter-team", "new-view-share"];
+
+  const refreshSidebar = later(async () => {
+    let fresh;
+    try {
+      fresh = await page(location.pathname + location.search);
+    } catch (_) {
+      // The view this page shows was deleted (or unshared from this agent): it answers 404,
+      // so the sidebar comes from the inbox's default page and the page says so.
+      try { fresh = await page("/inbox"); } catch (_) { return; }
+      inbox.dataset.gone = "";
+      announce("This saved view no longer exists; reload to see another.");
+    }
+    const nav = inbox.querySelector("nav.views");
+    const replacement = fresh.querySelector("div.inbox[data-inbox] nav.views");
+    if (nav && replacement) {
+      // Keep focus on the same link if the agent was moving through the sidebar.
+      const focused = nav.contains(document.activeElement) ? document.activeElement.getAttribute("href") : null;
+      if ("gone" in inbox.dataset) replacement.querySelectorAll("[aria-current]").forEach((a) => a.removeAttribute("aria-current"));
+      nav.replaceWith(replacement);
+      const again = focused && replacement.querySelector('a[href="' + CSS.escape(focused) + '"]');
+      if (again) again.focus();
+    }
+    TEAM_LISTS.forEach((id) => {
+      const list = document.getElementById(id);
+      const options = fresh.getElementById(id);
+      if (!list || !options || list === document.activeElement) return;
+      const chosen = list.value;
+      list.replaceChildren(...Array.from(options.options));
+      list.value = chosen;
+    });
+    const title = fresh.getElementById("view-title");
+    if (title && !("gone" in inbox.dataset)) document.getElementById("view-title").textContent = title.textContent;
+  }, 250);
+
+  async function page(url) {
+    return new DOMParser().parseFromString(await fetchText(url), "text/html");
+  }
 
   const refreshRows = later(async () => {
     const numbers = Array.from(changed).slice(0, PAGE_SIZE);

@@ -21,8 +21,7 @@
       if (context.reconnected) {
         refreshEntries();
         refreshParts();  // the field panel among them
-        deskParts.add("macro");
-        deskParts.add("customer-panel");
+        ["macro", "customer-panel", "prop-assignee", "prop-team"].forEach((id) => deskParts.add(id));
         refreshDesk();
       }
     } else if (message.type === "closed") {
@@ -139,7 +138,7 @@
     }
   }, 100);
 
-  // --- changes of no ticket: templates, custom fields, this ticket's customer ------------------
+  // --- changes of no ticket: templates, custom fields, this ticket's customer, colleagues, teams --
 
   // Which part of the page each desk change touches (docs/realtime.md#changes-of-no-ticket).
   const DESK = {
@@ -149,8 +148,15 @@
     "customer.updated": "customer-panel",
     "customer.merged": "customer-panel",
     "customer.unmerged": "customer-panel",
+    "user.created": "prop-assignee",
+    "user.deactivated": "prop-assignee",
+    "team.created": "prop-team",
   };
-  const WHAT = { "macro": "The template list", "field-panel": "The custom fields", "customer-panel": "The customer's details" };
+  const WHAT = {
+    "macro": "The template list", "field-panel": "The custom fields",
+    "customer-panel": "The customer's details", "prop-assignee": "The list of assignees",
+    "prop-team": "The list of teams",
+  };
   const deskParts = new Set();
 
   function deskChanged(message) {
@@ -161,8 +167,9 @@
     refreshDesk();
   }
 
-  // From the page itself, as the server renders it now. The template list keeps its element
-  // (ticket.js listens on it) and the agent's choice; a part being typed in is left alone.
+  // From the page itself, as the server renders it now. A list (templates, assignees, teams)
+  // keeps its element (ticket.js listens on the template list) and the agent's choice; a part
+  // being typed in is left alone.
   const refreshDesk = later(async () => {
     const ids = Array.from(deskParts);
     deskParts.clear();
@@ -173,7 +180,7 @@
       const part = document.getElementById(id);
       const replacement = fresh.getElementById(id);
       if (!part || !replacement || part.contains(document.activeElement)) return;
-      if (id === "macro") {
+      if (part.tagName === "SELECT") {
         const chosen = part.value;
         part.replaceChildren(...Array.from(replacement.options));
         part.value = chosen;

@@ -1,0 +1,33 @@
+"""What every command does first: load and check the settings, set up logging, the database
+and the job queue's hints; and bring the schema up to date for the commands that serve."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from minidesk import db, jobs, logs
+from minidesk.settings import Settings, SettingsError, configure, load_settings
+
+
+def load(**overrides: object) -> Settings:
+    try:
+        settings = configure(load_settings(**overrides))
+    except SettingsError as exc:
+        typer.echo(f"minidesk: invalid settings: {exc}", err=True)
+        raise typer.Exit(2) from None
+    logs.setup(settings.log_level, settings.log_format)
+    db.configure(settings.database_url)
+    # Rows this command writes (a user's events) are hinted to the queue, opened on the first.
+    jobs.install_hints()
+    return settings
+
+
+def upgrade(settings: Settings) -> None:
+    from minidesk import migrate
+
+    if settings.is_sqlite:
+        path = settings.database_url.split("///", 1)[1]
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(settings.database_url)

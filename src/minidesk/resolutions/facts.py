@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 
 from minidesk.resolutions.floors import floor_for
+from minidesk.resolutions.questions import about_refund
 from minidesk.triage import taxonomy
 
 # The flows a message starts (intents of the same flow map to one name here).
@@ -42,7 +43,7 @@ def _words(*patterns: str) -> re.Pattern[str]:
 ASKS = {
     taxonomy.REFUND: _words(
         r"refund",
-        r"\d+(?:[.,]\d+)? back\b",
+        r"\d+(?:[.,]\d+)?\s?(?:dollars?|bucks|euros?|pounds|[$€£])?\s+back\b",
         r"money back",
         r"reimburs",
         r"reembols",
@@ -185,6 +186,14 @@ def choose_flow(
     asked = asked_for(text)
     if modelled in asked_for(text, negated=True) - asked:
         modelled = None  # the model read the very action the customer said they do not want
+    refund_named = ASKS[taxonomy.REFUND].search(text) or modelled == taxonomy.REFUND
+    if refund_named and (question := about_refund(text, intent)) is not None:
+        # Where a refund is, or what the policy says: no money is asked to move, and a refund
+        # question is not a parcel question either ("when will I get my refund?").
+        asked.discard(taxonomy.REFUND)
+        modelled = None if modelled == taxonomy.REFUND else modelled
+        if not asked:
+            return Choice(None, question)
     if len(asked) == 1:
         (flow,) = asked
         return Choice(flow, f"the message asks for {flow} in so many words")
@@ -205,6 +214,8 @@ def choose_flow(
         return Choice(None, f"no resolution flow for intent {intent}")
     if modelled == taxonomy.INVOICE:
         return Choice(None, "an invoice goes out only when the message asks for one")
+    if modelled == taxonomy.REFUND:
+        return Choice(None, "a refund is offered only when the message asks for one")
     floor = floor_for(modelled, pack_minimum)
     if confidence < floor:
         return Choice(None, f"intent {intent} at {confidence:.2f} is below the floor {floor}")

@@ -17,7 +17,6 @@ from minidesk.policies.audit import record_decision
 from minidesk.policies.decisions import Decision, Outcome, check_continuation, check_overrides
 from minidesk.policies.models import ApprovalKind
 from minidesk.resolutions import guides, kb_answers
-from minidesk.resolutions.answers import token_pattern
 from minidesk.resolutions.context import BOT, Turn, build_turn
 from minidesk.resolutions.facts import choose_flow
 from minidesk.resolutions.flows import account, address, cancel, orders, refund, returns
@@ -207,15 +206,13 @@ def _flow_name(turn: Turn) -> tuple[str | None, str]:
     if turn.state.step == Step.AWAITING_ORDER and turn.state.flow in FLOWS:
         return turn.state.flow, "the answer to the bot's question"
     owned = {order.number for order in turn.customer_orders}
-    # The confirmation token answers an offer; sent before one it asks for nothing
-    # (POLICIES.md: "a token sent before any offer does not count").
-    text = token_pattern(turn.pack.confirm_token).sub(" ", turn.text)
     choice = choose_flow(
         turn.intent,
         turn.confidence,
-        text,
+        turn.text,
         has_order=bool(owned & set(turn.order_numbers)),
         pack_minimum=turn.pack.min_action_confidence,
+        best_guess=turn.best_guess,
     )
     return choice.flow, choice.why
 

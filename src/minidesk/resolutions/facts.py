@@ -56,7 +56,7 @@ ASKS = {
         r"estorn",
         r"dinheiro de volta",
     ),
-    taxonomy.CANCEL_ORDER: _words(r"cancel", r"anul", r"storn", r"annul"),
+    taxonomy.CANCEL_ORDER: _words(r"cancel", r"anul", r"storn", r"annul", r"abbestell"),
     taxonomy.RETURN: _words(
         r"return(?!ed)",  # "I returned it" is past, not a request
         r"send (?:it |them )?back",
@@ -70,7 +70,7 @@ ASKS = {
         r"devolv",
     ),
     taxonomy.ADDRESS_CHANGE: _words(
-        r"(?<!email )(?<!e-mail )address",
+        r"(?<!email )(?<!e-mail )add?ress?",  # and its usual typos: adress, addres
         r"(?:liefer|versand|post)adresse",
         r"direcci[oó]n",
         r"(?<!e-mail-)adresse",
@@ -82,7 +82,7 @@ ASKS = {
         r"(?:change|update|modify|correct) where\b.{0,30}\b(?:deliver|ship|sent|go)",
     ),
     taxonomy.INVOICE: _words(
-        r"invoice",
+        r"invoi?ce",  # and "invoce"
         r"receipt",
         r"bills?\b",  # not "billed twice": a payment problem
         r"factura",
@@ -114,6 +114,9 @@ LATE = _words(
     r"(?:has|have)n'?t "
     r"(?:arrived|come|shown up|got|received)",
     r"not (?:arrived|received|here yet|come)",
+    r"(?:is|are)(?:n'?t| not) here",
+    r"taking forever",
+    r"(?:parcel|package|order|delivery|shipment)\b.{0,20}\b(?:lost|missing)\b",
     r"where(?:'?s| is)",
     r"when will",
     r"when\b.{0,30}\b(?:arriv|get here|come|deliver|show up|turn up|get it|receive it)",
@@ -135,12 +138,14 @@ LATE = _words(
     r"retras",
     r"no (?:me )?ha llegado",
     r"todav[ií]a no",
+    r"no (?:me )?llega",
     r"d[oó]nde est[aá]",
     r"cu[aá]ndo\b.{0,30}(?:lleg|recib)",
     r"ten[ií]a que (?:llegar|haber llegado)",
     r"deber[ií]a (?:haber llegado|llegar|estar aqu)",
     r"seguimiento",
     r"versp[aä]t",
+    r"[uü]berf[aä]llig",
     r"noch nicht (?:angekommen|da|"
     r"erhalten|geliefert)",
     r"noch immer nichts",
@@ -158,6 +163,7 @@ LATE = _words(
     r"atras",
     r"dev(?:ia|eria) ter chegado",
     r"demora",
+    r"n[aã]o chega",
     r"quando\b.{0,30}(?:cheg|receb)",
     r"ainda n[aã]o "
     r"(?:chegou|recebi)",
@@ -176,10 +182,16 @@ NEGATED = re.compile(
 
 @dataclass(frozen=True)
 class Choice:
-    """The flow to run (None: no flow) and why, for the hand-off note and the tests."""
+    """The flow to run (None: no flow) and why, for the hand-off note and the tests;
+    ``guessed`` when only the model's best guess chose it (the flow then only answers)."""
 
     flow: str | None
     why: str
+    guessed: bool = False
+
+
+# The state fact a flow reads to know it was started on the model's best guess alone.
+GUESSED = "guessed"
 
 
 def asked_for(text: str, *, negated: bool = False) -> set[str]:
@@ -236,7 +248,8 @@ def choose_flow(
         if modelled in asked:
             return Choice(modelled, f"{modelled}: the model's reading, among the actions asked")
         return Choice(None, f"the message asks for several actions ({', '.join(sorted(asked))})")
-    if is_late(text) and modelled != taxonomy.PASSWORD_RESET:
+    password = modelled == taxonomy.PASSWORD_RESET and confidence >= floor_for(modelled)
+    if is_late(text) and not password:
         # However the model read it, a parcel that has not come is a status question: the
         # answer is tracking and the ETA (and a reship when it is late enough).
         return Choice(STATUS, "a late or missing parcel: tracking and ETA")
@@ -244,7 +257,9 @@ def choose_flow(
         # Read-only, about an order the customer named as theirs: the model's best guess is
         # enough to answer with tracking and the ETA (held-out wordings such as "is 1042
         # going to make it this week?" score 0.03-0.10 with a status intent on top).
-        return Choice(STATUS, f"{best_guess} (the model's best guess) on the customer's order")
+        return Choice(
+            STATUS, f"{best_guess} (the model's best guess) on the customer's order", guessed=True
+        )
     if modelled is None:
         return Choice(None, f"no resolution flow for intent {intent}")
     if modelled == taxonomy.INVOICE:

@@ -39,6 +39,9 @@ CASES = [
     ("El pedido 10235 no llega nunca", STATUS),
     ("Die Lieferung 10235 ist überfällig!", STATUS),
     ("A encomenda 10235 não chega", STATUS),
+    ("hi!! any update on my rug? #10239", STATUS),
+    ("ok so 10235 - what's going on with it, it's been forever", STATUS),
+    ("pourriez-vous me dire où en est ma commande 10239 ?", STATUS),
     ("O pedido 10236 já foi enviado?", STATUS),
     # The other flows by other words.
     ("Please ship 10239 to my new place instead, I moved", taxonomy.ADDRESS_CHANGE),

@@ -30,6 +30,7 @@ def _flags(text: str) -> set[str]:
         "I will dispute the charge",
         "Ich werde Anzeige erstatten",
         "tomaré acciones legales",
+        "I'll be calling my bank to reverse the charge",
     ],
 )
 def test_legal_words_flag(text: str) -> None:
@@ -70,6 +71,7 @@ def test_legal_matches_words_not_substrings(text: str) -> None:
         "Ich habe einen Ausschlag bekommen",
         "mon fils a de l'urticaire",
         "fiquei com brotoeja",
+        "Die Kerze hat angefangen zu brennen",
     ],
 )
 def test_health_and_safety_words_flag(text: str) -> None:

@@ -115,7 +115,8 @@ LATE = _words(
     r"(?:arrived|come|shown up|got|received)",
     r"not (?:arrived|received|here yet|come)",
     r"(?:is|are)(?:n'?t| not) here",
-    r"taking forever",
+    r"taking forever|(?:it'?s|has) been forever",
+    r"any (?:update|news)",
     r"(?:parcel|package|order|delivery|shipment)\b.{0,20}\b(?:lost|missing)\b",
     r"where(?:'?s| is)",
     r"when will",
@@ -155,7 +156,7 @@ LATE = _words(
     r"sendungsverfolgung",
     r"retard",
     r"pas (?:encore )?(?:re[çc]u|arriv)",
-    r"o[uù] est",
+    r"o[uù] (?:en )?est",
     r"toujours rien",
     r"quand\b.{0,30}(?:recevoir|re[çc]oi|arriv|livr)",
     r"(?:devait|aurait d[uû]) (?:arriver|[eê]tre livr)",
@@ -253,12 +254,15 @@ def choose_flow(
         # However the model read it, a parcel that has not come is a status question: the
         # answer is tracking and the ETA (and a reship when it is late enough).
         return Choice(STATUS, "a late or missing parcel: tracking and ETA")
-    if modelled is None and FLOW_OF_INTENT.get(best_guess or "") == STATUS and has_order:
+    # The model's top reading when it is unsure: its best guess, or an intent under its floor.
+    guess = best_guess if modelled is None else intent
+    below_floor = modelled is None or confidence < floor_for(modelled, pack_minimum)
+    if below_floor and FLOW_OF_INTENT.get(guess or "") == STATUS and has_order:
         # Read-only, about an order the customer named as theirs: the model's best guess is
         # enough to answer with tracking and the ETA (held-out wordings such as "is 1042
         # going to make it this week?" score 0.03-0.10 with a status intent on top).
         return Choice(
-            STATUS, f"{best_guess} (the model's best guess) on the customer's order", guessed=True
+            STATUS, f"{guess} (the model's best guess) on the customer's order", guessed=True
         )
     if modelled is None:
         return Choice(None, f"no resolution flow for intent {intent}")

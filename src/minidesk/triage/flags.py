@@ -26,6 +26,7 @@ _LEGAL_TERMS = (
     r"legal action", r"solicitors?", r"litigation",
     # A chargeback by its other name: a dispute with the bank or card company.
     r"dispute (?:the|this|that|a|my) (?:charge|transaction|payment)",
+    r"reverse (?:the|this|that|my) (?:charge|transaction|payment)",
     r"disput(?:e|es|ed|ing)\b.{0,30}\bwith (?:my |the )?(?:bank|card|credit card|card issuer)",
     # es
     r"abogad[oa]s?", r"demandar(?:e|le|les)?|demanda judicial", r"tribunal(?:es)?", r"juzgado",
@@ -64,7 +65,8 @@ _HEALTH_TERMS = (
     r"verbrennung(?:en)?|verbrannt(?:e|en|er|es)?|verbrueht|verbruht|brandwunden?|"
     r"verbrennt|verbrenne", r"verletzung(?:en)?|verletzt(?:e|en)?", r"allergische reaktion",
     # not "brand" (German for fire): it is an everyday English word.
-    r"feuer|brandgefahr", r"rauch|qualm", r"erstick\w*", r"krankenhaus|notaufnahme",
+    r"feuer|brandgefahr", r"brenn(?:t|en|te)|(?:in )?flammen", r"rauch|qualm", r"erstick\w*",
+    r"krankenhaus|notaufnahme",
     r"vergiftung", r"(?:haut)?ausschlag",
     # fr
     r"brul(?:e|ee|es|ees|ure|ures|er)", r"blessures?|blesse(?:e|s|es)?", r"reaction allergique",

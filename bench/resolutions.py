@@ -231,7 +231,8 @@ ROLES: dict[str, tuple[str, int, str, int]] = {
     "big": ("Standing desk x 1 @ 21000", 21000, "delivered", 3),
     "partial": ("Table runner x 1 @ 4000", 4000, "delivered", 10),
 }
-WAITING_STEPS = {Step.AWAITING_TOKEN, Step.AWAITING_ADDRESS, Step.AWAITING_ORDER}
+# A policy explained waits too: a customer who insists goes to a person (POLICIES.md).
+WAITING_STEPS = {Step.AWAITING_TOKEN, Step.AWAITING_ADDRESS, Step.AWAITING_ORDER, Step.EXPLAINED}
 
 
 def _conversation_shop(index: int, single: bool, now: Any) -> dict[str, list[dict[str, Any]]]:

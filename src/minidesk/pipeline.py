@@ -328,6 +328,7 @@ def _triage(
         reasons=result.priority_reasons,
         flags=sorted(result.flags),
         model=result.model_version,
+        best_guess=result.extra.get("best_guess"),
     )
     # Triage only ever raises urgency; lowering it is a human decision.
     if new_ticket or Priority(result.priority) < Priority(ticket.priority):

@@ -23,6 +23,14 @@ def _flags(text: str) -> set[str]:
         "Ich gehe zum Anwalt",
         "je vais contacter mon avocat",
         "SUED them before",
+        # Inflected, and a chargeback by its other name.
+        "Commande toujours pas reçue. Sinon je porte plainte.",
+        "nous allons déposer une plainte",
+        "I'm disputing this with my credit card company",
+        "I will dispute the charge",
+        "Ich werde Anzeige erstatten",
+        "tomaré acciones legales",
+        "I'll be calling my bank to reverse the charge",
     ],
 )
 def test_legal_words_flag(text: str) -> None:
@@ -39,6 +47,8 @@ def test_legal_words_flag(text: str) -> None:
         "courtesy call",
         "my favourite brand",
         "sugar",
+        "je fais une plainte au service client",  # a complaint to the shop, not the law
+        "I disputed nothing, I just want it delivered",
     ],
 )
 def test_legal_matches_words_not_substrings(text: str) -> None:
@@ -57,6 +67,11 @@ def test_legal_matches_words_not_substrings(text: str) -> None:
         "tuve una quemadura",
         "Verbrennung an der Hand",
         "une réaction allergique",
+        "Me salió un sarpullido con la manta",
+        "Ich habe einen Ausschlag bekommen",
+        "mon fils a de l'urticaire",
+        "fiquei com brotoeja",
+        "Die Kerze hat angefangen zu brennen",
     ],
 )
 def test_health_and_safety_words_flag(text: str) -> None:
@@ -72,6 +87,7 @@ def test_health_and_safety_words_flag(text: str) -> None:
         "quiero hablar con una persona",
         "ich möchte mit einem Mitarbeiter sprechen",
         "je veux parler à un conseiller",
+        "GET ME A HUMAN NOW",
     ],
 )
 def test_human_please(text: str) -> None:

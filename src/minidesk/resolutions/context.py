@@ -44,6 +44,8 @@ class Turn:
     pack: PolicyPack
     connector: CommerceConnector
     flags: frozenset[str]
+    # The model's top in-scope label when its answer is "unknown" (None otherwise).
+    best_guess: str | None
     channel: str
     sender_email: str | None
     sender_phone: str | None
@@ -117,8 +119,9 @@ class Turn:
         return list(self.message.entities.get("amounts", []))
 
 
-def _flags(session: Session, message: Message) -> frozenset[str]:
-    """The flags triage recorded for this message (recomputed if its event is missing)."""
+def _triaged(session: Session, message: Message) -> tuple[frozenset[str], str | None]:
+    """The flags and best guess triage recorded for this message (the flags recomputed if
+    its event is missing)."""
     # Usually dispatched in the same batch as message.received: read it there, not again.
     triaged = events.in_batch(session, EventKind.MESSAGE_TRIAGED, message.id)
     if triaged is not None and triaged.ticket_id == message.ticket_id:
@@ -131,10 +134,11 @@ def _flags(session: Session, message: Message) -> frozenset[str]:
                 Event.kind == EventKind.MESSAGE_TRIAGED,
             )
         ).first()
+    guess = data.get("best_guess") if data is not None else None
     if data is not None and "flags" in data:
-        return frozenset(data["flags"])
+        return frozenset(data["flags"]), guess
     text = f"{message.meta.get('subject') or ''}\n{message.text}"
-    return frozenset(hit.flag for hit in find_flags(text))
+    return frozenset(hit.flag for hit in find_flags(text)), guess
 
 
 def sender_of(item: inbox.InboxItem | None) -> tuple[str | None, str | None, bool]:
@@ -159,6 +163,7 @@ def build_turn(session: Session, ticket: Ticket, message: Message, state: Resolu
         customer = connector.find_customer(email=email)
     if customer is None and phone:
         customer = connector.find_customer(phone=phone)
+    flags, best_guess = _triaged(session, message)
     turn = Turn(
         session=session,
         ticket=ticket,
@@ -166,7 +171,8 @@ def build_turn(session: Session, ticket: Ticket, message: Message, state: Resolu
         state=state,
         pack=get_pack(session),
         connector=connector,
-        flags=_flags(session, message),
+        flags=flags,
+        best_guess=best_guess,
         channel=message.channel,
         sender_email=email,
         sender_phone=phone,

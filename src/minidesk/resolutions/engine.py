@@ -18,7 +18,7 @@ from minidesk.policies.decisions import Decision, Outcome, check_continuation, c
 from minidesk.policies.models import ApprovalKind
 from minidesk.resolutions import guides, kb_answers
 from minidesk.resolutions.context import BOT, Turn, build_turn
-from minidesk.resolutions.facts import choose_flow
+from minidesk.resolutions.facts import GUESSED, choose_flow
 from minidesk.resolutions.flows import account, address, cancel, orders, refund, returns
 from minidesk.resolutions.models import ResolutionState, Step
 from minidesk.resolutions.outcome import ASKED, HANDOFF_TAG, do_escalate, do_hand_off
@@ -154,7 +154,7 @@ def handle(session: Session, ticket: Ticket, message: Message) -> None:
             ),
         )
         return
-    flow_name, why = _flow_name(turn)
+    flow_name, why, guessed = _flow_name(turn)
     if flow_name is None:
         if guides.try_offer(turn):  # a problem a troubleshooting guide walks through
             return
@@ -163,6 +163,7 @@ def handle(session: Session, ticket: Ticket, message: Message) -> None:
         do_hand_off(turn, Decision("any", Outcome.HAND_OFF, "intent.unsupported", why))
         return
     state.flow = flow_name
+    state.facts = {**state.facts, GUESSED: guessed}
     FLOWS[flow_name](turn)
 
 
@@ -193,6 +194,7 @@ def run_flow(session: Session, ticket: Ticket, message: Message, flow: str) -> s
         tickets.do_set_tags(session, ticket, [], [HANDOFF_TAG], BOT)
     state.step = Step.NEW
     state.flow = flow
+    state.facts = {**state.facts, GUESSED: False}  # the shop's rule chose it, not a guess
     FLOWS[flow](turn)
     return None
 
@@ -201,10 +203,12 @@ def _mark_handled(turn: Turn) -> None:
     turn.state.facts = {**turn.state.facts, HANDLED: turn.message.id}
 
 
-def _flow_name(turn: Turn) -> tuple[str | None, str]:
-    """The flow this message starts (or continues, answering "which order?"), and why."""
+def _flow_name(turn: Turn) -> tuple[str | None, str, bool]:
+    """The flow this message starts (or continues, answering "which order?"), why, and
+    whether it rests on the model's best guess alone."""
     if turn.state.step == Step.AWAITING_ORDER and turn.state.flow in FLOWS:
-        return turn.state.flow, "the answer to the bot's question"
+        guessed = bool(turn.state.facts.get(GUESSED))
+        return turn.state.flow, "the answer to the bot's question", guessed
     owned = {order.number for order in turn.customer_orders}
     choice = choose_flow(
         turn.intent,
@@ -212,8 +216,9 @@ def _flow_name(turn: Turn) -> tuple[str | None, str]:
         turn.text,
         has_order=bool(owned & set(turn.order_numbers)),
         pack_minimum=turn.pack.min_action_confidence,
+        best_guess=turn.best_guess,
     )
-    return choice.flow, choice.why
+    return choice.flow, choice.why, choice.guessed
 
 
 def _override(turn: Turn, decision: Decision) -> None:

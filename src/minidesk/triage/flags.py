@@ -24,9 +24,14 @@ _LEGAL_TERMS = (
     r"lawyers?", r"attorneys?", r"sue|sues|sued|suing", r"lawsuits?", r"courts?",
     r"small claims", r"charge ?backs?", r"bbb complaint", r"better business bureau",
     r"legal action", r"solicitors?", r"litigation",
+    # A chargeback by its other name: a dispute with the bank or card company.
+    r"dispute (?:the|this|that|a|my) (?:charge|transaction|payment)",
+    r"reverse (?:the|this|that|my) (?:charge|transaction|payment)",
+    r"disput(?:e|es|ed|ing)\b.{0,30}\bwith (?:my |the )?(?:bank|card|credit card|card issuer)",
     # es
     r"abogad[oa]s?", r"demandar(?:e|le|les)?|demanda judicial", r"tribunal(?:es)?", r"juzgado",
     r"denuncia(?:r|re)?", r"contracargos?", r"demandar(?:emos|ia)",
+    r"acciones legales|accion legal",
     # pt
     r"advogad[oa]s?", r"processo judicial|acao judicial", r"procon",
     r"processar (?:a|o|voces|vcs|essa|esta|esse|este) (?:loja|empresa|site)",
@@ -34,10 +39,15 @@ _LEGAL_TERMS = (
     # de
     r"anw[aä]lt(?:e|in)?|anwaelte|rechtsanw[aä]lt(?:e|in)?", r"verklagen|verklage",
     r"gericht|gerichte|gerichtlich\w*", r"klage|klagen|verklagt", r"r[uü]ckbuchung|ruckbuchung",
-    r"verbraucherzentrale",
+    r"verbraucherzentrale", r"anzeige erstatten|erstatte (?:ich )?anzeige",
+    r"rechtliche schritte",
     # fr
     r"avocats?", r"poursuivre|poursuites? judiciaires?", r"tribunal|tribunaux",
-    r"proces", r"porter plainte", r"retrofacturation",
+    r"proces", r"retrofacturation",
+    # "je porte plainte", "nous porterons plainte", "déposer une plainte" (plainte alone is a
+    # complaint to the shop, not the law).
+    r"port(?:e|es|ent|er|ons|ez|erai|eras|era|erons|erez|eront) (?:une )?plainte",
+    r"depos(?:e|es|ent|er|ons|ez|erai|era|erons) (?:une )?plainte",
 )
 _HEALTH_TERMS = (
     # en
@@ -50,21 +60,23 @@ _HEALTH_TERMS = (
     r"quem(?:e|o|ado|ada|ados|adas|adura|aduras|aron|aste|amos|andome|arse)",
     r"herid[oa]s?|lesion(?:es)?", r"lastim(?:e|o|ado|ada)|me corte|cortad[oa]",
     r"reaccion alergica", r"alergia", r"incendio|fuego", r"humo", r"asfixia|atragant\w*",
-    r"hospital(?:es)?", r"intoxicacion",
+    r"hospital(?:es)?", r"intoxicacion", r"sarpullido|urticaria|erupcion(?:es)?",
     # de
     r"verbrennung(?:en)?|verbrannt(?:e|en|er|es)?|verbrueht|verbruht|brandwunden?|"
     r"verbrennt|verbrenne", r"verletzung(?:en)?|verletzt(?:e|en)?", r"allergische reaktion",
     # not "brand" (German for fire): it is an everyday English word.
-    r"feuer|brandgefahr", r"rauch|qualm", r"erstick\w*", r"krankenhaus|notaufnahme",
-    r"vergiftung",
+    r"feuer|brandgefahr", r"brenn(?:t|en|te)|(?:in )?flammen", r"rauch|qualm", r"erstick\w*",
+    r"krankenhaus|notaufnahme",
+    r"vergiftung", r"(?:haut)?ausschlag",
     # fr
     r"brul(?:e|ee|es|ees|ure|ures|er)", r"blessures?|blesse(?:e|s|es)?", r"reaction allergique",
     r"incendie|feu", r"fumee", r"etouff\w*", r"hopital|urgences", r"intoxication",
+    r"urticaire|eruption cutanee|plaques rouges",
     # pt
     r"queim(?:ei|ou|ado|ada|ados|adas|adura|aduras|aram|ar|ando)",
     r"ferid[oa]s?|lesao|lesoes|machuc(?:ou|ei|ado|ada|ar)", r"reacao alergica|alergia",
     r"incendio|fogo", r"fumaca", r"engasg\w*|sufoc\w*", r"hospital|pronto[- ]socorro",
-    r"intoxicacao", r"choque eletrico", r"explod(?:iu|ir)",
+    r"intoxicacao", r"choque eletrico", r"explod(?:iu|ir)", r"brotoeja|urticaria|erupcao",
 )
 # "Human please" is about asking for a person, so single words are not enough ("agent" alone
 # is common in delivery talk); the phrases pair a verb or "real"/"live" with a person noun.
@@ -73,6 +85,7 @@ _PERSON = r"(?:a |an |to a |to an |with a |with an |to |with )?(?:real |live |ac
 _HUMAN_TERMS = (
     rf"(?:talk|speak|chat) (?:to|with) {_PERSON}",
     rf"(?:get|want|need|give me|connect me to|transfer me to|put me through to) {_PERSON}",
+    rf"get me {_PERSON}",
     r"real (?:person|human)", r"live (?:agent|person|chat with a human)",
     r"human (?:being|agent|please)", r"customer service representative",
     # es

@@ -10,6 +10,7 @@ from minidesk.policies.calendar import business_days_late, local_date
 from minidesk.policies.decisions import Decision, Outcome, check_reship
 from minidesk.replies.locale import NOT_GIVEN
 from minidesk.resolutions.context import Turn
+from minidesk.resolutions.facts import GUESSED
 from minidesk.resolutions.flows.common import (
     do_store_action,
     explain_cancelled,
@@ -48,6 +49,15 @@ def run(turn: Turn) -> None:
         do_close(turn, reply, "order.delivered", FollowUpRisk.MEDIUM)
         return
     decision = check_reship(turn.pack, order, turn.today)
+    if decision.outcome == Outcome.AUTO and turn.state.facts.get(GUESSED):
+        # Late enough to reship, but only the model's best guess said the message is about
+        # its delivery ("can I still call 1042 off?" reads as status): a person decides.
+        decision = Decision(
+            "reship",
+            Outcome.HAND_OFF,
+            "reship.unconfirmed",
+            f"{decision.reason}, but the request was only guessed to be about its delivery",
+        )
     record_turn_decision(turn, decision, order_number=order.number)
     if decision.outcome == Outcome.AUTO:
         _reship(turn, order, decision)

@@ -35,6 +35,8 @@ ELSEWHERE = re.compile(
 
 # What card issuers take to show a refund; said so the customer does not chase it on day two.
 REFUND_TIMEFRAME = "5-10 business days"
+# Shorter item names ("Hat", "Mug") are too often plain words of the message.
+MIN_ITEM_NAME = 4
 
 
 def run(turn: Turn) -> None:
@@ -44,10 +46,7 @@ def run(turn: Turn) -> None:
     if order.cancelled:
         explain_cancelled(turn, order)
         return
-    requested = None
-    if turn.amounts:
-        first = turn.amounts[0]
-        requested = Money(int(first["amount_minor"]), str(first["currency"]))
+    requested = requested_amount(turn, order)
     elsewhere = bool(ELSEWHERE.search(turn.text))
     already = auto_refunded(
         turn.session, turn.pack, customer_ref=order.customer_ref, order_number=order.number
@@ -95,6 +94,27 @@ def run(turn: Turn) -> None:
         _explain(turn, order, decision)
     else:
         do_hand_off(turn, decision)
+
+
+def requested_amount(turn: Turn, order: OrderRecord) -> Money | None:
+    """What the customer asks back: the amount they name; else, when they name some of the
+    order's items and not all, those items' price ("refund just the stacking toy": a refund
+    of an item is that item's, POLICIES.md); else None, the order's whole balance."""
+    if turn.amounts:
+        first = turn.amounts[0]
+        return Money(int(first["amount_minor"]), str(first["currency"]))
+    text = turn.text.lower()
+    named = [
+        item
+        for item in order.items
+        if len(name := str(item.get("name", "")).strip().lower()) >= MIN_ITEM_NAME and name in text
+    ]
+    if not named or len(named) == len(order.items):
+        return None
+    if any("unit_price_minor" not in item for item in named):
+        return None  # a price the store did not give: the balance, checked as a whole
+    price = sum(int(item["unit_price_minor"]) * int(item.get("quantity", 1)) for item in named)
+    return Money(price, order.currency)
 
 
 def _explain(turn: Turn, order: OrderRecord, decision: Decision) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -166,3 +167,20 @@ def test_stage_one_does_not_trade_its_errors_for_the_full_models() -> None:
     chosen = cascade.choose_threshold(rows, floor=0.0)
     assert chosen is not None
     assert 0.019 < chosen[0] <= 0.021 and chosen[1] == pytest.approx(0.98, abs=0.002)
+
+
+def test_stored_float16_weights_score_as_their_float32_copies(default_model: IntentModel) -> None:
+    # Prediction widens only the rows a text uses, not whole matrices (5 MB of the web
+    # process for the shipped model): the answers must be those of float32 copies.
+    assert default_model.coef.dtype == np.float16
+    assert default_model.cascade is not None and default_model.cascade.coef is not None
+    wide = dataclasses.replace(
+        default_model,
+        coef=default_model.coef.astype(np.float32),
+        cascade=dataclasses.replace(
+            default_model.cascade, coef=default_model.cascade.coef.astype(np.float32)
+        ),
+    )
+    texts = [json.loads(line)["text"] for line in HELDOUT.read_text("utf-8").splitlines()]
+    assert np.array_equal(default_model.scores(texts), wide.scores(texts))
+    assert default_model.predict_many(texts) == wide.predict_many(texts)

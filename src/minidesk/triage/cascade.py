@@ -15,11 +15,11 @@ threshold (unseen phrasings, left-out classes or held-out ``oos`` rows as negati
 *lowest* stage-one confidence at which the cascade's held-out in-scope accuracy and its
 out-of-scope recall are each still at least the full scorer's (each on its own: a weighted
 sum could trade one for the other), and at which stage one answers at most
-``MAX_DIFFERENT`` of the rows it decides differently from the full scorer. That estimate is only as good as the held-out negatives:
-CLINC150 has 100 ``oos`` training rows, too few to see a one-point loss of out-of-scope
-recall, and its test set shows one (74.8% -> 73.9%). It never goes below the model's own
-threshold, so stage one only ever answers with a confident in-scope label or with
-``unknown`` because the ``oos`` class won.
+``MAX_DIFFERENT`` of the rows it decides differently from the full scorer. That estimate is
+only as good as the held-out negatives: CLINC150 has 100 ``oos`` training rows, too few to
+see a one-point loss of out-of-scope recall, and its test set shows one (74.8% -> 73.9%).
+It never goes below the model's own threshold, so stage one only ever answers with a
+confident in-scope label or with ``unknown`` because the ``oos`` class won.
 """
 
 from __future__ import annotations

@@ -126,10 +126,8 @@ def train(
         emb = enc.get_encoder(cfg.encoder).encode(texts)
         encode_seconds = time.perf_counter() - t0
     y = np.array(labels)
-    has_oos = OOS_LABEL in labels
-    leave_out = (not has_oos if leave_classes_out is None else leave_classes_out) and len(
-        intents
-    ) >= 3
+    wanted = OOS_LABEL not in labels if leave_classes_out is None else leave_classes_out
+    leave_out = wanted and len(intents) >= 3
     perturbed = None
     if emb is not None and fold_ids is None and OOS_LABEL not in labels and len(intents) >= 3:
         # The phrasing-fold case (``_fold_jobs``): a corpus without oos rows, often

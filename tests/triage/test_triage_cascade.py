@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from minidesk.triage import cascade
 from minidesk.triage import encoder as enc
 from minidesk.triage.build_default import bitext_examples
 from minidesk.triage.data import Example, load_examples
@@ -151,3 +153,34 @@ def test_stage_one_weights_of_the_wrong_shape_are_refused(
     np.savez_compressed(tmp_path / "weights.npz", **arrays)
     with pytest.raises(ModelError, match="stage-one weights of shape"):
         IntentModel.load(tmp_path)
+
+
+def test_stage_one_does_not_trade_its_errors_for_the_full_models() -> None:
+    # 1,000 held-out in-scope rows, stage-one confidence 0.000 ... 0.999. Stage one is wrong
+    # on the ten least sure, the full model on the next ten: deciding everything in stage
+    # one is right as often as the full model (990 each), but it answers 2% of the rows
+    # differently. Only from 0.02 up, where the two agree, may stage one decide.
+    conf = np.arange(1000) / 1000
+    one, full = np.ones(1000, dtype=bool), np.ones(1000, dtype=bool)
+    one[:10], full[10:20] = False, False
+    rows = cascade.HeldOutRows(conf, one, full, np.zeros(1000, dtype=bool))
+    chosen = cascade.choose_threshold(rows, floor=0.0)
+    assert chosen is not None
+    assert 0.019 < chosen[0] <= 0.021 and chosen[1] == pytest.approx(0.98, abs=0.002)
+
+
+def test_stored_float16_weights_score_as_their_float32_copies(default_model: IntentModel) -> None:
+    # Prediction widens only the rows a text uses, not whole matrices (5 MB of the web
+    # process for the shipped model): the answers must be those of float32 copies.
+    assert default_model.coef.dtype == np.float16
+    assert default_model.cascade is not None and default_model.cascade.coef is not None
+    wide = dataclasses.replace(
+        default_model,
+        coef=default_model.coef.astype(np.float32),
+        cascade=dataclasses.replace(
+            default_model.cascade, coef=default_model.cascade.coef.astype(np.float32)
+        ),
+    )
+    texts = [json.loads(line)["text"] for line in HELDOUT.read_text("utf-8").splitlines()]
+    assert np.array_equal(default_model.scores(texts), wide.scores(texts))
+    assert default_model.predict_many(texts) == wide.predict_many(texts)

@@ -6,9 +6,10 @@ from pathlib import Path
 import numpy as np
 
 from minidesk.triage.data import Example
+from minidesk.triage.encoder import TFIDF
 from minidesk.triage.model import IntentModel
 from minidesk.triage.result import UNKNOWN_INTENT
-from minidesk.triage.train import train
+from minidesk.triage.train import TrainConfig, train
 
 
 def test_toy_intents_are_learned(toy_model_dir: Path) -> None:
@@ -52,6 +53,17 @@ def test_oos_rows_become_negatives(toy: list[Example]) -> None:
     assert report.calibration.heldout_oos_recall is not None
     assert report.model.predict("tell me a funny joke").intent == UNKNOWN_INTENT
     assert report.model.predict("refund my purchase please").intent == "refund"
+
+
+def test_left_out_intents_stay_negatives_beside_oos_rows(toy: list[Example]) -> None:
+    # build_default's case: its oos rows are generated thanks and greetings, easy to refuse
+    # once seen, so the threshold is still held against intents each fold never saw.
+    oos = [Example(t, "oos") for t in ["thanks a lot", "ok great", "hello there", "5 stars"] * 2]
+    tfidf = TrainConfig(encoder=TFIDF)
+    with_oos = train(toy + oos, config=tfidf).calibration
+    left_out = train(toy + oos, config=tfidf, leave_classes_out=True).calibration
+    assert "oos rows" in with_oos.rule and with_oos.n_negatives == len(oos)
+    assert "left-out" in left_out.rule and left_out.n_negatives > len(oos)
 
 
 def test_two_intents_train_and_save_round_trip(tmp_path: Path) -> None:

@@ -3,8 +3,10 @@
     python -m minidesk.triage.build_default [--datasets DIR] [--out DIR]
 
 Trains on bitext-8k and bitext-llm-6.5k, relabelled to minidesk's taxonomy, plus the
-hand-written ``seed_examples.jsonl`` for intents Bitext lacks (returns). Deterministic: the
-same data gives the same model. The CDLA-Sharing-1.0 notice is copied beside the model.
+hand-written ``seed_examples.jsonl`` for intents Bitext lacks (returns), and generated
+out-of-scope messages that are not requests (thanks, survey answers, greetings, auto-replies:
+``triage.negatives``). Deterministic: the same data gives the same model. The
+CDLA-Sharing-1.0 notice is copied beside the model.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import shutil
 from pathlib import Path
 
 from minidesk.triage.data import SEEDS, Example, load_examples
+from minidesk.triage.negatives import negative_examples
 from minidesk.triage.registry import DEFAULT_MODEL_DIR
 from minidesk.triage.taxonomy import BITEXT_TO_MINIDESK
 from minidesk.triage.train import train
@@ -32,20 +35,29 @@ def default_datasets_dir() -> Path:
 def bitext_examples(datasets: Path, release: str) -> list[Example]:
     """One Bitext release's rows relabelled to minidesk intents."""
     ref = datasets / (BITEXT_8K if release == "8k" else BITEXT_LLM)
-    return [Example(ex.text, BITEXT_TO_MINIDESK[ex.label])
-            for ex in load_examples(ref, label_column="intent")]
+    return [
+        Example(ex.text, BITEXT_TO_MINIDESK[ex.label])
+        for ex in load_examples(ref, label_column="intent")
+    ]
 
 
 def build(datasets: Path, out: Path) -> dict[str, object]:
     first, second = bitext_examples(datasets, "8k"), bitext_examples(datasets, "llm")
-    seeds = load_examples(SEEDS)
-    examples = first + second + seeds
+    own = load_examples(SEEDS) + negative_examples()
+    examples = first + second + own
     # Calibrate across releases: each release is scored by a model trained on the other,
-    # the only honest view of how confident the model is on phrasing it has not seen.
-    fold_ids = [0] * len(first) + [1] * len(second) + [i % 2 for i in range(len(seeds))]
-    report = train(examples, fold_ids=fold_ids,
-                   meta={"source": "bitext-8k + bitext-llm-6.5k + seed_examples",
-                         "license": "CDLA-Sharing-1.0 (see LICENSE-bitext.txt)"})
+    # the only honest view of how confident the model is on phrasing it has not seen. The
+    # intents left out of each fold stay negatives beside the generated oos rows.
+    fold_ids = [0] * len(first) + [1] * len(second) + [i % 2 for i in range(len(own))]
+    report = train(
+        examples,
+        fold_ids=fold_ids,
+        leave_classes_out=True,
+        meta={
+            "source": "bitext-8k + bitext-llm-6.5k + seed_examples + negatives",
+            "license": "CDLA-Sharing-1.0 (see LICENSE-bitext.txt)",
+        },
+    )
     report.model.version = "default-" + report.model.version.removeprefix("intents-")
     report.model.save(out)
     shutil.copyfile(datasets / "bitext-8k" / "LICENSE.txt", out / "LICENSE-bitext.txt")
@@ -56,8 +68,12 @@ def build(datasets: Path, out: Path) -> dict[str, object]:
         "Sharing - Version 1.0, whose text is in LICENSE-bitext.txt.\n",
         "utf-8",
     )
-    return {"version": report.model.version, "seconds": round(report.seconds, 1),
-            "examples": report.n_examples, "calibration": report.calibration.__dict__}
+    return {
+        "version": report.model.version,
+        "seconds": round(report.seconds, 1),
+        "examples": report.n_examples,
+        "calibration": report.calibration.__dict__,
+    }
 
 
 def main() -> None:

@@ -41,7 +41,7 @@ class HeldOut:
     truth: list[list[str]] = field(default_factory=list)
 
 
-def calibrate(held: HeldOut, *, has_oos: bool, oos_share: float) -> Calibration:
+def calibrate(held: HeldOut, *, left_out_classes: bool, oos_share: float) -> Calibration:
     temperature = fit_temperature(held)
     conf_in: list[float] = []
     correct: list[bool] = []
@@ -71,15 +71,18 @@ def calibrate(held: HeldOut, *, has_oos: bool, oos_share: float) -> Calibration:
         acc = float((ok & (cin >= threshold)).mean()) if len(cin) else 0.0
         return Calibration(temperature, threshold, rule, acc, None, 0)
     threshold = best_threshold(cin, ok, cout, oos_share)
-    if not has_oos and len(cin):
+    if left_out_classes and len(cin) and not (cout < threshold).any():
         # Left-out classes are near-domain negatives; on small data the fold models are
-        # over-confident about them and the search can settle on 0. Never accept messages
-        # less confident than the least confident 5% of held-out in-scope ones.
+        # over-confident about them and the search can settle where it refuses none of
+        # them. Then, and only then, refuse the least confident 5% of held-out in-scope
+        # messages. Applied whenever it was higher than the search's threshold, this floor
+        # refused messages the search had accepted (Bitext 8k -> LLM release: threshold
+        # 0.255 instead of 0.157, 82.9% right at it against 85.6%, the full model).
         threshold = max(threshold, float(np.quantile(cin[cin >= 0], FALLBACK_REJECT_SHARE)))
     rule = (
-        "max in-scope accuracy + recall of held-out oos rows"
-        if has_oos
-        else "max in-scope accuracy + recall of held-out (left-out) classes"
+        "max in-scope accuracy + recall of held-out (left-out) classes"
+        if left_out_classes
+        else "max in-scope accuracy + recall of held-out oos rows"
     )
     return Calibration(
         temperature,

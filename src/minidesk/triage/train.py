@@ -89,6 +89,7 @@ def train(
     meta: dict[str, Any] | None = None,
     fold_ids: Sequence[int] | None = None,
     workers: int | None = None,
+    leave_classes_out: bool | None = None,
 ) -> TrainReport:
     """Train, calibrate and return an :class:`IntentModel` (not yet saved).
 
@@ -97,6 +98,11 @@ def train(
     templated corpora split at random look far more confident than live traffic.
     ``workers`` caps the processes the fits run in (``triage.fitting``; by default two for
     large data, none below); the model is the same with any number.
+    ``leave_classes_out`` also holds whole intents out of each fold as negatives; by default
+    only without ``oos`` rows. ``build_default`` asks for it beside its own ``oos`` rows:
+    those are generated non-requests (thanks, greetings, ``triage.negatives``), easy to
+    refuse once seen, and only left-out intents stand for the unfamiliar requests the
+    threshold must also refuse.
     """
     cfg = config or TrainConfig()
     started = time.perf_counter()
@@ -120,6 +126,8 @@ def train(
         emb = enc.get_encoder(cfg.encoder).encode(texts)
         encode_seconds = time.perf_counter() - t0
     y = np.array(labels)
+    wanted = OOS_LABEL not in labels if leave_classes_out is None else leave_classes_out
+    leave_out = wanted and len(intents) >= 3
     perturbed = None
     if emb is not None and fold_ids is None and OOS_LABEL not in labels and len(intents) >= 3:
         # The phrasing-fold case (``_fold_jobs``): a corpus without oos rows, often
@@ -138,7 +146,7 @@ def train(
 
     # The final fit and the folds' fits are independent: they run side by side
     # (``triage.fitting``), the final one first as it is the largest.
-    folds, truths = _fold_jobs(x, emb, y, intents, cfg, fold_ids, perturbed)
+    folds, truths = _fold_jobs(x, emb, y, intents, cfg, fold_ids, perturbed, leave_out)
     results = fitting.run(
         [fitting.FitJob(x, emb, y, keep=True), *folds],
         c=cfg.c,
@@ -147,7 +155,7 @@ def train(
         workers=fitting.default_workers(len(texts)) if workers is None else workers,
     )
     held = _held_out(results[1:], truths)
-    calib = calibrate(held, has_oos=OOS_LABEL in labels, oos_share=cfg.oos_share)
+    calib = calibrate(held, left_out_classes=leave_out, oos_share=cfg.oos_share)
 
     parts = results[0].fitted
     assert parts is not None  # the job kept it
@@ -267,6 +275,7 @@ def _fold_jobs(
     cfg: TrainConfig,
     fold_ids: Sequence[int] | None,
     perturbed: _Perturbed | None,
+    leave_classes_out: bool,
 ) -> tuple[list[fitting.FitJob], list[list[list[str]]]]:
     """One fit per calibration fold, scoring its held-out rows (and the perturbed copies of
     them, as one more block), with the truths of each block."""
@@ -274,7 +283,6 @@ def _fold_jobs(
     if fold_ids is not None:
         folds = np.asarray(fold_ids, dtype=np.int64)
         k = int(folds.max()) + 1
-    leave_classes_out = OOS_LABEL not in set(y.tolist()) and len(intents) >= 3
     if fold_ids is None:
         k = max(2, cfg.folds)
         # Phrasing folds where the negatives are left-out classes (no oos rows): their

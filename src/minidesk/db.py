@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
@@ -21,6 +23,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from minidesk.file_gate import FileGate, database_path
 from minidesk.search import stemming
 
 NAMING = {
@@ -89,7 +92,7 @@ def make_engine(url: str, *, writer: bool = True) -> Engine:
         # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; take over.
         event.listen(engine, "connect", lambda conn, _r: setattr(conn, "isolation_level", None))
         if writer:
-            _serialise_writers(engine)
+            _serialise_writers(engine, database_path(url))
         else:
             event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
         return engine
@@ -99,7 +102,7 @@ def make_engine(url: str, *, writer: bool = True) -> Engine:
 WRITE_WAIT_SECONDS = 30
 
 
-def _serialise_writers(engine: Engine) -> None:
+def _serialise_writers(engine: Engine, path: Path | None) -> None:
     """Writers take SQLite's write lock up front (BEGIN IMMEDIATE): a deferred transaction
     that reads and then writes would fail at once if another writer committed in between.
 
@@ -107,28 +110,73 @@ def _serialise_writers(engine: Engine) -> None:
     or ROLLBACK. SQLite's own busy handler sleep-polls with back-off of up to 100 ms, so
     dozens of threads waiting on it oversleep and latency explodes; the gate hands over at
     once, and to inbound processing (``urgent``) before anything else queued. Between
-    processes the busy timeout still arbitrates (and covers the instant between releasing the
-    gate and the COMMIT itself).
+    processes a lock file beside the database does the same (``file_gate``); the busy
+    timeout only covers writers that take neither (the ``sqlite3`` shell, a migration).
     """
-    gate = WriteGate()
+    gate, files = _gates_of(path)
 
     def begin(conn: Any) -> None:
-        if not gate.acquire(urgent=getattr(_urgency, "on", False), timeout=WRITE_WAIT_SECONDS):
-            raise TimeoutError(f"no SQLite write lock within {WRITE_WAIT_SECONDS} s")
+        urgent = getattr(_urgency, "on", False)
+        since = time.monotonic()
+        if files is not None and urgent:
+            files.announce()
+        try:
+            if not gate.acquire(urgent=urgent, timeout=WRITE_WAIT_SECONDS):
+                raise TimeoutError(f"no SQLite write lock within {WRITE_WAIT_SECONDS} s")
+            deadline = since + WRITE_WAIT_SECONDS
+            if files is not None and not files.acquire(
+                urgent=urgent, since=since, deadline=deadline
+            ):
+                gate.release()
+                raise TimeoutError(f"no SQLite write lock within {WRITE_WAIT_SECONDS} s")
+        finally:
+            if files is not None and urgent:
+                files.withdraw()
         conn.info[_HOLDS_GATE] = True
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     def release(info: dict[str, Any]) -> None:
         if info.pop(_HOLDS_GATE, False):
+            if files is not None:
+                files.release()
             gate.release()
 
+    def commit(conn: Any) -> None:
+        # SQLAlchemy announces a commit before making it: the locks are handed on after it,
+        # else the next writer's BEGIN finds SQLite still locked and sleeps in its busy
+        # handler. (SQLAlchemy's own COMMIT then finds no transaction, and does nothing.)
+        if conn.info.get(_HOLDS_GATE):
+            conn.connection.dbapi_connection.commit()
+        release(conn.info)
+
+    def rollback(conn: Any) -> None:
+        if conn.info.get(_HOLDS_GATE):
+            conn.connection.dbapi_connection.rollback()
+        release(conn.info)
+
     event.listen(engine, "begin", begin)
-    event.listen(engine, "commit", lambda conn: release(conn.info))
-    event.listen(engine, "rollback", lambda conn: release(conn.info))
+    event.listen(engine, "commit", commit)
+    event.listen(engine, "rollback", rollback)
     # Fallbacks for a transaction that ends without either event: the pool's reset on
     # return, or a connection that is invalidated.
     event.listen(engine.pool, "checkin", lambda _c, record: release(record.info))
     event.listen(engine.pool, "invalidate", lambda _c, record, _e: release(record.info))
+
+
+_gates: dict[tuple[int, Path], tuple[WriteGate, FileGate]] = {}
+_gates_lock = threading.Lock()
+
+
+def _gates_of(path: Path | None) -> tuple[WriteGate, FileGate | None]:
+    """The gates of the database file at ``path``, one pair per process: every engine on
+    that file in this process queues on them (a forked child opens its own)."""
+    if path is None:
+        return WriteGate(), None
+    key = (os.getpid(), path.resolve())
+    with _gates_lock:
+        if key not in _gates:
+            _gates[key] = (WriteGate(), FileGate(path))
+        return _gates[key]
 
 
 class WriteGate:

@@ -56,6 +56,7 @@ from sqlalchemy.orm import Session
 
 from minidesk import hints, inbox
 from minidesk.db import Database, UTCDateTime, make_engine
+from minidesk.file_gate import database_path
 from minidesk.inbox import Accepted, InboxStatus, Key, Row, key_params
 from minidesk.inbox_store import Batch, FileLock
 
@@ -347,16 +348,6 @@ class Watcher:
 
     def close(self) -> None:
         self._connection.close()
-
-
-def database_path(url: str) -> Path | None:
-    """The file of the SQLite database at ``url``; None for PostgreSQL or memory."""
-    if not url.startswith("sqlite"):
-        return None
-    database = url.split("///", 1)[1] if "///" in url else ""
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return None
-    return Path(database)
 
 
 def spool_path(url: str) -> Path | None:

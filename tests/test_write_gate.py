@@ -11,8 +11,8 @@ from pathlib import Path
 
 from sqlalchemy import event
 
-from minidesk.db import WriteGate, make_engine
-from minidesk.file_gate import FileGate
+from minidesk.db import make_engine
+from minidesk.write_gates import FileGate, WriteGate
 
 
 def _wait_for(gate: WriteGate, order: list[str], name: str, *, urgent: bool) -> threading.Thread:

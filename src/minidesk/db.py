@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -23,8 +22,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
-from minidesk.file_gate import FileGate, database_path
 from minidesk.search import stemming
+from minidesk.write_gates import database_path, gates_of
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -110,10 +109,10 @@ def _serialise_writers(engine: Engine, path: Path | None) -> None:
     or ROLLBACK. SQLite's own busy handler sleep-polls with back-off of up to 100 ms, so
     dozens of threads waiting on it oversleep and latency explodes; the gate hands over at
     once, and to inbound processing (``urgent``) before anything else queued. Between
-    processes a lock file beside the database does the same (``file_gate``); the busy
+    processes a lock file beside the database does the same (``write_gates.FileGate``); the busy
     timeout only covers writers that take neither (the ``sqlite3`` shell, a migration).
     """
-    gate, files = _gates_of(path)
+    gate, files = gates_of(path)
 
     def begin(conn: Any) -> None:
         urgent = getattr(_urgency, "on", False)
@@ -161,77 +160,6 @@ def _serialise_writers(engine: Engine, path: Path | None) -> None:
     # return, or a connection that is invalidated.
     event.listen(engine.pool, "checkin", lambda _c, record: release(record.info))
     event.listen(engine.pool, "invalidate", lambda _c, record, _e: release(record.info))
-
-
-_gates: dict[tuple[int, Path], tuple[WriteGate, FileGate]] = {}
-_gates_lock = threading.Lock()
-
-
-def _gates_of(path: Path | None) -> tuple[WriteGate, FileGate | None]:
-    """The gates of the database file at ``path``, one pair per process: every engine on
-    that file in this process queues on them (a forked child opens its own)."""
-    if path is None:
-        return WriteGate(), None
-    key = (os.getpid(), path.resolve())
-    with _gates_lock:
-        if key not in _gates:
-            _gates[key] = (WriteGate(), FileGate(path))
-        return _gates[key]
-
-
-class WriteGate:
-    """One writer at a time in this process, urgent writers ahead of every other one waiting.
-
-    A dispatch batch's listeners hold the write lock for tens of milliseconds; an inbound
-    batch that queued behind two of them would keep the requests waiting for their tickets
-    that long. Urgent writers still wait for the writer inside (a transaction cannot be
-    interrupted), but never for the ordinary ones queued, which go when no urgent one waits:
-    listeners lag under a burst of inbound messages and catch up after it. An ordinary writer
-    that has waited ``patience`` seconds competes as an equal, so a flood of messages cannot
-    starve an agent's write into a timeout."""
-
-    def __init__(self, patience: float = 1.0) -> None:
-        self._changed = threading.Condition()
-        self._held = False
-        self._waiting: dict[int, tuple[bool, float]] = {}  # ticket → (urgent, since when)
-        self._tickets = 0
-        self._granted: int | None = None
-        self.patience = patience
-
-    def acquire(self, *, urgent: bool, timeout: float) -> bool:
-        with self._changed:
-            if not self._held:
-                self._held = True
-                return True
-            # Handed over by ``release``, not raced for: a writer that releases and comes
-            # straight back would otherwise win every time (it holds the GIL).
-            ticket, self._tickets = self._tickets, self._tickets + 1
-            now = time.monotonic()
-            self._waiting[ticket] = (urgent, now)
-            deadline = now + timeout
-            while self._granted != ticket:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    del self._waiting[ticket]
-                    return False
-                self._changed.wait(left)
-            self._granted = None
-            return True
-
-    def release(self) -> None:
-        with self._changed:
-            if not self._waiting:
-                self._held = False
-                return
-            now = time.monotonic()
-
-            def rank(ticket: int) -> tuple[bool, int]:
-                urgent, since = self._waiting[ticket]
-                return (not (urgent or now - since >= self.patience), ticket)
-
-            self._granted = min(self._waiting, key=rank)
-            del self._waiting[self._granted]
-            self._changed.notify_all()
 
 
 _urgency = threading.local()

@@ -56,9 +56,9 @@ from sqlalchemy.orm import Session
 
 from minidesk import hints, inbox
 from minidesk.db import Database, UTCDateTime, make_engine
-from minidesk.file_gate import database_path
 from minidesk.inbox import Accepted, InboxStatus, Key, Row, key_params
 from minidesk.inbox_store import Batch, FileLock
+from minidesk.write_gates import database_path
 
 log = logging.getLogger(__name__)
 HOUSEKEEPING_SECONDS = 0.5

@@ -1,6 +1,7 @@
-"""SQLite's writers in different processes queue on a lock file, urgent ones first.
+"""How SQLite's writers queue: on a ``WriteGate`` within a process, on a ``FileGate`` (a lock
+file) between processes, urgent ones (``db.urgent``) first on both.
 
-Within a process writers queue on ``db.WriteGate``; between processes (the inbound worker, the
+Within a process writers queue on the ``WriteGate``; between processes (the inbound worker, the
 jobs worker, a second web process writing the spool) only SQLite's busy handler used to
 arbitrate, and it sleep-polls with back-off of up to 100 ms. A worker whose batch a dozen
 requests wait for overslept the lock by tens of milliseconds, and lost it as often as not to
@@ -104,3 +105,74 @@ class FileGate:
             fcntl.flock(self._probe, fcntl.LOCK_UN)
             return True
         return False
+
+
+_gates: dict[tuple[int, Path], tuple[WriteGate, FileGate]] = {}
+_gates_lock = threading.Lock()
+
+
+def gates_of(path: Path | None) -> tuple[WriteGate, FileGate | None]:
+    """The gates of the database file at ``path``, one pair per process: every engine on
+    that file in this process queues on them (a forked child opens its own)."""
+    if path is None:
+        return WriteGate(), None
+    key = (os.getpid(), path.resolve())
+    with _gates_lock:
+        if key not in _gates:
+            _gates[key] = (WriteGate(), FileGate(path))
+        return _gates[key]
+
+
+class WriteGate:
+    """One writer at a time in this process, urgent writers ahead of every other one waiting.
+
+    A dispatch batch's listeners hold the write lock for tens of milliseconds; an inbound
+    batch that queued behind two of them would keep the requests waiting for their tickets
+    that long. Urgent writers still wait for the writer inside (a transaction cannot be
+    interrupted), but never for the ordinary ones queued, which go when no urgent one waits:
+    listeners lag under a burst of inbound messages and catch up after it. An ordinary writer
+    that has waited ``patience`` seconds competes as an equal, so a flood of messages cannot
+    starve an agent's write into a timeout."""
+
+    def __init__(self, patience: float = 1.0) -> None:
+        self._changed = threading.Condition()
+        self._held = False
+        self._waiting: dict[int, tuple[bool, float]] = {}  # ticket → (urgent, since when)
+        self._tickets = 0
+        self._granted: int | None = None
+        self.patience = patience
+
+    def acquire(self, *, urgent: bool, timeout: float) -> bool:
+        with self._changed:
+            if not self._held:
+                self._held = True
+                return True
+            # Handed over by ``release``, not raced for: a writer that releases and comes
+            # straight back would otherwise win every time (it holds the GIL).
+            ticket, self._tickets = self._tickets, self._tickets + 1
+            now = time.monotonic()
+            self._waiting[ticket] = (urgent, now)
+            deadline = now + timeout
+            while self._granted != ticket:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    del self._waiting[ticket]
+                    return False
+                self._changed.wait(left)
+            self._granted = None
+            return True
+
+    def release(self) -> None:
+        with self._changed:
+            if not self._waiting:
+                self._held = False
+                return
+            now = time.monotonic()
+
+            def rank(ticket: int) -> tuple[bool, int]:
+                urgent, since = self._waiting[ticket]
+                return (not (urgent or now - since >= self.patience), ticket)
+
+            self._granted = min(self._waiting, key=rank)
+            del self._waiting[self._granted]
+            self._changed.notify_all()

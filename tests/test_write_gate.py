@@ -150,3 +150,15 @@ def test_the_lock_file_is_handed_on_after_the_commit_not_before_it(tmp_path: Pat
         assert not other.acquire(urgent=True, since=now, deadline=now + 0.02)
     assert seen == [True]
     engine.dispose()
+
+
+def test_no_lock_file_stays_open_between_transactions(tmp_path: Path) -> None:
+    # The suite opens thousands of databases in one process: descriptors kept per file
+    # would run out.
+    engine = make_engine(f"sqlite:///{tmp_path / 'd.db'}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+    fds = Path("/proc/self/fd")
+    open_locks = [fd for fd in fds.iterdir() if str(fd.resolve(strict=False)).endswith(".lock")]
+    assert open_locks == []
+    engine.dispose()

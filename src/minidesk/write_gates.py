@@ -50,16 +50,20 @@ def _try(fd: int, operation: int) -> bool:
 
 
 class FileGate:
-    """One writer at a time across the processes writing ``database``. One per engine: the
-    engine's ``WriteGate`` lets one of its threads at a time in here."""
+    """One writer at a time across the processes writing ``database``. One per file and
+    process: the file's ``WriteGate`` lets one of this process's threads at a time in here.
+
+    Lock files are opened while a lock is wanted and closed (which drops the lock) with it, so
+    that a process which opens thousands of databases over its life (the test suite) keeps no
+    descriptors for them: an open and a close cost microseconds, a transaction milliseconds."""
 
     def __init__(self, database: Path, patience: float = 1.0) -> None:
-        flags = os.O_RDWR | os.O_CREAT | os.O_CLOEXEC
-        self._write = os.open(f"{database}.write.lock", flags, 0o600)
-        # Two descriptions of one file: this process's announcement (shared) must not be
-        # taken for another's, nor turned into an exclusive lock by probing it.
-        self._announce = os.open(f"{database}.urgent.lock", flags, 0o600)
-        self._probe = os.open(f"{database}.urgent.lock", flags, 0o600)
+        self._write_path = f"{database}.write.lock"
+        self._urgent_path = f"{database}.urgent.lock"
+        self._held: int | None = None
+        # This process's announcement: a description of its own, which a probe (another
+        # one) sees as somebody's, and which probing can never turn exclusive.
+        self._announcement: int | None = None
         self._announcers = 0
         self._lock = threading.Lock()
         self.patience = patience
@@ -69,31 +73,38 @@ class FileGate:
         with self._lock:
             self._announcers += 1
             if self._announcers == 1:
-                fcntl.flock(self._announce, fcntl.LOCK_SH)
+                self._announcement = _open(self._urgent_path)
+                fcntl.flock(self._announcement, fcntl.LOCK_SH)
 
     def withdraw(self) -> None:
         """... and holds the write lock now, or gave up."""
         with self._lock:
             self._announcers -= 1
-            if self._announcers == 0:
-                fcntl.flock(self._announce, fcntl.LOCK_UN)
+            if self._announcers == 0 and self._announcement is not None:
+                os.close(self._announcement)
+                self._announcement = None
 
     def acquire(self, *, urgent: bool, since: float, deadline: float) -> bool:
         """Take the write lock; False at ``deadline``. ``since``: when the writer started
         waiting (its patience runs from there)."""
         pause = URGENT_PAUSE if urgent else ORDINARY_PAUSE
+        fd = _open(self._write_path)
         while True:
-            if self._may_go(urgent, since) and _try(self._write, fcntl.LOCK_EX):
+            if self._may_go(urgent, since) and _try(fd, fcntl.LOCK_EX):
                 # Looked at again: an urgent writer may have announced itself meanwhile.
                 if self._may_go(urgent, since):
+                    self._held = fd
                     return True
-                fcntl.flock(self._write, fcntl.LOCK_UN)
+                fcntl.flock(fd, fcntl.LOCK_UN)
             if time.monotonic() >= deadline:
+                os.close(fd)
                 return False
             time.sleep(pause)
 
     def release(self) -> None:
-        fcntl.flock(self._write, fcntl.LOCK_UN)
+        fd, self._held = self._held, None
+        if fd is not None:
+            os.close(fd)  # drops the lock
 
     def _may_go(self, urgent: bool, since: float) -> bool:
         if urgent or time.monotonic() - since >= self.patience:
@@ -101,10 +112,15 @@ class FileGate:
         with self._lock:
             if self._announcers:  # ours, which our WriteGate puts first already
                 return True
-        if _try(self._probe, fcntl.LOCK_EX):  # nobody holds it shared: none announced
-            fcntl.flock(self._probe, fcntl.LOCK_UN)
-            return True
-        return False
+        probe = _open(self._urgent_path)
+        try:
+            return _try(probe, fcntl.LOCK_EX)  # nobody holds it shared: none announced
+        finally:
+            os.close(probe)
+
+
+def _open(path: str) -> int:
+    return os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
 
 
 _gates: dict[tuple[int, Path], tuple[WriteGate, FileGate]] = {}

@@ -204,7 +204,8 @@ def bench_http(
             expected = "queued" if asynchronous else "processed"
             check = loadgen.json_status_check(202, {"status": expected})
             cpu_before = cpu_seconds(server.pid)
-            worker_before = sum(cpu_seconds(worker.pid) for worker in workers)
+            workers_before = [cpu_seconds(worker.pid) for worker in workers]
+            worker_before = sum(workers_before)
             load = loadgen.run_blocking(
                 url,
                 requests(url, token, count, customers, asynchronous),
@@ -219,6 +220,11 @@ def bench_http(
                 # work would need on a free core.
                 worker_cpu = sum(cpu_seconds(worker.pid) for worker in workers) - worker_before
                 drained["worker_cpu_ms_per_message"] = round(worker_cpu * 1000 / count, 3)
+                for (role, _), worker, before in zip(
+                    WORKERS[jobs], workers, workers_before, strict=True
+                ):
+                    spent = cpu_seconds(worker.pid) - before
+                    drained[f"{role}_cpu_ms_per_message"] = round(spent * 1000 / count, 3)
             if jobs != "none" and listeners:
                 drained.update(wait_until_listened(database, count))
         except Exception:
@@ -415,17 +421,18 @@ def main() -> None:
                     args.jobs != "both" or jobs not in ("embedded", "worker")
                 ):
                     continue
-                results[f"http_async_{jobs}"] = bench_http(
-                    workdir,
-                    args.messages,
-                    args.concurrency,
-                    args.customers,
-                    asynchronous=True,
-                    jobs=jobs,
-                    rate=args.rate,
-                    listeners=not args.no_listeners,
-                    web_workers=args.web_workers,
-                )
+                if args.messages:  # 0: the sync (default path) run alone
+                    results[f"http_async_{jobs}"] = bench_http(
+                        workdir,
+                        args.messages,
+                        args.concurrency,
+                        args.customers,
+                        asynchronous=True,
+                        jobs=jobs,
+                        rate=args.rate,
+                        listeners=not args.no_listeners,
+                        web_workers=args.web_workers,
+                    )
                 if not args.sync_messages:
                     continue
                 results[f"http_sync_{jobs}"] = bench_http(

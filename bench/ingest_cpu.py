@@ -106,6 +106,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=2000)
     parser.add_argument("--customers", type=int, default=2000)
+    parser.add_argument(
+        "--batch",
+        type=int,
+        default=pipeline.BATCH_SIZE,
+        help="messages per pipeline batch (the default path at concurrency 16 makes ~8-16)",
+    )
     parser.add_argument("--profile", type=int, default=0, help="top N functions (0: none)")
     parser.add_argument("--profile-stage", choices=["pipeline", "listeners"], default="pipeline")
     args = parser.parse_args()
@@ -137,8 +143,8 @@ def main() -> None:
         t0 = time.process_time()
         if on_pipeline:
             on_pipeline.enable()
-        for start in range(0, len(ids), pipeline.BATCH_SIZE):
-            pipeline.process_batch(ids[start : start + pipeline.BATCH_SIZE], database)
+        for start in range(0, len(ids), args.batch):
+            pipeline.process_batch(ids[start : start + args.batch], database)
         if on_pipeline:
             on_pipeline.disable()
         total = time.process_time() - t0
@@ -154,7 +160,7 @@ def main() -> None:
     per = 1000 / n
     out: dict[str, Any] = {
         "messages": n,
-        "batch_size": pipeline.BATCH_SIZE,
+        "batch_size": args.batch,
         "cpu_ms_per_message": {
             "total": round(total * per, 3),
             "triage": round(triage.seconds * per, 3),

@@ -3,13 +3,17 @@ events unless they opt in."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterator
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
+from tests.conftest import ON_POSTGRES
 
-from minidesk import events
+from minidesk import events, inbox, pipeline
+from minidesk.channels.base import InboundMessage, Sender
 from minidesk.db import Database
 from minidesk.event_kinds import EventKind
 from minidesk.events import SYSTEM, Actor, ActorType, Event, registry
@@ -145,3 +149,69 @@ def test_a_rolled_back_batch_stays_undispatched(
         1 / 0  # noqa: B018
     with database.sessions() as session:
         assert session.get_one(Event, event_id).dispatched_at is None
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="SQLite has one writer: two dispatchers never overlap")
+def test_two_workers_never_run_listeners_on_one_ticket_at_once(database: Database) -> None:
+    # A recovery sweep queues a backlog in id order, so one ticket's events can straddle two
+    # batches that two workers take together; both once read the ticket's SLA state, found
+    # none, and both inserted it. The second batch must wait for the first to commit.
+    accepted = inbox.accept(
+        InboundMessage(
+            channel="api",
+            external_id=f"race-{time.monotonic_ns()}",
+            sender=Sender(email="race@example.com"),
+            text="Where is my order?",
+        )
+    )
+    pipeline.process(accepted.inbox_id)  # immediate jobs may have processed it already
+    ticket_id = inbox.status_of(accepted.inbox_id).ticket_id
+    with database.transaction() as session:
+        rows = [Event(kind=THING, ticket_id=ticket_id, actor_type="system") for _ in range(2)]
+        session.add_all(rows)  # not emitted: no after-commit job dispatches them
+        session.flush()
+        first, second = (row.id for row in rows)
+    inside, leave = threading.Event(), threading.Event()
+    overlapped: list[bool] = []
+
+    def listener(session: Session, event: Event) -> None:
+        if event.id == first:
+            inside.set()
+            leave.wait(10)
+        else:
+            overlapped.append(not leave.is_set())  # the first batch has not committed
+
+    def dispatch(event_id: int) -> None:
+        with database.transaction() as session:
+            events.dispatch_many(session, [event_id])
+
+    saved = {kind: list(fns) for kind, fns in registry._listeners.items()}
+    events.listen(THING, automated=True)(listener)
+    workers = [threading.Thread(target=dispatch, args=(event_id,)) for event_id in (first, second)]
+    try:
+        workers[0].start()
+        assert inside.wait(10)
+        workers[1].start()
+        # Until the second batch either runs its listener (the race) or waits for a lock.
+        deadline = time.monotonic() + 10
+        while not overlapped and not _waiting_for_a_lock(database):
+            assert time.monotonic() < deadline
+            time.sleep(0.005)
+    finally:
+        leave.set()
+        for worker in workers:
+            worker.join(10)
+        registry._listeners.clear()
+        registry._listeners.update(saved)
+    assert overlapped == [False]
+
+
+def _waiting_for_a_lock(database: Database) -> bool:
+    with database.sessions() as session:
+        waiting = session.scalar(
+            text(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+        )
+    return bool(waiting)

@@ -13,6 +13,7 @@ import datetime as dt
 import threading
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import JSON, DateTime, MetaData, create_engine, event
@@ -22,6 +23,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from minidesk.search import stemming
+from minidesk.write_gates import database_path, gates_of
 
 NAMING = {
     "ix": "ix_%(column_0_label)s",
@@ -89,7 +91,7 @@ def make_engine(url: str, *, writer: bool = True) -> Engine:
         # pysqlite's own transaction handling defers BEGIN and breaks SAVEPOINT; take over.
         event.listen(engine, "connect", lambda conn, _r: setattr(conn, "isolation_level", None))
         if writer:
-            _serialise_writers(engine)
+            _serialise_writers(engine, database_path(url))
         else:
             event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN"))
         return engine
@@ -99,7 +101,7 @@ def make_engine(url: str, *, writer: bool = True) -> Engine:
 WRITE_WAIT_SECONDS = 30
 
 
-def _serialise_writers(engine: Engine) -> None:
+def _serialise_writers(engine: Engine, path: Path | None) -> None:
     """Writers take SQLite's write lock up front (BEGIN IMMEDIATE): a deferred transaction
     that reads and then writes would fail at once if another writer committed in between.
 
@@ -107,83 +109,57 @@ def _serialise_writers(engine: Engine) -> None:
     or ROLLBACK. SQLite's own busy handler sleep-polls with back-off of up to 100 ms, so
     dozens of threads waiting on it oversleep and latency explodes; the gate hands over at
     once, and to inbound processing (``urgent``) before anything else queued. Between
-    processes the busy timeout still arbitrates (and covers the instant between releasing the
-    gate and the COMMIT itself).
+    processes a lock file beside the database does the same (``write_gates.FileGate``); the busy
+    timeout only covers writers that take neither (the ``sqlite3`` shell, a migration).
     """
-    gate = WriteGate()
+    gate, files = gates_of(path)
 
     def begin(conn: Any) -> None:
-        if not gate.acquire(urgent=getattr(_urgency, "on", False), timeout=WRITE_WAIT_SECONDS):
-            raise TimeoutError(f"no SQLite write lock within {WRITE_WAIT_SECONDS} s")
+        urgent = getattr(_urgency, "on", False)
+        since = time.monotonic()
+        if files is not None and urgent:
+            files.announce()
+        try:
+            if not gate.acquire(urgent=urgent, timeout=WRITE_WAIT_SECONDS):
+                raise TimeoutError(f"no SQLite write lock within {WRITE_WAIT_SECONDS} s")
+            deadline = since + WRITE_WAIT_SECONDS
+            if files is not None and not files.acquire(
+                urgent=urgent, since=since, deadline=deadline
+            ):
+                gate.release()
+                raise TimeoutError(f"no SQLite write lock within {WRITE_WAIT_SECONDS} s")
+        finally:
+            if files is not None and urgent:
+                files.withdraw()
         conn.info[_HOLDS_GATE] = True
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     def release(info: dict[str, Any]) -> None:
         if info.pop(_HOLDS_GATE, False):
+            if files is not None:
+                files.release()
             gate.release()
 
+    def commit(conn: Any) -> None:
+        # SQLAlchemy announces a commit before making it: the locks are handed on after it,
+        # else the next writer's BEGIN finds SQLite still locked and sleeps in its busy
+        # handler. (SQLAlchemy's own COMMIT then finds no transaction, and does nothing.)
+        if conn.info.get(_HOLDS_GATE):
+            conn.connection.dbapi_connection.commit()
+        release(conn.info)
+
+    def rollback(conn: Any) -> None:
+        if conn.info.get(_HOLDS_GATE):
+            conn.connection.dbapi_connection.rollback()
+        release(conn.info)
+
     event.listen(engine, "begin", begin)
-    event.listen(engine, "commit", lambda conn: release(conn.info))
-    event.listen(engine, "rollback", lambda conn: release(conn.info))
+    event.listen(engine, "commit", commit)
+    event.listen(engine, "rollback", rollback)
     # Fallbacks for a transaction that ends without either event: the pool's reset on
     # return, or a connection that is invalidated.
     event.listen(engine.pool, "checkin", lambda _c, record: release(record.info))
     event.listen(engine.pool, "invalidate", lambda _c, record, _e: release(record.info))
-
-
-class WriteGate:
-    """One writer at a time in this process, urgent writers ahead of every other one waiting.
-
-    A dispatch batch's listeners hold the write lock for tens of milliseconds; an inbound
-    batch that queued behind two of them would keep the requests waiting for their tickets
-    that long. Urgent writers still wait for the writer inside (a transaction cannot be
-    interrupted), but never for the ordinary ones queued, which go when no urgent one waits:
-    listeners lag under a burst of inbound messages and catch up after it. An ordinary writer
-    that has waited ``patience`` seconds competes as an equal, so a flood of messages cannot
-    starve an agent's write into a timeout."""
-
-    def __init__(self, patience: float = 1.0) -> None:
-        self._changed = threading.Condition()
-        self._held = False
-        self._waiting: dict[int, tuple[bool, float]] = {}  # ticket → (urgent, since when)
-        self._tickets = 0
-        self._granted: int | None = None
-        self.patience = patience
-
-    def acquire(self, *, urgent: bool, timeout: float) -> bool:
-        with self._changed:
-            if not self._held:
-                self._held = True
-                return True
-            # Handed over by ``release``, not raced for: a writer that releases and comes
-            # straight back would otherwise win every time (it holds the GIL).
-            ticket, self._tickets = self._tickets, self._tickets + 1
-            now = time.monotonic()
-            self._waiting[ticket] = (urgent, now)
-            deadline = now + timeout
-            while self._granted != ticket:
-                left = deadline - time.monotonic()
-                if left <= 0:
-                    del self._waiting[ticket]
-                    return False
-                self._changed.wait(left)
-            self._granted = None
-            return True
-
-    def release(self) -> None:
-        with self._changed:
-            if not self._waiting:
-                self._held = False
-                return
-            now = time.monotonic()
-
-            def rank(ticket: int) -> tuple[bool, int]:
-                urgent, since = self._waiting[ticket]
-                return (not (urgent or now - since >= self.patience), ticket)
-
-            self._granted = min(self._waiting, key=rank)
-            del self._waiting[self._granted]
-            self._changed.notify_all()
 
 
 _urgency = threading.local()

@@ -58,6 +58,7 @@ from minidesk import hints, inbox
 from minidesk.db import Database, UTCDateTime, make_engine
 from minidesk.inbox import Accepted, InboxStatus, Key, Row, key_params
 from minidesk.inbox_store import Batch, FileLock
+from minidesk.write_gates import database_path
 
 log = logging.getLogger(__name__)
 HOUSEKEEPING_SECONDS = 0.5
@@ -65,6 +66,10 @@ HOUSEKEEPING_SECONDS = 0.5
 # most a cross-process wake-up adds to a message's latency.
 WATCH_POLL = 0.001
 WATCH_POLL_QUIET = 0.008
+# ... and only after this long without a change is it quiet: a worker between two batches of
+# a busy default path waits a few milliseconds for the next accept, which backing off from
+# the first look on would notice up to 8 ms late (a closed loop's every round).
+QUIET_AFTER = 0.1
 
 metadata = MetaData()
 spooled = Table(
@@ -326,37 +331,29 @@ class Watcher:
         self._connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self._signal = signal
         self._version = self._read()
+        self._changed = time.monotonic()
 
     def _read(self) -> int:
         return int(self._connection.execute("PRAGMA data_version").fetchone()[0])
 
     def wait(self, timeout: float) -> bool:
         deadline = time.monotonic() + timeout
-        poll = WATCH_POLL
         while True:
-            remaining = deadline - time.monotonic()
+            now = time.monotonic()
+            remaining = deadline - now
+            # Quiet: look less often (an idle worker wakes ~100 times a second, not 1,000).
+            poll = WATCH_POLL if now - self._changed < QUIET_AFTER else WATCH_POLL_QUIET
             with self._signal:
                 signalled = self._signal.wait(max(0.0, min(poll, remaining)))
-            # Quiet: look less often (an idle worker wakes ~100 times a second, not 1,000).
-            poll = min(poll * 2, WATCH_POLL_QUIET)
             version, self._version = self._version, self._read()
             if signalled or version != self._version:
+                self._changed = time.monotonic()
                 return True
             if remaining <= 0:
                 return False
 
     def close(self) -> None:
         self._connection.close()
-
-
-def database_path(url: str) -> Path | None:
-    """The file of the SQLite database at ``url``; None for PostgreSQL or memory."""
-    if not url.startswith("sqlite"):
-        return None
-    database = url.split("///", 1)[1] if "///" in url else ""
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return None
-    return Path(database)
 
 
 def spool_path(url: str) -> Path | None:

@@ -110,3 +110,26 @@ def test_demo_command_prints_url_login_and_token(
     assert "http://127.0.0.1:8123" in result.output
     assert demo.ADMIN_EMAIL in result.output
     assert "mdk_x" in result.output
+
+
+@pytest.mark.skipif(ON_POSTGRES, reason="the demo command always uses its own SQLite file")
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [(None, "http://127.0.0.1:8123"), ("https://desk.example", "https://desk.example")],
+)
+def test_demo_links_lead_to_the_port_it_serves_on(
+    tmp_path: object, monkeypatch: pytest.MonkeyPatch, environment: str | None, expected: str
+) -> None:
+    """`minidesk demo --port 8123` mailed survey and reset links to 127.0.0.1:8000, where
+    nothing answers; a MINIDESK_PUBLIC_URL the user set still wins."""
+    monkeypatch.setattr(demo, "seed", lambda database: demo.Summary(True, 3, 2, "mdk_x"))
+    monkeypatch.delenv("MINIDESK_PUBLIC_URL_FILE", raising=False)
+    if environment is None:
+        monkeypatch.delenv("MINIDESK_PUBLIC_URL", raising=False)
+    else:
+        monkeypatch.setenv("MINIDESK_PUBLIC_URL", environment)
+    result = CliRunner().invoke(
+        app, ["demo", "--seed-only", "--data-dir", str(tmp_path), "--port", "8123"]
+    )
+    assert result.exit_code == 0, result.output
+    assert settings.get_settings().public_url == expected

@@ -104,6 +104,15 @@ def test_every_change_is_an_event_naming_the_agent(client: TestClient, cast: Cas
     assert kinds[:1] == ["ticket.created"]
 
 
+def test_an_empty_note_is_refused_as_a_note(client: TestClient, cast: Cast) -> None:
+    """An empty internal note was refused with "a reply needs text"."""
+    number = inbound(client, cast.alice, "Where is it?", "empty-note")["ticket_number"]
+    refused = client.post(f"/api/v1/tickets/{number}/messages", headers=cast.alice.headers,
+                          json={"type": "note", "text": "  "})  # fmt: skip
+    assert refused.status_code == 422
+    assert refused.json()["detail"] == "a note needs text"
+
+
 def test_reply_and_note(client: TestClient, cast: Cast) -> None:
     number = inbound(client, cast.alice, "Where is it?", "r-1")["ticket_number"]
     reply = client.post(

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 from tests.conftest import Cast
@@ -81,6 +83,15 @@ def test_search_finds_articles_and_logs_gaps_for_analytics(
     assert report["top_queries"][0] == {"query": "loyalty points", "searches": 2,
                                         "zero_results": 2}  # fmt: skip
     assert client.get("/api/v1/kb/analytics", headers=cast.alice.headers).status_code == 403
+
+
+def test_the_search_box_takes_no_more_than_the_search_answers(client: TestClient) -> None:
+    """A customer's long question in the help centre's box came back as a JSON problem (the
+    search takes 500 characters); the box now stops at what the search answers."""
+    home = client.get("/help")
+    box = re.search(r'<input id="help-q"[^>]*>', home.text)
+    assert box is not None and 'maxlength="500"' in box.group(0)
+    assert client.get("/help/search", params={"q": "a" * 500}).status_code == 200
 
 
 def test_the_theme_uses_the_shops_name_and_colours_with_readable_text(

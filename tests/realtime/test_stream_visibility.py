@@ -62,6 +62,21 @@ def test_bob_cannot_follow_or_type_on_a_support_ticket(client: TestClient, cast:
         assert (got["type"], got["user"], got["active"]) == ("typing", cast.alice.id, True)
 
 
+def test_a_refused_subscription_is_not_also_acknowledged(client: TestClient, cast: Cast) -> None:
+    """A subscription refused as not_found was followed by {"type": "subscribed"}: a client
+    believed it followed a ticket it never would hear of."""
+    world = build(cast)
+    restrict(client, cast)
+    with client.websocket_connect(STREAM, headers=cast.bob.headers) as bob:
+        bob.send_json({"op": "subscribe", "ticket": world.sam_ticket})
+        assert until(bob, type="error")["error"] == "not_found"
+        bob.send_json({"op": "ping"})
+        after: list[dict[str, object]] = []
+        while not after or after[-1]["type"] != "pong":
+            after.append(bob.receive_json())
+        assert [m for m in after if m["type"] == "subscribed"] == []
+
+
 def test_a_ticket_moved_to_support_goes_quiet_for_bob(client: TestClient, cast: Cast) -> None:
     world = build(cast)
     restrict(client, cast)

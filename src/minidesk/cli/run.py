@@ -121,14 +121,19 @@ def demo(
     from minidesk.web.app import create_app
 
     data_dir.mkdir(parents=True, exist_ok=True)
-    settings = load(demo=True, database_url=f"sqlite:///{data_dir.resolve()}/minidesk.db")
+    url = f"http://127.0.0.1:{port}"
+    database_url = f"sqlite:///{data_dir.resolve()}/minidesk.db"
+    settings = load(demo=True, database_url=database_url)
+    if "public_url" not in settings.model_fields_set:
+        # Survey, unsubscribe and reset links are built on the public URL: unset, they must
+        # lead to the port this demo serves on, not the default's 8000.
+        settings = load(demo=True, database_url=database_url, public_url=url)
     # The banner is what a first-time user reads: a log line per migration would bury it.
     with logs.quiet("alembic"):
         upgrade(settings)
     jobs.configure(settings)
     summary = demo_data.seed(db.get_db())
     email_service.ensure_support_address(settings)
-    url = f"http://127.0.0.1:{port}"
     typer.echo(demo_data.banner(summary, url))
     if not seed_only:
         uvicorn.run(create_app(settings), host="127.0.0.1", port=port, log_config=None)

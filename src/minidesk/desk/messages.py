@@ -213,12 +213,12 @@ def do_reply(
     from minidesk.desk.tickets import do_set_status
 
     if not text.strip() and not html:
-        raise MessageError("a reply needs text")
+        raise MessageError(f"a {kind.value} needs text")
     if ticket.status == Status.CLOSED:
         raise MessageError(f"ticket {ticket.id} is closed; reply on its follow-up instead")
     is_note = kind == MessageType.NOTE
-    channel, channel_id = (ticket.channel, ticket.channel_id) if is_note else reply_channel(
-        session, ticket
+    channel, channel_id = (
+        (ticket.channel, ticket.channel_id) if is_note else reply_channel(session, ticket)
     )
     if not is_note and channel_id is not None:
         _check_reply(session, ticket, channel, channel_id, meta or {}, actor.automated)

@@ -199,14 +199,13 @@ class Connection(QueuedSocket):
             case Follow(view=None, ticket=int(number), topic=None):
                 if op.op == "unsubscribe":
                     self.tickets.discard(number)
-                elif await self._may_see(op.op, number):
+                    self.offer(dumps({"type": "unsubscribed", "ticket": number}))
+                elif await self._may_see(op.op, number):  # else it answered not_found alone
                     self.tickets.add(number)
                     present = self.hub.on_ticket(number)
                     self.offer(
                         dumps({"type": "subscribed", "ticket": number, "on_ticket": present})
                     )
-                    return
-                self.offer(dumps({"type": f"{op.op}d", "ticket": number}))
             case Follow():
                 self._error(op.op, "invalid", "give exactly one of view, ticket and topic")
             case OnTicket(ticket=number) if await self._may_see(op.op, number):

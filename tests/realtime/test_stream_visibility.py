@@ -4,9 +4,12 @@ was still theirs. bob (agent, Billing) against Support's tickets, agents restric
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
+from starlette.testclient import WebSocketTestSession
 from tests.conftest import Cast
 from tests.desk.visibility_world import build, restrict
 from tests.realtime.stream_client import STREAM, next_about_tickets, patch, subscribe, until
@@ -105,11 +108,20 @@ def test_a_ticket_moved_to_support_goes_quiet_for_bob(client: TestClient, cast: 
         patch(client, cast.maya, world.mia_billing_ticket, team_id=cast.billing_team)
         until(maya, type="ticket.updated", changed=["team"], team=cast.billing_team)
         bob.send_json({"op": "subscribe", "ticket": world.mia_billing_ticket})
-        got = next_about_tickets(bob)
+        got = next_change(bob)
         assert (got["type"], got["ticket"]) == ("subscribed", world.mia_billing_ticket)
         patch(client, cast.maya, world.mia_billing_ticket, priority="P2")
-        got = next_about_tickets(bob)
+        got = next_change(bob)
         assert (got["type"], got["changed"]) == ("ticket.updated", ["priority"])
+
+
+def next_change(socket: WebSocketTestSession) -> dict[str, Any]:
+    """The next message about a ticket that is not who views or types on it: alice's signals
+    travel through the broker on their own and may reach bob once the ticket is his team's
+    again, before or after his subscription (seen on PostgreSQL's broker)."""
+    while (message := next_about_tickets(socket))["type"] in ("viewing", "typing"):
+        pass
+    return message
 
 
 @pytest.mark.parametrize("restricted", [False, True])

@@ -206,6 +206,16 @@ def _cases() -> dict[str, tuple[str, dict[str, str]]]:
         "root_causes_year": ("/api/v1/reports/root-causes", {"from": since(365), "to": str(end)}),
         "experiments_year": ("/api/v1/reports/experiments",
                              {"template": "shipping", "from": since(365), "to": str(end)}),
+        # The operations dashboard's that these rows feed (bench/ops_reports.py has the rest).
+        "backlog_now_by_team": ("/api/v1/reports/backlog",
+                                {"at": END.isoformat(), "by": "team"}),
+        "backlog_30_days_ago_by_agent": (
+            "/api/v1/reports/backlog",
+            {"at": (END - dt.timedelta(days=30)).isoformat(), "by": "agent"}),
+        "intents_90_days": ("/api/v1/reports/intents", {"from": since(90), "to": str(end)}),
+        "repeat_contacts_90_days_per_week": (
+            "/api/v1/reports/repeat-contacts",
+            {"from": since(90), "to": str(end), "group_by": "week"}),
     }  # fmt: skip
 
 

@@ -6,9 +6,10 @@ and is open now, plus those of the changed ones that were open at ``at`` (as the
 tells them from their status changes). The tickets open now come from ``kpi_daily``'s
 ``open_now`` counters, per creation day: a day before ``at``'s own holds tickets of one age
 bucket unless a bucket's bound (``at`` less 1, 3, 7, 14 or 30 days) falls inside it, so those
-days, and the day of ``at``, are read ticket by ticket; every other day is one summed row per
-key. Ages are summed exactly, as microseconds after each day's midnight in integers, so a
-million open tickets neither overflow nor round. ``tests/insights/test_backlog_counts.py``
+days, and the day of ``at``, are read ticket by ticket; every other day is summed per key and
+bucket in the database. Ages are summed exactly, in integers (days since 1970 and
+microseconds after each day's midnight), so a million open tickets neither overflow nor
+round. ``tests/insights/test_backlog_counts.py``
 holds this equal to the full report, and ``tests/insights/test_rollups.py`` the counters
 the listeners keep equal to a rebuild."""
 
@@ -18,8 +19,9 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Collection
 from fractions import Fraction
+from typing import Any
 
-from sqlalchemy import and_, func, literal, or_, select
+from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from minidesk.desk.models import Ticket
@@ -38,22 +40,24 @@ def _midnight(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), dt.UTC)
 
 
-def _bucket_of_day(days_before: int) -> str:
-    """The bucket of every ticket created ``days_before`` days before ``at``'s day, for a
-    day no bound falls in: its ages lie strictly between whole-day bounds."""
-    return next(name for name, bound in reversed(BUCKETS) if days_before > bound // DAY)
+def _epoch_day(session: Session) -> Any:
+    """SQL for ``kpi_daily.day`` as days since 1970 (each database has its own date sums)."""
+    if session.get_bind().dialect.name == "sqlite":
+        return cast(func.julianday(KpiDaily.day) - 2440587.5, Integer)
+    return cast(KpiDaily.day - dt.date(1970, 1, 1), Integer)
 
 
 class _Tally:
-    """Per key: tickets per bucket and their creation times summed, in seconds since 1970."""
+    """Per key: tickets per bucket and their creation times summed, in microseconds since
+    1970 (Python's integers do not overflow)."""
 
     def __init__(self) -> None:
         self.counts: dict[str | None, Counter[str]] = defaultdict(Counter)
-        self.created: dict[str | None, Fraction] = defaultdict(Fraction)
+        self.created: dict[str | None, int] = defaultdict(int)
 
     def add(self, key: str | None, bucket: str, n: int, created_micros: int) -> None:
         self.counts[key][bucket] += n
-        self.created[key] += Fraction(created_micros, 1_000_000)
+        self.created[key] += created_micros
 
     def ticket(self, key: str | None, at: dt.datetime, created: dt.datetime, sign: int) -> None:
         self.add(key, bucket_of(at - created), sign, sign * ((created - EPOCH) // MICRO))
@@ -67,12 +71,17 @@ def backlog_counts(
     today = at.astimezone(dt.UTC).date()
     raw_days = [today - dt.timedelta(days=n) for n in BOUND_DAYS]
     tally = _Tally()
+    # Each summed day's bucket (no bound falls in it) and its midnight as days since 1970.
+    bucket = case(
+        *((KpiDaily.day < today - bound, name) for name, bound in reversed(BUCKETS[1:])),
+        else_=BUCKETS[0][0],
+    )
     summed = (
-        select(KpiDaily.day, KpiDaily.key, func.sum(KpiDaily.open_now),
-               func.sum(KpiDaily.open_micros))
+        select(KpiDaily.key, bucket, func.sum(KpiDaily.open_now),
+               func.sum(KpiDaily.open_now * _epoch_day(session)), func.sum(KpiDaily.open_micros))
         .where(KpiDaily.dimension == str(by), KpiDaily.day < today,
                KpiDaily.day.not_in(raw_days), KpiDaily.open_now != 0)
-        .group_by(KpiDaily.day, KpiDaily.key)
+        .group_by(KpiDaily.key, bucket)
     )  # fmt: skip
     # The open tickets of the day of ``at`` (created by then) and of the days a bound cuts.
     cut_days = or_(
@@ -88,11 +97,9 @@ def backlog_counts(
         summed = summed.where(KpiDaily.team_key.in_(list(teams)))
         read = read.where(Ticket.team_id.in_(list(teams)))
         moved = moved.where(Ticket.team_id.in_(list(teams)))
-    for day, stored_key, n, micros in session.execute(summed):
-        midnight = (_midnight(day) - EPOCH) // MICRO
-        bucket = _bucket_of_day((today - day).days)
+    for stored_key, name, n, days, micros in session.execute(summed):
         key_of_row = None if stored_key == NO_KEY else str(stored_key)
-        tally.add(key_of_row, bucket, int(n), int(n) * midnight + int(micros))
+        tally.add(key_of_row, name, int(n), int(days) * (DAY // MICRO) + int(micros))
     for created, k in session.execute(read):
         tally.ticket(None if k is None else str(k), at, created, 1)
     # Tickets whose status changed after ``at``: counted above if open now, but open at
@@ -109,14 +116,14 @@ def backlog_counts(
 
 
 def _rows(session: Session, at: dt.datetime, by: Dimension, tally: _Tally) -> list[KpiRow]:
-    at_seconds = Fraction((at - EPOCH) // MICRO, 1_000_000)
+    at_micros = (at - EPOCH) // MICRO
     keys = {k for k, counts in tally.counts.items() if sum(counts.values())}
     labels = labels_of(session, by, keys)
     rows = []
     for row_key in sorted(keys, key=lambda k: k or ""):
         counts = tally.counts[row_key]
         n = sum(counts.values())
-        mean_hours = (n * at_seconds - tally.created[row_key]) / n / 3600
+        mean_hours = Fraction(n * at_micros - tally.created[row_key], n * 3_600_000_000)
         values: dict[str, float | int | None] = {
             "open_tickets": n,
             **{name: counts[name] for name, _ in BUCKETS},

@@ -6,7 +6,8 @@ and is open now, plus those of the changed ones that were open at ``at`` (as the
 tells them from their status changes). The tickets open now come from ``kpi_daily``'s
 ``open_now`` counters, per creation day: a day before ``at``'s own holds tickets of one age
 bucket unless a bucket's bound (``at`` less 1, 3, 7, 14 or 30 days) falls inside it, so those
-days, and the day of ``at``, are read ticket by ticket; every other day is summed per key and
+days, and the day of ``at``, are read ticket by ticket (``kpi_ticket_facts`` by its index on
+``backlog_since``); every other day is summed per key and
 bucket in the database. Ages are summed exactly, in integers (days since 1970 and
 microseconds after each day's midnight), so a million open tickets neither overflow nor
 round. ``tests/insights/test_backlog_counts.py``
@@ -26,8 +27,9 @@ from sqlalchemy.orm import Session
 
 from minidesk.desk.models import Ticket
 from minidesk.insights.backlog import BUCKETS, OPEN, bucket_of, changed_since, statuses_at
+from minidesk.insights.daily import KEYED_BY
 from minidesk.insights.kpis import NONE_LABEL, Dimension, KpiRow, key_column, labels_of
-from minidesk.insights.rollup_models import NO_KEY, KpiDaily
+from minidesk.insights.rollup_models import NO_KEY, KpiDaily, KpiTicketFacts
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 DAY = dt.timedelta(days=1)
@@ -83,19 +85,21 @@ def backlog_counts(
                KpiDaily.day.not_in(raw_days), KpiDaily.open_now != 0)
         .group_by(KpiDaily.key, bucket)
     )  # fmt: skip
-    # The open tickets of the day of ``at`` (created by then) and of the days a bound cuts.
+    # The open tickets of the day of ``at`` (created by then) and of the days a bound cuts,
+    # by the index on their creation while open, under the keys the counters have them.
+    since = KpiTicketFacts.backlog_since
     cut_days = or_(
-        and_(Ticket.created_at >= _midnight(today), Ticket.created_at <= at),
-        *(and_(Ticket.created_at >= _midnight(d), Ticket.created_at < _midnight(d + DAY))
-          for d in raw_days),
-    )  # fmt: skip
-    read = select(Ticket.created_at, key).where(Ticket.status.in_(list(OPEN)), cut_days)
+        and_(since >= _midnight(today), since <= at),
+        *(and_(since >= _midnight(d), since < _midnight(d + DAY)) for d in raw_days),
+    )
+    facts_key = literal(None) if by == Dimension.ALL else KpiTicketFacts.__table__.c[KEYED_BY[by]]
+    read = select(since, facts_key).where(cut_days)
     moved = select(Ticket.id, Ticket.created_at, key, Ticket.status).where(
         Ticket.id.in_(changed_since(at)), Ticket.created_at <= at
     )
     if teams is not None:
         summed = summed.where(KpiDaily.team_key.in_(list(teams)))
-        read = read.where(Ticket.team_id.in_(list(teams)))
+        read = read.where(KpiTicketFacts.team_id.in_(list(teams)))
         moved = moved.where(Ticket.team_id.in_(list(teams)))
     for stored_key, name, n, days, micros in session.execute(summed):
         key_of_row = None if stored_key == NO_KEY else str(stored_key)

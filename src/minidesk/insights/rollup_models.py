@@ -64,8 +64,8 @@ class KpiTicketFacts(Base):
     tagged: Mapped[bool] = mapped_column(default=False)
     # The backlog's: while the ticket is open now (new, open, pending, on hold), its
     # ``tickets.created_at`` (the backlog's creation, also for tickets from before the event
-    # log); None once it is not.
-    backlog_since: Mapped[dt.datetime | None]
+    # log); None once it is not. Indexed: the backlog reads a few days' open tickets by it.
+    backlog_since: Mapped[dt.datetime | None] = mapped_column(index=True)
     # The ticket's keys when its kpi_daily rows were last written.
     assignee_id: Mapped[int | None]
     team_id: Mapped[int | None]

@@ -48,6 +48,7 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("open_micros", sa.BigInteger(), nullable=False, server_default="0")
         )
+    op.create_index("ix_kpi_ticket_facts_backlog_since", "kpi_ticket_facts", ["backlog_since"])
     op.execute(f"""
         UPDATE kpi_ticket_facts SET backlog_since = (
             SELECT t.created_at FROM tickets t
@@ -104,5 +105,6 @@ def downgrade() -> None:
     with op.batch_alter_table("kpi_daily") as batch:
         batch.drop_column("open_micros")
         batch.drop_column("open_now")
+    op.drop_index("ix_kpi_ticket_facts_backlog_since", table_name="kpi_ticket_facts")
     with op.batch_alter_table("kpi_ticket_facts") as batch:
         batch.drop_column("backlog_since")

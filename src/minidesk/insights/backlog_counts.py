@@ -29,6 +29,7 @@ from minidesk.desk.models import Ticket
 from minidesk.insights.backlog import BUCKETS, OPEN, bucket_of, changed_since, statuses_at
 from minidesk.insights.daily import KEYED_BY
 from minidesk.insights.kpis import NONE_LABEL, Dimension, KpiRow, key_column, labels_of
+from minidesk.insights.ops_rows import chunks
 from minidesk.insights.rollup_models import NO_KEY, KpiDaily, KpiTicketFacts
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
@@ -94,9 +95,9 @@ def backlog_counts(
     )
     facts_key = literal(None) if by == Dimension.ALL else KpiTicketFacts.__table__.c[KEYED_BY[by]]
     read = select(since, facts_key).where(cut_days)
-    moved = select(Ticket.id, Ticket.created_at, key, Ticket.status).where(
-        Ticket.id.in_(changed_since(at)), Ticket.created_at <= at
-    )
+    # The tickets changed since, by their ids: joined in one statement, PostgreSQL hashed a
+    # scan of every ticket against the few ids (370 ms at 1M tickets).
+    moved = select(Ticket.id, Ticket.created_at, key, Ticket.status).where(Ticket.created_at <= at)
     if teams is not None:
         summed = summed.where(KpiDaily.team_key.in_(list(teams)))
         read = read.where(KpiTicketFacts.team_id.in_(list(teams)))
@@ -108,7 +109,9 @@ def backlog_counts(
         tally.ticket(None if k is None else str(k), at, created, 1)
     # Tickets whose status changed after ``at``: counted above if open now, but open at
     # ``at`` only if their status changes say so.
-    candidates = list(session.execute(moved))
+    changed = sorted({i for i in session.scalars(changed_since(at)) if i is not None})
+    candidates = [row for chunk in chunks(changed)
+                  for row in session.execute(moved.where(Ticket.id.in_(chunk)))]  # fmt: skip
     status_then = statuses_at(session, sorted(i for i, *_ in candidates), at)
     for ticket_id, created, k, status in candidates:
         row_key = None if k is None else str(k)

@@ -37,6 +37,8 @@ DAY = dt.timedelta(days=1)
 MICRO = dt.timedelta(microseconds=1)
 # The whole days of the buckets' bounds (each bound is a whole number of days).
 BOUND_DAYS = tuple(bound // DAY for _, bound in BUCKETS[1:])
+# Up to this many tickets changed since the moment are read by id, more in one joined read.
+BY_ID = 5_000
 
 
 def _midnight(day: dt.date) -> dt.datetime:
@@ -110,8 +112,13 @@ def backlog_counts(
     # Tickets whose status changed after ``at``: counted above if open now, but open at
     # ``at`` only if their status changes say so.
     changed = sorted({i for i in session.scalars(changed_since(at)) if i is not None})
-    candidates = [row for chunk in chunks(changed)
-                  for row in session.execute(moved.where(Ticket.id.in_(chunk)))]  # fmt: skip
+    if len(changed) <= BY_ID:
+        # Joined in one statement, PostgreSQL hashed a scan of every ticket against a few
+        # thousand ids (370 ms at 1M tickets); by id they cost a few ms.
+        candidates = [row for chunk in chunks(changed)
+                      for row in session.execute(moved.where(Ticket.id.in_(chunk)))]  # fmt: skip
+    else:
+        candidates = list(session.execute(moved.where(Ticket.id.in_(changed_since(at)))))
     status_then = statuses_at(session, sorted(i for i, *_ in candidates), at)
     for ticket_id, created, k, status in candidates:
         row_key = None if k is None else str(k)

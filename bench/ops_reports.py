@@ -137,10 +137,13 @@ def build(database: db.Database, tickets: int, seed: int) -> int:
                 if table_rows:
                     base._insert(session, table.__table__, table_rows)
         written += len(events)
-    # The KPI rollup's rows (first solves), as ``minidesk insights rebuild`` folds them.
+    # The KPI rollup's rows (first solves), as ``minidesk insights rebuild`` folds them, on
+    # the planner's statistics for the bulk rows.
+    base.analyze(database)
     with database.transaction() as session:
         rebuild(session)
         base._fix_sequences(session)
+    base.analyze(database)
     return written
 
 

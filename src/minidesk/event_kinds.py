@@ -144,6 +144,7 @@ class EventKind(StrEnum):
     QA_DISPUTE_RESOLVED = "qa.dispute_resolved"
     QA_COACHING_ADDED = "qa.coaching_added"
     QA_GATE_CHANGED = "qa.gate_changed"
+    QA_GATE_DELETED = "qa.gate_deleted"
 
 
 # JSON types a payload field may have; ``any`` is for values whose shape belongs to another
@@ -526,6 +527,8 @@ _SPECS = (
               {"note_id": "int", "agent_id": "int", "review_id": "int | null"}),
     EventSpec(EventKind.QA_GATE_CHANGED, "A certification gate was set.",
               {"skill": "str", **_CHANGE}),
+    EventSpec(EventKind.QA_GATE_DELETED, "A certification gate was deleted: routing no longer "
+              "asks for that certification.", {"skill": "str", "gate": "object"}),
     # Webhook subscriptions.
     EventSpec(EventKind.WEBHOOK_CREATED, "A webhook subscription was created.",
               {"webhook_id": "int", "url": "str", "events": "list", "enabled": "bool"}),

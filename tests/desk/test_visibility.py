@@ -411,6 +411,7 @@ ROUTES = [
     line("GET", f"{V1}/qa/agents/{{user_id}}", 200, L),
     line("GET", f"{V1}/qa/gates", 200),
     line("PUT", f"{V1}/qa/gates/{{skill}}", 422, M, json={}, params={"skill": "approve_word"}),
+    line("DELETE", f"{V1}/qa/gates/{{skill}}", 404, ADM, params={"skill": "approve_word"}),
     line("POST", f"{V1}/rules", 422, M, json={}),
     line("GET", f"{V1}/rules/export", 200, M),
     line("POST", f"{V1}/rules/dry-run", 422, M, json={}),

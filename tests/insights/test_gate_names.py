@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 from tests.conftest import Cast
 
 from minidesk import db
+from minidesk.event_kinds import EventKind
+from minidesk.events import Event
 from minidesk.insights.qa_models import QaGate
 
 GATE = {"min_qa_percent": 85, "min_csat_average": 4.2}
@@ -100,3 +103,36 @@ def test_a_gate_stored_under_an_old_free_form_name_is_listed_with_a_warning(
 def test_only_managers_save_gates(client: TestClient, cast: Cast) -> None:
     answer = client.put(f"{URL}/urgent", json=GATE, headers=cast.leo.headers)
     assert answer.status_code == 403
+
+
+def test_olivia_deletes_a_gate_and_the_event_keeps_its_thresholds(
+    client: TestClient, cast: Cast
+) -> None:
+    with db.get_db().transaction() as session:
+        session.add(QaGate(skill="whatsapp", **GATE))  # stored before names were checked
+    assert _put(client, cast, "escalations")[0] == 200
+    assert client.delete(f"{URL}/whatsapp", headers=cast.maya.headers).status_code == 403
+    assert client.delete(f"{URL}/whatsapp", headers=cast.olivia.headers).status_code == 204
+    items = client.get(URL, headers=cast.maya.headers).json()["items"]
+    assert [g["skill"] for g in items] == ["escalations"]
+    assert client.delete(f"{URL}/whatsapp", headers=cast.olivia.headers).status_code == 404
+    with db.get_db().sessions() as session:
+        [event] = session.scalars(
+            select(Event).where(Event.kind == EventKind.QA_GATE_DELETED)
+        ).all()
+        assert (event.actor_type, event.actor_id) == ("user", cast.olivia.id)
+        assert event.data["skill"] == "whatsapp"
+        assert event.data["gate"]["min_qa_percent"] == 85
+
+
+def test_an_agents_certifications_say_which_gates_routing_ignores(
+    client: TestClient, cast: Cast
+) -> None:
+    with db.get_db().transaction() as session:
+        session.add(QaGate(skill="whatsapp", **GATE))
+    assert _put(client, cast, "escalations")[0] == 200
+    held = client.get(f"/api/v1/qa/agents/{cast.alice.id}", headers=cast.alice.headers).json()
+    assert [(c["skill"], c["in_effect"], c["warning"]) for c in held["certifications"]] == [
+        ("escalations", True, None),
+        ("whatsapp", False, "no effect: 'whatsapp' names nothing routing asks of a ticket"),
+    ]

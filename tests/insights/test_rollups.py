@@ -25,6 +25,8 @@ from minidesk import events
 from minidesk.db import Base, Database, utcnow
 from minidesk.desk.models import Customer, Ticket
 from minidesk.events import Event, registry
+from minidesk.insights.backlog import backlog
+from minidesk.insights.backlog_counts import backlog_counts
 from minidesk.insights.cells import Dimension, KpiRow, Period
 from minidesk.insights.daily import REPLIES
 from minidesk.insights.kpis import FACT_KINDS, kpis
@@ -197,6 +199,23 @@ def test_the_fast_report_equals_the_full_one_for_every_period_and_dimension(
                 assert created == 6
             elif not teams:
                 assert created == 0
+
+
+def test_the_backlog_from_the_open_counters_equals_the_one_read_ticket_by_ticket(
+    client: TestClient, cast: Cast, database: Database
+) -> None:
+    """The open-now counters the listeners kept, read now, when today's tickets are two days
+    old (summed per creation day) and when they are over 30 days old."""
+    converse(client, cast, seed=11, tickets=4)
+    now = utcnow()
+    with database.sessions() as session:
+        assert session.scalar(select(func.sum(KpiDaily.open_now))), "some tickets are open"
+        for at in (now, now + dt.timedelta(days=2), now + dt.timedelta(days=45)):
+            for teams in (None, [cast.support_team], []):
+                for by in Dimension:
+                    full = [dataclasses.replace(r, tickets={})
+                            for r in backlog(session, at, by, teams)]  # fmt: skip
+                    assert backlog_counts(session, at, by, teams) == full, (at, teams, by)
 
 
 def test_the_root_causes_from_the_rollups_equal_a_recomputation(

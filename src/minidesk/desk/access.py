@@ -62,6 +62,9 @@ class Permission(StrEnum):
     # ``reviews_agent``), and the scorecards and certification gates everyone is held to.
     REVIEW_QA = "review_qa"
     MANAGE_QA = "manage_qa"
+    # Deleting a gate lifts its certification from routing for every ticket needing the
+    # skill, and its thresholds are gone: an admin's decision, not a tuning of thresholds.
+    DELETE_QA_GATES = "delete_qa_gates"
 
 
 MINIMUM_ROLE = {
@@ -90,6 +93,7 @@ MINIMUM_ROLE = {
     Permission.MANAGE_COSTS: Role.ADMIN,
     Permission.REVIEW_QA: Role.LEAD,
     Permission.MANAGE_QA: Role.MANAGER,
+    Permission.DELETE_QA_GATES: Role.ADMIN,
 }
 
 

@@ -35,6 +35,7 @@ from minidesk.events.emission import (
     violations,
 )
 from minidesk.events.model import (
+    STATUS_CHANGES,
     SYSTEM,
     Actor,
     ActorType,
@@ -54,6 +55,7 @@ from minidesk.events.registry import (
 
 __all__ = [
     "ALL",
+    "STATUS_CHANGES",
     "SYSTEM",
     "Actor",
     "ActorType",

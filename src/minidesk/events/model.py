@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, ForeignKey, Index, String, select
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from minidesk.db import Base, utcnow
@@ -40,12 +40,26 @@ class Actor:
 SYSTEM = Actor(ActorType.SYSTEM, name="system")
 
 
+# A partial index's condition, written out: a query uses the index only when it states the
+# same condition with the value inline (a bound parameter does not match it).
+STATUS_CHANGES = "kind = 'ticket.status_changed'"
+
+
 class Event(Base):
     __tablename__ = "events"
     __table_args__ = (
         Index("ix_events_ticket", "ticket_id", "id"),
         Index("ix_events_customer", "customer_id", "id"),
         Index("ix_events_undispatched", "dispatched_at", "id"),
+        # The tickets whose status changed after a moment (the backlog at a past moment):
+        # only status changes, a fifth of a desk's events, in time order.
+        Index(
+            "ix_events_status_changes",
+            "created_at",
+            "ticket_id",
+            postgresql_where=text(STATUS_CHANGES),
+            sqlite_where=text(STATUS_CHANGES),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

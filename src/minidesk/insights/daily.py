@@ -60,9 +60,12 @@ COUNTERS = (
     "within_turns",
     "tagged",
     *ANSWER_COUNTERS,
+    "open_now",
+    "open_micros",
 )
-# The KPI report's (``cells.Cell``'s); the others are other reports' (tag completion).
-KPI_COUNTERS = tuple(name for name in COUNTERS if name != "tagged")
+# The KPI report's (``cells.Cell``'s); the others are other reports' (tag completion, backlog).
+KPI_COUNTERS = tuple(name for name in COUNTERS if name not in ("tagged", "open_now",
+                                                                 "open_micros"))  # fmt: skip
 # (dimension, day, key, team_key): kpi_daily's primary key.
 RowKey = tuple[str, dt.date, str, int]
 Deltas = dict[RowKey, Counter[str]]
@@ -135,6 +138,13 @@ def contribution(facts: Mapping[str, Any], answers: Iterable[Mapping[str, Any]] 
             row["tagged"] += int(facts["tagged"])
     if created is not None:
         added[(REPLIES, created, str(facts["human_replies_total"]), team)]["created"] += 1
+    if facts["backlog_since"] is not None:
+        since = facts["backlog_since"].astimezone(dt.UTC)
+        midnight = dt.datetime.combine(since.date(), dt.time(), dt.UTC)
+        for dimension, key in keys.items():
+            row = added[(str(dimension), since.date(), key, team)]
+            row["open_now"] += 1
+            row["open_micros"] += (since - midnight) // dt.timedelta(microseconds=1)
     return added
 
 
@@ -179,13 +189,14 @@ def apply(session: Session, deltas: Deltas) -> None:
         set_={name: table.c[name] + statement.excluded[name] for name in COUNTERS},
     )
     session.execute(statement, rows)
-    # A row is empty when no ticket is created or solved on it and no survey answered: every
-    # other count is part of one of those.
+    # A row is empty when no ticket is created or solved on it, none created then is open now
+    # and no survey answered: every other count is part of one of those.
     days = sorted({day for _, day, _, _ in deltas})
     session.execute(
         delete(KpiDaily).where(
             KpiDaily.day.in_(days), KpiDaily.created == 0, KpiDaily.solved == 0,
             KpiDaily.csat_answers == 0, KpiDaily.nps_answers == 0, KpiDaily.ces_answers == 0,
+            KpiDaily.open_now == 0,
         )
     )  # fmt: skip
 
@@ -208,7 +219,8 @@ def rebuild_daily(session: Session) -> int:
     )  # fmt: skip
     for found in answered.mappings():
         row = dict(found)
-        for row_key, counts in contribution({**row, "created_day": None, "solved_day": None},
+        for row_key, counts in contribution({**row, "created_day": None, "solved_day": None,
+                                                   "backlog_since": None},
                                             [row]).items():  # fmt: skip
             totals[row_key].update(counts)
     return write_daily(session, totals)

@@ -11,12 +11,15 @@ kept and listed with why it has no effect.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from dataclasses import asdict
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from minidesk.insights.gates import gate_dict
+from minidesk.insights.gates import certify_gates, gate_dict
 from minidesk.insights.qa_models import QaGate
 from minidesk.routing import skills
 from minidesk.routing.skills import CHANNEL, LANGUAGE, LINE, URGENT, Known
@@ -79,9 +82,18 @@ def listed(
 ) -> list[dict[str, Any]]:
     """Each gate as the API lists it, with ``in_effect`` and, when not, a ``warning``."""
     known = known or skills.known(session)
-    rows = []
-    for gate in gates:
-        why = without_effect(gate.skill, known)
-        warning = f"no effect: {why}" if why else None
-        rows.append({**gate_dict(gate), "in_effect": why is None, "warning": warning})
-    return rows
+    return [{**gate_dict(gate), **_effect(gate.skill, known)} for gate in gates]
+
+
+def _effect(name: str, known: Known) -> dict[str, Any]:
+    why = without_effect(name, known)
+    return {"in_effect": why is None, "warning": f"no effect: {why}" if why else None}
+
+
+def certifications(session: Session, agent_id: int, now: dt.datetime) -> list[dict[str, Any]]:
+    """The agent's certification under every gate, each with ``in_effect`` and ``warning`` as
+    the gate list has them: a certification under a gate routing ignores opens nothing."""
+    gates = list(session.scalars(select(QaGate).order_by(QaGate.skill)))
+    found = certify_gates(session, [agent_id], gates, now)
+    known = skills.known(session)
+    return [{**asdict(found[g.skill][agent_id]), **_effect(g.skill, known)} for g in gates]

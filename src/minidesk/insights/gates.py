@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Collection, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -47,6 +47,19 @@ def do_set_gate(session: Session, skill: str, spec: GateSpec, actor: Actor) -> Q
     emit(session, EventKind.QA_GATE_CHANGED, actor, skill=skill,
          **changed(before, gate_dict(gate)))  # fmt: skip
     return gate
+
+
+def do_delete_gate(session: Session, skill: str, actor: Actor) -> bool:
+    """Delete the gate called ``skill`` (whatever its name: one kept without effect too);
+    False when there is none. The event keeps its thresholds, which are otherwise gone."""
+    gate = session.scalars(select(QaGate).where(QaGate.skill == skill)).first()
+    if gate is None:
+        return False
+    before = gate_dict(gate)
+    session.delete(gate)
+    session.flush()
+    emit(session, EventKind.QA_GATE_DELETED, actor, skill=skill, gate=before)
+    return True
 
 
 @dataclass(frozen=True)
@@ -134,9 +147,3 @@ def _judge(gate: QaGate, qa_avg: Any, reviews: int, csat_avg: Any, answers: int)
         missing.append(f"CSAT {csat} below {gate.min_csat_average}")
     why = "; ".join(missing) or "meets the gate"
     return Certification(gate.skill, not missing, qa, reviews, csat, answers, why)
-
-
-def certifications(session: Session, agent_id: int, now: dt.datetime) -> list[dict[str, Any]]:
-    gates = list(session.scalars(select(QaGate).order_by(QaGate.skill)))
-    found = certify_gates(session, [agent_id], gates, now)
-    return [asdict(found[gate.skill][agent_id]) for gate in gates]

@@ -21,6 +21,7 @@ from minidesk import events
 from minidesk.desk.models import Ticket, TicketTag
 from minidesk.event_kinds import EventKind
 from minidesk.events import Event
+from minidesk.insights.backlog import OPEN
 from minidesk.insights.cells import MAX_TURNS
 from minidesk.insights.daily import (
     CHUNK,
@@ -30,7 +31,7 @@ from minidesk.insights.daily import (
     difference,
     rebuild_daily,
 )
-from minidesk.insights.facts import TicketFacts
+from minidesk.insights.facts import TicketFacts, fold
 from minidesk.insights.kpis import FACT_KINDS, ticket_facts
 from minidesk.insights.rollup_models import KpiTicketFacts, bulk_insert
 from minidesk.insights.survey_days import (
@@ -54,7 +55,8 @@ _SURVEYS_DONE = "minidesk.insights.rollup.surveys_done"
 
 def facts_row(ticket_id: int, facts: TicketFacts, keys: dict[str, Any]) -> dict[str, Any]:
     """A kpi_ticket_facts row: the ticket's facts, ``keys`` (assignee, team, channel, intent)
-    it is counted under and whether it is tagged (``keys["tagged"]``)."""
+    it is counted under, whether it is tagged (``keys["tagged"]``) and, while its status now
+    (``keys["status"]``) is open, its creation (``keys["created_at"]``) for the backlog."""
     created, solved = facts.created_at, facts.first_solved_at
     first_reply = facts.first_human_reply_at
     return {
@@ -83,19 +85,33 @@ def facts_row(ticket_id: int, facts: TicketFacts, keys: dict[str, Any]) -> dict[
         "channel": keys["channel"],
         "intent": keys["intent"],
         "tagged": bool(keys["tagged"]),
+        "backlog_since": keys["created_at"] if keys["status"] in OPEN else None,
     }
 
 
 def _keys(session: Session, ticket_ids: Sequence[int], lock: bool) -> dict[int, dict[str, Any]]:
     tagged = exists().where(TicketTag.ticket_id == Ticket.id).label("tagged")
     query = select(Ticket.id, Ticket.assignee_id, Ticket.team_id, Ticket.channel, Ticket.intent,
-                   tagged)  # fmt: skip
+                   Ticket.status, Ticket.created_at, tagged)  # fmt: skip
     query = query.where(Ticket.id.in_(ticket_ids)).order_by(Ticket.id)
     if lock:
         # Two workers refreshing one ticket would both subtract its old contribution: the
         # ticket's row lock makes the second wait and read the first one's facts.
         query = query.with_for_update()
     return {row.id: dict(row._mapping) for row in session.execute(query)}
+
+
+def _folded(
+    session: Session, ticket_ids: Sequence[int], keys: dict[int, dict[str, Any]]
+) -> list[tuple[int, TicketFacts]]:
+    """Each ticket's facts from its events; a ticket open now without any (one imported from
+    before the event log) still gets an empty fold, so the backlog counts it as the full
+    report does. Listeners and the rebuild share this, so they keep the same rows."""
+    found = dict(ticket_facts(session, ticket_ids))
+    for ticket_id in ticket_ids:
+        if ticket_id not in found and ticket_id in keys and keys[ticket_id]["status"] in OPEN:
+            found[ticket_id] = fold([])
+    return sorted(found.items())
 
 
 def refresh(session: Session, ticket_ids: Sequence[int], surveys: bool = False) -> int:
@@ -116,7 +132,7 @@ def refresh(session: Session, ticket_ids: Sequence[int], surveys: bool = False) 
         kept_answers = stored_rows(session, chunk)
         answers = fresh_rows(session, chunk) if surveys else kept_answers
         deltas: Deltas = defaultdict(Counter)
-        for ticket_id, facts in ticket_facts(session, chunk):
+        for ticket_id, facts in _folded(session, chunk, keys):
             row = facts_row(ticket_id, facts, keys[ticket_id])
             existing = stored.get(ticket_id)
             before = None if existing is None else {c: getattr(existing, c) for c in FACT_COLUMNS}
@@ -147,7 +163,7 @@ def rebuild(session: Session) -> dict[str, int]:
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         keys = _keys(session, chunk, lock=False)
-        rows = [facts_row(i, facts, keys[i]) for i, facts in ticket_facts(session, chunk)]
+        rows = [facts_row(i, facts, keys[i]) for i, facts in _folded(session, chunk, keys)]
         if rows:
             session.execute(bulk_insert(KpiTicketFacts), rows)
         tickets += len(rows)

@@ -62,6 +62,10 @@ class KpiTicketFacts(Base):
     customer_messages_before_solve: Mapped[int] = mapped_column(default=0)
     # Whether it carries a tag now (tag completion reads tags as they are when it runs).
     tagged: Mapped[bool] = mapped_column(default=False)
+    # The backlog's: while the ticket is open now (new, open, pending, on hold), its
+    # ``tickets.created_at`` (the backlog's creation, also for tickets from before the event
+    # log); None once it is not. Indexed: the backlog reads a few days' open tickets by it.
+    backlog_since: Mapped[dt.datetime | None] = mapped_column(index=True)
     # The ticket's keys when its kpi_daily rows were last written.
     assignee_id: Mapped[int | None]
     team_id: Mapped[int | None]
@@ -99,6 +103,11 @@ class KpiDaily(Base):
     contained: Mapped[int] = mapped_column(default=0)
     within_turns: Mapped[int] = mapped_column(default=0)
     tagged: Mapped[int] = mapped_column(default=0)  # first solved and carrying a tag now
+    # The backlog's, by the day of ``kpi_ticket_facts.backlog_since``: tickets created that day
+    # and open now, and their creation times summed as microseconds after the day's midnight
+    # (exact, and far from overflowing where epoch microseconds of a million tickets would).
+    open_now: Mapped[int] = mapped_column(default=0)
+    open_micros: Mapped[int] = mapped_column(BigInteger, default=0)
     # By the day answered: each survey's last answer of the day (``cells.Cell.answer``).
     csat_answers: Mapped[int] = mapped_column(default=0)
     csat_sum: Mapped[int] = mapped_column(default=0)

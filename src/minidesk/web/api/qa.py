@@ -18,8 +18,8 @@ from minidesk.desk.access import Permission
 from minidesk.desk.models import User
 from minidesk.desk.users import actor_of
 from minidesk.insights import qa
-from minidesk.insights.gate_names import GateNameError, check_gate_name, listed
-from minidesk.insights.gates import GateSpec, certifications, do_set_gate
+from minidesk.insights.gate_names import GateNameError, certifications, check_gate_name, listed
+from minidesk.insights.gates import GateSpec, do_delete_gate, do_set_gate
 from minidesk.insights.qa_models import QaCoachingNote, QaGate, QaReview, ReviewStatus, SampleReason
 from minidesk.insights.scorecard import (
     DEFAULT,
@@ -37,6 +37,7 @@ from minidesk.web.schemas import RowIdPath
 router = APIRouter(prefix=f"{PREFIX}/qa", tags=["qa"])
 
 ManagerDep = Annotated[User, requires(Permission.MANAGE_QA)]
+GateDeleterDep = Annotated[User, requires(Permission.DELETE_QA_GATES)]
 Scores = dict[str, Annotated[int, Field(ge=0, le=4)] | None]
 # Checked against routing's vocabulary in the handler, so a bad name gets the accepted forms.
 SkillPath = Annotated[str, Path(min_length=1, max_length=200)]
@@ -302,3 +303,12 @@ def set_gate(
     [result] = listed(session, [gate])
     commit(session)
     return result
+
+
+@router.delete("/gates/{skill}", status_code=204)
+def delete_gate(skill: SkillPath, session: WriteSessionDep, user: GateDeleterDep) -> None:
+    """Delete a gate (admins): routing stops asking for its certification. Any stored name,
+    also one without effect, which cannot be saved again and so is otherwise kept forever."""
+    if not do_delete_gate(session, skill, actor_of(user)):
+        raise Problem(404, f"no gate {skill!r}")
+    commit(session)

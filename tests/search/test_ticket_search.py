@@ -115,14 +115,19 @@ def test_a_restricted_agent_finds_only_their_teams_tickets(client: TestClient, c
     assert set(found(client, cast.maya, "kettle")) == {support, billing}
 
 
+@pytest.mark.parametrize("probe", [20_000, 3])
 @pytest.mark.parametrize("window", [1000, 2])
 def test_ranked_results_page_without_repeats(
-    client: TestClient, cast: Cast, monkeypatch: pytest.MonkeyPatch, window: int
+    client: TestClient, cast: Cast, monkeypatch: pytest.MonkeyPatch, window: int, probe: int
 ) -> None:
     """Every match once, across pages, whether or not the matches overflow the window of
-    newest matches that is ranked (the rest follow newest first)."""
+    newest matches that is ranked (the rest follow newest first), and whether PostgreSQL
+    finds them in the newest keys it walks or has to ask the index for older ones."""
     monkeypatch.setattr(engine, "RANK_WINDOW", window)
+    monkeypatch.setattr(engine, "PROBE_ROWS", probe)
     numbers = {open_ticket(client, cast, f"Hi\nlamp number {i}") for i in range(5)}
+    for i in range(4):  # newer tickets without the word: the newest keys hold fewer matches
+        open_ticket(client, cast, f"Hi\nkettle number {i}")
     seen: list[int] = []
     cursor = None
     while True:

@@ -118,3 +118,21 @@ def test_gaps_follow_new_tickets_merges_and_unmerges(
     assert undone.status_code == 200, undone.text
     assert assert_kept_equals_rebuilt(database) != after_merge
     assert_reports_agree(database, cast)
+
+
+def test_the_upgrade_fills_the_gaps_as_the_listeners_keep_them(
+    client: TestClient, cast: Cast, database: Database
+) -> None:
+    from alembic import command
+
+    from minidesk import migrate, settings
+
+    first = write(client, cast, "ana@example.com", "a1")
+    set_status(client, cast, first, "solved")
+    write(client, cast, "ana@example.com", "a2")
+    kept = gaps(database)
+    assert sum(gap is not None for gap in kept.values()) == 1
+    config = migrate.alembic_config(settings.get_settings().database_url)
+    command.downgrade(config, "0042_backlog_counters")
+    command.upgrade(config, "head")
+    assert gaps(database) == kept

@@ -79,23 +79,28 @@ def _created(
 
 def affected(session: Session, ticket_ids: Collection[int]) -> list[int]:
     """``ticket_ids`` and their customers' tickets first solved in the window before one of
-    them was created: the gaps a new (or refreshed) ticket can change."""
+    them was created: the gaps a new (or refreshed) ticket can change (a few more, whose
+    recomputed gap stays as it was, when a customer has several of them)."""
     if not ticket_ids:
         return []
-    earliest: dict[int, dt.datetime] = {}
+    spans: dict[int, tuple[dt.datetime, dt.datetime]] = {}
     for customer_id, created in session.execute(
         select(Ticket.customer_id, Ticket.created_at).where(Ticket.id.in_(list(ticket_ids)))
     ):
-        earliest[customer_id] = min(created, earliest.get(customer_id, created))
+        first, last = spans.get(customer_id, (created, created))
+        spans[customer_id] = (min(first, created), max(last, created))
     before = set(ticket_ids)
-    for customer_id, created in earliest.items():
-        before.update(session.scalars(
-            select(KpiTicketFacts.ticket_id)
-            .join(Ticket, Ticket.id == KpiTicketFacts.ticket_id)
-            .where(Ticket.customer_id == customer_id,
-                   KpiTicketFacts.first_solved_at >= created - WINDOW,
-                   KpiTicketFacts.first_solved_at < created)
-        ))  # fmt: skip
+    # One read for all the customers, each one's own span then kept in Python.
+    for ticket_id, customer_id, solved in session.execute(
+        select(KpiTicketFacts.ticket_id, Ticket.customer_id, KpiTicketFacts.first_solved_at)
+        .join(Ticket, Ticket.id == KpiTicketFacts.ticket_id)
+        .where(Ticket.customer_id.in_(list(spans)),
+               KpiTicketFacts.first_solved_at >= min(f for f, _ in spans.values()) - WINDOW,
+               KpiTicketFacts.first_solved_at < max(last for _, last in spans.values()))
+    ):  # fmt: skip
+        first, last = spans[customer_id]
+        if solved is not None and first - WINDOW <= solved < last:
+            before.add(ticket_id)
     return sorted(before)
 
 

@@ -3,7 +3,13 @@ whose customer opened another ticket, on any channel, within N days after that s
 
 A reopen of the same ticket is not a repeat contact (the reopen rate counts it). A solve
 whose N days have not all passed when the report runs is ``pending``: it is left out of the
-rate rather than counted as "no repeat" too early."""
+rate rather than counted as "no repeat" too early.
+
+``fast_repeat_contacts`` (the API and the dashboard) counts the range's first solves in SQL
+from each one's gap to the customer's next ticket, kept on the KPI facts row
+(``insights.repeat_gaps``); ``repeat_contacts`` reads the customers' tickets again and lists
+each number's tickets (the drill-down), and is the full recomputation the tests hold the
+fast one equal to."""
 
 from __future__ import annotations
 
@@ -12,18 +18,22 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Collection
 
-from sqlalchemy import select
+from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
 from minidesk.db import utcnow
 from minidesk.desk.models import Ticket
+from minidesk.insights.cells import micros, period_of_day
+from minidesk.insights.daily import KEYED_BY
 from minidesk.insights.kpis import Dimension, KpiRow, Period, period_start
 from minidesk.insights.ops_rows import Tally, Values, as_rows, chunks, share
-from minidesk.insights.solves import FirstSolve, first_solves
+from minidesk.insights.repeat_gaps import MAX_WITHIN_DAYS
+from minidesk.insights.rollup_models import KpiTicketFacts
+from minidesk.insights.solves import FirstSolve, first_solves, solved_between
 
 METRICS: tuple[str, ...] = ("repeat_base", "repeat_contacts", "repeat_contact_rate", "pending")
 DEFAULT_WITHIN_DAYS = 7
-MAX_WITHIN_DAYS = 90
+__all__ = ["MAX_WITHIN_DAYS", "fast_repeat_contacts", "repeat_contacts"]
 
 
 def repeat_contacts(
@@ -54,18 +64,58 @@ def repeat_contacts(
         if first_after < len(created) and created[first_after] <= solve.solved_at + within:
             tally.count(solve.ticket_id, "repeat_contacts")
 
-    def row_values(tally: Tally) -> Values:
-        base, repeats = tally.counts["repeat_base"], tally.counts["repeat_contacts"]
-        return {
-            "repeat_base": base,
-            "repeat_contacts": repeats,
-            "repeat_contact_rate": share(repeats, base),
-            "pending": tally.counts["pending"],
-        }
-
     for tally in tallies.values():
         tally.members["repeat_contact_rate"] = tally.members["repeat_contacts"]
-    return as_rows(session, by, tallies, row_values)
+    return as_rows(session, by, tallies, _row_values)
+
+
+def fast_repeat_contacts(
+    session: Session,
+    since: dt.datetime,
+    until: dt.datetime,
+    period: Period,
+    by: Dimension,
+    within: dt.timedelta,
+    teams: Collection[int] | None = None,
+    now: dt.datetime | None = None,
+) -> list[KpiRow]:
+    """``repeat_contacts``'s rows without drill-down members: the range's first solves
+    counted per solve day and key in one grouped read of ``kpi_ticket_facts``, under the
+    keys the rollup holds for each ticket (its current ones)."""
+    # Pending: its window ends after now (solved + within > now).
+    pending = KpiTicketFacts.first_solved_at > (now or utcnow()) - within
+    came_back = KpiTicketFacts.repeat_gap_micros <= micros(within)
+    key = literal(None) if by == Dimension.ALL else KpiTicketFacts.__table__.c[KEYED_BY[by]]
+    query = (
+        select(
+            KpiTicketFacts.solved_day,
+            key,
+            func.count(),
+            func.sum(case((pending, 1), else_=0)),
+            func.sum(case((~pending & came_back, 1), else_=0)),
+        )
+        .where(*solved_between(since, until))
+        .group_by(KpiTicketFacts.solved_day, key)
+    )
+    if teams is not None:
+        query = query.where(KpiTicketFacts.team_id.in_(list(teams)))
+    tallies: dict[tuple[dt.date, str | None], Tally] = defaultdict(Tally)
+    for day, found, solves, waiting, repeats in session.execute(query):
+        counts = tallies[(period_of_day(day, period), None if found is None else str(found))]
+        counts.counts["pending"] += waiting
+        counts.counts["repeat_base"] += solves - waiting
+        counts.counts["repeat_contacts"] += repeats
+    return as_rows(session, by, tallies, _row_values)
+
+
+def _row_values(tally: Tally) -> Values:
+    base, repeats = tally.counts["repeat_base"], tally.counts["repeat_contacts"]
+    return {
+        "repeat_base": base,
+        "repeat_contacts": repeats,
+        "repeat_contact_rate": share(repeats, base),
+        "pending": tally.counts["pending"],
+    }
 
 
 def _later_contacts(

@@ -21,6 +21,7 @@ from minidesk import events
 from minidesk.desk.models import Ticket, TicketTag
 from minidesk.event_kinds import EventKind
 from minidesk.events import Event
+from minidesk.insights import repeat_gaps
 from minidesk.insights.backlog import OPEN
 from minidesk.insights.cells import MAX_TURNS
 from minidesk.insights.daily import (
@@ -151,6 +152,8 @@ def refresh(session: Session, ticket_ids: Sequence[int], surveys: bool = False) 
         if surveys:
             replace_rows(session, chunk, answers)
         apply(session, {k: c for k, c in deltas.items() if any(c.values())})
+        if not surveys:  # an answer moves no solve and opens no ticket
+            repeat_gaps.keep(session, repeat_gaps.affected(session, chunk))
     return changed
 
 
@@ -167,6 +170,9 @@ def rebuild(session: Session) -> dict[str, int]:
         if rows:
             session.execute(bulk_insert(KpiTicketFacts), rows)
         tickets += len(rows)
+    repeat_gaps.keep(session, list(session.scalars(
+        select(KpiTicketFacts.ticket_id).where(KpiTicketFacts.first_solved_at.is_not(None))
+        .order_by(KpiTicketFacts.ticket_id))))  # fmt: skip
     # kpi_daily counts the answers' day rows: those first.
     survey_days = rebuild_surveys(session)
     return {"tickets": tickets, "daily_rows": rebuild_daily(session), "survey_days": survey_days}
@@ -222,3 +228,13 @@ def keep_surveys_current(session: Session, event: Event) -> None:
     if ids:
         refresh(session, ids, surveys=True)
         _mark_done(session, _SURVEYS_DONE, ids)
+
+
+@events.listen(
+    EventKind.CUSTOMER_MERGED, EventKind.CUSTOMER_UNMERGED, automated=True, transactional=True
+)
+def keep_repeat_gaps(session: Session, event: Event) -> None:
+    """A merge or its undo moves tickets between customers: each one's next contact may be
+    another now."""
+    customers = {event.data["source_id"], event.data["target_id"]}
+    repeat_gaps.keep(session, repeat_gaps.of_customers(session, customers))

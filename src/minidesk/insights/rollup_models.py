@@ -66,6 +66,9 @@ class KpiTicketFacts(Base):
     # ``tickets.created_at`` (the backlog's creation, also for tickets from before the event
     # log); None once it is not. Indexed: the backlog reads a few days' open tickets by it.
     backlog_since: Mapped[dt.datetime | None] = mapped_column(index=True)
+    # Repeat contacts': from the first solve to the customer's next ticket, in microseconds;
+    # None without one within 90 days (``insights.repeat_gaps``).
+    repeat_gap_micros: Mapped[int | None] = mapped_column(BigInteger)
     # The ticket's keys when its kpi_daily rows were last written.
     assignee_id: Mapped[int | None]
     team_id: Mapped[int | None]

@@ -191,7 +191,7 @@ def repeat_contacts(
     start, end = date_range(since, until)
     teams = access.team_reach(session, user, workspace.restrict_agents_to_teams)
     within = dt.timedelta(days=within_days)
-    rows = repeats.repeat_contacts(session, start, end, group_by, by, within, teams)
+    rows = repeats.fast_repeat_contacts(session, start, end, group_by, by, within, teams)
     name = f"repeat-contacts-{group_by}-{by}-{since}-{until}"
     items = _table(rows, repeats.METRICS, RepeatOut, name, format, accept)
     if isinstance(items, Response):

@@ -156,8 +156,8 @@ def operations(request: Request, browser: BrowserDep) -> Response:
             backlog=backlog_counts(session, asked.at, by, teams),
             intents=intent_mix(session, start, end, teams),
             tags=tagging.fast_tag_completion(session, start, end, asked.group_by, by, teams),
-            repeats=repeats.repeat_contacts(session, start, end, asked.group_by, by,
-                                            dt.timedelta(days=asked.within_days), teams),
+            repeats=repeats.fast_repeat_contacts(session, start, end, asked.group_by, by,
+                                                 dt.timedelta(days=asked.within_days), teams),
             handle=handle_time.handle_time(session, asked.since, asked.until, by, teams),
             occupancy=occupancy.occupancy(session, asked.since, asked.until, teams),
         )  # fmt: skip

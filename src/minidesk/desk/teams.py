@@ -1,5 +1,6 @@
-"""Teams: which an agent may see, renaming, deleting, and the teams a ticket may move to.
-Creating a team and membership live in ``desk.users`` (the admin pages call them there)."""
+"""Teams: which an agent may see, creating (a name taken is refused), renaming, deleting, and
+the teams a ticket may move to. Membership, and the seeding ``get_or_create_team`` the admin
+page also uses, live in ``desk.users``."""
 
 from __future__ import annotations
 

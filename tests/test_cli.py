@@ -7,12 +7,12 @@ from sqlalchemy import func, select
 from tests.conftest import ON_POSTGRES
 from typer.testing import CliRunner
 
-from minidesk import demo, demo_channels, settings
+from minidesk import demo, demo_channels, demo_teams, settings
 from minidesk.channels import registry
 from minidesk.channels.models import Channel
 from minidesk.cli import app
 from minidesk.db import Database
-from minidesk.desk.models import Role, Ticket, User
+from minidesk.desk.models import Role, Team, Ticket, User
 from minidesk.desk.users import authenticate_token, check_password
 
 
@@ -82,6 +82,22 @@ def test_demo_seeds_once_and_issues_a_fresh_token(database: Database) -> None:
         demo_channels.WHATSAPP_NAME,
     }
     assert all(kind == ticket_kind for ticket_kind, kind, _ in instances)
+    # Every conversation sits in the team a desk set up like this one would give it: a
+    # channel's to the team serving it, the app's by intent (money to Billing).
+    with database.sessions() as session:
+        placed = session.execute(
+            select(Ticket.id, Ticket.intent, Team.name, Channel.team_id, Ticket.team_id)
+            .join(Team, Team.id == Ticket.team_id, isouter=True)
+            .join(Channel, Channel.id == Ticket.channel_id)
+            .order_by(Ticket.id)
+        ).all()
+    assert placed and all(team is not None for _, _, team, _, _ in placed)
+    assert all(served is None or served == team_id for *_, served, team_id in placed)
+    assert {team for _, _, team, _, _ in placed} == {"Billing", "Support"}
+    by_app = [(intent, team) for _, intent, team, served, _ in placed if served is None]
+    assert by_app and all(
+        (team == "Billing") == (intent in demo_teams.MONEY) for intent, team in by_app
+    )
     assert all(registry.adapter(kind) for kind in channels)
     assert {"pending", "solved"} <= statuses
     assert len(statuses) >= 3

@@ -36,6 +36,8 @@ def test_openapi_describes_the_core_resources(client: TestClient) -> None:
         "/api/v1/customers",
         "/api/v1/customers/{customer_id}/merge",
         "/api/v1/users",
+        "/api/v1/teams",
+        "/api/v1/teams/{team_id}",
         "/api/v1/inbound/messages",
     ):
         assert path in paths

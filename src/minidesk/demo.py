@@ -24,6 +24,7 @@ from minidesk.channels.service import do_update_channel, ensure_api_channel
 from minidesk.commerce.sample import seed_store
 from minidesk.db import Database, utcnow
 from minidesk.demo_channels import DEMO_ORIGINS, seed_live_channels, widget_snippet
+from minidesk.demo_teams import do_place
 from minidesk.desk import users
 from minidesk.desk.messages import MessageType, do_reply
 from minidesk.desk.models import ApiToken, Message, Role, Status, Ticket, User
@@ -271,6 +272,7 @@ def _conversations(
         outcome = rng.random()
         with database.transaction() as session:
             ticket = session.get_one(Ticket, ticket_id)
+            do_place(session, ticket)
             agent = session.scalars(
                 select(User).where(User.role == Role.AGENT).offset(rng.randrange(3)).limit(1)
             ).one()

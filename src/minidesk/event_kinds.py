@@ -99,6 +99,8 @@ class EventKind(StrEnum):
     USER_TWO_FACTOR_ENABLED = "user.two_factor_enabled"
     USER_TWO_FACTOR_DISABLED = "user.two_factor_disabled"
     TEAM_CREATED = "team.created"
+    TEAM_UPDATED = "team.updated"
+    TEAM_DELETED = "team.deleted"
     TEAM_MEMBER_ADDED = "team.member_added"
     TEAM_MEMBER_REMOVED = "team.member_removed"
     TOKEN_CREATED = "token.created"
@@ -410,6 +412,10 @@ _SPECS = (
     EventSpec(EventKind.USER_TWO_FACTOR_DISABLED, "A user turned off the TOTP second factor.",
               {"user_id": "int"}),
     EventSpec(EventKind.TEAM_CREATED, "A team was created.", {"team_id": "int", "name": "str"}),
+    EventSpec(EventKind.TEAM_UPDATED, "A team was renamed.",
+              {"team_id": "int", "before": "str", "after": "str"}),
+    EventSpec(EventKind.TEAM_DELETED, "A team no longer in use was deleted (its members left "
+              "it first, each a `team.member_removed`).", {"team_id": "int", "name": "str"}),
     EventSpec(EventKind.TEAM_MEMBER_ADDED, "A user joined a team.",
               {"user_id": "int", "team_id": "int"}),
     EventSpec(EventKind.TEAM_MEMBER_REMOVED, "A user left a team.",

@@ -306,6 +306,13 @@ ROUTES = [
     line("GET", f"{V1}/users/{{user_id}}/tokens", 200, ADM),
     line("POST", f"{V1}/users/{{user_id}}/tokens", 201, ADM, json={"name": "walk"}),
     line("DELETE", f"{V1}/users/{{user_id}}/tokens/{{token_id}}", 204, ADM),
+    # Teams: a restricted agent reads only their own (Support is not bob's); admins change them.
+    line("GET", f"{V1}/teams", 200),
+    line("POST", f"{V1}/teams", 201, ADM, json={"name": "Walk-ins"}),
+    line("GET", f"{V1}/teams/{{team_id}}", 200, hides=True, params={"team_id": "support_team"}),
+    line("PATCH", f"{V1}/teams/{{team_id}}", 200, ADM, json={}, params={"team_id": "support_team"}),
+    # Support still has tickets: refused, and it stays for the lines after this one.
+    line("DELETE", f"{V1}/teams/{{team_id}}", 409, ADM, params={"team_id": "support_team"}),
     line("GET", f"{V1}/auth/tokens", 200),
     # alice's spare token is nobody else's to revoke.
     line("DELETE", f"{V1}/auth/tokens/{{token_id}}", 404),

@@ -184,3 +184,21 @@ def test_a_disabled_subscription_receives_nothing(
     subscribe(client, cast, receiver.url, ["*"], enabled=False)
     inbound(client, cast.alice, "Hello", "sub-4")
     assert receiver.received == []
+
+
+def test_every_invalid_field_is_reported_in_one_answer(client: TestClient, cast: Cast) -> None:
+    """A refused URL does not hide misspelt patterns: both fields, every bad pattern named."""
+    body = {"url": "https://127.0.0.1/hook", "events": ["ticket.craeted", "ticket.*", "nope"]}
+    response = client.post(f"{V1}/webhooks", json=body, headers=cast.olivia.headers)
+    assert response.status_code == 422, response.text
+    problem = response.json()
+    assert problem["type"].endswith("/invalid-webhook")
+    assert [error["field"] for error in problem["errors"]] == ["url", "events"]
+    assert problem["errors"][0]["message"].startswith("webhook URL refused")
+    assert problem["errors"][1]["message"].startswith("'ticket.craeted', 'nope' match no event")
+    assert client.get(f"{V1}/webhooks", headers=cast.olivia.headers).json()["items"] == []
+    # A PATCH too: each field it carries is checked before any is refused.
+    made = subscribe(client, cast, "https://93.184.215.14/hook", ["*"], enabled=False)
+    patched = client.patch(f"{V1}/webhooks/{made['id']}", json=body, headers=cast.olivia.headers)
+    assert patched.status_code == 422
+    assert [error["field"] for error in patched.json()["errors"]] == ["url", "events"]

@@ -276,3 +276,16 @@ def do_import_yaml(
     session.flush()
     emit(session, EventKind.RULES_IMPORTED, actor, **counts, names=[s.name for s in specs])
     return counts
+
+
+def rules_naming_team(session: Session, name: str) -> list[str]:
+    """The rules whose ``set_team`` action names team ``name``: renaming or deleting it under
+    them would move their tickets to no team without a word."""
+    return [
+        f"rule {rule.id} ({rule.name})"
+        for rule in session.scalars(select(Rule).order_by(Rule.id))
+        if any(
+            isinstance(step, dict) and step.get("type") == "set_team" and step.get("team") == name
+            for step in rule.actions
+        )
+    ]

@@ -21,6 +21,7 @@ FEATURE = Feature(
         "minidesk.web.api.customers:router",
         "minidesk.web.api.customer_identities:router",
         "minidesk.web.api.users:router",
+        "minidesk.web.api.teams:router",
         # The agent workspace's pages.
         "minidesk.web.ui.sign_in_pages:router",
         "minidesk.web.ui.account_pages:router",

@@ -13,17 +13,18 @@ agents who may read the same thing through the REST API:
 - ``SUBJECT``: an agent's own routing presence, profile and refund limits, to that agent and
   to managers and admins (who manage everyone's; a lead's reach over their teams' agents
   would need a query per notice, so leads read those through the API);
-- ``COLLEAGUE``: a user added or deactivated, to every agent (every ticket page offers the
-  active users as assignees);
+- ``COLLEAGUE``: a user added, deactivated or given another role, to every agent (every
+  ticket page offers the active users, with their role and teams, as assignees);
 - ``VIEW``: a saved view's changes, to those who see the view (``saved_views.service``): a
   personal view's to its owner alone, a view shared with a team to its members and to
   managers and admins, one shared with everyone to every agent;
-- ``TEAM``: a new team, to every agent, unless agents are restricted to their teams: then
-  to those who see every ticket and to the team's members only.
+- ``TEAM``: a team created, renamed or deleted, or someone joining or leaving it, to every
+  agent, unless agents are restricted to their teams: then to those who see every ticket
+  and to the team's members only (as ``GET /api/v1/teams`` lists it). The user whose role or
+  teams changed also gets ``access.changed``; one who left the team hears no more of it.
 
 Kinds left out are not streamed: credentials and sign-ins (tokens, second factors,
-throttling), roles and team memberships (their effect reaches the user concerned as
-``access.changed``), a customer's webhook, QA reviews of one agent, incidents (their
+throttling), a customer's webhook, QA reviews of one agent, incidents (their
 checklists are reached through their tickets). A notice names the event; clients fetch the
 thing through the API or the page.
 """
@@ -107,10 +108,15 @@ AUDIENCE: dict[str, Audience] = {
     K.POLICY_AGENT_LIMITS_CHANGED: SUBJECT,
     K.USER_CREATED: COLLEAGUE,
     K.USER_DEACTIVATED: COLLEAGUE,
+    K.USER_ROLE_CHANGED: COLLEAGUE,
     K.VIEW_CREATED: VIEW,
     K.VIEW_UPDATED: VIEW,
     K.VIEW_DELETED: VIEW,
     K.TEAM_CREATED: TEAM,
+    K.TEAM_UPDATED: TEAM,
+    K.TEAM_DELETED: TEAM,
+    K.TEAM_MEMBER_ADDED: TEAM,
+    K.TEAM_MEMBER_REMOVED: TEAM,
 }
 
 

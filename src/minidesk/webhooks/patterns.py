@@ -20,19 +20,20 @@ class PatternError(ValueError):
 
 
 def check_patterns(patterns: Iterable[str]) -> list[str]:
-    """The patterns, deduplicated in order; ``PatternError`` naming the first that matches no
-    catalogued kind."""
+    """The patterns, deduplicated in order; ``PatternError`` naming every one that matches
+    no catalogued kind."""
     checked = list(dict.fromkeys(patterns))
     if not checked:
         raise PatternError("subscribe to at least one event kind (or '*' for all)")
     if len(checked) > MAX_PATTERNS:
         raise PatternError(f"at most {MAX_PATTERNS} event patterns")
-    for pattern in checked:
-        if not any(matches([pattern], kind) for kind in CATALOGUE):
-            raise PatternError(
-                f"{pattern!r} matches no event kind in the catalogue (docs/events.md); use a "
-                "kind such as 'ticket.created', a prefix such as 'ticket.*', or '*'"
-            )
+    if unknown := [p for p in checked if not any(matches([p], kind) for kind in CATALOGUE)]:
+        which = ", ".join(map(repr, unknown))
+        raise PatternError(
+            f"{which} {'matches' if len(unknown) == 1 else 'match'} no event kind in the "
+            "catalogue (docs/events.md); use a kind such as 'ticket.created', a prefix such "
+            "as 'ticket.*', or '*'"
+        )
     return checked
 
 

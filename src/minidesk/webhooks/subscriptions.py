@@ -20,9 +20,9 @@ from minidesk.desk.models import User
 from minidesk.desk.users import actor_of
 from minidesk.event_kinds import EventKind
 from minidesk.events import emit
-from minidesk.webhooks.checks import check_may_set_webhook, check_webhook_url
+from minidesk.webhooks.checks import WebhookUrlError, check_may_set_webhook, check_webhook_url
 from minidesk.webhooks.models import SubscriptionState, WebhookSubscription
-from minidesk.webhooks.patterns import check_patterns
+from minidesk.webhooks.patterns import PatternError, check_patterns
 from minidesk.webhooks.signing import new_secret
 
 # The outbox kind of every webhook POST (subscriptions' and rules'): not a customer channel.
@@ -53,6 +53,34 @@ def queued_rows(session: Session, webhook_id: int, statuses: Collection[str]) ->
     )
 
 
+class InvalidSubscription(ValueError):
+    """Every refused field at once, each as ``(field, message, slug)``: a client fixing the
+    URL should not learn only then that an event pattern is misspelt too."""
+
+    def __init__(self, errors: list[tuple[str, str, str]]) -> None:
+        super().__init__("; ".join(f"{field}: {message}" for field, message, _ in errors))
+        self.errors = errors
+
+
+def check_fields(changes: dict[str, Any]) -> dict[str, Any]:
+    """``changes`` with the URL and event patterns (those present) checked and normalised;
+    ``InvalidSubscription`` naming each that is refused."""
+    checked, errors = dict(changes), []
+    if "url" in changes:
+        try:
+            checked["url"] = check_webhook_url(changes["url"])
+        except WebhookUrlError as exc:
+            errors.append(("url", str(exc), "webhook-url-refused"))
+    if "events" in changes:
+        try:
+            checked["events"] = check_patterns(changes["events"])
+        except PatternError as exc:
+            errors.append(("events", str(exc), "invalid-event-kind"))
+    if errors:
+        raise InvalidSubscription(errors)
+    return checked
+
+
 def do_create_subscription(
     session: Session,
     user: User,
@@ -62,11 +90,11 @@ def do_create_subscription(
     description: str = "",
     enabled: bool = True,
 ) -> tuple[WebhookSubscription, str]:
-    """A new subscription and its secret (the caller shows it once). Raises ``Forbidden``,
-    ``WebhookUrlError`` or ``PatternError``."""
+    """A new subscription and its secret (the caller shows it once). Raises ``Forbidden`` or
+    ``InvalidSubscription``."""
     check_may_set_webhook(user)
-    url = check_webhook_url(url)
-    events = check_patterns(events)
+    checked = check_fields({"url": url, "events": events})
+    url, events = checked["url"], checked["events"]
     secret = new_secret()
     subscription = WebhookSubscription(
         url=url,
@@ -97,10 +125,7 @@ def do_update_subscription(
     to another receiver. ``enabled: true`` on a failing subscription re-enables it."""
     check_may_set_webhook(user)
     changes = {name: value for name, value in changes.items() if name in EDITABLE}
-    if "url" in changes:
-        changes["url"] = check_webhook_url(changes["url"])
-    if "events" in changes:
-        changes["events"] = check_patterns(changes["events"])
+    changes = check_fields(changes)
     reenable = changes.get("enabled") is True and subscription.state != SubscriptionState.ACTIVE
     before = {name: getattr(subscription, name) for name in changes}
     changed = {name: value for name, value in changes.items() if before[name] != value}

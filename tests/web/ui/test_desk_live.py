@@ -152,3 +152,40 @@ def test_a_colleague_added_or_deactivated_and_a_new_team_show_in_an_open_ticket_
         users.get_or_create_team(session, "Returns", SYSTEM)
     expect(page.locator("#prop-team option", has_text="Returns")).to_have_count(1)
     assert _same_document(page)
+
+
+def test_a_restricted_agents_ticket_page_lists_only_her_teams_and_follows_people_live(
+    page: Any, live_server: str, cast: Cast
+) -> None:
+    """alice (agent, Support, restricted) is offered only Support to move the ticket to, not
+    Billing; joining Billing, a colleague's new role, a new colleague and a deactivated one
+    reach her open ticket page's pickers and @mention hint without a reload."""
+    number = _inbound(live_server, cast, "Where is my parcel?", "desk-5", "emma@example.com")
+    _api(live_server, cast.olivia, "PATCH", f"/tickets/{number}", {"team_id": cast.support_team})
+    _api(live_server, cast.olivia, "PATCH", "/workspace", {"restrict_agents_to_teams": True})
+    _password(cast.alice.email)
+    _sign_in(page, live_server, cast.alice.email)
+    _open_live(page, f"{live_server}/tickets/{number}", "[data-ticket-page]")
+    teams = page.locator("#prop-team option")
+    expect(teams).to_have_text(["(none)", "Support"])
+    bob = page.locator("#prop-assignee option", has_text="Bob")
+    expect(bob).not_to_contain_text("lead")
+    hint = page.locator("#mention-handles")
+    expect(hint).not_to_contain_text("@nia")
+
+    _api(live_server, cast.olivia, "PATCH", f"/teams/{cast.billing_team}",
+         {"add_member_ids": [cast.alice.id]})  # fmt: skip
+    expect(teams).to_have_text(["(none)", "Billing", "Support"])
+    _api(live_server, cast.olivia, "PATCH", f"/users/{cast.bob.id}", {"role": "lead"})
+    expect(bob).to_contain_text("lead")
+    response = httpx.post(
+        f"{live_server}/api/v1/users",
+        json={"email": "nia@shop.example", "role": "agent", "name": "Nia"},
+        headers=cast.olivia.headers,
+    )
+    assert response.status_code == 201, response.text
+    expect(hint).to_contain_text("@nia")
+    _api(live_server, cast.olivia, "PATCH", f"/users/{response.json()['id']}", {"active": False})
+    expect(hint).not_to_contain_text("@nia")
+    assert _same_document(page)
+    assert _serious(page) == []

@@ -127,6 +127,13 @@ def test_timeline_entries_after_the_last_shown_and_never_another_teams(
     assert re.findall(r'data-message-id="(\d+)"', newer) == [str(ids[-1])]
     assert "&lt;i&gt;hm" in newer
     assert 'data-status="open"' in newer
+    # A parameter the partial does not take is refused, not read as "nothing shown yet".
+    misspelt = client.get(f"/tickets/{number}/entries", params={"after": "abc"})
+    assert misspelt.status_code == 422
+    assert misspelt.json()["detail"].startswith("unknown query parameter 'after': the entries")
+    assert misspelt.json()["errors"] == [{"field": "query.after", "message": "not a parameter"}]
+    bad = client.get(f"/tickets/{number}/entries", params={"after_message": "abc"})
+    assert bad.status_code == 422 and bad.json()["errors"][0]["field"] == "query.after_message"
 
     _restrict(client, cast)
     client.cookies.clear()  # a new browser: Bob's

@@ -18,6 +18,7 @@ from minidesk.desk import access, tickets
 from minidesk.desk.changes import TicketChanges, UnknownReference, do_change_ticket
 from minidesk.desk.messages import MessageError, MessageType, do_reply
 from minidesk.desk.models import Message, Priority, Status, Ticket, TicketTag
+from minidesk.desk.teams import check_ticket_team
 from minidesk.desk.users import actor_of
 from minidesk.search import tickets as ticket_search
 from minidesk.sla.state import sla_of
@@ -180,6 +181,7 @@ def update_ticket(
         changes["custom_fields"] = check_ticket_update(
             session, ticket, body.status, body.custom_fields
         )
+        check_ticket_team(session, user, ticket, body.team_id, workspace.restrict_agents_to_teams)
         do_change_ticket(session, ticket, TicketChanges(**changes), actor_of(user))
     except FieldValueError as exc:
         raise field_problem(exc) from exc

@@ -31,12 +31,12 @@ from minidesk.web.deps import (
 )
 from minidesk.web.pagination import MAX_LIMIT, Page, decode_cursor, paginate
 from minidesk.web.problems import Problem
-from minidesk.webhooks.checks import WebhookUrlError, check_may_set_webhook
+from minidesk.webhooks.checks import check_may_set_webhook
 from minidesk.webhooks.customers import do_rotate_customer_webhook_secret
 from minidesk.webhooks.models import SubscriptionState, WebhookAttempt, WebhookSubscription
-from minidesk.webhooks.patterns import PatternError
 from minidesk.webhooks.signing import origin, rule_secret
 from minidesk.webhooks.subscriptions import (
+    InvalidSubscription,
     access_subscription,
     do_create_subscription,
     do_delete_subscription,
@@ -149,12 +149,12 @@ class AttemptOut(BaseModel):
     created_at: dt.datetime
 
 
-def _refused(exc: WebhookUrlError | PatternError) -> Problem:
-    if isinstance(exc, WebhookUrlError):
-        return Problem(422, str(exc), slug="webhook-url-refused")
-    return Problem(
-        422, str(exc), slug="invalid-event-kind", errors=[{"field": "events", "message": str(exc)}]
-    )
+def _refused(exc: InvalidSubscription) -> Problem:
+    """One 422 naming every refused field; its type is the field's own when only one is."""
+    slugs = {slug for _, _, slug in exc.errors}
+    slug = slugs.pop() if len(slugs) == 1 else "invalid-webhook"
+    errors = [{"field": field, "message": message} for field, message, _ in exc.errors]
+    return Problem(422, str(exc), slug=slug, errors=errors)
 
 
 @router.get("/webhooks", response_model=Page[WebhookOut])
@@ -168,7 +168,7 @@ def create_webhook(body: WebhookIn, session: WriteSessionDep, admin: AdminDep) -
     """Subscribe a URL to event kinds; the answer carries its signing secret, shown once."""
     try:
         subscription, secret = do_create_subscription(session, admin, **body.model_dump())
-    except (WebhookUrlError, PatternError) as exc:
+    except InvalidSubscription as exc:
         raise _refused(exc) from exc
     commit(session)
     return WebhookOut.of(subscription, secret)
@@ -190,7 +190,7 @@ def update_webhook(
         raise Problem(422, "a subscription's fields cannot be null", slug="invalid-webhook")
     try:
         secret = do_update_subscription(session, admin, subscription, changes)
-    except (WebhookUrlError, PatternError) as exc:
+    except InvalidSubscription as exc:
         raise _refused(exc) from exc
     commit(session)
     return WebhookOut.of(subscription, secret)

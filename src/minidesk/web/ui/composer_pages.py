@@ -24,8 +24,8 @@ from minidesk.replies import RenderError, UnknownTemplate, render_for_ticket
 from minidesk.replies.sms import measure
 from minidesk.replies.store import get_spec, list_templates
 from minidesk.settings import get_settings
+from minidesk.triage.registry import active_model
 from minidesk.triage.result import UNKNOWN_INTENT
-from minidesk.triage.taxonomy import BITEXT_TO_MINIDESK, ORDER_LATE, RETURN
 from minidesk.web.ui import uploads
 from minidesk.web.ui.order_panel import OrderView, order_panel
 from minidesk.web.ui.render import HEADERS, redirect
@@ -33,13 +33,19 @@ from minidesk.web.ui.signed_in import BrowserDep
 from minidesk.web.ui.ticket_access import ticket_not_found, visible_ticket
 
 router = APIRouter(include_in_schema=False)
-# Bitext's intents as minidesk names, the two taught by seed examples, and out-of-scope.
-INTENTS = sorted({*BITEXT_TO_MINIDESK.values(), ORDER_LATE, RETURN, UNKNOWN_INTENT})
 SMS_CHANNELS = frozenset({"sms"})
 # Tokens every ticket fills by itself (``replies.send.context_for``).
 AUTOMATIC = frozenset(
     {"customer_name", "customer_full_name", "ticket_number", "agent_name", "shop_name"}
 )
+
+
+def intent_choices(current: str | None = None) -> list[str]:
+    """The labels of the model triage runs now (a custom one trained with ``minidesk intents
+    train`` brings its own), out-of-scope, and the ticket's own if it is none of those (a
+    label the API set, or that an older model gave), so the picker never shows another."""
+    known = {*active_model().intents, UNKNOWN_INTENT}
+    return sorted(known | {current} if current else known)
 
 
 def composer_context(session: Session, ticket: Ticket) -> dict[str, Any]:
@@ -50,7 +56,7 @@ def composer_context(session: Session, ticket: Ticket) -> dict[str, Any]:
         "attach_max_bytes": get_settings().email_max_attachment_bytes,
         "attach_to_customer": ticket.channel in uploads.CARRIES_FILES,
         "templates": sorted(templates, key=lambda t: t.spec.name.lower()),
-        "intents": INTENTS,
+        "intents": intent_choices(ticket.intent),
         "sms": ticket.channel in SMS_CHANNELS,
         # WhatsApp: free text only inside the 24-hour window; else the approved templates.
         "window": (window := reply_window(session, ticket)),
@@ -158,7 +164,7 @@ def correct_intent(
 ) -> Response:
     """The right intent in one click: stored as a correction that retraining learns from."""
     browser.check(csrf)
-    if intent not in INTENTS:
+    if intent not in intent_choices():
         return redirect(f"/tickets/{number}", f"Not changed: unknown intent {intent!r}.")
     with get_db().write_sessions() as session:
         ticket = visible_ticket(session, browser, number)

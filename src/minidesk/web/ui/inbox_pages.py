@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 from minidesk.db import commit, get_db
 from minidesk.desk import access, tickets
 from minidesk.desk.changes import TicketChanges, do_change_ticket
-from minidesk.desk.models import Priority, Role, Status, Team, TeamMember, Ticket, User
+from minidesk.desk.models import Priority, Role, Status, Ticket, User
+from minidesk.desk.teams import visible_teams
 from minidesk.desk.users import actor_of
 from minidesk.desk.workspace import get_workspace
 from minidesk.features import channel_kinds
@@ -139,17 +140,14 @@ def _may_change(session: Session, user: User, chosen: Selection) -> bool:
 
 
 def _form_choices(session: Session, user: User, restrict: bool) -> dict[str, Any]:
-    teams = select(Team).order_by(Team.name)
-    if access.restricted(user, restrict):
-        # Agents restricted to their teams meet no other team's name here either (the stream
-        # tells them of none), and filtering by one would find nothing they may see.
-        teams = teams.join(TeamMember).where(TeamMember.user_id == user.id)
     return {
         "statuses": list(Status),
         "priorities": list(Priority),
         "channels": sorted(channel_kinds()),
         "intents": inbox_filters.INTENTS,
-        "teams": session.scalars(teams).all(),
+        # Agents restricted to their teams meet no other team's name here either (the stream
+        # tells them of none), and filtering by one would find nothing they may see.
+        "teams": visible_teams(session, user, restrict),
         "may_share": _may_share(user),
     }
 

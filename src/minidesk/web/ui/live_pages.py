@@ -23,6 +23,7 @@ from minidesk.event_kinds import EventKind
 from minidesk.saved_views import counts as saved_counts
 from minidesk.saved_views import service as saved
 from minidesk.ticket_fields.definitions import labels_of
+from minidesk.web.problems import problem_response
 from minidesk.web.schemas import MAX_ROW_ID
 from minidesk.web.ui import views
 from minidesk.web.ui.inbox_pages import SavedId, select_view
@@ -34,6 +35,7 @@ router = APIRouter(include_in_schema=False)
 MAX_ROWS = 50
 TIMELINE_MAX = 200
 RowId = Annotated[int, Query(ge=0, le=MAX_ROW_ID)]
+ENTRIES_PARAMS = frozenset({"after_message", "after_event"})
 
 
 def _fragment(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
@@ -91,7 +93,15 @@ def ticket_entries(
     after_event: RowId = 0,
 ) -> Response:
     """Timeline entries after the last ones the page shows, oldest first, and the ticket's
-    status and assignee as they are now."""
+    status and assignee as they are now. Another parameter (``after``, say) is refused: a
+    misspelt one would otherwise answer the whole timeline as if nothing were shown yet."""
+    if unknown := sorted(set(request.query_params) - ENTRIES_PARAMS):
+        detail = (
+            f"unknown query parameter {', '.join(map(repr, unknown))}: the entries after "
+            "those shown are asked for with after_message and after_event (row ids, 0 or more)"
+        )
+        errors = [{"field": f"query.{name}", "message": "not a parameter"} for name in unknown]
+        return problem_response(422, detail, errors=errors)
     with get_db().sessions() as session:
         restrict = get_workspace(session).restrict_agents_to_teams
         user = session.merge(browser.user, load=False)

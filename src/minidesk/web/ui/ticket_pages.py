@@ -5,6 +5,7 @@ customer's order panel. The panel's forms live in ``action_pages``, the composer
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Request, UploadFile
@@ -21,8 +22,10 @@ from minidesk.desk import tickets
 from minidesk.desk.changes import do_change_ticket
 from minidesk.desk.mentions import do_notify_mentioned, find_mentions, handle_of
 from minidesk.desk.messages import MessageError, MessageType, do_reply
-from minidesk.desk.models import Message, Priority, Status, Team, Ticket, User
+from minidesk.desk.models import Message, Priority, Role, Status, Team, Ticket, User
+from minidesk.desk.teams import check_ticket_team, visible_teams
 from minidesk.desk.users import actor_of
+from minidesk.desk.workspace import get_workspace
 from minidesk.event_kinds import EventKind
 from minidesk.replies.store import get_spec
 from minidesk.routing.accept import accept_on_open
@@ -91,8 +94,12 @@ def _context(session: Session, browser: Browser, ticket: Ticket) -> dict[str, An
         elif (why := explain(event)) is not None:
             about.setdefault(event.message_id, []).append(why)
     users = session.scalars(
-        select(User).where(User.active.is_(True)).order_by(User.name, User.email)
+        select(User)
+        .where(User.active.is_(True))
+        .options(selectinload(User.teams))
+        .order_by(User.name, User.email)
     ).all()
+    teams = _team_choices(session, browser, ticket)
     return {
         "browser": browser,
         "ticket": ticket,
@@ -108,10 +115,33 @@ def _context(session: Session, browser: Browser, ticket: Ticket) -> dict[str, An
             for user in session.scalars(select(User).where(User.id.in_(authors)))
         },
         "users": users,
-        "teams": session.scalars(select(Team).order_by(Team.name)).all(),
+        "colleague_about": _about(users, teams),
+        "teams": teams,
         "statuses": list(Status),
         "priorities": list(Priority),
     }
+
+
+def _team_choices(session: Session, browser: Browser, ticket: Ticket) -> list[Team]:
+    """The teams the agent may move the ticket to (``teams.check_ticket_team``), and the one
+    it is in, which a restricted agent sees on a ticket assigned to them."""
+    user = session.merge(browser.user, load=False)
+    choices = visible_teams(session, user, get_workspace(session).restrict_agents_to_teams)
+    if ticket.team is not None and ticket.team not in choices:
+        choices.append(ticket.team)
+    return choices
+
+
+def _about(users: Sequence[User], shown: list[Team]) -> dict[int, str]:
+    """Each assignee's role (above agent) and teams, of those the page may name: who leads,
+    who is in which team, when choosing whom to hand a ticket to."""
+    names = {team.id for team in shown}
+    about = {}
+    for user in users:
+        words = [] if user.role == Role.AGENT else [str(user.role)]
+        words += [team.name for team in user.teams if team.id in names]
+        about[user.id] = " · ".join(words)
+    return about
 
 
 def _interleave(messages: list[Message], happened: list[events.Event]) -> list[tuple[str, Any]]:
@@ -207,6 +237,9 @@ def change_properties(
                 remove_tags=remove_tags,
             )
             check_ticket_update(session, ticket, changes.status, None)
+            user = session.merge(browser.user, load=False)
+            restrict = get_workspace(session).restrict_agents_to_teams
+            check_ticket_team(session, user, ticket, changes.team_id, restrict)
             do_change_ticket(session, ticket, changes, actor_of(browser.user))
         except FieldValueError as exc:
             return _back(number, f"Not changed: {refused(exc, {})}")

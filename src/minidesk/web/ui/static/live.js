@@ -16,6 +16,7 @@
 
   // --- rows and counts ------------------------------------------------------------------------
 
+  const TEAM_KINDS = ["team.created", "team.updated", "team.deleted"];
   const changed = new Set();
   const pending = [];  // new rows held back while the agent works in the list
   const PAGE_SIZE = 50;
@@ -30,9 +31,9 @@
       // A changed role or team, or the workspace's team restriction: which tickets this agent
       // sees changed, so refetch what the page shows, as after a reconnect.
       catchUp();
-    } else if (message.type === "desk.changed" && (message.kind.startsWith("view.") || message.kind === "team.created")) {
+    } else if (message.type === "desk.changed" && (message.kind.startsWith("view.") || TEAM_KINDS.includes(message.kind))) {
       // A saved view this agent sees was added, renamed, refiltered or deleted, or a team
-      // added: the sidebar and the team lists are redrawn as the server renders them now.
+      // added, renamed or deleted: the sidebar and the team lists are redrawn as the server renders them now.
       // The notice does not say which view changed: a page showing a saved view also
       // refetches its rows, in case it was that one's filters.
       if (message.kind === "view.updated" && inbox.dataset.query.startsWith("saved=")) catchUp();

@@ -21,7 +21,7 @@
       if (context.reconnected) {
         refreshEntries();
         refreshParts();  // the field panel among them
-        ["macro", "customer-panel", "prop-assignee", "prop-team"].forEach((id) => deskParts.add(id));
+        ["macro", "customer-panel", ...PEOPLE, ...TEAMS].forEach((id) => deskParts.add(id));
         refreshDesk();
       }
     } else if (message.type === "closed") {
@@ -31,8 +31,11 @@
     } else if (message.type === "desk.changed") {
       deskChanged(message);
     } else if (message.type === "access.changed") {
-      // A changed role or team: what the panels may show changed with it.
+      // A changed role or team: what the panels may show changed with it, and which teams
+      // this agent may move the ticket to.
       refreshParts();
+      TEAMS.forEach((id) => deskParts.add(id));
+      refreshDesk();
     } else if (message.ticket !== ticket) {
       return;
     } else if (message.type === "subscribed") {
@@ -140,30 +143,37 @@
 
   // --- changes of no ticket: templates, custom fields, this ticket's customer, colleagues, teams --
 
-  // Which part of the page each desk change touches (docs/realtime.md#changes-of-no-ticket).
+  // Which parts of the page each desk change touches (docs/realtime.md#changes-of-no-ticket).
+  const PEOPLE = ["prop-assignee", "mention-handles"];
+  const TEAMS = ["prop-team", "prop-assignee"];  // assignees show the teams they are in
   const DESK = {
-    "template.created": "macro",
-    "template.updated": "macro",
-    "ticket_field.changed": "field-panel",
-    "customer.updated": "customer-panel",
-    "customer.merged": "customer-panel",
-    "customer.unmerged": "customer-panel",
-    "user.created": "prop-assignee",
-    "user.deactivated": "prop-assignee",
-    "team.created": "prop-team",
+    "template.created": ["macro"],
+    "template.updated": ["macro"],
+    "ticket_field.changed": ["field-panel"],
+    "customer.updated": ["customer-panel"],
+    "customer.merged": ["customer-panel"],
+    "customer.unmerged": ["customer-panel"],
+    "user.created": PEOPLE,
+    "user.deactivated": PEOPLE,
+    "user.role_changed": PEOPLE,
+    "team.created": TEAMS,
+    "team.updated": TEAMS,
+    "team.deleted": TEAMS,
+    "team.member_added": TEAMS,
+    "team.member_removed": TEAMS,
   };
   const WHAT = {
     "macro": "The template list", "field-panel": "The custom fields",
     "customer-panel": "The customer's details", "prop-assignee": "The list of assignees",
-    "prop-team": "The list of teams",
+    "prop-team": "The list of teams", "mention-handles": "The colleagues to mention",
   };
   const deskParts = new Set();
 
   function deskChanged(message) {
-    const id = DESK[message.kind];
-    if (!id) return;
-    if (id === "customer-panel" && message.customer !== Number(page.dataset.customer)) return;
-    deskParts.add(id);
+    const ids = DESK[message.kind];
+    if (!ids) return;
+    if (ids[0] === "customer-panel" && message.customer !== Number(page.dataset.customer)) return;
+    ids.forEach((id) => deskParts.add(id));
     refreshDesk();
   }
 

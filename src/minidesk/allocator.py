@@ -11,7 +11,6 @@ request uses.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import functools
 
 M_ARENA_MAX = -8  # mallopt's parameter number in glibc's malloc.h
@@ -20,10 +19,9 @@ ARENAS = 2
 
 @functools.cache
 def _libc() -> ctypes.CDLL | None:
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return None
-    libc = ctypes.CDLL(name)
+    # The process's own symbols: no ``find_library`` (which runs ldconfig in a subprocess).
+    # musl and macOS have no malloc_trim: nothing to do there.
+    libc = ctypes.CDLL(None)
     return libc if hasattr(libc, "mallopt") and hasattr(libc, "malloc_trim") else None
 
 

@@ -8,10 +8,13 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 from functools import cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays as holiday_calendars
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+if TYPE_CHECKING:
+    import holidays as holiday_calendars
 
 MAX_INTERVALS_PER_DAY = 4
 MAX_HOLIDAYS = 100
@@ -56,6 +59,12 @@ class BusinessHours(BaseModel):
 
     @model_validator(mode="after")
     def _known_country(self) -> BusinessHours:
+        if self.country is None and self.region is None:
+            return self
+        # Imported only for a calendar that names a country: every country's rules are
+        # some 10 MB of a process's memory, which most desks never use.
+        import holidays as holiday_calendars
+
         supported = holiday_calendars.list_supported_countries()
         if self.country is not None and self.country not in supported:
             raise ValueError(f"unknown holiday country {self.country!r} (ISO code like GB)")
@@ -103,4 +112,6 @@ class BusinessHours(BaseModel):
 @cache
 def _public_holidays(country: str, region: str | None) -> holiday_calendars.HolidayBase:
     # One object per calendar: it computes each year's holidays once, when first asked.
+    import holidays as holiday_calendars
+
     return holiday_calendars.country_holidays(country, subdiv=region)

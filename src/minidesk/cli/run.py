@@ -12,8 +12,8 @@ from typing import Annotated
 
 import typer
 
-from minidesk import db, jobs, logs
-from minidesk.cli.setup import load, upgrade
+from minidesk import allocator, db, jobs
+from minidesk.cli.setup import load, upgrade_apart
 
 
 def serve(
@@ -28,8 +28,9 @@ def serve(
 
     from minidesk.channels.email import service as email_service
 
+    allocator.limit_arenas()  # before any thread starts
     settings = load()
-    upgrade(settings)
+    upgrade_apart(settings)
     jobs.configure(settings)
     email_service.ensure_support_address(settings)
     # Mailboxes are read where the job workers run: here, unless they run apart.
@@ -80,6 +81,7 @@ def worker(
     from minidesk.channels.email import service as email_service
     from minidesk.realtime import publisher
 
+    allocator.limit_arenas()  # before any thread starts
     settings = load()
     huey = jobs.configure(settings)
     publisher.install(settings)  # what jobs change reaches agents' screens too
@@ -88,6 +90,7 @@ def worker(
     from minidesk.triage import warm_up
 
     warm_up()  # the intent model is long-lived too: loaded before the freeze
+    allocator.trim()  # what loading it freed
     gc.freeze()  # as in ``serve``: long-lived start-up objects leave the collector's passes
     drainer = jobs.start_drainer(threads) if role != Role.JOBS else None
     try:
@@ -129,8 +132,7 @@ def demo(
         # lead to the port this demo serves on, not the default's 8000.
         settings = load(demo=True, database_url=database_url, public_url=url)
     # The banner is what a first-time user reads: a log line per migration would bury it.
-    with logs.quiet("alembic"):
-        upgrade(settings)
+    upgrade_apart(settings, quiet=True)
     jobs.configure(settings)
     summary = demo_data.seed(db.get_db())
     email_service.ensure_support_address(settings)

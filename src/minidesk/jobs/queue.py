@@ -8,9 +8,13 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from huey import Huey, MemoryHuey, PostgresHuey, PriorityRedisHuey, SqliteHuey
-from huey.api import TaskWrapper
-from huey.consumer import Consumer
+from minidesk.jobs import drivers
+
+drivers.import_huey()  # before any other import of huey: see drivers
+
+from huey import Huey, MemoryHuey, PostgresHuey, PriorityRedisHuey, SqliteHuey  # noqa: E402
+from huey.api import TaskWrapper  # noqa: E402
+from huey.consumer import Consumer  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +40,9 @@ def build_huey(queue_url: str, *, immediate: bool = False) -> Huey:
         # the sweep re-finds anything a crash loses), so durability here would buy nothing.
         return SqliteHuey(name, filename=path, results=False, timeout=30, fsync=False)
     if scheme in ("redis", "rediss"):
+        drivers.attach("redis")
         return PriorityRedisHuey(name, url=queue_url, results=False)
+    drivers.attach("psycopg")
     return PostgresHuey(
         name, dsn=queue_url.replace("postgresql+psycopg", "postgresql"), results=False
     )

@@ -154,7 +154,11 @@ def handle(session: Session, ticket: Ticket, message: Message) -> None:
             ),
         )
         return
-    flow_name, why, guessed = _flow_name(turn)
+    flow_name, why, guessed, several = _flow_name(turn)
+    if several:
+        # Answering one would drop the other unseen; a guide or an article answers neither.
+        do_hand_off(turn, Decision("any", Outcome.HAND_OFF, "requests.several", why))
+        return
     if flow_name is None:
         if guides.try_offer(turn):  # a problem a troubleshooting guide walks through
             return
@@ -203,12 +207,12 @@ def _mark_handled(turn: Turn) -> None:
     turn.state.facts = {**turn.state.facts, HANDLED: turn.message.id}
 
 
-def _flow_name(turn: Turn) -> tuple[str | None, str, bool]:
-    """The flow this message starts (or continues, answering "which order?"), why, and
-    whether it rests on the model's best guess alone."""
+def _flow_name(turn: Turn) -> tuple[str | None, str, bool, tuple[str, ...]]:
+    """The flow this message starts (or continues, answering "which order?"), why, whether
+    it rests on the model's best guess alone, and the actions asked when several are."""
     if turn.state.step == Step.AWAITING_ORDER and turn.state.flow in FLOWS:
         guessed = bool(turn.state.facts.get(GUESSED))
-        return turn.state.flow, "the answer to the bot's question", guessed
+        return turn.state.flow, "the answer to the bot's question", guessed, ()
     owned = {order.number for order in turn.customer_orders}
     choice = choose_flow(
         turn.intent,
@@ -218,7 +222,7 @@ def _flow_name(turn: Turn) -> tuple[str | None, str, bool]:
         pack_minimum=turn.pack.min_action_confidence,
         best_guess=turn.best_guess,
     )
-    return choice.flow, choice.why, choice.guessed
+    return choice.flow, choice.why, choice.guessed, choice.several
 
 
 def _override(turn: Turn, decision: Decision) -> None:

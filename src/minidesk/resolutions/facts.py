@@ -189,6 +189,9 @@ class Choice:
     flow: str | None
     why: str
     guessed: bool = False
+    # The actions a message asks for when it asks for more than one flow can take at once:
+    # no one flow runs, so that none of them is silently dropped (a person takes them all).
+    several: tuple[str, ...] = ()
 
 
 # The state fact a flow reads to know it was started on the model's best guess alone.
@@ -246,9 +249,9 @@ def choose_flow(
                 # A cancellation refunds the payment and a return is refunded on arrival:
                 # "cancel it and refund me" is one request, the first.
                 return Choice(first, f"{first}, which includes the {then} asked for")
-        if modelled in asked:
-            return Choice(modelled, f"{modelled}: the model's reading, among the actions asked")
-        return Choice(None, f"the message asks for several actions ({', '.join(sorted(asked))})")
+        several = tuple(sorted(asked))
+        return Choice(None, f"the message asks for several actions ({', '.join(several)})",
+                      several=several)
     password = modelled == taxonomy.PASSWORD_RESET and confidence >= floor_for(modelled)
     if is_late(text) and not password:
         # However the model read it, a parcel that has not come is a status question: the

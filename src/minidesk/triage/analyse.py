@@ -5,9 +5,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 
+from minidesk.triage.courtesy import after_courtesy
 from minidesk.triage.entities import KINDS, extract_entities
 from minidesk.triage.flags import find_flags
 from minidesk.triage.language import detect_language
+from minidesk.triage.model import IntentModel, Prediction
 from minidesk.triage.priority import infer_priority
 from minidesk.triage.registry import registry
 from minidesk.triage.result import UNKNOWN_INTENT, TriageResult
@@ -80,6 +82,7 @@ def _predict(fulls: list[str]) -> list[_Prediction]:
     try:
         model = registry.active()
         predictions = model.predict_many(fulls)
+        predictions = _read_after_courtesy(model, fulls, predictions)
     except Exception as exc:
         log.exception("intent model failed; triaging without it")
         failed: dict[str, object] = {"model_error": type(exc).__name__}
@@ -92,6 +95,25 @@ def _predict(fulls: list[str]) -> list[_Prediction]:
             {"best_guess": pred.best_label} if pred.intent == UNKNOWN_INTENT else {},
         )
         for pred in predictions
+    ]
+
+
+def _read_after_courtesy(
+    model: IntentModel, fulls: list[str], predictions: list[Prediction]
+) -> list[Prediction]:
+    """A message read as no request that opens with a courtesy ("thanks, but ...") is read
+    again without it (``triage.courtesy``): its request, when the model finds one there."""
+    rests = {
+        i: rest
+        for i, (full, pred) in enumerate(zip(fulls, predictions, strict=True))
+        if pred.intent == UNKNOWN_INTENT and (rest := after_courtesy(full)) is not None
+    }
+    if not rests:
+        return predictions
+    again = dict(zip(rests, model.predict_many(list(rests.values())), strict=True))
+    return [
+        again[i] if i in again and again[i].intent != UNKNOWN_INTENT else pred
+        for i, pred in enumerate(predictions)
     ]
 
 

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
 
-from minidesk import __version__, db, features, jobs
+from minidesk import __version__, allocator, db, features, jobs
 from minidesk.realtime import publisher
 from minidesk.realtime.hub import Hub
 from minidesk.settings import Settings, get_settings
@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
             from minidesk.kb import embeddings
 
             embeddings.warm_up()
+        allocator.trim()  # the heap pages that loading the models freed
         # Everything loaded so far (models, mappers, the intent model) lives as long as the
         # process: keep it out of the collector's full passes, which otherwise stall every
         # request for tens of milliseconds now and then. Once per process: an app built

@@ -36,8 +36,10 @@ from minidesk.insights.rollup_models import KpiDaily, KpiRepeatDay, KpiSurveyDay
 from minidesk.insights.rootcause import root_causes
 from minidesk.insights.rootcause_full import root_causes_recomputed
 from minidesk.insights.surveys import send_due
+from minidesk.insights.work_models import KpiWorkDay
 
-ROLLUPS: tuple[type[Base], ...] = (KpiTicketFacts, KpiDaily, KpiSurveyDay, KpiRepeatDay)
+ROLLUPS: tuple[type[Base], ...] = (KpiTicketFacts, KpiDaily, KpiSurveyDay, KpiRepeatDay,
+                                   KpiWorkDay)  # fmt: skip
 
 
 def snapshot(database: Database) -> dict[str, list[dict[str, Any]]]:
@@ -168,7 +170,8 @@ def test_the_rebuild_command_fills_emptied_rollups_from_the_event_log(
     counts = json.loads(result.output)
     assert counts == {"tickets": 3, "daily_rows": len(kept["kpi_daily"]),
                       "survey_days": len(kept["kpi_survey_days"]),
-                      "repeat_days": len(kept["kpi_repeat_days"])}  # fmt: skip
+                      "repeat_days": len(kept["kpi_repeat_days"]),
+                      "work_days": len(kept["kpi_work_days"])}  # fmt: skip
     assert snapshot(database) == kept
 
 

@@ -125,8 +125,12 @@ def keep(session: Session, ticket_ids: Sequence[int], counters: bool = True) -> 
     while a rebuild recomputes them after) move kpi_repeat_days by the difference; how many
     changed."""
     table = cast("Table", KpiTicketFacts.__table__)
+    # Locked (PostgreSQL) before the gaps are recomputed: two workers moving one gap's
+    # counters from the same stored value would move them twice; the second now waits and
+    # finds the first one's gap.
     stored: dict[int, Mapping[str, Any]] = {row["ticket_id"]: dict(row) for row in session.execute(
         select(table).where(table.c.ticket_id.in_(list(ticket_ids)))
+        .order_by(table.c.ticket_id).with_for_update()
     ).mappings()} if ticket_ids else {}  # fmt: skip
     changed = [(t, g) for t, g in gaps(session, list(ticket_ids)).items()
                if t in stored and stored[t]["repeat_gap_micros"] != g]  # fmt: skip

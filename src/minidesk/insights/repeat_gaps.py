@@ -128,10 +128,15 @@ def keep(session: Session, ticket_ids: Sequence[int], counters: bool = True) -> 
     # Locked (PostgreSQL) before the gaps are recomputed: two workers moving one gap's
     # counters from the same stored value would move them twice; the second now waits and
     # finds the first one's gap.
-    stored: dict[int, Mapping[str, Any]] = {row["ticket_id"]: dict(row) for row in session.execute(
-        select(table).where(table.c.ticket_id.in_(list(ticket_ids)))
-        .order_by(table.c.ticket_id).with_for_update()
-    ).mappings()} if ticket_ids else {}  # fmt: skip
+    # In chunks: a rebuild passes every solved ticket, past SQLite's 250,000 parameters at 1M.
+    ids = sorted(ticket_ids)
+    stored: dict[int, Mapping[str, Any]] = {}
+    for start in range(0, len(ids), CHUNK):
+        for row in session.execute(
+            select(table).where(table.c.ticket_id.in_(ids[start : start + CHUNK]))
+            .order_by(table.c.ticket_id).with_for_update()
+        ).mappings():  # fmt: skip
+            stored[row["ticket_id"]] = dict(row)
     changed = [(t, g) for t, g in gaps(session, list(ticket_ids)).items()
                if t in stored and stored[t]["repeat_gap_micros"] != g]  # fmt: skip
     if changed:

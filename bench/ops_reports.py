@@ -72,7 +72,8 @@ def _people(database: db.Database, customers: int) -> None:
     with database.transaction() as session:
         for first in range(2, customers + 1, CHUNK):
             base._insert(session, Customer.__table__, [
-                {"id": c, "name": f"Customer {c}", "tags": []}
+                # created_at given: PostgreSQL's COPY applies no Python-side default.
+                {"id": c, "name": f"Customer {c}", "tags": [], "created_at": START}
                 for c in range(first, min(first + CHUNK, customers + 1))])  # fmt: skip
         base._fix_sequences(session)
 

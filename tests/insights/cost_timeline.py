@@ -22,6 +22,7 @@ from tests.insights.timeline import at
 
 from minidesk.db import Database
 from minidesk.desk.models import Message
+from minidesk.insights.rollup import rebuild
 from minidesk.insights.work_models import WorkTime
 
 COSTS = "/api/v1/insights/costs"
@@ -54,6 +55,8 @@ def build_costs(database: Database, cast: Cast, client: TestClient) -> dict[str,
         for name, direction, channel, when in sent:
             session.add(Message(ticket_id=t[name], direction=direction, channel=channel,
                                 text="x", created_at=when))  # fmt: skip
+    with database.transaction() as session:
+        rebuild(session)  # the work rows went straight in: handle time's per-day rows follow
     response = client.put(COSTS, json=PRICES, headers=cast.olivia.headers)
     assert response.status_code == 200, response.text
     return t

@@ -21,7 +21,7 @@ from minidesk.insights.cells import Dimension, KpiRow, Period
 from minidesk.insights.repeat_gaps import affected
 from minidesk.insights.repeats import fast_repeat_contacts, repeat_contacts
 from minidesk.insights.rollup import rebuild
-from minidesk.insights.rollup_models import KpiTicketFacts
+from minidesk.insights.rollup_models import KpiRepeatDay, KpiTicketFacts
 
 
 def write(client: TestClient, cast: Cast, email: str, thread: str) -> int:
@@ -36,11 +36,23 @@ def gaps(database: Database) -> dict[int, int | None]:
             select(KpiTicketFacts.ticket_id, KpiTicketFacts.repeat_gap_micros)).all())  # fmt: skip
 
 
+def repeat_days(database: Database) -> list[dict[str, object]]:
+    table = KpiRepeatDay.__table__
+    with database.sessions() as session:
+        rows = session.execute(select(table).order_by(*table.primary_key))
+        return [dict(row) for row in rows.mappings()]
+
+
 def assert_kept_equals_rebuilt(database: Database) -> dict[int, int | None]:
-    kept = gaps(database)
+    """The gaps and the per-day counters the listeners keep equal a rebuild's."""
+    kept, days = gaps(database), repeat_days(database)
+    for dimension in Dimension:  # each kept gap counted once per dimension
+        counted = sum(int(str(row["repeats"])) for row in days if row["dimension"] == dimension)
+        assert counted == sum(g is not None for g in kept.values())
     with database.transaction() as session:
         rebuild(session)
     assert gaps(database) == kept
+    assert repeat_days(database) == days
     return kept
 
 
@@ -63,7 +75,9 @@ def report_with(
 def assert_reports_agree(database: Database, cast: Cast) -> None:
     today = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
     since, until = today - dt.timedelta(days=1), today + dt.timedelta(days=2)
-    for within_days, ahead in ((1, 0), (1, 3)):  # all pending, all ended
+    # All pending; all ended (summed from the per-day counters); ended, but on the day that
+    # holds now - within (counted ticket by ticket); and 2 days on, both of those.
+    for within_days, ahead in ((1, 0), (1, 3), (1, 1), (2, 3)):
         now, within = utcnow() + dt.timedelta(days=ahead), dt.timedelta(days=within_days)
         full = report_with(repeat_contacts, within, now)
         fast = report_with(fast_repeat_contacts, within, now)
@@ -131,12 +145,14 @@ def test_the_upgrade_fills_the_gaps_as_the_listeners_keep_them(
     first = write(client, cast, "ana@example.com", "a1")
     set_status(client, cast, first, "solved")
     write(client, cast, "ana@example.com", "a2")
-    kept = gaps(database)
+    kept, days = gaps(database), repeat_days(database)
     assert sum(gap is not None for gap in kept.values()) == 1
+    assert len(days) == len(Dimension)
     config = migrate.alembic_config(settings.get_settings().database_url)
     command.downgrade(config, "0042_backlog_counters")
     command.upgrade(config, "head")
     assert gaps(database) == kept
+    assert repeat_days(database) == days
 
 
 def test_a_batch_with_an_older_and_a_new_ticket_of_one_customer_reaches_the_solves_between(

@@ -32,12 +32,14 @@ from minidesk.insights.daily import REPLIES
 from minidesk.insights.kpis import FACT_KINDS, kpis
 from minidesk.insights.report import fast_kpis
 from minidesk.insights.rollup import KEY_KINDS, keep_current, rebuild
-from minidesk.insights.rollup_models import KpiDaily, KpiSurveyDay, KpiTicketFacts
+from minidesk.insights.rollup_models import KpiDaily, KpiRepeatDay, KpiSurveyDay, KpiTicketFacts
 from minidesk.insights.rootcause import root_causes
 from minidesk.insights.rootcause_full import root_causes_recomputed
 from minidesk.insights.surveys import send_due
+from minidesk.insights.work_models import KpiWorkDay
 
-ROLLUPS: tuple[type[Base], ...] = (KpiTicketFacts, KpiDaily, KpiSurveyDay)
+ROLLUPS: tuple[type[Base], ...] = (KpiTicketFacts, KpiDaily, KpiSurveyDay, KpiRepeatDay,
+                                   KpiWorkDay)  # fmt: skip
 
 
 def snapshot(database: Database) -> dict[str, list[dict[str, Any]]]:
@@ -167,7 +169,9 @@ def test_the_rebuild_command_fills_emptied_rollups_from_the_event_log(
     assert result.exit_code == 0, result.output
     counts = json.loads(result.output)
     assert counts == {"tickets": 3, "daily_rows": len(kept["kpi_daily"]),
-                      "survey_days": len(kept["kpi_survey_days"])}  # fmt: skip
+                      "survey_days": len(kept["kpi_survey_days"]),
+                      "repeat_days": len(kept["kpi_repeat_days"]),
+                      "work_days": len(kept["kpi_work_days"])}  # fmt: skip
     assert snapshot(database) == kept
 
 

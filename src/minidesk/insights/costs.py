@@ -18,7 +18,7 @@ from minidesk.desk.models import Message, Ticket
 from minidesk.event_kinds import EventKind
 from minidesk.events import Event
 from minidesk.insights.cost_models import CostSettings
-from minidesk.insights.handle_time import worked
+from minidesk.insights.handle_time import handle_seconds
 from minidesk.insights.kpis import Dimension, KpiRow, key_column
 from minidesk.insights.ops_rows import Tally, Values, as_rows
 
@@ -117,9 +117,7 @@ def cost_per_contact(
     days = (until - since).days + 1
     tooling = Fraction(costs.tooling_month) * days / DAYS_PER_MONTH
     per_contact_tooling = tooling / everyone if everyone else Fraction(0)
-    seconds: dict[str | None, int] = defaultdict(int)
-    for w in worked(session, since, until, by, teams):
-        seconds[w.key] += w.seconds
+    seconds = handle_seconds(session, since, until, by, teams)
     sent = messages_out(session, start, end, by, teams)
     tallies: dict[tuple[dt.date, str | None], Tally] = {}
     for key in set(reached) | {k for k, s in seconds.items() if s} | set(sent):

@@ -14,14 +14,15 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Sequence
-from typing import cast
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from typing import Any, cast
 
 from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session
 
 from minidesk.desk.models import Ticket
 from minidesk.insights.cells import micros
+from minidesk.insights.repeat_days import Change, move
 from minidesk.insights.rollup_models import KpiTicketFacts
 
 MAX_WITHIN_DAYS = 90
@@ -48,30 +49,35 @@ def gaps(session: Session, ticket_ids: Sequence[int]) -> dict[int, int | None]:
             .join(Ticket, Ticket.id == KpiTicketFacts.ticket_id)
             .where(KpiTicketFacts.ticket_id.in_(chunk))
         ).all()
-        later = _created(session, [(c, s) for _, c, s in solves if s is not None])
+        later = created_after(session, [(c, s) for _, c, s in solves if s is not None])
         for ticket_id, customer_id, solved in solves:
             found[ticket_id] = None if solved is None else gap(solved, later[customer_id])
     return found
 
 
-def _created(
-    session: Session, solves: list[tuple[int, dt.datetime]]
+def created_after(
+    session: Session, solves: Iterable[tuple[int, dt.datetime]], window: dt.timedelta = WINDOW
 ) -> dict[int, list[dt.datetime]]:
     """Customer → the sorted creation times of their tickets that could follow one of
-    ``solves`` within the window."""
+    ``solves`` (customer, solved at) within ``window``: created after the earliest solve and
+    at most ``window`` after the latest. The report's drill-down and the kept gaps read them
+    so."""
     found: dict[int, list[dt.datetime]] = defaultdict(list)
-    if not solves:
+    pairs = list(solves)
+    if not pairs:
         return found
-    start = min(s for _, s in solves)
-    end = max(s for _, s in solves) + WINDOW
-    rows = session.execute(
-        select(Ticket.customer_id, Ticket.created_at).where(
-            Ticket.customer_id.in_(sorted({c for c, _ in solves})),
-            Ticket.created_at > start, Ticket.created_at <= end,
-        )
-    )  # fmt: skip
-    for customer_id, created in rows:
-        found[customer_id].append(created)
+    start = min(s for _, s in pairs)
+    end = max(s for _, s in pairs) + window
+    customers = sorted({c for c, _ in pairs})
+    for first in range(0, len(customers), CHUNK):
+        rows = session.execute(
+            select(Ticket.customer_id, Ticket.created_at).where(
+                Ticket.customer_id.in_(customers[first : first + CHUNK]),
+                Ticket.created_at > start, Ticket.created_at <= end,
+            )
+        )  # fmt: skip
+        for customer_id, created in rows:
+            found[customer_id].append(created)
     for times in found.values():
         times.sort()
     return found
@@ -114,21 +120,35 @@ def of_customers(session: Session, customer_ids: Iterable[int]) -> list[int]:
     ))  # fmt: skip
 
 
-def keep(session: Session, ticket_ids: Sequence[int]) -> int:
-    """Recompute the gaps of ``ticket_ids`` and write those that changed; how many did."""
-    stored = dict(session.execute(
-        select(KpiTicketFacts.ticket_id, KpiTicketFacts.repeat_gap_micros)
-        .where(KpiTicketFacts.ticket_id.in_(list(ticket_ids)))
-    ).all()) if ticket_ids else {}  # fmt: skip
-    changed = [{"ticket": t, "gap": g} for t, g in gaps(session, list(ticket_ids)).items()
-               if t in stored and stored[t] != g]  # fmt: skip
+def keep(session: Session, ticket_ids: Sequence[int], counters: bool = True) -> int:
+    """Recompute the gaps of ``ticket_ids``, write those that changed and (``counters``: not
+    while a rebuild recomputes them after) move kpi_repeat_days by the difference; how many
+    changed."""
+    table = cast("Table", KpiTicketFacts.__table__)
+    # Locked (PostgreSQL) before the gaps are recomputed: two workers moving one gap's
+    # counters from the same stored value would move them twice; the second now waits and
+    # finds the first one's gap.
+    # In chunks: a rebuild passes every solved ticket, past SQLite's 250,000 parameters at 1M.
+    ids = sorted(ticket_ids)
+    stored: dict[int, Mapping[str, Any]] = {}
+    for start in range(0, len(ids), CHUNK):
+        for row in session.execute(
+            select(table).where(table.c.ticket_id.in_(ids[start : start + CHUNK]))
+            .order_by(table.c.ticket_id).with_for_update()
+        ).mappings():  # fmt: skip
+            stored[row["ticket_id"]] = dict(row)
+    changed = [(t, g) for t, g in gaps(session, list(ticket_ids)).items()
+               if t in stored and stored[t]["repeat_gap_micros"] != g]  # fmt: skip
     if changed:
         # A Core UPDATE, many rows in one execution (the ORM's would load each row).
-        table = cast("Table", KpiTicketFacts.__table__)
         session.execute(
             update(table)
             .where(table.c.ticket_id == bindparam("ticket"))
             .values(repeat_gap_micros=bindparam("gap")),
-            changed,
+            [{"ticket": t, "gap": g} for t, g in changed],
         )
+        if counters:
+            moves: list[Change] = [(stored[t], {**stored[t], "repeat_gap_micros": g})
+                                   for t, g in changed]  # fmt: skip
+            move(session, moves)
     return len(changed)

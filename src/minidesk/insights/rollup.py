@@ -21,7 +21,7 @@ from minidesk import events
 from minidesk.desk.models import Ticket, TicketTag
 from minidesk.event_kinds import EventKind
 from minidesk.events import Event
-from minidesk.insights import repeat_gaps
+from minidesk.insights import repeat_days, repeat_gaps, work_days
 from minidesk.insights.backlog import OPEN
 from minidesk.insights.cells import MAX_TURNS
 from minidesk.insights.daily import (
@@ -124,24 +124,38 @@ def refresh(session: Session, ticket_ids: Sequence[int], surveys: bool = False) 
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         keys = _keys(session, chunk, lock=True)
+        # Fresh from the database: ``repeat_gaps.keep`` writes gaps with Core UPDATEs, which an
+        # object loaded earlier in this session would not show.
         stored = {
             row.ticket_id: row
             for row in session.scalars(
                 select(KpiTicketFacts).where(KpiTicketFacts.ticket_id.in_(chunk))
+                .execution_options(populate_existing=True)
             )
         }
         kept_answers = stored_rows(session, chunk)
         answers = fresh_rows(session, chunk) if surveys else kept_answers
         deltas: Deltas = defaultdict(Counter)
+        gap_moves: list[repeat_days.Change] = []
+        work_moves: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
         for ticket_id, facts in _folded(session, chunk, keys):
             row = facts_row(ticket_id, facts, keys[ticket_id])
             existing = stored.get(ticket_id)
             before = None if existing is None else {c: getattr(existing, c) for c in FACT_COLUMNS}
+            # The gap stays until ``repeat_gaps.keep`` below recomputes it (and moves its
+            # counters); meanwhile it counts under the ticket's new keys and solve day.
+            row["repeat_gap_micros"] = None if before is None else before["repeat_gap_micros"]
             old, new = kept_answers.get(ticket_id, []), answers.get(ticket_id, [])
             if before == row and old == new:
                 continue
             for row_key, counts in difference((before, old), (row, new)).items():
                 deltas[row_key].update(counts)
+            gap_moves.append((before, row))
+            # Until its first facts row, a ticket's work counted under its own keys, unsolved.
+            was = before or {**keys[ticket_id], "solved_day": None}
+            old_keys = {c: was[c] for c in work_days.KEY_COLUMNS}
+            if old_keys != (new_keys := {c: row[c] for c in work_days.KEY_COLUMNS}):
+                work_moves[ticket_id] = (old_keys, new_keys)
             if existing is None:
                 session.add(KpiTicketFacts(**row))
             else:
@@ -152,6 +166,8 @@ def refresh(session: Session, ticket_ids: Sequence[int], surveys: bool = False) 
         if surveys:
             replace_rows(session, chunk, answers)
         apply(session, {k: c for k, c in deltas.items() if any(c.values())})
+        repeat_days.move(session, gap_moves)
+        work_days.move_keys(session, work_moves)
         if not surveys:  # an answer moves no solve and opens no ticket
             repeat_gaps.keep(session, repeat_gaps.affected(session, chunk))
     return changed
@@ -172,10 +188,12 @@ def rebuild(session: Session) -> dict[str, int]:
         tickets += len(rows)
     repeat_gaps.keep(session, list(session.scalars(
         select(KpiTicketFacts.ticket_id).where(KpiTicketFacts.first_solved_at.is_not(None))
-        .order_by(KpiTicketFacts.ticket_id))))  # fmt: skip
+        .order_by(KpiTicketFacts.ticket_id))), counters=False)  # fmt: skip
     # kpi_daily counts the answers' day rows: those first.
     survey_days = rebuild_surveys(session)
-    return {"tickets": tickets, "daily_rows": rebuild_daily(session), "survey_days": survey_days}
+    return {"tickets": tickets, "daily_rows": rebuild_daily(session), "survey_days": survey_days,
+            "repeat_days": repeat_days.rebuild_repeat_days(session),
+            "work_days": work_days.rebuild_work_days(session)}
 
 
 def _batch_tickets(session: Session, event: Event, kinds: Collection[str], done: str) -> list[int]:

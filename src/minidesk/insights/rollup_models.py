@@ -10,7 +10,10 @@ recomputation from the event log (``minidesk insights rebuild``):
   score band), so no report joins the answers to the tickets;
 - ``kpi_survey_days``: per survey and UTC day, the last answer of that day and the next day it
   was answered again: the answers a range must take back from kpi_daily's counts (those
-  answered again later in the range) are one indexed read of the few changed answers."""
+  answered again later in the range) are one indexed read of the few changed answers;
+- ``kpi_repeat_days``: per UTC day of first solve, dimension, key, team and whole days from the
+  solve to the customer's next ticket (1-90), the tickets first solved that day whose customer
+  came back after so many days: "came back within N days" is a sum over days and gaps <= N."""
 
 from __future__ import annotations
 
@@ -139,3 +142,19 @@ class KpiSurveyDay(Base):
     kind: Mapped[str] = mapped_column(String(8))
     score: Mapped[int]
     next_day: Mapped[dt.date | None]
+
+
+class KpiRepeatDay(Base):
+    __tablename__ = "kpi_repeat_days"
+
+    # A report reads one dimension over a range of days, gaps up to its window: the key's order.
+    dimension: Mapped[str] = mapped_column(String(16), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(primary_key=True)  # of the first solve
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    team_key: Mapped[int] = mapped_column(primary_key=True)
+    # ``repeat_gap_micros`` rounded up to whole days: a gap is at most N days (N whole) exactly
+    # when its rounded-up days are at most N.
+    gap_days: Mapped[int] = mapped_column(primary_key=True)
+    week: Mapped[dt.date]
+    month: Mapped[dt.date]
+    repeats: Mapped[int] = mapped_column(default=0)

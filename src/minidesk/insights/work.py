@@ -19,6 +19,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from minidesk.desk.models import Ticket, User
+from minidesk.insights import rollup, work_days
 from minidesk.insights.work_models import WorkTime
 
 BEAT_SECONDS = 20  # the page's heartbeat
@@ -38,6 +39,9 @@ def record_beat(
     """Count the visit's running ``total`` of active seconds as of ``now``: the part not yet
     counted goes to today's (UTC) row, capped as the module says. Returns today's row."""
     day = now.astimezone(dt.UTC).date()
+    # The ticket's row lock: two agents' beats on one ticket (or a beat and the KPI listener
+    # moving its keys) would both start from the same work and count the ticket twice.
+    session.execute(select(Ticket.id).where(Ticket.id == ticket.id).with_for_update())
     rows = session.scalars(
         select(WorkTime).where(WorkTime.user_id == user.id, WorkTime.visit == visit)
     ).all()
@@ -50,8 +54,18 @@ def record_beat(
         today = _today_row(session, user, ticket, visit, day, now)
     step = min(total - counted, _allowed(previous, now))
     if step > 0:
+        keys = work_days.keys_of(session, ticket)
+        if keys is None:
+            # Not folded yet (the KPI listener runs after commit): fold it now, so the work
+            # counts under the keys the listener will move it from.
+            rollup.refresh(session, [ticket.id])
+            keys = work_days.keys_of(session, ticket) or work_days.own_keys(ticket)
+        before = work_days.worked(session, [ticket.id]).get(ticket.id, [])
         today.seconds += step
         today.last_beat_at = now
+        after = [*before, (user.id, day, step)]
+        work_days.move(session, [(work_days.contribution(before, keys),
+                                  work_days.contribution(after, keys))])  # fmt: skip
     return today
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from minidesk.db import Base
@@ -27,3 +27,26 @@ class WorkTime(Base):
     day: Mapped[dt.date]
     seconds: Mapped[int] = mapped_column(default=0)
     last_beat_at: Mapped[dt.datetime]
+
+
+# kpi_work_days' stand-ins for "none" in its primary key: no earlier day worked, not solved.
+NO_DAY_BEFORE = dt.date(1, 1, 1)
+NOT_SOLVED = dt.date(9999, 12, 31)
+
+
+class KpiWorkDay(Base):
+    """Handle time's per-day counters (``insights.work_days``): per UTC day worked, dimension,
+    key and team, the seconds and the tickets worked that day (per agent by agent), split by
+    the previous day the same ticket was worked (so a range counts a ticket once: on its
+    first day in the range) and by the ticket's first solve day."""
+
+    __tablename__ = "kpi_work_days"
+
+    dimension: Mapped[str] = mapped_column(String(16), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    team_key: Mapped[int] = mapped_column(primary_key=True)
+    prev_day: Mapped[dt.date] = mapped_column(primary_key=True)  # NO_DAY_BEFORE: the first
+    solved_day: Mapped[dt.date] = mapped_column(primary_key=True)  # NOT_SOLVED: none yet
+    seconds: Mapped[int] = mapped_column(BigInteger, default=0)
+    tickets: Mapped[int] = mapped_column(default=0)

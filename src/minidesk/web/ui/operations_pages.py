@@ -158,7 +158,7 @@ def operations(request: Request, browser: BrowserDep) -> Response:
             tags=tagging.fast_tag_completion(session, start, end, asked.group_by, by, teams),
             repeats=repeats.fast_repeat_contacts(session, start, end, asked.group_by, by,
                                                  dt.timedelta(days=asked.within_days), teams),
-            handle=handle_time.handle_time(session, asked.since, asked.until, by, teams),
+            handle=handle_time.fast_handle_time(session, asked.since, asked.until, by, teams),
             occupancy=occupancy.occupancy(session, asked.since, asked.until, teams),
         )  # fmt: skip
         prices = get_costs(session)

@@ -4,7 +4,8 @@ commit like any other, and vanish with the block's work when it fails."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -13,7 +14,7 @@ from sqlalchemy.orm import Session
 from minidesk import events
 from minidesk.db import Database
 from minidesk.event_kinds import EventKind
-from minidesk.events import SYSTEM, Event, PayloadError, registry
+from minidesk.events import SYSTEM, Committed, Event, PayloadError, emission, registry
 
 # Catalogued kinds no built-in listener hears, with small payloads.
 THING = EventKind.CUSTOMER_WEBHOOK_SECRET_ROTATED
@@ -33,6 +34,28 @@ def heard() -> Iterator[list[tuple[int, str]]]:
     yield seen
     registry._listeners.clear()
     registry._listeners.update(saved)
+
+
+@pytest.fixture
+def published() -> Iterator[list[tuple[str, Any]]]:
+    seen: list[tuple[str, Any]] = []
+
+    def publish(committed: Sequence[Committed]) -> None:
+        seen.extend((event.kind, getattr(event, "data", None)) for event in committed)
+
+    previous = list(emission._publishers)
+    events.set_publisher(publish)
+    yield seen
+    emission._publishers[:] = previous
+
+
+def test_the_realtime_publisher_gets_recorded_payloads(
+    database: Database, published: list[tuple[str, Any]]
+) -> None:
+    # The stream reads a status change's ``before`` from the payload (``realtime.notices``).
+    with database.transaction() as session, events.deferred(session):
+        events.record(session, OTHER, SYSTEM, webhook_id=7)
+    assert published == [(OTHER, {"webhook_id": 7})]
 
 
 def _stored(session: Session) -> list[tuple[int, str]]:

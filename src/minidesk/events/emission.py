@@ -182,13 +182,15 @@ class Committed(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Recorded:
-    """An event ``emit_many`` stored, as the fan-out sees it."""
+    """An event ``emit_many`` or ``record`` stored, as the fan-out sees it (the realtime
+    stream reads some kinds' payloads: a status change's ``before``)."""
 
     id: int
     kind: str
     ticket_id: int | None
     customer_id: int | None
     message_id: int | None
+    data: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -228,14 +230,16 @@ def _insert(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     # The session flushes first so earlier ``emit`` events keep their order by id.
     session.flush()
     # A Core executemany with RETURNING, sent as batched multi-row INSERTs on SQLite and
-    # PostgreSQL. Each returned row names its own kind, ticket and message, so the fan-out
-    # needs no promise about the order rows come back in (asking for one,
+    # PostgreSQL. Each returned row names its own kind, ticket, message and payload, so the
+    # fan-out needs no promise about the order rows come back in (asking for one,
     # ``sort_by_parameter_order``, makes SQLite insert row by row); the table, not the ORM
     # entity, skips the ORM's per-row bookkeeping.
     table = Event.__table__
     assert isinstance(table, Table)  # a declarative class's table, narrowed for the checker
     c = table.c
-    statement = insert(table).returning(c.id, c.kind, c.ticket_id, c.customer_id, c.message_id)
+    statement = insert(table).returning(
+        c.id, c.kind, c.ticket_id, c.customer_id, c.message_id, c.data
+    )
     stored = sorted(session.execute(statement, rows).all(), key=lambda row: int(row[0]))
     pending: list[Committed] = session.info.setdefault(PENDING, [])
     if not pending:

@@ -421,31 +421,20 @@ def main() -> None:
                     args.jobs != "both" or jobs not in ("embedded", "worker")
                 ):
                     continue
-                if args.messages:  # 0: the sync (default path) run alone
-                    results[f"http_async_{jobs}"] = bench_http(
-                        workdir,
-                        args.messages,
-                        args.concurrency,
-                        args.customers,
-                        asynchronous=True,
-                        jobs=jobs,
-                        rate=args.rate,
-                        listeners=not args.no_listeners,
-                        web_workers=args.web_workers,
-                    )
-                if not args.sync_messages:
-                    continue
-                results[f"http_sync_{jobs}"] = bench_http(
-                    workdir,
-                    args.sync_messages,
-                    args.concurrency,
-                    args.customers,
-                    asynchronous=False,
-                    jobs=jobs,
-                    rate=args.rate,
-                    listeners=not args.no_listeners,
-                    web_workers=args.web_workers,
-                )
+                # Async first, then the default (sync) path; a count of 0 skips either.
+                for mode, count in (("async", args.messages), ("sync", args.sync_messages)):
+                    if count:
+                        results[f"http_{mode}_{jobs}"] = bench_http(
+                            workdir,
+                            count,
+                            args.concurrency,
+                            args.customers,
+                            asynchronous=mode == "async",
+                            jobs=jobs,
+                            rate=args.rate,
+                            listeners=not args.no_listeners,
+                            web_workers=args.web_workers,
+                        )
         if args.only in (None, "components"):
             results.update(bench_components(workdir, args.messages, args.threads, args.customers))
     print(json.dumps(results, indent=2))

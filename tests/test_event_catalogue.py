@@ -23,11 +23,11 @@ from minidesk.events import SYSTEM, PayloadError
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "src" / "minidesk"
 # function → index of its kind argument
-KIND_TAKERS = {"emit": 1, "emit_many": 1, "listen": 0, "in_batch": 1}
+KIND_TAKERS = {"emit": 1, "emit_many": 1, "record": 1, "listen": 0, "in_batch": 1}
 
 
 def _calls() -> Iterator[tuple[str, str, ast.expr]]:
-    """(where, function, kind argument) for every emit/listen/in_batch call in src/."""
+    """(where, function, kind argument) for every emit/record/listen/in_batch call in src/."""
     for path in sorted(SOURCE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             if not isinstance(node, ast.Call):
@@ -75,7 +75,7 @@ def _scanned() -> dict[str, set[EventKind]]:
         if kinds is None:
             literal.append(f"{where}: {name}({ast.unparse(arg)})")
         else:
-            found["emit" if name == "emit_many" else name] |= kinds
+            found["emit" if name in ("emit_many", "record") else name] |= kinds
     assert literal == [], "pass an EventKind constant, not a string"
     return found
 

@@ -26,7 +26,7 @@ from minidesk.desk import customers, tickets
 from minidesk.desk.messages import record_inbound
 from minidesk.desk.models import OPEN_STATUSES, Customer, Message, Priority, Ticket
 from minidesk.event_kinds import EventKind
-from minidesk.events import Actor, ActorType, emit
+from minidesk.events import Actor, ActorType, deferred, record
 from minidesk.triage import TriageResult, analyse_many
 
 log = logging.getLogger(__name__)
@@ -200,6 +200,12 @@ def _process_together(session: Session, items: list[_Item]) -> dict[int, Process
     messages are inserted in one flush."""
     if not items:
         return {}
+    # The batch's events go in as one INSERT at the end (``record``): nothing here reads them.
+    with deferred(session):
+        return _customer_ticket_message(session, items)
+
+
+def _customer_ticket_message(session: Session, items: list[_Item]) -> dict[int, Processed]:
     found = customers.identify_many(session, [item.message.sender for item in items])
     families = customers.merged_families(session, {customer.id for customer, _ in found})
     open_tickets = tickets.latest_open_tickets(
@@ -209,7 +215,7 @@ def _process_together(session: Session, items: list[_Item]) -> dict[int, Process
     for item, (customer, new_customer) in zip(items, found, strict=True):
         actor = Actor(ActorType.CUSTOMER, customer.id, customer.name)
         if new_customer:
-            emit(
+            record(
                 session,
                 EventKind.CUSTOMER_CREATED,
                 actor,
@@ -244,7 +250,7 @@ def _process_together(session: Session, items: list[_Item]) -> dict[int, Process
         if threaded.announce:
             tickets.announce_ticket(session, ticket, item.message, actor, threaded.follow_up_of)
         _triage(session, ticket, row, item.reading, threaded.created)
-        emit(
+        record(
             session,
             EventKind.MESSAGE_RECEIVED,
             actor,
@@ -311,7 +317,7 @@ def _triage(
     ticket.sentiment, ticket.sentiment_score = result.sentiment, result.sentiment_score
     ticket.language = ticket.language or result.language
     system = Actor(ActorType.AUTOMATION, name="triage")
-    emit(
+    record(
         session,
         EventKind.MESSAGE_TRIAGED,
         system,

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from minidesk.batch_ids import ensure_id
 from minidesk.channels.base import Sender
 from minidesk.channels.text import one_line
 from minidesk.desk.models import Customer, CustomerIdentity, IdentityKind, Message, Ticket
@@ -89,6 +90,7 @@ def identify_many(session: Session, senders: Sequence[Sender]) -> list[tuple[Cus
     }
     claimed: dict[tuple[str, str], Customer] = {}
     found: list[tuple[Customer, bool]] = []
+    unowned: list[tuple[tuple[str, str], Customer, bool]] = []  # identities to attach
     for sender, identities in zip(senders, wanted, strict=True):
         customer = next((claimed[pair] for pair in identities if pair in claimed), None)
         if customer is None:
@@ -105,17 +107,21 @@ def identify_many(session: Session, senders: Sequence[Sender]) -> list[tuple[Cus
             session.add(customer)
         for pair in identities:
             if pair not in owners and pair not in claimed:
-                kind, value = pair
-                session.add(
-                    CustomerIdentity(
-                        customer=customer, kind=kind, value=value, verified=sender.verified
-                    )
-                )
+                unowned.append((pair, customer, sender.verified))
             claimed.setdefault(pair, customer)
         if not customer.name and sender.name:
             customer.name = one_line(sender.name, NAME_LENGTH)
         found.append((customer, created))
-    session.flush()  # new customers need their ids before anything refers to them
+    new = next((customer for customer, created in found if created), None)
+    if new is not None:  # new customers need their ids before anything refers to them
+        ensure_id(session, new)
+    # Attached by id, not through ``CustomerIdentity.customer``: the relationship's
+    # bookkeeping cost more than the rest of a new customer.
+    session.add_all(
+        CustomerIdentity(customer_id=customer.id, kind=kind, value=value, verified=verified)
+        for (kind, value), customer, verified in unowned
+    )
+    session.flush()
     return found
 
 

@@ -25,7 +25,7 @@ from minidesk.desk.models import (
     User,
 )
 from minidesk.event_kinds import EventKind
-from minidesk.events import Actor, ActorType, changed, emit
+from minidesk.events import Actor, ActorType, changed, emit, record
 
 # What a support reply legitimately needs; scripts, styles, forms and event handlers go.
 ALLOWED_TAGS = {
@@ -163,7 +163,7 @@ def record_inbound(
     if ticket.status == Status.PENDING:
         before = ticket.status
         ticket.status = Status.OPEN
-        emit(
+        record(
             session,
             EventKind.TICKET_STATUS_CHANGED,
             Actor(ActorType.CUSTOMER, customer.id),

@@ -31,7 +31,7 @@ from minidesk.desk.models import (
     User,
 )
 from minidesk.event_kinds import EventKind
-from minidesk.events import Actor, changed, emit
+from minidesk.events import Actor, changed, emit, record
 
 SUBJECT_FROM_TEXT = 80
 # Ticket.subject's column size.
@@ -225,7 +225,7 @@ def announce_ticket(
     """Pin the new ticket's thread and record ``ticket.created`` (it has its id by now)."""
     if message.thread_key:
         pin_thread(session, ticket, message, message.thread_key)
-    emit(
+    record(
         session,
         EventKind.TICKET_CREATED,
         actor,
@@ -279,7 +279,7 @@ def do_set_status(
     ticket.status = status
     ticket.solved_at = utcnow() if status in (Status.SOLVED, Status.CLOSED) else None
     _touch(ticket)
-    emit(
+    record(
         session,
         EventKind.TICKET_STATUS_CHANGED,
         actor,
@@ -290,7 +290,7 @@ def do_set_status(
     )
     if before == Status.SOLVED and status in OPEN_STATUSES:
         # Its own kind, so reports and rules need not decode status pairs to count reopens.
-        emit(
+        record(
             session,
             EventKind.TICKET_REOPENED,
             actor,
@@ -314,7 +314,7 @@ def do_set_priority(
     before = ticket.priority
     ticket.priority = priority
     _touch(ticket)
-    emit(
+    record(
         session,
         EventKind.TICKET_PRIORITY_CHANGED,
         actor,

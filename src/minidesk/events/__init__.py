@@ -14,7 +14,8 @@ are checked against the catalogue's schemas only in strict mode (the test suite 
 with ``set_strict``), since that check costs more than the event itself.
 
 The log is split by responsibility: ``model`` (the ``Event`` row, actors, reading the log),
-``emission`` (``emit``, ``emit_many``, strict payload checks, the after-commit hand-off),
+``emission`` (``emit``, ``emit_many``, ``record`` in a ``deferred`` block, strict payload
+checks, the after-commit hand-off),
 ``registry`` (``listen`` and who hears what) and ``dispatch`` (claiming events and running
 their listeners in savepoints). Import the names from here; the modules are how it is kept.
 """
@@ -28,8 +29,10 @@ from minidesk.events.emission import (
     Pending,
     Publisher,
     Recorded,
+    deferred,
     emit,
     emit_many,
+    record,
     set_publisher,
     set_strict,
     violations,
@@ -69,6 +72,7 @@ __all__ = [
     "Registered",
     "batch",
     "changed",
+    "deferred",
     "dispatch",
     "dispatch_many",
     "emit",
@@ -79,6 +83,7 @@ __all__ = [
     "listeners_for",
     "mark",
     "marked",
+    "record",
     "set_publisher",
     "set_strict",
     "timeline",

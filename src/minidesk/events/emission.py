@@ -4,7 +4,8 @@ checks, and after commit the hand-off to the realtime publisher and the listener
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -21,6 +22,8 @@ log = logging.getLogger(__name__)
 # In ``session.info``: the events of this transaction, handed on after commit (``dispatch``
 # drops those of a listener whose savepoint rolled back).
 PENDING = "minidesk.events.pending"
+# In ``session.info`` inside ``deferred``: the rows ``record`` keeps for one INSERT.
+DEFERRED = "minidesk.events.deferred"
 
 
 class PayloadError(ValueError):
@@ -53,10 +56,19 @@ def emit(
 
     Raises ``ValueError`` for a kind not in the catalogue, and ``PayloadError`` in strict
     mode for data that does not match the kind's schema."""
-    kind = check_kind(kind)
-    if _strict and (problems := payload_problems(kind, data)):
-        violations.append(f"{kind} payload: {'; '.join(problems)}")
-        raise PayloadError(violations[-1])
+    return _add(session, _checked(kind, data), actor, ticket_id, customer_id, message_id, data)
+
+
+def _add(
+    session: Session,
+    kind: EventKind,
+    actor: Actor,
+    ticket_id: int | None,
+    customer_id: int | None,
+    message_id: int | None,
+    data: dict[str, Any],
+) -> Event:
+    _release_deferred(session)
     event = Event(
         kind=str(kind),
         ticket_id=ticket_id,
@@ -74,6 +86,82 @@ def emit(
         on_commit(session, lambda: _after_commit(pending))
     pending.append(event)
     return event
+
+
+def _checked(kind: EventKind, data: dict[str, Any]) -> EventKind:
+    kind = check_kind(kind)
+    if _strict and (problems := payload_problems(kind, data)):
+        violations.append(f"{kind} payload: {'; '.join(problems)}")
+        raise PayloadError(violations[-1])
+    return kind
+
+
+def record(
+    session: Session,
+    kind: EventKind,
+    actor: Actor,
+    *,
+    ticket_id: int | None = None,
+    customer_id: int | None = None,
+    message_id: int | None = None,
+    **data: Any,
+) -> None:
+    """``emit`` for a caller that needs no ``Event`` back. Inside ``deferred(session)`` the
+    event is kept as a plain row and inserted with the scope's others in one statement (an
+    ORM object and its flush per event cost the pipeline more than the rest of a message's
+    write); elsewhere this is ``emit``."""
+    kind = _checked(kind, data)
+    rows: list[dict[str, Any]] | None = session.info.get(DEFERRED)
+    if rows is None:
+        _add(session, kind, actor, ticket_id, customer_id, message_id, data)
+    else:
+        rows.append(_row(kind, actor, ticket_id, customer_id, message_id, data))
+
+
+@contextmanager
+def deferred(session: Session) -> Iterator[None]:
+    """Within this, ``record`` keeps events and inserts them when the block ends without an
+    error (in the transaction or savepoint around it; an error discards them with the rest
+    of the block's work). Until then they are not in the database: the block must not look
+    for them there. A nested ``deferred`` joins the outer one."""
+    if DEFERRED in session.info:
+        yield
+        return
+    session.info[DEFERRED] = []
+    try:
+        yield
+        _insert(session, session.info[DEFERRED])
+    finally:
+        del session.info[DEFERRED]
+
+
+def _release_deferred(session: Session) -> None:
+    """Insert what ``record`` kept so far, so that ids stay in the order events happened."""
+    if session.info.get(DEFERRED):
+        _insert(session, session.info[DEFERRED])
+        session.info[DEFERRED] = []
+
+
+def _row(
+    kind: EventKind,
+    actor: Actor,
+    ticket_id: int | None,
+    customer_id: int | None,
+    message_id: int | None,
+    data: dict[str, Any],
+) -> dict[str, Any]:
+    return {
+        "created_at": utcnow(),
+        "kind": str(kind),
+        "ticket_id": ticket_id,
+        "customer_id": customer_id,
+        "message_id": message_id,
+        "actor_type": str(actor.type),
+        "actor_id": actor.id,
+        "actor_name": actor.name,
+        "automated": actor.automated,
+        "data": data,
+    }
 
 
 class Committed(Protocol):
@@ -94,13 +182,15 @@ class Committed(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class Recorded:
-    """An event ``emit_many`` stored, as the fan-out sees it."""
+    """An event ``emit_many`` or ``record`` stored, as the fan-out sees it (the realtime
+    stream reads some kinds' payloads: a status change's ``before``)."""
 
     id: int
     kind: str
     ticket_id: int | None
     customer_id: int | None
     message_id: int | None
+    data: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -121,47 +211,41 @@ def emit_many(
     The events are the same rows, published and dispatched after commit like ``emit``'s;
     they are not in the session's identity map. Returns their ids, ascending."""
     kind = check_kind(kind)
-    if not batch:
-        return []
     if _strict:
         for item in batch:
-            if problems := payload_problems(kind, item.data):
-                violations.append(f"{kind} payload: {'; '.join(problems)}")
-                raise PayloadError(violations[-1])
-    # The session flushes first so earlier ``emit`` events keep their order by id.
-    session.flush()
-    now = utcnow()
+            _checked(kind, item.data)
     rows = [
-        {
-            "created_at": now,
-            "kind": str(kind),
-            "ticket_id": item.ticket_id,
-            "customer_id": item.customer_id,
-            "message_id": item.message_id,
-            "actor_type": str(actor.type),
-            "actor_id": actor.id,
-            "actor_name": actor.name,
-            "automated": actor.automated,
-            "data": item.data,
-        }
+        _row(kind, actor, item.ticket_id, item.customer_id, item.message_id, item.data)
         for item in batch
     ]
+    _release_deferred(session)
+    return _insert(session, rows)
+
+
+def _insert(session: Session, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert event rows as one Core statement, handed to the after-commit fan-out like
+    ``emit``'s; their ids, ascending."""
+    if not rows:
+        return []
+    # The session flushes first so earlier ``emit`` events keep their order by id.
+    session.flush()
     # A Core executemany with RETURNING, sent as batched multi-row INSERTs on SQLite and
-    # PostgreSQL. Each returned row names its own ticket and message, so the fan-out needs no
-    # promise about the order rows come back in (asking for one, ``sort_by_parameter_order``,
-    # makes SQLite insert row by row); the table, not the ORM entity, skips the ORM's per-row
-    # bookkeeping.
+    # PostgreSQL. Each returned row names its own kind, ticket, message and payload, so the
+    # fan-out needs no promise about the order rows come back in (asking for one,
+    # ``sort_by_parameter_order``, makes SQLite insert row by row); the table, not the ORM
+    # entity, skips the ORM's per-row bookkeeping.
     table = Event.__table__
     assert isinstance(table, Table)  # a declarative class's table, narrowed for the checker
     c = table.c
-    statement = insert(table).returning(c.id, c.ticket_id, c.customer_id, c.message_id)
+    statement = insert(table).returning(
+        c.id, c.kind, c.ticket_id, c.customer_id, c.message_id, c.data
+    )
     stored = sorted(session.execute(statement, rows).all(), key=lambda row: int(row[0]))
     pending: list[Committed] = session.info.setdefault(PENDING, [])
     if not pending:
         on_commit(session, lambda: _after_commit(pending))
-    pending.extend(Recorded(row[0], str(kind), row[1], row[2], row[3]) for row in stored)
-    ids = [row[0] for row in stored]
-    return ids
+    pending.extend(Recorded(*row) for row in stored)
+    return [row[0] for row in stored]
 
 
 Publisher = Callable[[Sequence[Committed]], None]

@@ -124,7 +124,7 @@ def from_events(events: Sequence[Committed]) -> list[Notice]:
 def _before(event: Committed) -> Before | None:
     if (name := SIGHT.get(event.kind)) is None:
         return None
-    # An ``Event`` row has its payload; ``emit_many``'s records do not (none of these kinds).
+    # ``Event`` rows and ``emit_many``'s or ``record``'s records carry their payloads.
     data = getattr(event, "data", None)
     if not isinstance(data, dict) or "before" not in data:
         return None

@@ -109,3 +109,17 @@ def test_a_follow_up_keeps_its_originals_team(client: TestClient, cast: Cast) ->
     assert again != first and follow_up.custom_fields.get("follow_up_of") == first
     assert follow_up.team_id == cast.support_team
 
+
+def test_a_rule_moving_a_routed_ticket_hands_it_to_an_agent_of_the_new_team(
+    client: TestClient, cast: Cast
+) -> None:
+    enable(client, cast)
+    presence(client, cast, cast.alice.id)
+    presence(client, cast, cast.bob.id)
+    rule = {"name": "All to Support", "event": "ticket.created", "conditions": [],
+            "actions": [{"type": "set_team", "team": "Support"}]}  # fmt: skip
+    assert client.post("/api/v1/rules", json=rule, headers=cast.olivia.headers).status_code == 201
+    _shop_channel(client, cast, cast.billing_team)
+    number = inbound(client, cast.shop, "Charged twice", "team-rule-route")["ticket_number"]
+    assert _ticket(number).team_id == cast.support_team
+    assert assignee(int(str(number))) == cast.alice.id

@@ -26,7 +26,6 @@ from minidesk.channels.sms.kind import SMS
 from minidesk.channels.whatsapp.kind import WHATSAPP
 from minidesk.commerce.sample import demo_handle
 from minidesk.db import Database, utcnow
-from minidesk.demo_teams import do_place
 from minidesk.desk import users
 from minidesk.desk.models import Message, Ticket
 from minidesk.events import SYSTEM, Event
@@ -126,12 +125,6 @@ def seed_live_channels(database: Database) -> int:
         if accepted.duplicate:
             continue
         pipeline.process(accepted.inbox_id, database)
-        with database.transaction() as session:
-            message = session.scalars(
-                select(Message).where(Message.inbox_id == accepted.inbox_id)
-            ).first()
-            if message is not None:
-                do_place(session, session.get_one(Ticket, message.ticket_id))
         _backdate(database, accepted.inbox_id, now - dt.timedelta(minutes=line.minutes_ago))
     return channels[CHAT]
 

@@ -70,3 +70,24 @@ def test_a_reply_goes_out_through_its_mailboxs_own_server(
         assert {_sender(m) for m in sink.messages} == {SUPPORT}
     finally:
         billing_server.controller.stop()
+
+
+def test_a_mail_to_billings_mailbox_opens_a_billing_ticket(
+    client: TestClient, cast: Cast, sink: Sink, support: int
+) -> None:
+    made = client.post(
+        "/api/v1/channels",
+        json={"kind": "email", "name": "Billing", "settings": {"address": BILLING},
+              "team_id": cast.billing_team},
+        headers=cast.olivia.headers,
+    )  # fmt: skip
+    assert made.status_code == 201, made.text
+    config.forget_cache()
+    to_billing = receive(customer_mail(EMMA, "Invoice", "Where is my invoice?", to=BILLING))
+    to_support = receive(customer_mail(EMMA, "Parcel", "Where is my parcel?", to=SUPPORT))
+    with db.get_db().sessions() as session:
+        billing_ticket = session.get_one(Ticket, ticket_of(to_billing))
+        support_ticket = session.get_one(Ticket, ticket_of(to_support))
+    assert billing_ticket.channel_id == made.json()["id"]
+    assert billing_ticket.team_id == cast.billing_team
+    assert support_ticket.team_id is None  # the support mailbox serves no team

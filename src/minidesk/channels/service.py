@@ -17,7 +17,7 @@ from pydantic import BaseModel, SecretStr, ValidationError
 from sqlalchemy import ColumnElement, or_, select, true
 from sqlalchemy.orm import Session
 
-from minidesk import features
+from minidesk import features, memo
 from minidesk.channels import registry, secrets
 from minidesk.channels.hours import BusinessHours
 from minidesk.channels.kinds import ChannelError, ChannelKind, Store, View
@@ -151,6 +151,29 @@ def describe(session: Session, channel: Channel) -> tuple[dict[str, Any], list[s
         view: View = features.resolve(spec.view)
         return view(session, channel)
     return dict(channel.settings or {}), secret_names(channel)
+
+
+_TEAMS = "channels.teams"
+
+
+def channel_teams(session: Session) -> dict[int, int]:
+    """Channel id → the team that serves it (channels of no team left out), read with one
+    query per transaction: the pipeline opens a batch's tickets in one transaction, and a
+    workspace has a handful of channels. A channel written in the transaction is read again."""
+
+    def read() -> dict[int, int]:
+        served = select(Channel.id, Channel.team_id).where(Channel.team_id.is_not(None))
+        return {
+            channel_id: team_id
+            for channel_id, team_id in session.execute(served)
+            if team_id is not None
+        }
+
+    return memo.get(session, _TEAMS, read)
+
+
+# A channel the desk adds on its own (``ensure_keyed``) serves no team: only writes matter.
+memo.forget_when_written(Channel, _TEAMS, added=False)
 
 
 def visible_channels(user: User, restrict_to_teams: bool) -> ColumnElement[bool]:

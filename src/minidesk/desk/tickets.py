@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from minidesk import events
 from minidesk.channels.base import InboundMessage
+from minidesk.channels.service import channel_teams
 from minidesk.channels.text import one_line
 from minidesk.db import utcnow
 from minidesk.desk.models import (
@@ -211,6 +212,10 @@ def open_ticket(
     if follow_up_of is not None:
         ticket.custom_fields = {"follow_up_of": follow_up_of.id}
         ticket.team_id = follow_up_of.team_id
+    elif message.channel_id is not None:
+        # A mailbox's or a number's tickets go to the team that serves it, as an admin set it
+        # up; ``ticket.created`` then routes the ticket there, and rules run after (and win).
+        ticket.team_id = channel_teams(session).get(message.channel_id)
     session.add(ticket)
     return ticket
 

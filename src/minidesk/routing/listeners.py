@@ -16,7 +16,7 @@ from minidesk.desk import tickets
 from minidesk.desk.models import OPEN_STATUSES, Team, TeamMember
 from minidesk.event_kinds import EventKind
 from minidesk.events import ActorType, Event, listen
-from minidesk.routing import accept, assign, profiles
+from minidesk.routing import accept, assign, profiles, reroute
 from minidesk.routing.models import Presence
 
 
@@ -40,6 +40,9 @@ def route_new_ticket(session: Session, event: Event) -> None:
 
 @listen(EventKind.TICKET_TEAM_CHANGED, automated=True, transactional=True)
 def route_on_team_change(session: Session, event: Event) -> None:
+    ticket = tickets.for_listener(session, event.ticket_id) if event.ticket_id else None
+    if ticket is not None:
+        reroute.do_release_from_old_team(session, ticket)
     _route_ticket(session, event.ticket_id, "team")
 
 

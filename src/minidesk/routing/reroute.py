@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from minidesk import db
 from minidesk.desk import tickets
-from minidesk.desk.models import Ticket
+from minidesk.desk.models import TeamMember, Ticket
 from minidesk.routing import assign, profiles
 from minidesk.routing.models import RoutedTicket
 
@@ -72,6 +72,22 @@ def _reroute(session: Session, ticket_id: int, now: dt.datetime) -> None:
     # who let it lapse without it in their load.
     tickets.do_assign(session, ticket, None, profiles.ROUTER)
     assign.do_route(session, ticket, "reroute", passed_over=passed, now=now)
+
+
+def do_release_from_old_team(session: Session, ticket: Ticket) -> None:
+    """Back to the queue with a ticket routing gave an agent who has not accepted it yet, when
+    it moves to a team that agent is not in: the pick was made for the old team. A new ticket
+    is routed to its channel's team before rules run, and a rule's ``set_team`` wins."""
+    if ticket.assignee_id is None or ticket.team_id is None:
+        return
+    routed = session.get(RoutedTicket, ticket.id)
+    if routed is None or routed.accepted_at is not None or routed.user_id != ticket.assignee_id:
+        return  # not routing's pick, or accepted: a person's choice to keep
+    member = select(TeamMember.user_id).where(
+        TeamMember.team_id == ticket.team_id, TeamMember.user_id == ticket.assignee_id
+    )
+    if session.scalar(member) is None:
+        tickets.do_assign(session, ticket, None, profiles.ROUTER)
 
 
 def reroute_unaccepted(now: dt.datetime) -> int:

@@ -376,10 +376,10 @@ def cheap_password_hashes() -> Iterator[None]:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """Spare the test process the collector's passes at exit: the apps the tests built stay
-    reachable (some 0.8 MB each), and CPython's last collections over them took about 20 ms
-    of CPU per test run (tens of seconds at the end of each xdist worker, which every pass
-    waits for). Frozen, they are left for the operating system to reclaim."""
+    """Spare the test process the collector's passes at exit over what is still alive (the
+    session's snapshots, models, the first app, which the app's own gc.freeze() pinned):
+    frozen, it is left for the operating system to reclaim. Every later app is garbage once
+    its client closes (tests/web/test_app_released.py)."""
     gc.freeze()
 
 

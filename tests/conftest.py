@@ -53,7 +53,20 @@ DATABASE_FIXTURES = frozenset({"database_url", "migrated_template"})
 BROWSER_FIXTURE = "browser"
 
 
+# The suite's longest single tests (minutes of one core each on a loaded 2-core machine): run
+# first, so that no xdist process starts one of them while the other has nothing left to do.
+LONGEST_FIRST = (
+    "tests/web/ui/test_axe_every_page.py::test_every_page_passes_axe",
+    "tests/test_api_fuzz.py::",
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))  # stable
+    _keep_database_tests(config, items)
+
+
+def _keep_database_tests(config: pytest.Config, items: list[pytest.Item]) -> None:
     """On the PostgreSQL pass, run only the tests that reach a database (through its fixtures,
     or marked ``database`` because they open one of their own): the others run the same code
     on the same input as on the SQLite pass, and would only double the suite's time.

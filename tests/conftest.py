@@ -53,7 +53,20 @@ DATABASE_FIXTURES = frozenset({"database_url", "migrated_template"})
 BROWSER_FIXTURE = "browser"
 
 
+# The suite's longest single tests (minutes of one core each on a loaded 2-core machine): run
+# first, so that no xdist process starts one of them while the other has nothing left to do.
+LONGEST_FIRST = (
+    "tests/web/ui/test_axe_every_page.py::test_every_page_passes_axe",
+    "tests/test_api_fuzz.py::",
+)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))  # stable
+    _keep_database_tests(config, items)
+
+
+def _keep_database_tests(config: pytest.Config, items: list[pytest.Item]) -> None:
     """On the PostgreSQL pass, run only the tests that reach a database (through its fixtures,
     or marked ``database`` because they open one of their own): the others run the same code
     on the same input as on the SQLite pass, and would only double the suite's time.
@@ -376,10 +389,10 @@ def cheap_password_hashes() -> Iterator[None]:
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
-    """Spare the test process the collector's passes at exit: the apps the tests built stay
-    reachable (some 0.8 MB each), and CPython's last collections over them took about 20 ms
-    of CPU per test run (tens of seconds at the end of each xdist worker, which every pass
-    waits for). Frozen, they are left for the operating system to reclaim."""
+    """Spare the test process the collector's passes at exit over what is still alive (the
+    session's snapshots, models, the first app, which the app's own gc.freeze() pinned):
+    frozen, it is left for the operating system to reclaim. Every later app is garbage once
+    its client closes (tests/web/test_app_released.py)."""
     gc.freeze()
 
 

@@ -36,20 +36,26 @@ def install(app: FastAPI) -> None:
     assets = Path(str(files("fastapi_offline") / "static"))
     app.mount(ASSETS, StaticFiles(directory=assets), name="docs-assets")
     router = APIRouter(include_in_schema=False)
+    # The endpoints close over these values, never over ``app``: FastAPI keeps every endpoint
+    # it has seen in a process-wide cache of 4,096 callables, and an endpoint holding its app
+    # would keep each app built in the process (tests build hundreds) alive with it.
     title = app.title
+    openapi_url = app.openapi_url or "/openapi.json"
+    init_oauth = app.swagger_ui_init_oauth
+    swagger_ui_parameters = app.swagger_ui_parameters
 
     @router.get("/docs", response_class=HTMLResponse)
     def swagger_ui() -> HTMLResponse:
         return _local(
             get_swagger_ui_html(
-                openapi_url=app.openapi_url or "/openapi.json",
+                openapi_url=openapi_url,
                 title=f"{title} — API",
                 swagger_js_url=f"{ASSETS}/swagger-ui-bundle.js",
                 swagger_css_url=f"{ASSETS}/swagger-ui.css",
                 swagger_favicon_url=f"{ASSETS}/favicon.png",
                 oauth2_redirect_url=OAUTH2_REDIRECT,
-                init_oauth=app.swagger_ui_init_oauth,
-                swagger_ui_parameters=app.swagger_ui_parameters,
+                init_oauth=init_oauth,
+                swagger_ui_parameters=swagger_ui_parameters,
             )
         )
 
@@ -61,7 +67,7 @@ def install(app: FastAPI) -> None:
     def redoc() -> HTMLResponse:
         return _local(
             get_redoc_html(
-                openapi_url=app.openapi_url or "/openapi.json",
+                openapi_url=openapi_url,
                 title=f"{title} — API reference",
                 redoc_js_url=f"{ASSETS}/redoc.standalone.js",
                 redoc_favicon_url=f"{ASSETS}/favicon.png",

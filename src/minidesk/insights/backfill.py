@@ -20,9 +20,13 @@ from minidesk.desk.models import Ticket
 from minidesk.insights.rollup import rebuild
 from minidesk.insights.rollup_models import KpiDaily
 
-# PostgreSQL advisory lock key for the rebuild ("kpi" in ASCII): several workers' sweeps may
-# queue the job at once, and only one may rebuild.
-_LOCK = 0x6B7069
+# Several workers' sweeps may queue the job at once, and only one may rebuild: a PostgreSQL
+# advisory lock. Those are per database, not per schema, so the key names the schema too: two
+# desks in one database (or two test processes) must not take each other's claim for their own.
+CLAIM = text(
+    "SELECT pg_try_advisory_xact_lock("
+    "hashtextextended('minidesk.insights_backfill.' || current_schema(), 0))"
+)
 
 
 def _empty_with_tickets(session: Session) -> bool:
@@ -40,9 +44,7 @@ def run(now: dt.datetime) -> int:
     """Rebuild if still due and this worker holds the claim; 1 if it rebuilt, else 0."""
     with get_db().transaction() as session:
         # SQLite writers begin IMMEDIATE: a second worker waits here, then finds them filled.
-        if session.get_bind().dialect.name == "postgresql" and not session.scalar(
-            text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": _LOCK}
-        ):
+        if session.get_bind().dialect.name == "postgresql" and not session.scalar(CLAIM):
             return 0
         if not _empty_with_tickets(session):
             return 0

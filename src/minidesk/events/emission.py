@@ -69,23 +69,18 @@ def _add(
     data: dict[str, Any],
 ) -> Event:
     _release_deferred(session)
-    event = Event(
-        kind=str(kind),
-        ticket_id=ticket_id,
-        customer_id=customer_id,
-        message_id=message_id,
-        actor_type=actor.type,
-        actor_id=actor.id,
-        actor_name=actor.name,
-        automated=actor.automated,
-        data=data,
-    )
+    event = Event(**_row(kind, actor, ticket_id, customer_id, message_id, data))
     session.add(event)
+    _pending(session).append(event)
+    return event
+
+
+def _pending(session: Session) -> list[Committed]:
+    """This transaction's events for the after-commit fan-out, which the first one arranges."""
     pending: list[Committed] = session.info.setdefault(PENDING, [])
     if not pending:
         on_commit(session, lambda: _after_commit(pending))
-    pending.append(event)
-    return event
+    return pending
 
 
 def _checked(kind: EventKind, data: dict[str, Any]) -> EventKind:
@@ -241,10 +236,7 @@ def _insert(session: Session, rows: list[dict[str, Any]]) -> list[int]:
         c.id, c.kind, c.ticket_id, c.customer_id, c.message_id, c.data
     )
     stored = sorted(session.execute(statement, rows).all(), key=lambda row: int(row[0]))
-    pending: list[Committed] = session.info.setdefault(PENDING, [])
-    if not pending:
-        on_commit(session, lambda: _after_commit(pending))
-    pending.extend(Recorded(*row) for row in stored)
+    _pending(session).extend(Recorded(*row) for row in stored)
     return [row[0] for row in stored]
 
 

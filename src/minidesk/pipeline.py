@@ -13,7 +13,7 @@ back the others.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy.exc import IntegrityError, OperationalError
@@ -60,17 +60,22 @@ def process(
     return _process_many(db or get_db(), [inbox_id], known, raise_errors=True).get(inbox_id)
 
 
-def process_batch(inbox_ids: Sequence[int], db: Database | None = None) -> dict[int, Processed]:
+def process_batch(
+    inbox_ids: Sequence[int],
+    db: Database | None = None,
+    triaged: Callable[[], None] | None = None,
+) -> dict[int, Processed]:
     """Process the pending rows among ``inbox_ids`` in one transaction; what each produced.
 
     A message that fails is recorded on its row and left for a later attempt; the others
-    are committed all the same.
+    are committed all the same. ``triaged`` is called once a chunk's rows are read and
+    triaged, before its write (a drainer lets its next batch gather from then on).
     """
     db = db or get_db()
     done: dict[int, Processed] = {}
     for start in range(0, len(inbox_ids), BATCH_SIZE):
         chunk = inbox_ids[start : start + BATCH_SIZE]
-        done.update(_process_many(db, chunk, {}, raise_errors=False))
+        done.update(_process_many(db, chunk, {}, raise_errors=False, triaged=triaged))
     return done
 
 
@@ -87,6 +92,7 @@ def _process_many(
     known: Mapping[int, InboundMessage],
     *,
     raise_errors: bool,
+    triaged: Callable[[], None] | None = None,
 ) -> dict[int, Processed]:
     store = inbox_store.store_of(db)
     taken = store.take_batch(inbox_ids)
@@ -106,6 +112,8 @@ def _process_many(
         store,
         taken,
     )
+    if triaged is not None:
+        triaged()
     for attempt in range(RACE_RETRIES):
         try:
             # Requests wait for this batch: it goes before listener batches queued for the

@@ -12,8 +12,9 @@ row it is not already busy with (``InboxStore.ordered``).
 
 One process drains at a time (the store's ``drain_lock``: a ``flock`` beside a SQLite
 database, an advisory lock on PostgreSQL, either freed when its holder dies, so another
-worker takes over); within it a few threads share the cursor, so one batch's triage
-overlaps another's write. A batch that fails outright (the database locked too long) leaves
+worker takes over); within it a few threads share the cursor, one gathering and triaging a
+batch at a time, so a burst goes in one batch and its triage overlaps the previous batch's
+write. A batch that fails outright (the database locked too long) leaves
 its rows in the store: after an idle second (or a minute, under constant load) the cursor
 starts again from the beginning, forgets what it set aside, and ``take_batch`` skips what
 was taken in meanwhile. Rows whose processing failed and stays pending are the sweep's.
@@ -49,6 +50,7 @@ class Drainer:
         self._aside: set[int] = set()
         self._rescanned = time.monotonic()
         self._cursor_lock = threading.Lock()
+        self._gathering = threading.Lock()
         self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
         self._holding = False
@@ -105,24 +107,37 @@ class Drainer:
 
     def _drain_once(self) -> bool:
         """Take the rows after the cursor and process them; False when there were none."""
-        with self._cursor_lock:
-            skip = self._busy | self._aside
-            found = self.store.newer(self._cursor, pipeline.BATCH_SIZE + len(skip))
-            ids = [i for i in found if i not in skip][: pipeline.BATCH_SIZE]
-            if ids and self.store.ordered:
-                self._cursor = ids[-1]
-            self._busy.update(ids)
-        if not ids:
-            return False
+        # One thread gathers and triages at a time: rows that arrive meanwhile wait for the
+        # next batch instead of starting one of their own each (a batch's reads, claim and
+        # commit cost as much as a dozen messages). Triage still overlaps the other's write.
+        self._gathering.acquire()
+        gathering = True
+
+        def triaged() -> None:
+            nonlocal gathering
+            if gathering:
+                gathering = False
+                self._gathering.release()
+
+        ids: list[int] = []
         done: dict[int, pipeline.Processed] = {}
         try:
-            done = pipeline.process_batch(ids, self.db)
+            with self._cursor_lock:
+                skip = self._busy | self._aside
+                found = self.store.newer(self._cursor, pipeline.BATCH_SIZE + len(skip))
+                ids = [i for i in found if i not in skip][: pipeline.BATCH_SIZE]
+                if ids and self.store.ordered:
+                    self._cursor = ids[-1]
+                self._busy.update(ids)
+            if ids:
+                done = pipeline.process_batch(ids, self.db, triaged)
         finally:
+            triaged()
             with self._cursor_lock:
                 self._busy.difference_update(ids)
                 if not self.store.ordered:
                     self._aside.update(i for i in ids if i not in done)
-        return True
+        return bool(ids)
 
 
 def start(db: Database, threads: int = 2) -> Drainer | None:

@@ -290,20 +290,28 @@ def record_outcomes(session: Session, outcomes: Mapping[int, tuple[int, int]]) -
         )
 
 
+# Built once and run on plain connections, as ``states``: every batch a worker takes asks,
+# and a Session around either query cost more than the query.
+_HELD = select(InboxItem.id).where(InboxItem.id.in_(bindparam("ids", expanding=True)))
+_PENDING_PAYLOADS = select(InboxItem.id, InboxItem.payload).where(
+    InboxItem.id.in_(bindparam("ids", expanding=True)), InboxItem.status == InboxStatus.PENDING
+)
+
+
 def held(inbox_ids: Sequence[int], db: Database | None = None) -> set[int]:
     """Those of ``inbox_ids`` the inbox holds (in any state)."""
-    with (db or get_db()).sessions() as session:
-        return set(session.scalars(select(InboxItem.id).where(InboxItem.id.in_(inbox_ids))))
+    if not inbox_ids:
+        return set()
+    with (db or get_db()).read_engine.connect() as connection:
+        return set(connection.scalars(_HELD, {"ids": list(inbox_ids)}))
 
 
 def pending_payloads(inbox_ids: Sequence[int], db: Database | None = None) -> dict[int, Any]:
     """The payloads of those rows that are pending, read outside any write transaction."""
-    with (db or get_db()).sessions() as session:
-        rows = session.execute(
-            select(InboxItem.id, InboxItem.payload).where(
-                InboxItem.id.in_(inbox_ids), InboxItem.status == InboxStatus.PENDING
-            )
-        )
+    if not inbox_ids:
+        return {}
+    with (db or get_db()).read_engine.connect() as connection:
+        rows = connection.execute(_PENDING_PAYLOADS, {"ids": list(inbox_ids)})
         return {inbox_id: payload for inbox_id, payload in rows}
 
 

@@ -102,6 +102,7 @@ _TAKEN_IN = text(
     "WHERE channel_id IN :channels AND external_id IN :keys"
 ).bindparams(bindparam("channels", expanding=True), bindparam("keys", expanding=True))
 _NEWER = select(spooled.c.id).where(spooled.c.id > bindparam("after")).order_by(spooled.c.id)
+_ROWS = select(spooled).where(spooled.c.id.in_(bindparam("ids", expanding=True)))
 
 
 def _drop_empty_pre_channel_spool(engine: Engine) -> None:
@@ -228,7 +229,7 @@ class Spool:
         if not ids:
             return {}
         with self.reader.connect() as conn:
-            found = conn.execute(select(spooled).where(spooled.c.id.in_(ids))).mappings()
+            found = conn.execute(_ROWS, {"ids": list(ids)}).mappings()
             return {row["id"]: dict(row) for row in found}
 
     def depth(self) -> int:

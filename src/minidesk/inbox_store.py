@@ -38,6 +38,7 @@ from minidesk.inbox import (
     known,
     pending_ids,
     pending_payloads,
+    states,
 )
 from minidesk.settings import get_settings
 
@@ -54,6 +55,16 @@ class Batch:
 class Watcher(Protocol):
     def wait(self, timeout: float) -> bool:
         """Block until something changed (in any process) or ``timeout``; True if it did."""
+
+    def close(self) -> None: ...
+
+
+class StateReader(Protocol):
+    """Reads, for one thread that asks after every processing commit (a web process's
+    waiting requests), on a connection of its own."""
+
+    def states(self, inbox_ids: Sequence[int]) -> dict[int, Accepted]:
+        """Where those of ``inbox_ids`` the inbox table holds stand now (one query)."""
 
     def close(self) -> None: ...
 
@@ -143,6 +154,22 @@ class InboxStore(Protocol):
     def committed(self) -> None:
         """Called after a processing transaction commits (wakes this process's watchers)."""
 
+    def state_reader(self) -> StateReader:
+        """A reader of where inbox rows stand, for the thread that watches ``commits``."""
+
+
+class TableStates:
+    """``inbox.states`` as a ``StateReader``: on the database's pooled connections."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def states(self, inbox_ids: Sequence[int]) -> dict[int, Accepted]:
+        return states(inbox_ids, self.db)
+
+    def close(self) -> None:
+        pass
+
 
 class TableStore:
     """Accepted rows go straight into the inbox table (PostgreSQL: writers do not exclude
@@ -231,6 +258,9 @@ class TableStore:
 
     def committed(self) -> None:
         pass  # the transaction itself notified
+
+    def state_reader(self) -> StateReader:
+        return TableStates(self.db)
 
 
 _stores: dict[str, InboxStore] = {}

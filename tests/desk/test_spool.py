@@ -8,7 +8,7 @@ import time
 import pytest
 from sqlalchemy import func, select
 
-from minidesk import hints, inbox, jobs, pipeline, spool
+from minidesk import hints, inbox, inbox_store, jobs, pipeline, spool
 from minidesk.channels.base import InboundMessage, Sender
 from minidesk.db import Database
 from minidesk.desk.models import Message
@@ -206,3 +206,20 @@ def test_the_duplicate_checks_search_an_index_rather_than_scan(
             plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}").all()
         details = " ".join(row[-1] for row in plan)
         assert "SEARCH" in details and "SCAN" not in details, details
+
+
+def test_the_waiting_requests_reader_sees_each_row_as_the_inbox_holds_it(
+    database: Database,
+) -> None:
+    ids = [inbox.accept(_message(key), db=database).inbox_id for key in ("r1", "r2")]
+    reader = inbox_store.store_of(database).state_reader()
+    try:
+        assert reader.states(ids) == inbox.states(ids, database)  # spooled, or pending
+        pipeline.process_batch(ids[:1], database)
+        after = reader.states(ids)
+        assert after == inbox.states(ids, database)
+        assert after[ids[0]].status == inbox.InboxStatus.DONE
+        assert after[ids[0]].ticket_id is not None and after[ids[0]].message_id is not None
+        assert reader.states([]) == {}
+    finally:
+        reader.close()

@@ -8,9 +8,10 @@ while a worker (``jobs.drain``, which watches the store) takes the row in with i
 One thread per process watches the database's commits (``InboxStore.commits``: on SQLite a
 poll of ``PRAGMA data_version`` across processes, an in-process notification otherwise; on
 PostgreSQL a ``LISTEN`` for the ``NOTIFY`` each processing transaction sends); after each
-commit it reads, in one query, where every waiting row stands, and answers those a worker
-finished, on their event loops. Rows still pending when a request's time is up answer
-``queued``; nothing is lost either way, the row is durable and a worker takes it later.
+commit it reads, in one query on a connection of its own (``InboxStore.state_reader``), where
+every waiting row stands, and answers those a worker finished, on their event loops. Rows
+still pending when a request's time is up answer ``queued``; nothing is lost either way, the
+row is durable and a worker takes it later.
 """
 
 from __future__ import annotations
@@ -83,8 +84,10 @@ class Awaiting:
             self._thread.join(timeout=5)
 
     def _run(self) -> None:
-        watcher = inbox_store.store_of(get_db()).commits()
+        store = inbox_store.store_of(get_db())
+        watcher = store.commits()
         assert watcher is not None  # the route only waits where commits can be watched
+        reader = store.state_reader()
         try:
             changed, last = True, 0.0
             while not self._stopping:
@@ -94,23 +97,24 @@ class Awaiting:
                     self._news.clear()
                     last = time.monotonic()
                     try:
-                        self._settle()
+                        self._settle(reader)
                     except Exception:  # the requests time out into "queued"; nothing lost
                         log.warning("could not read the waiting inbox rows", exc_info=True)
                 # Short, so a request that came meanwhile is looked at soon (its row may be
                 # done already: immediate jobs, a duplicate's race).
                 changed = watcher.wait(NEWCOMERS)
         finally:
+            reader.close()
             watcher.close()
 
-    def _settle(self) -> None:
+    def _settle(self, reader: inbox_store.StateReader) -> None:
         with self._lock:
             ids = list(self._waiting)
         if not ids:
             return
         finished = {
             inbox_id: state
-            for inbox_id, state in inbox.states(ids).items()
+            for inbox_id, state in reader.states(ids).items()
             if state.status != inbox.InboxStatus.PENDING
         }
         if not finished:

@@ -265,7 +265,16 @@ def wait_until_processed(
 ) -> dict[str, float]:
     """Wait for the server's workers; processing figures come from the rows' own times."""
     query = f"SELECT received_at, processed_at FROM inbox WHERE status = 'done' AND {_ours(prefix)}"
-    return _wait_for(database, query, count, seconds, "processed", "ticket", poll=0.2)
+    found = _wait_for(database, query, count, seconds, "processed", "ticket", poll=0.2)
+    # A batch's rows share their processed_at (one timestamp per batch): batch size drives
+    # the pipeline's CPU per message.
+    with sqlite3.connect(database) as connection:
+        sizes = connection.execute(
+            f"SELECT count(*) FROM inbox WHERE status = 'done' AND {_ours(prefix)} "
+            "GROUP BY processed_at"
+        ).fetchall()
+    found["messages_per_batch"] = round(sum(n for (n,) in sizes) / max(1, len(sizes)), 1)
+    return found
 
 
 def wait_until_listened(

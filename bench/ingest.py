@@ -6,8 +6,8 @@ Each figure is printed as JSON:
   embedded worker threads (``embedded``), in a separate ``minidesk worker`` process with
   ``MINIDESK_WORKERS=0`` (``worker``), or in two (``split``: ``--role inbound`` for the
   pipeline, ``--role jobs`` for listeners and the rest, niced further). ``accepted_per_s``
-  and the accept latencies are the client's view; ``processed_per_s`` and accept → ticket
-  come from the inbox rows' own times.
+  and the accept latencies are the client's view; ``processed_per_s``, accept → ticket and
+  ``messages_per_batch`` come from the inbox rows' own times.
 - ``http_sync_*``: the same without ``Prefer`` (processed inline, so a 202 carries the ticket).
 - ``accept``: ``inbox.accept()`` alone (what the SMTP listener and webhooks pay per message).
 - ``drain``: rows accepted but unprocessed, drained by worker threads (``processed/s``).

@@ -47,12 +47,12 @@ def assert_kept_equals_rebuilt(database: Database) -> list[dict[str, Any]]:
 
 
 def assert_fast_equals_full(database: Database, cast: Cast, today: dt.date) -> None:
-    ranges = [(today - 3 * DAY, today), (today - DAY, today), (today - 2 * DAY, today - 2 * DAY),
-              (today - 3 * DAY, today - DAY), (today, today)]  # fmt: skip
+    # Whole, and cutting the tickets' days (3 and 0, 3 and 1 days ago) at either end.
+    ranges = [(today - 3 * DAY, today), (today - DAY, today), (today - 3 * DAY, today - DAY)]
     with database.sessions() as session:
         costs = get_costs(session)
         for since, until in ranges:
-            for teams in (None, [cast.support_team], [cast.billing_team], []):
+            for teams in (None, [cast.support_team], [cast.billing_team]):
                 for by in DIMENSIONS:
                     full = [dataclasses.replace(row, tickets={}) for row in
                             cost_per_contact(session, since, until, by, costs, teams,
@@ -114,7 +114,6 @@ def test_the_kept_contact_days_equal_a_rebuild_and_the_report_from_them_the_full
     assert merged.status_code == 200, merged.text
     patch(client, cast, ben, team_id=None)
     assert_kept_equals_rebuilt(database)
-    assert_fast_equals_full(database, cast, today)
     undone = client.post(f"/api/v1/customers/{ben_id}/unmerge",
                          json={"merge_event_id": merged.json()["id"]},
                          headers=cast.maya.headers)  # fmt: skip

@@ -219,6 +219,10 @@ def _cases() -> dict[str, tuple[str, dict[str, str]]]:
             "/api/v1/reports/backlog",
             {"at": (END - dt.timedelta(days=30)).isoformat(), "by": "agent"}),
         "intents_90_days": ("/api/v1/reports/intents", {"from": since(90), "to": str(end)}),
+        "cost_per_contact_90_days_by_team": ("/api/v1/reports/cost-per-contact",
+                                             {"from": since(90), "to": str(end), "by": "team"}),
+        "cost_per_contact_year_by_intent": ("/api/v1/reports/cost-per-contact",
+                                            {"from": since(365), "to": str(end), "by": "intent"}),
         "repeat_contacts_90_days_per_week": (
             "/api/v1/reports/repeat-contacts",
             {"from": since(90), "to": str(end), "group_by": "week"}),

@@ -28,6 +28,7 @@ from minidesk.events import Event, registry
 from minidesk.insights.backlog import backlog
 from minidesk.insights.backlog_counts import backlog_counts
 from minidesk.insights.cells import Dimension, KpiRow, Period
+from minidesk.insights.cost_models import KpiContactDay, KpiTicketContactDay
 from minidesk.insights.daily import REPLIES
 from minidesk.insights.kpis import FACT_KINDS, kpis
 from minidesk.insights.report import fast_kpis
@@ -39,7 +40,7 @@ from minidesk.insights.surveys import send_due
 from minidesk.insights.work_models import KpiWorkDay
 
 ROLLUPS: tuple[type[Base], ...] = (KpiTicketFacts, KpiDaily, KpiSurveyDay, KpiRepeatDay,
-                                   KpiWorkDay)  # fmt: skip
+                                   KpiWorkDay, KpiContactDay, KpiTicketContactDay)  # fmt: skip
 
 
 def snapshot(database: Database) -> dict[str, list[dict[str, Any]]]:
@@ -171,7 +172,8 @@ def test_the_rebuild_command_fills_emptied_rollups_from_the_event_log(
     assert counts == {"tickets": 3, "daily_rows": len(kept["kpi_daily"]),
                       "survey_days": len(kept["kpi_survey_days"]),
                       "repeat_days": len(kept["kpi_repeat_days"]),
-                      "work_days": len(kept["kpi_work_days"])}  # fmt: skip
+                      "work_days": len(kept["kpi_work_days"]),
+                      "contact_days": len(kept["kpi_contact_days"])}  # fmt: skip
     assert snapshot(database) == kept
 
 

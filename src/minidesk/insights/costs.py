@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from minidesk.desk.models import Message, Ticket
 from minidesk.event_kinds import EventKind
 from minidesk.events import Event
+from minidesk.insights.contact_days import contact_counts
 from minidesk.insights.cost_models import CostSettings
 from minidesk.insights.handle_time import handle_seconds
 from minidesk.insights.kpis import Dimension, KpiRow, key_column
@@ -102,28 +103,36 @@ def cost_per_contact(
     by: Dimension,
     costs: CostSettings,
     teams: Collection[int] | None = None,
+    drill: bool = False,
 ) -> list[KpiRow]:
-    """One row per key (period: ``since``) that had contacts, handle time or messages."""
+    """One row per key (period: ``since``) that had contacts, handle time or messages. The
+    contacts are summed from ``kpi_contact_days``; ``drill`` counts them from the events
+    instead and lists them (the drill-down, and the recomputation the tests hold equal)."""
     start = dt.datetime.combine(since, dt.time(), dt.UTC)
     end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), dt.UTC)
-    reached = contacts(session, start, end, by, teams)
+    reached = contacts(session, start, end, by, teams) if drill else {}
+    counts = ({k: len(t) for k, t in reached.items()} if drill
+              else contact_counts(session, since, until, by, teams))  # fmt: skip
     # Tooling is shared by every contact of the workspace, so a lead restricted to their
     # teams sees their contacts' share, never the whole bill. Unrestricted, the keys split
     # every contact once (a ticket has one key): no second read.
     if teams is None:
-        everyone = sum(len(t) for t in reached.values())
-    else:
+        everyone = sum(counts.values())
+    elif drill:
         everyone = len(contacts(session, start, end, Dimension.ALL, None).get(None, ()))
+    else:
+        everyone = contact_counts(session, since, until, Dimension.ALL, None).get(None, 0)
     days = (until - since).days + 1
     tooling = Fraction(costs.tooling_month) * days / DAYS_PER_MONTH
     per_contact_tooling = tooling / everyone if everyone else Fraction(0)
     seconds = handle_seconds(session, since, until, by, teams)
     sent = messages_out(session, start, end, by, teams)
     tallies: dict[tuple[dt.date, str | None], Tally] = {}
-    for key in set(reached) | {k for k, s in seconds.items() if s} | set(sent):
+    for key in set(counts) | {k for k, s in seconds.items() if s} | set(sent):
         tally = tallies[(since, key)] = Tally()
         for ticket in sorted(reached.get(key, ())):
             tally.count(ticket, "contacts")
+        tally.counts["contacts"] = counts.get(key, 0)
     key_of = {id(t): key for (_, key), t in tallies.items()}
 
     def row_values(tally: Tally) -> Values:

@@ -21,7 +21,7 @@ from minidesk import events
 from minidesk.desk.models import Ticket, TicketTag
 from minidesk.event_kinds import EventKind
 from minidesk.events import Event
-from minidesk.insights import repeat_days, repeat_gaps, work_days
+from minidesk.insights import contact_days, repeat_days, repeat_gaps, work_days
 from minidesk.insights.backlog import OPEN
 from minidesk.insights.cells import MAX_TURNS
 from minidesk.insights.daily import (
@@ -138,6 +138,7 @@ def refresh(session: Session, ticket_ids: Sequence[int], surveys: bool = False) 
         deltas: Deltas = defaultdict(Counter)
         gap_moves: list[repeat_days.Change] = []
         work_moves: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
+        contact_keys: dict[int, tuple[contact_days.Keys, contact_days.Keys]] = {}
         for ticket_id, facts in _folded(session, chunk, keys):
             row = facts_row(ticket_id, facts, keys[ticket_id])
             existing = stored.get(ticket_id)
@@ -145,6 +146,10 @@ def refresh(session: Session, ticket_ids: Sequence[int], surveys: bool = False) 
             # The gap stays until ``repeat_gaps.keep`` below recomputes it (and moves its
             # counters); meanwhile it counts under the ticket's new keys and solve day.
             row["repeat_gap_micros"] = None if before is None else before["repeat_gap_micros"]
+            contact_keys[ticket_id] = (
+                None if before is None else {c: before[c] for c in contact_days.KEY_COLUMNS},
+                {c: row[c] for c in contact_days.KEY_COLUMNS},
+            )  # a message received changes no fact once solved: compared whatever the facts
             old, new = kept_answers.get(ticket_id, []), answers.get(ticket_id, [])
             if before == row and old == new:
                 continue
@@ -168,8 +173,9 @@ def refresh(session: Session, ticket_ids: Sequence[int], surveys: bool = False) 
         apply(session, {k: c for k, c in deltas.items() if any(c.values())})
         repeat_days.move(session, gap_moves)
         work_days.move_keys(session, work_moves)
-        if not surveys:  # an answer moves no solve and opens no ticket
+        if not surveys:  # an answer moves no solve, opens no ticket and writes no message
             repeat_gaps.keep(session, repeat_gaps.affected(session, chunk))
+            contact_days.keep(session, contact_keys)
     return changed
 
 
@@ -193,7 +199,8 @@ def rebuild(session: Session) -> dict[str, int]:
     survey_days = rebuild_surveys(session)
     return {"tickets": tickets, "daily_rows": rebuild_daily(session), "survey_days": survey_days,
             "repeat_days": repeat_days.rebuild_repeat_days(session),
-            "work_days": work_days.rebuild_work_days(session)}
+            "work_days": work_days.rebuild_work_days(session),
+            "contact_days": contact_days.rebuild_contact_days(session)}
 
 
 def _batch_tickets(session: Session, event: Event, kinds: Collection[str], done: str) -> list[int]:

@@ -174,10 +174,12 @@ def _cost_by(asked: Asked) -> Dimension:
     return Dimension.ALL if asked.by == Dimension.AGENT else asked.by
 
 
-def _costs(session: Session, asked: Asked, teams: frozenset[int] | None) -> list[KpiRow]:
+def _costs(
+    session: Session, asked: Asked, teams: frozenset[int] | None, drill: bool = False
+) -> list[KpiRow]:
     prices = get_costs(session)
     return costs.cost_per_contact(session, asked.since, asked.until, _cost_by(asked), prices,
-                                  teams)  # fmt: skip
+                                  teams, drill)  # fmt: skip
 
 
 def _behind(session: Session, user: User, request: Request, asked: Asked) -> list[int]:
@@ -200,7 +202,7 @@ def _behind(session: Session, user: User, request: Request, asked: Asked) -> lis
                 dt.timedelta(days=asked.within_days), teams),
             Report.HANDLE: lambda: handle_time.handle_time(session, asked.since, asked.until,
                                                            by, teams),
-            Report.COSTS: lambda: _costs(session, asked, teams),
+            Report.COSTS: lambda: _costs(session, asked, teams, drill=True),
         }[Report(report)]()  # fmt: skip
         period = params.get("period", "")
         ids = next((r.tickets.get(name, []) for r in rows

@@ -9,7 +9,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST
@@ -19,7 +19,7 @@ from minidesk import __version__, allocator, db, features, jobs
 from minidesk.realtime import publisher
 from minidesk.realtime.hub import Hub
 from minidesk.settings import Settings, get_settings
-from minidesk.web import docs, metrics, problems, tokens
+from minidesk.web import docs, metrics, problems, strict_query, tokens
 from minidesk.web.awaiting import Awaiting
 from minidesk.web.intake import Intake
 from minidesk.web.limits import BodySizeLimit
@@ -92,6 +92,7 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
         # Served by minidesk.web.docs from local assets instead of a CDN.
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(strict_query.refuse_unknown)],
     )
     app.state.intake = intake
     app.state.awaiting = awaiting

@@ -54,8 +54,8 @@ def test_a_request_after_thanks_is_read_as_the_request(
     text: str, client: TestClient, cast: Cast, shop: Database
 ) -> None:
     number = int(str(inbound(client, cast.shop, text, "m1", email=ANA)["ticket_number"]))
-    # Read as the request alone is read (the French one the model cannot read even alone:
-    # the flow's own reading of a parcel that has not come answers it all the same).
+    # Read as the request alone is read (and the model reads every one of them as late or
+    # where-is: tests/triage/test_triage_late_phrasing.py).
     request = text.split(",", 1)[1] if "," in text else text.split("!", 1)[1]
     assert _triaged(shop)["intent"] == analyse(request.strip()).intent
     assert templates(shop, number) == ["order_status"]

@@ -52,3 +52,112 @@ def test_cancel_and_refund_is_one_request() -> None:
     text = "cancel 10239 and refund me"
     choice = choose_flow(taxonomy.CANCEL_ORDER, 0.9, text, has_order=True)
     assert (choice.flow, choice.several) == (taxonomy.CANCEL_ORDER, ())
+
+
+# -- two requests the bot may answer together ------------------------------------------------
+
+TOGETHER = [
+    ("where is my order 10239 and can you send the invoice?", "en"),
+    ("¿dónde está mi pedido 10239? y mándame la factura, por favor", "es"),
+    ("Wo ist meine Bestellung 10239? Und bitte schicken Sie mir die Rechnung", "de"),
+]
+
+
+@pytest.mark.parametrize(("text", "language"), TOGETHER)
+def test_where_is_it_and_the_invoice_are_answered_in_one_reply(
+    text: str, language: str, client: TestClient, cast: Cast, shop: Database
+) -> None:
+    number = int(str(inbound(client, cast.shop, text, "m1", email=ANA)["ticket_number"]))
+    assert [e["kind"] for e in kinds(shop, number, "commerce.")] == ["commerce.invoice"]
+    assert kinds(shop, number, "resolution.handed_off") == []
+    [reply] = replies(shop, number)
+    assert "1ZTEST10239" in reply  # the tracking number
+    assert "a***@example.com" in reply  # where the invoice went
+    paragraphs = reply.split("\n\n")
+    assert len(set(paragraphs)) == len(paragraphs)  # one greeting, one sign-off
+    assert all(paragraph[:1] == paragraph[:1].upper() for paragraph in paragraphs)
+    assert [e["flow"] for e in kinds(shop, number, "resolution.closed")] == [
+        taxonomy.ORDER_STATUS,
+        taxonomy.INVOICE,
+    ]
+
+
+def test_a_late_order_and_its_invoice_get_the_reship_and_the_invoice(
+    client: TestClient, cast: Cast, shop: Database
+) -> None:
+    text = "where is my order 10235?? also need the receipt"
+    number = int(str(inbound(client, cast.shop, text, "m1", email=ANA)["ticket_number"]))
+    done = [e["kind"] for e in kinds(shop, number, "commerce.")]
+    assert sorted(done) == ["commerce.invoice", "commerce.reship"]
+    assert len(replies(shop, number)) == 1
+
+
+def test_a_question_about_the_invoice_itself_is_one_request() -> None:
+    # "it never arrived" is the invoice here: no status clause of its own, so no reship.
+    choice = choose_flow(
+        "unknown", 0.0, "where is my invoice for 10235? it never arrived", has_order=True
+    )
+    assert (choice.flow, choice.together) == (taxonomy.INVOICE, ())
+
+
+def test_where_is_one_order_and_the_invoice_of_another_go_to_a_person(
+    client: TestClient, cast: Cast, shop: Database
+) -> None:
+    text = "where is order 10239, and send me the invoice for 10234"
+    number = int(str(inbound(client, cast.shop, text, "m1", email=ANA)["ticket_number"]))
+    assert kinds(shop, number, "commerce.") == []
+    [handed] = kinds(shop, number, "resolution.handed_off")
+    assert handed["rule"] == "requests.several"
+
+
+def test_the_invoice_of_a_cancelled_order_is_not_sent_unseen_beside_its_explanation(
+    client: TestClient, cast: Cast, shop: Database
+) -> None:
+    # The status of 10236 is an explanation (cancelled), not a closed answer: a person takes
+    # both rather than the invoice being dropped.
+    text = "where is my order 10236 and can you send the invoice?"
+    number = int(str(inbound(client, cast.shop, text, "m1", email=ANA)["ticket_number"]))
+    assert kinds(shop, number, "commerce.") == []
+    [handed] = kinds(shop, number, "resolution.handed_off")
+    assert handed["rule"] == "requests.several"
+    assert len(replies(shop, number)) == 1
+
+
+# -- the attacks: money never moves beyond what one request alone would move --------------------
+
+MONEY_ON_TWO_ORDERS = [
+    "refund me $45 for 10234 and cancel 10239",
+    "cancel 10239 and refund 10237 please",
+    "reembólsame 40 dólares del 10234 y cancela el 10239",
+]
+
+
+@pytest.mark.parametrize("text", MONEY_ON_TWO_ORDERS)
+def test_a_refund_and_a_cancel_on_two_orders_move_nothing(
+    text: str, client: TestClient, cast: Cast, shop: Database
+) -> None:
+    number = int(str(inbound(client, cast.shop, text, "m1", email=ANA)["ticket_number"]))
+    assert kinds(shop, number, "commerce.") == []
+    assert kinds(shop, number, "resolution.asked") == []  # no refund offered either
+    [handed] = kinds(shop, number, "resolution.handed_off")
+    assert handed["rule"] == "requests.several"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["refund $30 on 10234 and send me the invoice", "where is 10235 and cancel it please"],
+)
+def test_an_action_beside_another_request_is_not_answered_together(
+    text: str, client: TestClient, cast: Cast, shop: Database
+) -> None:
+    number = int(str(inbound(client, cast.shop, text, "m1", email=ANA)["ticket_number"]))
+    done = [e["kind"] for e in kinds(shop, number, "commerce.")]
+    assert "commerce.reship" not in done and "commerce.invoice" not in done
+
+
+def test_an_unknown_second_part_is_handed_off_as_before(
+    client: TestClient, cast: Cast, shop: Database
+) -> None:
+    text = "cancel order 10239 and also delete my account data"
+    choice = choose_flow(taxonomy.CANCEL_ORDER, 0.9, text, has_order=True)
+    assert choice.together == ()

@@ -6,7 +6,7 @@ import datetime as dt
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +25,9 @@ from minidesk.policies.pack import PolicyPack, get_pack
 from minidesk.replies.locale import DEFAULT_LANGUAGE, supported
 from minidesk.resolutions.models import ResolutionState, Step
 from minidesk.triage.flags import find_flags
+
+if TYPE_CHECKING:
+    from minidesk.resolutions.outcome import HeldReply
 
 BOT = Actor(ActorType.AUTOMATION, name="resolutions")
 # A number standing alone ("1042", "#1042", "(1042)", "1042," at a clause's end), not part
@@ -53,6 +56,8 @@ class Turn:
     customer: CustomerRecord | None
     timezone: str
     now: dt.datetime = field(default_factory=utcnow)
+    # Replies held to go out as one message when two requests are answered together.
+    held: list[HeldReply] | None = None
 
     @property
     def intent(self) -> str:

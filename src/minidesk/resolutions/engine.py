@@ -22,6 +22,7 @@ from minidesk.resolutions.facts import GUESSED, choose_flow
 from minidesk.resolutions.flows import account, address, cancel, orders, refund, returns
 from minidesk.resolutions.models import ResolutionState, Step
 from minidesk.resolutions.outcome import ASKED, HANDOFF_TAG, do_escalate, do_hand_off
+from minidesk.resolutions.together import SEVERAL, run_together
 from minidesk.triage import taxonomy
 
 Flow = Callable[[Turn], None]
@@ -154,10 +155,14 @@ def handle(session: Session, ticket: Ticket, message: Message) -> None:
             ),
         )
         return
-    flow_name, why, guessed, several = _flow_name(turn)
+    flow_name, why, guessed, several, together = _flow_name(turn)
+    if together:
+        state.facts = {**state.facts, GUESSED: False}
+        run_together(turn, FLOWS, together)
+        return
     if several:
         # Answering one would drop the other unseen; a guide or an article answers neither.
-        do_hand_off(turn, Decision("any", Outcome.HAND_OFF, "requests.several", why))
+        do_hand_off(turn, Decision("any", Outcome.HAND_OFF, SEVERAL, why))
         return
     if flow_name is None:
         if guides.try_offer(turn):  # a problem a troubleshooting guide walks through
@@ -207,12 +212,13 @@ def _mark_handled(turn: Turn) -> None:
     turn.state.facts = {**turn.state.facts, HANDLED: turn.message.id}
 
 
-def _flow_name(turn: Turn) -> tuple[str | None, str, bool, tuple[str, ...]]:
+def _flow_name(turn: Turn) -> tuple[str | None, str, bool, tuple[str, ...], tuple[str, ...]]:
     """The flow this message starts (or continues, answering "which order?"), why, whether
-    it rests on the model's best guess alone, and the actions asked when several are."""
+    it rests on the model's best guess alone, the actions asked when several are, and the
+    flows answered together."""
     if turn.state.step == Step.AWAITING_ORDER and turn.state.flow in FLOWS:
         guessed = bool(turn.state.facts.get(GUESSED))
-        return turn.state.flow, "the answer to the bot's question", guessed, ()
+        return turn.state.flow, "the answer to the bot's question", guessed, (), ()
     owned = {order.number for order in turn.customer_orders}
     choice = choose_flow(
         turn.intent,
@@ -221,8 +227,9 @@ def _flow_name(turn: Turn) -> tuple[str | None, str, bool, tuple[str, ...]]:
         has_order=bool(owned & set(turn.order_numbers)),
         pack_minimum=turn.pack.min_action_confidence,
         best_guess=turn.best_guess,
+        orders_named=len(set(turn.order_numbers)),
     )
-    return choice.flow, choice.why, choice.guessed, choice.several
+    return choice.flow, choice.why, choice.guessed, choice.several, choice.together
 
 
 def _override(turn: Turn, decision: Decision) -> None:

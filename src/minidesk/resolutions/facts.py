@@ -46,7 +46,7 @@ ASKS = {
         r"\d+(?:[.,]\d+)?\s?(?:dollars?|bucks|euros?|pounds|[$€£])?\s+back\b",
         r"money back",
         r"reimburs",
-        r"reembols",
+        r"reemb[oó]ls",  # and the imperative "reembólsame"
         r"devuelv\w* (?:el|mi) dinero",
         r"devoluci[oó]n del dinero",
         r"erstatt",
@@ -173,6 +173,38 @@ LATE = _words(
     r"quando chega",
     r"rastre",
 )
+# Words that make a clause about a parcel rather than about, say, the invoice ("where is my
+# invoice? it never arrived" asks about the invoice alone): an order's noun or number.
+PARCEL = _words(
+    r"order",
+    r"parcel",
+    r"package",
+    r"delivery",
+    r"shipment",
+    r"pedido",
+    r"paquete",
+    r"env[ií]o",
+    r"bestellung",
+    r"paket",
+    r"lieferung",
+    r"sendung",
+    r"commande",
+    r"colis",
+    r"livraison",
+    r"encomenda",
+    r"pacote",
+    r"entrega",
+    r"#?\d{3,}",
+)
+# Where one request ends and another starts: a sentence, a comma, "and also", "y", "und"...
+CLAUSES = re.compile(
+    r"[.?!;\n]+|,\s*|\s+(?:and|also|plus|y|adem[aá]s|und|au[sß]erdem|et|aussi|e|tamb[eé]m)\s+",
+    re.IGNORECASE,
+)
+# Requests the bot answers together in one reply, in this order: neither asks the customer
+# anything back nor moves money (tracking, or the reship a late order gets alone; a copy of
+# the invoice to the email on file). Any other pair goes to a person (``requests.several``).
+TOGETHER = (STATUS, taxonomy.INVOICE)
 # A negation just before the action word: "I don't want to cancel", "je ne veux pas annuler".
 NEGATED = re.compile(
     r"\b(?:not|don'?t|do not|never|no|nicht|kein\w*|pas|jamais|n[aã]o|nunca)\b(?:\W+\w+){0,2}"
@@ -192,6 +224,9 @@ class Choice:
     # The actions a message asks for when it asks for more than one flow can take at once:
     # no one flow runs, so that none of them is silently dropped (a person takes them all).
     several: tuple[str, ...] = ()
+    # The flows to run one after the other on the same order, answered in one reply
+    # (``TOGETHER``); ``flow`` is the first of them.
+    together: tuple[str, ...] = ()
 
 
 # The state fact a flow reads to know it was started on the model's best guess alone.
@@ -215,6 +250,15 @@ def is_late(text: str) -> bool:
     return LATE.search(text) is not None
 
 
+def asks_status_apart(text: str) -> bool:
+    """A clause of its own asks where a parcel is ("where is my order 1042 and can you send
+    the invoice?"): late or missing words, a parcel's noun or number, and no action asked."""
+    return any(
+        is_late(clause) and PARCEL.search(clause) and not asked_for(clause)
+        for clause in CLAUSES.split(text)
+    )
+
+
 def choose_flow(
     intent: str,
     confidence: float,
@@ -223,11 +267,12 @@ def choose_flow(
     has_order: bool,
     pack_minimum: float = 0.0,
     best_guess: str | None = None,
+    orders_named: int = 1,
 ) -> Choice:
     """The flow for a new request: ``intent`` at ``confidence`` as triage read ``text``
     (``best_guess``: the model's top label when it answered "unknown"); ``has_order`` when
-    the message names one of the customer's orders; ``pack_minimum`` the policy pack's
-    floor for irreversible actions."""
+    the message names one of the customer's orders (``orders_named``: how many orders it
+    names); ``pack_minimum`` the policy pack's floor for irreversible actions."""
     modelled = FLOW_OF_INTENT.get(intent)
     asked = asked_for(text)
     if modelled in asked_for(text, negated=True) - asked:
@@ -240,12 +285,20 @@ def choose_flow(
         modelled = None if modelled == taxonomy.REFUND else modelled
         if not asked:
             return Choice(None, question)
+    if asked == {taxonomy.INVOICE} and asks_status_apart(text):
+        asked.add(STATUS)  # "where is my order 1042 and can you send the invoice?"
+        if orders_named <= 1:
+            return Choice(
+                STATUS, "where the order is and its invoice, answered together", together=TOGETHER
+            )
     if len(asked) == 1:
         (flow,) = asked
         return Choice(flow, f"the message asks for {flow} in so many words")
     if len(asked) > 1:
         for first in (taxonomy.CANCEL_ORDER, taxonomy.RETURN):
-            if asked == {first, then := taxonomy.REFUND}:
+            # On two orders ("refund 1041 and cancel 1042") these are two requests, and a
+            # flow that takes the first number would act on the wrong order for one of them.
+            if asked == {first, then := taxonomy.REFUND} and orders_named <= 1:
                 # A cancellation refunds the payment and a return is refunded on arrival:
                 # "cancel it and refund me" is one request, the first.
                 return Choice(first, f"{first}, which includes the {then} asked for")

@@ -49,12 +49,19 @@ def card(payment: PaymentRecord) -> dict[str, str]:
     return {"card_brand": payment.method, "last4": payment.last4}
 
 
+# A reply held back to go out in one message with another request's (``together``).
+HeldReply = tuple[Say, Status]
+
+
 def _send(turn: Turn, reply: Say, status: Status) -> str | None:
     """Reply with ``reply``; returns why it could not be rendered (nothing sent), else None.
 
     A shop owner may have disabled or broken a template; the flow then hands off rather than
     crash the turn (which would retry forever) or send a message with a blank in it.
     """
+    if turn.held is not None:
+        turn.held.append((reply, status))
+        return None
     try:
         replies.do_send_template(
             turn.session,
@@ -71,7 +78,7 @@ def _send(turn: Turn, reply: Say, status: Status) -> str | None:
     return None
 
 
-def _unrenderable(reason: str) -> Decision:
+def unrenderable(reason: str) -> Decision:
     return Decision("reply", Outcome.HAND_OFF, "reply.unrenderable", reason)
 
 
@@ -87,7 +94,7 @@ def do_close(turn: Turn, reply: Say, rule: str, risk: FollowUpRisk, **facts: Any
     """Answer and solve: the ticket closed without a person."""
     if (failed := _send(turn, reply, Status.SOLVED)) is not None:
         _set_state(turn, Step.DONE, **facts)  # what was done stays on record for the person
-        do_hand_off(turn, _unrenderable(failed))
+        do_hand_off(turn, unrenderable(failed))
         return
     turn.ticket.resolution = Resolution.AUTO
     turn.state.follow_up_risk = risk
@@ -126,7 +133,7 @@ def asked_whom(turn: Turn) -> dict[str, str | None] | None:
 def do_ask(turn: Turn, reply: Say, step: Step, **facts: Any) -> None:
     """Ask the customer something; their next message continues the flow."""
     if (failed := _send(turn, reply, Status.PENDING)) is not None:
-        do_hand_off(turn, _unrenderable(failed))
+        do_hand_off(turn, unrenderable(failed))
         return
     turn.state.asked_after_message_id = turn.message.id
     _set_state(turn, step, **{ASKED: asked_whom(turn), **facts})

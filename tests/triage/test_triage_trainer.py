@@ -1,10 +1,13 @@
 from __future__ import annotations
 
 import json
+from concurrent.futures import Future
 from pathlib import Path
 
 import numpy as np
+import pytest
 
+from minidesk.triage import encoder, fitting
 from minidesk.triage.data import Example
 from minidesk.triage.encoder import TFIDF
 from minidesk.triage.model import IntentModel
@@ -87,3 +90,47 @@ def test_fits_in_worker_processes_give_the_sequential_model(toy: list[Example]) 
     assert (one.temperature, one.threshold) == (two.temperature, two.threshold)
     for key in ("calibration", "cascade"):  # threshold, held-out accuracy, stage one
         assert one.meta[key] == two.meta[key]
+
+
+def _record_order(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """What the trainer did, in order: 'encode', and each fit job submitted by its SVM."""
+    events: list[str] = []
+    submit, encode = fitting.Fitter.submit, encoder.SentenceEncoder.encode
+
+    def record_submit(self: fitting.Fitter, job: fitting.FitJob) -> Future[fitting.FitResult]:
+        events.append("sparse" if job.emb is None else "joint")
+        return submit(self, job)
+
+    def record_encode(self: encoder.SentenceEncoder, texts: list[str]) -> np.ndarray:
+        events.append("encode")
+        return encode(self, texts)
+
+    monkeypatch.setattr(fitting.Fitter, "submit", record_submit)
+    monkeypatch.setattr(encoder.SentenceEncoder, "encode", record_encode)
+    return events
+
+
+def test_tfidf_fits_start_before_the_encoder_when_the_folds_need_no_embedding(
+    toy: list[Example], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With oos rows the folds are random: every TF-IDF-only fit (the final one and one per
+    # fold) is handed to the workers before this process starts encoding, the joint fits
+    # after it. Each SVM is its own job, so the two workers share the fits evenly.
+    events = _record_order(monkeypatch)
+    oos = [Example(t, "oos") for t in ["tell me a joke", "play some music", "set an alarm"] * 3]
+    train(toy + oos, workers=1)
+    first = events.index("encode")
+    assert events[:first] == ["sparse"] * 5  # the final fit and four folds
+    assert events[first + 1 :] == ["joint"] * 5
+
+
+def test_phrasing_folds_wait_for_the_embedding_and_fit_the_joint_svms_first(
+    toy: list[Example], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without oos rows the folds are clusters of embeddings: nothing can start before the
+    # encoder (the perturbed copies are encoded too), then the larger joint fits go first.
+    events = _record_order(monkeypatch)
+    train(toy, workers=1)
+    assert events[:2] == ["encode", "encode"]
+    n = events.count("joint")
+    assert n >= 2 and events[2:] == ["joint"] * n + ["sparse"] * n

@@ -1,7 +1,7 @@
 """Paraphrase-like perturbations of training texts, for calibrating the confidence threshold.
 
 Held-out folds of a templated corpus are still close to what the scorer trained on: even
-with whole phrasing clusters held out (``train._phrasing_folds``), their wording is the
+with whole phrasing clusters held out (``folds._phrasing_folds``), their wording is the
 corpus's own. Live messages, and another release of the same corpus, are phrased further
 away and score lower, so a threshold chosen on held-out rows alone refuses them (measured:
 Bitext 8k -> LLM release, 88.6% right by top label, 78.1% at the calibrated threshold).

@@ -79,6 +79,66 @@ class FittedParts:
         return coef, self.intercept.astype(np.float32)
 
 
+@dataclass
+class LinearFit:
+    """One fitted SVM: (features x classes) weights and intercepts, classes sorted.
+
+    For the joint SVM the weights' last rows are the embedding's, the scale folded in."""
+
+    classes: list[str]
+    coef: np.ndarray
+    intercept: np.ndarray
+
+    def scores(self, x: sp.csr_matrix, emb: np.ndarray | None) -> np.ndarray:
+        n_sparse = x.shape[1]
+        out = np.asarray(x @ self.coef[:n_sparse]) + self.intercept
+        if emb is not None and self.coef.shape[0] > n_sparse:
+            out = out + emb @ self.coef[n_sparse:]
+        return out
+
+
+def fit_sparse(x: sp.csr_matrix, y: np.ndarray, *, c: float, seed: int) -> LinearFit:
+    """The SVM on TF-IDF rows alone: a TF-IDF-only scorer, or the cascade's stage one."""
+    svm = LinearSVC(C=c, random_state=seed).fit(x, y)
+    w, b = linear_params(svm.coef_, svm.intercept_)
+    return LinearFit([str(k) for k in svm.classes_], w, b)
+
+
+def fit_joint(
+    x: sp.csr_matrix,
+    emb: np.ndarray,
+    y: np.ndarray,
+    *,
+    c: float,
+    seed: int,
+    embedding_scale: float = EMBEDDING_SCALE,
+) -> LinearFit:
+    """The SVM on ``[x, embedding_scale * emb]``; its weights take unit-length embeddings."""
+    features = sp.hstack([x, sp.csr_matrix(emb * np.float32(embedding_scale))], format="csr")
+    svm = LinearSVC(C=c, random_state=seed).fit(features, y)
+    w, b = linear_params(svm.coef_, svm.intercept_)
+    # Folded in here so that the model multiplies unit-length embeddings as they come.
+    w[x.shape[1] :] *= np.float32(embedding_scale)
+    return LinearFit([str(k) for k in svm.classes_], w, b)
+
+
+def combine(sparse: LinearFit, joint: LinearFit | None, n_sparse: int) -> FittedParts:
+    """The scorer made of its SVMs: the joint one (if any) scores, the sparse one is stage one."""
+    if joint is None:
+        return FittedParts(
+            sparse.classes, sparse.coef, None, sparse.intercept, sparse.coef, sparse.intercept
+        )
+    assert joint.classes == sparse.classes  # both sort the same labels
+    return FittedParts(
+        joint.classes,
+        joint.coef[:n_sparse],
+        joint.coef[n_sparse:],
+        joint.intercept,
+        sparse.coef,
+        sparse.intercept,
+    )
+
+
 def fit_parts(
     x: sp.csr_matrix,
     emb: np.ndarray | None,
@@ -90,19 +150,13 @@ def fit_parts(
 ) -> FittedParts:
     """One linear SVM on ``[x, embedding_scale * emb]`` (or on ``x`` alone), and with an
     embedding also the TF-IDF-only SVM of the cascade's stage one."""
-    sparse_svm = LinearSVC(C=c, random_state=seed).fit(x, y)
-    w1, b1 = linear_params(sparse_svm.coef_, sparse_svm.intercept_)
-    classes = [str(k) for k in sparse_svm.classes_]
-    if emb is None:
-        return FittedParts(classes, w1, None, b1, w1, b1)
-    features = sp.hstack([x, sp.csr_matrix(emb * np.float32(embedding_scale))], format="csr")
-    svm = LinearSVC(C=c, random_state=seed).fit(features, y)
-    assert [str(k) for k in svm.classes_] == classes  # both sort the same labels
-    w, b = linear_params(svm.coef_, svm.intercept_)
-    n_sparse = x.shape[1]
-    # Folded in here so that the model multiplies unit-length embeddings as they come.
-    dense = (w[n_sparse:] * np.float32(embedding_scale)).astype(np.float32)
-    return FittedParts(classes, w[:n_sparse], dense, b, w1, b1)
+    sparse = fit_sparse(x, y, c=c, seed=seed)
+    joint = (
+        None
+        if emb is None
+        else fit_joint(x, emb, y, c=c, seed=seed, embedding_scale=embedding_scale)
+    )
+    return combine(sparse, joint, x.shape[1])
 
 
 def linear_params(coef: np.ndarray, intercept: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

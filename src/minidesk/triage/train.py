@@ -31,15 +31,14 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 import sklearn
-from sklearn.cluster import KMeans
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from minidesk.triage import encoder as enc
-from minidesk.triage import fitting, perturb
-from minidesk.triage.calibration import Calibration, HeldOut, calibrate, calibrate_cascade
+from minidesk.triage import fitting, folds, perturb
+from minidesk.triage.calibration import Calibration, calibrate, calibrate_cascade
 from minidesk.triage.data import OOS_LABEL, Example
 from minidesk.triage.model import CHAR_OPTIONS, MAX_CHARS, WORD_OPTIONS, IntentModel
-from minidesk.triage.scorer import EMBEDDING_SCALE
+from minidesk.triage.scorer import EMBEDDING_SCALE, combine
 
 
 class TrainingError(ValueError):
@@ -70,15 +69,6 @@ class TrainReport:
     seconds: float
     n_examples: int
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class _Perturbed:
-    """Perturbed copies of training rows ``rows``: their TF-IDF rows and embeddings."""
-
-    rows: np.ndarray
-    x: sp.csr_matrix
-    emb: np.ndarray
 
 
 def train(
@@ -115,50 +105,20 @@ def train(
 
     word = make_vectorizer(WORD_OPTIONS)
     char = make_vectorizer(CHAR_OPTIONS, min_df=cfg.char_min_df if len(texts) > 200 else 1)
-    # Vocabulary and IDF come from all examples once; the folds share them. That leaks only
-    # document frequencies, not labels, and saves a refit per fold.
-    x = sp.hstack([word.fit_transform(texts), char.fit_transform(texts)]).tocsr()
-    encode_seconds = 0.0
-    emb: np.ndarray | None = None
-    if cfg.encoder != enc.TFIDF:
-        # Embedded once for all folds and the final fit.
-        t0 = time.perf_counter()
-        emb = enc.get_encoder(cfg.encoder).encode(texts)
-        encode_seconds = time.perf_counter() - t0
     y = np.array(labels)
     wanted = OOS_LABEL not in labels if leave_classes_out is None else leave_classes_out
     leave_out = wanted and len(intents) >= 3
-    perturbed = None
-    if emb is not None and fold_ids is None and OOS_LABEL not in labels and len(intents) >= 3:
-        # The phrasing-fold case (``_fold_jobs``): a corpus without oos rows, often
-        # templated. Word-dropped copies of some in-scope rows are scored out of fold beside
-        # the clean ones (``triage.perturb``): unseen phrasings for the threshold to accept.
-        # Not with oos rows: there the folds are random (CLINC150's crowd paraphrases are
-        # already independent phrasings) and the effect was not measured.
-        rows, ptexts = perturb.sample(texts, labels, np.random.default_rng(cfg.seed + 1))
-        t0 = time.perf_counter()
-        perturbed = _Perturbed(
-            rows,
-            sp.hstack([word.transform(ptexts), char.transform(ptexts)]).tocsr(),
-            enc.get_encoder(cfg.encoder).encode(ptexts),
-        )
-        encode_seconds += time.perf_counter() - t0
-
-    # The final fit and the folds' fits are independent: they run side by side
-    # (``triage.fitting``), the final one first as it is the largest.
-    folds, truths = _fold_jobs(x, emb, y, intents, cfg, fold_ids, perturbed, leave_out)
-    results = fitting.run(
-        [fitting.FitJob(x, emb, y, keep=True), *folds],
-        c=cfg.c,
-        seed=cfg.seed,
-        embedding_scale=cfg.embedding_scale,
-        workers=fitting.default_workers(len(texts)) if workers is None else workers,
-    )
-    held = _held_out(results[1:], truths)
+    n_workers = fitting.default_workers(len(texts)) if workers is None else workers
+    run = _fit_all(texts, y, intents, cfg, word, char, fold_ids, n_workers, leave_out)
+    x, emb, plan, perturbed = run.x, run.emb, run.plan, run.perturbed
+    sparse_results, joint_results, encode_seconds = run.sparse, run.joint, run.encode_seconds
+    held = folds.held_out(sparse_results, joint_results, plan, y, perturbed)
     calib = calibrate(held, left_out_classes=leave_out, oos_share=cfg.oos_share)
-
-    parts = results[0].fitted
-    assert parts is not None  # the job kept it
+    final_sparse = sparse_results[0].fitted
+    assert final_sparse is not None  # the job kept it
+    parts = combine(
+        final_sparse, None if joint_results is None else joint_results[0].fitted, x.shape[1]
+    )
     stage_one = (
         None
         if emb is None
@@ -205,6 +165,86 @@ def train(
     return TrainReport(model, calib, time.perf_counter() - started, len(texts), extra)
 
 
+@dataclass
+class _Run:
+    """The fits of one training run and what they were fitted on."""
+
+    x: sp.csr_matrix
+    emb: np.ndarray | None
+    plan: list[folds.Fold]
+    perturbed: folds.Perturbed | None
+    sparse: list[fitting.FitResult]  # TF-IDF-only SVMs, in ``plan`` order
+    joint: list[fitting.FitResult] | None  # joint SVMs, with an encoder
+    encode_seconds: float
+
+
+def _fit_all(
+    texts: list[str],
+    y: np.ndarray,
+    intents: list[str],
+    cfg: TrainConfig,
+    word: TfidfVectorizer,
+    char: TfidfVectorizer,
+    fold_ids: Sequence[int] | None,
+    workers: int,
+    leave_out: bool,
+) -> _Run:
+    """Vectorize, encode and fit: the final model's SVMs and every calibration fold's."""
+    labels = y.tolist()
+    with fitting.Fitter(
+        c=cfg.c, seed=cfg.seed, workers=workers, embedding_scale=cfg.embedding_scale
+    ) as fitter:
+        # Vocabulary and IDF come from all examples once; the folds share them. That leaks
+        # only document frequencies, not labels, and saves a refit per fold.
+        x = sp.hstack([word.fit_transform(texts), char.fit_transform(texts)]).tocsr()
+        perturbed = None
+        if (
+            cfg.encoder != enc.TFIDF
+            and fold_ids is None
+            and OOS_LABEL not in labels
+            and len(intents) >= 3
+        ):
+            # Word-dropped copies of some in-scope rows, scored out of fold beside the clean
+            # ones (``triage.perturb``): unseen phrasings for the threshold to accept. Only
+            # where the folds are phrasings of a corpus without oos rows (``_fold_plan``);
+            # with oos rows the folds are random (CLINC150's crowd paraphrases are already
+            # independent phrasings) and the effect was not measured.
+            rows, ptexts = perturb.sample(texts, labels, np.random.default_rng(cfg.seed + 1))
+            perturbed = folds.Perturbed(rows, ptexts, _tfidf(word, char, ptexts))
+        plan = None
+        if not (leave_out and cfg.encoder != enc.TFIDF and fold_ids is None):
+            # Folds that need no embedding: the TF-IDF-only fits start while this process
+            # encodes.
+            plan = _plan(None, y, intents, cfg, fold_ids, leave_out)
+            sparse = folds.submit(fitter, plan, x, None, y, perturbed)
+        encode_seconds = 0.0
+        emb: np.ndarray | None = None
+        if cfg.encoder != enc.TFIDF:
+            # Embedded once for all folds and the final fit.
+            t0 = time.perf_counter()
+            emb = enc.get_encoder(cfg.encoder).encode(texts)
+            if perturbed is not None:
+                perturbed.emb = enc.get_encoder(cfg.encoder).encode(perturbed.texts)
+            encode_seconds = time.perf_counter() - t0
+        joint = None
+        if plan is None:
+            plan = _plan(emb, y, intents, cfg, fold_ids, leave_out)
+            # The joint fits are the larger: they go first.
+            joint = folds.submit(fitter, plan, x, emb, y, perturbed)
+            sparse = folds.submit(fitter, plan, x, None, y, perturbed)
+        elif emb is not None:
+            joint = folds.submit(fitter, plan, x, emb, y, perturbed)
+        return _Run(
+            x,
+            emb,
+            plan,
+            perturbed,
+            [f.result() for f in sparse],
+            None if joint is None else [f.result() for f in joint],
+            encode_seconds,
+        )
+
+
 def make_vectorizer(options: dict[str, Any], min_df: int = 1) -> TfidfVectorizer:
     """An unfitted TF-IDF vectorizer; models apply it with ``triage.features`` (no sklearn)."""
     opts = dict(options)
@@ -234,108 +274,19 @@ def _fingerprint(texts: list[str], labels: list[str], cfg: TrainConfig) -> str:
     return "intents-" + h.hexdigest()[:12]
 
 
-def _random_folds(y: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
-    """Per-class round-robin over a shuffled order: every class spread across the folds."""
-    folds = np.empty(len(y), dtype=np.int64)
-    for lab in np.unique(y):
-        idx = np.flatnonzero(y == lab)
-        rng.shuffle(idx)
-        folds[idx] = (np.arange(len(idx)) + rng.integers(k)) % k
-    return folds
+def _tfidf(word: TfidfVectorizer, char: TfidfVectorizer, texts: list[str]) -> sp.csr_matrix:
+    return sp.hstack([word.transform(texts), char.transform(texts)]).tocsr()
 
 
-def _phrasing_folds(x: np.ndarray, y: np.ndarray, k: int, rng: np.random.Generator) -> np.ndarray:
-    """Folds made of *phrasings*, not random rows: each class is split into ``k`` clusters.
-
-    Templated corpora (Bitext, CLINC's crowd paraphrases) hold many near-copies of each
-    sentence; with random folds a held-out row nearly always has its twin in training, the
-    held-out confidence saturates and the threshold lands where any unseen wording is
-    refused. Clustering each class's rows and holding out whole clusters makes the held-out
-    rows new wordings of a known intent, which is what live traffic is.
-    """
-    folds = np.empty(len(y), dtype=np.int64)
-    for lab in np.unique(y):
-        idx = np.flatnonzero(y == lab)
-        rng.shuffle(idx)
-        if len(idx) < 4 * k:  # too few to cluster meaningfully: spread them round-robin
-            folds[idx] = _random_folds(y[idx], k, rng)
-            continue
-        km = KMeans(n_clusters=k, n_init=1, max_iter=50, random_state=int(rng.integers(2**31 - 1)))
-        clusters = km.fit_predict(x[idx])
-        # Clusters land on folds in a random order, so no fold collects every big cluster.
-        folds[idx] = (clusters + rng.integers(k)) % k
-    return folds
-
-
-def _fold_jobs(
-    x: sp.csr_matrix,
+def _plan(
     emb: np.ndarray | None,
     y: np.ndarray,
     intents: list[str],
     cfg: TrainConfig,
     fold_ids: Sequence[int] | None,
-    perturbed: _Perturbed | None,
-    leave_classes_out: bool,
-) -> tuple[list[fitting.FitJob], list[list[list[str]]]]:
-    """One fit per calibration fold, scoring its held-out rows (and the perturbed copies of
-    them, as one more block), with the truths of each block."""
-    rng = np.random.default_rng(cfg.seed)
-    if fold_ids is not None:
-        folds = np.asarray(fold_ids, dtype=np.int64)
-        k = int(folds.max()) + 1
-    if fold_ids is None:
-        k = max(2, cfg.folds)
-        # Phrasing folds where the negatives are left-out classes (no oos rows): their
-        # confidence is as high as a templated twin's, and only held-out wordings show how
-        # low a real in-scope message may score. With real oos rows, random folds: measured
-        # on CLINC150, phrasing folds there drop out-of-scope recall from 75% to 52% for
-        # +1.2 points of in-scope accuracy; on Bitext 8k -> LLM they lift accuracy at the
-        # stored threshold from 42% to 77-82%.
-        # Phrasings are clustered on sentence embeddings; TF-IDF clusters would group
-        # a template's copies by their fillers, so a TF-IDF-only model keeps random folds.
-        folds = (
-            _phrasing_folds(emb, y, k, rng)
-            if leave_classes_out and emb is not None
-            else _random_folds(y, k, rng)
-        )
-    group = {lab: i % k for i, lab in enumerate(rng.permutation(intents).tolist())}
-    jobs: list[fitting.FitJob] = []
-    truths: list[list[list[str]]] = []
-    for f in range(k):
-        train_mask = folds != f
-        if leave_classes_out:
-            train_mask &= np.array([group.get(lab, -1) != f for lab in y.tolist()])
-        test_mask = folds == f
-        if len(set(y[train_mask].tolist())) < 2 or not test_mask.any():
-            continue
-        job = fitting.FitJob(
-            x[train_mask],
-            None if emb is None else emb[train_mask],
-            y[train_mask],
-            [(x[test_mask], None if emb is None else emb[test_mask])],
-        )
-        truth = [y[test_mask].tolist()]
-        # The fold's perturbed rows of intents it knows (the fit's classes are exactly the
-        # labels it trains on), as one more held-out block.
-        if perturbed is not None:
-            known = np.isin(y[perturbed.rows], np.unique(y[train_mask])) & test_mask[perturbed.rows]
-            if known.any():
-                job.score.append((perturbed.x[known], perturbed.emb[known]))
-                truth.append(y[perturbed.rows[known]].tolist())
-        jobs.append(job)
-        truths.append(truth)
-    if not jobs:
-        raise TrainingError("too few examples per intent to hold any out; add examples")
-    return jobs, truths
-
-
-def _held_out(results: list[fitting.FitResult], truths: list[list[list[str]]]) -> HeldOut:
-    """Out-of-fold scores of the scorer (and of the cascade's first stage)."""
-    held = HeldOut()
-    for result, truth in zip(results, truths, strict=True):
-        for scores, block in zip(result.scores, truth, strict=True):
-            held.scores.append(scores.full)
-            held.sparse.append(scores.stage_one)
-            held.labels.append(result.classes)
-            held.truth.append(block)
-    return held
+    leave_out: bool,
+) -> list[folds.Fold]:
+    try:
+        return folds.plan(emb, y, intents, cfg.folds, cfg.seed, fold_ids, leave_out)
+    except folds.NoFoldsError as exc:
+        raise TrainingError(str(exc)) from exc

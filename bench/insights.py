@@ -141,9 +141,9 @@ def _ticket(i: int, rng: random.Random) -> tuple[dict[str, Any], list[dict[str, 
 
 def _insert(session: Any, table: Any, rows: list[dict[str, Any]]) -> None:
     """Bulk rows into ``table``, every column but the scalar defaults added here given: COPY on
-    PostgreSQL, several times faster than INSERT; on SQLite the driver's executemany of plain
-    tuples in the types' stored form (SQLAlchemy's per-value bind processing cost three times
-    the database's own work)."""
+    PostgreSQL, several times faster than INSERT; on SQLite the driver's executemany of values
+    already in their stored form, converted once per column rather than by SQLAlchemy's bind
+    processing of each value."""
     connection = session.connection()
     defaults = {c.name: c.default.arg for c in table.columns if c.name not in rows[0]
                 and c.default is not None and c.default.is_scalar}  # fmt: skip

@@ -1,6 +1,6 @@
 """``kpi_daily``: what one ticket's facts add to the per-day rows (``contribution``), applying
-the difference when they change (``apply``), and the rows recomputed from every ticket's facts
-(``rebuild_daily``).
+the difference when they change (``apply``); ``daily_sums`` recomputes the rows from every
+ticket's facts.
 
 A ticket adds to one row per dimension on the day it was created and one on the day it was
 first solved, under the keys it has now, and one to the replies histogram (``REPLIES``) on the
@@ -16,7 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from minidesk.db import upsert_insert
@@ -26,9 +26,7 @@ from minidesk.insights.rollup_models import (
     NO_KEY,
     NO_TEAM,
     KpiDaily,
-    KpiSurveyDay,
     KpiTicketFacts,
-    bulk_insert,
 )
 
 # The answers' counters, by the day answered: ``Cell.answer``'s fields.
@@ -164,7 +162,7 @@ def difference(before: Stored, after: Stored) -> Deltas:
     return {k: c for k, c in change.items() if any(c.values())}
 
 
-def _row(row_key: RowKey, counts: Counter[str]) -> dict[str, Any]:
+def daily_row(row_key: RowKey, counts: Counter[str]) -> dict[str, Any]:
     dimension, day, key, team = row_key
     return {
         "dimension": dimension, "day": day, "key": key, "team_key": team,
@@ -182,7 +180,7 @@ def apply(session: Session, deltas: Deltas) -> None:
     if not deltas:
         return
     table = KpiDaily.__table__
-    rows = [_row(row_key, deltas[row_key]) for row_key in sorted(deltas)]
+    rows = [daily_row(row_key, deltas[row_key]) for row_key in sorted(deltas)]
     statement = upsert_insert(session, table)
     statement = statement.on_conflict_do_update(
         index_elements=["dimension", "day", "key", "team_key"],
@@ -199,44 +197,3 @@ def apply(session: Session, deltas: Deltas) -> None:
             KpiDaily.open_now == 0,
         )
     )  # fmt: skip
-
-
-def rebuild_daily(session: Session) -> int:
-    """kpi_daily recomputed from every ticket's facts row and survey day rows (rebuilt first);
-    returns the rows written."""
-    session.execute(delete(KpiDaily))
-    totals: Deltas = defaultdict(Counter)
-    rows = session.execute(select(KpiTicketFacts.__table__).execution_options(yield_per=CHUNK))
-    for facts in rows.mappings():
-        for row_key, counts in contribution(dict(facts)).items():
-            totals[row_key].update(counts)
-    # The answers under their tickets' keys: one pass over the answered days, joined by key.
-    answered = session.execute(
-        select(KpiSurveyDay.day, KpiSurveyDay.kind, KpiSurveyDay.score,
-               *(KpiTicketFacts.__table__.c[c] for c in KEYED_BY.values()))
-        .join(KpiTicketFacts, KpiTicketFacts.ticket_id == KpiSurveyDay.ticket_id)
-        .execution_options(yield_per=CHUNK)
-    )  # fmt: skip
-    for found in answered.mappings():
-        row = dict(found)
-        for row_key, counts in contribution({**row, "created_day": None, "solved_day": None,
-                                                   "backlog_since": None},
-                                            [row]).items():  # fmt: skip
-            totals[row_key].update(counts)
-    return write_daily(session, totals)
-
-
-def write_daily(session: Session, totals: Deltas) -> int:
-    """Insert ``totals`` as kpi_daily rows (into an empty table)."""
-    rows: Iterable[dict[str, Any]] = (_row(row_key, totals[row_key]) for row_key in sorted(totals))
-    batch: list[dict[str, Any]] = []
-    written = 0
-    for row in rows:
-        batch.append(row)
-        if len(batch) == CHUNK:
-            session.execute(bulk_insert(KpiDaily), batch)
-            written, batch = written + len(batch), []
-    if batch:
-        session.execute(bulk_insert(KpiDaily), batch)
-        written += len(batch)
-    return written

@@ -83,23 +83,27 @@ def _tickets(
 
 def ticket_facts(session: Session, ticket_ids: Sequence[int]) -> Iterator[tuple[int, TicketFacts]]:
     for chunk in _chunks(sorted(ticket_ids)):
-        rows: dict[int, list[EventRow]] = defaultdict(list)
-        query = (
-            select(
-                Event.ticket_id,
-                Event.kind,
-                Event.created_at,
-                Event.actor_type,
-                Event.automated,
-                Event.data,
-            )
-            .where(Event.ticket_id.in_(chunk), Event.kind.in_([str(k) for k in FACT_KINDS]))
-            .order_by(Event.ticket_id, Event.id)
-        )
-        for ticket_id, kind, created_at, actor_type, automated, data in session.execute(query):
-            rows[ticket_id].append(EventRow(kind, created_at, actor_type, automated, data))
-        for ticket_id, events in rows.items():
-            yield ticket_id, fold(events)
+        yield from _folded(session, Event.ticket_id.in_(chunk))
+
+
+def facts_between(session: Session, first: int, last: int) -> Iterator[tuple[int, TicketFacts]]:
+    """The facts of the tickets with ids from ``first`` to ``last`` that have events: one range
+    read (a rebuild folds every ticket, and reads fewer index pages so than by id lists)."""
+    yield from _folded(session, Event.ticket_id.between(first, last))
+
+
+def _folded(session: Session, which: Any) -> Iterator[tuple[int, TicketFacts]]:
+    rows: dict[int, list[EventRow]] = defaultdict(list)
+    query = (
+        select(Event.ticket_id, Event.kind, Event.created_at, Event.actor_type,
+               Event.automated, Event.data)
+        .where(which, Event.kind.in_([str(k) for k in FACT_KINDS]))
+        .order_by(Event.ticket_id, Event.id)
+    )  # fmt: skip
+    for ticket_id, kind, created_at, actor_type, automated, data in session.execute(query):
+        rows[ticket_id].append(EventRow(kind, created_at, actor_type, automated, data))
+    for ticket_id, events in rows.items():
+        yield ticket_id, fold(events)
 
 
 def _answers(

@@ -83,6 +83,19 @@ def created_after(
     return found
 
 
+def every_creation(session: Session) -> dict[int | None, list[dt.datetime]]:
+    """Customer → the sorted creation times of all their tickets, in one read: a rebuild's
+    gaps (``gap`` of each first solve against them, as ``gaps`` computes a few)."""
+    found: dict[int | None, list[dt.datetime]] = defaultdict(list)
+    for customer_id, created in session.execute(
+        select(Ticket.customer_id, Ticket.created_at).execution_options(yield_per=5_000)
+    ):
+        found[customer_id].append(created)
+    for times in found.values():
+        times.sort()
+    return found
+
+
 def affected(session: Session, ticket_ids: Collection[int]) -> list[int]:
     """``ticket_ids`` and their customers' tickets first solved in the window before one of
     them was created: the gaps a new (or refreshed) ticket can change (a few more, whose

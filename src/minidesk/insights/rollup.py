@@ -30,10 +30,10 @@ from minidesk.insights.daily import (
     Deltas,
     apply,
     difference,
-    rebuild_daily,
 )
+from minidesk.insights.daily_sums import rebuild_daily
 from minidesk.insights.facts import TicketFacts, fold
-from minidesk.insights.kpis import FACT_KINDS, ticket_facts
+from minidesk.insights.kpis import FACT_KINDS, facts_between, ticket_facts
 from minidesk.insights.rollup_models import KpiTicketFacts, bulk_insert
 from minidesk.insights.survey_days import (
     fresh_rows,
@@ -93,7 +93,7 @@ def facts_row(ticket_id: int, facts: TicketFacts, keys: dict[str, Any]) -> dict[
 def _keys(session: Session, ticket_ids: Sequence[int], lock: bool) -> dict[int, dict[str, Any]]:
     tagged = exists().where(TicketTag.ticket_id == Ticket.id).label("tagged")
     query = select(Ticket.id, Ticket.assignee_id, Ticket.team_id, Ticket.channel, Ticket.intent,
-                   Ticket.status, Ticket.created_at, tagged)  # fmt: skip
+                   Ticket.status, Ticket.created_at, Ticket.customer_id, tagged)  # fmt: skip
     query = query.where(Ticket.id.in_(ticket_ids)).order_by(Ticket.id)
     if lock:
         # Two workers refreshing one ticket would both subtract its old contribution: the
@@ -107,8 +107,12 @@ def _folded(
 ) -> list[tuple[int, TicketFacts]]:
     """Each ticket's facts from its events; a ticket open now without any (one imported from
     before the event log) still gets an empty fold, so the backlog counts it as the full
-    report does. Listeners and the rebuild share this, so they keep the same rows."""
-    found = dict(ticket_facts(session, ticket_ids))
+    report does. Listeners and the rebuild share this, so they keep the same rows; the rebuild
+    passes a run of ids, read as one range."""
+    if len(ticket_ids) > 1 and ticket_ids[-1] - ticket_ids[0] == len(ticket_ids) - 1:
+        found = dict(facts_between(session, ticket_ids[0], ticket_ids[-1]))
+    else:
+        found = dict(ticket_facts(session, ticket_ids))
     for ticket_id in ticket_ids:
         if ticket_id not in found and ticket_id in keys and keys[ticket_id]["status"] in OPEN:
             found[ticket_id] = fold([])
@@ -181,20 +185,28 @@ def refresh(session: Session, ticket_ids: Sequence[int], surveys: bool = False) 
 
 def rebuild(session: Session) -> dict[str, int]:
     """The full recomputation: every ticket's facts from its events, the per-day rows from
-    those facts, every survey's day rows from its answers."""
+    those facts, every survey's day rows from its answers.
+
+    Tickets are folded by ranges of ids, each first solve's repeat gap taken against all its
+    customer's creation times read once (``repeat_gaps.keep`` reads those per 500 tickets:
+    for a large customer, all of its tickets each time), and written with the facts."""
     session.execute(delete(KpiTicketFacts))
+    creations = repeat_gaps.every_creation(session)
     ids = list(session.scalars(select(Ticket.id).order_by(Ticket.id)))
     tickets = 0
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         keys = _keys(session, chunk, lock=False)
-        rows = [facts_row(i, facts, keys[i]) for i, facts in _folded(session, chunk, keys)]
+        rows = []
+        for i, facts in _folded(session, chunk, keys):
+            row = facts_row(i, facts, keys[i])
+            solved = row["first_solved_at"]
+            later = creations.get(keys[i]["customer_id"], [])
+            row["repeat_gap_micros"] = None if solved is None else repeat_gaps.gap(solved, later)
+            rows.append(row)
         if rows:
             session.execute(bulk_insert(KpiTicketFacts), rows)
         tickets += len(rows)
-    repeat_gaps.keep(session, list(session.scalars(
-        select(KpiTicketFacts.ticket_id).where(KpiTicketFacts.first_solved_at.is_not(None))
-        .order_by(KpiTicketFacts.ticket_id))), counters=False)  # fmt: skip
     # kpi_daily counts the answers' day rows: those first.
     survey_days = rebuild_surveys(session)
     return {"tickets": tickets, "daily_rows": rebuild_daily(session), "survey_days": survey_days,

@@ -33,6 +33,18 @@ class IntentCount:
     cumulative_share: float | None
 
 
+def _created_in(since: dt.datetime, until: dt.datetime, teams: Collection[int] | None) -> Any:
+    """Tickets created in the range, of the teams. The team (and the intent, below) is compared
+    as an expression, which no index serves: SQLite's planner would otherwise search
+    ``ix_tickets_team_id`` or ``ix_tickets_intent`` (an equality beats a range without
+    statistics) and fetch every ticket of the team or intent ever created, instead of the
+    range's entries of ``ix_tickets_created``, which hold all the columns read here."""
+    where = (Ticket.created_at >= since) & (Ticket.created_at < until)
+    if teams is not None:
+        where &= (Ticket.team_id + 0).in_(list(teams))
+    return where
+
+
 def intent_mix(
     session: Session,
     since: dt.datetime,
@@ -43,12 +55,8 @@ def intent_mix(
 ) -> dict[str, Any]:
     count = func.count(Ticket.id)
     query = (
-        select(Ticket.intent, count)
-        .where(Ticket.created_at >= since, Ticket.created_at < until)
-        .group_by(Ticket.intent)
+        select(Ticket.intent, count).where(_created_in(since, until, teams)).group_by(Ticket.intent)
     )
-    if teams is not None:
-        query = query.where(Ticket.team_id.in_(list(teams)))
     counts: dict[str, int] = {}
     unclassified = 0
     for intent, tickets in session.execute(query):
@@ -87,13 +95,11 @@ def tickets_of_intent(
     teams: Collection[int] | None = None,
 ) -> list[int]:
     """The tickets behind one line (``None``: those without an intent), for the drill-down."""
+    unindexed = Ticket.intent.concat("")
     query = select(Ticket.id).where(
-        Ticket.created_at >= since,
-        Ticket.created_at < until,
-        Ticket.intent.is_(None) if intent is None else Ticket.intent == intent,
+        _created_in(since, until, teams),
+        unindexed.is_(None) if intent is None else unindexed == intent,
     )
-    if teams is not None:
-        query = query.where(Ticket.team_id.in_(list(teams)))
     return list(session.scalars(query.order_by(Ticket.id)))
 
 

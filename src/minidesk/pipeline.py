@@ -28,6 +28,7 @@ from minidesk.desk.models import OPEN_STATUSES, Customer, Message, Priority, Tic
 from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, ActorType, deferred, record
 from minidesk.triage import TriageResult, analyse_many
+from minidesk.triage.courtesy import is_acknowledgement
 
 log = logging.getLogger(__name__)
 
@@ -302,7 +303,9 @@ def _thread(
             return _Threaded(kept)
     follow_up_of: Ticket | None = None
     if ticket is not None:
-        continued = tickets.continue_or_follow_up(session, ticket, message, actor)
+        continued = tickets.continue_or_follow_up(
+            session, ticket, message, actor, reopen=not is_acknowledgement(message.text)
+        )
         if continued is not None:
             return _Threaded(continued)
         follow_up_of = ticket

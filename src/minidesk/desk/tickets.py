@@ -152,12 +152,14 @@ def _recency(ticket: Ticket) -> tuple[dt.datetime, float]:
 
 
 def continue_or_follow_up(
-    session: Session, ticket: Ticket, message: InboundMessage, actor: Actor
+    session: Session, ticket: Ticket, message: InboundMessage, actor: Actor, *, reopen: bool = True
 ) -> Ticket | None:
     """A recently solved ticket reopens; an old or closed one gets a follow-up (None: create).
 
     The window (workspace ``reopen_window_days``) keeps reports honest: a "thanks" a month
-    later is a new contact, not a reopened ticket.
+    later is a new contact, not a reopened ticket. With ``reopen`` False (a message that only
+    acknowledges, "ok, thanks!") a recently solved ticket takes the message and stays solved:
+    nobody has anything to do, and the reopen rate and FCR count no reopen.
     """
     from minidesk.desk.workspace import get_workspace
 
@@ -170,7 +172,8 @@ def continue_or_follow_up(
         and utcnow() - ticket.solved_at <= window
     )
     if recently_solved:
-        do_set_status(session, ticket, Status.OPEN, actor, why="customer replied")
+        if reopen:
+            do_set_status(session, ticket, Status.OPEN, actor, why="customer replied")
         return ticket
     return None
 

@@ -90,9 +90,12 @@ def _set_state(turn: Turn, step: Step, **facts: Any) -> None:
     state.updated_at = utcnow()
 
 
-def do_close(turn: Turn, reply: Say, rule: str, risk: FollowUpRisk, **facts: Any) -> None:
-    """Answer and solve: the ticket closed without a person."""
-    if (failed := _send(turn, reply, Status.SOLVED)) is not None:
+def do_close(turn: Turn, reply: Say | None, rule: str, risk: FollowUpRisk, **facts: Any) -> None:
+    """Answer and solve: the ticket closed without a person (``reply`` None: nothing left to
+    say, the customer acknowledged the last answer)."""
+    if reply is None:
+        tickets.do_set_status(turn.session, turn.ticket, Status.SOLVED, BOT, why=rule)
+    elif (failed := _send(turn, reply, Status.SOLVED)) is not None:
         _set_state(turn, Step.DONE, **facts)  # what was done stays on record for the person
         do_hand_off(turn, unrenderable(failed))
         return

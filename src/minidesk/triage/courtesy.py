@@ -1,4 +1,5 @@
-"""A request that follows a courtesy: "thanks, but my order still hasn't arrived".
+"""Courtesies: a request that follows one ("thanks, but my order still hasn't arrived"), and
+a message that is nothing but one ("ok, thanks!").
 
 The default model learns thank-yous as out-of-scope (``triage.negatives``), so a message
 that opens with one can be pulled to ``unknown`` by its first words, though the rest is an
@@ -42,3 +43,33 @@ def after_courtesy(text: str) -> str | None:
     if len(rest.split()) < MIN_WORDS or not (found.group("but") or "?" in rest):
         return None
     return rest
+
+
+# The words of a message that only acknowledges ("ok, thanks!", "vale, gracias", "alles klar,
+# danke", "d'accord, merci", "ok, obrigado"), per language (en es de fr pt), with the fillers
+# that go with them ("thank you so much", "muito obrigado", "vielen Dank"). Every word of the
+# message must be one of these: a name, a contrast or any request makes it something else.
+_ACKNOWLEDGING_WORDS = {
+    "en": "ok okay okey oki k kk alright all right fine good great perfect cool noted understood"
+    " got it sure thanks thank thankyou you thx ty cheers much appreciated many a lot so very"
+    " awesome lovely brilliant bye",
+    "es": "vale gracias muchas mil entendido perfecto de acuerdo genial bueno bien muy claro adiós",
+    "de": "danke vielen dank schön sehr alles klar gut super prima verstanden in ordnung tschüss",
+    "fr": "merci beaucoup bien d'accord compris parfait très entendu génial au revoir",
+    "pt": "obrigado obrigada muito entendi certo perfeito tudo bem beleza ótimo combinado valeu"
+    " tchau",
+}
+_ACKNOWLEDGING = frozenset(" ".join(_ACKNOWLEDGING_WORDS.values()).split())
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+# More words than this is a sentence of its own, whatever its words.
+MAX_ACKNOWLEDGING_WORDS = 8
+
+
+def is_acknowledgement(text: str) -> bool:
+    """Whether ``text`` only acknowledges what it answers: no question, every word a courtesy
+    or an agreement (emoji and punctuation aside). After an answer or an explained refusal
+    such a message asks for nothing, so nobody needs to act on it."""
+    if "?" in text or "¿" in text:
+        return False
+    words = _WORD.findall(text.replace("\u2019", "'").casefold())
+    return 0 < len(words) <= MAX_ACKNOWLEDGING_WORDS and all(w in _ACKNOWLEDGING for w in words)

@@ -72,6 +72,16 @@ CASES = [
     (taxonomy.REFUND_POLICY, 0.6, "refund me for order 10235 please", taxonomy.REFUND),
     ("unknown", 0.05, "could I just get a refund?", taxonomy.REFUND),
     ("unknown", 0.05, "Could I get 10 dollars back?", taxonomy.REFUND),
+    # Money given back in so many words, in each language: a refund, never a return.
+    ("unknown", 0.05, "Quiero que me devuelvan 15 dólares del pedido 10235", taxonomy.REFUND),
+    (taxonomy.RETURN, 0.7, "¿Me pueden devolver 12,50 € del pedido 10235?", taxonomy.REFUND),
+    (taxonomy.RETURN, 0.7, "Podem devolver-me 20 reais da encomenda 10235", taxonomy.REFUND),
+    ("unknown", 0.05, "Ich hätte gern 15 Euro zurück für Bestellung 10235", taxonomy.REFUND),
+    ("unknown", 0.05, "Pouvez-vous me rendre 15 € sur la commande 10235", taxonomy.REFUND),
+    ("unknown", 0.05, "just give me back $15 for order 10235", taxonomy.REFUND),
+    # Items given back are a return, however many.
+    ("unknown", 0.05, "quiero devolver 2 camisetas del pedido 10235", taxonomy.RETURN),
+    ("unknown", 0.05, "quero devolver o casaco da encomenda 10235", taxonomy.RETURN),
 ]
 
 

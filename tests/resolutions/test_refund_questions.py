@@ -79,6 +79,9 @@ CASES = [
     ("unknown", 0.05, "Ich hätte gern 15 Euro zurück für Bestellung 10235", taxonomy.REFUND),
     ("unknown", 0.05, "Pouvez-vous me rendre 15 € sur la commande 10235", taxonomy.REFUND),
     ("unknown", 0.05, "just give me back $15 for order 10235", taxonomy.REFUND),
+    # Read as a question about a refund, the words still ask for one.
+    (taxonomy.REFUND_STATUS, 0.45, "$30 refund on 10235 please, it's scratched", taxonomy.REFUND),
+    (taxonomy.REFUND_STATUS, 0.45, "Que me devuelvan 15 € del pedido 10235", taxonomy.REFUND),
     # Items given back are a return, however many.
     ("unknown", 0.05, "quiero devolver 2 camisetas del pedido 10235", taxonomy.RETURN),
     ("unknown", 0.05, "quero devolver o casaco da encomenda 10235", taxonomy.RETURN),

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from minidesk.resolutions.floors import floor_for
-from minidesk.resolutions.questions import about_refund
+from minidesk.resolutions.questions import AMOUNT, GIVE_BACK, NOT_MONEY, about_refund
 from minidesk.triage import taxonomy
 
 # The flows a message starts (intents of the same flow map to one name here).
@@ -38,16 +38,6 @@ def _words(*patterns: str) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(patterns) + r")", re.IGNORECASE)
 
 
-# An amount of money as customers write it: "$15", "12,50 €", "15 dólares", "20 reais".
-_AMOUNT = (
-    r"(?:[$€£]\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?"
-    r"(?:[$€£]|d[oó]lar(?:es)?\b|dollars?\b|euros?\b|pesos\b|reais\b|pounds\b|libras\b))"
-)
-# A verb then, within three words, an amount: "que me devuelvan 15 dólares", "devolver-me 20
-# reais", "me rendre 15 euros". With an amount these verbs give money back, not an item.
-_GIVE_BACK = r"(?:devu[eé]lv|devolv|rend)\w*(?:[\s-]+[^\s\d$€£]+){0,3}[\s-]+" + _AMOUNT
-_NOT_MONEY = r"(?!\w*(?:[\s-]+[^\s\d$€£]+){0,3}[\s-]+" + _AMOUNT + ")"
-
 # Words that ask for each action, in English, Spanish, German, French and Portuguese. A
 # stem matches its inflections ("cancel" → cancelled, "storn" → stornieren, Stornierung).
 ASKS = {
@@ -57,9 +47,9 @@ ASKS = {
         r"money back",
         r"reimburs",
         r"reemb[oó]ls",  # and the imperative "reembólsame"
-        _GIVE_BACK,
-        r"give (?:me )?back\s+" + _AMOUNT,
-        _AMOUNT + r"\s+zur[uü]ck",
+        GIVE_BACK,
+        r"give (?:me )?back\s+" + AMOUNT,
+        AMOUNT + r"\s+zur[uü]ck",
         r"devuelv\w* (?:el|mi) dinero",
         r"devoluci[oó]n del dinero",
         r"erstatt",
@@ -73,14 +63,14 @@ ASKS = {
     taxonomy.RETURN: _words(
         r"return(?!ed)",  # "I returned it" is past, not a request
         r"send (?:it |them )?back",
-        r"devolver" + _NOT_MONEY,
+        r"devolver" + NOT_MONEY,
         r"devoluci[oó]n",
         r"zur[uü]ck(?:schicken|senden|geben)",
         r"r[uü]cksend",
         r"retourn",
         r"renvoyer",
         r"devolu[cç][aã]o",
-        r"devolv" + _NOT_MONEY,
+        r"devolv" + NOT_MONEY,
     ),
     taxonomy.ADDRESS_CHANGE: _words(
         r"(?<!email )(?<!e-mail )add?ress?",  # and its usual typos: adress, addres

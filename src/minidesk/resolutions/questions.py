@@ -26,6 +26,17 @@ _MONEY = (
     r"(?:refund|reimburs|money|reembols|devoluci[oó]n del dinero|dinero|erstatt|geld"
     r"|rembours|estorno|dinheiro)"
 )
+# An amount of money as customers write it: "$15", "12,50 €", "15 dólares", "20 reais".
+AMOUNT = (
+    r"(?:[$€£]\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?"
+    r"(?:[$€£]|d[oó]lar(?:es)?\b|dollars?\b|euros?\b|pesos\b|reais\b|pounds\b|libras\b))"
+)
+# A verb then, within three words, an amount: "que me devuelvan 15 dólares", "devolver-me 20
+# reais", "me rendre 15 euros". With an amount these verbs give money back, not an item
+# (``NOT_MONEY`` keeps the same verbs, for a return, to items).
+_WITHIN_THREE_WORDS = r"(?:[\s-]+[^\s\d$€£]+){0,3}[\s-]+"
+GIVE_BACK = r"(?:devu[eé]lv|devolv|rend)\w*" + _WITHIN_THREE_WORDS + AMOUNT
+NOT_MONEY = r"(?!\w*" + _WITHIN_THREE_WORDS + AMOUNT + ")"
 # Where a refund already asked for (or promised) has got to.
 STATUS = _words(
     # en
@@ -105,6 +116,9 @@ DEMAND = _words(
     r"(?:want|need|'d like|would like|demand|give me|get|have|request|issue|process)\b"
     r".{0,15}\b(?:refund|money back|reimbursement)",
     r"money back",
+    # "$30 refund on 1042 please" (from the digits: no word boundary before "$")
+    r"\d+(?:[.,]\d+)?\s?(?:[$€£]|dollars?|euros?|pounds)?\s+refund",
+    GIVE_BACK,
     r"(?:quiero|quisiera|necesito|exijo|den|devuelvan)\b.{0,20}\b(?:reembolso|dinero)",
     r"(?:m[oö]chte|will|brauche|fordere|erstatten sie)\b.{0,20}\b(?:erstattung|geld|erstatten)",
     r"(?:veux|voudrais|exige|remboursez)\b.{0,20}\b(?:rembours|argent)",

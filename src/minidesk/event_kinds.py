@@ -139,6 +139,8 @@ class EventKind(StrEnum):
     SURVEY_UNSUBSCRIBED = "survey.unsubscribed"
     SURVEY_SETTINGS_CHANGED = "survey.settings_changed"
     COST_SETTINGS_CHANGED = "cost.settings_changed"
+    PILOT_SAVED = "pilot.saved"
+    PILOT_DELETED = "pilot.deleted"
     QA_SCORECARD_CREATED = "qa.scorecard_created"
     QA_SAMPLED = "qa.sampled"
     QA_REVIEWED = "qa.reviewed"
@@ -517,6 +519,9 @@ _SPECS = (
               _CHANGE),
     EventSpec(EventKind.COST_SETTINGS_CHANGED, "The workspace's costs (agent hour, tooling, "
               "messages) that cost per contact reads changed.", _CHANGE),
+    EventSpec(EventKind.PILOT_SAVED, "A remediation pilot was created (before: null) or "
+              "changed; its payback report weighs it.", _CHANGE),
+    EventSpec(EventKind.PILOT_DELETED, "A remediation pilot was deleted (after: null).", _CHANGE),
     # QA (insights): scorecards, sampled conversations, reviews, disputes, coaching, gates.
     EventSpec(EventKind.QA_SCORECARD_CREATED, "A QA scorecard was created and made the active "
               "one.", {"scorecard_id": "int", "name": "str"}),

@@ -58,6 +58,9 @@ class Permission(StrEnum):
     # The workspace's costs (pay rates, tooling, message prices): leads read them with
     # SEE_INSIGHTS, since cost per contact shows them; only admins set them.
     MANAGE_COSTS = "manage_costs"
+    # Remediation pilots: the fixes the root-cause report led to, with what they cost, whose
+    # payback every report reader sees; managers decide which fixes to try.
+    MANAGE_PILOTS = "manage_pilots"
     # QA: sampling, reviewing and coaching agents (leads for their teams' agents, see
     # ``reviews_agent``), and the scorecards and certification gates everyone is held to.
     REVIEW_QA = "review_qa"
@@ -91,6 +94,7 @@ MINIMUM_ROLE = {
     Permission.SEE_INSIGHTS: Role.LEAD,
     Permission.MANAGE_SURVEYS: Role.MANAGER,
     Permission.MANAGE_COSTS: Role.ADMIN,
+    Permission.MANAGE_PILOTS: Role.MANAGER,
     Permission.REVIEW_QA: Role.LEAD,
     Permission.MANAGE_QA: Role.MANAGER,
     Permission.DELETE_QA_GATES: Role.ADMIN,

@@ -2,7 +2,7 @@
 sweep, answered by link, by tap or by a reply that an inbound hook files without reopening
 the ticket), their API and public answer pages; QA, whose certification gates routing
 consults for the skills a ticket needs; the KPI report; agents' handle time as the ticket page
-reports it; the workspace's costs and cost per contact."""
+reports it; the workspace's costs and cost per contact; remediation pilots and their payback."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ FEATURE = Feature(
         "minidesk.insights.rollup_models",
         "minidesk.insights.work_models",
         "minidesk.insights.cost_models",
+        "minidesk.insights.pilot_models",
     ),
     listeners=(
         "minidesk.insights.surveys",
@@ -34,12 +35,14 @@ FEATURE = Feature(
         "minidesk.web.api.reports:router",
         "minidesk.web.api.ops_reports:router",
         "minidesk.web.api.costs:router",
+        "minidesk.web.api.pilots:router",
         "minidesk.web.api.work:router",
         "minidesk.web.api.qa:router",
         "minidesk.web.ui.survey_pages:router",
         "minidesk.web.ui.insights_pages:router",
         "minidesk.web.ui.operations_pages:router",
         "minidesk.web.ui.cost_pages:router",
+        "minidesk.web.ui.rootcause_pages:router",
         "minidesk.web.ui.qa_pages:router",
         "minidesk.web.ui.qa_gate_pages:router",
     ),

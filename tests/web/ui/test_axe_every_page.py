@@ -102,6 +102,9 @@ PAGES: dict[str, list[str]] = {
         "&key=refund"
     ],
     "/insights/costs": ["/insights/costs"],
+    "/insights/root-causes": [
+        "/insights/root-causes?from=2026-03-02&to=2026-03-10&template=shipping"
+    ],
     "/qa": ["/qa"],
     "/qa/gates": ["/qa/gates"],
     "/qa/reviews/{review_id}": ["/qa/reviews/{review_id}"],

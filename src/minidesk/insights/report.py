@@ -78,7 +78,9 @@ def sum_daily(
     )
     if teams is not None:
         query = query.where(KpiDaily.team_key.in_(list(teams)))
-    for start, key, *sums in session.execute(query):
+    # Core rows: the ORM's result handling added about a tenth to a year per day by intent
+    # (4,380 rows), and a third more garbage to collect.
+    for start, key, *sums in session.connection().execute(query):
         # PostgreSQL sums integers as numeric: int() brings them back.
         yield start, None if key == NO_KEY else key, tuple(map(int, sums))
 

@@ -1,9 +1,10 @@
 """The shapes both KPI reports fill: the periods and dimensions a report is asked for, one
 cell's counts and sums (``Cell``) and a report line (``KpiRow``).
 
-The full recomputation (``insights.kpis``) and the rollup report (``insights.report``) add into
-the same cells, so they publish a metric one way (docs/metrics.md). A cell holds counts and
-sums only, never means: a week or a month is then the sum of its days."""
+The full recomputation (``insights.kpis``) counts into cells; the rollup report
+(``insights.report``) sums the same counts per period from kpi_daily. Both publish them through
+``published``, so a metric is computed one way (docs/metrics.md). A cell holds counts and sums
+only, never means: a week or a month is then the sum of its days."""
 
 from __future__ import annotations
 

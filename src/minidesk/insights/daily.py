@@ -40,6 +40,8 @@ ANSWER_COUNTERS = (
     "ces_answers",
     "ces_sum",
 )
+# kpi_daily's: the KPI report's (``cells.COUNTS``), the root causes' (``touches``,
+# ``created_reopened``), tag completion's (``tagged``) and the backlog's (``open_*``).
 COUNTERS = (
     "created",
     "escalated",
@@ -61,9 +63,6 @@ COUNTERS = (
     "open_now",
     "open_micros",
 )
-# The KPI report's (``cells.Cell``'s); the others are other reports' (tag completion, backlog).
-KPI_COUNTERS = tuple(name for name in COUNTERS if name not in ("tagged", "open_now",
-                                                                 "open_micros"))  # fmt: skip
 # (dimension, day, key, team_key): kpi_daily's primary key.
 RowKey = tuple[str, dt.date, str, int]
 Deltas = dict[RowKey, Counter[str]]

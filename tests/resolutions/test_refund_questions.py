@@ -94,3 +94,31 @@ def test_only_a_request_for_money_starts_the_refund_flow(
 ) -> None:
     has_order = any(ch.isdigit() for ch in text)
     assert choose_flow(intent, confidence, text, has_order=has_order).flow == flow
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I was charged $35 instead of $20 on order 10235, refund me please",
+        "refund $20 for the lamp and $15 for the chair, order 10235",
+        "Quiero que me devuelvan 10 € o 15 € del pedido 10235",
+    ],
+)
+def test_two_amounts_in_a_refund_request_go_to_a_person_never_the_first_offered(
+    client: TestClient, cast: Cast, shop: Database, text: str
+) -> None:
+    first = inbound(client, cast.shop, text, "m1", email=ANA, thread="t1")
+    inbound(client, cast.shop, "YES REFUND", "m2", email=ANA, thread="t1")
+    number = int(str(first["ticket_number"]))
+    assert templates(shop, number) == ["handoff"]
+    [handed] = kinds(shop, number, "resolution.handed_off")
+    assert handed["rule"] == "refund.amounts_unclear"
+    assert money_moved(shop) == PAST_REFUNDS
+
+
+def test_the_same_amount_twice_is_one_amount(
+    client: TestClient, cast: Cast, shop: Database
+) -> None:
+    text = "refund $20 on order 10235 please, yes $20"
+    first = inbound(client, cast.shop, text, "m1", email=ANA)
+    assert templates(shop, int(str(first["ticket_number"]))) == ["refund_offer"]

@@ -46,6 +46,15 @@ def run(turn: Turn) -> None:
     if order.cancelled:
         explain_cancelled(turn, order)
         return
+    named = {(int(a["amount_minor"]), str(a["currency"])) for a in turn.amounts}
+    if len(named) > 1:
+        # "charged $35 instead of $20", "$20 for the lamp and $15 for the chair": which sum
+        # is asked back takes a reading a person does better than a guess that moves money.
+        unclear = Decision("refund", Outcome.HAND_OFF, "refund.amounts_unclear",
+                           f"the message names {len(named)} different amounts")  # fmt: skip
+        record_turn_decision(turn, unclear, order_number=order.number)
+        do_hand_off(turn, unclear)
+        return
     requested = requested_amount(turn, order)
     elsewhere = bool(ELSEWHERE.search(turn.text))
     already = auto_refunded(
@@ -97,7 +106,7 @@ def run(turn: Turn) -> None:
 
 
 def requested_amount(turn: Turn, order: OrderRecord) -> Money | None:
-    """What the customer asks back: the amount they name; else, when they name some of the
+    """What the customer asks back: the one amount they name; else, when they name some of the
     order's items and not all, those items' price ("refund just the stacking toy": a refund
     of an item is that item's, POLICIES.md); else None, the order's whole balance."""
     if turn.amounts:

@@ -107,7 +107,9 @@ def backlog_counts(
     for sign, which in ((1, then_not_now), (-1, now_not_then)):
         for k, name, n, days, micros in session.execute(_spans_summed(at, by, which, teams)):
             key_of_row = None if k is None else str(k)
-            tally.add(key_of_row, name, sign * n, sign * (days * (DAY // MICRO) + micros))
+            # PostgreSQL sums a bigint to a numeric (a Decimal): made integers again.
+            summed_micros = int(days) * (DAY // MICRO) + int(micros)
+            tally.add(key_of_row, name, sign * int(n), sign * summed_micros)
     return _rows(session, at, by, tally)
 
 

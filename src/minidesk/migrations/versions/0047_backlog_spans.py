@@ -67,7 +67,7 @@ def upgrade() -> None:
         rows = []
         for row in bind.execute(sa.select(_TICKETS).where(tickets.id.between(*ids))):
             if row.id in changes:
-                rows += span_rows(row.id, row._mapping, changes[row.id])
+                rows += span_rows(row.id, dict(row._mapping), changes[row.id])
         if rows:
             bind.execute(sa.insert(spans), rows)
     op.create_index("ix_kpi_backlog_spans_closed", "kpi_backlog_spans", ["closed_at", "opened_at"])

@@ -74,7 +74,7 @@ def span_rows(
 
 
 def keep(session: Session, fresh: Mapping[int, Iterable[dict[str, Any]]]) -> None:
-    """Make the stored spans of the tickets ``fresh`` names (all of them; [] for none) equal
+    """Make the stored spans of the tickets ``fresh`` names ([] for none) equal
     to theirs, rewriting only the tickets whose spans differ."""
     if not fresh:
         return

@@ -143,12 +143,15 @@ def refresh(session: Session, ticket_ids: Sequence[int], surveys: bool = False) 
         gap_moves: list[repeat_days.Change] = []
         work_moves: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
         contact_keys: dict[int, tuple[contact_days.Keys, contact_days.Keys]] = {}
-        # Compared whatever the facts: a status change can move a span and no fact.
-        spans: dict[int, list[dict[str, Any]]] = {i: [] for i in chunk if i in keys}
+        # Compared whatever the facts (a status change can move a span and no fact), for the
+        # tickets with a status change: without one (most that a new message refreshes) a
+        # ticket has no span, and never had, as events are only ever added.
+        spans: dict[int, list[dict[str, Any]]] = {}
         for ticket_id, facts in _folded(session, chunk, keys):
             row = facts_row(ticket_id, facts, keys[ticket_id])
-            spans[ticket_id] = backlog_spans.span_rows(ticket_id, keys[ticket_id],
-                                                       facts.status_changes)  # fmt: skip
+            if facts.status_changes:
+                spans[ticket_id] = backlog_spans.span_rows(ticket_id, keys[ticket_id],
+                                                           facts.status_changes)  # fmt: skip
             existing = stored.get(ticket_id)
             before = None if existing is None else {c: getattr(existing, c) for c in FACT_COLUMNS}
             # The gap stays until ``repeat_gaps.keep`` below recomputes it (and moves its

@@ -100,7 +100,8 @@ def backlog_counts(
         tally.add(key_of_row, name, int(n), int(days) * (DAY // MICRO) + int(micros))
     for created, k in session.execute(read):
         tally.ticket(None if k is None else str(k), at, created, 1)
-    # Open at ``at`` and not now, +1; open now and not at ``at``, -1 (``backlog_spans``).
+    # Open at ``at`` and not now, +1; open now and not at ``at``, -1 (``backlog_spans``). A
+    # span opens at its ticket's creation or later: opened by ``at``, it was created by then.
     spans = KpiBacklogSpan.__table__.c
     then_not_now = and_(spans.closed_at > at, spans.opened_at <= at)
     now_not_then = and_(spans.closed_at.is_(None), spans.opened_at > at, spans.created_at <= at)

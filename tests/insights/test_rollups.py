@@ -33,14 +33,21 @@ from minidesk.insights.daily import REPLIES
 from minidesk.insights.kpis import FACT_KINDS, kpis
 from minidesk.insights.report import fast_kpis
 from minidesk.insights.rollup import KEY_KINDS, keep_current, rebuild
-from minidesk.insights.rollup_models import KpiDaily, KpiRepeatDay, KpiSurveyDay, KpiTicketFacts
+from minidesk.insights.rollup_models import (
+    KpiBacklogSpan,
+    KpiDaily,
+    KpiRepeatDay,
+    KpiSurveyDay,
+    KpiTicketFacts,
+)
 from minidesk.insights.rootcause import root_causes
 from minidesk.insights.rootcause_full import root_causes_recomputed
 from minidesk.insights.surveys import send_due
 from minidesk.insights.work_models import KpiWorkDay
 
 ROLLUPS: tuple[type[Base], ...] = (KpiTicketFacts, KpiDaily, KpiSurveyDay, KpiRepeatDay,
-                                   KpiWorkDay, KpiContactDay, KpiTicketContactDay)  # fmt: skip
+                                   KpiWorkDay, KpiContactDay, KpiTicketContactDay,
+                                   KpiBacklogSpan)  # fmt: skip
 
 
 def snapshot(database: Database) -> dict[str, list[dict[str, Any]]]:

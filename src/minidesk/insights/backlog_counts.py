@@ -1,9 +1,10 @@
 """The backlog report from the rollups (what the dashboard and the API read):
 ``backlog.backlog``'s rows without drill-down members.
 
-The tickets open at ``at`` are those open now, less those whose status changed after ``at``
-and is open now, plus those of the changed ones that were open at ``at`` (as the full report
-tells them from their status changes). The tickets open now come from ``kpi_daily``'s
+The tickets open at ``at`` are those open now, less those open now whose open span began
+after ``at``, plus those with a span that closed after ``at`` and began by then
+(``kpi_backlog_spans``, the spans the full report's status changes tell): two index ranges,
+counted per key and bucket in the database. The tickets open now come from ``kpi_daily``'s
 ``open_now`` counters, per creation day: a day before ``at``'s own holds tickets of one age
 bucket unless a bucket's bound (``at`` less 1, 3, 7, 14 or 30 days) falls inside it, so those
 days, and the day of ``at``, are read ticket by ticket (``kpi_ticket_facts`` by its index on
@@ -22,23 +23,19 @@ from collections.abc import Collection
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import Integer, and_, case, cast, func, literal, or_, select
+from sqlalchemy import Integer, Select, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from minidesk.desk.models import Ticket
-from minidesk.insights.backlog import BUCKETS, OPEN, bucket_of, changed_since, statuses_at
+from minidesk.insights.backlog import BUCKETS, bucket_of
 from minidesk.insights.daily import KEYED_BY
-from minidesk.insights.kpis import NONE_LABEL, Dimension, KpiRow, key_column, labels_of
-from minidesk.insights.ops_rows import chunks
-from minidesk.insights.rollup_models import NO_KEY, KpiDaily, KpiTicketFacts
+from minidesk.insights.kpis import NONE_LABEL, Dimension, KpiRow, labels_of
+from minidesk.insights.rollup_models import NO_KEY, KpiBacklogSpan, KpiDaily, KpiTicketFacts
 
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 DAY = dt.timedelta(days=1)
 MICRO = dt.timedelta(microseconds=1)
 # The whole days of the buckets' bounds (each bound is a whole number of days).
 BOUND_DAYS = tuple(bound // DAY for _, bound in BUCKETS[1:])
-# Up to this many tickets changed since the moment are read by id, more in one joined read.
-BY_ID = 5_000
 
 
 def _midnight(day: dt.date) -> dt.datetime:
@@ -71,8 +68,6 @@ class _Tally:
 def backlog_counts(
     session: Session, at: dt.datetime, by: Dimension, teams: Collection[int] | None = None
 ) -> list[KpiRow]:
-    column = key_column(by)
-    key = literal(None) if column is None else column
     today = at.astimezone(dt.UTC).date()
     raw_days = [today - dt.timedelta(days=n) for n in BOUND_DAYS]
     tally = _Tally()
@@ -97,36 +92,50 @@ def backlog_counts(
     )
     facts_key = literal(None) if by == Dimension.ALL else KpiTicketFacts.__table__.c[KEYED_BY[by]]
     read = select(since, facts_key).where(cut_days)
-    # The tickets changed since, by their ids: joined in one statement, PostgreSQL hashed a
-    # scan of every ticket against the few ids (370 ms at 1M tickets).
-    moved = select(Ticket.id, Ticket.created_at, key, Ticket.status).where(Ticket.created_at <= at)
     if teams is not None:
         summed = summed.where(KpiDaily.team_key.in_(list(teams)))
         read = read.where(KpiTicketFacts.team_id.in_(list(teams)))
-        moved = moved.where(Ticket.team_id.in_(list(teams)))
     for stored_key, name, n, days, micros in session.execute(summed):
         key_of_row = None if stored_key == NO_KEY else str(stored_key)
         tally.add(key_of_row, name, int(n), int(days) * (DAY // MICRO) + int(micros))
     for created, k in session.execute(read):
         tally.ticket(None if k is None else str(k), at, created, 1)
-    # Tickets whose status changed after ``at``: counted above if open now, but open at
-    # ``at`` only if their status changes say so.
-    changed = sorted({i for i in session.scalars(changed_since(at)) if i is not None})
-    if len(changed) <= BY_ID:
-        # Joined in one statement, PostgreSQL hashed a scan of every ticket against a few
-        # thousand ids (370 ms at 1M tickets); by id they cost a few ms.
-        candidates = [row for chunk in chunks(changed)
-                      for row in session.execute(moved.where(Ticket.id.in_(chunk)))]  # fmt: skip
-    else:
-        candidates = list(session.execute(moved.where(Ticket.id.in_(changed_since(at)))))
-    status_then = statuses_at(session, sorted(i for i, *_ in candidates), at)
-    for ticket_id, created, k, status in candidates:
-        row_key = None if k is None else str(k)
-        if status in OPEN:
-            tally.ticket(row_key, at, created, -1)
-        if status_then.get(ticket_id, status) in OPEN:
-            tally.ticket(row_key, at, created, 1)
+    # Open at ``at`` and not now, +1; open now and not at ``at``, -1 (``backlog_spans``). A
+    # span opens at its ticket's creation or later: opened by ``at``, it was created by then.
+    spans = KpiBacklogSpan.__table__.c
+    then_not_now = and_(spans.closed_at > at, spans.opened_at <= at)
+    now_not_then = and_(spans.closed_at.is_(None), spans.opened_at > at, spans.created_at <= at)
+    for sign, which in ((1, then_not_now), (-1, now_not_then)):
+        for k, name, n, days, micros in session.execute(_spans_summed(at, by, which, teams)):
+            key_of_row = None if k is None else str(k)
+            # PostgreSQL sums a bigint to a numeric (a Decimal): made integers again.
+            summed_micros = int(days) * (DAY // MICRO) + int(micros)
+            tally.add(key_of_row, name, sign * int(n), sign * summed_micros)
     return _rows(session, at, by, tally)
+
+
+def _spans_summed(
+    at: dt.datetime, by: Dimension, which: Any, teams: Collection[int] | None
+) -> Select[Any]:
+    """The spans ``which`` selects per key and age bucket at ``at``: how many, their creation
+    days and microseconds after midnight summed."""
+    spans = KpiBacklogSpan.__table__.c
+    bucket = case(
+        *((spans.created_at <= at - bound, name) for name, bound in reversed(BUCKETS[1:])),
+        else_=BUCKETS[0][0],
+    )
+    # Grouped by a column, never by a constant (PostgreSQL cannot type an untyped NULL).
+    keyed = [] if by == Dimension.ALL else [spans[KEYED_BY[by]]]
+    key = keyed[0] if keyed else literal(None)
+    query = (
+        select(key, bucket, func.count(), func.sum(spans.created_days),
+               func.sum(spans.created_micros))
+        .where(which)
+        .group_by(*keyed, bucket)
+    )  # fmt: skip
+    if teams is not None:
+        query = query.where(spans.team_id.in_(list(teams)))
+    return query
 
 
 def _rows(session: Session, at: dt.datetime, by: Dimension, tally: _Tally) -> list[KpiRow]:

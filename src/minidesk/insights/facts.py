@@ -51,6 +51,9 @@ class TicketFacts:
     chat: bool = False
     abandoned: bool = False
     replied: bool = False
+    # (when, before, after) of each status change, in id order: the backlog's open spans
+    # (``insights.backlog_spans``).
+    status_changes: list[tuple[dt.datetime, Any, Any]] = field(default_factory=list, repr=False)
     _pending_reopen: bool = field(default=False, repr=False)
 
     @property
@@ -100,6 +103,7 @@ def fold(events: Iterable[EventRow]) -> TicketFacts:
 
 def _status(facts: TicketFacts, event: EventRow) -> None:
     before, after = event.data.get("before"), event.data.get("after")
+    facts.status_changes.append((event.created_at, before, after))
     if facts._pending_reopen:
         # The change after a reopen decides it: straight back to solved for a survey answer
         # means the reply was only the answer.

@@ -21,7 +21,7 @@ from minidesk import events
 from minidesk.desk.models import Ticket, TicketTag
 from minidesk.event_kinds import EventKind
 from minidesk.events import Event
-from minidesk.insights import contact_days, repeat_days, repeat_gaps, work_days
+from minidesk.insights import backlog_spans, contact_days, repeat_days, repeat_gaps, work_days
 from minidesk.insights.backlog import OPEN
 from minidesk.insights.cells import MAX_TURNS
 from minidesk.insights.daily import (
@@ -34,7 +34,7 @@ from minidesk.insights.daily import (
 from minidesk.insights.daily_sums import rebuild_daily
 from minidesk.insights.facts import TicketFacts, fold
 from minidesk.insights.kpis import FACT_KINDS, facts_between, ticket_facts
-from minidesk.insights.rollup_models import KpiTicketFacts, bulk_insert
+from minidesk.insights.rollup_models import KpiBacklogSpan, KpiTicketFacts, bulk_insert
 from minidesk.insights.survey_days import (
     fresh_rows,
     rebuild_surveys,
@@ -143,8 +143,15 @@ def refresh(session: Session, ticket_ids: Sequence[int], surveys: bool = False) 
         gap_moves: list[repeat_days.Change] = []
         work_moves: dict[int, tuple[dict[str, Any], dict[str, Any]]] = {}
         contact_keys: dict[int, tuple[contact_days.Keys, contact_days.Keys]] = {}
+        # Compared whatever the facts (a status change can move a span and no fact), for the
+        # tickets with a status change: without one (most that a new message refreshes) a
+        # ticket has no span, and never had, as events are only ever added.
+        spans: dict[int, list[dict[str, Any]]] = {}
         for ticket_id, facts in _folded(session, chunk, keys):
             row = facts_row(ticket_id, facts, keys[ticket_id])
+            if facts.status_changes:
+                spans[ticket_id] = backlog_spans.span_rows(ticket_id, keys[ticket_id],
+                                                           facts.status_changes)  # fmt: skip
             existing = stored.get(ticket_id)
             before = None if existing is None else {c: getattr(existing, c) for c in FACT_COLUMNS}
             # The gap stays until ``repeat_gaps.keep`` below recomputes it (and moves its
@@ -175,6 +182,7 @@ def refresh(session: Session, ticket_ids: Sequence[int], surveys: bool = False) 
         if surveys:
             replace_rows(session, chunk, answers)
         apply(session, {k: c for k, c in deltas.items() if any(c.values())})
+        backlog_spans.keep(session, spans)
         repeat_days.move(session, gap_moves)
         work_days.move_keys(session, work_moves)
         if not surveys:  # an answer moves no solve, opens no ticket and writes no message
@@ -191,21 +199,25 @@ def rebuild(session: Session) -> dict[str, int]:
     customer's creation times read once (``repeat_gaps.keep`` reads those per 500 tickets:
     for a large customer, all of its tickets each time), and written with the facts."""
     session.execute(delete(KpiTicketFacts))
+    session.execute(delete(KpiBacklogSpan))
     creations = repeat_gaps.every_creation(session)
     ids = list(session.scalars(select(Ticket.id).order_by(Ticket.id)))
     tickets = 0
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         keys = _keys(session, chunk, lock=False)
-        rows = []
+        rows, spans = [], []
         for i, facts in _folded(session, chunk, keys):
             row = facts_row(i, facts, keys[i])
+            spans += backlog_spans.span_rows(i, keys[i], facts.status_changes)
             solved = row["first_solved_at"]
             later = creations.get(keys[i]["customer_id"], [])
             row["repeat_gap_micros"] = None if solved is None else repeat_gaps.gap(solved, later)
             rows.append(row)
         if rows:
             session.execute(bulk_insert(KpiTicketFacts), rows)
+        if spans:
+            session.execute(bulk_insert(KpiBacklogSpan), spans)
         tickets += len(rows)
     # kpi_daily counts the answers' day rows: those first.
     survey_days = rebuild_surveys(session)

@@ -13,7 +13,9 @@ recomputation from the event log (``minidesk insights rebuild``):
   answered again later in the range) are one indexed read of the few changed answers;
 - ``kpi_repeat_days``: per UTC day of first solve, dimension, key, team and whole days from the
   solve to the customer's next ticket (1-90), the tickets first solved that day whose customer
-  came back after so many days: "came back within N days" is a sum over days and gaps <= N."""
+  came back after so many days: "came back within N days" is a sum over days and gaps <= N;
+- ``kpi_backlog_spans``: per ticket, the spans its status was open (``insights.backlog_spans``),
+  so the backlog at a past moment corrects the open-now counters by two index ranges."""
 
 from __future__ import annotations
 
@@ -158,3 +160,30 @@ class KpiRepeatDay(Base):
     week: Mapped[dt.date]
     month: Mapped[dt.date]
     repeats: Mapped[int] = mapped_column(default=0)
+
+
+class KpiBacklogSpan(Base):
+    """A span a ticket's status was open, from its status changes as ``backlog.backlog`` reads
+    them, under the keys the ticket has now. Only spans with a bound from a change are kept:
+    one open from its creation until now corrects no counter."""
+
+    __tablename__ = "kpi_backlog_spans"
+    # The backlog at a moment reads the spans closed after it and those still open that
+    # opened after it: two ranges of this index.
+    __table_args__ = (Index("ix_kpi_backlog_spans_closed", "closed_at", "opened_at"),)
+
+    ticket_id: Mapped[int] = mapped_column(ForeignKey("tickets.id"), primary_key=True)
+    # The ticket's creation for a span open from its first status: open at a moment then
+    # exactly when the ticket existed and its first change came later.
+    opened_at: Mapped[dt.datetime] = mapped_column(primary_key=True)
+    closed_at: Mapped[dt.datetime | None]  # None: open now
+    # The ticket's ``tickets.created_at``: its age bucket, and summed for the mean age as days
+    # since 1970 and microseconds after that midnight (exact; epoch microseconds of many
+    # tickets would overflow a 64-bit sum).
+    created_at: Mapped[dt.datetime]
+    created_days: Mapped[int]
+    created_micros: Mapped[int] = mapped_column(BigInteger)
+    assignee_id: Mapped[int | None]
+    team_id: Mapped[int | None]
+    channel: Mapped[str | None] = mapped_column(String(16))
+    intent: Mapped[str | None] = mapped_column(String(64))

@@ -4,8 +4,8 @@
 before it, its one-off investment and running cost per month (minor units of ``currency``),
 for the payback report (``insights.pilots``).
 
-Revision ID: 0047_remediation_pilots
-Revises: 0046_ticket_created_index
+Revision ID: 0048_remediation_pilots
+Revises: 0047_backlog_spans
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from alembic import op
 
 from minidesk.db import UTCDateTime
 
-revision: str = "0047_remediation_pilots"
-down_revision: str | None = "0046_ticket_created_index"
+revision: str = "0048_remediation_pilots"
+down_revision: str | None = "0047_backlog_spans"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

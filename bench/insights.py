@@ -48,6 +48,7 @@ from minidesk.desk.models import Customer, Team, TeamMember, Ticket, User  # noq
 from minidesk.desk.users import do_add_to_team, do_create_token, do_create_user  # noqa: E402
 from minidesk.desk.workspace import get_workspace  # noqa: E402
 from minidesk.events import SYSTEM, Event  # noqa: E402
+from minidesk.insights.pilot_models import RemediationPilot  # noqa: E402
 from minidesk.insights.rollup import rebuild  # noqa: E402
 
 CHUNK = 20_000  # tickets per transaction (about 100,000 events)
@@ -92,6 +93,12 @@ def _readers(database: db.Database) -> dict[str, dict[str, str]]:
             manager = do_create_user(session, "manager@bench.example", Role.MANAGER, SYSTEM)
             lead = do_create_user(session, "lead@bench.example", Role.LEAD, SYSTEM)
             do_add_to_team(session, lead, session.get_one(Team, 1), SYSTEM)
+        if session.scalar(select(func.count()).select_from(RemediationPilot)) == 0:
+            # The root-cause page's pilots: each one two cost-per-contact reads of its windows.
+            session.add(RemediationPilot(
+                name="bench", intent=INTENTS[0], started_on=(END - dt.timedelta(days=60)).date(),
+                ended_on=(END - dt.timedelta(days=31)).date(), baseline_days=90,
+                investment=100_000, running_month=0, currency="USD", notes=""))  # fmt: skip
         tokens = {name: do_create_token(session, user, SYSTEM, "bench")[1]
                   for name, user in (("manager", manager), ("lead", lead))}  # fmt: skip
     return {name: {"Authorization": f"Bearer {token}"} for name, token in tokens.items()}
@@ -294,6 +301,7 @@ def _cases() -> dict[str, tuple[str, dict[str, str]]]:
                                              {"from": since(90), "to": str(end), "by": "team"}),
         "cost_per_contact_year_by_intent": ("/api/v1/reports/cost-per-contact",
                                             {"from": since(365), "to": str(end), "by": "intent"}),
+        "pilots_payback": ("/api/v1/reports/pilots", {}),
         "repeat_contacts_90_days_per_week": (
             "/api/v1/reports/repeat-contacts",
             {"from": since(90), "to": str(end), "group_by": "week"}),

@@ -101,6 +101,10 @@ def test_a_pilot_not_started_or_without_a_baseline_has_no_figures(
     future = {**PILOT, "started_on": "2099-01-01", "ended_on": None}
     pilot = client.post(URL, json=future, headers=cast.maya.headers).json()
     assert (pilot["status"], pilot["pilot"], pilot["payback_months"]) == ("not started", None, None)
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    live = client.post(URL, json={**PILOT, "started_on": today, "ended_on": None},
+                       headers=cast.maya.headers).json()  # fmt: skip
+    assert (live["status"], live["pilot"]) == ("first day running", None)
     before = {**PILOT, "started_on": "2025-01-01", "ended_on": "2025-02-01"}
     pilot = client.post(URL, json=before, headers=cast.maya.headers).json()
     assert pilot["baseline"]["all_contacts"] == 0

@@ -105,7 +105,7 @@ def payback(
                    pilot.started_on - DAY, costs, teams)  # fmt: skip
     result["baseline"] = base.as_dict()
     if last < pilot.started_on:
-        result["status"] = "not started" if pilot.started_on >= today else "first day running"
+        result["status"] = "not started" if pilot.started_on > today else "first day running"
         return result
     run = _window(session, pilot.intent, pilot.started_on, last, costs, teams)
     result["pilot"] = run.as_dict()

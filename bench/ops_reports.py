@@ -44,7 +44,8 @@ from minidesk.desk.models import Customer, Ticket, TicketTag  # noqa: E402
 from minidesk.events import Event  # noqa: E402
 from minidesk.insights.backlog import backlog  # noqa: E402
 from minidesk.insights.backlog_counts import backlog_counts  # noqa: E402
-from minidesk.insights.handle_time import handle_time  # noqa: E402
+from minidesk.insights.handle_time import fast_handle_time, handle_time  # noqa: E402
+from minidesk.insights.occupancy import occupancy  # noqa: E402
 from minidesk.insights.intent_mix import intent_mix  # noqa: E402
 from minidesk.insights.kpis import Dimension, Period  # noqa: E402
 from minidesk.insights.repeats import fast_repeat_contacts, repeat_contacts  # noqa: E402
@@ -165,9 +166,16 @@ REPORTS: dict[str, Callable[[Session], Any]] = {
         s, START, END, Period.WEEK, Dimension.ALL, dt.timedelta(days=7), now=END),
     "repeat_contacts_full_90_days_per_week_7_days": lambda s: repeat_contacts(
         s, START, END, Period.WEEK, Dimension.ALL, dt.timedelta(days=7), now=END),
-    "handle_time_90_days_by_agent": lambda s: handle_time(
+    # The dashboard's (kpi_work_days summed) and the drill-down's (every work row).
+    "handle_time_90_days_by_agent": lambda s: fast_handle_time(
         s, START.date(), (END - dt.timedelta(days=1)).date(), Dimension.AGENT),
-    "handle_time_90_days_by_intent": lambda s: handle_time(
+    "handle_time_90_days_by_intent": lambda s: fast_handle_time(
+        s, START.date(), (END - dt.timedelta(days=1)).date(), Dimension.INTENT),
+    # Handle time per agent from the work rows over presence time (no presence events here).
+    "occupancy_90_days": lambda s: occupancy(s, START.date(), (END - dt.timedelta(days=1)).date()),
+    "handle_time_full_90_days_by_agent": lambda s: handle_time(
+        s, START.date(), (END - dt.timedelta(days=1)).date(), Dimension.AGENT),
+    "handle_time_full_90_days_by_intent": lambda s: handle_time(
         s, START.date(), (END - dt.timedelta(days=1)).date(), Dimension.INTENT),
 }  # fmt: skip
 

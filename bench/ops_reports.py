@@ -45,9 +45,9 @@ from minidesk.events import Event  # noqa: E402
 from minidesk.insights.backlog import backlog  # noqa: E402
 from minidesk.insights.backlog_counts import backlog_counts  # noqa: E402
 from minidesk.insights.handle_time import fast_handle_time, handle_time  # noqa: E402
-from minidesk.insights.occupancy import occupancy  # noqa: E402
 from minidesk.insights.intent_mix import intent_mix  # noqa: E402
 from minidesk.insights.kpis import Dimension, Period  # noqa: E402
+from minidesk.insights.occupancy import occupancy  # noqa: E402
 from minidesk.insights.repeats import fast_repeat_contacts, repeat_contacts  # noqa: E402
 from minidesk.insights.rollup import rebuild  # noqa: E402
 from minidesk.insights.tagging import fast_tag_completion, tag_completion  # noqa: E402

@@ -137,8 +137,9 @@ def test_who_may_record_read_change_and_delete_pilots(
     assert client.delete(path, headers=cast.olivia.headers).status_code == 204
     assert client.get(path, headers=cast.leo.headers).status_code == 404
     with database.sessions() as session:
-        kinds = [(e.kind, e.data["before"] is None, e.data["after"] is None) for e in
-                 session.scalars(select(Event).where(Event.kind.startswith("pilot.")))]  # fmt: skip
+        recorded = select(Event).where(Event.kind.startswith("pilot.")).order_by(Event.id)
+        kinds = [(e.kind, e.data["before"] is None, e.data["after"] is None)
+                 for e in session.scalars(recorded)]  # fmt: skip
     assert kinds == [("pilot.saved", True, False), ("pilot.saved", False, False),
                      ("pilot.deleted", False, True)]  # fmt: skip
 

@@ -23,7 +23,11 @@ pytestmark = pytest.mark.slow
 
 
 def _api(base: str, who: Person, method: str, path: str, body: Any) -> None:
-    response = httpx.request(method, f"{base}/api/v1{path}", json=body, headers=who.headers)
+    # A shared machine can be slow (a first team move loads routing's state); nothing here
+    # measures speed. httpx's default of 5 s timed out once under the full suite's load.
+    response = httpx.request(
+        method, f"{base}/api/v1{path}", json=body, headers=who.headers, timeout=30
+    )
     assert response.status_code in (200, 201), response.text
 
 

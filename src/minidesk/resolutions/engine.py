@@ -22,6 +22,7 @@ from minidesk.resolutions.facts import GUESSED, choose_flow
 from minidesk.resolutions.flows import account, address, cancel, orders, refund, returns
 from minidesk.resolutions.models import FollowUpRisk, ResolutionState, Step
 from minidesk.resolutions.outcome import ASKED, HANDOFF_TAG, do_close, do_escalate, do_hand_off
+from minidesk.resolutions.parts import assign_orders
 from minidesk.resolutions.together import SEVERAL, run_together
 from minidesk.triage import taxonomy
 from minidesk.triage.courtesy import is_acknowledgement
@@ -162,7 +163,13 @@ def handle(session: Session, ticket: Ticket, message: Message) -> None:
     flow_name, why, guessed, several, together = _flow_name(turn)
     if together:
         state.facts = {**state.facts, GUESSED: False}
-        run_together(turn, FLOWS, together)
+        owned = [order.number for order in turn.customer_orders]
+        parts = assign_orders(turn.text, together, turn.order_numbers, owned)
+        if parts is None:
+            unclear = f"{why}; which order each request is about is unclear"
+            do_hand_off(turn, Decision("any", Outcome.HAND_OFF, SEVERAL, unclear))
+            return
+        run_together(turn, FLOWS, parts)
         return
     if several:
         # Answering one would drop the other unseen; a guide or an article answers neither.

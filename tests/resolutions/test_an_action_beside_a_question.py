@@ -193,3 +193,21 @@ def test_each_request_gets_the_order_its_own_words_name(
 ) -> None:
     flows = tuple(part.flow for part in parts) if parts else (STATUS, taxonomy.REFUND)
     assert assign_orders(text, flows, named, owned) == parts
+
+
+def test_a_rule_on_resolution_closed_fires_once_for_a_reply_answering_two_requests(
+    client: TestClient, cast: Cast, shop: Database
+) -> None:
+    # A shop's "bot solved it" rule (a survey, a CRM update) acts once per solved ticket.
+    rule = {
+        "name": "Bot solved",
+        "event": "resolution.closed",
+        "allow_automated": True,
+        "conditions": [],
+        "actions": [{"type": "add_tags", "tags": ["bot-solved"]}],
+    }
+    response = client.post("/api/v1/rules", json=rule, headers=cast.maya.headers)
+    assert response.status_code == 201, response.text
+    number = _say(client, cast, "where is my order 10239 and can you send the invoice?")
+    assert len(kinds(shop, number, "rule.fired")) == 1  # was 2: one per request answered
+    assert "bot-solved" in ticket(shop, number).tags

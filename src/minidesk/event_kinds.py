@@ -312,9 +312,11 @@ _SPECS = (
     ),
     EventSpec(EventKind.RESOLUTION_ASKED, "The resolution bot asked the customer for a fact.",
               {**_RESOLUTION, "step": "str"}, rule_event=True),
-    EventSpec(EventKind.RESOLUTION_CLOSED, "The resolution bot resolved the request.",
-              {**_RESOLUTION, "resolution": "str", "rule": "str | null",
-               "follow_up_risk": "str"}, rule_event=True),
+    EventSpec(EventKind.RESOLUTION_CLOSED, "The resolution bot solved the ticket: once per "
+              "reply that solves it, however many requests it answered (``flow`` and ``rule``: "
+              "the request that closed it; ``flows`` and ``rules``: every one answered, in order).",
+              {**_RESOLUTION, "resolution": "str", "rule": "str | null", "flows": "list",
+               "rules": "list", "follow_up_risk": "str"}, rule_event=True),
     EventSpec(EventKind.RESOLUTION_HANDED_OFF, "The resolution bot handed the ticket to a person.",
               {**_RESOLUTION, "resolution": "str", "rule": "str | null", "reason": "str",
                "tier": "int", "facts": "object", "follow_up_risk": "str"},

@@ -56,8 +56,14 @@ class Turn:
     customer: CustomerRecord | None
     timezone: str
     now: dt.datetime = field(default_factory=utcnow)
-    # Replies held to go out as one message when two requests are answered together.
+    # Replies held to go out as one message when two requests are answered together, and
+    # the requests that closed meanwhile (one ``resolution.closed`` for the reply).
     held: list[HeldReply] | None = None
+    closes: list[dict[str, str | None]] | None = None
+    # The acting request beside a status question on the same order ("where is 1042? cancel
+    # it"): the status answer then never reships (a reship and a cancel or refund of one
+    # order undo each other, and neither request alone asked for both).
+    reship_beside: str | None = None
 
     @property
     def intent(self) -> str:

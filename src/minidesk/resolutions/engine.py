@@ -12,19 +12,20 @@ from sqlalchemy.orm.attributes import set_committed_value
 from minidesk import events
 from minidesk.db import utcnow
 from minidesk.desk import tickets
-from minidesk.desk.models import Message, Priority, Status, Ticket
+from minidesk.desk.models import Message, Priority, Ticket
 from minidesk.policies.audit import record_decision
 from minidesk.policies.decisions import Decision, Outcome, check_continuation, check_overrides
 from minidesk.policies.models import ApprovalKind
 from minidesk.resolutions import guides, kb_answers
+from minidesk.resolutions.acknowledgements import acknowledged, only_acknowledges
 from minidesk.resolutions.context import BOT, Turn, build_turn
 from minidesk.resolutions.facts import GUESSED, choose_flow
 from minidesk.resolutions.flows import account, address, cancel, orders, refund, returns
-from minidesk.resolutions.models import FollowUpRisk, ResolutionState, Step
-from minidesk.resolutions.outcome import ASKED, HANDOFF_TAG, do_close, do_escalate, do_hand_off
+from minidesk.resolutions.models import ResolutionState, Step
+from minidesk.resolutions.outcome import ASKED, HANDOFF_TAG, do_escalate, do_hand_off
+from minidesk.resolutions.parts import assign_orders
 from minidesk.resolutions.together import SEVERAL, run_together
 from minidesk.triage import taxonomy
-from minidesk.triage.courtesy import is_acknowledgement
 
 Flow = Callable[[Turn], None]
 FLOWS: dict[str, Flow] = {
@@ -97,7 +98,6 @@ def claim_state(session: Session, ticket: Ticket) -> ResolutionState | None:
 # model); after any other hand-off (policy, override words, a declined answer) a person owns
 # the conversation and no rule takes it back.
 RULE_MAY_RESUME = frozenset({"intent.unsupported"})
-ACKNOWLEDGED = "customer.acknowledged"
 HANDLED = "handled_message_id"
 
 
@@ -114,7 +114,7 @@ def handle(session: Session, ticket: Ticket, message: Message) -> None:
         record_decision(session, override, BOT, ticket_id=ticket.id, customer_id=ticket.customer_id)
         _override(turn, override)
         return
-    if is_acknowledgement(turn.text) and _acknowledged(turn):
+    if only_acknowledges(turn) and acknowledged(turn):
         return
     if state.step in WAITING:
         # The answer to the bot's question: only from the verified customer it asked.
@@ -162,7 +162,13 @@ def handle(session: Session, ticket: Ticket, message: Message) -> None:
     flow_name, why, guessed, several, together = _flow_name(turn)
     if together:
         state.facts = {**state.facts, GUESSED: False}
-        run_together(turn, FLOWS, together)
+        owned = [order.number for order in turn.customer_orders]
+        parts = assign_orders(turn.text, together, turn.order_numbers, owned)
+        if parts is None:
+            unclear = f"{why}; which order each request is about is unclear"
+            do_hand_off(turn, Decision("any", Outcome.HAND_OFF, SEVERAL, unclear))
+            return
+        run_together(turn, FLOWS, parts)
         return
     if several:
         # Answering one would drop the other unseen; a guide or an article answers neither.
@@ -210,16 +216,6 @@ def run_flow(session: Session, ticket: Ticket, message: Message, flow: str) -> s
     state.facts = {**state.facts, GUESSED: False}  # the shop's rule chose it, not a guess
     FLOWS[flow](turn)
     return None
-
-
-def _acknowledged(turn: Turn) -> bool:
-    """A thank-you after the bot's answer or its explained refusal ends the conversation: the
-    refusal's ticket is solved (closed automatically), a solved ticket stays as it is (the
-    thread kept it solved). Elsewhere (a question asked, a new ticket) it is no answer."""
-    if turn.state.step == Step.EXPLAINED:
-        do_close(turn, None, ACKNOWLEDGED, FollowUpRisk.LOW)
-        return True
-    return turn.ticket.status == Status.SOLVED
 
 
 def _mark_handled(turn: Turn) -> None:

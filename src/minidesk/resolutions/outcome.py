@@ -102,17 +102,41 @@ def do_close(turn: Turn, reply: Say | None, rule: str, risk: FollowUpRisk, **fac
     turn.ticket.resolution = Resolution.AUTO
     turn.state.follow_up_risk = risk
     _set_state(turn, Step.DONE, closed_at_turn=turn.ticket.turns, **facts)
+    closed = {"flow": turn.state.flow, "rule": rule}
+    if turn.closes is not None:  # answered together: one event for the reply (``together``)
+        turn.closes.append(closed)
+        turn.state.facts = {**turn.state.facts, ANSWERED: [*answered_before(turn), closed]}
+        return
+    emit_closed(turn, [*answered_before(turn), closed])
+
+
+# The requests of this conversation answered in a reply that did not close the ticket (a
+# status answer beside a refund offer): counted with the request that closes it.
+ANSWERED = "answered_together"
+
+
+def answered_before(turn: Turn) -> list[dict[str, str | None]]:
+    return list(turn.state.facts.get(ANSWERED) or [])
+
+
+def emit_closed(turn: Turn, closed: list[dict[str, str | None]]) -> None:
+    """One ``resolution.closed`` for the reply that solved the ticket, however many requests
+    it answered: rules and webhooks on it (a survey, a count) act once per ticket. ``flow``
+    and ``rule`` are the request that closed it; ``flows`` and ``rules`` every one answered."""
+    turn.state.facts = {k: v for k, v in turn.state.facts.items() if k != ANSWERED}
     emit(
         turn.session,
         EventKind.RESOLUTION_CLOSED,
         BOT,
         ticket_id=turn.ticket.id,
         customer_id=turn.ticket.customer_id,
-        flow=turn.state.flow,
-        rule=rule,
+        flow=closed[-1]["flow"],
+        rule=closed[-1]["rule"],
+        flows=[part["flow"] for part in closed if part["flow"]],
+        rules=[part["rule"] for part in closed],
         turns=turn.ticket.turns,
         resolution=str(Resolution.AUTO),
-        follow_up_risk=str(risk),
+        follow_up_risk=str(turn.state.follow_up_risk),
     )
 
 
@@ -241,5 +265,6 @@ def _facts(turn: Turn, decision: Decision) -> dict[str, Any]:
         "store customer": turn.customer.ref if turn.customer else None,
         "channel": turn.channel,
         "offer": turn.state.offer or None,
+        "answered": [part["flow"] for part in answered_before(turn)],
         "turn": turn.ticket.turns,
     }

@@ -1,53 +1,87 @@
-"""Two requests answered in one reply: "where is my order 1042 and can you send the invoice?".
+"""Several requests answered in one reply: "where is my order 1042 and can you send the
+invoice?", "cancel order 1042 and send me the invoice for 1038".
 
-Each flow runs as it would alone, on the same order, but its reply is held instead of sent;
-the held replies then go out as one message, the later ones without the greeting the first
-already made. Only the pairs ``facts.TOGETHER`` allows run here (neither asks anything back
-nor moves money), so each flow's policy is the one it applies alone. A request that does
-not close (an explanation, "which order?", a hand-off) stops the run, and a person takes
-the rest: no request is dropped unseen.
+Each flow runs as it would alone, on its own order (``parts.assign_orders``), but its reply
+is held instead of sent; the held replies then go out as one message, the later ones
+without the greeting the first already made. The read-only requests (``facts.TOGETHER``)
+run first and at most one acting request last (``parts``), so each flow's policy is the one
+it applies alone, and the acting flow's question, explanation or hand-off ends the reply and
+owns what comes next. A read-only request that does not close (an explanation, "which
+order?", a hand-off) stops the run, and a person takes the rest: no request is dropped
+unseen, and no action runs after an answer that went wrong.
+
+The reply counts once: one ``resolution.closed`` when it solves the ticket, listing every
+request answered; when the acting flow asked instead, the answered ones wait in the state
+and are listed on the close that follows (``outcome.emit_closed``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 
 from minidesk import replies
 from minidesk.desk.messages import do_reply
 from minidesk.policies.decisions import Decision, Outcome
 from minidesk.resolutions.context import BOT, Turn
 from minidesk.resolutions.models import Step
-from minidesk.resolutions.outcome import HeldReply, do_hand_off, unrenderable
+from minidesk.resolutions.outcome import (
+    HeldReply,
+    answered_before,
+    do_hand_off,
+    emit_closed,
+    unrenderable,
+)
+from minidesk.resolutions.parts import ACTING, STATUS, Part
 
 SEVERAL = "requests.several"
 
 
 def run_together(
-    turn: Turn, flows: Mapping[str, Callable[[Turn], None]], names: tuple[str, ...]
+    turn: Turn, flows: Mapping[str, Callable[[Turn], None]], parts: Sequence[Part]
 ) -> None:
-    turn.held = []
+    turn.held, turn.closes = [], []
+    mentioned = turn.order_numbers
+    acting = parts[-1] if parts[-1].flow in ACTING else None
     try:
-        for position, name in enumerate(names):
-            turn.state.flow = name
-            flows[name](turn)
+        for position, part in enumerate(parts):
+            turn.state.flow = part.flow
+            # The flow reads the message's orders: here, this request's own.
+            turn.__dict__["order_numbers"] = [part.order] if part.order else []
+            turn.reship_beside = _reship_beside(part, acting)
+            flows[part.flow](turn)
             if turn.state.step == Step.HANDED_OFF:
                 break
-            if turn.state.step != Step.DONE:
-                rest = ", ".join(names[position + 1 :])
+            if turn.state.step != Step.DONE and position < len(parts) - 1:
+                rest = ", ".join(later.flow for later in parts[position + 1 :])
                 do_hand_off(
                     turn,
                     Decision(
                         "any",
                         Outcome.HAND_OFF,
                         SEVERAL,
-                        f"{name} did not close; {rest} for a person",
+                        f"{part.flow} did not close; {rest} for a person",
                     ),
                 )
                 break
     finally:
         held, turn.held = turn.held, None
+        closes, turn.closes = turn.closes, None
+        turn.reship_beside = None
+        turn.__dict__["order_numbers"] = mentioned
     if held and (failed := send_held(turn, held)) is not None:
         do_hand_off(turn, unrenderable(failed))
+        return
+    if closes and turn.state.step == Step.DONE:
+        emit_closed(turn, answered_before(turn))
+
+
+def _reship_beside(part: Part, acting: Part | None) -> str | None:
+    """The acting flow a status answer must not reship beside: on the same order, or on one
+    not known yet (it may turn out to be the same)."""
+    if part.flow != STATUS or acting is None:
+        return None
+    same = acting.order is None or part.order is None or acting.order == part.order
+    return acting.flow if same else None
 
 
 def send_held(turn: Turn, held: list[HeldReply]) -> str | None:

@@ -60,6 +60,13 @@ def run(turn: Turn) -> None:
             "reship.unconfirmed",
             f"{decision.reason}, but the request was only guessed to be about its delivery",
         )
+    if decision.outcome == Outcome.AUTO and turn.reship_beside:
+        decision = Decision(
+            "reship",
+            Outcome.HAND_OFF,
+            "reship.beside_action",
+            f"{decision.reason}, but the same message asks for {turn.reship_beside} on it",
+        )
     record_turn_decision(turn, decision, order_number=order.number)
     if decision.outcome == Outcome.AUTO:
         _reship(turn, order, decision)

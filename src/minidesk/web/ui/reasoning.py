@@ -110,7 +110,9 @@ def _title(kind: str, data: Mapping[str, Any]) -> str:
     if kind == EventKind.APPROVAL_DECIDED:
         return f"Approval {data.get('status')}"
     if kind == EventKind.RESOLUTION_CLOSED:
-        return f"Bot resolved it ({data.get('flow')})"
+        # One event for a reply that answered several requests: name them all.
+        flows = data.get("flows") or [data.get("flow") or data.get("rule")]
+        return f"Bot resolved it ({', '.join(str(flow) for flow in flows)})"
     return f"Bot handed off ({data.get('flow')})"
 
 

@@ -1,0 +1,132 @@
+"""A request that acts beside one that only reads: "please cancel order 1042 and send me the
+invoice for 1038", "refund my damaged mug from 1042, and where is my other order?".
+
+Which requests such a message makes, and which order each is about. The read-only ones
+(where the parcel is, the invoice) run first and the acting one last: the read-only answers
+are final, while the acting flow may end in a question ("Reply YES REFUND", "which order?",
+the new address) that the customer's next message answers, so its question closes the
+reply and its state is the conversation's. Two acting requests stay a person's
+(``requests.several``), and so does a message whose requests cannot each be given an order.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from minidesk.resolutions.words import (
+    ASKS,
+    OTHER,
+    PARCEL,
+    SEND_ME,
+    WHERE,
+    asked_for,
+    clauses,
+    is_late,
+)
+from minidesk.triage import taxonomy
+
+STATUS, INVOICE = taxonomy.ORDER_STATUS, taxonomy.INVOICE
+# Flows that act on an order (money, the order itself, or the address it goes to).
+ACTING = frozenset(
+    {taxonomy.REFUND, taxonomy.CANCEL_ORDER, taxonomy.RETURN, taxonomy.ADDRESS_CHANGE}
+)
+# The read-only requests that may run beside one of them, in the order they are answered.
+READ_ONLY = (STATUS, INVOICE)
+DIGITS = re.compile(r"\d{3,20}")
+
+
+@dataclass(frozen=True)
+class Part:
+    """One request of the message: its flow and the order it is about (None: the flow finds
+    it as it would alone, the only order on file or its "which order?")."""
+
+    flow: str
+    order: str | None
+
+
+def asks_where(clause: str) -> bool:
+    """The clause asks where a parcel is, and nothing else."""
+    return bool(
+        is_late(clause) and PARCEL.search(clause) and WHERE.search(clause)
+    ) and not asked_for(clause)
+
+
+def asks_invoice(clause: str) -> bool:
+    """The clause asks to be sent an invoice, and acts on nothing."""
+    return bool(ASKS[INVOICE].search(clause) and SEND_ME.search(clause)) and not (
+        asked_for(clause) & ACTING
+    )
+
+
+def requests_beside(text: str, asked: set[str]) -> tuple[str, ...]:
+    """The flows to run together when ``asked`` (the actions named in ``text``) holds one
+    acting request and a clause of its own asks where a parcel is or for an invoice: the
+    read-only ones first, the acting one last. () when the message is not such a pair."""
+    acting = asked & ACTING
+    if len(acting) != 1 or asked - acting - {INVOICE}:
+        return ()
+    said = clauses(text)
+    reading = [STATUS] if any(asks_where(clause) for clause in said) else []
+    if INVOICE in asked:
+        if not any(asks_invoice(clause) for clause in said):
+            return ()  # the invoice mentioned, not asked for: a person reads it
+        reading.append(INVOICE)
+    return (*reading, *acting) if reading else ()
+
+
+def _about(clause: str, flow: str) -> bool:
+    """The clause is about ``flow``'s request (looser than asking it: the pair is already
+    chosen, this only tells which clauses are whose)."""
+    if flow == STATUS:
+        return bool(is_late(clause) and PARCEL.search(clause)) and not asked_for(clause)
+    if flow == INVOICE:
+        return bool(ASKS[INVOICE].search(clause)) and not asked_for(clause) & ACTING
+    return flow in asked_for(clause)
+
+
+def assign_orders(
+    text: str, flows: Sequence[str], named: Sequence[str], owned: Sequence[str]
+) -> list[Part] | None:
+    """Each request of ``flows`` with its order: the order its clauses name; else, when the
+    message names one order, that one ("cancel 1042 and send me its invoice"), or for "my
+    other order" the customer's one order besides it. None when that cannot be told (two
+    orders in one request's clauses, several named and none in a request's own, an "other
+    order" among several): a person reads it, nothing runs."""
+    said: dict[str, list[str]] = {flow: [] for flow in flows}
+    current: str | None = None
+    pending: list[str] = []  # clauses before the first request ("Hi, about my orders")
+    for clause in clauses(text):
+        asking = [flow for flow in flows if _about(clause, flow)]
+        if len(asking) > 1:
+            return None  # one clause asks two things: whose order is whose is a guess
+        if asking:
+            current = asking[0]
+            said[current] += pending
+            pending = []
+        if current is None:
+            pending.append(clause)
+        else:
+            said[current].append(clause)
+    named_set = set(named)
+    parts: list[Part] = []
+    for flow in flows:
+        if not said[flow]:
+            return None
+        numbers = {n for clause in said[flow] for n in DIGITS.findall(clause)} & named_set
+        other = any(OTHER.search(clause) for clause in said[flow])
+        if len(numbers) > 1:
+            return None
+        if numbers:
+            parts.append(Part(flow, numbers.pop()))
+        elif other:
+            rest = [number for number in owned if number not in named_set]
+            if not named_set or len(rest) != 1:
+                return None
+            parts.append(Part(flow, rest[0]))
+        elif len(named_set) > 1:
+            return None
+        else:
+            parts.append(Part(flow, next(iter(named_set), None)))
+    return parts

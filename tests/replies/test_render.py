@@ -62,6 +62,19 @@ def test_a_missing_value_is_an_error_naming_the_token(blank: str | None) -> None
         render_spec(DEFAULTS["order_status"], channel="email", context=context)
 
 
+@pytest.mark.parametrize("blank", [None, ""])
+def test_a_token_the_template_tests_with_if_may_be_empty(blank: str | None) -> None:
+    context = {**SAMPLES, "eta": blank}
+    rendered = render_spec(DEFAULTS["order_running_late"], channel="email", context=context)
+    assert "has not given a new delivery date yet" in rendered.text
+    assert "now expects it" not in rendered.text
+    # ... while the tokens it only places still must have a value.
+    with pytest.raises(RenderError, match="needs a value for resend_on"):
+        render_spec(
+            DEFAULTS["order_running_late"], channel="email", context={**context, "resend_on": ""}
+        )
+
+
 def test_a_value_too_long_for_sms_is_refused_not_truncated() -> None:
     context = {**SAMPLES, "carrier": "X" * 300}
     with pytest.raises(RenderError, match="too long for SMS"):

@@ -30,6 +30,20 @@ def business_days_late(promised: dt.date, today: dt.date, holidays: Iterable[dt.
     return count
 
 
+def first_day_late_by(
+    promised: dt.date, business_days: int, holidays: Iterable[dt.date] = ()
+) -> dt.date:
+    """The first day on which ``promised`` is ``business_days`` business days late: the
+    inverse of ``business_days_late`` (``business_days`` ≥ 1)."""
+    skip = set(holidays)
+    day, count = promised, 0
+    while count < business_days:
+        day += dt.timedelta(days=1)
+        if day.weekday() < 5 and day not in skip:
+            count += 1
+    return day
+
+
 def show_date(day: dt.date) -> str:
     """'Thu 12 June': how a customer reads a date (no ISO, no ambiguous 06/12)."""
     return f"{day:%a} {day.day} {day:%B}"

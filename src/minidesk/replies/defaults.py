@@ -48,6 +48,23 @@ TEMPLATES = [
         ),
     ),
     _template(
+        "order_running_late",
+        "Order running late (not late enough to resend yet)",
+        "Order #{{ order_number }} — Running late",
+        "Hi {{ customer_name }},\n\nSorry, your order #{{ order_number }} was due on "
+        "{{ promised_on }} and has not arrived yet. It is on its way with {{ carrier }}, "
+        "tracking number {{ tracking_number }}. {% if eta %}The carrier now expects it on "
+        "{{ eta }}.{% else %}The carrier has not given a new delivery date yet.{% endif %}"
+        " Follow it here: {{ tracking_url }}\n\n{{ cta }}",
+        "If it is still not with you on {{ resend_on }}, reply here and we will send the same "
+        "items again at no charge.",
+        sms=(
+            "Order #{{ order_number }} was due {{ promised_on }} and is running late; it is with "
+            "{{ carrier }} ({{ tracking_number }}). {{ cta }}",
+            "Not there by {{ resend_on }}? Reply and we will resend it free.",
+        ),
+    ),
+    _template(
         "order_not_shipped",
         "Order not shipped yet",
         "Order #{{ order_number }} — Not shipped yet",

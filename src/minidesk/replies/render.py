@@ -19,7 +19,7 @@ from minidesk.replies.defaults import DEFAULTS
 from minidesk.replies.languages import NO_NAME, TEAM, translated
 from minidesk.replies.locale import DEFAULT_LANGUAGE, localise, supported
 from minidesk.replies.sandbox import Refused, compile_checked, render_bounded
-from minidesk.replies.spec import CTA, TemplateSpec, check_length, tokens_in
+from minidesk.replies.spec import CTA, TemplateSpec, check_length, conditions_in, tokens_in
 
 URL = re.compile(r"https?://[^\s<>\"]+")
 HTML_CHANNELS = frozenset({"email"})
@@ -134,7 +134,7 @@ def render_spec(
     needed: set[str] = set()
     try:
         for source in body.sources().values():
-            needed |= tokens_in(source)
+            needed |= tokens_in(source) - conditions_in(source)
     except JinjaError as exc:  # a template stored before today's checks
         raise RenderError(f"template {spec.key!r}: {exc}") from exc
     needed.discard(CTA)

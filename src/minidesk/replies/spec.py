@@ -122,6 +122,19 @@ def tokens_in(source: str) -> frozenset[str]:
         raise TemplateSyntaxError(TOO_DEEP, 1) from None
 
 
+@functools.lru_cache(maxsize=1024)
+def conditions_in(source: str) -> frozenset[str]:
+    """The tokens ``source`` tests with ``{% if %}``: the template says what to write when
+    they are empty, so they may be (the others must have a value)."""
+    names: set[str] = set()
+    for branch in parse(source).find_all(nodes.If):
+        test = branch.test  # "{% if eta %}" is the name itself; find_all looks below it
+        names.update(
+            n.name for n in (test, *test.find_all(nodes.Name)) if isinstance(n, nodes.Name)
+        )
+    return frozenset(names)
+
+
 def _cta_uses(source: str) -> int:
     """How often ``{{ cta }}`` appears (the language has no loops to repeat it)."""
     return sum(1 for n in parse(source).find_all(nodes.Name) if n.name == CTA)

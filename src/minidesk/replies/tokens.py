@@ -25,8 +25,12 @@ TOKENS: dict[str, Token] = {
     "carrier": Token("the shipping carrier", "DHL Express"),
     "tracking_number": Token("the shipment's tracking number", "JD014600006281530000"),
     "tracking_url": Token("a link to track the shipment", "https://track.example/JD0146"),
-    "eta": Token("the expected delivery date", "Thu 12 June"),
+    "eta": Token(
+        "the expected delivery date (may be empty: test it with {% if eta %})", "Thu 12 June"
+    ),
     "delivered_on": Token("the date a parcel was delivered", "Mon 9 June"),
+    "promised_on": Token("the delivery date the shop promised", "Mon 9 June"),
+    "resend_on": Token("from when a late order is resent if still missing", "Tue 17 June"),
     "days_late": Token("business days past the promised date", "6"),
     "amount": Token("an amount of money, formatted", "$24.00"),
     "balance": Token("what is left to refund on an order, formatted", "$12.50"),

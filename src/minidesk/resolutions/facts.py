@@ -16,7 +16,8 @@ import re
 from dataclasses import dataclass
 
 from minidesk.resolutions.floors import floor_for
-from minidesk.resolutions.questions import AMOUNT, GIVE_BACK, NOT_MONEY, about_refund
+from minidesk.resolutions.missing import NOT_CAME, PARCEL_NOT_RECEIVED
+from minidesk.resolutions.questions import GIVE_BACK, MONEY_BACK, NOT_MONEY, about_refund
 from minidesk.triage import taxonomy
 
 # The flows a message starts (intents of the same flow map to one name here).
@@ -43,26 +44,23 @@ def _words(*patterns: str) -> re.Pattern[str]:
 ASKS = {
     taxonomy.REFUND: _words(
         r"refund",
-        r"\d+(?:[.,]\d+)?\s?(?:dollars?|bucks|euros?|pounds|[$€£])?\s+back\b",
-        r"money back",
+        *MONEY_BACK,  # "15 dollars back", "de vuelta", "zurückerstatten", "de volta"
         r"reimburs",
         r"reemb[oó]ls",  # and the imperative "reembólsame"
         GIVE_BACK,
-        r"give (?:me )?back\s+" + AMOUNT,
-        AMOUNT + r"\s+zur[uü]ck",
         r"devuelv\w* (?:el|mi) dinero",
         r"devoluci[oó]n del dinero",
         r"erstatt",
         r"r[uü]ckerstatt",
-        r"geld zur[uü]ck",
         r"rembours",
         r"estorn",
-        r"dinheiro de volta",
     ),
     taxonomy.CANCEL_ORDER: _words(r"cancel", r"anul", r"storn", r"annul", r"abbestell"),
     taxonomy.RETURN: _words(
         r"return(?!ed)",  # "I returned it" is past, not a request
-        r"send (?:it |them )?back",
+        # "send it back", "send 10234 back", "send the lamp back" (a number here is an order,
+        # never an amount: ``questions.SUM`` leaves it to the return).
+        r"send (?:[^\s$€£]+\s+){0,3}?back",
         r"devolver" + NOT_MONEY,
         r"devoluci[oó]n",
         r"zur[uü]ck(?:schicken|senden|geben)",
@@ -175,6 +173,9 @@ LATE = _words(
     r"cad[eê]",
     r"quando chega",
     r"rastre",
+    # "no llegó", "nicht angekommen", "jamais reçu le colis": the past tense (``missing``).
+    NOT_CAME,
+    *PARCEL_NOT_RECEIVED,
 )
 # Words that make a clause about a parcel rather than about, say, the invoice ("where is my
 # invoice? it never arrived" asks about the invoice alone): an order's noun or number.

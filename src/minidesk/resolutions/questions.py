@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from minidesk.resolutions.missing import NOT_CAME, NOT_RECEIVED
 from minidesk.triage import taxonomy
 
 
@@ -26,6 +27,15 @@ _MONEY = (
     r"(?:refund|reimburs|money|reembols|devoluci[oó]n del dinero|dinero|erstatt|geld"
     r"|rembours|estorno|dinheiro)"
 )
+# Words between "the refund" and what happened to it: the order it was for, "still", "has".
+_TIED = (
+    r"(?:\s+(?:for|from|of|on|del?|do|da|du|f[uü]r|von|pour|de la|order|pedido|encomenda"
+    r"|commande|bestellung|#?\d{3,}))*\s+(?:(?:still|has|have|ainda|todav[ií]a|immer noch|noch"
+    r"|toujours|me|ist|wurde)\s+)*"
+)
+_DETERMINER = (
+    r"(?:my|the|a|any|your|our|el|mi|la|le|mon|ma|o|meu|minha|die|den|das|mein|meine|meinen)"
+)
 # An amount of money as customers write it: "$15", "12,50 €", "15 dólares", "20 reais".
 AMOUNT = (
     r"(?:[$€£]\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?"
@@ -35,10 +45,36 @@ AMOUNT = (
 # reais", "me rendre 15 euros". With an amount these verbs give money back, not an item
 # (``NOT_MONEY`` keeps the same verbs, for a return, to items).
 _WITHIN_THREE_WORDS = r"(?:[\s-]+[^\s\d$€£]+){0,3}[\s-]+"
-GIVE_BACK = r"(?:devu[eé]lv|devolv|rend)\w*" + _WITHIN_THREE_WORDS + AMOUNT
+GIVE_BACK = r"(?:devu[eé]lv|devolv|rend|r[eé]cup[eé]r|recuper)\w*" + _WITHIN_THREE_WORDS + AMOUNT
 NOT_MONEY = r"(?!\w*" + _WITHIN_THREE_WORDS + AMOUNT + ")"
+# A sum by itself: digits with a currency before or after them ("$15", "R$ 20", "15 dollars"),
+# or a short bare number ("get 15 back"); never an order number ("send 10234 back" or
+# "#1042 back" is a return, not money).
+_CURRENCY = r"(?:[$€£]|d[oó]lar(?:es)?\b|dollars?\b|bucks\b|euros?\b|pounds\b|reais\b)"
+SUM = (
+    rf"(?:(?<=[$€£])\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?{_CURRENCY}"
+    r"|(?<![#\d])\d{1,3}(?:[.,]\d{1,2})?(?![\d.,]))"
+)
+# Money asked back by other words than "refund": "I could get 15 dollars back", "quiero 15
+# dólares de vuelta", "15 $ zurück", "quero 20 dólares de volta", "zurückerstatten". The
+# refund flow's words (``facts.ASKS``) and a plain demand (``DEMAND``) both take these: a
+# model that reads one as a question about a refund must not outvote them.
+MONEY_BACK = (
+    rf"{SUM}\s+(?:back\b|de vuelta|de volta|zur[uü]ck)",
+    r"money back",
+    r"(?:mi |el |su )?dinero de vuelta",
+    r"geld zur[uü]ck",
+    r"dinheiro de volta",
+    r"give (?:me )?back\s+" + AMOUNT,
+    r"zur[uü]ck(?:erstatt|zahl|[uü]berweis)",
+)
 # Where a refund already asked for (or promised) has got to.
 STATUS = _words(
+    # Never received, in every language (``missing``): "I didn't get my refund", "nunca me
+    # llegó el reembolso", "je n'ai jamais reçu le remboursement", "haven't got my $15 back";
+    # and the refund as the subject: "Erstattung für 1042 nie bekommen", "o estorno nunca caiu".
+    rf"(?:{NOT_RECEIVED}|{NOT_CAME})\s+(?:{_DETERMINER}\s+)?(?:{_MONEY}|[$€£]?\s?{SUM}\s+back)",
+    rf"{_MONEY}\w*{_TIED}(?:{NOT_RECEIVED}|{NOT_CAME}|n[aã]o caiu|nunca caiu|never went through)",
     # en
     rf"(?:status|track\w*|progress|update|news|anything new|something new)\b.{{0,25}}{_MONEY}",
     rf"{_MONEY}\w*\s+(?:status|tracking|progress)",
@@ -115,7 +151,7 @@ DEMAND = _words(
     r"refund (?:me|it|this|that|them|the|my|order|\$|\d)",
     r"(?:want|need|'d like|would like|demand|give me|get|have|request|issue|process)\b"
     r".{0,15}\b(?:refund|money back|reimbursement)",
-    r"money back",
+    *MONEY_BACK,
     # "$30 refund on 1042 please" (from the digits: no word boundary before "$")
     r"\d+(?:[.,]\d+)?\s?(?:[$€£]|dollars?|euros?|pounds)?\s+refund",
     GIVE_BACK,

@@ -39,7 +39,7 @@ def after_courtesy(text: str) -> str | None:
     found = _OPENING.match(text)
     if found is None:
         return None
-    rest = text[found.end():].strip()
+    rest = text[found.end() :].strip()
     if len(rest.split()) < MIN_WORDS or not (found.group("but") or "?" in rest):
         return None
     return rest
@@ -59,7 +59,29 @@ _ACKNOWLEDGING_WORDS = {
     "pt": "obrigado obrigada muito entendi certo perfeito tudo bem beleza ótimo combinado valeu"
     " tchau",
 }
+# What the thanks is for ("thanks for the explanation", "gracias por la información", "danke
+# für die Info", "merci pour l'explication", "obrigado pela ajuda"): a thank-you for the answer
+# is still only a thank-you. Read as more, it was taken for insisting after an explained
+# refusal and handed to a person (held-out set 5). Nouns for the answer itself only: "thanks
+# for the refund" or "for the order" are about something else, and stay so.
+_THANKED_FOR = {
+    "en": "for the your this explanation explaining info information help reply answer response"
+    " quick fast update clarification clarifying letting me know",
+    "es": "por la el su tu explicación información info ayuda respuesta aclaración rápida",
+    "de": "für die ihre deine eure erklärung info infos information auskunft hilfe antwort"
+    " schnelle rückmeldung",
+    "fr": "pour la le votre ta l'explication explication l'info info l'information information"
+    " l'aide aide réponse rapide précision précisions",
+    "pt": "pela pelo por a o sua seu explicação informação info ajuda resposta retorno"
+    " esclarecimento rápida",
+}
 _ACKNOWLEDGING = frozenset(" ".join(_ACKNOWLEDGING_WORDS.values()).split())
+# Only beside a thanks: "help" or "ayuda" alone asks for help.
+_THANKS_WORDS = frozenset(
+    {"thanks", "thank", "thankyou", "thx", "ty", "cheers", "appreciated", "gracias", "danke",
+     "dank", "merci", "obrigado", "obrigada", "valeu"}
+)  # fmt: skip
+_FOR_WHAT = frozenset(" ".join(_THANKED_FOR.values()).split())
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 # More words than this is a sentence of its own, whatever its words.
 MAX_ACKNOWLEDGING_WORDS = 8
@@ -72,4 +94,5 @@ def is_acknowledgement(text: str) -> bool:
     if "?" in text or "¿" in text:
         return False
     words = _WORD.findall(text.replace("\u2019", "'").casefold())
-    return 0 < len(words) <= MAX_ACKNOWLEDGING_WORDS and all(w in _ACKNOWLEDGING for w in words)
+    allowed = _ACKNOWLEDGING | _FOR_WHAT if _THANKS_WORDS.intersection(words) else _ACKNOWLEDGING
+    return 0 < len(words) <= MAX_ACKNOWLEDGING_WORDS and all(w in allowed for w in words)

@@ -10,6 +10,16 @@ BODIES: dict[str, tuple[str, str, str]] = {
         "{{ eta }} ankommen.\n\n{{ cta }}",
         "Hier verfolgen: {{ tracking_url }}",
     ),
+    "order_running_late": (
+        "Bestellung #{{ order_number }} — Verspätet",
+        "Hallo {{ customer_name }},\n\nEs tut uns leid: Ihre Bestellung #{{ order_number }} "
+        "sollte am {{ promised_on }} ankommen und ist noch nicht da. Sie ist mit {{ carrier }} "
+        "unterwegs, Sendungsnummer {{ tracking_number }}. {% if eta %}Der Versender erwartet "
+        "sie jetzt am {{ eta }}.{% else %}Der Versender hat noch keinen neuen Liefertermin "
+        "genannt.{% endif %} Hier verfolgen: {{ tracking_url }}\n\n{{ cta }}",
+        "Ist sie am {{ resend_on }} noch nicht bei Ihnen, antworten Sie hier, und wir senden "
+        "Ihnen dieselben Artikel kostenlos noch einmal.",
+    ),
     "order_not_shipped": (
         "Bestellung #{{ order_number }} — Noch nicht versandt",
         "Hallo {{ customer_name }},\n\nIhre Bestellung #{{ order_number }} ist noch nicht "

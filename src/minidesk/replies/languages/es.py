@@ -10,6 +10,16 @@ BODIES: dict[str, tuple[str, str, str]] = {
         "{{ eta }}.\n\n{{ cta }}",
         "Síguelo aquí: {{ tracking_url }}",
     ),
+    "order_running_late": (
+        "Pedido #{{ order_number }} — Con retraso",
+        "Hola {{ customer_name }}:\n\nLo sentimos: tu pedido #{{ order_number }} debía llegar "
+        "el {{ promised_on }} y todavía no ha llegado. Está en camino con {{ carrier }}, "
+        "número de seguimiento {{ tracking_number }}. {% if eta %}El transportista ahora lo "
+        "espera el {{ eta }}.{% else %}El transportista aún no ha dado una nueva fecha de "
+        "entrega.{% endif %} Síguelo aquí: {{ tracking_url }}\n\n{{ cta }}",
+        "Si el {{ resend_on }} todavía no lo tienes, respóndenos aquí y te enviaremos los "
+        "mismos artículos de nuevo, sin coste.",
+    ),
     "order_not_shipped": (
         "Pedido #{{ order_number }} — Aún no enviado",
         "Hola {{ customer_name }}:\n\nTu pedido #{{ order_number }} todavía no ha salido."

@@ -10,6 +10,17 @@ BODIES: dict[str, tuple[str, str, str]] = {
         "{{ eta }}.\n\n{{ cta }}",
         "Suivez-la ici : {{ tracking_url }}",
     ),
+    "order_running_late": (
+        "Commande #{{ order_number }} — En retard",
+        "Bonjour {{ customer_name }},\n\nDésolés : votre commande #{{ order_number }} devait "
+        "arriver le {{ promised_on }} et n'est pas encore arrivée. Elle est en route avec "
+        "{{ carrier }}, numéro de suivi {{ tracking_number }}. {% if eta %}Le transporteur "
+        "l'attend maintenant le {{ eta }}.{% else %}Le transporteur n'a pas encore donné de "
+        "nouvelle date de livraison.{% endif %} Suivez-la ici : {{ tracking_url }}"
+        "\n\n{{ cta }}",
+        "Si elle n'est toujours pas chez vous le {{ resend_on }}, répondez ici et nous vous "
+        "renverrons les mêmes articles, sans frais.",
+    ),
     "order_not_shipped": (
         "Commande #{{ order_number }} — Pas encore expédiée",
         "Bonjour {{ customer_name }},\n\nVotre commande #{{ order_number }} n'est pas encore "

@@ -10,6 +10,17 @@ BODIES: dict[str, tuple[str, str, str]] = {
         "\n\n{{ cta }}",
         "Acompanhe aqui: {{ tracking_url }}",
     ),
+    "order_running_late": (
+        "Encomenda #{{ order_number }} — Com atraso",
+        "Olá {{ customer_name }},\n\nLamentamos: a entrega da sua encomenda "
+        "#{{ order_number }} estava prevista para {{ promised_on }}, e ainda não chegou. "
+        "Está a caminho com {{ carrier }}, número de seguimento {{ tracking_number }}. "
+        "{% if eta %}A transportadora prevê agora a entrega para {{ eta }}.{% else %}"
+        "A transportadora ainda não indicou uma nova data de entrega.{% endif %} "
+        "Acompanhe aqui: {{ tracking_url }}\n\n{{ cta }}",
+        "Se até {{ resend_on }}, não a tiver recebido, responda aqui e enviamos-lhe os mesmos "
+        "artigos de novo, sem custos.",
+    ),
     "order_not_shipped": (
         "Encomenda #{{ order_number }} — Ainda não enviada",
         "Olá {{ customer_name }},\n\nA sua encomenda #{{ order_number }} ainda não foi "

@@ -1,12 +1,14 @@
 """Where is my order / when will it come / it is late: tracking and the ETA in one reply, or a
 free reship when more than 5 business days late (never for a delivered order). A cancelled
-order is said to be cancelled, never "not shipped yet"."""
+order is said to be cancelled, never "not shipped yet". An order past its promised day but
+not late enough to resend is said to be late, with the day from which a reply gets the
+items resent: the customer's next step, and the policy's."""
 
 from __future__ import annotations
 
-from minidesk.commerce.connector import OrderRecord
+from minidesk.commerce.connector import OrderRecord, ShipmentRecord
 from minidesk.commerce.tracking import tracking_url
-from minidesk.policies.calendar import business_days_late, local_date
+from minidesk.policies.calendar import business_days_late, first_day_late_by, local_date
 from minidesk.policies.decisions import Decision, Outcome, check_reship
 from minidesk.replies.locale import NOT_GIVEN
 from minidesk.resolutions.context import Turn
@@ -18,7 +20,7 @@ from minidesk.resolutions.flows.common import (
     record_turn_decision,
 )
 from minidesk.resolutions.models import FollowUpRisk
-from minidesk.resolutions.outcome import do_close, do_hand_off, say
+from minidesk.resolutions.outcome import Say, do_close, do_hand_off, say
 
 
 def run(turn: Turn) -> None:
@@ -64,15 +66,26 @@ def run(turn: Turn) -> None:
     elif decision.outcome == Outcome.HAND_OFF:
         do_hand_off(turn, decision)
     else:
-        reply = say(
-            "order_status",
-            order_number=order.number,
-            carrier=shipment.carrier,
-            tracking_number=shipment.tracking_number,
-            tracking_url=tracking_url(shipment.carrier, shipment.tracking_number),
-            eta=shipment.eta or NOT_GIVEN,
-        )
-        do_close(turn, reply, "order.tracking", FollowUpRisk.MEDIUM)
+        do_close(turn, _where_it_is(turn, order, shipment), "order.tracking", FollowUpRisk.MEDIUM)
+
+
+def _where_it_is(turn: Turn, order: OrderRecord, shipment: ShipmentRecord) -> Say:
+    tracking = {
+        "order_number": order.number,
+        "carrier": shipment.carrier,
+        "tracking_number": shipment.tracking_number,
+        "tracking_url": tracking_url(shipment.carrier, shipment.tracking_number),
+    }
+    promised, today = order.promised_on, turn.today
+    # A date already past says nothing about when it will come.
+    eta = shipment.eta if shipment.eta is not None and shipment.eta >= today else None
+    if promised is None or promised >= today:
+        # The carrier's estimate, else the day the shop promised.
+        return say("order_status", **tracking, eta=eta or promised or NOT_GIVEN)
+    # Late by the calendar (a Saturday's promise is late on Sunday), resent by business days.
+    days = turn.pack.reship_after_business_days + 1
+    resend_on = first_day_late_by(promised, days, turn.pack.holidays)
+    return say("order_running_late", **tracking, promised_on=promised, eta=eta, resend_on=resend_on)
 
 
 def _reship(turn: Turn, order: OrderRecord, decision: Decision) -> None:

@@ -25,10 +25,29 @@ from minidesk.resolutions.flows.common import (
 from minidesk.resolutions.models import FollowUpRisk, Step
 from minidesk.resolutions.outcome import card, do_ask, do_close, do_escalate, do_hand_off, say
 
-# Asking for the money somewhere other than the order's own payment method.
+# Asking for the money somewhere other than the order's own payment method, in English,
+# Spanish, German, French and Portuguese: read in English only, "sur ma nouvelle carte" or
+# "no meu cartão novo" was offered to the order's card, the hand-off POLICIES.md asks for never
+# made (held-out set 5).
 ELSEWHERE = re.compile(
     r"\b(?:other|another|different|new|second|my (?:new|other)) (?:card|account|bank|method)\b"
-    r"|\b(?:paypal|venmo|bank transfer|wire|store credit|gift card|cash|iban|zelle)\b",
+    r"|\b(?:paypal|venmo|bank transfer|wire|store credit|gift card|cash|iban|zelle)\b"
+    # es
+    r"|\b(?:otra|nueva|distinta|diferente|segunda) (?:tarjeta|cuenta)\b"
+    r"|\b(?:tarjeta|cuenta) (?:nueva|distinta|diferente)\b|\btransferencia\b|\bbizum\b"
+    r"|\befectivo\b|\btarjeta regalo\b|\bsaldo (?:en|de) la tienda\b"
+    # de
+    r"|\b(?:andere|anderes|anderen|neue|neuen|neues|zweite|zweiten) (?:karte|kreditkarte"
+    r"|konto|bankkonto|zahlungsart|zahlungsmethode)\b|\b[uü]berweisung\b|\bgutschein\b"
+    r"|\bbargeld\b|\bin bar\b"  # not "bar" alone: a towel bar, a bar stool
+    # fr
+    r"|\b(?:autre|nouvelle|nouveau|deuxi[eè]me) (?:carte|compte|moyen)\b"
+    r"|\bcarte (?:nouvelle|diff[eé]rente)\b|\bvirement\b|\bbon d'achat\b|\besp[eè]ces\b"
+    r"|\bcarte cadeau\b"
+    # pt
+    r"|\b(?:outro|outra|novo|nova|segundo) (?:cart[aã]o|conta|m[eé]todo)\b"
+    r"|\b(?:cart[aã]o|conta) (?:novo|nova|diferente)\b|\btransfer[eê]ncia\b|\bpix\b"
+    r"|\bmb ?way\b|\bdinheiro vivo\b|\bvale[- ]presente\b",
     re.IGNORECASE,
 )
 

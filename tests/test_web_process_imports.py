@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from tests.conftest import ON_POSTGRES, TEST_DB_URL
 
 ROOT = Path(__file__).resolve().parents[1]
-UNUSED = ["alembic", "holidays", "psycopg", "redis"]
+UNUSED = ["alembic", "holidays", "psycopg", "redis", "rich"]
 REDIS_URL = os.environ.get("MINIDESK_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 

@@ -16,6 +16,7 @@ import json
 import shutil
 from pathlib import Path
 
+from minidesk.triage.augment import with_products
 from minidesk.triage.data import SEEDS, Example, load_examples
 from minidesk.triage.negatives import negative_examples
 from minidesk.triage.registry import DEFAULT_MODEL_DIR
@@ -44,17 +45,22 @@ def bitext_examples(datasets: Path, release: str) -> list[Example]:
 def build(datasets: Path, out: Path) -> dict[str, object]:
     first, second = bitext_examples(datasets, "8k"), bitext_examples(datasets, "llm")
     own = load_examples(SEEDS) + negative_examples()
-    examples = first + second + own
+    corpus = first + second + own
     # Calibrate across releases: each release is scored by a model trained on the other,
     # the only honest view of how confident the model is on phrasing it has not seen. The
     # intents left out of each fold stay negatives beside the generated oos rows.
-    fold_ids = [0] * len(first) + [1] * len(second) + [i % 2 for i in range(len(own))]
+    folds = [0] * len(first) + [1] * len(second) + [i % 2 for i in range(len(own))]
+    # Copies naming a product stay in their row's fold: never scored by a model that
+    # trained on their original.
+    named = with_products(corpus)
+    examples = corpus + [copy for _, copy in named]
+    fold_ids = folds + [folds[index] for index, _ in named]
     report = train(
         examples,
         fold_ids=fold_ids,
         leave_classes_out=True,
         meta={
-            "source": "bitext-8k + bitext-llm-6.5k + seed_examples + negatives",
+            "source": "bitext-8k + bitext-llm-6.5k + seed_examples + negatives + products",
             "license": "CDLA-Sharing-1.0 (see LICENSE-bitext.txt)",
         },
     )

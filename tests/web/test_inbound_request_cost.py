@@ -8,6 +8,7 @@ from typing import Any
 import anyio.to_thread
 import pytest
 from fastapi.testclient import TestClient
+from starlette.routing import Match
 from tests.conftest import Cast
 
 PATH = "/api/v1/inbound/messages"
@@ -36,3 +37,18 @@ def test_an_inbound_post_never_waits_for_the_thread_pool(
     monkeypatch.setattr(anyio.to_thread, "run_sync", counted)
     _post(client, cast, "m-1")
     assert trips == []
+
+
+def test_the_inbound_route_is_tried_first_and_the_docs_keep_the_manifests_order(
+    client: TestClient,
+) -> None:
+    scope = {"type": "http", "method": "POST", "path": PATH, "root_path": "", "headers": []}
+    tried = 0
+    for route in client.app.router.routes:  # type: ignore[attr-defined]
+        tried += 1
+        if route.matches(dict(scope))[0] == Match.FULL:
+            break
+    assert tried <= 2  # the app's own /openapi.json, then the inbound router
+    tags = [tag["name"] for tag in client.get("/openapi.json").json()["tags"]]
+    assert tags[:4] == ["admin", "auth", "integrations", "tickets"]
+    assert tags.index("channels") > tags.index("tickets")

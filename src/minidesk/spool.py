@@ -59,6 +59,7 @@ from minidesk import doorbell, hints, inbox
 from minidesk.db import Database, UTCDateTime, make_engine
 from minidesk.inbox import Accepted, InboxStatus, Key, Row, key_params
 from minidesk.inbox_store import Batch, FileLock, StateReader
+from minidesk.spool_reads import KnownKeys
 from minidesk.write_gates import database_path
 
 log = logging.getLogger(__name__)
@@ -131,6 +132,9 @@ class Spool:
         self.path, self.db = path, db
         # Where the threads that wait for processing commits ring (``doorbell``).
         self._waiters = path.with_name(f"{path.name}.commit-waiters")
+        database = database_path(db.url)
+        assert database is not None  # a spool exists only beside a database file
+        self._known = KnownKeys(database)
         url = f"sqlite:///{path}"
         self.engine: Engine = make_engine(url)
         self.reader: Engine = make_engine(url, writer=False)
@@ -250,8 +254,7 @@ class Spool:
     def accept_many(self, rows: Mapping[Key, Row]) -> dict[Key, Accepted]:
         """Known to the inbox already (processed, or taken in) → that row; else into the
         spool, where a key that is waiting already is a duplicate too."""
-        with self.db.read_engine.connect() as connection:  # no Session: every accept asks
-            answers = inbox.known(connection, list(rows))
+        answers = self._known.known(list(rows))
         fresh = self.put([row for key, row in rows.items() if key not in answers])
         for key, inbox_id in fresh.items():
             answers[key] = Accepted(inbox_id, False, rows[key]["status"])
@@ -328,6 +331,7 @@ class Spool:
             self.checkpoint()
         self.engine.dispose()
         self.reader.dispose()
+        self._known.close()
 
 
 _spools: dict[str, Spool] = {}
@@ -399,6 +403,10 @@ def spool_path(url: str) -> Path | None:
 
 def spool_of(db: Database) -> Spool | None:
     """The spool beside ``db``, opened once per process; None on PostgreSQL."""
+    # Asked several times per accepted message (the store, its hints): the path's parsing
+    # cost more than the accept's own bookkeeping.
+    if (spool := _spools.get(db.url)) is not None:
+        return spool
     path = spool_path(db.url)
     if path is None:
         return None

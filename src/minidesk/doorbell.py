@@ -13,7 +13,9 @@ A ring is a hint, never the state: the waiter reads where its rows stand after e
 on its own re-check interval all the same, so a ring that is lost (a full socket buffer means
 one is pending anyway) delays an answer and never loses or duplicates one. A process that
 died leaves its file behind; the next ring finds nobody bound there and removes it. The
-kernel frees an abstract socket with its process, so nothing stale can be woken.
+kernel frees an abstract socket with its process, so nothing stale can be woken. Abstract
+names are per network namespace: web processes and workers sharing a database file from
+different containers are not rung, and answer on the re-check interval instead.
 """
 
 from __future__ import annotations

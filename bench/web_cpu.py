@@ -8,7 +8,8 @@ this script, as ``minidesk serve --workers N`` serves each (the app without embe
 uvicorn on uvloop and httptools), beside a ``minidesk worker --role inbound`` that takes the
 messages in; the child reports its CPU split by thread (the event loop, the intake thread
 that stores accepts, the thread that watches for the worker's commits, the thread pool) and,
-with ``--profile N``, cProfile's N most expensive functions over every thread.
+with ``--profile N``, cProfile's N most expensive functions over every thread
+(``WEB_CPU_THREADS=main``: the event loop's thread alone).
 """
 
 from __future__ import annotations
@@ -103,8 +104,9 @@ def serve(port: int, profile: bool, out: Path) -> None:
         if profile:
             stream = io.StringIO()
             stats = pstats.Stats(main, stream=stream)
-            for profiler in profiles[1:]:
-                stats.add(profiler)
+            if os.environ.get("WEB_CPU_THREADS") != "main":
+                for profiler in profiles[1:]:
+                    stats.add(profiler)
             stats.sort_stats("tottime").print_stats(int(os.environ.get("WEB_CPU_TOP", "30")))
             stats.sort_stats("cumulative").print_stats(int(os.environ.get("WEB_CPU_TOP", "30")))
             report["profile"] = stream.getvalue()

@@ -70,14 +70,26 @@ class Accepted:
 def to_payload(message: InboundMessage) -> dict[str, Any]:
     # What ``dataclasses.asdict`` gives, without its deep copy of every value (a tenth of
     # an accept's CPU): the payload is serialised to JSON at once, never mutated.
-    payload = {f.name: getattr(message, f.name) for f in dataclasses.fields(message)}
-    payload["sender"] = dataclasses.asdict(message.sender)
-    payload["attachments"] = tuple(dataclasses.asdict(a) for a in message.attachments)
+    payload = _flat(message)
+    payload["sender"] = _flat(message.sender)
+    payload["attachments"] = tuple(_flat(a) for a in message.attachments)
     payload["reply_to_external_ids"] = tuple(message.reply_to_external_ids)
     # Who handed the message in is part of the row, so the audit trail and four-eyes checks
     # can name the credential and its user.
-    payload["via"] = dataclasses.asdict(message.via) if message.via else None
+    payload["via"] = _flat(message.via) if message.via else None
     return payload
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _flat(instance: Any) -> dict[str, Any]:
+    # ``asdict`` one level deep (sender, via and attachments hold plain values only), with
+    # each class's field names looked up once: ``asdict`` was a sixth of an accept's CPU.
+    names = _FIELDS.get(type(instance))
+    if names is None:
+        names = _FIELDS[type(instance)] = tuple(f.name for f in dataclasses.fields(instance))
+    return {name: getattr(instance, name) for name in names}
 
 
 def from_payload(payload: dict[str, Any]) -> InboundMessage:

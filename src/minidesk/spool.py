@@ -16,11 +16,12 @@ follow the file with a cursor. PostgreSQL needs no spool: its writers do not exc
 other.
 
 The ``Spool`` is the SQLite ``inbox_store.InboxStore``. Workers do not wait for hints: they watch
-this file (``arrivals``), and a web process waiting for a message's ticket watches the
-database (``commits``). Both watch ``PRAGMA data_version``, which moves whenever another
-connection, in any process, commits to the file: one local call polled every millisecond,
-with no socket or lock file to go stale when a process dies; within one process a condition
-variable wakes the watcher at once.
+this file (``arrivals``) through ``PRAGMA data_version``, which moves whenever another
+connection, in any process, commits to the file: one local call polled every millisecond;
+within one process a condition variable wakes the watcher at once. A web process waiting for
+a message's ticket (``commits``) is rung instead (``doorbell``: a datagram from the worker
+after each processing commit), so it spends nothing while nothing commits; where that is not
+available (not Linux) it watches the database's ``data_version`` too.
 """
 
 from __future__ import annotations
@@ -54,10 +55,11 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from minidesk import hints, inbox
+from minidesk import doorbell, hints, inbox
 from minidesk.db import Database, UTCDateTime, make_engine
 from minidesk.inbox import Accepted, InboxStatus, Key, Row, key_params
 from minidesk.inbox_store import Batch, FileLock, StateReader
+from minidesk.spool_reads import KnownKeys
 from minidesk.write_gates import database_path
 
 log = logging.getLogger(__name__)
@@ -128,6 +130,11 @@ class Spool:
 
     def __init__(self, path: Path, db: Database) -> None:
         self.path, self.db = path, db
+        # Where the threads that wait for processing commits ring (``doorbell``).
+        self._waiters = path.with_name(f"{path.name}.commit-waiters")
+        database = database_path(db.url)
+        assert database is not None  # a spool exists only beside a database file
+        self._known = KnownKeys(database)
         url = f"sqlite:///{path}"
         self.engine: Engine = make_engine(url)
         self.reader: Engine = make_engine(url, writer=False)
@@ -247,8 +254,7 @@ class Spool:
     def accept_many(self, rows: Mapping[Key, Row]) -> dict[Key, Accepted]:
         """Known to the inbox already (processed, or taken in) → that row; else into the
         spool, where a key that is waiting already is a duplicate too."""
-        with self.db.read_engine.connect() as connection:  # no Session: every accept asks
-            answers = inbox.known(connection, list(rows))
+        answers = self._known.known(list(rows))
         fresh = self.put([row for key, row in rows.items() if key not in answers])
         for key, inbox_id in fresh.items():
             answers[key] = Accepted(inbox_id, False, rows[key]["status"])
@@ -301,14 +307,17 @@ class Spool:
     def arrivals(self) -> Watcher:
         return Watcher(self.path, self._arrived)
 
-    def commits(self) -> Watcher:
+    def commits(self) -> Watcher | doorbell.Doorbell:
         path = database_path(self.db.url)
         assert path is not None  # a spool exists only beside a database file
+        if doorbell.supported():
+            return doorbell.Doorbell(self._waiters)
         return Watcher(path, self._committed)
 
     def committed(self) -> None:
         with self._committed:
             self._committed.notify_all()
+        doorbell.ring(self._waiters)
 
     def state_reader(self) -> StateReader:
         path = database_path(self.db.url)
@@ -322,6 +331,7 @@ class Spool:
             self.checkpoint()
         self.engine.dispose()
         self.reader.dispose()
+        self._known.close()
 
 
 _spools: dict[str, Spool] = {}
@@ -393,6 +403,10 @@ def spool_path(url: str) -> Path | None:
 
 def spool_of(db: Database) -> Spool | None:
     """The spool beside ``db``, opened once per process; None on PostgreSQL."""
+    # Asked several times per accepted message (the store, its hints): the path's parsing
+    # cost more than the accept's own bookkeeping.
+    if (spool := _spools.get(db.url)) is not None:
+        return spool
     path = spool_path(db.url)
     if path is None:
         return None

@@ -9,8 +9,9 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 
-from fastapi import Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse
+from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CONTENT_TYPE_LATEST
 from sqlalchemy import text
@@ -30,6 +31,9 @@ log = logging.getLogger(__name__)
 
 # Concurrent accepts on PostgreSQL, where each waits mostly on its commit's round trip.
 INTAKE_THREADS = 4
+# Routers matched before the others: FastAPI tries every route of every router in turn
+# (some 2 µs each), and the inbound API, the busiest route, would come after some 85 of them.
+FIRST_MATCHED = frozenset({"/api/v1/inbound"})
 
 
 @functools.cache
@@ -37,6 +41,15 @@ def _freeze_once() -> None:
     """gc.freeze() on the first call only. Not ``if not gc.get_freeze_count()``: that count
     walks every frozen object (some 25 ms of CPU with the app loaded), on each app's start."""
     gc.freeze()
+
+
+def _tags_in_order(routers: list[APIRouter]) -> list[str]:
+    tags: dict[str, None] = {}
+    for router in routers:
+        for route in router.routes:
+            if isinstance(route, APIRoute) and route.include_in_schema:
+                tags.update((str(tag), None) for tag in route.tags)
+    return list(tags)
 
 
 def create_app(settings: Settings | None = None, *, embedded_workers: int | None = None) -> FastAPI:
@@ -98,7 +111,10 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
     app.state.awaiting = awaiting
     app.state.hub = hub
     problems.install(app)
-    for router in features.routers():
+    routers = features.routers()
+    # The docs keep the manifests' order: tag groups are listed as they first appear there.
+    app.openapi_tags = [{"name": tag} for tag in _tags_in_order(routers)]
+    for router in sorted(routers, key=lambda router: router.prefix not in FIRST_MATCHED):
         app.include_router(router)
     docs.install(app)
     app.mount("/static/ui", StaticFiles(directory=UI_DIR / "static"), name="ui-assets")

@@ -5,13 +5,13 @@ the message itself: on SQLite that makes it a second writer queueing for the loc
 workers' batches, and the workers would batch less. So a request accepts, and then waits here
 while a worker (``jobs.drain``, which watches the store) takes the row in with its batch.
 
-One thread per process watches the database's commits (``InboxStore.commits``: on SQLite a
-poll of ``PRAGMA data_version`` across processes, an in-process notification otherwise; on
-PostgreSQL a ``LISTEN`` for the ``NOTIFY`` each processing transaction sends); after each
-commit it reads, in one query on a connection of its own (``InboxStore.state_reader``), where
-every waiting row stands, and answers those a worker finished, on their event loops. Rows
-still pending when a request's time is up answer ``queued``; nothing is lost either way, the
-row is durable and a worker takes it later.
+One thread per process watches the workers' processing commits (``InboxStore.commits``: on
+SQLite a ``doorbell`` the worker rings after each, so nothing is read while nothing is
+processed; on PostgreSQL a ``LISTEN`` for the ``NOTIFY`` each processing transaction sends);
+after each commit it reads, in one query on a connection of its own
+(``InboxStore.state_reader``), where every waiting row stands, and answers those a worker
+finished, on their event loops. Rows still pending when a request's time is up answer
+``queued``; nothing is lost either way, the row is durable and a worker takes it later.
 """
 
 from __future__ import annotations

@@ -97,7 +97,7 @@ _HUMAN_TERMS = (
     r"mit jemand(?:em)? (?:\w+ )?(?:sprechen|reden)",
     # fr
     r"parler (?:a|avec) (?:un |une )?(?:personne|humain|conseiller|conseillere|agent)",
-    r"vraie personne", r"un humain", r"parler (?:a|avec) quelqu.un",  # ' or ’
+    r"vraie personne", r"un humain", r"parler (?:a|avec) quelqu.un",  # any apostrophe
     # pt
     r"falar com (?:um |uma )?(?:pessoa|humano|atendente|agente|representante)",
     r"pessoa de verdade", r"atendente humano", r"falar com alguem",

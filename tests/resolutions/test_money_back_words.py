@@ -55,3 +55,18 @@ def test_fifteen_dollars_back_read_as_a_refund_question_is_offered(
     number = int(str(inbound(client, cast.shop, text, "m1", email=ANA)["ticket_number"]))
     assert templates(shop, number) == ["refund_offer"]
     assert "$15.00" in replies(shop, number)[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kann ich mein Geld dafür zurückbekommen? Bestellung 10234",
+        "ich will das Geld für das Set zurück, 10234",
+        "can I have my money for it back? order 10234",
+        "quiero mi dinero de vuelta, pedido 10234",
+        "quero o meu dinheiro todo de volta, pedido 10234",
+    ],
+)
+def test_money_back_with_words_between_asks_for_a_refund(text: str) -> None:
+    # German puts "zurück" at the clause's end, after whatever the money is for.
+    assert choose_flow(taxonomy.REFUND, 0.66, text, has_order=True).flow == taxonomy.REFUND

@@ -88,6 +88,13 @@ def test_health_and_safety_words_flag(text: str) -> None:
         "ich möchte mit einem Mitarbeiter sprechen",
         "je veux parler à un conseiller",
         "GET ME A HUMAN NOW",
+        # "Someone" as English has it ("talk to someone"), in the other four languages.
+        "je voudrais parler à quelqu'un de vrai au sujet du sac",
+        "je veux parler \u00e0 quelqu\u2019un",  # a typographic apostrophe
+        "necesito hablar con alguien del pedido",
+        "kann ich mit jemandem sprechen?",
+        "ich will mit jemand echtem reden",
+        "quero falar com alguém sobre a encomenda",
     ],
 )
 def test_human_please(text: str) -> None:

@@ -23,6 +23,7 @@ from minidesk.events import Actor, ActorType, Event
 from minidesk.policies.calendar import local_date
 from minidesk.policies.pack import PolicyPack, get_pack
 from minidesk.replies.locale import DEFAULT_LANGUAGE, supported
+from minidesk.resolutions.items import order_named
 from minidesk.resolutions.models import ResolutionState, Step
 from minidesk.triage.flags import find_flags
 
@@ -97,7 +98,7 @@ class Turn:
         it; a bare number that is one of THIS customer's orders ("the stacking toy from
         10234", "bonsai kit (10234)") is that order too, and so is the bare answer to the
         bot's "which order?". Without a number, an item of exactly one of their orders
-        named in the text picks that order.
+        named in the text ("where's my rug?") picks that order (``items.order_named``).
         """
         found = [str(n).lstrip("#") for n in self.message.entities.get("order_numbers", [])]
         bare = BARE_NUMBER.findall(self.message.text)
@@ -111,14 +112,8 @@ class Turn:
         return found
 
     def _named_by_item(self) -> list[str]:
-        text = self.text.lower()
-        named = {
-            order.number
-            for order in self.customer_orders
-            for item in order.items
-            if len(name := str(item.get("name", "")).strip().lower()) >= 4 and name in text
-        }
-        return list(named) if len(named) == 1 else []
+        number = order_named(self.text, self.customer_orders)
+        return [number] if number else []
 
     @property
     def language(self) -> str:

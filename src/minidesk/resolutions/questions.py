@@ -62,6 +62,10 @@ SUM = (
 MONEY_BACK = (
     rf"{SUM}\s+(?:back\b|de vuelta|de volta|zur[uü]ck)",
     r"money back",
+    # The same with words between, as German word order puts them ("mein Geld dafür
+    # zurückbekommen", "das Geld für das Set zurück") and English may ("my money for it back").
+    r"(?:money|dinero|geld|dinheiro|argent)(?:\s+[^\s\d$€£]+){1,3}?\s+"
+    r"(?:back\b|de vuelta|de volta|zur[uü]ck)",
     r"(?:mi |el |su )?dinero de vuelta",
     r"geld zur[uü]ck",
     r"dinheiro de volta",

@@ -90,16 +90,17 @@ _HUMAN_TERMS = (
     r"human (?:being|agent|please)", r"customer service representative",
     # es
     r"hablar con (?:una |un )?(?:persona|humano|agente|representante)",
-    r"persona real", r"agente humano",
+    r"persona real", r"agente humano", r"hablar con alguien",
     # de
     r"mit (?:einem |einer )?(?:menschen|mitarbeiter(?:in)?|person|berater(?:in)?) sprechen",
     r"echte(?:n|r)? (?:mensch(?:en)?|person)", r"mitarbeiter sprechen",
+    r"mit jemand(?:em)? (?:\w+ )?(?:sprechen|reden)",
     # fr
     r"parler (?:a|avec) (?:un |une )?(?:personne|humain|conseiller|conseillere|agent)",
-    r"vraie personne", r"un humain",
+    r"vraie personne", r"un humain", r"parler (?:a|avec) quelqu.un",  # any apostrophe
     # pt
     r"falar com (?:um |uma )?(?:pessoa|humano|atendente|agente|representante)",
-    r"pessoa de verdade", r"atendente humano",
+    r"pessoa de verdade", r"atendente humano", r"falar com alguem",
 )
 
 

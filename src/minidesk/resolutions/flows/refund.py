@@ -22,6 +22,7 @@ from minidesk.resolutions.flows.common import (
     own_order,
     record_turn_decision,
 )
+from minidesk.resolutions.items import items_named
 from minidesk.resolutions.models import FollowUpRisk, Step
 from minidesk.resolutions.outcome import card, do_ask, do_close, do_escalate, do_hand_off, say
 
@@ -54,8 +55,6 @@ ELSEWHERE = re.compile(
 
 # What card issuers take to show a refund; said so the customer does not chase it on day two.
 REFUND_TIMEFRAME = "5-10 business days"
-# Shorter item names ("Hat", "Mug") are too often plain words of the message.
-MIN_ITEM_NAME = 4
 
 
 def run(turn: Turn) -> None:
@@ -131,12 +130,7 @@ def requested_amount(turn: Turn, order: OrderRecord) -> Money | None:
     if turn.amounts:
         first = turn.amounts[0]
         return Money(int(first["amount_minor"]), str(first["currency"]))
-    text = turn.text.lower()
-    named = [
-        item
-        for item in order.items
-        if len(name := str(item.get("name", "")).strip().lower()) >= MIN_ITEM_NAME and name in text
-    ]
+    named = items_named(turn.text, order.items)
     if not named or len(named) == len(order.items):
         return None
     if any("unit_price_minor" not in item for item in named):

@@ -122,3 +122,14 @@ def test_every_translation_uses_only_its_templates_tokens(language: str) -> None
         assert used <= declared, (language, key, used - declared)
         assert body.count("{{ cta }}") == 1, (language, key)
     assert set(BODIES[language]) == set(BODIES["es"])
+
+
+def test_a_german_refund_says_how_long_banks_take_in_german(
+    client: TestClient, cast: Cast, shop: Database
+) -> None:
+    text = "Das Stapelspielzeug aus 10234 ist kaputt angekommen. Können Sie mir 24,99 $ erstatten?"
+    number = _ask(client, cast, text)
+    inbound(client, cast.shop, "YES REFUND", "m2", email=ANA, thread="t")
+    assert templates(shop, number) == ["refund_offer", "refund_done"]
+    done = replies(shop, number)[-1]
+    assert "5 bis 10 Werktage" in done and "business days" not in done

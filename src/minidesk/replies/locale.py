@@ -48,6 +48,27 @@ class NotGiven:
 NOT_GIVEN = NotGiven()
 
 
+class BusinessDays:
+    """A span of business days ("5-10 business days"), said in the reply's words."""
+
+    WORDS = {
+        "en": "{low}-{high} business days",
+        "es": "de {low} a {high} días hábiles",
+        "de": "{low} bis {high} Werktage",
+        "fr": "{low} à {high} jours ouvrés",
+        "pt": "{low} a {high} dias úteis",
+    }
+
+    def __init__(self, low: int, high: int) -> None:
+        self.low, self.high = low, high
+
+    def words(self, language: str) -> str:
+        return self.WORDS[language].format(low=self.low, high=self.high)
+
+    def __str__(self) -> str:
+        return self.words(DEFAULT_LANGUAGE)
+
+
 def _plain(text: str) -> str:
     # CLDR puts no-break spaces in "24,00 €" and "12 juin"; one of them makes an SMS UCS-2
     # (70 characters a segment instead of 160), and no reader can tell them apart.
@@ -86,6 +107,8 @@ def localise(values: Mapping[str, Any], language: str) -> dict[str, Any]:
             shown[key] = show_day(value, language)
         elif isinstance(value, NotGiven):
             shown[key] = NotGiven.WORDS[language]
+        elif isinstance(value, BusinessDays):
+            shown[key] = value.words(language)
         else:
             shown[key] = value
     return shown

@@ -13,6 +13,7 @@ from minidesk.desk.models import Direction, Message
 from minidesk.policies.decisions import Decision, Outcome, check_auto_refund, check_refund
 from minidesk.policies.ledger import do_record_offer, do_record_refund, do_settle
 from minidesk.policies.models import ApprovalKind, LedgerSource, SpendEntry
+from minidesk.replies.locale import BusinessDays
 from minidesk.resolutions.answers import confirms
 from minidesk.resolutions.caps import auto_refunded, offer_entry
 from minidesk.resolutions.context import Turn
@@ -54,7 +55,7 @@ ELSEWHERE = re.compile(
 
 
 # What card issuers take to show a refund; said so the customer does not chase it on day two.
-REFUND_TIMEFRAME = "5-10 business days"
+REFUND_TIMEFRAME = BusinessDays(5, 10)  # in the reply's language
 
 
 def run(turn: Turn) -> None:

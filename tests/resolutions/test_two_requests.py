@@ -163,3 +163,16 @@ def test_an_unknown_second_part_is_handed_off_as_before(
     text = "cancel order 10239 and also delete my account data"
     choice = choose_flow(taxonomy.CANCEL_ORDER, 0.9, text, has_order=True)
     assert choice.together == ()
+
+
+def test_a_part_that_asks_which_order_leaves_the_question_to_the_person(
+    client: TestClient, cast: Cast, shop: Database
+) -> None:
+    # Ana has several orders and names none: the status part would ask "which order?", but
+    # the invoice beside it goes to a person, who asks; one reply, no contradicting question.
+    text = "where is my parcel? and can you send me the invoice as well"
+    number = int(str(inbound(client, cast.shop, text, "m1", email=ANA)["ticket_number"]))
+    [handed] = kinds(shop, number, "resolution.handed_off")
+    assert handed["rule"] == "requests.several"
+    [reply] = replies(shop, number)
+    assert "Which order" not in reply and "follow up" in reply

@@ -34,16 +34,23 @@ from minidesk.resolutions.outcome import (
 from minidesk.resolutions.parts import ACTING, STATUS, Part
 
 SEVERAL = "requests.several"
+# Steps where a flow asked the customer something: beside a hand-off the question would
+# contradict "a person will follow up", so the person asks it instead.
+QUESTIONS = frozenset(
+    {Step.AWAITING_ORDER, Step.AWAITING_TOKEN, Step.AWAITING_ADDRESS, Step.IN_GUIDE}
+)
 
 
 def run_together(
     turn: Turn, flows: Mapping[str, Callable[[Turn], None]], parts: Sequence[Part]
 ) -> None:
-    turn.held, turn.closes = [], []
+    held: list[HeldReply] = []
+    turn.held, turn.closes = held, []
     mentioned = turn.order_numbers
     acting = parts[-1] if parts[-1].flow in ACTING else None
     try:
         for position, part in enumerate(parts):
+            before = len(held)
             turn.state.flow = part.flow
             # The flow reads the message's orders: here, this request's own.
             turn.__dict__["order_numbers"] = [part.order] if part.order else []
@@ -52,6 +59,8 @@ def run_together(
             if turn.state.step == Step.HANDED_OFF:
                 break
             if turn.state.step != Step.DONE and position < len(parts) - 1:
+                if turn.state.step in QUESTIONS:
+                    del held[before:]
                 rest = ", ".join(later.flow for later in parts[position + 1 :])
                 do_hand_off(
                     turn,
@@ -64,7 +73,7 @@ def run_together(
                 )
                 break
     finally:
-        held, turn.held = turn.held, None
+        turn.held = None
         closes, turn.closes = turn.closes, None
         turn.reship_beside = None
         turn.__dict__["order_numbers"] = mentioned

@@ -3,6 +3,7 @@ served by uvicorn on a free local port in a thread of the test process."""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import socket
@@ -11,6 +12,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 import uvicorn
 from tests.conftest import share_openapi
@@ -57,9 +59,20 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
+# The live server shares CI's two cores with a second test process, its browser and servers:
+# an API call to it may take longer than httpx's 5 s default. Nothing here measures speed.
+HTTPX_SECONDS = 30
+
+
 @pytest.fixture
-def live_server(config: settings.Settings) -> Iterator[str]:
+def live_server(config: settings.Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     from minidesk.web.app import create_app
+
+    for name in ("request", "get", "post", "put", "patch", "delete"):
+        # A call's own timeout still wins (partial's keywords give way to the call's).
+        monkeypatch.setattr(
+            httpx, name, functools.partial(getattr(httpx, name), timeout=HTTPX_SECONDS)
+        )
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

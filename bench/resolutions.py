@@ -31,6 +31,7 @@ import argparse  # noqa: E402 (the sys.path fix above must run first)
 import csv  # noqa: E402
 import json  # noqa: E402
 import random  # noqa: E402
+import re  # noqa: E402
 import statistics  # noqa: E402
 import tempfile  # noqa: E402
 import time  # noqa: E402
@@ -368,8 +369,28 @@ def converse(path: Path, workdir: Path) -> dict[str, Any]:
                 state = session.get(ResolutionState, ticket_id)
                 if state is None or state.step not in WAITING_STEPS:
                     break
-        results.append(_outcome(database, conversation, ticket_id, set(numbers.values())))
+        results.append(_outcome(database, conversation, ticket_id, _meant(conversation, numbers)))
     return _summary(results, latencies)
+
+
+def _meant(conversation: dict[str, Any], numbers: dict[str, str]) -> set[str]:
+    """The orders an action in ``conversation`` may touch: those its turns name by number
+    (``{late}``), else those whose items its turns name ("the rug" → the wool rug's order),
+    else any of the customer's own. An action on another of the customer's orders is wrong
+    too, not only one on a stranger's."""
+    text = " ".join(conversation["turns"]).lower()
+    named = {role for role in numbers if "{" + role + "}" in text}
+    if not named:
+        named = {
+            role
+            for role, (items, *_) in ROLES.items()
+            if role in numbers
+            and any(
+                re.search(rf"\b{re.escape(word)}", text)
+                for word in re.findall(r"[a-z]{3,}", items.lower())
+            )
+        }
+    return {numbers[role] for role in named} if named else set(numbers.values())
 
 
 def _configure(workdir: Path) -> db.Database:

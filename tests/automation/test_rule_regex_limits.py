@@ -30,7 +30,7 @@ def test_a_catastrophic_pattern_cannot_stall_the_worker(client: TestClient, cast
     started = time.monotonic()
     # Python's re takes about 2**n steps on n a's and a mismatch at the end: hours here.
     number = inbound(client, cast.olivia, "a" * 40 + "!", "m-1")["ticket_number"]
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 20  # hours without the limit; slack for a loaded CI
     ticket = client.get(f"/api/v1/tickets/{number}", headers=cast.olivia.headers).json()
     assert "matched" not in ticket["tags"]
     inbound(client, cast.olivia, "aaaa", "m-2", email="zoe@example.com")

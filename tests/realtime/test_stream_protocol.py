@@ -77,8 +77,11 @@ LIFETIME = 3
 
 
 def test_an_expiring_token_closes_its_socket_when_it_expires(
-    client: TestClient, cast: Cast
+    client: TestClient, cast: Cast, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    # The periodic check is pushed far past the expiry, so a close well before it can only
+    # be the one timed for the expiry; the bound leaves a loaded CI machine its slack.
+    monkeypatch.setattr(connection, "REVALIDATE_SECONDS", 60.0)
     with db.get_db().transaction() as session:
         alice = session.get_one(User, cast.alice.id)
         _, secret = users.do_create_token(
@@ -91,8 +94,7 @@ def test_an_expiring_token_closes_its_socket_when_it_expires(
         pytest.raises(WebSocketDisconnect) as closed,
     ):
         until(socket, type="never")  # hello (unless the machine is slower than LIFETIME)
-    # The close comes at expiry, not at the next periodic check (REVALIDATE_SECONDS is 15).
-    assert time.monotonic() - started < LIFETIME + 5
+    assert time.monotonic() - started < 30
     assert (closed.value.code, closed.value.reason) == (4401, "token expired")
 
 
@@ -165,7 +167,7 @@ def test_a_slow_client_is_dropped_and_nobody_else_waits() -> None:
                 socket.offer(f'{{"n":{n}}}')
             await asyncio.sleep(0)  # as the hub does between notices
         started = time.monotonic()
-        await asyncio.wait_for(runs[0], 5)
+        await asyncio.wait_for(runs[0], 20)
         waited = time.monotonic() - started
         runs[1].cancel()
         return slow, fast, waited
@@ -173,4 +175,4 @@ def test_a_slow_client_is_dropped_and_nobody_else_waits() -> None:
     slow, fast, waited = asyncio.run(scenario())
     assert len(fast.got) == QUEUE_LIMIT * 2
     assert slow.got == []
-    assert waited < 2  # closing does not wait on a client that reads nothing
+    assert waited < 10  # closing does not wait on a client that reads nothing (else: forever)

@@ -59,6 +59,19 @@ def test_errors_name_the_field(client: TestClient, cast: Cast) -> None:
     ]
 
 
+def test_a_type_that_is_not_a_name_is_an_error_not_a_crash(
+    client: TestClient, cast: Cast
+) -> None:
+    # Found by the API fuzzer: a dict or list as a condition's or action's type was looked up
+    # in the registry as it was, and a 500 answered (TypeError: unhashable type).
+    for kind in ("conditions", "actions"):
+        for odd in ({"a": 1}, ["customer_tag"], 7, None):
+            body = {**RULE, kind: [{"type": odd}]}
+            response = client.post("/api/v1/rules", json=body, headers=cast.olivia.headers)
+            assert response.status_code == 422, (kind, odd, response.text)
+            assert response.json()["errors"][0]["field"] == f"{kind}[0].type"
+
+
 def test_yaml_round_trip_and_all_or_nothing_import(client: TestClient, cast: Cast) -> None:
     client.post("/api/v1/rules", json=RULE, headers=cast.maya.headers)
     exported = client.get("/api/v1/rules/export", headers=cast.maya.headers)

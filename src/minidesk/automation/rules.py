@@ -87,7 +87,8 @@ def _check_items(
     errors: list[FieldError] = []
     for index, item in enumerate(items):
         where = f"{prefix}{kind}[{index}]"
-        entry = registry.get(item.get("type", ""))
+        name = item.get("type", "")
+        entry = registry.get(name) if isinstance(name, str) else None  # a list is no key
         if entry is None:
             known = ", ".join(sorted(registry))
             errors.append(FieldError(f"{where}.type", f"unknown {kind[:-1]}; known: {known}"))

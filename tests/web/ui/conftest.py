@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 import uvicorn
+from playwright.sync_api import expect
 from tests.conftest import share_openapi
 
 from minidesk import settings
@@ -101,6 +102,11 @@ def live_server(config: settings.Settings, monkeypatch: pytest.MonkeyPatch) -> I
 # A page load waits for the desk's server, which shares CI's two cores with a second test
 # process and its own servers: actions keep a 10 s limit, loading a page gets more.
 NAVIGATION_MS = 30_000
+# And an ``expect`` (5 s by default) as much as an action: a live change is a notice and then
+# a fetch of the page, each behind whatever the server is busy with (a first message's
+# listeners held the write lock for 7 s in one CI run). A satisfied expectation returns at
+# once, so only a failing test waits longer.
+ASSERT_MS = 20_000
 
 
 @pytest.fixture
@@ -109,5 +115,6 @@ def page(browser: Any) -> Iterator[Any]:
     opened = context.new_page()
     opened.set_default_timeout(10_000)
     opened.set_default_navigation_timeout(NAVIGATION_MS)
+    expect.set_options(timeout=ASSERT_MS)
     yield opened
     context.close()

@@ -9,6 +9,7 @@ from urllib.parse import urlparse
 import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 from sqlalchemy import select
 from tests.conftest import TEST_HASHER, Cast
 
@@ -141,7 +142,7 @@ def test_keyboard_only_triage_of_five_tickets(page: Any, live_server: str, cast:
         rows = session.scalars(select(Ticket).where(Ticket.id.in_(numbers))).all()
         assert {(t.status, t.assignee_id) for t in rows} == {("solved", cast.alice.id)}
     page.keyboard.press("?")
-    assert page.get_by_role("dialog", name="Keyboard shortcuts").is_visible()
+    expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
     assert _serious(page) == []
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 from tests.conftest import Cast
 
 pytestmark = pytest.mark.slow
@@ -89,7 +90,7 @@ def test_a_visitor_chats_with_the_bot_and_a_reload_keeps_the_history(
     ]
     assert not serious
     page.keyboard.press("Escape")
-    assert not dialog.is_visible()
+    expect(dialog).to_be_hidden()
 
     page.reload()
     page.get_by_role("button", name="Chat with us").click()

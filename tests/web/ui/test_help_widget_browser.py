@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
 from tests.conftest import Cast
 
 pytestmark = pytest.mark.slow
@@ -185,7 +186,7 @@ def test_a_visitor_finds_reads_and_is_answered_by_an_article(
         "n => n === document.activeElement"
     )
     page.keyboard.press("Escape")
-    assert not dialog.is_visible()
+    expect(dialog).to_be_hidden()
     assert launcher.get_attribute("aria-expanded") == "false"
     assert launcher.evaluate("n => n === document.activeElement")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 from tests.conftest import Cast
 from tests.insights.timeline import build
 from tests.web.ui.test_browser import _password, _serious, _sign_in
@@ -31,13 +32,15 @@ def test_a_lead_reads_the_dashboard_and_drills_down(
     page.get_by_label("To").fill("2026-03-10")
     page.get_by_label("Chart").select_option("csat")
     page.get_by_role("button", name="Show").click()
+    page.wait_for_url("**metric=csat**")  # the chart below is the new page's, not the old one's
     assert page.locator("svg rect").count() == 2
     assert _serious(page) == []
     csat = page.locator('#kpis a[href*="metric=csat&period=2026-03-02"]')
     assert csat.inner_text() == "50.0%"  # T1's 5 of T1's 5 and T2's 2
     csat.click()
-    assert page.get_by_role("heading", level=1).inner_text() == "Tickets behind CSAT"
-    assert page.get_by_role("link", name=f"#{tickets['T1']}").is_visible()
+    # `expect` retries: right after the click the old page's heading may still be the one
+    expect(page.get_by_role("heading", level=1)).to_have_text("Tickets behind CSAT")
+    expect(page.get_by_role("link", name=f"#{tickets['T1']}")).to_be_visible()
     assert _serious(page) == []
 
 
@@ -71,8 +74,10 @@ def test_a_lead_scores_a_review_in_the_browser(page: Any, live_server: str, cast
     page.get_by_role("link", name="QA", exact=True).click()
     assert _serious(page) == []
     page.locator("#reviews a").first.click()
+    # `.all()` does not wait: read the selects only once the review form has arrived
+    page.get_by_role("button", name="Save review").wait_for()
     for select in page.locator("form select").all():
         select.select_option("4")
     page.get_by_role("button", name="Save review").click()
-    assert page.get_by_role("status").inner_text() == "Review saved: 100.0%."
+    expect(page.get_by_role("status")).to_have_text("Review saved: 100.0%.")
     assert _serious(page) == []

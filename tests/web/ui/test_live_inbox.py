@@ -123,7 +123,7 @@ def test_keyboard_only_triage_of_five_tickets_in_the_inbox(
         assert {(t.status, t.assignee_id) for t in rows} == {("solved", cast.alice.id)}
     expect(page.locator('[data-count="unassigned"]')).to_have_text("0")
     page.keyboard.press("?")
-    assert page.get_by_role("dialog", name="Keyboard shortcuts").is_visible()
+    expect(page.get_by_role("dialog", name="Keyboard shortcuts")).to_be_visible()
     assert _serious(page) == []
 
 
@@ -150,7 +150,7 @@ def test_a_saved_view_made_on_the_page_counts_live(page: Any, live_server: str, 
     expect(count).to_have_text("2")
     page.get_by_label("Name", exact=True).fill("Fresh tickets")
     page.get_by_role("button", name="Rename").click()
-    assert page.get_by_role("link", name="Fresh tickets (shared)").is_visible()
+    expect(page.get_by_role("link", name="Fresh tickets (shared)")).to_be_visible()
     page.get_by_role("button", name="Delete this view").click()
     page.wait_for_url(f"{live_server}/inbox")
     assert page.get_by_role("link", name="Fresh tickets (shared)").count() == 0

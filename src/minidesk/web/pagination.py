@@ -47,16 +47,9 @@ def decode_cursor(cursor: str | None) -> int:
     this API did not issue."""
     if not cursor:
         return 0
-    shown = cursor if len(cursor) <= MAX_CURSOR_CHARS else cursor[:MAX_CURSOR_CHARS] + "…"
-    if len(cursor) > MAX_CURSOR_CHARS or not _ENCODED.match(cursor):
-        raise _invalid(shown)
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
-    except (ValueError, binascii.Error):  # UnicodeDecodeError is a ValueError
-        raise _invalid(shown) from None
-    found = _DECODED.match(raw)
+    found = _DECODED.match(_decoded(cursor))
     if found is None or int(found.group(1)) > MAX_ID:
-        raise _invalid(shown)
+        raise _invalid(cursor)
     return int(found.group(1))
 
 
@@ -69,16 +62,9 @@ def decode_offset(cursor: str | None) -> int:
     ``Problem(400)`` for a cursor this API did not issue or one past ``MAX_OFFSET``."""
     if not cursor:
         return 0
-    shown = cursor if len(cursor) <= MAX_CURSOR_CHARS else cursor[:MAX_CURSOR_CHARS] + "…"
-    if len(cursor) > MAX_CURSOR_CHARS or not _ENCODED.match(cursor):
-        raise _invalid(shown)
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
-    except (ValueError, binascii.Error):
-        raise _invalid(shown) from None
-    found = _AT.match(raw)
+    found = _AT.match(_decoded(cursor))
     if found is None:
-        raise _invalid(shown)
+        raise _invalid(cursor)
     if int(found.group(1)) > MAX_OFFSET:
         raise Problem(
             400,
@@ -89,7 +75,19 @@ def decode_offset(cursor: str | None) -> int:
     return int(found.group(1))
 
 
-def _invalid(shown: str) -> Problem:
+def _decoded(cursor: str) -> str:
+    """The text a cursor this API issued stands for; ``Problem(400)`` where it cannot be one."""
+    if len(cursor) > MAX_CURSOR_CHARS or not _ENCODED.match(cursor):
+        raise _invalid(cursor)
+    try:
+        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode("ascii")
+    except (ValueError, binascii.Error):  # UnicodeDecodeError is a ValueError
+        raise _invalid(cursor) from None
+
+
+def _invalid(cursor: str) -> Problem:
+    # A long cursor is cut, so the problem does not echo whatever size was sent.
+    shown = cursor if len(cursor) <= MAX_CURSOR_CHARS else cursor[:MAX_CURSOR_CHARS] + "…"
     return Problem(
         400,
         f"cursor {shown!r} is not one this API issued; pass next_cursor from a previous page "

@@ -20,7 +20,7 @@ from minidesk.policies.approvals import (
 )
 from minidesk.policies.models import ApprovalStatus
 from minidesk.web.ui.render import page, redirect
-from minidesk.web.ui.signed_in import BrowserDep
+from minidesk.web.ui.signed_in import BrowserDep, forbidden
 
 router = APIRouter(include_in_schema=False)
 
@@ -37,7 +37,7 @@ def approvals(request: Request, browser: BrowserDep, status: str = "pending") ->
         try:
             rows = visible_approvals(session, user, shown, restrict)
         except access.Forbidden as exc:
-            return page(request, "forbidden.html", {"browser": browser, "why": exc.detail}, 403)
+            return forbidden(request, browser, exc.detail)
         return page(
             request,
             "approvals.html",

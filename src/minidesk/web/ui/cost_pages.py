@@ -4,7 +4,7 @@ same checks as ``PUT /api/v1/insights/costs``."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -13,12 +13,11 @@ from pydantic import ValidationError
 from minidesk.db import commit, get_db
 from minidesk.desk import access
 from minidesk.desk.access import Permission
-from minidesk.desk.models import User
 from minidesk.desk.users import actor_of
 from minidesk.insights.cost_settings import AMOUNTS, CostsIn, do_set_costs, get_costs
 from minidesk.insights.money import as_major, from_major
 from minidesk.web.ui.render import page, redirect
-from minidesk.web.ui.signed_in import BrowserDep
+from minidesk.web.ui.signed_in import BrowserDep, permitted
 
 router = APIRouter(include_in_schema=False)
 LABELS = {
@@ -30,18 +29,12 @@ LABELS = {
 Amount = Annotated[str, Form(max_length=30)]
 
 
-def _forbidden(request: Request, browser: Any, why: str) -> Response:
-    return page(request, "forbidden.html", {"browser": browser, "why": why}, 403)
-
-
 @router.get("/insights/costs", response_class=HTMLResponse)
 def costs_page(request: Request, browser: BrowserDep) -> Response:
     with get_db().sessions() as session:
-        user = session.get_one(User, browser.user.id)
-        try:
-            access.require(user, Permission.SEE_INSIGHTS)
-        except access.Forbidden as exc:
-            return _forbidden(request, browser, exc.detail)
+        user = permitted(session, request, browser, Permission.SEE_INSIGHTS)
+        if isinstance(user, Response):
+            return user
         row = get_costs(session)
         amounts = {name: as_major(getattr(row, name), row.currency) for name in AMOUNTS}
         context = {"browser": browser, "active": "insights", "currency": row.currency,
@@ -65,11 +58,9 @@ def save_costs(
     posted = {"agent_hour": agent_hour, "tooling_month": tooling_month,
               "sms_message": sms_message, "whatsapp_message": whatsapp_message}  # fmt: skip
     with get_db().write_sessions() as session:
-        user = session.get_one(User, browser.user.id)
-        try:
-            access.require(user, Permission.MANAGE_COSTS)
-        except access.Forbidden as exc:
-            return _forbidden(request, browser, exc.detail)
+        user = permitted(session, request, browser, Permission.MANAGE_COSTS)
+        if isinstance(user, Response):
+            return user
         code = currency.strip().upper()
         try:
             body = CostsIn.model_validate(

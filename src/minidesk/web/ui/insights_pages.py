@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from minidesk.db import get_db, utcnow
 from minidesk.desk import access
+from minidesk.desk.access import Permission
 from minidesk.desk.models import User
 from minidesk.desk.workspace import get_workspace
 from minidesk.insights.cells import METRICS, Dimension, KpiRow, Period
@@ -22,7 +23,7 @@ from minidesk.insights.kpis import kpis
 from minidesk.insights.report import fast_kpis
 from minidesk.web.ui import tickets_behind as drill
 from minidesk.web.ui.render import page
-from minidesk.web.ui.signed_in import BrowserDep
+from minidesk.web.ui.signed_in import BrowserDep, permitted
 
 router = APIRouter(include_in_schema=False)
 CHART_HEIGHT = 160
@@ -144,7 +145,7 @@ def _bars(rows: list[KpiRow], metric: str) -> list[Bar]:
 def insights(request: Request, browser: BrowserDep) -> Response:
     asked = _question(request)
     with get_db().sessions() as session:
-        user = drill.reader(session, request, browser)
+        user = permitted(session, request, browser, Permission.SEE_INSIGHTS)
         if isinstance(user, Response):
             return user
         context: dict[str, Any] = {

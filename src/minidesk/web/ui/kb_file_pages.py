@@ -9,24 +9,15 @@ from fastapi import APIRouter, File, Form, Request, UploadFile
 from fastapi.responses import Response
 
 from minidesk.db import commit, get_db
-from minidesk.desk import access
 from minidesk.desk.access import Permission
 from minidesk.desk.users import actor_of
 from minidesk.kb import files
 from minidesk.kb.articles import ArticleError
 from minidesk.kb.models import KbArticle, KbAttachment
-from minidesk.web.ui.render import page, redirect
-from minidesk.web.ui.signed_in import BrowserDep
+from minidesk.web.ui.render import redirect
+from minidesk.web.ui.signed_in import BrowserDep, refused
 
 router = APIRouter(include_in_schema=False)
-
-
-def _refused(request: Request, browser: BrowserDep) -> Response | None:
-    try:
-        access.require(browser.user, Permission.MANAGE_KB)
-    except access.Forbidden as exc:
-        return page(request, "forbidden.html", {"browser": browser, "why": exc.detail}, 403)
-    return None
 
 
 @router.post("/kb/{article_id}/files")
@@ -38,7 +29,7 @@ def upload(
     file: Annotated[UploadFile | None, File()] = None,
 ) -> Response:
     browser.check(csrf)
-    if (no := _refused(request, browser)) is not None:
+    if (no := refused(request, browser, Permission.MANAGE_KB)) is not None:
         return no
     here = f"/kb/{article_id}"
     if file is None or not file.filename:
@@ -63,7 +54,7 @@ def delete(
     request: Request, kb_file_id: int, browser: BrowserDep, csrf: Annotated[str, Form()]
 ) -> Response:
     browser.check(csrf)
-    if (no := _refused(request, browser)) is not None:
+    if (no := refused(request, browser, Permission.MANAGE_KB)) is not None:
         return no
     with get_db().write_sessions() as session:
         row = session.get(KbAttachment, kb_file_id)

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from minidesk.db import commit, get_db, utcnow
+from minidesk.desk.access import Permission
 from minidesk.desk.users import actor_of
 from minidesk.kb.articles import ArticleError
 from minidesk.kb.guide_models import KbGuide
@@ -22,9 +23,8 @@ from minidesk.kb.guide_tree import GuideTreeError, Problem, Tree, check_tree, pa
 from minidesk.kb.guides import do_create_guide, do_update_guide
 from minidesk.kb.models import ArticleStatus
 from minidesk.resolutions.runners import RUNNABLE
-from minidesk.web.ui.kb_pages import _refused
 from minidesk.web.ui.render import page, redirect
-from minidesk.web.ui.signed_in import Browser, BrowserDep
+from minidesk.web.ui.signed_in import Browser, BrowserDep, refused
 
 router = APIRouter(include_in_schema=False)
 HERE = "/kb/guides"
@@ -53,7 +53,7 @@ def _form(
 
 @router.get(HERE, response_class=HTMLResponse)
 def guide_list(request: Request, browser: BrowserDep) -> Response:
-    if (no := _refused(request, browser)) is not None:
+    if (no := refused(request, browser, Permission.MANAGE_KB)) is not None:
         return no
     with get_db().sessions() as session:
         guides = list(session.scalars(select(KbGuide).order_by(KbGuide.title)))
@@ -69,12 +69,13 @@ def guide_list(request: Request, browser: BrowserDep) -> Response:
 def guide_new(request: Request, browser: BrowserDep) -> Response:
     blank = {"id": None, "title": "", "slug": "", "description": "", "status": "draft",
              "version": 0, "tree": json.dumps(EXAMPLE, indent=2)}  # fmt: skip
-    return _refused(request, browser) or _form(request, browser, blank, {}, [], None)
+    no = refused(request, browser, Permission.MANAGE_KB)
+    return no or _form(request, browser, blank, {}, [], None)
 
 
 @router.get(HERE + "/{guide_id}", response_class=HTMLResponse)
 def guide_edit(request: Request, guide_id: int, browser: BrowserDep) -> Response:
-    if (no := _refused(request, browser)) is not None:
+    if (no := refused(request, browser, Permission.MANAGE_KB)) is not None:
         return no
     with get_db().sessions() as session:
         row = session.get(KbGuide, guide_id)
@@ -102,7 +103,7 @@ def guide_save(
     guide_id: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
     browser.check(csrf)
-    if (no := _refused(request, browser)) is not None:
+    if (no := refused(request, browser, Permission.MANAGE_KB)) is not None:
         return no
     values: dict[str, Any] = {"title": title.strip(), "slug": slug.strip(),
                               "description": description.strip(), "status": status}  # fmt: skip

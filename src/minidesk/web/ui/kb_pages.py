@@ -11,7 +11,6 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from minidesk.db import commit, get_db
-from minidesk.desk import access
 from minidesk.desk.access import Permission
 from minidesk.desk.users import actor_of
 from minidesk.kb.articles import ArticleError, do_create_article, do_update_article
@@ -19,19 +18,11 @@ from minidesk.kb.files import MAX_BYTES, attachments_of, public_path
 from minidesk.kb.models import ArticleStatus, KbArticle, KbCategory, Visibility
 from minidesk.kb.reading import help_path
 from minidesk.web.ui.render import page, redirect
-from minidesk.web.ui.signed_in import Browser, BrowserDep
+from minidesk.web.ui.signed_in import Browser, BrowserDep, refused
 
 router = APIRouter(include_in_schema=False)
 HERE = "/kb"
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-
-
-def _refused(request: Request, browser: Browser) -> Response | None:
-    try:
-        access.require(browser.user, Permission.MANAGE_KB)
-    except access.Forbidden as exc:
-        return page(request, "forbidden.html", {"browser": browser, "why": exc.detail}, 403)
-    return None
 
 
 def _form(
@@ -52,7 +43,7 @@ def _form(
 
 @router.get(HERE, response_class=HTMLResponse)
 def kb_list(request: Request, browser: BrowserDep) -> Response:
-    if (no := _refused(request, browser)) is not None:
+    if (no := refused(request, browser, Permission.MANAGE_KB)) is not None:
         return no
     with get_db().sessions() as session:
         articles = list(session.scalars(select(KbArticle).order_by(KbArticle.title)))
@@ -67,12 +58,12 @@ def kb_list(request: Request, browser: BrowserDep) -> Response:
 def kb_new(request: Request, browser: BrowserDep) -> Response:
     blank = {"id": None, "title": "", "body": "", "slug": "", "category_id": None,
              "tags": "", "visibility": "public", "status": "draft", "version": 0}  # fmt: skip
-    return _refused(request, browser) or _form(request, browser, blank, {})
+    return refused(request, browser, Permission.MANAGE_KB) or _form(request, browser, blank, {})
 
 
 @router.get(HERE + "/{article_id}", response_class=HTMLResponse)
 def kb_edit(request: Request, article_id: int, browser: BrowserDep) -> Response:
-    if (no := _refused(request, browser)) is not None:
+    if (no := refused(request, browser, Permission.MANAGE_KB)) is not None:
         return no
     with get_db().sessions() as session:
         row = session.get(KbArticle, article_id)
@@ -110,7 +101,7 @@ def kb_save(
     article_id: Annotated[str, Form(max_length=12)] = "",
 ) -> Response:
     browser.check(csrf)
-    if (no := _refused(request, browser)) is not None:
+    if (no := refused(request, browser, Permission.MANAGE_KB)) is not None:
         return no
     values: dict[str, Any] = {
         "title": title.strip(), "body": body, "visibility": visibility, "status": status,

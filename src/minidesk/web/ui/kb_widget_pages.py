@@ -11,7 +11,6 @@ from fastapi.responses import HTMLResponse, Response
 from sqlalchemy import select
 
 from minidesk.db import commit, get_db
-from minidesk.desk import access
 from minidesk.desk.access import Permission
 from minidesk.desk.users import actor_of
 from minidesk.kb import page_rules, widget
@@ -20,18 +19,10 @@ from minidesk.kb.models import KbArticle, KbCategory
 from minidesk.kb.widget_models import KbPageRule
 from minidesk.settings import get_settings
 from minidesk.web.ui.render import page, redirect
-from minidesk.web.ui.signed_in import Browser, BrowserDep
+from minidesk.web.ui.signed_in import Browser, BrowserDep, refused
 
 router = APIRouter(include_in_schema=False)
 HERE = "/kb/widget"
-
-
-def _refused(request: Request, browser: Browser) -> Response | None:
-    try:
-        access.require(browser.user, Permission.MANAGE_KB)
-    except access.Forbidden as exc:
-        return page(request, "forbidden.html", {"browser": browser, "why": exc.detail}, 403)
-    return None
 
 
 def _page(
@@ -55,7 +46,7 @@ def _page(
 
 @router.get(HERE, response_class=HTMLResponse)
 def widget_page(request: Request, browser: BrowserDep) -> Response:
-    return _refused(request, browser) or _page(request, browser, {})
+    return refused(request, browser, Permission.MANAGE_KB) or _page(request, browser, {})
 
 
 @router.post(HERE + "/origins")
@@ -66,7 +57,7 @@ def save_origins(
     origins: Annotated[str, Form(max_length=20_000)] = "",
 ) -> Response:
     browser.check(csrf)
-    if (no := _refused(request, browser)) is not None:
+    if (no := refused(request, browser, Permission.MANAGE_KB)) is not None:
         return no
     with get_db().write_sessions() as session:
         try:
@@ -90,7 +81,7 @@ def add_rule(
 ) -> Response:
     """``target`` is "article:ID" or "category:ID" (one select lists both)."""
     browser.check(csrf)
-    if (no := _refused(request, browser)) is not None:
+    if (no := refused(request, browser, Permission.MANAGE_KB)) is not None:
         return no
     kind, _, number = target.partition(":")
     typed = {"pattern": pattern, "target": target, "position": position}
@@ -114,7 +105,7 @@ def delete_rule(
     request: Request, page_rule_id: int, browser: BrowserDep, csrf: Annotated[str, Form()]
 ) -> Response:
     browser.check(csrf)
-    if (no := _refused(request, browser)) is not None:
+    if (no := refused(request, browser, Permission.MANAGE_KB)) is not None:
         return no
     with get_db().write_sessions() as session:
         rule = session.get(KbPageRule, page_rule_id)

@@ -21,8 +21,8 @@ from minidesk.event_kinds import EventKind
 from minidesk.events import Event
 from minidesk.search import customers as customer_search
 from minidesk.search.query import QueryError, parse
-from minidesk.web.ui.render import page, redirect
-from minidesk.web.ui.signed_in import BrowserDep
+from minidesk.web.ui.render import redirect
+from minidesk.web.ui.signed_in import BrowserDep, permitted
 
 router = APIRouter(include_in_schema=False)
 SHOWN = 20
@@ -91,10 +91,6 @@ def _find(session: Session, user: User, restrict: bool, wanted: str) -> Customer
     return found[0]
 
 
-def _refused(request: Request, browser: BrowserDep, why: str) -> Response:
-    return page(request, "forbidden.html", {"browser": browser, "why": why}, 403)
-
-
 @router.post("/customers/{customer_id}/merge")
 def merge(
     request: Request,
@@ -107,13 +103,12 @@ def merge(
     browser.check(csrf)
     here = f"/customers/{customer_id}"
     with get_db().write_sessions() as session:
-        user = session.get_one(User, browser.user.id)
+        user = permitted(session, request, browser, Permission.MERGE_CUSTOMERS)
+        if isinstance(user, Response):
+            return user
         restrict = get_workspace(session).restrict_agents_to_teams
         try:
-            access.require(user, Permission.MERGE_CUSTOMERS)
             target = access.access_customer(session, user, customer_id, restrict)
-        except access.Forbidden as exc:
-            return _refused(request, browser, exc.detail)
         except access.NotFound as exc:
             return redirect("/customers", f"Not merged: {exc.detail}")
         found = _find(session, user, restrict, source)
@@ -140,13 +135,12 @@ def unmerge(
     browser.check(csrf)
     here = f"/customers/{customer_id}"
     with get_db().write_sessions() as session:
-        user = session.get_one(User, browser.user.id)
+        user = permitted(session, request, browser, Permission.MERGE_CUSTOMERS)
+        if isinstance(user, Response):
+            return user
         restrict = get_workspace(session).restrict_agents_to_teams
         try:
-            access.require(user, Permission.MERGE_CUSTOMERS)
             access.access_customer(session, user, customer_id, restrict)
-        except access.Forbidden as exc:
-            return _refused(request, browser, exc.detail)
         except access.NotFound as exc:
             return redirect("/customers", f"Not undone: {exc.detail}")
         event = session.get(Event, event_id)

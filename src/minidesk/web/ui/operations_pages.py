@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from minidesk.db import get_db, utcnow
 from minidesk.desk import access
+from minidesk.desk.access import Permission
 from minidesk.desk.models import User
 from minidesk.desk.workspace import get_workspace
 from minidesk.insights import backlog, costs, handle_time, occupancy, repeats, tagging
@@ -28,7 +29,7 @@ from minidesk.insights.money import as_major
 from minidesk.web.ui import tickets_behind as drill
 from minidesk.web.ui.insights_pages import DEFAULT_DAYS, MAX_DAYS
 from minidesk.web.ui.render import page
-from minidesk.web.ui.signed_in import BrowserDep
+from minidesk.web.ui.signed_in import BrowserDep, permitted
 
 router = APIRouter(include_in_schema=False)
 CHART_HEIGHT, BAR_WIDTH, BAR_GAP = 120, 48, 12
@@ -144,7 +145,7 @@ def operations(request: Request, browser: BrowserDep) -> Response:
                                "periods": list(Period), "dimensions": list(Dimension),
                                "buckets": [name for name, _ in backlog.BUCKETS]}  # fmt: skip
     with get_db().sessions() as session:
-        user = drill.reader(session, request, browser)
+        user = permitted(session, request, browser, Permission.SEE_INSIGHTS)
         if isinstance(user, Response):
             return user
         if asked.error:

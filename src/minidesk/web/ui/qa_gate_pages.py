@@ -28,7 +28,7 @@ from minidesk.insights.gates import GateSpec, do_set_gate
 from minidesk.insights.qa_models import QaGate
 from minidesk.routing import skills
 from minidesk.web.ui.render import page, redirect
-from minidesk.web.ui.signed_in import BrowserDep
+from minidesk.web.ui.signed_in import BrowserDep, permitted
 
 router = APIRouter(include_in_schema=False)
 URL = "/qa/gates"
@@ -85,12 +85,9 @@ def save_gate(
               "window_days": window_days, "min_reviews": min_reviews,
               "min_answers": min_answers}  # fmt: skip
     with get_db().write_sessions() as session:
-        user = session.get_one(User, browser.user.id)
-        try:
-            access.require(user, Permission.MANAGE_QA)
-        except access.Forbidden as exc:
-            why = {"browser": browser, "why": exc.detail}
-            return page(request, "forbidden.html", why, 403)
+        user = permitted(session, request, browser, Permission.MANAGE_QA)
+        if isinstance(user, Response):
+            return user
         name = skill.strip()
         try:
             check_gate_name(session, name)

@@ -19,7 +19,7 @@ from minidesk.insights.qa_models import QaReview, QaScorecard, ReviewStatus
 from minidesk.insights.scorecard import ITEM_MAX, ScoreError
 from minidesk.web.schemas import RowIdPath
 from minidesk.web.ui.render import page, redirect
-from minidesk.web.ui.signed_in import BrowserDep
+from minidesk.web.ui.signed_in import BrowserDep, forbidden
 
 router = APIRouter(include_in_schema=False)
 NOT_APPLICABLE = "na"
@@ -89,7 +89,7 @@ async def score(request: Request, browser: BrowserDep, review_id: RowIdPath) -> 
             return page(request, "not_found.html", {"browser": browser, "what": "That review"}, 404)
         if not access.reviews_agent(session, user, session.get_one(User, review.agent_id)):
             why = "You do not review this agent."
-            return page(request, "forbidden.html", {"browser": browser, "why": why}, 403)
+            return forbidden(request, browser, why)
         try:
             qa.do_score(session, review, user, given, comment, actor_of(user))
         except (qa.QaError, ScoreError) as exc:

@@ -6,7 +6,7 @@ and delete pilots through the same checks as ``/api/v1/reports/pilots``."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
@@ -15,7 +15,6 @@ from pydantic import ValidationError
 from minidesk.db import commit, get_db, utcnow
 from minidesk.desk import access
 from minidesk.desk.access import Permission
-from minidesk.desk.models import User
 from minidesk.desk.users import actor_of
 from minidesk.desk.workspace import get_workspace
 from minidesk.insights import pilots
@@ -26,16 +25,12 @@ from minidesk.insights.pilot_models import RemediationPilot
 from minidesk.insights.rootcause import root_causes
 from minidesk.web.api.pilots import PilotIn
 from minidesk.web.ui.render import page, redirect
-from minidesk.web.ui.signed_in import BrowserDep
+from minidesk.web.ui.signed_in import BrowserDep, permitted
 
 router = APIRouter(include_in_schema=False)
 PAGE = "/insights/root-causes"
 DEFAULT_DAYS = 30
 Text = Annotated[str, Form(max_length=2000)]
-
-
-def _forbidden(request: Request, browser: Any, why: str) -> Response:
-    return page(request, "forbidden.html", {"browser": browser, "why": why}, 403)
 
 
 def _range(request: Request) -> tuple[dt.date, dt.date, str | None]:
@@ -57,11 +52,9 @@ def root_cause_page(request: Request, browser: BrowserDep) -> Response:
     since, until, error = _range(request)
     template = (request.query_params.get("template") or "").strip()[:64]
     with get_db().sessions() as session:
-        user = session.get_one(User, browser.user.id)
-        try:
-            access.require(user, Permission.SEE_INSIGHTS)
-        except access.Forbidden as exc:
-            return _forbidden(request, browser, exc.detail)
+        user = permitted(session, request, browser, Permission.SEE_INSIGHTS)
+        if isinstance(user, Response):
+            return user
         teams = access.team_reach(session, user, get_workspace(session).restrict_agents_to_teams)
         start = dt.datetime.combine(since, dt.time(), dt.UTC)
         end = dt.datetime.combine(until + dt.timedelta(days=1), dt.time(), dt.UTC)
@@ -96,11 +89,9 @@ def add_pilot(
 ) -> Response:
     browser.check(csrf)
     with get_db().write_sessions() as session:
-        user = session.get_one(User, browser.user.id)
-        try:
-            access.require(user, Permission.MANAGE_PILOTS)
-        except access.Forbidden as exc:
-            return _forbidden(request, browser, exc.detail)
+        user = permitted(session, request, browser, Permission.MANAGE_PILOTS)
+        if isinstance(user, Response):
+            return user
         currency = get_costs(session).currency
         try:
             body = PilotIn.model_validate({
@@ -131,11 +122,9 @@ def delete_pilot(
 ) -> Response:
     browser.check(csrf)
     with get_db().write_sessions() as session:
-        user = session.get_one(User, browser.user.id)
-        try:
-            access.require(user, Permission.MANAGE_PILOTS)
-        except access.Forbidden as exc:
-            return _forbidden(request, browser, exc.detail)
+        user = permitted(session, request, browser, Permission.MANAGE_PILOTS)
+        if isinstance(user, Response):
+            return user
         pilot = session.get(RemediationPilot, pilot_id)
         if pilot is None:
             return redirect(PAGE, f"No pilot {pilot_id}.")

@@ -1,4 +1,5 @@
-"""Who a workspace page is for: the session cookie's user, or a redirect to sign in."""
+"""Who a workspace page is for: the session cookie's user, or a redirect to sign in; and
+what their role lets them do there, or the forbidden page that says why not."""
 
 from __future__ import annotations
 
@@ -8,13 +9,18 @@ from urllib.parse import quote
 
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from minidesk.db import get_db
+from minidesk.desk import access
+from minidesk.desk.access import Permission
 from minidesk.desk.browser import check_csrf, csrf_token
 from minidesk.desk.models import TokenKind, User
 from minidesk.desk.tokens import TokenRejected
 from minidesk.web import cookies, tokens
 from minidesk.web.tokens import Caller
+from minidesk.web.ui.render import page
 
 
 class SignInRequired(Exception):
@@ -89,3 +95,27 @@ def safe_next(value: str | None) -> str:
     if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
         return value
     return "/inbox"
+
+
+def forbidden(request: Request, browser: Browser, why: str) -> Response:
+    """The 403 page, saying ``why``, with the nav the user may still use."""
+    return page(request, "forbidden.html", {"browser": browser, "why": why}, 403)
+
+
+def refused(request: Request, browser: Browser, permission: Permission) -> Response | None:
+    """The 403 page if ``browser``'s user lacks ``permission``, else None. ``signed_in`` read
+    the user's row on this request, so a role changed a moment ago counts."""
+    try:
+        access.require(browser.user, permission)
+    except access.Forbidden as exc:
+        return forbidden(request, browser, exc.detail)
+    return None
+
+
+def permitted(
+    session: Session, request: Request, browser: Browser, permission: Permission
+) -> User | Response:
+    """The signed-in user as a row of ``session`` (to act as, and to check more against) if
+    they have ``permission``, else the 403 page."""
+    no = refused(request, browser, permission)
+    return no if no is not None else session.get_one(User, browser.user.id)

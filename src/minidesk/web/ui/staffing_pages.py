@@ -13,11 +13,11 @@ from sqlalchemy import select, true
 from minidesk.db import get_db
 from minidesk.desk import access
 from minidesk.desk.access import Permission
-from minidesk.desk.models import Team, User
+from minidesk.desk.models import Team
 from minidesk.desk.workspace import get_workspace
 from minidesk.settings import get_settings
 from minidesk.web.ui.render import page
-from minidesk.web.ui.signed_in import BrowserDep
+from minidesk.web.ui.signed_in import BrowserDep, forbidden, permitted
 from minidesk.wfm.erlang import ErlangError
 from minidesk.wfm.history import Scope
 from minidesk.wfm.inputs import Assumptions, read_inputs
@@ -46,11 +46,9 @@ def staffing(
 ) -> Response:
     """``volume_percent`` and ``aht_percent`` are what-ifs: +20 is a fifth more contacts."""
     with get_db().sessions() as session:
-        user = session.get_one(User, browser.user.id)
-        try:
-            access.require(user, Permission.SEE_STAFFING)
-        except access.Forbidden as exc:
-            return page(request, "forbidden.html", {"browser": browser, "why": exc.detail}, 403)
+        user = permitted(session, request, browser, Permission.SEE_STAFFING)
+        if isinstance(user, Response):
+            return user
         reach = access.team_reach(
             session, user, get_workspace(session).restrict_agents_to_teams
         )
@@ -63,7 +61,7 @@ def staffing(
             team = teams[0].id if teams else None
         if reach is not None and team is None:
             why = "The workspace restricts you to your teams' work, and you are in none."
-            return page(request, "forbidden.html", {"browser": browser, "why": why}, 403)
+            return forbidden(request, browser, why)
         context: dict[str, Any] = {
             "browser": browser,
             "teams": teams,

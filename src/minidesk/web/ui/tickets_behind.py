@@ -15,26 +15,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minidesk.db import get_db
-from minidesk.desk import access
 from minidesk.desk.access import Permission
 from minidesk.desk.models import Ticket, User
 from minidesk.web.ui.render import page
+from minidesk.web.ui.signed_in import permitted
 
 # The tickets behind the number a request names, as the reader may see them (team restriction
 # included): each dashboard's own question and report.
 Behind = Callable[[Session, User], list[int]]
 COLUMNS = ("number", "subject", "channel", "status", "priority", "intent", "assignee_id",
            "team_id", "created_at", "solved_at")  # fmt: skip
-
-
-def reader(session: Session, request: Request, browser: Any) -> User | Response:
-    """The signed-in user if they may read insights, else the page that says why not."""
-    user = session.get_one(User, browser.user.id)
-    try:
-        access.require(user, Permission.SEE_INSIGHTS)
-    except access.Forbidden as exc:
-        return page(request, "forbidden.html", {"browser": browser, "why": exc.detail}, 403)
-    return user
 
 
 def _tickets(session: Session, user: User, behind: Behind) -> list[Ticket]:
@@ -51,7 +41,7 @@ def tickets_page(
     """The tickets as a table linking each one, with the CSV beside; ``back`` is the
     dashboard's (address, link text)."""
     with get_db().sessions() as session:
-        user = reader(session, request, browser)
+        user = permitted(session, request, browser, Permission.SEE_INSIGHTS)
         if isinstance(user, Response):
             return user
         context: dict[str, Any] = {"browser": browser, "active": "insights", "title": title,
@@ -68,7 +58,7 @@ def tickets_csv(
 ) -> Response:
     """The same tickets as CSV, one line per conversation."""
     with get_db().sessions() as session:
-        user = reader(session, request, browser)
+        user = permitted(session, request, browser, Permission.SEE_INSIGHTS)
         if isinstance(user, Response):
             return user
         if error:

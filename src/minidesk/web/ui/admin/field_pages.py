@@ -21,9 +21,9 @@ from minidesk.ticket_fields.definitions import (
 )
 from minidesk.ticket_fields.models import FieldType, TicketField
 from minidesk.web.schemas import RowIdPath
-from minidesk.web.ui.admin.gate import admin_page, refused
+from minidesk.web.ui.admin.gate import admin_page
 from minidesk.web.ui.render import page, redirect
-from minidesk.web.ui.signed_in import Browser, BrowserDep
+from minidesk.web.ui.signed_in import Browser, BrowserDep, refused
 
 router = APIRouter(include_in_schema=False)
 NEEDS = Permission.MANAGE_TICKET_FIELDS

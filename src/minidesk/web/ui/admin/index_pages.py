@@ -7,7 +7,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from minidesk.web.ui.admin.areas import areas_for
 from minidesk.web.ui.render import page
-from minidesk.web.ui.signed_in import BrowserDep
+from minidesk.web.ui.signed_in import BrowserDep, forbidden
 
 router = APIRouter(include_in_schema=False)
 
@@ -16,5 +16,5 @@ router = APIRouter(include_in_schema=False)
 def admin_index(request: Request, browser: BrowserDep) -> Response:
     if not areas_for(browser.user):
         why = f"{browser.user.email} is {browser.user.role}; administration starts at lead"
-        return page(request, "forbidden.html", {"browser": browser, "why": why}, 403)
+        return forbidden(request, browser, why)
     return page(request, "admin/index.html", {"browser": browser, "active": "admin", "area": None})

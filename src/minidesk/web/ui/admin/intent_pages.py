@@ -25,9 +25,9 @@ from minidesk.triage.versions import (
     do_activate_version,
     list_versions,
 )
-from minidesk.web.ui.admin.gate import admin_page, refused
+from minidesk.web.ui.admin.gate import admin_page
 from minidesk.web.ui.render import redirect
-from minidesk.web.ui.signed_in import BrowserDep
+from minidesk.web.ui.signed_in import BrowserDep, refused
 
 router = APIRouter(include_in_schema=False)
 HERE = "/admin/intents"

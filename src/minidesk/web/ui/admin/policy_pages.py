@@ -20,9 +20,9 @@ from minidesk.desk.access import Permission
 from minidesk.desk.models import Role
 from minidesk.desk.users import actor_of
 from minidesk.policies.pack import PolicyError, PolicyPack, do_update_pack, get_pack
-from minidesk.web.ui.admin.gate import admin_page, refused
+from minidesk.web.ui.admin.gate import admin_page
 from minidesk.web.ui.render import redirect
-from minidesk.web.ui.signed_in import Browser, BrowserDep
+from minidesk.web.ui.signed_in import Browser, BrowserDep, refused
 
 router = APIRouter(include_in_schema=False)
 NEEDS = Permission.MANAGE_POLICIES

@@ -17,9 +17,9 @@ from minidesk.desk.access import Permission
 from minidesk.desk.users import actor_of
 from minidesk.event_kinds import EventKind
 from minidesk.events import emit
-from minidesk.web.ui.admin.gate import admin_page, refused
+from minidesk.web.ui.admin.gate import admin_page
 from minidesk.web.ui.render import redirect
-from minidesk.web.ui.signed_in import Browser, BrowserDep
+from minidesk.web.ui.signed_in import Browser, BrowserDep, refused
 
 router = APIRouter(include_in_schema=False)
 NEEDS = Permission.ADMIN_QUEUES

@@ -17,10 +17,10 @@ from minidesk.desk.models import Team, User
 from minidesk.desk.users import actor_of
 from minidesk.routing import profiles
 from minidesk.routing.models import Presence, Strategy
-from minidesk.web.ui.admin.gate import admin_page, refused
+from minidesk.web.ui.admin.gate import admin_page
 from minidesk.web.ui.forms import tags
 from minidesk.web.ui.render import redirect
-from minidesk.web.ui.signed_in import BrowserDep
+from minidesk.web.ui.signed_in import BrowserDep, refused
 
 router = APIRouter(include_in_schema=False)
 NEEDS = Permission.MANAGE_ROUTING

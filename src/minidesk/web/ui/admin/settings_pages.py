@@ -12,10 +12,10 @@ from minidesk.db import commit, get_db
 from minidesk.desk.access import Permission
 from minidesk.desk.users import actor_of
 from minidesk.desk.workspace import WorkspaceError, do_update_workspace, get_workspace
-from minidesk.web.ui.admin.gate import admin_page, refused
+from minidesk.web.ui.admin.gate import admin_page
 from minidesk.web.ui.forms import tags
 from minidesk.web.ui.render import redirect
-from minidesk.web.ui.signed_in import Browser, BrowserDep
+from minidesk.web.ui.signed_in import Browser, BrowserDep, refused
 
 router = APIRouter(include_in_schema=False)
 NEEDS = Permission.MANAGE_USERS

@@ -20,10 +20,10 @@ from minidesk.replies.render import render_spec
 from minidesk.replies.spec import CHANNELS, MAX_VARIANTS, Body, FieldError, check_template
 from minidesk.replies.store import do_save_template, get_listed, list_templates
 from minidesk.replies.tokens import TOKENS
-from minidesk.web.ui.admin.gate import admin_page, refused
+from minidesk.web.ui.admin.gate import admin_page
 from minidesk.web.ui.forms import tags
 from minidesk.web.ui.render import redirect
-from minidesk.web.ui.signed_in import Browser, BrowserDep
+from minidesk.web.ui.signed_in import Browser, BrowserDep, refused
 
 router = APIRouter(include_in_schema=False)
 NEEDS = Permission.MANAGE_RULES

@@ -15,9 +15,9 @@ from minidesk.db import commit, get_db
 from minidesk.desk import users
 from minidesk.desk.access import Permission
 from minidesk.desk.models import Role, Team, User
-from minidesk.web.ui.admin.gate import admin_page, refused
+from minidesk.web.ui.admin.gate import admin_page
 from minidesk.web.ui.render import redirect
-from minidesk.web.ui.signed_in import BrowserDep
+from minidesk.web.ui.signed_in import BrowserDep, refused
 
 router = APIRouter(include_in_schema=False)
 NEEDS = Permission.MANAGE_USERS

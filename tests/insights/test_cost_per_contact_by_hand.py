@@ -17,6 +17,7 @@ from tests.insights.cost_timeline import COSTS, PRICES, build_costs, eur
 
 from minidesk.db import Database
 from minidesk.events import Event
+from minidesk.insights.cost_settings import MAX_MINOR
 
 URL = "/api/v1/reports/cost-per-contact"
 RANGE = {"from": "2026-03-02", "to": "2026-03-10"}
@@ -112,6 +113,15 @@ def test_admins_set_the_costs_leads_read_them_and_a_change_is_recorded(
     with database.transaction() as session:
         events = session.scalars(select(Event).where(Event.kind == "cost.settings_changed"))
         assert len(list(events)) == 1
+
+
+def test_the_largest_amount_the_api_accepts_is_stored_whole(client: TestClient, cast: Cast) -> None:
+    """MAX_MINOR (10^10) is past 2^31: a 32-bit column on PostgreSQL refused it."""
+    large = {**PRICES, "tooling_month": eur(MAX_MINOR), "agent_hour": eur(2**31)}
+    assert client.put(COSTS, json=large, headers=cast.olivia.headers).status_code == 200
+    assert client.get(COSTS, headers=cast.leo.headers).json() == large
+    too_large = {**PRICES, "tooling_month": eur(MAX_MINOR + 1)}
+    assert client.put(COSTS, json=too_large, headers=cast.olivia.headers).status_code == 422
 
 
 @pytest.mark.parametrize(

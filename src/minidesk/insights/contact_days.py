@@ -21,11 +21,11 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, delete, func, select
 from sqlalchemy.orm import Session
 
-from minidesk.db import upsert_insert
 from minidesk.event_kinds import EventKind
 from minidesk.events import Event
 from minidesk.insights.cells import Dimension
 from minidesk.insights.cost_models import KpiContactDay, KpiTicketContactDay
+from minidesk.insights.increments import add_increments
 from minidesk.insights.rollup_models import NO_KEY, NO_TEAM, KpiTicketFacts, bulk_insert
 from minidesk.insights.work_models import NO_DAY_BEFORE
 
@@ -62,18 +62,6 @@ def contribution(days: Iterable[dt.date], keys: Keys) -> Counter[ContactKey]:
     return added
 
 
-def written(session: Session, ticket_ids: Sequence[int]) -> dict[int, set[dt.date]]:
-    """The UTC days each ticket's customer wrote, from its events."""
-    found: dict[int, set[dt.date]] = defaultdict(set)
-    for start in range(0, len(ticket_ids), _CHUNK):
-        for ticket_id, at in session.execute(
-            select(Event.ticket_id, Event.created_at)
-            .where(Event.ticket_id.in_(ticket_ids[start : start + _CHUNK]), Event.kind == RECEIVED)
-        ):  # fmt: skip
-            found[cast("int", ticket_id)].add(day_of(at))
-    return found
-
-
 def counted(session: Session, ticket_ids: Sequence[int]) -> dict[int, set[dt.date]]:
     """The days each ticket counts on now (kpi_ticket_contact_days)."""
     found: dict[int, set[dt.date]] = defaultdict(set)
@@ -86,13 +74,20 @@ def counted(session: Session, ticket_ids: Sequence[int]) -> dict[int, set[dt.dat
     return found
 
 
-def keep(session: Session, keys: Mapping[int, tuple[Keys, Keys]]) -> None:
+def keep(
+    session: Session,
+    keys: Mapping[int, tuple[Keys, Keys]],
+    received: Mapping[int, Collection[dt.datetime]],
+) -> None:
     """Bring the counters of the tickets of ``keys`` (ticket → (keys counted under, keys
-    now)) up to their events: take back what each counted, add what it counts now."""
+    now)) up to their events, ``received`` holding when each one's customer wrote (its
+    ``message.received`` events, all of them): take back what each counted, add what it
+    counts now."""
     ids = sorted(keys)
     if not ids:
         return
-    now, was = written(session, ids), counted(session, ids)
+    now = {ticket_id: {day_of(at) for at in received.get(ticket_id, ())} for ticket_id in ids}
+    was = counted(session, ids)
     changes: list[Change] = []
     gone: list[dict[str, Any]] = []
     added: list[dict[str, Any]] = []
@@ -122,18 +117,7 @@ def move(session: Session, changes: Iterable[Change]) -> None:
         deltas.update(after)
         deltas.subtract(before)
     rows = [_row(key, n) for key, n in sorted(deltas.items()) if n]
-    if not rows:
-        return
-    table = cast("Table", KpiContactDay.__table__)
-    statement = upsert_insert(session, table)
-    statement = statement.on_conflict_do_update(
-        index_elements=["dimension", "day", "key", "team_key", "prev_day"],
-        set_={"tickets": table.c.tickets + statement.excluded.tickets},
-    )
-    session.execute(statement, rows)
-    days = sorted({row["day"] for row in rows})
-    session.execute(delete(KpiContactDay).where(KpiContactDay.day.in_(days),
-                                                KpiContactDay.tickets == 0))  # fmt: skip
+    add_increments(session, KpiContactDay, rows, ["tickets"], KpiContactDay.tickets == 0)
 
 
 def _row(row_key: ContactKey, tickets: int) -> dict[str, Any]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import BigInteger, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from minidesk.db import Base, utcnow
@@ -17,10 +17,11 @@ class CostSettings(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     currency: Mapped[str] = mapped_column(String(3))  # ISO 4217
-    agent_hour: Mapped[int] = mapped_column(default=0)  # one agent's loaded cost per hour
-    tooling_month: Mapped[int] = mapped_column(default=0)  # licences, hosting: per month
-    sms_message: Mapped[int] = mapped_column(default=0)  # per outbound SMS
-    whatsapp_message: Mapped[int] = mapped_column(default=0)  # per outbound WhatsApp message
+    # 64-bit amounts: the API takes up to 10^10 minor units, past a 32-bit INTEGER's 2^31.
+    agent_hour: Mapped[int] = mapped_column(BigInteger, default=0)  # an agent's cost per hour
+    tooling_month: Mapped[int] = mapped_column(BigInteger, default=0)  # licences, hosting
+    sms_message: Mapped[int] = mapped_column(BigInteger, default=0)  # per outbound SMS
+    whatsapp_message: Mapped[int] = mapped_column(BigInteger, default=0)  # per WhatsApp message
     updated_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
 

@@ -16,11 +16,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import and_
 from sqlalchemy.orm import Session
 
-from minidesk.db import upsert_insert
 from minidesk.insights.cells import MICROS, Cell, Dimension, Period, period_of_day
+from minidesk.insights.increments import add_increments
 from minidesk.insights.models import SurveyKind
 from minidesk.insights.rollup_models import (
     NO_KEY,
@@ -171,28 +171,13 @@ def daily_row(row_key: RowKey, counts: Counter[str]) -> dict[str, Any]:
 
 
 def apply(session: Session, deltas: Deltas) -> None:
-    """Add ``deltas`` to kpi_daily in one upsert, then drop the rows left empty.
-
-    Rows are written in key order so two workers touching the same days lock them in the same
-    order on PostgreSQL (no deadlock); the increments are relative, so neither loses the
-    other's."""
-    if not deltas:
-        return
-    table = KpiDaily.__table__
+    """Add ``deltas`` to kpi_daily in one upsert, in key order, then drop the rows left empty
+    (``add_increments``)."""
     rows = [daily_row(row_key, deltas[row_key]) for row_key in sorted(deltas)]
-    statement = upsert_insert(session, table)
-    statement = statement.on_conflict_do_update(
-        index_elements=["dimension", "day", "key", "team_key"],
-        set_={name: table.c[name] + statement.excluded[name] for name in COUNTERS},
-    )
-    session.execute(statement, rows)
     # A row is empty when no ticket is created or solved on it, none created then is open now
     # and no survey answered: every other count is part of one of those.
-    days = sorted({day for _, day, _, _ in deltas})
-    session.execute(
-        delete(KpiDaily).where(
-            KpiDaily.day.in_(days), KpiDaily.created == 0, KpiDaily.solved == 0,
-            KpiDaily.csat_answers == 0, KpiDaily.nps_answers == 0, KpiDaily.ces_answers == 0,
-            KpiDaily.open_now == 0,
-        )
+    empty = and_(
+        KpiDaily.created == 0, KpiDaily.solved == 0, KpiDaily.csat_answers == 0,
+        KpiDaily.nps_answers == 0, KpiDaily.ces_answers == 0, KpiDaily.open_now == 0,
     )  # fmt: skip
+    add_increments(session, KpiDaily, rows, COUNTERS, empty)

@@ -54,6 +54,9 @@ class TicketFacts:
     # (when, before, after) of each status change, in id order: the backlog's open spans
     # (``insights.backlog_spans``).
     status_changes: list[tuple[dt.datetime, Any, Any]] = field(default_factory=list, repr=False)
+    # When each customer message came, solved or not: the days cost per contact counts
+    # (``insights.contact_days``), read here rather than from the log a second time.
+    received_at: list[dt.datetime] = field(default_factory=list, repr=False, compare=False)
     _pending_reopen: bool = field(default=False, repr=False)
 
     @property
@@ -70,6 +73,8 @@ def fold(events: Iterable[EventRow]) -> TicketFacts:
     facts = TicketFacts()
     for event in events:
         kind = event.kind
+        if kind == EventKind.MESSAGE_RECEIVED:
+            facts.received_at.append(event.created_at)
         if kind == EventKind.MESSAGE_SENT:
             facts.replied = True
         elif kind == EventKind.RESOLUTION_HANDED_OFF and facts.first_human_reply_at is None:

@@ -12,14 +12,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, delete, func, literal, select
+from sqlalchemy import delete, func, literal, select
 from sqlalchemy.orm import Session
 
-from minidesk.db import upsert_insert
 from minidesk.insights.cells import MICROS, Dimension, Period, period_of_day
 from minidesk.insights.daily import KEYED_BY
+from minidesk.insights.increments import add_increments
 from minidesk.insights.rollup_models import (
     NO_KEY,
     NO_TEAM,
@@ -64,18 +64,7 @@ def move(session: Session, changes: list[Change]) -> None:
         deltas.update(contribution(after))
         deltas.subtract(contribution(before))
     rows = [_row(key, n) for key, n in sorted(deltas.items()) if n]
-    if not rows:
-        return
-    table = cast("Table", KpiRepeatDay.__table__)
-    statement = upsert_insert(session, table)
-    statement = statement.on_conflict_do_update(
-        index_elements=["dimension", "day", "key", "team_key", "gap_days"],
-        set_={"repeats": table.c.repeats + statement.excluded.repeats},
-    )
-    session.execute(statement, rows)
-    days = sorted({row["day"] for row in rows})
-    session.execute(delete(KpiRepeatDay).where(KpiRepeatDay.day.in_(days),
-                                               KpiRepeatDay.repeats == 0))  # fmt: skip
+    add_increments(session, KpiRepeatDay, rows, ["repeats"], KpiRepeatDay.repeats == 0)
 
 
 def _row(key: GapKey, repeats: int) -> dict[str, Any]:

@@ -12,9 +12,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Collection, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import Table, bindparam, delete, exists, select, update
 from sqlalchemy.orm import Session
 
 from minidesk import events
@@ -50,6 +50,10 @@ KEY_KINDS = (
     EventKind.TICKET_TAGS_CHANGED,  # not a key, but read with them: whether it has a tag
 )
 HEARD = frozenset(str(kind) for kind in (*FACT_KINDS, *KEY_KINDS))
+_FACTS = cast("Table", KpiTicketFacts.__table__)
+# Sets the columns its parameters name; the ticket is bound as ``id``, as a bound parameter
+# may not take a column's name in an UPDATE's WHERE.
+_UPDATE_FACTS = update(_FACTS).where(_FACTS.c.ticket_id == bindparam("id"))
 _DONE = "minidesk.insights.rollup.done"
 _SURVEYS_DONE = "minidesk.insights.rollup.surveys_done"
 
@@ -103,13 +107,18 @@ def _keys(session: Session, ticket_ids: Sequence[int], lock: bool) -> dict[int, 
 
 
 def _folded(
-    session: Session, ticket_ids: Sequence[int], keys: dict[int, dict[str, Any]]
+    session: Session,
+    ticket_ids: Sequence[int],
+    keys: dict[int, dict[str, Any]],
+    ranged: bool = False,
 ) -> list[tuple[int, TicketFacts]]:
     """Each ticket's facts from its events; a ticket open now without any (one imported from
     before the event log) still gets an empty fold, so the backlog counts it as the full
     report does. Listeners and the rebuild share this, so they keep the same rows; the rebuild
-    passes a run of ids, read as one range."""
-    if len(ticket_ids) > 1 and ticket_ids[-1] - ticket_ids[0] == len(ticket_ids) - 1:
+    (``ranged``) passes a run of ids, read as one range. A listener's batch of new tickets is
+    a run too, but is read by its ids: SQLite plans the range by the kind index instead of
+    the ticket's, reading every event of those kinds in the log for a few dozen tickets."""
+    if ranged and len(ticket_ids) > 1 and ticket_ids[-1] - ticket_ids[0] == len(ticket_ids) - 1:
         found = dict(facts_between(session, ticket_ids[0], ticket_ids[-1]))
     else:
         found = dict(ticket_facts(session, ticket_ids))
@@ -128,14 +137,11 @@ def refresh(session: Session, ticket_ids: Sequence[int], surveys: bool = False) 
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         keys = _keys(session, chunk, lock=True)
-        # Fresh from the database: ``repeat_gaps.keep`` writes gaps with Core UPDATEs, which an
-        # object loaded earlier in this session would not show.
+        # Plain rows, read and written with Core: ORM objects (a constructor, attribute
+        # events and a flush each) cost more than the rest of the refresh.
         stored = {
-            row.ticket_id: row
-            for row in session.scalars(
-                select(KpiTicketFacts).where(KpiTicketFacts.ticket_id.in_(chunk))
-                .execution_options(populate_existing=True)
-            )
+            row.ticket_id: row._mapping
+            for row in session.execute(select(_FACTS).where(_FACTS.c.ticket_id.in_(chunk)))
         }
         kept_answers = stored_rows(session, chunk)
         answers = fresh_rows(session, chunk) if surveys else kept_answers
@@ -147,13 +153,17 @@ def refresh(session: Session, ticket_ids: Sequence[int], surveys: bool = False) 
         # tickets with a status change: without one (most that a new message refreshes) a
         # ticket has no span, and never had, as events are only ever added.
         spans: dict[int, list[dict[str, Any]]] = {}
+        received: dict[int, list[dt.datetime]] = {}
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
         for ticket_id, facts in _folded(session, chunk, keys):
             row = facts_row(ticket_id, facts, keys[ticket_id])
+            received[ticket_id] = facts.received_at
             if facts.status_changes:
                 spans[ticket_id] = backlog_spans.span_rows(ticket_id, keys[ticket_id],
                                                            facts.status_changes)  # fmt: skip
             existing = stored.get(ticket_id)
-            before = None if existing is None else {c: getattr(existing, c) for c in FACT_COLUMNS}
+            before = None if existing is None else {c: existing[c] for c in FACT_COLUMNS}
             # The gap stays until ``repeat_gaps.keep`` below recomputes it (and moves its
             # counters); meanwhile it counts under the ticket's new keys and solve day.
             row["repeat_gap_micros"] = None if before is None else before["repeat_gap_micros"]
@@ -172,13 +182,13 @@ def refresh(session: Session, ticket_ids: Sequence[int], surveys: bool = False) 
             old_keys = {c: was[c] for c in work_days.KEY_COLUMNS}
             if old_keys != (new_keys := {c: row[c] for c in work_days.KEY_COLUMNS}):
                 work_moves[ticket_id] = (old_keys, new_keys)
-            if existing is None:
-                session.add(KpiTicketFacts(**row))
-            else:
-                for name, value in row.items():
-                    setattr(existing, name, value)
+            (inserts if existing is None else updates).append(row)
             changed += 1
         session.flush()
+        if inserts:
+            session.execute(bulk_insert(KpiTicketFacts), inserts)
+        if updates:
+            session.execute(_UPDATE_FACTS, [_set_by_id(row) for row in updates])
         if surveys:
             replace_rows(session, chunk, answers)
         apply(session, {k: c for k, c in deltas.items() if any(c.values())})
@@ -187,8 +197,13 @@ def refresh(session: Session, ticket_ids: Sequence[int], surveys: bool = False) 
         work_days.move_keys(session, work_moves)
         if not surveys:  # an answer moves no solve, opens no ticket and writes no message
             repeat_gaps.keep(session, repeat_gaps.affected(session, chunk))
-            contact_days.keep(session, contact_keys)
+            contact_days.keep(session, contact_keys, received)
     return changed
+
+
+def _set_by_id(row: dict[str, Any]) -> dict[str, Any]:
+    """``row``'s parameters for ``_UPDATE_FACTS``."""
+    return {("id" if name == "ticket_id" else name): value for name, value in row.items()}
 
 
 def rebuild(session: Session) -> dict[str, int]:
@@ -207,7 +222,7 @@ def rebuild(session: Session) -> dict[str, int]:
         chunk = ids[start : start + CHUNK]
         keys = _keys(session, chunk, lock=False)
         rows, spans = [], []
-        for i, facts in _folded(session, chunk, keys):
+        for i, facts in _folded(session, chunk, keys, ranged=True):
             row = facts_row(i, facts, keys[i])
             spans += backlog_spans.span_rows(i, keys[i], facts.status_changes)
             solved = row["first_solved_at"]

@@ -17,14 +17,14 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import Table, case, delete, select
+from sqlalchemy import case, delete, select
 from sqlalchemy.orm import Session
 
-from minidesk.db import upsert_insert
 from minidesk.desk.models import Ticket
 from minidesk.insights.cells import Dimension
+from minidesk.insights.increments import add_increments
 from minidesk.insights.rollup_models import NO_KEY, NO_TEAM, KpiTicketFacts, bulk_insert
 from minidesk.insights.work_models import NO_DAY_BEFORE, NOT_SOLVED, KpiWorkDay, WorkTime
 
@@ -79,17 +79,7 @@ def move(session: Session, changes: Iterable[tuple[Counts, Counts]]) -> None:
                 for name, n in found.items():
                     deltas[row_key][name] += sign * n
     rows = [_row(k, c) for k, c in sorted(deltas.items()) if any(c.values())]
-    if not rows:
-        return
-    table = cast("Table", KpiWorkDay.__table__)
-    statement = upsert_insert(session, table)
-    statement = statement.on_conflict_do_update(
-        index_elements=["dimension", "day", "key", "team_key", "prev_day", "solved_day"],
-        set_={name: table.c[name] + statement.excluded[name] for name in ("seconds", "tickets")},
-    )
-    session.execute(statement, rows)
-    days = sorted({row["day"] for row in rows})
-    session.execute(delete(KpiWorkDay).where(KpiWorkDay.day.in_(days), KpiWorkDay.tickets == 0))
+    add_increments(session, KpiWorkDay, rows, ["seconds", "tickets"], KpiWorkDay.tickets == 0)
 
 
 def _row(row_key: WorkKey, counts: Counter[str]) -> dict[str, Any]:

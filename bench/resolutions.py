@@ -231,7 +231,16 @@ ROLES: dict[str, tuple[str, int, str, int]] = {
     "cancelled": ("Wool scarf x 1 @ 3000", 3000, "cancelled", 0),
     "big": ("Standing desk x 1 @ 21000", 21000, "delivered", 3),
     "partial": ("Table runner x 1 @ 4000", 4000, "delivered", 10),
+    # The policy's boundaries: the last day of the return window and the day after, and late by
+    # exactly the reship threshold (5 business days: no reship yet) and one day less.
+    "day30": ("Ceramic vase x 1 @ 3300", 3300, "delivered", 30),
+    "day31": ("Velvet cushion x 1 @ 2800", 2800, "delivered", 31),
+    "late5": ("Copper kettle x 1 @ 3500", 3500, "transit", 0),
+    "late4": ("Garden hose x 1 @ 1500", 1500, "transit", 0),
 }
+# Roles late by a number of business days: their promised date is counted back over weekdays
+# from today, so the lateness does not depend on the weekday the bench runs on.
+BUSINESS_LATE = {"late5": 5, "late4": 4}
 # A policy explained waits too: a customer who insists goes to a person (POLICIES.md).
 WAITING_STEPS = {Step.AWAITING_TOKEN, Step.AWAITING_ADDRESS, Step.AWAITING_ORDER, Step.EXPLAINED}
 
@@ -253,7 +262,9 @@ def _conversation_shop(index: int, single: bool, now: Any) -> dict[str, list[dic
         "cancellations": [],
     }
     roles = {"transit": ROLES["transit"]} if single else ROLES
-    for position, (role, (items, total, state, days)) in enumerate(roles.items()):
+    for position, (role, (items, total, state, listed)) in enumerate(roles.items()):
+        late = BUSINESS_LATE.get(role)
+        days = -_calendar_days_back(now.date(), late) if late else listed
         number = f"7{index:03d}{position:02d}"
         placed = now - dt.timedelta(days=max(days, 0) + 20)
         promised = (now + dt.timedelta(days=days)).date() if state == "transit" else now.date()
@@ -314,6 +325,19 @@ def _conversation_shop(index: int, single: bool, now: Any) -> dict[str, list[dic
                 }
             )
     return tables
+
+
+def _calendar_days_back(today: Any, late: int) -> int:
+    """Calendar days before ``today`` of a promised date that leaves exactly ``late`` weekdays
+    strictly after it up to and including today (POLICIES.md's business days late)."""
+    import datetime as dt
+
+    day, counted = today, 0
+    while True:
+        counted += day.weekday() < 5
+        if counted == late:
+            return (today - day).days + 1
+        day -= dt.timedelta(days=1)
 
 
 def _send(conversation: dict[str, Any], index: int, turn: int, text: str) -> tuple[int, float]:

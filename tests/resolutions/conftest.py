@@ -5,7 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
+from tests.conftest import Cast
+from tests.resolutions.shop import load_shop
 
 from minidesk.db import Database
 from minidesk.desk.models import Direction, Message, Ticket
@@ -13,6 +17,13 @@ from minidesk.events import Event
 
 EMMA = "emma.garcia@example.com"
 LIAM = "liam.silva@example.com"
+
+
+@pytest.fixture
+def shop(client: TestClient, cast: Cast, database: Database) -> Database:
+    """The demo store's catalogue and orders loaded through the API (``shop.load_shop``)."""
+    load_shop(client, cast)
+    return database
 
 
 def replies(database: Database, ticket_id: int) -> list[str]:

@@ -11,15 +11,9 @@ import pytest
 from fastapi.testclient import TestClient
 from tests.conftest import Cast, inbound
 from tests.resolutions.conftest import kinds, replies, templates, ticket
-from tests.resolutions.shop import ANA, load_shop
+from tests.resolutions.shop import ANA
 
 from minidesk.db import Database
-
-
-@pytest.fixture
-def shop(client: TestClient, cast: Cast, database: Database) -> Database:
-    load_shop(client, cast)
-    return database
 
 
 def _say(client: TestClient, cast: Cast, text: str, n: int = 1) -> int:

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from tests.conftest import Cast, inbound
 from tests.resolutions.conftest import kinds, replies, ticket
-from tests.resolutions.shop import ANA, BEN, load_shop
+from tests.resolutions.shop import ANA, BEN
 
 from minidesk.db import Database
 from minidesk.desk.models import Direction, Message
@@ -22,12 +22,6 @@ from minidesk.resolutions.parts import Part, assign_orders
 from minidesk.triage import taxonomy
 
 STATUS, INVOICE = taxonomy.ORDER_STATUS, taxonomy.INVOICE
-
-
-@pytest.fixture
-def shop(client: TestClient, cast: Cast, database: Database) -> Database:
-    load_shop(client, cast)
-    return database
 
 
 def _say(client: TestClient, cast: Cast, text: str, n: int = 1, email: str = ANA) -> int:

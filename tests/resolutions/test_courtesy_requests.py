@@ -9,7 +9,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from tests.conftest import Cast, inbound
 from tests.resolutions.conftest import kinds, templates
-from tests.resolutions.shop import ANA, load_shop
+from tests.resolutions.shop import ANA
 
 from minidesk.db import Database
 from minidesk.event_kinds import EventKind
@@ -33,12 +33,6 @@ THANKS_ONLY = [
     "danke, alles gut",
     "merci beaucoup, c'est parfait",
 ]
-
-
-@pytest.fixture
-def shop(client: TestClient, cast: Cast, database: Database) -> Database:
-    load_shop(client, cast)
-    return database
 
 
 def _triaged(database: Database) -> dict[str, object]:

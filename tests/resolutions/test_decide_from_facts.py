@@ -7,17 +7,11 @@ import pytest
 from fastapi.testclient import TestClient
 from tests.conftest import Cast, inbound, money_moved
 from tests.resolutions.conftest import kinds, replies, templates, ticket
-from tests.resolutions.shop import ANA, BEN, load_shop
+from tests.resolutions.shop import ANA, BEN
 
 from minidesk.db import Database
 from minidesk.resolutions.facts import choose_flow
 from minidesk.triage import taxonomy
-
-
-@pytest.fixture
-def shop(client: TestClient, cast: Cast, database: Database) -> Database:
-    load_shop(client, cast)
-    return database
 
 
 def _number(body: dict[str, object]) -> int:

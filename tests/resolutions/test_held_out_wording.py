@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from tests.conftest import Cast, inbound
 from tests.resolutions.conftest import kinds, replies, templates, ticket
-from tests.resolutions.shop import ANA, load_shop
+from tests.resolutions.shop import ANA
 
 from minidesk.db import Database
 from minidesk.event_kinds import EventKind
@@ -80,12 +80,6 @@ def test_a_best_guess_never_starts_a_flow_that_acts(guess: str) -> None:
 
 def test_words_are_no_guess() -> None:
     assert not choose_flow("unknown", 0.03, "where is 10239?", has_order=True).guessed
-
-
-@pytest.fixture
-def shop(client: TestClient, cast: Cast, database: Database) -> Database:
-    load_shop(client, cast)
-    return database
 
 
 def test_a_refund_of_one_item_offers_that_items_price(

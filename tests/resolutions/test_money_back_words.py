@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 from tests.conftest import Cast, inbound
 from tests.resolutions.conftest import replies, templates
-from tests.resolutions.shop import ANA, load_shop
+from tests.resolutions.shop import ANA
 
 from minidesk.db import Database
 from minidesk.resolutions.facts import choose_flow
@@ -35,15 +35,35 @@ def test_money_asked_back_starts_the_refund_flow(text: str, intent: str) -> None
     assert choose_flow(intent, 0.5, text, has_order=True).flow == taxonomy.REFUND
 
 
-@pytest.mark.parametrize("text", ["I want to send 10234 back", "can I send #10234 back?"])
+@pytest.mark.parametrize(
+    "text",
+    ["I want to send 10234 back", "can I send #10234 back?", "send 2 of them back, 10234"],
+)
 def test_an_order_number_sent_back_is_a_return_not_money(text: str) -> None:
     assert choose_flow("unknown", 0.05, text, has_order=True).flow == taxonomy.RETURN
 
 
-@pytest.fixture
-def shop(client: TestClient, cast: Cast, database: Database) -> Database:
-    load_shop(client, cast)
-    return database
+MONEY_SENT_BACK = [
+    "send me 10 dollars back on 10234",
+    "can you send me $10 back for 10234",
+    "please send me 15 back, 10234",
+    "send me back 10 dollars for 10234",
+]
+
+
+@pytest.mark.parametrize("text", MONEY_SENT_BACK)
+def test_money_sent_back_to_the_customer_is_a_refund_not_a_return(text: str) -> None:
+    # Read as a return too, "the return includes the refund" issued an authorisation.
+    assert choose_flow("unknown", 0.05, text, has_order=True).flow == taxonomy.REFUND
+
+
+def test_ten_dollars_sent_back_is_offered_and_no_return_is_authorised(
+    client: TestClient, cast: Cast, shop: Database
+) -> None:
+    text = "the toy came scratched, send me 10 dollars back on 10234"
+    number = int(str(inbound(client, cast.shop, text, "m1", email=ANA)["ticket_number"]))
+    assert templates(shop, number) == ["refund_offer"]
+    assert "$10.00" in replies(shop, number)[0]
 
 
 def test_fifteen_dollars_back_read_as_a_refund_question_is_offered(
@@ -70,3 +90,29 @@ def test_fifteen_dollars_back_read_as_a_refund_question_is_offered(
 def test_money_back_with_words_between_asks_for_a_refund(text: str) -> None:
     # German puts "zurück" at the clause's end, after whatever the money is for.
     assert choose_flow(taxonomy.REFUND, 0.66, text, has_order=True).flow == taxonomy.REFUND
+
+
+EVERY_COIN = [
+    "I want every cent back for 10237",
+    "give me each penny back, order 10237",
+    "quiero cada centavo de vuelta del pedido 10237",
+    "ich will jeden Cent zurück für 10237",
+    "quero cada centavo de volta da encomenda 10237",
+]
+
+
+@pytest.mark.parametrize("text", EVERY_COIN)
+@pytest.mark.parametrize("intent", [taxonomy.ORDER_LATE, taxonomy.REFUND_STATUS, "unknown"])
+def test_all_of_the_money_by_its_smallest_coin_is_a_refund(text: str, intent: str) -> None:
+    assert choose_flow(intent, 0.1, text, has_order=True).flow == taxonomy.REFUND
+
+
+def test_every_cent_back_for_the_standing_desk_goes_for_approval_not_its_delivery(
+    client: TestClient, cast: Cast, shop: Database
+) -> None:
+    """Held-out set 7: the desk named by its item, the money by "every cent"; the model read
+    it as unknown (best guess: late), and the bot answered with the delivery date."""
+    text = "my standing desk has wobbled since it came and I want every cent back"
+    number = int(str(inbound(client, cast.shop, text, "m1", email=ANA)["ticket_number"]))
+    assert templates(shop, number) == ["refund_review"]
+    assert "$210.00" in replies(shop, number)[0]

@@ -12,8 +12,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 from tests.conftest import Cast, inbound
-from tests.resolutions.conftest import kinds, ticket
-from tests.resolutions.shop import ANA, load_shop
+from tests.resolutions.conftest import kinds, replies, ticket
+from tests.resolutions.shop import ANA, CARLA
 
 from minidesk.db import Database
 from minidesk.resolutions.facts import choose_flow, is_late
@@ -34,6 +34,15 @@ DID_NOT_ARRIVE = [
     "a encomenda 10235 não chegou",
     "nao recebi minha encomenda 10235",
     "o pedido 10235 não foi entregue",
+]
+# Held-out set 7: nothing received at all, no parcel named, and "já saiu?" ("has it left?").
+NOTHING_YET = [
+    "oi, meu pedido ja saiu? nao recebi nada ainda",
+    "o pedido já saiu?",
+    "no he recibido nada todavía",
+    "I still haven't received anything",
+    "ich habe noch nichts bekommen",
+    "je n'ai toujours rien reçu",
 ]
 NOT_ABOUT_A_PARCEL = [
     "I didn't get a reply to my email",
@@ -62,6 +71,11 @@ def test_a_parcel_that_did_not_arrive_is_a_status_question(text: str) -> None:
     assert choose_flow("unknown", 0.05, text, has_order=True).flow == taxonomy.ORDER_STATUS
 
 
+@pytest.mark.parametrize("text", NOTHING_YET)
+def test_nothing_received_yet_is_a_status_question(text: str) -> None:
+    assert choose_flow("unknown", 0.1, text, has_order=False).flow == taxonomy.ORDER_STATUS
+
+
 @pytest.mark.parametrize("text", NOT_ABOUT_A_PARCEL)
 def test_something_else_not_received_is_not_a_parcel(text: str) -> None:
     assert not is_late(text)
@@ -78,12 +92,6 @@ def test_a_refund_asked_for_a_parcel_that_never_came_is_still_asked_for(text: st
     assert choose_flow(taxonomy.REFUND, 0.9, text, has_order=True).flow == taxonomy.REFUND
 
 
-@pytest.fixture
-def shop(client: TestClient, cast: Cast, database: Database) -> Database:
-    load_shop(client, cast)
-    return database
-
-
 @pytest.mark.parametrize(
     "text", ["pedido 10235 no llego", "Paket 10235 nie angekommen", "encomenda 10235 nao chegou"]
 )
@@ -92,4 +100,14 @@ def test_a_parcel_two_weeks_late_that_did_not_arrive_is_reshipped(
 ) -> None:
     number = int(str(inbound(client, cast.shop, text, "m1", email=ANA)["ticket_number"]))
     assert [e["kind"] for e in kinds(shop, number, "commerce.")] == ["commerce.reship"]
+    assert ticket(shop, number).resolution == "auto"
+
+
+def test_carla_asks_if_her_only_order_left_and_gets_its_tracking(
+    client: TestClient, cast: Cast, shop: Database
+) -> None:
+    text = "oi, meu pedido ja saiu? nao recebi nada ainda"
+    number = int(str(inbound(client, cast.shop, text, "m1", email=CARLA)["ticket_number"]))
+    assert kinds(shop, number, "resolution.handed_off") == []
+    assert "1ZTEST20001" in replies(shop, number)[0]
     assert ticket(shop, number).resolution == "auto"

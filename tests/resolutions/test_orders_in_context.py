@@ -7,15 +7,9 @@ import pytest
 from fastapi.testclient import TestClient
 from tests.conftest import Cast, inbound
 from tests.resolutions.conftest import kinds, replies, templates, ticket
-from tests.resolutions.shop import ANA, ANA_PHONE_AS_SENT, CARLA, load_shop
+from tests.resolutions.shop import ANA, ANA_PHONE_AS_SENT, CARLA
 
 from minidesk.db import Database
-
-
-@pytest.fixture
-def shop(client: TestClient, cast: Cast, database: Database) -> Database:
-    load_shop(client, cast)
-    return database
 
 
 def _number(body: dict[str, object]) -> int:

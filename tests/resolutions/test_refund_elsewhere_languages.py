@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 from tests.conftest import Cast, inbound
 from tests.resolutions.conftest import kinds, templates
-from tests.resolutions.shop import ANA, load_shop
+from tests.resolutions.shop import ANA
 
 from minidesk.db import Database
 
@@ -23,12 +23,6 @@ ELSEWHERE = [
     "Quero o reembolso de 20 dólares da encomenda 10234 por Pix",
     "Quero o reembolso de 20 dólares da encomenda 10234 no meu cartão novo",
 ]
-
-
-@pytest.fixture
-def shop(client: TestClient, cast: Cast, database: Database) -> Database:
-    load_shop(client, cast)
-    return database
 
 
 @pytest.mark.parametrize("text", ELSEWHERE)

@@ -7,19 +7,13 @@ import pytest
 from fastapi.testclient import TestClient
 from tests.conftest import Cast, inbound, money_moved
 from tests.resolutions.conftest import kinds, templates
-from tests.resolutions.shop import ANA, load_shop
+from tests.resolutions.shop import ANA
 
 from minidesk.db import Database
 from minidesk.resolutions.facts import choose_flow
 from minidesk.triage import taxonomy
 
 PAST_REFUNDS = 6000  # the shop's two refunds made before any test message
-
-
-@pytest.fixture
-def shop(client: TestClient, cast: Cast, database: Database) -> Database:
-    load_shop(client, cast)
-    return database
 
 
 # Bitext wordings that had money moved (the first two) or an approval requested, and the

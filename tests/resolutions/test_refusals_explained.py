@@ -7,15 +7,9 @@ import pytest
 from fastapi.testclient import TestClient
 from tests.conftest import Cast, inbound, money_moved
 from tests.resolutions.conftest import kinds, replies, templates, ticket
-from tests.resolutions.shop import ANA, BEN, load_shop
+from tests.resolutions.shop import ANA, BEN
 
 from minidesk.db import Database
-
-
-@pytest.fixture
-def shop(client: TestClient, cast: Cast, database: Database) -> Database:
-    load_shop(client, cast)
-    return database
 
 
 def _ask(client: TestClient, cast: Cast, text: str, who: str = ANA) -> int:

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from tests.conftest import Cast, inbound
 from tests.resolutions.conftest import replies, templates
-from tests.resolutions.shop import ANA, CARLA, load_shop
+from tests.resolutions.shop import ANA, CARLA
 
 from minidesk.db import Database, utcnow
 from minidesk.desk.models import Direction, Message
@@ -18,12 +18,6 @@ from minidesk.replies.defaults import DEFAULTS
 from minidesk.replies.languages import BODIES
 from minidesk.replies.locale import show_day
 from minidesk.replies.spec import tokens_in
-
-
-@pytest.fixture
-def shop(client: TestClient, cast: Cast, database: Database) -> Database:
-    load_shop(client, cast)
-    return database
 
 
 def _ask(client: TestClient, cast: Cast, text: str, who: str = ANA) -> int:

@@ -1,6 +1,7 @@
 """A customer who thanks the bot for explaining a refusal ("D'accord, merci pour
 l'explication.") is done: closed without a person. Held-out set 5 had it handed off as
-insisting, because only a bare "ok, thanks" counted as an acknowledgement."""
+insisting, because only a bare "ok, thanks" counted as an acknowledgement; held-out set 7 the
+same for a thanks beside "oh", "anyway" or "I forgot about that"."""
 
 from __future__ import annotations
 
@@ -8,20 +9,28 @@ import pytest
 from fastapi.testclient import TestClient
 from tests.conftest import Cast, inbound
 from tests.resolutions.conftest import kinds, ticket
-from tests.resolutions.shop import ANA, load_shop
+from tests.resolutions.shop import ANA
 
 from minidesk.db import Database
 
 
-@pytest.fixture
-def shop(client: TestClient, cast: Cast, database: Database) -> Database:
-    load_shop(client, cast)
-    return database
-
-
 @pytest.mark.parametrize(
     "thanks",
-    ["D'accord, merci pour l'explication.", "thanks for the explanation", "Danke für die Info"],
+    [
+        "D'accord, merci pour l'explication.",
+        "thanks for the explanation",
+        "Danke für die Info",
+        # What the answer settled, beside the thanks (held-out set 7).
+        "oh ok, thanks anyway",
+        "oh right, forgot about that. thanks",
+        "ah vale, se me olvidó, gracias",
+        "Ach so, stimmt. Danke trotzdem",
+        "tant pis, merci quand même",
+        "ah é verdade, obrigada mesmo assim",
+        # By text message (held-out set 8).
+        "ok np thx 👍",
+        "ah ok vlw",
+    ],
 )
 def test_thanks_for_an_explained_refusal_closes_without_a_person(
     client: TestClient, cast: Cast, shop: Database, thanks: str

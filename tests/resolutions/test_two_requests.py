@@ -9,7 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from tests.conftest import Cast, inbound
 from tests.resolutions.conftest import kinds, replies, templates
-from tests.resolutions.shop import ANA, load_shop
+from tests.resolutions.shop import ANA
 
 from minidesk.db import Database
 from minidesk.resolutions.facts import choose_flow
@@ -20,12 +20,6 @@ TWO = [
     "Please return the bonsai kit from 10234, and also cancel 10239",
     "cancela el pedido 10239 y quiero devolver el 10234",
 ]
-
-
-@pytest.fixture
-def shop(client: TestClient, cast: Cast, database: Database) -> Database:
-    load_shop(client, cast)
-    return database
 
 
 @pytest.mark.parametrize("text", TWO)
@@ -103,10 +97,32 @@ def test_a_question_about_the_invoice_itself_is_one_request() -> None:
     assert (choice.flow, choice.together) == (taxonomy.INVOICE, ())
 
 
-def test_where_is_one_order_and_the_invoice_of_another_go_to_a_person(
+ONE_ORDER_AND_THE_INVOICE_OF_ANOTHER = [
+    "where is order 10239, and send me the invoice for 10234",
+    # Held-out set 7: the invoice first, the other order's arrival after it.
+    "¿me pueden mandar la factura de 10234? y de paso díganme cuándo llega 10239",
+    "Schicken Sie mir bitte die Rechnung für 10234. Wann kommt 10239 an?",
+]
+
+
+@pytest.mark.parametrize("text", ONE_ORDER_AND_THE_INVOICE_OF_ANOTHER)
+def test_where_is_one_order_and_the_invoice_of_another_are_each_answered_on_their_own(
+    text: str, client: TestClient, cast: Cast, shop: Database
+) -> None:
+    number = int(str(inbound(client, cast.shop, text, "m1", email=ANA)["ticket_number"]))
+    assert [(e["kind"], e["order_number"]) for e in kinds(shop, number, "commerce.")] == [
+        ("commerce.invoice", "10234")
+    ]
+    assert kinds(shop, number, "resolution.handed_off") == []
+    [reply] = replies(shop, number)
+    assert "1ZTEST10239" in reply  # the tracking number of the order asked about
+
+
+def test_an_invoice_beside_a_clause_naming_two_orders_goes_to_a_person(
     client: TestClient, cast: Cast, shop: Database
 ) -> None:
-    text = "where is order 10239, and send me the invoice for 10234"
+    # Which order the invoice is for cannot be told: nothing is sent unseen.
+    text = "where is 10239 or 10235? send me the invoice"
     number = int(str(inbound(client, cast.shop, text, "m1", email=ANA)["ticket_number"]))
     assert kinds(shop, number, "commerce.") == []
     [handed] = kinds(shop, number, "resolution.handed_off")

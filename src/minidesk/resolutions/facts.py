@@ -14,10 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from minidesk.resolutions.damage import says_damaged
 from minidesk.resolutions.floors import floor_for
+from minidesk.resolutions.late_words import asks_status_apart, asks_where_the_shop_is, is_late
 from minidesk.resolutions.parts import requests_beside
 from minidesk.resolutions.questions import about_refund
-from minidesk.resolutions.words import ASKS, asked_for, asks_status_apart, is_late
+from minidesk.resolutions.words import ASKS, MOVING, asked_for
 from minidesk.triage import taxonomy
 
 # The flows a message starts (intents of the same flow map to one name here).
@@ -88,11 +90,13 @@ def choose_flow(
         if not asked:
             return Choice(None, question)
     if asked == {taxonomy.INVOICE} and asks_status_apart(text):
-        asked.add(STATUS)  # "where is my order 1042 and can you send the invoice?"
-        if orders_named <= 1:
-            return Choice(
-                STATUS, "where the order is and its invoice, answered together", together=TOGETHER
-            )
+        # "where is my order 1042 and can you send the invoice?", or the invoice of another
+        # order ("... and the invoice for 1038"): each request on the order its own clauses
+        # name (``parts.assign_orders``), a person when that is unclear. Both only read, so
+        # two orders are no more risk than one (held-out set 7 had them handed off).
+        return Choice(
+            STATUS, "where the order is and an invoice, answered together", together=TOGETHER
+        )
     if beside := requests_beside(text, asked):
         # "cancel 1042 and send me the invoice for 1038": the read-only answers first, the
         # action last (``parts``); two actions still go to a person below.
@@ -117,6 +121,17 @@ def choose_flow(
         # However the model read it, a parcel that has not come is a status question: the
         # answer is tracking and the ETA (and a reship when it is late enough).
         return Choice(STATUS, "a late or missing parcel: tracking and ETA")
+    if has_order and says_damaged(text) and not password:
+        # "10234 arrived broken": whatever the model reads (a cancellation, a delivery
+        # question), the order's facts decide: delivered, a person picks the remedy; not
+        # delivered, the claim contradicts them (``flows.orders``). No order named: the
+        # model's reading stands ("what if an item arrives broken?" is for an article).
+        return Choice(STATUS, "an item said to be damaged: the order's facts decide")
+    if modelled == STATUS and asks_where_the_shop_is(text):
+        modelled = None  # a question about the shop (an article or a person), not a parcel
+    if MOVING.search(text) and modelled in (None, taxonomy.ADDRESS_CHANGE):
+        # Moving house, and no other request: where the order should go now.
+        return Choice(taxonomy.ADDRESS_CHANGE, "the customer is moving: a new address")
     # The model's top reading when it is unsure: its best guess, or an intent under its floor.
     guess = best_guess if modelled is None else intent
     below_floor = modelled is None or confidence < floor_for(modelled, pack_minimum)

@@ -6,13 +6,20 @@ item; failing that, a word of an item's name names it when no other candidate ha
 ("rug" is the rug's alone, "wool" is shared with the wool scarf, so it names neither). Words
 count whole ("rug" in "rugs", never in "drug"), and words customers use for anything ("can",
 "set", "card", "order") never name an item: a "Watering can" is not what "can I" means.
+
+When no word of any name is in the text ("¿dónde está mi alfombra?", "le jouet"), the
+sentence encoder may still tell which candidate a phrase means (``item_meanings``): only one
+clear winner counts, and doubt names nothing, as before.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+from minidesk.resolutions.item_meanings import closest
 
 # Shorter full names ("Hat", "Mug") are too often plain words of the message.
 MIN_FULL_NAME = 4
@@ -32,9 +39,16 @@ COMMON = frozenset(
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+def _fold(text: str) -> str:
+    """Lower case without accents: "le bonsaï" names a "Bonsai kit", "creme" a "Crème brûlée
+    torch" (shoppers type accents the store did not, and leave out the ones it did)."""
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def _words(text: str) -> set[str]:
     """The text's words, each also without a plural ending ("rugs" -> "rug")."""
-    found = set(_WORD.findall(text.lower()))
+    found = set(_WORD.findall(_fold(text)))
     return (
         found
         | {w[:-1] for w in found if w.endswith("s")}
@@ -43,13 +57,14 @@ def _words(text: str) -> set[str]:
 
 
 def _name(item: Mapping[str, Any]) -> str:
-    return str(item.get("name", "")).strip().lower()
+    return _fold(str(item.get("name", "")).strip())
 
 
 def named(text: str, candidates: Mapping[str, Sequence[Mapping[str, Any]]]) -> set[str]:
     """The keys of ``candidates`` (each a group of items) whose items the text names: by a
-    full item name when any is there, else by a word no other group's names share."""
-    lowered = text.lower()
+    full item name when any is there, else by a word no other group's names share, else by
+    the one group a phrase of the text means in any language."""
+    lowered = _fold(text)
     full = {
         key
         for key, items in candidates.items()
@@ -65,7 +80,14 @@ def named(text: str, candidates: Mapping[str, Sequence[Mapping[str, Any]]]) -> s
                 if len(word) >= MIN_WORD and word not in COMMON:
                     owners.setdefault(word, set()).add(key)
     said = _words(text)
-    return {next(iter(keys)) for word, keys in owners.items() if len(keys) == 1 and word in said}
+    if said & owners.keys() or len(candidates) < 2:
+        # A word of a name is there (one candidate's, or several's: then it names none).
+        return {
+            next(iter(keys)) for word, keys in owners.items() if len(keys) == 1 and word in said
+        }
+    # No word of any name: the encoder's pick counts only when it is one candidate.
+    meant = closest(text, candidates, COMMON)
+    return meant if len(meant) == 1 else set()
 
 
 def order_named(text: str, orders: Iterable[Any]) -> str | None:

@@ -55,3 +55,13 @@ PARCEL_NOT_RECEIVED = (
     # German puts the object first: "ich habe das Paket 1042 nie bekommen".
     rf"{PARCEL_WORDS}{_GAP}\b(?:{NOT_RECEIVED})",
 )
+# Nothing at all received: "não recebi nada ainda", "no he recibido nada", "haven't received
+# anything", "noch nichts bekommen", "je n'ai rien reçu". In a shop's inbox that is the
+# parcel, though no parcel is named; missed, it fell to the model, which read "oi, meu pedido
+# ja saiu? nao recebi nada ainda" as unknown (held-out set 7).
+NOTHING_RECEIVED = (
+    rf"(?:{NOT_RECEIVED})\s+(?:anything|nada)\b",
+    r"(?:received|got|gotten)\s+nothing\b",
+    r"nichts\s+(?:bekommen|erhalten)",
+    r"rien\s+re[çc]u",
+)

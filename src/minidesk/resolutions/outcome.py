@@ -176,6 +176,16 @@ def do_ask(turn: Turn, reply: Say, step: Step, **facts: Any) -> None:
     )
 
 
+def do_invite(turn: Turn, reply: Say, **facts: Any) -> None:
+    """Answer without asking anything a flow waits for ("how can we help?" to a greeting
+    alone): the conversation stays at its step, so the next message is read as it would
+    have been, and the ticket waits for the customer (pending)."""
+    if (failed := _send(turn, reply, Status.PENDING)) is not None:
+        do_hand_off(turn, unrenderable(failed))
+        return
+    _set_state(turn, Step(turn.state.step), **facts)
+
+
 def do_hand_off(
     turn: Turn,
     decision: Decision,

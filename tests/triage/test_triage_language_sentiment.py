@@ -13,6 +13,12 @@ from minidesk.triage.sentiment import score_sentiment
         ("¿Dónde está mi pedido? Todavía no ha llegado", "es"),
         ("Wo ist meine Bestellung? Sie ist noch nicht da", "de"),
         ("Où est ma commande ? Je ne l'ai toujours pas reçue", "fr"),
+        # Text-message abbreviations and spoken forms: each tied with English before.
+        ("will mit nem menschen reden", "de"),
+        ("svp annulez 1042 asap", "fr"),
+        ("oi vc pode me ajudar", "pt"),
+        ("porfa me ayudan", "es"),
+        ("can you help me please", "en"),
     ],
 )
 def test_language(text: str, lang: str) -> None:

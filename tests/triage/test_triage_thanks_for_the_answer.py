@@ -17,6 +17,12 @@ THANKS_FOR_THE_ANSWER = [
     "D'accord, merci pour l'explication.",
     "merci pour votre réponse rapide",
     "obrigado pela ajuda",
+    # As a text message writes it (held-out set 8).
+    "ok np thx 👍",
+    "ah ok vlw",
+    "dale grax",
+    "ok mci",
+    "blz obg",
 ]
 MORE_THAN_THANKS = [
     "help",
@@ -26,6 +32,14 @@ MORE_THAN_THANKS = [
     "thanks for nothing",
     "thanks for the explanation but I still want it",
     "gracias por la explicación, ¿y mi pedido?",
+    # The words that settle it count only beside a thanks, and never beside a request.
+    "oh right",
+    "never mind",
+    "anyway, I forgot my password",
+    "oh ok thanks anyway but I still want to send it back",
+    "danke trotzdem, aber ich will das Geld zurück",
+    "ok np thx but where is it",
+    "vlw, e o reembolso",
 ]
 
 

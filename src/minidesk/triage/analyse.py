@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from minidesk.triage.courtesy import after_courtesy
 from minidesk.triage.entities import KINDS, extract_entities
-from minidesk.triage.flags import find_flags
+from minidesk.triage.flags import HEAD_CHARS, find_flags, fold
 from minidesk.triage.language import detect_language
 from minidesk.triage.model import IntentModel, Prediction
 from minidesk.triage.priority import infer_priority
@@ -31,7 +31,10 @@ def _as_text(value: object) -> str:
     else:
         text = "" if value is None else str(value)
     # NULs and other C0 controls confuse downstream storage and regexes alike.
-    return "".join(ch if ch >= " " or ch in "\n\t" else " " for ch in text[:MAX_CHARS])
+    return text[:MAX_CHARS].translate(_CONTROLS)
+
+
+_CONTROLS = {code: " " for code in range(0x20) if chr(code) not in "\n\t"}
 
 
 def warm_up() -> None:
@@ -120,12 +123,15 @@ def _read_after_courtesy(
 def _conclude(full: str, prediction: _Prediction, languages: tuple[str, ...]) -> TriageResult:
     intent, confidence, version, extra = prediction
     try:
-        sentiment, score = score_sentiment(full)
+        # Folded (lower-cased, accents stripped) once for the rules that read it so.
+        folded = fold(full)
+        head = folded if len(full) <= HEAD_CHARS else fold(full[:HEAD_CHARS])
+        sentiment, score = score_sentiment(full, folded_head=head)
         language = detect_language(full, tuple(languages))
         entities = extract_entities(full)
-        hits = find_flags(full)
+        hits = find_flags(full, folded=folded)
         priority, reasons = infer_priority(
-            intent=intent, sentiment_score=score, flags=hits, text=full
+            intent=intent, sentiment_score=score, flags=hits, text=full, folded_head=head
         )
     except Exception as exc:  # pragma: no cover - belt and braces for "never raises"
         log.exception("triage rules failed")

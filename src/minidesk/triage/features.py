@@ -18,14 +18,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from functools import cache
+from itertools import accumulate, chain, pairwise
+from operator import itemgetter
+from typing import Any, cast
 
 import numpy as np
 
 # scikit-learn's defaults for the options minidesk does not set.
 TOKEN_PATTERN = re.compile(r"(?u)\b\w\w+\b")
-WHITE_SPACES = re.compile(r"\s\s+")
 SUPPORTED = {"analyzer", "ngram_range", "sublinear_tf", "strip_accents", "lowercase"}
 ANALYZERS = ("word", "char_wb")
 
@@ -52,17 +55,46 @@ def word_ngrams(text: str, low: int, high: int) -> list[str]:
 
 
 def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
-    """Character n-grams inside space-padded words; a word shorter than n counts once."""
+    """Character n-grams inside space-padded words; a word shorter than n counts once.
+
+    In scikit-learn's order (word by word, shortest n first), which fixes the order of the
+    float sums downstream. ``str.split()`` splits on the same whitespace runs that
+    scikit-learn first squeezes to one space (``\\s\\s+``), so it needs no squeeze here.
+    """
     out: list[str] = []
-    for word in WHITE_SPACES.sub(" ", text).split():
+    for word in text.split():
         padded = f" {word} "
         size = len(padded)
+        if size <= _SLICED_SIZES:
+            out.extend(_wb_slicer(size, low, high)(padded))
+            continue
         for n in range(low, high + 1):
-            out.append(padded[:n])
             if size <= n:  # the whole padded word is this n-gram; longer n add nothing
+                out.append(padded)
                 break
-            out.extend(padded[i:i + n] for i in range(1, size - n + 1))
+            out.extend([padded[i:i + n] for i in range(size - n + 1)])
     return out
+
+
+# Padded words up to this length (nearly all) are cut by one precomputed ``itemgetter`` of
+# slices, in C, instead of a Python loop per n: the character n-grams were most of the cost
+# of featurising a message.
+_SLICED_SIZES = 32
+
+
+@cache
+def _wb_slicer(size: int, low: int, high: int) -> Callable[[str], tuple[str, ...]]:
+    """All ``char_wb`` n-grams of one padded word of ``size`` characters, in order."""
+    spans = []
+    for n in range(low, high + 1):
+        if size <= n:
+            spans.append(slice(0, size))
+            break
+        spans.extend(slice(i, i + n) for i in range(size - n + 1))
+    if len(spans) == 1:  # itemgetter of one item returns the item, not a 1-tuple
+        only = spans[0]
+        return lambda padded: (padded[only],)
+    return itemgetter(*spans)
 
 
 class TfidfFeatures:
@@ -91,26 +123,54 @@ class TfidfFeatures:
         self._index = {term: i for i, term in enumerate(vocabulary)}
         self._idf = np.asarray(idf, dtype=np.float32)
 
-    def terms(self, text: str) -> list[str]:
+    @property
+    def preparation(self) -> tuple[bool, bool]:
+        """What ``prepare`` does to a text: two vectorisers with the same preparation can
+        share one prepared text (the model's word and character features do)."""
+        return self._lower, self._strip
+
+    def prepare(self, text: str) -> str:
+        """The text as its n-grams are taken from: lower-cased, accents stripped."""
         if self._lower:
             text = text.lower()
         if self._strip:
             text = strip_accents(text)
-        return self._ngrams(text, *self._range)
+        return text
 
-    def transform(self, text: str) -> tuple[np.ndarray, np.ndarray]:
-        counts: dict[int, int] = {}
-        index = self._index
-        for term in self.terms(text):
-            col = index.get(term)
-            if col is not None:
-                counts[col] = counts.get(col, 0) + 1
-        cols = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
-        values = np.fromiter(counts.values(), dtype=np.float32, count=len(counts))
+    def terms(self, text: str) -> list[str]:
+        return self._ngrams(self.prepare(text), *self._range)
+
+    def counts(self, prepared: str) -> Counter[int]:
+        """How often each vocabulary column occurs in a prepared text, first seen first."""
+        # Counted in C (map + Counter) rather than by a Python loop per n-gram; a Counter
+        # keeps first-seen order, so the columns, and with them the order of every float sum
+        # downstream, are those of the loop.
+        counts = Counter(map(self._index.get, self._ngrams(prepared, *self._range)))
+        counts.pop(None, None)  # n-grams outside the vocabulary
+        return cast("Counter[int]", counts)
+
+    def weigh(self, counts: Sequence[Mapping[int, int]]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The TF-IDF rows (column indices, L2-normalised values) of many texts' ``counts``.
+
+        The element-wise steps run once over the whole batch; only each row's norm is a
+        separate dot product, the same one as for a single text, so a row's values do not
+        depend on the batch it came in.
+        """
+        sizes = [len(c) for c in counts]
+        total = sum(sizes)
+        cols = np.fromiter(chain.from_iterable(counts), dtype=np.int64, count=total)
+        values = np.fromiter(chain.from_iterable(c.values() for c in counts),
+                             dtype=np.float32, count=total)
         if self._sublinear:
             values = np.log(values) + np.float32(1.0)
         values *= self._idf[cols]
-        norm = float(np.sqrt(values @ values))
-        if norm > 0:
-            values /= np.float32(norm)
-        return cols, values
+        bounds = list(accumulate(sizes, initial=0))
+        spans = list(pairwise(bounds))
+        norms = np.sqrt(np.array([values[a:b] @ values[a:b] for a, b in spans],
+                                 dtype=np.float32))
+        norms[norms == 0] = 1  # a row without features stays all zero
+        values /= np.repeat(norms, sizes)
+        return [(cols[a:b], values[a:b]) for a, b in spans]
+
+    def transform(self, text: str) -> tuple[np.ndarray, np.ndarray]:
+        return self.weigh([self.counts(self.prepare(text))])[0]

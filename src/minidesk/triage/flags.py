@@ -83,7 +83,8 @@ _HEALTH_TERMS = (
 _PERSON = r"(?:a |an |to a |to an |with a |with an |to |with )?(?:real |live |actual )?" \
           r"(?:person|human|agent|representative|rep|someone|somebody|operator|manager)"
 _HUMAN_TERMS = (
-    rf"(?:talk|speak|chat) (?:to|with) {_PERSON}",
+    # "to", "with" as a text message writes them too: "talk 2 a human", "speak w/ someone".
+    rf"(?:talk|speak|chat) (?:to|with|2|w/?) {_PERSON}",
     rf"(?:get|want|need|give me|connect me to|transfer me to|put me through to) {_PERSON}",
     rf"get me {_PERSON}",
     r"real (?:person|human)", r"live (?:agent|person|chat with a human)",
@@ -92,23 +93,32 @@ _HUMAN_TERMS = (
     r"hablar con (?:una |un )?(?:persona|humano|agente|representante)",
     r"persona real", r"agente humano", r"hablar con alguien",
     # de
-    r"mit (?:einem |einer )?(?:menschen|mitarbeiter(?:in)?|person|berater(?:in)?) sprechen",
+    # With the spoken articles ("mit nem Menschen reden") and verbs other than "sprechen".
+    r"mit (?:einem |einer |'?nem |'?ner )?(?:echten? )?"
+    r"(?:menschen|mitarbeiter(?:in)?|person|berater(?:in)?) (?:sprechen|reden|telefonieren)",
     r"echte(?:n|r)? (?:mensch(?:en)?|person)", r"mitarbeiter sprechen",
     r"mit jemand(?:em)? (?:\w+ )?(?:sprechen|reden)",
     # fr
     r"parler (?:a|avec) (?:un |une )?(?:personne|humain|conseiller|conseillere|agent)",
     r"vraie personne", r"un humain", r"parler (?:a|avec) quelqu.un",  # any apostrophe
     # pt
-    r"falar com (?:um |uma )?(?:pessoa|humano|atendente|agente|representante)",
+    r"falar (?:com|c/?|cm) (?:um |uma )?(?:pessoa|humano|atendente|agente|representante)",
     r"pessoa de verdade", r"atendente humano", r"falar com alguem",
 )
 
 
+_SPACES = re.compile(r"\s+")
+# Sentiment and priority read a long message's first this many characters.
+HEAD_CHARS = 5000
+
+
 def fold(text: str) -> str:
     """Lower-case and strip accents, keeping one space between tokens."""
+    if text.isascii():  # nothing to decompose, no combining marks, no "ß"
+        return _SPACES.sub(" ", text.lower())
     decomposed = unicodedata.normalize("NFKD", text.lower())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return re.sub(r"\s+", " ", stripped.replace("ß", "ss"))
+    return _SPACES.sub(" ", stripped.replace("ß", "ss"))
 
 
 def _compile(terms: tuple[str, ...]) -> re.Pattern[str]:
@@ -129,9 +139,11 @@ class FlagHit:
     word: str
 
 
-def find_flags(text: str) -> list[FlagHit]:
-    """Every policy flag the text raises, with the first word that raised it."""
-    folded = fold(text)
+def find_flags(text: str, *, folded: str | None = None) -> list[FlagHit]:
+    """Every policy flag the text raises, with the first word that raised it; ``folded`` is
+    ``fold(text)`` when the caller has it already."""
+    if folded is None:
+        folded = fold(text)
     hits = []
     for flag, pattern in _PATTERNS.items():
         match = pattern.search(folded)

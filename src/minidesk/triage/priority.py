@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from minidesk.triage.flags import HEALTH_SAFETY, HUMAN_PLEASE, LEGAL, FlagHit, fold
+from minidesk.triage.flags import HEAD_CHARS, HEALTH_SAFETY, HUMAN_PLEASE, LEGAL, FlagHit, fold
 from minidesk.triage.taxonomy import INFORMATIONAL, TIME_SENSITIVE
 
 P1, P2, P3, P4 = "P1", "P2", "P3", "P4"
@@ -23,9 +23,15 @@ _FLAG_WORDS = {LEGAL: "legal", HEALTH_SAFETY: "health and safety"}
 
 
 def infer_priority(
-    *, intent: str, sentiment_score: float, flags: list[FlagHit], text: str
+    *,
+    intent: str,
+    sentiment_score: float,
+    flags: list[FlagHit],
+    text: str,
+    folded_head: str | None = None,
 ) -> tuple[str, list[str]]:
-    """(priority, reasons) for one message."""
+    """(priority, reasons) for one message; ``folded_head`` is ``fold(text[:HEAD_CHARS])``
+    when the caller has it already."""
     mood = f"sentiment {sentiment_score:+.2f}"
     strong = [h for h in flags if h.flag in _FLAG_WORDS]
     if strong:
@@ -34,7 +40,9 @@ def infer_priority(
         if any(h.flag == HEALTH_SAFETY for h in strong):
             reasons.append("Health and safety words start the product-quality-incident path.")
         return P1, reasons + _human_reason(flags)
-    urgent = _URGENT.search(fold(text[:5000]))
+    if folded_head is None:
+        folded_head = fold(text[:HEAD_CHARS])
+    urgent = _URGENT.search(folded_head)
     if sentiment_score <= VERY_NEGATIVE:
         return P2, [f"P2: the customer is very unhappy ({mood}).", *_human_reason(flags)]
     if urgent:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 UNKNOWN_INTENT = "unknown"
@@ -31,3 +32,15 @@ class TriageResult:
     flags: frozenset[str] = frozenset()
     model_version: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """The reading as JSON values (``from_json`` gives it back equal): a reading taken
+        where the message was accepted travels with it to the pipeline. Shallow: it is
+        serialised at once, never mutated."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["flags"] = sorted(self.flags)
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> TriageResult:
+        return cls(**{**data, "flags": frozenset(data["flags"])})

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 
-from minidesk.triage.flags import fold
+from minidesk.triage.flags import HEAD_CHARS, fold
 
 NEGATIVE = "negative"
 NEUTRAL = "neutral"
@@ -65,9 +65,12 @@ _TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?")
 NEUTRAL_BAND = 0.15
 
 
-def score_sentiment(text: str) -> tuple[str, float]:
-    """(label, score in [-1, 1]) for ``text``."""
-    tokens = _TOKEN.findall(fold(text[:5000]))
+def score_sentiment(text: str, *, folded_head: str | None = None) -> tuple[str, float]:
+    """(label, score in [-1, 1]) for ``text``; ``folded_head`` is ``fold(text[:HEAD_CHARS])``
+    when the caller has it already."""
+    if folded_head is None:
+        folded_head = fold(text[:HEAD_CHARS])
+    tokens = _TOKEN.findall(folded_head)
     total, hits = 0.0, 0
     negate_left = 0
     boost = 1.0

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from sqlalchemy import event as sa_event
 from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session
 from tests.conftest import ingest
 
-from minidesk.batch_ids import ensure_id
+from minidesk.batch_ids import ensure_id, take_ids
 from minidesk.channels.base import InboundMessage, Sender
 from minidesk.db import Database
 from minidesk.desk.messages import MessageType, do_reply
@@ -145,3 +146,29 @@ def test_an_insert_that_leaves_the_id_to_sqlite_is_not_collided_with(database: D
     with database.sessions() as session:
         stored = session.scalars(select(Message.text).where(Message.ticket_id == ticket_id))
         assert {"core", "first", "second", "third"} <= set(stored)
+
+
+def test_ids_taken_for_a_core_insert_are_sqlites_and_the_flush_counts_on(
+    database: Database,
+) -> None:
+    if not database.is_sqlite:
+        pytest.skip("PostgreSQL's sequences choose the ids")
+    ticket_id = _ticket()
+    with database.transaction() as session:
+        before = session.scalar(select(func.max(Message.id))) or 0
+        taken = take_ids(session, Message, 2)
+        assert list(taken) == [before + 1, before + 2]
+        table = Message.__table__
+        rows = [
+            {"id": message_id, "ticket_id": ticket_id, "direction": "note", "channel": "api"}
+            for message_id in taken
+        ]
+        session.execute(insert(table), rows)
+        later = _note(ticket_id, "later")
+        session.add(later)
+        ensure_id(session, later)
+        assert later.id == before + 3
+        session.flush()
+    with database.sessions() as session:
+        stored = session.scalars(select(Message.id).where(Message.id > before)).all()
+        assert sorted(stored) == [before + 1, before + 2, before + 3]

@@ -1,17 +1,21 @@
 """A web process waiting for tickets on SQLite is rung by the worker after each processing
-commit (``doorbell``), across processes, and spends nothing on commits that process no row."""
+commit (``doorbell``), across processes, and spends nothing on commits that process no row;
+the worker's draining threads are rung by each accept in turn, and do not poll the spool."""
 
 from __future__ import annotations
 
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 from tests.conftest import ON_POSTGRES
 
-from minidesk import doorbell, inbox_store
+from minidesk import doorbell, inbox, inbox_store
+from minidesk.channels.base import InboundMessage, Sender
 from minidesk.db import Database
 
 linux_only = pytest.mark.skipif(not doorbell.supported(), reason="abstract sockets are Linux's")
@@ -67,5 +71,35 @@ def test_only_processing_commits_wake_a_web_process_waiting_for_tickets(
         assert watcher.wait(0.1) is False
         store.committed()  # what the pipeline calls after each processing commit
         assert watcher.wait(5) is True
+    finally:
+        watcher.close()
+
+
+@linux_only
+@pytest.mark.skipif(ON_POSTGRES, reason="the spool is SQLite's (PostgreSQL uses LISTEN/NOTIFY)")
+def test_a_draining_thread_sleeps_until_an_accept_rings_it(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = inbox_store.store_of(database)
+    looks: list[str] = []
+    connect = sqlite3.connect
+
+    def counted(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        connection = connect(*args, **kwargs)
+        connection.set_trace_callback(looks.append)
+        return connection
+
+    with monkeypatch.context() as patched:
+        patched.setattr(sqlite3, "connect", counted)
+        watcher = store.arrivals()  # a worker's draining thread's
+    assert watcher is not None
+    try:
+        looks.clear()
+        assert watcher.wait(0.5) is False
+        # Polled every millisecond, an idle worker read the spool ~100 times in that time.
+        assert len(looks) <= 12
+        inbox.accept(InboundMessage("api", "rung-1", Sender(email="emma@example.com"), text="hi"))
+        assert watcher.wait(5) is True
+        assert watcher.wait(0.01) is False  # that accept woke it once
     finally:
         watcher.close()

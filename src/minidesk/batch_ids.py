@@ -97,32 +97,57 @@ def assign_ids(session: Session, models: Iterable[type[Any]] | None = None) -> i
     wanted = set(models) if models is not None else None
     pending: dict[type[Any], list[Any]] = {}
     chosen: dict[type[Any], int] = {}  # the highest id already set on a pending row
+    # ``ensure_id`` runs this once per reply and outbox row while a dispatch batch's rows
+    # pile up unflushed, so the scan is kept lean: each class looked up once, and the id
+    # read from the instance's own dict (a pending row's id is there once set, and an unset
+    # one reads as None either way) rather than through the instrumented attribute.
+    keys: dict[type[Any], str | None] = {}
     for obj in session.new:
         model = type(obj)
-        if (wanted is not None and model not in wanted) or (ids := _ids_of(model)) is None:
+        if (key := keys.get(model, "")) == "":
+            ids = None if wanted is not None and model not in wanted else _ids_of(model)
+            key = keys[model] = ids.key if ids is not None else None
+        if key is None:
             continue
-        current = getattr(obj, ids.key)
+        current = obj.__dict__.get(key)
         if current is None:
             pending.setdefault(model, []).append(obj)
-        else:
-            chosen[model] = max(chosen.get(model, 0), current)
+        elif current > chosen.get(model, 0):
+            chosen[model] = current
     assigned = 0
     connection = session.connection()  # no autoflush: that would insert them one by one
-    tops: dict[str, int] = connection.info.setdefault(_TOPS, {})
     for model, rows in pending.items():
         ids = _ids_of(model)
         assert ids is not None  # only such models are pending here
         # The flush inserts in the order objects were added; ids follow that order, so a
         # timeline ordered by id reads as before.
         rows.sort(key=lambda obj: inspect(obj).insert_order)
-        if (known := tops.get(ids.table)) is None:
-            known = connection.exec_driver_sql(ids.top).scalar() or 0
-        top = max(known, chosen.get(model, 0))
+        top = _take(connection, ids, len(rows), chosen.get(model, 0))
         for offset, obj in enumerate(rows, start=1):
             setattr(obj, ids.key, top + offset)
-        tops[ids.table] = top + len(rows)
         assigned += len(rows)
     return assigned
+
+
+def _take(connection: Connection, ids: _Ids, count: int, chosen: int = 0) -> int:
+    """Take ``count`` ids of ``ids.table`` for this transaction; the highest one taken before
+    them (the new ones follow it)."""
+    tops: dict[str, int] = connection.info.setdefault(_TOPS, {})
+    if (known := tops.get(ids.table)) is None:
+        known = connection.exec_driver_sql(ids.top).scalar() or 0
+    top = max(known, chosen)
+    tops[ids.table] = top + count
+    return top
+
+
+def take_ids(session: Session, model: type[Any], count: int) -> range:
+    """Ids for ``count`` new ``model`` rows that a Core INSERT will name (as the flush names
+    the ones ``assign_ids`` sets): what SQLite would have given them, one by one. Callers
+    check ``assignable`` first, and flush first if ``model`` rows may be pending."""
+    ids = _ids_of(model)
+    assert ids is not None, f"{model.__name__}'s ids are not SQLite's to choose"
+    top = _take(session.connection(), ids, count)
+    return range(top + 1, top + count + 1)
 
 
 def ensure_id(session: Session, obj: Any) -> None:

@@ -1,13 +1,13 @@
 """Wake-ups between processes on one machine: a datagram per ring, no polling.
 
 A web process waiting to answer with ticket numbers must learn when a worker's processing
-transaction has committed. Polling ``PRAGMA data_version`` every millisecond, as the spool's
-watchers do, cost each web process a read and a thread wake-up a millisecond whether or not
-anything had committed (a quarter of its CPU per request at 300 requests/s). Here each
-waiting thread binds a Linux abstract-namespace datagram socket and names it by a file in a
-folder beside the database; ``ring`` sends one byte to every socket named there (a worker
-rings after each processing commit), and ``Doorbell.wait`` sleeps in ``poll`` until a byte
-comes.
+transaction has committed, and the worker when a web process has accepted a message.
+Polling ``PRAGMA data_version`` every millisecond cost each web process a read and a thread
+wake-up a millisecond whether or not anything had committed (a quarter of its CPU per
+request at 300 requests/s). Here each waiting thread binds a Linux abstract-namespace
+datagram socket and names it by a file in a folder beside the database; ``ring`` sends one
+byte to every socket named there (a worker rings after each processing commit, an accepting
+process after each accept), and ``Doorbell.wait`` sleeps in ``poll`` until a byte comes.
 
 A ring is a hint, never the state: the waiter reads where its rows stand after each ring, and
 on its own re-check interval all the same, so a ring that is lost (a full socket buffer means

@@ -8,8 +8,8 @@ transaction that processes them takes them in. The pipeline, the jobs and the me
 Either way one worker process at a time *drains* the store (``jobs.drain``, holding the
 store's ``drain_lock``): it wakes on every accept (``arrivals``) and processes what waits in
 batches, while a web process waiting to answer with a ticket number wakes on every
-processing commit (``commits``). The spool watches SQLite's ``data_version``; the table
-uses PostgreSQL ``LISTEN``/``NOTIFY`` (``pg_wake``).
+processing commit (``commits``). The spool rings them (``doorbell``); the table uses
+PostgreSQL ``LISTEN``/``NOTIFY`` (``pg_wake``).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ from minidesk.inbox import (
     InboxStatus,
     Key,
     Row,
+    claim,
     known,
     pending_ids,
     pending_payloads,
@@ -46,7 +47,7 @@ from minidesk.settings import get_settings
 @dataclass(frozen=True)
 class Batch:
     """Rows a worker is about to process: the payloads of the pending ones, and whatever must
-    move into the inbox table in the processing transaction (``InboxStore.take_in``)."""
+    move into the inbox table in the processing transaction (``InboxStore.claim``)."""
 
     payloads: dict[int, dict[str, Any]]
     moving: list[Row] = field(default_factory=list)
@@ -121,9 +122,10 @@ class InboxStore(Protocol):
     def take_batch(self, inbox_ids: Sequence[int]) -> Batch:
         """What processing ``inbox_ids`` needs, read outside any write transaction."""
 
-    def take_in(self, session: Session, batch: Batch) -> None:
+    def claim(self, session: Session, batch: Batch, inbox_ids: Sequence[int]) -> set[int]:
         """Inside the processing transaction: make ``batch``'s rows inbox rows (and have its
-        commit wake the ``commits`` watchers, where the store does that in-transaction)."""
+        commit wake the ``commits`` watchers, where the store does that in-transaction),
+        and claim those of ``inbox_ids`` that are pending (``inbox.claim``); the ids won."""
 
     def waiting(self, inbox_id: int) -> Row | None:
         """A row accepted but not in the inbox table yet (its status and payload)."""
@@ -213,10 +215,11 @@ class TableStore:
     def take_batch(self, inbox_ids: Sequence[int]) -> Batch:
         return Batch(pending_payloads(inbox_ids, self.db))
 
-    def take_in(self, session: Session, batch: Batch) -> None:
+    def claim(self, session: Session, batch: Batch, inbox_ids: Sequence[int]) -> set[int]:
         # The rows are inbox rows already; the commit is what waiting requests listen for.
         if self._watched:
             pg_wake.notify(session, self._commits)
+        return claim(session, inbox_ids)
 
     def waiting(self, inbox_id: int) -> Row | None:
         return None

@@ -23,11 +23,11 @@ from minidesk import features, inbox, inbox_store
 from minidesk.channels.base import InboundMessage
 from minidesk.db import Database, get_db, urgent
 from minidesk.desk import customers, tickets
-from minidesk.desk.messages import record_inbound
-from minidesk.desk.models import OPEN_STATUSES, Customer, Message, Priority, Ticket
+from minidesk.desk.inbound import Inbound, insert_inbound, record_inbound
+from minidesk.desk.models import OPEN_STATUSES, Customer, Priority, Ticket
 from minidesk.event_kinds import EventKind
 from minidesk.events import Actor, ActorType, deferred, record
-from minidesk.triage import TriageResult, analyse_many
+from minidesk.triage import TriageResult, active_model, analyse_many
 from minidesk.triage.courtesy import is_acknowledgement
 
 log = logging.getLogger(__name__)
@@ -103,13 +103,9 @@ def _process_many(
     }
     if not messages and not taken.moving:
         return {}
-    # Reading the texts is pure CPU; do it before taking the write lock, not while holding it.
-    readings = analyse_many([(m.text, m.subject) for m in messages.values()])
+    readings = _readings(messages, taken.payloads)
     batch = _Batch(
-        [
-            _Item(inbox_id, message, reading)
-            for (inbox_id, message), reading in zip(messages.items(), readings, strict=True)
-        ],
+        [_Item(inbox_id, message, readings[inbox_id]) for inbox_id, message in messages.items()],
         store,
         taken,
     )
@@ -137,6 +133,32 @@ def _process_many(
     return {}
 
 
+def _readings(
+    messages: Mapping[int, InboundMessage], payloads: Mapping[int, Mapping[str, object]]
+) -> dict[int, TriageResult]:
+    """What triage reads of each message: the reading its accepting process took (the web
+    processes read what they accept, in parallel, while this worker is the one writer), if
+    the model that took it is still the active one; else read here, all in one call."""
+    readings: dict[int, TriageResult] = {}
+    active = _active_version()
+    for inbox_id in messages:
+        kept = payloads.get(inbox_id, {}).get(inbox.READING)
+        if isinstance(kept, dict) and kept.get("model_version") == active:
+            readings[inbox_id] = TriageResult.from_json(kept)
+    unread = [inbox_id for inbox_id in messages if inbox_id not in readings]
+    # Reading the texts is pure CPU; done before taking the write lock, not while holding it.
+    fresh = analyse_many([(messages[i].text, messages[i].subject) for i in unread])
+    readings.update(zip(unread, fresh, strict=True))
+    return readings
+
+
+def _active_version() -> str | None:
+    try:
+        return active_model().version
+    except Exception:  # a broken model: ``analyse_many`` reads without it, and says so
+        return None
+
+
 @dataclass(frozen=True)
 class _Batch:
     items: list[_Item]
@@ -149,8 +171,7 @@ def _write(db: Database, batch: _Batch) -> tuple[dict[int, Processed], Exception
     Returns what was processed and the last failure (already recorded on its row)."""
     try:
         with db.transaction() as session, session.no_autoflush:
-            batch.store.take_in(session, batch.taken)
-            won = inbox.claim(session, [item.inbox_id for item in batch.items])
+            won = batch.store.claim(session, batch.taken, [item.inbox_id for item in batch.items])
             done = _process_together(session, [i for i in batch.items if i.inbox_id in won])
             _record_outcomes(session, done)
         batch.store.committed()
@@ -166,8 +187,7 @@ def _write_isolated(db: Database, batch: _Batch) -> tuple[dict[int, Processed], 
     done: dict[int, Processed] = {}
     failed: Exception | None = None
     with db.transaction() as session, session.no_autoflush:
-        batch.store.take_in(session, batch.taken)
-        won = inbox.claim(session, [item.inbox_id for item in batch.items])
+        won = batch.store.claim(session, batch.taken, [item.inbox_id for item in batch.items])
         for item in batch.items:
             if item.inbox_id not in won:
                 continue
@@ -215,12 +235,13 @@ def _process_together(session: Session, items: list[_Item]) -> dict[int, Process
 
 
 def _customer_ticket_message(session: Session, items: list[_Item]) -> dict[int, Processed]:
-    found = customers.identify_many(session, [item.message.sender for item in items])
+    identified = customers.identify_many(session, [item.message.sender for item in items])
+    found = identified.customers
     families = customers.merged_families(session, {customer.id for customer, _ in found})
     open_tickets = tickets.latest_open_tickets(
         session, [i for family in families.values() for i in family]
     )
-    recorded: list[tuple[_Item, Actor, _Threaded, Message]] = []
+    recorded: list[tuple[_Item, Actor, _Threaded, Inbound]] = []
     for item, (customer, new_customer) in zip(items, found, strict=True):
         actor = Actor(ActorType.CUSTOMER, customer.id, customer.name)
         if new_customer:
@@ -231,6 +252,10 @@ def _customer_ticket_message(session: Session, items: list[_Item]) -> dict[int, 
                 customer_id=customer.id,
                 channel=item.message.channel,
             )
+        if _looks_up(item.message):
+            # ``_thread`` finds these signals' tickets by query: this batch's earlier
+            # messages must be in the database for it (a reply to a mail of a moment ago).
+            insert_inbound(session, [row for *_, row in recorded])
         threaded = _thread(session, customer, item, families[customer.id], open_tickets, actor)
         ticket, reading = threaded.ticket, item.reading
         row = record_inbound(
@@ -247,12 +272,17 @@ def _customer_ticket_message(session: Session, items: list[_Item]) -> dict[int, 
             entities=reading.entities,
             triage_model=reading.model_version,
         )
+        # Before the flush, so a new ticket is inserted with triage's reading and an existing
+        # one updated once (``_triage`` records the events once ids are known).
+        _read_into(ticket, reading, threaded.created)
         if ticket.status in OPEN_STATUSES:  # now its customer's most recent open ticket
             open_tickets[ticket.customer_id] = ticket
         recorded.append((item, actor, threaded, row))
-    # New tickets and messages get their ids for the events; set by the flush itself, they
-    # are inserted as one statement per table instead of one per row (``batch_ids``).
-    session.flush()
+    # New tickets and messages get their ids for the events: the flush inserts the customers
+    # and tickets, one statement per table instead of one per row (``batch_ids``), then the
+    # messages go in as one Core statement (``desk.inbound``); new identities after them.
+    insert_inbound(session, [row for *_, row in recorded])
+    customers.attach_identities(session, identified.identities)
     done: dict[int, Processed] = {}
     for item, actor, threaded, row in recorded:
         ticket = threaded.ticket
@@ -269,8 +299,16 @@ def _customer_ticket_message(session: Session, items: list[_Item]) -> dict[int, 
             channel=item.message.channel,
             new_ticket=threaded.created,
         )
+        assert row.id is not None  # inserted above
         done[item.inbox_id] = Processed(ticket.id, row.id, threaded.created)
     return done
+
+
+def _looks_up(message: InboundMessage) -> bool:
+    """Whether ``_thread`` looks the message's ticket up by query (its own test)."""
+    return bool(
+        message.reply_to_external_ids or message.ticket_hint is not None or message.thread_key
+    )
 
 
 @dataclass(frozen=True)
@@ -317,16 +355,21 @@ def _thread(
     return _Threaded(new, created=True, announce=True, follow_up_of=follow_up_of)
 
 
-def _triage(
-    session: Session, ticket: Ticket, row: Message, result: TriageResult, new_ticket: bool
-) -> None:
-    """Store what triage concluded on the ticket (the message row already carries it)."""
+def _read_into(ticket: Ticket, result: TriageResult, new_ticket: bool) -> None:
+    """Store what triage read on the ticket (the message row already carries it)."""
     # The ticket's intent is what the conversation is about: set by its first message (or
     # an agent's correction), not overwritten by "thanks!" on the third turn.
     if new_ticket or ticket.intent is None:
         ticket.intent, ticket.intent_confidence = result.intent, result.intent_confidence
     ticket.sentiment, ticket.sentiment_score = result.sentiment, result.sentiment_score
     ticket.language = ticket.language or result.language
+
+
+def _triage(
+    session: Session, ticket: Ticket, row: Inbound, result: TriageResult, new_ticket: bool
+) -> None:
+    """Record what triage concluded (``_read_into`` stored it), and raise the ticket's
+    priority if it says so."""
     system = Actor(ActorType.AUTOMATION, name="triage")
     record(
         session,

@@ -15,13 +15,15 @@ never reused, and they become visible in order (one writer at a time), so a work
 follow the file with a cursor. PostgreSQL needs no spool: its writers do not exclude each
 other.
 
-The ``Spool`` is the SQLite ``inbox_store.InboxStore``. Workers do not wait for hints: they watch
-this file (``arrivals``) through ``PRAGMA data_version``, which moves whenever another
-connection, in any process, commits to the file: one local call polled every millisecond;
-within one process a condition variable wakes the watcher at once. A web process waiting for
-a message's ticket (``commits``) is rung instead (``doorbell``: a datagram from the worker
-after each processing commit), so it spends nothing while nothing commits; where that is not
-available (not Linux) it watches the database's ``data_version`` too.
+The ``Spool`` is the SQLite ``inbox_store.InboxStore``. Workers do not wait for hints, nor poll:
+a process that spools rows rings the draining worker's threads (``arrivals``, a ``doorbell``
+datagram after each accept's commit), and the worker rings the web processes waiting for a
+message's ticket (``commits``) after each processing commit, so either side spends nothing
+while the other is quiet. A ring is a hint: a worker's thread also looks at the spool's
+``PRAGMA data_version`` (which moves whenever another connection, in any process, commits to
+the file) every ``UNRUNG_POLL``, for accepts from a process its rings cannot reach. Where
+there is no doorbell (not Linux) both sides watch ``data_version`` every millisecond instead,
+and within one process a condition variable wakes a watcher at once.
 """
 
 from __future__ import annotations
@@ -72,6 +74,10 @@ WATCH_POLL_QUIET = 0.008
 # a busy default path waits a few milliseconds for the next accept, which backing off from
 # the first look on would notice up to 8 ms late (a closed loop's every round).
 QUIET_AFTER = 0.1
+# Where a doorbell rings a worker's threads, how often they look at ``data_version`` all the
+# same: what an accept from another network namespace (a container; abstract sockets are
+# per namespace) waits at most, and 20 cheap reads a second per idle thread.
+UNRUNG_POLL = 0.05
 
 metadata = MetaData()
 spooled = Table(
@@ -132,6 +138,8 @@ class Spool:
         self.path, self.db = path, db
         # Where the threads that wait for processing commits ring (``doorbell``).
         self._waiters = path.with_name(f"{path.name}.commit-waiters")
+        # ... and where the threads that drain this spool wait for accepts.
+        self._drainers = path.with_name(f"{path.name}.arrival-waiters")
         database = database_path(db.url)
         assert database is not None  # a spool exists only beside a database file
         self._known = KnownKeys(database)
@@ -221,6 +229,8 @@ class Spool:
             stored = {(c, k): i for i, c, k in conn.execute(_PUT, list(rows))}
         with self._arrived:
             self._arrived.notify_all()
+        if stored:
+            doorbell.ring(self._drainers)
         return stored
 
     def find(self, keys: Sequence[Key]) -> dict[Key, int]:
@@ -279,8 +289,11 @@ class Spool:
         payloads.update(inbox.pending_payloads(rest, self.db))
         return Batch(payloads, list(spooled.values()))
 
-    def take_in(self, session: Session, batch: Batch) -> None:
-        inbox.take_in(session, batch.moving)
+    def claim(self, session: Session, batch: Batch, inbox_ids: Sequence[int]) -> set[int]:
+        # Rows moved in now are claimed as they go in; only the others need ``inbox.claim``
+        # (a row a failed attempt left pending, or one taken in before a crash).
+        won = inbox.take_in(session, batch.moving, inbox_ids)
+        return won | inbox.claim(session, [i for i in inbox_ids if i not in won])
 
     def waiting(self, inbox_id: int) -> Row | None:
         return self.rows([inbox_id]).get(inbox_id)
@@ -304,7 +317,9 @@ class Spool:
     def drain_lock(self) -> FileLock:
         return FileLock(self.path.with_name(f"{self.path.name}.drain.lock"))
 
-    def arrivals(self) -> Watcher:
+    def arrivals(self) -> Watcher | RungWatcher:
+        if doorbell.supported():
+            return RungWatcher(doorbell.Doorbell(self._drainers), self.path)
         return Watcher(self.path, self._arrived)
 
     def commits(self) -> Watcher | doorbell.Doorbell:
@@ -369,6 +384,36 @@ class Watcher:
                 return False
 
     def close(self) -> None:
+        self._connection.close()
+
+
+class RungWatcher:
+    """Wakes when ``bell`` is rung, or when another connection commits to the SQLite file at
+    ``path``, looked at only every ``UNRUNG_POLL``: the ring is what wakes it in time, the
+    look is for writers whose rings cannot reach it. One thread's, as ``Watcher``."""
+
+    def __init__(self, bell: doorbell.Doorbell, path: Path) -> None:
+        self._bell = bell
+        self._connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+        self._version = self._read()
+
+    def _read(self) -> int:
+        return int(self._connection.execute("PRAGMA data_version").fetchone()[0])
+
+    def wait(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            rung = self._bell.wait(max(0.0, min(UNRUNG_POLL, remaining)))
+            # Read after a ring too, so that the commit it announced is not seen again later.
+            version, self._version = self._version, self._read()
+            if rung or version != self._version:
+                return True
+            if remaining <= UNRUNG_POLL:
+                return False
+
+    def close(self) -> None:
+        self._bell.close()
         self._connection.close()
 
 

@@ -9,11 +9,13 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from tests.conftest import ON_POSTGRES
 
 from minidesk import hints, inbox, jobs, pipeline
 from minidesk.channels.base import InboundMessage, Sender
 from minidesk.db import Database, utcnow
 from minidesk.desk import customers, tickets
+from minidesk.desk.inbound import Inbound
 from minidesk.desk.models import Customer, Message, Status, Ticket
 from minidesk.events import SYSTEM, Event
 
@@ -164,8 +166,8 @@ def test_a_failing_message_is_recorded_and_the_rest_of_its_batch_commits(
     ids = [inbox.accept(m).inbox_id for m in _batch("fail.example")[:4]]
     real = pipeline._triage
 
-    def fussy(session: Any, ticket: Ticket, row: Message, *args: Any) -> None:
-        if "refund" in row.text:
+    def fussy(session: Any, ticket: Ticket, row: Inbound, *args: Any) -> None:
+        if "refund" in row.values["text"]:
             raise RuntimeError("triage exploded")
         real(session, ticket, row, *args)
 
@@ -207,6 +209,57 @@ def test_overlapping_batches_process_each_row_once(database: Database, held: Non
         assert session.scalar(select(Message.id).where(Message.inbox_id.is_(None))) is None
         assert len(set(session.scalars(select(Message.inbox_id)))) == 60
         assert len(set(session.scalars(select(Customer.email)))) == 7
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="SQLite's writers take turns: there is no race")
+def test_a_worker_that_loses_the_race_for_a_new_customer_lands_on_the_winners(
+    database: Database, held: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two workers take the first two messages of a new sender at once: both find no customer
+    and create one; the second to insert the identity fails on its unique key, runs its
+    message again and finds the first's customer."""
+    first, second = (
+        inbox.accept(_mail("race.example", "new", f"message {i}", f"n{i}")).inbox_id for i in (1, 2)
+    )
+    first_inserted, second_looked = threading.Event(), threading.Event()
+    identify_many, attach = customers.identify_many, customers.attach_identities
+
+    def looking(session: Any, senders: Any) -> customers.Identified:
+        found = identify_many(session, senders)
+        if threading.current_thread().name == "second" and not second_looked.is_set():
+            assert found.customers[0][1]  # it found nobody, so it creates the customer too
+            second_looked.set()
+        return found
+
+    def attaching(session: Any, rows: Any) -> None:
+        attach(session, rows)
+        if threading.current_thread().name == "first":
+            first_inserted.set()  # not committed until the second has looked
+            assert second_looked.wait(10)
+
+    monkeypatch.setattr(customers, "identify_many", looking)
+    monkeypatch.setattr(customers, "attach_identities", attaching)
+    results: dict[str, dict[int, pipeline.Processed]] = {}
+
+    def work(inbox_id: int) -> None:
+        name = threading.current_thread().name
+        if name == "second":
+            assert first_inserted.wait(10)
+        results[name] = pipeline.process_batch([inbox_id], database)
+
+    threads = [
+        threading.Thread(target=work, args=(inbox_id,), name=name)
+        for inbox_id, name in ((first, "first"), (second, "second"))
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert set(results["first"]) == {first} and set(results["second"]) == {second}
+    with database.sessions() as session:
+        assert len(session.scalars(select(Customer.id)).all()) == 1
+        assert len(set(session.scalars(select(Message.customer_id)))) == 1
+        assert len(set(session.scalars(select(Message.ticket_id)))) == 1
 
 
 def test_coalescer_queues_every_id_once_in_bounded_batches() -> None:

@@ -4,9 +4,11 @@ id, when processed: never lost, never twice, whatever happens in between."""
 from __future__ import annotations
 
 import time
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import Engine, func, select
+from sqlalchemy import event as sa_event
 
 from minidesk import hints, inbox, inbox_store, jobs, pipeline, spool
 from minidesk.channels.base import InboundMessage, Sender
@@ -162,6 +164,50 @@ def test_a_quarantined_message_is_taken_in_but_never_processed(
         assert (row.status, row.error) == (inbox.InboxStatus.QUARANTINED, "unreadable charset")
     assert the_spool.prune() == 1
     assert _count(database, Message) == 0
+
+
+CLAIM = "UPDATE inbox SET status=? WHERE"  # ``inbox.claim``'s statement (SQLite's style)
+
+
+def test_rows_moving_in_are_claimed_by_their_insert_and_a_retry_by_an_update(
+    database: Database, the_spool: spool.Spool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = [inbox.accept(_message(f"c-{i}", f"message {i}")).inbox_id for i in range(3)]
+    statements: list[str] = []
+
+    def seen(_c: Any, _cur: Any, statement: str, *_: Any) -> None:
+        statements.append(statement.split("(", maxsplit=1)[0].strip())
+
+    sa_event.listen(Engine, "before_cursor_execute", seen)
+    try:
+        real = pipeline._triage
+
+        def fussy(session: Any, ticket: Any, row: Any, *args: Any) -> None:
+            if row.values["text"] == "message 1":
+                raise RuntimeError("triage exploded")
+            real(session, ticket, row, *args)
+
+        monkeypatch.setattr(pipeline, "_triage", fussy)
+        assert set(pipeline.process_batch(ids, database)) == {ids[0], ids[2]}
+        # The rows came in claimed (done) with the INSERT that moved them: no claim's UPDATE
+        # (the failed one's attempt is recorded, and leaves it pending).
+        assert not [s for s in statements if s.startswith(CLAIM)]
+        monkeypatch.setattr(pipeline, "_triage", real)
+        statements.clear()
+        # Its retry finds it in the inbox already: ``inbox.claim`` takes it.
+        assert set(pipeline.process_batch(ids, database)) == {ids[1]}
+        assert [s for s in statements if s.startswith(CLAIM)]
+    finally:
+        sa_event.remove(Engine, "before_cursor_execute", seen)
+    assert pipeline.process_batch(ids, database) == {}
+    with database.sessions() as session:
+        rows = session.scalars(select(inbox.InboxItem).order_by(inbox.InboxItem.id)).all()
+        assert [(r.id, r.status, r.attempts) for r in rows] == [
+            (ids[0], inbox.InboxStatus.DONE, 0),
+            (ids[1], inbox.InboxStatus.DONE, 1),
+            (ids[2], inbox.InboxStatus.DONE, 0),
+        ]
+    assert _count(database, Message) == 3
 
 
 def test_a_new_spool_file_never_reuses_an_inbox_id(

@@ -69,8 +69,11 @@ def test_a_4xx_answer_is_retried_and_then_delivered(
                 headers=cast.alice.headers)  # fmt: skip
     with database.transaction() as session:
         item = session.scalars(
-            select(outbox.OutboxItem).where(outbox.OutboxItem.ticket_id == ticket)
-        ).all()[-1]
+            select(outbox.OutboxItem)
+            .where(outbox.OutboxItem.ticket_id == ticket)
+            .order_by(outbox.OutboxItem.id.desc())
+        ).first()
+        assert item is not None
         assert item.status == outbox.OutboxStatus.PENDING
         assert "451" in (item.last_error or "")
         item.next_attempt_at = item.created_at

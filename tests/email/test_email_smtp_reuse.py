@@ -62,8 +62,11 @@ def test_a_connection_stays_in_use_after_the_server_refuses_a_recipient(
                 headers=cast.alice.headers)  # fmt: skip
     with database.transaction() as session:
         item = session.scalars(
-            select(outbox.OutboxItem).where(outbox.OutboxItem.ticket_id == ticket)
-        ).all()[-1]
+            select(outbox.OutboxItem)
+            .where(outbox.OutboxItem.ticket_id == ticket)
+            .order_by(outbox.OutboxItem.id.desc())
+        ).first()
+        assert item is not None
         assert item.status == outbox.OutboxStatus.PENDING  # retried later, as before
         item.next_attempt_at = item.created_at
     assert outbox.deliver(database, item.id, max_attempts=8) == outbox.OutboxStatus.SENT

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from minidesk.batch_ids import ensure_id
@@ -18,6 +19,20 @@ from minidesk.events import Actor, Event, emit
 
 # Customer.name's column size.
 NAME_LENGTH = 200
+
+# The pipeline's lookups, built once: building a statement costs more than SQLite takes to
+# run it. Both IN lists use the (kind, value) unique index; the exact pairs are picked after.
+_OWNERS = select(CustomerIdentity.kind, CustomerIdentity.value, CustomerIdentity.customer_id).where(
+    CustomerIdentity.kind.in_(bindparam("kinds", expanding=True)),
+    CustomerIdentity.value.in_(bindparam("values", expanding=True)),
+)
+_CUSTOMERS = select(Customer).where(Customer.id.in_(bindparam("ids", expanding=True)))
+_MERGED_INTO = select(Customer.id, Customer.merged_into_id).where(
+    Customer.merged_into_id.in_(bindparam("ids", expanding=True))
+)
+# The table, not the ORM entity: the ORM's bulk insert spends more per row than the INSERT.
+assert isinstance(CustomerIdentity.__table__, Table)  # narrowed for the checker
+_INSERT_IDENTITIES = insert(CustomerIdentity.__table__)
 
 
 class MergeError(ValueError):
@@ -61,33 +76,46 @@ def identify(session: Session, sender: Sender) -> tuple[Customer, bool]:
     Identities the sender brings that nobody owns yet are attached to the customer, so a
     person who writes once by email with a phone number is recognised later by SMS.
     """
-    return identify_many(session, [sender])[0]
+    identified = identify_many(session, [sender])
+    session.flush()
+    attach_identities(session, identified.identities)
+    return identified.customers[0]
 
 
-def identify_many(session: Session, senders: Sequence[Sender]) -> list[tuple[Customer, bool]]:
+@dataclass(frozen=True)
+class Identified:
+    customers: list[tuple[Customer, bool]]  # each sender's, and whether it is new
+    # Identities nobody owned yet, as ``customer_identities`` rows: ``attach_identities``
+    # inserts them once the session's flush has inserted their new customers.
+    identities: list[dict[str, Any]]
+
+
+def identify_many(session: Session, senders: Sequence[Sender]) -> Identified:
     """``identify`` for many senders at once (the pipeline's batches): one lookup for all
-    their identities and one flush for whatever is new. Senders that share an identity get
-    the same customer, created once (the second is not reported as created)."""
+    their identities and one for their owners. Senders that share an identity get the same
+    customer, created once (the second is not reported as created).
+
+    New customers know their ids on return and are inserted by the session's next flush
+    (the pipeline's, with its tickets and messages); their identities go in after it, so a
+    race lost to another worker for the same identity surfaces as an ``IntegrityError``
+    there.
+    """
     wanted = [sender_identities(sender) for sender in senders]
     if not all(wanted):
         raise ValueError("sender has no email, phone, chat id or external id")
     pairs = {pair for identities in wanted for pair in identities}
-    # Both IN lists use the (kind, value) unique index; the exact pairs are picked here.
-    rows = session.scalars(
-        select(CustomerIdentity).where(
-            CustomerIdentity.kind.in_({kind for kind, _ in pairs}),
-            CustomerIdentity.value.in_({value for _, value in pairs}),
-        )
+    # Columns, not entities: only the owner is wanted, and identity objects cost far more.
+    known = session.execute(
+        _OWNERS,
+        {"kinds": list({kind for kind, _ in pairs}), "values": list({v for _, v in pairs})},
     )
-    owners = {(row.kind, row.value): row.customer_id for row in rows}
-    owners = {pair: owner for pair, owner in owners.items() if pair in pairs}
+    owners = {(kind, value): owner for kind, value, owner in known if (kind, value) in pairs}
     # One query for all the owners (held here: the session only keeps objects weakly).
-    loaded = {
-        customer.id: customer
-        for customer in session.scalars(
-            select(Customer).where(Customer.id.in_(set(owners.values())))
-        )
-    }
+    loaded = (
+        {c.id: c for c in session.scalars(_CUSTOMERS, {"ids": list(set(owners.values()))})}
+        if owners
+        else {}
+    )
     claimed: dict[tuple[str, str], Customer] = {}
     found: list[tuple[Customer, bool]] = []
     unowned: list[tuple[tuple[str, str], Customer, bool]] = []  # identities to attach
@@ -115,14 +143,19 @@ def identify_many(session: Session, senders: Sequence[Sender]) -> list[tuple[Cus
     new = next((customer for customer, created in found if created), None)
     if new is not None:  # new customers need their ids before anything refers to them
         ensure_id(session, new)
-    # Attached by id, not through ``CustomerIdentity.customer``: the relationship's
-    # bookkeeping cost more than the rest of a new customer.
-    session.add_all(
-        CustomerIdentity(customer_id=customer.id, kind=kind, value=value, verified=verified)
+    # Rows, not ``CustomerIdentity`` objects: nothing in the batch reads them back, and one
+    # INSERT of plain rows costs a fraction of the objects' construction and flush.
+    rows = [
+        {"customer_id": customer.id, "kind": kind, "value": value, "verified": verified}
         for (kind, value), customer, verified in unowned
-    )
-    session.flush()
-    return found
+    ]
+    return Identified(found, rows)
+
+
+def attach_identities(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Insert ``Identified.identities``, in their order (their ids follow it)."""
+    if rows:
+        session.execute(_INSERT_IDENTITIES, rows)
 
 
 def merged_ids(session: Session, customer: Customer) -> list[int]:
@@ -136,11 +169,7 @@ def merged_families(session: Session, customer_ids: Collection[int]) -> dict[int
     root_of = {customer_id: customer_id for customer_id in customer_ids}
     frontier = list(families)
     while frontier:
-        merged = session.execute(
-            select(Customer.id, Customer.merged_into_id).where(
-                Customer.merged_into_id.in_(frontier)
-            )
-        ).all()
+        merged = session.execute(_MERGED_INTO, {"ids": frontier}).all()
         frontier = []
         for customer_id, parent in merged:
             if parent is None or customer_id in root_of:  # a corrupted cycle must not hang us

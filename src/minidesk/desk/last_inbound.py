@@ -56,9 +56,15 @@ def _read(session: Session, ticket_ids: list[int]) -> dict[int, Channel]:
     return {row[0]: (row[1], row[2]) for row in rows}
 
 
+def inbound_written(session: Session) -> None:
+    """Forget the memo: ``session`` inserted a customer's message (the pipeline's Core
+    insert says so itself; a ``Message`` object's insert is noticed below)."""
+    memo.forget(session, _MEMO)
+
+
 def _inbound_written(_mapper: Any, _connection: Any, message: Message) -> None:
     if message.direction == Direction.INBOUND and (session := object_session(message)):
-        memo.forget(session, _MEMO)
+        inbound_written(session)
 
 
 event.listen(Message, "after_insert", _inbound_written)

@@ -11,21 +11,17 @@ from sqlalchemy.orm import Session
 
 from minidesk import outbox
 from minidesk.batch_ids import ensure_id
-from minidesk.channels.base import InboundMessage
 from minidesk.db import utcnow
 from minidesk.desk.last_inbound import last_inbound
 from minidesk.desk.models import (
-    Attachment,
-    Customer,
     Direction,
-    FetchStatus,
     Message,
     Status,
     Ticket,
     User,
 )
 from minidesk.event_kinds import EventKind
-from minidesk.events import Actor, ActorType, changed, emit, record
+from minidesk.events import Actor, emit
 
 # What a support reply legitimately needs; scripts, styles, forms and event handlers go.
 ALLOWED_TAGS = {
@@ -110,69 +106,6 @@ def sanitise_html(html: str | None) -> str | None:
         url_schemes={"http", "https", "mailto", "cid", "data"},
         attribute_filter=_keep_attribute,
     )
-
-
-def record_inbound(
-    session: Session,
-    ticket: Ticket,
-    customer: Customer,
-    message: InboundMessage,
-    inbox_id: int,
-    **columns: Any,
-) -> Message:
-    """Store a customer's message; ``columns`` are further values of the row (the pipeline
-    passes triage's results so the row is written once, not inserted then updated).
-
-    The row is not flushed: the pipeline records a whole batch, then flushes once."""
-    row = Message(
-        **columns,
-        ticket=ticket,
-        customer_id=customer.id,
-        direction=Direction.INBOUND,
-        channel=message.channel,
-        channel_id=message.channel_id,
-        text=message.text,
-        html=sanitise_html(message.html),
-        external_id=message.external_id,
-        inbox_id=inbox_id,
-        posted_by_id=message.via.user_id if message.via else None,
-        token_id=message.via.token_id if message.via else None,
-        meta={"subject": message.subject, **message.meta} if message.subject else message.meta,
-    )
-    row.attachments = [
-        Attachment(
-            filename=a.filename,
-            content_type=a.content_type,
-            size=a.size,
-            sha256=a.sha256,
-            storage_key=a.storage_key,
-            url=a.url,
-            inline=a.inline,
-            content_id=a.content_id,
-            fetch_status=FetchStatus.PENDING if a.fetch else None,
-            fetch_source=a.fetch,
-            fetch_due_at=utcnow() if a.fetch else None,
-        )
-        for a in message.attachments
-    ]
-    session.add(row)
-    now = utcnow()
-    ticket.last_inbound_at = now
-    ticket.updated_at = now
-    ticket.turns += 1
-    if ticket.status == Status.PENDING:
-        before = ticket.status
-        ticket.status = Status.OPEN
-        record(
-            session,
-            EventKind.TICKET_STATUS_CHANGED,
-            Actor(ActorType.CUSTOMER, customer.id),
-            ticket_id=ticket.id,
-            customer_id=customer.id,
-            why="customer replied",
-            **changed(before, Status.OPEN),
-        )
-    return row
 
 
 def reply_channel(session: Session, ticket: Ticket) -> tuple[str, int | None]:

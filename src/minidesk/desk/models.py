@@ -272,7 +272,7 @@ class Message(Base):
     meta: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
-    # Lets the pipeline add a message to a ticket it opened in the same flush.
+    # A message's ticket, loaded when asked (a failed delivery's event names its customer).
     ticket: Mapped[Ticket] = relationship()
     attachments: Mapped[list[Attachment]] = relationship(order_by="Attachment.id")
 

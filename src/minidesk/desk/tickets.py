@@ -11,7 +11,7 @@ import math
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from minidesk import events
@@ -134,14 +134,21 @@ def find_thread_ticket(
     return max(candidates, key=_recency, default=None)
 
 
+# Built once: building the statement costs more than SQLite takes to run it.
+_OPEN_TICKETS = (
+    select(Ticket)
+    .where(
+        Ticket.customer_id.in_(bindparam("customers", expanding=True)),
+        Ticket.status.in_(OPEN_STATUSES),
+    )
+    .order_by(Ticket.updated_at.desc(), Ticket.id.desc())
+)
+
+
 def latest_open_tickets(session: Session, customer_ids: Collection[int]) -> dict[int, Ticket]:
     """Each customer's most recently updated open ticket: where their next message goes."""
     latest: dict[int, Ticket] = {}
-    for ticket in session.scalars(
-        select(Ticket)
-        .where(Ticket.customer_id.in_(customer_ids), Ticket.status.in_(OPEN_STATUSES))
-        .order_by(Ticket.updated_at.desc(), Ticket.id.desc())
-    ):
+    for ticket in session.scalars(_OPEN_TICKETS, {"customers": list(customer_ids)}):
         latest.setdefault(ticket.customer_id, ticket)
     return latest
 

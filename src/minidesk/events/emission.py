@@ -13,6 +13,7 @@ from sqlalchemy import Table, insert
 from sqlalchemy.orm import Session
 
 from minidesk import hints
+from minidesk.batch_ids import assignable, take_ids
 from minidesk.db import on_commit, utcnow
 from minidesk.event_kinds import EventKind, check_kind, payload_problems
 from minidesk.events.model import Actor, Event
@@ -84,7 +85,8 @@ def _pending(session: Session) -> list[Committed]:
 
 
 def _checked(kind: EventKind, data: dict[str, Any]) -> EventKind:
-    kind = check_kind(kind)
+    if type(kind) is not EventKind:  # a member is catalogued; looking it up again costs
+        kind = check_kind(kind)
     if _strict and (problems := payload_problems(kind, data)):
         violations.append(f"{kind} payload: {'; '.join(problems)}")
         raise PayloadError(violations[-1])
@@ -224,13 +226,28 @@ def _insert(session: Session, rows: list[dict[str, Any]]) -> list[int]:
         return []
     # The session flushes first so earlier ``emit`` events keep their order by id.
     session.flush()
+    table = Event.__table__
+    assert isinstance(table, Table)  # a declarative class's table, narrowed for the checker
+    if assignable(session):
+        # SQLite, holding the write lock: the ids are chosen here, the ones SQLite would
+        # give (``batch_ids``), so the rows go in as a plain executemany with nothing to
+        # read back, and the fan-out takes each event's payload as given, not parsed again.
+        ids = take_ids(session, Event, len(rows))
+        for event_id, row in zip(ids, rows, strict=True):
+            row["id"] = event_id
+        session.execute(insert(table), rows)
+        _pending(session).extend(
+            Recorded(
+                r["id"], r["kind"], r["ticket_id"], r["customer_id"], r["message_id"], r["data"]
+            )
+            for r in rows
+        )
+        return list(ids)
     # A Core executemany with RETURNING, sent as batched multi-row INSERTs on SQLite and
     # PostgreSQL. Each returned row names its own kind, ticket, message and payload, so the
     # fan-out needs no promise about the order rows come back in (asking for one,
     # ``sort_by_parameter_order``, makes SQLite insert row by row); the table, not the ORM
     # entity, skips the ORM's per-row bookkeeping.
-    table = Event.__table__
-    assert isinstance(table, Table)  # a declarative class's table, narrowed for the checker
     c = table.c
     statement = insert(table).returning(
         c.id, c.kind, c.ticket_id, c.customer_id, c.message_id, c.data

@@ -3,9 +3,10 @@
 A hint through the queue costs a queue write per batch and a worker's polling delay (up to
 ``POLL["max_delay"]`` when quiet), and the web process could only wait for processing by
 doing it itself, a second writer fighting the workers for SQLite's lock. Here a worker
-*watches* the store (``InboxStore.arrivals``): it wakes within a millisecond of an accept in
-any process, takes every row waiting above its cursor (up to a batch) and processes them
-together, so a request that waits for its ticket waits for one batch. The store's ids become
+*watches* the store (``InboxStore.arrivals``): it is woken by every accept in any process
+(rung by the accepting process on SQLite, notified on PostgreSQL), takes every row waiting
+above its cursor (up to a batch) and processes them together, so a request that waits for
+its ticket waits for one batch. The store's ids become
 visible in order on SQLite, so a cursor is all the bookkeeping a drainer needs there; on
 PostgreSQL concurrent accepts commit out of id order, so a drainer rescans every pending
 row it is not already busy with (``InboxStore.ordered``).

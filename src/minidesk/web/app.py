@@ -68,11 +68,11 @@ def create_app(settings: Settings | None = None, *, embedded_workers: int | None
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         consumer = jobs.start_embedded(workers) if workers else None
-        if workers:
-            # This process runs the pipeline: its intent model is loaded before the freeze.
-            from minidesk.triage import warm_up
+        # Every web process triages what it accepts (``intake.together``), and one with
+        # embedded workers runs the pipeline too: the intent model is loaded before the freeze.
+        from minidesk.triage import warm_up
 
-            warm_up()
+        warm_up()
         if settings.kb_meaning:
             # Readers' searches and the widgets' suggestions embed what was typed: the
             # encoder's weights load now, not in the first visitor's request.

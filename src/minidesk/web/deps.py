@@ -55,6 +55,11 @@ _password = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+async def bearer_credentials(request: Request) -> HTTPAuthorizationCredentials | None:
+    """What ``current_caller``'s bearer scheme reads, for a route that calls it itself."""
+    return await _bearer(request)
+
+
 async def current_caller(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],

@@ -18,6 +18,7 @@ from collections.abc import Callable
 
 from minidesk import inbox
 from minidesk.channels.base import InboundMessage
+from minidesk.triage import analyse_many
 
 # Requests are answered once per batch; a bound keeps the first of a burst from waiting long.
 MAX_BATCH = 64
@@ -31,9 +32,17 @@ StoreMany = Callable[[list[InboundMessage]], list[Outcome]]
 
 def together(messages: list[InboundMessage]) -> list[Outcome]:
     """One transaction for the whole group (``inbox.accept_many``); if it fails, a
-    transaction per message, so one bad message fails only its own request."""
+    transaction per message, so one bad message fails only its own request.
+
+    The group is triaged first and each reading stored with its message: the web processes
+    read what they accept side by side, and the inbound worker, the one writer every message
+    waits for, only writes (a reading it cannot use, it takes again: ``pipeline``).
+    """
+    readings = [
+        reading.to_json() for reading in analyse_many([(m.text, m.subject) for m in messages])
+    ]
     try:
-        return list(inbox.accept_many(messages))
+        return list(inbox.accept_many(messages, readings=readings))
     except Exception:
         if len(messages) == 1:
             raise

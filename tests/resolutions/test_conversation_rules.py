@@ -103,7 +103,7 @@ def test_someone_elses_order_reveals_nothing(
     number = say(client, cast, "where is my order 1004?", "h1")  # Liam's order
     answer = replies(store, number)[-1]
     assert answer == (
-        "Hi there,\n\nWe could not find order #1004 on your account.\n\n"
+        "Hi Emma,\n\nWe could not find order #1004 on your account.\n\n"
         "Please check the number and reply with it.\n\nThe My shop team"
     )
     nobody = say(client, cast, "sorry, I meant order 9999", "h2")

@@ -76,7 +76,8 @@ def test_spanish_money_is_formatted_for_spain(
     [reply] = replies(shop, number)  # $64.98: more than the automatic $50 → the team reviews
     # Plain spaces: CLDR's no-break space would make an SMS UCS-2 (half the characters).
     assert "Un reembolso de 64,98 US$ del pedido #10234" in reply
-    assert reply.startswith("Hola cliente:") and reply.endswith("El equipo de My shop")
+    # "Ana": the name of the store account that verified her.
+    assert reply.startswith("Hola Ana:") and reply.endswith("El equipo de My shop")
 
 
 def test_a_short_answer_keeps_the_conversation_language(

@@ -12,10 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from minidesk import events, inbox
+from minidesk.channels.text import one_line
 from minidesk.commerce.connector import CommerceConnector, CustomerRecord, OrderRecord
 from minidesk.commerce.registry import connector_for
 from minidesk.db import utcnow
-from minidesk.desk.customers import normalise
+from minidesk.desk.customers import NAME_LENGTH, normalise
 from minidesk.desk.models import IdentityKind, Message, Ticket
 from minidesk.desk.workspace import get_workspace
 from minidesk.event_kinds import EventKind
@@ -169,6 +170,9 @@ def build_turn(session: Session, ticket: Ticket, message: Message, state: Resolu
         customer = connector.find_customer(email=email)
     if customer is None and phone:
         customer = connector.find_customer(phone=phone)
+    verified = channel_vouches and customer is not None
+    if verified and customer is not None:
+        _learn_name(session, ticket, customer)
     flags, best_guess = _triaged(session, message)
     turn = Turn(
         session=session,
@@ -182,12 +186,30 @@ def build_turn(session: Session, ticket: Ticket, message: Message, state: Resolu
         channel=message.channel,
         sender_email=email,
         sender_phone=phone,
-        verified=channel_vouches and customer is not None,
+        verified=verified,
         customer=customer,
         timezone=get_workspace(session).timezone,
     )
     _follow_language(turn)
     return turn
+
+
+def _learn_name(session: Session, ticket: Ticket, account: CustomerRecord) -> None:
+    """A customer who wrote without a display name takes the name of the store account that
+    verified them, so replies greet them by it rather than "there". Called for verified
+    senders only: to anyone else the account holder's name is not theirs to see."""
+    customer = ticket.customer
+    name = one_line(account.name, NAME_LENGTH)
+    if customer.name or not name:
+        return
+    customer.name = name
+    events.emit(
+        session,
+        EventKind.CUSTOMER_UPDATED,
+        BOT,
+        customer_id=customer.id,
+        **events.changed({"name": ""}, {"name": name}),
+    )
 
 
 def _follow_language(turn: Turn) -> None:

@@ -44,6 +44,7 @@ from minidesk.events.model import (
     ActorType,
     Event,
     changed,
+    of_kind_on_tickets,
     timeline,
     undispatched,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "listeners_for",
     "mark",
     "marked",
+    "of_kind_on_tickets",
     "record",
     "set_publisher",
     "set_strict",

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from minidesk.desk.models import Direction, Message, Ticket
 from minidesk.event_kinds import EventKind
-from minidesk.events import Event
+from minidesk.events import Event, of_kind_on_tickets
 from minidesk.insights.kpis import ticket_facts
 from minidesk.insights.stats import mann_whitney_u, two_proportion_z
 
@@ -67,10 +67,7 @@ def _csat(session: Session, ticket_ids: list[int]) -> dict[int, list[int]]:
     for at in range(0, len(ticket_ids), BATCH):
         rows = session.execute(
             select(Event.ticket_id, Event.data)
-            .where(
-                Event.kind == EventKind.SURVEY_ANSWERED,
-                Event.ticket_id.in_(ticket_ids[at : at + BATCH]),
-            )
+            .where(of_kind_on_tickets(EventKind.SURVEY_ANSWERED, ticket_ids[at : at + BATCH]))
             .order_by(Event.id)
         )
         for ticket_id, data in rows:

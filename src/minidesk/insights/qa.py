@@ -21,7 +21,7 @@ from minidesk.desk import access
 from minidesk.desk.access import Permission
 from minidesk.desk.models import Role, Status, TeamMember, Ticket, User
 from minidesk.event_kinds import EventKind
-from minidesk.events import Actor, Event, emit
+from minidesk.events import Actor, Event, emit, of_kind_on_tickets
 from minidesk.insights.kpis import ticket_facts
 from minidesk.insights.qa_models import (
     QaCoachingNote,
@@ -88,7 +88,7 @@ def _low_csat(session: Session, ticket_ids: list[int]) -> set[int]:
         chunk = ticket_ids[start : start + 500]
         rows = session.execute(
             select(Event.ticket_id, Event.data).where(
-                Event.kind == EventKind.SURVEY_ANSWERED, Event.ticket_id.in_(chunk)
+                of_kind_on_tickets(EventKind.SURVEY_ANSWERED, chunk)
             )
         )
         low |= {

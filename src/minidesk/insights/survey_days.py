@@ -13,11 +13,11 @@ from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, select
 from sqlalchemy.orm import Session
 
 from minidesk.event_kinds import EventKind
-from minidesk.events import Event
+from minidesk.events import Event, of_kind_on_tickets
 from minidesk.insights.cells import Period, period_of_day
 from minidesk.insights.rollup_models import KpiSurveyDay, bulk_insert
 
@@ -42,12 +42,8 @@ def _rows(answers: Iterator[tuple[int, dt.datetime, dict[str, Any]]]) -> list[di
     return rows
 
 
-def _answers(session: Session, *where: Any) -> Iterator[tuple[int, dt.datetime, dict[str, Any]]]:
-    query = (
-        select(Event.ticket_id, Event.created_at, Event.data)
-        .where(Event.kind == EventKind.SURVEY_ANSWERED, *where)
-        .order_by(Event.id)
-    )
+def _answers(session: Session, where: Any) -> Iterator[tuple[int, dt.datetime, dict[str, Any]]]:
+    query = select(Event.ticket_id, Event.created_at, Event.data).where(where).order_by(Event.id)
     for row in session.execute(query):
         yield row.ticket_id, row.created_at, row.data
 
@@ -70,7 +66,9 @@ def stored_rows(session: Session, ticket_ids: Sequence[int]) -> Rows:
 
 def fresh_rows(session: Session, ticket_ids: Sequence[int]) -> Rows:
     """The day rows of the surveys on ``ticket_ids`` (at most ``CHUNK``) from their events."""
-    return _by_ticket(_rows(_answers(session, Event.ticket_id.in_(ticket_ids))))
+    return _by_ticket(
+        _rows(_answers(session, of_kind_on_tickets(EventKind.SURVEY_ANSWERED, ticket_ids)))
+    )
 
 
 def replace_rows(session: Session, ticket_ids: Sequence[int], rows: Rows) -> None:
@@ -84,7 +82,11 @@ def replace_rows(session: Session, ticket_ids: Sequence[int], rows: Rows) -> Non
 def rebuild_surveys(session: Session) -> int:
     """Every survey's day rows from the whole event log; returns the rows written."""
     session.execute(delete(KpiSurveyDay))
-    rows = _rows(_answers(session, Event.ticket_id.is_not(None)))
+    rows = _rows(
+        _answers(
+            session, and_(Event.kind == EventKind.SURVEY_ANSWERED, Event.ticket_id.is_not(None))
+        )
+    )
     for start in range(0, len(rows), 5_000):
         session.execute(bulk_insert(KpiSurveyDay), rows[start : start + 5_000])
     return len(rows)

@@ -120,6 +120,25 @@ NEGATED = re.compile(
     r"|n[aã]o|nunca)\b(?:[\s'\u2019]+\w+){0,2}[\s'\u2019]*$",
     re.IGNORECASE,
 )
+# A hedged negation, further from the action word: "I'm not sure I want to cancel", "I didn't
+# mean to cancel", "I don't think I want a refund", "no estoy seguro de querer cancelar", "je
+# ne suis pas sûr de vouloir annuler". With only ``NEGATED``'s two words, those were read as
+# requests and an order was cancelled. The reach is widened only through a word of wanting,
+# meaning or deciding: "I can't remember my password" still asks for a reset, "I don't need
+# it anymore please cancel" still cancels, and an English "no" that opens an answer ("No I
+# want to cancel") negates nothing.
+HEDGED = re.compile(
+    r"\b(?:not|never|nicht|kein\w*|pas|ne|n[aã]o|nunca|don['\u2019]?t|\w+n['\u2019]t"
+    r"|no(?![\s'\u2019]+(?:i|we)\b))(?:[\s'\u2019]+\w+){0,3}?[\s'\u2019]+"
+    r"(?:want|wanna|mean|meant|sure|think|decid|wish|quier|quer|segur|certez|veu|voul|s[uû]r"
+    r"|m[oö]cht|woll)\w*(?:[\s'\u2019]+\w+){0,2}[\s'\u2019]*$",
+    re.IGNORECASE,
+)
+
+
+def _negated(before: str) -> bool:
+    """Whether the words ``before`` an action word take it back."""
+    return bool(NEGATED.search(before) or HEDGED.search(before))
 
 
 def asked_for(text: str, *, negated: bool = False) -> set[str]:
@@ -130,7 +149,7 @@ def asked_for(text: str, *, negated: bool = False) -> set[str]:
     found: set[str] = set()
     for flow, pattern in ASKS.items():
         said = [
-            bool(NEGATED.search(text[max(0, match.start() - 40) : match.start()]))
+            _negated(text[max(0, match.start() - 40) : match.start()])
             for match in pattern.finditer(text)
         ]
         if said and said[-1] == negated:

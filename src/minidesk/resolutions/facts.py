@@ -19,7 +19,7 @@ from minidesk.resolutions.floors import floor_for
 from minidesk.resolutions.late_words import asks_status_apart, asks_where_the_shop_is, is_late
 from minidesk.resolutions.parts import requests_beside
 from minidesk.resolutions.questions import about_refund
-from minidesk.resolutions.words import ASKS, MOVING, asked_for
+from minidesk.resolutions.words import ASKS, MOVING, asked_for, supposed
 from minidesk.triage import taxonomy
 
 # The flows a message starts (intents of the same flow map to one name here).
@@ -79,8 +79,10 @@ def choose_flow(
     names); ``pack_minimum`` the policy pack's floor for irreversible actions."""
     modelled = FLOW_OF_INTENT.get(intent)
     asked = asked_for(text)
-    if modelled in asked_for(text, negated=True) - asked:
-        modelled = None  # the model read the very action the customer said they do not want
+    if modelled in (asked_for(text, negated=True) | supposed(text)) - asked:
+        # The model read the very action the customer said they do not want, or only
+        # supposed ("what happens if I cancel?"): a person answers, nothing is done.
+        modelled = None
     refund_named = ASKS[taxonomy.REFUND].search(text) or modelled == taxonomy.REFUND
     if refund_named and (question := about_refund(text, intent)) is not None:
         # Where a refund is, or what the policy says: no money is asked to move, and a refund

@@ -136,25 +136,56 @@ HEDGED = re.compile(
 )
 
 
-def _negated(before: str) -> bool:
-    """Whether the words ``before`` an action word take it back."""
-    return bool(NEGATED.search(before) or HEDGED.search(before))
+# A cancellation supposed, not asked for: "what happens if I cancel?", "I might cancel if
+# it's late", "thinking about cancelling 1042", "was passiert, wenn ich storniere?", "qué
+# pasa si cancelo?". Read as requests, each cancelled an unshipped order at once. Only the
+# cancellation is held to this: it alone acts with no step to confirm (a refund waits for
+# YES REFUND, an address change for the address), and "check if there is news on my refund"
+# or "what do I need to do to cancel 1042?" must keep their readings. A "please" after the
+# supposing word makes it a request again ("if it hasn't shipped please cancel it"), as does
+# a polite "if you could"; punctuation ends the phrase as for negations.
+SUPPOSING = re.compile(
+    r"\b(?:if(?! (?:i|you|we) could\b)|what if|whether|might|maybe|thinking (?:about|of)"
+    r"|consider\w*|hypothetical\w*|(?:was|were) (?:going|about) to|wenn|falls|ob|vielleicht"
+    r"|[uü]berleg\w*|si|quiz[aá]s?|pensando en|peut-[eê]tre|caso|talvez|pensando em|penso em)\b"
+    r"(?:(?!\b(?:please|pls|plz|bitte|por favor|s['\u2019]il vous pla[iî]t|svp)\b)[^.?!;,\n])*$",
+    re.IGNORECASE,
+)
+ASKED, NEGATIVE, SUPPOSED = "asked", "negative", "supposed"
+
+
+def _reading(flow: str, before: str) -> str:
+    """How the words ``before`` a mention of ``flow`` frame it: taken back, supposed, or
+    asked."""
+    if NEGATED.search(before) or HEDGED.search(before):
+        return NEGATIVE
+    if flow == taxonomy.CANCEL_ORDER and SUPPOSING.search(before):
+        return SUPPOSED
+    return ASKED
+
+
+def _last_readings(text: str) -> dict[str, str]:
+    """Each action ``text`` mentions, read by its last mention: a customer who changes their
+    mind ("cancel 1042.. wait actually don't cancel it, send it to ...") takes the request
+    back, which held-out set 8 had read as two requests."""
+    found: dict[str, str] = {}
+    for flow, pattern in ASKS.items():
+        for match in pattern.finditer(text):
+            found[flow] = _reading(flow, text[max(0, match.start() - 40) : match.start()])
+    return found
 
 
 def asked_for(text: str, *, negated: bool = False) -> set[str]:
     """The actions ``text`` asks for in so many words, or with ``negated`` the ones it says
-    it does not want ("I don't want to cancel"). The last mention of an action decides: a
-    customer who changes their mind ("cancel 1042.. wait actually don't cancel it, send it
-    to ...") takes the request back, which held-out set 8 had read as two requests."""
-    found: set[str] = set()
-    for flow, pattern in ASKS.items():
-        said = [
-            _negated(text[max(0, match.start() - 40) : match.start()])
-            for match in pattern.finditer(text)
-        ]
-        if said and said[-1] == negated:
-            found.add(flow)
-    return found
+    it does not want ("I don't want to cancel")."""
+    wanted = NEGATIVE if negated else ASKED
+    return {flow for flow, reading in _last_readings(text).items() if reading == wanted}
+
+
+def supposed(text: str) -> set[str]:
+    """The cancellation, if ``text`` only supposes it ("what happens if I cancel?"): neither
+    asked for nor taken back, and not to be taken for a request on the model's say-so."""
+    return {flow for flow, reading in _last_readings(text).items() if reading == SUPPOSED}
 
 
 # Asking to be sent something ("send me the invoice", "¿me mandas la factura?", "ich brauche

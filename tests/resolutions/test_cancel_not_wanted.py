@@ -15,7 +15,7 @@ from tests.resolutions.conftest import kinds
 from tests.resolutions.shop import BEN
 
 from minidesk.db import Database
-from minidesk.resolutions.words import asked_for
+from minidesk.resolutions.framing import asked_for
 from minidesk.triage import taxonomy
 
 CANCEL, REFUND = taxonomy.CANCEL_ORDER, taxonomy.REFUND

@@ -12,7 +12,7 @@ from tests.resolutions.conftest import kinds, templates
 from tests.resolutions.shop import BEN
 
 from minidesk.db import Database
-from minidesk.resolutions.words import asked_for
+from minidesk.resolutions.framing import asked_for
 from minidesk.triage import taxonomy
 
 CANCEL = taxonomy.CANCEL_ORDER

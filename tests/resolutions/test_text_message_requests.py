@@ -12,8 +12,8 @@ from tests.resolutions.shop import ANA, load_shop
 
 from minidesk.db import Database
 from minidesk.resolutions.facts import STATUS, choose_flow
+from minidesk.resolutions.framing import asked_for
 from minidesk.resolutions.late_words import is_late
-from minidesk.resolutions.words import asked_for
 from minidesk.triage import taxonomy
 
 

@@ -26,12 +26,12 @@ from minidesk.resolutions.acknowledgements import (
 from minidesk.resolutions.context import BOT, Turn, build_turn
 from minidesk.resolutions.facts import GUESSED, choose_flow
 from minidesk.resolutions.flows import account, address, cancel, orders, refund, returns
+from minidesk.resolutions.framing import asked_for
 from minidesk.resolutions.late_words import is_late
 from minidesk.resolutions.models import ResolutionState, Step
 from minidesk.resolutions.outcome import ASKED, HANDOFF_TAG, do_escalate, do_hand_off
 from minidesk.resolutions.parts import READ_ONLY, assign_orders, on_each_order
 from minidesk.resolutions.together import SEVERAL, run_together
-from minidesk.resolutions.words import asked_for
 from minidesk.triage import taxonomy
 
 Flow = Callable[[Turn], None]

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 from minidesk.resolutions.damage import says_damaged
 from minidesk.resolutions.floors import floor_for
+from minidesk.resolutions.framing import asked_for, supposed
 from minidesk.resolutions.late_words import asks_status_apart, asks_where_the_shop_is, is_late
 from minidesk.resolutions.parts import requests_beside
 from minidesk.resolutions.questions import about_refund
-from minidesk.resolutions.words import ASKS, MOVING, asked_for, supposed
+from minidesk.resolutions.words import ASKS, MOVING
 from minidesk.triage import taxonomy
 
 # The flows a message starts (intents of the same flow map to one name here).

@@ -20,9 +20,9 @@ from minidesk.kb.answers import THRESHOLD, Answer, confident_answer
 from minidesk.kb.markdown import first_paragraph
 from minidesk.kb.reading import help_path
 from minidesk.resolutions.context import BOT, Turn
+from minidesk.resolutions.framing import asked_for
 from minidesk.resolutions.late_words import is_late
 from minidesk.resolutions.models import Resolution, Step
-from minidesk.resolutions.words import asked_for
 from minidesk.settings import get_settings
 from minidesk.triage import flags, taxonomy
 

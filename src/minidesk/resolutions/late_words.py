@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
+from minidesk.resolutions.framing import asked_for
 from minidesk.resolutions.missing import NOT_CAME, NOTHING_RECEIVED, PARCEL_NOT_RECEIVED
-from minidesk.resolutions.words import CLAUSES, any_of, asked_for
+from minidesk.resolutions.words import CLAUSES, any_of
 
 # A parcel that is late, missing or being waited for: a status question.
 LATE = any_of(

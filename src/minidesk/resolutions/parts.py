@@ -15,8 +15,9 @@ import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
+from minidesk.resolutions.framing import asked_for
 from minidesk.resolutions.late_words import PARCEL, WHERE, is_late
-from minidesk.resolutions.words import ASKS, OTHER, SEND_ME, asked_for, clauses
+from minidesk.resolutions.words import ASKS, OTHER, SEND_ME, clauses
 from minidesk.triage import taxonomy
 
 STATUS, INVOICE = taxonomy.ORDER_STATUS, taxonomy.INVOICE

@@ -1,0 +1,109 @@
+"""How a message frames each action it names: asked for, taken back ("I don't want to
+cancel"), or, for a cancellation, only supposed or reported ("what happens if I cancel?",
+"you cancelled my order!"). ``words.ASKS`` finds the mentions; the words around each one
+decide, and the last mention of an action counts.
+
+Reading too much as not asked only hands a request to a person; reading too little acts
+against the customer, so the patterns lean that way.
+"""
+
+from __future__ import annotations
+
+import re
+
+from minidesk.resolutions.words import ASKS
+from minidesk.triage import taxonomy
+
+# A negation just before the action word, in the same phrase: "I don't want to cancel", "no
+# canceles", "je ne veux pas annuler", "ne l'annulez pas". Punctuation ends the phrase: a "no"
+# that answers the bot ("no, cancel it", "nein - bitte stornieren") or negates something
+# else ("no refund, just cancel") takes nothing back, where it was read as "do not cancel".
+NEGATED = re.compile(
+    r"\b(?:not|don['\u2019]?t|do not|never|no|nicht|kein\w*|pas|jamais|ne|n(?=['\u2019])"
+    r"|n[aã]o|nunca)\b(?:[\s'\u2019]+\w+){0,2}[\s'\u2019]*$",
+    re.IGNORECASE,
+)
+# A hedged negation, further from the action word: "I'm not sure I want to cancel", "I didn't
+# mean to cancel", "I don't think I want a refund", "no estoy seguro de querer cancelar", "je
+# ne suis pas sûr de vouloir annuler". With only ``NEGATED``'s two words, those were read as
+# requests and an order was cancelled. The reach is widened only through a word of wanting,
+# meaning or deciding: "I can't remember my password" still asks for a reset, "I don't need
+# it anymore please cancel" still cancels, and an English "no" that opens an answer ("No I
+# want to cancel") negates nothing.
+HEDGED = re.compile(
+    r"\b(?:not|never|nicht|kein\w*|pas|ne|n[aã]o|nunca|don['\u2019]?t|\w+n['\u2019]t"
+    r"|no(?![\s'\u2019]+(?:i|we)\b))(?:[\s'\u2019]+\w+){0,3}?[\s'\u2019]+"
+    r"(?:want|wanna|mean|meant|sure|think|decid|wish|quier|quer|segur|certez|veu|voul|s[uû]r"
+    r"|m[oö]cht|woll)\w*(?:[\s'\u2019]+\w+){0,2}[\s'\u2019]*$",
+    re.IGNORECASE,
+)
+
+
+# A cancellation supposed, not asked for: "what happens if I cancel?", "I might cancel if
+# it's late", "thinking about cancelling 1042", "was passiert, wenn ich storniere?", "qué
+# pasa si cancelo?". Read as requests, each cancelled an unshipped order at once. Only the
+# cancellation is held to this: it alone acts with no step to confirm (a refund waits for
+# YES REFUND, an address change for the address), and "check if there is news on my refund"
+# or "what do I need to do to cancel 1042?" must keep their readings. A "please" after the
+# supposing word makes it a request again ("if it hasn't shipped please cancel it"), as does
+# a polite "if you could"; punctuation ends the phrase as for negations.
+SUPPOSING = re.compile(
+    r"\b(?:if(?! (?:i|you|we) could\b)|what if|whether|might|maybe|thinking (?:about|of)"
+    r"|consider\w*|hypothetical\w*|(?:was|were) (?:going|about) to|wenn|falls|ob|vielleicht"
+    r"|[uü]berleg\w*|si|quiz[aá]s?|pensando en|peut-[eê]tre|caso|talvez|pensando em|penso em)\b"
+    r"(?:(?!\b(?:please|pls|plz|bitte|por favor|s['\u2019]il vous pla[iî]t|svp)\b)[^.?!;,\n])*$",
+    re.IGNORECASE,
+)
+# A cancellation reported, not asked for: "you cancelled my order without asking!", "my order
+# was cancelled", "fue cancelado", "a été annulée", "foi cancelada", "wurde storniert". Read
+# as a request, the bot cancelled the order the customer was complaining about. A past form
+# after a wish is still a request ("I want it cancelled", "quiero que quede anulado"), and
+# German "storniert wird/werden" is one too.
+PAST_CANCEL = re.compile(
+    r"(?:cancell?ed|cancelad[oa]s?|anulad[oa]s?|cancelaron|anularon|cancel[oó]u?|anul[oó]"
+    r"|cancelaram|annul[ée]e?s?|storniert)\b(?!\s+(?:wird|werden)\b)",
+    re.IGNORECASE,
+)
+WISHED = re.compile(
+    r"\b(?:want|wanted|like|need|please|pls|get|have|make sure|quier|quer|voudr|veux|souhait"
+    r"|m[oö]cht|will|bitte|por favor)\w*\b[^.?!;,\n]{0,30}$",
+    re.IGNORECASE,
+)
+ASKED, NEGATIVE, SUPPOSED = "asked", "negative", "supposed"
+
+
+def _reading(flow: str, before: str, word: str) -> str:
+    """How ``word``, a mention of ``flow``, and the words ``before`` it frame it: taken back,
+    supposed (or reported), or asked."""
+    if NEGATED.search(before) or HEDGED.search(before):
+        return NEGATIVE
+    if flow == taxonomy.CANCEL_ORDER and (
+        SUPPOSING.search(before) or (PAST_CANCEL.match(word) and not WISHED.search(before))
+    ):
+        return SUPPOSED
+    return ASKED
+
+
+def _last_readings(text: str) -> dict[str, str]:
+    """Each action ``text`` mentions, read by its last mention: a customer who changes their
+    mind ("cancel 1042.. wait actually don't cancel it, send it to ...") takes the request
+    back, which held-out set 8 had read as two requests."""
+    found: dict[str, str] = {}
+    for flow, pattern in ASKS.items():
+        for match in pattern.finditer(text):
+            before = text[max(0, match.start() - 40) : match.start()]
+            found[flow] = _reading(flow, before, text[match.start() : match.start() + 40])
+    return found
+
+
+def asked_for(text: str, *, negated: bool = False) -> set[str]:
+    """The actions ``text`` asks for in so many words, or with ``negated`` the ones it says
+    it does not want ("I don't want to cancel")."""
+    wanted = NEGATIVE if negated else ASKED
+    return {flow for flow, reading in _last_readings(text).items() if reading == wanted}
+
+
+def supposed(text: str) -> set[str]:
+    """The cancellation, if ``text`` only supposes it ("what happens if I cancel?"): neither
+    asked for nor taken back, and not to be taken for a request on the model's say-so."""
+    return {flow for flow, reading in _last_readings(text).items() if reading == SUPPOSED}

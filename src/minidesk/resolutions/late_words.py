@@ -205,3 +205,39 @@ def asks_status_apart(text: str) -> bool:
         is_late(clause) and PARCEL.search(clause) and not asked_for(clause)
         for clause in CLAUSES.split(text)
     )
+
+
+# A parcel said to have come: "it finally arrived", "got 10235 today", "llegó", "ist
+# angekommen", "est arrivée", "chegou". ``says_arrived`` drops the mentions that say it has
+# not, or ask whether it has.
+ARRIVED = any_of(
+    r"(?:arrived|came|turned up|showed up|got here)\b",
+    r"(?:got|received) (?:it|them|(?:my|the) (?:order|parcel|package)|#?\d{3,})",
+    r"lleg[oó]\b",
+    r"ha llegado",
+    r"angekommen",
+    r"arriv(?:é|ee)e?s?\b",  # French "arrivée", not English "arrive"
+    r"re[çc]ue?s?\b",
+    r"chegou",
+    r"recebi\b",
+)
+# Before an "arrived", words that say it has not, or may yet ("hasn't arrived", "should have
+# arrived", "noch nicht angekommen", "n'est pas arrivée", "ainda não chegou").
+NOT_YET = re.compile(
+    r"\b(?:not|never|no|nothing|nicht|nie|nichts|noch|kein\w*|pas|jamais|rien|toujours|n[aã]o"
+    r"|nunca|nada|todav[ií]a|a[uú]n|still|yet|should|supposed|due|when|will|if|until|wenn"
+    r"|quand|cuando|quando|si|se|ob|ainda)\b|n['\u2019]t\b",
+    re.IGNORECASE,
+)
+
+
+def says_arrived(text: str) -> bool:
+    """``text`` says, not asks, that a parcel has come: a statement with an "arrived" that no
+    negation or doubt comes just before."""
+    for sentence in re.split(r"(?<=[.!?;\n])", text):
+        if sentence.rstrip().endswith("?"):
+            continue
+        for match in ARRIVED.finditer(sentence):
+            if not NOT_YET.search(sentence[max(0, match.start() - 30) : match.start()]):
+                return True
+    return False

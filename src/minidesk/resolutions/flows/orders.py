@@ -22,6 +22,7 @@ from minidesk.resolutions.flows.common import (
     own_order,
     record_turn_decision,
 )
+from minidesk.resolutions.late_words import says_arrived
 from minidesk.resolutions.models import FollowUpRisk
 from minidesk.resolutions.outcome import Say, do_close, do_hand_off, say
 
@@ -70,6 +71,15 @@ def run(turn: Turn) -> None:
             Outcome.HAND_OFF,
             "reship.unconfirmed",
             f"{decision.reason}, but the request was only guessed to be about its delivery",
+        )
+    if decision.outcome == Outcome.AUTO and says_arrived(turn.text):
+        # "It finally arrived today, thanks": the customer has it whatever the last scan
+        # says, and a second parcel would be sent for nothing.
+        decision = Decision(
+            "reship",
+            Outcome.HAND_OFF,
+            "reship.says_arrived",
+            f"{decision.reason}, but the customer says it has arrived",
         )
     if decision.outcome == Outcome.AUTO and turn.reship_beside:
         decision = Decision(

@@ -53,6 +53,8 @@ ASKED = [
     "quiero que el pedido 30001 quede cancelado",
     "ich möchte, dass 30001 storniert wird",
     "je voudrais que la commande 30001 soit annulée",
+    "cancelo el pedido 30001, ya no lo necesito",
+    "Storniert bitte meine Bestellung 30001",
 ]
 
 

@@ -37,8 +37,6 @@ HEDGED = re.compile(
     r"|m[oö]cht|woll)\w*(?:[\s'\u2019]+\w+){0,2}[\s'\u2019]*$",
     re.IGNORECASE,
 )
-
-
 # A cancellation supposed, not asked for: "what happens if I cancel?", "I might cancel if
 # it's late", "thinking about cancelling 1042", "was passiert, wenn ich storniere?", "qué
 # pasa si cancelo?". Read as requests, each cancelled an unshipped order at once. Only the
@@ -58,10 +56,11 @@ SUPPOSING = re.compile(
 # was cancelled", "fue cancelado", "a été annulée", "foi cancelada", "wurde storniert". Read
 # as a request, the bot cancelled the order the customer was complaining about. A past form
 # after a wish is still a request ("I want it cancelled", "quiero que quede anulado"), and
-# German "storniert wird/werden" is one too.
+# German "storniert wird/werden" and "storniert bitte …" (the imperative to a team) are too;
+# "cancelo" (I cancel) is present, and unaccented "canceló" reads as it.
 PAST_CANCEL = re.compile(
-    r"(?:cancell?ed|cancelad[oa]s?|anulad[oa]s?|cancelaron|anularon|cancel[oó]u?|anul[oó]"
-    r"|cancelaram|annul[ée]e?s?|storniert)\b(?!\s+(?:wird|werden)\b)",
+    r"(?:cancell?ed|cancelad[oa]s?|anulad[oa]s?|cancelaron|anularon|cancel(?:ó|ou)|anuló"
+    r"|cancelaram|annul[ée]e?s?|storniert)\b(?!\s+(?:wird|werden|bitte)\b)",
     re.IGNORECASE,
 )
 WISHED = re.compile(

@@ -6,14 +6,14 @@ its rows as plain statements that a failing neighbour's savepoint takes back wit
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from tests.conftest import ON_POSTGRES, Cast, inbound
 from tests.insights.test_rollups import snapshot
+from tests.query_plans import plan, reads_of_events
 
 from minidesk import events
 from minidesk.db import Database
@@ -34,25 +34,12 @@ def test_a_batch_of_new_tickets_reads_only_their_own_events(
     with database.sessions() as session:
         ids = list(session.scalars(select(Ticket.id).order_by(Ticket.id)))
     assert len(ids) == 4 and ids[-1] - ids[0] == 3
-    seen: list[tuple[str, Any]] = []
-
-    def remember(_conn: Any, _cursor: Any, sql: str, params: Any, *_rest: Any) -> None:
-        seen.append((sql, params))
-
-    event.listen(database.engine, "before_cursor_execute", remember)
-    try:
-        with database.transaction() as session:
-            refresh(session, ids)
-    finally:
-        event.remove(database.engine, "before_cursor_execute", remember)
-    reads = [(sql, params) for sql, params in seen
-             if sql.lstrip().startswith("SELECT") and "FROM events" in sql]  # fmt: skip
+    with reads_of_events(database) as reads, database.transaction() as session:
+        refresh(session, ids)
     assert reads, "the refresh folds the tickets' events"
-    with database.read_engine.connect() as conn:
-        for sql, params in reads:
-            plan = conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}", params).all()
-            details = " ".join(row[-1] for row in plan)
-            assert "USING INDEX ix_events_ticket" in details, (details, sql)
+    for sql, params in reads:
+        details = plan(database, sql, params)
+        assert "USING INDEX ix_events_ticket" in details, (details, sql)
 
 
 @pytest.fixture

@@ -52,6 +52,33 @@ SUPPOSING = re.compile(
     r"(?:(?!\b(?:please|pls|plz|bitte|por favor|s['\u2019]il vous pla[iî]t|svp)\b)[^.?!;,\n])*$",
     re.IGNORECASE,
 )
+# A sentence framed as make-believe, whatever its commas: "hypothetically, could I cancel
+# 1042?", "in theory, can I cancel it?", "rein hypothetisch, könnte ich stornieren?". The comma
+# ended ``SUPPOSING``'s phrase, and the question that followed cancelled the order.
+SUPPOSING_SENTENCE = re.compile(
+    r"\b(?:hypothetical\w*|theoretical\w*|in theory|out of curiosity|hypothetisch|theoretisch"
+    r"|aus neugier|hipot[eé]tic\w*|te[oó]ricamente|en teor[ií]a|em teoria|por curiosidad\w*"
+    r"|hypoth[eé]tiquement|th[eé]oriquement|par curiosit[eé])\b"
+    r"(?:(?!\b(?:please|pls|plz|bitte|por favor|s['\u2019]il vous pla[iî]t|svp)\b)[^.?!;\n])*$",
+    re.IGNORECASE,
+)
+# An action asked about and then refused, or taken back after it is named: "Cancel 1042? No
+# way, I still want it", "¿Reembolso? No, prefiero un cambio", "cancel it... actually I
+# changed my mind". The refusal is read only right after the question; "no rush", "no
+# problem", "no need to reply" answer nothing. A mind changed takes the action back only
+# when the customer corrects themselves ("actually", "wait"): "can I still cancel the rug?
+# changed my mind" gives the reason for cancelling.
+TAKEN_BACK_AFTER = re.compile(
+    r"^[^.?!\n]{0,40}\?[\s?!]*(?:no+|nope|nah|never|of course not|nein|non|n[aã]o|jam[aá]is"
+    r"|nunca)\b(?![\s,]+(?:rush|hurry|problem|prob|worries|pressure|big deal|need|questions?"
+    r"|reply|response|answer|prisa|problema|stress|soucis?|probl[eè]me|eile|hay|h[aá]|tem"
+    r"|pasa|corre)\b)"
+    r"|^[^.!\n]{0,60}?\b(?:i|we)\s+(?:still|actually|do)\s+(?:want|need)\s+"
+    r"(?:it|them|this|that|the order|my order)\b"
+    r"|^[^\n]{0,80}?\b(?:never\s?mind|just kidding|(?:actually|wait|sorry|oh)[\s,.!-]+"
+    r"(?:i['\u2019]?(?:ve| have)?\s+)?changed my mind)",
+    re.IGNORECASE,
+)
 # A cancellation reported, not asked for: "you cancelled my order without asking!", "my order
 # was cancelled", "fue cancelado", "a été annulée", "foi cancelada", "wurde storniert". Read
 # as a request, the bot cancelled the order the customer was complaining about. A past form
@@ -71,13 +98,15 @@ WISHED = re.compile(
 ASKED, NEGATIVE, SUPPOSED = "asked", "negative", "supposed"
 
 
-def _reading(flow: str, before: str, word: str) -> str:
-    """How ``word``, a mention of ``flow``, and the words ``before`` it frame it: taken back,
-    supposed (or reported), or asked."""
-    if NEGATED.search(before) or HEDGED.search(before):
+def _reading(flow: str, before: str, word: str, after: str) -> str:
+    """How ``word``, a mention of ``flow``, and the words ``before`` and ``after`` it frame it:
+    taken back, supposed (or reported), or asked."""
+    if NEGATED.search(before) or HEDGED.search(before) or TAKEN_BACK_AFTER.search(after):
         return NEGATIVE
     if flow == taxonomy.CANCEL_ORDER and (
-        SUPPOSING.search(before) or (PAST_CANCEL.match(word) and not WISHED.search(before))
+        SUPPOSING.search(before)
+        or SUPPOSING_SENTENCE.search(before)
+        or (PAST_CANCEL.match(word) and not WISHED.search(before))
     ):
         return SUPPOSED
     return ASKED
@@ -91,7 +120,8 @@ def _last_readings(text: str) -> dict[str, str]:
     for flow, pattern in ASKS.items():
         for match in pattern.finditer(text):
             before = text[max(0, match.start() - 40) : match.start()]
-            found[flow] = _reading(flow, before, text[match.start() : match.start() + 40])
+            word = text[match.start() : match.start() + 40]
+            found[flow] = _reading(flow, before, word, text[match.end() : match.end() + 100])
     return found
 
 

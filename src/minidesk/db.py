@@ -22,6 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from minidesk import wal_checkpoints
 from minidesk.search import stemming
 from minidesk.write_gates import database_path, gates_of
 
@@ -113,6 +114,8 @@ def _serialise_writers(engine: Engine, path: Path | None) -> None:
     timeout only covers writers that take neither (the ``sqlite3`` shell, a migration).
     """
     gate, files = gates_of(path)
+    if path is not None:
+        event.listen(engine, "connect", wal_checkpoints.no_autocheckpoint)
 
     def begin(conn: Any) -> None:
         urgent = getattr(_urgency, "on", False)
@@ -147,6 +150,8 @@ def _serialise_writers(engine: Engine, path: Path | None) -> None:
         if conn.info.get(_HOLDS_GATE):
             conn.connection.dbapi_connection.commit()
         release(conn.info)
+        if path is not None:
+            wal_checkpoints.committed(path)
 
     def rollback(conn: Any) -> None:
         if conn.info.get(_HOLDS_GATE):
@@ -230,6 +235,9 @@ class Database:
         from minidesk import spool  # the inbox's spool file lives and dies with its database
 
         spool.close(self)
+        path = database_path(self.url)
+        if path is not None:
+            wal_checkpoints.forget(path)
         self.engine.dispose()
         self.read_engine.dispose()
 

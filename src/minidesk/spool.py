@@ -4,7 +4,7 @@ SQLite has one writer per file. If accepts wrote the main database they would qu
 the workers' processing transactions (across processes, behind SQLite's sleep-polling busy
 handler too), so a 202 would wait tens of milliseconds for somebody else's batch. The spool is
 a second file written only by the process that accepts: its group-committed accepts, and a
-housekeeping thread that forgets what the inbox holds and checkpoints. An accept waits for
+housekeeping thread that forgets what the inbox holds. An accept waits for
 another accept at most; workers only read here.
 
 A spooled row moves to the main inbox, under the same id, inside the transaction that
@@ -35,7 +35,6 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -48,7 +47,6 @@ from sqlalchemy import (
     UniqueConstraint,
     bindparam,
     delete,
-    event,
     func,
     select,
     text,
@@ -57,7 +55,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from minidesk import doorbell, hints, inbox
+from minidesk import doorbell, hints, inbox, wal_checkpoints
 from minidesk.db import Database, UTCDateTime, make_engine
 from minidesk.inbox import Accepted, InboxStatus, Key, Row, key_params
 from minidesk.inbox_store import Batch, FileLock, StateReader
@@ -127,10 +125,6 @@ def _drop_empty_pre_channel_spool(engine: Engine) -> None:
             conn.exec_driver_sql("DROP TABLE spool")
 
 
-def _no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
-    dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
-
-
 class Spool:
     ordered = True  # one writer at a time: ids become visible in order
 
@@ -146,10 +140,6 @@ class Spool:
         url = f"sqlite:///{path}"
         self.engine: Engine = make_engine(url)
         self.reader: Engine = make_engine(url, writer=False)
-        # A commit that crosses the WAL's size limit checkpoints there and then, fsyncs and
-        # all: tens of milliseconds for whichever accept commits it. Here a background thread
-        # checkpoints instead (PASSIVE: it never blocks a writer), and accepts only append.
-        event.listen(self.engine, "connect", _no_autocheckpoint)
         _drop_empty_pre_channel_spool(self.engine)
         metadata.create_all(self.engine)
         self._keep_ids_above(db)
@@ -160,9 +150,9 @@ class Spool:
         self._arrived, self._committed = threading.Condition(), threading.Condition()
 
     def _start_housekeeping(self) -> None:
-        """In a process that accepts: prune and checkpoint from one thread of its own, so
-        the spool's writes all come from this process (its accepts queue on an in-process
-        lock, never on SQLite's sleep-polling busy handler behind another process)."""
+        """In a process that accepts: prune from one thread of its own, so the spool's
+        writes all come from this process (its accepts queue on an in-process lock, never on
+        SQLite's sleep-polling busy handler behind another process)."""
         with self._lock:
             if self._housekeeper is None and not self._closed.is_set():
                 self._housekeeper = threading.Thread(
@@ -174,7 +164,6 @@ class Spool:
         while not self._closed.wait(HOUSEKEEPING_SECONDS):
             try:
                 self.prune()
-                self.checkpoint()
             except Exception:  # the next round tries again; the spool only grows meanwhile
                 log.warning("spool housekeeping failed", exc_info=True)
 
@@ -197,8 +186,8 @@ class Spool:
         return len(done)
 
     def checkpoint(self) -> None:
-        with self.reader.connect() as conn:
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)")
+        """At once, rather than when ``wal_checkpoints``' thread comes round to it."""
+        wal_checkpoints.checkpoint(self.path)
 
     def _keep_ids_above(self, db: Database) -> None:
         """Start the sequence after the inbox's last id: a new spool file (first start, or
@@ -344,6 +333,7 @@ class Spool:
         if self._housekeeper is not None:
             self._housekeeper.join(timeout=5)
             self.checkpoint()
+        wal_checkpoints.forget(self.path)
         self.engine.dispose()
         self.reader.dispose()
         self._known.close()

@@ -1,0 +1,101 @@
+"""SQLite's write-ahead log, checkpointed beside the writers rather than inside their commits.
+
+By default SQLite checkpoints in the commit that takes the log past 1,000 pages: copying the
+log into the database file and the fsync that follows land on that one transaction's COMMIT.
+The write gates (``db._serialise_writers``) are handed on only once COMMIT returns, so every
+writer queued behind it waits for the checkpoint too; on the default inbound path that is an
+inbound batch, and every request waiting for its ticket. Here a writer's connections never
+checkpoint (``wal_autocheckpoint=0``); each commit marks its database due, and one thread per
+process checkpoints what is due, at most every ``INTERVAL`` seconds. The checkpoint is
+PASSIVE: it takes no writer's lock and never waits for a reader, so commits go on while it
+copies. The spool's file (``spool``) is a database like any other here.
+
+Nothing is lost if the thread is late or its process is killed: the log holds every commit
+until some connection checkpoints it (another process's thread, or SQLite itself when the last
+connection to the file closes). A log only restarts from its beginning once it is fully
+checkpointed, as before.
+"""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+# Commits within this long of a checkpoint wait for the next one: under load a checkpoint
+# copies a few hundred milliseconds of commits at once (the log stays a few MB), and a quiet
+# process checkpoints once after its last commit and then sleeps.
+INTERVAL = 0.2
+
+_due: set[Path] = set()
+_wake = threading.Condition()
+# Held through a round of checkpoints, so ``forget`` can wait for one under way.
+_busy = threading.Lock()
+_thread: threading.Thread | None = None
+
+
+def no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:
+    """A writer connection's ``connect`` listener: its commits leave the log to this module."""
+    dbapi_connection.execute("PRAGMA wal_autocheckpoint=0")
+
+
+def committed(path: Path) -> None:
+    """Called after each commit to ``path`` (no lock held): checkpoint it soon."""
+    global _thread
+    with _wake:
+        if path in _due:
+            return
+        _due.add(path)
+        if _thread is None:
+            _thread = threading.Thread(target=_run, name="wal-checkpoints", daemon=True)
+            _thread.start()
+        _wake.notify()
+
+
+def forget(path: Path) -> None:
+    """Before the database at ``path`` is closed for good: drop its pending checkpoint and
+    wait out one under way. Closing its last connection then folds the log into the file and
+    deletes it, as SQLite does; a checkpoint's connection still open would keep it."""
+    with _wake:
+        _due.discard(path)
+    with _busy:
+        pass
+
+
+def checkpoint(path: Path) -> tuple[int, int, int]:
+    """One PASSIVE checkpoint of ``path``: (busy, frames in the log, frames checkpointed).
+
+    A connection of its own, opened read-write only if the file exists: a database deleted
+    since its last commit (a test's, an operator's) must not be recreated empty here."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=rw", uri=True, timeout=1)
+    try:
+        busy, frames, done = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        return int(busy), int(frames), int(done)
+    finally:
+        conn.close()
+
+
+def _run() -> None:
+    while True:
+        with _wake:
+            while not _due:
+                _wake.wait()
+            paths = sorted(_due)
+            _due.clear()
+            # Taken before ``_wake`` is let go: a ``forget`` that finds its path gone from
+            # ``_due`` then waits for this round.
+            _busy.acquire()
+        try:
+            for path in paths:
+                try:
+                    checkpoint(path)
+                except sqlite3.Error as exc:  # gone, or locked: the next commit asks again
+                    log.debug("no WAL checkpoint of %s: %s", path, exc)
+        finally:
+            _busy.release()
+        time.sleep(INTERVAL)

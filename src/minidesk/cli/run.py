@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from minidesk import allocator, db, jobs
+from minidesk import allocator, db
 from minidesk.cli.setup import load, upgrade_apart
 
 
@@ -26,6 +26,7 @@ def serve(
     """Run the web server; with one web process, job workers run inside it."""
     import uvicorn
 
+    from minidesk import jobs
     from minidesk.channels.email import service as email_service
 
     allocator.limit_arenas()  # before any thread starts
@@ -78,6 +79,7 @@ def worker(
     """Run job workers (scale-out): any number of these may run against one database."""
     from huey.consumer import Consumer
 
+    from minidesk import jobs
     from minidesk.channels.email import service as email_service
     from minidesk.realtime import publisher
 
@@ -120,6 +122,7 @@ def demo(
     import uvicorn
 
     from minidesk import demo as demo_data
+    from minidesk import jobs
     from minidesk.channels.email import service as email_service
     from minidesk.web.app import create_app
 

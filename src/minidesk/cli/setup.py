@@ -9,11 +9,15 @@ from pathlib import Path
 
 import typer
 
-from minidesk import db, jobs, logs
+from minidesk import db, logs
 from minidesk.settings import Settings, SettingsError, configure, load_settings
 
 
 def load(**overrides: object) -> Settings:
+    # Here, not at the top: the job queue brings the pipeline and its intent model, which
+    # ``minidesk --help`` (and every command that never reaches this) should not wait for.
+    from minidesk import jobs
+
     try:
         settings = configure(load_settings(**overrides))
     except SettingsError as exc:

@@ -116,6 +116,7 @@ def _serialise_writers(engine: Engine, path: Path | None) -> None:
     gate, files = gates_of(path)
     if path is not None:
         event.listen(engine, "connect", wal_checkpoints.no_autocheckpoint)
+        event.listen(engine.pool, "close", lambda _c, _r: wal_checkpoints.forget(path))
 
     def begin(conn: Any) -> None:
         urgent = getattr(_urgency, "on", False)
@@ -235,9 +236,6 @@ class Database:
         from minidesk import spool  # the inbox's spool file lives and dies with its database
 
         spool.close(self)
-        path = database_path(self.url)
-        if path is not None:
-            wal_checkpoints.forget(path)
         self.engine.dispose()
         self.read_engine.dispose()
 

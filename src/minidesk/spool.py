@@ -333,7 +333,6 @@ class Spool:
         if self._housekeeper is not None:
             self._housekeeper.join(timeout=5)
             self.checkpoint()
-        wal_checkpoints.forget(self.path)
         self.engine.dispose()
         self.reader.dispose()
         self._known.close()

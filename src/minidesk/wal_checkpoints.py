@@ -33,9 +33,8 @@ log = logging.getLogger(__name__)
 INTERVAL = 0.2
 
 _due: set[Path] = set()
+_running: set[Path] = set()  # being checkpointed now: ``forget`` waits for them
 _wake = threading.Condition()
-# Held through a round of checkpoints, so ``forget`` can wait for one under way.
-_busy = threading.Lock()
 _thread: threading.Thread | None = None
 
 
@@ -58,13 +57,15 @@ def committed(path: Path) -> None:
 
 
 def forget(path: Path) -> None:
-    """Before the database at ``path`` is closed for good: drop its pending checkpoint and
-    wait out one under way. Closing its last connection then folds the log into the file and
-    deletes it, as SQLite does; a checkpoint's connection still open would keep it."""
+    """Before a writer's connection to ``path`` closes (a pool's ``close`` listener): drop
+    its pending checkpoint and wait out one under way. Closing the file's last connection
+    then folds the log into the file and deletes it, as SQLite does, by the time
+    ``engine.dispose()`` returns (a checkpoint's connection still open would keep the log, and
+    a copy of the file taken then would miss its last commits)."""
     with _wake:
         _due.discard(path)
-    with _busy:
-        pass
+        while path in _running:
+            _wake.wait()
 
 
 def checkpoint(path: Path) -> tuple[int, int, int]:
@@ -87,15 +88,14 @@ def _run() -> None:
                 _wake.wait()
             paths = sorted(_due)
             _due.clear()
-            # Taken before ``_wake`` is let go: a ``forget`` that finds its path gone from
-            # ``_due`` then waits for this round.
-            _busy.acquire()
-        try:
-            for path in paths:
-                try:
-                    checkpoint(path)
-                except sqlite3.Error as exc:  # gone, or locked: the next commit asks again
-                    log.debug("no WAL checkpoint of %s: %s", path, exc)
-        finally:
-            _busy.release()
+            _running.update(paths)
+        for path in paths:
+            try:
+                checkpoint(path)
+            except sqlite3.Error as exc:  # gone, or locked: the next commit asks again
+                log.debug("no WAL checkpoint of %s: %s", path, exc)
+            finally:
+                with _wake:
+                    _running.discard(path)
+                    _wake.notify_all()
         time.sleep(INTERVAL)

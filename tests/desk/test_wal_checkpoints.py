@@ -81,3 +81,16 @@ def test_closing_a_database_right_after_commits_folds_its_log_away(tmp_path: Pat
         _fill(database.engine)
         database.dispose()
         assert not path.with_name(f"{path.name}-wal").exists()
+
+
+def test_disposing_a_writer_engine_right_after_commits_folds_its_log_away(
+    tmp_path: Path,
+) -> None:
+    """A migration's engine, say: the file is copied as soon as ``dispose()`` returns (the
+    test suite's template was, and a late migration's columns were missing from copies)."""
+    for attempt in range(20):
+        path = tmp_path / f"migrated-{attempt}.db"
+        engine = make_engine(f"sqlite:///{path}")
+        _fill(engine)
+        engine.dispose()
+        assert not path.with_name(f"{path.name}-wal").exists()

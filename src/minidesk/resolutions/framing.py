@@ -44,10 +44,12 @@ HEDGED = re.compile(
 # YES REFUND, an address change for the address), and "check if there is news on my refund"
 # or "what do I need to do to cancel 1042?" must keep their readings. A "please" after the
 # supposing word makes it a request again ("if it hasn't shipped please cancel it"), as does
-# a polite "if you could"; punctuation ends the phrase as for negations.
+# a polite "if you could", "if you can" or "if possible"; punctuation ends the phrase as for
+# negations.
 SUPPOSING = re.compile(
-    r"\b(?:if(?! (?:i|you|we) could\b)|what if|whether|might|maybe|thinking (?:about|of)"
-    r"|consider\w*|hypothetical\w*|(?:was|were) (?:going|about) to|wenn|falls|ob|vielleicht"
+    r"\b(?:if(?! (?:(?:i|you|we) could|you can|possible)\b)|what if|whether|might|maybe"
+    r"|thinking (?:about|of)|consider\w*|hypothetical\w*|(?:was|were) (?:going|about) to"
+    r"|wenn|falls|ob|vielleicht"
     r"|[uü]berleg\w*|si|quiz[aá]s?|pensando en|peut-[eê]tre|caso|talvez|pensando em|penso em)\b"
     r"(?:(?!\b(?:please|pls|plz|bitte|por favor|s['\u2019]il vous pla[iî]t|svp)\b)[^.?!;,\n])*$",
     re.IGNORECASE,
@@ -79,6 +81,23 @@ TAKEN_BACK_AFTER = re.compile(
     r"(?:i['\u2019]?(?:ve| have)?\s+)?changed my mind)",
     re.IGNORECASE,
 )
+# A cancellation for later, on a condition with a deadline: "if it doesn't come by Friday, I
+# want to cancel 1042", "if 1042 isn't here by next week please cancel it", "wenn es bis
+# Montag nicht da ist, storniere ich". Cancelled at once, the order the customer still
+# waits for is gone before the deadline. A "please" does not make it a request for now, and
+# the condition reaches across its comma; a condition on the present ("if it hasn't shipped
+# yet, cancel it") names no deadline and still asks.
+DEADLINE_CONDITION = re.compile(
+    r"\b(?:if|unless|wenn|falls|si|se|caso)\b[^.?!;\n]{0,50}?\b(?:by|before|until|till|within"
+    r"|bis|antes d[eo]|hasta|avant|até|para)\s+(?:(?:the\s+)?(?:next|this|coming|end of|el|la"
+    r"|le|o|a|nächste[nmr]?|diese[nmr]?|próxim[oa]|proch\w+|ce)\s+)*"
+    r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|tomorrow|tonight|weekend|week|month"
+    r"|\d|montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag|morgen|wochenende|woche"
+    r"|lunes|martes|mi[eé]rcoles|jueves|viernes|s[aá]bado|domingo|ma[nñ]ana|semana|lundi|mardi"
+    r"|mercredi|jeudi|vendredi|samedi|dimanche|demain|segunda|ter[cç]a|quarta|quinta|sexta"
+    r"|amanh[aã])",
+    re.IGNORECASE,
+)
 # A cancellation reported, not asked for: "you cancelled my order without asking!", "my order
 # was cancelled", "fue cancelado", "a été annulée", "foi cancelada", "wurde storniert". Read
 # as a request, the bot cancelled the order the customer was complaining about. A past form
@@ -98,18 +117,27 @@ WISHED = re.compile(
 ASKED, NEGATIVE, SUPPOSED = "asked", "negative", "supposed"
 
 
-def _reading(flow: str, before: str, word: str, after: str) -> str:
-    """How ``word``, a mention of ``flow``, and the words ``before`` and ``after`` it frame it:
-    taken back, supposed (or reported), or asked."""
+def _reading(flow: str, sentence: str, word: str, after: str) -> str:
+    """How ``word``, a mention of ``flow``, and the words before (``sentence``, the 80
+    characters before it) and ``after`` it frame it: taken back, supposed (or reported), or
+    asked."""
+    before = sentence[-40:]
     if NEGATED.search(before) or HEDGED.search(before) or TAKEN_BACK_AFTER.search(after):
         return NEGATIVE
     if flow == taxonomy.CANCEL_ORDER and (
         SUPPOSING.search(before)
         or SUPPOSING_SENTENCE.search(before)
+        or _for_later(sentence)
         or (PAST_CANCEL.match(word) and not WISHED.search(before))
     ):
         return SUPPOSED
     return ASKED
+
+
+def _for_later(sentence: str) -> bool:
+    """Whether the sentence so far (up to the action word) puts the action off to a deadline."""
+    start = max(sentence.rfind(mark) for mark in ".?!;\n") + 1
+    return DEADLINE_CONDITION.search(sentence[start:]) is not None
 
 
 def _last_readings(text: str) -> dict[str, str]:
@@ -119,7 +147,7 @@ def _last_readings(text: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for flow, pattern in ASKS.items():
         for match in pattern.finditer(text):
-            before = text[max(0, match.start() - 40) : match.start()]
+            before = text[max(0, match.start() - 80) : match.start()]
             word = text[match.start() : match.start() + 40]
             found[flow] = _reading(flow, before, word, text[match.end() : match.end() + 100])
     return found

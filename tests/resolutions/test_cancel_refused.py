@@ -19,7 +19,7 @@ from minidesk.db import Database
 from minidesk.resolutions.framing import asked_for, supposed
 from minidesk.triage import taxonomy
 
-CANCEL, REFUND = taxonomy.CANCEL_ORDER, taxonomy.REFUND
+CANCEL, REFUND, ADDRESS = taxonomy.CANCEL_ORDER, taxonomy.REFUND, taxonomy.ADDRESS_CHANGE
 
 REFUSED = [
     ("Cancel 30001? No way, I still want it", CANCEL),
@@ -43,6 +43,9 @@ STILL_ASKED = [
     ("can I still cancel 30001? changed my mind", CANCEL),
     ("¿pueden cancelar el pedido 30001? no hay prisa", CANCEL),
     ("podem cancelar a encomenda 30001? não há pressa", CANCEL),
+    ("Can I get a refund? No one answered my last email", REFUND),
+    ("can you change the address on 30001? I still want it delivered, to my office", ADDRESS),
+    ("can you resend the invoice for 30001? no email came", taxonomy.INVOICE),
 ]
 MAKE_BELIEVE = [
     "hypothetically, could I cancel 30001?",

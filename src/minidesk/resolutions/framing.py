@@ -65,22 +65,29 @@ SUPPOSING_SENTENCE = re.compile(
     re.IGNORECASE,
 )
 # An action asked about and then refused, or taken back after it is named: "Cancel 1042? No
-# way, I still want it", "¿Reembolso? No, prefiero un cambio", "cancel it... actually I
-# changed my mind". The refusal is read only right after the question; "no rush", "no
-# problem", "no need to reply" answer nothing. A mind changed takes the action back only
-# when the customer corrects themselves ("actually", "wait"): "can I still cancel the rug?
-# changed my mind" gives the reason for cancelling.
+# way", "¿Reembolso? No, prefiero un cambio", "cancel it... actually I changed my mind". The
+# refusal is read only right after the question, and only as a word of its own ("No, …",
+# "nope.", "No way", "no I want …"): "no rush", "no need to reply", "No one answered my last
+# email", "no hay prisa" answer nothing. A mind changed takes the action back only when the
+# customer corrects themselves ("actually", "wait"): "can I still cancel the rug? changed my
+# mind" gives the reason for cancelling.
 TAKEN_BACK_AFTER = re.compile(
     r"^[^.?!\n]{0,40}\?[\s?!]*(?:no+|nope|nah|never|of course not|nein|non|n[aã]o|jam[aá]is"
-    r"|nunca)\b(?![\s,]+(?:rush|hurry|problem|prob|worries|pressure|big deal|need|questions?"
-    r"|reply|response|answer|prisa|problema|stress|soucis?|probl[eè]me|eile|hay|h[aá]|tem"
-    r"|pasa|corre)\b)"
-    r"|^[^.!\n]{0,60}?\b(?:i|we)\s+(?:still|actually|do)\s+(?:want|need)\s+"
-    r"(?:it|them|this|that|the order|my order)\b"
+    r"|nunca)(?=\s*(?:[,.!;]|$)|\s+(?:way|thanks?|thank you|i|we|it|don['\u2019]?t|do not"
+    r"|please)\b)"
     r"|^[^\n]{0,80}?\b(?:never\s?mind|just kidding|(?:actually|wait|sorry|oh)[\s,.!-]+"
     r"(?:i['\u2019]?(?:ve| have)?\s+)?changed my mind)",
     re.IGNORECASE,
 )
+# The goods kept after an action that would give them up is named: "Cancel 1042? I still want
+# it". Only for those actions: "can you change the address of 1042? I still want it delivered"
+# keeps its request.
+KEPT_AFTER = re.compile(
+    r"^[^.!\n]{0,60}?\b(?:i|we)\s+(?:still|actually|do)\s+(?:want|need)\s+"
+    r"(?:it|them|this|that|the order|my order)\b(?!\s+(?:delivered|sent|shipped|to|at|by|but)\b)",
+    re.IGNORECASE,
+)
+GIVING_UP = {taxonomy.CANCEL_ORDER, taxonomy.REFUND, taxonomy.RETURN}
 # A cancellation for later, on a condition with a deadline: "if it doesn't come by Friday, I
 # want to cancel 1042", "if 1042 isn't here by next week please cancel it", "wenn es bis
 # Montag nicht da ist, storniere ich". Cancelled at once, the order the customer still
@@ -123,6 +130,8 @@ def _reading(flow: str, sentence: str, word: str, after: str) -> str:
     asked."""
     before = sentence[-40:]
     if NEGATED.search(before) or HEDGED.search(before) or TAKEN_BACK_AFTER.search(after):
+        return NEGATIVE
+    if flow in GIVING_UP and KEPT_AFTER.search(after):
         return NEGATIVE
     if flow == taxonomy.CANCEL_ORDER and (
         SUPPOSING.search(before)

@@ -19,6 +19,7 @@ checkpointed, as before.
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 import threading
 import time
@@ -36,6 +37,18 @@ _due: set[Path] = set()
 _running: set[Path] = set()  # being checkpointed now: ``forget`` waits for them
 _wake = threading.Condition()
 _thread: threading.Thread | None = None
+
+
+def _after_fork() -> None:
+    """A forked child has none of its parent's threads (and its lock may have been held
+    mid-fork): it starts afresh, its own thread on its first commit."""
+    global _thread, _wake
+    _thread, _wake = None, threading.Condition()
+    _due.clear()
+    _running.clear()
+
+
+os.register_at_fork(after_in_child=_after_fork)
 
 
 def no_autocheckpoint(dbapi_connection: Any, _record: Any) -> None:

@@ -7,6 +7,8 @@ pages reach the database file after commits, and commits alone never put them th
 
 from __future__ import annotations
 
+import os
+import signal
 import time
 from pathlib import Path
 
@@ -94,3 +96,33 @@ def test_disposing_a_writer_engine_right_after_commits_folds_its_log_away(
         _fill(engine)
         engine.dispose()
         assert not path.with_name(f"{path.name}-wal").exists()
+
+
+def test_a_forked_child_checkpoints_its_own_commits(tmp_path: Path) -> None:
+    """The parent's checkpoint thread does not survive a fork; the child's commits must not
+    be left to a thread that is not there (with automatic checkpoints off, the log would
+    only grow)."""
+    parent = make_engine(f"sqlite:///{tmp_path / 'parent.db'}")
+    with parent.begin() as conn:  # the parent's thread is running now
+        conn.exec_driver_sql("CREATE TABLE t (body TEXT)")
+    parent.dispose()
+    pid = os.fork()
+    if pid == 0:  # the child: fill a database, exit 0 once its file holds the rows
+        try:
+            path = tmp_path / "child.db"
+            engine = make_engine(f"sqlite:///{path}")
+            _fill(engine)
+            with engine.connect():
+                deadline = time.monotonic() + 10
+                while path.stat().st_size < ROWS * len(ROW) and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                os._exit(0 if path.stat().st_size >= ROWS * len(ROW) else 1)
+        finally:
+            os._exit(2)  # never back into pytest
+    deadline = time.monotonic() + 20
+    while (done := os.waitpid(pid, os.WNOHANG))[0] == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if done[0] == 0:  # stuck (on a lock the parent's thread held at the fork, say)
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+    assert done[0] == pid and os.waitstatus_to_exitcode(done[1]) == 0

@@ -16,8 +16,9 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from minidesk.replies.defaults import DEFAULTS
-from minidesk.replies.languages import NO_NAME, TEAM, translated
+from minidesk.replies.languages import TEAM, translated
 from minidesk.replies.locale import DEFAULT_LANGUAGE, localise, supported
+from minidesk.replies.nameless import mend
 from minidesk.replies.sandbox import Refused, compile_checked, render_bounded
 from minidesk.replies.spec import CTA, TemplateSpec, check_length, conditions_in, tokens_in
 
@@ -109,9 +110,6 @@ def _in(context: Mapping[str, Any], language: str) -> dict[str, Any]:
     """``context`` for a translated template: values localised, and our own English words
     among the ticket's tokens (``send.context_for``) in ``language`` too."""
     shown = localise(context, language)
-    for token in ("customer_name", "customer_full_name"):
-        if shown.get(token) == NO_NAME[DEFAULT_LANGUAGE]:
-            shown[token] = NO_NAME[language]
     shop = str(shown.get("shop_name", ""))
     if shown.get("agent_name") == TEAM[DEFAULT_LANGUAGE].format(shop=shop):
         shown["agent_name"] = TEAM[language].format(shop=shop)
@@ -143,10 +141,10 @@ def render_spec(
         raise RenderError(f"template {spec.key!r} needs a value for {', '.join(missing)}")
     values = {token: context[token] for token in spec.tokens if token in context}
     try:
-        cta = _text(body.cta, values)
-        text = _text(body.body, {**values, CTA: cta})
-        subject = _text(body.subject, values) if body.subject and channel == "email" else None
-        html = _html(body.body, values, cta) if channel in HTML_CHANNELS else None
+        cta = mend(_text(body.cta, values))
+        text = mend(_text(body.body, {**values, CTA: cta}))
+        subject = mend(_text(body.subject, values)) if body.subject and channel == "email" else None
+        html = mend(_html(body.body, values, cta)) if channel in HTML_CHANNELS else None
     except (JinjaError, Refused) as exc:
         raise RenderError(f"template {spec.key!r}: {exc}") from exc
     if too_long := check_length(channel, text):

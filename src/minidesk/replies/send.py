@@ -11,22 +11,24 @@ from minidesk.desk.messages import MessageType, do_reply, reply_channel
 from minidesk.desk.models import Message, Status, Ticket, User
 from minidesk.desk.workspace import get_workspace
 from minidesk.events import Actor
-from minidesk.replies.languages import NO_NAME, TEAM
+from minidesk.replies.languages import TEAM
 from minidesk.replies.locale import DEFAULT_LANGUAGE as ENGLISH
+from minidesk.replies.nameless import UNKNOWN
 from minidesk.replies.render import Rendered, render
 
 
 def context_for(session: Session, ticket: Ticket, author: User | None = None) -> dict[str, Any]:
-    """The tokens every ticket can fill by itself (``tokens.AUTOMATIC``); the words of ours
-    among them ("there", "The shop team") are translated with the template."""
+    """The tokens every ticket can fill by itself (``tokens.AUTOMATIC``): a name nobody
+    knows is ``nameless.UNKNOWN``, mended once rendered ("Hi there,", "Thanks."), and our
+    signature ("The shop team") is translated with the template."""
     shop = get_workspace(session).name
     full_name = (ticket.customer.name or "").strip()
     agent = (
         (author.name or author.email.split("@")[0]) if author else TEAM[ENGLISH].format(shop=shop)
     )
     return {
-        "customer_name": full_name.split()[0] if full_name else NO_NAME[ENGLISH],
-        "customer_full_name": full_name or NO_NAME[ENGLISH],
+        "customer_name": full_name.split()[0] if full_name else UNKNOWN,
+        "customer_full_name": full_name or UNKNOWN,
         "ticket_number": str(ticket.id),
         "agent_name": agent,
         "shop_name": shop,

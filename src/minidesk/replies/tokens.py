@@ -16,7 +16,11 @@ class Token:
 
 
 TOKENS: dict[str, Token] = {
-    "customer_name": Token("the customer's first name, or 'there'", "Emma"),
+    "customer_name": Token(
+        "the customer's first name; unknown, 'Hi {{ customer_name }},' reads 'Hi there,' and "
+        "'Thanks, {{ customer_name }}.' 'Thanks.'",
+        "Emma",
+    ),
     "customer_full_name": Token("the customer's full name", "Emma Garcia"),
     "ticket_number": Token("the ticket's public number", "1042"),
     "agent_name": Token("the replying agent's name", "Alice"),

@@ -19,8 +19,7 @@ BODIES: dict[str, dict[str, tuple[str, str, str]]] = {
     "fr": fr.BODIES,
     "pt": pt.BODIES,
 }
-# How a greeting reads without a first name on file, and the bot's signature.
-NO_NAME = {"en": "there", "es": "cliente", "de": "zusammen", "fr": "à vous", "pt": "cliente"}
+# The bot's signature.
 TEAM = {
     "en": "The {shop} team",
     "es": "El equipo de {shop}",

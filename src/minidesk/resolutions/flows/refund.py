@@ -14,9 +14,10 @@ from minidesk.policies.decisions import Decision, Outcome, check_auto_refund, ch
 from minidesk.policies.ledger import do_record_offer, do_record_refund, do_settle
 from minidesk.policies.models import ApprovalKind, LedgerSource, SpendEntry
 from minidesk.replies.locale import BusinessDays
-from minidesk.resolutions.answers import confirms
+from minidesk.resolutions.answers import confirms, new_text
 from minidesk.resolutions.caps import auto_refunded, offer_entry
 from minidesk.resolutions.context import Turn
+from minidesk.resolutions.elsewhere import asks_elsewhere
 from minidesk.resolutions.flows.common import (
     do_store_action,
     explain_cancelled,
@@ -26,33 +27,6 @@ from minidesk.resolutions.flows.common import (
 from minidesk.resolutions.items import items_named
 from minidesk.resolutions.models import FollowUpRisk, Step
 from minidesk.resolutions.outcome import card, do_ask, do_close, do_escalate, do_hand_off, say
-
-# Asking for the money somewhere other than the order's own payment method, in English,
-# Spanish, German, French and Portuguese: read in English only, "sur ma nouvelle carte" or
-# "no meu cartão novo" was offered to the order's card, the hand-off POLICIES.md asks for never
-# made (held-out set 5).
-ELSEWHERE = re.compile(
-    r"\b(?:other|another|different|new|second|my (?:new|other)) (?:card|account|bank|method)\b"
-    r"|\b(?:paypal|venmo|bank transfer|wire|store credit|gift card|cash|iban|zelle)\b"
-    # es
-    r"|\b(?:otra|nueva|distinta|diferente|segunda) (?:tarjeta|cuenta)\b"
-    r"|\b(?:tarjeta|cuenta) (?:nueva|distinta|diferente)\b|\btransferencia\b|\bbizum\b"
-    r"|\befectivo\b|\btarjeta regalo\b|\bsaldo (?:en|de) la tienda\b"
-    # de
-    r"|\b(?:andere|anderes|anderen|neue|neuen|neues|zweite|zweiten) (?:karte|kreditkarte"
-    r"|konto|bankkonto|zahlungsart|zahlungsmethode)\b|\b[uü]berweisung\b|\bgutschein\b"
-    r"|\bbargeld\b|\bin bar\b"  # not "bar" alone: a towel bar, a bar stool
-    # fr
-    r"|\b(?:autre|nouvelle|nouveau|deuxi[eè]me) (?:carte|compte|moyen)\b"
-    r"|\bcarte (?:nouvelle|diff[eé]rente)\b|\bvirement\b|\bbon d'achat\b|\besp[eè]ces\b"
-    r"|\bcarte cadeau\b"
-    # pt
-    r"|\b(?:outro|outra|novo|nova|segundo) (?:cart[aã]o|conta|m[eé]todo)\b"
-    r"|\b(?:cart[aã]o|conta) (?:novo|nova|diferente)\b|\btransfer[eê]ncia\b|\bpix\b"
-    r"|\bmb ?way\b|\bdinheiro vivo\b|\bvale[- ]presente\b",
-    re.IGNORECASE,
-)
-
 
 # What card issuers take to show a refund; said so the customer does not chase it on day two.
 REFUND_TIMEFRAME = BusinessDays(5, 10)  # in the reply's language
@@ -75,7 +49,7 @@ def run(turn: Turn) -> None:
         do_hand_off(turn, unclear)
         return
     requested = requested_amount(turn, order)
-    elsewhere = bool(ELSEWHERE.search(turn.text))
+    elsewhere = asks_elsewhere(turn.text, order.payment)
     already = auto_refunded(
         turn.session, turn.pack, customer_ref=order.customer_ref, order_number=order.number
     )
@@ -227,7 +201,8 @@ def confirm(turn: Turn) -> None:
     """
     offer = turn.state.offer
     amount = Money(int(offer["amount_minor"]), str(offer["currency"]))
-    said = confirms(turn.message.text, turn.pack.confirm_token, echoed=bot_question(turn))
+    offered = bot_question(turn)
+    said = confirms(turn.message.text, turn.pack.confirm_token, echoed=offered)
     if not said or not _is_next_message(turn):
         do_hand_off(
             turn,
@@ -242,6 +217,20 @@ def confirm(turn: Turn) -> None:
         return
     order = turn.connector.get_order(str(offer["order"]))
     payment = order.payment if order else None
+    if asks_elsewhere(new_text(turn.message.text, echoed=offered), payment):
+        # "YES REFUND, but put it on my Mastercard": the token, and a request to send the
+        # money somewhere the offer did not name.
+        do_hand_off(
+            turn,
+            Decision(
+                "refund",
+                Outcome.HAND_OFF,
+                "refund.original_method_only",
+                "the confirmation asks for the money elsewhere than the order's payment method",
+                amount,
+            ),
+        )
+        return
     entry = offer_entry(turn.session, turn.ticket.id, turn.state.asked_after_message_id)
     decision = _check_again(turn, order, amount, entry)
     if (

@@ -1,7 +1,8 @@
 """A customer who thanks the bot for explaining a refusal ("D'accord, merci pour
 l'explication.") is done: closed without a person. Held-out set 5 had it handed off as
 insisting, because only a bare "ok, thanks" counted as an acknowledgement; held-out set 7 the
-same for a thanks beside "oh", "anyway" or "I forgot about that"."""
+same for a thanks beside "oh", "anyway" or "I forgot about that"; held-out set 9 for "oh I see it
+now, thanks"."""
 
 from __future__ import annotations
 
@@ -30,6 +31,13 @@ from minidesk.db import Database
         # By text message (held-out set 8).
         "ok np thx 👍",
         "ah ok vlw",
+        # Having overlooked what the answer points out (held-out set 9).
+        "oh I see it now, thanks",
+        "oh okay that explains it, thank you",
+        "ya veo, gracias",
+        "ach jetzt sehe ich es, danke",
+        "ah je vois maintenant, merci",
+        "ah agora vi, obrigada",
     ],
 )
 def test_thanks_for_an_explained_refusal_closes_without_a_person(

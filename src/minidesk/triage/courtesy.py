@@ -82,17 +82,21 @@ _THANKED_FOR = {
 }
 # What a customer adds to a thanks when the answer settled it ("oh ok, thanks anyway", "oh
 # right, forgot about that. thanks", "ah stimmt, hatte ich vergessen, danke", "tant pis, merci
-# quand même"): surprise, resignation, having forgotten. Read as more, a thank-you after an
+# quand même", "oh I see it now, thanks", "ya veo, gracias"): surprise, resignation, having
+# forgotten or overlooked it. Read as more, a thank-you after an
 # explained refusal was taken for insisting and handed to a person (held-out set 7). Beside
 # a thanks only: "anyway" or "never mind" alone may start a request.
 _SETTLED = {
     "en": "oh ah ahh aha right anyway anyways i see makes sense fair enough no worries never"
-    " mind nevermind forgot about that it my bad silly me then",
+    " mind nevermind forgot about that it my bad silly me then now missed overlooked explains"
+    " oops yes yeah yep",
     "es": "ah oh ya cierto es verdad lo olvidé se me olvidó igualmente de todas formas no pasa"
-    " nada entiendo entonces",
-    "de": "ach ah oh so stimmt richtig trotzdem vergessen hatte ich das egal schade na dann",
-    "fr": "ah oh bon tant pis quand même j'avais oublié c'est vrai je vois alors",
-    "pt": "ah oh é verdade esqueci mesmo assim de qualquer forma entendo tá então",
+    " nada entiendo entonces veo ahora",
+    "de": "ach ah oh so stimmt richtig trotzdem vergessen hatte ich das egal schade na dann"
+    " jetzt sehe seh übersehen ja",
+    "fr": "ah oh bon tant pis quand même j'avais oublié c'est vrai je vois alors maintenant vu"
+    " oui",
+    "pt": "ah oh é verdade esqueci mesmo assim de qualquer forma entendo tá então agora vi sim",
 }
 _ACKNOWLEDGING = frozenset(" ".join(_ACKNOWLEDGING_WORDS.values()).split())
 # Only beside a thanks: "help" or "ayuda" alone asks for help.

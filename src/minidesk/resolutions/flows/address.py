@@ -3,9 +3,8 @@ applies it only when the answer reads as an address; anything else goes to a per
 
 from __future__ import annotations
 
-import re
-
 from minidesk.policies.decisions import Decision, Outcome, check_address_change
+from minidesk.resolutions.address_lines import parse_address
 from minidesk.resolutions.answers import new_text
 from minidesk.resolutions.context import Turn
 from minidesk.resolutions.flows.common import (
@@ -16,20 +15,6 @@ from minidesk.resolutions.flows.common import (
 )
 from minidesk.resolutions.models import FollowUpRisk, Step
 from minidesk.resolutions.outcome import do_ask, do_close, do_hand_off, say
-
-MIN_PARTS, MAX_CHARS = 3, 300
-
-
-def parse_address(text: str) -> list[str] | None:
-    """Address lines from a reply like "12 High St, Leeds, LS1 4AB, UK"; None when it is not
-    plainly an address (a question, no house number, too few parts)."""
-    body = text.strip()
-    if not body or len(body) > MAX_CHARS or "?" in body:
-        return None
-    parts = [p.strip() for p in re.split(r"[\n,]+", body) if p.strip()]
-    if len(parts) < MIN_PARTS or not re.search(r"\d", parts[0] + parts[1]):
-        return None
-    return parts
 
 
 def run(turn: Turn) -> None:

@@ -116,3 +116,21 @@ def test_every_cent_back_for_the_standing_desk_goes_for_approval_not_its_deliver
     number = int(str(inbound(client, cast.shop, text, "m1", email=ANA)["ticket_number"]))
     assert templates(shop, number) == ["refund_review"]
     assert "$210.00" in replies(shop, number)[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "offered"),
+    [
+        ("the toy from 10234 came scratched, would it be possible to get twenty dollars back?",
+         "$20.00"),
+        ("el juguete del pedido 10234 llegó rayado, ¿me devuelven quince dólares?", "15,00 US$"),
+    ],
+)  # fmt: skip
+def test_a_sum_in_words_is_offered_as_written(
+    client: TestClient, cast: Cast, shop: Database, text: str, offered: str
+) -> None:
+    """Held-out set 9: "fifty dollars back" named no sum the patterns could read, and the
+    request went to a person as unknown."""
+    number = int(str(inbound(client, cast.shop, text, "m1", email=ANA)["ticket_number"]))
+    assert templates(shop, number) == ["refund_offer"]
+    assert offered in replies(shop, number)[0]

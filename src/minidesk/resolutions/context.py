@@ -27,6 +27,7 @@ from minidesk.replies.locale import DEFAULT_LANGUAGE, supported
 from minidesk.resolutions.items import order_named
 from minidesk.resolutions.models import ResolutionState, Step
 from minidesk.triage.flags import find_flags
+from minidesk.triage.number_words import in_digits
 
 if TYPE_CHECKING:
     from minidesk.resolutions.outcome import HeldReply
@@ -77,8 +78,10 @@ class Turn:
 
     @property
     def text(self) -> str:
+        """The subject and body, sums in words as digits ("fifty dollars back" is read as
+        "50 dollars back" by every pattern)."""
         subject = str(self.message.meta.get("subject") or "")
-        return f"{subject}\n{self.message.text}" if subject else self.message.text
+        return in_digits(f"{subject}\n{self.message.text}" if subject else self.message.text)
 
     @property
     def today(self) -> dt.date:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from minidesk.triage import number_words
+
 ORDER_NUMBERS = "order_numbers"
 TRACKING_NUMBERS = "tracking_numbers"
 EMAILS = "emails"
@@ -42,6 +44,7 @@ _ORDER = re.compile(
 _SYMBOLS = {"$": "USD", "€": "EUR", "£": "GBP", "¥": "JPY", "US$": "USD", "C$": "CAD",
             "A$": "AUD", "R$": "BRL", "CHF": "CHF"}
 _CODES = "USD|EUR|GBP|CAD|AUD|CHF|JPY|MXN|SEK|NOK|DKK|PLN|BRL"
+# A currency's words, after digits here and after spelt-out numbers (``number_words``).
 _WORDS = {"dollars": "USD", "dollar": "USD", "euros": "EUR", "euro": "EUR", "pounds": "GBP",
           "bucks": "USD", "dólares": "USD", "dolares": "USD", "reais": "BRL"}
 _NUM = r"\d{1,3}(?:[,.' ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
@@ -112,6 +115,21 @@ def to_minor(number: str, currency: str) -> int:
     return int(whole) * 10**digits + (int(frac) if frac else 0)
 
 
+def _amounts_in_words(text: str, taken: list[tuple[int, int]]) -> list[dict[str, Any]]:
+    """"fifty dollars", "fünfundzwanzig Euro" (``number_words``), where no digits were read."""
+    out = []
+    for m in number_words.WORD_AMOUNT.finditer(text):
+        whole = number_words.value(m["number"])
+        if whole is None or not _free(m.span(), taken):
+            continue
+        currency = _WORDS[m["currency"].lower()]
+        digits = 0 if currency in _ZERO_DECIMAL else 2
+        out.append({"amount_minor": whole * 10**digits, "currency": currency,
+                    "text": m.group(0).strip()})
+        taken.append(m.span())
+    return out
+
+
 def _amounts(text: str, taken: list[tuple[int, int]]) -> list[dict[str, Any]]:
     out = []
     for m in _AMOUNT.finditer(text):
@@ -142,6 +160,8 @@ def extract_entities(text: str) -> dict[str, list[Any]]:
     if numbered:
         found[AMOUNTS] = _amounts(text, taken)
         _numbers(text, found, taken)
+    if number_words.CURRENCY_WORD.search(text):
+        found[AMOUNTS] += _amounts_in_words(text, taken)
     for m in _DATE.finditer(text):
         if _free(m.span(), taken):
             found[DATES].append(m.group(0))

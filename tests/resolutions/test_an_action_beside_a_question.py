@@ -205,3 +205,16 @@ def test_a_rule_on_resolution_closed_fires_once_for_a_reply_answering_two_reques
     number = _say(client, cast, "where is my order 10239 and can you send the invoice?")
     assert len(kinds(shop, number, "rule.fired")) == 1  # was 2: one per request answered
     assert "bot-solved" in ticket(shop, number).tags
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "when is 10239 arriving? also cancel 30001",
+        # Texted typos (held-out set 9 had "ariving" read as a second cancellation).
+        "wuold it be posible to cancel 30001? ordred the wrong size. also when is 10239 ariving?",
+    ],
+)
+def test_a_cancellation_beside_when_another_order_arrives_is_answered_together(text: str) -> None:
+    chosen = choose_flow(taxonomy.CANCEL_ORDER, 0.5, text, has_order=True, orders_named=2)
+    assert chosen.together == (STATUS, taxonomy.CANCEL_ORDER)

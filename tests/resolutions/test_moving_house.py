@@ -25,6 +25,9 @@ MOVING_OR_THE_ADDRESS_ITSELF = [
     "Ich ziehe nächste Woche um, Bestellung 10239",
     "je déménage samedi, commande 10239",
     "vou me mudar no sábado, encomenda 10239",
+    # A place of the customer's that is not home (held-out set 9).
+    "Would it be possible to send order 10239 to my office instead?",
+    "can you ship 10239 to my parents' house",
 ]
 NOT_MOVING_HOUSE = [
     ("I'm moving next week, where is 10239?", taxonomy.ORDER_STATUS),

@@ -62,6 +62,11 @@ ASKS = {
         r"(?:ship|send|deliver)\w*\b.{0,30}\bto (?:my |a |the |our )?(?:new|different|other) "
         r"(?:place|home|house|flat|apartment)",
         r"(?:change|update|modify|correct) where\b.{0,30}\b(?:deliver|ship|sent|go)",
+        # "send order 1042 to my office instead", "ship it to my parents'": a place of the
+        # customer's that is not home (held-out set 9).
+        r"(?:ship|send|deliver|redirect|forward)\w*\b.{0,30}\bto (?:my|our) (?:office|work"
+        r"|workplace|parents|mom|mum|dad|neighbou?r|friend|sister|brother|partner|holiday"
+        r"|vacation)\b",
         # "send the rug to 9 Birch Close instead": the new address itself, a house number and
         # a street after "to" (held-out set 7).
         r"(?:ship|send|deliver|redirect|forward)\w*\b.{0,30}\bto \d{1,5}[a-z]?,?\s+[^\W\d_]{2,}",

@@ -100,6 +100,13 @@ def test_health_and_safety_words_flag(text: str) -> None:
         "talk 2 a human pls",
         "can i speak w/ someone",
         "quero falar c um atendente",
+        # A person of the shop's by their place in it (held-out set 9).
+        "serait-il possible d'échanger avec l'un de vos collègues ?",
+        "can I talk to one of your colleagues",
+        "I want to speak with a supervisor",
+        "quisiera hablar con uno de sus compañeros",
+        "kann ich mit einem Kollegen sprechen",
+        "posso falar com um supervisor",
     ],
 )
 def test_human_please(text: str) -> None:
@@ -109,3 +116,5 @@ def test_human_please(text: str) -> None:
 def test_delivery_agent_is_not_a_human_request() -> None:
     assert HUMAN_PLEASE not in _flags("the delivery agent left it at the door")
     assert HUMAN_PLEASE not in _flags("mit nem Paket reden hilft nicht")
+    assert HUMAN_PLEASE not in _flags("my colleague ordered this for me")
+    assert HUMAN_PLEASE not in _flags("I need the team to know")

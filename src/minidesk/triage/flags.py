@@ -80,8 +80,13 @@ _HEALTH_TERMS = (
 )
 # "Human please" is about asking for a person, so single words are not enough ("agent" alone
 # is common in delivery talk); the phrases pair a verb or "real"/"live" with a person noun.
-_PERSON = r"(?:a |an |to a |to an |with a |with an |to |with )?(?:real |live |actual )?" \
-          r"(?:person|human|agent|representative|rep|someone|somebody|operator|manager)"
+# "one of your colleagues", "a supervisor", "a member of your team": a person of the shop's
+# by their place in it (held-out set 9 had "l'un de vos collègues" an unsupported request).
+_PERSON = r"(?:a |an |to a |to an |with a |with an |to |with )?" \
+          r"(?:one of your |someone (?:from|on) your |a member of your )?" \
+          r"(?:real |live |actual )?" \
+          r"(?:person|human|agent|representative|rep|someone|somebody|operator|manager" \
+          r"|supervisor|colleagues?|team members?|staff members?)"
 _HUMAN_TERMS = (
     # "to", "with" as a text message writes them too: "talk 2 a human", "speak w/ someone".
     rf"(?:talk|speak|chat) (?:to|with|2|w/?) {_PERSON}",
@@ -90,19 +95,26 @@ _HUMAN_TERMS = (
     r"real (?:person|human)", r"live (?:agent|person|chat with a human)",
     r"human (?:being|agent|please)", r"customer service representative",
     # es
-    r"hablar con (?:una |un )?(?:persona|humano|agente|representante)",
+    r"hablar con (?:una |un |uno de sus |alguno de sus |alguien de su )?"
+    r"(?:persona|humano|agente|representante|companer[oa]s?|colegas?|supervisor|encargad[oa]"
+    r"|equipo)",
     r"persona real", r"agente humano", r"hablar con alguien",
     # de
     # With the spoken articles ("mit nem Menschen reden") and verbs other than "sprechen".
     r"mit (?:einem |einer |'?nem |'?ner )?(?:echten? )?"
-    r"(?:menschen|mitarbeiter(?:in)?|person|berater(?:in)?) (?:sprechen|reden|telefonieren)",
+    r"(?:menschen|mitarbeiter(?:in)?|person|berater(?:in)?|kollegen|kollegin|vorgesetzten)"
+    r" (?:sprechen|reden|telefonieren)",
     r"echte(?:n|r)? (?:mensch(?:en)?|person)", r"mitarbeiter sprechen",
     r"mit jemand(?:em)? (?:\w+ )?(?:sprechen|reden)",
     # fr
-    r"parler (?:a|avec) (?:un |une )?(?:personne|humain|conseiller|conseillere|agent)",
+    r"(?:parler|echanger|discuter) (?:a|avec) (?:un |une |l.un de vos |l.une de vos |un de vos"
+    r" |une de vos |quelqu.un de votre )?(?:personne|humain|conseiller|conseillere|agent"
+    r"|collegues?|responsable|superieur|equipe)",
     r"vraie personne", r"un humain", r"parler (?:a|avec) quelqu.un",  # any apostrophe
     # pt
-    r"falar (?:com|c/?|cm) (?:um |uma )?(?:pessoa|humano|atendente|agente|representante)",
+    r"falar (?:com|c/?|cm) (?:um |uma |um dos seus |uma das suas |alguem da sua )?"
+    r"(?:pessoa|humano|atendente|agente|representante|colegas?|supervisor|responsavel|equipa"
+    r"|equipe)",
     r"pessoa de verdade", r"atendente humano", r"falar com alguem",
 )
 

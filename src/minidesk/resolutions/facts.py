@@ -17,7 +17,12 @@ from dataclasses import dataclass
 from minidesk.resolutions.damage import says_damaged
 from minidesk.resolutions.floors import floor_for
 from minidesk.resolutions.framing import asked_for, supposed
-from minidesk.resolutions.late_words import asks_status_apart, asks_where_the_shop_is, is_late
+from minidesk.resolutions.late_words import (
+    asks_before_buying,
+    asks_status_apart,
+    asks_where_the_shop_is,
+    is_late,
+)
 from minidesk.resolutions.parts import requests_beside
 from minidesk.resolutions.questions import about_refund
 from minidesk.resolutions.words import ASKS, MOVING
@@ -132,6 +137,8 @@ def choose_flow(
         return Choice(STATUS, "an item said to be damaged: the order's facts decide")
     if modelled == STATUS and asks_where_the_shop_is(text):
         modelled = None  # a question about the shop (an article or a person), not a parcel
+    if modelled == STATUS and not has_order and asks_before_buying(text):
+        modelled = None  # "do you ship to Canada?": nobody's parcel is asked about
     if MOVING.search(text) and modelled in (None, taxonomy.ADDRESS_CHANGE):
         # Moving house, and no other request: where the order should go now.
         return Choice(taxonomy.ADDRESS_CHANGE, "the customer is moving: a new address")

@@ -25,7 +25,15 @@ from minidesk.resolutions.acknowledgements import (
 )
 from minidesk.resolutions.context import BOT, Turn, build_turn
 from minidesk.resolutions.facts import GUESSED, choose_flow
-from minidesk.resolutions.flows import account, address, cancel, orders, refund, returns
+from minidesk.resolutions.flows import (
+    account,
+    address,
+    cancel,
+    orders,
+    refund,
+    refund_confirm,
+    returns,
+)
 from minidesk.resolutions.framing import asked_for
 from minidesk.resolutions.late_words import is_late
 from minidesk.resolutions.models import ResolutionState, Step
@@ -45,7 +53,7 @@ FLOWS: dict[str, Flow] = {
     taxonomy.INVOICE: account.invoice,
 }
 CONTINUATIONS: dict[str, Flow] = {
-    Step.AWAITING_TOKEN: refund.confirm,
+    Step.AWAITING_TOKEN: refund_confirm.confirm,
     Step.AWAITING_ADDRESS: address.apply,
 }
 # Steps where the bot waits for the customer's answer to its own question.
@@ -117,6 +125,23 @@ def _asks_anew(turn: Turn) -> bool:
     return bool(other) and bool(asked_for(turn.text) or is_late(turn.text))
 
 
+def _answered_explanation(turn: Turn) -> bool:
+    """A reply to an explained refusal, handled here unless it is a new request: the amount
+    the explanation invited ("Reply with an amount up to $10.00") runs the refund flow again;
+    anything else insists and goes to a person."""
+    if refund.answers_invitation(turn):
+        turn.state.flow = taxonomy.REFUND
+        FLOWS[taxonomy.REFUND](turn)
+        return True
+    if _asks_anew(turn):
+        return False
+    insists = Decision(
+        "any", Outcome.HAND_OFF, "customer.insists", "the customer replied to a policy explanation"
+    )
+    do_hand_off(turn, insists)
+    return True
+
+
 def handle(session: Session, ticket: Ticket, message: Message) -> None:
     state = claim_state(session, ticket)
     if state is None or state.step == Step.HANDED_OFF:
@@ -155,16 +180,7 @@ def handle(session: Session, ticket: Ticket, message: Message) -> None:
     if continuation is not None:
         continuation(turn)
         return
-    if state.step == Step.EXPLAINED and not _asks_anew(turn):
-        do_hand_off(
-            turn,
-            Decision(
-                "any",
-                Outcome.HAND_OFF,
-                "customer.insists",
-                "the customer replied to a policy explanation",
-            ),
-        )
+    if state.step == Step.EXPLAINED and _answered_explanation(turn):
         return
     if ticket.turns > turn.pack.max_bot_turns:
         do_hand_off(
@@ -255,9 +271,13 @@ def _flow_name(turn: Turn) -> tuple[str | None, str, bool, tuple[str, ...], tupl
     """The flow this message starts (or continues, answering "which order?"), why, whether
     it rests on the model's best guess alone, the actions asked when several are, and the
     flows answered together."""
-    if turn.state.step == Step.AWAITING_ORDER and turn.state.flow in FLOWS:
+    answering = turn.state.step == Step.AWAITING_ORDER and turn.state.flow in FLOWS
+    if answering and not asked_for(turn.text) - {turn.state.flow}:
         guessed = bool(turn.state.facts.get(GUESSED))
         return turn.state.flow, "the answer to the bot's question", guessed, (), ()
+    # Not only an answer: "10239. Oh and please cancel 30001" asks for more than the order
+    # the bot waited for, and is read as a message of its own (held-out set 10 answered both
+    # orders' status, and the cancellation went unanswered).
     owned = {order.number for order in turn.customer_orders}
     choice = choose_flow(
         turn.intent,

@@ -36,9 +36,11 @@ _TIED = (
 _DETERMINER = (
     r"(?:my|the|a|any|your|our|el|mi|la|le|mon|ma|o|meu|minha|die|den|das|mein|meine|meinen)"
 )
-# An amount of money as customers write it: "$15", "12,50 €", "15 dólares", "20 reais".
+# An amount of money as customers write it: "$15", "US$ 18", "R$ 20", "12,50 €", "15 dólares",
+# "20 reais". Without the country before the "$", "dá pra devolver US$ 18?" was read as a
+# return of the item, and its authorisation issued (held-out set 10).
 AMOUNT = (
-    r"(?:[$€£]\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?"
+    r"(?:(?:US|R|C|A|AU|CA)?[$€£]\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?"
     r"(?:[$€£]|d[oó]lar(?:es)?\b|dollars?\b|euros?\b|pesos\b|reais\b|pounds\b|libras\b))"
 )
 # A verb then, within three words, an amount: "que me devuelvan 15 dólares", "devolver-me 20

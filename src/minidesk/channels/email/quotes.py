@@ -17,6 +17,7 @@ ATTRIBUTION = re.compile(
     r"|Le\s.{1,200}?a\s+écrit\s*:"  # French
     r"|Am\s.{1,200}?schrieb.{0,200}:"  # German
     r"|El\s.{1,200}?escribió:"  # Spanish
+    r"|Em\s.{1,200}?escreveu\s*:"  # Portuguese
     r"|Op\s.{1,200}?geschreven:"  # Dutch
     r")\s*$",
     re.IGNORECASE | re.DOTALL,

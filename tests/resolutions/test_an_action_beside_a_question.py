@@ -218,3 +218,17 @@ def test_a_rule_on_resolution_closed_fires_once_for_a_reply_answering_two_reques
 def test_a_cancellation_beside_when_another_order_arrives_is_answered_together(text: str) -> None:
     chosen = choose_flow(taxonomy.CANCEL_ORDER, 0.5, text, has_order=True, orders_named=2)
     assert chosen.together == (STATUS, taxonomy.CANCEL_ORDER)
+
+
+def test_an_answer_to_which_order_that_asks_for_more_is_not_only_an_answer(
+    client: TestClient, cast: Cast, shop: Database
+) -> None:
+    """Held-out set 10: "10239. Oh and please cancel 10235" got the status of both orders,
+    and the cancellation went unanswered."""
+    number = _say(client, cast, "where's my parcel?")
+    assert _parts(shop, number) == [["ask_order"]]
+    _say(client, cast, "10239. Oh and while I have you, please cancel 10235", 2)
+    assert _done(shop, number) == []
+    assert ["order_status", "order_status"] not in _parts(shop, number)
+    [handed] = kinds(shop, number, "resolution.handed_off")
+    assert handed["rule"] == "requests.several"

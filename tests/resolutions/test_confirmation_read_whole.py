@@ -93,7 +93,12 @@ def test_an_old_thread_pasted_below_acts_on_nothing_it_names(
 
 
 @pytest.mark.parametrize(
-    "answer", ["Then just the $10 that's left, please.", "ok, what's left then"]
+    "answer",
+    [
+        "Then just the $10 that's left, please.",
+        "ok, what's left then",
+        "Oh, I see the $30 on my statement now, sorry. Then just the $10 that's left, please.",
+    ],
 )
 def test_the_amount_the_explanation_invites_is_offered(
     client: TestClient, cast: Cast, shop: Database, answer: str

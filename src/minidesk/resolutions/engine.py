@@ -129,9 +129,7 @@ def _answered_explanation(turn: Turn) -> bool:
     """A reply to an explained refusal, handled here unless it is a new request: the amount
     the explanation invited ("Reply with an amount up to $10.00") runs the refund flow again;
     anything else insists and goes to a person."""
-    if refund.answers_invitation(turn):
-        turn.state.flow = taxonomy.REFUND
-        FLOWS[taxonomy.REFUND](turn)
+    if refund.answer_invitation(turn):
         return True
     if _asks_anew(turn):
         return False

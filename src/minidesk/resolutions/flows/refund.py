@@ -22,6 +22,7 @@ from minidesk.resolutions.flows.common import (
 from minidesk.resolutions.items import items_named
 from minidesk.resolutions.models import Step
 from minidesk.resolutions.outcome import card, do_ask, do_escalate, do_hand_off, say
+from minidesk.triage import taxonomy
 
 # What card issuers take to show a refund; said so the customer does not chase it on day two.
 REFUND_TIMEFRAME = BusinessDays(5, 10)  # in the reply's language
@@ -43,7 +44,11 @@ def run(turn: Turn) -> None:
         record_turn_decision(turn, unclear, order_number=order.number)
         do_hand_off(turn, unclear)
         return
-    requested = requested_amount(turn, order)
+    _decide(turn, order, requested_amount(turn, order))
+
+
+def _decide(turn: Turn, order: OrderRecord, requested: Money | None) -> None:
+    """Offer ``requested`` (None: the balance) of ``order``, or route or explain it."""
     elsewhere = asks_elsewhere(turn.text, order.payment)
     already = auto_refunded(
         turn.session, turn.pack, customer_ref=order.customer_ref, order_number=order.number
@@ -135,21 +140,29 @@ WHAT_IS_LEFT = re.compile(
 )
 
 
-def answers_invitation(turn: Turn) -> bool:
-    """The reply to "Reply with an amount up to $10.00" names one sum within it, or the rest
-    by its name ("then just the $10 that's left"): a new request on the same order, where it
-    was taken for insisting and handed to a person (held-out set 10)."""
+def answer_invitation(turn: Turn) -> bool:
+    """Offer the sum the customer names in reply to "Reply with an amount up to $10.00" (one
+    within it, or the rest by its name: "then just the $10 that's left"), and return True; or
+    return False, as the reply is something else. Taken for insisting, such a reply went to a
+    person (held-out set 10)."""
     invited = turn.state.facts.get(INVITED)
     if not invited or invited.get("after") != turn.state.asked_after_message_id:
         return False
     limit = Money(int(invited["amount_minor"]), str(invited["currency"]))
     named = {(int(a["amount_minor"]), str(a["currency"])) for a in turn.amounts}
-    if not named:
-        return WHAT_IS_LEFT.search(turn.text) is not None
-    if len(named) > 1:
+    # "I see the $30 on my statement now. Then just the $10 that's left": the one within.
+    within = {minor for minor, currency in named if currency == limit.currency}
+    within = {minor for minor in within if 0 < minor <= limit.amount_minor}
+    if len(within) == 1:
+        requested = Money(within.pop(), limit.currency)
+    elif not named and WHAT_IS_LEFT.search(turn.text):
+        requested = limit
+    else:
         return False
-    ((minor, currency),) = named
-    return currency == limit.currency and 0 < minor <= limit.amount_minor
+    turn.state.flow = taxonomy.REFUND
+    if (order := own_order(turn)) is not None:
+        _decide(turn, order, requested)
+    return True
 
 
 def _explain(turn: Turn, order: OrderRecord, decision: Decision) -> None:

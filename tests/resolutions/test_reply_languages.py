@@ -90,6 +90,16 @@ def test_a_short_answer_keeps_the_conversation_language(
     assert "Tu pedido #10239 está en camino con UPS" in replies(shop, number)[-1]
 
 
+def test_a_token_spelt_out_letter_by_letter_keeps_the_conversation_language(
+    client: TestClient, cast: Cast, shop: Database
+) -> None:
+    """Held-out set 10: "Y E S REFUND" was four words long enough to tell a language, and
+    its "y" and "e" made an English conversation's hand-off Spanish."""
+    number = _ask(client, cast, "can i get $18 back on 10234? paint on the toy is peeling")
+    inbound(client, cast.shop, "Y E S REFUND", "m2", email=ANA, thread="t")
+    assert _languages(shop, number) == ["en", "en"]
+
+
 def test_a_template_the_shop_edited_is_sent_as_the_shop_wrote_it(
     client: TestClient, cast: Cast, shop: Database
 ) -> None:

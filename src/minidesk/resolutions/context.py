@@ -234,6 +234,8 @@ def _follow_language(turn: Turn) -> None:
     """Keep the conversation's language, switching only on a message long enough to tell."""
     detected = supported(turn.message.language)
     known = turn.state.facts.get(LANGUAGE)
-    long_enough = len(turn.message.text.split()) >= MIN_WORDS_FOR_LANGUAGE
+    # Words of two letters or more: "Y E S REFUND" is one word, and "y", "e" read Spanish.
+    words = [word for word in turn.body.split() if len(word) > 1]
+    long_enough = len(words) >= MIN_WORDS_FOR_LANGUAGE
     if detected and (known is None or (long_enough and detected != known)):
         turn.state.facts = {**turn.state.facts, LANGUAGE: detected}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 from tests.conftest import Cast, inbound
-from tests.resolutions.conftest import replies, templates
+from tests.resolutions.conftest import kinds, replies, templates
 from tests.resolutions.shop import ANA
 
 from minidesk.db import Database
@@ -134,3 +134,22 @@ def test_a_sum_in_words_is_offered_as_written(
     number = int(str(inbound(client, cast.shop, text, "m1", email=ANA)["ticket_number"]))
     assert templates(shop, number) == ["refund_offer"]
     assert offered in replies(shop, number)[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hola, ¿me pueden devolver los gastos de envío del pedido 10234? Pagué envío urgente",
+        "can you refund the shipping costs on 10234? it came a week late",
+        "pode devolver o frete do pedido 10234?",
+    ],
+)
+def test_the_shipping_costs_asked_back_go_to_a_person_not_the_balance(
+    client: TestClient, cast: Cast, shop: Database, text: str
+) -> None:
+    """Held-out set 10: "devolver los gastos de envío" was read as a return of the order; read
+    as a refund with no sum, it would have offered the whole balance."""
+    number = int(str(inbound(client, cast.shop, text, "m1", email=ANA)["ticket_number"]))
+    assert "refund_offer" not in templates(shop, number)
+    [handed] = kinds(shop, number, "resolution.handed_off")
+    assert handed["rule"] == "refund.shipping_costs"

@@ -49,7 +49,11 @@ AMOUNT = (
 _WITHIN_THREE_WORDS = r"(?:[\s-]+[^\s\d$€£]+){0,3}[\s-]+"
 # Money by its noun, colloquial ones included ("me devuelven la plata", "a grana de volta"):
 # given back, it is a refund, never a return of the item (held-out set 8).
-_MONEY_NOUN = r"(?:dinero|plata|lana|dinheiro|grana|money|geld|argent)\b"
+_MONEY_NOUN = (
+    r"(?:dinero|plata|lana|dinheiro|grana|money|geld|argent|(?:los |las )?gastos de env[ií]o"
+    r"|(?:o |os )?(?:frete|custos? de envio)|(?:les )?frais de (?:port|livraison)"
+    r"|(?:die )?versandkosten)\b"
+)
 _SUM_OR_MONEY = rf"(?:{AMOUNT}|{_MONEY_NOUN})"
 GIVE_BACK = (
     r"(?:devu[eé]lv|devolv|rend|r[eé]cup[eé]r|recuper)\w*" + _WITHIN_THREE_WORDS + _SUM_OR_MONEY

@@ -27,6 +27,7 @@ CLAUSES = {
     "refund.original_method_only": "refunds go to the original payment method only",
     "refund.no_token": "money moves only on the confirmation token in the next message",
     "refund.other_order": "the confirmation is for the order the offer named",
+    "refund.shipping_costs": "the bot refunds a sum it can name: an item, an order, an amount",
     "agent.cap": "roles.<role>.cap_minor (or the agent's own limits): per refund",
     "agent.daily_budget": "roles.<role>.daily_budget_minor (or the agent's own): per local day",
     "agent.within_limits": "within the agent's per-refund cap and daily budget",

@@ -28,6 +28,7 @@ MOVING_OR_THE_ADDRESS_ITSELF = [
     # A place of the customer's that is not home (held-out set 9).
     "Would it be possible to send order 10239 to my office instead?",
     "can you ship 10239 to my parents' house",
+    "Could 10239 go to my sister's place in Canada instead? It's 15 Queen St W, Toronto",
 ]
 NOT_MOVING_HOUSE = [
     ("I'm moving next week, where is 10239?", taxonomy.ORDER_STATUS),

@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 from tests.conftest import Cast, inbound
 from tests.resolutions.conftest import replies, templates
-from tests.resolutions.shop import ANA, CARLA
+from tests.resolutions.shop import ANA, BEN, CARLA
 
 from minidesk.db import Database, utcnow
 from minidesk.desk.models import Direction, Message
@@ -138,3 +138,14 @@ def test_a_german_refund_says_how_long_banks_take_in_german(
     assert templates(shop, number) == ["refund_offer", "refund_done"]
     done = replies(shop, number)[-1]
     assert "5 bis 10 Werktage" in done and "business days" not in done
+
+
+def test_an_address_answer_keeps_the_conversation_language(
+    client: TestClient, cast: Cast, shop: Database
+) -> None:
+    """Held-out set 11: "77 Sunset Blvd, Los Angeles, CA 90028" turned an English
+    conversation Spanish; an address or an order number tells no language."""
+    number = _ask(client, cast, "please change the shipping address for order 30001", who=BEN)
+    inbound(client, cast.shop, "77 Sunset Blvd, Los Angeles, CA 90028, United States", "m2",
+            email=BEN, thread="t")  # fmt: skip
+    assert set(_languages(shop, number)) == {"en"}

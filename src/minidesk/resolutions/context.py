@@ -230,10 +230,18 @@ def _learn_name(session: Session, ticket: Ticket, account: CustomerRecord) -> No
     )
 
 
+# Answers that are data, not words: an address ("77 Sunset Blvd, Los Angeles") or an order
+# number tells no language, and "Los Angeles" turned an English conversation Spanish.
+_DATA_ANSWERS = frozenset({Step.AWAITING_ADDRESS, Step.AWAITING_ORDER})
+
+
 def _follow_language(turn: Turn) -> None:
-    """Keep the conversation's language, switching only on a message long enough to tell."""
+    """Keep the conversation's language, switching only on a message long enough to tell,
+    and never on the answer to a question for an address or an order."""
     detected = supported(turn.message.language)
     known = turn.state.facts.get(LANGUAGE)
+    if known is not None and turn.state.step in _DATA_ANSWERS:
+        return
     # Words of two letters or more: "Y E S REFUND" is one word, and "y", "e" read Spanish.
     words = [word for word in turn.body.split() if len(word) > 1]
     long_enough = len(words) >= MIN_WORDS_FOR_LANGUAGE

@@ -37,6 +37,16 @@ HEDGED = re.compile(
     r"|m[oö]cht|woll)\w*(?:[\s'\u2019]+\w+){0,2}[\s'\u2019]*$",
     re.IGNORECASE,
 )
+# The action named as what the customer does NOT want, in favour of another: "rather than a
+# refund, I'd prefer an exchange", "plutôt qu'un remboursement", "en lugar de un reembolso",
+# "statt einer Erstattung", "em vez de reembolso". Read as a request, the refund was offered
+# to a customer who had just declined it (held-out set 11).
+INSTEAD_OF = re.compile(
+    r"\b(?:rather than|instead of|plut[oô]t qu(?:e|(?=['\u2019]))|au lieu d(?:e|(?=['\u2019]))"
+    r"|en (?:lugar|vez) de|(?:an)?statt|anstelle|em vez de|ao inv[eé]s de)"
+    r"(?:[\s'\u2019]+\w+){0,1}[\s'\u2019]*$",
+    re.IGNORECASE,
+)
 # A cancellation supposed, not asked for: "what happens if I cancel?", "I might cancel if
 # it's late", "thinking about cancelling 1042", "was passiert, wenn ich storniere?", "qué
 # pasa si cancelo?". Read as requests, each cancelled an unshipped order at once. Only the
@@ -129,7 +139,9 @@ def _reading(flow: str, sentence: str, word: str, after: str) -> str:
     characters before it) and ``after`` it frame it: taken back, supposed (or reported), or
     asked."""
     before = sentence[-40:]
-    if NEGATED.search(before) or HEDGED.search(before) or TAKEN_BACK_AFTER.search(after):
+    if any(pattern.search(before) for pattern in (NEGATED, HEDGED, INSTEAD_OF)):
+        return NEGATIVE
+    if TAKEN_BACK_AFTER.search(after):
         return NEGATIVE
     if flow in GIVING_UP and KEPT_AFTER.search(after):
         return NEGATIVE

@@ -67,6 +67,8 @@ ASKS = {
         r"(?:ship|send|deliver|redirect|forward)\w*\b.{0,30}\bto (?:my|our) (?:office|work"
         r"|workplace|parents|mom|mum|dad|neighbou?r|friend|sister|brother|partner|holiday"
         r"|vacation)\b",
+        # "could 1042 go to my sister's place in Canada instead?" — "go" with "instead" only.
+        r"go to (?:my|our) [^.?!\n]{0,40}\binstead\b",
         # "send the rug to 9 Birch Close instead": the new address itself, a house number and
         # a street after "to" (held-out set 7).
         r"(?:ship|send|deliver|redirect|forward)\w*\b.{0,30}\bto \d{1,5}[a-z]?,?\s+[^\W\d_]{2,}",

@@ -41,7 +41,7 @@ _STOPWORDS: dict[str, str] = {
           "obrigada pedido onde quando ainda recebi gostaria também muito você vocês está "
           "estou foi tenho quero preciso encomenda nada chegou dia fiz pelo pela isso já "
           "mas ou seu sua dos das no na nos nas ao até porque vc vcs tb tbm pra cadê blz oi pode "
-          "bom boa pessoal todos",
+          "bom boa pessoal todos tá tô faz outra outro ele ela eles elas manda mande",
     "nl": "de het een en van ik is niet dat mijn met voor op zijn te wat waar wanneer nog "
           "bestelling ontvangen graag bedankt hallo ook heel",
 }

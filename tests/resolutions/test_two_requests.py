@@ -192,3 +192,24 @@ def test_a_part_that_asks_which_order_leaves_the_question_to_the_person(
     assert handed["rule"] == "requests.several"
     [reply] = replies(shop, number)
     assert "Which order" not in reply and "follow up" in reply
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Order 10235 is two weeks late. Please send a replacement anyway, and refund me the $45",
+        "the toy arrived broken, I want a refund or a replacement, 10234",
+        "manda outra e me devolve o dinheiro, pedido 10235",
+        "bitte schicken Sie Ersatz und erstatten Sie mir 20 Dollar, Bestellung 10235",
+    ],
+)
+def test_a_refund_beside_a_replacement_goes_to_a_person(text: str) -> None:
+    """Held-out set 11: the refund moved and the replacement asked beside it was dropped
+    without a word; both for one parcel is a person's call."""
+    chosen = choose_flow("unknown", 0.1, text, has_order=True)
+    assert (chosen.flow, chosen.several) == (None, (taxonomy.REFUND, "reship"))
+
+
+def test_a_replacement_alone_is_no_second_request() -> None:
+    text = "WHERE IS ORDER 10235?? IT WAS DUE A WEEK AGO. SEND ANOTHER ONE NOW!!!"
+    assert choose_flow(taxonomy.ORDER_LATE, 0.9, text, has_order=True).flow == taxonomy.ORDER_STATUS

@@ -25,7 +25,7 @@ from minidesk.resolutions.late_words import (
 )
 from minidesk.resolutions.parts import requests_beside
 from minidesk.resolutions.questions import about_refund
-from minidesk.resolutions.words import ASKS, MOVING
+from minidesk.resolutions.words import ASKS, MOVING, REPLACEMENT
 from minidesk.triage import taxonomy
 
 # The flows a message starts (intents of the same flow map to one name here).
@@ -97,6 +97,13 @@ def choose_flow(
         modelled = None if modelled == taxonomy.REFUND else modelled
         if not asked:
             return Choice(None, question)
+    if taxonomy.REFUND in asked and REPLACEMENT.search(text):
+        # "send a replacement, and refund me the $45 as well": both, for one parcel.
+        return Choice(
+            None,
+            "the message asks for a refund and a replacement",
+            several=(taxonomy.REFUND, "reship"),
+        )
     if asked == {taxonomy.INVOICE} and asks_status_apart(text):
         # "where is my order 1042 and can you send the invoice?", or the invoice of another
         # order ("... and the invoice for 1038"): each request on the order its own clauses

@@ -98,6 +98,25 @@ ASKS = {
         r"palavra-passe",
     ),
 }
+# A replacement asked for: "send a replacement", "send another one", "reship it", "manda
+# outra", "envíenme otro", "schicken Sie einen Ersatz", "renvoyez-en un autre". Beside a
+# refund it asks to be paid twice for one parcel, which a person weighs: held-out set 11 had
+# the refund moved and the replacement dropped without a word.
+REPLACEMENT = any_of(
+    r"replacement",
+    r"(?:send|ship|mail)\w* (?:me )?(?:another|a new|a second|the same)(?: one)?\b",
+    r"re-?ship",
+    r"re-?send",
+    r"env[ií](?:e|a|en)(?:n|me|nme)? (?:otro|otra|uno nuevo|una nueva)",
+    r"reemplazo",
+    r"ersatz",
+    r"neu (?:senden|schicken|liefern)",
+    r"remplacement",
+    r"renvo\w* (?:un|une) (?:autre|nouveau|nouvelle)",
+    r"manda(?:r|m)? (?:outr[oa]|um novo|uma nova)",
+    r"reenvi",
+    r"substitui[cç][aã]o",
+)
 # Moving house, the reason for a new address: "I'm moving on Friday", "me mudo", "ich ziehe
 # um", "je déménage", "vou me mudar". Not a request by itself, so it names the address change
 # only when the message asks for nothing else and asks no parcel question (``facts``): an

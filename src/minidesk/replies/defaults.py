@@ -199,10 +199,9 @@ TEMPLATES = [
         "Order cannot be cancelled",
         "Order #{{ order_number }} — Cancellation not possible",
         "Hi {{ customer_name }},\n\nWe could not cancel order #{{ order_number }}: it has "
-        "already shipped. Once it arrives you can return it within {{ return_window_days }} "
-        "days of delivery."
+        "already shipped. You can return it within {{ return_window_days }} days of delivery."
         "\n\n{{ cta }}",
-        "Reply to this message then and we will set up the return.",
+        "Reply to this message once it has arrived and we will set up the return.",
     ),
     _template(
         "ask_address",

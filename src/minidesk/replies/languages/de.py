@@ -127,9 +127,10 @@ BODIES: dict[str, tuple[str, str, str]] = {
     "cancel_not_possible": (
         "Bestellung #{{ order_number }} — Stornierung nicht möglich",
         "Hallo {{ customer_name }},\n\nwir konnten die Bestellung #{{ order_number }} nicht "
-        "stornieren: sie ist bereits versandt. Nach der Zustellung können Sie sie innerhalb "
-        "von {{ return_window_days }} Tagen zurücksenden.\n\n{{ cta }}",
-        "Antworten Sie dann auf diese Nachricht, und wir richten die Rücksendung ein.",
+        "stornieren: sie ist bereits versandt. Sie können sie innerhalb von "
+        "{{ return_window_days }} Tagen nach der Zustellung zurücksenden.\n\n{{ cta }}",
+        "Antworten Sie auf diese Nachricht, sobald sie angekommen ist, und wir richten die "
+        "Rücksendung ein.",
     ),
     "ask_address": (
         "Bestellung #{{ order_number }} — Neue Lieferadresse",

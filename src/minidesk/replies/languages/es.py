@@ -124,9 +124,9 @@ BODIES: dict[str, tuple[str, str, str]] = {
     "cancel_not_possible": (
         "Pedido #{{ order_number }} — No se puede cancelar",
         "Hola {{ customer_name }}:\n\nNo pudimos cancelar el pedido #{{ order_number }}: ya "
-        "se ha enviado. Cuando llegue, puedes devolverlo en los {{ return_window_days }} días "
-        "siguientes a la entrega.\n\n{{ cta }}",
-        "Respóndenos entonces y prepararemos la devolución.",
+        "se ha enviado. Puedes devolverlo en los {{ return_window_days }} días siguientes a la "
+        "entrega.\n\n{{ cta }}",
+        "Respóndenos cuando haya llegado y prepararemos la devolución.",
     ),
     "ask_address": (
         "Pedido #{{ order_number }} — Nueva dirección de entrega",

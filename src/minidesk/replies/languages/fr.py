@@ -125,9 +125,9 @@ BODIES: dict[str, tuple[str, str, str]] = {
     "cancel_not_possible": (
         "Commande #{{ order_number }} — Annulation impossible",
         "Bonjour {{ customer_name }},\n\nNous n'avons pas pu annuler la commande "
-        "#{{ order_number }} : elle est déjà expédiée. Une fois livrée, vous pouvez la "
-        "retourner sous {{ return_window_days }} jours.\n\n{{ cta }}",
-        "Répondez alors à ce message et nous organiserons le retour.",
+        "#{{ order_number }} : elle est déjà expédiée. Vous pouvez la retourner sous "
+        "{{ return_window_days }} jours après la livraison.\n\n{{ cta }}",
+        "Répondez à ce message une fois la commande reçue et nous organiserons le retour.",
     ),
     "ask_address": (
         "Commande #{{ order_number }} — Nouvelle adresse de livraison",

@@ -124,9 +124,9 @@ BODIES: dict[str, tuple[str, str, str]] = {
     "cancel_not_possible": (
         "Encomenda #{{ order_number }} — Cancelamento impossível",
         "Olá {{ customer_name }},\n\nNão conseguimos cancelar a encomenda #{{ order_number }}: "
-        "já foi enviada. Quando chegar, pode devolvê-la nos {{ return_window_days }} dias "
-        "seguintes à entrega.\n\n{{ cta }}",
-        "Responda então a esta mensagem e preparamos a devolução.",
+        "já foi enviada. Pode devolvê-la nos {{ return_window_days }} dias seguintes à "
+        "entrega.\n\n{{ cta }}",
+        "Responda a esta mensagem quando ela chegar e preparamos a devolução.",
     ),
     "ask_address": (
         "Encomenda #{{ order_number }} — Nova morada de entrega",

@@ -76,6 +76,16 @@ def test_a_return_before_delivery_says_where_the_parcel_is(
     assert "has not been delivered yet" in reply and "1ZTEST10239" in reply
 
 
+def test_a_return_of_a_late_parcel_names_no_day_gone_by(
+    client: TestClient, cast: Cast, shop: Database
+) -> None:
+    """Held-out set 11: 10235 was promised two weeks ago and the reply said "due" that day."""
+    reply = _explained_once(
+        shop, _ask(client, cast, "I want to return order 10235"), "return_not_delivered"
+    )
+    assert "due a date the carrier has not given yet" in reply and "1ZTEST10235" in reply
+
+
 def test_a_refund_over_the_balance_names_what_is_left(
     client: TestClient, cast: Cast, shop: Database
 ) -> None:

@@ -63,12 +63,14 @@ def _not_yet(turn: Turn, order: OrderRecord) -> None:
     """Nothing to return yet: where the parcel is, or that the order can still be cancelled."""
     shipment = order.latest_shipment
     if order.shipped and shipment is not None:
+        due = shipment.eta or order.promised_on
         reply = say(
             "return_not_delivered",
             order_number=order.number,
             carrier=shipment.carrier,
             tracking_number=shipment.tracking_number,
-            eta=shipment.eta or order.promised_on or NOT_GIVEN,
+            # A day gone by is no ETA: "due Mon 23 November" two weeks later (held-out set 11).
+            eta=due if due is not None and due >= turn.today else NOT_GIVEN,
             return_window_days=turn.pack.return_window_days,
         )
     else:

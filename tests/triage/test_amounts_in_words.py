@@ -22,6 +22,9 @@ from minidesk.triage.number_words import value
         ("zwanzig Dollar für 10234", 2000, "USD"),
         ("quatre-vingt-dix euros", 9000, "EUR"),
         ("vinte e cinco reais de volta", 2500, "BRL"),
+        # A word with "und" in it is no German number: "Kunden" before "zwanzig".
+        ("bitte den Kunden zwanzig Euro erstatten", 2000, "EUR"),
+        ("einundvierzig Euro", 4100, "EUR"),
     ],
 )
 def test_a_sum_in_words_is_an_amount(text: str, minor: int, currency: str) -> None:

@@ -58,12 +58,19 @@ _JOINERS = {"and", "y", "und", "et", "e"}
 _WORD = "|".join(
     sorted((re.escape(w) for w in (*_VALUES, *_HUNDREDS, *_WHOLE_HUNDREDS)), key=len, reverse=True)
 )
+# German units before their tens in one word: "fünfundzwanzig", "einundvierzig" (and not
+# any word with "und" in it: "Kunden zwanzig Euro" is twenty).
+_GERMAN_COMPOUND = (
+    r"(?:ein|zwei|drei|vier|fünf|sechs|sieben|acht|neun)und"
+    r"(?:zwanzig|dreißig|vierzig|fünfzig|sechzig|siebzig|achtzig|neunzig)"
+)
 _CURRENCY = r"dollars?|bucks|euros?|pounds|d[oó]lares|reais"
 # Any currency word at all: most messages have none, and skip the pattern below.
 CURRENCY_WORD = re.compile(r"dollar|buck|euro|pound|d[oó]lar|reais", re.IGNORECASE)
 # Words of a number (or German compounds of them), then the currency word.
 WORD_AMOUNT = re.compile(
-    rf"(?<![\w-])(?P<number>(?:(?:{_WORD}|\w+und\w+)(?:[\s-]+(?:{'|'.join(_JOINERS)})?[\s-]*)?)+?)"
+    rf"(?<![\w-])(?P<number>(?:(?:{_GERMAN_COMPOUND}|{_WORD})"
+    rf"(?:[\s-]+(?:{'|'.join(_JOINERS)})?[\s-]*)?)+?)"
     rf"\s*(?P<currency>{_CURRENCY})\b",
     re.IGNORECASE,
 )

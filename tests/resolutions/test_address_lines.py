@@ -31,6 +31,9 @@ PINE = ["22 Pine St", "Portland", "OR 97201", "US"]
         ("Apartment B, 12 High St, Leeds, LS1 4AB, UK",
          ["Apartment B", "12 High St", "Leeds", "LS1 4AB", "UK"]),
         ("Flat 3, 12 High St, Leeds, LS1 4AB", ["Flat 3", "12 High St", "Leeds", "LS1 4AB"]),
+        ("Apt: 5, 12 High St, Leeds, LS1 4AB", ["Apt: 5", "12 High St", "Leeds", "LS1 4AB"]),
+        ("Nueva dirección: Calle Mayor 5, 28013 Madrid, España",
+         ["Calle Mayor 5", "28013 Madrid", "España"]),
     ],
 )  # fmt: skip
 def test_the_address_lines_without_the_words_around_them(answer: str, lines: list[str]) -> None:

@@ -210,6 +210,20 @@ def test_a_refund_beside_a_replacement_goes_to_a_person(text: str) -> None:
     assert (chosen.flow, chosen.several) == (None, (taxonomy.REFUND, "reship"))
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "refund $10 on 10234 and send me a new invoice please",
+        "please resend the invoice and refund $10 on 10234",
+    ],
+)
+def test_a_paper_sent_anew_is_no_replacement(text: str) -> None:
+    assert choose_flow("unknown", 0.1, text, has_order=True).several != (
+        taxonomy.REFUND,
+        "reship",
+    )
+
+
 def test_a_replacement_alone_is_no_second_request() -> None:
     text = "WHERE IS ORDER 10235?? IT WAS DUE A WEEK AGO. SEND ANOTHER ONE NOW!!!"
     assert choose_flow(taxonomy.ORDER_LATE, 0.9, text, has_order=True).flow == taxonomy.ORDER_STATUS

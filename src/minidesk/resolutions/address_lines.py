@@ -23,7 +23,8 @@ MIN_PARTS, MAX_CHARS = 3, 300
 # new address is ", "la nueva dirección es ", "die neue Adresse lautet ", "ma nouvelle adresse
 # est ", "o novo endereço é ", "it's ".
 LEAD_IN = re.compile(
-    r"^(?:[^\d:]{0,60}:\s*"
+    r"^(?:[^\d:\n]{0,60}\b(?:address|adresse|anschrift|direcci[oó]n|endere[cç]o|morada|here|to"
+    r"|lautet|ist|is|es|est|[ée])\s*:\s*"
     r"|(?:(?:ok(?:ay)?|sure|yes|so|please|pls|kindly)[\s,]+)*"
     r"(?:(?:(?:send|ship|deliver|change|update|move)\s+(?:it|them|the order|my order|the parcel"
     r"|the package)?\s*(?:instead\s+)?to)"

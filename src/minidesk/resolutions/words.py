@@ -104,9 +104,10 @@ ASKS = {
 # the refund moved and the replacement dropped without a word.
 REPLACEMENT = any_of(
     r"replacement",
-    r"(?:send|ship|mail)\w* (?:me )?(?:another|a new|a second|the same)(?: one)?\b",
+    # Not a paper sent anew: "send me a new invoice", "resend the link" beside a refund.
+    r"(?:send|ship|mail)\w* (?:me |us )?(?:another|a new|a second|the same)\b(?! (?:invoice"
+    r"|receipt|copy|link|password|code|e-?mail|label|address|card)\b)",
     r"re-?ship",
-    r"re-?send",
     r"env[ií](?:e|a|en)(?:n|me|nme)? (?:otro|otra|uno nuevo|una nueva)",
     r"reemplazo",
     r"ersatz",
@@ -114,7 +115,6 @@ REPLACEMENT = any_of(
     r"remplacement",
     r"renvo\w* (?:un|une) (?:autre|nouveau|nouvelle)",
     r"manda(?:r|m)? (?:outr[oa]|um novo|uma nova)",
-    r"reenvi",
     r"substitui[cç][aã]o",
 )
 # Moving house, the reason for a new address: "I'm moving on Friday", "me mudo", "ich ziehe

@@ -94,8 +94,7 @@ _SETTLED = {
     " nada entiendo entonces veo ahora",
     "de": "ach ah oh so stimmt richtig trotzdem vergessen hatte ich das egal schade na dann"
     " jetzt sehe seh übersehen ja",
-    "fr": "ah oh bon tant pis quand même j'avais oublié c'est vrai je vois alors maintenant vu"
-    " oui",
+    "fr": "ah oh bon tant pis quand même j'avais oublié c'est vrai je vois alors maintenant vu oui",
     "pt": "ah oh é verdade esqueci mesmo assim de qualquer forma entendo tá então agora vi sim",
 }
 _ACKNOWLEDGING = frozenset(" ".join(_ACKNOWLEDGING_WORDS.values()).split())

@@ -28,8 +28,14 @@ def test_the_action_declined_in_favour_of_another_is_not_asked(text: str) -> Non
     assert choose_flow(taxonomy.REFUND, 0.7, text, has_order=True).flow is None
 
 
-def test_the_action_preferred_over_another_is_still_asked() -> None:
-    text = "I want a refund instead of a replacement, 10234"
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I want a refund instead of a replacement, 10234",
+        "no replacement please, just refund $10 on 10234",
+    ],
+)
+def test_the_action_preferred_over_another_is_still_asked(text: str) -> None:
     assert choose_flow(taxonomy.REFUND, 0.7, text, has_order=True).flow == taxonomy.REFUND
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from minidesk.resolutions.damage import says_damaged
 from minidesk.resolutions.floors import floor_for
-from minidesk.resolutions.framing import asked_for, supposed
+from minidesk.resolutions.framing import asked_for, names_wanted, supposed
 from minidesk.resolutions.late_words import (
     asks_before_buying,
     asks_status_apart,
@@ -97,7 +97,7 @@ def choose_flow(
         modelled = None if modelled == taxonomy.REFUND else modelled
         if not asked:
             return Choice(None, question)
-    if taxonomy.REFUND in asked and REPLACEMENT.search(text):
+    if taxonomy.REFUND in asked and names_wanted(REPLACEMENT, text):
         # "send a replacement, and refund me the $45 as well": both, for one parcel.
         return Choice(
             None,

@@ -155,6 +155,16 @@ def _reading(flow: str, sentence: str, word: str, after: str) -> str:
     return ASKED
 
 
+def names_wanted(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether ``text`` names what ``pattern`` finds other than declined or negated: "send a
+    replacement" does, "a refund instead of a replacement" and "no replacement" do not."""
+    for match in pattern.finditer(text):
+        before = text[max(0, match.start() - 40) : match.start()]
+        if not any(negation.search(before) for negation in (NEGATED, HEDGED, INSTEAD_OF)):
+            return True
+    return False
+
+
 def _for_later(sentence: str) -> bool:
     """Whether the sentence so far (up to the action word) puts the action off to a deadline."""
     start = max(sentence.rfind(mark) for mark in ".?!;\n") + 1
